@@ -1,0 +1,167 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * records: the rows the store keeps, as plain C values.  These are what
+ * passes through the store's ops table; the parts above the store (the
+ * directory, auth, audit) give them meaning.  Fixed sizes are the limits the
+ * API enforces on the matching fields.
+ */
+#ifndef CUSTOS_STORE_RECORDS_H
+#define CUSTOS_STORE_RECORDS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "common/rand.h"
+
+#define REC_NAME_MAX 128         /* vendor, tenant, device names */
+#define REC_USERNAME_MAX 64
+#define REC_EMAIL_MAX 254
+#define REC_PWHASH_MAX 128       /* crypto_pwhash_STRBYTES */
+#define REC_TOTP_MAX 64          /* raw TOTP secret bytes */
+#define REC_SUBJECT_MAX 200
+#define REC_BODY_MAX 16384
+#define REC_CHALLENGE_MAX 128
+#define REC_ADDR_MAX 64          /* textual IPv4/IPv6 address */
+#define REC_KEY_MAX 160          /* throttle keys */
+
+enum rec_policy {
+	POLICY_APPROVAL_REQUIRED = 0,
+	POLICY_AUTO_APPROVE = 1,
+	POLICY_DENY = 2,
+};
+
+enum rec_role {
+	ROLE_USER = 0,
+	ROLE_ADMIN = 1,
+};
+
+enum rec_status {
+	STATUS_ACTIVE = 0,
+	STATUS_SUSPENDED = 1,
+};
+
+/* Who holds a session. */
+enum rec_principal {
+	PRINCIPAL_ENGINEER = 1,
+	PRINCIPAL_TENANT_USER = 2,
+};
+
+struct rec_vendor {
+	char id[ID_MAX];
+	char name[REC_NAME_MAX];
+	int64_t created;
+};
+
+struct rec_totp {
+	uint8_t secret[REC_TOTP_MAX];   /* wipe after use */
+	size_t len;                     /* 0: none */
+	int64_t last_step;              /* last accepted time step */
+};
+
+struct rec_engineer {
+	char id[ID_MAX];
+	char username[REC_USERNAME_MAX + 1];
+	char vendor_id[ID_MAX];
+	char password_hash[REC_PWHASH_MAX];
+	struct rec_totp totp;
+	int status;
+	int64_t created;
+};
+
+struct rec_device {
+	char id[ID_MAX];
+	char engineer_id[ID_MAX];
+	char name[REC_NAME_MAX];
+	uint8_t public_key[32];
+	int64_t created;
+};
+
+struct rec_tenant {
+	char id[ID_MAX];
+	char name[REC_NAME_MAX];
+	int policy;
+	int64_t created;
+};
+
+struct rec_user {
+	char id[ID_MAX];
+	char tenant_id[ID_MAX];
+	char username[REC_USERNAME_MAX + 1];
+	char email[REC_EMAIL_MAX + 1];
+	int role;
+	int status;
+	char password_hash[REC_PWHASH_MAX];     /* "" until a password is set */
+	struct rec_totp totp;
+	int mfa_enrolled;       /* 0: next login enrols totp.secret afresh */
+	int64_t created;
+};
+
+struct rec_ticket {
+	char id[ID_MAX];
+	char tenant_id[ID_MAX];
+	char subject[REC_SUBJECT_MAX + 1];
+	char requester[REC_EMAIL_MAX + 1];
+	char status[16];
+	char *body;             /* heap, owned by the record: rec_ticket_cleanup */
+	int64_t created;
+};
+
+struct rec_session {
+	char id[ID_MAX];                /* public id, safe to log */
+	uint8_t token_hash[TOKEN_HASH_LEN];
+	int principal;                  /* enum rec_principal */
+	char principal_id[ID_MAX];
+	char tenant_id[ID_MAX];         /* tenant users: their tenant */
+	char vendor_id[ID_MAX];         /* engineers: their vendor */
+	char device_id[ID_MAX];         /* engineers: the device used */
+	char source[REC_ADDR_MAX];
+	int64_t created;
+	int64_t expires;                /* absolute end */
+	int64_t last_seen;
+};
+
+struct rec_login {
+	char id[ID_MAX];
+	char engineer_id[ID_MAX];
+	char device_id[ID_MAX];
+	char challenge[REC_CHALLENGE_MAX];
+	char source[REC_ADDR_MAX];
+	int64_t expires;
+};
+
+struct rec_reset {
+	uint8_t token_hash[TOKEN_HASH_LEN];
+	char tenant_id[ID_MAX];
+	char user_id[ID_MAX];
+	int64_t expires;
+};
+
+struct rec_throttle {
+	char key[REC_KEY_MAX];
+	int64_t failures;
+	int64_t last_failure;
+	int64_t locked_until;
+};
+
+/* One transparency-log entry: the exact bytes plus the columns the store
+ * indexes them by (all copies of fields inside the bytes). */
+struct rec_entry {
+	int64_t index;
+	int64_t time;           /* seconds since the epoch */
+	const char *actor_id;   /* may be "" */
+	const char *tenant_id;  /* may be "" */
+	const char *action;
+	const char *session_id;
+	const char *device_id;
+	const char *source;
+	int allowed;
+	const char *bytes;
+	size_t len;
+};
+
+void rec_ticket_cleanup(struct rec_ticket *t);
+/* Wipes secret material (hashes, TOTP secrets) from a record. */
+void rec_engineer_wipe(struct rec_engineer *e);
+void rec_user_wipe(struct rec_user *u);
+
+#endif

@@ -1,0 +1,73 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * The SQLite schema as numbered migrations.  Migration N moves the schema
+ * from version N to N+1 (PRAGMA user_version); custosd applies the missing
+ * ones at start, each in its own transaction.  Never edit a released
+ * migration: add the next one.
+ */
+#ifndef CUSTOS_STORE_SCHEMA_SQLITE_H
+#define CUSTOS_STORE_SCHEMA_SQLITE_H
+
+static const char *const sqlite_migrations[] = {
+	/* 0 -> 1: the foundation. */
+	"CREATE TABLE meta(key TEXT PRIMARY KEY, value BLOB NOT NULL);"
+	"CREATE TABLE vendors(id TEXT PRIMARY KEY, name TEXT NOT NULL UNIQUE,"
+	" created INTEGER NOT NULL);"
+	"CREATE TABLE engineers(id TEXT PRIMARY KEY,"
+	" username TEXT NOT NULL UNIQUE,"
+	" vendor_id TEXT NOT NULL REFERENCES vendors(id),"
+	" password_hash TEXT NOT NULL, totp_secret BLOB,"
+	" totp_last_step INTEGER NOT NULL DEFAULT 0,"
+	" status INTEGER NOT NULL DEFAULT 0, created INTEGER NOT NULL);"
+	"CREATE TABLE devices(id TEXT PRIMARY KEY,"
+	" engineer_id TEXT NOT NULL REFERENCES engineers(id),"
+	" name TEXT NOT NULL, public_key BLOB NOT NULL,"
+	" created INTEGER NOT NULL);"
+	"CREATE TABLE tenants(id TEXT PRIMARY KEY, name TEXT NOT NULL UNIQUE,"
+	" policy INTEGER NOT NULL, created INTEGER NOT NULL);"
+	/* Clustered by tenant so a tenant's users are read in one range. */
+	"CREATE TABLE users(tenant_id TEXT NOT NULL REFERENCES tenants(id),"
+	" id TEXT NOT NULL, username TEXT NOT NULL, email TEXT NOT NULL,"
+	" role INTEGER NOT NULL, status INTEGER NOT NULL,"
+	" password_hash TEXT NOT NULL, totp_secret BLOB,"
+	" totp_last_step INTEGER NOT NULL DEFAULT 0,"
+	" mfa_enrolled INTEGER NOT NULL, created INTEGER NOT NULL,"
+	" PRIMARY KEY(tenant_id, id), UNIQUE(tenant_id, username))"
+	" WITHOUT ROWID;"
+	"CREATE UNIQUE INDEX users_id ON users(id);"
+	"CREATE TABLE tickets(tenant_id TEXT NOT NULL REFERENCES tenants(id),"
+	" id TEXT NOT NULL, subject TEXT NOT NULL, body TEXT NOT NULL,"
+	" requester TEXT NOT NULL, status TEXT NOT NULL,"
+	" created INTEGER NOT NULL, PRIMARY KEY(tenant_id, id)) WITHOUT ROWID;"
+	"CREATE UNIQUE INDEX tickets_id ON tickets(id);"
+	"CREATE TABLE sessions(token_hash BLOB PRIMARY KEY,"
+	" id TEXT NOT NULL UNIQUE, principal INTEGER NOT NULL,"
+	" principal_id TEXT NOT NULL, tenant_id TEXT NOT NULL,"
+	" vendor_id TEXT NOT NULL, device_id TEXT NOT NULL,"
+	" source TEXT NOT NULL, created INTEGER NOT NULL,"
+	" expires INTEGER NOT NULL, last_seen INTEGER NOT NULL)"
+	" WITHOUT ROWID;"
+	"CREATE INDEX sessions_principal ON sessions(principal_id);"
+	"CREATE TABLE logins(id TEXT PRIMARY KEY, engineer_id TEXT NOT NULL,"
+	" device_id TEXT NOT NULL, challenge TEXT NOT NULL,"
+	" source TEXT NOT NULL, expires INTEGER NOT NULL);"
+	"CREATE TABLE resets(token_hash BLOB PRIMARY KEY,"
+	" tenant_id TEXT NOT NULL, user_id TEXT NOT NULL,"
+	" expires INTEGER NOT NULL) WITHOUT ROWID;"
+	"CREATE TABLE throttle(key TEXT PRIMARY KEY,"
+	" failures INTEGER NOT NULL, last_failure INTEGER NOT NULL,"
+	" locked_until INTEGER NOT NULL);"
+	/* The recorded requests.  Append-only: the triggers refuse any
+	 * change to a stored entry. */
+	"CREATE TABLE entries(idx INTEGER PRIMARY KEY, time INTEGER NOT NULL,"
+	" actor_id TEXT NOT NULL, tenant_id TEXT NOT NULL,"
+	" action TEXT NOT NULL, session_id TEXT NOT NULL,"
+	" device_id TEXT NOT NULL, source TEXT NOT NULL,"
+	" allowed INTEGER NOT NULL, bytes BLOB NOT NULL);"
+	"CREATE TRIGGER entries_no_update BEFORE UPDATE ON entries"
+	" BEGIN SELECT RAISE(ABORT, 'log entries are append-only'); END;"
+	"CREATE TRIGGER entries_no_delete BEFORE DELETE ON entries"
+	" BEGIN SELECT RAISE(ABORT, 'log entries are append-only'); END;",
+};
+
+#endif

@@ -1,0 +1,402 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * The backend-independent half of the store: the reader pool and the group-
+ * committing writer.  See store.h for the contract.
+ */
+#include "store/store.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/clock.h"
+#include "common/log.h"
+
+#define ENTRY_BUF_MAX (256 * 1024)
+
+/* A unit of work for the writer: one job, or an all-or-nothing group. */
+struct wreq {
+	const struct store_job *jobs;
+	size_t n;
+	int atomic;
+	/* results, set by the writer */
+	int done;
+	int rc;
+	int64_t index;
+	struct err err;
+	struct wreq *next;
+};
+
+struct store {
+	const struct store_ops *ops;
+	const struct clock *clock;
+	char *where;
+	int batch_max;
+
+	pthread_mutex_t pool_mu;
+	pthread_cond_t pool_cv;
+	struct store_conn **free_readers;
+	int nfree, nreaders;
+
+	pthread_mutex_t mu;             /* guards the queue and results */
+	pthread_cond_t queue_cv;        /* writer waits for work */
+	pthread_cond_t done_cv;         /* callers wait for their commit */
+	struct wreq *head, *tail;
+	int stopping;
+	pthread_t writer;
+	int writer_started;
+	struct store_conn *wconn;
+	int64_t next_index;             /* writer-owned */
+	int64_t count;                  /* committed entries (under mu) */
+};
+
+const struct store_ops *
+store_ops(const struct store *s)
+{
+	return s->ops;
+}
+
+struct store_conn *
+store_reader_get(struct store *s, struct err *e)
+{
+	struct store_conn *c;
+
+	pthread_mutex_lock(&s->pool_mu);
+	while (s->nfree == 0)
+		pthread_cond_wait(&s->pool_cv, &s->pool_mu);
+	c = s->free_readers[--s->nfree];
+	pthread_mutex_unlock(&s->pool_mu);
+	if (c == NULL) {
+		c = s->ops->open(s->where, 0, e);
+		if (c == NULL) {
+			pthread_mutex_lock(&s->pool_mu);
+			s->free_readers[s->nfree++] = NULL;
+			pthread_cond_signal(&s->pool_cv);
+			pthread_mutex_unlock(&s->pool_mu);
+		}
+	}
+	return c;
+}
+
+void
+store_reader_put(struct store *s, struct store_conn *c)
+{
+	if (c == NULL)
+		return;
+	pthread_mutex_lock(&s->pool_mu);
+	s->free_readers[s->nfree++] = c;
+	pthread_cond_signal(&s->pool_cv);
+	pthread_mutex_unlock(&s->pool_mu);
+}
+
+/* Applies one job and appends its entry; -1 only on store failure. */
+static int
+writer_run_job(struct store *s, const struct store_job *job, int64_t now_ms,
+    struct buf *eb, struct wreq *w, int atomic)
+{
+	const struct store_ops *ops = s->ops;
+	struct rec_entry en;
+	struct err ae;
+	int arc = 0;
+
+	err_init(&ae);
+	if (job->apply != NULL) {
+		if (!atomic && ops->savepoint(s->wconn, &w->err) == -1)
+			return -1;
+		arc = job->apply(s->wconn, job->arg, &ae);
+		if (!atomic) {
+			if (arc == -1)
+				ops->rollback_savepoint(s->wconn);
+			else if (ops->release(s->wconn, &w->err) == -1)
+				return -1;
+		}
+		if (arc == -1) {
+			w->rc = -1;
+			w->err = ae;
+			if (w->err.status == 0)
+				err_internal(&w->err, "the change failed");
+			if (atomic)
+				return 0;
+		}
+	}
+	if (job->entry == NULL)
+		return 0;
+	buf_reset(eb);
+	memset(&en, 0, sizeof(en));
+	if (job->entry(job->arg, arc, &ae, s->next_index, now_ms, eb, &en) ==
+	    -1) {
+		err_internal(&w->err, "could not build the log entry");
+		return -1;
+	}
+	en.index = s->next_index;
+	en.time = now_ms / 1000;
+	en.bytes = eb->data;
+	en.len = eb->len;
+	if (ops->entry_append(s->wconn, &en, &w->err) == -1)
+		return -1;
+	w->index = s->next_index++;
+	return 0;
+}
+
+/* Runs one request; for an atomic group any failure undoes the group. */
+static int
+writer_run(struct store *s, struct wreq *w, int64_t now_ms, struct buf *eb)
+{
+	const struct store_ops *ops = s->ops;
+	int64_t save_index = s->next_index;
+	size_t i;
+
+	w->rc = 0;
+	w->index = -1;
+	err_init(&w->err);
+	if (w->atomic && ops->savepoint(s->wconn, &w->err) == -1)
+		return -1;
+	for (i = 0; i < w->n; i++) {
+		if (writer_run_job(s, &w->jobs[i], now_ms, eb, w,
+		    w->atomic) == -1)
+			goto fail;
+		if (w->atomic && w->rc == -1)
+			break;
+	}
+	if (!w->atomic)
+		return 0;
+	if (w->rc == -1) {
+		ops->rollback_savepoint(s->wconn);
+		s->next_index = save_index;
+		return 0;
+	}
+	return ops->release(s->wconn, &w->err);
+fail:
+	if (w->atomic)
+		ops->rollback_savepoint(s->wconn);
+	s->next_index = save_index;
+	return -1;
+}
+
+static void
+writer_finish(struct store *s, struct wreq *batch, int commit_ok,
+    const struct err *ce, int64_t committed)
+{
+	struct wreq *w, *next;
+
+	pthread_mutex_lock(&s->mu);
+	if (commit_ok)
+		s->count = committed;
+	for (w = batch; w != NULL; w = next) {
+		next = w->next;
+		if (!commit_ok) {
+			w->rc = -1;
+			w->index = -1;
+			w->err = *ce;
+		}
+		w->done = 1;
+	}
+	pthread_cond_broadcast(&s->done_cv);
+	pthread_mutex_unlock(&s->mu);
+}
+
+static void *
+writer_main(void *arg)
+{
+	struct store *s = arg;
+	const struct store_ops *ops = s->ops;
+	struct buf eb;
+
+	buf_init(&eb, ENTRY_BUF_MAX);
+	for (;;) {
+		struct wreq *batch, *w, *last = NULL;
+		int64_t start_index, now_ms;
+		struct err ce;
+		int n = 0, ok = 1;
+
+		pthread_mutex_lock(&s->mu);
+		while (s->head == NULL && !s->stopping)
+			pthread_cond_wait(&s->queue_cv, &s->mu);
+		if (s->head == NULL && s->stopping) {
+			pthread_mutex_unlock(&s->mu);
+			break;
+		}
+		/* Take up to batch_max requests; the rest wait their turn. */
+		batch = s->head;
+		for (w = s->head; w != NULL && n < s->batch_max; w = w->next) {
+			last = w;
+			n++;
+		}
+		s->head = last->next;
+		if (s->head == NULL)
+			s->tail = NULL;
+		last->next = NULL;
+		pthread_mutex_unlock(&s->mu);
+
+		err_init(&ce);
+		start_index = s->next_index;
+		now_ms = clock_now_ms(s->clock);
+		if (ops->begin(s->wconn, &ce) == -1) {
+			ok = 0;
+		} else {
+			for (w = batch; w != NULL; w = w->next)
+				if (writer_run(s, w, now_ms, &eb) == -1) {
+					ce = w->err;
+					ok = 0;
+					break;
+				}
+			if (ok && ops->commit(s->wconn, &ce) == -1)
+				ok = 0;
+			if (!ok)
+				ops->rollback(s->wconn);
+		}
+		if (!ok) {
+			log_error("store: commit failed: %s", ce.msg);
+			s->next_index = start_index;
+			err_internal(&ce, "the store could not commit; nothing "
+			    "was changed");
+		}
+		writer_finish(s, batch, ok, &ce, s->next_index);
+	}
+	buf_cleanup(&eb);
+	return NULL;
+}
+
+static int
+store_submit(struct store *s, struct wreq *w)
+{
+	w->done = 0;
+	w->next = NULL;
+	pthread_mutex_lock(&s->mu);
+	if (s->tail != NULL)
+		s->tail->next = w;
+	else
+		s->head = w;
+	s->tail = w;
+	pthread_cond_signal(&s->queue_cv);
+	while (!w->done)
+		pthread_cond_wait(&s->done_cv, &s->mu);
+	pthread_mutex_unlock(&s->mu);
+	return w->rc;
+}
+
+int
+store_write(struct store *s, const struct store_job *job, int64_t *index,
+    struct err *e)
+{
+	struct wreq w;
+
+	memset(&w, 0, sizeof(w));
+	w.jobs = job;
+	w.n = 1;
+	if (store_submit(s, &w) == -1) {
+		*e = w.err;
+		if (index != NULL)
+			*index = w.index;
+		return -1;
+	}
+	if (index != NULL)
+		*index = w.index;
+	return 0;
+}
+
+int
+store_write_all(struct store *s, const struct store_job *jobs, size_t n,
+    struct err *e)
+{
+	struct wreq w;
+
+	memset(&w, 0, sizeof(w));
+	w.jobs = jobs;
+	w.n = n;
+	w.atomic = 1;
+	if (store_submit(s, &w) == -1) {
+		*e = w.err;
+		return -1;
+	}
+	return 0;
+}
+
+int64_t
+store_entry_count(struct store *s)
+{
+	int64_t n;
+
+	pthread_mutex_lock(&s->mu);
+	n = s->count;
+	pthread_mutex_unlock(&s->mu);
+	return n;
+}
+
+struct store *
+store_open(const struct store_config *cfg, struct err *e)
+{
+	struct store *s;
+	int i;
+
+	s = calloc(1, sizeof(*s));
+	if (s == NULL) {
+		err_internal(e, "out of memory");
+		return NULL;
+	}
+	s->ops = cfg->ops;
+	s->clock = cfg->clock;
+	s->batch_max = cfg->batch_max > 0 ? cfg->batch_max : 4096;
+	s->nreaders = cfg->readers > 0 ? cfg->readers : 16;
+	s->where = strdup(cfg->where);
+	s->free_readers = calloc((size_t)s->nreaders, sizeof(*s->free_readers));
+	pthread_mutex_init(&s->pool_mu, NULL);
+	pthread_cond_init(&s->pool_cv, NULL);
+	pthread_mutex_init(&s->mu, NULL);
+	pthread_cond_init(&s->queue_cv, NULL);
+	pthread_cond_init(&s->done_cv, NULL);
+	if (s->where == NULL || s->free_readers == NULL) {
+		err_internal(e, "out of memory");
+		goto fail;
+	}
+	/* Readers open lazily; NULL slots stand for not-yet-open ones. */
+	s->nfree = s->nreaders;
+	s->wconn = s->ops->open(s->where, 1, e);
+	if (s->wconn == NULL)
+		goto fail;
+	if (s->ops->migrate(s->wconn, e) == -1 ||
+	    s->ops->entry_count(s->wconn, &s->next_index, e) == -1)
+		goto fail;
+	s->count = s->next_index;
+	for (i = 0; i < s->nreaders; i++)
+		s->free_readers[i] = NULL;
+	if (pthread_create(&s->writer, NULL, writer_main, s) != 0) {
+		err_internal(e, "cannot start the writer thread");
+		goto fail;
+	}
+	s->writer_started = 1;
+	return s;
+fail:
+	store_close(s);
+	return NULL;
+}
+
+void
+store_close(struct store *s)
+{
+	int i;
+
+	if (s == NULL)
+		return;
+	if (s->writer_started) {
+		pthread_mutex_lock(&s->mu);
+		s->stopping = 1;
+		pthread_cond_signal(&s->queue_cv);
+		pthread_mutex_unlock(&s->mu);
+		pthread_join(s->writer, NULL);
+	}
+	if (s->free_readers != NULL)
+		for (i = 0; i < s->nfree; i++)
+			if (s->free_readers[i] != NULL)
+				s->ops->close(s->free_readers[i]);
+	if (s->wconn != NULL)
+		s->ops->close(s->wconn);
+	pthread_mutex_destroy(&s->pool_mu);
+	pthread_cond_destroy(&s->pool_cv);
+	pthread_mutex_destroy(&s->mu);
+	pthread_cond_destroy(&s->queue_cv);
+	pthread_cond_destroy(&s->done_cv);
+	free(s->free_readers);
+	free(s->where);
+	free(s);
+}

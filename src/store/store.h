@@ -1,0 +1,212 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * store: custos's persistent state behind one interface.
+ *
+ * A backend (SQLite now, PostgreSQL later) fills a struct store_ops; nothing
+ * above this header knows which backend runs.  The store owns:
+ *
+ *  - a pool of reader connections (store_reader_get/put) for the request
+ *    threads;
+ *  - one writer thread that owns the only writing connection.  Every change
+ *    goes through store_write(): a job's apply() runs inside a transaction on
+ *    the writer, then its transparency-log entry is appended in the same
+ *    transaction.  The writer gathers all jobs queued meanwhile into one
+ *    commit (group commit), so many requests share one fsync, and a change
+ *    is never durable without the entry that records it, nor the reverse.
+ *    store_write() returns only once that commit is durable.
+ */
+#ifndef CUSTOS_STORE_STORE_H
+#define CUSTOS_STORE_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "common/buf.h"
+#include "common/err.h"
+#include "store/records.h"
+
+struct store;
+struct store_conn;
+
+/* Calls back once per row; a non-zero return stops the listing. */
+typedef int (*store_user_cb)(void *arg, const struct rec_user *u);
+typedef int (*store_ticket_cb)(void *arg, const struct rec_ticket *t);
+typedef int (*store_entry_cb)(void *arg, int64_t index, const char *bytes,
+    size_t len);
+
+/*
+ * The backend interface.  Every op returns 0 on success, -1 with e set on
+ * failure; lookups return 1 when the row is absent (e untouched).  Inserts
+ * of a duplicate key fail with a 409 "conflict".
+ */
+struct store_ops {
+	const char *name;
+	struct store_conn *(*open)(const char *where, int writer,
+	    struct err *e);
+	void (*close)(struct store_conn *c);
+	int (*migrate)(struct store_conn *c, struct err *e);
+	int (*begin)(struct store_conn *c, struct err *e);
+	int (*commit)(struct store_conn *c, struct err *e);
+	void (*rollback)(struct store_conn *c);
+	int (*savepoint)(struct store_conn *c, struct err *e);
+	int (*release)(struct store_conn *c, struct err *e);
+	void (*rollback_savepoint)(struct store_conn *c);
+
+	int (*meta_get)(struct store_conn *c, const char *key, struct buf *out,
+	    struct err *e);
+	int (*meta_set)(struct store_conn *c, const char *key, const void *v,
+	    size_t n, struct err *e);
+
+	int (*vendor_insert)(struct store_conn *c, const struct rec_vendor *v,
+	    struct err *e);
+	int (*vendor_get)(struct store_conn *c, const char *id,
+	    struct rec_vendor *out, struct err *e);
+
+	int (*engineer_insert)(struct store_conn *c,
+	    const struct rec_engineer *r, struct err *e);
+	int (*engineer_get)(struct store_conn *c, const char *id,
+	    struct rec_engineer *out, struct err *e);
+	int (*engineer_get_by_username)(struct store_conn *c,
+	    const char *username, struct rec_engineer *out, struct err *e);
+	/* Sets last_step only if it grows; 1 when the step was already used. */
+	int (*engineer_use_totp_step)(struct store_conn *c, const char *id,
+	    int64_t step, struct err *e);
+
+	int (*device_insert)(struct store_conn *c, const struct rec_device *d,
+	    struct err *e);
+	int (*device_get)(struct store_conn *c, const char *id,
+	    struct rec_device *out, struct err *e);
+
+	int (*tenant_insert)(struct store_conn *c, const struct rec_tenant *t,
+	    struct err *e);
+	int (*tenant_get)(struct store_conn *c, const char *id,
+	    struct rec_tenant *out, struct err *e);
+	int (*tenant_set_policy)(struct store_conn *c, const char *id,
+	    int policy, struct err *e);
+
+	int (*user_insert)(struct store_conn *c, const struct rec_user *u,
+	    struct err *e);
+	int (*user_get)(struct store_conn *c, const char *tenant_id,
+	    const char *id, struct rec_user *out, struct err *e);
+	int (*user_get_by_username)(struct store_conn *c,
+	    const char *tenant_id, const char *username, struct rec_user *out,
+	    struct err *e);
+	int (*user_list)(struct store_conn *c, const char *tenant_id,
+	    store_user_cb cb, void *arg, struct err *e);
+	int (*user_set_password)(struct store_conn *c, const char *tenant_id,
+	    const char *id, const char *hash, struct err *e);
+	/* Replaces the TOTP secret and enrolment flag (MFA reset, enrolment). */
+	int (*user_set_totp)(struct store_conn *c, const char *tenant_id,
+	    const char *id, const struct rec_totp *t, int enrolled,
+	    struct err *e);
+	int (*user_use_totp_step)(struct store_conn *c, const char *tenant_id,
+	    const char *id, int64_t step, struct err *e);
+	int (*user_delete)(struct store_conn *c, const char *tenant_id,
+	    const char *id, struct err *e);
+
+	int (*ticket_insert)(struct store_conn *c, const struct rec_ticket *t,
+	    struct err *e);
+	int (*ticket_get)(struct store_conn *c, const char *tenant_id,
+	    const char *id, struct rec_ticket *out, struct err *e);
+	int (*ticket_list)(struct store_conn *c, const char *tenant_id,
+	    store_ticket_cb cb, void *arg, struct err *e);
+
+	int (*session_insert)(struct store_conn *c,
+	    const struct rec_session *s, struct err *e);
+	int (*session_get)(struct store_conn *c,
+	    const uint8_t hash[TOKEN_HASH_LEN], struct rec_session *out,
+	    struct err *e);
+	int (*session_touch)(struct store_conn *c, const char *id,
+	    int64_t when, struct err *e);
+	/* Ends sessions: by id, or every session of a principal. */
+	int (*session_delete)(struct store_conn *c, const char *id,
+	    struct err *e);
+	int (*session_delete_principal)(struct store_conn *c,
+	    const char *principal_id, struct err *e);
+
+	int (*login_insert)(struct store_conn *c, const struct rec_login *l,
+	    struct err *e);
+	/* Reads and deletes in one step: a login id is used at most once. */
+	int (*login_take)(struct store_conn *c, const char *id,
+	    struct rec_login *out, struct err *e);
+	int (*login_get)(struct store_conn *c, const char *id,
+	    struct rec_login *out, struct err *e);
+
+	int (*reset_insert)(struct store_conn *c, const struct rec_reset *r,
+	    struct err *e);
+	int (*reset_take)(struct store_conn *c,
+	    const uint8_t hash[TOKEN_HASH_LEN], struct rec_reset *out,
+	    struct err *e);
+	int (*reset_get)(struct store_conn *c,
+	    const uint8_t hash[TOKEN_HASH_LEN], struct rec_reset *out,
+	    struct err *e);
+
+	int (*throttle_get)(struct store_conn *c, const char *key,
+	    struct rec_throttle *out, struct err *e);
+	int (*throttle_put)(struct store_conn *c, const struct rec_throttle *t,
+	    struct err *e);
+	int (*throttle_clear)(struct store_conn *c, const char *key,
+	    struct err *e);
+
+	int (*entry_append)(struct store_conn *c, const struct rec_entry *en,
+	    struct err *e);
+	int (*entry_count)(struct store_conn *c, int64_t *out, struct err *e);
+	int (*entry_range)(struct store_conn *c, int64_t start, int64_t end,
+	    store_entry_cb cb, void *arg, struct err *e);
+};
+
+extern const struct store_ops store_sqlite_ops;
+
+/*
+ * A writer job.  apply() (may be NULL) makes the change on the writer's
+ * connection inside a savepoint; when it fails its change is rolled back.
+ * entry() (may be NULL) then builds the job's log entry into out, knowing
+ * whether apply failed (apply_rc, e) and the index and time the entry gets.
+ * entry() must fill en's index columns (pointers valid until it returns
+ * control to the writer's next job: point them into arg or out).
+ */
+struct store_job {
+	int (*apply)(struct store_conn *c, void *arg, struct err *e);
+	int (*entry)(void *arg, int apply_rc, const struct err *apply_err,
+	    int64_t index, int64_t time_ms, struct buf *out,
+	    struct rec_entry *en);
+	void *arg;
+};
+
+struct store_config {
+	const struct store_ops *ops;
+	const char *where;              /* SQLite: file path */
+	int readers;                    /* reader pool size */
+	int batch_max;                  /* jobs per commit */
+	const struct clock *clock;
+};
+
+/* Opens the store, applies migrations and starts the writer thread. */
+struct store *store_open(const struct store_config *cfg, struct err *e);
+void store_close(struct store *s);
+
+const struct store_ops *store_ops(const struct store *s);
+
+/* A reader connection for the calling thread; always give it back. */
+struct store_conn *store_reader_get(struct store *s, struct err *e);
+void store_reader_put(struct store *s, struct store_conn *c);
+
+/*
+ * Runs a job on the writer and waits until its commit is durable.
+ * Returns 0 when apply succeeded (or was NULL) and all is committed; -1
+ * with e set when apply failed (its entry is still committed, recording
+ * the failure) or when the commit failed (then nothing of it is stored).
+ * *index receives the entry's log index (-1 without entry); may be NULL.
+ */
+int store_write(struct store *s, const struct store_job *job,
+    int64_t *index, struct err *e) __attribute__((warn_unused_result));
+
+/* Runs several jobs atomically: all applied and committed, or none.  Used by
+ * bulk import. */
+int store_write_all(struct store *s, const struct store_job *jobs, size_t n,
+    struct err *e) __attribute__((warn_unused_result));
+
+/* Number of entries in the log. */
+int64_t store_entry_count(struct store *s);
+
+#endif

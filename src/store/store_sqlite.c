@@ -1,0 +1,1227 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * The SQLite backend: one database file in WAL mode.  The writer connection
+ * commits with synchronous=FULL, so a commit is durable when it returns;
+ * readers are query_only.  Every statement is prepared once per connection
+ * and kept (the q_* table below).
+ */
+#include <sodium.h>
+#include <sqlite3.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/str.h"
+#include "store/schema_sqlite.h"
+#include "store/store.h"
+
+enum q {
+	Q_BEGIN, Q_COMMIT, Q_ROLLBACK, Q_SAVEPOINT, Q_RELEASE, Q_ROLLBACK_TO,
+	Q_META_GET, Q_META_SET,
+	Q_VENDOR_INSERT, Q_VENDOR_GET,
+	Q_ENGINEER_INSERT, Q_ENGINEER_GET, Q_ENGINEER_GET_BY_USERNAME,
+	Q_ENGINEER_USE_STEP,
+	Q_DEVICE_INSERT, Q_DEVICE_GET,
+	Q_TENANT_INSERT, Q_TENANT_GET, Q_TENANT_SET_POLICY,
+	Q_USER_INSERT, Q_USER_GET, Q_USER_GET_BY_USERNAME, Q_USER_LIST,
+	Q_USER_SET_PASSWORD, Q_USER_SET_TOTP, Q_USER_USE_STEP, Q_USER_DELETE,
+	Q_TICKET_INSERT, Q_TICKET_GET, Q_TICKET_LIST,
+	Q_SESSION_INSERT, Q_SESSION_GET, Q_SESSION_TOUCH, Q_SESSION_DELETE,
+	Q_SESSION_DELETE_PRINCIPAL,
+	Q_LOGIN_INSERT, Q_LOGIN_GET, Q_LOGIN_DELETE,
+	Q_RESET_INSERT, Q_RESET_GET, Q_RESET_DELETE,
+	Q_THROTTLE_GET, Q_THROTTLE_PUT, Q_THROTTLE_CLEAR,
+	Q_ENTRY_APPEND, Q_ENTRY_COUNT, Q_ENTRY_RANGE,
+	Q_COUNT
+};
+
+#define ENGINEER_COLS "id, username, vendor_id, password_hash, " \
+	"totp_secret, totp_last_step, status, created"
+#define USER_COLS "id, tenant_id, username, email, role, status, " \
+	"password_hash, totp_secret, totp_last_step, mfa_enrolled, created"
+#define SESSION_COLS "id, token_hash, principal, principal_id, tenant_id, " \
+	"vendor_id, device_id, source, created, expires, last_seen"
+
+static const char *const q_sql[Q_COUNT] = {
+	[Q_BEGIN] = "BEGIN IMMEDIATE",
+	[Q_COMMIT] = "COMMIT",
+	[Q_ROLLBACK] = "ROLLBACK",
+	[Q_SAVEPOINT] = "SAVEPOINT job",
+	[Q_RELEASE] = "RELEASE job",
+	[Q_ROLLBACK_TO] = "ROLLBACK TO job",
+	[Q_META_GET] = "SELECT value FROM meta WHERE key = ?1",
+	[Q_META_SET] = "INSERT INTO meta(key, value) VALUES (?1, ?2) "
+	    "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+	[Q_VENDOR_INSERT] = "INSERT INTO vendors(id, name, created) "
+	    "VALUES (?1, ?2, ?3)",
+	[Q_VENDOR_GET] = "SELECT id, name, created FROM vendors WHERE id = ?1",
+	[Q_ENGINEER_INSERT] = "INSERT INTO engineers(" ENGINEER_COLS ") "
+	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+	[Q_ENGINEER_GET] = "SELECT " ENGINEER_COLS " FROM engineers "
+	    "WHERE id = ?1",
+	[Q_ENGINEER_GET_BY_USERNAME] = "SELECT " ENGINEER_COLS
+	    " FROM engineers WHERE username = ?1",
+	[Q_ENGINEER_USE_STEP] = "UPDATE engineers SET totp_last_step = ?2 "
+	    "WHERE id = ?1 AND totp_last_step < ?2",
+	[Q_DEVICE_INSERT] = "INSERT INTO devices(id, engineer_id, name, "
+	    "public_key, created) VALUES (?1, ?2, ?3, ?4, ?5)",
+	[Q_DEVICE_GET] = "SELECT id, engineer_id, name, public_key, created "
+	    "FROM devices WHERE id = ?1",
+	[Q_TENANT_INSERT] = "INSERT INTO tenants(id, name, policy, created) "
+	    "VALUES (?1, ?2, ?3, ?4)",
+	[Q_TENANT_GET] = "SELECT id, name, policy, created FROM tenants "
+	    "WHERE id = ?1",
+	[Q_TENANT_SET_POLICY] = "UPDATE tenants SET policy = ?2 WHERE id = ?1",
+	[Q_USER_INSERT] = "INSERT INTO users(" USER_COLS ") "
+	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+	[Q_USER_GET] = "SELECT " USER_COLS " FROM users "
+	    "WHERE tenant_id = ?1 AND id = ?2",
+	[Q_USER_GET_BY_USERNAME] = "SELECT " USER_COLS " FROM users "
+	    "WHERE tenant_id = ?1 AND username = ?2",
+	/* Listing never reads secret columns. */
+	[Q_USER_LIST] = "SELECT id, tenant_id, username, email, role, status, "
+	    "'', NULL, 0, mfa_enrolled, created FROM users "
+	    "WHERE tenant_id = ?1 ORDER BY id",
+	[Q_USER_SET_PASSWORD] = "UPDATE users SET password_hash = ?3 "
+	    "WHERE tenant_id = ?1 AND id = ?2",
+	[Q_USER_SET_TOTP] = "UPDATE users SET totp_secret = ?3, "
+	    "totp_last_step = ?4, mfa_enrolled = ?5 "
+	    "WHERE tenant_id = ?1 AND id = ?2",
+	[Q_USER_USE_STEP] = "UPDATE users SET totp_last_step = ?3 "
+	    "WHERE tenant_id = ?1 AND id = ?2 AND totp_last_step < ?3",
+	[Q_USER_DELETE] = "DELETE FROM users WHERE tenant_id = ?1 AND id = ?2",
+	[Q_TICKET_INSERT] = "INSERT INTO tickets(id, tenant_id, subject, body, "
+	    "requester, status, created) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+	[Q_TICKET_GET] = "SELECT id, tenant_id, subject, body, requester, "
+	    "status, created FROM tickets WHERE tenant_id = ?1 AND id = ?2",
+	[Q_TICKET_LIST] = "SELECT id, tenant_id, subject, NULL, requester, "
+	    "status, created FROM tickets WHERE tenant_id = ?1 ORDER BY id",
+	[Q_SESSION_INSERT] = "INSERT INTO sessions(" SESSION_COLS ") "
+	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+	[Q_SESSION_GET] = "SELECT " SESSION_COLS " FROM sessions "
+	    "WHERE token_hash = ?1",
+	[Q_SESSION_TOUCH] = "UPDATE sessions SET last_seen = ?2 "
+	    "WHERE id = ?1 AND last_seen < ?2",
+	[Q_SESSION_DELETE] = "DELETE FROM sessions WHERE id = ?1",
+	[Q_SESSION_DELETE_PRINCIPAL] = "DELETE FROM sessions "
+	    "WHERE principal_id = ?1",
+	[Q_LOGIN_INSERT] = "INSERT INTO logins(id, engineer_id, device_id, "
+	    "challenge, source, expires) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+	[Q_LOGIN_GET] = "SELECT id, engineer_id, device_id, challenge, source, "
+	    "expires FROM logins WHERE id = ?1",
+	[Q_LOGIN_DELETE] = "DELETE FROM logins WHERE id = ?1",
+	[Q_RESET_INSERT] = "INSERT INTO resets(token_hash, tenant_id, user_id, "
+	    "expires) VALUES (?1, ?2, ?3, ?4)",
+	[Q_RESET_GET] = "SELECT token_hash, tenant_id, user_id, expires "
+	    "FROM resets WHERE token_hash = ?1",
+	[Q_RESET_DELETE] = "DELETE FROM resets WHERE token_hash = ?1",
+	[Q_THROTTLE_GET] = "SELECT key, failures, last_failure, locked_until "
+	    "FROM throttle WHERE key = ?1",
+	[Q_THROTTLE_PUT] = "INSERT INTO throttle(key, failures, last_failure, "
+	    "locked_until) VALUES (?1, ?2, ?3, ?4) ON CONFLICT(key) DO UPDATE "
+	    "SET failures = excluded.failures, "
+	    "last_failure = excluded.last_failure, "
+	    "locked_until = excluded.locked_until",
+	[Q_THROTTLE_CLEAR] = "DELETE FROM throttle WHERE key = ?1",
+	[Q_ENTRY_APPEND] = "INSERT INTO entries(idx, time, actor_id, "
+	    "tenant_id, action, session_id, device_id, source, allowed, bytes) "
+	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+	[Q_ENTRY_COUNT] = "SELECT COALESCE(MAX(idx) + 1, 0) FROM entries",
+	[Q_ENTRY_RANGE] = "SELECT idx, bytes FROM entries "
+	    "WHERE idx >= ?1 AND idx < ?2 ORDER BY idx",
+};
+
+struct store_conn {
+	sqlite3 *db;
+	sqlite3_stmt *q[Q_COUNT];
+};
+
+static int
+db_fail(struct store_conn *c, struct err *e, const char *what)
+{
+	int ext = sqlite3_extended_errcode(c->db);
+
+	if (ext == SQLITE_CONSTRAINT_UNIQUE ||
+	    ext == SQLITE_CONSTRAINT_PRIMARYKEY)
+		return err_set(e, 409, "conflict", "%s: it already exists",
+		    what);
+	if (ext == SQLITE_CONSTRAINT_FOREIGNKEY)
+		return err_set(e, 409, "conflict", "%s: it is still referenced "
+		    "or refers to something missing", what);
+	return err_internal(e, "store: %s: %s", what, sqlite3_errmsg(c->db));
+}
+
+/* Returns the reset statement for query q, preparing it on first use. */
+static sqlite3_stmt *
+stmt(struct store_conn *c, enum q q, struct err *e)
+{
+	if (c->q[q] == NULL && sqlite3_prepare_v3(c->db, q_sql[q], -1,
+	    SQLITE_PREPARE_PERSISTENT, &c->q[q], NULL) != SQLITE_OK) {
+		db_fail(c, e, "prepare");
+		return NULL;
+	}
+	return c->q[q];
+}
+
+static void
+done(sqlite3_stmt *s)
+{
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+}
+
+static void
+bind_text(sqlite3_stmt *s, int i, const char *v)
+{
+	sqlite3_bind_text(s, i, v, -1, SQLITE_STATIC);
+}
+
+static void
+col_text(char *dst, size_t size, sqlite3_stmt *s, int i)
+{
+	const unsigned char *v = sqlite3_column_text(s, i);
+
+	str_copy(dst, size, v != NULL ? (const char *)v : "");
+}
+
+static void
+col_blob(uint8_t *dst, size_t size, size_t *len, sqlite3_stmt *s, int i)
+{
+	const void *v = sqlite3_column_blob(s, i);
+	size_t n = (size_t)sqlite3_column_bytes(s, i);
+
+	if (v == NULL || n > size)
+		n = 0;
+	if (n > 0)
+		memcpy(dst, v, n);
+	if (len != NULL)
+		*len = n;
+}
+
+/* Steps a statement that returns no rows. */
+static int
+exec_stmt(struct store_conn *c, sqlite3_stmt *s, const char *what,
+    struct err *e)
+{
+	int rc = sqlite3_step(s);
+
+	if (rc != SQLITE_DONE) {
+		db_fail(c, e, what);
+		done(s);
+		return -1;
+	}
+	done(s);
+	return 0;
+}
+
+/* Steps a lookup: 0 with a row to read, 1 when there is none. */
+static int
+step_row(struct store_conn *c, sqlite3_stmt *s, const char *what,
+    struct err *e)
+{
+	int rc = sqlite3_step(s);
+
+	if (rc == SQLITE_ROW)
+		return 0;
+	if (rc == SQLITE_DONE) {
+		done(s);
+		return 1;
+	}
+	db_fail(c, e, what);
+	done(s);
+	return -1;
+}
+
+static int
+exec_simple(struct store_conn *c, enum q q, struct err *e)
+{
+	sqlite3_stmt *s = stmt(c, q, e);
+
+	return s == NULL ? -1 : exec_stmt(c, s, q_sql[q], e);
+}
+
+static void
+sqlite_close(struct store_conn *c)
+{
+	int i;
+
+	if (c == NULL)
+		return;
+	for (i = 0; i < Q_COUNT; i++)
+		sqlite3_finalize(c->q[i]);
+	sqlite3_close(c->db);
+	free(c);
+}
+
+static struct store_conn *
+sqlite_open(const char *where, int writer, struct err *e)
+{
+	struct store_conn *c;
+	const char *pragmas;
+	char *msg = NULL;
+
+	c = calloc(1, sizeof(*c));
+	if (c == NULL) {
+		err_internal(e, "out of memory");
+		return NULL;
+	}
+	if (sqlite3_open_v2(where, &c->db, SQLITE_OPEN_READWRITE |
+	    SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+		err_internal(e, "cannot open the database %s: %s", where,
+		    c->db != NULL ? sqlite3_errmsg(c->db) : "out of memory");
+		sqlite_close(c);
+		return NULL;
+	}
+	sqlite3_busy_timeout(c->db, 10000);
+	pragmas = writer ?
+	    "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
+	    "PRAGMA foreign_keys=ON; PRAGMA secure_delete=ON;"
+	    "PRAGMA cache_size=-65536;" :
+	    "PRAGMA query_only=1; PRAGMA cache_size=-16384;";
+	if (sqlite3_exec(c->db, pragmas, NULL, NULL, &msg) != SQLITE_OK) {
+		err_internal(e, "cannot set up the database: %s",
+		    msg != NULL ? msg : "?");
+		sqlite3_free(msg);
+		sqlite_close(c);
+		return NULL;
+	}
+	return c;
+}
+
+static int
+sqlite_migrate(struct store_conn *c, struct err *e)
+{
+	size_t n = sizeof(sqlite_migrations) / sizeof(sqlite_migrations[0]);
+	sqlite3_stmt *s;
+	char *msg = NULL;
+	int64_t version;
+	size_t v;
+
+	if (sqlite3_prepare_v2(c->db, "PRAGMA user_version", -1, &s, NULL) !=
+	    SQLITE_OK || sqlite3_step(s) != SQLITE_ROW) {
+		sqlite3_finalize(s);
+		return db_fail(c, e, "read schema version");
+	}
+	version = sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	if (version < 0 || (uint64_t)version > n)
+		return err_internal(e, "the database schema (version %lld) is "
+		    "newer than this custosd knows (%zu)", (long long)version,
+		    n);
+	for (v = (size_t)version; v < n; v++) {
+		char setv[64];
+
+		str_printf(setv, sizeof(setv), "PRAGMA user_version=%zu;",
+		    v + 1);
+		if (sqlite3_exec(c->db, "BEGIN IMMEDIATE", NULL, NULL, &msg) ||
+		    sqlite3_exec(c->db, sqlite_migrations[v], NULL, NULL,
+		    &msg) || sqlite3_exec(c->db, setv, NULL, NULL, &msg) ||
+		    sqlite3_exec(c->db, "COMMIT", NULL, NULL, &msg)) {
+			err_internal(e, "migration %zu failed: %s", v + 1,
+			    msg != NULL ? msg : "?");
+			sqlite3_free(msg);
+			sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static int
+sqlite_begin(struct store_conn *c, struct err *e)
+{
+	return exec_simple(c, Q_BEGIN, e);
+}
+
+static int
+sqlite_commit(struct store_conn *c, struct err *e)
+{
+	return exec_simple(c, Q_COMMIT, e);
+}
+
+static void
+sqlite_rollback(struct store_conn *c)
+{
+	struct err e;
+
+	if (sqlite3_get_autocommit(c->db) == 0)
+		exec_simple(c, Q_ROLLBACK, &e);
+}
+
+static int
+sqlite_savepoint(struct store_conn *c, struct err *e)
+{
+	return exec_simple(c, Q_SAVEPOINT, e);
+}
+
+static int
+sqlite_release(struct store_conn *c, struct err *e)
+{
+	return exec_simple(c, Q_RELEASE, e);
+}
+
+static void
+sqlite_rollback_savepoint(struct store_conn *c)
+{
+	struct err e;
+
+	if (exec_simple(c, Q_ROLLBACK_TO, &e) == 0)
+		exec_simple(c, Q_RELEASE, &e);
+}
+
+static int
+sqlite_meta_get(struct store_conn *c, const char *key, struct buf *out,
+    struct err *e)
+{
+	sqlite3_stmt *s = stmt(c, Q_META_GET, e);
+	int rc;
+
+	if (s == NULL)
+		return -1;
+	bind_text(s, 1, key);
+	rc = step_row(c, s, "meta", e);
+	if (rc != 0)
+		return rc;
+	rc = buf_append(out, sqlite3_column_blob(s, 0),
+	    (size_t)sqlite3_column_bytes(s, 0));
+	done(s);
+	return rc == -1 ? err_internal(e, "meta value too large") : 0;
+}
+
+static int
+sqlite_meta_set(struct store_conn *c, const char *key, const void *v,
+    size_t n, struct err *e)
+{
+	sqlite3_stmt *s = stmt(c, Q_META_SET, e);
+
+	if (s == NULL)
+		return -1;
+	bind_text(s, 1, key);
+	sqlite3_bind_blob(s, 2, v, (int)n, SQLITE_STATIC);
+	return exec_stmt(c, s, "meta", e);
+}
+
+static int
+sqlite_vendor_insert(struct store_conn *c, const struct rec_vendor *v,
+    struct err *e)
+{
+	sqlite3_stmt *s = stmt(c, Q_VENDOR_INSERT, e);
+
+	if (s == NULL)
+		return -1;
+	bind_text(s, 1, v->id);
+	bind_text(s, 2, v->name);
+	sqlite3_bind_int64(s, 3, v->created);
+	return exec_stmt(c, s, "vendor", e);
+}
+
+static int
+sqlite_vendor_get(struct store_conn *c, const char *id,
+    struct rec_vendor *out, struct err *e)
+{
+	sqlite3_stmt *s = stmt(c, Q_VENDOR_GET, e);
+	int rc;
+
+	if (s == NULL)
+		return -1;
+	bind_text(s, 1, id);
+	rc = step_row(c, s, "vendor", e);
+	if (rc != 0)
+		return rc;
+	col_text(out->id, sizeof(out->id), s, 0);
+	col_text(out->name, sizeof(out->name), s, 1);
+	out->created = sqlite3_column_int64(s, 2);
+	done(s);
+	return 0;
+}
+
+static void
+bind_totp(sqlite3_stmt *s, int i, const struct rec_totp *t)
+{
+	if (t->len > 0)
+		sqlite3_bind_blob(s, i, t->secret, (int)t->len, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(s, i);
+}
+
+static int
+sqlite_engineer_insert(struct store_conn *c, const struct rec_engineer *r,
+    struct err *e)
+{
+	sqlite3_stmt *s = stmt(c, Q_ENGINEER_INSERT, e);
+
+	if (s == NULL)
+		return -1;
+	bind_text(s, 1, r->id);
+	bind_text(s, 2, r->username);
+	bind_text(s, 3, r->vendor_id);
+	bind_text(s, 4, r->password_hash);
+	bind_totp(s, 5, &r->totp);
+	sqlite3_bind_int64(s, 6, r->totp.last_step);
+	sqlite3_bind_int(s, 7, r->status);
+	sqlite3_bind_int64(s, 8, r->created);
+	return exec_stmt(c, s, "engineer", e);
+}
+
+static int
+read_engineer(struct store_conn *c, sqlite3_stmt *s, struct rec_engineer *out,
+    struct err *e)
+{
+	int rc = step_row(c, s, "engineer", e);
+
+	if (rc != 0)
+		return rc;
+	col_text(out->id, sizeof(out->id), s, 0);
+	col_text(out->username, sizeof(out->username), s, 1);
+	col_text(out->vendor_id, sizeof(out->vendor_id), s, 2);
+	col_text(out->password_hash, sizeof(out->password_hash), s, 3);
+	col_blob(out->totp.secret, sizeof(out->totp.secret), &out->totp.len,
+	    s, 4);
+	out->totp.last_step = sqlite3_column_int64(s, 5);
+	out->status = sqlite3_column_int(s, 6);
+	out->created = sqlite3_column_int64(s, 7);
+	done(s);
+	return 0;
+}
+
+static int
+sqlite_engineer_get(struct store_conn *c, const char *id,
+    struct rec_engineer *out, struct err *e)
+{
+	sqlite3_stmt *s = stmt(c, Q_ENGINEER_GET, e);
+
+	if (s == NULL)
+		return -1;
+	bind_text(s, 1, id);
+	return read_engineer(c, s, out, e);
+}
+
+static int
+sqlite_engineer_get_by_username(struct store_conn *c, const char *username,
+    struct rec_engineer *out, struct err *e)
+{
+	sqlite3_stmt *s = stmt(c, Q_ENGINEER_GET_BY_USERNAME, e);
+
+	if (s == NULL)
+		return -1;
+	bind_text(s, 1, username);
+	return read_engineer(c, s, out, e);
+}
+
+/* Runs an UPDATE; 1 when it matched no row. */
+static int
+exec_update(struct store_conn *c, sqlite3_stmt *s, const char *what,
+    struct err *e)
+{
+	if (exec_stmt(c, s, what, e) == -1)
+		return -1;
+	return sqlite3_changes(c->db) == 0 ? 1 : 0;
+}
+
+static int
+sqlite_engineer_use_totp_step(struct store_conn *c, const char *id,
+    int64_t step, struct err *e)
+{
+	sqlite3_stmt *s = stmt(c, Q_ENGINEER_USE_STEP, e);
+
+	if (s == NULL)
+		return -1;
+	bind_text(s, 1, id);
+	sqlite3_bind_int64(s, 2, step);
+	return exec_update(c, s, "engineer totp", e);
+}
+
+static int
+sqlite_device_insert(struct store_conn *c, const struct rec_device *d,
+    struct err *e)
+{
+	sqlite3_stmt *s = stmt(c, Q_DEVICE_INSERT, e);
+
+	if (s == NULL)
+		return -1;
+	bind_text(s, 1, d->id);
+	bind_text(s, 2, d->engineer_id);
+	bind_text(s, 3, d->name);
+	sqlite3_bind_blob(s, 4, d->public_key, 32, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 5, d->created);
+	return exec_stmt(c, s, "device", e);
+}
+
+static int
+sqlite_device_get(struct store_conn *c, const char *id,
+    struct rec_device *out, struct err *e)
+{
+	sqlite3_stmt *s = stmt(c, Q_DEVICE_GET, e);
+	size_t n;
+	int rc;
+
+	if (s == NULL)
+		return -1;
+	bind_text(s, 1, id);
+	rc = step_row(c, s, "device", e);
+	if (rc != 0)
+		return rc;
+	col_text(out->id, sizeof(out->id), s, 0);
+	col_text(out->engineer_id, sizeof(out->engineer_id), s, 1);
+	col_text(out->name, sizeof(out->name), s, 2);
+	col_blob(out->public_key, sizeof(out->public_key), &n, s, 3);
+	out->created = sqlite3_column_int64(s, 4);
+	done(s);
+	return n == 32 ? 0 : err_internal(e, "device key is damaged");
+}
+
+static int
+sqlite_tenant_insert(struct store_conn *c, const struct rec_tenant *t,
+    struct err *e)
+{
+	sqlite3_stmt *s = stmt(c, Q_TENANT_INSERT, e);
+
+	if (s == NULL)
+		return -1;
+	bind_text(s, 1, t->id);
+	bind_text(s, 2, t->name);
+	sqlite3_bind_int(s, 3, t->policy);
+	sqlite3_bind_int64(s, 4, t->created);
+	return exec_stmt(c, s, "tenant", e);
+}
+
+static int
+sqlite_tenant_get(struct store_conn *c, const char *id,
+    struct rec_tenant *out, struct err *e)
+{
+	sqlite3_stmt *s = stmt(c, Q_TENANT_GET, e);
+	int rc;
+
+	if (s == NULL)
+		return -1;
+	bind_text(s, 1, id);
+	rc = step_row(c, s, "tenant", e);
+	if (rc != 0)
+		return rc;
+	col_text(out->id, sizeof(out->id), s, 0);
+	col_text(out->name, sizeof(out->name), s, 1);
+	out->policy = sqlite3_column_int(s, 2);
+	out->created = sqlite3_column_int64(s, 3);
+	done(s);
+	return 0;
+}
+
+static int
+sqlite_tenant_set_policy(struct store_conn *c, const char *id, int policy,
+    struct err *e)
+{
+	sqlite3_stmt *s = stmt(c, Q_TENANT_SET_POLICY, e);
+
+	if (s == NULL)
+		return -1;
+	bind_text(s, 1, id);
+	sqlite3_bind_int(s, 2, policy);
+	return exec_update(c, s, "tenant policy", e);
+}
+
+static int
+sqlite_user_insert(struct store_conn *c, const struct rec_user *u,
+    struct err *e)
+{
+	sqlite3_stmt *s = stmt(c, Q_USER_INSERT, e);
+
+	if (s == NULL)
+		return -1;
+	bind_text(s, 1, u->id);
+	bind_text(s, 2, u->tenant_id);
+	bind_text(s, 3, u->username);
+	bind_text(s, 4, u->email);
+	sqlite3_bind_int(s, 5, u->role);
+	sqlite3_bind_int(s, 6, u->status);
+	bind_text(s, 7, u->password_hash);
+	bind_totp(s, 8, &u->totp);
+	sqlite3_bind_int64(s, 9, u->totp.last_step);
+	sqlite3_bind_int(s, 10, u->mfa_enrolled);
+	sqlite3_bind_int64(s, 11, u->created);
+	return exec_stmt(c, s, "user", e);
+}
+
+static void
+col_user(struct rec_user *out, sqlite3_stmt *s)
+{
+	col_text(out->id, sizeof(out->id), s, 0);
+	col_text(out->tenant_id, sizeof(out->tenant_id), s, 1);
+	col_text(out->username, sizeof(out->username), s, 2);
+	col_text(out->email, sizeof(out->email), s, 3);
+	out->role = sqlite3_column_int(s, 4);
+	out->status = sqlite3_column_int(s, 5);
+	col_text(out->password_hash, sizeof(out->password_hash), s, 6);
+	col_blob(out->totp.secret, sizeof(out->totp.secret), &out->totp.len,
+	    s, 7);
+	out->totp.last_step = sqlite3_column_int64(s, 8);
+	out->mfa_enrolled = sqlite3_column_int(s, 9);
+	out->created = sqlite3_column_int64(s, 10);
+}
+
+static int
+read_user(struct store_conn *c, sqlite3_stmt *s, struct rec_user *out,
+    struct err *e)
+{
+	int rc = step_row(c, s, "user", e);
+
+	if (rc != 0)
+		return rc;
+	col_user(out, s);
+	done(s);
+	return 0;
+}
+
+static int
+sqlite_user_get(struct store_conn *c, const char *tenant_id, const char *id,
+    struct rec_user *out, struct err *e)
+{
+	sqlite3_stmt *s = stmt(c, Q_USER_GET, e);
+
+	if (s == NULL)
+		return -1;
+	bind_text(s, 1, tenant_id);
+	bind_text(s, 2, id);
+	return read_user(c, s, out, e);
+}
+
+static int
+sqlite_user_get_by_username(struct store_conn *c, const char *tenant_id,
+    const char *username, struct rec_user *out, struct err *e)
+{
+	sqlite3_stmt *s = stmt(c, Q_USER_GET_BY_USERNAME, e);
+
+	if (s == NULL)
+		return -1;
+	bind_text(s, 1, tenant_id);
+	bind_text(s, 2, username);
+	return read_user(c, s, out, e);
+}
+
+static int
+sqlite_user_list(struct store_conn *c, const char *tenant_id,
+    store_user_cb cb, void *arg, struct err *e)
+{
+	sqlite3_stmt *s = stmt(c, Q_USER_LIST, e);
+	struct rec_user u;
+	int rc;
+
+	if (s == NULL)
+		return -1;
+	bind_text(s, 1, tenant_id);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		memset(&u, 0, sizeof(u));
+		col_user(&u, s);
+		if (cb(arg, &u) != 0)
+			break;
+	}
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		db_fail(c, e, "user list");
+		done(s);
+		return -1;
+	}
+	done(s);
+	return 0;
+}
+
+static int
+sqlite_user_set_password(struct store_conn *c, const char *tenant_id,
+    const char *id, const char *hash, struct err *e)
+{
+	sqlite3_stmt *s = stmt(c, Q_USER_SET_PASSWORD, e);
+
+	if (s == NULL)
+		return -1;
+	bind_text(s, 1, tenant_id);
+	bind_text(s, 2, id);
+	bind_text(s, 3, hash);
+	return exec_update(c, s, "user password", e);
+}
+
+static int
+sqlite_user_set_totp(struct store_conn *c, const char *tenant_id,
+    const char *id, const struct rec_totp *t, int enrolled, struct err *e)
+{
+	sqlite3_stmt *s = stmt(c, Q_USER_SET_TOTP, e);
+
+	if (s == NULL)
+		return -1;
+	bind_text(s, 1, tenant_id);
+	bind_text(s, 2, id);
+	bind_totp(s, 3, t);
+	sqlite3_bind_int64(s, 4, t->last_step);
+	sqlite3_bind_int(s, 5, enrolled);
+	return exec_update(c, s, "user totp", e);
+}
+
+static int
+sqlite_user_use_totp_step(struct store_conn *c, const char *tenant_id,
+    const char *id, int64_t step, struct err *e)
+{
+	sqlite3_stmt *s = stmt(c, Q_USER_USE_STEP, e);
+
+	if (s == NULL)
+		return -1;
+	bind_text(s, 1, tenant_id);
+	bind_text(s, 2, id);
+	sqlite3_bind_int64(s, 3, step);
+	return exec_update(c, s, "user totp", e);
+}
+
+static int
+sqlite_user_delete(struct store_conn *c, const char *tenant_id,
+    const char *id, struct err *e)
+{
+	sqlite3_stmt *s = stmt(c, Q_USER_DELETE, e);
+
+	if (s == NULL)
+		return -1;
+	bind_text(s, 1, tenant_id);
+	bind_text(s, 2, id);
+	return exec_update(c, s, "user delete", e);
+}
+
+static int
+sqlite_ticket_insert(struct store_conn *c, const struct rec_ticket *t,
+    struct err *e)
+{
+	sqlite3_stmt *s = stmt(c, Q_TICKET_INSERT, e);
+
+	if (s == NULL)
+		return -1;
+	bind_text(s, 1, t->id);
+	bind_text(s, 2, t->tenant_id);
+	bind_text(s, 3, t->subject);
+	bind_text(s, 4, t->body != NULL ? t->body : "");
+	bind_text(s, 5, t->requester);
+	bind_text(s, 6, t->status);
+	sqlite3_bind_int64(s, 7, t->created);
+	return exec_stmt(c, s, "ticket", e);
+}
+
+static int
+col_ticket(struct rec_ticket *out, sqlite3_stmt *s, struct err *e)
+{
+	const unsigned char *body = sqlite3_column_text(s, 3);
+
+	col_text(out->id, sizeof(out->id), s, 0);
+	col_text(out->tenant_id, sizeof(out->tenant_id), s, 1);
+	col_text(out->subject, sizeof(out->subject), s, 2);
+	col_text(out->requester, sizeof(out->requester), s, 4);
+	col_text(out->status, sizeof(out->status), s, 5);
+	out->created = sqlite3_column_int64(s, 6);
+	out->body = NULL;
+	if (body != NULL) {
+		out->body = strdup((const char *)body);
+		if (out->body == NULL)
+			return err_internal(e, "out of memory");
+	}
+	return 0;
+}
+
+static int
+sqlite_ticket_get(struct store_conn *c, const char *tenant_id,
+    const char *id, struct rec_ticket *out, struct err *e)
+{
+	sqlite3_stmt *s = stmt(c, Q_TICKET_GET, e);
+	int rc;
+
+	if (s == NULL)
+		return -1;
+	bind_text(s, 1, tenant_id);
+	bind_text(s, 2, id);
+	rc = step_row(c, s, "ticket", e);
+	if (rc != 0)
+		return rc;
+	rc = col_ticket(out, s, e);
+	done(s);
+	return rc;
+}
+
+static int
+sqlite_ticket_list(struct store_conn *c, const char *tenant_id,
+    store_ticket_cb cb, void *arg, struct err *e)
+{
+	sqlite3_stmt *s = stmt(c, Q_TICKET_LIST, e);
+	struct rec_ticket t;
+	int rc;
+
+	if (s == NULL)
+		return -1;
+	bind_text(s, 1, tenant_id);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		int stop;
+
+		memset(&t, 0, sizeof(t));
+		if (col_ticket(&t, s, e) == -1) {
+			done(s);
+			return -1;
+		}
+		stop = cb(arg, &t);
+		rec_ticket_cleanup(&t);
+		if (stop)
+			break;
+	}
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		db_fail(c, e, "ticket list");
+		done(s);
+		return -1;
+	}
+	done(s);
+	return 0;
+}
+
+static int
+sqlite_session_insert(struct store_conn *c, const struct rec_session *r,
+    struct err *e)
+{
+	sqlite3_stmt *s = stmt(c, Q_SESSION_INSERT, e);
+
+	if (s == NULL)
+		return -1;
+	bind_text(s, 1, r->id);
+	sqlite3_bind_blob(s, 2, r->token_hash, TOKEN_HASH_LEN, SQLITE_STATIC);
+	sqlite3_bind_int(s, 3, r->principal);
+	bind_text(s, 4, r->principal_id);
+	bind_text(s, 5, r->tenant_id);
+	bind_text(s, 6, r->vendor_id);
+	bind_text(s, 7, r->device_id);
+	bind_text(s, 8, r->source);
+	sqlite3_bind_int64(s, 9, r->created);
+	sqlite3_bind_int64(s, 10, r->expires);
+	sqlite3_bind_int64(s, 11, r->last_seen);
+	return exec_stmt(c, s, "session", e);
+}
+
+static int
+sqlite_session_get(struct store_conn *c, const uint8_t hash[TOKEN_HASH_LEN],
+    struct rec_session *out, struct err *e)
+{
+	sqlite3_stmt *s = stmt(c, Q_SESSION_GET, e);
+	int rc;
+
+	if (s == NULL)
+		return -1;
+	sqlite3_bind_blob(s, 1, hash, TOKEN_HASH_LEN, SQLITE_STATIC);
+	rc = step_row(c, s, "session", e);
+	if (rc != 0)
+		return rc;
+	col_text(out->id, sizeof(out->id), s, 0);
+	col_blob(out->token_hash, TOKEN_HASH_LEN, NULL, s, 1);
+	out->principal = sqlite3_column_int(s, 2);
+	col_text(out->principal_id, sizeof(out->principal_id), s, 3);
+	col_text(out->tenant_id, sizeof(out->tenant_id), s, 4);
+	col_text(out->vendor_id, sizeof(out->vendor_id), s, 5);
+	col_text(out->device_id, sizeof(out->device_id), s, 6);
+	col_text(out->source, sizeof(out->source), s, 7);
+	out->created = sqlite3_column_int64(s, 8);
+	out->expires = sqlite3_column_int64(s, 9);
+	out->last_seen = sqlite3_column_int64(s, 10);
+	done(s);
+	return 0;
+}
+
+static int
+sqlite_session_touch(struct store_conn *c, const char *id, int64_t when,
+    struct err *e)
+{
+	sqlite3_stmt *s = stmt(c, Q_SESSION_TOUCH, e);
+
+	if (s == NULL)
+		return -1;
+	bind_text(s, 1, id);
+	sqlite3_bind_int64(s, 2, when);
+	return exec_update(c, s, "session touch", e);
+}
+
+static int
+sqlite_session_delete(struct store_conn *c, const char *id, struct err *e)
+{
+	sqlite3_stmt *s = stmt(c, Q_SESSION_DELETE, e);
+
+	if (s == NULL)
+		return -1;
+	bind_text(s, 1, id);
+	return exec_update(c, s, "session delete", e);
+}
+
+static int
+sqlite_session_delete_principal(struct store_conn *c,
+    const char *principal_id, struct err *e)
+{
+	sqlite3_stmt *s = stmt(c, Q_SESSION_DELETE_PRINCIPAL, e);
+
+	if (s == NULL)
+		return -1;
+	bind_text(s, 1, principal_id);
+	return exec_update(c, s, "session delete", e);
+}
+
+static int
+sqlite_login_insert(struct store_conn *c, const struct rec_login *l,
+    struct err *e)
+{
+	sqlite3_stmt *s = stmt(c, Q_LOGIN_INSERT, e);
+
+	if (s == NULL)
+		return -1;
+	bind_text(s, 1, l->id);
+	bind_text(s, 2, l->engineer_id);
+	bind_text(s, 3, l->device_id);
+	bind_text(s, 4, l->challenge);
+	bind_text(s, 5, l->source);
+	sqlite3_bind_int64(s, 6, l->expires);
+	return exec_stmt(c, s, "login", e);
+}
+
+static int
+sqlite_login_get(struct store_conn *c, const char *id, struct rec_login *out,
+    struct err *e)
+{
+	sqlite3_stmt *s = stmt(c, Q_LOGIN_GET, e);
+	int rc;
+
+	if (s == NULL)
+		return -1;
+	bind_text(s, 1, id);
+	rc = step_row(c, s, "login", e);
+	if (rc != 0)
+		return rc;
+	col_text(out->id, sizeof(out->id), s, 0);
+	col_text(out->engineer_id, sizeof(out->engineer_id), s, 1);
+	col_text(out->device_id, sizeof(out->device_id), s, 2);
+	col_text(out->challenge, sizeof(out->challenge), s, 3);
+	col_text(out->source, sizeof(out->source), s, 4);
+	out->expires = sqlite3_column_int64(s, 5);
+	done(s);
+	return 0;
+}
+
+static int
+sqlite_login_take(struct store_conn *c, const char *id, struct rec_login *out,
+    struct err *e)
+{
+	sqlite3_stmt *s;
+	int rc = sqlite_login_get(c, id, out, e);
+
+	if (rc != 0)
+		return rc;
+	s = stmt(c, Q_LOGIN_DELETE, e);
+	if (s == NULL)
+		return -1;
+	bind_text(s, 1, id);
+	return exec_update(c, s, "login", e);
+}
+
+static int
+sqlite_reset_insert(struct store_conn *c, const struct rec_reset *r,
+    struct err *e)
+{
+	sqlite3_stmt *s = stmt(c, Q_RESET_INSERT, e);
+
+	if (s == NULL)
+		return -1;
+	sqlite3_bind_blob(s, 1, r->token_hash, TOKEN_HASH_LEN, SQLITE_STATIC);
+	bind_text(s, 2, r->tenant_id);
+	bind_text(s, 3, r->user_id);
+	sqlite3_bind_int64(s, 4, r->expires);
+	return exec_stmt(c, s, "reset", e);
+}
+
+static int
+sqlite_reset_get(struct store_conn *c, const uint8_t hash[TOKEN_HASH_LEN],
+    struct rec_reset *out, struct err *e)
+{
+	sqlite3_stmt *s = stmt(c, Q_RESET_GET, e);
+	int rc;
+
+	if (s == NULL)
+		return -1;
+	sqlite3_bind_blob(s, 1, hash, TOKEN_HASH_LEN, SQLITE_STATIC);
+	rc = step_row(c, s, "reset", e);
+	if (rc != 0)
+		return rc;
+	col_blob(out->token_hash, TOKEN_HASH_LEN, NULL, s, 0);
+	col_text(out->tenant_id, sizeof(out->tenant_id), s, 1);
+	col_text(out->user_id, sizeof(out->user_id), s, 2);
+	out->expires = sqlite3_column_int64(s, 3);
+	done(s);
+	return 0;
+}
+
+static int
+sqlite_reset_take(struct store_conn *c, const uint8_t hash[TOKEN_HASH_LEN],
+    struct rec_reset *out, struct err *e)
+{
+	sqlite3_stmt *s;
+	int rc = sqlite_reset_get(c, hash, out, e);
+
+	if (rc != 0)
+		return rc;
+	s = stmt(c, Q_RESET_DELETE, e);
+	if (s == NULL)
+		return -1;
+	sqlite3_bind_blob(s, 1, hash, TOKEN_HASH_LEN, SQLITE_STATIC);
+	return exec_update(c, s, "reset", e);
+}
+
+static int
+sqlite_throttle_get(struct store_conn *c, const char *key,
+    struct rec_throttle *out, struct err *e)
+{
+	sqlite3_stmt *s = stmt(c, Q_THROTTLE_GET, e);
+	int rc;
+
+	if (s == NULL)
+		return -1;
+	bind_text(s, 1, key);
+	rc = step_row(c, s, "throttle", e);
+	if (rc != 0)
+		return rc;
+	col_text(out->key, sizeof(out->key), s, 0);
+	out->failures = sqlite3_column_int64(s, 1);
+	out->last_failure = sqlite3_column_int64(s, 2);
+	out->locked_until = sqlite3_column_int64(s, 3);
+	done(s);
+	return 0;
+}
+
+static int
+sqlite_throttle_put(struct store_conn *c, const struct rec_throttle *t,
+    struct err *e)
+{
+	sqlite3_stmt *s = stmt(c, Q_THROTTLE_PUT, e);
+
+	if (s == NULL)
+		return -1;
+	bind_text(s, 1, t->key);
+	sqlite3_bind_int64(s, 2, t->failures);
+	sqlite3_bind_int64(s, 3, t->last_failure);
+	sqlite3_bind_int64(s, 4, t->locked_until);
+	return exec_stmt(c, s, "throttle", e);
+}
+
+static int
+sqlite_throttle_clear(struct store_conn *c, const char *key, struct err *e)
+{
+	sqlite3_stmt *s = stmt(c, Q_THROTTLE_CLEAR, e);
+
+	if (s == NULL)
+		return -1;
+	bind_text(s, 1, key);
+	return exec_stmt(c, s, "throttle", e);
+}
+
+static int
+sqlite_entry_append(struct store_conn *c, const struct rec_entry *en,
+    struct err *e)
+{
+	sqlite3_stmt *s = stmt(c, Q_ENTRY_APPEND, e);
+
+	if (s == NULL)
+		return -1;
+	sqlite3_bind_int64(s, 1, en->index);
+	sqlite3_bind_int64(s, 2, en->time);
+	bind_text(s, 3, en->actor_id != NULL ? en->actor_id : "");
+	bind_text(s, 4, en->tenant_id != NULL ? en->tenant_id : "");
+	bind_text(s, 5, en->action != NULL ? en->action : "");
+	bind_text(s, 6, en->session_id != NULL ? en->session_id : "");
+	bind_text(s, 7, en->device_id != NULL ? en->device_id : "");
+	bind_text(s, 8, en->source != NULL ? en->source : "");
+	sqlite3_bind_int(s, 9, en->allowed);
+	sqlite3_bind_blob(s, 10, en->bytes, (int)en->len, SQLITE_STATIC);
+	return exec_stmt(c, s, "log entry", e);
+}
+
+static int
+sqlite_entry_count(struct store_conn *c, int64_t *out, struct err *e)
+{
+	sqlite3_stmt *s = stmt(c, Q_ENTRY_COUNT, e);
+	int rc;
+
+	if (s == NULL)
+		return -1;
+	rc = step_row(c, s, "log size", e);
+	if (rc != 0)
+		return rc == 1 ? err_internal(e, "log size unknown") : -1;
+	*out = sqlite3_column_int64(s, 0);
+	done(s);
+	return 0;
+}
+
+static int
+sqlite_entry_range(struct store_conn *c, int64_t start, int64_t end,
+    store_entry_cb cb, void *arg, struct err *e)
+{
+	sqlite3_stmt *s = stmt(c, Q_ENTRY_RANGE, e);
+	int rc;
+
+	if (s == NULL)
+		return -1;
+	sqlite3_bind_int64(s, 1, start);
+	sqlite3_bind_int64(s, 2, end);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		if (cb(arg, sqlite3_column_int64(s, 0),
+		    sqlite3_column_blob(s, 1),
+		    (size_t)sqlite3_column_bytes(s, 1)) != 0)
+			break;
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		db_fail(c, e, "log entries");
+		done(s);
+		return -1;
+	}
+	done(s);
+	return 0;
+}
+
+const struct store_ops store_sqlite_ops = {
+	.name = "sqlite",
+	.open = sqlite_open,
+	.close = sqlite_close,
+	.migrate = sqlite_migrate,
+	.begin = sqlite_begin,
+	.commit = sqlite_commit,
+	.rollback = sqlite_rollback,
+	.savepoint = sqlite_savepoint,
+	.release = sqlite_release,
+	.rollback_savepoint = sqlite_rollback_savepoint,
+	.meta_get = sqlite_meta_get,
+	.meta_set = sqlite_meta_set,
+	.vendor_insert = sqlite_vendor_insert,
+	.vendor_get = sqlite_vendor_get,
+	.engineer_insert = sqlite_engineer_insert,
+	.engineer_get = sqlite_engineer_get,
+	.engineer_get_by_username = sqlite_engineer_get_by_username,
+	.engineer_use_totp_step = sqlite_engineer_use_totp_step,
+	.device_insert = sqlite_device_insert,
+	.device_get = sqlite_device_get,
+	.tenant_insert = sqlite_tenant_insert,
+	.tenant_get = sqlite_tenant_get,
+	.tenant_set_policy = sqlite_tenant_set_policy,
+	.user_insert = sqlite_user_insert,
+	.user_get = sqlite_user_get,
+	.user_get_by_username = sqlite_user_get_by_username,
+	.user_list = sqlite_user_list,
+	.user_set_password = sqlite_user_set_password,
+	.user_set_totp = sqlite_user_set_totp,
+	.user_use_totp_step = sqlite_user_use_totp_step,
+	.user_delete = sqlite_user_delete,
+	.ticket_insert = sqlite_ticket_insert,
+	.ticket_get = sqlite_ticket_get,
+	.ticket_list = sqlite_ticket_list,
+	.session_insert = sqlite_session_insert,
+	.session_get = sqlite_session_get,
+	.session_touch = sqlite_session_touch,
+	.session_delete = sqlite_session_delete,
+	.session_delete_principal = sqlite_session_delete_principal,
+	.login_insert = sqlite_login_insert,
+	.login_take = sqlite_login_take,
+	.login_get = sqlite_login_get,
+	.reset_insert = sqlite_reset_insert,
+	.reset_take = sqlite_reset_take,
+	.reset_get = sqlite_reset_get,
+	.throttle_get = sqlite_throttle_get,
+	.throttle_put = sqlite_throttle_put,
+	.throttle_clear = sqlite_throttle_clear,
+	.entry_append = sqlite_entry_append,
+	.entry_count = sqlite_entry_count,
+	.entry_range = sqlite_entry_range,
+};
