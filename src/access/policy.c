@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: ISC */
+#include "access/policy.h"
+
+#include <string.h>
+
+const char *const policy_names[] = {
+	[POLICY_APPROVAL_REQUIRED] = "approval_required",
+	[POLICY_AUTO_APPROVE] = "auto_approve",
+	[POLICY_DENY] = "deny",
+	NULL,
+};
+
+int
+policy_tenant_access(const struct actor *a, const struct rec_tenant *t,
+    struct err *e)
+{
+	switch (a->kind) {
+	case ACTOR_OPERATOR:
+		return 0;
+	case ACTOR_TENANT_ADMIN:
+	case ACTOR_TENANT_USER:
+		if (strcmp(a->tenant, t->id) == 0)
+			return 0;
+		e->reason = "other_tenant";
+		return err_set(e, 403, "forbidden", "you may act only in your "
+		    "own tenant");
+	case ACTOR_ENGINEER:
+		if (t->policy == POLICY_AUTO_APPROVE)
+			return 0;
+		if (t->policy == POLICY_DENY) {
+			e->reason = "tenant_policy_deny";
+			return err_set(e, 403, "forbidden", "this tenant does "
+			    "not allow support access");
+		}
+		e->reason = "no_approved_access";
+		return err_set(e, 403, "forbidden", "support access to this "
+		    "tenant needs an approved access request");
+	default:
+		e->reason = "not_signed_in";
+		return err_set(e, 403, "forbidden", "not allowed");
+	}
+}

@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * role: the actions custos knows and which kind of caller may attempt each.
+ * This table is the least-privilege policy in one place, as data: the
+ * support role (engineers) may list and view tickets, list users and
+ * trigger password and MFA resets, and nothing else in a tenant.
+ */
+#ifndef CUSTOS_ACCESS_ROLE_H
+#define CUSTOS_ACCESS_ROLE_H
+
+#include "audit/event.h"
+
+enum action {
+	ACT_HEALTH,
+	ACT_AUTH_LOGIN,
+	ACT_AUTH_VERIFY,
+	ACT_AUTH_LOGOUT,
+	ACT_PASSWORD_RESET_COMPLETE,
+	ACT_VENDOR_CREATE,
+	ACT_ENGINEER_CREATE,
+	ACT_DEVICE_CREATE,
+	ACT_TENANT_CREATE,
+	ACT_IMPORT,
+	ACT_USER_CREATE,
+	ACT_USER_DELETE,
+	ACT_USER_LIST,
+	ACT_USER_PASSWORD_RESET,
+	ACT_USER_MFA_RESET,
+	ACT_TICKET_CREATE,
+	ACT_TICKET_LIST,
+	ACT_TICKET_VIEW,
+	ACT_TENANT_EXPORT,
+	ACT_TENANT_POLICY_SET,
+	ACT_LOG_READ,
+	ACT_UNKNOWN,
+	ACT_COUNT
+};
+
+/* Bits of enum actor_kind. */
+#define WHO(k) (1u << (k))
+#define WHO_ANYONE 0xffu
+
+struct action_def {
+	const char *name;       /* as it appears in log entries */
+	unsigned who;           /* caller kinds the role table allows */
+	int tenant_scoped;      /* acts inside one tenant (path has {t}) */
+	int write;              /* changes a tenant or the directory */
+	int recorded;           /* appends a log entry */
+};
+
+const struct action_def *action_get(int action);
+
+/* 1 when the role table lets a caller of this kind attempt the action. */
+int role_allows(int kind, int action);
+
+#endif

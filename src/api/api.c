@@ -1,0 +1,539 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * The request pipeline and the route table.  See api.h for the contract.
+ */
+#include "api/api.h"
+
+#include <sodium.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "access/policy.h"
+#include "api/req.h"
+#include "common/jsonx.h"
+#include "common/log.h"
+#include "common/str.h"
+
+#define AUTH_HEADER_MAX 256
+#define SESSION_TOUCH_EVERY 60  /* seconds between last_seen updates */
+
+static const struct route routes[] = {
+	{"GET", "/v1/health", ACT_HEALTH, h_health},
+	{"POST", "/v1/auth/login", ACT_AUTH_LOGIN, h_auth_login},
+	{"POST", "/v1/auth/verify", ACT_AUTH_VERIFY, h_auth_verify},
+	{"POST", "/v1/auth/logout", ACT_AUTH_LOGOUT, h_auth_logout},
+	{"POST", "/v1/password-reset", ACT_PASSWORD_RESET_COMPLETE,
+	    h_password_reset_complete},
+	{"POST", "/v1/vendors", ACT_VENDOR_CREATE, h_vendor_create},
+	{"POST", "/v1/engineers", ACT_ENGINEER_CREATE, h_engineer_create},
+	{"POST", "/v1/engineers/{id}/devices", ACT_DEVICE_CREATE,
+	    h_device_create},
+	{"POST", "/v1/tenants", ACT_TENANT_CREATE, h_tenant_create},
+	{"POST", "/v1/import", ACT_IMPORT, h_import},
+	{"POST", "/v1/tenants/{t}/auth/login", ACT_AUTH_LOGIN, h_tenant_login},
+	{"POST", "/v1/tenants/{t}/users", ACT_USER_CREATE, h_user_create},
+	{"GET", "/v1/tenants/{t}/users", ACT_USER_LIST, h_user_list},
+	{"DELETE", "/v1/tenants/{t}/users/{u}", ACT_USER_DELETE,
+	    h_user_delete},
+	{"POST", "/v1/tenants/{t}/users/{u}/password-reset",
+	    ACT_USER_PASSWORD_RESET, h_user_password_reset},
+	{"POST", "/v1/tenants/{t}/users/{u}/mfa-reset", ACT_USER_MFA_RESET,
+	    h_user_mfa_reset},
+	{"POST", "/v1/tenants/{t}/tickets", ACT_TICKET_CREATE,
+	    h_ticket_create},
+	{"GET", "/v1/tenants/{t}/tickets", ACT_TICKET_LIST, h_ticket_list},
+	{"GET", "/v1/tenants/{t}/tickets/{id}", ACT_TICKET_VIEW,
+	    h_ticket_view},
+	{"GET", "/v1/tenants/{t}/export", ACT_TENANT_EXPORT, h_tenant_export},
+	{"PUT", "/v1/tenants/{t}/support-policy", ACT_TENANT_POLICY_SET,
+	    h_tenant_policy_set},
+	{"GET", "/v1/log/entries", ACT_LOG_READ, h_log_entries},
+};
+
+#define NROUTES (sizeof(routes) / sizeof(routes[0]))
+
+void
+api_routes_foreach(void (*cb)(void *arg, const char *method,
+    const char *pattern), void *arg)
+{
+	size_t i;
+
+	for (i = 0; i < NROUTES; i++)
+		cb(arg, routes[i].method, routes[i].pattern);
+}
+
+void
+api_config_defaults(struct api_config *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->session_lifetime = 8 * 3600;
+	c->session_idle = 30 * 60;
+	c->login_ttl = 120;
+	c->reset_ttl = 3600;
+	c->throttle_delay_after = 3;
+	c->throttle_lock_after = 10;
+	c->throttle_lock_seconds = 15 * 60;
+	c->throttle_window = 15 * 60;
+	c->throttle_ip_after = 20;
+	c->public_url = "http://127.0.0.1:8443";
+	c->issuer = "custos";
+	c->mail_from = "custos <no-reply@custos.invalid>";
+}
+
+/*
+ * Matches path against pattern segment by segment; {x} takes one segment
+ * into params.  Returns 1 on a match.
+ */
+static int
+route_match(const char *pattern, const char *path,
+    char params[REQ_PARAMS][ID_MAX], int *nparams)
+{
+	const char *p = pattern, *s = path;
+
+	*nparams = 0;
+	while (*p != '\0' && *s != '\0') {
+		if (*p == '{') {
+			const char *pe = strchr(p, '}'), *se = strchr(s, '/');
+			size_t n = se != NULL ? (size_t)(se - s) : strlen(s);
+
+			if (pe == NULL || n == 0 || *nparams >= REQ_PARAMS)
+				return 0;
+			if (n >= ID_MAX)
+				n = ID_MAX - 1;  /* caught by req_param() */
+			memcpy(params[*nparams], s, n);
+			params[*nparams][n] = '\0';
+			(*nparams)++;
+			p = pe + 1;
+			s += se != NULL ? (size_t)(se - s) : strlen(s);
+			continue;
+		}
+		if (*p != *s)
+			return 0;
+		p++;
+		s++;
+	}
+	return *p == '\0' && *s == '\0';
+}
+
+static const struct route *
+route_find(const char *method, const char *path,
+    char params[REQ_PARAMS][ID_MAX], int *nparams)
+{
+	size_t i;
+
+	for (i = 0; i < NROUTES; i++)
+		if (strcmp(routes[i].method, method) == 0 &&
+		    route_match(routes[i].pattern, path, params, nparams))
+			return &routes[i];
+	return NULL;
+}
+
+/* The bearer token of the request, copied into tok; -1 when absent. */
+static int
+bearer(const struct http_req *r, char *tok, size_t size)
+{
+	const char *h = http_header(r, "Authorization");
+
+	if (h == NULL || strlen(h) > AUTH_HEADER_MAX ||
+	    strncasecmp(h, "Bearer ", 7) != 0)
+		return -1;
+	h += 7;
+	while (*h == ' ')
+		h++;
+	return str_copy(tok, size, h) == -1 || tok[0] == '\0' ? -1 : 0;
+}
+
+static int
+is_operator_token(const struct api_ctx *ctx, const char *tok)
+{
+	uint8_t h[TOKEN_HASH_LEN];
+	int ok;
+
+	token_hash(h, tok);
+	ok = sodium_memcmp(h, ctx->operator_hash, TOKEN_HASH_LEN) == 0;
+	sodium_memzero(h, sizeof(h));
+	return ok;
+}
+
+size_t
+api_body_cap(void *arg, const struct http_req *r)
+{
+	struct api_ctx *ctx = arg;
+	char tok[TOKEN_MAX + 1];
+	size_t cap = BODY_MAX_ANON;
+
+	/* Before authentication only small bodies are taken in. */
+	if (bearer(r, tok, sizeof(tok)) == 0) {
+		cap = BODY_MAX;
+		if (strcmp(r->path, "/v1/import") == 0 &&
+		    is_operator_token(ctx, tok))
+			cap = BODY_MAX_IMPORT;
+	}
+	sodium_memzero(tok, sizeof(tok));
+	return cap;
+}
+
+json_t *
+req_body(struct req *q)
+{
+	if (q->body == NULL)
+		q->body = jx_parse_object(q->http->body.data,
+		    q->http->body.len, &q->err);
+	if (q->body == NULL)
+		q->err.reason = "bad_request";
+	return q->body;
+}
+
+struct store_conn *
+req_reader(struct req *q)
+{
+	if (q->rconn == NULL)
+		q->rconn = store_reader_get(q->ctx->store, &q->err);
+	return q->rconn;
+}
+
+const char *
+req_param(struct req *q, int i)
+{
+	static const char *const names[] = {"first", "second", "third"};
+
+	if (i >= q->nparams || !id_valid(q->param[i]) ||
+	    strlen(q->param[i]) >= ID_MAX - 1) {
+		err_bad_request(&q->err, "the %s id in the path is malformed",
+		    names[i < 3 ? i : 0]);
+		q->err.reason = "bad_request";
+		return NULL;
+	}
+	return q->param[i];
+}
+
+void
+req_ok(struct req *q, int status, json_t *resp)
+{
+	q->status = status;
+	json_decref(q->resp);
+	q->resp = resp != NULL ? resp : json_object();
+}
+
+int
+req_deny(struct req *q, const struct err *e)
+{
+	q->denied = 1;
+	q->err = *e;
+	return 0;
+}
+
+struct write_ctx {
+	struct req *q;
+	apply_fn apply;
+	void *arg;
+};
+
+static int
+job_apply(struct store_conn *c, void *arg, struct err *e)
+{
+	struct write_ctx *w = arg;
+	struct req *q = w->q;
+
+	if (q->touch_session && store_ops(q->ctx->store)->session_touch(c,
+	    q->session.id, q->now, e) == -1)
+		return -1;
+	return w->apply != NULL ? w->apply(c, q, w->arg, e) : 0;
+}
+
+static int
+job_entry(void *arg, int apply_rc, const struct err *apply_err,
+    int64_t index, int64_t time_ms, struct buf *out, struct rec_entry *en)
+{
+	struct write_ctx *w = arg;
+	struct req *q = w->q;
+	const struct err *fail = NULL;
+
+	if (apply_rc == -1)
+		fail = apply_err;
+	else if (q->denied || q->err.status != 0)
+		fail = &q->err;
+	q->ev.actor = q->actor;
+	q->ev.allowed = fail == NULL;
+	if (fail != NULL && q->ev.reason[0] == '\0')
+		str_copy(q->ev.reason, sizeof(q->ev.reason),
+		    fail->reason != NULL ? fail->reason :
+		    fail->code != NULL ? fail->code : "error");
+	return event_serialize(&q->ev, time_ms, out, en);
+}
+
+int
+req_write(struct req *q, apply_fn apply, void *arg)
+{
+	struct write_ctx w = {q, apply, arg};
+	struct store_job job = {job_apply, job_entry, &w};
+	const struct action_def *def = action_get(q->route != NULL ?
+	    q->route->action : ACT_UNKNOWN);
+	struct err e;
+
+	if (!def->recorded)
+		job.entry = NULL;
+	err_init(&e);
+	q->recorded = 1;
+	if (store_write(q->ctx->store, &job, &q->index, &e) == -1) {
+		q->err = e;
+		return -1;
+	}
+	return q->denied ? -1 : 0;
+}
+
+/* Finds who is calling.  0 with q->actor set, or -1 with a 401. */
+static int
+authenticate(struct req *q)
+{
+	const struct store_ops *ops = store_ops(q->ctx->store);
+	char tok[TOKEN_MAX + 1];
+	uint8_t h[TOKEN_HASH_LEN];
+	struct store_conn *c;
+	int rc = -1, found;
+
+	if (bearer(q->http, tok, sizeof(tok)) == -1) {
+		q->err.reason = "no_token";
+		err_set(&q->err, 401, "unauthorized", "this call needs "
+		    "'Authorization: Bearer <token>'");
+		return -1;
+	}
+	if (is_operator_token(q->ctx, tok)) {
+		q->actor.kind = ACTOR_OPERATOR;
+		str_copy(q->actor.id, sizeof(q->actor.id), "operator");
+		rc = 0;
+		goto out;
+	}
+	token_hash(h, tok);
+	c = req_reader(q);
+	if (c == NULL)
+		goto out;
+	found = ops->session_get(c, h, &q->session, &q->err);
+	if (found == -1)
+		goto out;
+	if (found == 1) {
+		q->err.reason = "bad_token";
+		err_set(&q->err, 401, "unauthorized", "the token is not valid "
+		    "(unknown, expired or logged out)");
+		goto out;
+	}
+	/* Name the session in the entry even when it is refused below. */
+	str_copy(q->actor.session, sizeof(q->actor.session), q->session.id);
+	str_copy(q->actor.id, sizeof(q->actor.id), q->session.principal_id);
+	str_copy(q->actor.device, sizeof(q->actor.device),
+	    q->session.device_id);
+	if (q->now >= q->session.expires ||
+	    q->now >= q->session.last_seen + q->ctx->cfg.session_idle) {
+		q->err.reason = q->now >= q->session.expires ?
+		    "session_expired" : "session_idle";
+		err_set(&q->err, 401, "unauthorized", "the session has ended; "
+		    "log in again");
+		goto out;
+	}
+	if (q->session.principal == PRINCIPAL_ENGINEER) {
+		struct rec_engineer en;
+
+		found = ops->engineer_get(c, q->session.principal_id, &en,
+		    &q->err);
+		rec_engineer_wipe(&en);
+		if (found == -1)
+			goto out;
+		if (found == 1 || en.status != STATUS_ACTIVE) {
+			q->err.reason = "engineer_inactive";
+			err_set(&q->err, 401, "unauthorized", "the account is "
+			    "not active");
+			goto out;
+		}
+		q->actor.kind = ACTOR_ENGINEER;
+		str_copy(q->actor.vendor, sizeof(q->actor.vendor),
+		    en.vendor_id);
+	} else {
+		struct rec_user u;
+
+		found = ops->user_get(c, q->session.tenant_id,
+		    q->session.principal_id, &u, &q->err);
+		rec_user_wipe(&u);
+		if (found == -1)
+			goto out;
+		if (found == 1 || u.status != STATUS_ACTIVE) {
+			q->err.reason = "user_inactive";
+			err_set(&q->err, 401, "unauthorized", "the account is "
+			    "not active");
+			goto out;
+		}
+		q->actor.kind = u.role == ROLE_ADMIN ? ACTOR_TENANT_ADMIN :
+		    ACTOR_TENANT_USER;
+		str_copy(q->actor.tenant, sizeof(q->actor.tenant),
+		    u.tenant_id);
+	}
+	q->touch_session = q->now - q->session.last_seen >=
+	    SESSION_TOUCH_EVERY;
+	rc = 0;
+out:
+	sodium_memzero(tok, sizeof(tok));
+	sodium_memzero(h, sizeof(h));
+	return rc;
+}
+
+/* Loads the route's tenant and applies the tenant policy. */
+static int
+tenant_gate(struct req *q)
+{
+	const char *tid = req_param(q, 0);
+	struct store_conn *c;
+	int found;
+
+	if (tid == NULL)
+		return -1;
+	str_copy(q->ev.tenant, sizeof(q->ev.tenant), tid);
+	c = req_reader(q);
+	if (c == NULL)
+		return -1;
+	found = store_ops(q->ctx->store)->tenant_get(c, tid, &q->tenant,
+	    &q->err);
+	if (found == -1)
+		return -1;
+	if (found == 1) {
+		q->err.reason = "no_such_tenant";
+		return err_set(&q->err, 404, "not_found", "no such tenant");
+	}
+	return policy_tenant_access(&q->actor, &q->tenant, &q->err);
+}
+
+/* A printable, bounded copy of the path for the entry of an unknown
+ * route. */
+static void
+path_for_log(char *dst, size_t size, const char *path)
+{
+	size_t i, o = 0;
+
+	for (i = 0; path[i] != '\0' && o + 1 < size; i++) {
+		unsigned char c = (unsigned char)path[i];
+
+		dst[o++] = c >= 0x20 && c < 0x7f ? (char)c : '?';
+	}
+	dst[o] = '\0';
+}
+
+static void
+respond(struct req *q, struct http_resp *out)
+{
+	json_t *doc;
+	char *text;
+
+	if (q->status >= 200 && q->status < 300) {
+		out->status = q->status;
+		doc = q->resp != NULL ? json_incref(q->resp) : json_object();
+	} else {
+		if (q->err.status == 0)
+			err_internal(&q->err, "internal error");
+		out->status = q->err.status;
+		doc = json_pack("{s:{s:s,s:s}}", "error", "code",
+		    q->err.code != NULL ? q->err.code : "internal", "message",
+		    q->err.msg);
+	}
+	str_copy(out->retry_after, sizeof(out->retry_after), q->retry_after);
+	text = doc != NULL ? jx_dump(doc) : NULL;
+	if (text == NULL || buf_puts(&out->body, text) == -1 ||
+	    buf_puts(&out->body, "\n") == -1) {
+		out->status = 500;
+		buf_reset(&out->body);
+		if (buf_puts(&out->body, "{\"error\":{\"code\":\"internal\","
+		    "\"message\":\"cannot encode the answer\"}}\n") == -1)
+			out->status = 500;
+	}
+	free(text);
+	json_decref(doc);
+}
+
+static void
+run(struct req *q)
+{
+	const struct action_def *def;
+	int rc;
+
+	if (q->route == NULL) {
+		char tok[TOKEN_MAX + 1];
+
+		/* Who knocked matters: name a valid caller in the entry. */
+		if (bearer(q->http, tok, sizeof(tok)) == 0 &&
+		    authenticate(q) == -1) {
+			memset(&q->actor, 0, sizeof(q->actor));
+			err_init(&q->err);
+		}
+		sodium_memzero(tok, sizeof(tok));
+		q->ev.action = action_get(ACT_UNKNOWN)->name;
+		path_for_log(q->ev.target, sizeof(q->ev.target),
+		    q->http->path);
+		q->err.reason = "no_such_route";
+		err_set(&q->err, 404, "not_found", "no such endpoint: %s %s",
+		    q->http->method, q->ev.target);
+		return;
+	}
+	def = action_get(q->route->action);
+	q->ev.action = def->name;
+	if (q->http->body_too_large) {
+		q->err.reason = "body_too_large";
+		err_set(&q->err, 413, "bad_request", "the request body is "
+		    "larger than %zu bytes", q->http->body_cap);
+		return;
+	}
+	if (!(def->who & WHO(ACTOR_ANONYMOUS)) && authenticate(q) == -1)
+		return;
+	if (!role_allows(q->actor.kind, q->route->action)) {
+		if (def->tenant_scoped && q->nparams > 0 &&
+		    id_valid(q->param[0]))
+			str_copy(q->ev.tenant, sizeof(q->ev.tenant),
+			    q->param[0]);
+		if (q->nparams > 1)
+			path_for_log(q->ev.target, sizeof(q->ev.target),
+			    q->param[1]);
+		q->err.reason = "role_forbids";
+		err_set(&q->err, 403, "forbidden", "your role may not do %s",
+		    def->name);
+		return;
+	}
+	if (def->tenant_scoped && tenant_gate(q) == -1)
+		return;
+	rc = q->route->fn(q);
+	if (rc == -1 && q->err.status == 0)
+		err_internal(&q->err, "internal error");
+}
+
+void
+api_handle(void *arg, struct http_req *r, struct http_resp *out)
+{
+	struct api_ctx *ctx = arg;
+	const struct action_def *def;
+	struct req q;
+
+	memset(&q, 0, sizeof(q));
+	q.ctx = ctx;
+	q.http = r;
+	q.index = -1;
+	q.now = clock_now(ctx->clock);
+	err_init(&q.err);
+	event_init(&q.ev);
+	str_copy(q.ev.source, sizeof(q.ev.source), r->source);
+	q.route = route_find(r->method, r->path, q.param, &q.nparams);
+	run(&q);
+	def = action_get(q.route != NULL ? q.route->action : ACT_UNKNOWN);
+	/* Nothing is answered before its entry is durable. */
+	if (!q.recorded && def->recorded) {
+		int ok = q.status >= 200 && q.status < 300;
+		struct err keep = q.err;
+
+		if (req_write(&q, NULL, NULL) == -1 && ok) {
+			json_decref(q.resp);
+			q.resp = NULL;
+			q.status = 0;
+		} else if (!ok) {
+			q.err = keep;
+		}
+	}
+	store_reader_put(ctx->store, q.rconn);
+	respond(&q, out);
+	json_decref(q.resp);
+	json_decref(q.body);
+	event_cleanup(&q.ev);
+}

@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * api: custos's HTTP/JSON API (../shared/API.md is the contract).
+ *
+ * Every request runs the same pipeline (api.c): match a route, authenticate
+ * the bearer, check the role table and the tenant policy, run the handler,
+ * and append the request's log entry -- allowed or denied -- before the
+ * answer is sent.  Handlers live in api_<area>.c and see struct req.
+ */
+#ifndef CUSTOS_API_API_H
+#define CUSTOS_API_API_H
+
+#include <stdint.h>
+
+#include "common/clock.h"
+#include "common/rand.h"
+#include "http/server.h"
+#include "store/store.h"
+
+struct api_config {
+	int64_t session_lifetime;       /* seconds: absolute, a shift */
+	int64_t session_idle;           /* seconds without a request */
+	int64_t login_ttl;              /* seconds a login challenge lives */
+	int64_t reset_ttl;              /* seconds a reset link lives */
+	int throttle_delay_after;       /* failures before delays start */
+	int throttle_lock_after;        /* failures that lock an account */
+	int64_t throttle_lock_seconds;
+	int64_t throttle_window;        /* seconds after which failures decay */
+	int throttle_ip_after;          /* failures per address before delays */
+	const char *outbox_dir;
+	const char *public_url;         /* base of links in mail */
+	const char *issuer;             /* name in TOTP URIs and mail */
+	const char *mail_from;
+};
+
+struct api_ctx {
+	struct store *store;
+	const struct clock *clock;
+	struct api_config cfg;
+	uint8_t operator_hash[TOKEN_HASH_LEN];
+};
+
+void api_config_defaults(struct api_config *c);
+
+/* The http_app callbacks; ctx is a struct api_ctx. */
+size_t api_body_cap(void *ctx, const struct http_req *r);
+void api_handle(void *ctx, struct http_req *r, struct http_resp *out);
+
+/* The route table, for tests that hold docs/openapi.yaml against it:
+ * calls cb(method, pattern) once per route. */
+void api_routes_foreach(void (*cb)(void *arg, const char *method,
+    const char *pattern), void *arg);
+
+#endif

@@ -1,0 +1,106 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * req: one API request on its way through the pipeline, as handlers see it.
+ * Internal to src/api.
+ */
+#ifndef CUSTOS_API_REQ_H
+#define CUSTOS_API_REQ_H
+
+#include <jansson.h>
+
+#include "access/role.h"
+#include "api/api.h"
+#include "audit/event.h"
+#include "common/err.h"
+#include "store/store.h"
+
+#define REQ_PARAMS 3
+#define BODY_MAX_ANON (8 * 1024)
+#define BODY_MAX (64 * 1024)
+#define BODY_MAX_IMPORT (32 * 1024 * 1024)
+
+struct req;
+typedef int (*handler_fn)(struct req *q);
+/* A change made on the writer connection; see store_job. */
+typedef int (*apply_fn)(struct store_conn *c, struct req *q, void *arg,
+    struct err *e);
+
+struct route {
+	const char *method;
+	const char *pattern;            /* "/v1/tenants/{t}/users/{u}" */
+	int action;                     /* enum action */
+	handler_fn fn;
+};
+
+struct req {
+	struct api_ctx *ctx;
+	struct http_req *http;
+	const struct route *route;
+	char param[REQ_PARAMS][ID_MAX]; /* {..} path segments, in order */
+	int nparams;
+	int64_t now;                    /* seconds, at the start */
+
+	struct actor actor;
+	struct rec_session session;     /* when actor signed in by session */
+	int touch_session;
+	struct rec_tenant tenant;       /* when the route has {t} */
+	struct event ev;
+
+	json_t *body;                   /* parsed on demand by req_body() */
+	struct store_conn *rconn;       /* reader, on demand */
+
+	/* outcome */
+	int status;
+	json_t *resp;                   /* response body on success */
+	struct err err;                 /* error on failure */
+	int denied;                     /* set by an apply that said no */
+	int recorded;
+	int64_t index;                  /* log index of the entry */
+	char retry_after[16];
+};
+
+/* The request's body as a JSON object (parsed once).  NULL with a 400. */
+json_t *req_body(struct req *q) __attribute__((warn_unused_result));
+
+/* A reader connection for the request (released by the pipeline). */
+struct store_conn *req_reader(struct req *q);
+
+/* Runs apply on the writer together with the request's log entry, and
+ * waits until both are durable.  0, or -1 with q->err set. */
+int req_write(struct req *q, apply_fn apply, void *arg)
+	__attribute__((warn_unused_result));
+
+/* Marks the request denied with e (the apply path keeps its changes). */
+int req_deny(struct req *q, const struct err *e);
+
+/* Sets a 2xx answer. */
+void req_ok(struct req *q, int status, json_t *resp);
+
+/* Copies an id-shaped path parameter; 400 naming it when malformed. */
+const char *req_param(struct req *q, int i);
+
+/* The handlers. */
+int h_health(struct req *q);
+int h_auth_login(struct req *q);
+int h_auth_verify(struct req *q);
+int h_auth_logout(struct req *q);
+int h_tenant_login(struct req *q);
+int h_password_reset_complete(struct req *q);
+int h_vendor_create(struct req *q);
+int h_engineer_create(struct req *q);
+int h_device_create(struct req *q);
+int h_tenant_create(struct req *q);
+int h_user_create(struct req *q);
+int h_ticket_create(struct req *q);
+int h_import(struct req *q);
+int h_user_list(struct req *q);
+int h_user_delete(struct req *q);
+int h_user_password_reset(struct req *q);
+int h_user_mfa_reset(struct req *q);
+int h_ticket_list(struct req *q);
+int h_ticket_view(struct req *q);
+int h_tenant_export(struct req *q);
+int h_tenant_policy_set(struct req *q);
+int h_log_entries(struct req *q);
+
+#endif

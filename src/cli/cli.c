@@ -1,0 +1,486 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * cli.c: helpers every command uses: option parsing, messages, small file
+ * I/O and output that is safe to put on a terminal.
+ */
+#include "cli/cli.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <libgen.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "common/str.h"
+
+#define CLI_CELL_MAX 4096       /* longest table cell shown, in bytes */
+
+static const struct cli_opt *
+opt_find(const struct cli_opt *opts, const char *name, size_t n)
+{
+	size_t i;
+
+	for (i = 0; opts[i].name != NULL; i++)
+		if (strlen(opts[i].name) == n &&
+		    memcmp(opts[i].name, name, n) == 0)
+			return &opts[i];
+	return NULL;
+}
+
+int
+cli_args(struct cli *ctx, int argc, char **argv, const struct cli_opt *opts,
+    char **pos, int minpos, int maxpos, int *npos)
+{
+	const struct cli_opt *o;
+	const char *name, *eq;
+	int i, n = 0, opts_done = 0;
+
+	*npos = 0;
+	for (i = 1; i < argc; i++) {
+		const char *a = argv[i];
+
+		if (opts_done || a[0] != '-' || a[1] == '\0') {
+			if (n >= maxpos)
+				return cli_usage(ctx, "too many arguments "
+				    "(at '%s')", a);
+			pos[n++] = argv[i];
+			continue;
+		}
+		if (strcmp(a, "--") == 0) {
+			opts_done = 1;
+			continue;
+		}
+		if (a[1] != '-')
+			return cli_usage(ctx, "unknown option '%s'", a);
+		name = a + 2;
+		eq = strchr(name, '=');
+		o = opt_find(opts, name,
+		    eq != NULL ? (size_t)(eq - name) : strlen(name));
+		if (o == NULL)
+			return cli_usage(ctx, "unknown option '%s'", a);
+		if (o->flag != NULL) {
+			if (eq != NULL)
+				return cli_usage(ctx, "option --%s takes no "
+				    "value", o->name);
+			*o->flag = 1;
+			continue;
+		}
+		if (*o->arg != NULL)
+			return cli_usage(ctx, "option --%s given twice",
+			    o->name);
+		if (eq != NULL) {
+			*o->arg = eq + 1;
+		} else {
+			if (i + 1 >= argc)
+				return cli_usage(ctx, "option --%s needs a "
+				    "value", o->name);
+			*o->arg = argv[++i];
+		}
+	}
+	if (n < minpos)
+		return cli_usage(ctx, "missing argument");
+	*npos = n;
+	return CLI_OK;
+}
+
+int
+cli_usage(const struct cli *ctx, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "custos %s: ", ctx->cmd->name);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\nusage: custos %s\n", ctx->cmd->synopsis);
+	return CLI_USAGE;
+}
+
+void
+cli_warn(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("custos: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+int
+cli_read_file(struct buf *out, const char *path, int nofollow)
+{
+	char chunk[4096];
+	struct stat st;
+	ssize_t n;
+	int fd, rc = -1;
+
+	buf_reset(out);
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY |
+	    (nofollow ? O_NOFOLLOW : 0));
+	if (fd == -1) {
+		cli_warn("%s: %s", path, errno == ELOOP ?
+		    "is a symbolic link; refusing to follow it" :
+		    strerror(errno));
+		return -1;
+	}
+	if (fstat(fd, &st) == -1) {
+		cli_warn("%s: %s", path, strerror(errno));
+		goto out;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		cli_warn("%s: not a regular file", path);
+		goto out;
+	}
+	if ((uint64_t)st.st_size > out->max) {
+		cli_warn("%s: larger than %zu bytes", path, out->max);
+		goto out;
+	}
+	for (;;) {
+		n = read(fd, chunk, sizeof(chunk));
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1) {
+			cli_warn("%s: %s", path, strerror(errno));
+			goto out;
+		}
+		if (n == 0)
+			break;
+		if (buf_append(out, chunk, (size_t)n) == -1) {
+			cli_warn("%s: larger than %zu bytes", path, out->max);
+			goto out;
+		}
+	}
+	rc = 0;
+out:
+	explicit_bzero(chunk, sizeof(chunk));
+	close(fd);
+	if (rc == -1)
+		buf_reset(out);
+	return rc;
+}
+
+static int
+write_all(int fd, const char *p, size_t len)
+{
+	ssize_t n;
+
+	while (len > 0) {
+		n = write(fd, p, len);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return -1;
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+/* Makes the rename durable: fsync the directory holding path. */
+static void
+sync_dir(const char *path)
+{
+	char copy[4096];
+	int fd;
+
+	if (str_copy(copy, sizeof(copy), path) == -1)
+		return;
+	fd = open(dirname(copy), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd == -1)
+		return;
+	(void)fsync(fd);
+	close(fd);
+}
+
+int
+cli_write_file(const char *path, const void *data, size_t len, int noreplace)
+{
+	char tmp[4096];
+	int fd, rc = -1, made = 0;
+
+	if (str_printf(tmp, sizeof(tmp), "%s.tmpXXXXXX", path) == -1) {
+		cli_warn("%s: path too long", path);
+		return -1;
+	}
+	fd = mkstemp(tmp);      /* mode 0600 */
+	if (fd == -1) {
+		cli_warn("%s: cannot create a temporary file: %s", path,
+		    strerror(errno));
+		return -1;
+	}
+	made = 1;
+	if (fchmod(fd, S_IRUSR | S_IWUSR) == -1 ||
+	    write_all(fd, data, len) == -1 || fsync(fd) == -1) {
+		cli_warn("%s: %s", tmp, strerror(errno));
+		close(fd);
+		goto out;
+	}
+	if (close(fd) == -1) {
+		cli_warn("%s: %s", tmp, strerror(errno));
+		goto out;
+	}
+	if (noreplace) {
+		/* link() fails when path exists: no window to overwrite. */
+		if (link(tmp, path) == -1) {
+			if (errno == EEXIST) {
+				rc = 1;
+				goto out;
+			}
+			cli_warn("%s: %s", path, strerror(errno));
+			goto out;
+		}
+	} else {
+		if (rename(tmp, path) == -1) {
+			cli_warn("%s: %s", path, strerror(errno));
+			goto out;
+		}
+		made = 0;
+	}
+	sync_dir(path);
+	rc = 0;
+out:
+	if (made)
+		(void)unlink(tmp);
+	return rc;
+}
+
+/* Bytes of the character at s[0..n) when it is valid UTF-8 and not a
+ * control character; 0 otherwise. */
+static size_t
+clean_char(const unsigned char *s, size_t n)
+{
+	size_t need;
+
+	if (s[0] < 0x80)
+		need = 1;
+	else if (s[0] >= 0xc2 && s[0] <= 0xdf)
+		need = 2;
+	else if (s[0] >= 0xe0 && s[0] <= 0xef)
+		need = 3;
+	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+		need = 4;
+	else
+		return 0;
+	if (need > n || !str_is_clean_utf8((const char *)s, need))
+		return 0;
+	return need;
+}
+
+/* A cleaned heap copy of at most max bytes of s (NULL when out of memory);
+ * *width gets its length in characters. */
+static char *
+clean_dup(const char *s, int keep_lines, size_t max, size_t *width)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t n = strlen(s), i = 0, o = 0, w = 0, k;
+	char *d;
+
+	if (n > max)
+		n = max;
+	d = malloc(n + 1);
+	if (d == NULL)
+		return NULL;
+	while (i < n) {
+		k = clean_char(p + i, n - i);
+		if (k == 0) {
+			if (keep_lines && (p[i] == '\n' || p[i] == '\t'))
+				d[o++] = (char)p[i];
+			else
+				d[o++] = '?';
+			i++;
+		} else {
+			memcpy(d + o, p + i, k);
+			o += k;
+			i += k;
+		}
+		w++;
+	}
+	d[o] = '\0';
+	if (width != NULL)
+		*width = w;
+	return d;
+}
+
+void
+cli_put(FILE *f, const char *s, int keep_lines)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t n = strlen(s), i = 0, k;
+
+	while (i < n) {
+		k = clean_char(p + i, n - i);
+		if (k == 0) {
+			if (keep_lines && (p[i] == '\n' || p[i] == '\t'))
+				fputc(p[i], f);
+			else
+				fputc('?', f);
+			i++;
+		} else {
+			fwrite(p + i, 1, k, f);
+			i += k;
+		}
+	}
+}
+
+const char *
+cli_jtext(const json_t *obj, const char *key, char tmp[32])
+{
+	const json_t *v = json_object_get(obj, key);
+
+	if (v == NULL)
+		return NULL;
+	if (json_is_string(v))
+		return json_string_value(v);
+	if (json_is_integer(v)) {
+		if (str_printf(tmp, 32, "%" JSON_INTEGER_FORMAT,
+		    json_integer_value(v)) == -1)
+			return NULL;
+		return tmp;
+	}
+	if (json_is_boolean(v))
+		return json_is_true(v) ? "true" : "false";
+	return NULL;
+}
+
+void
+cli_put_raw(const struct buf *answer)
+{
+	if (answer->len > 0)
+		fwrite(answer->data, 1, answer->len, stdout);
+	if (answer->len == 0 || answer->data[answer->len - 1] != '\n')
+		fputc('\n', stdout);
+}
+
+static int
+dump_cb(const char *p, size_t n, void *data)
+{
+	return buf_append(data, p, n);
+}
+
+int
+cli_json_dump(struct buf *out, const json_t *v)
+{
+	buf_reset(out);
+	return json_dump_callback(v, dump_cb, out,
+	    JSON_COMPACT | JSON_PRESERVE_ORDER) == 0 ? 0 : -1;
+}
+
+void
+cli_json_print(const json_t *v)
+{
+	if (json_dumpf(v, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER) == 0)
+		fputc('\n', stdout);
+}
+
+struct cli_table {
+	size_t ncols;
+	size_t nrows;           /* rows[0] is the header */
+	size_t alloc;
+	char **cells;           /* nrows * ncols */
+	size_t *widths;         /* per cell, in characters */
+	size_t *colw;           /* per column */
+};
+
+static int
+table_row(struct cli_table *t, const char *const *cells)
+{
+	size_t i, base;
+	char **nc;
+	size_t *nw;
+
+	if (t->nrows == t->alloc) {
+		size_t na = t->alloc ? t->alloc * 2 : 16;
+
+		if (na > SIZE_MAX / t->ncols / sizeof(char *))
+			return -1;
+		nc = realloc(t->cells, na * t->ncols * sizeof(char *));
+		if (nc == NULL)
+			return -1;
+		t->cells = nc;
+		nw = realloc(t->widths, na * t->ncols * sizeof(size_t));
+		if (nw == NULL)
+			return -1;
+		t->widths = nw;
+		t->alloc = na;
+	}
+	base = t->nrows * t->ncols;
+	for (i = 0; i < t->ncols; i++) {
+		const char *s = cells[i] != NULL ? cells[i] : "-";
+
+		t->cells[base + i] = clean_dup(s, 0, CLI_CELL_MAX,
+		    &t->widths[base + i]);
+		if (t->cells[base + i] == NULL) {
+			while (i-- > 0)
+				free(t->cells[base + i]);
+			return -1;
+		}
+	}
+	for (i = 0; i < t->ncols; i++)
+		if (t->widths[base + i] > t->colw[i])
+			t->colw[i] = t->widths[base + i];
+	t->nrows++;
+	return 0;
+}
+
+struct cli_table *
+cli_table_new(size_t ncols, const char *const *headers)
+{
+	struct cli_table *t;
+
+	t = calloc(1, sizeof(*t));
+	if (t == NULL)
+		return NULL;
+	t->ncols = ncols;
+	t->colw = calloc(ncols, sizeof(size_t));
+	if (t->colw == NULL || table_row(t, headers) == -1) {
+		cli_table_free(t);
+		return NULL;
+	}
+	return t;
+}
+
+int
+cli_table_add(struct cli_table *t, const char *const *cells)
+{
+	return table_row(t, cells);
+}
+
+void
+cli_table_print(const struct cli_table *t, FILE *f)
+{
+	size_t r, c, k, idx;
+
+	for (r = 0; r < t->nrows; r++) {
+		for (c = 0; c < t->ncols; c++) {
+			idx = r * t->ncols + c;
+			fputs(t->cells[idx], f);
+			if (c + 1 == t->ncols)
+				break;
+			for (k = t->widths[idx]; k < t->colw[c] + 2; k++)
+				fputc(' ', f);
+		}
+		fputc('\n', f);
+	}
+}
+
+void
+cli_table_free(struct cli_table *t)
+{
+	size_t i;
+
+	if (t == NULL)
+		return;
+	if (t->cells != NULL)
+		for (i = 0; i < t->nrows * t->ncols; i++)
+			free(t->cells[i]);
+	free(t->cells);
+	free(t->widths);
+	free(t->colw);
+	free(t);
+}

@@ -1,0 +1,529 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * cmd_auth.c: the device key and the engineer's session: keygen, pubkey,
+ * login, logout.
+ *
+ * Login is two calls.  POST /v1/auth/login checks username, password and
+ * device id and hands back a challenge; the device key signs the exact
+ * bytes of that challenge and POST /v1/auth/verify checks the signature
+ * and the TOTP code, then issues the session token, kept in session.json.
+ * The secret key and the password stay in wiped memory; the token is
+ * never printed.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include <sodium.h>
+
+#include "cli/cli.h"
+#include "cli/http.h"
+#include "cli/session.h"
+#include "common/str.h"
+
+#define PASSWORD_MAX 1024
+#define PASSWORD_FILE_MAX 4096
+#define TOTP_MAX 16
+#define CHALLENGE_MAX 4096
+/* Signed only when it carries custos's login domain: the key never signs
+ * bytes a server could reuse for anything else. */
+#define CHALLENGE_PREFIX "custos-login-"
+#define PUBKEY_B64_LEN \
+	sodium_base64_ENCODED_LEN(crypto_sign_PUBLICKEYBYTES, \
+	    sodium_base64_VARIANT_ORIGINAL)
+#define SIG_B64_LEN \
+	sodium_base64_ENCODED_LEN(crypto_sign_BYTES, \
+	    sodium_base64_VARIANT_ORIGINAL)
+
+/*
+ * The one mutable global of the CLI: a signal that arrived while the
+ * terminal's echo was off.  A handler can reach nothing else; the prompt
+ * restores the terminal and then lets the signal do what it does.
+ */
+static volatile sig_atomic_t tty_signo;
+
+static void
+on_tty_signal(int sig)
+{
+	tty_signo = sig;
+}
+
+static const int tty_signals[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT };
+#define NSIGNALS (sizeof(tty_signals) / sizeof(tty_signals[0]))
+
+/*
+ * Asks for one line on /dev/tty (echo off unless echo) into out, a secret
+ * buffer with its cap.  Returns 0, or -1 after printing why.
+ */
+static int
+tty_ask(const char *prompt, int echo, struct buf *out)
+{
+	struct sigaction sa, old[NSIGNALS];
+	struct termios saved, quiet;
+	int fd, rc = -1, restore = 0;
+	size_t i;
+	ssize_t n;
+	char c;
+
+	buf_reset(out);
+	memset(&saved, 0, sizeof(saved));
+	fd = open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC);
+	if (fd == -1) {
+		cli_warn("no terminal to ask on: %s", strerror(errno));
+		return -1;
+	}
+	tty_signo = 0;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_tty_signal;
+	sigemptyset(&sa.sa_mask);
+	/* No SA_RESTART: read() must return so the terminal is restored. */
+	for (i = 0; i < NSIGNALS; i++)
+		(void)sigaction(tty_signals[i], &sa, &old[i]);
+	if (!echo) {
+		if (tcgetattr(fd, &saved) == -1) {
+			cli_warn("/dev/tty: %s", strerror(errno));
+			goto out;
+		}
+		quiet = saved;
+		quiet.c_lflag &= ~(tcflag_t)(ECHO | ECHOE | ECHOK | ECHONL);
+		if (tcsetattr(fd, TCSAFLUSH, &quiet) == -1) {
+			cli_warn("/dev/tty: %s", strerror(errno));
+			goto out;
+		}
+		restore = 1;
+	}
+	if (write(fd, prompt, strlen(prompt)) == -1) {
+		cli_warn("/dev/tty: %s", strerror(errno));
+		goto out;
+	}
+	for (;;) {
+		n = read(fd, &c, 1);
+		if (n == -1 && errno == EINTR && tty_signo == 0)
+			continue;
+		if (n == -1) {
+			if (tty_signo == 0)
+				cli_warn("/dev/tty: %s", strerror(errno));
+			goto out;
+		}
+		if (n == 0 || c == '\n')
+			break;
+		if (c == '\r')
+			continue;
+		if (buf_append(out, &c, 1) == -1) {
+			cli_warn("answer longer than %zu bytes", out->max);
+			goto out;
+		}
+	}
+	rc = 0;
+out:
+	c = 0;
+	if (restore) {
+		(void)tcsetattr(fd, TCSAFLUSH, &saved);
+		if (write(fd, "\n", 1) == -1) {
+			/* Only cosmetic: the line after the prompt. */
+		}
+	}
+	for (i = 0; i < NSIGNALS; i++)
+		(void)sigaction(tty_signals[i], &old[i], NULL);
+	close(fd);
+	if (tty_signo != 0) {
+		buf_reset(out);
+		(void)raise(tty_signo);
+		return -1;
+	}
+	if (rc == -1)
+		buf_reset(out);
+	return rc;
+}
+
+/* The password: --password-file (first line), CUSTOS_PASSWORD, or asked
+ * for without echo.  Returns an enum cli_exit. */
+static int
+password_get(struct cli *ctx, const char *file, struct buf *pw)
+{
+	struct buf text;
+	const char *env;
+	char *nl;
+	int rc = CLI_FAIL;
+
+	buf_init_secret(&text, PASSWORD_FILE_MAX);
+	buf_reset(pw);
+	if (file != NULL) {
+		if (cli_read_file(&text, file, 0) == -1)
+			goto out;
+		nl = memchr(text.data, '\n', text.len);
+		text.len = nl != NULL ? (size_t)(nl - text.data) : text.len;
+		if (text.len > 0 && text.data[text.len - 1] == '\r')
+			text.len--;
+		if (buf_append(pw, text.data, text.len) == -1) {
+			rc = cli_usage(ctx, "%s: password longer than %zu "
+			    "bytes", file, pw->max);
+			goto out;
+		}
+	} else if ((env = getenv("CUSTOS_PASSWORD")) != NULL) {
+		if (buf_puts(pw, env) == -1) {
+			rc = cli_usage(ctx, "CUSTOS_PASSWORD longer than %zu "
+			    "bytes", pw->max);
+			goto out;
+		}
+	} else if (tty_ask("Password: ", 0, pw) == -1) {
+		goto out;
+	}
+	if (pw->len == 0 || memchr(pw->data, '\0', pw->len) != NULL) {
+		rc = cli_usage(ctx, "the password is empty");
+		goto out;
+	}
+	rc = CLI_OK;
+out:
+	buf_cleanup(&text);
+	return rc;
+}
+
+/* The TOTP code: given or asked for; spaces dropped, 6 to 10 digits. */
+static int
+totp_get(struct cli *ctx, const char *given, struct buf *code)
+{
+	struct buf raw;
+	size_t i;
+	int rc = CLI_USAGE;
+
+	buf_init_secret(&raw, TOTP_MAX * 2);
+	buf_reset(code);
+	if (given != NULL) {
+		if (buf_puts(&raw, given) == -1) {
+			rc = cli_usage(ctx, "the TOTP code is too long");
+			goto out;
+		}
+	} else if (tty_ask("TOTP code: ", 1, &raw) == -1) {
+		rc = CLI_FAIL;
+		goto out;
+	}
+	for (i = 0; i < raw.len; i++) {
+		if (raw.data[i] == ' ')
+			continue;
+		if (raw.data[i] < '0' || raw.data[i] > '9' ||
+		    buf_append(code, &raw.data[i], 1) == -1) {
+			rc = cli_usage(ctx, "the TOTP code must be digits");
+			goto out;
+		}
+	}
+	if (code->len < 6 || code->len > 10) {
+		rc = cli_usage(ctx, "the TOTP code must be 6 to 10 digits");
+		goto out;
+	}
+	rc = CLI_OK;
+out:
+	buf_cleanup(&raw);
+	return rc;
+}
+
+static int
+factors_want_totp(const json_t *answer)
+{
+	const json_t *f = json_object_get(answer, "factors"), *v;
+	size_t i;
+
+	if (!json_is_array(f))
+		return 1;       /* not said: assume the usual second factor */
+	json_array_foreach(f, i, v)
+		if (json_is_string(v) &&
+		    strcmp(json_string_value(v), "totp") == 0)
+			return 1;
+	return 0;
+}
+
+/* Loads the device key; a missing key is a file error with a hint. */
+static int
+devkey_need(struct cli *ctx, unsigned char **sk)
+{
+	int r = cli_devkey_load(ctx, sk);
+
+	if (r == 1)
+		return CLI_OK;
+	if (r == 0)
+		cli_warn("no device key: run 'custos keygen' and have the "
+		    "operator register its public key");
+	return CLI_FAIL;
+}
+
+static void
+pubkey_print(const struct cli *ctx, const unsigned char *pk,
+    const char *path)
+{
+	char b64[PUBKEY_B64_LEN];
+	json_t *v;
+
+	sodium_bin2base64(b64, sizeof(b64), pk, crypto_sign_PUBLICKEYBYTES,
+	    sodium_base64_VARIANT_ORIGINAL);
+	if (!ctx->json) {
+		printf("%s\n", b64);
+		return;
+	}
+	v = path != NULL ? json_pack("{s:s, s:s}", "public_key", b64, "path",
+	    path) : json_pack("{s:s}", "public_key", b64);
+	if (v != NULL)
+		cli_json_print(v);
+	json_decref(v);
+}
+
+int
+cmd_keygen(struct cli *ctx, int argc, char **argv)
+{
+	unsigned char pk[crypto_sign_PUBLICKEYBYTES];
+	char path[CLI_PATH_MAX];
+	char *pos[1];
+	int force = 0, npos, rc, r;
+	const struct cli_opt opts[] = {
+		{ "force", NULL, &force },
+		{ NULL, NULL, NULL },
+	};
+
+	rc = cli_args(ctx, argc, argv, opts, pos, 0, 0, &npos);
+	if (rc != CLI_OK)
+		return rc;
+	if (cli_config_path(ctx, path, sizeof(path), "device.key", 0) == -1)
+		return CLI_FAIL;
+	r = cli_devkey_create(ctx, force, pk);
+	if (r == -1)
+		return CLI_FAIL;
+	if (r == 1) {
+		cli_warn("%s exists; --force replaces it (and the device "
+		    "registered with the old key can no longer log in)", path);
+		return CLI_NEGATIVE;
+	}
+	pubkey_print(ctx, pk, path);
+	if (!ctx->json)
+		fprintf(stderr, "custos: wrote %s; have the operator register "
+		    "the public key above\n", path);
+	return CLI_OK;
+}
+
+int
+cmd_pubkey(struct cli *ctx, int argc, char **argv)
+{
+	unsigned char *sk = NULL;
+	char *pos[1];
+	int npos, rc;
+	const struct cli_opt opts[] = { { NULL, NULL, NULL } };
+
+	rc = cli_args(ctx, argc, argv, opts, pos, 0, 0, &npos);
+	if (rc != CLI_OK)
+		return rc;
+	rc = devkey_need(ctx, &sk);
+	if (rc != CLI_OK)
+		return rc;
+	pubkey_print(ctx, sk + crypto_sign_SEEDBYTES, NULL);
+	cli_devkey_free(sk);
+	return CLI_OK;
+}
+
+/* Signs the challenge of the first step; sig_b64 gets the base64. */
+static int
+challenge_sign(char sig_b64[SIG_B64_LEN], const json_t *a1,
+    const unsigned char *sk)
+{
+	unsigned char sig[crypto_sign_BYTES];
+	const json_t *ch = json_object_get(a1, "challenge");
+	const char *s;
+	size_t n;
+
+	if (!json_is_string(ch)) {
+		cli_warn("the server sent no challenge");
+		return -1;
+	}
+	s = json_string_value(ch);
+	n = json_string_length(ch);
+	if (n > CHALLENGE_MAX || n < sizeof(CHALLENGE_PREFIX) - 1 ||
+	    memcmp(s, CHALLENGE_PREFIX, sizeof(CHALLENGE_PREFIX) - 1) != 0) {
+		cli_warn("refusing to sign a challenge that does not start "
+		    "with '%s'", CHALLENGE_PREFIX);
+		return -1;
+	}
+	if (crypto_sign_detached(sig, NULL, (const unsigned char *)s, n,
+	    sk) != 0) {
+		cli_warn("cannot sign the challenge");
+		return -1;
+	}
+	sodium_bin2base64(sig_b64, SIG_B64_LEN, sig, sizeof(sig),
+	    sodium_base64_VARIANT_ORIGINAL);
+	return 0;
+}
+
+int
+cmd_login(struct cli *ctx, int argc, char **argv)
+{
+	const char *username = NULL, *device = NULL, *pwfile = NULL,
+	    *totp = NULL, *login_id, *token, *expires;
+	char sig_b64[SIG_B64_LEN];
+	unsigned char *sk = NULL;
+	struct buf pw, code, answer;
+	json_t *body = NULL, *a1 = NULL, *a2 = NULL, *shown = NULL;
+	char *pos[1];
+	int npos, rc;
+	const struct cli_opt opts[] = {
+		{ "username", &username, NULL },
+		{ "device", &device, NULL },
+		{ "password-file", &pwfile, NULL },
+		{ "totp", &totp, NULL },
+		{ NULL, NULL, NULL },
+	};
+
+	buf_init_secret(&pw, PASSWORD_MAX);
+	buf_init_secret(&code, TOTP_MAX);
+	buf_init_secret(&answer, CLI_HTTP_ANSWER_MAX);
+	rc = cli_args(ctx, argc, argv, opts, pos, 0, 0, &npos);
+	if (rc != CLI_OK)
+		goto out;
+	if (username == NULL || device == NULL) {
+		rc = cli_usage(ctx, "--username and --device are required");
+		goto out;
+	}
+	if (username[0] == '\0' || device[0] == '\0') {
+		rc = cli_usage(ctx, "--username and --device must not be "
+		    "empty");
+		goto out;
+	}
+	/* The key first: no point asking for a password without it. */
+	rc = devkey_need(ctx, &sk);
+	if (rc != CLI_OK)
+		goto out;
+	rc = password_get(ctx, pwfile, &pw);
+	if (rc != CLI_OK)
+		goto out;
+
+	ctx->anonymous = 1;
+	rc = CLI_FAIL;
+	body = json_pack("{s:s, s:s%, s:s}", "username", username,
+	    "password", pw.data, pw.len, "device", device);
+	buf_cleanup(&pw);
+	if (body == NULL) {
+		rc = cli_usage(ctx, "--username, --device and the password "
+		    "must be UTF-8");
+		goto out;
+	}
+	rc = cli_http_json(ctx, "POST", "/v1/auth/login", body, &answer, &a1);
+	json_decref(body);
+	body = NULL;
+	if (rc != CLI_OK)
+		goto out;
+	rc = CLI_FAIL;
+	login_id = json_string_value(json_object_get(a1, "login_id"));
+	if (login_id == NULL) {
+		cli_warn("the server sent no login_id");
+		goto out;
+	}
+	if (challenge_sign(sig_b64, a1, sk) == -1)
+		goto out;
+	if (totp != NULL || factors_want_totp(a1)) {
+		rc = totp_get(ctx, totp, &code);
+		if (rc != CLI_OK)
+			goto out;
+		rc = CLI_FAIL;
+		body = json_pack("{s:s, s:s, s:s}", "login_id", login_id,
+		    "totp", code.data, "device_signature", sig_b64);
+	} else {
+		body = json_pack("{s:s, s:s}", "login_id", login_id,
+		    "device_signature", sig_b64);
+	}
+	if (body == NULL) {
+		cli_warn("out of memory");
+		goto out;
+	}
+	rc = cli_http_json(ctx, "POST", "/v1/auth/verify", body, &answer,
+	    &a2);
+	if (rc != CLI_OK)
+		goto out;
+	rc = CLI_FAIL;
+	token = json_string_value(json_object_get(a2, "token"));
+	expires = json_string_value(json_object_get(a2, "expires_at"));
+	if (token == NULL) {
+		cli_warn("the server sent no token");
+		goto out;
+	}
+	if (expires == NULL)
+		expires = "";
+	if (cli_token_set(ctx, token, strlen(token)) == -1 ||
+	    cli_session_save(ctx, ctx->server, username, ctx->token,
+	    expires) == -1)
+		goto out;
+	if (ctx->json) {
+		shown = json_pack("{s:s, s:s, s:s}", "username", username,
+		    "server", ctx->server, "expires_at", expires);
+		if (shown != NULL)
+			cli_json_print(shown);
+	} else {
+		fputs("logged in, session ends ", stdout);
+		cli_put(stdout, expires[0] != '\0' ? expires : "(not said)",
+		    0);
+		fputc('\n', stdout);
+	}
+	rc = CLI_OK;
+out:
+	ctx->anonymous = 0;
+	sodium_memzero(sig_b64, sizeof(sig_b64));
+	json_decref(shown);
+	json_decref(a2);
+	json_decref(a1);
+	json_decref(body);
+	cli_devkey_free(sk);
+	buf_cleanup(&answer);
+	buf_cleanup(&code);
+	buf_cleanup(&pw);
+	return rc;
+}
+
+int
+cmd_logout(struct cli *ctx, int argc, char **argv)
+{
+	struct buf answer;
+	char *pos[1];
+	long status;
+	int npos, rc, r;
+	const struct cli_opt opts[] = { { NULL, NULL, NULL } };
+
+	rc = cli_args(ctx, argc, argv, opts, pos, 0, 0, &npos);
+	if (rc != CLI_OK)
+		return rc;
+	if (ctx->token == NULL) {
+		r = cli_session_remove(ctx);
+		if (r == -1)
+			return CLI_FAIL;
+		if (!ctx->json)
+			printf("not logged in\n");
+		return CLI_OK;
+	}
+	buf_init_secret(&answer, CLI_HTTP_ANSWER_MAX);
+	if (cli_http_send(ctx, "POST", "/v1/auth/logout", "{}", 2, NULL,
+	    &status, &answer) == -1) {
+		/* Keep session.json: the session still lives; retry later. */
+		rc = CLI_FAIL;
+		goto out;
+	}
+	if (status == 401) {
+		rc = CLI_OK;    /* it had ended already */
+	} else {
+		rc = cli_http_exit(status);
+		if (rc != CLI_OK) {
+			cli_http_print_error(ctx, status, &answer);
+			goto out;
+		}
+	}
+	/* Only the saved session is forgotten, not one given by --token. */
+	if (ctx->token_from_session && cli_session_remove(ctx) == -1) {
+		rc = CLI_FAIL;
+		goto out;
+	}
+	if (ctx->json)
+		printf("{\"logged_out\": true, \"had_ended\": %s}\n",
+		    status == 401 ? "true" : "false");
+	else
+		printf(status == 401 ? "logged out (the session had already "
+		    "ended)\n" : "logged out\n");
+out:
+	buf_cleanup(&answer);
+	return rc;
+}

@@ -1,0 +1,259 @@
+/* SPDX-License-Identifier: ISC */
+#include "daemon/config.h"
+
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/conf.h"
+#include "common/num.h"
+#include "common/str.h"
+
+enum opt_type { OPT_STR, OPT_INT, OPT_FLAG };
+
+struct opt {
+	const char *name;
+	int type;
+	size_t off;
+	int64_t min, max;
+	const char *arg;
+	const char *help;
+};
+
+#define S(f) OPT_STR, offsetof(struct config, f), 0, 0
+#define I(f, lo, hi) OPT_INT, offsetof(struct config, f), lo, hi
+#define F(f) OPT_FLAG, offsetof(struct config, f), 0, 1
+
+static const struct opt opts[] = {
+	{"data", S(data), "DIR", "where the store, keys, operator.token "
+	    "and outbox/ live (required)"},
+	{"listen", S(listen), "ADDR:PORT", "address to serve on "
+	    "(default 127.0.0.1:8443)"},
+	{"config", S(config), "FILE", "read options from FILE "
+	    "(key = value lines)"},
+	{"tls-cert", S(tls_cert), "FILE", "serve HTTPS with this PEM "
+	    "certificate"},
+	{"tls-key", S(tls_key), "FILE", "... and this PEM key"},
+	{"public-url", S(public_url), "URL", "base URL in mailed links "
+	    "(default http://LISTEN)"},
+	{"session-lifetime", I(session_lifetime, 60, 7 * 86400), "SECONDS",
+	    "absolute session lifetime (default 28800, a shift)"},
+	{"session-idle", I(session_idle, 60, 86400), "SECONDS",
+	    "idle timeout (default 1800)"},
+	{"reset-ttl", I(reset_ttl, 60, 86400), "SECONDS",
+	    "lifetime of a password-reset link (default 3600)"},
+	{"pwhash-ops", I(pwhash_ops, 1, 64), "N",
+	    "Argon2id passes (default libsodium interactive: 2)"},
+	{"pwhash-mem", I(pwhash_mem, 8192, (int64_t)4 << 30), "BYTES",
+	    "Argon2id memory (default 67108864)"},
+	{"max-connections", I(max_connections, 1, 100000), "N",
+	    "simultaneous connections (default 1024)"},
+	{"per-ip-connections", I(per_ip_connections, 0, 100000), "N",
+	    "per client address, 0 for no limit (default 256)"},
+	{"readers", I(readers, 1, 1024), "N",
+	    "store reader connections (default 32)"},
+	{"test-clock", S(test_clock), "FILE", "tests only: read the time "
+	    "(epoch seconds) from FILE"},
+	{"quiet", F(quiet), NULL, "log only warnings and errors"},
+};
+
+#define NOPTS (sizeof(opts) / sizeof(opts[0]))
+
+void
+config_usage(void)
+{
+	size_t i;
+
+	printf("usage: custosd --data DIR [options]\n\n"
+	    "custosd is the custos support-access gateway daemon.\n\n"
+	    "options (also CUSTOS_<NAME> in the environment and 'name = value'"
+	    " in --config):\n");
+	for (i = 0; i < NOPTS; i++) {
+		char left[48];
+
+		str_printf(left, sizeof(left), "--%s%s%s", opts[i].name,
+		    opts[i].arg != NULL ? " " : "",
+		    opts[i].arg != NULL ? opts[i].arg : "");
+		printf("  %-30s %s\n", left, opts[i].help);
+	}
+	printf("  %-30s %s\n  %-30s %s\n", "--help", "show this help",
+	    "--version", "show the version");
+}
+
+static const struct opt *
+opt_find(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < NOPTS; i++)
+		if (strcmp(opts[i].name, name) == 0)
+			return &opts[i];
+	return NULL;
+}
+
+static int
+opt_set(struct config *c, const struct opt *o, const char *value,
+    const char *where, struct err *e)
+{
+	char *base = (char *)c;
+
+	if (o->type == OPT_STR) {
+		char **slot = (char **)(void *)(base + o->off);
+		char *dup = strdup(value);
+
+		if (dup == NULL)
+			return err_internal(e, "out of memory");
+		free(*slot);
+		*slot = dup;
+		return 0;
+	}
+	if (o->type == OPT_FLAG && value == NULL)
+		value = "1";
+	if (num_parse_i64((int64_t *)(void *)(base + o->off), value, o->min,
+	    o->max) == -1)
+		return err_bad_request(e, "%s: %s must be an integer from %lld "
+		    "to %lld", where, o->name, (long long)o->min,
+		    (long long)o->max);
+	return 0;
+}
+
+static int
+conf_cb(void *arg, const char *key, const char *value, int line,
+    struct err *e)
+{
+	const struct opt *o = opt_find(key);
+	char where[64];
+
+	str_printf(where, sizeof(where), "config line %d", line);
+	if (o == NULL || strcmp(key, "config") == 0)
+		return err_bad_request(e, "%s: unknown option '%s'", where,
+		    key);
+	return opt_set(arg, o, value, where, e);
+}
+
+static int
+load_env(struct config *c, struct err *e)
+{
+	size_t i, k;
+
+	for (i = 0; i < NOPTS; i++) {
+		char name[64];
+		const char *v;
+
+		str_printf(name, sizeof(name), "CUSTOS_%s", opts[i].name);
+		for (k = 7; name[k] != '\0'; k++)
+			name[k] = name[k] == '-' ? '_' :
+			    (char)(name[k] >= 'a' && name[k] <= 'z' ?
+			    name[k] - 32 : name[k]);
+		v = getenv(name);
+		if (v != NULL && opt_set(c, &opts[i], v, name, e) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+/* Flags win over everything, so they are applied last (twice is fine). */
+static int
+load_flags(struct config *c, int argc, char **argv, int only_config,
+    struct err *e)
+{
+	int i;
+
+	for (i = 1; i < argc; i++) {
+		const char *a = argv[i], *eq, *value = NULL;
+		const struct opt *o;
+		char name[64];
+
+		if (strncmp(a, "--", 2) != 0)
+			return err_bad_request(e, "unexpected argument '%.64s'",
+			    a);
+		a += 2;
+		eq = strchr(a, '=');
+		if (str_copy(name, sizeof(name), a) == -1)
+			return err_bad_request(e, "unknown option");
+		if (eq != NULL) {
+			name[eq - a] = '\0';
+			value = eq + 1;
+		}
+		o = opt_find(name);
+		if (o == NULL)
+			return err_bad_request(e, "unknown option '--%s'",
+			    name);
+		if (o->type != OPT_FLAG && value == NULL) {
+			if (i + 1 >= argc)
+				return err_bad_request(e, "--%s needs a value",
+				    name);
+			value = argv[++i];
+		}
+		if (only_config != (strcmp(name, "config") == 0))
+			continue;
+		if (opt_set(c, o, value, "command line", e) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+int
+config_load(struct config *c, int argc, char **argv, struct err *e)
+{
+	int i;
+
+	memset(c, 0, sizeof(*c));
+	for (i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--help") == 0 ||
+		    strcmp(argv[i], "-h") == 0) {
+			config_usage();
+			return 1;
+		}
+		if (strcmp(argv[i], "--version") == 0) {
+			printf("custosd %s\n", CUSTOS_VERSION);
+			return 1;
+		}
+	}
+	c->session_lifetime = 8 * 3600;
+	c->session_idle = 30 * 60;
+	c->reset_ttl = 3600;
+	c->max_connections = 1024;
+	c->per_ip_connections = 256;
+	c->readers = 32;
+	/* The config file is named by a flag or the environment. */
+	if (load_flags(c, argc, argv, 1, e) == -1)
+		return -1;
+	if (c->config == NULL && getenv("CUSTOS_CONFIG") != NULL &&
+	    opt_set(c, opt_find("config"), getenv("CUSTOS_CONFIG"),
+	    "CUSTOS_CONFIG", e) == -1)
+		return -1;
+	if (c->config != NULL) {
+		size_t len = 0;
+		char *text = conf_read_file(c->config, CONF_FILE_MAX, &len, e);
+		int rc;
+
+		if (text == NULL)
+			return -1;
+		rc = conf_parse(text, len, conf_cb, c, e);
+		free(text);
+		if (rc == -1)
+			return -1;
+	}
+	if (load_env(c, e) == -1 || load_flags(c, argc, argv, 0, e) == -1)
+		return -1;
+	if (c->data == NULL)
+		return err_bad_request(e, "--data DIR is required");
+	if (c->listen == NULL && (c->listen = strdup("127.0.0.1:8443")) ==
+	    NULL)
+		return err_internal(e, "out of memory");
+	return 0;
+}
+
+void
+config_free(struct config *c)
+{
+	free(c->data);
+	free(c->listen);
+	free(c->config);
+	free(c->tls_cert);
+	free(c->tls_key);
+	free(c->public_url);
+	free(c->test_clock);
+}

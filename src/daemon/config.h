@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * config: custosd's one start-up configuration, from (lowest first)
+ * defaults, the config file (--config), CUSTOS_* environment variables and
+ * command-line flags.  Every option has the same name in all three:
+ * --session-idle, CUSTOS_SESSION_IDLE, "session-idle = 1800".
+ */
+#ifndef CUSTOS_DAEMON_CONFIG_H
+#define CUSTOS_DAEMON_CONFIG_H
+
+#include <stdint.h>
+
+#include "common/err.h"
+
+struct config {
+	char *data;
+	char *listen;
+	char *config;
+	char *tls_cert;
+	char *tls_key;
+	char *public_url;
+	char *test_clock;
+	int64_t session_lifetime;
+	int64_t session_idle;
+	int64_t reset_ttl;
+	int64_t pwhash_ops;
+	int64_t pwhash_mem;
+	int64_t max_connections;
+	int64_t per_ip_connections;
+	int64_t readers;
+	int64_t quiet;
+};
+
+/* Fills c from argv, the environment and the config file.  Returns 0, 1
+ * when --help or --version was answered, -1 with e on a usage error. */
+int config_load(struct config *c, int argc, char **argv, struct err *e)
+	__attribute__((warn_unused_result));
+void config_free(struct config *c);
+void config_usage(void);
+
+#endif

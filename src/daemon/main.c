@@ -1,0 +1,244 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * custosd: start-up and wiring.  Reads the configuration, opens the store,
+ * makes DIR/operator.token on first start, serves the API until SIGINT or
+ * SIGTERM.  Only this file may exit the process.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "api/api.h"
+#include "auth/password.h"
+#include "auth/totp.h"
+#include "common/log.h"
+#include "common/str.h"
+#include "daemon/config.h"
+#include "mail/outbox.h"
+
+#define OPERATOR_HASH_KEY "operator_token_hash"
+
+/* Writes path (mode 0600) by temp file and rename. */
+static int
+write_secret_file(const char *path, const char *text)
+{
+	char tmp[4096];
+	size_t len = strlen(text), off = 0;
+	int fd;
+
+	if (str_printf(tmp, sizeof(tmp), "%s.tmp", path) == -1)
+		return -1;
+	unlink(tmp);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+	    0600);
+	if (fd == -1)
+		return -1;
+	while (off < len) {
+		ssize_t w = write(fd, text + off, len - off);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0) {
+			close(fd);
+			unlink(tmp);
+			return -1;
+		}
+		off += (size_t)w;
+	}
+	if (fsync(fd) == -1 || close(fd) == -1 || rename(tmp, path) == -1) {
+		unlink(tmp);
+		return -1;
+	}
+	return 0;
+}
+
+struct init_job {
+	const struct store_ops *ops;
+	uint8_t hash[TOKEN_HASH_LEN];
+};
+
+static int
+apply_init(struct store_conn *c, void *arg, struct err *e)
+{
+	struct init_job *j = arg;
+
+	return j->ops->meta_set(c, OPERATOR_HASH_KEY, j->hash,
+	    sizeof(j->hash), e);
+}
+
+/* Loads the operator token's hash, making the token on first start. */
+static int
+operator_token(struct api_ctx *ctx, struct store *st, const char *data,
+    struct err *e)
+{
+	const struct store_ops *ops = store_ops(st);
+	char token[TOKEN_MAX + 2], path[4096];
+	struct init_job j;
+	struct store_job job = {apply_init, NULL, &j};
+	struct store_conn *c;
+	struct buf b;
+	int found, rc = -1;
+
+	buf_init(&b, 64);
+	c = store_reader_get(st, e);
+	if (c == NULL)
+		return -1;
+	found = ops->meta_get(c, OPERATOR_HASH_KEY, &b, e);
+	store_reader_put(st, c);
+	if (found == -1)
+		goto out;
+	if (found == 0) {
+		if (b.len != TOKEN_HASH_LEN) {
+			err_internal(e, "the stored operator token hash is "
+			    "damaged");
+			goto out;
+		}
+		memcpy(ctx->operator_hash, b.data, TOKEN_HASH_LEN);
+		rc = 0;
+		goto out;
+	}
+	if (token_new(token, sizeof(token), "cop") == -1 ||
+	    str_printf(path, sizeof(path), "%s/operator.token", data) == -1) {
+		err_internal(e, "cannot make the operator token");
+		goto out;
+	}
+	j.ops = ops;
+	token_hash(j.hash, token);
+	memcpy(ctx->operator_hash, j.hash, TOKEN_HASH_LEN);
+	{
+		size_t n = strlen(token);
+
+		token[n] = '\n';
+		token[n + 1] = '\0';
+	}
+	if (write_secret_file(path, token) == -1) {
+		err_internal(e, "cannot write %s: %s", path, strerror(errno));
+		goto out;
+	}
+	if (store_write(st, &job, NULL, e) == -1)
+		goto out;
+	log_info("first start: wrote %s (mode 0600)", path);
+	rc = 0;
+out:
+	sodium_memzero(token, sizeof(token));
+	buf_cleanup(&b);
+	return rc;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct config cfg;
+	struct api_ctx ctx;
+	struct clock clk;
+	struct store_config scfg;
+	struct http_config hcfg;
+	struct http_app app;
+	struct store *st = NULL;
+	struct http_server *srv = NULL;
+	char dbpath[4096], outbox[4096], url[600];
+	sigset_t sigs;
+	struct err e;
+	int rc, sig, status = 1;
+
+	err_init(&e);
+	rc = config_load(&cfg, argc, argv, &e);
+	if (rc != 0) {
+		if (rc == -1) {
+			fprintf(stderr, "custosd: %s\n(see custosd --help)\n",
+			    e.msg);
+			status = 2;
+		} else {
+			status = 0;
+		}
+		goto out;
+	}
+	log_set_quiet((int)cfg.quiet);
+	if (sodium_init() < 0 || totp_setup() == -1 ||
+	    password_setup((unsigned long long)cfg.pwhash_ops,
+	    (size_t)cfg.pwhash_mem) == -1) {
+		log_error("cannot initialise the crypto libraries");
+		goto out;
+	}
+	umask(077);
+	if (mkdir(cfg.data, 0700) == -1 && errno != EEXIST) {
+		log_error("cannot create %s: %s", cfg.data, strerror(errno));
+		goto out;
+	}
+	if (str_printf(dbpath, sizeof(dbpath), "%s/custos.db", cfg.data) ==
+	    -1 || str_printf(outbox, sizeof(outbox), "%s/outbox", cfg.data) ==
+	    -1 || outbox_init(outbox) == -1) {
+		log_error("cannot prepare %s/outbox", cfg.data);
+		goto out;
+	}
+	clk.file = cfg.test_clock;
+	memset(&scfg, 0, sizeof(scfg));
+	scfg.ops = &store_sqlite_ops;
+	scfg.where = dbpath;
+	scfg.readers = (int)cfg.readers;
+	scfg.clock = &clk;
+	st = store_open(&scfg, &e);
+	if (st == NULL) {
+		log_error("%s", e.msg);
+		goto out;
+	}
+	memset(&ctx, 0, sizeof(ctx));
+	ctx.store = st;
+	ctx.clock = &clk;
+	api_config_defaults(&ctx.cfg);
+	ctx.cfg.session_lifetime = cfg.session_lifetime;
+	ctx.cfg.session_idle = cfg.session_idle;
+	ctx.cfg.reset_ttl = cfg.reset_ttl;
+	ctx.cfg.outbox_dir = outbox;
+	str_printf(url, sizeof(url), "%s://%s", cfg.tls_cert ? "https" :
+	    "http", cfg.listen);
+	ctx.cfg.public_url = cfg.public_url != NULL ? cfg.public_url : url;
+	if (operator_token(&ctx, st, cfg.data, &e) == -1) {
+		log_error("%s", e.msg);
+		goto out;
+	}
+	/* Signals are taken by sigwait below, not by any thread. */
+	sigemptyset(&sigs);
+	sigaddset(&sigs, SIGINT);
+	sigaddset(&sigs, SIGTERM);
+	sigaddset(&sigs, SIGHUP);
+	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	memset(&hcfg, 0, sizeof(hcfg));
+	hcfg.listen = cfg.listen;
+	hcfg.tls_cert = cfg.tls_cert;
+	hcfg.tls_key = cfg.tls_key;
+	hcfg.max_connections = (unsigned)cfg.max_connections;
+	hcfg.per_ip_connections = (unsigned)cfg.per_ip_connections;
+	hcfg.timeout_seconds = 60;
+	app.body_cap = api_body_cap;
+	app.handle = api_handle;
+	app.ctx = &ctx;
+	srv = http_start(&hcfg, &app, &e);
+	if (srv == NULL) {
+		log_error("%s", e.msg);
+		goto out;
+	}
+	log_info("listening on %s, store %s (%s), %lld log entries", url,
+	    dbpath, store_ops(st)->name, (long long)store_entry_count(st));
+	for (;;) {
+		if (sigwait(&sigs, &sig) != 0)
+			continue;
+		if (sig != SIGHUP)
+			break;
+	}
+	log_info("stopping on signal %d", sig);
+	status = 0;
+out:
+	http_stop(srv);
+	store_close(st);
+	config_free(&cfg);
+	return status;
+}
