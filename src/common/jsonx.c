@@ -118,7 +118,7 @@ jx_int(int64_t *out, const json_t *obj, const char *key, int64_t min,
 		if (flags & JX_REQUIRED)
 			return err_bad_request(e, "field '%s' is required",
 			    key);
-		return 1;
+		return 0;
 	}
 	if (!json_is_integer(v))
 		return err_bad_request(e, "field '%s' must be an integer",

@@ -38,6 +38,7 @@ int jx_str(const char **out, const json_t *obj, const char *key,
     size_t min, size_t max, int flags, struct err *e)
 	__attribute__((warn_unused_result));
 
+/* Integer field; *out is left as it was when an absent optional field. */
 int jx_int(int64_t *out, const json_t *obj, const char *key, int64_t min,
     int64_t max, int flags, struct err *e)
 	__attribute__((warn_unused_result));
