@@ -273,6 +273,9 @@ req_write(struct req *q, apply_fn apply, void *arg)
 
 	if (!def->recorded)
 		job.entry = NULL;
+	/* Plain reads change nothing: no savepoint on the writer. */
+	if (apply == NULL && !q->touch_session)
+		job.apply = NULL;
 	err_init(&e);
 	q->recorded = 1;
 	if (store_write(q->ctx->store, &job, &q->index, &e) == -1) {

@@ -40,14 +40,14 @@ struct cli_command {
 	cli_cmd_fn fn;
 	const char *synopsis;   /* "users TENANT" */
 	const char *summary;    /* one line for `custos help` */
-	const char *help;       /* options and details for `custos CMD --help` */
+	const char *help;       /* details for `custos CMD --help` */
 	int net;                /* needs a server (and maybe a token) */
 };
 
 struct cli {
 	const struct cli_command *cmd;  /* the command being run */
 	int json;                       /* --json: machine output */
-	int anonymous;                  /* send no token (login, public reads) */
+	int anonymous;                  /* send no token (login, log reads) */
 	const char *config_dir;         /* --config-dir, or NULL */
 	const char *cacert;             /* --cacert, or NULL */
 	char server[CLI_URL_MAX];       /* base URL, no trailing '/' */

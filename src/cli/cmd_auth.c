@@ -270,6 +270,8 @@ pubkey_print(const struct cli *ctx, const unsigned char *pk,
 	json_decref(v);
 }
 
+/* keygen [--force]: makes device.key (never over an old one without
+ * --force) and prints the public key to register. */
 int
 cmd_keygen(struct cli *ctx, int argc, char **argv)
 {
@@ -302,6 +304,7 @@ cmd_keygen(struct cli *ctx, int argc, char **argv)
 	return CLI_OK;
 }
 
+/* pubkey: prints the public half of device.key. */
 int
 cmd_pubkey(struct cli *ctx, int argc, char **argv)
 {
@@ -353,6 +356,8 @@ challenge_sign(char sig_b64[SIG_B64_LEN], const json_t *a1,
 	return 0;
 }
 
+/* login: the two-step engineer login; saves the session on success.
+ * The password and secret key are wiped whatever happens. */
 int
 cmd_login(struct cli *ctx, int argc, char **argv)
 {
@@ -476,6 +481,8 @@ out:
 	return rc;
 }
 
+/* logout: ends the session on the server, then forgets the saved one
+ * (kept when the server could not be reached, so a retry can end it). */
 int
 cmd_logout(struct cli *ctx, int argc, char **argv)
 {
@@ -492,7 +499,10 @@ cmd_logout(struct cli *ctx, int argc, char **argv)
 		r = cli_session_remove(ctx);
 		if (r == -1)
 			return CLI_FAIL;
-		if (!ctx->json)
+		if (ctx->json)
+			printf("{\"logged_out\": false, \"had_ended\": "
+			    "false}\n");
+		else
 			printf("not logged in\n");
 		return CLI_OK;
 	}

@@ -79,6 +79,7 @@ oom:
 	return CLI_FAIL;
 }
 
+/* log [--start N] [--end M]: entries [start, end), 20 by default. */
 int
 cmd_log(struct cli *ctx, int argc, char **argv)
 {

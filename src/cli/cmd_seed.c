@@ -154,8 +154,15 @@ seed_flush(struct seed *s)
 		s->nlines = 0;
 		return CLI_OK;
 	}
-	if (status != 0)
-		seed_refused(s, status);
+	if (status == 0) {
+		/* No answer: the server may have committed the chunk. */
+		cli_warn("no answer for lines %" PRId64 "-%" PRId64 "; they "
+		    "may or may not have been imported; %" PRId64 " objects "
+		    "from earlier lines were", s->where[0],
+		    s->where[s->nlines - 1], s->objects);
+		return rc;
+	}
+	seed_refused(s, status);
 	cli_warn("lines %" PRId64 "-%" PRId64 " were not imported (a chunk "
 	    "is all or nothing); %" PRId64 " objects from earlier lines "
 	    "were; --from-line %" PRId64 " resumes here", s->where[0],
@@ -276,6 +283,10 @@ seed_report(const struct seed *s, double secs)
 	json_t *v, *out;
 	size_t i;
 
+	if (!s->ctx->json && s->chunks == 0) {
+		printf("nothing to import\n");
+		return;
+	}
 	if (s->ctx->json) {
 		out = json_pack("{s:O, s:I, s:I, s:f, s:f}", "imported",
 		    s->totals, "objects", (json_int_t)s->objects, "chunks",
@@ -306,6 +317,8 @@ seed_report(const struct seed *s, double secs)
 	}
 }
 
+/* seed FILE [--from-line N]: streams FILE to POST /v1/import and prints
+ * the totals and the rate. */
 int
 cmd_seed(struct cli *ctx, int argc, char **argv)
 {
@@ -313,7 +326,7 @@ cmd_seed(struct cli *ctx, int argc, char **argv)
 	struct seed s;
 	char *pos[1];
 	double t0;
-	int npos, rc, fd = -1;
+	int npos, rc, fd = -1, own_fd = 0;
 	const struct cli_opt opts[] = {
 		{ "from-line", &from_s, NULL },
 		{ NULL, NULL, NULL },
@@ -349,13 +362,14 @@ cmd_seed(struct cli *ctx, int argc, char **argv)
 			cli_warn("%s: %s", s.file, strerror(errno));
 			goto out;
 		}
+		own_fd = 1;
 	}
 	t0 = now_seconds();
 	rc = seed_read(&s, fd);
 	if (rc == CLI_OK)
 		seed_report(&s, now_seconds() - t0);
 out:
-	if (fd > STDIN_FILENO)
+	if (own_fd)
 		close(fd);
 	free(s.where);
 	json_decref(s.totals);

@@ -123,6 +123,7 @@ ticket_show(const json_t *a)
 	}
 }
 
+/* tickets TENANT [TICKET]: the tenant's tickets, or one of them. */
 int
 cmd_tickets(struct cli *ctx, int argc, char **argv)
 {
@@ -200,6 +201,7 @@ oom:
 	return CLI_FAIL;
 }
 
+/* users TENANT: the tenant's users as a table. */
 int
 cmd_users(struct cli *ctx, int argc, char **argv)
 {
@@ -316,12 +318,15 @@ out:
 	return rc;
 }
 
+/* reset-password TENANT USER [--approval ID]: the link goes to the
+ * user, never to us; we print only the masked address. */
 int
 cmd_reset_password(struct cli *ctx, int argc, char **argv)
 {
 	return reset(ctx, argc, argv, "/password-reset", 0);
 }
 
+/* reset-mfa TENANT USER [--approval ID]. */
 int
 cmd_reset_mfa(struct cli *ctx, int argc, char **argv)
 {
