@@ -248,7 +248,7 @@ h_auth_verify(struct req *q)
 	struct store_conn *c;
 	size_t siglen = 0;
 	json_t *b = req_body(q);
-	int found, rc = -1;
+	int found, trc, rc = -1;
 
 	memset(&a, 0, sizeof(a));
 	memset(&eng, 0, sizeof(eng));
@@ -302,8 +302,8 @@ h_auth_verify(struct req *q)
 	    (const unsigned char *)l.challenge, strlen(l.challenge),
 	    dev.public_key) != 0)
 		a.fail_reason = "bad_device_signature";
-	else if (totp_check(&eng.totp, code, q->now, &a.step) == -1)
-		a.fail_reason = "bad_totp";
+	else if ((trc = totp_check(&eng.totp, code, q->now, &a.step)) != 0)
+		a.fail_reason = trc == 1 ? "totp_reused" : "bad_totp";
 	if (a.fail_reason == NULL && session_new(&a.session, token,
 	    sizeof(token), PRINCIPAL_ENGINEER, eng.id, "", eng.vendor_id,
 	    dev.id, q->http->source, q->now,
@@ -393,7 +393,7 @@ h_tenant_login(struct req *q)
 	struct attempt a;
 	struct store_conn *c;
 	json_t *b;
-	int found, rc = -1;
+	int found, trc, rc = -1;
 
 	memset(&a, 0, sizeof(a));
 	token[0] = uri[0] = '\0';
@@ -443,8 +443,9 @@ h_tenant_login(struct req *q)
 	} else if (code == NULL) {
 		a.fail_reason = "totp_required";
 		a.fail_msg = "field 'totp' is required for this account";
-	} else if (totp_check(&a.user.totp, code, q->now, &a.step) == -1) {
-		a.fail_reason = "bad_totp";
+	} else if ((trc = totp_check(&a.user.totp, code, q->now, &a.step)) !=
+	    0) {
+		a.fail_reason = trc == 1 ? "totp_reused" : "bad_totp";
 	}
 	if (a.fail_reason == NULL && !a.enrol && session_new(&a.session,
 	    token, sizeof(token), PRINCIPAL_TENANT_USER, a.user.id, tid, "",

@@ -147,10 +147,10 @@ totp_check(const struct rec_totp *t, const char *code, int64_t now,
 	    (time_t)now, TOTP_STEP, 0, TOTP_DIGITS, 1, &pos, &counter,
 	    totp_cmp, given);
 	sodium_memzero(given, sizeof(given));
-	if (rc < 0 || (int64_t)counter <= t->last_step)
+	if (rc < 0)
 		return -1;
 	*step = (int64_t)counter;
-	return 0;
+	return (int64_t)counter <= t->last_step ? 1 : 0;
 }
 
 int

@@ -33,7 +33,8 @@ int totp_uri(char *out, size_t size, const struct rec_totp *t,
 	__attribute__((warn_unused_result));
 
 /* Checks a code at time now (seconds).  0 and *step set when it matches a
- * step later than t->last_step; -1 otherwise.  Constant-time comparison. */
+ * step later than t->last_step; 1 when it matches a step already used
+ * (a replay); -1 when it matches none.  Constant-time comparison. */
 int totp_check(const struct rec_totp *t, const char *code, int64_t now,
     int64_t *step) __attribute__((warn_unused_result));
 
