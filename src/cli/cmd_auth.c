@@ -183,7 +183,7 @@ out:
 	return rc;
 }
 
-/* The TOTP code: given or asked for; spaces dropped, 6 to 10 digits. */
+/* The TOTP code: given or asked for; spaces dropped, 6 to 8 digits. */
 static int
 totp_get(struct cli *ctx, const char *given, struct buf *code)
 {
@@ -211,8 +211,8 @@ totp_get(struct cli *ctx, const char *given, struct buf *code)
 			goto out;
 		}
 	}
-	if (code->len < 6 || code->len > 10) {
-		rc = cli_usage(ctx, "the TOTP code must be 6 to 10 digits");
+	if (code->len < 6 || code->len > 8) {
+		rc = cli_usage(ctx, "the TOTP code must be 6 to 8 digits");
 		goto out;
 	}
 	rc = CLI_OK;

@@ -83,7 +83,7 @@ static void
 ticket_show(const json_t *a)
 {
 	static const char *const first[] = { "id", "subject", "requester",
-	    "status", "created_at", NULL };
+	    "status", "created", NULL };
 	const json_t *t = json_object_get(a, "ticket"), *v;
 	const char *key, *s;
 	char tmp[32];

@@ -1,0 +1,491 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * main.c: the `custos` command.  Global options may stand anywhere before
+ * "--" (before or after the command); they are taken out of argv first,
+ * and what is left is the command and its own arguments.  Then the server
+ * and token are settled (flags, then environment, then the saved session)
+ * and the command runs.  Exit codes: enum cli_exit in cli.h.
+ */
+#include <curl/curl.h>
+#include <sodium.h>
+#include <stdalign.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cli/cli.h"
+#include "cli/http.h"
+#include "cli/session.h"
+#include "common/clock.h"
+#include "common/str.h"
+
+#ifndef CUSTOS_VERSION
+#define CUSTOS_VERSION "0"
+#endif
+
+#define TOKEN_FILE_MAX 4096
+
+static const struct cli_command commands[] = {
+	{ "help", NULL, "help [COMMAND]",
+	  "list the commands, or show how to use one", "", 0 },
+	{ "keygen", cmd_keygen, "keygen [--force]",
+	  "make this device's Ed25519 key; print its public key",
+	  "  --force   replace an existing device key (the device registered\n"
+	  "            with the old key can no longer log in)\n"
+	  "\n"
+	  "Writes DIR/device.key (mode 0600) and prints the public key in\n"
+	  "base64: the operator registers it with\n"
+	  "POST /v1/engineers/{id}/devices.  Refuses (exit 1) to replace a\n"
+	  "key without --force.\n", 0 },
+	{ "pubkey", cmd_pubkey, "pubkey",
+	  "print this device's public key (base64)",
+	  "Prints the public half of DIR/device.key.\n", 0 },
+	{ "login", cmd_login,
+	  "login --username USER --device DEVICE_ID [--password-file FILE] "
+	  "[--totp CODE]",
+	  "log in as an engineer; the session is saved",
+	  "  --username USER       the engineer's username\n"
+	  "  --device DEVICE_ID    the id the operator gave this device\n"
+	  "  --password-file FILE  read the password from FILE's first line\n"
+	  "                        (else $CUSTOS_PASSWORD, else asked on the\n"
+	  "                        terminal without echo)\n"
+	  "  --totp CODE           the authenticator code (else asked)\n"
+	  "\n"
+	  "Signs the server's login challenge with DIR/device.key and saves\n"
+	  "the session token in DIR/session.json (mode 0600).\n", 1 },
+	{ "logout", cmd_logout, "logout",
+	  "end the session and forget it",
+	  "Ends the session on the server and deletes DIR/session.json.\n"
+	  "A session that had already ended counts as logged out.\n", 1 },
+	{ "tickets", cmd_tickets, "tickets TENANT [TICKET]",
+	  "list a tenant's tickets, or show one",
+	  "Needs an approved access request for TENANT (or its auto_approve\n"
+	  "policy).\n", 1 },
+	{ "users", cmd_users, "users TENANT",
+	  "list a tenant's users",
+	  "Prints id, username, email, role, status and whether MFA is\n"
+	  "enrolled.  Needs access to TENANT.\n", 1 },
+	{ "reset-password", cmd_reset_password,
+	  "reset-password TENANT USER [--approval ID]",
+	  "mail a password reset link to a tenant user",
+	  "  --approval ID   a granted second approval for this reset\n"
+	  "\n"
+	  "The link goes to the user's own address, never to you.  Resetting\n"
+	  "an admin needs a second approval.\n", 1 },
+	{ "reset-mfa", cmd_reset_mfa, "reset-mfa TENANT USER [--approval ID]",
+	  "reset a tenant user's MFA; they enrol again",
+	  "  --approval ID   a granted second approval for this reset\n", 1 },
+	{ "log", cmd_log, "log [--start N] [--end M]",
+	  "print entries of the transparency log",
+	  "  --start N   first index (default 0, or END - 20)\n"
+	  "  --end M     one past the last index (default START + 20)\n"
+	  "\n"
+	  "With neither, entries 0 to 19.  A public read: no token is sent.\n",
+	  1 },
+	{ "seed", cmd_seed, "seed FILE [--from-line N]",
+	  "import a world from a JSON-lines file (operator)",
+	  "  --from-line N   skip the file's lines before line N (to resume)\n"
+	  "\n"
+	  "FILE (or - for stdin) holds one object per line with \"kind\":\n"
+	  "vendor, engineer, device, tenant, user or ticket; blank lines and\n"
+	  "lines starting with # are skipped.  Sent to POST /v1/import in\n"
+	  "chunks of at most 4 MiB or 20000 lines, each all or nothing.\n"
+	  "See docs/cli.md.\n", 1 },
+};
+#define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
+
+static const char globals_help[] =
+	"global options (before or after the command):\n"
+	"  --server URL       custosd's address (default: $CUSTOS_SERVER,\n"
+	"                     else the saved session's, else\n"
+	"                     " CLI_DEFAULT_SERVER ")\n"
+	"  --token TOKEN      bearer token (default: $CUSTOS_TOKEN, else the\n"
+	"                     saved session's when the server matches)\n"
+	"  --token-file FILE  read the bearer token from FILE\n"
+	"                     (e.g. DATA/operator.token)\n"
+	"  --json             print JSON instead of tables and sentences\n"
+	"  --config-dir DIR   where device.key and session.json live\n"
+	"                     (default: $CUSTOS_CONFIG_DIR, else\n"
+	"                     $XDG_CONFIG_HOME/custos, else ~/.config/custos)\n"
+	"  --cacert FILE      CA certificates to trust for an https server\n"
+	"  --help, -h         help; --version: the version\n"
+	"\n"
+	"exit codes: 0 ok, 1 the answer is no (HTTP 4xx, refused), 2 usage\n"
+	"error, 3 server or I/O error\n";
+
+struct globals {
+	const char *server;
+	const char *token;
+	const char *token_file;
+	const char *config_dir;
+	const char *cacert;
+	int json;
+	int help;
+	int version;
+};
+
+/*
+ * jansson's memory, wiped when freed: parsed answers and built requests
+ * carry passwords and tokens.  A header in front of each block keeps its
+ * size.
+ */
+union json_hdr {
+	size_t n;
+	max_align_t align;
+};
+
+static void *
+json_wiping_malloc(size_t n)
+{
+	union json_hdr *h;
+
+	if (n > SIZE_MAX - sizeof(*h))
+		return NULL;
+	h = malloc(sizeof(*h) + n);
+	if (h == NULL)
+		return NULL;
+	h->n = n;
+	return h + 1;
+}
+
+static void
+json_wiping_free(void *p)
+{
+	union json_hdr *h;
+
+	if (p == NULL)
+		return;
+	h = (union json_hdr *)p - 1;
+	sodium_memzero(h, sizeof(*h) + h->n);
+	free(h);
+}
+
+static const struct cli_command *
+command_find(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < NCOMMANDS; i++)
+		if (strcmp(commands[i].name, name) == 0)
+			return &commands[i];
+	return NULL;
+}
+
+static void
+usage_all(FILE *f)
+{
+	size_t i;
+
+	fputs("usage: custos [global options] COMMAND [options] "
+	    "[arguments]\n\ncommands:\n", f);
+	for (i = 0; i < NCOMMANDS; i++)
+		fprintf(f, "  %-16s %s\n", commands[i].name,
+		    commands[i].summary);
+	fputs("\n'custos COMMAND --help' tells more about one.\n\n", f);
+	fputs(globals_help, f);
+}
+
+static void
+usage_command(const struct cli_command *c)
+{
+	printf("usage: custos %s\n\n%s.\n", c->synopsis, c->summary);
+	if (c->help[0] != '\0')
+		printf("\n%s", c->help);
+	printf("\n%s", globals_help);
+}
+
+/* Takes the global options out of argv; the rest goes to rest[].  Returns
+ * 0, or -1 after printing why. */
+static int
+globals_take(struct globals *g, int argc, char **argv, char **rest,
+    int *nrest)
+{
+	struct {
+		const char *name;
+		const char **arg;
+		int *flag;
+	} table[] = {
+		{ "server", &g->server, NULL },
+		{ "token", &g->token, NULL },
+		{ "token-file", &g->token_file, NULL },
+		{ "config-dir", &g->config_dir, NULL },
+		{ "cacert", &g->cacert, NULL },
+		{ "json", NULL, &g->json },
+		{ "help", NULL, &g->help },
+		{ "version", NULL, &g->version },
+	};
+	size_t k, n;
+	int i, r = 0, done = 0;
+
+	for (i = 1; i < argc; i++) {
+		const char *a = argv[i], *eq;
+
+		if (done || strncmp(a, "--", 2) != 0 || a[2] == '\0') {
+			if (!done && strcmp(a, "--") == 0)
+				done = 1;
+			else if (!done && strcmp(a, "-h") == 0) {
+				g->help = 1;
+				continue;
+			}
+			rest[r++] = argv[i];
+			continue;
+		}
+		eq = strchr(a + 2, '=');
+		n = eq != NULL ? (size_t)(eq - a - 2) : strlen(a + 2);
+		for (k = 0; k < sizeof(table) / sizeof(table[0]); k++)
+			if (strlen(table[k].name) == n &&
+			    memcmp(table[k].name, a + 2, n) == 0)
+				break;
+		if (k == sizeof(table) / sizeof(table[0])) {
+			rest[r++] = argv[i];    /* the command's option */
+			continue;
+		}
+		if (table[k].flag != NULL) {
+			if (eq != NULL) {
+				cli_warn("option --%s takes no value",
+				    table[k].name);
+				return -1;
+			}
+			*table[k].flag = 1;
+			continue;
+		}
+		if (*table[k].arg != NULL) {
+			cli_warn("option --%s given twice", table[k].name);
+			return -1;
+		}
+		if (eq != NULL) {
+			*table[k].arg = eq + 1;
+		} else if (i + 1 < argc) {
+			*table[k].arg = argv[++i];
+		} else {
+			cli_warn("option --%s needs a value", table[k].name);
+			return -1;
+		}
+	}
+	rest[r] = NULL;
+	*nrest = r;
+	return 0;
+}
+
+/* Checks a base URL and stores it without trailing slashes. */
+static int
+server_set(struct cli *ctx, const char *url, const char *from)
+{
+	size_t n = strlen(url), i;
+
+	if ((strncmp(url, "http://", 7) != 0 &&
+	    strncmp(url, "https://", 8) != 0) || n >= sizeof(ctx->server)) {
+		cli_warn("%s: the server must be an http:// or https:// URL",
+		    from);
+		return -1;
+	}
+	for (i = 0; i < n; i++)
+		if ((unsigned char)url[i] <= 0x20 || url[i] == 0x7f ||
+		    url[i] == '?' || url[i] == '#') {
+			cli_warn("%s: the server URL may not hold spaces, "
+			    "control characters, '?' or '#'", from);
+			return -1;
+		}
+	while (n > 0 && url[n - 1] == '/')
+		n--;
+	memcpy(ctx->server, url, n);
+	ctx->server[n] = '\0';
+	return 0;
+}
+
+static int
+token_from_file(struct cli *ctx, const char *path)
+{
+	struct buf text;
+	size_t n;
+	int rc = -1;
+
+	buf_init_secret(&text, TOKEN_FILE_MAX);
+	if (cli_read_file(&text, path, 0) == -1)
+		goto out;
+	n = text.len;
+	while (n > 0 && (text.data[n - 1] == '\n' || text.data[n - 1] == '\r' ||
+	    text.data[n - 1] == ' ' || text.data[n - 1] == '\t'))
+		n--;
+	if (cli_token_set(ctx, text.data, n) == -1) {
+		cli_warn("%s: not a token", path);
+		goto out;
+	}
+	rc = 0;
+out:
+	buf_cleanup(&text);
+	return rc;
+}
+
+/* 1 when the saved session's expiry has passed. */
+static int
+session_ended(const struct cli_session *s)
+{
+	int64_t t;
+
+	if (s->expires_at[0] == '\0' || time_parse(&t, s->expires_at) == -1)
+		return 0;
+	return t <= (int64_t)time(NULL);
+}
+
+/*
+ * Settles server and token.  The saved token is only ever sent to the
+ * server it was issued by.  Returns an enum cli_exit.
+ */
+static int
+resolve(struct cli *ctx, const struct globals *g)
+{
+	const char *env_server = getenv("CUSTOS_SERVER");
+	const char *env_token = getenv("CUSTOS_TOKEN");
+	struct cli_session s;
+	int have, rc = CLI_USAGE;
+
+	if (env_server != NULL && env_server[0] == '\0')
+		env_server = NULL;
+	if (env_token != NULL && env_token[0] == '\0')
+		env_token = NULL;
+	if (g->token != NULL && g->token_file != NULL) {
+		cli_warn("give --token or --token-file, not both");
+		return CLI_USAGE;
+	}
+	have = cli_session_load(ctx, &s);
+	if (have == -1)
+		cli_warn("ignoring the saved session");
+	if (g->server != NULL) {
+		if (server_set(ctx, g->server, "--server") == -1)
+			goto out;
+	} else if (env_server != NULL) {
+		if (server_set(ctx, env_server, "CUSTOS_SERVER") == -1)
+			goto out;
+	} else if (have == 1) {
+		if (server_set(ctx, s.server, "session.json") == -1)
+			goto out;
+	} else if (server_set(ctx, CLI_DEFAULT_SERVER, "default") == -1) {
+		goto out;
+	}
+	if (g->token != NULL) {
+		if (cli_token_set(ctx, g->token, strlen(g->token)) == -1)
+			goto out;
+	} else if (g->token_file != NULL) {
+		if (token_from_file(ctx, g->token_file) == -1) {
+			rc = CLI_FAIL;
+			goto out;
+		}
+	} else if (env_token != NULL) {
+		if (cli_token_set(ctx, env_token, strlen(env_token)) == -1) {
+			cli_warn("CUSTOS_TOKEN: not a token");
+			goto out;
+		}
+	} else if (have == 1 && strcmp(s.server, ctx->server) == 0 &&
+	    !session_ended(&s)) {
+		if (cli_token_set(ctx, s.token, strlen(s.token)) == -1) {
+			cli_warn("ignoring the saved session's token");
+		} else {
+			ctx->token_from_session = 1;
+		}
+	}
+	rc = CLI_OK;
+out:
+	cli_session_cleanup(&s);
+	return rc;
+}
+
+int
+main(int argc, char **argv)
+{
+	const struct cli_command *cmd;
+	struct globals g;
+	struct cli ctx;
+	char **rest = NULL;
+	int nrest = 0, rc = CLI_USAGE, curl_up = 0;
+
+	memset(&g, 0, sizeof(g));
+	memset(&ctx, 0, sizeof(ctx));
+	if (sodium_init() < 0) {
+		cli_warn("cannot start libsodium");
+		return CLI_FAIL;
+	}
+	json_set_alloc_funcs(json_wiping_malloc, json_wiping_free);
+	if (argc < 1)
+		return CLI_USAGE;
+	rest = calloc((size_t)argc + 1, sizeof(*rest));
+	if (rest == NULL) {
+		cli_warn("out of memory");
+		return CLI_FAIL;
+	}
+	if (globals_take(&g, argc, argv, rest, &nrest) == -1) {
+		fputs("see 'custos help'\n", stderr);
+		goto out;
+	}
+	if (g.version) {
+		printf("custos %s\n", CUSTOS_VERSION);
+		rc = CLI_OK;
+		goto out;
+	}
+	if (nrest == 0) {
+		if (g.help) {
+			usage_all(stdout);
+			rc = CLI_OK;
+		} else {
+			usage_all(stderr);
+		}
+		goto out;
+	}
+	if (strcmp(rest[0], "help") == 0) {
+		if (nrest == 1) {
+			usage_all(stdout);
+			rc = CLI_OK;
+		} else if (nrest == 2 && (cmd = command_find(rest[1])) !=
+		    NULL) {
+			usage_command(cmd);
+			rc = CLI_OK;
+		} else {
+			cli_warn("no such command; see 'custos help'");
+		}
+		goto out;
+	}
+	cmd = command_find(rest[0]);
+	if (cmd == NULL) {
+		cli_warn("unknown command '%s'; see 'custos help'", rest[0]);
+		goto out;
+	}
+	if (g.help) {
+		usage_command(cmd);
+		rc = CLI_OK;
+		goto out;
+	}
+	ctx.cmd = cmd;
+	ctx.json = g.json;
+	ctx.config_dir = g.config_dir;
+	ctx.cacert = g.cacert;
+	if (ctx.config_dir != NULL && ctx.config_dir[0] == '\0') {
+		rc = cli_usage(&ctx, "--config-dir must not be empty");
+		goto out;
+	}
+	if (cmd->net) {
+		rc = resolve(&ctx, &g);
+		if (rc != CLI_OK)
+			goto out;
+		if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+			cli_warn("cannot start libcurl");
+			rc = CLI_FAIL;
+			goto out;
+		}
+		curl_up = 1;
+	}
+	rc = cmd->fn(&ctx, nrest, rest);
+out:
+	cli_http_free(ctx.http);
+	if (curl_up)
+		curl_global_cleanup();
+	cli_secret_free(ctx.token);
+	free(rest);
+	if (fflush(stdout) == EOF || ferror(stdout)) {
+		cli_warn("cannot write the output");
+		if (rc == CLI_OK)
+			rc = CLI_FAIL;
+	}
+	return rc;
+}
