@@ -311,9 +311,11 @@ h_auth_verify(struct req *q)
 		err_internal(&q->err, "cannot make a session");
 		goto out;
 	}
-	if (a.fail_reason == NULL)
+	if (a.fail_reason == NULL) {
+		q->actor.kind = ACTOR_ENGINEER;
 		str_copy(q->actor.session, sizeof(q->actor.session),
 		    a.session.id);
+	}
 	/* session.principal_id also tells the writer whose step to use. */
 	str_copy(a.session.principal_id, sizeof(a.session.principal_id),
 	    eng.id);
