@@ -155,6 +155,16 @@ is_operator_token(const struct api_ctx *ctx, const char *tok)
 	return ok;
 }
 
+static int
+token_shaped(const char *tok)
+{
+	size_t n = strlen(tok);
+
+	return n == 4 + 52 && (strncmp(tok, "cse_", 4) == 0 ||
+	    strncmp(tok, "cop_", 4) == 0) &&
+	    strspn(tok + 4, "abcdefghijklmnopqrstuvwxyz234567") == 52;
+}
+
 size_t
 api_body_cap(void *arg, const struct http_req *r)
 {
@@ -162,8 +172,9 @@ api_body_cap(void *arg, const struct http_req *r)
 	char tok[TOKEN_MAX + 1];
 	size_t cap = BODY_MAX_ANON;
 
-	/* Before authentication only small bodies are taken in. */
-	if (bearer(r, tok, sizeof(tok)) == 0) {
+	/* Before authentication only small bodies are taken in; a bearer
+	 * must at least have the shape of one of ours to raise the cap. */
+	if (bearer(r, tok, sizeof(tok)) == 0 && token_shaped(tok)) {
 		cap = BODY_MAX;
 		if (strcmp(r->path, "/v1/import") == 0 &&
 		    is_operator_token(ctx, tok))
@@ -481,13 +492,12 @@ run(struct req *q)
 		    "larger than %zu bytes", q->http->body_cap);
 		return;
 	}
+	/* A refused caller still shows up in that tenant's access log. */
+	if (def->tenant_scoped && q->nparams > 0 && id_valid(q->param[0]))
+		str_copy(q->ev.tenant, sizeof(q->ev.tenant), q->param[0]);
 	if (!(def->who & WHO(ACTOR_ANONYMOUS)) && authenticate(q) == -1)
 		return;
 	if (!role_allows(q->actor.kind, q->route->action)) {
-		if (def->tenant_scoped && q->nparams > 0 &&
-		    id_valid(q->param[0]))
-			str_copy(q->ev.tenant, sizeof(q->ev.tenant),
-			    q->param[0]);
 		if (q->nparams > 1)
 			path_for_log(q->ev.target, sizeof(q->ev.target),
 			    q->param[1]);

@@ -26,6 +26,27 @@ jx_depth_ok(const json_t *v, int depth)
 	return 1;
 }
 
+/*
+ * jansson's messages quote the input near the error ("near 'hunter2'"),
+ * which may be a password: keep only the description, never the bytes.
+ */
+static void
+jx_describe(const json_error_t *je, struct err *e)
+{
+	char what[sizeof(je->text)];
+	char *near;
+
+	str_copy(what, sizeof(what), je->text);
+	near = strstr(what, " near ");
+	if (near != NULL)
+		*near = '\0';
+	if (strstr(what, "JSON_ALLOW_NUL") != NULL)
+		str_copy(what, sizeof(what), "\\u0000 is not allowed in "
+		    "strings");
+	err_bad_request(e, "malformed JSON at line %d, column %d: %s",
+	    je->line, je->column, what);
+}
+
 json_t *
 jx_parse_object(const char *data, size_t len, struct err *e)
 {
@@ -39,8 +60,7 @@ jx_parse_object(const char *data, size_t len, struct err *e)
 	}
 	v = json_loadb(data, len, JSON_REJECT_DUPLICATES, &je);
 	if (v == NULL) {
-		err_bad_request(e, "malformed JSON at byte %d: %s",
-		    je.position, je.text);
+		jx_describe(&je, e);
 		return NULL;
 	}
 	if (!json_is_object(v)) {
