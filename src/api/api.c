@@ -98,10 +98,11 @@ route_match(const char *pattern, const char *path,
 
 			if (pe == NULL || n == 0 || *nparams >= REQ_PARAMS)
 				return 0;
-			if (n >= ID_MAX)
-				n = ID_MAX - 1;  /* caught by req_param() */
-			memcpy(params[*nparams], s, n);
-			params[*nparams][n] = '\0';
+			/* Too long to be an id: left empty, which
+			 * req_param() refuses. */
+			if (n < ID_MAX)
+				memcpy(params[*nparams], s, n);
+			params[*nparams][n < ID_MAX ? n : 0] = '\0';
 			(*nparams)++;
 			p = pe + 1;
 			s += se != NULL ? (size_t)(se - s) : strlen(s);
@@ -208,8 +209,7 @@ req_param(struct req *q, int i)
 {
 	static const char *const names[] = {"first", "second", "third"};
 
-	if (i >= q->nparams || !id_valid(q->param[i]) ||
-	    strlen(q->param[i]) >= ID_MAX - 1) {
+	if (i >= q->nparams || !id_valid(q->param[i])) {
 		err_bad_request(&q->err, "the %s id in the path is malformed",
 		    names[i < 3 ? i : 0]);
 		q->err.reason = "bad_request";

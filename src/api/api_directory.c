@@ -197,10 +197,11 @@ h_import(struct req *q)
 
 	memset(&im, 0, sizeof(im));
 	im.q = q;
-	q->err.reason = "bad_request";
-	if (data == NULL || q->http->body.len == 0)
+	if (data == NULL || q->http->body.len == 0) {
+		q->err.reason = "bad_request";
 		return err_bad_request(&q->err, "the body must hold JSON "
 		    "lines, one object per line");
+	}
 	end = data + q->http->body.len;
 	for (p = data; p < end; p = nl + 1) {
 		size_t len;
@@ -257,11 +258,10 @@ h_import(struct req *q)
 	}
 	/* All lines or none; each object gets its own entry. */
 	if (store_write_all(q->ctx->store, jobs, im.n, &q->err) == -1) {
-		if (q->err.status == 409 || q->err.status == 404)
-			q->err.reason = q->err.code;
 		goto out;
 	}
 	q->recorded = 1;
+	rc = 0;
 	counts = json_object();
 	for (k = 0; k < DIR_KIND_COUNT; k++)
 		if (im.counts[k] > 0)
@@ -269,9 +269,9 @@ h_import(struct req *q)
 			    json_integer(im.counts[k]));
 	req_ok(q, 200, json_pack("{s:o,s:I}", "imported", counts, "entries",
 	    (json_int_t)im.n));
-	q->err.reason = NULL;
-	rc = 0;
 out:
+	if (rc == -1 && q->err.reason == NULL)
+		q->err.reason = q->err.code;
 	for (i = 0; i < im.n; i++) {
 		dir_object_cleanup(&im.items[i].d);
 		event_cleanup(&im.items[i].ev);

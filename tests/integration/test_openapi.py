@@ -1,0 +1,613 @@
+# SPDX-License-Identifier: ISC
+"""Keeps docs/openapi.yaml true: its paths and methods are exactly the route
+table of src/api/api.c, its action names, roles and recording flags are
+those of the role table in src/access/role.c, the running daemon routes
+every documented operation, needs a token exactly where the yaml says, and
+answers sample calls only with statuses and error codes the yaml documents.
+
+The yaml is read by a small parser of the strict subset the file keeps to
+(see its header), so the test needs no PyYAML; where PyYAML is installed the
+two parses must agree, which keeps the subset parser honest."""
+import base64
+import json
+import os
+import re
+import unittest
+
+from harness import ROOT, TOTP_SECRET, DaemonTest
+
+SPEC = os.path.join(ROOT, "docs", "openapi.yaml")
+API_C = os.path.join(ROOT, "src", "api", "api.c")
+ROLE_C = os.path.join(ROOT, "src", "access", "role.c")
+METHODS = ("get", "put", "post", "delete", "patch", "head", "options")
+
+
+class SubsetError(ValueError):
+    pass
+
+
+class _Subset:
+    """Block mappings and sequences, '|' text blocks, quoted and plain
+    scalars, flow lists of scalars, {} and [].  Anything else, and every
+    plain scalar YAML 1.1 would read as something other than a string
+    (dates, floats, yes/no ...) except true/false/null and decimal
+    integers, is refused, so that this parse and PyYAML's agree."""
+
+    def __init__(self, text):
+        self.lines = text.split("\n")
+        self.i = 0
+
+    def fail(self, msg):
+        raise SubsetError("openapi.yaml line %d: %s" % (self.i + 1, msg))
+
+    def peek(self):
+        while self.i < len(self.lines):
+            line = self.lines[self.i]
+            s = line.strip()
+            if s and not s.startswith("#"):
+                ind = len(line) - len(line.lstrip(" "))
+                if line[ind] == "\t":
+                    self.fail("tab in indentation")
+                return ind, line[ind:].rstrip()
+            self.i += 1
+        return None
+
+    def document(self):
+        pk = self.peek()
+        if pk is None or pk[0] != 0:
+            self.fail("the document must start at column 0")
+        out = self.node(0)
+        if self.peek() is not None:
+            self.fail("unexpected text")
+        return out
+
+    def node(self, indent):
+        s = self.peek()[1]
+        if s == "-" or s.startswith("- "):
+            return self.seq(indent)
+        return self.mapping(indent)
+
+    def split_key(self, s):
+        """(key, rest) of a 'key: value' line, or None."""
+        if s[:1] == "'":
+            j = 1
+            while True:
+                j = s.find("'", j)
+                if j == -1:
+                    return None
+                if s[j + 1:j + 2] == "'":
+                    j += 2
+                    continue
+                break
+            key, tail = s[1:j].replace("''", "'"), s[j + 1:]
+            if tail == ":" or tail.startswith(": "):
+                return key, tail[1:].strip()
+            return None
+        if s[:1] in "\"[{&*!|>%@`-?#":
+            return None
+        if s.endswith(":") and ": " not in s:
+            return s[:-1], ""
+        k = s.find(": ")
+        if k <= 0:
+            return None
+        return s[:k], s[k + 2:].strip()
+
+    def mapping(self, indent):
+        out = {}
+        while True:
+            pk = self.peek()
+            if pk is None or pk[0] < indent:
+                return out
+            if pk[0] > indent:
+                self.fail("unexpected indentation")
+            kv = self.split_key(pk[1])
+            if kv is None:
+                self.fail("expected 'key: value'")
+            if kv[0] in out:
+                self.fail("duplicate key %r" % kv[0])
+            self.i += 1
+            out[kv[0]] = self.value(kv[1], indent)
+
+    def value(self, rest, indent):
+        if rest == "":
+            pk = self.peek()
+            if pk is None or pk[0] <= indent:
+                return None
+            return self.node(pk[0])
+        if rest == "|":
+            return self.text_block(indent)
+        return self.scalar(rest)
+
+    def seq(self, indent):
+        out = []
+        while True:
+            pk = self.peek()
+            if pk is None or pk[0] < indent:
+                return out
+            if pk[0] > indent:
+                self.fail("unexpected indentation")
+            s = pk[1]
+            if not (s == "-" or s.startswith("- ")):
+                self.fail("expected '- item'")
+            item = s[1:].strip()
+            if item == "":
+                self.i += 1
+                nxt = self.peek()
+                if nxt is None or nxt[0] <= indent:
+                    out.append(None)
+                else:
+                    out.append(self.node(nxt[0]))
+            elif self.split_key(item) is not None:
+                if not s.startswith("- ") or s[2] == " ":
+                    self.fail("write '- key: value' with one space")
+                # The item's mapping goes on two columns in.
+                self.lines[self.i] = " " * (indent + 2) + item
+                out.append(self.mapping(indent + 2))
+            else:
+                self.i += 1
+                out.append(self.scalar(item))
+
+    def text_block(self, indent):
+        body, content = [], None
+        while self.i < len(self.lines):
+            line = self.lines[self.i]
+            if line.strip() == "":
+                body.append("")
+                self.i += 1
+                continue
+            ind = len(line) - len(line.lstrip(" "))
+            if ind <= indent:
+                break
+            if content is None:
+                content = ind
+            elif ind < content:
+                self.fail("text block line indented less than its first")
+            body.append(line[content:].rstrip())
+            self.i += 1
+        while body and body[-1] == "":
+            body.pop()
+        return "\n".join(body) + "\n" if body else ""
+
+    PLAIN_REFUSED = re.compile(
+        r"^(?:[-+]?(?:\d[\d_]*)?\.[\d_]*(?:[eE][-+]?\d+)?"
+        r"|[-+]?\.(?:inf|Inf|INF|nan|NaN|NAN)"
+        r"|\d{4}-\d\d?-\d\d?(?:[Tt ].*)?"
+        r"|[-+]?0[0-9_xob].*|[-+][0-9_]+|[0-9][0-9_]*_[0-9_]*"
+        r"|[-+]?[1-9][0-9_]*(?::[0-5]?[0-9])+"
+        r"|(?i:yes|no|on|off|y|n)|True|TRUE|False|FALSE|Null|NULL|~|=)$")
+
+    def scalar(self, s):
+        if s[:1] == "'":
+            inner = s[1:-1]
+            if len(s) < 2 or s[-1] != "'" or "'" in inner.replace("''", ""):
+                self.fail("bad single-quoted scalar")
+            return inner.replace("''", "'")
+        if s[:1] == '"':
+            try:
+                return json.loads(s)
+            except ValueError:
+                self.fail("double-quoted scalar beyond JSON escapes")
+        if s == "{}":
+            return {}
+        if s[:1] == "[":
+            if s[-1] != "]" or "[" in s[1:] or "{" in s:
+                self.fail("only flat flow lists of scalars")
+            inner = s[1:-1].strip()
+            return [self.scalar(x.strip()) for x in inner.split(",")] \
+                if inner else []
+        if s[:1] in "{&*!|>%@`#?" or ": " in s or " #" in s or \
+                s.endswith(":"):
+            self.fail("plain scalar %r needs quotes" % s)
+        if s == "true":
+            return True
+        if s == "false":
+            return False
+        if s == "null":
+            return None
+        if re.match(r"^-?(?:0|[1-9][0-9]*)$", s):
+            return int(s)
+        if self.PLAIN_REFUSED.match(s):
+            self.fail("plain scalar %r would not be a string: quote it" % s)
+        return s
+
+
+def load_spec():
+    with open(SPEC, encoding="utf-8") as f:
+        return _Subset(f.read()).document()
+
+
+def route_table():
+    """[(METHOD, pattern, ACT_X)] from the routes[] array of api.c."""
+    with open(API_C, encoding="utf-8") as f:
+        text = f.read()
+    m = re.search(r"static const struct route routes\[\] = \{(.*?)\n\};",
+                  text, re.S)
+    assert m, "routes[] not found in src/api/api.c"
+    rows = re.findall(r'\{\s*"([A-Z]+)",\s*"([^"]+)",\s*(ACT_[A-Z0-9_]+)\s*,',
+                      m.group(1))
+    assert rows, "no routes parsed from src/api/api.c"
+    return rows
+
+
+ROLE_BITS = {
+    "OP": {"operator"}, "ENG": {"engineer"}, "ADM": {"tenant_admin"},
+    "USR": {"tenant_user"}, "ANON": {"anonymous"},
+    "SIGNED_IN": {"engineer", "tenant_admin", "tenant_user"},
+    "WHO_ANYONE": {"anonymous", "operator", "engineer", "tenant_admin",
+                   "tenant_user"},
+    "0": set(),
+}
+
+
+def role_table():
+    """{ACT_X: (name, {caller kinds}, recorded)} from role.c."""
+    with open(ROLE_C, encoding="utf-8") as f:
+        text = f.read()
+    m = re.search(r"actions\[ACT_COUNT\] = \{(.*?)\n\};", text, re.S)
+    assert m, "actions[] not found in src/access/role.c"
+    out = {}
+    for a in re.finditer(r'\[(ACT_[A-Z0-9_]+)\]\s*=\s*\{\s*"([^"]+)",\s*'
+                         r'([^,]+?),\s*(\d),\s*(\d),\s*(\d)\s*\}',
+                         m.group(1), re.S):
+        who = set()
+        for tok in a.group(3).split("|"):
+            tok = tok.strip()
+            assert tok in ROLE_BITS, "teach ROLE_BITS about %r" % tok
+            who |= ROLE_BITS[tok]
+        out[a.group(1)] = (a.group(2), who, a.group(6) == "1")
+    assert out, "no actions parsed from src/access/role.c"
+    return out
+
+
+def operations(spec):
+    """{(METHOD, path): operation} of the yaml."""
+    return {(m.upper(), p): op for p, item in spec["paths"].items()
+            for m, op in item.items() if m in METHODS}
+
+
+def resolve(spec, node):
+    while isinstance(node, dict) and "$ref" in node:
+        ref = node["$ref"]
+        assert ref.startswith("#/"), ref
+        node = spec
+        for part in ref[2:].split("/"):
+            node = node[part]
+    return node
+
+
+def no_token_needed(spec, op):
+    return op.get("security", spec.get("security")) == []
+
+
+def is_no_such_endpoint(r):
+    err = (r.body or {}).get("error") or {}
+    return r.status == 404 and err.get("code") == "not_found" and \
+        err.get("message", "").startswith("no such endpoint")
+
+
+class SpecMatchesSource(unittest.TestCase):
+    """The yaml against the C sources, no daemon needed."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.spec = load_spec()
+        cls.ops = operations(cls.spec)
+
+    def test_subset_parse_agrees_with_pyyaml(self):
+        try:
+            import yaml
+        except ImportError:
+            self.skipTest("PyYAML is not installed")
+        with open(SPEC, encoding="utf-8") as f:
+            self.assertEqual(yaml.safe_load(f), self.spec)
+
+    def test_spec_is_openapi_3_0_3_with_bearer_scheme(self):
+        self.assertEqual(self.spec["openapi"], "3.0.3")
+        scheme = self.spec["components"]["securitySchemes"]["bearerAuth"]
+        self.assertEqual((scheme["type"], scheme["scheme"]),
+                         ("http", "bearer"))
+        self.assertEqual(self.spec["security"], [{"bearerAuth": []}])
+
+    def test_paths_and_methods_equal_route_table_of_api_c(self):
+        table = {(m, p) for m, p, _ in route_table()}
+        documented = set(self.ops)
+        self.assertEqual(sorted(table - documented), [],
+                         "routes of api.c missing from openapi.yaml")
+        self.assertEqual(sorted(documented - table), [],
+                         "operations in openapi.yaml that api.c lacks")
+
+    def test_action_roles_and_recording_match_role_table(self):
+        roles = role_table()
+        for method, path, act in route_table():
+            name, who, recorded = roles[act]
+            op = self.ops[(method, path)]
+            where = "%s %s" % (method, path)
+            self.assertEqual(op["x-custos-action"], name, where)
+            self.assertEqual(set(op["x-custos-roles"]), who, where)
+            self.assertEqual(op["x-custos-recorded"], recorded, where)
+
+    def test_path_parameters_declared_and_refs_resolve(self):
+        def walk(node):
+            if isinstance(node, dict):
+                if "$ref" in node:
+                    resolve(self.spec, node)   # KeyError when dangling
+                for v in node.values():
+                    walk(v)
+            elif isinstance(node, list):
+                for v in node:
+                    walk(v)
+        walk(self.spec)
+        for (method, path), op in self.ops.items():
+            params = self.spec["paths"][path].get("parameters", []) + \
+                op.get("parameters", [])
+            declared = {resolve(self.spec, p)["name"] for p in params
+                        if resolve(self.spec, p)["in"] == "path"}
+            self.assertEqual(declared, set(re.findall(r"\{(\w+)\}", path)),
+                             "%s %s" % (method, path))
+
+    def test_every_operation_documents_its_error_responses(self):
+        for (method, path), op in self.ops.items():
+            for status, resp in op["responses"].items():
+                resp = resolve(self.spec, resp)
+                self.assertIn("description", resp)
+                if int(status) >= 400:
+                    self.assertTrue(resp.get("x-error-codes"),
+                                    "%s %s %s" % (method, path, status))
+            self.assertIn("500", op["responses"], "%s %s" % (method, path))
+
+
+class SpecMatchesDaemon(DaemonTest):
+    """The yaml against the real custosd (a frozen clock keeps the throttle
+    and TOTP steps deterministic)."""
+    clock = 1800000000.0
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.spec = load_spec()
+        cls.ops = operations(cls.spec)
+        r = cls.w.engineer_login(at=cls.clock)
+        assert r.status == 200, r
+        cls.tokens = {
+            None: None, "operator": cls.d.operator,
+            "engineer": r.body["token"],
+            "admin": cls.w.tenant_login("auto", "admin", at=cls.clock),
+            "user": cls.w.tenant_login("auto", "user", at=cls.clock),
+        }
+
+    @staticmethod
+    def fill(path):
+        return path.replace("{t}", "auto").replace("{u}", "nobody") \
+            .replace("{id}", "probe-id")
+
+    def check_documented(self, method, template, r):
+        """The answer's status (and error code) is documented; '' if so."""
+        op = self.ops[(method, template)]
+        resp = op["responses"].get(str(r.status))
+        where = "%s %s -> %r" % (method, template, r)
+        if resp is None:
+            return "undocumented status: " + where
+        resp = resolve(self.spec, resp)
+        if r.status >= 400:
+            code = ((r.body or {}).get("error") or {}).get("code")
+            if code not in resp["x-error-codes"]:
+                return "undocumented error code %r: %s" % (code, where)
+        if "Retry-After" in resp.get("headers", {}) and \
+                "Retry-After" not in r.headers:
+            return "documented Retry-After missing: " + where
+        return ""
+
+    def test_probe_detects_undocumented_route(self):
+        r = self.d.op("GET", "/v1/vendors")
+        self.assertTrue(is_no_such_endpoint(r), r)
+
+    def test_daemon_routes_every_documented_operation(self):
+        problems = []
+        for (method, template) in sorted(self.ops):
+            r = self.d.op(method, self.fill(template))
+            if is_no_such_endpoint(r):
+                problems.append("not routed: %s %s" % (method, template))
+            else:
+                problems.append(self.check_documented(method, template, r))
+        self.assertEqual([p for p in problems if p], [])
+
+    def test_token_is_needed_exactly_where_documented(self):
+        problems = []
+        for (method, template), op in sorted(self.ops.items()):
+            path = self.fill(template)
+            r = self.d.call(method, path)
+            refused = r.status == 401 and \
+                r.body["error"]["code"] == "unauthorized"
+            if no_token_needed(self.spec, op):
+                bogus = self.d.call(method, path, token="cse_not_a_token")
+                if refused or bogus.status == 401:
+                    problems.append("needs a token: %s %s" % (method,
+                                                               template))
+            elif not refused:
+                problems.append("answers without a token: %s %s -> %r" % (
+                    method, template, r))
+        self.assertEqual(problems, [])
+
+    def test_sample_calls_answer_documented_statuses_and_error_codes(self):
+        pub = base64.b64encode(b"\x01" * 32).decode()
+        sig = base64.b64encode(b"\x00" * 64).decode()
+        pw = "long enough password"
+        users = "/v1/tenants/{t}/users"
+        user = "/v1/tenants/{t}/users/{u}"
+        # (who, method, template, path, body or raw bytes, expected status)
+        samples = [
+            (None, "GET", "/v1/health", "/v1/health", None, 200),
+            (None, "POST", "/v1/vendors", "/v1/vendors", {"name": "x"}, 401),
+            ("engineer", "POST", "/v1/vendors", "/v1/vendors",
+             {"name": "x"}, 403),
+            ("operator", "POST", "/v1/vendors", "/v1/vendors",
+             {"nme": "x"}, 400),
+            ("operator", "POST", "/v1/vendors", "/v1/vendors",
+             {"name": "Sitel"}, 409),
+            ("operator", "POST", "/v1/vendors", "/v1/vendors",
+             b"x" * (64 * 1024 + 1), 413),
+            ("operator", "POST", "/v1/vendors", "/v1/vendors",
+             {"name": "Sample vendor"}, 201),
+            ("operator", "POST", "/v1/engineers", "/v1/engineers",
+             {"username": "e9", "vendor": "nope", "password": pw}, 404),
+            ("operator", "POST", "/v1/engineers", "/v1/engineers",
+             {"username": "e9", "vendor": "sitel", "password": pw}, 201),
+            ("operator", "POST", "/v1/engineers/{id}/devices",
+             "/v1/engineers/nope/devices", {"name": "d", "public_key": pub},
+             404),
+            ("operator", "POST", "/v1/engineers/{id}/devices",
+             "/v1/engineers/eng1/devices", {"name": "d", "public_key": pub},
+             201),
+            ("operator", "POST", "/v1/tenants", "/v1/tenants",
+             {"name": "x", "support_policy": "sometimes"}, 400),
+            ("operator", "POST", "/v1/tenants", "/v1/tenants",
+             {"name": "Sample tenant"}, 201),
+            ("operator", "POST", "/v1/import", "/v1/import",
+             b'{"kind":"user","tenant":"nope","username":"a",'
+             b'"email":"a@b.example"}\n', 404),
+            ("operator", "POST", "/v1/import", "/v1/import",
+             b'{"kind":"vendor","id":"sitel","name":"Again"}\n', 409),
+            ("operator", "POST", "/v1/import", "/v1/import",
+             b'{"kind":"vendor","name":"Imported"}\n\n'
+             b'{"kind":"ticket","tenant":"auto","subject":"s","body":"",'
+             b'"requester":"r@auto.example"}\r\n', 200),
+            ("engineer", "POST", "/v1/import", "/v1/import",
+             b'{"kind":"vendor","name":"Nope"}\n', 403),
+            (None, "POST", "/v1/auth/login", "/v1/auth/login",
+             {"username": "ghost", "password": pw, "device": "dev1"}, 401),
+            (None, "POST", "/v1/auth/login", "/v1/auth/login",
+             {"username": "ghost"}, 400),
+            (None, "POST", "/v1/auth/login", "/v1/auth/login",
+             b"x" * (8 * 1024 + 1), 413),
+            (None, "POST", "/v1/auth/verify", "/v1/auth/verify",
+             {"login_id": "login_x", "totp": "123456",
+              "device_signature": sig}, 401),
+            (None, "POST", "/v1/auth/verify", "/v1/auth/verify",
+             {"login_id": "login_x", "totp": "123456",
+              "device_signature": "short"}, 400),
+            ("operator", "POST", "/v1/auth/logout", "/v1/auth/logout", None,
+             403),
+            (None, "POST", "/v1/password-reset", "/v1/password-reset",
+             {"token": "crt_x", "new_password": pw}, 400),
+            (None, "POST", "/v1/tenants/{t}/auth/login",
+             "/v1/tenants/auto/auth/login",
+             {"username": "ghost", "password": pw, "totp": "123456"}, 401),
+            ("engineer", "POST", users, "/v1/tenants/auto/users",
+             {"username": "x", "email": "x@auto.example"}, 403),
+            ("operator", "POST", users, "/v1/tenants/auto/users",
+             {"username": "x", "email": "not-an-address"}, 400),
+            ("operator", "POST", users, "/v1/tenants/auto/users",
+             {"id": "auto-user", "username": "y", "email": "y@a.example"},
+             409),
+            ("operator", "POST", users, "/v1/tenants/nope/users",
+             {"username": "x", "email": "x@auto.example"}, 404),
+            ("admin", "POST", users, "/v1/tenants/auto/users",
+             {"username": "new", "email": "new@auto.example",
+              "password": pw, "totp_secret": TOTP_SECRET}, 201),
+            ("engineer", "GET", users, "/v1/tenants/auto/users", None, 200),
+            ("engineer", "GET", users, "/v1/tenants/appr/users", None, 403),
+            ("engineer", "GET", users, "/v1/tenants/deny/users", None, 403),
+            ("engineer", "GET", users, "/v1/tenants/nope/users", None, 404),
+            ("engineer", "GET", users, "/v1/tenants/a%20b/users", None, 400),
+            ("operator", "GET", users, "/v1/tenants/auto/users", None, 403),
+            (None, "GET", users, "/v1/tenants/auto/users", None, 401),
+            ("admin", "GET", users, "/v1/tenants/deny/users", None, 403),
+            ("engineer", "DELETE", user, "/v1/tenants/auto/users/auto-user",
+             None, 403),
+            ("admin", "DELETE", user, "/v1/tenants/auto/users/nobody", None,
+             404),
+            ("admin", "DELETE", user, "/v1/tenants/auto/users/auto-user",
+             {"reason": "x"}, 400),
+            ("engineer", "POST", user + "/password-reset",
+             "/v1/tenants/auto/users/auto-admin/password-reset", None, 403),
+            ("engineer", "POST", user + "/password-reset",
+             "/v1/tenants/auto/users/auto-user/password-reset", None, 202),
+            ("engineer", "POST", user + "/password-reset",
+             "/v1/tenants/auto/users/nobody/password-reset", None, 404),
+            ("engineer", "POST", user + "/mfa-reset",
+             "/v1/tenants/auto/users/auto-admin/mfa-reset",
+             {"approval": "apr_1"}, 403),
+            ("user", "POST", user + "/mfa-reset",
+             "/v1/tenants/auto/users/auto-admin/mfa-reset", None, 403),
+            ("engineer", "POST", "/v1/tenants/{t}/tickets",
+             "/v1/tenants/auto/tickets",
+             {"subject": "s", "body": "b", "requester": "r@a.example"}, 403),
+            ("user", "POST", "/v1/tenants/{t}/tickets",
+             "/v1/tenants/auto/tickets",
+             {"subject": "s", "body": "b", "requester": "r@a.example"}, 201),
+            ("operator", "POST", "/v1/tenants/{t}/tickets",
+             "/v1/tenants/auto/tickets",
+             {"subject": "", "body": "b", "requester": "r@a.example"}, 400),
+            ("engineer", "GET", "/v1/tenants/{t}/tickets",
+             "/v1/tenants/auto/tickets", None, 200),
+            ("user", "GET", "/v1/tenants/{t}/tickets",
+             "/v1/tenants/auto/tickets", None, 403),
+            ("engineer", "GET", "/v1/tenants/{t}/tickets/{id}",
+             "/v1/tenants/auto/tickets/auto-t1", None, 200),
+            ("engineer", "GET", "/v1/tenants/{t}/tickets/{id}",
+             "/v1/tenants/auto/tickets/nope", None, 404),
+            ("engineer", "GET", "/v1/tenants/{t}/export",
+             "/v1/tenants/auto/export", None, 403),
+            ("admin", "GET", "/v1/tenants/{t}/export",
+             "/v1/tenants/auto/export", None, 200),
+            ("engineer", "PUT", "/v1/tenants/{t}/support-policy",
+             "/v1/tenants/auto/support-policy",
+             {"support_policy": "deny"}, 403),
+            ("admin", "PUT", "/v1/tenants/{t}/support-policy",
+             "/v1/tenants/auto/support-policy",
+             {"support_policy": "never"}, 400),
+            ("admin", "PUT", "/v1/tenants/{t}/support-policy",
+             "/v1/tenants/auto/support-policy",
+             {"support_policy": "auto_approve"}, 200),
+            (None, "GET", "/v1/log/entries", "/v1/log/entries?start=5&end=2",
+             None, 400),
+            (None, "GET", "/v1/log/entries", "/v1/log/entries?start=0&end=1",
+             None, 200),
+            ("admin", "POST", user + "/mfa-reset",
+             "/v1/tenants/auto/users/auto-user/mfa-reset", None, 202),
+            ("user", "POST", "/v1/auth/logout", "/v1/auth/logout", None,
+             401),
+            ("admin", "POST", "/v1/auth/logout", "/v1/auth/logout", None,
+             200),
+        ]
+        problems = []
+        for who, method, template, path, body, want in samples:
+            raw = body if isinstance(body, bytes) else None
+            r = self.d.call(method, path, None if raw else body,
+                            token=self.tokens[who], raw=raw)
+            if r.status != want:
+                problems.append("%s %s as %s: want %d, got %r" % (
+                    method, path, who, want, r))
+            problems.append(self.check_documented(method, template, r))
+        # The throttle: three failures delay, ten lock the account.
+        login = {"username": "ghost2", "password": pw, "device": "dev1"}
+        now, seen = self.clock, []
+        for _ in range(24):
+            r = self.d.call("POST", "/v1/auth/login", login)
+            seen.append(r.status)
+            problems.append(self.check_documented("POST", "/v1/auth/login",
+                                                  r))
+            if r.status == 423:
+                break
+            if r.status == 429:
+                now += int(r.headers["Retry-After"])
+                self.d.set_clock(now)
+        self.assertEqual(seen[:4], [401, 401, 401, 429], seen)
+        self.assertEqual(seen[-1], 423, seen)
+        self.assertEqual([p for p in problems if p], [])
+
+    def test_id_accepted_on_create_is_usable_in_paths(self):
+        # Ids in bodies may be 63 bytes; so may ids in paths.  64 is refused.
+        tid = "t" * 63
+        r = self.d.op("POST", "/v1/tenants", {"id": tid, "name": "Long id"})
+        self.assertEqual(r.status, 201, r)
+        r = self.d.op("POST", "/v1/tenants/%s/tickets" % tid, {
+            "subject": "s", "body": "b", "requester": "r@x.example"})
+        self.assertEqual(r.status, 201, r)
+        r = self.d.op("POST", "/v1/tenants/%s/tickets" % (tid + "t"), {
+            "subject": "s", "body": "b", "requester": "r@x.example"})
+        self.assertEqual(r.status, 400, r)
+
+
+if __name__ == "__main__":
+    unittest.main()
