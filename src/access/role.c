@@ -9,9 +9,9 @@
 #define SIGNED_IN (ENG | ADM | USR)
 
 /*
- * Health checks and reads of the public log are not actions on anything
- * custos guards, and anyone may make them; recording them would let
- * unauthenticated callers grow the log at will.  Everything else is
+ * Health checks, reads of the public log and the static reset page are
+ * not actions on anything custos guards, and anyone may make them;
+ * recording them would let unauthenticated callers grow the log at will.  Everything else is
  * recorded, allowed or denied.
  */
 static const struct action_def actions[ACT_COUNT] = {
@@ -38,6 +38,8 @@ static const struct action_def actions[ACT_COUNT] = {
 	[ACT_TENANT_EXPORT] = {"tenant.export", ADM, 1, 0, 1},
 	[ACT_TENANT_POLICY_SET] = {"tenant.support_policy", ADM, 1, 1, 1},
 	[ACT_LOG_READ] = {"log.read", WHO_ANYONE, 0, 0, 0},
+	/* A static page; its query holds a reset token, kept out of the log. */
+	[ACT_RESET_PAGE] = {"page.reset", WHO_ANYONE, 0, 0, 0},
 	[ACT_UNKNOWN] = {"unknown", 0, 0, 0, 1},
 };
 

@@ -48,6 +48,7 @@ static const struct route routes[] = {
 	{"PUT", "/v1/tenants/{t}/support-policy", ACT_TENANT_POLICY_SET,
 	    h_tenant_policy_set},
 	{"GET", "/v1/log/entries", ACT_LOG_READ, h_log_entries},
+	{"GET", "/reset", ACT_RESET_PAGE, h_reset_page},
 };
 
 #define NROUTES (sizeof(routes) / sizeof(routes[0]))
@@ -435,6 +436,13 @@ respond(struct req *q, struct http_resp *out)
 	json_t *doc;
 	char *text;
 
+	if (q->status >= 200 && q->status < 300 && q->page != NULL) {
+		out->status = q->status;
+		out->content_type = q->page_type;
+		if (buf_puts(&out->body, q->page) == -1)
+			out->status = 500;
+		return;
+	}
 	if (q->status >= 200 && q->status < 300) {
 		out->status = q->status;
 		doc = q->resp != NULL ? json_incref(q->resp) : json_object();

@@ -52,6 +52,8 @@ struct req {
 	/* outcome */
 	int status;
 	json_t *resp;                   /* response body on success */
+	const char *page;               /* or a static page (not JSON) */
+	const char *page_type;
 	struct err err;                 /* error on failure */
 	int denied;                     /* set by an apply that said no */
 	int recorded;
@@ -102,5 +104,6 @@ int h_ticket_view(struct req *q);
 int h_tenant_export(struct req *q);
 int h_tenant_policy_set(struct req *q);
 int h_log_entries(struct req *q);
+int h_reset_page(struct req *q);
 
 #endif

@@ -113,6 +113,15 @@ send_resp(struct MHD_Connection *c, struct http_resp *out)
 	    "application/json");
 	MHD_add_response_header(resp, "Cache-Control", "no-store");
 	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+	MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
+	/* Only the reset page runs script, its own and inline. */
+	MHD_add_response_header(resp, "Content-Security-Policy",
+	    out->content_type != NULL &&
+	    strncmp(out->content_type, "text/html", 9) == 0 ?
+	    "default-src 'none'; script-src 'unsafe-inline'; "
+	    "style-src 'unsafe-inline'; connect-src 'self'; "
+	    "base-uri 'none'; form-action 'none'; frame-ancestors 'none'" :
+	    "default-src 'none'; frame-ancestors 'none'");
 	if (out->retry_after[0] != '\0')
 		MHD_add_response_header(resp, "Retry-After", out->retry_after);
 	ret = MHD_queue_response(c, (unsigned)out->status, resp);

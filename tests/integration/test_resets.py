@@ -9,7 +9,7 @@ import re
 import unittest
 import urllib.parse
 
-from harness import TOTP_SECRET, DaemonTest, totp
+from harness import TOTP_SECRET, Daemon, DaemonTest, totp
 
 STEP = 30
 T0 = 1700000000 - 1700000000 % STEP + STEP // 2    # mid-step
@@ -260,6 +260,24 @@ class PolicyRefusals(ResetTest):
             r = self.tenant_login("user", "user password 12",
                                   totp(at=self.now), tenant)
             self.assertEqual(r.status, 200, (tenant, r))
+
+
+class ResetPage(unittest.TestCase):
+    def test_reset_link_opens_a_page_that_is_not_recorded(self):
+        d = Daemon()
+        try:
+            size = d.log_size()
+            r = d.call("GET", "/reset?token=crt_secretsecret")
+            self.assertEqual(r.status, 200)
+            ctype = {k.lower(): v for k, v in r.headers.items()}
+            self.assertTrue(ctype["content-type"].startswith("text/html"))
+            self.assertIn("default-src 'none'",
+                          ctype["content-security-policy"])
+            self.assertIn("/v1/password-reset", r.raw)
+            self.assertNotIn("crt_secretsecret", r.raw)
+            self.assertEqual(d.log_size(), size)
+        finally:
+            self.assertEqual(d.stop(), 0)
 
 
 if __name__ == "__main__":
