@@ -3,6 +3,7 @@
  * cli.c: helpers every command uses: option parsing, messages, small file
  * I/O and output that is safe to put on a terminal.
  */
+/* checksrc: memcmp ok */ /* public bytes only: option names, prefixes */
 #include "cli/cli.h"
 
 #include <errno.h>

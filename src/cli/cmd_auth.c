@@ -10,6 +10,7 @@
  * The secret key and the password stay in wiped memory; the token is
  * never printed.
  */
+/* checksrc: memcmp ok */ /* public bytes only: option names, prefixes */
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>

@@ -6,6 +6,7 @@
  * and token are settled (flags, then environment, then the saved session)
  * and the command runs.  Exit codes: enum cli_exit in cli.h.
  */
+/* checksrc: memcmp ok */ /* public bytes only: option names, prefixes */
 #include <curl/curl.h>
 #include <sodium.h>
 #include <stdalign.h>

@@ -120,8 +120,11 @@ buf_steal(struct buf *b, size_t *len)
 {
 	char *p;
 
-	if (b->data == NULL && buf_grow(b, 0) == -1)
-		return NULL;
+	if (b->data == NULL) {
+		if (buf_grow(b, 0) == -1)
+			return NULL;
+		b->data[0] = '\0';
+	}
 	p = b->data;
 	if (len != NULL)
 		*len = b->len;

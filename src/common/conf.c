@@ -15,6 +15,24 @@ is_blank(char c)
 	return c == ' ' || c == '\t';
 }
 
+/* Clean UTF-8 without control characters, tabs allowed. */
+static int
+line_clean(const char *s, size_t n)
+{
+	size_t i = 0;
+
+	while (i <= n) {
+		size_t k = i;
+
+		while (k < n && s[k] != '\t')
+			k++;
+		if (!str_is_clean_utf8(s + i, k - i))
+			return 0;
+		i = k + 1;
+	}
+	return 1;
+}
+
 int
 conf_parse(const char *text, size_t len,
     int (*cb)(void *arg, const char *key, const char *value, int line,
@@ -36,12 +54,11 @@ conf_parse(const char *text, size_t len,
 		memcpy(line, text + pos, n);
 		line[n] = '\0';
 		pos += n + 1;
-		if (memchr(line, '\0', n) != NULL ||
-		    !str_is_clean_utf8(line, strcspn(line, "\r\t")))
-			return err_bad_request(e, "config line %d has control "
-			    "characters or invalid UTF-8", lineno);
 		if (n > 0 && line[n - 1] == '\r')
 			line[--n] = '\0';
+		if (!line_clean(line, n))
+			return err_bad_request(e, "config line %d has control "
+			    "characters or invalid UTF-8", lineno);
 		k = line;
 		while (is_blank(*k))
 			k++;

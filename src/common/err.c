@@ -14,7 +14,7 @@ err_init(struct err *e)
 	e->msg[0] = '\0';
 }
 
-static void
+static void __attribute__((format(printf, 4, 0)))
 err_vset(struct err *e, int status, const char *code, const char *fmt,
     va_list ap)
 {

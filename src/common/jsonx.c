@@ -91,8 +91,10 @@ jx_only(const json_t *obj, const char *const *allowed, struct err *e)
 		if (allowed[i] == NULL) {
 			char shown[48];
 
-			if (!str_is_clean_utf8(k, strlen(k)) ||
-			    str_copy(shown, sizeof(shown), k) == -1)
+			/* Long names are shown cut short. */
+			if (str_is_clean_utf8(k, strlen(k)))
+				(void)str_copy(shown, sizeof(shown), k);
+			else
 				str_copy(shown, sizeof(shown), "(unprintable)");
 			return err_bad_request(e, "unknown field '%s'", shown);
 		}

@@ -14,7 +14,7 @@ log_set_quiet(int quiet)
 	log_quiet = quiet;
 }
 
-static void
+static void __attribute__((format(printf, 2, 0)))
 log_v(const char *level, const char *fmt, va_list ap)
 {
 	char line[1024], stamp[32];

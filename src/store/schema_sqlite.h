@@ -68,6 +68,11 @@ static const char *const sqlite_migrations[] = {
 	" BEGIN SELECT RAISE(ABORT, 'log entries are append-only'); END;"
 	"CREATE TRIGGER entries_no_delete BEFORE DELETE ON entries"
 	" BEGIN SELECT RAISE(ABORT, 'log entries are append-only'); END;",
+	/* 1 -> 2: INSERT OR REPLACE deletes without firing delete triggers;
+	 * an entry may only ever be added at the end. */
+	"CREATE TRIGGER entries_append_only BEFORE INSERT ON entries"
+	" WHEN NEW.idx <> (SELECT COALESCE(MAX(idx) + 1, 0) FROM entries)"
+	" BEGIN SELECT RAISE(ABORT, 'log entries are append-only'); END;",
 };
 
 #endif

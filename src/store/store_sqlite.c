@@ -275,6 +275,7 @@ sqlite_open(const char *where, int writer, struct err *e)
 	pragmas = writer ?
 	    "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
 	    "PRAGMA foreign_keys=ON; PRAGMA secure_delete=ON;"
+	    "PRAGMA recursive_triggers=ON;"
 	    "PRAGMA cache_size=-65536;" :
 	    "PRAGMA query_only=1; PRAGMA cache_size=-16384;";
 	if (sqlite3_exec(c->db, pragmas, NULL, NULL, &msg) != SQLITE_OK) {
