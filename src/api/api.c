@@ -290,6 +290,9 @@ req_write(struct req *q, apply_fn apply, void *arg)
 		job.apply = NULL;
 	err_init(&e);
 	q->recorded = 1;
+	/* Other requests may read while this one waits for its commit. */
+	store_reader_put(q->ctx->store, q->rconn);
+	q->rconn = NULL;
 	if (store_write(q->ctx->store, &job, &q->index, &e) == -1) {
 		q->err = e;
 		return -1;
@@ -436,6 +439,12 @@ respond(struct req *q, struct http_resp *out)
 	json_t *doc;
 	char *text;
 
+	if (q->status >= 200 && q->status < 300 && q->has_raw) {
+		out->status = q->status;
+		if (buf_append(&out->body, q->raw.data, q->raw.len) == -1)
+			out->status = 500;
+		return;
+	}
 	if (q->status >= 200 && q->status < 300 && q->page != NULL) {
 		out->status = q->status;
 		out->content_type = q->page_type;
@@ -533,6 +542,7 @@ api_handle(void *arg, struct http_req *r, struct http_resp *out)
 	q.http = r;
 	q.index = -1;
 	q.now = clock_now(ctx->clock);
+	buf_init(&q.raw, ANSWER_MAX);
 	err_init(&q.err);
 	event_init(&q.ev);
 	str_copy(q.ev.source, sizeof(q.ev.source), r->source);
@@ -556,5 +566,6 @@ api_handle(void *arg, struct http_req *r, struct http_resp *out)
 	respond(&q, out);
 	json_decref(q.resp);
 	json_decref(q.body);
+	buf_cleanup(&q.raw);
 	event_cleanup(&q.ev);
 }

@@ -33,8 +33,11 @@ struct api_config {
 	const char *mail_from;
 };
 
+struct answer_cache;
+
 struct api_ctx {
 	struct store *store;
+	struct answer_cache *users_cache;       /* may be NULL */
 	const struct clock *clock;
 	struct api_config cfg;
 	uint8_t operator_hash[TOKEN_HASH_LEN];

@@ -18,6 +18,7 @@
 #define BODY_MAX_ANON (8 * 1024)
 #define BODY_MAX (64 * 1024)
 #define BODY_MAX_IMPORT (32 * 1024 * 1024)
+#define ANSWER_MAX (64 * 1024 * 1024)
 
 struct req;
 typedef int (*handler_fn)(struct req *q);
@@ -52,6 +53,8 @@ struct req {
 	/* outcome */
 	int status;
 	json_t *resp;                   /* response body on success */
+	struct buf raw;                 /* or JSON text written directly */
+	int has_raw;
 	const char *page;               /* or a static page (not JSON) */
 	const char *page_type;
 	struct err err;                 /* error on failure */

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "api/api.h"
+#include "api/cache.h"
 #include "auth/password.h"
 #include "auth/totp.h"
 #include "common/log.h"
@@ -149,6 +150,7 @@ main(int argc, char **argv)
 	int rc, sig, status = 1;
 
 	err_init(&e);
+	memset(&ctx, 0, sizeof(ctx));
 	rc = config_load(&cfg, argc, argv, &e);
 	if (rc != 0) {
 		if (rc == -1) {
@@ -192,6 +194,8 @@ main(int argc, char **argv)
 	memset(&ctx, 0, sizeof(ctx));
 	ctx.store = st;
 	ctx.clock = &clk;
+	/* At most 2048 tenants' user lists of up to 64 KiB: 128 MiB. */
+	ctx.users_cache = cache_new(2048, 64 * 1024);
 	api_config_defaults(&ctx.cfg);
 	ctx.cfg.session_lifetime = cfg.session_lifetime;
 	ctx.cfg.session_idle = cfg.session_idle;
@@ -238,6 +242,7 @@ main(int argc, char **argv)
 	status = 0;
 out:
 	http_stop(srv);
+	cache_free(ctx.users_cache);
 	store_close(st);
 	config_free(&cfg);
 	return status;

@@ -81,6 +81,7 @@ struct rec_tenant {
 	char name[REC_NAME_MAX];
 	int policy;
 	int64_t created;
+	int64_t users_version;  /* grows with every change to its user list */
 };
 
 struct rec_user {

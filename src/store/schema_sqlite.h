@@ -73,6 +73,21 @@ static const char *const sqlite_migrations[] = {
 	"CREATE TRIGGER entries_append_only BEFORE INSERT ON entries"
 	" WHEN NEW.idx <> (SELECT COALESCE(MAX(idx) + 1, 0) FROM entries)"
 	" BEGIN SELECT RAISE(ABORT, 'log entries are append-only'); END;",
+	/* 2 -> 3: a version of each tenant's user list, bumped with every
+	 * change to what the list shows, so answers can be cached safely
+	 * across custosd nodes. */
+	"ALTER TABLE tenants ADD COLUMN users_version INTEGER NOT NULL"
+	" DEFAULT 0;"
+	"CREATE TRIGGER users_version_insert AFTER INSERT ON users BEGIN"
+	" UPDATE tenants SET users_version = users_version + 1"
+	" WHERE id = NEW.tenant_id; END;"
+	"CREATE TRIGGER users_version_delete AFTER DELETE ON users BEGIN"
+	" UPDATE tenants SET users_version = users_version + 1"
+	" WHERE id = OLD.tenant_id; END;"
+	"CREATE TRIGGER users_version_update AFTER UPDATE OF id, tenant_id,"
+	" username, email, role, status, mfa_enrolled ON users BEGIN"
+	" UPDATE tenants SET users_version = users_version + 1"
+	" WHERE id IN (OLD.tenant_id, NEW.tenant_id); END;",
 };
 
 #endif

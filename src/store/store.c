@@ -20,6 +20,7 @@ struct wreq {
 	size_t n;
 	int atomic;
 	/* results, set by the writer */
+	pthread_cond_t cv;              /* signalled when done */
 	int done;
 	int rc;
 	int64_t index;
@@ -40,7 +41,6 @@ struct store {
 
 	pthread_mutex_t mu;             /* guards the queue and results */
 	pthread_cond_t queue_cv;        /* writer waits for work */
-	pthread_cond_t done_cv;         /* callers wait for their commit */
 	struct wreq *head, *tail;
 	int stopping;
 	pthread_t writer;
@@ -190,8 +190,9 @@ writer_finish(struct store *s, struct wreq *batch, int commit_ok,
 			w->err = *ce;
 		}
 		w->done = 1;
+		/* Wake exactly the callers of this batch. */
+		pthread_cond_signal(&w->cv);
 	}
-	pthread_cond_broadcast(&s->done_cv);
 	pthread_mutex_unlock(&s->mu);
 }
 
@@ -262,16 +263,20 @@ store_submit(struct store *s, struct wreq *w)
 {
 	w->done = 0;
 	w->next = NULL;
+	pthread_cond_init(&w->cv, NULL);
 	pthread_mutex_lock(&s->mu);
-	if (s->tail != NULL)
+	if (s->tail != NULL) {
 		s->tail->next = w;
-	else
+	} else {
 		s->head = w;
+		/* Only an idle writer waits on queue_cv. */
+		pthread_cond_signal(&s->queue_cv);
+	}
 	s->tail = w;
-	pthread_cond_signal(&s->queue_cv);
 	while (!w->done)
-		pthread_cond_wait(&s->done_cv, &s->mu);
+		pthread_cond_wait(&w->cv, &s->mu);
 	pthread_mutex_unlock(&s->mu);
+	pthread_cond_destroy(&w->cv);
 	return w->rc;
 }
 
@@ -344,7 +349,6 @@ store_open(const struct store_config *cfg, struct err *e)
 	pthread_cond_init(&s->pool_cv, NULL);
 	pthread_mutex_init(&s->mu, NULL);
 	pthread_cond_init(&s->queue_cv, NULL);
-	pthread_cond_init(&s->done_cv, NULL);
 	if (s->where == NULL || s->free_readers == NULL) {
 		err_internal(e, "out of memory");
 		goto fail;
@@ -395,7 +399,6 @@ store_close(struct store *s)
 	pthread_cond_destroy(&s->pool_cv);
 	pthread_mutex_destroy(&s->mu);
 	pthread_cond_destroy(&s->queue_cv);
-	pthread_cond_destroy(&s->done_cv);
 	free(s->free_readers);
 	free(s->where);
 	free(s);

@@ -68,7 +68,8 @@ static const char *const q_sql[Q_COUNT] = {
 	    "FROM devices WHERE id = ?1",
 	[Q_TENANT_INSERT] = "INSERT INTO tenants(id, name, policy, created) "
 	    "VALUES (?1, ?2, ?3, ?4)",
-	[Q_TENANT_GET] = "SELECT id, name, policy, created FROM tenants "
+	[Q_TENANT_GET] = "SELECT id, name, policy, created, users_version "
+	    "FROM tenants "
 	    "WHERE id = ?1",
 	[Q_TENANT_SET_POLICY] = "UPDATE tenants SET policy = ?2 WHERE id = ?1",
 	[Q_USER_INSERT] = "INSERT INTO users(" USER_COLS ") "
@@ -602,6 +603,7 @@ sqlite_tenant_get(struct store_conn *c, const char *id,
 	col_text(out->name, sizeof(out->name), s, 1);
 	out->policy = sqlite3_column_int(s, 2);
 	out->created = sqlite3_column_int64(s, 3);
+	out->users_version = sqlite3_column_int64(s, 4);
 	done(s);
 	return 0;
 }
