@@ -40,6 +40,7 @@ static const struct action_def actions[ACT_COUNT] = {
 	[ACT_LOG_READ] = {"log.read", WHO_ANYONE, 0, 0, 0},
 	/* A static page; its query holds a reset token, kept out of the log. */
 	[ACT_RESET_PAGE] = {"page.reset", WHO_ANYONE, 0, 0, 0},
+	[ACT_ACCESS_LOG] = {"tenant.access_log", ADM, 1, 0, 1},
 	[ACT_UNKNOWN] = {"unknown", 0, 0, 0, 1},
 };
 

@@ -13,6 +13,7 @@
 #include "common/jsonx.h"
 #include "common/log.h"
 #include "common/str.h"
+#include "tlog/tlog.h"
 
 #define AUTH_HEADER_MAX 256
 #define SESSION_TOUCH_EVERY 60  /* seconds between last_seen updates */
@@ -48,6 +49,12 @@ static const struct route routes[] = {
 	{"PUT", "/v1/tenants/{t}/support-policy", ACT_TENANT_POLICY_SET,
 	    h_tenant_policy_set},
 	{"GET", "/v1/log/entries", ACT_LOG_READ, h_log_entries},
+	{"GET", "/v1/log/key", ACT_LOG_READ, h_log_key},
+	{"GET", "/v1/log/checkpoint", ACT_LOG_READ, h_log_checkpoint},
+	{"GET", "/v1/log/proof/inclusion", ACT_LOG_READ, h_log_inclusion},
+	{"GET", "/v1/log/proof/consistency", ACT_LOG_READ, h_log_consistency},
+	{"GET", "/v1/log/tile/*", ACT_LOG_READ, h_log_tile},
+	{"GET", "/v1/tenants/{t}/access-log", ACT_ACCESS_LOG, h_access_log},
 	{"GET", "/reset", ACT_RESET_PAGE, h_reset_page},
 };
 
@@ -87,12 +94,16 @@ api_config_defaults(struct api_config *c)
  */
 static int
 route_match(const char *pattern, const char *path,
-    char params[REQ_PARAMS][ID_MAX], int *nparams)
+    char params[REQ_PARAMS][ID_MAX], int *nparams, const char **rest)
 {
 	const char *p = pattern, *s = path;
 
 	*nparams = 0;
 	while (*p != '\0' && *s != '\0') {
+		if (p[0] == '*' && p[1] == '\0') {
+			*rest = s;
+			return 1;
+		}
 		if (*p == '{') {
 			const char *pe = strchr(p, '}'), *se = strchr(s, '/');
 			size_t n = se != NULL ? (size_t)(se - s) : strlen(s);
@@ -119,13 +130,14 @@ route_match(const char *pattern, const char *path,
 
 static const struct route *
 route_find(const char *method, const char *path,
-    char params[REQ_PARAMS][ID_MAX], int *nparams)
+    char params[REQ_PARAMS][ID_MAX], int *nparams, const char **rest)
 {
 	size_t i;
 
 	for (i = 0; i < NROUTES; i++)
 		if (strcmp(routes[i].method, method) == 0 &&
-		    route_match(routes[i].pattern, path, params, nparams))
+		    route_match(routes[i].pattern, path, params, nparams,
+		    rest))
 			return &routes[i];
 	return NULL;
 }
@@ -441,6 +453,7 @@ respond(struct req *q, struct http_resp *out)
 
 	if (q->status >= 200 && q->status < 300 && q->has_raw) {
 		out->status = q->status;
+		out->content_type = q->raw_type;
 		if (buf_append(&out->body, q->raw.data, q->raw.len) == -1)
 			out->status = 500;
 		return;
@@ -503,6 +516,16 @@ run(struct req *q)
 	}
 	def = action_get(q->route->action);
 	q->ev.action = def->name;
+	/* Nothing may be answered without its entry: with the log damaged,
+	 * only what is not recorded is served. */
+	if (def->recorded && q->ctx->tlog != NULL &&
+	    tlog_broken(q->ctx->tlog) != NULL) {
+		q->recorded = 1;
+		err_set(&q->err, 503, "internal", "the transparency log failed "
+		    "its integrity check; custosd appends nothing until it is "
+		    "repaired");
+		return;
+	}
 	if (q->http->body_too_large) {
 		q->err.reason = "body_too_large";
 		err_set(&q->err, 413, "bad_request", "the request body is "
@@ -546,7 +569,8 @@ api_handle(void *arg, struct http_req *r, struct http_resp *out)
 	err_init(&q.err);
 	event_init(&q.ev);
 	str_copy(q.ev.source, sizeof(q.ev.source), r->source);
-	q.route = route_find(r->method, r->path, q.param, &q.nparams);
+	q.route = route_find(r->method, r->path, q.param, &q.nparams,
+	    &q.rest);
 	run(&q);
 	def = action_get(q.route != NULL ? q.route->action : ACT_UNKNOWN);
 	/* Nothing is answered before its entry is durable. */

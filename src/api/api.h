@@ -34,9 +34,11 @@ struct api_config {
 };
 
 struct answer_cache;
+struct tlog;
 
 struct api_ctx {
 	struct store *store;
+	struct tlog *tlog;
 	struct answer_cache *users_cache;       /* may be NULL */
 	const struct clock *clock;
 	struct api_config cfg;

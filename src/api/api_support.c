@@ -15,12 +15,20 @@
 #include "common/jsonx.h"
 #include "common/str.h"
 #include "mail/outbox.h"
+#include "tlog/tlog.h"
 
 #define MAIL_BODY_MAX 2048
 
 int
 h_health(struct req *q)
 {
+	const char *broken = q->ctx->tlog != NULL ?
+	    tlog_broken(q->ctx->tlog) : NULL;
+
+	/* A node that may not append cannot serve: take it out. */
+	if (broken != NULL)
+		return err_set(&q->err, 503, "internal", "degraded: %s",
+		    broken);
 	req_ok(q, 200, json_pack("{s:s}", "status", "ok"));
 	return 0;
 }

@@ -55,6 +55,8 @@ struct req {
 	json_t *resp;                   /* response body on success */
 	struct buf raw;                 /* or JSON text written directly */
 	int has_raw;
+	const char *raw_type;           /* NULL: JSON */
+	const char *rest;               /* what a trailing '*' matched */
 	const char *page;               /* or a static page (not JSON) */
 	const char *page_type;
 	struct err err;                 /* error on failure */
@@ -108,5 +110,11 @@ int h_tenant_export(struct req *q);
 int h_tenant_policy_set(struct req *q);
 int h_log_entries(struct req *q);
 int h_reset_page(struct req *q);
+int h_log_key(struct req *q);
+int h_log_checkpoint(struct req *q);
+int h_log_inclusion(struct req *q);
+int h_log_consistency(struct req *q);
+int h_log_tile(struct req *q);
+int h_access_log(struct req *q);
 
 #endif

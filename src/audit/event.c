@@ -13,6 +13,7 @@ static const char *const kind_names[ACTOR_KIND_COUNT] = {
 	[ACTOR_ENGINEER] = "engineer",
 	[ACTOR_TENANT_ADMIN] = "tenant_admin",
 	[ACTOR_TENANT_USER] = "tenant_user",
+	[ACTOR_SYSTEM] = "system",
 };
 
 const char *

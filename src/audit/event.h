@@ -30,6 +30,7 @@ enum actor_kind {
 	ACTOR_ENGINEER,
 	ACTOR_TENANT_ADMIN,
 	ACTOR_TENANT_USER,
+	ACTOR_SYSTEM,           /* custosd itself (alerts, integrity) */
 	ACTOR_KIND_COUNT
 };
 

@@ -146,6 +146,13 @@ int cmd_users(struct cli *ctx, int argc, char **argv);
 int cmd_reset_password(struct cli *ctx, int argc, char **argv);
 int cmd_reset_mfa(struct cli *ctx, int argc, char **argv);
 int cmd_log(struct cli *ctx, int argc, char **argv);
+int cmd_log_key(struct cli *ctx, int argc, char **argv);
+int cmd_checkpoint(struct cli *ctx, int argc, char **argv);
+int cmd_entry(struct cli *ctx, int argc, char **argv);
+int cmd_proof(struct cli *ctx, int argc, char **argv);
+int cmd_consistency(struct cli *ctx, int argc, char **argv);
+int cmd_access_log(struct cli *ctx, int argc, char **argv);
+int cmd_verify(struct cli *ctx, int argc, char **argv);
 int cmd_seed(struct cli *ctx, int argc, char **argv);
 
 #endif

@@ -85,6 +85,73 @@ static const struct cli_command commands[] = {
 	  "\n"
 	  "With neither, entries 0 to 19.  A public read: no token is sent.\n",
 	  1 },
+	{ "log-key", cmd_log_key, "log-key",
+	  "print the log's verifier key",
+	  "Prints GET /v1/log/key: the C2SP signed-note verifier key\n"
+	  "name+hash+base64 that custos verify --key takes.  Get it once,\n"
+	  "over a channel you trust, and keep it.  A public read.\n", 1 },
+	{ "checkpoint", cmd_checkpoint, "checkpoint",
+	  "print the log's latest signed checkpoint",
+	  "Prints GET /v1/log/checkpoint byte for byte (a C2SP signed note;\n"
+	  "save it with '> checkpoint.txt').  --json: {checkpoint, origin,\n"
+	  "size, root} as the server claims them; only custos verify checks\n"
+	  "the signature.  A public read.\n", 1 },
+	{ "entry", cmd_entry, "entry N",
+	  "print one log entry as JSON, for verify --entry",
+	  "Prints {index, leaf, event} of entry N (from\n"
+	  "GET /v1/log/entries); leaf is the base64 of the exact bytes the\n"
+	  "log hashed.  Exit 1 when the log has no entry N.  A public read.\n",
+	  1 },
+	{ "proof", cmd_proof, "proof N [--size M]",
+	  "print the inclusion proof of entry N, for verify --proof",
+	  "  --size M   the tree size to prove against (default: the size of\n"
+	  "             the latest checkpoint, which 'custos checkpoint'\n"
+	  "             prints)\n"
+	  "\n"
+	  "Prints GET /v1/log/proof/inclusion?index=N&size=M as it came.\n"
+	  "Fetch the checkpoint first and give its size: the proof must be\n"
+	  "for the same tree.  A public read.\n", 1 },
+	{ "consistency", cmd_consistency, "consistency --old A [--new B]",
+	  "print the consistency proof between two tree sizes",
+	  "  --old A   the older checkpoint's size\n"
+	  "  --new B   the newer checkpoint's size (default: the latest\n"
+	  "            checkpoint's)\n"
+	  "\n"
+	  "Prints GET /v1/log/proof/consistency?old=A&new=B as it came, for\n"
+	  "custos verify --consistency.  A public read.\n", 1 },
+	{ "access-log", cmd_access_log, "access-log TENANT [--start N]",
+	  "print a tenant's log entries with proofs (tenant admin)",
+	  "  --start N   the first index of the page (the 'next' of the page\n"
+	  "              before)\n"
+	  "\n"
+	  "Prints GET /v1/tenants/TENANT/access-log as it came: the tenant's\n"
+	  "entries, each with an inclusion proof against the signed\n"
+	  "checkpoint in the answer.  Save it and check it with custos verify\n"
+	  "--tenant-log.  Needs a tenant admin's token (--token-file).\n", 1 },
+	{ "verify", cmd_verify,
+	  "verify --key KEY (--checkpoint FILE [--entry FILE --proof FILE] "
+	  "[--old-checkpoint FILE --consistency FILE] | --tenant-log FILE "
+	  "[--tenant T])",
+	  "check the log's checkpoints and proofs offline",
+	  "  --key KEY              the verifier key, or a file holding it\n"
+	  "  --checkpoint FILE      a signed checkpoint (custos checkpoint)\n"
+	  "  --entry FILE           an entry (custos entry N)\n"
+	  "  --proof FILE           its inclusion proof (custos proof N)\n"
+	  "  --old-checkpoint FILE  an earlier signed checkpoint\n"
+	  "  --consistency FILE     the consistency proof between the two\n"
+	  "                         (custos consistency --old A --new B)\n"
+	  "  --tenant-log FILE      a saved access-log answer (custos\n"
+	  "                         access-log TENANT)\n"
+	  "  --tenant T             the tenant the log must be about\n"
+	  "\n"
+	  "Needs no server.  The checkpoint must carry a valid signature by\n"
+	  "KEY and its origin must be KEY's name; the entry must be in the\n"
+	  "checkpoint's tree; the old checkpoint's tree must be a prefix of\n"
+	  "the new one's.  With --tenant-log every entry must be about the\n"
+	  "tenant and included in the answer's checkpoint.  One line per\n"
+	  "check; a failure names the file, entry and check.  Exit 0 when\n"
+	  "all hold, 1 when one fails (malformed files too), 2 usage, 3 a\n"
+	  "file cannot be read.\n", 0 },
 	{ "seed", cmd_seed, "seed FILE [--from-line N]",
 	  "import a world from a JSON-lines file (operator)",
 	  "  --from-line N   skip the file's lines before line N (to resume)\n"

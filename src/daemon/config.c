@@ -37,6 +37,8 @@ static const struct opt opts[] = {
 	{"tls-key", S(tls_key), "FILE", "... and this PEM key"},
 	{"public-url", S(public_url), "URL", "base URL in mailed links "
 	    "(default http://LISTEN)"},
+	{"log-origin", S(log_origin), "NAME", "the log's origin line and key "
+	    "name, fixed at first start (default <hostname>/custos-log)"},
 	{"session-lifetime", I(session_lifetime, 60, 7 * 86400), "SECONDS",
 	    "absolute session lifetime (default 28800, a shift)"},
 	{"session-idle", I(session_idle, 60, 86400), "SECONDS",
@@ -256,4 +258,5 @@ config_free(struct config *c)
 	free(c->tls_key);
 	free(c->public_url);
 	free(c->test_clock);
+	free(c->log_origin);
 }

@@ -20,6 +20,7 @@ struct config {
 	char *tls_key;
 	char *public_url;
 	char *test_clock;
+	char *log_origin;
 	int64_t session_lifetime;
 	int64_t session_idle;
 	int64_t reset_ttl;

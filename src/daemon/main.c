@@ -23,6 +23,7 @@
 #include "common/str.h"
 #include "daemon/config.h"
 #include "mail/outbox.h"
+#include "tlog/tlog.h"
 
 #define OPERATOR_HASH_KEY "operator_token_hash"
 
@@ -143,6 +144,8 @@ main(int argc, char **argv)
 	struct http_config hcfg;
 	struct http_app app;
 	struct store *st = NULL;
+	struct tlog *tl = NULL;
+	struct tlog_config tcfg;
 	struct http_server *srv = NULL;
 	char dbpath[4096], outbox[4096], url[600];
 	sigset_t sigs;
@@ -191,8 +194,20 @@ main(int argc, char **argv)
 		log_error("%s", e.msg);
 		goto out;
 	}
+	memset(&tcfg, 0, sizeof(tcfg));
+	tcfg.data_dir = cfg.data;
+	tcfg.origin = cfg.log_origin;
+	tcfg.store = st;
+	tcfg.clock = &clk;
+	tcfg.verify_full = 1;
+	tl = tlog_open(&tcfg, &e);
+	if (tl == NULL) {
+		log_error("%s", e.msg);
+		goto out;
+	}
 	memset(&ctx, 0, sizeof(ctx));
 	ctx.store = st;
+	ctx.tlog = tl;
 	ctx.clock = &clk;
 	/* At most 2048 tenants' user lists of up to 64 KiB: 128 MiB. */
 	ctx.users_cache = cache_new(2048, 64 * 1024);
@@ -243,6 +258,7 @@ main(int argc, char **argv)
 out:
 	http_stop(srv);
 	cache_free(ctx.users_cache);
+	tlog_close(tl);
 	store_close(st);
 	config_free(&cfg);
 	return status;

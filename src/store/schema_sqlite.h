@@ -88,6 +88,26 @@ static const char *const sqlite_migrations[] = {
 	" username, email, role, status, mfa_enrolled ON users BEGIN"
 	" UPDATE tenants SET users_version = users_version + 1"
 	" WHERE id IN (OLD.tenant_id, NEW.tenant_id); END;",
+	/* 3 -> 4: the Merkle tree over the entries as C2SP tlog tiles (the
+	 * hashes at levels 0, 8, 16, ... in rows of up to 256; the rightmost
+	 * tile of a level grows in place), the signed checkpoints, and the
+	 * index a tenant's access log is read by. */
+	"CREATE TABLE tiles(level INTEGER NOT NULL, idx INTEGER NOT NULL,"
+	" hashes BLOB NOT NULL, PRIMARY KEY(level, idx)) WITHOUT ROWID;"
+	"CREATE TABLE checkpoints(size INTEGER PRIMARY KEY,"
+	" time INTEGER NOT NULL, note TEXT NOT NULL);"
+	"CREATE INDEX entries_tenant ON entries(tenant_id, idx);"
+	/* A full tile never changes; a partial one only grows. */
+	"CREATE TRIGGER tiles_grow_only BEFORE UPDATE ON tiles"
+	" WHEN length(NEW.hashes) < length(OLD.hashes)"
+	" OR substr(NEW.hashes, 1, length(OLD.hashes)) <> OLD.hashes"
+	" BEGIN SELECT RAISE(ABORT, 'tiles only grow'); END;"
+	"CREATE TRIGGER tiles_no_delete BEFORE DELETE ON tiles"
+	" BEGIN SELECT RAISE(ABORT, 'tiles only grow'); END;"
+	"CREATE TRIGGER checkpoints_no_update BEFORE UPDATE ON checkpoints"
+	" BEGIN SELECT RAISE(ABORT, 'checkpoints are append-only'); END;"
+	"CREATE TRIGGER checkpoints_no_delete BEFORE DELETE ON checkpoints"
+	" BEGIN SELECT RAISE(ABORT, 'checkpoints are append-only'); END;",
 };
 
 #endif

@@ -47,6 +47,7 @@ struct store {
 	int writer_started;
 	struct store_conn *wconn;
 	int64_t next_index;             /* writer-owned */
+	struct store_hooks hooks;       /* writer-owned once set */
 	int64_t count;                  /* committed entries (under mu) */
 };
 
@@ -134,8 +135,20 @@ writer_run_job(struct store *s, const struct store_job *job, int64_t now_ms,
 	en.len = eb->len;
 	if (ops->entry_append(s->wconn, &en, &w->err) == -1)
 		return -1;
+	if (s->hooks.on_entry != NULL && s->hooks.on_entry(s->hooks.ctx,
+	    s->wconn, s->next_index, eb->data, eb->len, &w->err) == -1)
+		return -1;
 	w->index = s->next_index++;
 	return 0;
+}
+
+/* Forgets the entries from index on (their savepoint was rolled back). */
+static void
+writer_discard(struct store *s, int64_t index)
+{
+	if (s->next_index > index && s->hooks.discard_from != NULL)
+		s->hooks.discard_from(s->hooks.ctx, index);
+	s->next_index = index;
 }
 
 /* Runs one request; for an atomic group any failure undoes the group. */
@@ -162,14 +175,14 @@ writer_run(struct store *s, struct wreq *w, int64_t now_ms, struct buf *eb)
 		return 0;
 	if (w->rc == -1) {
 		ops->rollback_savepoint(s->wconn);
-		s->next_index = save_index;
+		writer_discard(s, save_index);
 		return 0;
 	}
 	return ops->release(s->wconn, &w->err);
 fail:
 	if (w->atomic)
 		ops->rollback_savepoint(s->wconn);
-	s->next_index = save_index;
+	writer_discard(s, save_index);
 	return -1;
 }
 
@@ -241,11 +254,19 @@ writer_main(void *arg)
 					ok = 0;
 					break;
 				}
+			if (ok && s->hooks.before_commit != NULL &&
+			    s->hooks.before_commit(s->hooks.ctx, s->wconn,
+			    s->next_index, now_ms, &ce) == -1)
+				ok = 0;
 			if (ok && ops->commit(s->wconn, &ce) == -1)
 				ok = 0;
 			if (!ok)
 				ops->rollback(s->wconn);
 		}
+		if (ok && s->hooks.after_commit != NULL)
+			s->hooks.after_commit(s->hooks.ctx, s->next_index);
+		if (!ok && s->hooks.after_rollback != NULL)
+			s->hooks.after_rollback(s->hooks.ctx);
 		if (!ok) {
 			log_error("store: commit failed: %s", ce.msg);
 			s->next_index = start_index;
@@ -315,6 +336,22 @@ store_write_all(struct store *s, const struct store_job *jobs, size_t n,
 		return -1;
 	}
 	return 0;
+}
+
+void
+store_set_hooks(struct store *s, const struct store_hooks *h)
+{
+	pthread_mutex_lock(&s->mu);
+	s->hooks = *h;
+	pthread_mutex_unlock(&s->mu);
+}
+
+int
+store_flush(struct store *s, struct err *e)
+{
+	struct store_job job = {NULL, NULL, NULL};
+
+	return store_write(s, &job, NULL, e);
 }
 
 int64_t

@@ -150,6 +150,22 @@ struct store_ops {
 
 	int (*entry_append)(struct store_conn *c, const struct rec_entry *en,
 	    struct err *e);
+	/* Entries of one tenant from index start on, at most limit. */
+	int (*entry_range_tenant)(struct store_conn *c, const char *tenant_id,
+	    int64_t start, int64_t limit, store_entry_cb cb, void *arg,
+	    struct err *e);
+
+	/* Tiles of the Merkle tree: the hashes of tile (level, idx), 32 bytes
+	 * each, appended to out; 1 when absent. */
+	int (*tile_get)(struct store_conn *c, int level, int64_t idx,
+	    struct buf *out, struct err *e);
+	int (*tile_put)(struct store_conn *c, int level, int64_t idx,
+	    const void *hashes, size_t len, struct err *e);
+	int (*checkpoint_put)(struct store_conn *c, int64_t size,
+	    int64_t time, const char *note, struct err *e);
+	/* The checkpoint of the largest size; 1 when there is none. */
+	int (*checkpoint_latest)(struct store_conn *c, struct buf *note,
+	    struct err *e);
 	int (*entry_count)(struct store_conn *c, int64_t *out, struct err *e);
 	int (*entry_range)(struct store_conn *c, int64_t start, int64_t end,
 	    store_entry_cb cb, void *arg, struct err *e);
@@ -171,6 +187,24 @@ struct store_job {
 	    int64_t index, int64_t time_ms, struct buf *out,
 	    struct rec_entry *en);
 	void *arg;
+};
+
+/*
+ * What the layer above the store (the transparency log) does on the
+ * writer, inside each commit: on_entry for every appended entry, in index
+ * order; before_commit once per batch (size = entries after it); then
+ * after_commit or after_rollback.  Each hook may be NULL.
+ */
+struct store_hooks {
+	int (*on_entry)(void *ctx, struct store_conn *c, int64_t index,
+	    const char *bytes, size_t len, struct err *e);
+	int (*before_commit)(void *ctx, struct store_conn *c, int64_t size,
+	    int64_t now_ms, struct err *e);
+	void (*after_commit)(void *ctx, int64_t size);
+	/* Entries from index on were rolled back inside the batch. */
+	void (*discard_from)(void *ctx, int64_t index);
+	void (*after_rollback)(void *ctx);
+	void *ctx;
 };
 
 struct store_config {
@@ -208,5 +242,13 @@ int store_write_all(struct store *s, const struct store_job *jobs, size_t n,
 
 /* Number of entries in the log. */
 int64_t store_entry_count(struct store *s);
+
+/* Installs the writer hooks; call before any write that appends entries. */
+void store_set_hooks(struct store *s, const struct store_hooks *h);
+
+/* Runs an empty commit (hooks still run): used to have the tlog sign a
+ * checkpoint now. */
+int store_flush(struct store *s, struct err *e)
+	__attribute__((warn_unused_result));
 
 #endif

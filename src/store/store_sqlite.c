@@ -30,7 +30,8 @@ enum q {
 	Q_LOGIN_INSERT, Q_LOGIN_GET, Q_LOGIN_DELETE,
 	Q_RESET_INSERT, Q_RESET_GET, Q_RESET_DELETE,
 	Q_THROTTLE_GET, Q_THROTTLE_PUT, Q_THROTTLE_CLEAR,
-	Q_ENTRY_APPEND, Q_ENTRY_COUNT, Q_ENTRY_RANGE,
+	Q_ENTRY_APPEND, Q_ENTRY_COUNT, Q_ENTRY_RANGE, Q_ENTRY_RANGE_TENANT,
+	Q_TILE_GET, Q_TILE_PUT, Q_CHECKPOINT_PUT, Q_CHECKPOINT_LATEST,
 	Q_COUNT
 };
 
@@ -129,6 +130,16 @@ static const char *const q_sql[Q_COUNT] = {
 	[Q_ENTRY_COUNT] = "SELECT COALESCE(MAX(idx) + 1, 0) FROM entries",
 	[Q_ENTRY_RANGE] = "SELECT idx, bytes FROM entries "
 	    "WHERE idx >= ?1 AND idx < ?2 ORDER BY idx",
+	[Q_ENTRY_RANGE_TENANT] = "SELECT idx, bytes FROM entries "
+	    "WHERE tenant_id = ?1 AND idx >= ?2 ORDER BY idx LIMIT ?3",
+	[Q_TILE_GET] = "SELECT hashes FROM tiles WHERE level = ?1 AND idx = ?2",
+	[Q_TILE_PUT] = "INSERT INTO tiles(level, idx, hashes) VALUES "
+	    "(?1, ?2, ?3) ON CONFLICT(level, idx) DO UPDATE "
+	    "SET hashes = excluded.hashes WHERE hashes <> excluded.hashes",
+	[Q_CHECKPOINT_PUT] = "INSERT INTO checkpoints(size, time, note) "
+	    "VALUES (?1, ?2, ?3) ON CONFLICT(size) DO NOTHING",
+	[Q_CHECKPOINT_LATEST] = "SELECT note FROM checkpoints "
+	    "ORDER BY size DESC LIMIT 1",
 };
 
 struct store_conn {
@@ -1175,6 +1186,99 @@ sqlite_entry_range(struct store_conn *c, int64_t start, int64_t end,
 	return 0;
 }
 
+static int
+sqlite_entry_range_tenant(struct store_conn *c, const char *tenant_id,
+    int64_t start, int64_t limit, store_entry_cb cb, void *arg,
+    struct err *e)
+{
+	sqlite3_stmt *s = stmt(c, Q_ENTRY_RANGE_TENANT, e);
+	int rc;
+
+	if (s == NULL)
+		return -1;
+	bind_text(s, 1, tenant_id);
+	sqlite3_bind_int64(s, 2, start);
+	sqlite3_bind_int64(s, 3, limit);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		if (cb(arg, sqlite3_column_int64(s, 0),
+		    sqlite3_column_blob(s, 1),
+		    (size_t)sqlite3_column_bytes(s, 1)) != 0)
+			break;
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		db_fail(c, e, "log entries");
+		done(s);
+		return -1;
+	}
+	done(s);
+	return 0;
+}
+
+static int
+sqlite_tile_get(struct store_conn *c, int level, int64_t idx,
+    struct buf *out, struct err *e)
+{
+	sqlite3_stmt *s = stmt(c, Q_TILE_GET, e);
+	int rc;
+
+	if (s == NULL)
+		return -1;
+	sqlite3_bind_int(s, 1, level);
+	sqlite3_bind_int64(s, 2, idx);
+	rc = step_row(c, s, "tile", e);
+	if (rc != 0)
+		return rc;
+	rc = buf_append(out, sqlite3_column_blob(s, 0),
+	    (size_t)sqlite3_column_bytes(s, 0));
+	done(s);
+	return rc == -1 ? err_internal(e, "tile too large") : 0;
+}
+
+static int
+sqlite_tile_put(struct store_conn *c, int level, int64_t idx,
+    const void *hashes, size_t len, struct err *e)
+{
+	sqlite3_stmt *s = stmt(c, Q_TILE_PUT, e);
+
+	if (s == NULL)
+		return -1;
+	sqlite3_bind_int(s, 1, level);
+	sqlite3_bind_int64(s, 2, idx);
+	sqlite3_bind_blob(s, 3, hashes, (int)len, SQLITE_STATIC);
+	return exec_stmt(c, s, "tile", e);
+}
+
+static int
+sqlite_checkpoint_put(struct store_conn *c, int64_t size, int64_t time,
+    const char *note, struct err *e)
+{
+	sqlite3_stmt *s = stmt(c, Q_CHECKPOINT_PUT, e);
+
+	if (s == NULL)
+		return -1;
+	sqlite3_bind_int64(s, 1, size);
+	sqlite3_bind_int64(s, 2, time);
+	bind_text(s, 3, note);
+	return exec_stmt(c, s, "checkpoint", e);
+}
+
+static int
+sqlite_checkpoint_latest(struct store_conn *c, struct buf *note,
+    struct err *e)
+{
+	sqlite3_stmt *s = stmt(c, Q_CHECKPOINT_LATEST, e);
+	int rc;
+
+	if (s == NULL)
+		return -1;
+	rc = step_row(c, s, "checkpoint", e);
+	if (rc != 0)
+		return rc;
+	rc = buf_append(note, sqlite3_column_text(s, 0),
+	    (size_t)sqlite3_column_bytes(s, 0));
+	done(s);
+	return rc == -1 ? err_internal(e, "checkpoint too large") : 0;
+}
+
 const struct store_ops store_sqlite_ops = {
 	.name = "sqlite",
 	.open = sqlite_open,
@@ -1227,4 +1331,9 @@ const struct store_ops store_sqlite_ops = {
 	.entry_append = sqlite_entry_append,
 	.entry_count = sqlite_entry_count,
 	.entry_range = sqlite_entry_range,
+	.entry_range_tenant = sqlite_entry_range_tenant,
+	.tile_get = sqlite_tile_get,
+	.tile_put = sqlite_tile_put,
+	.checkpoint_put = sqlite_checkpoint_put,
+	.checkpoint_latest = sqlite_checkpoint_latest,
 };

@@ -1,0 +1,78 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * tlog: the transparency log over the recorded entries.
+ *
+ * Every entry the store appends is a leaf of an RFC 6962 Merkle tree.  The
+ * tree is kept as C2SP tlog tiles in the store, written by the store's
+ * writer in the same commit as the entries (store_hooks), so an entry is
+ * never durable without its place in the tree.  At most once a second while
+ * entries arrive, and whenever asked, the writer signs a C2SP checkpoint
+ * with the log's Ed25519 key (DIR/log.key, mode 0600) in that same commit.
+ *
+ * At start-up tlog_open re-hashes every stored entry, rebuilds the tree,
+ * compares it tile by tile with what is stored and its root with the last
+ * signed checkpoint.  On any difference the log is "broken": tlog_broken()
+ * says where, and custosd appends nothing until the store is repaired; the
+ * next healthy start appends a log.integrity_alert entry about it.
+ */
+#ifndef CUSTOS_TLOG_TLOG_H
+#define CUSTOS_TLOG_TLOG_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "common/buf.h"
+#include "common/clock.h"
+#include "common/err.h"
+#include "store/store.h"
+#include "tlog/merkle.h"
+#include "tlog/tilepath.h"
+
+struct tlog_config {
+	const char *data_dir;           /* holds log.key */
+	const char *origin;             /* used on first start only; NULL:
+					 * "<hostname>/custos-log" */
+	struct store *store;
+	const struct clock *clock;
+	int64_t checkpoint_interval_ms; /* default 1000 */
+	int verify_full;                /* re-hash every entry at start */
+};
+
+struct tlog;
+
+/* Opens (or on first start creates) the log key, checks the stored tree,
+ * installs the store hooks.  NULL only on errors that stop start-up; a
+ * failed integrity check still opens, broken. */
+struct tlog *tlog_open(const struct tlog_config *cfg, struct err *e);
+void tlog_close(struct tlog *t);
+
+/* NULL, or why the log refuses to append. */
+const char *tlog_broken(const struct tlog *t);
+
+/* The verifier key "name+hash+base64" and the origin. */
+const char *tlog_verifier_key(const struct tlog *t);
+const char *tlog_origin(const struct tlog *t);
+
+/* The latest signed checkpoint covering at least min_size entries (signs
+ * one now when the latest is older); *size is its tree size. */
+int tlog_checkpoint(struct tlog *t, int64_t min_size, struct buf *note,
+    int64_t *size, struct err *e) __attribute__((warn_unused_result));
+
+/* Committed tree size. */
+int64_t tlog_size(struct tlog *t);
+
+/* Proofs, read from the stored tiles through a reader connection. */
+int tlog_inclusion(struct tlog *t, struct store_conn *c, int64_t index,
+    int64_t size, merkle_hash *out, size_t *n, struct err *e)
+	__attribute__((warn_unused_result));
+int tlog_consistency(struct tlog *t, struct store_conn *c, int64_t size1,
+    int64_t size2, merkle_hash *out, size_t *n, struct err *e)
+	__attribute__((warn_unused_result));
+
+/* The bytes of a C2SP tile or entry bundle (404 when not yet complete to
+ * the asked width). */
+int tlog_tile(struct tlog *t, struct store_conn *c,
+    const struct tile_ref *ref, struct buf *out, struct err *e)
+	__attribute__((warn_unused_result));
+
+#endif
