@@ -384,7 +384,8 @@ cmd_entry(struct cli *ctx, int argc, char **argv)
 		goto out;
 	}
 	en = json_array_get(list, 0);
-	if (json_integer_value(json_object_get(en, "index")) != index) {
+	if (!json_is_integer(json_object_get(en, "index")) ||
+	    json_integer_value(json_object_get(en, "index")) != index) {
 		cli_warn("the server sent another entry than %" PRId64,
 		    index);
 		rc = CLI_FAIL;
