@@ -454,6 +454,7 @@ respond(struct req *q, struct http_resp *out)
 	if (q->status >= 200 && q->status < 300 && q->has_raw) {
 		out->status = q->status;
 		out->content_type = q->raw_type;
+		out->cache_control = q->cache_control;
 		if (buf_append(&out->body, q->raw.data, q->raw.len) == -1)
 			out->status = 500;
 		return;
@@ -516,16 +517,6 @@ run(struct req *q)
 	}
 	def = action_get(q->route->action);
 	q->ev.action = def->name;
-	/* Nothing may be answered without its entry: with the log damaged,
-	 * only what is not recorded is served. */
-	if (def->recorded && q->ctx->tlog != NULL &&
-	    tlog_broken(q->ctx->tlog) != NULL) {
-		q->recorded = 1;
-		err_set(&q->err, 503, "internal", "the transparency log failed "
-		    "its integrity check; custosd appends nothing until it is "
-		    "repaired");
-		return;
-	}
 	if (q->http->body_too_large) {
 		q->err.reason = "body_too_large";
 		err_set(&q->err, 413, "bad_request", "the request body is "
@@ -571,8 +562,18 @@ api_handle(void *arg, struct http_req *r, struct http_resp *out)
 	str_copy(q.ev.source, sizeof(q.ev.source), r->source);
 	q.route = route_find(r->method, r->path, q.param, &q.nparams,
 	    &q.rest);
-	run(&q);
 	def = action_get(q.route != NULL ? q.route->action : ACT_UNKNOWN);
+	/* Nothing may be answered without its entry: with the log damaged,
+	 * only what is not recorded is served. */
+	if (def->recorded && ctx->tlog != NULL &&
+	    tlog_broken(ctx->tlog) != NULL) {
+		q.recorded = 1;
+		err_set(&q.err, 503, "internal", "the transparency log failed "
+		    "its integrity check; custosd appends nothing until it is "
+		    "repaired");
+	} else {
+		run(&q);
+	}
 	/* Nothing is answered before its entry is durable. */
 	if (!q.recorded && def->recorded) {
 		int ok = q.status >= 200 && q.status < 300;

@@ -211,6 +211,9 @@ h_log_tile(struct req *q)
 	q->has_raw = 1;
 	q->raw_type = "application/octet-stream";
 	q->status = 200;
+	/* A full tile or bundle never changes: caches may keep it. */
+	if (ref.width == TILE_WIDTH)
+		q->cache_control = "public, max-age=31536000, immutable";
 	return 0;
 }
 

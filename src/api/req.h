@@ -57,6 +57,7 @@ struct req {
 	int has_raw;
 	const char *raw_type;           /* NULL: JSON */
 	const char *rest;               /* what a trailing '*' matched */
+	const char *cache_control;      /* NULL: no-store */
 	const char *page;               /* or a static page (not JSON) */
 	const char *page_type;
 	struct err err;                 /* error on failure */

@@ -199,7 +199,6 @@ main(int argc, char **argv)
 	tcfg.origin = cfg.log_origin;
 	tcfg.store = st;
 	tcfg.clock = &clk;
-	tcfg.verify_full = 1;
 	tl = tlog_open(&tcfg, &e);
 	if (tl == NULL) {
 		log_error("%s", e.msg);

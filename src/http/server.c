@@ -111,7 +111,8 @@ send_resp(struct MHD_Connection *c, struct http_resp *out)
 	MHD_add_response_header(resp, "Content-Type",
 	    out->content_type != NULL ? out->content_type :
 	    "application/json");
-	MHD_add_response_header(resp, "Cache-Control", "no-store");
+	MHD_add_response_header(resp, "Cache-Control",
+	    out->cache_control != NULL ? out->cache_control : "no-store");
 	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
 	MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
 	/* Only the reset page runs script, its own and inline. */

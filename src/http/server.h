@@ -31,6 +31,7 @@ struct http_resp {
 	const char *content_type;
 	struct buf body;
 	char retry_after[16];           /* "" or seconds */
+	const char *cache_control;      /* NULL: no-store */
 };
 
 struct http_app {

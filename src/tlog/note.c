@@ -29,6 +29,28 @@
 #define VKEY_B64_LEN 44
 
 /*
+ * 1 when s[0..len) holds only the characters of standard base64.
+ * libsodium 1.0.18's decoder must not see anything else: it decodes every
+ * byte from 0x80 to 0xff as '/', so "\xc3\xa9" (an e acute) would pass
+ * for "//" and a signed note would have many spellings.
+ */
+static int
+b64_alphabet_ok(const char *s, size_t len)
+{
+	size_t i;
+	char c;
+
+	for (i = 0; i < len; i++) {
+		c = s[i];
+		if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+		    (c >= '0' && c <= '9') || c == '+' || c == '/' ||
+		    c == '='))
+			return 0;
+	}
+	return 1;
+}
+
+/*
  * Decodes standard, padded base64 (RFC 4648 section 4) that must fill
  * exactly the whole of s[0..len): no whitespace, no trailing bytes, no
  * non-zero padding bits.
@@ -37,7 +59,7 @@ static int
 b64_decode(uint8_t *out, size_t max, size_t *outlen, const char *s,
     size_t len)
 {
-	if (len == 0 || len % 4 != 0)
+	if (len == 0 || len % 4 != 0 || !b64_alphabet_ok(s, len))
 		return -1;
 	return sodium_base642bin(out, max, s, len, NULL, outlen, NULL,
 	    sodium_base64_VARIANT_ORIGINAL);
@@ -259,8 +281,9 @@ note_sign(struct buf *out, const char *body, size_t body_len,
 	    !text_ok(body, body_len))
 		return -1;
 	namelen = strlen(name);
-	if (body_len + 1 + SIG_PREFIX_LEN + namelen + 1 + sizeof(b64) >
-	    NOTE_MAX)
+	/* body, blank line, "— name b64\n" */
+	if (body_len + 1 + SIG_PREFIX_LEN + namelen + 1 + (sizeof(b64) - 1) +
+	    1 > NOTE_MAX)
 		return -1;
 	note_key_id(sig, name, secret_key + 32);
 	if (crypto_sign_detached(sig + KEY_ID_LEN, NULL,

@@ -608,7 +608,11 @@ signer_main(void *arg)
 		int need;
 
 		clock_gettime(CLOCK_REALTIME, &ts);
-		ts.tv_sec += 1;
+		ts.tv_nsec += 200 * 1000000L;
+		if (ts.tv_nsec >= 1000000000L) {
+			ts.tv_sec++;
+			ts.tv_nsec -= 1000000000L;
+		}
 		pthread_cond_timedwait(&t->cv, &t->mu, &ts);
 		need = !t->stopping && t->committed > t->latest_size &&
 		    t->broken[0] == '\0' && clock_now_ms(t->clock) -
@@ -670,6 +674,19 @@ out:
 	return rc;
 }
 
+/* The directory part of path, in buf. */
+static const char *
+cfg_dir(const char *path, char *buf, size_t size)
+{
+	const char *slash = strrchr(path, '/');
+
+	if (slash == NULL || (size_t)(slash - path) >= size)
+		return ".";
+	memcpy(buf, path, (size_t)(slash - path));
+	buf[slash - path] = '\0';
+	return slash == path ? "/" : buf;
+}
+
 static int
 key_create(struct tlog *t, const char *path, struct err *e)
 {
@@ -704,6 +721,12 @@ key_create(struct tlog *t, const char *path, struct err *e)
 		err_internal(e, "cannot create %s", path);
 		goto out;
 	}
+	fd = open(cfg_dir(path, tmp, sizeof(tmp)), O_RDONLY | O_DIRECTORY |
+	    O_CLOEXEC);
+	if (fd != -1) {
+		fsync(fd);
+		close(fd);
+	}
 	log_info("first start: wrote the log signing key %s (mode 0600)",
 	    path);
 	rc = 0;
@@ -724,6 +747,7 @@ struct verify {
 	struct checkpoint cp;
 	int have_cp;
 	int cp_ok;
+	int cp_bad;                     /* root differs; said after tiles */
 	char *problem;                  /* first disagreement, in t->broken */
 	struct err *e;
 	int fail;
@@ -797,6 +821,8 @@ check_checkpoint(struct verify *v)
 		v->cp_ok = 1;
 		return;
 	}
+	/* Said only once the tiles were compared: they name the entry. */
+	v->cp_bad = 1;
 	sodium_bin2hex(hex, sizeof(hex), root, MERKLE_HASH);
 	str_printf(v->t->broken, sizeof(v->t->broken), "the first %lld "
 	    "entries hash to %.16s..., but the last signed checkpoint (size "
@@ -823,13 +849,8 @@ verify_entry(void *arg, int64_t index, const char *bytes, size_t len)
 			v->fail = 2;
 		return 1;
 	}
-	if (v->have_cp && v->tr->size == v->cp.size) {
+	if (v->have_cp && v->tr->size == v->cp.size)
 		check_checkpoint(v);
-		if (!v->cp_ok) {
-			v->fail = 1;
-			return 1;
-		}
-	}
 	return 0;
 }
 
@@ -847,6 +868,8 @@ apply_verify(struct store_conn *c, void *arg, struct err *e)
 		return -1;
 	if (v->have_cp && v->cp.size == 0)
 		check_checkpoint(v);
+	/* A checkpoint mismatch is kept in the message until a tile names
+	 * the entry more precisely. */
 	for (start = 0; start < n && !v->fail; start += VERIFY_CHUNK)
 		if (v->ops->entry_range(c, start, start + VERIFY_CHUNK,
 		    verify_entry, v, e) == -1)
@@ -882,6 +905,8 @@ apply_verify(struct store_conn *c, void *arg, struct err *e)
 		}
 		ed->stored_width = ed->width;
 	}
+	if (v->cp_bad)
+		v->fail = 1;
 	return 0;
 }
 

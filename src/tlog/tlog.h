@@ -35,7 +35,6 @@ struct tlog_config {
 	struct store *store;
 	const struct clock *clock;
 	int64_t checkpoint_interval_ms; /* default 1000 */
-	int verify_full;                /* re-hash every entry at start */
 };
 
 struct tlog;

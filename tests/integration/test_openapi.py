@@ -5,6 +5,12 @@ those of the role table in src/access/role.c, the running daemon routes
 every documented operation, needs a token exactly where the yaml says, and
 answers sample calls only with statuses and error codes the yaml documents.
 
+A route of api.c may end in "/*", taking the rest of the path, slashes
+and all (the C2SP tiles under /v1/log/tile/); OpenAPI has no template for
+that, so the yaml spells such a route as one {param} after the same prefix
+and names the api.c pattern in the path item's x-custos-route.  A daemon
+whose log failed its start-up check is held to the yaml too.
+
 The yaml is read by a small parser of the strict subset the file keeps to
 (see its header), so the test needs no PyYAML; where PyYAML is installed the
 two parses must agree, which keeps the subset parser honest."""
@@ -12,9 +18,14 @@ import base64
 import json
 import os
 import re
+import shutil
+import sqlite3
+import subprocess
+import time
 import unittest
 
-from harness import ROOT, TOTP_SECRET, DaemonTest
+from harness import (CUSTOSD, ROOT, TOTP_SECRET, Daemon, DaemonTest,
+                     free_port)
 
 SPEC = os.path.join(ROOT, "docs", "openapi.yaml")
 API_C = os.path.join(ROOT, "src", "api", "api.c")
@@ -259,9 +270,25 @@ def role_table():
     return out
 
 
+def route_pattern(path, item):
+    """The api.c pattern of a yaml path: the path itself, or the path
+    item's x-custos-route for a catch-all route "/prefix/*", which the
+    yaml must spell as "/prefix/{param}"."""
+    route = item.get("x-custos-route")
+    if route is None:
+        assert "*" not in path, "%s: '*' needs x-custos-route" % path
+        return path
+    m = re.fullmatch(r"(.*/)\{\w+\}", path)
+    assert route.endswith("/*") and "*" not in route[:-1] and m and \
+        m.group(1) == route[:-1], \
+        "x-custos-route %r does not fit the path %r" % (route, path)
+    return route
+
+
 def operations(spec):
-    """{(METHOD, path): operation} of the yaml."""
-    return {(m.upper(), p): op for p, item in spec["paths"].items()
+    """{(METHOD, api.c pattern): operation} of the yaml."""
+    return {(m.upper(), route_pattern(p, item)): op
+            for p, item in spec["paths"].items()
             for m, op in item.items() if m in METHODS}
 
 
@@ -283,6 +310,35 @@ def is_no_such_endpoint(r):
     err = (r.body or {}).get("error") or {}
     return r.status == 404 and err.get("code") == "not_found" and \
         err.get("message", "").startswith("no such endpoint")
+
+
+def undocumented(spec, ops, method, template, r):
+    """'' when the answer's status, error code and (for a 2xx with a body)
+    media type are those the yaml documents; else what is not."""
+    op = ops[(method, template)]
+    resp = op["responses"].get(str(r.status))
+    where = "%s %s -> %r" % (method, template, r)
+    if resp is None:
+        return "undocumented status: " + where
+    resp = resolve(spec, resp)
+    if r.status >= 400:
+        code = ((r.body or {}).get("error") or {}).get("code")
+        if code not in resp["x-error-codes"]:
+            return "undocumented error code %r: %s" % (code, where)
+    elif "content" in resp:
+        ctype = r.headers.get("Content-Type", "").split(";")[0].strip()
+        if ctype not in resp["content"]:
+            return "undocumented media type %r: %s" % (ctype, where)
+    if "Retry-After" in resp.get("headers", {}) and \
+            "Retry-After" not in r.headers:
+        return "documented Retry-After missing: " + where
+    return ""
+
+
+def fill(path):
+    """A concrete path for a route pattern of api.c."""
+    return path.replace("{t}", "auto").replace("{u}", "nobody") \
+        .replace("{id}", "probe-id").replace("*", "0/000.p/1")
 
 
 class SpecMatchesSource(unittest.TestCase):
@@ -337,13 +393,17 @@ class SpecMatchesSource(unittest.TestCase):
                 for v in node:
                     walk(v)
         walk(self.spec)
-        for (method, path), op in self.ops.items():
-            params = self.spec["paths"][path].get("parameters", []) + \
-                op.get("parameters", [])
-            declared = {resolve(self.spec, p)["name"] for p in params
-                        if resolve(self.spec, p)["in"] == "path"}
-            self.assertEqual(declared, set(re.findall(r"\{(\w+)\}", path)),
-                             "%s %s" % (method, path))
+        for path, item in self.spec["paths"].items():
+            for method, op in item.items():
+                if method not in METHODS:
+                    continue
+                params = item.get("parameters", []) + \
+                    op.get("parameters", [])
+                declared = {resolve(self.spec, p)["name"] for p in params
+                            if resolve(self.spec, p)["in"] == "path"}
+                self.assertEqual(declared,
+                                 set(re.findall(r"\{(\w+)\}", path)),
+                                 "%s %s" % (method, path))
 
     def test_every_operation_documents_its_error_responses(self):
         for (method, path), op in self.ops.items():
@@ -375,27 +435,10 @@ class SpecMatchesDaemon(DaemonTest):
             "user": cls.w.tenant_login("auto", "user", at=cls.clock),
         }
 
-    @staticmethod
-    def fill(path):
-        return path.replace("{t}", "auto").replace("{u}", "nobody") \
-            .replace("{id}", "probe-id")
+    fill = staticmethod(fill)
 
     def check_documented(self, method, template, r):
-        """The answer's status (and error code) is documented; '' if so."""
-        op = self.ops[(method, template)]
-        resp = op["responses"].get(str(r.status))
-        where = "%s %s -> %r" % (method, template, r)
-        if resp is None:
-            return "undocumented status: " + where
-        resp = resolve(self.spec, resp)
-        if r.status >= 400:
-            code = ((r.body or {}).get("error") or {}).get("code")
-            if code not in resp["x-error-codes"]:
-                return "undocumented error code %r: %s" % (code, where)
-        if "Retry-After" in resp.get("headers", {}) and \
-                "Retry-After" not in r.headers:
-            return "documented Retry-After missing: " + where
-        return ""
+        return undocumented(self.spec, self.ops, method, template, r)
 
     def test_probe_detects_undocumented_route(self):
         r = self.d.op("GET", "/v1/vendors")
@@ -434,6 +477,10 @@ class SpecMatchesDaemon(DaemonTest):
         pw = "long enough password"
         users = "/v1/tenants/{t}/users"
         user = "/v1/tenants/{t}/users/{u}"
+        incl = "/v1/log/proof/inclusion"
+        cons = "/v1/log/proof/consistency"
+        tile = "/v1/log/tile/*"
+        alog = "/v1/tenants/{t}/access-log"
         # (who, method, template, path, body or raw bytes, expected status)
         samples = [
             (None, "GET", "/v1/health", "/v1/health", None, 200),
@@ -563,6 +610,41 @@ class SpecMatchesDaemon(DaemonTest):
              None, 400),
             (None, "GET", "/v1/log/entries", "/v1/log/entries?start=0&end=1",
              None, 200),
+            (None, "GET", "/v1/log/key", "/v1/log/key", None, 200),
+            (None, "GET", "/v1/log/checkpoint", "/v1/log/checkpoint", None,
+             200),
+            (None, "GET", incl, incl + "?index=0&size=2", None, 200),
+            (None, "GET", incl, incl + "?index=2&size=2", None, 400),
+            (None, "GET", incl, incl + "?size=2", None, 400),
+            (None, "GET", incl, incl + "?index=0&size=%d" % (1 << 40), None,
+             400),
+            (None, "GET", cons, cons + "?old=1&new=2", None, 200),
+            (None, "GET", cons, cons + "?old=2&new=2", None, 200),
+            (None, "GET", cons, cons + "?old=0&new=2", None, 400),
+            (None, "GET", cons, cons + "?old=3&new=2", None, 400),
+            (None, "GET", cons, cons + "?old=1", None, 400),
+            (None, "GET", tile, "/v1/log/tile/0/000.p/2", None, 200),
+            (None, "GET", tile, "/v1/log/tile/entries/000.p/2", None, 200),
+            (None, "GET", tile, "/v1/log/tile/0/x000/000.p/2", None, 404),
+            (None, "GET", tile, "/v1/log/tile/0/000.p/256", None, 404),
+            (None, "GET", tile, "/v1/log/tile/7/000", None, 404),
+            ("admin", "GET", alog, "/v1/tenants/auto/access-log", None, 200),
+            ("admin", "GET", alog, "/v1/tenants/auto/access-log?limit=1",
+             None, 200),
+            ("admin", "GET", alog, "/v1/tenants/auto/access-log?limit=1001",
+             None, 400),
+            ("admin", "GET", alog, "/v1/tenants/appr/access-log", None, 403),
+            ("engineer", "GET", alog, "/v1/tenants/auto/access-log", None,
+             403),
+            ("operator", "GET", alog, "/v1/tenants/auto/access-log", None,
+             403),
+            ("user", "GET", alog, "/v1/tenants/auto/access-log", None, 403),
+            ("operator", "GET", alog, "/v1/tenants/nope/access-log", None,
+             403),
+            # Under the frozen clock custosd signs only on demand: the
+            # admin's access-log reads above had a checkpoint signed, so
+            # the default size (the latest checkpoint's) now covers 0.
+            (None, "GET", incl, incl + "?index=0", None, 200),
             ("admin", "POST", user + "/mfa-reset",
              "/v1/tenants/auto/users/auto-user/mfa-reset", None, 202),
             ("user", "POST", "/v1/auth/logout", "/v1/auth/logout", None,
@@ -607,6 +689,106 @@ class SpecMatchesDaemon(DaemonTest):
         r = self.d.op("POST", "/v1/tenants/%s/tickets" % (tid + "t"), {
             "subject": "s", "body": "b", "requester": "r@x.example"})
         self.assertEqual(r.status, 400, r)
+
+
+class DamagedDaemon(Daemon):
+    """custosd started again on the data directory of a stopped Daemon.
+    Ready once it answers at all: a damaged log keeps /v1/health at 503."""
+
+    def __init__(self, old):
+        self.dir, self.data, self.operator = old.dir, old.data, old.operator
+        self.port = free_port()
+        self.url = "http://127.0.0.1:%d" % self.port
+        self.clock_file = None
+        self.log = open(os.path.join(self.dir, "custosd.log"), "a")
+        self.proc = subprocess.Popen(
+            [CUSTOSD, "--data", self.data, "--listen",
+             "127.0.0.1:%d" % self.port, "--pwhash-ops", "1",
+             "--pwhash-mem", "8192", "--quiet"],
+            stdout=self.log, stderr=subprocess.STDOUT)
+        deadline = time.time() + 30
+        while True:
+            if self.proc.poll() is not None:
+                raise RuntimeError("custosd exited: " + self.read_log())
+            try:
+                self.call("GET", "/v1/health")
+                return
+            except OSError:
+                if time.time() > deadline:
+                    self.stop()
+                    raise RuntimeError("custosd did not answer")
+                time.sleep(0.05)
+
+
+class SpecMatchesDamagedDaemon(unittest.TestCase):
+    """The yaml against a custosd whose log failed its start-up check (one
+    byte of a stored entry changed while it was stopped)."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.spec = load_spec()
+        cls.ops = operations(cls.spec)
+        d = Daemon()
+        try:
+            for name in ("One", "Two", "Three"):
+                r = d.op("POST", "/v1/vendors", {"name": name})
+                assert r.status == 201, r
+        finally:
+            # Stopped, but its directory kept for the restart.
+            d.proc.terminate()
+            rc = d.proc.wait(timeout=20)
+            d.log.close()
+        try:
+            assert rc == 0, "custosd exited with %s" % rc
+            db = sqlite3.connect(os.path.join(d.data, "custos.db"))
+            for (trigger,) in db.execute(
+                    "SELECT name FROM sqlite_master WHERE type = 'trigger' "
+                    "AND tbl_name = 'entries'").fetchall():
+                db.execute('DROP TRIGGER "%s"' % trigger)
+            (leaf,) = db.execute(
+                "SELECT bytes FROM entries WHERE idx = 1").fetchone()
+            flipped = bytes(leaf).replace(b'"allowed"', b'"Allowed"')
+            assert flipped != bytes(leaf)
+            db.execute("UPDATE entries SET bytes = ? WHERE idx = 1",
+                       (flipped,))
+            db.commit()
+            db.close()
+            cls.d = DamagedDaemon(d)
+        except BaseException:
+            shutil.rmtree(d.dir, ignore_errors=True)
+            raise
+
+    @classmethod
+    def tearDownClass(cls):
+        rc = cls.d.stop()
+        assert rc == 0, "custosd exited with %s (sanitizer report?)" % rc
+
+    def test_recorded_operations_and_health_answer_documented_503(self):
+        self.assertIn("INTEGRITY FAILURE", self.d.read_log())
+        problems = []
+        for (method, template), op in sorted(self.ops.items()):
+            r = self.d.op(method, fill(template))
+            problems.append(undocumented(self.spec, self.ops, method,
+                                         template, r))
+            if op["x-custos-recorded"] and r.status != 503:
+                problems.append("recorded, served: %s %s -> %r" % (
+                    method, template, r))
+        health = self.d.call("GET", "/v1/health")
+        if health.status != 503 or not health.body["error"]["message"] \
+                .startswith("degraded: "):
+            problems.append("health: %r" % health)
+        for path in ("/v1/log/key", "/v1/log/checkpoint",
+                     "/v1/log/entries?start=1&end=2"):
+            r = self.d.call("GET", path)
+            if r.status != 200:
+                problems.append("public read refused: %s -> %r" % (path, r))
+        self.assertEqual([p for p in problems if p], [])
+
+    # A path that matches no route is recorded ("unknown"), so with the
+    # log damaged it cannot be answered either.
+    def test_unrouted_request_is_not_answered_without_its_entry(self):
+        r = self.d.op("GET", "/v1/vendors")
+        self.assertEqual(r.status, 503, r)
 
 
 if __name__ == "__main__":
