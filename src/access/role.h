@@ -40,7 +40,9 @@ enum action {
 
 /* Bits of enum actor_kind. */
 #define WHO(k) (1u << (k))
-#define WHO_ANYONE 0xffu
+/* Every kind of caller; custosd itself (ACTOR_SYSTEM) never calls. */
+#define WHO_ANYONE (WHO(ACTOR_ANONYMOUS) | WHO(ACTOR_OPERATOR) | \
+	WHO(ACTOR_ENGINEER) | WHO(ACTOR_TENANT_ADMIN) | WHO(ACTOR_TENANT_USER))
 
 struct action_def {
 	const char *name;       /* as it appears in log entries */

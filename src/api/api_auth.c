@@ -16,6 +16,7 @@
 #include "auth/session.h"
 #include "auth/throttle.h"
 #include "auth/totp.h"
+#include "common/b64.h"
 #include "common/jsonx.h"
 #include "common/str.h"
 
@@ -260,9 +261,8 @@ h_auth_verify(struct req *q)
 	    jx_str(&sig64, b, "device_signature", 1, SIGNATURE_B64_MAX,
 	    JX_REQUIRED, &q->err))
 		return -1;
-	if (sodium_base642bin(sig, sizeof(sig), sig64, strlen(sig64), NULL,
-	    &siglen, NULL, sodium_base64_VARIANT_ORIGINAL) != 0 ||
-	    siglen != sizeof(sig)) {
+	if (b64_decode(sig, sizeof(sig), &siglen, sig64, strlen(sig64)) !=
+	    0 || siglen != sizeof(sig)) {
 		q->err.reason = "bad_request";
 		return err_bad_request(&q->err, "field 'device_signature' "
 		    "must be the base64 of a 64-byte Ed25519 signature");

@@ -7,6 +7,7 @@
 #include "access/policy.h"
 #include "auth/password.h"
 #include "auth/totp.h"
+#include "common/b64.h"
 #include "common/jsonx.h"
 #include "common/str.h"
 
@@ -158,9 +159,8 @@ parse_device(struct dir_object *d, const json_t *o, const char *parent,
 	    JX_REQUIRED | JX_CLEAN, e) ||
 	    jx_str(&pk, o, "public_key", 1, 64, JX_REQUIRED, e))
 		return -1;
-	if (sodium_base642bin(r->public_key, sizeof(r->public_key), pk,
-	    strlen(pk), NULL, &n, NULL, sodium_base64_VARIANT_ORIGINAL) != 0 ||
-	    n != sizeof(r->public_key))
+	if (b64_decode(r->public_key, sizeof(r->public_key), &n, pk,
+	    strlen(pk)) != 0 || n != sizeof(r->public_key))
 		return err_bad_request(e, "field 'public_key' must be the "
 		    "base64 of a 32-byte Ed25519 public key");
 	return str_copy(r->name, sizeof(r->name), name);

@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/b64.h"
 #include "common/str.h"
 
 #define ALG_ED25519 0x01
@@ -28,41 +29,12 @@
 /* base64 of the 33-byte "0x01 || public key" in a verifier key. */
 #define VKEY_B64_LEN 44
 
-/*
- * 1 when s[0..len) holds only the characters of standard base64.
- * libsodium 1.0.18's decoder must not see anything else: it decodes every
- * byte from 0x80 to 0xff as '/', so "\xc3\xa9" (an e acute) would pass
- * for "//" and a signed note would have many spellings.
- */
+/* Base64 in notes is never empty. */
 static int
-b64_alphabet_ok(const char *s, size_t len)
-{
-	size_t i;
-	char c;
-
-	for (i = 0; i < len; i++) {
-		c = s[i];
-		if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
-		    (c >= '0' && c <= '9') || c == '+' || c == '/' ||
-		    c == '='))
-			return 0;
-	}
-	return 1;
-}
-
-/*
- * Decodes standard, padded base64 (RFC 4648 section 4) that must fill
- * exactly the whole of s[0..len): no whitespace, no trailing bytes, no
- * non-zero padding bits.
- */
-static int
-b64_decode(uint8_t *out, size_t max, size_t *outlen, const char *s,
+note_b64(uint8_t *out, size_t max, size_t *outlen, const char *s,
     size_t len)
 {
-	if (len == 0 || len % 4 != 0 || !b64_alphabet_ok(s, len))
-		return -1;
-	return sodium_base642bin(out, max, s, len, NULL, outlen, NULL,
-	    sodium_base64_VARIANT_ORIGINAL);
+	return len == 0 ? -1 : b64_decode(out, max, outlen, s, len);
 }
 
 /* Decodes one UTF-8 sequence at s[0..n); its length, or 0 when invalid. */
@@ -252,7 +224,7 @@ note_verifier_parse(struct note_verifier *v, const char *text,
 		v->key_id[i] = (uint8_t)(hi << 4 | lo);
 	}
 	b64 = p2 + 1;
-	if (b64_decode(key, sizeof(key), &keylen, b64,
+	if (note_b64(key, sizeof(key), &keylen, b64,
 	    len - (size_t)(b64 - text)) == -1)
 		return err_bad_request(e, "verifier key is not valid base64");
 	if (keylen != 33 || key[0] != ALG_ED25519)
@@ -342,7 +314,7 @@ check_sig_line(const char *line, size_t line_len, const char *body,
 	if (!name_syntax_ok(name, namelen))
 		return err_bad_request(e, "malformed note: a signature line "
 		    "has an invalid key name");
-	if (b64_decode(dec, line_len, &declen, b64, b64len) == -1 ||
+	if (note_b64(dec, line_len, &declen, b64, b64len) == -1 ||
 	    declen < KEY_ID_LEN + 1)
 		return err_bad_request(e, "malformed note: a signature is "
 		    "not valid base64 of a key ID and a signature");
@@ -478,7 +450,7 @@ checkpoint_parse(struct checkpoint *c, const char *body, size_t len,
 	if (parse_size(&c->size, line[1], linelen[1]) == -1)
 		return err_bad_request(e, "checkpoint size must be a decimal "
 		    "number without leading zeros");
-	if (b64_decode(root, sizeof(root), &rootlen, line[2],
+	if (note_b64(root, sizeof(root), &rootlen, line[2],
 	    linelen[2]) == -1 || rootlen != MERKLE_HASH)
 		return err_bad_request(e, "checkpoint root hash must be "
 		    "base64 of %d bytes", MERKLE_HASH);

@@ -12,42 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/b64.h"
 #include "common/jsonx.h"
-
-/* 1 when s[0..len) holds only standard base64 characters; see note.c. */
-static int
-b64_alphabet_ok(const char *s, size_t len)
-{
-	size_t i;
-	char c;
-
-	for (i = 0; i < len; i++) {
-		c = s[i];
-		if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
-		    (c >= '0' && c <= '9') || c == '+' || c == '/' ||
-		    c == '='))
-			return 0;
-	}
-	return 1;
-}
-
-/*
- * Strict standard base64 filling the whole string; see note.c for why the
- * alphabet is checked before libsodium decodes.
- */
-static int
-b64_decode(uint8_t *out, size_t max, size_t *outlen, const char *s,
-    size_t len)
-{
-	if (len % 4 != 0 || !b64_alphabet_ok(s, len))
-		return -1;
-	if (len == 0) {
-		*outlen = 0;
-		return 0;
-	}
-	return sodium_base642bin(out, max, s, len, NULL, outlen, NULL,
-	    sodium_base64_VARIANT_ORIGINAL);
-}
 
 int
 proof_decode_hashes(merkle_hash *out, size_t max, size_t *n,

@@ -412,6 +412,10 @@ hook_entry(void *ctx, struct store_conn *c, int64_t index, const char *bytes,
 	if (t->broken[0] != '\0')
 		return err_set(e, 503, "internal", "the log refuses to append: "
 		    "%s", t->broken);
+	/* C2SP entry bundles prefix each entry with a 16-bit length. */
+	if (len > 0xffff)
+		return err_internal(e, "log entry of %zu bytes is too long",
+		    len);
 	if (index != t->tree.size + (int64_t)t->npending)
 		return err_internal(e, "log index %lld out of order",
 		    (long long)index);

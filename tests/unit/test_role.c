@@ -55,6 +55,9 @@ static const struct expect {
 	/* The static page a mailed reset link opens: not a guarded action,
 	 * and unrecorded because its query holds the reset token. */
 	{ACT_RESET_PAGE, "page.reset",        {Y, Y, Y, Y, Y}, N, N, N},
+	/* A tenant admin reads what support did in the tenant, with proofs;
+	 * the read itself is recorded. */
+	{ACT_ACCESS_LOG, "tenant.access_log", {N, N, N, Y, N}, Y, N, Y},
 	{ACT_UNKNOWN, "unknown",              {N, N, N, N, N}, N, N, Y},
 };
 
