@@ -5,7 +5,9 @@
  */
 #include "store/store.h"
 
+#include <errno.h>
 #include <pthread.h>
+#include <semaphore.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -20,8 +22,7 @@ struct wreq {
 	size_t n;
 	int atomic;
 	/* results, set by the writer */
-	pthread_cond_t cv;              /* signalled when done */
-	int done;
+	sem_t done;                     /* posted once results are set */
 	int rc;
 	int64_t index;
 	struct err err;
@@ -192,9 +193,13 @@ writer_finish(struct store *s, struct wreq *batch, int commit_ok,
 {
 	struct wreq *w, *next;
 
-	pthread_mutex_lock(&s->mu);
-	if (commit_ok)
+	if (commit_ok) {
+		pthread_mutex_lock(&s->mu);
 		s->count = committed;
+		pthread_mutex_unlock(&s->mu);
+	}
+	/* Wake exactly the callers of this batch, outside any lock.  A
+	 * posted request may be gone at once: read next before posting. */
 	for (w = batch; w != NULL; w = next) {
 		next = w->next;
 		if (!commit_ok) {
@@ -202,11 +207,8 @@ writer_finish(struct store *s, struct wreq *batch, int commit_ok,
 			w->index = -1;
 			w->err = *ce;
 		}
-		w->done = 1;
-		/* Wake exactly the callers of this batch. */
-		pthread_cond_signal(&w->cv);
+		sem_post(&w->done);
 	}
-	pthread_mutex_unlock(&s->mu);
 }
 
 static void *
@@ -282,9 +284,11 @@ writer_main(void *arg)
 static int
 store_submit(struct store *s, struct wreq *w)
 {
-	w->done = 0;
 	w->next = NULL;
-	pthread_cond_init(&w->cv, NULL);
+	if (sem_init(&w->done, 0, 0) == -1) {
+		err_internal(&w->err, "cannot wait for the writer");
+		return -1;
+	}
 	pthread_mutex_lock(&s->mu);
 	if (s->tail != NULL) {
 		s->tail->next = w;
@@ -294,10 +298,10 @@ store_submit(struct store *s, struct wreq *w)
 		pthread_cond_signal(&s->queue_cv);
 	}
 	s->tail = w;
-	while (!w->done)
-		pthread_cond_wait(&w->cv, &s->mu);
 	pthread_mutex_unlock(&s->mu);
-	pthread_cond_destroy(&w->cv);
+	while (sem_wait(&w->done) == -1 && errno == EINTR)
+		;
+	sem_destroy(&w->done);
 	return w->rc;
 }
 
