@@ -12,7 +12,7 @@ const char *const policy_names[] = {
 
 int
 policy_tenant_access(const struct actor *a, const struct rec_tenant *t,
-    struct err *e)
+    const struct rec_grant *g, int need_grant, struct err *e)
 {
 	switch (a->kind) {
 	case ACTOR_OPERATOR:
@@ -25,7 +25,9 @@ policy_tenant_access(const struct actor *a, const struct rec_tenant *t,
 		return err_set(e, 403, "forbidden", "you may act only in your "
 		    "own tenant");
 	case ACTOR_ENGINEER:
-		if (t->policy == POLICY_AUTO_APPROVE)
+		if (t->policy == POLICY_AUTO_APPROVE || !need_grant)
+			return 0;
+		if (g != NULL && (t->policy != POLICY_DENY || g->break_glass))
 			return 0;
 		if (t->policy == POLICY_DENY) {
 			e->reason = "tenant_policy_deny";

@@ -16,8 +16,14 @@
 
 extern const char *const policy_names[];   /* NULL-ended, enum rec_policy */
 
-/* 0 when allowed; -1 with a 403 in e (e->reason set for the log). */
+/*
+ * 0 when allowed; -1 with a 403 in e (e->reason set for the log).  For an
+ * engineer, g is the engineer's active (approved, unexpired) grant in the
+ * tenant or NULL; need_grant is 0 for calls that need no access (asking
+ * for it).  A break-glass grant opens even a tenant whose policy is deny.
+ */
 int policy_tenant_access(const struct actor *a, const struct rec_tenant *t,
-    struct err *e) __attribute__((warn_unused_result));
+    const struct rec_grant *g, int need_grant, struct err *e)
+	__attribute__((warn_unused_result));
 
 #endif

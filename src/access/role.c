@@ -41,6 +41,27 @@ static const struct action_def actions[ACT_COUNT] = {
 	/* A static page; its query holds a reset token, kept out of the log. */
 	[ACT_RESET_PAGE] = {"page.reset", WHO_ANYONE, 0, 0, 0},
 	[ACT_ACCESS_LOG] = {"tenant.access_log", ADM, 1, 0, 1},
+	/* Customer approvals: engineers ask (without access yet), tenant
+	 * admins answer, the operator may open break-glass access. */
+	[ACT_ACCESS_REQUEST_CREATE] = {"access_request.create", ENG, 1, 1, 1,
+	    1},
+	[ACT_ACCESS_REQUEST_VIEW] = {"access_request.view", OP | ENG | ADM, 0,
+	    0, 1},
+	[ACT_ACCESS_REQUEST_LIST] = {"access_request.list", ADM, 1, 0, 1},
+	[ACT_ACCESS_REQUEST_APPROVE] = {"access_request.approve", ADM, 1, 1,
+	    1},
+	[ACT_ACCESS_REQUEST_DENY] = {"access_request.deny", ADM, 1, 1, 1},
+	[ACT_ACCESS_REQUEST_REVOKE] = {"access_request.revoke", ADM, 1, 1, 1},
+	[ACT_BREAK_GLASS] = {"access_request.break_glass", OP, 1, 1, 1},
+	/* Second approvals: asked by an engineer with access; answered by
+	 * a tenant admin or, where the tenant allows, an engineer of another
+	 * vendor (the handler checks which). */
+	[ACT_APPROVAL_CREATE] = {"approval.create", ENG, 1, 1, 1},
+	[ACT_APPROVAL_VIEW] = {"approval.view", ENG | ADM, 0, 0, 1},
+	[ACT_APPROVAL_APPROVE] = {"approval.approve", ENG | ADM, 0, 1, 1},
+	[ACT_APPROVAL_DENY] = {"approval.deny", ENG | ADM, 0, 1, 1},
+	[ACT_TENANT_POLICY_GET] = {"tenant.support_policy_view", ADM, 1, 0,
+	    1},
 	[ACT_UNKNOWN] = {"unknown", 0, 0, 0, 1},
 };
 

@@ -34,6 +34,18 @@ enum action {
 	ACT_LOG_READ,
 	ACT_RESET_PAGE,
 	ACT_ACCESS_LOG,
+	ACT_ACCESS_REQUEST_CREATE,
+	ACT_ACCESS_REQUEST_VIEW,
+	ACT_ACCESS_REQUEST_LIST,
+	ACT_ACCESS_REQUEST_APPROVE,
+	ACT_ACCESS_REQUEST_DENY,
+	ACT_ACCESS_REQUEST_REVOKE,
+	ACT_BREAK_GLASS,
+	ACT_APPROVAL_CREATE,
+	ACT_APPROVAL_VIEW,
+	ACT_APPROVAL_APPROVE,
+	ACT_APPROVAL_DENY,
+	ACT_TENANT_POLICY_GET,
 	ACT_UNKNOWN,
 	ACT_COUNT
 };
@@ -50,6 +62,7 @@ struct action_def {
 	int tenant_scoped;      /* acts inside one tenant (path has {t}) */
 	int write;              /* changes a tenant or the directory */
 	int recorded;           /* appends a log entry */
+	int no_grant;           /* engineers need no access to the tenant */
 };
 
 const struct action_def *action_get(int action);

@@ -55,6 +55,27 @@ static const struct route routes[] = {
 	{"GET", "/v1/log/proof/consistency", ACT_LOG_READ, h_log_consistency},
 	{"GET", "/v1/log/tile/*", ACT_LOG_READ, h_log_tile},
 	{"GET", "/v1/tenants/{t}/access-log", ACT_ACCESS_LOG, h_access_log},
+	{"POST", "/v1/tenants/{t}/access-requests", ACT_ACCESS_REQUEST_CREATE,
+	    h_access_request_create},
+	{"GET", "/v1/tenants/{t}/access-requests", ACT_ACCESS_REQUEST_LIST,
+	    h_access_request_list},
+	{"POST", "/v1/tenants/{t}/access-requests/{id}/approve",
+	    ACT_ACCESS_REQUEST_APPROVE, h_access_request_approve},
+	{"POST", "/v1/tenants/{t}/access-requests/{id}/deny",
+	    ACT_ACCESS_REQUEST_DENY, h_access_request_deny},
+	{"POST", "/v1/tenants/{t}/access-requests/{id}/revoke",
+	    ACT_ACCESS_REQUEST_REVOKE, h_access_request_revoke},
+	{"GET", "/v1/access-requests/{id}", ACT_ACCESS_REQUEST_VIEW,
+	    h_access_request_view},
+	{"POST", "/v1/tenants/{t}/break-glass", ACT_BREAK_GLASS, h_break_glass},
+	{"POST", "/v1/tenants/{t}/approvals", ACT_APPROVAL_CREATE,
+	    h_approval_create},
+	{"GET", "/v1/approvals/{id}", ACT_APPROVAL_VIEW, h_approval_view},
+	{"POST", "/v1/approvals/{id}/approve", ACT_APPROVAL_APPROVE,
+	    h_approval_approve},
+	{"POST", "/v1/approvals/{id}/deny", ACT_APPROVAL_DENY, h_approval_deny},
+	{"GET", "/v1/tenants/{t}/support-policy", ACT_TENANT_POLICY_GET,
+	    h_tenant_policy_get},
 	{"GET", "/reset", ACT_RESET_PAGE, h_reset_page},
 };
 
@@ -259,9 +280,31 @@ job_apply(struct store_conn *c, void *arg, struct err *e)
 	struct write_ctx *w = arg;
 	struct req *q = w->q;
 
-	if (q->touch_session && store_ops(q->ctx->store)->session_touch(c,
-	    q->session.id, q->now, e) == -1)
+	const struct store_ops *ops = store_ops(q->ctx->store);
+
+	if (q->touch_session && ops->session_touch(c, q->session.id, q->now,
+	    e) == -1)
 		return -1;
+	/* A second approval is used up by the action it allowed, in the
+	 * same commit: it can never serve twice. */
+	if (q->approval.id[0] != '\0') {
+		struct rec_approval used = q->approval;
+		struct err d;
+		int rc;
+
+		used.state = APPROVAL_USED;
+		used.decided = q->approval.decided;
+		rc = ops->approval_transition(c, &used, APPROVAL_APPROVED, e);
+		if (rc == -1)
+			return -1;
+		if (rc == 1) {
+			err_init(&d);
+			err_set(&d, 403, "forbidden", "the approval was already "
+			    "used");
+			d.reason = "approval_used";
+			return req_deny(q, &d);
+		}
+	}
 	return w->apply != NULL ? w->apply(c, q, w->arg, e) : 0;
 }
 
@@ -298,7 +341,7 @@ req_write(struct req *q, apply_fn apply, void *arg)
 	if (!def->recorded)
 		job.entry = NULL;
 	/* Plain reads change nothing: no savepoint on the writer. */
-	if (apply == NULL && !q->touch_session)
+	if (apply == NULL && !q->touch_session && q->approval.id[0] == '\0')
 		job.apply = NULL;
 	err_init(&e);
 	q->recorded = 1;
@@ -411,7 +454,7 @@ tenant_gate(struct req *q)
 {
 	const char *tid = req_param(q, 0);
 	struct store_conn *c;
-	int found;
+	int found, need;
 
 	if (tid == NULL)
 		return -1;
@@ -427,7 +470,29 @@ tenant_gate(struct req *q)
 		q->err.reason = "no_such_tenant";
 		return err_set(&q->err, 404, "not_found", "no such tenant");
 	}
-	return policy_tenant_access(&q->actor, &q->tenant, &q->err);
+	need = !action_get(q->route->action)->no_grant;
+	if (q->actor.kind == ACTOR_ENGINEER && need &&
+	    q->tenant.policy != POLICY_AUTO_APPROVE) {
+		found = store_ops(q->ctx->store)->grant_active(c, q->actor.id,
+		    tid, q->now, &q->grant, &q->err);
+		if (found == -1)
+			return -1;
+		q->has_grant = found == 0;
+	}
+	if (policy_tenant_access(&q->actor, &q->tenant, q->has_grant ?
+	    &q->grant : NULL, need, &q->err) == -1)
+		return -1;
+	/* Name what let an engineer in, in the entry. */
+	if (q->actor.kind == ACTOR_ENGINEER && need) {
+		if (q->has_grant) {
+			event_detail(&q->ev, "grant", q->grant.id);
+			if (q->grant.break_glass)
+				event_detail(&q->ev, "break_glass", "true");
+		} else {
+			event_detail(&q->ev, "access", "policy:auto_approve");
+		}
+	}
+	return 0;
 }
 
 /* A printable, bounded copy of the path for the entry of an unknown

@@ -82,6 +82,9 @@ h_user_list(struct req *q)
 	struct store_conn *c;
 	int rc;
 
+	if (req_second_approval(q, http_query(q->http, "approval"), "", 0) ==
+	    -1)
+		return -1;
 	rc = cache_get(q->ctx->users_cache, q->tenant.id,
 	    q->tenant.users_version, &q->raw);
 	if (rc == 0)
@@ -131,9 +134,14 @@ ticket_list_cb(void *arg, const struct rec_ticket *t)
 int
 h_ticket_list(struct req *q)
 {
-	struct store_conn *c = req_reader(q);
-	json_t *tickets = json_array();
+	struct store_conn *c;
+	json_t *tickets;
 
+	if (req_second_approval(q, http_query(q->http, "approval"), "", 0) ==
+	    -1)
+		return -1;
+	c = req_reader(q);
+	tickets = json_array();
 	if (c == NULL || store_ops(q->ctx->store)->ticket_list(c,
 	    q->tenant.id, ticket_list_cb, tickets, &q->err) == -1) {
 		json_decref(tickets);
@@ -154,6 +162,9 @@ h_ticket_view(struct req *q)
 	if (id == NULL)
 		return -1;
 	str_copy(q->ev.target, sizeof(q->ev.target), id);
+	if (req_second_approval(q, http_query(q->http, "approval"), id, 0) ==
+	    -1)
+		return -1;
 	c = req_reader(q);
 	if (c == NULL)
 		return -1;
@@ -174,9 +185,9 @@ h_ticket_view(struct req *q)
 
 /*
  * Finds the target user of a user action (path {u}) and applies the
- * two-person rule: a reset of a tenant admin by support needs a second
- * approval.  Approvals arrive with the customer-approvals part; until then
- * such a reset is refused with second_approval_required.
+ * two-person rule (req_second_approval): a reset of a tenant admin by
+ * support, or an action the tenant marked sensitive, needs the "approval"
+ * of a second person in the body.
  */
 static int
 target_user(struct req *q, struct rec_user *u, int sensitive_check)
@@ -211,14 +222,9 @@ target_user(struct req *q, struct rec_user *u, int sensitive_check)
 		return err_set(&q->err, 404, "not_found", "no such user in "
 		    "this tenant");
 	}
-	if (sensitive_check && q->actor.kind == ACTOR_ENGINEER &&
-	    u->role == ROLE_ADMIN) {
-		q->err.reason = "second_approval_required";
-		if (approval != NULL)
-			event_detail(&q->ev, "approval", approval);
-		return err_set(&q->err, 403, "second_approval_required",
-		    "resetting a tenant admin needs a second approval");
-	}
+	if (sensitive_check)
+		return req_second_approval(q, approval, uid,
+		    u->role == ROLE_ADMIN);
 	return 0;
 }
 
@@ -406,30 +412,56 @@ h_tenant_export(struct req *q)
 static int
 apply_policy(struct store_conn *c, struct req *q, void *arg, struct err *e)
 {
-	const int *policy = arg;
+	const struct rec_tenant *t = arg;
 
-	return store_ops(q->ctx->store)->tenant_set_policy(c, q->tenant.id,
-	    *policy, e) == -1 ? -1 : 0;
+	return store_ops(q->ctx->store)->tenant_set_settings(c, t, e) == -1 ?
+	    -1 : 0;
 }
 
+/*
+ * PUT /v1/tenants/{t}/support-policy: the tenant's admins set who may
+ * enter and how: support_policy, max_minutes (cap on an access request),
+ * second_approver, sensitive_actions.  Fields left out keep their value.
+ */
 int
 h_tenant_policy_set(struct req *q)
 {
-	static const char *const keys[] = {"support_policy", NULL};
-	json_t *b = req_body(q);
-	int policy;
+	static const char *const keys[] = {"support_policy", "max_minutes",
+	    "second_approver", "sensitive_actions", NULL};
+	struct rec_tenant t = q->tenant;
+	json_t *b = req_body(q), *sens;
+	int policy, second;
 
 	if (b == NULL || jx_only(b, keys, &q->err) ||
-	    jx_enum(&policy, b, "support_policy", policy_names, JX_REQUIRED,
-	    &q->err)) {
+	    jx_enum(&policy, b, "support_policy", policy_names, JX_OPTIONAL,
+	    &q->err) ||
+	    jx_int(&t.max_minutes, b, "max_minutes", 1,
+	    TENANT_MAX_MINUTES_CAP, JX_OPTIONAL, &q->err) ||
+	    jx_enum(&second, b, "second_approver", second_approver_names,
+	    JX_OPTIONAL, &q->err)) {
 		q->err.reason = "bad_request";
 		return -1;
 	}
-	event_detail(&q->ev, "from", policy_names[q->tenant.policy]);
-	event_detail(&q->ev, "to", policy_names[policy]);
-	if (req_write(q, apply_policy, &policy) == -1)
+	sens = json_object_get(b, "sensitive_actions");
+	if (sens != NULL && sensitive_parse(&t.sensitive, sens, &q->err) ==
+	    -1) {
+		q->err.reason = "bad_request";
 		return -1;
-	req_ok(q, 200, json_pack("{s:s}", "support_policy",
-	    policy_names[policy]));
-	return 0;
+	}
+	if (json_object_size(b) == 0) {
+		q->err.reason = "bad_request";
+		return err_bad_request(&q->err, "give at least one of "
+		    "support_policy, max_minutes, second_approver, "
+		    "sensitive_actions");
+	}
+	if (policy != -1)
+		t.policy = policy;
+	if (second != -1)
+		t.second_approver = second;
+	event_detail(&q->ev, "from", policy_names[q->tenant.policy]);
+	event_detail(&q->ev, "to", policy_names[t.policy]);
+	if (req_write(q, apply_policy, &t) == -1)
+		return -1;
+	q->tenant = t;
+	return h_tenant_policy_get(q);
 }

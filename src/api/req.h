@@ -8,6 +8,7 @@
 
 #include <jansson.h>
 
+#include "access/grant.h"
 #include "access/role.h"
 #include "api/api.h"
 #include "audit/event.h"
@@ -45,6 +46,9 @@ struct req {
 	struct rec_session session;     /* when actor signed in by session */
 	int touch_session;
 	struct rec_tenant tenant;       /* when the route has {t} */
+	struct rec_grant grant;         /* an engineer's active grant */
+	int has_grant;
+	struct rec_approval approval;   /* a second approval to use up */
 	struct event ev;
 
 	json_t *body;                   /* parsed on demand by req_body() */
@@ -117,5 +121,24 @@ int h_log_inclusion(struct req *q);
 int h_log_consistency(struct req *q);
 int h_log_tile(struct req *q);
 int h_access_log(struct req *q);
+int h_access_request_create(struct req *q);
+int h_access_request_list(struct req *q);
+int h_access_request_view(struct req *q);
+int h_access_request_approve(struct req *q);
+int h_access_request_deny(struct req *q);
+int h_access_request_revoke(struct req *q);
+int h_break_glass(struct req *q);
+int h_approval_create(struct req *q);
+int h_approval_view(struct req *q);
+int h_approval_approve(struct req *q);
+int h_approval_deny(struct req *q);
+int h_tenant_policy_get(struct req *q);
+
+/* The two-person rule for an engineer's action on target: 0 when no
+ * second approval is needed or the body's "approval" is valid for it (it
+ * is then used up with the request's entry); -1 with a 403. */
+int req_second_approval(struct req *q, const char *approval,
+    const char *target, int target_is_admin)
+	__attribute__((warn_unused_result));
 
 #endif

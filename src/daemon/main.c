@@ -17,6 +17,7 @@
 
 #include "api/api.h"
 #include "api/cache.h"
+#include "api/sweeper.h"
 #include "auth/password.h"
 #include "auth/totp.h"
 #include "common/log.h"
@@ -145,6 +146,7 @@ main(int argc, char **argv)
 	struct http_app app;
 	struct store *st = NULL;
 	struct tlog *tl = NULL;
+	struct sweeper *sw = NULL;
 	struct tlog_config tcfg;
 	struct http_server *srv = NULL;
 	char dbpath[4096], outbox[4096], url[600];
@@ -239,6 +241,11 @@ main(int argc, char **argv)
 	app.body_cap = api_body_cap;
 	app.handle = api_handle;
 	app.ctx = &ctx;
+	sw = sweeper_start(&ctx, &e);
+	if (sw == NULL) {
+		log_error("%s", e.msg);
+		goto out;
+	}
 	srv = http_start(&hcfg, &app, &e);
 	if (srv == NULL) {
 		log_error("%s", e.msg);
@@ -256,6 +263,7 @@ main(int argc, char **argv)
 	status = 0;
 out:
 	http_stop(srv);
+	sweeper_stop(sw);
 	cache_free(ctx.users_cache);
 	tlog_close(tl);
 	store_close(st);

@@ -82,6 +82,71 @@ struct rec_tenant {
 	int policy;
 	int64_t created;
 	int64_t users_version;  /* grows with every change to its user list */
+	int64_t max_minutes;    /* longest access a request may get */
+	int second_approver;    /* enum rec_second_approver */
+	unsigned sensitive;     /* bits of enum action that need a second
+				 * approval (beyond resets of admins) */
+};
+
+enum rec_second_approver {
+	SECOND_TENANT_ADMIN = 0,        /* only a tenant admin */
+	SECOND_ADMIN_OR_OTHER_VENDOR = 1,
+};
+
+/* An access request (a grant once approved). */
+enum rec_grant_state {
+	GRANT_PENDING = 0,
+	GRANT_APPROVED,
+	GRANT_DENIED,
+	GRANT_EXPIRED,
+	GRANT_REVOKED,
+	GRANT_STATE_COUNT
+};
+
+#define REC_REASON_MAX 500
+
+struct rec_grant {
+	char id[ID_MAX];
+	char tenant_id[ID_MAX];
+	char engineer_id[ID_MAX];
+	char vendor_id[ID_MAX];
+	char ticket_id[ID_MAX];
+	char reason[REC_REASON_MAX + 1];
+	int64_t minutes;
+	int state;                      /* enum rec_grant_state, as stored */
+	int break_glass;
+	int64_t created;
+	int64_t decided;                /* 0 until answered */
+	char decided_by[ID_MAX];
+	int64_t deadline;               /* pending: answer by; approved: ends */
+	int notified;                   /* "about to expire" sent */
+};
+
+/* A second approval (two-person rule). */
+enum rec_approval_state {
+	APPROVAL_PENDING = 0,
+	APPROVAL_APPROVED,
+	APPROVAL_DENIED,
+	APPROVAL_USED,
+	APPROVAL_EXPIRED,
+	APPROVAL_STATE_COUNT
+};
+
+#define REC_ACTION_MAX 48
+
+struct rec_approval {
+	char id[ID_MAX];
+	char tenant_id[ID_MAX];
+	char engineer_id[ID_MAX];       /* who asks, and who may use it */
+	char vendor_id[ID_MAX];
+	char action[REC_ACTION_MAX];
+	char target[ID_MAX];
+	char reason[REC_REASON_MAX + 1];
+	int state;
+	int64_t created;
+	int64_t deadline;               /* pending or approved: valid until */
+	char decided_by[ID_MAX];
+	int64_t decided;
 };
 
 struct rec_user {

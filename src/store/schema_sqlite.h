@@ -115,6 +115,33 @@ static const char *const sqlite_migrations[] = {
 	 * outside writer does to the file is caught by the Merkle tree at
 	 * start-up. */
 	"DROP TRIGGER entries_append_only;",
+	/* 5 -> 6: customer approvals.  Access requests (grants once
+	 * approved), second approvals, and each tenant's settings. */
+	"ALTER TABLE tenants ADD COLUMN max_minutes INTEGER NOT NULL"
+	" DEFAULT 480;"
+	"ALTER TABLE tenants ADD COLUMN second_approver INTEGER NOT NULL"
+	" DEFAULT 0;"
+	"ALTER TABLE tenants ADD COLUMN sensitive INTEGER NOT NULL DEFAULT 0;"
+	"CREATE TABLE grants(id TEXT PRIMARY KEY,"
+	" tenant_id TEXT NOT NULL REFERENCES tenants(id),"
+	" engineer_id TEXT NOT NULL REFERENCES engineers(id),"
+	" vendor_id TEXT NOT NULL, ticket_id TEXT NOT NULL,"
+	" reason TEXT NOT NULL, minutes INTEGER NOT NULL,"
+	" state INTEGER NOT NULL, break_glass INTEGER NOT NULL,"
+	" created INTEGER NOT NULL, decided INTEGER NOT NULL,"
+	" decided_by TEXT NOT NULL, deadline INTEGER NOT NULL,"
+	" notified INTEGER NOT NULL DEFAULT 0);"
+	"CREATE INDEX grants_engineer ON grants(engineer_id, tenant_id,"
+	" state, deadline);"
+	"CREATE INDEX grants_tenant ON grants(tenant_id, created);"
+	"CREATE INDEX grants_due ON grants(state, deadline);"
+	"CREATE TABLE approvals(id TEXT PRIMARY KEY,"
+	" tenant_id TEXT NOT NULL REFERENCES tenants(id),"
+	" engineer_id TEXT NOT NULL, vendor_id TEXT NOT NULL,"
+	" action TEXT NOT NULL, target TEXT NOT NULL, reason TEXT NOT NULL,"
+	" state INTEGER NOT NULL, created INTEGER NOT NULL,"
+	" deadline INTEGER NOT NULL, decided_by TEXT NOT NULL,"
+	" decided INTEGER NOT NULL);",
 };
 
 #endif

@@ -33,6 +33,7 @@ typedef int (*store_user_cb)(void *arg, const struct rec_user *u);
 typedef int (*store_ticket_cb)(void *arg, const struct rec_ticket *t);
 typedef int (*store_entry_cb)(void *arg, int64_t index, const char *bytes,
     size_t len);
+typedef int (*store_grant_cb)(void *arg, const struct rec_grant *g);
 
 /*
  * The backend interface.  Every op returns 0 on success, -1 with e set on
@@ -81,8 +82,9 @@ struct store_ops {
 	    struct err *e);
 	int (*tenant_get)(struct store_conn *c, const char *id,
 	    struct rec_tenant *out, struct err *e);
-	int (*tenant_set_policy)(struct store_conn *c, const char *id,
-	    int policy, struct err *e);
+	/* Sets policy, max_minutes, second_approver and sensitive. */
+	int (*tenant_set_settings)(struct store_conn *c,
+	    const struct rec_tenant *t, struct err *e);
 
 	int (*user_insert)(struct store_conn *c, const struct rec_user *u,
 	    struct err *e);
@@ -147,6 +149,36 @@ struct store_ops {
 	    struct err *e);
 	int (*throttle_clear)(struct store_conn *c, const char *key,
 	    struct err *e);
+
+	int (*grant_insert)(struct store_conn *c, const struct rec_grant *g,
+	    struct err *e);
+	int (*grant_get)(struct store_conn *c, const char *id,
+	    struct rec_grant *out, struct err *e);
+	/* Moves a grant from state `from` to g's state, decided, decided_by
+	 * and deadline; 1 when it was no longer in `from`. */
+	int (*grant_transition)(struct store_conn *c, const struct rec_grant *g,
+	    int from, struct err *e);
+	/* The approved grant of engineer in tenant with the latest deadline
+	 * after now; 1 when there is none. */
+	int (*grant_active)(struct store_conn *c, const char *engineer_id,
+	    const char *tenant_id, int64_t now, struct rec_grant *out,
+	    struct err *e);
+	int (*grant_list_tenant)(struct store_conn *c, const char *tenant_id,
+	    store_grant_cb cb, void *arg, struct err *e);
+	/* Grants whose deadline passed (pending or approved), and approved
+	 * ones within warn seconds of it not yet notified. */
+	int (*grant_due)(struct store_conn *c, int64_t now, int64_t warn,
+	    store_grant_cb cb, void *arg, struct err *e);
+	int (*grant_set_notified)(struct store_conn *c, const char *id,
+	    struct err *e);
+
+	int (*approval_insert)(struct store_conn *c,
+	    const struct rec_approval *a, struct err *e);
+	int (*approval_get)(struct store_conn *c, const char *id,
+	    struct rec_approval *out, struct err *e);
+	/* As grant_transition, for a's state, decided and decided_by. */
+	int (*approval_transition)(struct store_conn *c,
+	    const struct rec_approval *a, int from, struct err *e);
 
 	int (*entry_append)(struct store_conn *c, const struct rec_entry *en,
 	    struct err *e);

@@ -32,6 +32,9 @@ enum q {
 	Q_THROTTLE_GET, Q_THROTTLE_PUT, Q_THROTTLE_CLEAR,
 	Q_ENTRY_APPEND, Q_ENTRY_COUNT, Q_ENTRY_RANGE, Q_ENTRY_RANGE_TENANT,
 	Q_TILE_GET, Q_TILE_PUT, Q_CHECKPOINT_PUT, Q_CHECKPOINT_LATEST,
+	Q_GRANT_INSERT, Q_GRANT_GET, Q_GRANT_TRANSITION, Q_GRANT_ACTIVE,
+	Q_GRANT_LIST_TENANT, Q_GRANT_DUE, Q_GRANT_NOTIFIED,
+	Q_APPROVAL_INSERT, Q_APPROVAL_GET, Q_APPROVAL_TRANSITION,
 	Q_COUNT
 };
 
@@ -39,6 +42,11 @@ enum q {
 	"totp_secret, totp_last_step, status, created"
 #define USER_COLS "id, tenant_id, username, email, role, status, " \
 	"password_hash, totp_secret, totp_last_step, mfa_enrolled, created"
+#define GRANT_COLS "id, tenant_id, engineer_id, vendor_id, ticket_id, " \
+	"reason, minutes, state, break_glass, created, decided, decided_by, " \
+	"deadline, notified"
+#define APPROVAL_COLS "id, tenant_id, engineer_id, vendor_id, action, " \
+	"target, reason, state, created, deadline, decided_by, decided"
 #define SESSION_COLS "id, token_hash, principal, principal_id, tenant_id, " \
 	"vendor_id, device_id, source, created, expires, last_seen"
 
@@ -69,10 +77,12 @@ static const char *const q_sql[Q_COUNT] = {
 	    "FROM devices WHERE id = ?1",
 	[Q_TENANT_INSERT] = "INSERT INTO tenants(id, name, policy, created) "
 	    "VALUES (?1, ?2, ?3, ?4)",
-	[Q_TENANT_GET] = "SELECT id, name, policy, created, users_version "
-	    "FROM tenants "
+	[Q_TENANT_GET] = "SELECT id, name, policy, created, users_version, "
+	    "max_minutes, second_approver, sensitive FROM tenants "
 	    "WHERE id = ?1",
-	[Q_TENANT_SET_POLICY] = "UPDATE tenants SET policy = ?2 WHERE id = ?1",
+	[Q_TENANT_SET_POLICY] = "UPDATE tenants SET policy = ?2, "
+	    "max_minutes = ?3, second_approver = ?4, sensitive = ?5 "
+	    "WHERE id = ?1",
 	[Q_USER_INSERT] = "INSERT INTO users(" USER_COLS ") "
 	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
 	[Q_USER_GET] = "SELECT " USER_COLS " FROM users "
@@ -140,6 +150,26 @@ static const char *const q_sql[Q_COUNT] = {
 	    "VALUES (?1, ?2, ?3) ON CONFLICT(size) DO NOTHING",
 	[Q_CHECKPOINT_LATEST] = "SELECT note FROM checkpoints "
 	    "ORDER BY size DESC LIMIT 1",
+	[Q_GRANT_INSERT] = "INSERT INTO grants(" GRANT_COLS ") VALUES "
+	    "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+	[Q_GRANT_GET] = "SELECT " GRANT_COLS " FROM grants WHERE id = ?1",
+	[Q_GRANT_TRANSITION] = "UPDATE grants SET state = ?2, decided = ?3, "
+	    "decided_by = ?4, deadline = ?5 WHERE id = ?1 AND state = ?6",
+	[Q_GRANT_ACTIVE] = "SELECT " GRANT_COLS " FROM grants "
+	    "WHERE engineer_id = ?1 AND tenant_id = ?2 AND state = 1 "
+	    "AND deadline > ?3 ORDER BY deadline DESC LIMIT 1",
+	[Q_GRANT_LIST_TENANT] = "SELECT " GRANT_COLS " FROM grants "
+	    "WHERE tenant_id = ?1 ORDER BY created DESC, id LIMIT 1000",
+	[Q_GRANT_DUE] = "SELECT " GRANT_COLS " FROM grants "
+	    "WHERE state IN (0, 1) AND (deadline <= ?1 OR (state = 1 AND "
+	    "notified = 0 AND deadline - ?2 <= ?1)) LIMIT 500",
+	[Q_GRANT_NOTIFIED] = "UPDATE grants SET notified = 1 WHERE id = ?1",
+	[Q_APPROVAL_INSERT] = "INSERT INTO approvals(" APPROVAL_COLS ") "
+	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+	[Q_APPROVAL_GET] = "SELECT " APPROVAL_COLS " FROM approvals "
+	    "WHERE id = ?1",
+	[Q_APPROVAL_TRANSITION] = "UPDATE approvals SET state = ?2, "
+	    "decided_by = ?3, decided = ?4 WHERE id = ?1 AND state = ?5",
 };
 
 struct store_conn {
@@ -615,21 +645,27 @@ sqlite_tenant_get(struct store_conn *c, const char *id,
 	out->policy = sqlite3_column_int(s, 2);
 	out->created = sqlite3_column_int64(s, 3);
 	out->users_version = sqlite3_column_int64(s, 4);
+	out->max_minutes = sqlite3_column_int64(s, 5);
+	out->second_approver = sqlite3_column_int(s, 6);
+	out->sensitive = (unsigned)sqlite3_column_int64(s, 7);
 	done(s);
 	return 0;
 }
 
 static int
-sqlite_tenant_set_policy(struct store_conn *c, const char *id, int policy,
+sqlite_tenant_set_settings(struct store_conn *c, const struct rec_tenant *t,
     struct err *e)
 {
 	sqlite3_stmt *s = stmt(c, Q_TENANT_SET_POLICY, e);
 
 	if (s == NULL)
 		return -1;
-	bind_text(s, 1, id);
-	sqlite3_bind_int(s, 2, policy);
-	return exec_update(c, s, "tenant policy", e);
+	bind_text(s, 1, t->id);
+	sqlite3_bind_int(s, 2, t->policy);
+	sqlite3_bind_int64(s, 3, t->max_minutes);
+	sqlite3_bind_int(s, 4, t->second_approver);
+	sqlite3_bind_int64(s, 5, (sqlite3_int64)t->sensitive);
+	return exec_update(c, s, "tenant settings", e);
 }
 
 static int
@@ -1279,6 +1315,235 @@ sqlite_checkpoint_latest(struct store_conn *c, struct buf *note,
 	return rc == -1 ? err_internal(e, "checkpoint too large") : 0;
 }
 
+static int
+sqlite_grant_insert(struct store_conn *c, const struct rec_grant *g,
+    struct err *e)
+{
+	sqlite3_stmt *s = stmt(c, Q_GRANT_INSERT, e);
+
+	if (s == NULL)
+		return -1;
+	bind_text(s, 1, g->id);
+	bind_text(s, 2, g->tenant_id);
+	bind_text(s, 3, g->engineer_id);
+	bind_text(s, 4, g->vendor_id);
+	bind_text(s, 5, g->ticket_id);
+	bind_text(s, 6, g->reason);
+	sqlite3_bind_int64(s, 7, g->minutes);
+	sqlite3_bind_int(s, 8, g->state);
+	sqlite3_bind_int(s, 9, g->break_glass);
+	sqlite3_bind_int64(s, 10, g->created);
+	sqlite3_bind_int64(s, 11, g->decided);
+	bind_text(s, 12, g->decided_by);
+	sqlite3_bind_int64(s, 13, g->deadline);
+	sqlite3_bind_int(s, 14, g->notified);
+	return exec_stmt(c, s, "access request", e);
+}
+
+static void
+col_grant(struct rec_grant *g, sqlite3_stmt *s)
+{
+	col_text(g->id, sizeof(g->id), s, 0);
+	col_text(g->tenant_id, sizeof(g->tenant_id), s, 1);
+	col_text(g->engineer_id, sizeof(g->engineer_id), s, 2);
+	col_text(g->vendor_id, sizeof(g->vendor_id), s, 3);
+	col_text(g->ticket_id, sizeof(g->ticket_id), s, 4);
+	col_text(g->reason, sizeof(g->reason), s, 5);
+	g->minutes = sqlite3_column_int64(s, 6);
+	g->state = sqlite3_column_int(s, 7);
+	g->break_glass = sqlite3_column_int(s, 8);
+	g->created = sqlite3_column_int64(s, 9);
+	g->decided = sqlite3_column_int64(s, 10);
+	col_text(g->decided_by, sizeof(g->decided_by), s, 11);
+	g->deadline = sqlite3_column_int64(s, 12);
+	g->notified = sqlite3_column_int(s, 13);
+}
+
+static int
+read_grant(struct store_conn *c, sqlite3_stmt *s, struct rec_grant *out,
+    struct err *e)
+{
+	int rc = step_row(c, s, "access request", e);
+
+	if (rc != 0)
+		return rc;
+	col_grant(out, s);
+	done(s);
+	return 0;
+}
+
+static int
+sqlite_grant_get(struct store_conn *c, const char *id, struct rec_grant *out,
+    struct err *e)
+{
+	sqlite3_stmt *s = stmt(c, Q_GRANT_GET, e);
+
+	if (s == NULL)
+		return -1;
+	bind_text(s, 1, id);
+	return read_grant(c, s, out, e);
+}
+
+static int
+sqlite_grant_transition(struct store_conn *c, const struct rec_grant *g,
+    int from, struct err *e)
+{
+	sqlite3_stmt *s = stmt(c, Q_GRANT_TRANSITION, e);
+
+	if (s == NULL)
+		return -1;
+	bind_text(s, 1, g->id);
+	sqlite3_bind_int(s, 2, g->state);
+	sqlite3_bind_int64(s, 3, g->decided);
+	bind_text(s, 4, g->decided_by);
+	sqlite3_bind_int64(s, 5, g->deadline);
+	sqlite3_bind_int(s, 6, from);
+	return exec_update(c, s, "access request", e);
+}
+
+static int
+sqlite_grant_active(struct store_conn *c, const char *engineer_id,
+    const char *tenant_id, int64_t now, struct rec_grant *out,
+    struct err *e)
+{
+	sqlite3_stmt *s = stmt(c, Q_GRANT_ACTIVE, e);
+
+	if (s == NULL)
+		return -1;
+	bind_text(s, 1, engineer_id);
+	bind_text(s, 2, tenant_id);
+	sqlite3_bind_int64(s, 3, now);
+	return read_grant(c, s, out, e);
+}
+
+/* Runs a grant query, calling cb per row. */
+static int
+grant_rows(struct store_conn *c, sqlite3_stmt *s, store_grant_cb cb,
+    void *arg, struct err *e)
+{
+	struct rec_grant g;
+	int rc;
+
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		memset(&g, 0, sizeof(g));
+		col_grant(&g, s);
+		if (cb(arg, &g) != 0)
+			break;
+	}
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		db_fail(c, e, "access requests");
+		done(s);
+		return -1;
+	}
+	done(s);
+	return 0;
+}
+
+static int
+sqlite_grant_list_tenant(struct store_conn *c, const char *tenant_id,
+    store_grant_cb cb, void *arg, struct err *e)
+{
+	sqlite3_stmt *s = stmt(c, Q_GRANT_LIST_TENANT, e);
+
+	if (s == NULL)
+		return -1;
+	bind_text(s, 1, tenant_id);
+	return grant_rows(c, s, cb, arg, e);
+}
+
+static int
+sqlite_grant_due(struct store_conn *c, int64_t now, int64_t warn,
+    store_grant_cb cb, void *arg, struct err *e)
+{
+	sqlite3_stmt *s = stmt(c, Q_GRANT_DUE, e);
+
+	if (s == NULL)
+		return -1;
+	sqlite3_bind_int64(s, 1, now);
+	sqlite3_bind_int64(s, 2, warn);
+	return grant_rows(c, s, cb, arg, e);
+}
+
+static int
+sqlite_grant_set_notified(struct store_conn *c, const char *id,
+    struct err *e)
+{
+	sqlite3_stmt *s = stmt(c, Q_GRANT_NOTIFIED, e);
+
+	if (s == NULL)
+		return -1;
+	bind_text(s, 1, id);
+	return exec_update(c, s, "access request", e);
+}
+
+static int
+sqlite_approval_insert(struct store_conn *c, const struct rec_approval *a,
+    struct err *e)
+{
+	sqlite3_stmt *s = stmt(c, Q_APPROVAL_INSERT, e);
+
+	if (s == NULL)
+		return -1;
+	bind_text(s, 1, a->id);
+	bind_text(s, 2, a->tenant_id);
+	bind_text(s, 3, a->engineer_id);
+	bind_text(s, 4, a->vendor_id);
+	bind_text(s, 5, a->action);
+	bind_text(s, 6, a->target);
+	bind_text(s, 7, a->reason);
+	sqlite3_bind_int(s, 8, a->state);
+	sqlite3_bind_int64(s, 9, a->created);
+	sqlite3_bind_int64(s, 10, a->deadline);
+	bind_text(s, 11, a->decided_by);
+	sqlite3_bind_int64(s, 12, a->decided);
+	return exec_stmt(c, s, "approval", e);
+}
+
+static int
+sqlite_approval_get(struct store_conn *c, const char *id,
+    struct rec_approval *out, struct err *e)
+{
+	sqlite3_stmt *s = stmt(c, Q_APPROVAL_GET, e);
+	int rc;
+
+	if (s == NULL)
+		return -1;
+	bind_text(s, 1, id);
+	rc = step_row(c, s, "approval", e);
+	if (rc != 0)
+		return rc;
+	col_text(out->id, sizeof(out->id), s, 0);
+	col_text(out->tenant_id, sizeof(out->tenant_id), s, 1);
+	col_text(out->engineer_id, sizeof(out->engineer_id), s, 2);
+	col_text(out->vendor_id, sizeof(out->vendor_id), s, 3);
+	col_text(out->action, sizeof(out->action), s, 4);
+	col_text(out->target, sizeof(out->target), s, 5);
+	col_text(out->reason, sizeof(out->reason), s, 6);
+	out->state = sqlite3_column_int(s, 7);
+	out->created = sqlite3_column_int64(s, 8);
+	out->deadline = sqlite3_column_int64(s, 9);
+	col_text(out->decided_by, sizeof(out->decided_by), s, 10);
+	out->decided = sqlite3_column_int64(s, 11);
+	done(s);
+	return 0;
+}
+
+static int
+sqlite_approval_transition(struct store_conn *c, const struct rec_approval *a,
+    int from, struct err *e)
+{
+	sqlite3_stmt *s = stmt(c, Q_APPROVAL_TRANSITION, e);
+
+	if (s == NULL)
+		return -1;
+	bind_text(s, 1, a->id);
+	sqlite3_bind_int(s, 2, a->state);
+	bind_text(s, 3, a->decided_by);
+	sqlite3_bind_int64(s, 4, a->decided);
+	sqlite3_bind_int(s, 5, from);
+	return exec_update(c, s, "approval", e);
+}
+
 const struct store_ops store_sqlite_ops = {
 	.name = "sqlite",
 	.open = sqlite_open,
@@ -1302,7 +1567,7 @@ const struct store_ops store_sqlite_ops = {
 	.device_get = sqlite_device_get,
 	.tenant_insert = sqlite_tenant_insert,
 	.tenant_get = sqlite_tenant_get,
-	.tenant_set_policy = sqlite_tenant_set_policy,
+	.tenant_set_settings = sqlite_tenant_set_settings,
 	.user_insert = sqlite_user_insert,
 	.user_get = sqlite_user_get,
 	.user_get_by_username = sqlite_user_get_by_username,
@@ -1336,4 +1601,14 @@ const struct store_ops store_sqlite_ops = {
 	.tile_put = sqlite_tile_put,
 	.checkpoint_put = sqlite_checkpoint_put,
 	.checkpoint_latest = sqlite_checkpoint_latest,
+	.grant_insert = sqlite_grant_insert,
+	.grant_get = sqlite_grant_get,
+	.grant_transition = sqlite_grant_transition,
+	.grant_active = sqlite_grant_active,
+	.grant_list_tenant = sqlite_grant_list_tenant,
+	.grant_due = sqlite_grant_due,
+	.grant_set_notified = sqlite_grant_set_notified,
+	.approval_insert = sqlite_approval_insert,
+	.approval_get = sqlite_approval_get,
+	.approval_transition = sqlite_approval_transition,
 };
