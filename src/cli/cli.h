@@ -154,5 +154,18 @@ int cmd_consistency(struct cli *ctx, int argc, char **argv);
 int cmd_access_log(struct cli *ctx, int argc, char **argv);
 int cmd_verify(struct cli *ctx, int argc, char **argv);
 int cmd_seed(struct cli *ctx, int argc, char **argv);
+int cmd_tenant_login(struct cli *ctx, int argc, char **argv);
+int cmd_request_access(struct cli *ctx, int argc, char **argv);
+int cmd_request(struct cli *ctx, int argc, char **argv);
+int cmd_requests(struct cli *ctx, int argc, char **argv);
+int cmd_approve(struct cli *ctx, int argc, char **argv);
+int cmd_deny(struct cli *ctx, int argc, char **argv);
+int cmd_revoke(struct cli *ctx, int argc, char **argv);
+int cmd_ask_approval(struct cli *ctx, int argc, char **argv);
+int cmd_approval(struct cli *ctx, int argc, char **argv);
+int cmd_approve_second(struct cli *ctx, int argc, char **argv);
+int cmd_deny_second(struct cli *ctx, int argc, char **argv);
+int cmd_policy(struct cli *ctx, int argc, char **argv);
+int cmd_break_glass(struct cli *ctx, int argc, char **argv);
 
 #endif

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * cmd_auth.c: the device key and the engineer's session: keygen, pubkey,
- * login, logout.
+ * cmd_auth.c: the device key and the sessions: keygen, pubkey, login,
+ * logout, and tenant-login (a tenant admin's one-step login, no device).
  *
  * Login is two calls.  POST /v1/auth/login checks username, password and
  * device id and hands back a challenge; the device key signs the exact
@@ -536,5 +536,170 @@ cmd_logout(struct cli *ctx, int argc, char **argv)
 		    "ended)\n" : "logged out\n");
 out:
 	buf_cleanup(&answer);
+	return rc;
+}
+
+/*
+ * Shows the otpauth:// URI of an enrolment on the terminal only: it holds
+ * the user's new TOTP secret, which must not land in a pipe, a file or a
+ * script's log.  Unbuffered, so no stdio buffer keeps a copy.  Returns
+ * an enum cli_exit: CLI_NEGATIVE once shown (the user is not logged in).
+ */
+static int
+enrolment_show(const char *tenant, const char *username, const char *uri)
+{
+	FILE *tty;
+	int fd;
+
+	if (uri == NULL) {
+		cli_warn("the server asks for MFA enrolment but sent no "
+		    "totp_uri");
+		return CLI_FAIL;
+	}
+	fd = open("/dev/tty", O_WRONLY | O_NOCTTY | O_CLOEXEC);
+	if (fd == -1) {
+		cli_warn("MFA enrolment: the server sent a new authenticator "
+		    "secret, but there is no terminal to show it on (it is "
+		    "never printed elsewhere); run tenant-login again on a "
+		    "terminal");
+		return CLI_FAIL;
+	}
+	tty = fdopen(fd, "w");
+	if (tty == NULL) {
+		cli_warn("/dev/tty: %s", strerror(errno));
+		close(fd);
+		return CLI_FAIL;
+	}
+	setvbuf(tty, NULL, _IONBF, 0);
+	fputs("MFA enrolment: add this to your authenticator app (the URI "
+	    "holds your\nnew secret; it is shown here only, and saved "
+	    "nowhere):\n\n  ", tty);
+	cli_put(tty, uri, 0);
+	fputs("\n\nThen log in again with a code from it:\n  custos "
+	    "tenant-login ", tty);
+	cli_put(tty, tenant, 0);
+	fputs(" --username ", tty);
+	cli_put(tty, username, 0);
+	fputs(" --totp CODE\n", tty);
+	fclose(tty);
+	return CLI_NEGATIVE;
+}
+
+/*
+ * tenant-login TENANT --username USER [--password-file FILE] [--totp
+ * CODE]: a tenant admin's (or user's) one-step login.  The session is
+ * saved as login saves an engineer's, replacing any saved before.
+ * Without --totp the code is asked on the terminal, and an empty answer
+ * sends none: after an MFA reset the server then starts enrolment.
+ */
+int
+cmd_tenant_login(struct cli *ctx, int argc, char **argv)
+{
+	const char *username = NULL, *pwfile = NULL, *totp = NULL, *token,
+	    *expires;
+	struct buf pw, code, raw, answer, path;
+	json_t *body = NULL, *a = NULL, *shown = NULL;
+	char *pos[1];
+	int npos, rc;
+	const struct cli_opt opts[] = {
+		{ "username", &username, NULL },
+		{ "password-file", &pwfile, NULL },
+		{ "totp", &totp, NULL },
+		{ NULL, NULL, NULL },
+	};
+
+	buf_init_secret(&pw, PASSWORD_MAX);
+	buf_init_secret(&code, TOTP_MAX);
+	buf_init_secret(&raw, TOTP_MAX * 2);
+	buf_init_secret(&answer, CLI_HTTP_ANSWER_MAX);
+	buf_init(&path, CLI_URL_MAX);
+	rc = cli_args(ctx, argc, argv, opts, pos, 1, 1, &npos);
+	if (rc != CLI_OK)
+		goto out;
+	if (username == NULL || username[0] == '\0') {
+		rc = cli_usage(ctx, "--username is required");
+		goto out;
+	}
+	if (buf_puts(&path, "/v1/tenants/") == -1 ||
+	    cli_http_segment(ctx, &path, "tenant", pos[0]) == -1 ||
+	    buf_puts(&path, "/auth/login") == -1) {
+		rc = CLI_USAGE;
+		goto out;
+	}
+	rc = password_get(ctx, pwfile, &pw);
+	if (rc != CLI_OK)
+		goto out;
+	if (totp != NULL) {
+		rc = totp_get(ctx, totp, &code);
+	} else if (tty_ask("TOTP code (empty if you have none yet): ", 1,
+	    &raw) == -1) {
+		rc = CLI_FAIL;
+	} else if (raw.len > 0) {
+		rc = totp_get(ctx, raw.data, &code);
+	}
+	buf_cleanup(&raw);
+	if (rc != CLI_OK)
+		goto out;
+
+	ctx->anonymous = 1;
+	body = code.len > 0 ? json_pack("{s:s, s:s%, s:s}", "username",
+	    username, "password", pw.data, pw.len, "totp", code.data) :
+	    json_pack("{s:s, s:s%}", "username", username, "password",
+	    pw.data, pw.len);
+	buf_cleanup(&pw);
+	buf_cleanup(&code);
+	if (body == NULL) {
+		rc = cli_usage(ctx, "--username and the password must be "
+		    "UTF-8");
+		goto out;
+	}
+	rc = cli_http_json(ctx, "POST", path.data, body, &answer, &a);
+	if (rc != CLI_OK)
+		goto out;
+	if (json_is_true(json_object_get(a, "enrolment_required"))) {
+		rc = enrolment_show(pos[0], username,
+		    json_string_value(json_object_get(a, "totp_uri")));
+		if (ctx->json && rc == CLI_NEGATIVE)
+			printf("{\"enrolment_required\": true}\n");
+		goto out;
+	}
+	rc = CLI_FAIL;
+	token = json_string_value(json_object_get(a, "token"));
+	expires = json_string_value(json_object_get(a, "expires_at"));
+	if (token == NULL) {
+		cli_warn("the server sent no token");
+		goto out;
+	}
+	if (expires == NULL)
+		expires = "";
+	if (cli_token_set(ctx, token, strlen(token)) == -1 ||
+	    cli_session_save(ctx, ctx->server, username, ctx->token,
+	    expires) == -1)
+		goto out;
+	if (ctx->json) {
+		shown = json_pack("{s:s, s:s, s:s, s:s}", "username", username,
+		    "tenant", pos[0], "server", ctx->server, "expires_at",
+		    expires);
+		if (shown != NULL)
+			cli_json_print(shown);
+	} else {
+		fputs("logged in to tenant ", stdout);
+		cli_put(stdout, pos[0], 0);
+		fputs(", session ends ", stdout);
+		cli_put(stdout, expires[0] != '\0' ? expires : "(not said)",
+		    0);
+		fputc('\n', stdout);
+	}
+	rc = CLI_OK;
+out:
+	ctx->anonymous = 0;
+	json_decref(shown);
+	json_decref(a);
+	json_decref(body);
+	buf_cleanup(&path);
+	buf_cleanup(&answer);
+	buf_cleanup(&raw);
+	buf_cleanup(&code);
+	buf_cleanup(&pw);
 	return rc;
 }

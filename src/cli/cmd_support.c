@@ -31,6 +31,38 @@ tenant_path(const struct cli *ctx, struct buf *path, const char *tenant,
 	return 0;
 }
 
+/* Appends "?approval=ID" (escaped) when an approval was given.  Returns
+ * 0, or -1 after printing why. */
+static int
+approval_query(const struct cli *ctx, struct buf *path, const char *approval)
+{
+	if (approval == NULL)
+		return 0;
+	if (buf_puts(path, "?approval=") == -1 ||
+	    cli_http_segment(ctx, path, "approval", approval) == -1)
+		return -1;
+	return 0;
+}
+
+/* After a refusal: a hint when only a second approval is missing. */
+static void
+approval_hint(const struct buf *answer, const char *tenant)
+{
+	json_t *v = json_loadb(answer->data, answer->len, 0, NULL);
+	const char *code;
+
+	code = json_string_value(json_object_get(json_object_get(v, "error"),
+	    "code"));
+	if (code != NULL && strcmp(code, "second_approval_required") == 0) {
+		fputs("custos: ask for a second approval (custos ask-approval ",
+		    stderr);
+		cli_put(stderr, tenant, 0);
+		fputs(" --action ACTION [--target ID] --reason TEXT), then\n"
+		    "custos: repeat with --approval ID\n", stderr);
+	}
+	json_decref(v);
+}
+
 static int
 unexpected(const struct buf *answer, const char *what)
 {
@@ -123,15 +155,20 @@ ticket_show(const json_t *a)
 	}
 }
 
-/* tickets TENANT [TICKET]: the tenant's tickets, or one of them. */
+/* tickets TENANT [TICKET] [--approval ID]: the tenant's tickets, or one
+ * of them. */
 int
 cmd_tickets(struct cli *ctx, int argc, char **argv)
 {
+	const char *approval = NULL;
 	struct buf path, answer;
 	json_t *a = NULL;
 	char *pos[2];
 	int npos, rc;
-	const struct cli_opt opts[] = { { NULL, NULL, NULL } };
+	const struct cli_opt opts[] = {
+		{ "approval", &approval, NULL },
+		{ NULL, NULL, NULL },
+	};
 
 	buf_init(&path, PATH_BUF_MAX);
 	buf_init(&answer, CLI_HTTP_ANSWER_MAX);
@@ -139,11 +176,14 @@ cmd_tickets(struct cli *ctx, int argc, char **argv)
 	if (rc != CLI_OK)
 		goto out;
 	if (tenant_path(ctx, &path, pos[0], "/tickets", "ticket",
-	    npos == 2 ? pos[1] : NULL, NULL) == -1) {
+	    npos == 2 ? pos[1] : NULL, NULL) == -1 ||
+	    approval_query(ctx, &path, approval) == -1) {
 		rc = CLI_USAGE;
 		goto out;
 	}
 	rc = cli_http_json(ctx, "GET", path.data, NULL, &answer, &a);
+	if (rc == CLI_NEGATIVE)
+		approval_hint(&answer, pos[0]);
 	if (rc != CLI_OK)
 		goto out;
 	if (ctx->json)
@@ -201,15 +241,19 @@ oom:
 	return CLI_FAIL;
 }
 
-/* users TENANT: the tenant's users as a table. */
+/* users TENANT [--approval ID]: the tenant's users as a table. */
 int
 cmd_users(struct cli *ctx, int argc, char **argv)
 {
+	const char *approval = NULL;
 	struct buf path, answer;
 	json_t *a = NULL;
 	char *pos[1];
 	int npos, rc;
-	const struct cli_opt opts[] = { { NULL, NULL, NULL } };
+	const struct cli_opt opts[] = {
+		{ "approval", &approval, NULL },
+		{ NULL, NULL, NULL },
+	};
 
 	buf_init(&path, PATH_BUF_MAX);
 	buf_init(&answer, CLI_HTTP_ANSWER_MAX);
@@ -217,11 +261,13 @@ cmd_users(struct cli *ctx, int argc, char **argv)
 	if (rc != CLI_OK)
 		goto out;
 	if (tenant_path(ctx, &path, pos[0], "/users", NULL, NULL,
-	    NULL) == -1) {
+	    NULL) == -1 || approval_query(ctx, &path, approval) == -1) {
 		rc = CLI_USAGE;
 		goto out;
 	}
 	rc = cli_http_json(ctx, "GET", path.data, NULL, &answer, &a);
+	if (rc == CLI_NEGATIVE)
+		approval_hint(&answer, pos[0]);
 	if (rc != CLI_OK)
 		goto out;
 	if (ctx->json)
@@ -233,25 +279,6 @@ out:
 	buf_cleanup(&answer);
 	buf_cleanup(&path);
 	return rc;
-}
-
-/* After a refusal: a hint when only a second approval is missing. */
-static void
-approval_hint(const struct buf *answer, const char *tenant)
-{
-	json_t *v = json_loadb(answer->data, answer->len, 0, NULL);
-	const char *code;
-
-	code = json_string_value(json_object_get(json_object_get(v, "error"),
-	    "code"));
-	if (code != NULL && strcmp(code, "second_approval_required") == 0) {
-		fputs("custos: ask for a second approval (POST /v1/tenants/",
-		    stderr);
-		cli_put(stderr, tenant, 0);
-		fputs("/approvals), then repeat with --approval ID\n",
-		    stderr);
-	}
-	json_decref(v);
 }
 
 /* reset-password and reset-mfa: one POST, optionally with an approval. */

@@ -60,12 +60,36 @@ static const struct cli_command commands[] = {
 	  "end the session and forget it",
 	  "Ends the session on the server and deletes DIR/session.json.\n"
 	  "A session that had already ended counts as logged out.\n", 1 },
-	{ "tickets", cmd_tickets, "tickets TENANT [TICKET]",
+	{ "tenant-login", cmd_tenant_login,
+	  "tenant-login TENANT --username USER [--password-file FILE] "
+	  "[--totp CODE]",
+	  "log in as a tenant admin; the session is saved",
+	  "  --username USER       your username in TENANT\n"
+	  "  --password-file FILE  read the password from FILE's first line\n"
+	  "                        (else $CUSTOS_PASSWORD, else asked on the\n"
+	  "                        terminal without echo)\n"
+	  "  --totp CODE           the authenticator code (else asked on the\n"
+	  "                        terminal; an empty answer sends none)\n"
+	  "\n"
+	  "Saves the session token in DIR/session.json (mode 0600), in place\n"
+	  "of any session saved before: one saved session per config dir.\n"
+	  "After an MFA reset the server sends a new authenticator secret\n"
+	  "instead: its otpauth:// URI is shown on the terminal only\n"
+	  "(/dev/tty, never stdout), nothing is saved, and the exit code is\n"
+	  "1; add it to your authenticator and log in again with a code.\n",
+	  1 },
+	{ "tickets", cmd_tickets, "tickets TENANT [TICKET] [--approval ID]",
 	  "list a tenant's tickets, or show one",
+	  "  --approval ID   a granted second approval, where the tenant\n"
+	  "                  marks reading tickets sensitive\n"
+	  "\n"
 	  "Needs an approved access request for TENANT (or its auto_approve\n"
 	  "policy).\n", 1 },
-	{ "users", cmd_users, "users TENANT",
+	{ "users", cmd_users, "users TENANT [--approval ID]",
 	  "list a tenant's users",
+	  "  --approval ID   a granted second approval, where the tenant\n"
+	  "                  marks listing users sensitive\n"
+	  "\n"
 	  "Prints id, username, email, role, status and whether MFA is\n"
 	  "enrolled.  Needs access to TENANT.\n", 1 },
 	{ "reset-password", cmd_reset_password,
@@ -78,6 +102,90 @@ static const struct cli_command commands[] = {
 	{ "reset-mfa", cmd_reset_mfa, "reset-mfa TENANT USER [--approval ID]",
 	  "reset a tenant user's MFA; they enrol again",
 	  "  --approval ID   a granted second approval for this reset\n", 1 },
+	{ "request-access", cmd_request_access,
+	  "request-access TENANT --ticket TICKET --reason TEXT --minutes N",
+	  "ask a tenant's admins for access for one ticket (engineer)",
+	  "  --ticket TICKET   a ticket of TENANT that the work is for\n"
+	  "  --reason TEXT     why (at least 10 characters); the admins read\n"
+	  "                    it\n"
+	  "  --minutes N       how long; counted from the approval, capped by\n"
+	  "                    the tenant's max_minutes\n"
+	  "\n"
+	  "Prints the request's id and state: pending (answered by a tenant\n"
+	  "admin, else it expires), or approved at once where the tenant's\n"
+	  "policy is auto_approve.  Refused (exit 1) where it is deny.\n", 1 },
+	{ "request", cmd_request, "request ID",
+	  "show one access request",
+	  "Engineers see their own requests, tenant admins their tenant's,\n"
+	  "the operator all; anything else is 'not found'.\n", 1 },
+	{ "requests", cmd_requests, "requests TENANT",
+	  "list a tenant's access requests (tenant admin)",
+	  "One line per request: id, state (break-glass marked), engineer,\n"
+	  "ticket, minutes asked, until (answer due by, when pending; else\n"
+	  "when access ends or ended) and who decided.\n", 1 },
+	{ "approve", cmd_approve, "approve TENANT ID",
+	  "approve a pending access request (tenant admin)",
+	  "Access starts now and lasts the minutes asked (capped by the\n"
+	  "tenant's max_minutes).  Exit 1 when the request is not pending.\n",
+	  1 },
+	{ "deny", cmd_deny, "deny TENANT ID",
+	  "deny a pending access request (tenant admin)", "", 1 },
+	{ "revoke", cmd_revoke, "revoke TENANT ID",
+	  "end an approved access request now (tenant admin)",
+	  "The engineer's next call into TENANT is refused.  Break-glass\n"
+	  "access can be revoked the same way.\n", 1 },
+	{ "ask-approval", cmd_ask_approval,
+	  "ask-approval TENANT --action ACTION [--target ID] --reason TEXT",
+	  "ask a second person to allow one sensitive action (engineer)",
+	  "  --action ACTION  user.password_reset, user.mfa_reset, user.list,\n"
+	  "                   ticket.list or ticket.view\n"
+	  "  --target ID      the user (resets) or ticket (ticket.view)\n"
+	  "  --reason TEXT    why (at least 10 characters)\n"
+	  "\n"
+	  "Prints the approval's id.  A tenant admin (or, where the tenant\n"
+	  "allows it, an engineer of another vendor) answers it with\n"
+	  "approve-second; then repeat the action with --approval ID.  It\n"
+	  "works once, for you, for that action and target, and expires.\n",
+	  1 },
+	{ "approval", cmd_approval, "approval ID",
+	  "show one second approval", "", 1 },
+	{ "approve-second", cmd_approve_second, "approve-second ID",
+	  "approve someone's second-approval request",
+	  "For a tenant admin of the approval's tenant, or an engineer of\n"
+	  "another vendor where the tenant's second_approver is\n"
+	  "tenant_admin_or_other_vendor.  Nobody approves their own request\n"
+	  "(exit 1).  Check what it allows first: custos approval ID.\n", 1 },
+	{ "deny-second", cmd_deny_second, "deny-second ID",
+	  "deny someone's second-approval request",
+	  "Who may: as for approve-second.\n", 1 },
+	{ "policy", cmd_policy,
+	  "policy TENANT [--set-policy P] [--max-minutes N] "
+	  "[--second-approver W] [--sensitive A,B,...]",
+	  "show or change a tenant's support policy (tenant admin)",
+	  "  --set-policy P        approval_required, auto_approve or deny\n"
+	  "  --max-minutes N       cap on an access request's duration\n"
+	  "  --second-approver W   tenant_admin, or\n"
+	  "                        tenant_admin_or_other_vendor\n"
+	  "  --sensitive A,B,...   actions that need a second approval:\n"
+	  "                        user.password_reset, user.mfa_reset,\n"
+	  "                        user.list, ticket.list, ticket.view\n"
+	  "                        (\"\" for none; resets of a tenant admin\n"
+	  "                        always need one)\n"
+	  "\n"
+	  "Without options, shows the policy (GET); with any, changes those\n"
+	  "parts and keeps the rest (PUT).  Every change is logged.\n", 1 },
+	{ "break-glass", cmd_break_glass,
+	  "break-glass TENANT --engineer ENGINEER_ID --reason TEXT "
+	  "[--minutes N]",
+	  "open emergency access without the tenant's admin (operator)",
+	  "  --engineer ID   the engineer who gets access\n"
+	  "  --reason TEXT   why (mandatory, at least 10 characters)\n"
+	  "  --minutes N     how long (default 30, at most 60)\n"
+	  "\n"
+	  "Works whatever the tenant's policy, deny included.  Every admin of\n"
+	  "the tenant is mailed at once, an alert entry is logged, and every\n"
+	  "entry the access lets through is marked break_glass.  The tenant's\n"
+	  "admins can revoke it.  Needs the operator token.\n", 1 },
 	{ "log", cmd_log, "log [--start N] [--end M]",
 	  "print entries of the transparency log",
 	  "  --start N   first index (default 0, or END - 20)\n"
