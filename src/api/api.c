@@ -286,8 +286,9 @@ job_apply(struct store_conn *c, void *arg, struct err *e)
 	    e) == -1)
 		return -1;
 	/* A second approval is used up by the action it allowed, in the
-	 * same commit: it can never serve twice. */
-	if (q->approval.id[0] != '\0') {
+	 * same commit: it can never serve twice.  A refused request leaves
+	 * it as it was. */
+	if (q->approval.id[0] != '\0' && q->err.status == 0) {
 		struct rec_approval used = q->approval;
 		struct err d;
 		int rc;

@@ -138,12 +138,14 @@ h_access_request_create(struct req *q)
 	if (str_printf(body, sizeof(body),
 	    "Support engineer %s (vendor %s) asks for access to your tenant "
 	    "%s\r\nfor ticket %s, for %lld minutes.\r\n\r\nReason: %s\r\n"
-	    "\r\nRequest: %s\r\n%s %s.\r\n\r\nAnswer it in custos as a "
-	    "tenant admin (this mail grants nothing).\r\n",
+	    "\r\nRequest: %s\r\n%s %s.\r\n\r\n%s\r\n",
 	    q->actor.id, q->actor.vendor, q->tenant.name, ticket,
 	    (long long)minutes, reason, ch.g.id, ch.g.state == GRANT_APPROVED ?
 	    "Your support policy (auto_approve) approved it; access ends at" :
-	    "It expires unanswered at", until) == -1 ||
+	    "It expires unanswered at", until, ch.g.state == GRANT_APPROVED ?
+	    "A tenant admin can revoke it in custos (this mail grants "
+	    "nothing)." : "Answer it in custos as a tenant admin (this mail "
+	    "grants nothing).") == -1 ||
 	    notify_stage(q->ctx, c, q->tenant.id, ch.g.state ==
 	    GRANT_APPROVED ? "Support access approved by your policy" :
 	    "Support asks for access", body, &ch.notice, &q->err) == -1)
@@ -248,13 +250,16 @@ answer(struct req *q, int from, int to)
 	if (st != from) {
 		q->err.reason = "wrong_state";
 		return err_set(&q->err, 409, "conflict", "the request is %s; "
-		    "only a %s request can be %s", grant_state_names[st],
-		    grant_state_names[from], to == GRANT_APPROVED ? "approved" :
-		    to == GRANT_DENIED ? "denied" : "revoked");
+		    "to be %s it must be %s", grant_state_names[st],
+		    to == GRANT_APPROVED ? "approved" : to == GRANT_DENIED ?
+		    "denied" : "revoked", grant_state_names[from]);
 	}
 	ch.from = from;
 	ch.g.state = to;
-	str_copy(ch.g.decided_by, sizeof(ch.g.decided_by), q->actor.id);
+	/* A revoke keeps who approved; the log says who revoked. */
+	if (to != GRANT_REVOKED)
+		str_copy(ch.g.decided_by, sizeof(ch.g.decided_by),
+		    q->actor.id);
 	if (to == GRANT_APPROVED) {
 		/* The duration starts now, capped by today's setting. */
 		int64_t m = ch.g.minutes < q->tenant.max_minutes ?
@@ -507,8 +512,25 @@ may_answer(struct req *q, const struct rec_approval *a, int answering)
 		return answering ? deny(q, 403, "forbidden", "own_request",
 		    "nobody approves their own request") : 0;
 	if (q->tenant.second_approver == SECOND_ADMIN_OR_OTHER_VENDOR &&
-	    strcmp(q->actor.vendor, a->vendor_id) != 0)
-		return 0;
+	    strcmp(q->actor.vendor, a->vendor_id) != 0) {
+		struct store_conn *c = req_reader(q);
+		struct rec_grant g;
+		int found;
+
+		/* Only one who may work in the tenant may vouch in it. */
+		if (q->tenant.policy == POLICY_AUTO_APPROVE)
+			return 0;
+		if (c == NULL)
+			return -1;
+		found = store_ops(q->ctx->store)->grant_active(c, q->actor.id,
+		    a->tenant_id, q->now, &g, &q->err);
+		if (found == -1)
+			return -1;
+		if (found == 0)
+			return 0;
+		return deny(q, 403, "forbidden", "no_approved_access", "a "
+		    "second approver needs access to this tenant");
+	}
 	return deny(q, 403, "forbidden", "not_a_second_approver", "this "
 	    "tenant accepts second approvals only from its admins" );
 }

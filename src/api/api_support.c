@@ -6,6 +6,7 @@
  * has already checked the role table and the tenant policy.
  */
 #include <sodium.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "access/policy.h"
@@ -460,6 +461,20 @@ h_tenant_policy_set(struct req *q)
 		t.second_approver = second;
 	event_detail(&q->ev, "from", policy_names[q->tenant.policy]);
 	event_detail(&q->ev, "to", policy_names[t.policy]);
+	{
+		char num[24];
+		json_t *sj = sensitive_json(t.sensitive);
+		char *st = sj != NULL ? jx_dump(sj) : NULL;
+
+		str_printf(num, sizeof(num), "%lld", (long long)t.max_minutes);
+		event_detail(&q->ev, "max_minutes", num);
+		event_detail(&q->ev, "second_approver",
+		    second_approver_names[t.second_approver]);
+		event_detail(&q->ev, "sensitive_actions", st != NULL ? st :
+		    "[]");
+		free(st);
+		json_decref(sj);
+	}
 	if (req_write(q, apply_policy, &t) == -1)
 		return -1;
 	q->tenant = t;

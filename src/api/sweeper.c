@@ -70,6 +70,9 @@ entry_expire(void *arg, int apply_rc, const struct err *apply_err,
 {
 	struct expire *x = arg;
 
+	/* Answered meanwhile (revoked, approved): nothing expired. */
+	if (!x->changed)
+		return 1;
 	x->ev.allowed = 1;
 	return event_serialize(&x->ev, time_ms, out, en);
 }

@@ -99,7 +99,7 @@ writer_run_job(struct store *s, const struct store_job *job, int64_t now_ms,
 	const struct store_ops *ops = s->ops;
 	struct rec_entry en;
 	struct err ae;
-	int arc = 0;
+	int arc = 0, rc;
 
 	err_init(&ae);
 	if (job->apply != NULL) {
@@ -125,8 +125,10 @@ writer_run_job(struct store *s, const struct store_job *job, int64_t now_ms,
 		return 0;
 	buf_reset(eb);
 	memset(&en, 0, sizeof(en));
-	if (job->entry(job->arg, arc, &ae, s->next_index, now_ms, eb, &en) ==
-	    -1) {
+	rc = job->entry(job->arg, arc, &ae, s->next_index, now_ms, eb, &en);
+	if (rc == 1)
+		return 0;       /* nothing happened worth an entry */
+	if (rc == -1) {
 		err_internal(&w->err, "could not build the log entry");
 		return -1;
 	}

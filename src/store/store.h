@@ -176,7 +176,8 @@ struct store_ops {
 	    const struct rec_approval *a, struct err *e);
 	int (*approval_get)(struct store_conn *c, const char *id,
 	    struct rec_approval *out, struct err *e);
-	/* As grant_transition, for a's state, decided and decided_by. */
+	/* As grant_transition, for a's state, decided, decided_by and
+	 * deadline. */
 	int (*approval_transition)(struct store_conn *c,
 	    const struct rec_approval *a, int from, struct err *e);
 
@@ -211,7 +212,9 @@ extern const struct store_ops store_sqlite_ops;
  * entry() (may be NULL) then builds the job's log entry into out, knowing
  * whether apply failed (apply_rc, e) and the index and time the entry gets.
  * entry() must fill en's index columns (pointers valid until it returns
- * control to the writer's next job: point them into arg or out).
+ * control to the writer's next job: point them into arg or out); it may
+ * return 1 when its apply found nothing to do, and then no entry is
+ * appended.
  */
 struct store_job {
 	int (*apply)(struct store_conn *c, void *arg, struct err *e);

@@ -169,7 +169,8 @@ static const char *const q_sql[Q_COUNT] = {
 	[Q_APPROVAL_GET] = "SELECT " APPROVAL_COLS " FROM approvals "
 	    "WHERE id = ?1",
 	[Q_APPROVAL_TRANSITION] = "UPDATE approvals SET state = ?2, "
-	    "decided_by = ?3, decided = ?4 WHERE id = ?1 AND state = ?5",
+	    "decided_by = ?3, decided = ?4, deadline = ?6 "
+	    "WHERE id = ?1 AND state = ?5",
 };
 
 struct store_conn {
@@ -1541,6 +1542,7 @@ sqlite_approval_transition(struct store_conn *c, const struct rec_approval *a,
 	bind_text(s, 3, a->decided_by);
 	sqlite3_bind_int64(s, 4, a->decided);
 	sqlite3_bind_int(s, 5, from);
+	sqlite3_bind_int64(s, 6, a->deadline);
 	return exec_update(c, s, "approval", e);
 }
 

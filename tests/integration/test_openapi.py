@@ -3,7 +3,12 @@
 table of src/api/api.c, its action names, roles and recording flags are
 those of the role table in src/access/role.c, the running daemon routes
 every documented operation, needs a token exactly where the yaml says, and
-answers sample calls only with statuses and error codes the yaml documents.
+answers sample calls only with statuses and error codes the yaml documents;
+where a response lists x-custos-reasons, the log entry of such an answer
+carries one of them.  The customer-approval routes are walked through
+their states (access requests, second approvals, break-glass, tenant
+settings) the same way, each answer also checked against the required
+fields and enums of its documented schema.
 
 A route of api.c may end in "/*", taking the rest of the path, slashes
 and all (the C2SP tiles under /v1/log/tile/); OpenAPI has no template for
@@ -251,22 +256,26 @@ ROLE_BITS = {
 
 
 def role_table():
-    """{ACT_X: (name, {caller kinds}, recorded)} from role.c."""
+    """{ACT_X: (name, {caller kinds}, recorded)} from role.c.  A row may
+    end in a fourth flag (no_grant); every row must parse."""
     with open(ROLE_C, encoding="utf-8") as f:
         text = f.read()
     m = re.search(r"actions\[ACT_COUNT\] = \{(.*?)\n\};", text, re.S)
     assert m, "actions[] not found in src/access/role.c"
     out = {}
     for a in re.finditer(r'\[(ACT_[A-Z0-9_]+)\]\s*=\s*\{\s*"([^"]+)",\s*'
-                         r'([^,]+?),\s*(\d),\s*(\d),\s*(\d)\s*\}',
-                         m.group(1), re.S):
+                         r'([^,]+?),\s*(\d),\s*(\d),\s*(\d)'
+                         r'(?:,\s*(\d))?\s*\}', m.group(1), re.S):
         who = set()
         for tok in a.group(3).split("|"):
             tok = tok.strip()
             assert tok in ROLE_BITS, "teach ROLE_BITS about %r" % tok
             who |= ROLE_BITS[tok]
         out[a.group(1)] = (a.group(2), who, a.group(6) == "1")
-    assert out, "no actions parsed from src/access/role.c"
+    rows = re.findall(r"\[(ACT_[A-Z0-9_]+)\]\s*=", m.group(1))
+    assert out and sorted(out) == sorted(rows), \
+        "rows of role.c the test cannot parse: %s" % sorted(
+            set(rows) - set(out))
     return out
 
 
@@ -332,6 +341,51 @@ def undocumented(spec, ops, method, template, r):
     if "Retry-After" in resp.get("headers", {}) and \
             "Retry-After" not in r.headers:
         return "documented Retry-After missing: " + where
+    return ""
+
+
+def documented_reasons(spec, ops, method, template, status):
+    """The x-custos-reasons of the documented response, or None."""
+    resp = ops[(method, template)]["responses"].get(str(status))
+    return None if resp is None else \
+        resolve(spec, resp).get("x-custos-reasons")
+
+
+def off_schema(spec, schema, body, where="body"):
+    """'' when body has every required key of the (resolved) object
+    schema and each present string, boolean or integer value fits its
+    property's type and enum; else what does not."""
+    schema = resolve(spec, schema)
+    if not isinstance(body, dict):
+        return "%s is not an object: %r" % (where, body)
+    missing = [k for k in schema.get("required", []) if k not in body]
+    if missing:
+        return "%s lacks %s" % (where, missing)
+    kinds = {"string": str, "boolean": bool, "integer": int}
+    for k, prop in schema.get("properties", {}).items():
+        prop = resolve(spec, prop)
+        if k not in body or (body[k] is None and prop.get("nullable")):
+            continue
+        v, want = body[k], kinds.get(prop.get("type"))
+        if want is not None and (not isinstance(v, want) or
+                                 (want is int and isinstance(v, bool))):
+            return "%s.%s is not %s: %r" % (where, k, prop["type"], v)
+        if "enum" in prop and v not in prop["enum"]:
+            return "%s.%s=%r is not in %s" % (where, k, v, prop["enum"])
+        if prop.get("type") == "array" and "$ref" in prop.get("items", {}):
+            for i, item in enumerate(v):
+                item_schema = resolve(spec, prop["items"])
+                if item_schema.get("type") == "object":
+                    bad = off_schema(spec, item_schema, item,
+                                     "%s.%s[%d]" % (where, k, i))
+                elif "enum" in item_schema and item not in \
+                        item_schema["enum"]:
+                    bad = "%s.%s[%d]=%r is not in %s" % (
+                        where, k, i, item, item_schema["enum"])
+                else:
+                    bad = ""
+                if bad:
+                    return bad
     return ""
 
 
@@ -437,8 +491,30 @@ class SpecMatchesDaemon(DaemonTest):
 
     fill = staticmethod(fill)
 
+    def last_event(self):
+        size = self.d.log_size()
+        r = self.d.call("GET", "/v1/log/entries?start=%d" % (size - 1))
+        return r.body["entries"][-1]["event"]
+
     def check_documented(self, method, template, r):
-        return undocumented(self.spec, self.ops, method, template, r)
+        """undocumented(), and for a refusal whose response lists
+        x-custos-reasons, the request's entry must carry one of them."""
+        bad = undocumented(self.spec, self.ops, method, template, r)
+        reasons = documented_reasons(self.spec, self.ops, method, template,
+                                     r.status)
+        op = self.ops[(method, template)]
+        if bad or r.status < 400 or reasons is None or \
+                not op["x-custos-recorded"]:
+            return bad
+        ev = self.last_event()
+        if ev["action"] != op["x-custos-action"] or \
+                ev["outcome"] != "denied":
+            return "last entry is not this refusal: %s %s -> %r: %r" % (
+                method, template, r, ev)
+        if ev["reason"] not in reasons:
+            return "undocumented reason %r: %s %s -> %r" % (
+                ev["reason"], method, template, r)
+        return ""
 
     def test_probe_detects_undocumented_route(self):
         r = self.d.op("GET", "/v1/vendors")
@@ -676,6 +752,249 @@ class SpecMatchesDaemon(DaemonTest):
                 self.d.set_clock(now)
         self.assertEqual(seen[:4], [401, 401, 401, 429], seen)
         self.assertEqual(seen[-1], 423, seen)
+        self.assertEqual([p for p in problems if p], [])
+
+    def test_access_workflow_answers_documented_statuses_and_reasons(self):
+        """Every customer-approval route through its states: each answer
+        has the status and entry reason expected, both documented, and a
+        2xx body with the documented schema's required fields and enums.
+        Leaves no access open and the tenants' settings as found."""
+        with open(self.d.clock_file) as f:
+            at = float(f.read())      # the throttle samples move it
+        r = self.d.op("POST", "/v1/engineers", {
+            "id": "eng-ov", "username": "eng-ov", "vendor": "other",
+            "password": self.w.eng_password, "totp_secret": TOTP_SECRET})
+        self.assertEqual(r.status, 201, r)
+        pub = base64.b64encode(bytes(self.w.key.verify_key)).decode()
+        r = self.d.op("POST", "/v1/engineers/eng-ov/devices", {
+            "id": "dev-ov", "name": "laptop", "public_key": pub})
+        self.assertEqual(r.status, 201, r)
+        r = self.w.engineer_login(at=at, username="eng-ov", device="dev-ov")
+        self.assertEqual(r.status, 200, r)
+        tok = {"eng": self.tokens["engineer"], "eng2": r.body["token"],
+               "op": self.d.operator,
+               "appr": self.w.tenant_login("appr", "admin", at=at),
+               "deny": self.w.tenant_login("deny", "admin", at=at)}
+        reqs = "/v1/tenants/{t}/access-requests"
+        one = "/v1/tenants/{t}/access-requests/{id}/"
+        view = "/v1/access-requests/{id}"
+        apr = "/v1/approvals/{id}"
+        pol = "/v1/tenants/{t}/support-policy"
+        reset = "/v1/tenants/{t}/users/{u}/password-reset"
+        users = "/v1/tenants/{t}/users"
+        tickets = "/v1/tenants/{t}/tickets"
+        bg = "/v1/tenants/{t}/break-glass"
+        why = "the user cannot log in since this morning"
+        problems, ids = [], {}
+
+        def step(who, method, template, path, body, want, reason=None):
+            r = self.d.call(method, path % ids, body, token=tok[who])
+            where = "%s %s as %s" % (method, path % ids, who)
+            if r.status != want:
+                problems.append("%s: want %d, got %r" % (where, want, r))
+            problems.append(self.check_documented(method, template, r))
+            op = self.ops[(method, template)]
+            if op["x-custos-recorded"]:
+                ev = self.last_event()
+                if ev["action"] != op["x-custos-action"] or \
+                        ev["reason"] != reason:
+                    problems.append("%s: want entry %s/%s, got %r" % (
+                        where, op["x-custos-action"], reason, ev))
+            ok = op["responses"].get(str(r.status))
+            if 200 <= r.status < 300 and ok is not None:
+                schema = resolve(self.spec, ok)["content"][
+                    "application/json"]["schema"]
+                problems.append(off_schema(self.spec, schema, r.body,
+                                           where))
+            elif r.status in (403, 404, 409) and \
+                    documented_reasons(self.spec, self.ops, method,
+                                       template, r.status) is None:
+                problems.append("%s: %d lists no x-custos-reasons" % (
+                    where, r.status))
+            return r.body if r.status < 300 else {}
+
+        ask = {"ticket": "appr-t1", "reason": why, "minutes": 60}
+        step("eng", "GET", tickets, "/v1/tenants/appr/tickets", None, 403,
+             "no_approved_access")
+        ids["r1"] = step("eng", "POST", reqs,
+                         "/v1/tenants/appr/access-requests", ask, 201)["id"]
+        step("eng", "POST", reqs, "/v1/tenants/appr/access-requests",
+             dict(ask, ticket="auto-t1"), 400, "bad_request")
+        step("eng", "POST", reqs, "/v1/tenants/appr/access-requests",
+             dict(ask, minutes=481), 400, "bad_request")
+        step("eng", "POST", reqs, "/v1/tenants/deny/access-requests",
+             dict(ask, ticket="deny-t1"), 403, "tenant_policy_deny")
+        step("op", "POST", reqs, "/v1/tenants/appr/access-requests", ask,
+             403, "role_forbids")
+        step("eng", "POST", reqs, "/v1/tenants/nope/access-requests", ask,
+             404, "no_such_tenant")
+        listed = step("appr", "GET", reqs, "/v1/tenants/appr/access-requests",
+                      None, 200)
+        if [(a["id"], a["state"]) for a in listed["access_requests"]] != \
+                [(ids["r1"], "pending")]:
+            problems.append("list: %r" % listed)
+        step("deny", "GET", reqs, "/v1/tenants/appr/access-requests", None,
+             403, "other_tenant")
+        step("eng", "GET", view, "/v1/access-requests/%(r1)s", None, 200)
+        step("eng2", "GET", view, "/v1/access-requests/%(r1)s", None, 404,
+             "not_yours")
+        step("op", "GET", view, "/v1/access-requests/%(r1)s", None, 200)
+        step("eng", "GET", view, "/v1/access-requests/req_nope", None, 404,
+             "no_such_request")
+        step("appr", "POST", one + "approve",
+             "/v1/tenants/appr/access-requests/%(r1)s/approve", None, 200)
+        step("appr", "POST", one + "approve",
+             "/v1/tenants/appr/access-requests/%(r1)s/approve", None, 409,
+             "wrong_state")
+        step("appr", "POST", one + "approve",
+             "/v1/tenants/deny/access-requests/%(r1)s/approve", None, 403,
+             "other_tenant")
+        step("deny", "POST", one + "approve",
+             "/v1/tenants/deny/access-requests/%(r1)s/approve", None, 404,
+             "no_such_request")
+        step("eng", "GET", tickets, "/v1/tenants/appr/tickets", None, 200)
+        ids["r2"] = step("eng", "POST", reqs,
+                         "/v1/tenants/appr/access-requests", ask, 201)["id"]
+        step("appr", "POST", one + "deny",
+             "/v1/tenants/appr/access-requests/%(r2)s/deny", None, 200)
+        step("appr", "POST", one + "deny",
+             "/v1/tenants/appr/access-requests/%(r2)s/deny", None, 409,
+             "wrong_state")
+        step("appr", "POST", one + "revoke",
+             "/v1/tenants/appr/access-requests/%(r2)s/revoke", None, 409,
+             "wrong_state")
+
+        # The two-person rule on a reset of a tenant admin.
+        step("eng", "POST", reset,
+             "/v1/tenants/appr/users/appr-admin/password-reset", None, 403,
+             "second_approval_required")
+        ids["a1"] = step("eng", "POST", "/v1/tenants/{t}/approvals",
+                         "/v1/tenants/appr/approvals", {
+                             "action": "user.password_reset",
+                             "target": "appr-admin", "reason": why},
+                         201)["id"]
+        step("eng", "POST", "/v1/tenants/{t}/approvals",
+             "/v1/tenants/appr/approvals", {"action": "user.password_reset",
+                                            "target": "nobody",
+                                            "reason": why}, 400,
+             "bad_request")
+        step("eng2", "POST", "/v1/tenants/{t}/approvals",
+             "/v1/tenants/appr/approvals", {"action": "user.list",
+                                            "reason": why}, 403,
+             "no_approved_access")
+        step("eng", "POST", apr + "/approve", "/v1/approvals/%(a1)s/approve",
+             None, 403, "own_request")
+        step("eng2", "POST", apr + "/approve",
+             "/v1/approvals/%(a1)s/approve", None, 403,
+             "not_a_second_approver")
+        step("deny", "GET", apr, "/v1/approvals/%(a1)s", None, 404,
+             "other_tenant")
+        step("op", "GET", apr, "/v1/approvals/%(a1)s", None, 403,
+             "role_forbids")
+        step("eng", "GET", apr, "/v1/approvals/apr_nope", None, 404,
+             "no_such_approval")
+        step("eng", "GET", apr, "/v1/approvals/%(a1)s", None, 200)
+        step("appr", "POST", apr + "/approve",
+             "/v1/approvals/%(a1)s/approve", None, 200)
+        step("appr", "POST", apr + "/deny", "/v1/approvals/%(a1)s/deny",
+             None, 409, "wrong_state")
+        step("eng", "POST", reset,
+             "/v1/tenants/appr/users/appr-admin/password-reset",
+             {"approval": "apr_nope"}, 403, "approval_not_valid")
+        step("eng", "POST", reset,
+             "/v1/tenants/appr/users/appr-admin/password-reset",
+             {"approval": ids["a1"]}, 202)
+        step("eng", "POST", reset,
+             "/v1/tenants/appr/users/appr-admin/password-reset",
+             {"approval": ids["a1"]}, 403, "approval_used")
+
+        # Settings: a marked list, answered by an engineer of another
+        # vendor, passed in the query.
+        step("appr", "GET", pol, "/v1/tenants/appr/support-policy", None,
+             200)
+        step("eng", "GET", pol, "/v1/tenants/appr/support-policy", None,
+             403, "role_forbids")
+        step("deny", "GET", pol, "/v1/tenants/appr/support-policy", None,
+             403, "other_tenant")
+        step("appr", "GET", pol, "/v1/tenants/nope/support-policy", None,
+             404, "no_such_tenant")
+        step("appr", "PUT", pol, "/v1/tenants/appr/support-policy", {}, 400,
+             "bad_request")
+        step("appr", "PUT", pol, "/v1/tenants/appr/support-policy",
+             {"max_minutes": 0}, 400, "bad_request")
+        step("appr", "PUT", pol, "/v1/tenants/appr/support-policy",
+             {"sensitive_actions": ["user.delete"]}, 400, "bad_request")
+        got = step("appr", "PUT", pol, "/v1/tenants/appr/support-policy", {
+            "max_minutes": 120, "second_approver":
+            "tenant_admin_or_other_vendor",
+            "sensitive_actions": ["user.list"]}, 200)
+        if got != {"support_policy": "approval_required", "max_minutes": 120,
+                   "second_approver": "tenant_admin_or_other_vendor",
+                   "sensitive_actions": ["user.list"]}:
+            problems.append("settings: %r" % got)
+        step("eng", "GET", users, "/v1/tenants/appr/users", None, 403,
+             "second_approval_required")
+        ids["a2"] = step("eng", "POST", "/v1/tenants/{t}/approvals",
+                         "/v1/tenants/appr/approvals",
+                         {"action": "user.list", "reason": why}, 201)["id"]
+        # A second approver of another vendor must have access itself.
+        step("eng2", "GET", apr, "/v1/approvals/%(a2)s", None, 403,
+             "no_approved_access")
+        ids["r9"] = step("eng2", "POST", reqs,
+                         "/v1/tenants/appr/access-requests", ask,
+                         201)["id"]
+        step("appr", "POST", one + "approve",
+             "/v1/tenants/appr/access-requests/%(r9)s/approve", None, 200)
+        step("eng2", "GET", apr, "/v1/approvals/%(a2)s", None, 200)
+        step("eng2", "POST", apr + "/approve",
+             "/v1/approvals/%(a2)s/approve", None, 200)
+        step("eng", "GET", users, "/v1/tenants/appr/users?approval=%(a2)s",
+             None, 200)
+        step("eng", "GET", users, "/v1/tenants/appr/users?approval=%(a2)s",
+             None, 403, "approval_used")
+        ids["a3"] = step("eng", "POST", "/v1/tenants/{t}/approvals",
+                         "/v1/tenants/appr/approvals",
+                         {"action": "user.list", "reason": why}, 201)["id"]
+        step("appr", "POST", apr + "/deny", "/v1/approvals/%(a3)s/deny",
+             None, 200)
+        step("eng", "GET", users, "/v1/tenants/appr/users?approval=%(a3)s",
+             None, 403, "approval_not_valid")
+        step("appr", "PUT", pol, "/v1/tenants/appr/support-policy", {
+            "max_minutes": 480, "second_approver": "tenant_admin",
+            "sensitive_actions": []}, 200)
+
+        # Revocation takes effect on the next call.
+        step("appr", "POST", one + "revoke",
+             "/v1/tenants/appr/access-requests/%(r1)s/revoke", None, 200)
+        step("eng", "GET", tickets, "/v1/tenants/appr/tickets", None, 403,
+             "no_approved_access")
+        step("appr", "POST", one + "revoke",
+             "/v1/tenants/appr/access-requests/%(r1)s/revoke", None, 409,
+             "wrong_state")
+
+        # Break-glass opens even a deny tenant, until an admin revokes it.
+        glass = {"engineer": "eng1", "reason": "incident INC-1: SSO outage",
+                 "minutes": 10}
+        step("eng", "POST", bg, "/v1/tenants/deny/break-glass", glass, 403,
+             "role_forbids")
+        step("op", "POST", bg, "/v1/tenants/deny/break-glass",
+             dict(glass, minutes=61), 400, "bad_request")
+        step("op", "POST", bg, "/v1/tenants/deny/break-glass",
+             dict(glass, engineer="nobody"), 400, "bad_request")
+        step("op", "POST", bg, "/v1/tenants/nope/break-glass", glass, 404,
+             "no_such_tenant")
+        ids["bg"] = step("op", "POST", bg, "/v1/tenants/deny/break-glass",
+                         glass, 201)["id"]
+        step("eng", "GET", tickets, "/v1/tenants/deny/tickets", None, 200)
+        ev = self.last_event()
+        if ev["detail"] != {"grant": ids["bg"], "break_glass": "true"}:
+            problems.append("break-glass entry: %r" % ev)
+        step("eng2", "GET", tickets, "/v1/tenants/deny/tickets", None, 403,
+             "tenant_policy_deny")
+        step("deny", "POST", one + "revoke",
+             "/v1/tenants/deny/access-requests/%(bg)s/revoke", None, 200)
+        step("eng", "GET", tickets, "/v1/tenants/deny/tickets", None, 403,
+             "tenant_policy_deny")
         self.assertEqual([p for p in problems if p], [])
 
     def test_id_accepted_on_create_is_usable_in_paths(self):
