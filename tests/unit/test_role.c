@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * Unit tests of access/role: the role table checked against a second
- * table written here by hand from the contract (shared API.md and the
- * mission's least-privilege list), not copied from role.c.  A change to
- * who may attempt what must be made in both places on purpose.
+ * table written here by hand from the contract (shared API.md, the
+ * customer-approvals issue and the mission's least-privilege list), not
+ * copied from role.c.  A change to who may attempt what must be made in
+ * both places on purpose.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -18,47 +19,87 @@
 enum { N = 0, Y = 1 };
 
 /* What the contract says.  Columns: anonymous, operator, engineer,
- * tenant admin, tenant user; then tenant-scoped, write, recorded. */
+ * tenant admin, tenant user; then tenant-scoped, write, recorded, and
+ * whether an engineer may make the call in a tenant without access to it
+ * (only asking for access). */
 static const struct expect {
 	int action;
 	const char *name;
 	int who[ACTOR_KIND_COUNT];
-	int scoped, write, recorded;
+	int scoped, write, recorded, no_grant;
 } expected[] = {
 	/*                                    anon op eng adm usr */
-	{ACT_HEALTH, "health",                {Y, Y, Y, Y, Y}, N, N, N},
-	{ACT_AUTH_LOGIN, "auth.login",        {Y, N, N, N, N}, N, N, Y},
-	{ACT_AUTH_VERIFY, "auth.verify",      {Y, N, N, N, N}, N, N, Y},
-	{ACT_AUTH_LOGOUT, "auth.logout",      {N, N, Y, Y, Y}, N, N, Y},
+	{ACT_HEALTH, "health",                {Y, Y, Y, Y, Y}, N, N, N, N},
+	{ACT_AUTH_LOGIN, "auth.login",        {Y, N, N, N, N}, N, N, Y, N},
+	{ACT_AUTH_VERIFY, "auth.verify",      {Y, N, N, N, N}, N, N, Y, N},
+	{ACT_AUTH_LOGOUT, "auth.logout",      {N, N, Y, Y, Y}, N, N, Y, N},
 	{ACT_PASSWORD_RESET_COMPLETE, "user.password_reset_complete",
-	                                      {Y, N, N, N, N}, N, Y, Y},
-	{ACT_VENDOR_CREATE, "vendor.create",  {N, Y, N, N, N}, N, Y, Y},
+	                                      {Y, N, N, N, N}, N, Y, Y, N},
+	{ACT_VENDOR_CREATE, "vendor.create",  {N, Y, N, N, N}, N, Y, Y, N},
 	{ACT_ENGINEER_CREATE, "engineer.create",
-	                                      {N, Y, N, N, N}, N, Y, Y},
-	{ACT_DEVICE_CREATE, "device.create",  {N, Y, N, N, N}, N, Y, Y},
-	{ACT_TENANT_CREATE, "tenant.create",  {N, Y, N, N, N}, N, Y, Y},
-	{ACT_IMPORT, "import",                {N, Y, N, N, N}, N, Y, Y},
-	{ACT_USER_CREATE, "user.create",      {N, Y, N, Y, N}, Y, Y, Y},
-	{ACT_USER_DELETE, "user.delete",      {N, Y, N, Y, N}, Y, Y, Y},
-	{ACT_USER_LIST, "user.list",          {N, N, Y, Y, N}, Y, N, Y},
+	                                      {N, Y, N, N, N}, N, Y, Y, N},
+	{ACT_DEVICE_CREATE, "device.create",  {N, Y, N, N, N}, N, Y, Y, N},
+	{ACT_TENANT_CREATE, "tenant.create",  {N, Y, N, N, N}, N, Y, Y, N},
+	{ACT_IMPORT, "import",                {N, Y, N, N, N}, N, Y, Y, N},
+	{ACT_USER_CREATE, "user.create",      {N, Y, N, Y, N}, Y, Y, Y, N},
+	{ACT_USER_DELETE, "user.delete",      {N, Y, N, Y, N}, Y, Y, Y, N},
+	{ACT_USER_LIST, "user.list",          {N, N, Y, Y, N}, Y, N, Y, N},
 	{ACT_USER_PASSWORD_RESET, "user.password_reset",
-	                                      {N, N, Y, Y, N}, Y, Y, Y},
+	                                      {N, N, Y, Y, N}, Y, Y, Y, N},
 	{ACT_USER_MFA_RESET, "user.mfa_reset",
-	                                      {N, N, Y, Y, N}, Y, Y, Y},
-	{ACT_TICKET_CREATE, "ticket.create",  {N, Y, N, Y, Y}, Y, Y, Y},
-	{ACT_TICKET_LIST, "ticket.list",      {N, N, Y, Y, N}, Y, N, Y},
-	{ACT_TICKET_VIEW, "ticket.view",      {N, N, Y, Y, N}, Y, N, Y},
-	{ACT_TENANT_EXPORT, "tenant.export",  {N, N, N, Y, N}, Y, N, Y},
+	                                      {N, N, Y, Y, N}, Y, Y, Y, N},
+	{ACT_TICKET_CREATE, "ticket.create",  {N, Y, N, Y, Y}, Y, Y, Y, N},
+	{ACT_TICKET_LIST, "ticket.list",      {N, N, Y, Y, N}, Y, N, Y, N},
+	{ACT_TICKET_VIEW, "ticket.view",      {N, N, Y, Y, N}, Y, N, Y, N},
+	{ACT_TENANT_EXPORT, "tenant.export",  {N, N, N, Y, N}, Y, N, Y, N},
 	{ACT_TENANT_POLICY_SET, "tenant.support_policy",
-	                                      {N, N, N, Y, N}, Y, Y, Y},
-	{ACT_LOG_READ, "log.read",            {Y, Y, Y, Y, Y}, N, N, N},
+	                                      {N, N, N, Y, N}, Y, Y, Y, N},
+	{ACT_LOG_READ, "log.read",            {Y, Y, Y, Y, Y}, N, N, N, N},
 	/* The static page a mailed reset link opens: not a guarded action,
 	 * and unrecorded because its query holds the reset token. */
-	{ACT_RESET_PAGE, "page.reset",        {Y, Y, Y, Y, Y}, N, N, N},
+	{ACT_RESET_PAGE, "page.reset",        {Y, Y, Y, Y, Y}, N, N, N, N},
 	/* A tenant admin reads what support did in the tenant, with proofs;
 	 * the read itself is recorded. */
-	{ACT_ACCESS_LOG, "tenant.access_log", {N, N, N, Y, N}, Y, N, Y},
-	{ACT_UNKNOWN, "unknown",              {N, N, N, N, N}, N, N, Y},
+	{ACT_ACCESS_LOG, "tenant.access_log", {N, N, N, Y, N}, Y, N, Y, N},
+	/*
+	 * Customer approvals.  An engineer asks for access to a tenant (the
+	 * one call it makes there without access); the tenant's admins list,
+	 * approve, deny and revoke, and read and set the support policy; the
+	 * operator opens break-glass access.  One request by id is read by
+	 * its engineer, the admins of its tenant and the operator, who opens
+	 * break-glass requests (the handler shows each caller only what is
+	 * theirs).
+	 */
+	{ACT_ACCESS_REQUEST_CREATE, "access_request.create",
+	                                      {N, N, Y, N, N}, Y, Y, Y, Y},
+	{ACT_ACCESS_REQUEST_VIEW, "access_request.view",
+	                                      {N, Y, Y, Y, N}, N, N, Y, N},
+	{ACT_ACCESS_REQUEST_LIST, "access_request.list",
+	                                      {N, N, N, Y, N}, Y, N, Y, N},
+	{ACT_ACCESS_REQUEST_APPROVE, "access_request.approve",
+	                                      {N, N, N, Y, N}, Y, Y, Y, N},
+	{ACT_ACCESS_REQUEST_DENY, "access_request.deny",
+	                                      {N, N, N, Y, N}, Y, Y, Y, N},
+	{ACT_ACCESS_REQUEST_REVOKE, "access_request.revoke",
+	                                      {N, N, N, Y, N}, Y, Y, Y, N},
+	{ACT_BREAK_GLASS, "access_request.break_glass",
+	                                      {N, Y, N, N, N}, Y, Y, Y, N},
+	{ACT_TENANT_POLICY_GET, "tenant.support_policy_view",
+	                                      {N, N, N, Y, N}, Y, N, Y, N},
+	/*
+	 * Second approvals: asked by an engineer with access to the tenant;
+	 * answered by a tenant admin or, where the tenant allows it, an
+	 * engineer of another vendor (the handler checks which, and that
+	 * nobody answers their own); read by both.  Never the operator: the
+	 * second person is the customer's or another vendor's.
+	 */
+	{ACT_APPROVAL_CREATE, "approval.create",
+	                                      {N, N, Y, N, N}, Y, Y, Y, N},
+	{ACT_APPROVAL_VIEW, "approval.view",  {N, N, Y, Y, N}, N, N, Y, N},
+	{ACT_APPROVAL_APPROVE, "approval.approve",
+	                                      {N, N, Y, Y, N}, N, Y, Y, N},
+	{ACT_APPROVAL_DENY, "approval.deny",  {N, N, Y, Y, N}, N, Y, Y, N},
+	{ACT_UNKNOWN, "unknown",              {N, N, N, N, N}, N, N, Y, N},
 };
 
 #define NEXPECTED (sizeof(expected) / sizeof(expected[0]))
@@ -107,22 +148,29 @@ every_action_has_its_name_and_flags(void **state)
 		assert_string_equal(d->name, expected[i].name);
 		if (d->tenant_scoped != expected[i].scoped ||
 		    d->write != expected[i].write ||
-		    d->recorded != expected[i].recorded)
-			fail_msg("%s: scoped/write/recorded %d/%d/%d, "
-			    "expected %d/%d/%d", d->name, d->tenant_scoped,
-			    d->write, d->recorded, expected[i].scoped,
-			    expected[i].write, expected[i].recorded);
+		    d->recorded != expected[i].recorded ||
+		    d->no_grant != expected[i].no_grant)
+			fail_msg("%s: scoped/write/recorded/no_grant "
+			    "%d/%d/%d/%d, expected %d/%d/%d/%d", d->name,
+			    d->tenant_scoped, d->write, d->recorded,
+			    d->no_grant, expected[i].scoped, expected[i].write,
+			    expected[i].recorded, expected[i].no_grant);
 	}
 }
 
 /* The mission's list: support may view tickets and user lists and
- * trigger password and MFA resets; nothing else in a tenant. */
+ * trigger password and MFA resets; nothing else in a tenant.  Besides,
+ * it asks for access and for second approvals, reads its own, and may be
+ * the second person for another vendor's engineer where a tenant allows. */
 static void
 support_engineer_may_do_only_the_support_list(void **state)
 {
 	static const int support[] = {ACT_HEALTH, ACT_AUTH_LOGOUT,
 	    ACT_USER_LIST, ACT_USER_PASSWORD_RESET, ACT_USER_MFA_RESET,
-	    ACT_TICKET_LIST, ACT_TICKET_VIEW, ACT_LOG_READ, ACT_RESET_PAGE};
+	    ACT_TICKET_LIST, ACT_TICKET_VIEW, ACT_LOG_READ, ACT_RESET_PAGE,
+	    ACT_ACCESS_REQUEST_CREATE, ACT_ACCESS_REQUEST_VIEW,
+	    ACT_APPROVAL_CREATE, ACT_APPROVAL_VIEW, ACT_APPROVAL_APPROVE,
+	    ACT_APPROVAL_DENY};
 	int a, allowed;
 	size_t i;
 
@@ -138,6 +186,23 @@ support_engineer_may_do_only_the_support_list(void **state)
 	assert_false(role_allows(ACTOR_ENGINEER, ACT_USER_CREATE));
 	assert_false(role_allows(ACTOR_ENGINEER, ACT_USER_DELETE));
 	assert_false(role_allows(ACTOR_ENGINEER, ACT_TENANT_EXPORT));
+	/* Engineers never answer access requests nor open break-glass. */
+	assert_false(role_allows(ACTOR_ENGINEER, ACT_ACCESS_REQUEST_APPROVE));
+	assert_false(role_allows(ACTOR_ENGINEER, ACT_BREAK_GLASS));
+	assert_false(role_allows(ACTOR_ENGINEER, ACT_TENANT_POLICY_SET));
+}
+
+/* Only asking for access skips the grant check; every other call an
+ * engineer makes in a tenant needs an approved request. */
+static void
+only_asking_needs_no_access(void **state)
+{
+	int a;
+
+	for (a = 0; a < ACT_COUNT; a++)
+		if (action_get(a)->no_grant != (a == ACT_ACCESS_REQUEST_CREATE))
+			fail_msg("%s: no_grant %d", action_get(a)->name,
+			    action_get(a)->no_grant);
 }
 
 static void
@@ -166,6 +231,7 @@ main(void)
 		cmocka_unit_test(every_action_allows_exactly_the_expected_kinds),
 		cmocka_unit_test(every_action_has_its_name_and_flags),
 		cmocka_unit_test(support_engineer_may_do_only_the_support_list),
+		cmocka_unit_test(only_asking_needs_no_access),
 		cmocka_unit_test(out_of_range_kinds_and_actions_are_refused),
 	};
 
