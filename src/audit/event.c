@@ -62,6 +62,8 @@ event_serialize(const struct event *ev, int64_t time_ms, struct buf *out,
 	char *text = NULL;
 	int rc = -1;
 
+	if (ev->time_ms != 0)
+		time_ms = ev->time_ms;
 	time_format(stamp, time_ms / 1000);
 	/* "2022-01-21T14:03:00Z" -> "2022-01-21T14:03:00.123Z" */
 	str_printf(when, sizeof(when), "%.19s.%03dZ", stamp,
@@ -93,6 +95,8 @@ event_serialize(const struct event *ev, int64_t time_ms, struct buf *out,
 	if (text == NULL || buf_puts(out, text) == -1)
 		goto out;
 	en->actor_id = ev->actor.id;
+	en->vendor_id = ev->actor.vendor;
+	en->time = ev->time_ms != 0 ? ev->time_ms / 1000 : 0;
 	en->tenant_id = ev->tenant;
 	en->action = ev->action;
 	en->session_id = ev->actor.session;

@@ -52,6 +52,8 @@ struct event {
 	int allowed;
 	char reason[EVENT_REASON_MAX];
 	json_t *detail;                 /* owned, may be NULL */
+	int64_t time_ms;                /* when it happened, for imported
+					 * events; 0: the commit's time */
 };
 
 const char *actor_kind_name(int kind);

@@ -213,8 +213,10 @@ struct rec_throttle {
  * indexes them by (all copies of fields inside the bytes). */
 struct rec_entry {
 	int64_t index;
-	int64_t time;           /* seconds since the epoch */
+	int64_t time;           /* seconds since the epoch: when it happened
+				 * (0: the writer's time of the commit) */
 	const char *actor_id;   /* may be "" */
+	const char *vendor_id;  /* the actor's vendor, may be "" */
 	const char *tenant_id;  /* may be "" */
 	const char *action;
 	const char *session_id;

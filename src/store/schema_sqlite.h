@@ -142,6 +142,28 @@ static const char *const sqlite_migrations[] = {
 	" state INTEGER NOT NULL, created INTEGER NOT NULL,"
 	" deadline INTEGER NOT NULL, decided_by TEXT NOT NULL,"
 	" decided INTEGER NOT NULL);",
+	/* 6 -> 7: scope.  The actor's vendor as a column (filled in from
+	 * the stored bytes for older entries), and an index per kind of
+	 * principal and per tenant, by the time the event happened, so a
+	 * scope reads only the entries that match. */
+	"ALTER TABLE entries ADD COLUMN vendor_id TEXT NOT NULL DEFAULT '';"
+	"DROP TRIGGER entries_no_update;"
+	"UPDATE entries SET vendor_id ="
+	" COALESCE(json_extract(bytes, '$.actor.vendor'), '');"
+	"CREATE TRIGGER entries_no_update BEFORE UPDATE ON entries"
+	" BEGIN SELECT RAISE(ABORT, 'log entries are append-only'); END;"
+	"CREATE INDEX entries_by_actor ON entries(actor_id, time)"
+	" WHERE actor_id <> '';"
+	"CREATE INDEX entries_by_device ON entries(device_id, time)"
+	" WHERE device_id <> '';"
+	"CREATE INDEX entries_by_session ON entries(session_id, time)"
+	" WHERE session_id <> '';"
+	"CREATE INDEX entries_by_vendor ON entries(vendor_id, time)"
+	" WHERE vendor_id <> '';"
+	"CREATE INDEX entries_by_source ON entries(source, time)"
+	" WHERE source <> '';"
+	"CREATE INDEX entries_by_tenant_time ON entries(tenant_id, time)"
+	" WHERE tenant_id <> '';",
 };
 
 #endif

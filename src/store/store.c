@@ -133,7 +133,8 @@ writer_run_job(struct store *s, const struct store_job *job, int64_t now_ms,
 		return -1;
 	}
 	en.index = s->next_index;
-	en.time = now_ms / 1000;
+	if (en.time == 0)
+		en.time = now_ms / 1000;
 	en.bytes = eb->data;
 	en.len = eb->len;
 	if (ops->entry_append(s->wconn, &en, &w->err) == -1)

@@ -135,8 +135,8 @@ static const char *const q_sql[Q_COUNT] = {
 	    "locked_until = excluded.locked_until",
 	[Q_THROTTLE_CLEAR] = "DELETE FROM throttle WHERE key = ?1",
 	[Q_ENTRY_APPEND] = "INSERT INTO entries(idx, time, actor_id, "
-	    "tenant_id, action, session_id, device_id, source, allowed, bytes) "
-	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+	    "tenant_id, action, session_id, device_id, source, allowed, bytes, "
+	    "vendor_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
 	[Q_ENTRY_COUNT] = "SELECT COALESCE(MAX(idx) + 1, 0) FROM entries",
 	[Q_ENTRY_RANGE] = "SELECT idx, bytes FROM entries "
 	    "WHERE idx >= ?1 AND idx < ?2 ORDER BY idx",
@@ -1179,6 +1179,7 @@ sqlite_entry_append(struct store_conn *c, const struct rec_entry *en,
 	bind_text(s, 8, en->source != NULL ? en->source : "");
 	sqlite3_bind_int(s, 9, en->allowed);
 	sqlite3_bind_blob(s, 10, en->bytes, (int)en->len, SQLITE_STATIC);
+	bind_text(s, 11, en->vendor_id != NULL ? en->vendor_id : "");
 	return exec_stmt(c, s, "log entry", e);
 }
 
