@@ -62,6 +62,8 @@ static const struct action_def actions[ACT_COUNT] = {
 	[ACT_APPROVAL_DENY] = {"approval.deny", ENG | ADM, 0, 1, 1, 0},
 	[ACT_TENANT_POLICY_GET] = {"tenant.support_policy_view", ADM, 1, 0,
 	    1, 0},
+	/* The incident question; asking it is recorded too. */
+	[ACT_SCOPE] = {"scope", OP, 0, 0, 1, 0},
 	[ACT_UNKNOWN] = {"unknown", 0, 0, 0, 1, 0},
 };
 

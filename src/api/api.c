@@ -76,6 +76,7 @@ static const struct route routes[] = {
 	{"POST", "/v1/approvals/{id}/deny", ACT_APPROVAL_DENY, h_approval_deny},
 	{"GET", "/v1/tenants/{t}/support-policy", ACT_TENANT_POLICY_GET,
 	    h_tenant_policy_get},
+	{"POST", "/v1/scope", ACT_SCOPE, h_scope},
 	{"GET", "/reset", ACT_RESET_PAGE, h_reset_page},
 };
 

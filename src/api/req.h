@@ -133,6 +133,7 @@ int h_approval_view(struct req *q);
 int h_approval_approve(struct req *q);
 int h_approval_deny(struct req *q);
 int h_tenant_policy_get(struct req *q);
+int h_scope(struct req *q);
 
 /* The two-person rule for an engineer's action on target: 0 when no
  * second approval is needed or the body's "approval" is valid for it (it

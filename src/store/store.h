@@ -35,6 +35,17 @@ typedef int (*store_entry_cb)(void *arg, int64_t index, const char *bytes,
     size_t len);
 typedef int (*store_grant_cb)(void *arg, const struct rec_grant *g);
 
+/* The principals entries are indexed by. */
+enum store_principal {
+	SP_ENGINEER = 0,        /* the actor's id */
+	SP_DEVICE,
+	SP_SESSION,
+	SP_VENDOR,
+	SP_SOURCE,              /* the source address */
+	SP_TENANT,
+	SP_COUNT
+};
+
 /*
  * The backend interface.  Every op returns 0 on success, -1 with e set on
  * failure; lookups return 1 when the row is absent (e untouched).  Inserts
@@ -85,6 +96,9 @@ struct store_ops {
 	/* Sets policy, max_minutes, second_approver and sensitive. */
 	int (*tenant_set_settings)(struct store_conn *c,
 	    const struct rec_tenant *t, struct err *e);
+	/* The ids of the tenants with this support policy. */
+	int (*tenant_ids_by_policy)(struct store_conn *c, int policy,
+	    int (*cb)(void *arg, const char *id), void *arg, struct err *e);
 
 	int (*user_insert)(struct store_conn *c, const struct rec_user *u,
 	    struct err *e);
@@ -172,6 +186,12 @@ struct store_ops {
 	int (*grant_set_notified)(struct store_conn *c, const char *id,
 	    struct err *e);
 
+	/* Grants that were approved and overlapped [from, to): of one
+	 * engineer, or (vendor != NULL) of every engineer of a vendor. */
+	int (*grant_overlapping)(struct store_conn *c, const char *engineer_id,
+	    const char *vendor_id, int64_t from, int64_t to, store_grant_cb cb,
+	    void *arg, struct err *e);
+
 	int (*approval_insert)(struct store_conn *c,
 	    const struct rec_approval *a, struct err *e);
 	int (*approval_get)(struct store_conn *c, const char *id,
@@ -183,6 +203,12 @@ struct store_ops {
 
 	int (*entry_append)(struct store_conn *c, const struct rec_entry *en,
 	    struct err *e);
+	/* Entries whose principal of this kind is id, that happened in
+	 * [from, to) (seconds), in index order: read through the index of
+	 * that kind, so the cost follows the matches, not the log. */
+	int (*entry_by_principal)(struct store_conn *c, int kind,
+	    const char *id, int64_t from, int64_t to, store_entry_cb cb,
+	    void *arg, struct err *e);
 	/* Entries of one tenant from index start on, at most limit. */
 	int (*entry_range_tenant)(struct store_conn *c, const char *tenant_id,
 	    int64_t start, int64_t limit, store_entry_cb cb, void *arg,

@@ -35,6 +35,9 @@ enum q {
 	Q_GRANT_INSERT, Q_GRANT_GET, Q_GRANT_TRANSITION, Q_GRANT_ACTIVE,
 	Q_GRANT_LIST_TENANT, Q_GRANT_DUE, Q_GRANT_NOTIFIED,
 	Q_APPROVAL_INSERT, Q_APPROVAL_GET, Q_APPROVAL_TRANSITION,
+	Q_BY_ACTOR, Q_BY_DEVICE, Q_BY_SESSION, Q_BY_VENDOR, Q_BY_SOURCE,
+	Q_BY_TENANT, Q_GRANT_OVERLAP_ENGINEER, Q_GRANT_OVERLAP_VENDOR,
+	Q_TENANT_BY_POLICY,
 	Q_COUNT
 };
 
@@ -168,6 +171,27 @@ static const char *const q_sql[Q_COUNT] = {
 	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
 	[Q_APPROVAL_GET] = "SELECT " APPROVAL_COLS " FROM approvals "
 	    "WHERE id = ?1",
+	/* The "<> ''" terms let SQLite use the partial indexes. */
+	[Q_BY_ACTOR] = "SELECT idx, bytes FROM entries WHERE actor_id = ?1 "
+	    "AND actor_id <> '' AND time >= ?2 AND time < ?3 ORDER BY idx",
+	[Q_BY_DEVICE] = "SELECT idx, bytes FROM entries WHERE device_id = ?1 "
+	    "AND device_id <> '' AND time >= ?2 AND time < ?3 ORDER BY idx",
+	[Q_BY_SESSION] = "SELECT idx, bytes FROM entries WHERE session_id = ?1 "
+	    "AND session_id <> '' AND time >= ?2 AND time < ?3 ORDER BY idx",
+	[Q_BY_VENDOR] = "SELECT idx, bytes FROM entries WHERE vendor_id = ?1 "
+	    "AND vendor_id <> '' AND time >= ?2 AND time < ?3 ORDER BY idx",
+	[Q_BY_SOURCE] = "SELECT idx, bytes FROM entries WHERE source = ?1 "
+	    "AND source <> '' AND time >= ?2 AND time < ?3 ORDER BY idx",
+	[Q_BY_TENANT] = "SELECT idx, bytes FROM entries WHERE tenant_id = ?1 "
+	    "AND tenant_id <> '' AND time >= ?2 AND time < ?3 ORDER BY idx",
+	[Q_TENANT_BY_POLICY] = "SELECT id FROM tenants WHERE policy = ?1 "
+	    "ORDER BY id",
+	[Q_GRANT_OVERLAP_ENGINEER] = "SELECT " GRANT_COLS " FROM grants "
+	    "WHERE engineer_id = ?1 AND decided > 0 AND state IN (1, 3, 4) "
+	    "AND decided < ?3 AND deadline > ?2",
+	[Q_GRANT_OVERLAP_VENDOR] = "SELECT " GRANT_COLS " FROM grants "
+	    "WHERE vendor_id = ?1 AND decided > 0 AND state IN (1, 3, 4) "
+	    "AND decided < ?3 AND deadline > ?2",
 	[Q_APPROVAL_TRANSITION] = "UPDATE approvals SET state = ?2, "
 	    "decided_by = ?3, decided = ?4, deadline = ?6 "
 	    "WHERE id = ?1 AND state = ?5",
@@ -1547,6 +1571,78 @@ sqlite_approval_transition(struct store_conn *c, const struct rec_approval *a,
 	return exec_update(c, s, "approval", e);
 }
 
+static int
+sqlite_entry_by_principal(struct store_conn *c, int kind, const char *id,
+    int64_t from, int64_t to, store_entry_cb cb, void *arg, struct err *e)
+{
+	static const enum q byq[SP_COUNT] = {
+		[SP_ENGINEER] = Q_BY_ACTOR, [SP_DEVICE] = Q_BY_DEVICE,
+		[SP_SESSION] = Q_BY_SESSION, [SP_VENDOR] = Q_BY_VENDOR,
+		[SP_SOURCE] = Q_BY_SOURCE, [SP_TENANT] = Q_BY_TENANT,
+	};
+	sqlite3_stmt *s;
+	int rc;
+
+	if (kind < 0 || kind >= SP_COUNT)
+		return err_internal(e, "unknown principal kind");
+	s = stmt(c, byq[kind], e);
+	if (s == NULL)
+		return -1;
+	bind_text(s, 1, id);
+	sqlite3_bind_int64(s, 2, from);
+	sqlite3_bind_int64(s, 3, to);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		if (cb(arg, sqlite3_column_int64(s, 0),
+		    sqlite3_column_blob(s, 1),
+		    (size_t)sqlite3_column_bytes(s, 1)) != 0)
+			break;
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		db_fail(c, e, "log entries");
+		done(s);
+		return -1;
+	}
+	done(s);
+	return 0;
+}
+
+static int
+sqlite_grant_overlapping(struct store_conn *c, const char *engineer_id,
+    const char *vendor_id, int64_t from, int64_t to, store_grant_cb cb,
+    void *arg, struct err *e)
+{
+	sqlite3_stmt *s = stmt(c, vendor_id != NULL ? Q_GRANT_OVERLAP_VENDOR :
+	    Q_GRANT_OVERLAP_ENGINEER, e);
+
+	if (s == NULL)
+		return -1;
+	bind_text(s, 1, vendor_id != NULL ? vendor_id : engineer_id);
+	sqlite3_bind_int64(s, 2, from);
+	sqlite3_bind_int64(s, 3, to);
+	return grant_rows(c, s, cb, arg, e);
+}
+
+static int
+sqlite_tenant_ids_by_policy(struct store_conn *c, int policy,
+    int (*cb)(void *arg, const char *id), void *arg, struct err *e)
+{
+	sqlite3_stmt *s = stmt(c, Q_TENANT_BY_POLICY, e);
+	int rc;
+
+	if (s == NULL)
+		return -1;
+	sqlite3_bind_int(s, 1, policy);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		if (cb(arg, (const char *)sqlite3_column_text(s, 0)) != 0)
+			break;
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		db_fail(c, e, "tenants");
+		done(s);
+		return -1;
+	}
+	done(s);
+	return 0;
+}
+
 const struct store_ops store_sqlite_ops = {
 	.name = "sqlite",
 	.open = sqlite_open,
@@ -1611,6 +1707,9 @@ const struct store_ops store_sqlite_ops = {
 	.grant_list_tenant = sqlite_grant_list_tenant,
 	.grant_due = sqlite_grant_due,
 	.grant_set_notified = sqlite_grant_set_notified,
+	.entry_by_principal = sqlite_entry_by_principal,
+	.tenant_ids_by_policy = sqlite_tenant_ids_by_policy,
+	.grant_overlapping = sqlite_grant_overlapping,
 	.approval_insert = sqlite_approval_insert,
 	.approval_get = sqlite_approval_get,
 	.approval_transition = sqlite_approval_transition,
