@@ -86,6 +86,8 @@ static const struct expect {
 	                                      {N, Y, N, N, N}, Y, Y, Y, N},
 	{ACT_TENANT_POLICY_GET, "tenant.support_policy_view",
 	                                      {N, N, N, Y, N}, Y, N, Y, N},
+	/* The incident question is the operator's; asking it is recorded. */
+	{ACT_SCOPE, "scope",                  {N, Y, N, N, N}, N, N, Y, N},
 	/*
 	 * Second approvals: asked by an engineer with access to the tenant;
 	 * answered by a tenant admin or, where the tenant allows it, an
