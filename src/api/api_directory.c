@@ -195,6 +195,9 @@ h_import(struct req *q)
 	size_t i, cap = 0;
 	int rc = -1, k;
 
+	if (http_query(q->http, "format") != NULL &&
+	    strcmp(http_query(q->http, "format"), "directory") != 0)
+		return h_import_events(q, http_query(q->http, "format"));
 	memset(&im, 0, sizeof(im));
 	im.q = q;
 	if (data == NULL || q->http->body.len == 0) {

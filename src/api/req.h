@@ -105,6 +105,9 @@ int h_tenant_create(struct req *q);
 int h_user_create(struct req *q);
 int h_ticket_create(struct req *q);
 int h_import(struct req *q);
+/* POST /v1/import?format=entries|okta (api_import.c); h_import hands
+ * every format but the directory's to it. */
+int h_import_events(struct req *q, const char *format);
 int h_user_list(struct req *q);
 int h_user_delete(struct req *q);
 int h_user_password_reset(struct req *q);

@@ -167,5 +167,7 @@ int cmd_approve_second(struct cli *ctx, int argc, char **argv);
 int cmd_deny_second(struct cli *ctx, int argc, char **argv);
 int cmd_policy(struct cli *ctx, int argc, char **argv);
 int cmd_break_glass(struct cli *ctx, int argc, char **argv);
+int cmd_scope(struct cli *ctx, int argc, char **argv);
+int cmd_import(struct cli *ctx, int argc, char **argv);
 
 #endif

@@ -269,6 +269,56 @@ static const struct cli_command commands[] = {
 	  "lines starting with # are skipped.  Sent to POST /v1/import in\n"
 	  "chunks of at most 4 MiB or 20000 lines, each all or nothing.\n"
 	  "See docs/cli.md.\n", 1 },
+	{ "import", cmd_import,
+	  "import FILE [--format entries|okta] [--tenant T] [--from-line N]",
+	  "import custos entries or Okta System Log events (operator)",
+	  "  --format F      entries (default): custos log entries, one JSON\n"
+	  "                  object per line; okta: Okta System Log events,\n"
+	  "                  one per line or one JSON array (as the Okta API\n"
+	  "                  returns them)\n"
+	  "  --tenant T      (okta) the tenant of the export, for events\n"
+	  "                  that name none\n"
+	  "  --from-line N   skip the file's records before line N (to\n"
+	  "                  resume)\n"
+	  "\n"
+	  "FILE (or - for stdin) is sent to POST /v1/import?format=F in\n"
+	  "chunks of at most 8 MiB or 50000 records, each all or nothing.\n"
+	  "Every record of a regular file is checked first: a malformed one\n"
+	  "is named FILE:LINE and nothing is imported (exit 2).  Imported\n"
+	  "events go into the log marked with their source.\n", 1 },
+	{ "scope", cmd_scope,
+	  "scope [--engineer ID]... [--device ID]... [--session ID]... "
+	  "[--vendor ID]... [--ip ADDR]... --from T --to T [--proofs] "
+	  "[--report DIR [--force]] | scope --tenant T --from T --to T | "
+	  "scope --answer FILE [--report DIR [--force]]",
+	  "which tenants principals reached in a window, with proof "
+	  "(operator)",
+	  "  --engineer ID    an engineer (repeat any of these; any mix)\n"
+	  "  --device ID      an engineer's device\n"
+	  "  --session ID     a session\n"
+	  "  --vendor ID      every engineer of a vendor\n"
+	  "  --ip ADDR        a source address\n"
+	  "  --from T, --to T the window [T, T), RFC 3339\n"
+	  "                   (2022-01-21T14:00:00Z)\n"
+	  "  --proofs         ask for each cited entry's inclusion proof\n"
+	  "  --report DIR     write one report per tenant (DIR/TENANT.json,\n"
+	  "                   DIR/TENANT.md) and DIR/summary.json,\n"
+	  "                   DIR/summary.md; DIR is made mode 0700 and must\n"
+	  "                   be new or empty\n"
+	  "  --force          write into a non-empty DIR, replacing files\n"
+	  "  --tenant T       the inverse: every principal that reached T\n"
+	  "  --answer FILE    use a saved answer (custos scope --json\n"
+	  "                   --proofs > FILE) instead of asking again\n"
+	  "\n"
+	  "Prints the summary and a table: TENANT, EXPOSURE (acted_upon,\n"
+	  "viewed, exposed, or attempted: refused attempts only), FIRST,\n"
+	  "LAST, ACTIONS, USERS (affected), DENIED.  --tenant prints KIND,\n"
+	  "ID, FIRST, LAST, ACTIONS, DENIED, ENTRIES.\n"
+	  "With --report every cited entry's leaf and proof is fetched and\n"
+	  "checked against the answer's signed checkpoint before anything\n"
+	  "is written; each TENANT.json verifies offline with custos verify\n"
+	  "--key KEY --tenant-log DIR/TENANT.json --tenant TENANT.  Needs the\n"
+	  "operator token.\n", 1 },
 };
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
 
