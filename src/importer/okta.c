@@ -158,7 +158,8 @@ map_actor(struct event *ev, const json_t *o, const struct okta_rule *r,
 	if (a == NULL)
 		return err_bad_request(e, "field 'actor' is required");
 	if (jx_str(&id, a, "id", 1, OKTA_STR_MAX, JX_REQUIRED | JX_CLEAN,
-	    e) == -1 || opt_str(&alt, a, "alternateId", OKTA_STR_MAX, e) == -1 ||
+	    e) == -1 ||
+	    opt_str(&alt, a, "alternateId", OKTA_STR_MAX, e) == -1 ||
 	    opt_str(&type, a, "type", OKTA_STR_MAX, e) == -1)
 		return inside(e, "actor");
 	/* The login names the person across systems; the id is Okta's. */

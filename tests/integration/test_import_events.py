@@ -10,8 +10,8 @@ and time the event carries and its Okta ids in detail; other types are
 skipped and counted.  The tenant rules apply in their documented order.
 One malformed event anywhere refuses the whole body with its line (or
 event) number, leaves the log one denied "import" entry longer and nothing
-else.  custos's own entries exported from one daemon import into a second
-as the same events.  Imported entries are in the transparency log: each
+else; so does the 100,001st event of a body.  custos's own entries
+exported from one daemon import into a second as the same events.  Imported entries are in the transparency log: each
 one's inclusion proof verifies against a signed checkpoint.
 """
 import copy
@@ -262,6 +262,17 @@ class ImportEvents(DaemonTest):
         # Only the operator imports.
         r = self.imp("format=okta", one, token=self.engineer)
         self.assertEqual(r.status, 403, r)
+
+    def test_more_than_100000_events_are_refused_whole(self):
+        line = (b'{"uuid":"u%d","published":"2022-01-20T14:00:00Z",'
+                b'"eventType":"user.authentication.sso"}\n')
+        body = b"".join(line % i for i in range(100000))
+        r = self.imp("format=okta", body)
+        self.assertEqual(r.status, 200, r)
+        self.assertEqual(r.body["skipped"], {"user.authentication.sso":
+                                             100000})
+        self.assert_refused_whole("format=okta", body + line % 100000,
+                                  "line 100001: more than 100000 events")
 
     def test_entries_exported_from_one_daemon_import_into_another(self):
         self.assertEqual(self.imp("format=okta",
