@@ -227,6 +227,98 @@ policy_cb(void *arg, const char *id)
 	return 0;
 }
 
+/* Support-policy changes, per tenant: [[time, from, to], ...]. */
+static int
+change_cb(void *arg, int64_t index, const char *bytes, size_t len)
+{
+	json_t *changes = arg, *ev = json_loadb(bytes, len, 0, NULL);
+	json_t *detail, *list;
+	const char *tid;
+	int64_t t;
+
+	if (ev == NULL)
+		return 0;
+	tid = jstr(ev, "tenant");
+	detail = json_object_get(ev, "detail");
+	if (tid[0] != '\0' && time_parse(&t, jstr(ev, "time")) == 0 &&
+	    detail != NULL) {
+		list = json_object_get(changes, tid);
+		if (list == NULL) {
+			list = json_array();
+			json_object_set_new(changes, tid, list);
+		}
+		json_array_append_new(list, json_pack("[I,s,s]",
+		    (json_int_t)t, jstr(detail, "from"), jstr(detail, "to")));
+	}
+	json_decref(ev);
+	return 0;
+}
+
+struct walk {
+	struct exposure *x;
+	json_t *changes;
+};
+
+/* 1 when [a, b) meets the window. */
+static int
+meets(const struct exposure *x, int64_t a, int64_t b)
+{
+	return a < x->to && b > x->from;
+}
+
+/*
+ * Was tenant t's policy auto_approve at some time in the window?  Its
+ * policy before the first recorded change is that change's "from", after
+ * each change its "to"; without changes, the policy it has now.  A tenant
+ * created after the window was not there to enter.
+ */
+static int
+tenant_cb(void *arg, const struct rec_tenant *t)
+{
+	struct walk *w = arg;
+	json_t *list = json_object_get(w->changes, t->id), *ch;
+	const char *cur;
+	int64_t start = t->created;
+	size_t i;
+	int was = 0;
+
+	if (t->created >= w->x->to)
+		return 0;
+	if (list == NULL) {
+		was = t->policy == POLICY_AUTO_APPROVE;
+	} else {
+		cur = json_string_value(json_array_get(json_array_get(list, 0),
+		    1));
+		json_array_foreach(list, i, ch) {
+			int64_t at = json_integer_value(json_array_get(ch, 0));
+
+			if (cur != NULL && strcmp(cur, "auto_approve") == 0 &&
+			    meets(w->x, start, at))
+				was = 1;
+			start = at > start ? at : start;
+			cur = json_string_value(json_array_get(ch, 2));
+		}
+		if (cur != NULL && strcmp(cur, "auto_approve") == 0 &&
+		    meets(w->x, start, INT64_MAX))
+			was = 1;
+	}
+	return was ? policy_cb(w->x, t->id) : 0;
+}
+
+static int
+auto_approve_then(struct store_conn *c, const struct store_ops *ops,
+    struct exposure *x, struct err *e)
+{
+	struct walk w = {x, json_object()};
+	int rc = -1;
+
+	if (ops->entry_policy_changes(c, change_cb, w.changes, e) == 0 &&
+	    ops->tenant_list(c, tenant_cb, &w, e) == 0)
+		rc = 0;
+	json_decref(w.changes);
+	return rc;
+}
+
 /* The engineers behind the matched entries, and those named. */
 static void
 add_engineer(json_t *set, const char *id)
@@ -353,8 +445,7 @@ scope_principals(struct store_conn *c, const struct store_ops *ops,
 		    q->from, q->to, grant_cb, &x, e) == -1)
 			goto fail;
 	if ((json_object_size(engineers) > 0 || q->n[SP_VENDOR] > 0) &&
-	    ops->tenant_ids_by_policy(c, POLICY_AUTO_APPROVE, policy_cb, &x,
-	    e) == -1)
+	    auto_approve_then(c, ops, &x, e) == -1)
 		goto fail;
 	list = json_array();
 	attempted = json_array();

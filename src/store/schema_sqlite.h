@@ -164,6 +164,10 @@ static const char *const sqlite_migrations[] = {
 	" WHERE source <> '';"
 	"CREATE INDEX entries_by_tenant_time ON entries(tenant_id, time)"
 	" WHERE tenant_id <> '';",
+	/* 7 -> 8: support-policy changes, so scope knows which tenants let
+	 * any engineer in at the time in question. */
+	"CREATE INDEX entries_policy_changes ON entries(idx)"
+	" WHERE action = 'tenant.support_policy' AND allowed = 1;",
 };
 
 #endif

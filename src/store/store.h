@@ -96,9 +96,13 @@ struct store_ops {
 	/* Sets policy, max_minutes, second_approver and sensitive. */
 	int (*tenant_set_settings)(struct store_conn *c,
 	    const struct rec_tenant *t, struct err *e);
-	/* The ids of the tenants with this support policy. */
-	int (*tenant_ids_by_policy)(struct store_conn *c, int policy,
-	    int (*cb)(void *arg, const char *id), void *arg, struct err *e);
+	/* Every tenant (id, policy, created), in id order. */
+	int (*tenant_list)(struct store_conn *c,
+	    int (*cb)(void *arg, const struct rec_tenant *t), void *arg,
+	    struct err *e);
+	/* The allowed support-policy changes, in index order. */
+	int (*entry_policy_changes)(struct store_conn *c, store_entry_cb cb,
+	    void *arg, struct err *e);
 
 	int (*user_insert)(struct store_conn *c, const struct rec_user *u,
 	    struct err *e);

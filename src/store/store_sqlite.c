@@ -37,7 +37,7 @@ enum q {
 	Q_APPROVAL_INSERT, Q_APPROVAL_GET, Q_APPROVAL_TRANSITION,
 	Q_BY_ACTOR, Q_BY_DEVICE, Q_BY_SESSION, Q_BY_VENDOR, Q_BY_SOURCE,
 	Q_BY_TENANT, Q_GRANT_OVERLAP_ENGINEER, Q_GRANT_OVERLAP_VENDOR,
-	Q_TENANT_BY_POLICY,
+	Q_TENANT_BY_POLICY, Q_POLICY_CHANGES,
 	Q_COUNT
 };
 
@@ -184,8 +184,12 @@ static const char *const q_sql[Q_COUNT] = {
 	    "AND source <> '' AND time >= ?2 AND time < ?3 ORDER BY idx",
 	[Q_BY_TENANT] = "SELECT idx, bytes FROM entries WHERE tenant_id = ?1 "
 	    "AND tenant_id <> '' AND time >= ?2 AND time < ?3 ORDER BY idx",
-	[Q_TENANT_BY_POLICY] = "SELECT id FROM tenants WHERE policy = ?1 "
-	    "ORDER BY id",
+	[Q_TENANT_BY_POLICY] = "SELECT id, name, policy, created, "
+	    "users_version, max_minutes, second_approver, sensitive "
+	    "FROM tenants ORDER BY id",
+	[Q_POLICY_CHANGES] = "SELECT idx, bytes FROM entries "
+	    "WHERE action = 'tenant.support_policy' AND allowed = 1 "
+	    "ORDER BY idx",
 	[Q_GRANT_OVERLAP_ENGINEER] = "SELECT " GRANT_COLS " FROM grants "
 	    "WHERE engineer_id = ?1 AND decided > 0 AND state IN (1, 3, 4) "
 	    "AND decided < ?3 AND deadline > ?2",
@@ -1622,20 +1626,54 @@ sqlite_grant_overlapping(struct store_conn *c, const char *engineer_id,
 }
 
 static int
-sqlite_tenant_ids_by_policy(struct store_conn *c, int policy,
-    int (*cb)(void *arg, const char *id), void *arg, struct err *e)
+sqlite_tenant_list(struct store_conn *c,
+    int (*cb)(void *arg, const struct rec_tenant *t), void *arg,
+    struct err *e)
 {
 	sqlite3_stmt *s = stmt(c, Q_TENANT_BY_POLICY, e);
+	struct rec_tenant t;
 	int rc;
 
 	if (s == NULL)
 		return -1;
-	sqlite3_bind_int(s, 1, policy);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
-		if (cb(arg, (const char *)sqlite3_column_text(s, 0)) != 0)
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		memset(&t, 0, sizeof(t));
+		col_text(t.id, sizeof(t.id), s, 0);
+		col_text(t.name, sizeof(t.name), s, 1);
+		t.policy = sqlite3_column_int(s, 2);
+		t.created = sqlite3_column_int64(s, 3);
+		t.users_version = sqlite3_column_int64(s, 4);
+		t.max_minutes = sqlite3_column_int64(s, 5);
+		t.second_approver = sqlite3_column_int(s, 6);
+		t.sensitive = (unsigned)sqlite3_column_int64(s, 7);
+		if (cb(arg, &t) != 0)
 			break;
+	}
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
 		db_fail(c, e, "tenants");
+		done(s);
+		return -1;
+	}
+	done(s);
+	return 0;
+}
+
+static int
+sqlite_entry_policy_changes(struct store_conn *c, store_entry_cb cb,
+    void *arg, struct err *e)
+{
+	sqlite3_stmt *s = stmt(c, Q_POLICY_CHANGES, e);
+	int rc;
+
+	if (s == NULL)
+		return -1;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		if (cb(arg, sqlite3_column_int64(s, 0),
+		    sqlite3_column_blob(s, 1),
+		    (size_t)sqlite3_column_bytes(s, 1)) != 0)
+			break;
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		db_fail(c, e, "log entries");
 		done(s);
 		return -1;
 	}
@@ -1708,7 +1746,8 @@ const struct store_ops store_sqlite_ops = {
 	.grant_due = sqlite_grant_due,
 	.grant_set_notified = sqlite_grant_set_notified,
 	.entry_by_principal = sqlite_entry_by_principal,
-	.tenant_ids_by_policy = sqlite_tenant_ids_by_policy,
+	.tenant_list = sqlite_tenant_list,
+	.entry_policy_changes = sqlite_entry_policy_changes,
 	.grant_overlapping = sqlite_grant_overlapping,
 	.approval_insert = sqlite_approval_insert,
 	.approval_get = sqlite_approval_get,
