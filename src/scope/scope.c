@@ -89,7 +89,8 @@ collect(struct store_conn *c, const struct store_ops *ops,
 		return err_bad_request(e, "the question matches more than %d "
 		    "entries; narrow the window or the principals",
 		    SCOPE_ENTRIES_MAX);
-	qsort(h->v, h->n, sizeof(*h->v), hit_cmp);
+	if (h->n > 0)
+		qsort(h->v, h->n, sizeof(*h->v), hit_cmp);
 	for (i = o = 0; i < h->n; i++) {
 		if (o > 0 && h->v[o - 1].index == h->v[i].index) {
 			free(h->v[i].bytes);
