@@ -166,8 +166,8 @@ static const char *const sqlite_migrations[] = {
 	" WHERE tenant_id <> '';",
 	/* 7 -> 8: support-policy changes, so scope knows which tenants let
 	 * any engineer in at the time in question. */
-	"CREATE INDEX entries_policy_changes ON entries(idx)"
-	" WHERE action = 'tenant.support_policy' AND allowed = 1;",
+	("CREATE INDEX entries_policy_changes ON entries(idx)"
+	" WHERE action = 'tenant.support_policy' AND allowed = 1;"),
 };
 
 #endif
