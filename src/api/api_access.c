@@ -43,28 +43,29 @@ apply_grant_insert(struct store_conn *c, struct req *q, void *arg,
 	return store_ops(q->ctx->store)->grant_insert(c, &ch->g, e);
 }
 
+/* A transition lost the race: someone answered first.  Denied, but the
+ * request's entry still commits. */
+static int
+answered_meanwhile(struct req *q, const char *what)
+{
+	struct err d;
+
+	err_init(&d);
+	err_set(&d, 409, "conflict", "the %s was answered meanwhile", what);
+	d.reason = "state_changed";
+	return req_deny(q, &d);
+}
+
 static int
 apply_grant_transition(struct store_conn *c, struct req *q, void *arg,
     struct err *e)
 {
 	struct change *ch = arg;
-	struct err d;
 	int rc;
 
 	rc = store_ops(q->ctx->store)->grant_transition(c, &ch->g, ch->from,
 	    e);
-	if (rc != 1)
-		return rc;
-	err_init(&d);
-	err_set(&d, 409, "conflict", "the request was answered meanwhile");
-	d.reason = "state_changed";
-	return req_deny(q, &d);
-}
-
-static void
-mail_time(char out[RFC3339_LEN], int64_t t)
-{
-	time_format(out, t);
+	return rc == 1 ? answered_meanwhile(q, "request") : rc;
 }
 
 /*
@@ -134,7 +135,7 @@ h_access_request_create(struct req *q)
 		ch.g.state = GRANT_PENDING;
 		ch.g.deadline = q->now + GRANT_PENDING_SECONDS;
 	}
-	mail_time(until, ch.g.deadline);
+	time_format(until, ch.g.deadline);
 	if (str_printf(body, sizeof(body),
 	    "Support engineer %s (vendor %s) asks for access to your tenant "
 	    "%s\r\nfor ticket %s, for %lld minutes.\r\n\r\nReason: %s\r\n"
@@ -353,7 +354,7 @@ h_break_glass(struct req *q)
 	ch.g.created = ch.g.decided = q->now;
 	str_copy(ch.g.decided_by, sizeof(ch.g.decided_by), "operator");
 	ch.g.deadline = q->now + minutes * 60;
-	mail_time(until, ch.g.deadline);
+	time_format(until, ch.g.deadline);
 	if (str_printf(body, sizeof(body),
 	    "BREAK-GLASS: the operator opened emergency support access to "
 	    "your tenant %s\r\nfor engineer %s (vendor %s) until %s, without "
@@ -551,17 +552,11 @@ apply_approval_transition(struct store_conn *c, struct req *q, void *arg,
     struct err *e)
 {
 	struct change *ch = arg;
-	struct err d;
 	int rc;
 
 	rc = store_ops(q->ctx->store)->approval_transition(c, &ch->a,
 	    ch->from, e);
-	if (rc != 1)
-		return rc;
-	err_init(&d);
-	err_set(&d, 409, "conflict", "the approval was answered meanwhile");
-	d.reason = "state_changed";
-	return req_deny(q, &d);
+	return rc == 1 ? answered_meanwhile(q, "approval") : rc;
 }
 
 static int

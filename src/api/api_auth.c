@@ -108,6 +108,20 @@ attempt_fail(struct store_conn *c, struct req *q, struct attempt *a,
 	return req_deny(q, &d);
 }
 
+/* The last factor passed: the session starts and the account's failures
+ * are forgotten. */
+static int
+attempt_succeed(struct store_conn *c, struct req *q, struct attempt *a,
+    struct err *e)
+{
+	const struct store_ops *ops = store_ops(q->ctx->store);
+
+	if (ops->session_insert(c, &a->session, e) == -1 ||
+	    throttle_clear(c, ops, a->acct_key, e) == -1)
+		return -1;
+	return 0;
+}
+
 static int
 apply_login(struct store_conn *c, struct req *q, void *arg, struct err *e)
 {
@@ -227,10 +241,7 @@ apply_verify(struct store_conn *c, struct req *q, void *arg, struct err *e)
 	}
 	if (a->fail_reason != NULL)
 		return attempt_fail(c, q, a, e);
-	if (ops->session_insert(c, &a->session, e) == -1 ||
-	    throttle_clear(c, ops, a->acct_key, e) == -1)
-		return -1;
-	return 0;
+	return attempt_succeed(c, q, a, e);
 }
 
 int
@@ -377,10 +388,7 @@ apply_tenant_login(struct store_conn *c, struct req *q, void *arg,
 		a->fail_reason = "totp_reused";
 		return attempt_fail(c, q, a, e);
 	}
-	if (ops->session_insert(c, &a->session, e) == -1 ||
-	    throttle_clear(c, ops, a->acct_key, e) == -1)
-		return -1;
-	return 0;
+	return attempt_succeed(c, q, a, e);
 }
 
 int

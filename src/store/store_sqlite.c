@@ -1227,17 +1227,13 @@ sqlite_entry_count(struct store_conn *c, int64_t *out, struct err *e)
 	return 0;
 }
 
+/* Runs a query of (idx, bytes) rows, calling cb per row. */
 static int
-sqlite_entry_range(struct store_conn *c, int64_t start, int64_t end,
-    store_entry_cb cb, void *arg, struct err *e)
+entry_rows(struct store_conn *c, sqlite3_stmt *s, store_entry_cb cb,
+    void *arg, struct err *e)
 {
-	sqlite3_stmt *s = stmt(c, Q_ENTRY_RANGE, e);
 	int rc;
 
-	if (s == NULL)
-		return -1;
-	sqlite3_bind_int64(s, 1, start);
-	sqlite3_bind_int64(s, 2, end);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
 		if (cb(arg, sqlite3_column_int64(s, 0),
 		    sqlite3_column_blob(s, 1),
@@ -1253,30 +1249,31 @@ sqlite_entry_range(struct store_conn *c, int64_t start, int64_t end,
 }
 
 static int
+sqlite_entry_range(struct store_conn *c, int64_t start, int64_t end,
+    store_entry_cb cb, void *arg, struct err *e)
+{
+	sqlite3_stmt *s = stmt(c, Q_ENTRY_RANGE, e);
+
+	if (s == NULL)
+		return -1;
+	sqlite3_bind_int64(s, 1, start);
+	sqlite3_bind_int64(s, 2, end);
+	return entry_rows(c, s, cb, arg, e);
+}
+
+static int
 sqlite_entry_range_tenant(struct store_conn *c, const char *tenant_id,
     int64_t start, int64_t limit, store_entry_cb cb, void *arg,
     struct err *e)
 {
 	sqlite3_stmt *s = stmt(c, Q_ENTRY_RANGE_TENANT, e);
-	int rc;
 
 	if (s == NULL)
 		return -1;
 	bind_text(s, 1, tenant_id);
 	sqlite3_bind_int64(s, 2, start);
 	sqlite3_bind_int64(s, 3, limit);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
-		if (cb(arg, sqlite3_column_int64(s, 0),
-		    sqlite3_column_blob(s, 1),
-		    (size_t)sqlite3_column_bytes(s, 1)) != 0)
-			break;
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
-		db_fail(c, e, "log entries");
-		done(s);
-		return -1;
-	}
-	done(s);
-	return 0;
+	return entry_rows(c, s, cb, arg, e);
 }
 
 static int
@@ -1585,7 +1582,6 @@ sqlite_entry_by_principal(struct store_conn *c, int kind, const char *id,
 		[SP_SOURCE] = Q_BY_SOURCE, [SP_TENANT] = Q_BY_TENANT,
 	};
 	sqlite3_stmt *s;
-	int rc;
 
 	if (kind < 0 || kind >= SP_COUNT)
 		return err_internal(e, "unknown principal kind");
@@ -1595,18 +1591,7 @@ sqlite_entry_by_principal(struct store_conn *c, int kind, const char *id,
 	bind_text(s, 1, id);
 	sqlite3_bind_int64(s, 2, from);
 	sqlite3_bind_int64(s, 3, to);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
-		if (cb(arg, sqlite3_column_int64(s, 0),
-		    sqlite3_column_blob(s, 1),
-		    (size_t)sqlite3_column_bytes(s, 1)) != 0)
-			break;
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
-		db_fail(c, e, "log entries");
-		done(s);
-		return -1;
-	}
-	done(s);
-	return 0;
+	return entry_rows(c, s, cb, arg, e);
 }
 
 static int
@@ -1663,22 +1648,10 @@ sqlite_entry_policy_changes(struct store_conn *c, store_entry_cb cb,
     void *arg, struct err *e)
 {
 	sqlite3_stmt *s = stmt(c, Q_POLICY_CHANGES, e);
-	int rc;
 
 	if (s == NULL)
 		return -1;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
-		if (cb(arg, sqlite3_column_int64(s, 0),
-		    sqlite3_column_blob(s, 1),
-		    (size_t)sqlite3_column_bytes(s, 1)) != 0)
-			break;
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
-		db_fail(c, e, "log entries");
-		done(s);
-		return -1;
-	}
-	done(s);
-	return 0;
+	return entry_rows(c, s, cb, arg, e);
 }
 
 const struct store_ops store_sqlite_ops = {

@@ -272,20 +272,19 @@ tlog_size(struct tlog *t)
 	return n;
 }
 
-int
-tlog_inclusion(struct tlog *t, struct store_conn *c, int64_t index,
-    int64_t size, merkle_hash *out, size_t *n, struct err *e)
+/* Builds a proof of either kind from the stored tiles. */
+static int
+stored_proof(struct tlog *t, struct store_conn *c,
+    int (*proof)(const struct merkle_source *, int64_t, int64_t,
+    merkle_hash *, size_t *), int64_t a, int64_t b, merkle_hash *out,
+    size_t *n, struct err *e)
 {
 	struct reader_src r;
 	struct merkle_source src = {reader_source, &r};
 	int rc;
 
-	if (size > tlog_size(t) || index < 0 || index >= size)
-		return err_bad_request(e, "query parameter 'index' must be "
-		    "below 'size', and 'size' at most the log size (%lld)",
-		    (long long)tlog_size(t));
 	reader_init(&r, t, c, e);
-	rc = merkle_inclusion_proof(&src, index, size, out, n);
+	rc = proof(&src, a, b, out, n);
 	reader_cleanup(&r);
 	if (rc == -1 && e->status == 0)
 		err_internal(e, "cannot build the proof");
@@ -293,23 +292,27 @@ tlog_inclusion(struct tlog *t, struct store_conn *c, int64_t index,
 }
 
 int
+tlog_inclusion(struct tlog *t, struct store_conn *c, int64_t index,
+    int64_t size, merkle_hash *out, size_t *n, struct err *e)
+{
+	if (size > tlog_size(t) || index < 0 || index >= size)
+		return err_bad_request(e, "query parameter 'index' must be "
+		    "below 'size', and 'size' at most the log size (%lld)",
+		    (long long)tlog_size(t));
+	return stored_proof(t, c, merkle_inclusion_proof, index, size, out, n,
+	    e);
+}
+
+int
 tlog_consistency(struct tlog *t, struct store_conn *c, int64_t size1,
     int64_t size2, merkle_hash *out, size_t *n, struct err *e)
 {
-	struct reader_src r;
-	struct merkle_source src = {reader_source, &r};
-	int rc;
-
 	if (size2 > tlog_size(t) || size1 < 1 || size1 > size2)
 		return err_bad_request(e, "query parameters must satisfy "
 		    "1 <= 'old' <= 'new' <= the log size (%lld)",
 		    (long long)tlog_size(t));
-	reader_init(&r, t, c, e);
-	rc = merkle_consistency_proof(&src, size1, size2, out, n);
-	reader_cleanup(&r);
-	if (rc == -1 && e->status == 0)
-		err_internal(e, "cannot build the proof");
-	return rc;
+	return stored_proof(t, c, merkle_consistency_proof, size1, size2, out,
+	    n, e);
 }
 
 struct bundle {
