@@ -12,6 +12,7 @@
 
 #include "common/str.h"
 #include "store/schema_sqlite.h"
+#include "store/sqlite_int.h"
 #include "store/store.h"
 
 enum q {
@@ -52,6 +53,8 @@ enum q {
 	"target, reason, state, created, deadline, decided_by, decided"
 #define SESSION_COLS "id, token_hash, principal, principal_id, tenant_id, " \
 	"vendor_id, device_id, source, created, expires, last_seen"
+
+_Static_assert(Q_COUNT <= SQ_MAIN_MAX, "raise SQ_MAIN_MAX");
 
 static const char *const q_sql[Q_COUNT] = {
 	[Q_BEGIN] = "BEGIN IMMEDIATE",
@@ -201,105 +204,11 @@ static const char *const q_sql[Q_COUNT] = {
 	    "WHERE id = ?1 AND state = ?5",
 };
 
-struct store_conn {
-	sqlite3 *db;
-	sqlite3_stmt *q[Q_COUNT];
-};
-
-static int
-db_fail(struct store_conn *c, struct err *e, const char *what)
-{
-	int ext = sqlite3_extended_errcode(c->db);
-
-	if (ext == SQLITE_CONSTRAINT_UNIQUE ||
-	    ext == SQLITE_CONSTRAINT_PRIMARYKEY)
-		return err_set(e, 409, "conflict", "%s: it already exists",
-		    what);
-	if (ext == SQLITE_CONSTRAINT_FOREIGNKEY)
-		return err_set(e, 409, "conflict", "%s: it is still referenced "
-		    "or refers to something missing", what);
-	return err_internal(e, "store: %s: %s", what, sqlite3_errmsg(c->db));
-}
-
 /* Returns the reset statement for query q, preparing it on first use. */
 static sqlite3_stmt *
 stmt(struct store_conn *c, enum q q, struct err *e)
 {
-	if (c->q[q] == NULL && sqlite3_prepare_v3(c->db, q_sql[q], -1,
-	    SQLITE_PREPARE_PERSISTENT, &c->q[q], NULL) != SQLITE_OK) {
-		db_fail(c, e, "prepare");
-		return NULL;
-	}
-	return c->q[q];
-}
-
-static void
-done(sqlite3_stmt *s)
-{
-	sqlite3_reset(s);
-	sqlite3_clear_bindings(s);
-}
-
-static void
-bind_text(sqlite3_stmt *s, int i, const char *v)
-{
-	sqlite3_bind_text(s, i, v, -1, SQLITE_STATIC);
-}
-
-static void
-col_text(char *dst, size_t size, sqlite3_stmt *s, int i)
-{
-	const unsigned char *v = sqlite3_column_text(s, i);
-
-	str_copy(dst, size, v != NULL ? (const char *)v : "");
-}
-
-static void
-col_blob(uint8_t *dst, size_t size, size_t *len, sqlite3_stmt *s, int i)
-{
-	const void *v = sqlite3_column_blob(s, i);
-	size_t n = (size_t)sqlite3_column_bytes(s, i);
-
-	if (v == NULL || n > size)
-		n = 0;
-	if (n > 0)
-		memcpy(dst, v, n);
-	if (len != NULL)
-		*len = n;
-}
-
-/* Steps a statement that returns no rows. */
-static int
-exec_stmt(struct store_conn *c, sqlite3_stmt *s, const char *what,
-    struct err *e)
-{
-	int rc = sqlite3_step(s);
-
-	if (rc != SQLITE_DONE) {
-		db_fail(c, e, what);
-		done(s);
-		return -1;
-	}
-	done(s);
-	return 0;
-}
-
-/* Steps a lookup: 0 with a row to read, 1 when there is none. */
-static int
-step_row(struct store_conn *c, sqlite3_stmt *s, const char *what,
-    struct err *e)
-{
-	int rc = sqlite3_step(s);
-
-	if (rc == SQLITE_ROW)
-		return 0;
-	if (rc == SQLITE_DONE) {
-		done(s);
-		return 1;
-	}
-	db_fail(c, e, what);
-	done(s);
-	return -1;
+	return sq_prepare(c, &c->q[q], q_sql[q], e);
 }
 
 static int
@@ -307,7 +216,7 @@ exec_simple(struct store_conn *c, enum q q, struct err *e)
 {
 	sqlite3_stmt *s = stmt(c, q, e);
 
-	return s == NULL ? -1 : exec_stmt(c, s, q_sql[q], e);
+	return s == NULL ? -1 : sq_exec(c, s, q_sql[q], e);
 }
 
 static void
@@ -317,8 +226,10 @@ sqlite_close(struct store_conn *c)
 
 	if (c == NULL)
 		return;
-	for (i = 0; i < Q_COUNT; i++)
+	for (i = 0; i < SQ_MAIN_MAX; i++)
 		sqlite3_finalize(c->q[i]);
+	for (i = 0; i < SQ_DETECT_MAX; i++)
+		sqlite3_finalize(c->d[i]);
 	sqlite3_close(c->db);
 	free(c);
 }
@@ -371,7 +282,7 @@ sqlite_migrate(struct store_conn *c, struct err *e)
 	if (sqlite3_prepare_v2(c->db, "PRAGMA user_version", -1, &s, NULL) !=
 	    SQLITE_OK || sqlite3_step(s) != SQLITE_ROW) {
 		sqlite3_finalize(s);
-		return db_fail(c, e, "read schema version");
+		return sq_fail(c, e, "read schema version");
 	}
 	version = sqlite3_column_int64(s, 0);
 	sqlite3_finalize(s);
@@ -449,13 +360,13 @@ sqlite_meta_get(struct store_conn *c, const char *key, struct buf *out,
 
 	if (s == NULL)
 		return -1;
-	bind_text(s, 1, key);
-	rc = step_row(c, s, "meta", e);
+	sq_bind_text(s, 1, key);
+	rc = sq_step_row(c, s, "meta", e);
 	if (rc != 0)
 		return rc;
 	rc = buf_append(out, sqlite3_column_blob(s, 0),
 	    (size_t)sqlite3_column_bytes(s, 0));
-	done(s);
+	sq_done(s);
 	return rc == -1 ? err_internal(e, "meta value too large") : 0;
 }
 
@@ -467,9 +378,9 @@ sqlite_meta_set(struct store_conn *c, const char *key, const void *v,
 
 	if (s == NULL)
 		return -1;
-	bind_text(s, 1, key);
+	sq_bind_text(s, 1, key);
 	sqlite3_bind_blob(s, 2, v, (int)n, SQLITE_STATIC);
-	return exec_stmt(c, s, "meta", e);
+	return sq_exec(c, s, "meta", e);
 }
 
 static int
@@ -480,10 +391,10 @@ sqlite_vendor_insert(struct store_conn *c, const struct rec_vendor *v,
 
 	if (s == NULL)
 		return -1;
-	bind_text(s, 1, v->id);
-	bind_text(s, 2, v->name);
+	sq_bind_text(s, 1, v->id);
+	sq_bind_text(s, 2, v->name);
 	sqlite3_bind_int64(s, 3, v->created);
-	return exec_stmt(c, s, "vendor", e);
+	return sq_exec(c, s, "vendor", e);
 }
 
 static int
@@ -495,14 +406,14 @@ sqlite_vendor_get(struct store_conn *c, const char *id,
 
 	if (s == NULL)
 		return -1;
-	bind_text(s, 1, id);
-	rc = step_row(c, s, "vendor", e);
+	sq_bind_text(s, 1, id);
+	rc = sq_step_row(c, s, "vendor", e);
 	if (rc != 0)
 		return rc;
-	col_text(out->id, sizeof(out->id), s, 0);
-	col_text(out->name, sizeof(out->name), s, 1);
+	sq_col_text(out->id, sizeof(out->id), s, 0);
+	sq_col_text(out->name, sizeof(out->name), s, 1);
 	out->created = sqlite3_column_int64(s, 2);
-	done(s);
+	sq_done(s);
 	return 0;
 }
 
@@ -523,35 +434,35 @@ sqlite_engineer_insert(struct store_conn *c, const struct rec_engineer *r,
 
 	if (s == NULL)
 		return -1;
-	bind_text(s, 1, r->id);
-	bind_text(s, 2, r->username);
-	bind_text(s, 3, r->vendor_id);
-	bind_text(s, 4, r->password_hash);
+	sq_bind_text(s, 1, r->id);
+	sq_bind_text(s, 2, r->username);
+	sq_bind_text(s, 3, r->vendor_id);
+	sq_bind_text(s, 4, r->password_hash);
 	bind_totp(s, 5, &r->totp);
 	sqlite3_bind_int64(s, 6, r->totp.last_step);
 	sqlite3_bind_int(s, 7, r->status);
 	sqlite3_bind_int64(s, 8, r->created);
-	return exec_stmt(c, s, "engineer", e);
+	return sq_exec(c, s, "engineer", e);
 }
 
 static int
 read_engineer(struct store_conn *c, sqlite3_stmt *s, struct rec_engineer *out,
     struct err *e)
 {
-	int rc = step_row(c, s, "engineer", e);
+	int rc = sq_step_row(c, s, "engineer", e);
 
 	if (rc != 0)
 		return rc;
-	col_text(out->id, sizeof(out->id), s, 0);
-	col_text(out->username, sizeof(out->username), s, 1);
-	col_text(out->vendor_id, sizeof(out->vendor_id), s, 2);
-	col_text(out->password_hash, sizeof(out->password_hash), s, 3);
-	col_blob(out->totp.secret, sizeof(out->totp.secret), &out->totp.len,
+	sq_col_text(out->id, sizeof(out->id), s, 0);
+	sq_col_text(out->username, sizeof(out->username), s, 1);
+	sq_col_text(out->vendor_id, sizeof(out->vendor_id), s, 2);
+	sq_col_text(out->password_hash, sizeof(out->password_hash), s, 3);
+	sq_col_blob(out->totp.secret, sizeof(out->totp.secret), &out->totp.len,
 	    s, 4);
 	out->totp.last_step = sqlite3_column_int64(s, 5);
 	out->status = sqlite3_column_int(s, 6);
 	out->created = sqlite3_column_int64(s, 7);
-	done(s);
+	sq_done(s);
 	return 0;
 }
 
@@ -563,7 +474,7 @@ sqlite_engineer_get(struct store_conn *c, const char *id,
 
 	if (s == NULL)
 		return -1;
-	bind_text(s, 1, id);
+	sq_bind_text(s, 1, id);
 	return read_engineer(c, s, out, e);
 }
 
@@ -575,18 +486,8 @@ sqlite_engineer_get_by_username(struct store_conn *c, const char *username,
 
 	if (s == NULL)
 		return -1;
-	bind_text(s, 1, username);
+	sq_bind_text(s, 1, username);
 	return read_engineer(c, s, out, e);
-}
-
-/* Runs an UPDATE; 1 when it matched no row. */
-static int
-exec_update(struct store_conn *c, sqlite3_stmt *s, const char *what,
-    struct err *e)
-{
-	if (exec_stmt(c, s, what, e) == -1)
-		return -1;
-	return sqlite3_changes(c->db) == 0 ? 1 : 0;
 }
 
 static int
@@ -597,9 +498,9 @@ sqlite_engineer_use_totp_step(struct store_conn *c, const char *id,
 
 	if (s == NULL)
 		return -1;
-	bind_text(s, 1, id);
+	sq_bind_text(s, 1, id);
 	sqlite3_bind_int64(s, 2, step);
-	return exec_update(c, s, "engineer totp", e);
+	return sq_exec_update(c, s, "engineer totp", e);
 }
 
 static int
@@ -610,12 +511,12 @@ sqlite_device_insert(struct store_conn *c, const struct rec_device *d,
 
 	if (s == NULL)
 		return -1;
-	bind_text(s, 1, d->id);
-	bind_text(s, 2, d->engineer_id);
-	bind_text(s, 3, d->name);
+	sq_bind_text(s, 1, d->id);
+	sq_bind_text(s, 2, d->engineer_id);
+	sq_bind_text(s, 3, d->name);
 	sqlite3_bind_blob(s, 4, d->public_key, 32, SQLITE_STATIC);
 	sqlite3_bind_int64(s, 5, d->created);
-	return exec_stmt(c, s, "device", e);
+	return sq_exec(c, s, "device", e);
 }
 
 static int
@@ -628,16 +529,16 @@ sqlite_device_get(struct store_conn *c, const char *id,
 
 	if (s == NULL)
 		return -1;
-	bind_text(s, 1, id);
-	rc = step_row(c, s, "device", e);
+	sq_bind_text(s, 1, id);
+	rc = sq_step_row(c, s, "device", e);
 	if (rc != 0)
 		return rc;
-	col_text(out->id, sizeof(out->id), s, 0);
-	col_text(out->engineer_id, sizeof(out->engineer_id), s, 1);
-	col_text(out->name, sizeof(out->name), s, 2);
-	col_blob(out->public_key, sizeof(out->public_key), &n, s, 3);
+	sq_col_text(out->id, sizeof(out->id), s, 0);
+	sq_col_text(out->engineer_id, sizeof(out->engineer_id), s, 1);
+	sq_col_text(out->name, sizeof(out->name), s, 2);
+	sq_col_blob(out->public_key, sizeof(out->public_key), &n, s, 3);
 	out->created = sqlite3_column_int64(s, 4);
-	done(s);
+	sq_done(s);
 	return n == 32 ? 0 : err_internal(e, "device key is damaged");
 }
 
@@ -649,11 +550,11 @@ sqlite_tenant_insert(struct store_conn *c, const struct rec_tenant *t,
 
 	if (s == NULL)
 		return -1;
-	bind_text(s, 1, t->id);
-	bind_text(s, 2, t->name);
+	sq_bind_text(s, 1, t->id);
+	sq_bind_text(s, 2, t->name);
 	sqlite3_bind_int(s, 3, t->policy);
 	sqlite3_bind_int64(s, 4, t->created);
-	return exec_stmt(c, s, "tenant", e);
+	return sq_exec(c, s, "tenant", e);
 }
 
 static int
@@ -665,19 +566,19 @@ sqlite_tenant_get(struct store_conn *c, const char *id,
 
 	if (s == NULL)
 		return -1;
-	bind_text(s, 1, id);
-	rc = step_row(c, s, "tenant", e);
+	sq_bind_text(s, 1, id);
+	rc = sq_step_row(c, s, "tenant", e);
 	if (rc != 0)
 		return rc;
-	col_text(out->id, sizeof(out->id), s, 0);
-	col_text(out->name, sizeof(out->name), s, 1);
+	sq_col_text(out->id, sizeof(out->id), s, 0);
+	sq_col_text(out->name, sizeof(out->name), s, 1);
 	out->policy = sqlite3_column_int(s, 2);
 	out->created = sqlite3_column_int64(s, 3);
 	out->users_version = sqlite3_column_int64(s, 4);
 	out->max_minutes = sqlite3_column_int64(s, 5);
 	out->second_approver = sqlite3_column_int(s, 6);
 	out->sensitive = (unsigned)sqlite3_column_int64(s, 7);
-	done(s);
+	sq_done(s);
 	return 0;
 }
 
@@ -689,12 +590,12 @@ sqlite_tenant_set_settings(struct store_conn *c, const struct rec_tenant *t,
 
 	if (s == NULL)
 		return -1;
-	bind_text(s, 1, t->id);
+	sq_bind_text(s, 1, t->id);
 	sqlite3_bind_int(s, 2, t->policy);
 	sqlite3_bind_int64(s, 3, t->max_minutes);
 	sqlite3_bind_int(s, 4, t->second_approver);
 	sqlite3_bind_int64(s, 5, (sqlite3_int64)t->sensitive);
-	return exec_update(c, s, "tenant settings", e);
+	return sq_exec_update(c, s, "tenant settings", e);
 }
 
 static int
@@ -705,31 +606,31 @@ sqlite_user_insert(struct store_conn *c, const struct rec_user *u,
 
 	if (s == NULL)
 		return -1;
-	bind_text(s, 1, u->id);
-	bind_text(s, 2, u->tenant_id);
-	bind_text(s, 3, u->username);
-	bind_text(s, 4, u->email);
+	sq_bind_text(s, 1, u->id);
+	sq_bind_text(s, 2, u->tenant_id);
+	sq_bind_text(s, 3, u->username);
+	sq_bind_text(s, 4, u->email);
 	sqlite3_bind_int(s, 5, u->role);
 	sqlite3_bind_int(s, 6, u->status);
-	bind_text(s, 7, u->password_hash);
+	sq_bind_text(s, 7, u->password_hash);
 	bind_totp(s, 8, &u->totp);
 	sqlite3_bind_int64(s, 9, u->totp.last_step);
 	sqlite3_bind_int(s, 10, u->mfa_enrolled);
 	sqlite3_bind_int64(s, 11, u->created);
-	return exec_stmt(c, s, "user", e);
+	return sq_exec(c, s, "user", e);
 }
 
 static void
 col_user(struct rec_user *out, sqlite3_stmt *s)
 {
-	col_text(out->id, sizeof(out->id), s, 0);
-	col_text(out->tenant_id, sizeof(out->tenant_id), s, 1);
-	col_text(out->username, sizeof(out->username), s, 2);
-	col_text(out->email, sizeof(out->email), s, 3);
+	sq_col_text(out->id, sizeof(out->id), s, 0);
+	sq_col_text(out->tenant_id, sizeof(out->tenant_id), s, 1);
+	sq_col_text(out->username, sizeof(out->username), s, 2);
+	sq_col_text(out->email, sizeof(out->email), s, 3);
 	out->role = sqlite3_column_int(s, 4);
 	out->status = sqlite3_column_int(s, 5);
-	col_text(out->password_hash, sizeof(out->password_hash), s, 6);
-	col_blob(out->totp.secret, sizeof(out->totp.secret), &out->totp.len,
+	sq_col_text(out->password_hash, sizeof(out->password_hash), s, 6);
+	sq_col_blob(out->totp.secret, sizeof(out->totp.secret), &out->totp.len,
 	    s, 7);
 	out->totp.last_step = sqlite3_column_int64(s, 8);
 	out->mfa_enrolled = sqlite3_column_int(s, 9);
@@ -740,12 +641,12 @@ static int
 read_user(struct store_conn *c, sqlite3_stmt *s, struct rec_user *out,
     struct err *e)
 {
-	int rc = step_row(c, s, "user", e);
+	int rc = sq_step_row(c, s, "user", e);
 
 	if (rc != 0)
 		return rc;
 	col_user(out, s);
-	done(s);
+	sq_done(s);
 	return 0;
 }
 
@@ -757,8 +658,8 @@ sqlite_user_get(struct store_conn *c, const char *tenant_id, const char *id,
 
 	if (s == NULL)
 		return -1;
-	bind_text(s, 1, tenant_id);
-	bind_text(s, 2, id);
+	sq_bind_text(s, 1, tenant_id);
+	sq_bind_text(s, 2, id);
 	return read_user(c, s, out, e);
 }
 
@@ -770,8 +671,8 @@ sqlite_user_get_by_username(struct store_conn *c, const char *tenant_id,
 
 	if (s == NULL)
 		return -1;
-	bind_text(s, 1, tenant_id);
-	bind_text(s, 2, username);
+	sq_bind_text(s, 1, tenant_id);
+	sq_bind_text(s, 2, username);
 	return read_user(c, s, out, e);
 }
 
@@ -785,7 +686,7 @@ sqlite_user_list(struct store_conn *c, const char *tenant_id,
 
 	if (s == NULL)
 		return -1;
-	bind_text(s, 1, tenant_id);
+	sq_bind_text(s, 1, tenant_id);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		memset(&u, 0, sizeof(u));
 		col_user(&u, s);
@@ -793,11 +694,11 @@ sqlite_user_list(struct store_conn *c, const char *tenant_id,
 			break;
 	}
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
-		db_fail(c, e, "user list");
-		done(s);
+		sq_fail(c, e, "user list");
+		sq_done(s);
 		return -1;
 	}
-	done(s);
+	sq_done(s);
 	return 0;
 }
 
@@ -809,10 +710,10 @@ sqlite_user_set_password(struct store_conn *c, const char *tenant_id,
 
 	if (s == NULL)
 		return -1;
-	bind_text(s, 1, tenant_id);
-	bind_text(s, 2, id);
-	bind_text(s, 3, hash);
-	return exec_update(c, s, "user password", e);
+	sq_bind_text(s, 1, tenant_id);
+	sq_bind_text(s, 2, id);
+	sq_bind_text(s, 3, hash);
+	return sq_exec_update(c, s, "user password", e);
 }
 
 static int
@@ -823,12 +724,12 @@ sqlite_user_set_totp(struct store_conn *c, const char *tenant_id,
 
 	if (s == NULL)
 		return -1;
-	bind_text(s, 1, tenant_id);
-	bind_text(s, 2, id);
+	sq_bind_text(s, 1, tenant_id);
+	sq_bind_text(s, 2, id);
 	bind_totp(s, 3, t);
 	sqlite3_bind_int64(s, 4, t->last_step);
 	sqlite3_bind_int(s, 5, enrolled);
-	return exec_update(c, s, "user totp", e);
+	return sq_exec_update(c, s, "user totp", e);
 }
 
 static int
@@ -839,10 +740,10 @@ sqlite_user_use_totp_step(struct store_conn *c, const char *tenant_id,
 
 	if (s == NULL)
 		return -1;
-	bind_text(s, 1, tenant_id);
-	bind_text(s, 2, id);
+	sq_bind_text(s, 1, tenant_id);
+	sq_bind_text(s, 2, id);
 	sqlite3_bind_int64(s, 3, step);
-	return exec_update(c, s, "user totp", e);
+	return sq_exec_update(c, s, "user totp", e);
 }
 
 static int
@@ -853,9 +754,9 @@ sqlite_user_delete(struct store_conn *c, const char *tenant_id,
 
 	if (s == NULL)
 		return -1;
-	bind_text(s, 1, tenant_id);
-	bind_text(s, 2, id);
-	return exec_update(c, s, "user delete", e);
+	sq_bind_text(s, 1, tenant_id);
+	sq_bind_text(s, 2, id);
+	return sq_exec_update(c, s, "user delete", e);
 }
 
 static int
@@ -866,14 +767,14 @@ sqlite_ticket_insert(struct store_conn *c, const struct rec_ticket *t,
 
 	if (s == NULL)
 		return -1;
-	bind_text(s, 1, t->id);
-	bind_text(s, 2, t->tenant_id);
-	bind_text(s, 3, t->subject);
-	bind_text(s, 4, t->body != NULL ? t->body : "");
-	bind_text(s, 5, t->requester);
-	bind_text(s, 6, t->status);
+	sq_bind_text(s, 1, t->id);
+	sq_bind_text(s, 2, t->tenant_id);
+	sq_bind_text(s, 3, t->subject);
+	sq_bind_text(s, 4, t->body != NULL ? t->body : "");
+	sq_bind_text(s, 5, t->requester);
+	sq_bind_text(s, 6, t->status);
 	sqlite3_bind_int64(s, 7, t->created);
-	return exec_stmt(c, s, "ticket", e);
+	return sq_exec(c, s, "ticket", e);
 }
 
 static int
@@ -881,11 +782,11 @@ col_ticket(struct rec_ticket *out, sqlite3_stmt *s, struct err *e)
 {
 	const unsigned char *body = sqlite3_column_text(s, 3);
 
-	col_text(out->id, sizeof(out->id), s, 0);
-	col_text(out->tenant_id, sizeof(out->tenant_id), s, 1);
-	col_text(out->subject, sizeof(out->subject), s, 2);
-	col_text(out->requester, sizeof(out->requester), s, 4);
-	col_text(out->status, sizeof(out->status), s, 5);
+	sq_col_text(out->id, sizeof(out->id), s, 0);
+	sq_col_text(out->tenant_id, sizeof(out->tenant_id), s, 1);
+	sq_col_text(out->subject, sizeof(out->subject), s, 2);
+	sq_col_text(out->requester, sizeof(out->requester), s, 4);
+	sq_col_text(out->status, sizeof(out->status), s, 5);
 	out->created = sqlite3_column_int64(s, 6);
 	out->body = NULL;
 	if (body != NULL) {
@@ -905,13 +806,13 @@ sqlite_ticket_get(struct store_conn *c, const char *tenant_id,
 
 	if (s == NULL)
 		return -1;
-	bind_text(s, 1, tenant_id);
-	bind_text(s, 2, id);
-	rc = step_row(c, s, "ticket", e);
+	sq_bind_text(s, 1, tenant_id);
+	sq_bind_text(s, 2, id);
+	rc = sq_step_row(c, s, "ticket", e);
 	if (rc != 0)
 		return rc;
 	rc = col_ticket(out, s, e);
-	done(s);
+	sq_done(s);
 	return rc;
 }
 
@@ -925,13 +826,13 @@ sqlite_ticket_list(struct store_conn *c, const char *tenant_id,
 
 	if (s == NULL)
 		return -1;
-	bind_text(s, 1, tenant_id);
+	sq_bind_text(s, 1, tenant_id);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		int stop;
 
 		memset(&t, 0, sizeof(t));
 		if (col_ticket(&t, s, e) == -1) {
-			done(s);
+			sq_done(s);
 			return -1;
 		}
 		stop = cb(arg, &t);
@@ -940,11 +841,11 @@ sqlite_ticket_list(struct store_conn *c, const char *tenant_id,
 			break;
 	}
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
-		db_fail(c, e, "ticket list");
-		done(s);
+		sq_fail(c, e, "ticket list");
+		sq_done(s);
 		return -1;
 	}
-	done(s);
+	sq_done(s);
 	return 0;
 }
 
@@ -956,18 +857,18 @@ sqlite_session_insert(struct store_conn *c, const struct rec_session *r,
 
 	if (s == NULL)
 		return -1;
-	bind_text(s, 1, r->id);
+	sq_bind_text(s, 1, r->id);
 	sqlite3_bind_blob(s, 2, r->token_hash, TOKEN_HASH_LEN, SQLITE_STATIC);
 	sqlite3_bind_int(s, 3, r->principal);
-	bind_text(s, 4, r->principal_id);
-	bind_text(s, 5, r->tenant_id);
-	bind_text(s, 6, r->vendor_id);
-	bind_text(s, 7, r->device_id);
-	bind_text(s, 8, r->source);
+	sq_bind_text(s, 4, r->principal_id);
+	sq_bind_text(s, 5, r->tenant_id);
+	sq_bind_text(s, 6, r->vendor_id);
+	sq_bind_text(s, 7, r->device_id);
+	sq_bind_text(s, 8, r->source);
 	sqlite3_bind_int64(s, 9, r->created);
 	sqlite3_bind_int64(s, 10, r->expires);
 	sqlite3_bind_int64(s, 11, r->last_seen);
-	return exec_stmt(c, s, "session", e);
+	return sq_exec(c, s, "session", e);
 }
 
 static int
@@ -980,21 +881,21 @@ sqlite_session_get(struct store_conn *c, const uint8_t hash[TOKEN_HASH_LEN],
 	if (s == NULL)
 		return -1;
 	sqlite3_bind_blob(s, 1, hash, TOKEN_HASH_LEN, SQLITE_STATIC);
-	rc = step_row(c, s, "session", e);
+	rc = sq_step_row(c, s, "session", e);
 	if (rc != 0)
 		return rc;
-	col_text(out->id, sizeof(out->id), s, 0);
-	col_blob(out->token_hash, TOKEN_HASH_LEN, NULL, s, 1);
+	sq_col_text(out->id, sizeof(out->id), s, 0);
+	sq_col_blob(out->token_hash, TOKEN_HASH_LEN, NULL, s, 1);
 	out->principal = sqlite3_column_int(s, 2);
-	col_text(out->principal_id, sizeof(out->principal_id), s, 3);
-	col_text(out->tenant_id, sizeof(out->tenant_id), s, 4);
-	col_text(out->vendor_id, sizeof(out->vendor_id), s, 5);
-	col_text(out->device_id, sizeof(out->device_id), s, 6);
-	col_text(out->source, sizeof(out->source), s, 7);
+	sq_col_text(out->principal_id, sizeof(out->principal_id), s, 3);
+	sq_col_text(out->tenant_id, sizeof(out->tenant_id), s, 4);
+	sq_col_text(out->vendor_id, sizeof(out->vendor_id), s, 5);
+	sq_col_text(out->device_id, sizeof(out->device_id), s, 6);
+	sq_col_text(out->source, sizeof(out->source), s, 7);
 	out->created = sqlite3_column_int64(s, 8);
 	out->expires = sqlite3_column_int64(s, 9);
 	out->last_seen = sqlite3_column_int64(s, 10);
-	done(s);
+	sq_done(s);
 	return 0;
 }
 
@@ -1006,9 +907,9 @@ sqlite_session_touch(struct store_conn *c, const char *id, int64_t when,
 
 	if (s == NULL)
 		return -1;
-	bind_text(s, 1, id);
+	sq_bind_text(s, 1, id);
 	sqlite3_bind_int64(s, 2, when);
-	return exec_update(c, s, "session touch", e);
+	return sq_exec_update(c, s, "session touch", e);
 }
 
 static int
@@ -1018,8 +919,8 @@ sqlite_session_delete(struct store_conn *c, const char *id, struct err *e)
 
 	if (s == NULL)
 		return -1;
-	bind_text(s, 1, id);
-	return exec_update(c, s, "session delete", e);
+	sq_bind_text(s, 1, id);
+	return sq_exec_update(c, s, "session delete", e);
 }
 
 static int
@@ -1030,8 +931,8 @@ sqlite_session_delete_principal(struct store_conn *c,
 
 	if (s == NULL)
 		return -1;
-	bind_text(s, 1, principal_id);
-	return exec_update(c, s, "session delete", e);
+	sq_bind_text(s, 1, principal_id);
+	return sq_exec_update(c, s, "session delete", e);
 }
 
 static int
@@ -1042,13 +943,13 @@ sqlite_login_insert(struct store_conn *c, const struct rec_login *l,
 
 	if (s == NULL)
 		return -1;
-	bind_text(s, 1, l->id);
-	bind_text(s, 2, l->engineer_id);
-	bind_text(s, 3, l->device_id);
-	bind_text(s, 4, l->challenge);
-	bind_text(s, 5, l->source);
+	sq_bind_text(s, 1, l->id);
+	sq_bind_text(s, 2, l->engineer_id);
+	sq_bind_text(s, 3, l->device_id);
+	sq_bind_text(s, 4, l->challenge);
+	sq_bind_text(s, 5, l->source);
 	sqlite3_bind_int64(s, 6, l->expires);
-	return exec_stmt(c, s, "login", e);
+	return sq_exec(c, s, "login", e);
 }
 
 static int
@@ -1060,17 +961,17 @@ sqlite_login_get(struct store_conn *c, const char *id, struct rec_login *out,
 
 	if (s == NULL)
 		return -1;
-	bind_text(s, 1, id);
-	rc = step_row(c, s, "login", e);
+	sq_bind_text(s, 1, id);
+	rc = sq_step_row(c, s, "login", e);
 	if (rc != 0)
 		return rc;
-	col_text(out->id, sizeof(out->id), s, 0);
-	col_text(out->engineer_id, sizeof(out->engineer_id), s, 1);
-	col_text(out->device_id, sizeof(out->device_id), s, 2);
-	col_text(out->challenge, sizeof(out->challenge), s, 3);
-	col_text(out->source, sizeof(out->source), s, 4);
+	sq_col_text(out->id, sizeof(out->id), s, 0);
+	sq_col_text(out->engineer_id, sizeof(out->engineer_id), s, 1);
+	sq_col_text(out->device_id, sizeof(out->device_id), s, 2);
+	sq_col_text(out->challenge, sizeof(out->challenge), s, 3);
+	sq_col_text(out->source, sizeof(out->source), s, 4);
 	out->expires = sqlite3_column_int64(s, 5);
-	done(s);
+	sq_done(s);
 	return 0;
 }
 
@@ -1086,8 +987,8 @@ sqlite_login_take(struct store_conn *c, const char *id, struct rec_login *out,
 	s = stmt(c, Q_LOGIN_DELETE, e);
 	if (s == NULL)
 		return -1;
-	bind_text(s, 1, id);
-	return exec_update(c, s, "login", e);
+	sq_bind_text(s, 1, id);
+	return sq_exec_update(c, s, "login", e);
 }
 
 static int
@@ -1099,10 +1000,10 @@ sqlite_reset_insert(struct store_conn *c, const struct rec_reset *r,
 	if (s == NULL)
 		return -1;
 	sqlite3_bind_blob(s, 1, r->token_hash, TOKEN_HASH_LEN, SQLITE_STATIC);
-	bind_text(s, 2, r->tenant_id);
-	bind_text(s, 3, r->user_id);
+	sq_bind_text(s, 2, r->tenant_id);
+	sq_bind_text(s, 3, r->user_id);
 	sqlite3_bind_int64(s, 4, r->expires);
-	return exec_stmt(c, s, "reset", e);
+	return sq_exec(c, s, "reset", e);
 }
 
 static int
@@ -1115,14 +1016,14 @@ sqlite_reset_get(struct store_conn *c, const uint8_t hash[TOKEN_HASH_LEN],
 	if (s == NULL)
 		return -1;
 	sqlite3_bind_blob(s, 1, hash, TOKEN_HASH_LEN, SQLITE_STATIC);
-	rc = step_row(c, s, "reset", e);
+	rc = sq_step_row(c, s, "reset", e);
 	if (rc != 0)
 		return rc;
-	col_blob(out->token_hash, TOKEN_HASH_LEN, NULL, s, 0);
-	col_text(out->tenant_id, sizeof(out->tenant_id), s, 1);
-	col_text(out->user_id, sizeof(out->user_id), s, 2);
+	sq_col_blob(out->token_hash, TOKEN_HASH_LEN, NULL, s, 0);
+	sq_col_text(out->tenant_id, sizeof(out->tenant_id), s, 1);
+	sq_col_text(out->user_id, sizeof(out->user_id), s, 2);
 	out->expires = sqlite3_column_int64(s, 3);
-	done(s);
+	sq_done(s);
 	return 0;
 }
 
@@ -1139,7 +1040,7 @@ sqlite_reset_take(struct store_conn *c, const uint8_t hash[TOKEN_HASH_LEN],
 	if (s == NULL)
 		return -1;
 	sqlite3_bind_blob(s, 1, hash, TOKEN_HASH_LEN, SQLITE_STATIC);
-	return exec_update(c, s, "reset", e);
+	return sq_exec_update(c, s, "reset", e);
 }
 
 static int
@@ -1151,15 +1052,15 @@ sqlite_throttle_get(struct store_conn *c, const char *key,
 
 	if (s == NULL)
 		return -1;
-	bind_text(s, 1, key);
-	rc = step_row(c, s, "throttle", e);
+	sq_bind_text(s, 1, key);
+	rc = sq_step_row(c, s, "throttle", e);
 	if (rc != 0)
 		return rc;
-	col_text(out->key, sizeof(out->key), s, 0);
+	sq_col_text(out->key, sizeof(out->key), s, 0);
 	out->failures = sqlite3_column_int64(s, 1);
 	out->last_failure = sqlite3_column_int64(s, 2);
 	out->locked_until = sqlite3_column_int64(s, 3);
-	done(s);
+	sq_done(s);
 	return 0;
 }
 
@@ -1171,11 +1072,11 @@ sqlite_throttle_put(struct store_conn *c, const struct rec_throttle *t,
 
 	if (s == NULL)
 		return -1;
-	bind_text(s, 1, t->key);
+	sq_bind_text(s, 1, t->key);
 	sqlite3_bind_int64(s, 2, t->failures);
 	sqlite3_bind_int64(s, 3, t->last_failure);
 	sqlite3_bind_int64(s, 4, t->locked_until);
-	return exec_stmt(c, s, "throttle", e);
+	return sq_exec(c, s, "throttle", e);
 }
 
 static int
@@ -1185,8 +1086,8 @@ sqlite_throttle_clear(struct store_conn *c, const char *key, struct err *e)
 
 	if (s == NULL)
 		return -1;
-	bind_text(s, 1, key);
-	return exec_stmt(c, s, "throttle", e);
+	sq_bind_text(s, 1, key);
+	return sq_exec(c, s, "throttle", e);
 }
 
 static int
@@ -1199,16 +1100,16 @@ sqlite_entry_append(struct store_conn *c, const struct rec_entry *en,
 		return -1;
 	sqlite3_bind_int64(s, 1, en->index);
 	sqlite3_bind_int64(s, 2, en->time);
-	bind_text(s, 3, en->actor_id != NULL ? en->actor_id : "");
-	bind_text(s, 4, en->tenant_id != NULL ? en->tenant_id : "");
-	bind_text(s, 5, en->action != NULL ? en->action : "");
-	bind_text(s, 6, en->session_id != NULL ? en->session_id : "");
-	bind_text(s, 7, en->device_id != NULL ? en->device_id : "");
-	bind_text(s, 8, en->source != NULL ? en->source : "");
+	sq_bind_text(s, 3, en->actor_id != NULL ? en->actor_id : "");
+	sq_bind_text(s, 4, en->tenant_id != NULL ? en->tenant_id : "");
+	sq_bind_text(s, 5, en->action != NULL ? en->action : "");
+	sq_bind_text(s, 6, en->session_id != NULL ? en->session_id : "");
+	sq_bind_text(s, 7, en->device_id != NULL ? en->device_id : "");
+	sq_bind_text(s, 8, en->source != NULL ? en->source : "");
 	sqlite3_bind_int(s, 9, en->allowed);
 	sqlite3_bind_blob(s, 10, en->bytes, (int)en->len, SQLITE_STATIC);
-	bind_text(s, 11, en->vendor_id != NULL ? en->vendor_id : "");
-	return exec_stmt(c, s, "log entry", e);
+	sq_bind_text(s, 11, en->vendor_id != NULL ? en->vendor_id : "");
+	return sq_exec(c, s, "log entry", e);
 }
 
 static int
@@ -1219,11 +1120,11 @@ sqlite_entry_count(struct store_conn *c, int64_t *out, struct err *e)
 
 	if (s == NULL)
 		return -1;
-	rc = step_row(c, s, "log size", e);
+	rc = sq_step_row(c, s, "log size", e);
 	if (rc != 0)
 		return rc == 1 ? err_internal(e, "log size unknown") : -1;
 	*out = sqlite3_column_int64(s, 0);
-	done(s);
+	sq_done(s);
 	return 0;
 }
 
@@ -1240,11 +1141,11 @@ entry_rows(struct store_conn *c, sqlite3_stmt *s, store_entry_cb cb,
 		    (size_t)sqlite3_column_bytes(s, 1)) != 0)
 			break;
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
-		db_fail(c, e, "log entries");
-		done(s);
+		sq_fail(c, e, "log entries");
+		sq_done(s);
 		return -1;
 	}
-	done(s);
+	sq_done(s);
 	return 0;
 }
 
@@ -1270,7 +1171,7 @@ sqlite_entry_range_tenant(struct store_conn *c, const char *tenant_id,
 
 	if (s == NULL)
 		return -1;
-	bind_text(s, 1, tenant_id);
+	sq_bind_text(s, 1, tenant_id);
 	sqlite3_bind_int64(s, 2, start);
 	sqlite3_bind_int64(s, 3, limit);
 	return entry_rows(c, s, cb, arg, e);
@@ -1287,12 +1188,12 @@ sqlite_tile_get(struct store_conn *c, int level, int64_t idx,
 		return -1;
 	sqlite3_bind_int(s, 1, level);
 	sqlite3_bind_int64(s, 2, idx);
-	rc = step_row(c, s, "tile", e);
+	rc = sq_step_row(c, s, "tile", e);
 	if (rc != 0)
 		return rc;
 	rc = buf_append(out, sqlite3_column_blob(s, 0),
 	    (size_t)sqlite3_column_bytes(s, 0));
-	done(s);
+	sq_done(s);
 	return rc == -1 ? err_internal(e, "tile too large") : 0;
 }
 
@@ -1307,7 +1208,7 @@ sqlite_tile_put(struct store_conn *c, int level, int64_t idx,
 	sqlite3_bind_int(s, 1, level);
 	sqlite3_bind_int64(s, 2, idx);
 	sqlite3_bind_blob(s, 3, hashes, (int)len, SQLITE_STATIC);
-	return exec_stmt(c, s, "tile", e);
+	return sq_exec(c, s, "tile", e);
 }
 
 static int
@@ -1320,8 +1221,8 @@ sqlite_checkpoint_put(struct store_conn *c, int64_t size, int64_t time,
 		return -1;
 	sqlite3_bind_int64(s, 1, size);
 	sqlite3_bind_int64(s, 2, time);
-	bind_text(s, 3, note);
-	return exec_stmt(c, s, "checkpoint", e);
+	sq_bind_text(s, 3, note);
+	return sq_exec(c, s, "checkpoint", e);
 }
 
 static int
@@ -1333,12 +1234,12 @@ sqlite_checkpoint_latest(struct store_conn *c, struct buf *note,
 
 	if (s == NULL)
 		return -1;
-	rc = step_row(c, s, "checkpoint", e);
+	rc = sq_step_row(c, s, "checkpoint", e);
 	if (rc != 0)
 		return rc;
 	rc = buf_append(note, sqlite3_column_text(s, 0),
 	    (size_t)sqlite3_column_bytes(s, 0));
-	done(s);
+	sq_done(s);
 	return rc == -1 ? err_internal(e, "checkpoint too large") : 0;
 }
 
@@ -1350,38 +1251,38 @@ sqlite_grant_insert(struct store_conn *c, const struct rec_grant *g,
 
 	if (s == NULL)
 		return -1;
-	bind_text(s, 1, g->id);
-	bind_text(s, 2, g->tenant_id);
-	bind_text(s, 3, g->engineer_id);
-	bind_text(s, 4, g->vendor_id);
-	bind_text(s, 5, g->ticket_id);
-	bind_text(s, 6, g->reason);
+	sq_bind_text(s, 1, g->id);
+	sq_bind_text(s, 2, g->tenant_id);
+	sq_bind_text(s, 3, g->engineer_id);
+	sq_bind_text(s, 4, g->vendor_id);
+	sq_bind_text(s, 5, g->ticket_id);
+	sq_bind_text(s, 6, g->reason);
 	sqlite3_bind_int64(s, 7, g->minutes);
 	sqlite3_bind_int(s, 8, g->state);
 	sqlite3_bind_int(s, 9, g->break_glass);
 	sqlite3_bind_int64(s, 10, g->created);
 	sqlite3_bind_int64(s, 11, g->decided);
-	bind_text(s, 12, g->decided_by);
+	sq_bind_text(s, 12, g->decided_by);
 	sqlite3_bind_int64(s, 13, g->deadline);
 	sqlite3_bind_int(s, 14, g->notified);
-	return exec_stmt(c, s, "access request", e);
+	return sq_exec(c, s, "access request", e);
 }
 
 static void
 col_grant(struct rec_grant *g, sqlite3_stmt *s)
 {
-	col_text(g->id, sizeof(g->id), s, 0);
-	col_text(g->tenant_id, sizeof(g->tenant_id), s, 1);
-	col_text(g->engineer_id, sizeof(g->engineer_id), s, 2);
-	col_text(g->vendor_id, sizeof(g->vendor_id), s, 3);
-	col_text(g->ticket_id, sizeof(g->ticket_id), s, 4);
-	col_text(g->reason, sizeof(g->reason), s, 5);
+	sq_col_text(g->id, sizeof(g->id), s, 0);
+	sq_col_text(g->tenant_id, sizeof(g->tenant_id), s, 1);
+	sq_col_text(g->engineer_id, sizeof(g->engineer_id), s, 2);
+	sq_col_text(g->vendor_id, sizeof(g->vendor_id), s, 3);
+	sq_col_text(g->ticket_id, sizeof(g->ticket_id), s, 4);
+	sq_col_text(g->reason, sizeof(g->reason), s, 5);
 	g->minutes = sqlite3_column_int64(s, 6);
 	g->state = sqlite3_column_int(s, 7);
 	g->break_glass = sqlite3_column_int(s, 8);
 	g->created = sqlite3_column_int64(s, 9);
 	g->decided = sqlite3_column_int64(s, 10);
-	col_text(g->decided_by, sizeof(g->decided_by), s, 11);
+	sq_col_text(g->decided_by, sizeof(g->decided_by), s, 11);
 	g->deadline = sqlite3_column_int64(s, 12);
 	g->notified = sqlite3_column_int(s, 13);
 }
@@ -1390,12 +1291,12 @@ static int
 read_grant(struct store_conn *c, sqlite3_stmt *s, struct rec_grant *out,
     struct err *e)
 {
-	int rc = step_row(c, s, "access request", e);
+	int rc = sq_step_row(c, s, "access request", e);
 
 	if (rc != 0)
 		return rc;
 	col_grant(out, s);
-	done(s);
+	sq_done(s);
 	return 0;
 }
 
@@ -1407,7 +1308,7 @@ sqlite_grant_get(struct store_conn *c, const char *id, struct rec_grant *out,
 
 	if (s == NULL)
 		return -1;
-	bind_text(s, 1, id);
+	sq_bind_text(s, 1, id);
 	return read_grant(c, s, out, e);
 }
 
@@ -1419,13 +1320,13 @@ sqlite_grant_transition(struct store_conn *c, const struct rec_grant *g,
 
 	if (s == NULL)
 		return -1;
-	bind_text(s, 1, g->id);
+	sq_bind_text(s, 1, g->id);
 	sqlite3_bind_int(s, 2, g->state);
 	sqlite3_bind_int64(s, 3, g->decided);
-	bind_text(s, 4, g->decided_by);
+	sq_bind_text(s, 4, g->decided_by);
 	sqlite3_bind_int64(s, 5, g->deadline);
 	sqlite3_bind_int(s, 6, from);
-	return exec_update(c, s, "access request", e);
+	return sq_exec_update(c, s, "access request", e);
 }
 
 static int
@@ -1437,8 +1338,8 @@ sqlite_grant_active(struct store_conn *c, const char *engineer_id,
 
 	if (s == NULL)
 		return -1;
-	bind_text(s, 1, engineer_id);
-	bind_text(s, 2, tenant_id);
+	sq_bind_text(s, 1, engineer_id);
+	sq_bind_text(s, 2, tenant_id);
 	sqlite3_bind_int64(s, 3, now);
 	return read_grant(c, s, out, e);
 }
@@ -1458,11 +1359,11 @@ grant_rows(struct store_conn *c, sqlite3_stmt *s, store_grant_cb cb,
 			break;
 	}
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
-		db_fail(c, e, "access requests");
-		done(s);
+		sq_fail(c, e, "access requests");
+		sq_done(s);
 		return -1;
 	}
-	done(s);
+	sq_done(s);
 	return 0;
 }
 
@@ -1474,7 +1375,7 @@ sqlite_grant_list_tenant(struct store_conn *c, const char *tenant_id,
 
 	if (s == NULL)
 		return -1;
-	bind_text(s, 1, tenant_id);
+	sq_bind_text(s, 1, tenant_id);
 	return grant_rows(c, s, cb, arg, e);
 }
 
@@ -1499,8 +1400,8 @@ sqlite_grant_set_notified(struct store_conn *c, const char *id,
 
 	if (s == NULL)
 		return -1;
-	bind_text(s, 1, id);
-	return exec_update(c, s, "access request", e);
+	sq_bind_text(s, 1, id);
+	return sq_exec_update(c, s, "access request", e);
 }
 
 static int
@@ -1511,19 +1412,19 @@ sqlite_approval_insert(struct store_conn *c, const struct rec_approval *a,
 
 	if (s == NULL)
 		return -1;
-	bind_text(s, 1, a->id);
-	bind_text(s, 2, a->tenant_id);
-	bind_text(s, 3, a->engineer_id);
-	bind_text(s, 4, a->vendor_id);
-	bind_text(s, 5, a->action);
-	bind_text(s, 6, a->target);
-	bind_text(s, 7, a->reason);
+	sq_bind_text(s, 1, a->id);
+	sq_bind_text(s, 2, a->tenant_id);
+	sq_bind_text(s, 3, a->engineer_id);
+	sq_bind_text(s, 4, a->vendor_id);
+	sq_bind_text(s, 5, a->action);
+	sq_bind_text(s, 6, a->target);
+	sq_bind_text(s, 7, a->reason);
 	sqlite3_bind_int(s, 8, a->state);
 	sqlite3_bind_int64(s, 9, a->created);
 	sqlite3_bind_int64(s, 10, a->deadline);
-	bind_text(s, 11, a->decided_by);
+	sq_bind_text(s, 11, a->decided_by);
 	sqlite3_bind_int64(s, 12, a->decided);
-	return exec_stmt(c, s, "approval", e);
+	return sq_exec(c, s, "approval", e);
 }
 
 static int
@@ -1535,23 +1436,23 @@ sqlite_approval_get(struct store_conn *c, const char *id,
 
 	if (s == NULL)
 		return -1;
-	bind_text(s, 1, id);
-	rc = step_row(c, s, "approval", e);
+	sq_bind_text(s, 1, id);
+	rc = sq_step_row(c, s, "approval", e);
 	if (rc != 0)
 		return rc;
-	col_text(out->id, sizeof(out->id), s, 0);
-	col_text(out->tenant_id, sizeof(out->tenant_id), s, 1);
-	col_text(out->engineer_id, sizeof(out->engineer_id), s, 2);
-	col_text(out->vendor_id, sizeof(out->vendor_id), s, 3);
-	col_text(out->action, sizeof(out->action), s, 4);
-	col_text(out->target, sizeof(out->target), s, 5);
-	col_text(out->reason, sizeof(out->reason), s, 6);
+	sq_col_text(out->id, sizeof(out->id), s, 0);
+	sq_col_text(out->tenant_id, sizeof(out->tenant_id), s, 1);
+	sq_col_text(out->engineer_id, sizeof(out->engineer_id), s, 2);
+	sq_col_text(out->vendor_id, sizeof(out->vendor_id), s, 3);
+	sq_col_text(out->action, sizeof(out->action), s, 4);
+	sq_col_text(out->target, sizeof(out->target), s, 5);
+	sq_col_text(out->reason, sizeof(out->reason), s, 6);
 	out->state = sqlite3_column_int(s, 7);
 	out->created = sqlite3_column_int64(s, 8);
 	out->deadline = sqlite3_column_int64(s, 9);
-	col_text(out->decided_by, sizeof(out->decided_by), s, 10);
+	sq_col_text(out->decided_by, sizeof(out->decided_by), s, 10);
 	out->decided = sqlite3_column_int64(s, 11);
-	done(s);
+	sq_done(s);
 	return 0;
 }
 
@@ -1563,13 +1464,13 @@ sqlite_approval_transition(struct store_conn *c, const struct rec_approval *a,
 
 	if (s == NULL)
 		return -1;
-	bind_text(s, 1, a->id);
+	sq_bind_text(s, 1, a->id);
 	sqlite3_bind_int(s, 2, a->state);
-	bind_text(s, 3, a->decided_by);
+	sq_bind_text(s, 3, a->decided_by);
 	sqlite3_bind_int64(s, 4, a->decided);
 	sqlite3_bind_int(s, 5, from);
 	sqlite3_bind_int64(s, 6, a->deadline);
-	return exec_update(c, s, "approval", e);
+	return sq_exec_update(c, s, "approval", e);
 }
 
 static int
@@ -1588,7 +1489,7 @@ sqlite_entry_by_principal(struct store_conn *c, int kind, const char *id,
 	s = stmt(c, byq[kind], e);
 	if (s == NULL)
 		return -1;
-	bind_text(s, 1, id);
+	sq_bind_text(s, 1, id);
 	sqlite3_bind_int64(s, 2, from);
 	sqlite3_bind_int64(s, 3, to);
 	return entry_rows(c, s, cb, arg, e);
@@ -1604,7 +1505,7 @@ sqlite_grant_overlapping(struct store_conn *c, const char *engineer_id,
 
 	if (s == NULL)
 		return -1;
-	bind_text(s, 1, vendor_id != NULL ? vendor_id : engineer_id);
+	sq_bind_text(s, 1, vendor_id != NULL ? vendor_id : engineer_id);
 	sqlite3_bind_int64(s, 2, from);
 	sqlite3_bind_int64(s, 3, to);
 	return grant_rows(c, s, cb, arg, e);
@@ -1623,8 +1524,8 @@ sqlite_tenant_list(struct store_conn *c,
 		return -1;
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		memset(&t, 0, sizeof(t));
-		col_text(t.id, sizeof(t.id), s, 0);
-		col_text(t.name, sizeof(t.name), s, 1);
+		sq_col_text(t.id, sizeof(t.id), s, 0);
+		sq_col_text(t.name, sizeof(t.name), s, 1);
 		t.policy = sqlite3_column_int(s, 2);
 		t.created = sqlite3_column_int64(s, 3);
 		t.users_version = sqlite3_column_int64(s, 4);
@@ -1635,11 +1536,11 @@ sqlite_tenant_list(struct store_conn *c,
 			break;
 	}
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
-		db_fail(c, e, "tenants");
-		done(s);
+		sq_fail(c, e, "tenants");
+		sq_done(s);
 		return -1;
 	}
-	done(s);
+	sq_done(s);
 	return 0;
 }
 
