@@ -64,6 +64,13 @@ static const struct action_def actions[ACT_COUNT] = {
 	    1, 0},
 	/* The incident question; asking it is recorded too. */
 	[ACT_SCOPE] = {"scope", OP, 0, 0, 1, 0},
+	/* Detection and containment: the operator's. */
+	[ACT_ENGINEER_HOURS] = {"engineer.working_hours", OP, 0, 1, 1, 0},
+	[ACT_ALERT_LIST] = {"alert.list", OP, 0, 0, 1, 0},
+	[ACT_ALERT_VIEW] = {"alert.view", OP, 0, 0, 1, 0},
+	[ACT_CONTAINMENT] = {"containment", OP, 0, 1, 1, 0},
+	[ACT_CONTAINMENT_LIST] = {"containment.list", OP, 0, 0, 1, 0},
+	[ACT_CONTAINMENT_LIFT] = {"containment.lift", OP, 0, 1, 1, 0},
 	[ACT_UNKNOWN] = {"unknown", 0, 0, 0, 1, 0},
 };
 

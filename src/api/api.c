@@ -12,6 +12,7 @@
 #include "api/req.h"
 #include "common/jsonx.h"
 #include "common/log.h"
+#include "common/num.h"
 #include "common/str.h"
 #include "tlog/tlog.h"
 
@@ -77,6 +78,14 @@ static const struct route routes[] = {
 	{"GET", "/v1/tenants/{t}/support-policy", ACT_TENANT_POLICY_GET,
 	    h_tenant_policy_get},
 	{"POST", "/v1/scope", ACT_SCOPE, h_scope},
+	{"PUT", "/v1/engineers/{id}/working-hours", ACT_ENGINEER_HOURS,
+	    h_engineer_hours},
+	{"GET", "/v1/alerts", ACT_ALERT_LIST, h_alert_list},
+	{"GET", "/v1/alerts/{id}", ACT_ALERT_VIEW, h_alert_view},
+	{"POST", "/v1/containment", ACT_CONTAINMENT, h_containment},
+	{"GET", "/v1/containment", ACT_CONTAINMENT_LIST, h_containment_list},
+	{"POST", "/v1/containment/{id}/lift", ACT_CONTAINMENT_LIFT,
+	    h_containment_lift},
 	{"GET", "/reset", ACT_RESET_PAGE, h_reset_page},
 };
 
@@ -253,6 +262,24 @@ req_param(struct req *q, int i)
 	return q->param[i];
 }
 
+int
+req_query_int(struct req *q, const char *name, int64_t def, int64_t max,
+    int64_t *out)
+{
+	const char *s = http_query(q->http, name);
+
+	if (s == NULL) {
+		*out = def;
+		return 0;
+	}
+	if (num_parse_i64(out, s, 0, max) == -1) {
+		q->err.reason = "bad_request";
+		return err_bad_request(&q->err, "query parameter '%s' must be "
+		    "an integer from 0 to %lld", name, (long long)max);
+	}
+	return 0;
+}
+
 void
 req_ok(struct req *q, int status, json_t *resp)
 {
@@ -331,26 +358,64 @@ job_entry(void *arg, int apply_rc, const struct err *apply_err,
 	return event_serialize(&q->ev, time_ms, out, en);
 }
 
-int
-req_write(struct req *q, apply_fn apply, void *arg)
+/* The request's own job: apply plus its entry (if recorded). */
+static void
+req_job(struct req *q, struct write_ctx *w, struct store_job *job)
 {
-	struct write_ctx w = {q, apply, arg};
-	struct store_job job = {job_apply, job_entry, &w};
 	const struct action_def *def = action_get(q->route != NULL ?
 	    q->route->action : ACT_UNKNOWN);
-	struct err e;
 
+	job->apply = job_apply;
+	job->entry = job_entry;
+	job->arg = w;
 	if (!def->recorded)
-		job.entry = NULL;
+		job->entry = NULL;
 	/* Plain reads change nothing: no savepoint on the writer. */
-	if (apply == NULL && !q->touch_session && q->approval.id[0] == '\0')
-		job.apply = NULL;
-	err_init(&e);
+	if (w->apply == NULL && !q->touch_session && q->approval.id[0] == '\0')
+		job->apply = NULL;
 	q->recorded = 1;
 	/* Other requests may read while this one waits for its commit. */
 	store_reader_put(q->ctx->store, q->rconn);
 	q->rconn = NULL;
+}
+
+int
+req_write(struct req *q, apply_fn apply, void *arg)
+{
+	struct write_ctx w = {q, apply, arg};
+	struct store_job job;
+	struct err e;
+
+	req_job(q, &w, &job);
+	err_init(&e);
 	if (store_write(q->ctx->store, &job, &q->index, &e) == -1) {
+		q->err = e;
+		return -1;
+	}
+	return q->denied ? -1 : 0;
+}
+
+int
+req_write_with(struct req *q, apply_fn apply, void *arg,
+    const struct store_job *more, size_t nmore)
+{
+	struct write_ctx w = {q, apply, arg};
+	struct store_job *jobs = calloc(nmore + 1, sizeof(*jobs));
+	struct err e;
+	int rc;
+
+	if (jobs == NULL)
+		return err_internal(&q->err, "out of memory");
+	req_job(q, &w, &jobs[0]);
+	if (nmore > 0)
+		memcpy(jobs + 1, more, nmore * sizeof(*jobs));
+	err_init(&e);
+	rc = store_write_all(q->ctx->store, jobs, nmore + 1, &e);
+	free(jobs);
+	if (rc == -1) {
+		/* Nothing was stored, the entry neither: the pipeline
+		 * records the refusal. */
+		q->recorded = 0;
 		q->err = e;
 		return -1;
 	}

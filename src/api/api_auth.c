@@ -11,6 +11,7 @@
 #include <sodium.h>
 #include <string.h>
 
+#include "access/contain.h"
 #include "api/req.h"
 #include "auth/password.h"
 #include "auth/session.h"
@@ -78,6 +79,7 @@ struct attempt {
 	/* tenant login */
 	struct rec_user user;
 	int enrol;                      /* store user.totp as pending */
+	char contained[ID_MAX];         /* the containment that refused */
 };
 
 static void
@@ -102,8 +104,9 @@ attempt_fail(struct store_conn *c, struct req *q, struct attempt *a,
 		return -1;
 	err_init(&d);
 	err_set(&d, a->fail_status ? a->fail_status : 401, a->fail_status ==
-	    400 ? "bad_request" : "unauthorized", "%s", a->fail_msg != NULL ?
-	    a->fail_msg : "invalid credentials");
+	    400 ? "bad_request" : a->fail_status == 403 ? "forbidden" :
+	    "unauthorized", "%s", a->fail_msg != NULL ? a->fail_msg :
+	    "invalid credentials");
 	d.reason = a->fail_reason;
 	return req_deny(q, &d);
 }
@@ -120,6 +123,28 @@ attempt_succeed(struct store_conn *c, struct req *q, struct attempt *a,
 	    throttle_clear(c, ops, a->acct_key, e) == -1)
 		return -1;
 	return 0;
+}
+
+/* A containment in force over the engineer, their vendor or the device
+ * refuses the login (only once the password was right: nobody learns of
+ * it without the password).  -1 on a store error. */
+static int
+refuse_contained(struct store_conn *c, struct req *q, struct attempt *a,
+    const char *engineer, const char *vendor, const char *device,
+    struct err *e)
+{
+	struct rec_containment r;
+	int rc = contain_refuses(c, store_ops(q->ctx->store), engineer,
+	    vendor, device, &r, e);
+
+	if (rc == 1) {
+		a->fail_reason = "contained";
+		a->fail_status = 403;
+		a->fail_msg = "this account is contained by the operator; "
+		    "logins are refused until the containment is lifted";
+		str_copy(a->contained, sizeof(a->contained), r.id);
+	}
+	return rc == -1 ? -1 : 0;
 }
 
 static int
@@ -188,6 +213,9 @@ h_auth_login(struct req *q)
 		a.fail_reason = "account_inactive";
 	else if (dfound != 0 || strcmp(dev.engineer_id, eng.id) != 0)
 		a.fail_reason = "unregistered_device";
+	else if (refuse_contained(c, q, &a, eng.id, eng.vendor_id, device,
+	    &q->err) == -1)
+		goto out;
 	if (a.fail_reason == NULL) {
 		id_new(a.login.id, "login");
 		str_copy(a.login.engineer_id, sizeof(a.login.engineer_id),
@@ -202,6 +230,8 @@ h_auth_login(struct req *q)
 		    CHALLENGE_PREFIX "%s:%s:%lld", a.login.id, nonce32,
 		    (long long)a.login.expires);
 	}
+	if (a.contained[0] != '\0')
+		event_detail(&q->ev, "containment", a.contained);
 	if (req_write(q, apply_login, &a) == -1)
 		goto out;
 	time_format(stamp, a.login.expires);
@@ -239,6 +269,14 @@ apply_verify(struct store_conn *c, struct req *q, void *arg, struct err *e)
 		if (rc == 1)
 			a->fail_reason = "totp_reused";
 	}
+	/* Asked again on the writer: a containment committed since step
+	 * one (or while this code was typed) wins. */
+	if (a->fail_reason == NULL && refuse_contained(c, q, a,
+	    a->session.principal_id, a->session.vendor_id,
+	    a->session.device_id, e) == -1)
+		return -1;
+	if (a->contained[0] != '\0')
+		event_detail(&q->ev, "containment", a->contained);
 	if (a->fail_reason != NULL)
 		return attempt_fail(c, q, a, e);
 	return attempt_succeed(c, q, a, e);

@@ -40,6 +40,9 @@ create(struct req *q, int kind, const char *parent)
 		goto out;
 	}
 	str_copy(q->ev.target, sizeof(q->ev.target), dir_object_id(d));
+	/* Whose credential it is: detection watches for new ones. */
+	if (kind == DIR_DEVICE)
+		event_detail(&q->ev, "engineer", d->u.device.engineer_id);
 	if (dir_object_tenant(d)[0] != '\0')
 		str_copy(q->ev.tenant, sizeof(q->ev.tenant),
 		    dir_object_tenant(d));
@@ -171,6 +174,8 @@ import_line(struct import *im, struct import_item *it, const char *line,
 	    dir_object_tenant(&it->d));
 	str_copy(it->ev.target, sizeof(it->ev.target), dir_object_id(&it->d));
 	event_detail(&it->ev, "via", "import");
+	if (kind == DIR_DEVICE)
+		event_detail(&it->ev, "engineer", it->d.u.device.engineer_id);
 	im->counts[kind]++;
 	rc = 0;
 out:

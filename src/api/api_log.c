@@ -34,24 +34,6 @@ entry_cb(void *arg, int64_t index, const char *bytes, size_t len)
 	return o == NULL || json_array_append_new(entries, o) == -1;
 }
 
-static int
-query_int(struct req *q, const char *name, int64_t def, int64_t max,
-    int64_t *out)
-{
-	const char *s = http_query(q->http, name);
-
-	if (s == NULL) {
-		*out = def;
-		return 0;
-	}
-	if (num_parse_i64(out, s, 0, max) == -1) {
-		q->err.reason = "bad_request";
-		return err_bad_request(&q->err, "query parameter '%s' must be "
-		    "an integer from 0 to %lld", name, (long long)max);
-	}
-	return 0;
-}
-
 int
 h_log_entries(struct req *q)
 {
@@ -59,8 +41,8 @@ h_log_entries(struct req *q)
 	struct store_conn *c;
 	json_t *entries;
 
-	if (query_int(q, "start", 0, INT64_MAX / 2, &start) == -1 ||
-	    query_int(q, "end", size, INT64_MAX / 2, &end) == -1)
+	if (req_query_int(q, "start", 0, INT64_MAX / 2, &start) == -1 ||
+	    req_query_int(q, "end", size, INT64_MAX / 2, &end) == -1)
 		return -1;
 	if (end < start) {
 		q->err.reason = "bad_request";
@@ -148,8 +130,8 @@ h_log_inclusion(struct req *q)
 	if (http_query(q->http, "size") == NULL &&
 	    checkpoint_size(q, &dflt) == -1)
 		return -1;
-	if (query_int(q, "index", -1, INT64_MAX / 2, &index) == -1 ||
-	    query_int(q, "size", dflt, INT64_MAX / 2, &size) == -1)
+	if (req_query_int(q, "index", -1, INT64_MAX / 2, &index) == -1 ||
+	    req_query_int(q, "size", dflt, INT64_MAX / 2, &size) == -1)
 		return -1;
 	if (index < 0) {
 		q->err.reason = "bad_request";
@@ -174,8 +156,8 @@ h_log_consistency(struct req *q)
 	struct store_conn *c;
 	size_t n = 0;
 
-	if (query_int(q, "old", -1, INT64_MAX / 2, &oldsz) == -1 ||
-	    query_int(q, "new", -1, INT64_MAX / 2, &newsz) == -1)
+	if (req_query_int(q, "old", -1, INT64_MAX / 2, &oldsz) == -1 ||
+	    req_query_int(q, "new", -1, INT64_MAX / 2, &newsz) == -1)
 		return -1;
 	if (oldsz < 0 || newsz < 0) {
 		q->err.reason = "bad_request";
@@ -254,8 +236,8 @@ h_access_log(struct req *q)
 	json_t *o;
 	int rc = -1;
 
-	if (query_int(q, "start", 0, INT64_MAX / 2, &start) == -1 ||
-	    query_int(q, "limit", 1000, 1000, &p.limit) == -1)
+	if (req_query_int(q, "start", 0, INT64_MAX / 2, &start) == -1 ||
+	    req_query_int(q, "limit", 1000, 1000, &p.limit) == -1)
 		return -1;
 	if (p.limit == 0)
 		p.limit = 1000;

@@ -82,8 +82,20 @@ struct store_conn *req_reader(struct req *q);
 int req_write(struct req *q, apply_fn apply, void *arg)
 	__attribute__((warn_unused_result));
 
+/* As req_write, with more jobs after the request's own, all in one
+ * transaction: all are stored, or nothing is (and the refusal is then
+ * recorded on its own).  0, or -1 with q->err set. */
+int req_write_with(struct req *q, apply_fn apply, void *arg,
+    const struct store_job *more, size_t nmore)
+	__attribute__((warn_unused_result));
+
 /* Marks the request denied with e (the apply path keeps its changes). */
 int req_deny(struct req *q, const struct err *e);
+
+/* The integer query parameter name (def when absent), 0..max; 400 naming
+ * it otherwise. */
+int req_query_int(struct req *q, const char *name, int64_t def, int64_t max,
+    int64_t *out) __attribute__((warn_unused_result));
 
 /* Sets a 2xx answer. */
 void req_ok(struct req *q, int status, json_t *resp);
@@ -137,6 +149,12 @@ int h_approval_approve(struct req *q);
 int h_approval_deny(struct req *q);
 int h_tenant_policy_get(struct req *q);
 int h_scope(struct req *q);
+int h_engineer_hours(struct req *q);
+int h_alert_list(struct req *q);
+int h_alert_view(struct req *q);
+int h_containment(struct req *q);
+int h_containment_list(struct req *q);
+int h_containment_lift(struct req *q);
 
 /* The two-person rule for an engineer's action on target: 0 when no
  * second approval is needed or the body's "approval" is valid for it (it

@@ -58,6 +58,16 @@ static const struct opt opts[] = {
 	{"test-clock", S(test_clock), "FILE", "tests only: read the time "
 	    "(epoch seconds) from FILE"},
 	{"quiet", F(quiet), NULL, "log only warnings and errors"},
+	{"detect", I(detect, 0, 1), "0|1", "run the detection rules "
+	    "(default 1)"},
+	{"alert-webhook", S(alert_webhook), "URL", "POST each alert's JSON "
+	    "here (retried with backoff)"},
+	{"alert-webhook-attempts", I(alert_webhook_attempts, 1, 1000), "N",
+	    "tries per alert before giving up (default 12)"},
+	{"alert-mail", S(alert_mail), "ADDRESS", "the operator's mailbox for "
+	    "alerts, in the outbox (default operator@localhost; 'none': off)"},
+	{"alert-syslog", I(alert_syslog, 0, 1), "0|1", "alerts to syslog "
+	    "(LOG_AUTH; default 1)"},
 };
 
 #define NOPTS (sizeof(opts) / sizeof(opts[0]))
@@ -79,6 +89,9 @@ config_usage(void)
 		    opts[i].arg != NULL ? opts[i].arg : "");
 		printf("  %-30s %s\n", left, opts[i].help);
 	}
+	printf("  %-30s %s\n", "--rule-NAME SETTINGS", "change a detection "
+	    "rule, e.g. --rule-tenant-hopping 'threshold=15 window=3600'; "
+	    "rules and settings: docs/detection.md");
 	printf("  %-30s %s\n  %-30s %s\n", "--help", "show this help",
 	    "--version", "show the version");
 }
@@ -120,6 +133,19 @@ opt_set(struct config *c, const struct opt *o, const char *value,
 	return 0;
 }
 
+/* A rule-NAME setting, with where it came from in the error. */
+static int
+rule_set(struct config *c, const char *key, const char *value,
+    const char *where, struct err *e)
+{
+	if (rules_set(&c->rules, key, value, e) == -1) {
+		struct err inner = *e;
+
+		return err_bad_request(e, "%s: %s", where, inner.msg);
+	}
+	return 0;
+}
+
 static int
 conf_cb(void *arg, const char *key, const char *value, int line,
     struct err *e)
@@ -128,6 +154,8 @@ conf_cb(void *arg, const char *key, const char *value, int line,
 	char where[64];
 
 	str_printf(where, sizeof(where), "config line %d", line);
+	if (strncmp(key, "rule-", 5) == 0)
+		return rule_set(arg, key, value, where, e);
 	if (o == NULL || strcmp(key, "config") == 0)
 		return err_bad_request(e, "%s: unknown option '%s'", where,
 		    key);
@@ -150,6 +178,23 @@ load_env(struct config *c, struct err *e)
 			    name[k] - 32 : name[k]);
 		v = getenv(name);
 		if (v != NULL && opt_set(c, &opts[i], v, name, e) == -1)
+			return -1;
+	}
+	for (i = 0; i < RULE_COUNT; i++) {
+		char name[64], key[64];
+		const char *v;
+
+		str_printf(key, sizeof(key), "rule-%s", c->rules.r[i].name);
+		str_printf(name, sizeof(name), "CUSTOS_RULE_%s",
+		    c->rules.r[i].name);
+		for (k = 5; key[k] != '\0'; k++)
+			if (key[k] == '_')
+				key[k] = '-';
+		for (k = 12; name[k] != '\0'; k++)
+			if (name[k] >= 'a' && name[k] <= 'z')
+				name[k] = (char)(name[k] - 32);
+		v = getenv(name);
+		if (v != NULL && rule_set(c, key, v, name, e) == -1)
 			return -1;
 	}
 	return 0;
@@ -177,6 +222,17 @@ load_flags(struct config *c, int argc, char **argv, int only_config,
 		if (eq != NULL) {
 			name[eq - a] = '\0';
 			value = eq + 1;
+		}
+		if (strncmp(name, "rule-", 5) == 0) {
+			if (value == NULL && i + 1 >= argc)
+				return err_bad_request(e, "--%s needs a value",
+				    name);
+			if (value == NULL)
+				value = argv[++i];
+			if (!only_config && rule_set(c, name, value,
+			    "command line", e) == -1)
+				return -1;
+			continue;
 		}
 		o = opt_find(name);
 		if (o == NULL)
@@ -219,6 +275,10 @@ config_load(struct config *c, int argc, char **argv, struct err *e)
 	c->max_connections = 1024;
 	c->per_ip_connections = 256;
 	c->readers = 32;
+	c->detect = 1;
+	c->alert_webhook_attempts = 12;
+	c->alert_syslog = 1;
+	rules_defaults(&c->rules);
 	/* The config file is named by a flag or the environment. */
 	if (load_flags(c, argc, argv, 1, e) == -1)
 		return -1;
@@ -245,6 +305,9 @@ config_load(struct config *c, int argc, char **argv, struct err *e)
 	if (c->listen == NULL && (c->listen = strdup("127.0.0.1:8443")) ==
 	    NULL)
 		return err_internal(e, "out of memory");
+	if (c->alert_mail == NULL && (c->alert_mail =
+	    strdup("operator@localhost")) == NULL)
+		return err_internal(e, "out of memory");
 	return 0;
 }
 
@@ -258,5 +321,7 @@ config_free(struct config *c)
 	free(c->tls_key);
 	free(c->public_url);
 	free(c->test_clock);
+	free(c->alert_webhook);
+	free(c->alert_mail);
 	free(c->log_origin);
 }

@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "common/err.h"
+#include "detect/rules.h"
 
 struct config {
 	char *data;
@@ -30,6 +31,12 @@ struct config {
 	int64_t per_ip_connections;
 	int64_t readers;
 	int64_t quiet;
+	int64_t detect;                 /* run the rules (default 1) */
+	char *alert_webhook;
+	int64_t alert_webhook_attempts;
+	char *alert_mail;
+	int64_t alert_syslog;
+	struct rules rules;             /* defaults, then rule-* settings */
 };
 
 /* Fills c from argv, the environment and the config file.  Returns 0, 1

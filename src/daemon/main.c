@@ -4,6 +4,7 @@
  * makes DIR/operator.token on first start, serves the API until SIGINT or
  * SIGTERM.  Only this file may exit the process.
  */
+#include <curl/curl.h>
 #include <errno.h>
 #include <pthread.h>
 #include <fcntl.h>
@@ -23,6 +24,7 @@
 #include "common/log.h"
 #include "common/str.h"
 #include "daemon/config.h"
+#include "detect/detect.h"
 #include "mail/outbox.h"
 #include "tlog/tlog.h"
 
@@ -147,6 +149,8 @@ main(int argc, char **argv)
 	struct store *st = NULL;
 	struct tlog *tl = NULL;
 	struct sweeper *sw = NULL;
+	struct detect *det = NULL;
+	struct detect_config dcfg;
 	struct tlog_config tcfg;
 	struct http_server *srv = NULL;
 	char dbpath[4096], outbox[4096], url[600];
@@ -169,6 +173,7 @@ main(int argc, char **argv)
 	}
 	log_set_quiet((int)cfg.quiet);
 	if (sodium_init() < 0 || totp_setup() == -1 ||
+	    curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK ||
 	    password_setup((unsigned long long)cfg.pwhash_ops,
 	    (size_t)cfg.pwhash_mem) == -1) {
 		log_error("cannot initialise the crypto libraries");
@@ -246,6 +251,22 @@ main(int argc, char **argv)
 		log_error("%s", e.msg);
 		goto out;
 	}
+	if (cfg.detect) {
+		memset(&dcfg, 0, sizeof(dcfg));
+		dcfg.rules = cfg.rules;
+		dcfg.webhook_url = cfg.alert_webhook;
+		dcfg.webhook_attempts = (int)cfg.alert_webhook_attempts;
+		dcfg.mail_to = strcmp(cfg.alert_mail, "none") != 0 ?
+		    cfg.alert_mail : NULL;
+		dcfg.outbox_dir = outbox;
+		dcfg.mail_from = ctx.cfg.mail_from;
+		dcfg.use_syslog = (int)cfg.alert_syslog;
+		det = detect_start(st, &clk, &dcfg, &e);
+		if (det == NULL) {
+			log_error("%s", e.msg);
+			goto out;
+		}
+	}
 	srv = http_start(&hcfg, &app, &e);
 	if (srv == NULL) {
 		log_error("%s", e.msg);
@@ -263,10 +284,12 @@ main(int argc, char **argv)
 	status = 0;
 out:
 	http_stop(srv);
+	detect_stop(det);
 	sweeper_stop(sw);
 	cache_free(ctx.users_cache);
 	tlog_close(tl);
 	store_close(st);
 	config_free(&cfg);
+	curl_global_cleanup();
 	return status;
 }

@@ -209,6 +209,65 @@ struct rec_throttle {
 	int64_t locked_until;
 };
 
+/* Containment: what the operator (or a rule) shut out. */
+enum rec_contain_kind {
+	CONTAIN_ENGINEER = 0,
+	CONTAIN_DEVICE,
+	CONTAIN_SESSION,
+	CONTAIN_VENDOR,
+	CONTAIN_KIND_COUNT
+};
+
+struct rec_containment {
+	char id[ID_MAX];
+	int kind;                       /* enum rec_contain_kind */
+	char target[ID_MAX];            /* the engineer, device, ... id */
+	char engineer_id[ID_MAX];       /* whose device or session; "" for
+					 * a vendor */
+	char vendor_id[ID_MAX];
+	char reason[REC_REASON_MAX + 1];
+	char created_by[ID_MAX];        /* "operator" or "custosd" */
+	char alert_id[ID_MAX];          /* the alert that asked, or "" */
+	int refuse_logins;              /* 0: sessions ended, nothing more */
+	int64_t created;
+	int64_t lifted;                 /* 0 while in force */
+	char lifted_by[ID_MAX];
+	char lift_reason[REC_REASON_MAX + 1];
+};
+
+/* Where an alert stands with the webhook. */
+enum rec_webhook_state {
+	WEBHOOK_NONE = 0,               /* no webhook configured */
+	WEBHOOK_PENDING,
+	WEBHOOK_DELIVERED,
+	WEBHOOK_GAVE_UP
+};
+
+#define REC_RULE_MAX 40
+
+/* A stored alert: its indexed columns and its JSON document. */
+struct rec_alert {
+	char id[ID_MAX];
+	int64_t time_ms;
+	char rule[REC_RULE_MAX];
+	int severity;
+	char subject[ID_MAX];
+	const char *doc;                /* JSON text, not owned */
+	size_t len;
+	int webhook;                    /* enum rec_webhook_state */
+	int attempts;
+	int64_t next_attempt;           /* seconds */
+};
+
+/* Which alerts a listing wants; empty strings and 0 match all. */
+struct rec_alert_filter {
+	int64_t from_ms, to_ms;         /* to_ms 0: no end */
+	const char *rule;
+	int min_severity;
+	const char *subject;
+	int limit;
+};
+
 /* One transparency-log entry: the exact bytes plus the columns the store
  * indexes them by (all copies of fields inside the bytes). */
 struct rec_entry {

@@ -168,6 +168,34 @@ static const char *const sqlite_migrations[] = {
 	 * any engineer in at the time in question. */
 	("CREATE INDEX entries_policy_changes ON entries(idx)"
 	" WHERE action = 'tenant.support_policy' AND allowed = 1;"),
+	/* 8 -> 9: detection and containment.  Alerts (their JSON, with
+	 * the columns they are filtered by and the webhook's progress),
+	 * containments, engineers' declared working hours, and indexes to
+	 * end sessions by vendor and device at once. */
+	"CREATE TABLE alerts(id TEXT PRIMARY KEY, time INTEGER NOT NULL,"
+	" rule TEXT NOT NULL, severity INTEGER NOT NULL,"
+	" subject TEXT NOT NULL, doc TEXT NOT NULL,"
+	" webhook INTEGER NOT NULL, attempts INTEGER NOT NULL DEFAULT 0,"
+	" next_attempt INTEGER NOT NULL DEFAULT 0);"
+	"CREATE INDEX alerts_time ON alerts(time);"
+	"CREATE INDEX alerts_webhook ON alerts(next_attempt)"
+	" WHERE webhook = 1;"
+	"CREATE TABLE containments(id TEXT PRIMARY KEY,"
+	" kind INTEGER NOT NULL, target TEXT NOT NULL,"
+	" engineer_id TEXT NOT NULL, vendor_id TEXT NOT NULL,"
+	" reason TEXT NOT NULL, created_by TEXT NOT NULL,"
+	" alert_id TEXT NOT NULL, refuse_logins INTEGER NOT NULL,"
+	" created INTEGER NOT NULL,"
+	" lifted INTEGER NOT NULL DEFAULT 0,"
+	" lifted_by TEXT NOT NULL DEFAULT '',"
+	" lift_reason TEXT NOT NULL DEFAULT '');"
+	"CREATE INDEX containments_active ON containments(target)"
+	" WHERE lifted = 0;"
+	"ALTER TABLE engineers ADD COLUMN working_hours TEXT NOT NULL"
+	" DEFAULT '';"
+	"CREATE INDEX sessions_vendor ON sessions(vendor_id);"
+	"CREATE INDEX sessions_device ON sessions(device_id);"
+	"CREATE INDEX devices_engineer ON devices(engineer_id);",
 };
 
 #endif

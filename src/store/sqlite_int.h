@@ -47,4 +47,39 @@ int sq_step_row(struct store_conn *c, sqlite3_stmt *s, const char *what,
 int sq_exec_update(struct store_conn *c, sqlite3_stmt *s, const char *what,
     struct err *e);
 
+/* The ops of sqlite_detect.c, for the ops table in store_sqlite.c. */
+int sqlite_alert_insert(struct store_conn *c, const struct rec_alert *a,
+    struct err *e);
+int sqlite_alert_list(struct store_conn *c, const struct rec_alert_filter *f,
+    store_doc_cb cb, void *arg, struct err *e);
+int sqlite_alert_get(struct store_conn *c, const char *id, struct buf *out,
+    struct err *e);
+int sqlite_alert_webhook_due(struct store_conn *c, int64_t now, int limit,
+    int (*cb)(void *arg, const struct rec_alert *a), void *arg,
+    struct err *e);
+int sqlite_alert_webhook_set(struct store_conn *c, const struct rec_alert *a,
+    struct err *e);
+int sqlite_containment_insert(struct store_conn *c,
+    const struct rec_containment *r, struct err *e);
+int sqlite_containment_get(struct store_conn *c, const char *id,
+    struct rec_containment *out, struct err *e);
+int sqlite_containment_lift(struct store_conn *c,
+    const struct rec_containment *r, struct err *e);
+int sqlite_containment_list(struct store_conn *c, int all,
+    int (*cb)(void *arg, const struct rec_containment *r), void *arg,
+    struct err *e);
+int sqlite_containment_find(struct store_conn *c, const char *engineer_id,
+    const char *vendor_id, const char *device_id,
+    struct rec_containment *out, struct err *e);
+int sqlite_session_end_matching(struct store_conn *c, int kind,
+    const char *id, int64_t *n, struct err *e);
+int sqlite_session_get_id(struct store_conn *c, const char *id,
+    struct rec_session *out, struct err *e);
+int sqlite_engineer_hours_set(struct store_conn *c, const char *id,
+    const char *spec, struct err *e);
+int sqlite_engineer_hours_get(struct store_conn *c, const char *id,
+    char *out, size_t size, struct err *e);
+int sqlite_device_count(struct store_conn *c, const char *engineer_id,
+    int64_t *n, struct err *e);
+
 #endif

@@ -10,6 +10,7 @@
 #include <semaphore.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "common/clock.h"
 #include "common/log.h"
@@ -42,6 +43,7 @@ struct store {
 
 	pthread_mutex_t mu;             /* guards the queue and results */
 	pthread_cond_t queue_cv;        /* writer waits for work */
+	pthread_cond_t count_cv;        /* entry readers wait for commits */
 	struct wreq *head, *tail;
 	int stopping;
 	pthread_t writer;
@@ -198,6 +200,8 @@ writer_finish(struct store *s, struct wreq *batch, int commit_ok,
 
 	if (commit_ok) {
 		pthread_mutex_lock(&s->mu);
+		if (s->count != committed)
+			pthread_cond_broadcast(&s->count_cv);
 		s->count = committed;
 		pthread_mutex_unlock(&s->mu);
 	}
@@ -372,6 +376,28 @@ store_entry_count(struct store *s)
 	return n;
 }
 
+int64_t
+store_wait_entries(struct store *s, int64_t have, int timeout_ms)
+{
+	struct timespec until;
+	int64_t n;
+
+	clock_gettime(CLOCK_MONOTONIC, &until);
+	until.tv_sec += timeout_ms / 1000;
+	until.tv_nsec += (long)(timeout_ms % 1000) * 1000000L;
+	if (until.tv_nsec >= 1000000000L) {
+		until.tv_sec++;
+		until.tv_nsec -= 1000000000L;
+	}
+	pthread_mutex_lock(&s->mu);
+	while (s->count <= have && !s->stopping)
+		if (pthread_cond_timedwait(&s->count_cv, &s->mu, &until) != 0)
+			break;
+	n = s->count;
+	pthread_mutex_unlock(&s->mu);
+	return n;
+}
+
 struct store *
 store_open(const struct store_config *cfg, struct err *e)
 {
@@ -393,6 +419,14 @@ store_open(const struct store_config *cfg, struct err *e)
 	pthread_cond_init(&s->pool_cv, NULL);
 	pthread_mutex_init(&s->mu, NULL);
 	pthread_cond_init(&s->queue_cv, NULL);
+	{
+		pthread_condattr_t ca;
+
+		pthread_condattr_init(&ca);
+		pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+		pthread_cond_init(&s->count_cv, &ca);
+		pthread_condattr_destroy(&ca);
+	}
 	if (s->where == NULL || s->free_readers == NULL) {
 		err_internal(e, "out of memory");
 		goto fail;
@@ -443,6 +477,7 @@ store_close(struct store *s)
 	pthread_cond_destroy(&s->pool_cv);
 	pthread_mutex_destroy(&s->mu);
 	pthread_cond_destroy(&s->queue_cv);
+	pthread_cond_destroy(&s->count_cv);
 	free(s->free_readers);
 	free(s->where);
 	free(s);

@@ -34,6 +34,7 @@ typedef int (*store_ticket_cb)(void *arg, const struct rec_ticket *t);
 typedef int (*store_entry_cb)(void *arg, int64_t index, const char *bytes,
     size_t len);
 typedef int (*store_grant_cb)(void *arg, const struct rec_grant *g);
+typedef int (*store_doc_cb)(void *arg, const char *doc, size_t len);
 
 /* The principals entries are indexed by. */
 enum store_principal {
@@ -232,6 +233,60 @@ struct store_ops {
 	int (*entry_count)(struct store_conn *c, int64_t *out, struct err *e);
 	int (*entry_range)(struct store_conn *c, int64_t start, int64_t end,
 	    store_entry_cb cb, void *arg, struct err *e);
+	/* Detection and containment (sqlite_detect.c). */
+	int (*alert_insert)(struct store_conn *c, const struct rec_alert *a,
+	    struct err *e);
+	/* Alerts matching f, newest first: cb gets each document. */
+	int (*alert_list)(struct store_conn *c,
+	    const struct rec_alert_filter *f, store_doc_cb cb, void *arg,
+	    struct err *e);
+	/* One alert's document, appended to out; 1 when absent. */
+	int (*alert_get)(struct store_conn *c, const char *id,
+	    struct buf *out, struct err *e);
+	/* Alerts the webhook still owes, due by now, oldest first, at most
+	 * limit; the documents are valid during the callback only. */
+	int (*alert_webhook_due)(struct store_conn *c, int64_t now, int limit,
+	    int (*cb)(void *arg, const struct rec_alert *a), void *arg,
+	    struct err *e);
+	/* Records a delivery attempt: a's webhook, attempts, next_attempt. */
+	int (*alert_webhook_set)(struct store_conn *c,
+	    const struct rec_alert *a, struct err *e);
+
+	int (*containment_insert)(struct store_conn *c,
+	    const struct rec_containment *r, struct err *e);
+	int (*containment_get)(struct store_conn *c, const char *id,
+	    struct rec_containment *out, struct err *e);
+	/* Sets lifted, lifted_by and lift_reason; 1 when already lifted. */
+	int (*containment_lift)(struct store_conn *c,
+	    const struct rec_containment *r, struct err *e);
+	/* Containments in force (all, when all is set), newest first. */
+	int (*containment_list)(struct store_conn *c, int all,
+	    int (*cb)(void *arg, const struct rec_containment *r), void *arg,
+	    struct err *e);
+	/* A containment in force over this engineer, their vendor or this
+	 * device (any may be ""); 1 when there is none. */
+	int (*containment_find)(struct store_conn *c, const char *engineer_id,
+	    const char *vendor_id, const char *device_id,
+	    struct rec_containment *out, struct err *e);
+	/* Ends every session of kind (enum rec_contain_kind) id; *n gets
+	 * how many ended. */
+	int (*session_end_matching)(struct store_conn *c, int kind,
+	    const char *id, int64_t *n, struct err *e);
+	/* A session by its public id (token_hash left zero); 1 if absent. */
+	int (*session_get_id)(struct store_conn *c, const char *id,
+	    struct rec_session *out, struct err *e);
+	/* Grants still open at now (pending, or approved and unexpired) of
+	 * an engineer, or (vendor_id != NULL) of a vendor's engineers. */
+	int (*grant_open)(struct store_conn *c, const char *engineer_id,
+	    const char *vendor_id, int64_t now, store_grant_cb cb, void *arg,
+	    struct err *e);
+	int (*engineer_hours_set)(struct store_conn *c, const char *id,
+	    const char *spec, struct err *e);
+	/* The declared working hours ("" when none); 1 when no engineer. */
+	int (*engineer_hours_get)(struct store_conn *c, const char *id,
+	    char *out, size_t size, struct err *e);
+	int (*device_count)(struct store_conn *c, const char *engineer_id,
+	    int64_t *n, struct err *e);
 };
 
 extern const struct store_ops store_sqlite_ops;
@@ -307,6 +362,10 @@ int store_write_all(struct store *s, const struct store_job *jobs, size_t n,
 
 /* Number of entries in the log. */
 int64_t store_entry_count(struct store *s);
+
+/* Waits until the log holds more than have entries (committed), at most
+ * timeout_ms, or the store is closing; returns the number it holds. */
+int64_t store_wait_entries(struct store *s, int64_t have, int timeout_ms);
 
 /* Installs the writer hooks; call before any write that appends entries. */
 void store_set_hooks(struct store *s, const struct store_hooks *h);

@@ -26,7 +26,8 @@ enum q {
 	Q_USER_INSERT, Q_USER_GET, Q_USER_GET_BY_USERNAME, Q_USER_LIST,
 	Q_USER_SET_PASSWORD, Q_USER_SET_TOTP, Q_USER_USE_STEP, Q_USER_DELETE,
 	Q_TICKET_INSERT, Q_TICKET_GET, Q_TICKET_LIST,
-	Q_SESSION_INSERT, Q_SESSION_GET, Q_SESSION_TOUCH, Q_SESSION_DELETE,
+	Q_SESSION_INSERT, Q_SESSION_GET, Q_SESSION_GET_ID, Q_SESSION_TOUCH,
+	Q_SESSION_DELETE,
 	Q_SESSION_DELETE_PRINCIPAL,
 	Q_LOGIN_INSERT, Q_LOGIN_GET, Q_LOGIN_DELETE,
 	Q_RESET_INSERT, Q_RESET_GET, Q_RESET_DELETE,
@@ -38,7 +39,8 @@ enum q {
 	Q_APPROVAL_INSERT, Q_APPROVAL_GET, Q_APPROVAL_TRANSITION,
 	Q_BY_ACTOR, Q_BY_DEVICE, Q_BY_SESSION, Q_BY_VENDOR, Q_BY_SOURCE,
 	Q_BY_TENANT, Q_GRANT_OVERLAP_ENGINEER, Q_GRANT_OVERLAP_VENDOR,
-	Q_TENANT_BY_POLICY, Q_POLICY_CHANGES,
+	Q_TENANT_BY_POLICY, Q_POLICY_CHANGES, Q_GRANT_OPEN_ENGINEER,
+	Q_GRANT_OPEN_VENDOR,
 	Q_COUNT
 };
 
@@ -117,6 +119,8 @@ static const char *const q_sql[Q_COUNT] = {
 	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
 	[Q_SESSION_GET] = "SELECT " SESSION_COLS " FROM sessions "
 	    "WHERE token_hash = ?1",
+	[Q_SESSION_GET_ID] = "SELECT " SESSION_COLS " FROM sessions "
+	    "WHERE id = ?1",
 	[Q_SESSION_TOUCH] = "UPDATE sessions SET last_seen = ?2 "
 	    "WHERE id = ?1 AND last_seen < ?2",
 	[Q_SESSION_DELETE] = "DELETE FROM sessions WHERE id = ?1",
@@ -169,6 +173,10 @@ static const char *const q_sql[Q_COUNT] = {
 	[Q_GRANT_DUE] = "SELECT " GRANT_COLS " FROM grants "
 	    "WHERE state IN (0, 1) AND (deadline <= ?1 OR (state = 1 AND "
 	    "notified = 0 AND deadline - ?2 <= ?1)) LIMIT 500",
+	[Q_GRANT_OPEN_ENGINEER] = "SELECT " GRANT_COLS " FROM grants "
+	    "WHERE engineer_id = ?1 AND state IN (0, 1) AND deadline > ?2",
+	[Q_GRANT_OPEN_VENDOR] = "SELECT " GRANT_COLS " FROM grants "
+	    "WHERE vendor_id = ?1 AND state IN (0, 1) AND deadline > ?2",
 	[Q_GRANT_NOTIFIED] = "UPDATE grants SET notified = 1 WHERE id = ?1",
 	[Q_APPROVAL_INSERT] = "INSERT INTO approvals(" APPROVAL_COLS ") "
 	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
@@ -871,17 +879,13 @@ sqlite_session_insert(struct store_conn *c, const struct rec_session *r,
 	return sq_exec(c, s, "session", e);
 }
 
+/* Reads the session row s points at. */
 static int
-sqlite_session_get(struct store_conn *c, const uint8_t hash[TOKEN_HASH_LEN],
-    struct rec_session *out, struct err *e)
+read_session(struct store_conn *c, sqlite3_stmt *s, struct rec_session *out,
+    struct err *e)
 {
-	sqlite3_stmt *s = stmt(c, Q_SESSION_GET, e);
-	int rc;
+	int rc = sq_step_row(c, s, "session", e);
 
-	if (s == NULL)
-		return -1;
-	sqlite3_bind_blob(s, 1, hash, TOKEN_HASH_LEN, SQLITE_STATIC);
-	rc = sq_step_row(c, s, "session", e);
 	if (rc != 0)
 		return rc;
 	sq_col_text(out->id, sizeof(out->id), s, 0);
@@ -897,6 +901,34 @@ sqlite_session_get(struct store_conn *c, const uint8_t hash[TOKEN_HASH_LEN],
 	out->last_seen = sqlite3_column_int64(s, 10);
 	sq_done(s);
 	return 0;
+}
+
+static int
+sqlite_session_get(struct store_conn *c, const uint8_t hash[TOKEN_HASH_LEN],
+    struct rec_session *out, struct err *e)
+{
+	sqlite3_stmt *s = stmt(c, Q_SESSION_GET, e);
+
+	if (s == NULL)
+		return -1;
+	sqlite3_bind_blob(s, 1, hash, TOKEN_HASH_LEN, SQLITE_STATIC);
+	return read_session(c, s, out, e);
+}
+
+int
+sqlite_session_get_id(struct store_conn *c, const char *id,
+    struct rec_session *out, struct err *e)
+{
+	sqlite3_stmt *s = stmt(c, Q_SESSION_GET_ID, e);
+	int rc;
+
+	if (s == NULL)
+		return -1;
+	sq_bind_text(s, 1, id);
+	rc = read_session(c, s, out, e);
+	if (rc == 0)
+		sodium_memzero(out->token_hash, sizeof(out->token_hash));
+	return rc;
 }
 
 static int
@@ -1380,6 +1412,21 @@ sqlite_grant_list_tenant(struct store_conn *c, const char *tenant_id,
 }
 
 static int
+sqlite_grant_open(struct store_conn *c, const char *engineer_id,
+    const char *vendor_id, int64_t now, store_grant_cb cb, void *arg,
+    struct err *e)
+{
+	sqlite3_stmt *s = stmt(c, vendor_id != NULL ? Q_GRANT_OPEN_VENDOR :
+	    Q_GRANT_OPEN_ENGINEER, e);
+
+	if (s == NULL)
+		return -1;
+	sq_bind_text(s, 1, vendor_id != NULL ? vendor_id : engineer_id);
+	sqlite3_bind_int64(s, 2, now);
+	return grant_rows(c, s, cb, arg, e);
+}
+
+static int
 sqlite_grant_due(struct store_conn *c, int64_t now, int64_t warn,
     store_grant_cb cb, void *arg, struct err *e)
 {
@@ -1626,4 +1673,20 @@ const struct store_ops store_sqlite_ops = {
 	.approval_insert = sqlite_approval_insert,
 	.approval_get = sqlite_approval_get,
 	.approval_transition = sqlite_approval_transition,
+	.alert_insert = sqlite_alert_insert,
+	.alert_list = sqlite_alert_list,
+	.alert_get = sqlite_alert_get,
+	.alert_webhook_due = sqlite_alert_webhook_due,
+	.alert_webhook_set = sqlite_alert_webhook_set,
+	.containment_insert = sqlite_containment_insert,
+	.containment_get = sqlite_containment_get,
+	.containment_lift = sqlite_containment_lift,
+	.containment_list = sqlite_containment_list,
+	.containment_find = sqlite_containment_find,
+	.session_end_matching = sqlite_session_end_matching,
+	.session_get_id = sqlite_session_get_id,
+	.grant_open = sqlite_grant_open,
+	.engineer_hours_set = sqlite_engineer_hours_set,
+	.engineer_hours_get = sqlite_engineer_hours_get,
+	.device_count = sqlite_device_count,
 };

@@ -101,6 +101,16 @@ static const struct expect {
 	{ACT_APPROVAL_APPROVE, "approval.approve",
 	                                      {N, N, Y, Y, N}, N, Y, Y, N},
 	{ACT_APPROVAL_DENY, "approval.deny",  {N, N, Y, Y, N}, N, Y, Y, N},
+	/* Detection and containment are the operator's alone. */
+	{ACT_ENGINEER_HOURS, "engineer.working_hours",
+	                                      {N, Y, N, N, N}, N, Y, Y, N},
+	{ACT_ALERT_LIST, "alert.list",        {N, Y, N, N, N}, N, N, Y, N},
+	{ACT_ALERT_VIEW, "alert.view",        {N, Y, N, N, N}, N, N, Y, N},
+	{ACT_CONTAINMENT, "containment",      {N, Y, N, N, N}, N, Y, Y, N},
+	{ACT_CONTAINMENT_LIST, "containment.list",
+	                                      {N, Y, N, N, N}, N, N, Y, N},
+	{ACT_CONTAINMENT_LIFT, "containment.lift",
+	                                      {N, Y, N, N, N}, N, Y, Y, N},
 	{ACT_UNKNOWN, "unknown",              {N, N, N, N, N}, N, N, Y, N},
 };
 

@@ -1,0 +1,89 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * contain: shutting an engineer, a device, a session or a whole vendor out
+ * at once.  In one transaction: the containment is stored, every matching
+ * session ends, and every open access request (pending, or approved and
+ * unexpired) of the engineers concerned is revoked, each revocation with
+ * its own access_request.revoke entry in the tenant's log.  While a
+ * containment is in force, logins by that engineer, device or vendor are
+ * refused (the login handlers ask contain_refuses()); a session
+ * containment ends the session and refuses nothing more.  Lifting ends
+ * the ban; revoked access stays revoked.
+ *
+ * Used by the API (POST /v1/containment) and by detection (rules that
+ * contain on their own).
+ */
+#ifndef CUSTOS_ACCESS_CONTAIN_H
+#define CUSTOS_ACCESS_CONTAIN_H
+
+#include <jansson.h>
+#include <stdint.h>
+
+#include "audit/event.h"
+#include "common/err.h"
+#include "store/store.h"
+
+#define CONTAIN_MARGIN 64       /* grants that may open while it runs */
+
+extern const char *const contain_kind_names[];  /* NULL-ended */
+
+struct contain_run;
+struct contain_slot {
+	struct contain_run *run;
+	size_t k;
+	struct event ev;        /* its entry's columns point in here */
+};
+
+/* One containment on its way through the writer. */
+struct contain_run {
+	struct rec_containment r;
+	int64_t now;
+	struct actor by;                /* operator, or custosd */
+	char source[REC_ADDR_MAX];      /* "" for custosd */
+	/* filled on the writer */
+	int64_t sessions_ended;
+	struct rec_grant *grants;       /* revoked, at most cap */
+	size_t ngrants, cap;
+	struct contain_slot *slots;     /* one per grant entry job */
+};
+
+/* Index of kind in contain_kind_names, or -1. */
+int contain_kind_parse(const char *kind);
+
+/*
+ * Fills run->r for kind and target from the store (the engineer and vendor
+ * concerned) and sizes run->grants for the open grants it will revoke.
+ * 404 naming the target when there is no such engineer, device, session or
+ * vendor.  Free with contain_run_cleanup().
+ */
+int contain_prepare(struct contain_run *run, struct store_conn *c,
+    const struct store_ops *ops, int kind, const char *target,
+    const char *reason, int64_t now, struct err *e)
+	__attribute__((warn_unused_result));
+void contain_run_cleanup(struct contain_run *run);
+
+/* The change, on the writer: containment row, sessions, grants. */
+int contain_apply(struct store_conn *c, const struct store_ops *ops,
+    struct contain_run *run, struct err *e)
+	__attribute__((warn_unused_result));
+
+/* What the containment did, as detail of its entry and as the answer. */
+void contain_detail(const struct contain_run *run, struct event *ev);
+json_t *contain_json(const struct contain_run *run);
+json_t *containment_json(const struct rec_containment *r);
+
+/* The jobs that record each revoked grant: fills jobs[0..cap) (apply
+ * NULL; an entry for each grant contain_apply revoked, none for the
+ * rest).  cap must be run->cap. */
+void contain_grant_jobs(struct contain_run *run, struct store_job *jobs);
+
+/*
+ * 1 when a containment in force covers this engineer, vendor or device
+ * (which one goes to *out, may be NULL), 0 when none, -1 on a store error.
+ */
+int contain_refuses(struct store_conn *c, const struct store_ops *ops,
+    const char *engineer_id, const char *vendor_id, const char *device_id,
+    struct rec_containment *out, struct err *e)
+	__attribute__((warn_unused_result));
+
+#endif
