@@ -310,6 +310,25 @@ job_apply(struct store_conn *c, void *arg, struct err *e)
 
 	const struct store_ops *ops = store_ops(q->ctx->store);
 
+	/* A change by a session that was ended (logged out or contained)
+	 * after this request was let in is refused here, on the writer, in
+	 * the transaction that would have made it. */
+	if (w->apply != NULL && q->session.id[0] != '\0' &&
+	    q->err.status == 0) {
+		struct rec_session now;
+		struct err d;
+		int rc = ops->session_get_id(c, q->session.id, &now, e);
+
+		if (rc == -1)
+			return -1;
+		if (rc == 1) {
+			err_init(&d);
+			err_set(&d, 401, "unauthorized", "the session ended "
+			    "while this request ran; log in again");
+			d.reason = "session_ended";
+			return req_deny(q, &d);
+		}
+	}
 	if (q->touch_session && ops->session_touch(c, q->session.id, q->now,
 	    e) == -1)
 		return -1;

@@ -188,11 +188,11 @@ h_auth_login(struct req *q)
 		str_copy(q->actor.device, sizeof(q->actor.device), device);
 	str_printf(a.acct_key, sizeof(a.acct_key), "eng:%s", username);
 	str_printf(a.ip_key, sizeof(a.ip_key), "ip:%s", q->http->source);
-	if (gate(q, a.acct_key, a.ip_key) == -1)
-		return -1;
 	c = req_reader(q);
 	if (c == NULL)
 		return -1;
+	/* The account is named in the entry even when the throttle refuses
+	 * at once: a lockout belongs to the account's failures. */
 	found = ops->engineer_get_by_username(c, username, &eng, &q->err);
 	if (found == -1)
 		goto out;
@@ -200,6 +200,10 @@ h_auth_login(struct req *q)
 		str_copy(q->actor.id, sizeof(q->actor.id), eng.id);
 		str_copy(q->actor.vendor, sizeof(q->actor.vendor),
 		    eng.vendor_id);
+	}
+	if (gate(q, a.acct_key, a.ip_key) == -1)
+		goto out;
+	if (found == 0) {
 		if (id_valid(device))
 			dfound = ops->device_get(c, device, &dev, &q->err);
 		if (dfound == -1)
@@ -277,8 +281,13 @@ apply_verify(struct store_conn *c, struct req *q, void *arg, struct err *e)
 		return -1;
 	if (a->contained[0] != '\0')
 		event_detail(&q->ev, "containment", a->contained);
-	if (a->fail_reason != NULL)
+	if (a->fail_reason != NULL) {
+		/* Refused here, on the writer: no session was made, and the
+		 * entry must not name one. */
+		q->actor.kind = ACTOR_ANONYMOUS;
+		q->actor.session[0] = '\0';
 		return attempt_fail(c, q, a, e);
+	}
 	return attempt_succeed(c, q, a, e);
 }
 

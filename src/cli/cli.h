@@ -169,5 +169,9 @@ int cmd_policy(struct cli *ctx, int argc, char **argv);
 int cmd_break_glass(struct cli *ctx, int argc, char **argv);
 int cmd_scope(struct cli *ctx, int argc, char **argv);
 int cmd_import(struct cli *ctx, int argc, char **argv);
+int cmd_alerts(struct cli *ctx, int argc, char **argv);
+int cmd_contain(struct cli *ctx, int argc, char **argv);
+int cmd_containments(struct cli *ctx, int argc, char **argv);
+int cmd_working_hours(struct cli *ctx, int argc, char **argv);
 
 #endif

@@ -319,6 +319,65 @@ static const struct cli_command commands[] = {
 	  "is written; each TENANT.json verifies offline with custos verify\n"
 	  "--key KEY --tenant-log DIR/TENANT.json --tenant TENANT.  Needs the\n"
 	  "operator token.\n", 1 },
+	{ "alerts", cmd_alerts,
+	  "alerts [--rule R] [--severity S] [--subject ID] [--from T] "
+	  "[--to T] [--limit N] | alerts --id ID | alerts --scope ID "
+	  "[--proofs] [--report DIR [--force]]",
+	  "list the alerts the detection rules raised (operator)",
+	  "  --rule R        only alerts of rule R (forbidden_probe,\n"
+	  "                  unregistered_device, off_hours, ...)\n"
+	  "  --severity S    at least S: low, medium, high or critical\n"
+	  "  --subject ID    only alerts about ID (an engineer, session,\n"
+	  "                  account, ...)\n"
+	  "  --from T, --to T  raised in [T, T), RFC 3339\n"
+	  "  --limit N       at most N alerts (default 100), newest first\n"
+	  "  --id ID         show one alert in full: its fields, the log\n"
+	  "                  entries it cites, its containment and the scope\n"
+	  "                  question it suggests\n"
+	  "  --scope ID      ask that question: custos scope with the\n"
+	  "                  alert's principals, --from its start, --to now;\n"
+	  "                  any other scope option (--proofs, --report DIR,\n"
+	  "                  --force) is passed on, and the output, --json\n"
+	  "                  and exit code are custos scope's\n"
+	  "\n"
+	  "Prints TIME, SEVERITY, RULE, SUBJECT, ID, CONTAINMENT (the\n"
+	  "containment the alert set off, if any) and MESSAGE.  Needs the\n"
+	  "operator token.\n", 1 },
+	{ "contain", cmd_contain,
+	  "contain (--engineer ID | --device ID | --session ID | --vendor ID) "
+	  "--reason TEXT | contain --lift (ID | --engineer ID | --device ID | "
+	  "--session ID | --vendor ID) --reason TEXT",
+	  "cut off an engineer, device, session or vendor now (operator)",
+	  "  --engineer ID   the engineer: all sessions, logins refused\n"
+	  "  --device ID     one device: its sessions, logins with it refused\n"
+	  "  --session ID    one session\n"
+	  "  --vendor ID     every engineer of the vendor\n"
+	  "  --reason TEXT   why (at least 3 characters); logged\n"
+	  "  --lift          lift instead: the containment with id ID, or\n"
+	  "                  every one in force on the target named\n"
+	  "\n"
+	  "Ends the target's sessions and revokes its open access requests\n"
+	  "(pending or approved) at once; prints what was contained, how\n"
+	  "many sessions ended and the access requests revoked (id,\n"
+	  "tenant).  A session containment refuses no logins.  A lift lets\n"
+	  "logins in again; ended sessions and revoked requests stay ended.\n"
+	  "Lifting by target with --json prints {\"containments\": [...]}.\n"
+	  "Needs the operator token.\n", 1 },
+	{ "containments", cmd_containments, "containments [--all]",
+	  "list the containments in force (operator)",
+	  "  --all   the lifted ones too\n"
+	  "\n"
+	  "Prints ID, KIND, TARGET, STATE (in_force or lifted), CREATED,\n"
+	  "CREATED BY, LIFTED, ALERT (the alert that set it off, if any) and\n"
+	  "REASON.\n", 1 },
+	{ "working-hours", cmd_working_hours, "working-hours ENGINEER SPEC",
+	  "declare an engineer's working hours (operator)",
+	  "SPEC is DAYS HH:MM-HH:MM [OFFSET]: DAYS daily, a range mon-fri or\n"
+	  "a list mon,wed,sat; the shift in that local time (an end before\n"
+	  "the start is a night shift); OFFSET +01:00, -05:30 or Z (the\n"
+	  "default).  Example: \"mon-fri 08:00-18:00 +01:00\".  \"\" clears\n"
+	  "them.  The off_hours rule raises an alert on activity outside\n"
+	  "them; an engineer without declared hours never sets it off.\n", 1 },
 };
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
 
