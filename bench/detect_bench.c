@@ -21,6 +21,7 @@
  */
 #include <jansson.h>
 #include <pthread.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,6 +30,7 @@
 
 #include "audit/event.h"
 #include "common/clock.h"
+#include "common/log.h"
 #include "common/num.h"
 #include "common/str.h"
 #include "detect/detect.h"
@@ -105,7 +107,8 @@ make_day(struct day *d, size_t n)
 		if (k % 400 == 0) {
 			ev.action = "auth.verify";
 		} else {
-			ev.action = day_actions[k % 6 == 5 && k % 30 != 5 ?
+			/* A reset now and then: fewer than 5 an hour. */
+			ev.action = day_actions[k % 6 == 5 && k % 300 != 5 ?
 			    0 : k % 6];
 			str_printf(ev.tenant, sizeof(ev.tenant), "tenant-%u",
 			    (eng * 7 + (k / 50) % 6) % 500);
@@ -430,6 +433,11 @@ main(int argc, char **argv)
 	}
 	if (dir == NULL)
 		usage();
+	log_set_quiet(1);
+	if (sodium_init() < 0) {
+		fprintf(stderr, "detect_bench: libsodium failed\n");
+		return 1;
+	}
 	if (make_day(&day, (size_t)n) == -1 || measure_cost(&day, &c) == -1) {
 		fprintf(stderr, "detect_bench: the cost run failed\n");
 		return 1;
