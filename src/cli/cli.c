@@ -358,6 +358,27 @@ cli_put_raw(const struct buf *answer)
 		fputc('\n', stdout);
 }
 
+const char *
+cli_jstr(const json_t *obj, const char *key)
+{
+	return json_string_value(json_object_get(obj, key));
+}
+
+void
+cli_put_cell(const char *s)
+{
+	cli_put(stdout, s != NULL ? s : "-", 0);
+}
+
+int
+cli_unexpected(const struct buf *answer, const char *what)
+{
+	cli_warn("unexpected answer from the server (no %s); as it came:",
+	    what);
+	cli_put_raw(answer);
+	return CLI_FAIL;
+}
+
 static int
 dump_cb(const char *p, size_t n, void *data)
 {

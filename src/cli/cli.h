@@ -115,6 +115,15 @@ const char *cli_jtext(const json_t *obj, const char *key, char tmp[32]);
 /* Writes the server's answer as it came, with a final newline. */
 void cli_put_raw(const struct buf *answer);
 
+/* obj[key] when it is a string, else NULL. */
+const char *cli_jstr(const json_t *obj, const char *key);
+
+/* cli_put of s to stdout, "-" when NULL: one table cell or field. */
+void cli_put_cell(const char *s);
+
+/* Says the answer lacked what (and shows it as it came); CLI_FAIL. */
+int cli_unexpected(const struct buf *answer, const char *what);
+
 /* Serialises v compactly into out (a secret buffer the caller
  * initialised).  Returns 0 or -1. */
 int cli_json_dump(struct buf *out, const json_t *v)

@@ -32,28 +32,6 @@
 /* Prints a human view of a 2xx answer a; returns an enum cli_exit. */
 typedef int (*show_fn)(const json_t *a, const struct buf *answer);
 
-static const char *
-jstr(const json_t *o, const char *key)
-{
-	return json_string_value(json_object_get(o, key));
-}
-
-/* Writes s cleaned for the terminal ("-" when NULL). */
-static void
-put(const char *s)
-{
-	cli_put(stdout, s != NULL ? s : "-", 0);
-}
-
-static int
-unexpected(const struct buf *answer, const char *what)
-{
-	cli_warn("unexpected answer from the server (no %s); as it came:",
-	    what);
-	cli_put_raw(answer);
-	return CLI_FAIL;
-}
-
 /* Appends lit and then, when seg is given, seg as one escaped path
  * segment.  Returns 0, or -1 after printing why. */
 static int
@@ -123,7 +101,7 @@ show_fields(const json_t *o, const char *const *first)
 		if (s == NULL)
 			continue;
 		printf("%s: ", first[i]);
-		put(s);
+		cli_put_cell(s);
 		fputc('\n', stdout);
 	}
 	json_object_foreach((json_t *)(uintptr_t)o, key, v) {
@@ -135,9 +113,9 @@ show_fields(const json_t *o, const char *const *first)
 		s = cli_jtext(o, key, tmp);
 		if (s == NULL)
 			continue;
-		put(key);
+		cli_put_cell(key);
 		fputs(": ", stdout);
-		put(s);
+		cli_put_cell(s);
 		fputc('\n', stdout);
 	}
 }
@@ -146,35 +124,35 @@ show_fields(const json_t *o, const char *const *first)
 static int
 grant_said(const json_t *g, const struct buf *answer)
 {
-	const char *id = jstr(g, "id"), *state = jstr(g, "state");
-	const char *by = jstr(g, "decided_by");
+	const char *id = cli_jstr(g, "id"), *state = cli_jstr(g, "state");
+	const char *by = cli_jstr(g, "decided_by");
 
 	if (id == NULL || state == NULL)
-		return unexpected(answer, "request id or state");
+		return cli_unexpected(answer, "request id or state");
 	fputs("access request ", stdout);
-	put(id);
+	cli_put_cell(id);
 	fputs(": ", stdout);
-	put(state);
+	cli_put_cell(state);
 	if (strcmp(state, "pending") == 0) {
 		fputs("; a tenant admin must answer by ", stdout);
-		put(jstr(g, "answer_by"));
+		cli_put_cell(cli_jstr(g, "answer_by"));
 	} else if (strcmp(state, "approved") == 0) {
 		fputs("; engineer ", stdout);
-		put(jstr(g, "engineer"));
+		cli_put_cell(cli_jstr(g, "engineer"));
 		fputs(" has access to tenant ", stdout);
-		put(jstr(g, "tenant"));
+		cli_put_cell(cli_jstr(g, "tenant"));
 		fputs(" until ", stdout);
-		put(jstr(g, "expires_at"));
+		cli_put_cell(cli_jstr(g, "expires_at"));
 		if (json_is_true(json_object_get(g, "break_glass")))
 			fputs(" (break-glass)", stdout);
 		else if (by != NULL && strncmp(by, "policy:", 7) == 0)
 			fputs(" (approved by the tenant's policy)", stdout);
 	} else if (strcmp(state, "denied") == 0) {
 		fputs(" by ", stdout);
-		put(by);
+		cli_put_cell(by);
 	} else if (strcmp(state, "revoked") == 0) {
 		fputs("; access ended at ", stdout);
-		put(jstr(g, "expires_at"));
+		cli_put_cell(cli_jstr(g, "expires_at"));
 	}
 	fputc('\n', stdout);
 	return CLI_OK;
@@ -188,8 +166,8 @@ grant_show(const json_t *g, const struct buf *answer)
 	    "decided", "decided_by", "answer_by", "expires_at", "break_glass",
 	    NULL };
 
-	if (jstr(g, "id") == NULL)
-		return unexpected(answer, "request id");
+	if (cli_jstr(g, "id") == NULL)
+		return cli_unexpected(answer, "request id");
 	show_fields(g, first);
 	return CLI_OK;
 }
@@ -209,33 +187,33 @@ break_glass_said(const json_t *g, const struct buf *answer)
 static int
 approval_said(const json_t *a, const struct buf *answer)
 {
-	const char *id = jstr(a, "id"), *state = jstr(a, "state");
-	const char *target = jstr(a, "target");
+	const char *id = cli_jstr(a, "id"), *state = cli_jstr(a, "state");
+	const char *target = cli_jstr(a, "target");
 
 	if (id == NULL || state == NULL)
-		return unexpected(answer, "approval id or state");
+		return cli_unexpected(answer, "approval id or state");
 	fputs("second approval ", stdout);
-	put(id);
+	cli_put_cell(id);
 	fputs(": ", stdout);
-	put(state);
+	cli_put_cell(state);
 	fputs(" (", stdout);
-	put(jstr(a, "action"));
+	cli_put_cell(cli_jstr(a, "action"));
 	if (target != NULL && target[0] != '\0') {
 		fputs(" on ", stdout);
-		put(target);
+		cli_put_cell(target);
 	}
 	fputs(" by engineer ", stdout);
-	put(jstr(a, "engineer"));
+	cli_put_cell(cli_jstr(a, "engineer"));
 	fputc(')', stdout);
 	if (strcmp(state, "pending") == 0) {
 		fputs("; to be answered by ", stdout);
-		put(jstr(a, "valid_until"));
+		cli_put_cell(cli_jstr(a, "valid_until"));
 	} else if (strcmp(state, "approved") == 0) {
 		fputs("; usable once, until ", stdout);
-		put(jstr(a, "valid_until"));
+		cli_put_cell(cli_jstr(a, "valid_until"));
 	} else if (strcmp(state, "denied") == 0) {
 		fputs(" by ", stdout);
-		put(jstr(a, "decided_by"));
+		cli_put_cell(cli_jstr(a, "decided_by"));
 	}
 	fputc('\n', stdout);
 	return CLI_OK;
@@ -256,7 +234,7 @@ approval_asked(const json_t *a, const struct buf *answer)
 		{ "ticket.list", "tickets", 0 },
 		{ "ticket.view", "tickets", 1 },
 	};
-	const char *action = jstr(a, "action"), *target = jstr(a, "target");
+	const char *action = cli_jstr(a, "action"), *target = cli_jstr(a, "target");
 	size_t i;
 	int rc;
 
@@ -267,13 +245,13 @@ approval_asked(const json_t *a, const struct buf *answer)
 		if (strcmp(action, redo[i].action) != 0)
 			continue;
 		printf("once it is approved: custos %s ", redo[i].cmd);
-		put(jstr(a, "tenant"));
+		cli_put_cell(cli_jstr(a, "tenant"));
 		if (redo[i].target && target != NULL && target[0] != '\0') {
 			fputc(' ', stdout);
-			put(target);
+			cli_put_cell(target);
 		}
 		fputs(" --approval ", stdout);
-		put(jstr(a, "id"));
+		cli_put_cell(cli_jstr(a, "id"));
 		fputc('\n', stdout);
 		break;
 	}
@@ -287,8 +265,8 @@ approval_show(const json_t *a, const struct buf *answer)
 	    "engineer", "vendor", "action", "target", "reason", "created",
 	    "decided_by", "valid_until", NULL };
 
-	if (jstr(a, "id") == NULL)
-		return unexpected(answer, "approval id");
+	if (cli_jstr(a, "id") == NULL)
+		return cli_unexpected(answer, "approval id");
 	show_fields(a, first);
 	return CLI_OK;
 }
@@ -304,7 +282,7 @@ requests_table(const json_t *a, const struct buf *answer)
 	size_t i;
 
 	if (!json_is_array(list))
-		return unexpected(answer, "access_requests list");
+		return cli_unexpected(answer, "access_requests list");
 	if (json_array_size(list) == 0) {
 		printf("no access requests\n");
 		return CLI_OK;
@@ -313,22 +291,22 @@ requests_table(const json_t *a, const struct buf *answer)
 	if (tab == NULL)
 		goto oom;
 	json_array_foreach(list, i, g) {
-		const char *row[7], *st = jstr(g, "state");
+		const char *row[7], *st = cli_jstr(g, "state");
 
 		/* pending: the answer is due then; else access ends(ed). */
-		row[5] = jstr(g, "answer_by");
+		row[5] = cli_jstr(g, "answer_by");
 		if (row[5] == NULL)
-			row[5] = jstr(g, "expires_at");
+			row[5] = cli_jstr(g, "expires_at");
 		if (st != NULL && json_is_true(json_object_get(g,
 		    "break_glass")) && str_printf(state, sizeof(state),
 		    "%s,break-glass", st) == 0)
 			st = state;
-		row[0] = jstr(g, "id");
+		row[0] = cli_jstr(g, "id");
 		row[1] = st;
-		row[2] = jstr(g, "engineer");
-		row[3] = jstr(g, "ticket");
+		row[2] = cli_jstr(g, "engineer");
+		row[3] = cli_jstr(g, "ticket");
 		row[4] = cli_jtext(g, "minutes", tmp);
-		row[6] = jstr(g, "decided_by");
+		row[6] = cli_jstr(g, "decided_by");
 		if (cli_table_add(tab, row) == -1)
 			goto oom;
 	}
@@ -349,8 +327,8 @@ policy_show(const json_t *a, const struct buf *answer)
 	const json_t *sens = json_object_get(a, "sensitive_actions"), *v;
 	size_t i;
 
-	if (jstr(a, "support_policy") == NULL || !json_is_array(sens))
-		return unexpected(answer, "support_policy or "
+	if (cli_jstr(a, "support_policy") == NULL || !json_is_array(sens))
+		return cli_unexpected(answer, "support_policy or "
 		    "sensitive_actions");
 	show_fields(a, first);
 	fputs("sensitive_actions: ", stdout);
@@ -359,7 +337,7 @@ policy_show(const json_t *a, const struct buf *answer)
 	json_array_foreach(sens, i, v) {
 		if (i > 0)
 			fputs(", ", stdout);
-		put(json_string_value(v));
+		cli_put_cell(json_string_value(v));
 	}
 	fputs("\n(resets of a tenant admin always need a second approval)\n",
 	    stdout);

@@ -79,28 +79,6 @@ static const struct cli_command alerts_scope_cmd = {
 	"", "", 1,
 };
 
-static const char *
-jstr(const json_t *o, const char *key)
-{
-	return json_string_value(json_object_get(o, key));
-}
-
-/* Writes s cleaned for the terminal ("-" when NULL). */
-static void
-put(const char *s)
-{
-	cli_put(stdout, s != NULL ? s : "-", 0);
-}
-
-static int
-unexpected(const struct buf *answer, const char *what)
-{
-	cli_warn("unexpected answer from the server (no %s); as it came:",
-	    what);
-	cli_put_raw(answer);
-	return CLI_FAIL;
-}
-
 static int
 oom(void)
 {
@@ -219,7 +197,7 @@ put_words(char *const *words, int n)
 		if (i > 0)
 			fputc(' ', stdout);
 		if (word_plain(words[i])) {
-			put(words[i]);
+			cli_put_cell(words[i]);
 			continue;
 		}
 		buf_reset(&w);
@@ -234,9 +212,9 @@ put_words(char *const *words, int n)
 				q++;
 		}
 		if (bad || buf_puts(&w, "'") == -1)
-			put("'...'");
+			cli_put_cell("'...'");
 		else
-			put(w.data);
+			cli_put_cell(w.data);
 	}
 	buf_cleanup(&w);
 }
@@ -285,7 +263,7 @@ scope_q_build(struct scope_q *q, const json_t *alert, char *const *extra,
 {
 	const json_t *sc = json_object_get(alert, "scope");
 	const json_t *pr = json_object_get(sc, "principals"), *list, *v;
-	const char *from = jstr(sc, "from"), *to = jstr(sc, "to"), *key;
+	const char *from = cli_jstr(sc, "from"), *to = cli_jstr(sc, "to"), *key;
 	size_t k, i, n = 0;
 	int j = 0;
 
@@ -382,7 +360,7 @@ alerts_table(const json_t *a, const struct buf *answer)
 	size_t i;
 
 	if (!json_is_array(list))
-		return unexpected(answer, "alerts list");
+		return cli_unexpected(answer, "alerts list");
 	if (json_array_size(list) == 0) {
 		printf("no alerts\n");
 		return CLI_OK;
@@ -393,13 +371,13 @@ alerts_table(const json_t *a, const struct buf *answer)
 	json_array_foreach(list, i, al) {
 		const char *row[7];
 
-		row[0] = jstr(al, "time");
-		row[1] = jstr(al, "severity");
-		row[2] = jstr(al, "rule");
-		row[3] = jstr(al, "subject");
-		row[4] = jstr(al, "id");
-		row[5] = jstr(json_object_get(al, "containment"), "id");
-		row[6] = jstr(al, "message");
+		row[0] = cli_jstr(al, "time");
+		row[1] = cli_jstr(al, "severity");
+		row[2] = cli_jstr(al, "rule");
+		row[3] = cli_jstr(al, "subject");
+		row[4] = cli_jstr(al, "id");
+		row[5] = cli_jstr(json_object_get(al, "containment"), "id");
+		row[6] = cli_jstr(al, "message");
 		if (cli_table_add(tab, row) == -1) {
 			cli_table_free(tab);
 			return oom();
@@ -423,7 +401,7 @@ show_fields(const json_t *a, const char *const *keys)
 		if (s == NULL)
 			continue;
 		printf("%s: ", keys[i]);
-		put(s);
+		cli_put_cell(s);
 		fputc('\n', stdout);
 	}
 }
@@ -439,14 +417,14 @@ alert_show(const json_t *a, const struct buf *answer)
 	const json_t *det = json_object_get(a, "detail"), *v;
 	const json_t *ents = json_object_get(a, "entries");
 	const json_t *cn = json_object_get(a, "containment");
-	const char *id = jstr(a, "id"), *key, *s;
+	const char *id = cli_jstr(a, "id"), *key, *s;
 	struct scope_q q;
 	char tmp[32];
 	size_t i, n;
 	int rc;
 
 	if (id == NULL)
-		return unexpected(answer, "alert id");
+		return cli_unexpected(answer, "alert id");
 	show_fields(a, first);
 	n = 0;
 	json_object_foreach(UNCONST(det), key, v) {
@@ -454,9 +432,9 @@ alert_show(const json_t *a, const struct buf *answer)
 		if (s == NULL)
 			continue;
 		fputs(n++ == 0 ? "detail: " : ", ", stdout);
-		put(key);
+		cli_put_cell(key);
 		fputc(' ', stdout);
-		put(s);
+		cli_put_cell(s);
 	}
 	if (n > 0)
 		fputc('\n', stdout);
@@ -468,14 +446,14 @@ alert_show(const json_t *a, const struct buf *answer)
 			    json_integer_value(v));
 	fputs(n == 0 ? " none\n" : "\n", stdout);
 	fputs("containment: ", stdout);
-	if (jstr(cn, "id") == NULL) {
+	if (cli_jstr(cn, "id") == NULL) {
 		fputs("none\n", stdout);
 	} else {
-		put(jstr(cn, "id"));
+		cli_put_cell(cli_jstr(cn, "id"));
 		fputs(" (", stdout);
-		put(jstr(cn, "kind"));
+		cli_put_cell(cli_jstr(cn, "kind"));
 		fputc(' ', stdout);
-		put(jstr(cn, "target"));
+		cli_put_cell(cli_jstr(cn, "target"));
 		if (json_is_true(json_object_get(cn, "refuses_logins")))
 			fputs(", logins refused", stdout);
 		fputs(")\n", stdout);
@@ -485,11 +463,11 @@ alert_show(const json_t *a, const struct buf *answer)
 		fputs("scope: custos ", stdout);
 		put_words(q.argv, q.argc);
 		fputs("\n       (or: custos alerts --scope ", stdout);
-		put(id);
+		cli_put_cell(id);
 		fputs(" [--proofs] [--report DIR])\n", stdout);
 	} else if (q.why[0] != '\0') {
 		fputs("scope: none (", stdout);
-		put(q.why);
+		cli_put_cell(q.why);
 		fputs(")\n", stdout);
 	} else {
 		return oom();
@@ -596,9 +574,9 @@ alerts_scope(struct cli *ctx, int argc, char **argv)
 	}
 	if (!ctx->json) {
 		fputs("alert ", stdout);
-		put(id);
+		cli_put_cell(id);
 		fputs(" (", stdout);
-		put(jstr(alert, "rule"));
+		cli_put_cell(cli_jstr(alert, "rule"));
 		fputs("): custos ", stdout);
 		put_words(q.argv, q.argc);
 		fputc('\n', stdout);
@@ -697,14 +675,14 @@ out:
 static void
 put_target(const json_t *c)
 {
-	const char *kind = jstr(c, "kind"), *eng = jstr(c, "engineer");
+	const char *kind = cli_jstr(c, "kind"), *eng = cli_jstr(c, "engineer");
 
-	put(kind);
+	cli_put_cell(kind);
 	fputc(' ', stdout);
-	put(jstr(c, "target"));
+	cli_put_cell(cli_jstr(c, "target"));
 	if (kind != NULL && strcmp(kind, "engineer") != 0 && eng != NULL) {
 		fputs(" (engineer ", stdout);
-		put(eng);
+		cli_put_cell(eng);
 		fputc(')', stdout);
 	}
 }
@@ -719,16 +697,16 @@ contain_said(const json_t *c, const struct buf *answer)
 	char tmp[32];
 	size_t i;
 
-	if (jstr(c, "id") == NULL || jstr(c, "kind") == NULL)
-		return unexpected(answer, "containment id or kind");
+	if (cli_jstr(c, "id") == NULL || cli_jstr(c, "kind") == NULL)
+		return cli_unexpected(answer, "containment id or kind");
 	put_target(c);
 	fputs(" contained: containment ", stdout);
-	put(jstr(c, "id"));
+	cli_put_cell(cli_jstr(c, "id"));
 	if (json_is_true(json_object_get(c, "refuses_logins")))
 		fputs("; logins are refused until it is lifted", stdout);
 	fputc('\n', stdout);
 	printf("sessions ended: ");
-	put(cli_jtext(c, "sessions_ended", tmp));
+	cli_put_cell(cli_jtext(c, "sessions_ended", tmp));
 	printf("\naccess requests revoked: %zu\n", json_array_size(revoked));
 	if (json_array_size(revoked) == 0)
 		return CLI_OK;
@@ -738,9 +716,9 @@ contain_said(const json_t *c, const struct buf *answer)
 	json_array_foreach(revoked, i, g) {
 		const char *row[3];
 
-		row[0] = jstr(g, "id");
-		row[1] = jstr(g, "tenant");
-		row[2] = jstr(g, "engineer");
+		row[0] = cli_jstr(g, "id");
+		row[1] = cli_jstr(g, "tenant");
+		row[2] = cli_jstr(g, "engineer");
 		if (cli_table_add(tab, row) == -1) {
 			cli_table_free(tab);
 			return oom();
@@ -755,16 +733,16 @@ contain_said(const json_t *c, const struct buf *answer)
 static int
 lift_said(const json_t *c, const struct buf *answer)
 {
-	if (jstr(c, "id") == NULL)
-		return unexpected(answer, "containment id");
+	if (cli_jstr(c, "id") == NULL)
+		return cli_unexpected(answer, "containment id");
 	fputs("containment ", stdout);
-	put(jstr(c, "id"));
+	cli_put_cell(cli_jstr(c, "id"));
 	fputs(" of ", stdout);
 	put_target(c);
 	fputs(" lifted at ", stdout);
-	put(jstr(c, "lifted"));
+	cli_put_cell(cli_jstr(c, "lifted"));
 	fputs(" by ", stdout);
-	put(jstr(c, "lifted_by"));
+	cli_put_cell(cli_jstr(c, "lifted_by"));
 	fputc('\n', stdout);
 	return CLI_OK;
 }
@@ -779,7 +757,7 @@ containments_table(const json_t *a, const struct buf *answer)
 	size_t i;
 
 	if (!json_is_array(list))
-		return unexpected(answer, "containments list");
+		return cli_unexpected(answer, "containments list");
 	if (json_array_size(list) == 0) {
 		printf("no containments\n");
 		return CLI_OK;
@@ -790,16 +768,16 @@ containments_table(const json_t *a, const struct buf *answer)
 	json_array_foreach(list, i, c) {
 		const char *row[9];
 
-		row[0] = jstr(c, "id");
-		row[1] = jstr(c, "kind");
-		row[2] = jstr(c, "target");
+		row[0] = cli_jstr(c, "id");
+		row[1] = cli_jstr(c, "kind");
+		row[2] = cli_jstr(c, "target");
 		row[3] = json_is_true(json_object_get(c, "in_force")) ?
 		    "in_force" : "lifted";
-		row[4] = jstr(c, "created");
-		row[5] = jstr(c, "created_by");
-		row[6] = jstr(c, "lifted");
-		row[7] = jstr(c, "alert");
-		row[8] = jstr(c, "reason");
+		row[4] = cli_jstr(c, "created");
+		row[5] = cli_jstr(c, "created_by");
+		row[6] = cli_jstr(c, "lifted");
+		row[7] = cli_jstr(c, "alert");
+		row[8] = cli_jstr(c, "reason");
 		if (cli_table_add(tab, row) == -1) {
 			cli_table_free(tab);
 			return oom();
@@ -852,7 +830,7 @@ lift_target(struct cli *ctx, const char *kind, const char *target,
 		goto out;
 	list = json_object_get(in_force, "containments");
 	if (!json_is_array(list)) {
-		rc = unexpected(&answer, "containments list");
+		rc = cli_unexpected(&answer, "containments list");
 		goto out;
 	}
 	lifted = json_array();
@@ -861,8 +839,8 @@ lift_target(struct cli *ctx, const char *kind, const char *target,
 		goto out;
 	}
 	json_array_foreach(list, i, c) {
-		const char *id = jstr(c, "id"), *k = jstr(c, "kind");
-		const char *t = jstr(c, "target");
+		const char *id = cli_jstr(c, "id"), *k = cli_jstr(c, "kind");
+		const char *t = cli_jstr(c, "target");
 
 		if (id == NULL || k == NULL || t == NULL ||
 		    strcmp(k, kind) != 0 || strcmp(t, target) != 0 ||
@@ -1016,18 +994,18 @@ cmd_containments(struct cli *ctx, int argc, char **argv)
 static int
 hours_said(const json_t *a, const struct buf *answer)
 {
-	const char *id = jstr(a, "id"), *h = jstr(a, "working_hours");
+	const char *id = cli_jstr(a, "id"), *h = cli_jstr(a, "working_hours");
 
 	if (id == NULL || h == NULL)
-		return unexpected(answer, "id or working_hours");
+		return cli_unexpected(answer, "id or working_hours");
 	fputs("engineer ", stdout);
-	put(id);
+	cli_put_cell(id);
 	if (h[0] == '\0') {
 		fputs(": working hours cleared (none declared)\n", stdout);
 		return CLI_OK;
 	}
 	fputs(": working hours ", stdout);
-	put(h);
+	cli_put_cell(h);
 	fputc('\n', stdout);
 	return CLI_OK;
 }

@@ -64,15 +64,6 @@ approval_hint(const struct buf *answer, const char *tenant)
 }
 
 static int
-unexpected(const struct buf *answer, const char *what)
-{
-	cli_warn("unexpected answer from the server (no %s); as it came:",
-	    what);
-	cli_put_raw(answer);
-	return CLI_FAIL;
-}
-
-static int
 tickets_table(const json_t *a, const struct buf *answer)
 {
 	static const char *const head[] = { "ID", "STATUS", "REQUESTER",
@@ -84,7 +75,7 @@ tickets_table(const json_t *a, const struct buf *answer)
 	int rc = CLI_OK;
 
 	if (!json_is_array(list))
-		return unexpected(answer, "tickets list");
+		return cli_unexpected(answer, "tickets list");
 	if (json_array_size(list) == 0) {
 		printf("no tickets\n");
 		return CLI_OK;
@@ -210,7 +201,7 @@ users_table(const json_t *a, const struct buf *answer)
 	size_t i;
 
 	if (!json_is_array(list))
-		return unexpected(answer, "users list");
+		return cli_unexpected(answer, "users list");
 	if (json_array_size(list) == 0) {
 		printf("no users\n");
 		return CLI_OK;

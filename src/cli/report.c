@@ -66,12 +66,6 @@ struct report {
 
 /* ---- reading the answer ---- */
 
-static const char *
-jstr(const json_t *o, const char *key)
-{
-	return json_string_value(json_object_get(o, key));
-}
-
 /* A checked entry of the report, or NULL. */
 static const json_t *
 entry_get(const struct report *r, int64_t index)
@@ -175,7 +169,7 @@ tenant_check(struct report *r, const json_t *given, const json_t *t,
 	if (!json_is_object(t))
 		return err_bad_request(e, "tenants[%zu] is not an object",
 		    pos);
-	id = jstr(t, "tenant");
+	id = cli_jstr(t, "tenant");
 	if (id == NULL || id[0] == '\0' ||
 	    json_string_length(json_object_get(t, "tenant")) > REPORT_ID_MAX ||
 	    strlen(id) != json_string_length(json_object_get(t, "tenant")) ||
@@ -275,7 +269,7 @@ answer_check(struct report *r, const json_t *answer, const char *key,
 	}
 	if (rows_take(r, answer, e) == -1)
 		goto out;
-	r->note = jstr(answer, "checkpoint");
+	r->note = cli_jstr(answer, "checkpoint");
 	if (r->note == NULL) {
 		err_bad_request(e, "the answer has no 'checkpoint'");
 		goto out;
@@ -809,7 +803,7 @@ tenant_indexes(const json_t *t, int64_t **out, size_t *n)
 static int
 entry_about(const json_t *en, const char *tenant)
 {
-	const char *t = jstr(json_object_get(en, "event"), "tenant");
+	const char *t = cli_jstr(json_object_get(en, "event"), "tenant");
 
 	return t != NULL && strcmp(t, tenant) == 0;
 }
@@ -832,27 +826,27 @@ md_timeline(struct md *m, const struct report *r, const char *tenant,
 		md_printf(m, "| %" PRId64 "%s | ", idx[i],
 		    entry_about(en, tenant) ? "" : " (*)");
 		others |= !entry_about(en, tenant);
-		md_code(m, jstr(ev, "time"));
+		md_code(m, cli_jstr(ev, "time"));
 		md_puts(m, " | ");
-		md_text(m, jstr(actor, "kind"));
+		md_text(m, cli_jstr(actor, "kind"));
 		md_puts(m, " ");
-		md_code(m, jstr(actor, "id"));
-		vendor = jstr(actor, "vendor");
+		md_code(m, cli_jstr(actor, "id"));
+		vendor = cli_jstr(actor, "vendor");
 		if (vendor != NULL) {
 			md_puts(m, " of vendor ");
 			md_code(m, vendor);
 		}
 		md_puts(m, " | ");
-		md_code(m, jstr(ev, "device"));
+		md_code(m, cli_jstr(ev, "device"));
 		md_puts(m, " | ");
-		md_code(m, jstr(ev, "source"));
+		md_code(m, cli_jstr(ev, "source"));
 		md_puts(m, " | ");
-		md_code(m, jstr(ev, "action"));
+		md_code(m, cli_jstr(ev, "action"));
 		md_puts(m, " | ");
-		md_code(m, jstr(ev, "target"));
+		md_code(m, cli_jstr(ev, "target"));
 		md_puts(m, " | ");
-		md_text(m, jstr(ev, "outcome"));
-		reason = jstr(ev, "reason");
+		md_text(m, cli_jstr(ev, "outcome"));
+		reason = cli_jstr(ev, "reason");
 		if (reason != NULL) {
 			md_puts(m, " (");
 			md_code(m, reason);
@@ -892,8 +886,8 @@ static void
 tenant_md(struct md *m, const struct report *r, const json_t *t,
     const char *stem, const int64_t *idx, size_t n)
 {
-	const char *tenant = jstr(t, "tenant"), *name = jstr(t, "name");
-	const char *exposure = jstr(t, "exposure"), *from, *to, *word, *k;
+	const char *tenant = cli_jstr(t, "tenant"), *name = cli_jstr(t, "name");
+	const char *exposure = cli_jstr(t, "exposure"), *from, *to, *word, *k;
 	const json_t *actions = json_object_get(t, "actions"), *v;
 	const json_t *denied = json_object_get(t, "denied");
 	const json_t *users = json_object_get(t, "users_affected");
@@ -901,8 +895,8 @@ tenant_md(struct md *m, const struct report *r, const json_t *t,
 	char tmp[REPORT_CODE_MAX + 8];
 	size_t nusers = json_array_size(users), i, step = 1;
 
-	from = jstr(r->answer, "from");
-	to = jstr(r->answer, "to");
+	from = cli_jstr(r->answer, "from");
+	to = cli_jstr(r->answer, "to");
 	md_puts(m, "# Support access to ");
 	md_text(m, name != NULL ? name : tenant);
 	md_puts(m, ": incident report\n\n");
@@ -920,9 +914,9 @@ tenant_md(struct md *m, const struct report *r, const json_t *t,
 	md_puts(m, " (UTC; the end is not included) |\n| Exposure | **");
 	md_exposure(m, exposure);
 	md_puts(m, "** |\n| First activity | ");
-	md_code(m, jstr(t, "first"));
+	md_code(m, cli_jstr(t, "first"));
 	md_puts(m, " |\n| Last activity | ");
-	md_code(m, jstr(t, "last"));
+	md_code(m, cli_jstr(t, "last"));
 	md_printf(m, " |\n| Allowed actions | %" JSON_INTEGER_FORMAT
 	    " |\n| Refused attempts | %" JSON_INTEGER_FORMAT
 	    " |\n| Users affected | %zu |\n| Log entries cited | %zu (each "
@@ -996,15 +990,15 @@ tenant_md(struct md *m, const struct report *r, const json_t *t,
 		md_list(m, grants);
 		md_puts(m, ".\n\n");
 	}
-	if (jstr(t, "policy") != NULL) {
+	if (cli_jstr(t, "policy") != NULL) {
 		md_puts(m, "Your support policy, ");
-		md_code(m, jstr(t, "policy"));
+		md_code(m, cli_jstr(t, "policy"));
 		md_puts(m, ", let any support engineer in without a request "
 		    "for the whole window.  Consider `approval_required` "
 		    "(`custos policy TENANT --set-policy "
 		    "approval_required`).\n\n");
 	}
-	if (json_array_size(grants) == 0 && jstr(t, "policy") == NULL)
+	if (json_array_size(grants) == 0 && cli_jstr(t, "policy") == NULL)
 		md_puts(m, "No access request or policy that let them in is "
 		    "recorded.\n\n");
 	md_puts(m, "### Timeline\n\n");
@@ -1095,7 +1089,7 @@ static json_t *
 tenant_doc(const struct report *r, const json_t *t, const int64_t *idx,
     size_t n)
 {
-	const char *tenant = jstr(t, "tenant"), *k;
+	const char *tenant = cli_jstr(t, "tenant"), *k;
 	const char *const window[] = { "from", "to", NULL };
 	json_t *o, *list, *other, *v;
 	const json_t *en;
@@ -1216,9 +1210,9 @@ summary_md(struct md *m, const struct report *r, const json_t *names)
 	md_puts(m, "# Scope: ");
 	md_principals(m, r->principals);
 	md_puts(m, "\n\n| | |\n|---|---|\n| Window | ");
-	md_code(m, jstr(r->answer, "from"));
+	md_code(m, cli_jstr(r->answer, "from"));
 	md_puts(m, " to ");
-	md_code(m, jstr(r->answer, "to"));
+	md_code(m, cli_jstr(r->answer, "to"));
 	md_puts(m, " (UTC; the end is not included) |\n| Prepared | ");
 	md_code(m, r->generated);
 	md_printf(m, " |\n| Log checkpoint | size %" PRId64 " |\n| Log key | ",
@@ -1252,15 +1246,15 @@ summary_md(struct md *m, const struct report *r, const json_t *names)
 	json_array_foreach(r->tenants, i, t) {
 		f = json_array_get(names, i);
 		md_puts(m, "| ");
-		md_code(m, jstr(t, "tenant"));
+		md_code(m, cli_jstr(t, "tenant"));
 		md_puts(m, " | ");
-		md_text(m, jstr(t, "name"));
+		md_text(m, cli_jstr(t, "name"));
 		md_puts(m, " | ");
-		md_exposure(m, jstr(t, "exposure"));
+		md_exposure(m, cli_jstr(t, "exposure"));
 		md_puts(m, " | ");
-		md_code(m, jstr(t, "first"));
+		md_code(m, cli_jstr(t, "first"));
 		md_puts(m, " | ");
-		md_code(m, jstr(t, "last"));
+		md_code(m, cli_jstr(t, "last"));
 		md_puts(m, " | ");
 		md_counts(m, json_object_get(t, "actions"));
 		md_puts(m, " | ");
@@ -1268,9 +1262,9 @@ summary_md(struct md *m, const struct report *r, const json_t *names)
 		md_puts(m, " | ");
 		md_counts(m, json_object_get(t, "denied"));
 		md_puts(m, " | ");
-		md_code(m, jstr(f, "md"));
+		md_code(m, cli_jstr(f, "md"));
 		md_puts(m, ", ");
-		md_code(m, jstr(f, "json"));
+		md_code(m, cli_jstr(f, "json"));
 		md_puts(m, " |\n");
 	}
 	md_puts(m, "\n## Sending the reports\n\nEach tenant's administrators "
@@ -1320,9 +1314,9 @@ report_write(const struct report *r, const char *dir, int force,
 		goto out;
 	}
 	json_array_foreach(r->tenants, i, t) {
-		if (file_stem(stem, jstr(t, "tenant")) == -1) {
+		if (file_stem(stem, cli_jstr(t, "tenant")) == -1) {
 			err_bad_request(e, "tenant %s: the id is too long for "
-			    "a file name", jstr(t, "tenant"));
+			    "a file name", cli_jstr(t, "tenant"));
 			goto out;
 		}
 		if (tenant_indexes(t, &idx, &n) == -1) {
