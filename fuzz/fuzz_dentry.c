@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * Fuzzes dentry_parse (the log entry as the detection rules read it back
- * from the store) and feeds what it accepts to the rule engine, with
- * lookups that answer from the input itself.  Nothing may crash, and every
- * alert raised names at least one entry and a known rule.
+ * Fuzzes the readers of a log entry as the detection rules read it back
+ * from the store: the fast in-place one (dentry_scan) must give exactly
+ * what the jansson one (dentry_parse) gives whenever it does not step
+ * aside; what is accepted is fed to the rule engine, with lookups that
+ * answer from the input itself.  Nothing may crash, and every alert raised
+ * names at least one entry and a known rule.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -57,8 +59,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static const struct engine_lookup lk = {NULL, hours, logins, devices};
 	struct rules rs;
-	struct dentry d;
+	struct dentry d, fast;
 	struct engine *en;
+	int rc;
 	const uint8_t *p = data, *end = data + size, *nl;
 	int64_t i = 0;
 
@@ -73,9 +76,16 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		nl = memchr(p, '\n', (size_t)(end - p));
 		if (nl == NULL)
 			nl = end;
+		rc = dentry_scan(&fast, i, (const char *)p, (size_t)(nl - p));
+		if (rc != 0 && rc != 1)
+			abort();
 		if (dentry_parse(&d, i, (const char *)p, (size_t)(nl - p)) ==
 		    0)
 			engine_feed(en, &d, emit, NULL);
+		else if (rc == 0)
+			abort();        /* the fast reader took a non-entry */
+		if (rc == 0 && memcmp(&fast, &d, sizeof(d)) != 0)
+			abort();        /* ... or read one differently */
 		p = nl + 1;
 	}
 	engine_free(en);

@@ -36,4 +36,17 @@ struct dentry {
 int dentry_parse(struct dentry *d, int64_t index, const char *bytes,
     size_t len) __attribute__((warn_unused_result));
 
+/*
+ * The same, fast, for entries in custos's own canonical form (event.c's
+ * key order, compact, strings without escapes): read in place, nothing
+ * allocated.  Returns 1 for anything else -- then dentry_parse() decides --
+ * so the result is always dentry_parse()'s (fuzz_dentry checks that).
+ */
+int dentry_scan(struct dentry *d, int64_t index, const char *bytes,
+    size_t len) __attribute__((warn_unused_result));
+
+/* dentry_scan(), falling back to dentry_parse(). */
+int dentry_read(struct dentry *d, int64_t index, const char *bytes,
+    size_t len) __attribute__((warn_unused_result));
+
 #endif

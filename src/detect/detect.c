@@ -76,7 +76,7 @@ login_cb(void *arg, int64_t index, const char *bytes, size_t len)
 
 	if (index >= x->before)
 		return 1;
-	if (dentry_parse(&de, index, bytes, len) == 0 && de.allowed &&
+	if (dentry_read(&de, index, bytes, len) == 0 && de.allowed &&
 	    strcmp(de.action, "auth.verify") == 0 && !de.imported)
 		x->cb(x->arg, de.source);
 	return 0;
@@ -498,7 +498,7 @@ chunk_cb(void *arg, int64_t index, const char *bytes, size_t len)
 
 	if (d->nchunk == CHUNK)
 		return 1;
-	if (dentry_parse(de, index, bytes, len) == -1) {
+	if (dentry_read(de, index, bytes, len) == -1) {
 		log_warn("detect: log entry %lld is not readable; skipped",
 		    (long long)index);
 		return 0;

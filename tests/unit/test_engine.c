@@ -424,6 +424,52 @@ rule_settings_parse_and_refuse_naming_the_problem(void **state)
 	assert_int_equal(rs.r[RULE_OFF_HOURS].window, 3600);   /* unchanged */
 }
 
+/* The fast reader reads what event.c writes exactly as jansson does,
+ * and steps aside (1) for what it does not know. */
+static void
+the_fast_reader_agrees_with_jansson_on_written_entries(void **state)
+{
+	static const char *const targets[] = {"usr-1", "caf\xc3\xa9",
+	    "quote\"d", NULL};
+	struct dentry fast, slow;
+	struct rec_entry en;
+	struct event ev;
+	struct buf b;
+	size_t i;
+
+	(void)state;
+	buf_init(&b, 64 * 1024);
+	for (i = 0; targets[i] != NULL; i++) {
+		event_init(&ev);
+		ev.actor.kind = ACTOR_ENGINEER;
+		str_copy(ev.actor.id, sizeof(ev.actor.id), "eng1");
+		str_copy(ev.actor.vendor, sizeof(ev.actor.vendor), "sitel");
+		str_copy(ev.source, sizeof(ev.source), "10.0.0.1");
+		ev.action = "user.password_reset";
+		str_copy(ev.tenant, sizeof(ev.tenant), "t1");
+		str_copy(ev.target, sizeof(ev.target), targets[i]);
+		ev.allowed = i != 1;
+		if (i == 1)
+			str_copy(ev.reason, sizeof(ev.reason), "role_forbids");
+		event_detail(&ev, "engineer", "eng2");
+		event_detail(&ev, "imported", "okta");
+		buf_reset(&b);
+		assert_int_equal(event_serialize(&ev, T0 + 123, &b, &en), 0);
+		assert_int_equal(dentry_parse(&slow, 7, b.data, b.len), 0);
+		assert_int_equal(dentry_scan(&fast, 7, b.data, b.len),
+		    i == 0 ? 0 : 1);
+		assert_int_equal(dentry_read(&fast, 7, b.data, b.len), 0);
+		assert_memory_equal(&fast, &slow, sizeof(fast));
+		assert_int_equal(fast.time_ms, T0 + 123);
+		assert_string_equal(fast.engineer, "eng2");
+		assert_true(fast.imported);
+		event_cleanup(&ev);
+	}
+	assert_int_equal(dentry_scan(&fast, 1, "{\"v\":1}", 7), 1);
+	assert_int_equal(dentry_read(&fast, 1, "{\"v\":1}", 7), -1);
+	buf_cleanup(&b);
+}
+
 int
 main(void)
 {
@@ -441,6 +487,8 @@ main(void)
 		T(probes_break_glass_and_unknown_devices_alert_at_once),
 		T(disabled_rules_and_imported_entries_stay_silent),
 		cmocka_unit_test(networks_are_slash_24_and_slash_48),
+		cmocka_unit_test(
+		    the_fast_reader_agrees_with_jansson_on_written_entries),
 		cmocka_unit_test(rule_settings_parse_and_refuse_naming_the_problem),
 #undef T
 	};
