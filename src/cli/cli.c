@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "cli/http.h"
 #include "common/str.h"
 
 #define CLI_CELL_MAX 4096       /* longest table cell shown, in bytes */
@@ -356,6 +357,40 @@ cli_put_raw(const struct buf *answer)
 		fwrite(answer->data, 1, answer->len, stdout);
 	if (answer->len == 0 || answer->data[answer->len - 1] != '\n')
 		fputc('\n', stdout);
+}
+
+int
+cli_call_show(struct cli *ctx, const char *method, const char *path,
+    const json_t *body, cli_show_fn show)
+{
+	struct buf answer;
+	json_t *a = NULL;
+	int rc;
+
+	buf_init(&answer, CLI_HTTP_ANSWER_MAX);
+	rc = cli_http_json(ctx, method, path, body, &answer, &a);
+	if (rc == CLI_OK) {
+		if (ctx->json)
+			cli_put_raw(&answer);
+		else
+			rc = show(a, &answer);
+	}
+	json_decref(a);
+	buf_cleanup(&answer);
+	return rc;
+}
+
+int
+cli_path_add(const struct cli *ctx, struct buf *path, const char *lit,
+    const char *what, const char *seg)
+{
+	if (buf_puts(path, lit) == -1) {
+		cli_usage(ctx, "%s too long", what != NULL ? what : "path");
+		return -1;
+	}
+	if (seg != NULL && cli_http_segment(ctx, path, what, seg) == -1)
+		return -1;
+	return 0;
 }
 
 const char *

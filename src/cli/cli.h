@@ -115,6 +115,23 @@ const char *cli_jtext(const json_t *obj, const char *key, char tmp[32]);
 /* Writes the server's answer as it came, with a final newline. */
 void cli_put_raw(const struct buf *answer);
 
+/* Prints a human view of a 2xx answer a; returns an enum cli_exit. */
+typedef int (*cli_show_fn)(const json_t *a, const struct buf *answer);
+
+/*
+ * One call and its output: method on path with body (NULL: none), then
+ * the answer as it came (--json) or through show.  Returns an enum
+ * cli_exit; refusals were printed by http.c.
+ */
+int cli_call_show(struct cli *ctx, const char *method, const char *path,
+    const json_t *body, cli_show_fn show);
+
+/* Appends lit and then, when seg is given, seg as one escaped path
+ * segment (what names it in errors).  Returns 0, or -1 after printing
+ * why. */
+int cli_path_add(const struct cli *ctx, struct buf *path, const char *lit,
+    const char *what, const char *seg);
+
 /* obj[key] when it is a string, else NULL. */
 const char *cli_jstr(const json_t *obj, const char *key);
 

@@ -29,50 +29,6 @@
 #define SENSITIVE_MAX 16                /* names in --sensitive */
 #define STATE_CELL_MAX 64
 
-/* Prints a human view of a 2xx answer a; returns an enum cli_exit. */
-typedef int (*show_fn)(const json_t *a, const struct buf *answer);
-
-/* Appends lit and then, when seg is given, seg as one escaped path
- * segment.  Returns 0, or -1 after printing why. */
-static int
-path_add(const struct cli *ctx, struct buf *path, const char *lit,
-    const char *what, const char *seg)
-{
-	if (buf_puts(path, lit) == -1) {
-		cli_usage(ctx, "%s too long", what != NULL ? what : "path");
-		return -1;
-	}
-	if (seg != NULL && cli_http_segment(ctx, path, what, seg) == -1)
-		return -1;
-	return 0;
-}
-
-/*
- * One call and its output: method on path with body (NULL: none), then
- * the answer as it came (--json) or through show.  Returns an enum
- * cli_exit; refusals were printed by http.c.
- */
-static int
-run(struct cli *ctx, const char *method, const struct buf *path,
-    const json_t *body, show_fn show)
-{
-	struct buf answer;
-	json_t *a = NULL;
-	int rc;
-
-	buf_init(&answer, CLI_HTTP_ANSWER_MAX);
-	rc = cli_http_json(ctx, method, path->data, body, &answer, &a);
-	if (rc == CLI_OK) {
-		if (ctx->json)
-			cli_put_raw(&answer);
-		else
-			rc = show(a, &answer);
-	}
-	json_decref(a);
-	buf_cleanup(&answer);
-	return rc;
-}
-
 /* Checks --minutes; returns CLI_OK or CLI_USAGE (printed). */
 static int
 minutes_parse(const struct cli *ctx, int64_t *out, const char *s)
@@ -356,12 +312,12 @@ static int
 tenant_path(const struct cli *ctx, struct buf *path, const char *tenant,
     const char *tail, const char *what, const char *id, const char *tail2)
 {
-	if (path_add(ctx, path, "/v1/tenants/", "tenant", tenant) == -1 ||
-	    path_add(ctx, path, tail, NULL, NULL) == -1)
+	if (cli_path_add(ctx, path, "/v1/tenants/", "tenant", tenant) == -1 ||
+	    cli_path_add(ctx, path, tail, NULL, NULL) == -1)
 		return -1;
-	if (id != NULL && path_add(ctx, path, "/", what, id) == -1)
+	if (id != NULL && cli_path_add(ctx, path, "/", what, id) == -1)
 		return -1;
-	if (tail2 != NULL && path_add(ctx, path, tail2, NULL, NULL) == -1)
+	if (tail2 != NULL && cli_path_add(ctx, path, tail2, NULL, NULL) == -1)
 		return -1;
 	return 0;
 }
@@ -414,7 +370,7 @@ cmd_request_access(struct cli *ctx, int argc, char **argv)
 		rc = CLI_USAGE;
 		goto out;
 	}
-	rc = run(ctx, "POST", &path, body, grant_said);
+	rc = cli_call_show(ctx, "POST", path.data, body, grant_said);
 out:
 	json_decref(body);
 	buf_cleanup(&path);
@@ -424,7 +380,7 @@ out:
 /* GET /v1/{coll}/{id}, shown as "key: value" lines. */
 static int
 show_one(struct cli *ctx, int argc, char **argv, const char *coll,
-    const char *what, show_fn show)
+    const char *what, cli_show_fn show)
 {
 	struct buf path;
 	char *pos[1];
@@ -435,11 +391,11 @@ show_one(struct cli *ctx, int argc, char **argv, const char *coll,
 	rc = cli_args(ctx, argc, argv, opts, pos, 1, 1, &npos);
 	if (rc != CLI_OK)
 		goto out;
-	if (path_add(ctx, &path, coll, what, pos[0]) == -1) {
+	if (cli_path_add(ctx, &path, coll, what, pos[0]) == -1) {
 		rc = CLI_USAGE;
 		goto out;
 	}
-	rc = run(ctx, "GET", &path, NULL, show);
+	rc = cli_call_show(ctx, "GET", path.data, NULL, show);
 out:
 	buf_cleanup(&path);
 	return rc;
@@ -479,7 +435,7 @@ cmd_requests(struct cli *ctx, int argc, char **argv)
 		rc = CLI_USAGE;
 		goto out;
 	}
-	rc = run(ctx, "GET", &path, NULL, requests_table);
+	rc = cli_call_show(ctx, "GET", path.data, NULL, requests_table);
 out:
 	buf_cleanup(&path);
 	return rc;
@@ -510,7 +466,7 @@ answer_request(struct cli *ctx, int argc, char **argv, const char *verb)
 		rc = CLI_USAGE;
 		goto out;
 	}
-	rc = run(ctx, "POST", &path, body, grant_said);
+	rc = cli_call_show(ctx, "POST", path.data, body, grant_said);
 out:
 	json_decref(body);
 	buf_cleanup(&path);
@@ -581,7 +537,7 @@ cmd_ask_approval(struct cli *ctx, int argc, char **argv)
 		rc = CLI_USAGE;
 		goto out;
 	}
-	rc = run(ctx, "POST", &path, body, approval_asked);
+	rc = cli_call_show(ctx, "POST", path.data, body, approval_asked);
 out:
 	json_decref(body);
 	buf_cleanup(&path);
@@ -608,12 +564,12 @@ answer_second(struct cli *ctx, int argc, char **argv, const char *verb)
 		rc = CLI_FAIL;
 		goto out;
 	}
-	if (path_add(ctx, &path, "/v1/approvals/", "approval", pos[0]) ==
-	    -1 || path_add(ctx, &path, verb, NULL, NULL) == -1) {
+	if (cli_path_add(ctx, &path, "/v1/approvals/", "approval", pos[0]) ==
+	    -1 || cli_path_add(ctx, &path, verb, NULL, NULL) == -1) {
 		rc = CLI_USAGE;
 		goto out;
 	}
-	rc = run(ctx, "POST", &path, body, approval_said);
+	rc = cli_call_show(ctx, "POST", path.data, body, approval_said);
 out:
 	json_decref(body);
 	buf_cleanup(&path);
@@ -699,7 +655,7 @@ cmd_policy(struct cli *ctx, int argc, char **argv)
 	}
 	if (policy == NULL && max_s == NULL && second == NULL &&
 	    sensitive == NULL) {
-		rc = run(ctx, "GET", &path, NULL, policy_show);
+		rc = cli_call_show(ctx, "GET", path.data, NULL, policy_show);
 		goto out;
 	}
 	if ((policy != NULL && policy[0] == '\0') ||
@@ -745,7 +701,7 @@ cmd_policy(struct cli *ctx, int argc, char **argv)
 			goto out;
 		}
 	}
-	rc = run(ctx, "PUT", &path, body, policy_set_show);
+	rc = cli_call_show(ctx, "PUT", path.data, body, policy_set_show);
 out:
 	json_decref(sens);
 	json_decref(body);
@@ -806,7 +762,7 @@ cmd_break_glass(struct cli *ctx, int argc, char **argv)
 		rc = CLI_USAGE;
 		goto out;
 	}
-	rc = run(ctx, "POST", &path, body, break_glass_said);
+	rc = cli_call_show(ctx, "POST", path.data, body, break_glass_said);
 out:
 	json_decref(body);
 	buf_cleanup(&path);

@@ -43,9 +43,6 @@
 #define UNCONST(p) ((json_t *)(uintptr_t)(p))
 #define UNCONST_STR(s) ((char *)(uintptr_t)(s))
 
-/* Prints a human view of a 2xx answer a; returns an enum cli_exit. */
-typedef int (*show_fn)(const json_t *a, const struct buf *answer);
-
 /* What can be contained: the request's key, and the option naming it. */
 static const char *const target_kinds[] = { "engineer", "device", "session",
     "vendor", NULL };
@@ -86,21 +83,6 @@ oom(void)
 	return CLI_FAIL;
 }
 
-/* Appends lit and then, when seg is given, seg as one escaped path
- * segment.  Returns 0, or -1 after printing why. */
-static int
-path_add(const struct cli *ctx, struct buf *path, const char *lit,
-    const char *what, const char *seg)
-{
-	if (buf_puts(path, lit) == -1) {
-		cli_usage(ctx, "%s too long", what != NULL ? what : "path");
-		return -1;
-	}
-	if (seg != NULL && cli_http_segment(ctx, path, what, seg) == -1)
-		return -1;
-	return 0;
-}
-
 /* Appends "?name=value" or "&name=value" (value escaped) when value is
  * given.  Returns 0, or -1 after printing why. */
 static int
@@ -115,32 +97,6 @@ query_add(const struct cli *ctx, struct buf *path, int *nq,
 	}
 	(*nq)++;
 	return cli_http_segment(ctx, path, name, value);
-}
-
-/*
- * One call and its output: method on path with body (NULL: none), then
- * the answer as it came (--json) or through show.  Returns an enum
- * cli_exit; refusals were printed by http.c.
- */
-static int
-run(struct cli *ctx, const char *method, const char *path,
-    const json_t *body, show_fn show)
-{
-	struct buf answer;
-	json_t *a = NULL;
-	int rc;
-
-	buf_init(&answer, CLI_HTTP_ANSWER_MAX);
-	rc = cli_http_json(ctx, method, path, body, &answer, &a);
-	if (rc == CLI_OK) {
-		if (ctx->json)
-			cli_put_raw(&answer);
-		else
-			rc = show(a, &answer);
-	}
-	json_decref(a);
-	buf_cleanup(&answer);
-	return rc;
 }
 
 /* 1 when the argument a is the option --name or --name=VALUE. */
@@ -487,7 +443,7 @@ alert_fetch(struct cli *ctx, const char *id, struct buf *answer,
 
 	*alert = NULL;
 	buf_init(&path, PATH_BUF_MAX);
-	if (path_add(ctx, &path, "/v1/alerts/", "alert id", id) == -1)
+	if (cli_path_add(ctx, &path, "/v1/alerts/", "alert id", id) == -1)
 		goto out;
 	rc = cli_http_json(ctx, "GET", path.data, NULL, answer, alert);
 out:
@@ -632,12 +588,12 @@ cmd_alerts(struct cli *ctx, int argc, char **argv)
 			    "--limit with it");
 			goto out;
 		}
-		if (path_add(ctx, &path, "/v1/alerts/", "alert id", id) ==
+		if (cli_path_add(ctx, &path, "/v1/alerts/", "alert id", id) ==
 		    -1) {
 			rc = CLI_USAGE;
 			goto out;
 		}
-		rc = run(ctx, "GET", path.data, NULL, alert_show);
+		rc = cli_call_show(ctx, "GET", path.data, NULL, alert_show);
 		goto out;
 	}
 	if ((from != NULL && time_parse(&t, from) == -1) ||
@@ -652,7 +608,7 @@ cmd_alerts(struct cli *ctx, int argc, char **argv)
 		    "more");
 		goto out;
 	}
-	if (path_add(ctx, &path, "/v1/alerts", NULL, NULL) == -1 ||
+	if (cli_path_add(ctx, &path, "/v1/alerts", NULL, NULL) == -1 ||
 	    query_add(ctx, &path, &nq, "from", from) == -1 ||
 	    query_add(ctx, &path, &nq, "to", to) == -1 ||
 	    query_add(ctx, &path, &nq, "rule", rule) == -1 ||
@@ -662,7 +618,7 @@ cmd_alerts(struct cli *ctx, int argc, char **argv)
 		rc = CLI_USAGE;
 		goto out;
 	}
-	rc = run(ctx, "GET", path.data, NULL, alerts_table);
+	rc = cli_call_show(ctx, "GET", path.data, NULL, alerts_table);
 out:
 	buf_cleanup(&path);
 	return rc;
@@ -799,8 +755,8 @@ lift_one(struct cli *ctx, const char *id, const json_t *body,
 
 	*out = NULL;
 	buf_init(&path, PATH_BUF_MAX);
-	if (path_add(ctx, &path, "/v1/containment/", "containment id",
-	    id) == -1 || path_add(ctx, &path, "/lift", NULL, NULL) == -1)
+	if (cli_path_add(ctx, &path, "/v1/containment/", "containment id",
+	    id) == -1 || cli_path_add(ctx, &path, "/lift", NULL, NULL) == -1)
 		goto out;
 	rc = cli_http_json(ctx, "POST", path.data, body, answer, out);
 out:
@@ -952,19 +908,19 @@ cmd_contain(struct cli *ctx, int argc, char **argv)
 		goto out;
 	}
 	if (!lift) {
-		rc = run(ctx, "POST", "/v1/containment", body, contain_said);
+		rc = cli_call_show(ctx, "POST", "/v1/containment", body, contain_said);
 		goto out;
 	}
 	if (ntargets == 1) {
 		rc = lift_target(ctx, kind, target, body);
 		goto out;
 	}
-	if (path_add(ctx, &path, "/v1/containment/", "containment id",
-	    pos[0]) == -1 || path_add(ctx, &path, "/lift", NULL, NULL) == -1) {
+	if (cli_path_add(ctx, &path, "/v1/containment/", "containment id",
+	    pos[0]) == -1 || cli_path_add(ctx, &path, "/lift", NULL, NULL) == -1) {
 		rc = CLI_USAGE;
 		goto out;
 	}
-	rc = run(ctx, "POST", path.data, body, lift_said);
+	rc = cli_call_show(ctx, "POST", path.data, body, lift_said);
 out:
 	json_decref(body);
 	buf_cleanup(&path);
@@ -985,7 +941,7 @@ cmd_containments(struct cli *ctx, int argc, char **argv)
 	rc = cli_args(ctx, argc, argv, opts, pos, 0, 0, &npos);
 	if (rc != CLI_OK)
 		return rc;
-	return run(ctx, "GET", all ? "/v1/containment?all=1" :
+	return cli_call_show(ctx, "GET", all ? "/v1/containment?all=1" :
 	    "/v1/containment", NULL, containments_table);
 }
 
@@ -1030,12 +986,12 @@ cmd_working_hours(struct cli *ctx, int argc, char **argv)
 		rc = cli_usage(ctx, "SPEC must be UTF-8");
 		goto out;
 	}
-	if (path_add(ctx, &path, "/v1/engineers/", "engineer", pos[0]) ==
-	    -1 || path_add(ctx, &path, "/working-hours", NULL, NULL) == -1) {
+	if (cli_path_add(ctx, &path, "/v1/engineers/", "engineer", pos[0]) ==
+	    -1 || cli_path_add(ctx, &path, "/working-hours", NULL, NULL) == -1) {
 		rc = CLI_USAGE;
 		goto out;
 	}
-	rc = run(ctx, "PUT", path.data, body, hours_said);
+	rc = cli_call_show(ctx, "PUT", path.data, body, hours_said);
 out:
 	json_decref(body);
 	buf_cleanup(&path);
