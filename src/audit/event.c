@@ -57,17 +57,14 @@ int
 event_serialize(const struct event *ev, int64_t time_ms, struct buf *out,
     struct rec_entry *en)
 {
-	char stamp[RFC3339_LEN], when[40];
+	char when[RFC3339_MS_LEN];
 	json_t *o, *actor;
 	char *text = NULL;
 	int rc = -1;
 
 	if (ev->time_ms != 0)
 		time_ms = ev->time_ms;
-	time_format(stamp, time_ms / 1000);
-	/* "2022-01-21T14:03:00Z" -> "2022-01-21T14:03:00.123Z" */
-	str_printf(when, sizeof(when), "%.19s.%03dZ", stamp,
-	    (int)(time_ms % 1000));
+	time_format_ms(when, time_ms);
 	o = json_object();
 	actor = json_object();
 	if (o == NULL || actor == NULL)

@@ -66,6 +66,22 @@ time_format(char out[RFC3339_LEN], int64_t t)
 		memcpy(out, "1970-01-01T00:00:00Z", RFC3339_LEN);
 }
 
+void
+time_format_ms(char out[RFC3339_MS_LEN], int64_t ms)
+{
+	char s[RFC3339_LEN];
+
+	time_format(s, ms / 1000);
+	/* "2022-01-21T14:03:00Z" -> "2022-01-21T14:03:00.123Z" */
+	memcpy(out, s, 19);
+	out[19] = '.';
+	out[20] = (char)('0' + (ms % 1000) / 100);
+	out[21] = (char)('0' + (ms % 100) / 10);
+	out[22] = (char)('0' + ms % 10);
+	out[23] = 'Z';
+	out[24] = '\0';
+}
+
 static int
 digits(const char *s, int n, int *out)
 {

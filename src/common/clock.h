@@ -24,6 +24,12 @@ int64_t clock_now(const struct clock *c);
 /* Formats seconds since the epoch as RFC 3339 UTC ("...Z"). */
 void time_format(char out[RFC3339_LEN], int64_t t);
 
+#define RFC3339_MS_LEN 25       /* "2022-01-21T14:03:00.123Z" + NUL */
+
+/* Formats milliseconds since the epoch as RFC 3339 UTC with milliseconds,
+ * the form of log entries and alerts. */
+void time_format_ms(char out[RFC3339_MS_LEN], int64_t ms);
+
 /* Parses "YYYY-MM-DDTHH:MM:SS[.frac](Z|+hh:mm|-hh:mm)"; -1 if malformed. */
 int time_parse(int64_t *out, const char *s)
 	__attribute__((warn_unused_result, nonnull));

@@ -20,14 +20,47 @@ field(char *dst, size_t size, const json_t *o, const char *key)
 		dst[0] = '\0';
 }
 
+/* An entry's time as event.c writes it ("2026-11-21T05:42:43.401Z"), in
+ * milliseconds; -1 when it is not one. */
+static int
+time_ms_parse(int64_t *ms, const char *text)
+{
+	char stamp[RFC3339_LEN];
+	int64_t secs;
+	size_t i;
+
+	if (strlen(text) != 24 || text[19] != '.' || text[23] != 'Z')
+		return -1;
+	for (i = 20; i < 23; i++)
+		if (text[i] < '0' || text[i] > '9')
+			return -1;
+	memcpy(stamp, text, 19);
+	memcpy(stamp + 19, "Z", 2);
+	if (time_parse(&secs, stamp) == -1)
+		return -1;
+	*ms = secs * 1000 + (text[20] - '0') * 100 + (text[21] - '0') * 10 +
+	    (text[22] - '0');
+	return 0;
+}
+
+/* The enum actor_kind named kind, or -1. */
+static int
+kind_parse(const char *kind)
+{
+	int i;
+
+	for (i = 0; i < ACTOR_KIND_COUNT; i++)
+		if (strcmp(kind, actor_kind_name(i)) == 0)
+			return i;
+	return -1;
+}
+
 int
 dentry_parse(struct dentry *d, int64_t index, const char *bytes, size_t len)
 {
 	char stamp[32];
 	const char *kind, *outcome;
 	json_t *o, *actor, *detail;
-	int64_t secs;
-	size_t i;
 	int rc = -1;
 
 	memset(d, 0, sizeof(*d));
@@ -42,25 +75,10 @@ dentry_parse(struct dentry *d, int64_t index, const char *bytes, size_t len)
 	kind = json_string_value(json_object_get(actor, "kind"));
 	outcome = json_string_value(json_object_get(o, "outcome"));
 	field(stamp, sizeof(stamp), o, "time");
-	/* "2026-11-21T05:42:43.401Z": seconds, then the milliseconds. */
-	if (kind == NULL || outcome == NULL || strlen(stamp) != 24 ||
-	    stamp[19] != '.' || stamp[23] != 'Z')
+	if (kind == NULL || outcome == NULL ||
+	    time_ms_parse(&d->time_ms, stamp) == -1)
 		goto out;
-	memcpy(stamp + 19, "Z", 2);
-	if (time_parse(&secs, stamp) == -1)
-		goto out;
-	d->time_ms = secs * 1000;
-	field(stamp, sizeof(stamp), o, "time");
-	for (i = 20; i < 23; i++) {
-		if (stamp[i] < '0' || stamp[i] > '9')
-			goto out;
-		d->time_ms += (stamp[i] - '0') * (i == 20 ? 100 : i == 21 ?
-		    10 : 1);
-	}
-	d->actor_kind = -1;
-	for (i = 0; i < ACTOR_KIND_COUNT; i++)
-		if (strcmp(kind, actor_kind_name((int)i)) == 0)
-			d->actor_kind = (int)i;
+	d->actor_kind = kind_parse(kind);
 	if (d->actor_kind == -1)
 		goto out;
 	field(d->actor, sizeof(d->actor), actor, "id");
@@ -155,7 +173,6 @@ dentry_scan(struct dentry *d, int64_t index, const char *bytes, size_t len)
 	char kind[24], outcome[12], stamp[32], key[24], value[8];
 	char *dst[6];
 	size_t sizes[6], i;
-	int64_t secs;
 
 	memset(d, 0, sizeof(*d));
 	d->index = index;
@@ -222,22 +239,9 @@ dentry_scan(struct dentry *d, int64_t index, const char *bytes, size_t len)
 	}
 	if (lit(&s, "}") == -1 || s.p != s.end)
 		return 1;
-	/* Times as event.c writes them: "2026-11-21T05:42:43.401Z". */
-	if (strlen(stamp) != 24 || stamp[19] != '.' || stamp[23] != 'Z')
+	if (time_ms_parse(&d->time_ms, stamp) == -1)
 		return 1;
-	for (i = 20; i < 23; i++)
-		if (stamp[i] < '0' || stamp[i] > '9')
-			return 1;
-	d->time_ms = (stamp[20] - '0') * 100 + (stamp[21] - '0') * 10 +
-	    (stamp[22] - '0');
-	memcpy(stamp + 19, "Z", 2);
-	if (time_parse(&secs, stamp) == -1)
-		return 1;
-	d->time_ms += secs * 1000;
-	d->actor_kind = -1;
-	for (i = 0; i < ACTOR_KIND_COUNT; i++)
-		if (strcmp(kind, actor_kind_name((int)i)) == 0)
-			d->actor_kind = (int)i;
+	d->actor_kind = kind_parse(kind);
 	if (d->actor_kind == -1)
 		return 1;
 	if (strcmp(outcome, "allowed") == 0)

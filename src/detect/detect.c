@@ -123,15 +123,6 @@ lk_devices(void *ctx, const char *engineer, int64_t *n)
 /* --- alerts --------------------------------------------------------- */
 
 static void
-stamp_ms(char *out, size_t size, int64_t ms)
-{
-	char s[RFC3339_LEN];
-
-	time_format(s, ms / 1000);
-	str_printf(out, size, "%.19s.%03dZ", s, (int)(ms % 1000));
-}
-
-static void
 set_str(json_t *o, const char *key, const char *v)
 {
 	if (v != NULL && v[0] != '\0')
@@ -165,13 +156,14 @@ alert_doc(const struct detect *d, const struct alert_raise *a,
     const char *id, int64_t now_ms, const struct contain_run *cr)
 {
 	const struct rule *ru = &d->cfg.rules.r[a->rule];
-	char when[40], first[40], last[40];
+	char when[RFC3339_MS_LEN], first[RFC3339_MS_LEN],
+	    last[RFC3339_MS_LEN];
 	json_t *o, *det, *ents;
 	size_t i;
 
-	stamp_ms(when, sizeof(when), now_ms);
-	stamp_ms(first, sizeof(first), a->first_ms);
-	stamp_ms(last, sizeof(last), a->last_ms);
+	time_format_ms(when, now_ms);
+	time_format_ms(first, a->first_ms);
+	time_format_ms(last, a->last_ms);
 	det = json_object();
 	ents = json_array();
 	set_str(det, "engineer", a->engineer);

@@ -76,27 +76,39 @@ state_free(struct state *s)
 	free(s);
 }
 
+/*
+ * Moves every state into a new table of cap slots, dropping those not
+ * touched within keep_ms before now (keep_ms < 0: none).  -1 when out of
+ * memory (the table stays as it was).
+ */
 static int
-table_grow(struct engine *en)
+rehash(struct engine *en, size_t cap, int64_t keep_ms)
 {
-	size_t cap = en->cap * 2, i;
 	struct state **v = calloc(cap, sizeof(*v));
+	size_t i, n = 0;
 
 	if (v == NULL)
 		return -1;
 	for (i = 0; i < en->cap; i++) {
+		struct state *s = en->slots[i];
 		size_t j;
 
-		if (en->slots[i] == NULL)
+		if (s == NULL)
 			continue;
-		j = hash(en->slots[i]->key) & (cap - 1);
+		if (keep_ms >= 0 && s->last_ms + keep_ms < en->now_ms) {
+			state_free(s);
+			continue;
+		}
+		j = hash(s->key) & (cap - 1);
 		while (v[j] != NULL)
 			j = (j + 1) & (cap - 1);
-		v[j] = en->slots[i];
+		v[j] = s;
+		n++;
 	}
 	free(en->slots);
 	en->slots = v;
 	en->cap = cap;
+	en->n = n;
 	return 0;
 }
 
@@ -109,7 +121,7 @@ state_get(struct engine *en, const char *prefix, const char *id)
 
 	if (str_printf(key, sizeof(key), "%s%s", prefix, id) == -1)
 		return NULL;
-	if (en->n * 2 >= en->cap && table_grow(en) == -1)
+	if (en->n * 2 >= en->cap && rehash(en, en->cap * 2, -1) == -1)
 		return NULL;
 	j = hash(key) & (en->cap - 1);
 	while (en->slots[j] != NULL) {
@@ -133,33 +145,7 @@ state_get(struct engine *en, const char *prefix, const char *id)
 static void
 sweep(struct engine *en)
 {
-	int64_t keep = (rules_max_window(en->rs) + 60) * 1000;
-	struct state **old = en->slots;
-	size_t cap = en->cap, i;
-
-	en->slots = calloc(cap, sizeof(*en->slots));
-	if (en->slots == NULL) {
-		en->slots = old;
-		return;
-	}
-	en->n = 0;
-	for (i = 0; i < cap; i++) {
-		struct state *s = old[i];
-		size_t j;
-
-		if (s == NULL)
-			continue;
-		if (s->last_ms + keep < en->now_ms) {
-			state_free(s);
-			continue;
-		}
-		j = hash(s->key) & (cap - 1);
-		while (en->slots[j] != NULL)
-			j = (j + 1) & (cap - 1);
-		en->slots[j] = s;
-		en->n++;
-	}
-	free(old);
+	(void)rehash(en, en->cap, (rules_max_window(en->rs) + 60) * 1000);
 }
 
 struct engine *
