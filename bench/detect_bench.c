@@ -5,7 +5,7 @@
  *   1. The rules' cost per entry: a day of ordinary support entries (40
  *      engineers, each in a handful of tenants; logins, ticket and user
  *      reads, some resets), serialised as custosd writes them, then read
- *      back the way the detection thread does -- parsed (dentry_parse) and
+ *      back the way the detection thread does -- parsed (entry_parse) and
  *      fed to the engine.  Parsing alone is timed too, and so is a plain
  *      jansson parse, the baseline.
  *   2. Alert latency: a real store with the transparency log and the
@@ -178,7 +178,7 @@ measure_cost(const struct day *d, struct cost *c)
 	    st_devices};
 	struct rules rs;
 	struct engine *en;
-	struct dentry de;
+	struct entry de;
 	double t;
 	size_t i;
 
@@ -189,12 +189,12 @@ measure_cost(const struct day *d, struct cost *c)
 	c->jansson_ns = (now_s() - t) * 1e9 / (double)d->n;
 	t = now_s();
 	for (i = 0; i < d->n; i++)
-		if (dentry_parse(&de, (int64_t)i, d->bytes[i], d->len[i]) == -1)
+		if (entry_parse(&de, (int64_t)i, d->bytes[i], d->len[i]) == -1)
 			return -1;
 	c->parse_ns = (now_s() - t) * 1e9 / (double)d->n;
 	t = now_s();
 	for (i = 0; i < d->n; i++)
-		if (dentry_read(&de, (int64_t)i, d->bytes[i], d->len[i]) == -1)
+		if (entry_read(&de, (int64_t)i, d->bytes[i], d->len[i]) == -1)
 			return -1;
 	c->read_ns = (now_s() - t) * 1e9 / (double)d->n;
 	rules_defaults(&rs);
@@ -203,7 +203,7 @@ measure_cost(const struct day *d, struct cost *c)
 		return -1;
 	t = now_s();
 	for (i = 0; i < d->n; i++) {
-		if (dentry_read(&de, (int64_t)i, d->bytes[i], d->len[i]) == -1)
+		if (entry_read(&de, (int64_t)i, d->bytes[i], d->len[i]) == -1)
 			return -1;
 		engine_feed(en, &de, count_alert, &c->alerts);
 	}

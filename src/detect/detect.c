@@ -37,7 +37,7 @@ struct detect {
 	int64_t current;                /* the entry being fed */
 	int64_t saved;                  /* cursor as stored */
 	int64_t saved_ms;
-	struct dentry *chunk;
+	struct entry *chunk;
 	size_t nchunk;
 };
 
@@ -72,11 +72,11 @@ static int
 login_cb(void *arg, int64_t index, const char *bytes, size_t len)
 {
 	struct login_scan *x = arg;
-	struct dentry de;
+	struct entry de;
 
 	if (index >= x->before)
 		return 1;
-	if (dentry_read(&de, index, bytes, len) == 0 && de.allowed &&
+	if (entry_read(&de, index, bytes, len) == 0 && de.allowed &&
 	    strcmp(de.action, "auth.verify") == 0 && !de.imported)
 		x->cb(x->arg, de.source);
 	return 0;
@@ -486,11 +486,11 @@ static int
 chunk_cb(void *arg, int64_t index, const char *bytes, size_t len)
 {
 	struct detect *d = arg;
-	struct dentry *de = &d->chunk[d->nchunk];
+	struct entry *de = &d->chunk[d->nchunk];
 
 	if (d->nchunk == CHUNK)
 		return 1;
-	if (dentry_read(de, index, bytes, len) == -1) {
+	if (entry_read(de, index, bytes, len) == -1) {
 		log_warn("detect: log entry %lld is not readable; skipped",
 		    (long long)index);
 		return 0;

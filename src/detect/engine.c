@@ -198,7 +198,7 @@ stamps_prune(struct stamps *l, int64_t now_ms, int64_t window_ms)
 }
 
 static int
-stamps_add(struct stamps *l, const struct dentry *d, const char *tenant)
+stamps_add(struct stamps *l, const struct entry *d, const char *tenant)
 {
 	struct stamp *v;
 
@@ -225,7 +225,7 @@ stamps_add(struct stamps *l, const struct dentry *d, const char *tenant)
 /* A new raise for rule r about the entry d, unless r is off or fired for
  * this state within its window. */
 static int
-raise_begin(struct engine *en, struct state *s, int r, const struct dentry *d,
+raise_begin(struct engine *en, struct state *s, int r, const struct entry *d,
     struct alert_raise *a)
 {
 	const struct rule *ru = &en->rs->r[r];
@@ -275,7 +275,7 @@ raise_stamps(struct alert_raise *a, const struct stamps *l)
 
 static void
 emit(engine_emit_fn fn, void *arg, struct alert_raise *a,
-    const struct dentry *d)
+    const struct entry *d)
 {
 	size_t i;
 
@@ -354,7 +354,7 @@ learn_login(void *arg, const char *source)
 
 /* A login of a registered device from a network not seen before. */
 static void
-rule_new_network(struct engine *en, struct state *s, const struct dentry *d,
+rule_new_network(struct engine *en, struct state *s, const struct entry *d,
     engine_emit_fn fn, void *arg)
 {
 	char net[NET_MAX];
@@ -382,7 +382,7 @@ rule_new_network(struct engine *en, struct state *s, const struct dentry *d,
 }
 
 static void
-rule_off_hours(struct engine *en, struct state *s, const struct dentry *d,
+rule_off_hours(struct engine *en, struct state *s, const struct entry *d,
     engine_emit_fn fn, void *arg)
 {
 	char text[HOURS_TEXT_MAX + 1];
@@ -409,7 +409,7 @@ rule_off_hours(struct engine *en, struct state *s, const struct dentry *d,
 }
 
 static int
-entered_tenant(const struct dentry *d)
+entered_tenant(const struct entry *d)
 {
 	return d->allowed && d->tenant[0] != '\0' &&
 	    strncmp(d->action, "access_request.", 15) != 0 &&
@@ -418,7 +418,7 @@ entered_tenant(const struct dentry *d)
 
 static void
 rule_tenant_hopping(struct engine *en, struct state *s,
-    const struct dentry *d, engine_emit_fn fn, void *arg)
+    const struct entry *d, engine_emit_fn fn, void *arg)
 {
 	const struct rule *ru = &en->rs->r[RULE_TENANT_HOPPING];
 	struct alert_raise a;
@@ -448,7 +448,7 @@ rule_tenant_hopping(struct engine *en, struct state *s,
 /* Adds d to l and raises rule r when l holds threshold stamps. */
 static void
 rule_count(struct engine *en, struct state *s, struct stamps *l, int r,
-    const struct dentry *d, int live, struct alert_raise *a)
+    const struct entry *d, int live, struct alert_raise *a)
 {
 	const struct rule *ru = &en->rs->r[r];
 
@@ -464,7 +464,7 @@ rule_count(struct engine *en, struct state *s, struct stamps *l, int r,
 
 /* The sessions of anyone signed in: one session, two addresses. */
 static void
-rule_session(struct engine *en, const struct dentry *d, engine_emit_fn fn,
+rule_session(struct engine *en, const struct entry *d, engine_emit_fn fn,
     void *arg)
 {
 	const struct rule *ru = &en->rs->r[RULE_SESSION_TWO_ADDRESSES];
@@ -496,7 +496,7 @@ rule_session(struct engine *en, const struct dentry *d, engine_emit_fn fn,
 }
 
 static int
-login_failure(const struct dentry *d)
+login_failure(const struct entry *d)
 {
 	static const char *const reasons[] = {"bad_password", "bad_totp",
 	    "totp_reused", "bad_device_signature", "unknown_user", NULL};
@@ -513,7 +513,7 @@ login_failure(const struct dentry *d)
 
 /* Failed logins and lockouts, per account tried. */
 static void
-rule_logins(struct engine *en, const struct dentry *d, engine_emit_fn fn,
+rule_logins(struct engine *en, const struct entry *d, engine_emit_fn fn,
     void *arg)
 {
 	int locked = !d->allowed && strcmp(d->reason, "locked") == 0;
@@ -554,7 +554,7 @@ rule_logins(struct engine *en, const struct dentry *d, engine_emit_fn fn,
 
 /* What the operator's entries tell the rules. */
 static void
-operator_entry(struct engine *en, const struct dentry *d, engine_emit_fn fn,
+operator_entry(struct engine *en, const struct entry *d, engine_emit_fn fn,
     void *arg)
 {
 	struct alert_raise a;
@@ -596,7 +596,7 @@ operator_entry(struct engine *en, const struct dentry *d, engine_emit_fn fn,
 }
 
 static int
-forbidden_probe(const struct dentry *d)
+forbidden_probe(const struct entry *d)
 {
 	return !d->allowed && (strcmp(d->reason, "role_forbids") == 0 ||
 	    strcmp(d->action, "user.create") == 0 ||
@@ -605,7 +605,7 @@ forbidden_probe(const struct dentry *d)
 }
 
 static int
-is_reset(const struct dentry *d)
+is_reset(const struct entry *d)
 {
 	return d->allowed && (strcmp(d->action, "user.password_reset") == 0 ||
 	    strcmp(d->action, "user.mfa_reset") == 0);
@@ -613,7 +613,7 @@ is_reset(const struct dentry *d)
 
 /* The rules about what a signed-in engineer does. */
 static void
-engineer_entry(struct engine *en, const struct dentry *d, engine_emit_fn fn,
+engineer_entry(struct engine *en, const struct entry *d, engine_emit_fn fn,
     void *arg)
 {
 	const struct rules *rs = en->rs;
@@ -666,7 +666,7 @@ engineer_entry(struct engine *en, const struct dentry *d, engine_emit_fn fn,
 }
 
 void
-engine_feed(struct engine *en, const struct dentry *d, engine_emit_fn fn,
+engine_feed(struct engine *en, const struct entry *d, engine_emit_fn fn,
     void *arg)
 {
 	struct alert_raise a;

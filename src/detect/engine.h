@@ -21,7 +21,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "detect/dentry.h"
+#include "audit/entry.h"
 #include "detect/rules.h"
 
 #define ALERT_ENTRIES_MAX 32    /* trigger entries named per alert */
@@ -72,7 +72,7 @@ void engine_free(struct engine *en);
  * Feeds one entry.  emit (may be NULL: warm-up, when the engine only
  * learns what came before) is called once per alert the entry completes.
  */
-void engine_feed(struct engine *en, const struct dentry *d,
+void engine_feed(struct engine *en, const struct entry *d,
     engine_emit_fn emit, void *arg);
 
 /* How many engineers, sessions and accounts the engine holds state for. */

@@ -104,11 +104,11 @@ teardown(void **state)
 }
 
 /* An entry by engineer eng1 (kind "engineer") unless kind says else. */
-static struct dentry
+static struct entry
 entry(int kind, const char *action, const char *tenant, int allowed,
     const char *reason, int64_t t_ms)
 {
-	struct dentry d;
+	struct entry d;
 
 	memset(&d, 0, sizeof(d));
 	d.time_ms = t_ms;
@@ -129,7 +129,7 @@ entry(int kind, const char *action, const char *tenant, int allowed,
 }
 
 static void
-feed(struct world *w, struct dentry *d, int live)
+feed(struct world *w, struct entry *d, int live)
 {
 	d->index = w->next++;
 	engine_feed(w->en, d, live ? on_alert : NULL, w);
@@ -139,7 +139,7 @@ static void
 a_reset_burst_fires_on_the_fifth_and_then_keeps_quiet(void **state)
 {
 	struct world *w = *state;
-	struct dentry d;
+	struct entry d;
 	int i;
 
 	for (i = 0; i < 4; i++) {
@@ -166,7 +166,7 @@ static void
 resets_outside_the_window_do_not_add_up(void **state)
 {
 	struct world *w = *state;
-	struct dentry d;
+	struct entry d;
 	int i;
 
 	for (i = 0; i < 8; i++) {
@@ -188,7 +188,7 @@ static void
 warm_up_learns_without_alerting(void **state)
 {
 	struct world *w = *state;
-	struct dentry d;
+	struct entry d;
 	int i;
 
 	for (i = 0; i < 4; i++) {
@@ -207,7 +207,7 @@ static void
 tenant_hopping_counts_distinct_tenants_in_the_hour(void **state)
 {
 	struct world *w = *state;
-	struct dentry d;
+	struct entry d;
 	char t[16];
 	int i;
 
@@ -236,7 +236,7 @@ static void
 a_session_from_two_addresses_fires_within_its_window(void **state)
 {
 	struct world *w = *state;
-	struct dentry d;
+	struct entry d;
 
 	d = entry(ACTOR_ENGINEER, "ticket.list", "t1", 1, NULL, T0);
 	feed(w, &d, 1);
@@ -259,7 +259,7 @@ static void
 failed_logins_and_a_lockout_alert_on_the_account(void **state)
 {
 	struct world *w = *state;
-	struct dentry d;
+	struct entry d;
 	int i;
 
 	for (i = 0; i < 5; i++) {
@@ -281,7 +281,7 @@ static void
 a_second_device_then_tenant_access_alerts_a_first_does_not(void **state)
 {
 	struct world *w = *state;
-	struct dentry d, dev;
+	struct entry d, dev;
 
 	dev = entry(ACTOR_OPERATOR, "device.create", NULL, 1, NULL, T0);
 	str_copy(dev.engineer, sizeof(dev.engineer), "eng1");
@@ -303,7 +303,7 @@ static void
 a_login_from_a_new_network_alerts_only_with_a_history(void **state)
 {
 	struct world *w = *state;
-	struct dentry d;
+	struct entry d;
 
 	/* No history: the first login sets the baseline. */
 	d = entry(ACTOR_ENGINEER, "auth.verify", NULL, 1, NULL, T0);
@@ -341,7 +341,7 @@ static void
 activity_outside_declared_hours_alerts(void **state)
 {
 	struct world *w = *state;
-	struct dentry d;
+	struct entry d;
 
 	w->hours = "mon-fri 08:00-18:00";
 	d = entry(ACTOR_ENGINEER, "ticket.list", "t1", 1, NULL, T0);
@@ -358,7 +358,7 @@ static void
 probes_break_glass_and_unknown_devices_alert_at_once(void **state)
 {
 	struct world *w = *state;
-	struct dentry d;
+	struct entry d;
 
 	d = entry(ACTOR_ENGINEER, "tenant.export", "t1", 0, "role_forbids", T0);
 	feed(w, &d, 1);
@@ -382,7 +382,7 @@ disabled_rules_and_imported_entries_stay_silent(void **state)
 {
 	struct world *w = *state;
 	struct err e;
-	struct dentry d;
+	struct entry d;
 
 	err_init(&e);
 	assert_int_equal(rules_set(&w->rs, "rule-forbidden-probe",
@@ -431,7 +431,7 @@ the_fast_reader_agrees_with_jansson_on_written_entries(void **state)
 {
 	static const char *const targets[] = {"usr-1", "caf\xc3\xa9",
 	    "quote\"d", NULL};
-	struct dentry fast, slow;
+	struct entry fast, slow;
 	struct rec_entry en;
 	struct event ev;
 	struct buf b;
@@ -455,18 +455,18 @@ the_fast_reader_agrees_with_jansson_on_written_entries(void **state)
 		event_detail(&ev, "imported", "okta");
 		buf_reset(&b);
 		assert_int_equal(event_serialize(&ev, T0 + 123, &b, &en), 0);
-		assert_int_equal(dentry_parse(&slow, 7, b.data, b.len), 0);
-		assert_int_equal(dentry_scan(&fast, 7, b.data, b.len),
+		assert_int_equal(entry_parse(&slow, 7, b.data, b.len), 0);
+		assert_int_equal(entry_scan(&fast, 7, b.data, b.len),
 		    i == 0 ? 0 : 1);
-		assert_int_equal(dentry_read(&fast, 7, b.data, b.len), 0);
+		assert_int_equal(entry_read(&fast, 7, b.data, b.len), 0);
 		assert_memory_equal(&fast, &slow, sizeof(fast));
 		assert_int_equal(fast.time_ms, T0 + 123);
 		assert_string_equal(fast.engineer, "eng2");
 		assert_true(fast.imported);
 		event_cleanup(&ev);
 	}
-	assert_int_equal(dentry_scan(&fast, 1, "{\"v\":1}", 7), 1);
-	assert_int_equal(dentry_read(&fast, 1, "{\"v\":1}", 7), -1);
+	assert_int_equal(entry_scan(&fast, 1, "{\"v\":1}", 7), 1);
+	assert_int_equal(entry_read(&fast, 1, "{\"v\":1}", 7), -1);
 	buf_cleanup(&b);
 }
 

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * Fuzzes the readers of a log entry as the detection rules read it back
- * from the store: the fast in-place one (dentry_scan) must give exactly
- * what the jansson one (dentry_parse) gives whenever it does not step
+ * from the store: the fast in-place one (entry_scan) must give exactly
+ * what the jansson one (entry_parse) gives whenever it does not step
  * aside; what is accepted is fed to the rule engine, with lookups that
  * answer from the input itself.  Nothing may crash, and every alert raised
  * names at least one entry and a known rule.
@@ -12,7 +12,7 @@
 #include <string.h>
 
 #include "common/str.h"
-#include "detect/dentry.h"
+#include "audit/entry.h"
 #include "detect/engine.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -59,7 +59,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static const struct engine_lookup lk = {NULL, hours, logins, devices};
 	struct rules rs;
-	struct dentry d, fast;
+	struct entry d, fast;
 	struct engine *en;
 	int rc;
 	const uint8_t *p = data, *end = data + size, *nl;
@@ -76,10 +76,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		nl = memchr(p, '\n', (size_t)(end - p));
 		if (nl == NULL)
 			nl = end;
-		rc = dentry_scan(&fast, i, (const char *)p, (size_t)(nl - p));
+		rc = entry_scan(&fast, i, (const char *)p, (size_t)(nl - p));
 		if (rc != 0 && rc != 1)
 			abort();
-		if (dentry_parse(&d, i, (const char *)p, (size_t)(nl - p)) ==
+		if (entry_parse(&d, i, (const char *)p, (size_t)(nl - p)) ==
 		    0)
 			engine_feed(en, &d, emit, NULL);
 		else if (rc == 0)

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: ISC */
 /* checksrc: memcmp ok */ /* log entries are public bytes */
-#include "detect/dentry.h"
+#include "audit/entry.h"
 
 #include <jansson.h>
 #include <string.h>
@@ -56,7 +56,7 @@ kind_parse(const char *kind)
 }
 
 int
-dentry_parse(struct dentry *d, int64_t index, const char *bytes, size_t len)
+entry_parse(struct entry *d, int64_t index, const char *bytes, size_t len)
 {
 	char stamp[32];
 	const char *kind, *outcome;
@@ -165,7 +165,7 @@ str_only(struct scan *s, char *dst, size_t size)
 }
 
 int
-dentry_scan(struct dentry *d, int64_t index, const char *bytes, size_t len)
+entry_scan(struct entry *d, int64_t index, const char *bytes, size_t len)
 {
 	static const char *const keys[] = {",\"session\":", ",\"device\":",
 	    ",\"source\":", ",\"action\":", ",\"tenant\":", ",\"target\":"};
@@ -252,9 +252,9 @@ dentry_scan(struct dentry *d, int64_t index, const char *bytes, size_t len)
 }
 
 int
-dentry_read(struct dentry *d, int64_t index, const char *bytes, size_t len)
+entry_read(struct entry *d, int64_t index, const char *bytes, size_t len)
 {
-	int rc = dentry_scan(d, index, bytes, len);
+	int rc = entry_scan(d, index, bytes, len);
 
-	return rc == 1 ? dentry_parse(d, index, bytes, len) : rc;
+	return rc == 1 ? entry_parse(d, index, bytes, len) : rc;
 }

@@ -1,12 +1,14 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * dentry: a log entry as the rules see it -- the fields they look at,
- * parsed once from the stored bytes (see docs/internals/log-entries.md).
+ * entry: the one reader of a log entry -- the fields scope, detection, the
+ * importer, the access log and the CLI look at, parsed once from the stored
+ * bytes into a C struct (see docs/internals/log-entries.md).  event.c is the
+ * one writer.
  * The bytes come from the store, which is outside input by the project's
- * rule, so the parser is fuzzed (fuzz/fuzz_dentry.c).
+ * rule, so the parser is fuzzed (fuzz/fuzz_entry.c).
  */
-#ifndef CUSTOS_DETECT_DENTRY_H
-#define CUSTOS_DETECT_DENTRY_H
+#ifndef CUSTOS_AUDIT_ENTRY_H
+#define CUSTOS_AUDIT_ENTRY_H
 
 #include <stddef.h>
 #include <stdint.h>
@@ -14,7 +16,7 @@
 #include "audit/event.h"
 #include "store/records.h"
 
-struct dentry {
+struct entry {
 	int64_t index;
 	int64_t time_ms;
 	int actor_kind;                 /* enum actor_kind */
@@ -33,20 +35,20 @@ struct dentry {
 };
 
 /* Parses one entry's bytes; -1 when they are not an entry. */
-int dentry_parse(struct dentry *d, int64_t index, const char *bytes,
+int entry_parse(struct entry *d, int64_t index, const char *bytes,
     size_t len) __attribute__((warn_unused_result));
 
 /*
  * The same, fast, for entries in custos's own canonical form (event.c's
  * key order, compact, strings without escapes): read in place, nothing
- * allocated.  Returns 1 for anything else -- then dentry_parse() decides --
- * so the result is always dentry_parse()'s (fuzz_dentry checks that).
+ * allocated.  Returns 1 for anything else -- then entry_parse() decides --
+ * so the result is always entry_parse()'s (fuzz_entry checks that).
  */
-int dentry_scan(struct dentry *d, int64_t index, const char *bytes,
+int entry_scan(struct entry *d, int64_t index, const char *bytes,
     size_t len) __attribute__((warn_unused_result));
 
-/* dentry_scan(), falling back to dentry_parse(). */
-int dentry_read(struct dentry *d, int64_t index, const char *bytes,
+/* entry_scan(), falling back to entry_parse(). */
+int entry_read(struct entry *d, int64_t index, const char *bytes,
     size_t len) __attribute__((warn_unused_result));
 
 #endif
