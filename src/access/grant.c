@@ -3,7 +3,7 @@
 
 #include <string.h>
 
-#include "access/role.h"
+#include "audit/action.h"
 #include "common/clock.h"
 
 const char *const grant_state_names[] = {

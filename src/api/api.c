@@ -19,87 +19,57 @@
 #define AUTH_HEADER_MAX 256
 #define SESSION_TOUCH_EVERY 60  /* seconds between last_seen updates */
 
-static const struct route routes[] = {
-	{"GET", "/v1/health", ACT_HEALTH, h_health},
-	{"POST", "/v1/auth/login", ACT_AUTH_LOGIN, h_auth_login},
-	{"POST", "/v1/auth/verify", ACT_AUTH_VERIFY, h_auth_verify},
-	{"POST", "/v1/auth/logout", ACT_AUTH_LOGOUT, h_auth_logout},
-	{"POST", "/v1/password-reset", ACT_PASSWORD_RESET_COMPLETE,
-	    h_password_reset_complete},
-	{"POST", "/v1/vendors", ACT_VENDOR_CREATE, h_vendor_create},
-	{"POST", "/v1/engineers", ACT_ENGINEER_CREATE, h_engineer_create},
-	{"POST", "/v1/engineers/{id}/devices", ACT_DEVICE_CREATE,
-	    h_device_create},
-	{"POST", "/v1/tenants", ACT_TENANT_CREATE, h_tenant_create},
-	{"POST", "/v1/import", ACT_IMPORT, h_import},
-	{"POST", "/v1/tenants/{t}/auth/login", ACT_AUTH_LOGIN, h_tenant_login},
-	{"POST", "/v1/tenants/{t}/users", ACT_USER_CREATE, h_user_create},
-	{"GET", "/v1/tenants/{t}/users", ACT_USER_LIST, h_user_list},
-	{"DELETE", "/v1/tenants/{t}/users/{u}", ACT_USER_DELETE,
-	    h_user_delete},
-	{"POST", "/v1/tenants/{t}/users/{u}/password-reset",
-	    ACT_USER_PASSWORD_RESET, h_user_password_reset},
-	{"POST", "/v1/tenants/{t}/users/{u}/mfa-reset", ACT_USER_MFA_RESET,
-	    h_user_mfa_reset},
-	{"POST", "/v1/tenants/{t}/tickets", ACT_TICKET_CREATE,
-	    h_ticket_create},
-	{"GET", "/v1/tenants/{t}/tickets", ACT_TICKET_LIST, h_ticket_list},
-	{"GET", "/v1/tenants/{t}/tickets/{id}", ACT_TICKET_VIEW,
-	    h_ticket_view},
-	{"GET", "/v1/tenants/{t}/export", ACT_TENANT_EXPORT, h_tenant_export},
-	{"PUT", "/v1/tenants/{t}/support-policy", ACT_TENANT_POLICY_SET,
-	    h_tenant_policy_set},
-	{"GET", "/v1/log/entries", ACT_LOG_READ, h_log_entries},
-	{"GET", "/v1/log/key", ACT_LOG_READ, h_log_key},
-	{"GET", "/v1/log/checkpoint", ACT_LOG_READ, h_log_checkpoint},
-	{"GET", "/v1/log/proof/inclusion", ACT_LOG_READ, h_log_inclusion},
-	{"GET", "/v1/log/proof/consistency", ACT_LOG_READ, h_log_consistency},
-	{"GET", "/v1/log/tile/*", ACT_LOG_READ, h_log_tile},
-	{"GET", "/v1/tenants/{t}/access-log", ACT_ACCESS_LOG, h_access_log},
-	{"POST", "/v1/tenants/{t}/access-requests", ACT_ACCESS_REQUEST_CREATE,
-	    h_access_request_create},
-	{"GET", "/v1/tenants/{t}/access-requests", ACT_ACCESS_REQUEST_LIST,
-	    h_access_request_list},
-	{"POST", "/v1/tenants/{t}/access-requests/{id}/approve",
-	    ACT_ACCESS_REQUEST_APPROVE, h_access_request_approve},
-	{"POST", "/v1/tenants/{t}/access-requests/{id}/deny",
-	    ACT_ACCESS_REQUEST_DENY, h_access_request_deny},
-	{"POST", "/v1/tenants/{t}/access-requests/{id}/revoke",
-	    ACT_ACCESS_REQUEST_REVOKE, h_access_request_revoke},
-	{"GET", "/v1/access-requests/{id}", ACT_ACCESS_REQUEST_VIEW,
-	    h_access_request_view},
-	{"POST", "/v1/tenants/{t}/break-glass", ACT_BREAK_GLASS, h_break_glass},
-	{"POST", "/v1/tenants/{t}/approvals", ACT_APPROVAL_CREATE,
-	    h_approval_create},
-	{"GET", "/v1/approvals/{id}", ACT_APPROVAL_VIEW, h_approval_view},
-	{"POST", "/v1/approvals/{id}/approve", ACT_APPROVAL_APPROVE,
-	    h_approval_approve},
-	{"POST", "/v1/approvals/{id}/deny", ACT_APPROVAL_DENY, h_approval_deny},
-	{"GET", "/v1/tenants/{t}/support-policy", ACT_TENANT_POLICY_GET,
-	    h_tenant_policy_get},
-	{"POST", "/v1/scope", ACT_SCOPE, h_scope},
-	{"PUT", "/v1/engineers/{id}/working-hours", ACT_ENGINEER_HOURS,
-	    h_engineer_hours},
-	{"GET", "/v1/alerts", ACT_ALERT_LIST, h_alert_list},
-	{"GET", "/v1/alerts/{id}", ACT_ALERT_VIEW, h_alert_view},
-	{"POST", "/v1/containment", ACT_CONTAINMENT, h_containment},
-	{"GET", "/v1/containment", ACT_CONTAINMENT_LIST, h_containment_list},
-	{"POST", "/v1/containment/{id}/lift", ACT_CONTAINMENT_LIFT,
-	    h_containment_lift},
-	{"GET", "/reset", ACT_RESET_PAGE, h_reset_page},
+/*
+ * The handler of each route of the action table (audit/action.c), in the
+ * order of that row's routes.  The table says what each route is; this
+ * says only which function answers it.
+ */
+static const handler_fn handlers[ACT_COUNT][ACTION_ROUTES_MAX] = {
+	[ACT_HEALTH] = {h_health},
+	[ACT_AUTH_LOGIN] = {h_auth_login, h_tenant_login},
+	[ACT_AUTH_VERIFY] = {h_auth_verify},
+	[ACT_AUTH_LOGOUT] = {h_auth_logout},
+	[ACT_PASSWORD_RESET_COMPLETE] = {h_password_reset_complete},
+	[ACT_VENDOR_CREATE] = {h_vendor_create},
+	[ACT_ENGINEER_CREATE] = {h_engineer_create},
+	[ACT_DEVICE_CREATE] = {h_device_create},
+	[ACT_TENANT_CREATE] = {h_tenant_create},
+	[ACT_IMPORT] = {h_import},
+	[ACT_USER_CREATE] = {h_user_create},
+	[ACT_USER_DELETE] = {h_user_delete},
+	[ACT_USER_LIST] = {h_user_list},
+	[ACT_USER_PASSWORD_RESET] = {h_user_password_reset},
+	[ACT_USER_MFA_RESET] = {h_user_mfa_reset},
+	[ACT_TICKET_CREATE] = {h_ticket_create},
+	[ACT_TICKET_LIST] = {h_ticket_list},
+	[ACT_TICKET_VIEW] = {h_ticket_view},
+	[ACT_TENANT_EXPORT] = {h_tenant_export},
+	[ACT_TENANT_POLICY_SET] = {h_tenant_policy_set},
+	[ACT_LOG_READ] = {
+	    h_log_entries, h_log_key, h_log_checkpoint, h_log_inclusion,
+	    h_log_consistency, h_log_tile},
+	[ACT_RESET_PAGE] = {h_reset_page},
+	[ACT_ACCESS_LOG] = {h_access_log},
+	[ACT_ACCESS_REQUEST_CREATE] = {h_access_request_create},
+	[ACT_ACCESS_REQUEST_VIEW] = {h_access_request_view},
+	[ACT_ACCESS_REQUEST_LIST] = {h_access_request_list},
+	[ACT_ACCESS_REQUEST_APPROVE] = {h_access_request_approve},
+	[ACT_ACCESS_REQUEST_DENY] = {h_access_request_deny},
+	[ACT_ACCESS_REQUEST_REVOKE] = {h_access_request_revoke},
+	[ACT_BREAK_GLASS] = {h_break_glass},
+	[ACT_APPROVAL_CREATE] = {h_approval_create},
+	[ACT_APPROVAL_VIEW] = {h_approval_view},
+	[ACT_APPROVAL_APPROVE] = {h_approval_approve},
+	[ACT_APPROVAL_DENY] = {h_approval_deny},
+	[ACT_TENANT_POLICY_GET] = {h_tenant_policy_get},
+	[ACT_SCOPE] = {h_scope},
+	[ACT_ENGINEER_HOURS] = {h_engineer_hours},
+	[ACT_ALERT_LIST] = {h_alert_list},
+	[ACT_ALERT_VIEW] = {h_alert_view},
+	[ACT_CONTAINMENT] = {h_containment},
+	[ACT_CONTAINMENT_LIST] = {h_containment_list},
+	[ACT_CONTAINMENT_LIFT] = {h_containment_lift},
 };
-
-#define NROUTES (sizeof(routes) / sizeof(routes[0]))
-
-void
-api_routes_foreach(void (*cb)(void *arg, const char *method,
-    const char *pattern), void *arg)
-{
-	size_t i;
-
-	for (i = 0; i < NROUTES; i++)
-		cb(arg, routes[i].method, routes[i].pattern);
-}
 
 void
 api_config_defaults(struct api_config *c)
@@ -159,17 +129,29 @@ route_match(const char *pattern, const char *path,
 	return *p == '\0' && *s == '\0';
 }
 
+/* Finds the action and route matching method and path; fills *out. */
 static const struct route *
-route_find(const char *method, const char *path,
+route_find(struct route *out, const char *method, const char *path,
     char params[REQ_PARAMS][ID_MAX], int *nparams, const char **rest)
 {
-	size_t i;
+	const struct action_route *r;
+	int a, k;
 
-	for (i = 0; i < NROUTES; i++)
-		if (strcmp(routes[i].method, method) == 0 &&
-		    route_match(routes[i].pattern, path, params, nparams,
-		    rest))
-			return &routes[i];
+	for (a = 0; a < ACT_COUNT; a++)
+		for (k = 0; k < ACTION_ROUTES_MAX; k++) {
+			r = &action_get(a)->routes[k];
+			if (r->method == NULL)
+				break;
+			if (strcmp(r->method, method) != 0 ||
+			    !route_match(r->pattern, path, params, nparams,
+			    rest) || handlers[a][k] == NULL)
+				continue;
+			out->method = r->method;
+			out->pattern = r->pattern;
+			out->action = a;
+			out->fn = handlers[a][k];
+			return out;
+		}
 	return NULL;
 }
 
@@ -679,7 +661,7 @@ run(struct req *q)
 		str_copy(q->ev.tenant, sizeof(q->ev.tenant), q->param[0]);
 	if (!(def->who & WHO(ACTOR_ANONYMOUS)) && authenticate(q) == -1)
 		return;
-	if (!role_allows(q->actor.kind, q->route->action)) {
+	if (!action_allows(q->actor.kind, q->route->action)) {
 		if (q->nparams > 1)
 			path_for_log(q->ev.target, sizeof(q->ev.target),
 			    q->param[1]);
@@ -711,8 +693,8 @@ api_handle(void *arg, struct http_req *r, struct http_resp *out)
 	err_init(&q.err);
 	event_init(&q.ev);
 	str_copy(q.ev.source, sizeof(q.ev.source), r->source);
-	q.route = route_find(r->method, r->path, q.param, &q.nparams,
-	    &q.rest);
+	q.route = route_find(&q.route_buf, r->method, r->path, q.param,
+	    &q.nparams, &q.rest);
 	def = action_get(q.route != NULL ? q.route->action : ACT_UNKNOWN);
 	/* Nothing may be answered without its entry: with the log damaged,
 	 * only what is not recorded is served. */

@@ -51,9 +51,4 @@ void api_config_defaults(struct api_config *c);
 size_t api_body_cap(void *ctx, const struct http_req *r);
 void api_handle(void *ctx, struct http_req *r, struct http_resp *out);
 
-/* The route table, for tests that hold docs/openapi.yaml against it:
- * calls cb(method, pattern) once per route. */
-void api_routes_foreach(void (*cb)(void *arg, const char *method,
-    const char *pattern), void *arg);
-
 #endif

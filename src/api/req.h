@@ -9,8 +9,8 @@
 #include <jansson.h>
 
 #include "access/grant.h"
-#include "access/role.h"
 #include "api/api.h"
+#include "audit/action.h"
 #include "audit/event.h"
 #include "common/err.h"
 #include "store/store.h"
@@ -27,6 +27,7 @@ typedef int (*handler_fn)(struct req *q);
 typedef int (*apply_fn)(struct store_conn *c, struct req *q, void *arg,
     struct err *e);
 
+/* A route of the action table with the handler that answers it. */
 struct route {
 	const char *method;
 	const char *pattern;            /* "/v1/tenants/{t}/users/{u}" */
@@ -37,7 +38,8 @@ struct route {
 struct req {
 	struct api_ctx *ctx;
 	struct http_req *http;
-	const struct route *route;
+	const struct route *route;      /* NULL: no such route */
+	struct route route_buf;
 	char param[REQ_PARAMS][ID_MAX]; /* {..} path segments, in order */
 	int nparams;
 	int64_t now;                    /* seconds, at the start */

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "audit/action.h"
 #include "common/conf.h"
 #include "common/num.h"
 #include "common/str.h"
@@ -92,6 +93,8 @@ config_usage(void)
 	printf("  %-30s %s\n", "--rule-NAME SETTINGS", "change a detection "
 	    "rule, e.g. --rule-tenant-hopping 'threshold=15 window=3600'; "
 	    "rules and settings: docs/detection.md");
+	printf("  %-30s %s\n", "--actions", "print the action table (routes, "
+	    "who may call each, recorded or not) as JSON lines, and exit");
 	printf("  %-30s %s\n  %-30s %s\n", "--help", "show this help",
 	    "--version", "show the version");
 }
@@ -266,6 +269,12 @@ config_load(struct config *c, int argc, char **argv, struct err *e)
 		}
 		if (strcmp(argv[i], "--version") == 0) {
 			printf("custosd %s\n", CUSTOS_VERSION);
+			return 1;
+		}
+		if (strcmp(argv[i], "--actions") == 0) {
+			if (action_table_print(stdout) == -1)
+				return err_set(e, 500, "internal", "cannot "
+				    "write the action table");
 			return 1;
 		}
 	}

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "access/role.h"
+#include "audit/action.h"
 #include "common/clock.h"
 #include "common/str.h"
 

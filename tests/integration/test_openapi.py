@@ -1,8 +1,8 @@
 # SPDX-License-Identifier: ISC
-"""Keeps docs/openapi.yaml true: its paths and methods are exactly the route
-table of src/api/api.c, its action names, roles and recording flags are
-those of the role table in src/access/role.c, the running daemon routes
-every documented operation, needs a token exactly where the yaml says, and
+"""Keeps docs/openapi.yaml true: its paths and methods are exactly the routes
+of the action table (src/audit/action.c, as `custosd --actions` prints it),
+its action names, roles and recording flags are that table's, the running
+daemon routes every documented operation, needs a token exactly where the yaml says, and
 answers sample calls only with statuses and error codes the yaml documents;
 where a response lists x-custos-reasons, the log entry of such an answer
 carries one of them.  The customer-approval routes are walked through
@@ -10,10 +10,10 @@ their states (access requests, second approvals, break-glass, tenant
 settings) the same way, each answer also checked against the required
 fields and enums of its documented schema.
 
-A route of api.c may end in "/*", taking the rest of the path, slashes
+A route of the table may end in "/*", taking the rest of the path, slashes
 and all (the C2SP tiles under /v1/log/tile/); OpenAPI has no template for
 that, so the yaml spells such a route as one {param} after the same prefix
-and names the api.c pattern in the path item's x-custos-route.  A daemon
+and names the table's pattern in the path item's x-custos-route.  A daemon
 whose log failed its start-up check is held to the yaml too.
 
 The yaml is read by a small parser of the strict subset the file keeps to
@@ -33,8 +33,6 @@ from harness import (CUSTOSD, ROOT, TOTP_SECRET, Daemon, DaemonTest,
                      free_port)
 
 SPEC = os.path.join(ROOT, "docs", "openapi.yaml")
-API_C = os.path.join(ROOT, "src", "api", "api.c")
-ROLE_C = os.path.join(ROOT, "src", "access", "role.c")
 METHODS = ("get", "put", "post", "delete", "patch", "head", "options")
 
 
@@ -232,55 +230,30 @@ def load_spec():
         return _Subset(f.read()).document()
 
 
-def route_table():
-    """[(METHOD, pattern, ACT_X)] from the routes[] array of api.c."""
-    with open(API_C, encoding="utf-8") as f:
-        text = f.read()
-    m = re.search(r"static const struct route routes\[\] = \{(.*?)\n\};",
-                  text, re.S)
-    assert m, "routes[] not found in src/api/api.c"
-    rows = re.findall(r'\{\s*"([A-Z]+)",\s*"([^"]+)",\s*(ACT_[A-Z0-9_]+)\s*,',
-                      m.group(1))
-    assert rows, "no routes parsed from src/api/api.c"
+def action_table():
+    """The action table (src/audit/action.c) as custosd prints it with
+    --actions: one JSON object per route."""
+    out = subprocess.run([CUSTOSD, "--actions"], check=True,
+                         capture_output=True, text=True).stdout
+    rows = [json.loads(line) for line in out.splitlines() if line]
+    assert rows, "custosd --actions printed no routes"
     return rows
 
 
-ROLE_BITS = {
-    "OP": {"operator"}, "ENG": {"engineer"}, "ADM": {"tenant_admin"},
-    "USR": {"tenant_user"}, "ANON": {"anonymous"},
-    "SIGNED_IN": {"engineer", "tenant_admin", "tenant_user"},
-    "WHO_ANYONE": {"anonymous", "operator", "engineer", "tenant_admin",
-                   "tenant_user"},
-    "0": set(),
-}
+def route_table():
+    """[(METHOD, pattern, action)] of the action table's routes."""
+    return [(r["method"], r["pattern"], r["action"])
+            for r in action_table()]
 
 
 def role_table():
-    """{ACT_X: (name, {caller kinds}, recorded)} from role.c.  A row may
-    end in a fourth flag (no_grant); every row must parse."""
-    with open(ROLE_C, encoding="utf-8") as f:
-        text = f.read()
-    m = re.search(r"actions\[ACT_COUNT\] = \{(.*?)\n\};", text, re.S)
-    assert m, "actions[] not found in src/access/role.c"
-    out = {}
-    for a in re.finditer(r'\[(ACT_[A-Z0-9_]+)\]\s*=\s*\{\s*"([^"]+)",\s*'
-                         r'([^,]+?),\s*(\d),\s*(\d),\s*(\d)'
-                         r'(?:,\s*(\d))?\s*\}', m.group(1), re.S):
-        who = set()
-        for tok in a.group(3).split("|"):
-            tok = tok.strip()
-            assert tok in ROLE_BITS, "teach ROLE_BITS about %r" % tok
-            who |= ROLE_BITS[tok]
-        out[a.group(1)] = (a.group(2), who, a.group(6) == "1")
-    rows = re.findall(r"\[(ACT_[A-Z0-9_]+)\]\s*=", m.group(1))
-    assert out and sorted(out) == sorted(rows), \
-        "rows of role.c the test cannot parse: %s" % sorted(
-            set(rows) - set(out))
-    return out
+    """{action: (name, {caller kinds}, recorded)} of the action table."""
+    return {r["action"]: (r["name"], set(r["who"]), r["recorded"])
+            for r in action_table()}
 
 
 def route_pattern(path, item):
-    """The api.c pattern of a yaml path: the path itself, or the path
+    """The table's pattern of a yaml path: the path itself, or the path
     item's x-custos-route for a catch-all route "/prefix/*", which the
     yaml must spell as "/prefix/{param}"."""
     route = item.get("x-custos-route")
@@ -295,7 +268,7 @@ def route_pattern(path, item):
 
 
 def operations(spec):
-    """{(METHOD, api.c pattern): operation} of the yaml."""
+    """{(METHOD, table pattern): operation} of the yaml."""
     return {(m.upper(), route_pattern(p, item)): op
             for p, item in spec["paths"].items()
             for m, op in item.items() if m in METHODS}
@@ -390,7 +363,7 @@ def off_schema(spec, schema, body, where="body"):
 
 
 def fill(path):
-    """A concrete path for a route pattern of api.c."""
+    """A concrete path for a route pattern of the table."""
     return path.replace("{t}", "auto").replace("{u}", "nobody") \
         .replace("{id}", "probe-id").replace("*", "0/000.p/1")
 

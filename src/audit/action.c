@@ -1,0 +1,355 @@
+/* SPDX-License-Identifier: ISC */
+#include "audit/action.h"
+
+#include <string.h>
+
+#define OP WHO(ACTOR_OPERATOR)
+#define ENG WHO(ACTOR_ENGINEER)
+#define ADM WHO(ACTOR_TENANT_ADMIN)
+#define USR WHO(ACTOR_TENANT_USER)
+#define ANON WHO(ACTOR_ANONYMOUS)
+#define SIGNED_IN (ENG | ADM | USR)
+
+/*
+ * Health checks, reads of the public log and the static reset page are
+ * not actions on anything custos guards, and anyone may make them;
+ * recording them would let unauthenticated callers grow the log at will.
+ * Everything else is recorded, allowed or denied.  Each row names its
+ * routes: the router matches a request against these, in table order.
+ */
+static const struct action_def actions[ACT_COUNT] = {
+	[ACT_HEALTH] = {
+		.name = "health", .who = WHO_ANYONE,
+		.cls = ACTION_NEUTRAL,
+		.routes = {{"GET", "/v1/health"}},
+	},
+	[ACT_AUTH_LOGIN] = {
+		.name = "auth.login", .who = ANON,
+		.recorded = 1, .cls = ACTION_NEUTRAL,
+		.routes = {
+			{"POST", "/v1/auth/login"},
+			{"POST", "/v1/tenants/{t}/auth/login"},
+		},
+	},
+	[ACT_AUTH_VERIFY] = {
+		.name = "auth.verify", .who = ANON,
+		.recorded = 1, .cls = ACTION_NEUTRAL,
+		.routes = {{"POST", "/v1/auth/verify"}},
+	},
+	[ACT_AUTH_LOGOUT] = {
+		.name = "auth.logout", .who = SIGNED_IN,
+		.recorded = 1, .cls = ACTION_NEUTRAL,
+		.routes = {{"POST", "/v1/auth/logout"}},
+	},
+	[ACT_PASSWORD_RESET_COMPLETE] = {
+		.name = "user.password_reset_complete", .who = ANON,
+		.write = 1, .recorded = 1, .cls = ACTION_WRITE,
+		.routes = {{"POST", "/v1/password-reset"}},
+	},
+	[ACT_VENDOR_CREATE] = {
+		.name = "vendor.create", .who = OP,
+		.write = 1, .recorded = 1, .cls = ACTION_WRITE,
+		.routes = {{"POST", "/v1/vendors"}},
+	},
+	[ACT_ENGINEER_CREATE] = {
+		.name = "engineer.create", .who = OP,
+		.write = 1, .recorded = 1, .cls = ACTION_WRITE,
+		.routes = {{"POST", "/v1/engineers"}},
+	},
+	[ACT_DEVICE_CREATE] = {
+		.name = "device.create", .who = OP,
+		.write = 1, .recorded = 1, .cls = ACTION_WRITE,
+		.routes = {{"POST", "/v1/engineers/{id}/devices"}},
+	},
+	[ACT_TENANT_CREATE] = {
+		.name = "tenant.create", .who = OP,
+		.write = 1, .recorded = 1, .cls = ACTION_WRITE,
+		.routes = {{"POST", "/v1/tenants"}},
+	},
+	[ACT_IMPORT] = {
+		.name = "import", .who = OP,
+		.write = 1, .recorded = 1, .cls = ACTION_WRITE,
+		.routes = {{"POST", "/v1/import"}},
+	},
+	[ACT_USER_CREATE] = {
+		.name = "user.create", .who = OP | ADM,
+		.tenant_scoped = 1, .write = 1, .recorded = 1, .cls = ACTION_WRITE,
+		.words = "a user was created",
+		.routes = {{"POST", "/v1/tenants/{t}/users"}},
+	},
+	[ACT_USER_DELETE] = {
+		.name = "user.delete", .who = OP | ADM,
+		.tenant_scoped = 1, .write = 1, .recorded = 1, .cls = ACTION_WRITE,
+		.words = "a user was deleted",
+		.routes = {{"DELETE", "/v1/tenants/{t}/users/{u}"}},
+	},
+	[ACT_USER_LIST] = {
+		.name = "user.list", .who = ENG | ADM,
+		.tenant_scoped = 1, .recorded = 1, .cls = ACTION_READ,
+		.words = "the list of your users (names, e-mail addresses, "
+		    "roles, MFA status) was read",
+		.routes = {{"GET", "/v1/tenants/{t}/users"}},
+	},
+	[ACT_USER_PASSWORD_RESET] = {
+		.name = "user.password_reset", .who = ENG | ADM,
+		.tenant_scoped = 1, .write = 1, .recorded = 1, .cls = ACTION_WRITE,
+		.words = "a password reset was started: a reset link was "
+		    "mailed to the user's own address",
+		.routes = {{"POST", "/v1/tenants/{t}/users/{u}/password-reset"}},
+	},
+	[ACT_USER_MFA_RESET] = {
+		.name = "user.mfa_reset", .who = ENG | ADM,
+		.tenant_scoped = 1, .write = 1, .recorded = 1, .cls = ACTION_WRITE,
+		.words = "the user's MFA factors were removed: the user "
+		    "enrols again at the next login",
+		.routes = {{"POST", "/v1/tenants/{t}/users/{u}/mfa-reset"}},
+	},
+	[ACT_TICKET_CREATE] = {
+		.name = "ticket.create", .who = OP | ADM | USR,
+		.tenant_scoped = 1, .write = 1, .recorded = 1, .cls = ACTION_WRITE,
+		.routes = {{"POST", "/v1/tenants/{t}/tickets"}},
+	},
+	[ACT_TICKET_LIST] = {
+		.name = "ticket.list", .who = ENG | ADM,
+		.tenant_scoped = 1, .recorded = 1, .cls = ACTION_READ,
+		.words = "your support tickets were listed",
+		.routes = {{"GET", "/v1/tenants/{t}/tickets"}},
+	},
+	[ACT_TICKET_VIEW] = {
+		.name = "ticket.view", .who = ENG | ADM,
+		.tenant_scoped = 1, .recorded = 1, .cls = ACTION_READ,
+		.words = "a support ticket was read",
+		.routes = {{"GET", "/v1/tenants/{t}/tickets/{id}"}},
+	},
+	[ACT_TENANT_EXPORT] = {
+		.name = "tenant.export", .who = ADM,
+		.tenant_scoped = 1, .recorded = 1, .cls = ACTION_READ,
+		.words = "your tenant's data was exported",
+		.routes = {{"GET", "/v1/tenants/{t}/export"}},
+	},
+	[ACT_TENANT_POLICY_SET] = {
+		.name = "tenant.support_policy", .who = ADM,
+		.tenant_scoped = 1, .write = 1, .recorded = 1, .cls = ACTION_WRITE,
+		.routes = {{"PUT", "/v1/tenants/{t}/support-policy"}},
+	},
+	[ACT_LOG_READ] = {
+		.name = "log.read", .who = WHO_ANYONE,
+		.cls = ACTION_NEUTRAL,
+		.routes = {
+			{"GET", "/v1/log/entries"},
+			{"GET", "/v1/log/key"},
+			{"GET", "/v1/log/checkpoint"},
+			{"GET", "/v1/log/proof/inclusion"},
+			{"GET", "/v1/log/proof/consistency"},
+			{"GET", "/v1/log/tile/*"},
+		},
+	},
+	/* A static page; its query holds a reset token, kept out of the log. */
+	[ACT_RESET_PAGE] = {
+		.name = "page.reset", .who = WHO_ANYONE,
+		.cls = ACTION_NEUTRAL,
+		.routes = {{"GET", "/reset"}},
+	},
+	[ACT_ACCESS_LOG] = {
+		.name = "tenant.access_log", .who = ADM,
+		.tenant_scoped = 1, .recorded = 1, .cls = ACTION_READ,
+		.routes = {{"GET", "/v1/tenants/{t}/access-log"}},
+	},
+	/* Customer approvals: engineers ask (without access yet), tenant
+	 * admins answer, the operator may open break-glass access. */
+	[ACT_ACCESS_REQUEST_CREATE] = {
+		.name = "access_request.create", .who = ENG,
+		.tenant_scoped = 1, .write = 1, .recorded = 1, .no_grant = 1,
+		.cls = ACTION_NEUTRAL,
+		.words = "access to your tenant was requested",
+		.routes = {{"POST", "/v1/tenants/{t}/access-requests"}},
+	},
+	[ACT_ACCESS_REQUEST_VIEW] = {
+		.name = "access_request.view", .who = OP | ENG | ADM,
+		.recorded = 1, .cls = ACTION_NEUTRAL,
+		.routes = {{"GET", "/v1/access-requests/{id}"}},
+	},
+	[ACT_ACCESS_REQUEST_LIST] = {
+		.name = "access_request.list", .who = ADM,
+		.tenant_scoped = 1, .recorded = 1, .cls = ACTION_NEUTRAL,
+		.routes = {{"GET", "/v1/tenants/{t}/access-requests"}},
+	},
+	[ACT_ACCESS_REQUEST_APPROVE] = {
+		.name = "access_request.approve", .who = ADM,
+		.tenant_scoped = 1, .write = 1, .recorded = 1, .cls = ACTION_NEUTRAL,
+		.words = "a request for access was approved",
+		.routes = {{"POST", "/v1/tenants/{t}/access-requests/{id}/approve"}},
+	},
+	[ACT_ACCESS_REQUEST_DENY] = {
+		.name = "access_request.deny", .who = ADM,
+		.tenant_scoped = 1, .write = 1, .recorded = 1, .cls = ACTION_NEUTRAL,
+		.routes = {{"POST", "/v1/tenants/{t}/access-requests/{id}/deny"}},
+	},
+	[ACT_ACCESS_REQUEST_REVOKE] = {
+		.name = "access_request.revoke", .who = ADM,
+		.tenant_scoped = 1, .write = 1, .recorded = 1, .cls = ACTION_NEUTRAL,
+		.routes = {{"POST", "/v1/tenants/{t}/access-requests/{id}/revoke"}},
+	},
+	[ACT_BREAK_GLASS] = {
+		.name = "access_request.break_glass", .who = OP,
+		.tenant_scoped = 1, .write = 1, .recorded = 1, .cls = ACTION_NEUTRAL,
+		.words = "emergency access was opened by the operator",
+		.routes = {{"POST", "/v1/tenants/{t}/break-glass"}},
+	},
+	/* Second approvals: asked by an engineer with access; answered by
+	 * a tenant admin or, where the tenant allows, an engineer of another
+	 * vendor (the handler checks which). */
+	[ACT_APPROVAL_CREATE] = {
+		.name = "approval.create", .who = ENG,
+		.tenant_scoped = 1, .write = 1, .recorded = 1, .cls = ACTION_NEUTRAL,
+		.routes = {{"POST", "/v1/tenants/{t}/approvals"}},
+	},
+	[ACT_APPROVAL_VIEW] = {
+		.name = "approval.view", .who = ENG | ADM,
+		.recorded = 1, .cls = ACTION_NEUTRAL,
+		.routes = {{"GET", "/v1/approvals/{id}"}},
+	},
+	[ACT_APPROVAL_APPROVE] = {
+		.name = "approval.approve", .who = ENG | ADM,
+		.write = 1, .recorded = 1, .cls = ACTION_NEUTRAL,
+		.routes = {{"POST", "/v1/approvals/{id}/approve"}},
+	},
+	[ACT_APPROVAL_DENY] = {
+		.name = "approval.deny", .who = ENG | ADM,
+		.write = 1, .recorded = 1, .cls = ACTION_NEUTRAL,
+		.routes = {{"POST", "/v1/approvals/{id}/deny"}},
+	},
+	[ACT_TENANT_POLICY_GET] = {
+		.name = "tenant.support_policy_view", .who = ADM,
+		.tenant_scoped = 1, .recorded = 1, .cls = ACTION_READ,
+		.routes = {{"GET", "/v1/tenants/{t}/support-policy"}},
+	},
+	/* The incident question; asking it is recorded too. */
+	[ACT_SCOPE] = {
+		.name = "scope", .who = OP,
+		.recorded = 1, .cls = ACTION_READ,
+		.routes = {{"POST", "/v1/scope"}},
+	},
+	/* Detection and containment: the operator's. */
+	[ACT_ENGINEER_HOURS] = {
+		.name = "engineer.working_hours", .who = OP,
+		.write = 1, .recorded = 1, .cls = ACTION_WRITE,
+		.routes = {{"PUT", "/v1/engineers/{id}/working-hours"}},
+	},
+	[ACT_ALERT_LIST] = {
+		.name = "alert.list", .who = OP,
+		.recorded = 1, .cls = ACTION_READ,
+		.routes = {{"GET", "/v1/alerts"}},
+	},
+	[ACT_ALERT_VIEW] = {
+		.name = "alert.view", .who = OP,
+		.recorded = 1, .cls = ACTION_READ,
+		.routes = {{"GET", "/v1/alerts/{id}"}},
+	},
+	[ACT_CONTAINMENT] = {
+		.name = "containment", .who = OP,
+		.write = 1, .recorded = 1, .cls = ACTION_WRITE,
+		.routes = {{"POST", "/v1/containment"}},
+	},
+	[ACT_CONTAINMENT_LIST] = {
+		.name = "containment.list", .who = OP,
+		.recorded = 1, .cls = ACTION_READ,
+		.routes = {{"GET", "/v1/containment"}},
+	},
+	[ACT_CONTAINMENT_LIFT] = {
+		.name = "containment.lift", .who = OP,
+		.write = 1, .recorded = 1, .cls = ACTION_WRITE,
+		.routes = {{"POST", "/v1/containment/{id}/lift"}},
+	},
+	[ACT_UNKNOWN] = {
+		.name = "unknown", .who = 0,
+		.recorded = 1, .cls = ACTION_READ,
+	},
+};
+
+const struct action_def *
+action_get(int action)
+{
+	if (action < 0 || action >= ACT_COUNT)
+		action = ACT_UNKNOWN;
+	return &actions[action];
+}
+
+int
+action_by_name(const char *name)
+{
+	int a;
+
+	for (a = 0; a < ACT_COUNT; a++)
+		if (strcmp(actions[a].name, name) == 0)
+			return a;
+	return -1;
+}
+
+int
+action_allows(int kind, int action)
+{
+	if (kind < 0 || kind >= ACTOR_KIND_COUNT)
+		return 0;
+	return (action_get(action)->who & WHO(kind)) != 0;
+}
+
+int
+action_class_of(const char *name)
+{
+	int a = action_by_name(name);
+
+	if (a != -1)
+		return actions[a].cls;
+	/* Imported or internal names the table does not know (an identity
+	 * provider's events, access_request.expire): asking, answering and
+	 * logins touch nothing; resets are writes, whatever their source
+	 * calls them. */
+	if (strncmp(name, "access_request.", 15) == 0 ||
+	    strncmp(name, "approval.", 9) == 0 || strncmp(name, "auth.", 5) == 0)
+		return ACTION_NEUTRAL;
+	if (strstr(name, "reset") != NULL || strstr(name, "delete") != NULL ||
+	    strstr(name, "create") != NULL)
+		return ACTION_WRITE;
+	return ACTION_READ;
+}
+
+const char *
+action_words(const char *name)
+{
+	int a = action_by_name(name);
+
+	return a != -1 ? actions[a].words : NULL;
+}
+
+int
+action_table_print(FILE *f)
+{
+	static const char *const classes[] = {"neutral", "read", "write"};
+	const struct action_def *d;
+	int a, k, r, first;
+
+	for (a = 0; a < ACT_COUNT; a++) {
+		d = &actions[a];
+		for (r = 0; r < ACTION_ROUTES_MAX && d->routes[r].method != NULL;
+		    r++) {
+			fprintf(f, "{\"method\":\"%s\",\"pattern\":\"%s\","
+			    "\"action\":%d,\"name\":\"%s\",\"who\":[",
+			    d->routes[r].method, d->routes[r].pattern, a,
+			    d->name);
+			for (k = 0, first = 1; k < ACTOR_KIND_COUNT; k++)
+				if (d->who & WHO(k)) {
+					fprintf(f, "%s\"%s\"", first ? "" : ",",
+					    actor_kind_name(k));
+					first = 0;
+				}
+			fprintf(f, "],\"tenant_scoped\":%s,\"write\":%s,"
+			    "\"recorded\":%s,\"no_grant\":%s,\"class\":\"%s\"}"
+			    "\n", d->tenant_scoped ? "true" : "false",
+			    d->write ? "true" : "false",
+			    d->recorded ? "true" : "false",
+			    d->no_grant ? "true" : "false", classes[d->cls]);
+		}
+	}
+	return fflush(f) == 0 && !ferror(f) ? 0 : -1;
+}

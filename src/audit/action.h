@@ -1,0 +1,131 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * action: every action custos knows, in one table -- the single place that
+ * says, per action, its routes, who may attempt it (the least-privilege
+ * policy: the support role may list and view tickets, list users and
+ * trigger password and MFA resets, and nothing else in a tenant), whether
+ * it is tenant-scoped, whether it changes something, whether it is
+ * recorded, how scope counts it and the words customer reports use for it.
+ *
+ * The API's router and role check (src/api/api.c), scope (src/scope) and
+ * the CLI's reports (src/cli/report*.c) all read this table; `custosd
+ * --actions` prints it, and tests hold docs/openapi.yaml to it.  It lives
+ * in the verify library because the offline CLI needs the words.
+ */
+#ifndef CUSTOS_AUDIT_ACTION_H
+#define CUSTOS_AUDIT_ACTION_H
+
+#include <stdio.h>
+
+#include "audit/event.h"
+
+enum action {
+	ACT_HEALTH,
+	ACT_AUTH_LOGIN,
+	ACT_AUTH_VERIFY,
+	ACT_AUTH_LOGOUT,
+	ACT_PASSWORD_RESET_COMPLETE,
+	ACT_VENDOR_CREATE,
+	ACT_ENGINEER_CREATE,
+	ACT_DEVICE_CREATE,
+	ACT_TENANT_CREATE,
+	ACT_IMPORT,
+	ACT_USER_CREATE,
+	ACT_USER_DELETE,
+	ACT_USER_LIST,
+	ACT_USER_PASSWORD_RESET,
+	ACT_USER_MFA_RESET,
+	ACT_TICKET_CREATE,
+	ACT_TICKET_LIST,
+	ACT_TICKET_VIEW,
+	ACT_TENANT_EXPORT,
+	ACT_TENANT_POLICY_SET,
+	ACT_LOG_READ,
+	ACT_RESET_PAGE,
+	ACT_ACCESS_LOG,
+	ACT_ACCESS_REQUEST_CREATE,
+	ACT_ACCESS_REQUEST_VIEW,
+	ACT_ACCESS_REQUEST_LIST,
+	ACT_ACCESS_REQUEST_APPROVE,
+	ACT_ACCESS_REQUEST_DENY,
+	ACT_ACCESS_REQUEST_REVOKE,
+	ACT_BREAK_GLASS,
+	ACT_APPROVAL_CREATE,
+	ACT_APPROVAL_VIEW,
+	ACT_APPROVAL_APPROVE,
+	ACT_APPROVAL_DENY,
+	ACT_TENANT_POLICY_GET,
+	ACT_SCOPE,
+	ACT_ENGINEER_HOURS,
+	ACT_ALERT_LIST,
+	ACT_ALERT_VIEW,
+	ACT_CONTAINMENT,
+	ACT_CONTAINMENT_LIST,
+	ACT_CONTAINMENT_LIFT,
+	ACT_UNKNOWN,
+	ACT_COUNT
+};
+
+/* How scope counts an allowed action in a tenant. */
+enum action_class {
+	ACTION_NEUTRAL,         /* touches neither data nor users: logins,
+				 * asking for access, answering */
+	ACTION_READ,            /* reads the tenant's data: "viewed" */
+	ACTION_WRITE            /* changes it: "acted upon" */
+};
+
+/* Bits of enum actor_kind. */
+#define WHO(k) (1u << (k))
+/* Every kind of caller; custosd itself (ACTOR_SYSTEM) never calls. */
+#define WHO_ANYONE (WHO(ACTOR_ANONYMOUS) | WHO(ACTOR_OPERATOR) | \
+	WHO(ACTOR_ENGINEER) | WHO(ACTOR_TENANT_ADMIN) | WHO(ACTOR_TENANT_USER))
+
+#define ACTION_ROUTES_MAX 6
+
+struct action_route {
+	const char *method;             /* NULL ends the list */
+	const char *pattern;            /* "/v1/tenants/{t}/users/{u}";
+					 * {x} takes one segment, a final
+					 * '*' the rest of the path */
+};
+
+struct action_def {
+	const char *name;       /* as it appears in log entries */
+	unsigned who;           /* caller kinds the role table allows */
+	int tenant_scoped;      /* acts inside one tenant (path has {t}) */
+	int write;              /* changes a tenant or the directory */
+	int recorded;           /* appends a log entry */
+	int no_grant;           /* engineers need no access to the tenant */
+	int cls;                /* enum action_class */
+	const char *words;      /* what it means, for customer reports;
+				 * NULL: not described there */
+	struct action_route routes[ACTION_ROUTES_MAX];
+};
+
+/* The row of action (ACT_UNKNOWN's when out of range); never NULL. */
+const struct action_def *action_get(int action);
+
+/* The action named name in entries, or -1 when the table has none (e.g.
+ * an imported identity provider's event). */
+int action_by_name(const char *name);
+
+/* 1 when the table lets a caller of this kind attempt the action. */
+int action_allows(int kind, int action);
+
+/*
+ * How scope counts an entry's action by its name: the table's class, or
+ * for names it does not know (imported events) a reading of the name:
+ * logins and asking are neutral, resets, deletions and creations writes,
+ * the rest reads.
+ */
+int action_class_of(const char *name);
+
+/* The report words of an action by name, or NULL. */
+const char *action_words(const char *name);
+
+/* Writes the table as JSON lines, one per route: {"method", "pattern",
+ * "action", "name", "who": [kinds], "tenant_scoped", "write", "recorded",
+ * "no_grant", "class"}.  0 or -1 (I/O error). */
+int action_table_print(FILE *f) __attribute__((warn_unused_result));
+
+#endif
