@@ -14,6 +14,8 @@ deps:
 
 check: deps
 	scripts/checksrc
+	scripts/checkdeps --self-test
+	scripts/checkdeps
 	cmake --preset asan >/dev/null
 	cmake --build build-asan -j $(JOBS)
 	cd build-asan && ctest --output-on-failure -j 1
