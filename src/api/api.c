@@ -19,6 +19,9 @@
 #define AUTH_HEADER_MAX 256
 #define SESSION_TOUCH_EVERY 60  /* seconds between last_seen updates */
 
+/* A peer address fits the entry's source column whole. */
+_Static_assert(HTTP_ADDR_MAX <= REC_ADDR_MAX, "peer address too long");
+
 /*
  * The handler of each route of the action table (audit/action.c), in the
  * order of that row's routes.  The table says what each route is; this

@@ -221,7 +221,7 @@ http_start(const struct http_config *cfg, const struct http_app *app,
 {
 	struct sockaddr_storage ss;
 	struct http_server *s;
-	char addr[REC_ADDR_MAX];
+	char addr[HTTP_ADDR_MAX];
 	unsigned port, flags;
 
 	memset(&ss, 0, sizeof(ss));

@@ -12,14 +12,14 @@
 
 #include "common/buf.h"
 #include "common/err.h"
-#include "store/records.h"
 
 #define HTTP_HEADER_BYTES (16 * 1024)   /* all headers of one request */
+#define HTTP_ADDR_MAX 64                /* textual IPv4/IPv6 address */
 
 struct http_req {
 	const char *method;
 	const char *path;               /* as sent, percent-decoded by MHD */
-	char source[REC_ADDR_MAX];      /* peer address */
+	char source[HTTP_ADDR_MAX];     /* peer address */
 	struct buf body;
 	int body_too_large;
 	size_t body_cap;
