@@ -30,7 +30,6 @@ policy(const struct api_ctx *ctx, struct attempt_policy *p)
 	    ctx->cfg.throttle_window, ctx->cfg.throttle_ip_after);
 	p->login_ttl = ctx->cfg.login_ttl;
 	p->session_lifetime = ctx->cfg.session_lifetime;
-	p->reset_ttl = ctx->cfg.reset_ttl;
 	p->issuer = ctx->cfg.issuer;
 }
 

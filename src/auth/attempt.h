@@ -27,7 +27,6 @@ struct attempt_policy {
 	struct throttle_policy address;
 	int64_t login_ttl;              /* an engineer's login id */
 	int64_t session_lifetime;
-	int64_t reset_ttl;              /* a password reset link */
 	const char *issuer;             /* name in TOTP enrolment URIs */
 };
 

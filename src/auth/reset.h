@@ -3,7 +3,7 @@
  * reset: a tenant user's password and second factor, reset by support or
  * a tenant admin, and the user completing a password reset.
  *
- * A password reset mails the user a single-use link valid for reset_ttl;
+ * A password reset mails the user a single-use link valid for the ttl given;
  * the store keeps only the SHA-256 of its token, and the answer names the
  * masked address it went to.  The user's password keeps working until the
  * link is used.  reset_complete takes the token once (reset_take on the

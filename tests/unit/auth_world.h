@@ -27,6 +27,7 @@
 #define W_NOW 1800000000
 #define W_PASSWORD "correct horse battery staple"
 #define W_SOURCE "192.0.2.7"
+#define W_RESET_TTL 3600
 
 static const struct store_ops *const ops = &store_sqlite_ops;
 
@@ -158,7 +159,6 @@ world_setup(void **state)
 	attempt_policy_init(&w->p, 3, 5, 900, 900, 1000);
 	w->p.login_ttl = 120;
 	w->p.session_lifetime = 8 * 3600;
-	w->p.reset_ttl = 3600;
 	w->p.issuer = "custos-test";
 
 	str_copy(w->vendor.id, sizeof(w->vendor.id), "ven_acme");

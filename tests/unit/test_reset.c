@@ -106,7 +106,7 @@ reset_marge(struct world *w, struct reset_run *run, char *token)
 	mail_of(w, &m);
 	err_init(&e);
 	assert_int_equal(reset_password_begin(run, &m, &w->user, w->tenant.id,
-	    w->p.reset_ttl, W_NOW, &e), 0);
+	    W_RESET_TTL, W_NOW, &e), 0);
 	world_apply(w, pw_apply, run);
 	assert_int_equal(reset_deliver(run, &e), 0);
 	assert_int_equal(mails(w, "new", text, sizeof(text)), 1);
@@ -169,7 +169,7 @@ reset_link_is_mailed_masked_and_single_use(void **state)
 	/* The answer's address is masked; the store has the hash only. */
 	assert_null(strstr(run.masked, "marge"));
 	assert_non_null(strstr(run.masked, "@"));
-	assert_int_equal(run.reset.expires, W_NOW + w->p.reset_ttl);
+	assert_int_equal(run.reset.expires, W_NOW + W_RESET_TTL);
 	token_hash(hash, token);
 	assert_memory_equal(hash, run.reset.token_hash, sizeof(hash));
 	c = world_reader(w);
@@ -257,7 +257,7 @@ reset_token_expires(void **state)
 	reset_marge(w, &run, token);
 	reset_run_cleanup(&run);
 	assert_int_equal(complete_read(w, &done, token, new_pw,
-	    W_NOW + w->p.reset_ttl, &e), 0);
+	    W_NOW + W_RESET_TTL, &e), 0);
 	assert_string_equal(done.a.fail_reason, "reset_token_expired");
 	world_apply(w, complete_apply, &done);
 	assert_string_equal(done.a.fail_reason, "reset_token_expired");
@@ -332,7 +332,7 @@ mail_of_an_uncommitted_reset_is_never_delivered(void **state)
 	mail_of(w, &m);
 	err_init(&e);
 	assert_int_equal(reset_password_begin(&run, &m, &w->user, w->tenant.id,
-	    w->p.reset_ttl, W_NOW, &e), 0);
+	    W_RESET_TTL, W_NOW, &e), 0);
 	assert_int_equal(mails(w, "tmp", NULL, 0), 1);
 	reset_run_cleanup(&run);
 	assert_int_equal(mails(w, "tmp", NULL, 0), 0);
