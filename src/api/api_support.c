@@ -5,20 +5,17 @@
  * do besides (delete users, export, set the support policy).  The pipeline
  * has already checked the role table and the tenant policy.
  */
-#include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "access/policy.h"
 #include "api/cache.h"
 #include "api/req.h"
+#include "auth/reset.h"
 #include "common/jsonw.h"
 #include "common/jsonx.h"
 #include "common/str.h"
-#include "mail/outbox.h"
 #include "tlog/tlog.h"
-
-#define MAIL_BODY_MAX 2048
 
 int
 h_health(struct req *q)
@@ -229,88 +226,51 @@ target_user(struct req *q, struct rec_user *u, int sensitive_check)
 	return 0;
 }
 
-struct reset_job {
-	struct rec_user user;
-	struct rec_reset reset;
-	struct outbox_msg mail;
-};
+static void
+reset_mail(const struct req *q, struct reset_mail *m)
+{
+	m->outbox_dir = q->ctx->cfg.outbox_dir;
+	m->from = q->ctx->cfg.mail_from;
+	m->public_url = q->ctx->cfg.public_url;
+	m->tenant_name = q->tenant.name;
+}
 
 static int
 apply_password_reset(struct store_conn *c, struct req *q, void *arg,
     struct err *e)
 {
-	struct reset_job *j = arg;
-
-	return store_ops(q->ctx->store)->reset_insert(c, &j->reset, e);
+	return reset_password_apply(c, store_ops(q->ctx->store), arg, e);
 }
 
-/* Stages mail to the user; the body may carry the user's secret link. */
-static int
-stage_mail(struct req *q, struct outbox_msg *m, const struct rec_user *u,
-    const char *subject, const char *body)
-{
-	if (outbox_stage(m, q->ctx->cfg.outbox_dir, q->ctx->cfg.mail_from,
-	    u->email, subject, body) == -1)
-		return err_internal(&q->err, "cannot write to the outbox");
-	return 0;
-}
-
-static int
-deliver_mail(struct req *q, struct outbox_msg *m)
-{
-	if (outbox_deliver(m, q->ctx->cfg.outbox_dir) == -1)
-		return err_internal(&q->err, "the change is recorded but the "
-		    "mail could not be delivered to the outbox");
-	return 0;
-}
-
+/* POST /v1/tenants/{t}/users/{u}/password-reset: the rules are in
+ * auth/reset.c. */
 int
 h_user_password_reset(struct req *q)
 {
-	char token[TOKEN_MAX + 1], masked[REC_EMAIL_MAX + 1];
-	char stamp[RFC3339_LEN], body[MAIL_BODY_MAX];
-	struct reset_job j;
+	char stamp[RFC3339_LEN];
+	struct reset_mail m;
+	struct reset_run run;
+	struct rec_user u;
 	int rc = -1;
 
-	memset(&j, 0, sizeof(j));
-	token[0] = '\0';
-	body[0] = '\0';
-	if (target_user(q, &j.user, 1) == -1)
+	memset(&run, 0, sizeof(run));
+	memset(&u, 0, sizeof(u));
+	reset_mail(q, &m);
+	if (target_user(q, &u, 1) == -1 ||
+	    reset_password_begin(&run, &m, &u, q->tenant.id,
+	    q->ctx->cfg.reset_ttl, q->now, &q->err) == -1)
 		goto out;
-	if (token_new(token, sizeof(token), "crt") == -1) {
-		err_internal(&q->err, "cannot make a reset token");
+	event_detail(&q->ev, "delivered_to", run.masked);
+	if (req_write(q, apply_password_reset, &run) == -1 ||
+	    reset_deliver(&run, &q->err) == -1)
 		goto out;
-	}
-	token_hash(j.reset.token_hash, token);
-	str_copy(j.reset.tenant_id, sizeof(j.reset.tenant_id), q->tenant.id);
-	str_copy(j.reset.user_id, sizeof(j.reset.user_id), j.user.id);
-	j.reset.expires = q->now + q->ctx->cfg.reset_ttl;
-	time_format(stamp, j.reset.expires);
-	if (str_printf(body, sizeof(body),
-	    "Hello %s,\r\n\r\n"
-	    "A password reset was started for your account in %s.\r\n"
-	    "Choose a new password here (the link works once, until %s):\r\n"
-	    "\r\n  %s/reset?token=%s\r\n\r\n"
-	    "If you did not ask for this, tell your administrator: your\r\n"
-	    "current password keeps working until the link is used.\r\n",
-	    j.user.username, q->tenant.name, stamp, q->ctx->cfg.public_url,
-	    token) == -1 || stage_mail(q, &j.mail, &j.user,
-	    "Reset your password", body) == -1)
-		goto out;
-	str_mask_email(masked, sizeof(masked), j.user.email);
-	event_detail(&q->ev, "delivered_to", masked);
-	if (req_write(q, apply_password_reset, &j) == -1)
-		goto out;
-	if (deliver_mail(q, &j.mail) == -1)
-		goto out;
-	req_ok(q, 202, json_pack("{s:s,s:s}", "delivered_to", masked,
+	time_format(stamp, run.reset.expires);
+	req_ok(q, 202, json_pack("{s:s,s:s}", "delivered_to", run.masked,
 	    "expires_at", stamp));
 	rc = 0;
 out:
-	outbox_discard(&j.mail, q->ctx->cfg.outbox_dir);
-	sodium_memzero(token, sizeof(token));
-	sodium_memzero(body, sizeof(body));
-	sodium_memzero(&j, sizeof(j));
+	reset_run_cleanup(&run);
+	rec_user_wipe(&u);
 	return rc;
 }
 
@@ -318,46 +278,34 @@ static int
 apply_mfa_reset(struct store_conn *c, struct req *q, void *arg,
     struct err *e)
 {
-	const struct store_ops *ops = store_ops(q->ctx->store);
-	struct reset_job *j = arg;
-	struct rec_totp none;
-
-	memset(&none, 0, sizeof(none));
-	/* The old factor and every session it opened are gone. */
-	if (ops->user_set_totp(c, q->tenant.id, j->user.id, &none, 0, e) ==
-	    -1 || ops->session_delete_principal(c, j->user.id, e) == -1)
-		return -1;
-	return 0;
+	return reset_mfa_apply(c, store_ops(q->ctx->store), arg, e);
 }
 
+/* POST /v1/tenants/{t}/users/{u}/mfa-reset: the rules are in
+ * auth/reset.c. */
 int
 h_user_mfa_reset(struct req *q)
 {
-	char body[MAIL_BODY_MAX];
-	struct reset_job j;
+	struct reset_mail m;
+	struct reset_run run;
+	struct rec_user u;
 	int rc = -1;
 
-	memset(&j, 0, sizeof(j));
-	if (target_user(q, &j.user, 1) == -1)
+	memset(&run, 0, sizeof(run));
+	memset(&u, 0, sizeof(u));
+	reset_mail(q, &m);
+	if (target_user(q, &u, 1) == -1 ||
+	    reset_mfa_begin(&run, &m, &u, q->tenant.id,
+	    q->actor.kind == ACTOR_ENGINEER, &q->err) == -1)
 		goto out;
-	if (str_printf(body, sizeof(body),
-	    "Hello %s,\r\n\r\n"
-	    "The second factor of your account in %s was reset by %s.\r\n"
-	    "At your next login you will set up an authenticator again.\r\n"
-	    "If you did not ask for this, tell your administrator now.\r\n",
-	    j.user.username, q->tenant.name,
-	    q->actor.kind == ACTOR_ENGINEER ? "support" : "your administrator")
-	    == -1 || stage_mail(q, &j.mail, &j.user,
-	    "Your second factor was reset", body) == -1)
-		goto out;
-	if (req_write(q, apply_mfa_reset, &j) == -1 ||
-	    deliver_mail(q, &j.mail) == -1)
+	if (req_write(q, apply_mfa_reset, &run) == -1 ||
+	    reset_deliver(&run, &q->err) == -1)
 		goto out;
 	req_ok(q, 202, json_pack("{s:s}", "status", "enrolment_required"));
 	rc = 0;
 out:
-	outbox_discard(&j.mail, q->ctx->cfg.outbox_dir);
-	sodium_memzero(&j, sizeof(j));
+	reset_run_cleanup(&run);
+	rec_user_wipe(&u);
 	return rc;
 }
 
