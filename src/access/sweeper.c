@@ -104,8 +104,8 @@ expire_event(struct event *ev, const struct rec_grant *g)
 	event_detail(ev, "from", grant_state_names[g->state]);
 }
 
-static int
-handle(const struct sweeper_config *cfg, struct store_conn *c,
+int
+sweeper_grant(const struct sweeper_config *cfg, struct store_conn *c,
     const struct rec_grant *g, int64_t now)
 {
 	struct expire x;
@@ -158,7 +158,7 @@ sweeper_run(const struct sweeper_config *cfg, int64_t now)
 	    GRANT_WARN_SECONDS, due_cb, d, &e) == 0) {
 		done = 0;
 		for (i = 0; i < d->n; i++)
-			if (handle(cfg, c, &d->g[i], now) == 0)
+			if (sweeper_grant(cfg, c, &d->g[i], now) == 0)
 				done++;
 	}
 	store_reader_put(cfg->store, c);

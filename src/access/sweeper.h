@@ -51,4 +51,13 @@ void sweeper_stop(struct sweeper *s);
  */
 int sweeper_run(const struct sweeper_config *cfg, int64_t now);
 
+/*
+ * The pass's step for one grant g read as due (through c) at now: expire
+ * it (from the state g was read in) with its entry, or send the "ends
+ * soon" notice.  When g left that state meanwhile (answered, revoked),
+ * nothing changes and no entry is written.  0, or -1 (logged).
+ */
+int sweeper_grant(const struct sweeper_config *cfg, struct store_conn *c,
+    const struct rec_grant *g, int64_t now);
+
 #endif

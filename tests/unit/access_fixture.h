@@ -68,6 +68,7 @@ name(struct fx_put *p, struct store_conn *c, struct err *e) \
 FX_PUTTER(fx_put_vendor, struct rec_vendor, vendor_insert)
 FX_PUTTER(fx_put_engineer, struct rec_engineer, engineer_insert)
 FX_PUTTER(fx_put_tenant, struct rec_tenant, tenant_insert)
+FX_PUTTER(fx_put_settings, struct rec_tenant, tenant_set_settings)
 FX_PUTTER(fx_put_user, struct rec_user, user_insert)
 FX_PUTTER(fx_put_ticket, struct rec_ticket, ticket_insert)
 FX_PUTTER(fx_put_grant, struct rec_grant, grant_insert)
@@ -108,6 +109,7 @@ fx_seed_tenant(struct fx *f, const char *id, int policy, int second)
 	fx_tenant_rec(&t, id, policy);
 	t.second_approver = second;
 	fx_put(f, fx_put_tenant, &t);
+	fx_put(f, fx_put_settings, &t);
 	memset(&u, 0, sizeof(u));
 	str_printf(u.id, sizeof(u.id), "adm_%s", id);
 	str_copy(u.tenant_id, sizeof(u.tenant_id), id);
