@@ -8,7 +8,6 @@
  * and builds the change, and encodes its answer; the tenant gate in api.c
  * enforces active grants.
  */
-#include <stdlib.h>
 #include <string.h>
 
 #include "access/approval.h"
