@@ -321,13 +321,9 @@ job_apply(struct store_conn *c, void *arg, struct err *e)
 	 * same commit: it can never serve twice.  A refused request leaves
 	 * it as it was. */
 	if (q->approval.id[0] != '\0' && q->err.status == 0) {
-		struct rec_approval used = q->approval;
 		struct err d;
-		int rc;
+		int rc = approval_use(c, ops, &q->approval, e);
 
-		used.state = APPROVAL_USED;
-		used.decided = q->approval.decided;
-		rc = ops->approval_transition(c, &used, APPROVAL_APPROVED, e);
 		if (rc == -1)
 			return -1;
 		if (rc == 1) {

@@ -8,6 +8,7 @@
 
 #include <jansson.h>
 
+#include "access/approval.h"
 #include "access/grant.h"
 #include "api/api.h"
 #include "audit/action.h"

@@ -16,9 +16,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "access/sweeper.h"
 #include "api/api.h"
 #include "api/cache.h"
-#include "api/sweeper.h"
 #include "auth/password.h"
 #include "auth/totp.h"
 #include "common/log.h"
@@ -137,6 +137,13 @@ out:
 	return rc;
 }
 
+/* The sweeper waits while the log is damaged: it could not append. */
+static int
+log_halted(void *arg)
+{
+	return tlog_broken(arg) != NULL;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -149,6 +156,7 @@ main(int argc, char **argv)
 	struct store *st = NULL;
 	struct tlog *tl = NULL;
 	struct sweeper *sw = NULL;
+	struct sweeper_config swcfg;
 	struct detect *det = NULL;
 	struct detect_config dcfg;
 	struct tlog_config tcfg;
@@ -246,7 +254,14 @@ main(int argc, char **argv)
 	app.body_cap = api_body_cap;
 	app.handle = api_handle;
 	app.ctx = &ctx;
-	sw = sweeper_start(&ctx, &e);
+	memset(&swcfg, 0, sizeof(swcfg));
+	swcfg.store = st;
+	swcfg.clock = &clk;
+	swcfg.mail.outbox_dir = outbox;
+	swcfg.mail.from = ctx.cfg.mail_from;
+	swcfg.halted = log_halted;
+	swcfg.halted_arg = tl;
+	sw = sweeper_start(&swcfg, &e);
 	if (sw == NULL) {
 		log_error("%s", e.msg);
 		goto out;

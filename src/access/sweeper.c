@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: ISC */
-#include "api/sweeper.h"
+#include "access/sweeper.h"
 
 #include <pthread.h>
 #include <stdlib.h>
@@ -7,16 +7,12 @@
 #include <time.h>
 
 #include "access/grant.h"
-#include "api/notify.h"
 #include "audit/event.h"
 #include "common/log.h"
 #include "common/str.h"
-#include "tlog/tlog.h"
-
-#define DUE_MAX 500
 
 struct sweeper {
-	struct api_ctx *ctx;
+	struct sweeper_config cfg;
 	pthread_t thread;
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
@@ -24,7 +20,7 @@ struct sweeper {
 };
 
 struct due {
-	struct rec_grant g[DUE_MAX];
+	struct rec_grant g[SWEEPER_DUE_MAX];
 	size_t n;
 };
 
@@ -33,14 +29,14 @@ due_cb(void *arg, const struct rec_grant *g)
 {
 	struct due *d = arg;
 
-	if (d->n == DUE_MAX)
+	if (d->n == SWEEPER_DUE_MAX)
 		return 1;
 	d->g[d->n++] = *g;
 	return 0;
 }
 
 struct expire {
-	struct api_ctx *ctx;
+	const struct store_ops *ops;
 	struct rec_grant g;
 	int from;
 	int warn;               /* only the "about to expire" notice */
@@ -52,7 +48,7 @@ static int
 apply_expire(struct store_conn *c, void *arg, struct err *e)
 {
 	struct expire *x = arg;
-	const struct store_ops *ops = store_ops(x->ctx->store);
+	const struct store_ops *ops = x->ops;
 	int rc;
 
 	if (x->warn)
@@ -77,75 +73,95 @@ entry_expire(void *arg, int apply_rc, const struct err *apply_err,
 	return event_serialize(&x->ev, time_ms, out, en);
 }
 
+/* The "ends soon" mail for g. */
 static int
-handle(struct api_ctx *ctx, struct store_conn *c, const struct rec_grant *g,
-    int64_t now)
+warn_notice(struct notice *n, struct store_conn *c,
+    const struct store_ops *ops, const struct rec_grant *g, struct err *e)
+{
+	char body[NOTICE_BODY_MAX], until[RFC3339_LEN];
+
+	time_format(until, g->deadline);
+	if (str_printf(body, sizeof(body), "Support access of engineer %s "
+	    "to your tenant ends at %s\r\n(request %s%s).\r\n",
+	    g->engineer_id, until, g->id, g->break_glass ?
+	    ", break-glass" : "") == -1)
+		return err_internal(e, "notice too long");
+	return notice_stage(n, c, ops, g->tenant_id, "Support access ends "
+	    "soon", body, e);
+}
+
+/* The expiry of g, by custosd, as its entry says it. */
+static void
+expire_event(struct event *ev, const struct rec_grant *g)
+{
+	event_init(ev);
+	ev->actor.kind = ACTOR_SYSTEM;
+	str_copy(ev->actor.id, sizeof(ev->actor.id), "custosd");
+	ev->action = "access_request.expire";
+	str_copy(ev->tenant, sizeof(ev->tenant), g->tenant_id);
+	str_copy(ev->target, sizeof(ev->target), g->id);
+	event_detail(ev, "engineer", g->engineer_id);
+	event_detail(ev, "from", grant_state_names[g->state]);
+}
+
+int
+sweeper_grant(const struct sweeper_config *cfg, struct store_conn *c,
+    const struct rec_grant *g, int64_t now)
 {
 	struct expire x;
 	struct store_job job = {apply_expire, entry_expire, &x};
 	struct notice n;
-	char body[1024], until[RFC3339_LEN];
 	struct err e;
-	int rc;
+	int rc = -1;
 
 	memset(&x, 0, sizeof(x));
-	memset(&n, 0, sizeof(n));
+	notice_init(&n, &cfg->mail);
 	err_init(&e);
-	x.ctx = ctx;
+	event_init(&x.ev);
+	x.ops = store_ops(cfg->store);
 	x.g = *g;
 	x.from = g->state;
 	if (g->deadline > now) {
 		x.warn = 1;
 		job.entry = NULL;
-		time_format(until, g->deadline);
-		str_printf(body, sizeof(body), "Support access of engineer %s "
-		    "to your tenant ends at %s\r\n(request %s%s).\r\n",
-		    g->engineer_id, until, g->id, g->break_glass ?
-		    ", break-glass" : "");
-		if (notify_stage(ctx, c, g->tenant_id, "Support access ends "
-		    "soon", body, &n, &e) == -1)
-			return -1;
+		if (warn_notice(&n, c, x.ops, g, &e) == -1)
+			goto out;
 	} else {
 		x.g.state = GRANT_EXPIRED;
-		event_init(&x.ev);
-		x.ev.actor.kind = ACTOR_SYSTEM;
-		str_copy(x.ev.actor.id, sizeof(x.ev.actor.id), "custosd");
-		x.ev.action = "access_request.expire";
-		str_copy(x.ev.tenant, sizeof(x.ev.tenant), g->tenant_id);
-		str_copy(x.ev.target, sizeof(x.ev.target), g->id);
-		event_detail(&x.ev, "engineer", g->engineer_id);
-		event_detail(&x.ev, "from", grant_state_names[g->state]);
+		expire_event(&x.ev, g);
 	}
-	rc = store_write(ctx->store, &job, NULL, &e);
+	rc = store_write(cfg->store, &job, NULL, &e);
 	if (rc == 0)
-		notify_deliver(ctx, &n);
-	else
+		notice_deliver(&n);
+out:
+	if (rc == -1)
 		log_warn("sweeper: %s: %s", g->id, e.msg);
-	notify_discard(ctx, &n);
+	notice_discard(&n);
 	event_cleanup(&x.ev);
 	return rc;
 }
 
 int
-sweeper_run(struct api_ctx *ctx)
+sweeper_run(const struct sweeper_config *cfg, int64_t now)
 {
 	struct due *d = calloc(1, sizeof(*d));
 	struct store_conn *c;
-	int64_t now = clock_now(ctx->clock);
 	struct err e;
 	size_t i;
-	int done = 0;
+	int done = -1;
 
 	if (d == NULL)
 		return -1;
 	err_init(&e);
-	c = store_reader_get(ctx->store, &e);
-	if (c != NULL && store_ops(ctx->store)->grant_due(c, now,
-	    GRANT_WARN_SECONDS, due_cb, d, &e) == 0)
+	c = store_reader_get(cfg->store, &e);
+	if (c != NULL && store_ops(cfg->store)->grant_due(c, now,
+	    GRANT_WARN_SECONDS, due_cb, d, &e) == 0) {
+		done = 0;
 		for (i = 0; i < d->n; i++)
-			if (handle(ctx, c, &d->g[i], now) == 0)
+			if (sweeper_grant(cfg, c, &d->g[i], now) == 0)
 				done++;
-	store_reader_put(ctx->store, c);
+	}
+	store_reader_put(cfg->store, c);
 	free(d);
 	return done;
 }
@@ -169,8 +185,9 @@ sweeper_main(void *arg)
 		if (s->stopping)
 			break;
 		pthread_mutex_unlock(&s->mu);
-		if (s->ctx->tlog == NULL || tlog_broken(s->ctx->tlog) == NULL)
-			sweeper_run(s->ctx);
+		if (s->cfg.halted == NULL ||
+		    !s->cfg.halted(s->cfg.halted_arg))
+			(void)sweeper_run(&s->cfg, clock_now(s->cfg.clock));
 		pthread_mutex_lock(&s->mu);
 	}
 	pthread_mutex_unlock(&s->mu);
@@ -178,7 +195,7 @@ sweeper_main(void *arg)
 }
 
 struct sweeper *
-sweeper_start(struct api_ctx *ctx, struct err *e)
+sweeper_start(const struct sweeper_config *cfg, struct err *e)
 {
 	struct sweeper *s = calloc(1, sizeof(*s));
 
@@ -186,7 +203,7 @@ sweeper_start(struct api_ctx *ctx, struct err *e)
 		err_internal(e, "out of memory");
 		return NULL;
 	}
-	s->ctx = ctx;
+	s->cfg = *cfg;
 	pthread_mutex_init(&s->mu, NULL);
 	pthread_cond_init(&s->cv, NULL);
 	if (pthread_create(&s->thread, NULL, sweeper_main, s) != 0) {

@@ -1,0 +1,75 @@
+/* SPDX-License-Identifier: ISC */
+#include "mail/notice.h"
+
+#include <string.h>
+
+#include "common/log.h"
+#include "common/str.h"
+
+struct admins {
+	char email[NOTICE_MAX][REC_EMAIL_MAX + 1];
+	size_t n;
+};
+
+static int
+admin_cb(void *arg, const struct rec_user *u)
+{
+	struct admins *a = arg;
+
+	if (u->role != ROLE_ADMIN || u->status != STATUS_ACTIVE)
+		return 0;
+	if (a->n == NOTICE_MAX)
+		return 1;
+	str_copy(a->email[a->n++], REC_EMAIL_MAX + 1, u->email);
+	return 0;
+}
+
+void
+notice_init(struct notice *n, const struct notice_cfg *cfg)
+{
+	memset(n, 0, sizeof(*n));
+	n->cfg = *cfg;
+}
+
+int
+notice_stage(struct notice *n, struct store_conn *c,
+    const struct store_ops *ops, const char *tenant_id, const char *subject,
+    const char *body, struct err *e)
+{
+	struct admins a;
+	size_t i;
+
+	memset(&a, 0, sizeof(a));
+	if (ops->user_list(c, tenant_id, admin_cb, &a, e) == -1)
+		return -1;
+	for (i = 0; i < a.n; i++) {
+		if (outbox_stage(&n->msg[n->n], n->cfg.outbox_dir,
+		    n->cfg.from, a.email[i], subject, body) == -1) {
+			notice_discard(n);
+			return err_internal(e, "cannot write to the outbox");
+		}
+		n->n++;
+	}
+	return 0;
+}
+
+void
+notice_deliver(struct notice *n)
+{
+	size_t i;
+
+	for (i = 0; i < n->n; i++)
+		if (outbox_deliver(&n->msg[i], n->cfg.outbox_dir) == -1)
+			log_error("notice: cannot deliver %s", n->msg[i].name);
+	n->n = 0;
+}
+
+void
+notice_discard(struct notice *n)
+{
+	size_t i;
+
+	for (i = 0; i < n->n; i++)
+		outbox_discard(&n->msg[i], n->cfg.outbox_dir);
+	n->n = 0;
+}

@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * notice: mail to every active admin of a tenant (new access request,
+ * approved by policy, break-glass, about to expire, second approval
+ * asked).  Staged in the outbox before the commit, delivered after it,
+ * discarded if the change failed, so an admin is never told of something
+ * that was not committed.  Notices carry no link and nothing that grants
+ * anything: the admin acts through their own authenticated session.
+ *
+ * The workflows in access/ write the text and stage it; whoever runs the
+ * write (an API handler, the sweeper) delivers or discards.
+ */
+#ifndef CUSTOS_MAIL_NOTICE_H
+#define CUSTOS_MAIL_NOTICE_H
+
+#include <stddef.h>
+
+#include "common/err.h"
+#include "mail/outbox.h"
+#include "store/store.h"
+
+#define NOTICE_MAX 64           /* admins written to per notice */
+#define NOTICE_BODY_MAX 2048
+
+/* Where notices go, and from whom.  The strings are borrowed. */
+struct notice_cfg {
+	const char *outbox_dir;
+	const char *from;
+};
+
+/* Mail staged for one change. */
+struct notice {
+	struct notice_cfg cfg;
+	struct outbox_msg msg[NOTICE_MAX];
+	size_t n;
+};
+
+/* An empty notice that will go through cfg (copied; its strings are
+ * borrowed and must outlive the notice). */
+void notice_init(struct notice *n, const struct notice_cfg *cfg);
+
+/* Stages subject/body to each active admin of tenant_id (read through c).
+ * On failure nothing stays staged. */
+int notice_stage(struct notice *n, struct store_conn *c,
+    const struct store_ops *ops, const char *tenant_id, const char *subject,
+    const char *body, struct err *e) __attribute__((warn_unused_result));
+
+/* After the commit: moves the staged mail into new/. */
+void notice_deliver(struct notice *n);
+
+/* The change failed (or was delivered already): removes what is still
+ * staged. */
+void notice_discard(struct notice *n);
+
+#endif
