@@ -25,8 +25,12 @@
  *    consistency proofs (from random earlier sizes) in the tree of ENTRIES
  *    leaves, through tlog_inclusion/tlog_consistency on one reader
  *    connection; baseline: reading a random entry's bytes by index from
- *    the plain SQLite table.  Every proof is then checked against the
- *    signed checkpoint (root hashes computed independently in step 1).
+ *    the plain SQLite table; goal: 50,000 proofs/s (issue 10).  Then the
+ *    tlog is reopened without its tile cache (tlog_config's
+ *    proof_cache_tiles -1) and 2000 of each are made again: the proofs
+ *    as they were before the cache, in the same run.  Every proof is
+ *    checked against the signed checkpoint (root hashes computed
+ *    independently in step 1).
  * 3. Durable single appends from CLIENTS (default 64) threads for SECONDS
  *    (default 3; 0 skips) each, one entry per call, latency from the call
  *    to its durable return: plain SQLite (one commit per insert, the
@@ -70,6 +74,8 @@
 #define STACK_MAX 64
 #define PATH_MAX_BENCH 4096
 #define TENANTS 100
+#define RAW_PROOFS 2000                 /* of each kind, without cache */
+#define PROOF_GOAL 50000                /* proofs/s, issue 10 */
 
 /* The store writer's pragmas (src/store/store_sqlite.c), for parity. */
 #define PLAIN_PRAGMAS "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;" \
@@ -113,6 +119,9 @@ struct results {
 	int64_t entry_bytes;                            /* total */
 	int64_t checkpoints;
 	struct pct read, incl, cons;
+	struct pct incl_raw, cons_raw;                  /* without the cache */
+	int64_t proofs_raw;
+	struct tilecache_stats cache;
 	double incl_hashes;                             /* mean per proof */
 	int64_t verified;
 	struct pct app_plain, app_store, app_tlog;
@@ -497,8 +506,10 @@ bench_store(const char *dir, struct err *e)
 	return store_open(&cfg, e);
 }
 
+/* cache_tiles as tlog_config.proof_cache_tiles: 0 the default, -1 none. */
 static struct tlog *
-bench_tlog(const char *dir, struct store *st, struct err *e)
+bench_tlog(const char *dir, struct store *st, int cache_tiles,
+    struct err *e)
 {
 	static const struct clock clk = {NULL};
 	struct tlog_config cfg;
@@ -508,6 +519,7 @@ bench_tlog(const char *dir, struct store *st, struct err *e)
 	cfg.origin = "bench.example/tlog-bench";
 	cfg.store = st;
 	cfg.clock = &clk;
+	cfg.proof_cache_tiles = cache_tiles;
 	return tlog_open(&cfg, e);
 }
 
@@ -647,11 +659,12 @@ cmp_i64(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-/* Inclusion and consistency proofs on one reader, each checked after. */
+/* count inclusion and as many consistency proofs on one reader, each
+ * checked after, timed into incl and cons. */
 static int
-proofs(const struct opts *o, struct tlog *t, struct store *st,
+proofs(const struct opts *o, int64_t count, struct tlog *t, struct store *st,
     const int64_t *sizes, const merkle_hash *roots, const merkle_hash root,
-    struct results *r)
+    struct pct *incl, struct pct *cons, struct results *r)
 {
 	merkle_hash proof[MERKLE_PROOF_MAX], leaf;
 	struct lat li = {NULL, 0, 0}, lc = {NULL, 0, 0};
@@ -671,8 +684,7 @@ proofs(const struct opts *o, struct tlog *t, struct store *st,
 		fprintf(stderr, "tlog_bench: reader: %s\n", e.msg);
 		return -1;
 	}
-	r->verified = 0;
-	for (k = 0; k < o->proofs; k++) {
+	for (k = 0; k < count; k++) {
 		int64_t idx = (int64_t)(rnd(&seed) % (uint64_t)o->entries);
 
 		t0 = now_s();
@@ -698,7 +710,7 @@ proofs(const struct opts *o, struct tlog *t, struct store *st,
 		}
 		r->verified++;
 	}
-	for (k = 0; k < o->proofs; k++) {
+	for (k = 0; k < count; k++) {
 		int j = (int)(rnd(&seed) % SIZES);
 
 		t0 = now_s();
@@ -720,9 +732,9 @@ proofs(const struct opts *o, struct tlog *t, struct store *st,
 		}
 		r->verified++;
 	}
-	r->incl_hashes = o->proofs > 0 ? hashes / (double)o->proofs : 0;
-	lat_pct(&li, si, &r->incl);
-	lat_pct(&lc, sc, &r->cons);
+	r->incl_hashes = count > 0 ? hashes / (double)count : 0;
+	lat_pct(&li, si, incl);
+	lat_pct(&lc, sc, cons);
 	rc = 0;
 out:
 	store_reader_put(st, c);
@@ -786,7 +798,7 @@ bulk_tree(const struct opts *o, const char *root_dir, struct batch *b,
 	st = bench_store(tdir, &e);
 	if (st == NULL)
 		goto out;
-	t = bench_tlog(tdir, st, &e);
+	t = bench_tlog(tdir, st, 0, &e);
 	if (t == NULL || bulk_store(o, st, b, &r->t_tlog) == -1)
 		goto out;
 	r->bulk_tlog = (double)o->entries / r->t_tlog;
@@ -815,8 +827,19 @@ bulk_tree(const struct opts *o, const char *root_dir, struct batch *b,
 		    "root of the entries hashed here\n");
 		goto out;
 	}
-	if (proofs(o, t, st, sizes, (const merkle_hash *)roots, full, r) ==
-	    -1)
+	r->verified = 0;
+	if (proofs(o, o->proofs, t, st, sizes, (const merkle_hash *)roots,
+	    full, &r->incl, &r->cons, r) == -1)
+		goto out;
+	tlog_cache_stats(t, &r->cache);
+	/* The same proofs without the cache (as before it), fewer of them:
+	 * the baseline of the cache in the same run. */
+	tlog_close(t);
+	t = bench_tlog(tdir, st, -1, &e);
+	r->proofs_raw = o->proofs < RAW_PROOFS ? o->proofs : RAW_PROOFS;
+	if (t == NULL || proofs(o, r->proofs_raw, t, st, sizes,
+	    (const merkle_hash *)roots, full, &r->incl_raw, &r->cons_raw,
+	    r) == -1)
 		goto out;
 	rc = 0;
 out:
@@ -1005,7 +1028,7 @@ appends(const struct opts *o, const char *root_dir, struct results *r)
 	cr.st = bench_store(dir, &e);
 	if (cr.st == NULL)
 		goto out;
-	t = bench_tlog(dir, cr.st, &e);
+	t = bench_tlog(dir, cr.st, 0, &e);
 	if (t == NULL || clients_run(o, &cr, &r->app_tlog) == -1)
 		goto out;
 	if (tlog_size(t) != (int64_t)r->app_tlog.n) {
@@ -1051,6 +1074,16 @@ report_shell(const struct opts *o, const struct results *r)
 	    r->incl.p50, r->incl.p99, r->incl.per_s);
 	printf("CONS_P50=%.1f\nCONS_P99=%.1f\nCONS_RATE=%.0f\n",
 	    r->cons.p50, r->cons.p99, r->cons.per_s);
+	printf("PROOF_GOAL=%d\nPROOFS_RAW=%lld\n", PROOF_GOAL,
+	    (long long)r->proofs_raw);
+	printf("INCL_RAW_P50=%.1f\nINCL_RAW_RATE=%.0f\n",
+	    r->incl_raw.p50, r->incl_raw.per_s);
+	printf("CONS_RAW_P50=%.1f\nCONS_RAW_RATE=%.0f\n",
+	    r->cons_raw.p50, r->cons_raw.per_s);
+	printf("CACHE_TILES=%zu\nCACHE_CAP=%zu\nCACHE_HITS=%llu\n"
+	    "CACHE_MISSES=%llu\n", r->cache.tiles, r->cache.cap,
+	    (unsigned long long)r->cache.hits,
+	    (unsigned long long)r->cache.misses);
 	printf("APPEND_CLIENTS=%lld\nAPPEND_SECONDS=%lld\n",
 	    (long long)o->clients, (long long)o->seconds);
 	if (o->seconds == 0)
@@ -1093,6 +1126,22 @@ report_text(const struct opts *o, const struct results *r)
 	    r->incl_hashes);
 	printf("  %-40s p50 %8.1f  p99 %8.1f  %10.0f/s\n",
 	    "tlog_consistency", r->cons.p50, r->cons.p99, r->cons.per_s);
+	printf("  %-40s %28s%10d/s  inclusion %s, consistency %s\n",
+	    "goal (issue 10)", "", PROOF_GOAL,
+	    r->incl.per_s >= PROOF_GOAL ? "met" : "NOT met",
+	    r->cons.per_s >= PROOF_GOAL ? "met" : "NOT met");
+	printf("  tile cache: %zu of %zu tiles held, %llu hits, %llu misses "
+	    "(hashes asked of it)\n", r->cache.tiles, r->cache.cap,
+	    (unsigned long long)r->cache.hits,
+	    (unsigned long long)r->cache.misses);
+	printf("  without the tile cache (as before it), %lld of each:\n",
+	    (long long)r->proofs_raw);
+	printf("  %-40s p50 %8.1f  p99 %8.1f  %10.0f/s\n",
+	    "tlog_inclusion, no cache", r->incl_raw.p50, r->incl_raw.p99,
+	    r->incl_raw.per_s);
+	printf("  %-40s p50 %8.1f  p99 %8.1f  %10.0f/s\n",
+	    "tlog_consistency, no cache", r->cons_raw.p50, r->cons_raw.p99,
+	    r->cons_raw.per_s);
 	printf("  %lld proofs verified against the signed checkpoint\n",
 	    (long long)r->verified);
 	if (o->seconds == 0)

@@ -14,6 +14,9 @@
  * signed checkpoint.  On any difference the log is "broken": tlog_broken()
  * says where, and custosd appends nothing until the store is repaired; the
  * next healthy start appends a log.integrity_alert entry about it.
+ *
+ * Proofs are read from the stored tiles through a bounded cache of
+ * decoded tiles (tilecache.h) that any number of threads share.
  */
 #ifndef CUSTOS_TLOG_TLOG_H
 #define CUSTOS_TLOG_TLOG_H
@@ -26,6 +29,7 @@
 #include "common/err.h"
 #include "store/store.h"
 #include "tlog/merkle.h"
+#include "tlog/tilecache.h"
 #include "tlog/tilepath.h"
 
 struct tlog_config {
@@ -35,6 +39,9 @@ struct tlog_config {
 	struct store *store;
 	const struct clock *clock;
 	int64_t checkpoint_interval_ms; /* default 1000 */
+	int proof_cache_tiles;          /* tiles kept decoded for proofs:
+					 * 0: TILECACHE_DEFAULT (64 MiB),
+					 * -1: none */
 };
 
 struct tlog;
@@ -73,5 +80,8 @@ int tlog_consistency(struct tlog *t, struct store_conn *c, int64_t size1,
 int tlog_tile(struct tlog *t, struct store_conn *c,
     const struct tile_ref *ref, struct buf *out, struct err *e)
 	__attribute__((warn_unused_result));
+
+/* How the proofs' tile cache fares (all zero without a cache). */
+void tlog_cache_stats(struct tlog *t, struct tilecache_stats *out);
 
 #endif
