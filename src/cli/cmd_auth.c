@@ -401,7 +401,7 @@ cmd_login(struct cli *ctx, int argc, char **argv)
 	if (rc != CLI_OK)
 		goto out;
 
-	ctx->anonymous = 1;
+	ctx->conn.anonymous = 1;
 	rc = CLI_FAIL;
 	body = json_pack("{s:s, s:s%, s:s}", "username", username,
 	    "password", pw.data, pw.len, "device", device);
@@ -411,7 +411,7 @@ cmd_login(struct cli *ctx, int argc, char **argv)
 		    "must be UTF-8");
 		goto out;
 	}
-	rc = cli_http_json(ctx, "POST", "/v1/auth/login", body, &answer, &a1);
+	rc = cli_http_json(&ctx->conn, "POST", "/v1/auth/login", body, &answer, &a1);
 	json_decref(body);
 	body = NULL;
 	if (rc != CLI_OK)
@@ -439,7 +439,7 @@ cmd_login(struct cli *ctx, int argc, char **argv)
 		cli_warn("out of memory");
 		goto out;
 	}
-	rc = cli_http_json(ctx, "POST", "/v1/auth/verify", body, &answer,
+	rc = cli_http_json(&ctx->conn, "POST", "/v1/auth/verify", body, &answer,
 	    &a2);
 	if (rc != CLI_OK)
 		goto out;
@@ -453,12 +453,12 @@ cmd_login(struct cli *ctx, int argc, char **argv)
 	if (expires == NULL)
 		expires = "";
 	if (cli_token_set(ctx, token, strlen(token)) == -1 ||
-	    cli_session_save(ctx, ctx->server, username, ctx->token,
+	    cli_session_save(ctx, ctx->conn.server, username, ctx->conn.token,
 	    expires) == -1)
 		goto out;
 	if (ctx->json) {
 		shown = json_pack("{s:s, s:s, s:s}", "username", username,
-		    "server", ctx->server, "expires_at", expires);
+		    "server", ctx->conn.server, "expires_at", expires);
 		if (shown != NULL)
 			cli_json_print(shown);
 	} else {
@@ -469,7 +469,7 @@ cmd_login(struct cli *ctx, int argc, char **argv)
 	}
 	rc = CLI_OK;
 out:
-	ctx->anonymous = 0;
+	ctx->conn.anonymous = 0;
 	sodium_memzero(sig_b64, sizeof(sig_b64));
 	json_decref(shown);
 	json_decref(a2);
@@ -496,7 +496,7 @@ cmd_logout(struct cli *ctx, int argc, char **argv)
 	rc = cli_args(ctx, argc, argv, opts, pos, 0, 0, &npos);
 	if (rc != CLI_OK)
 		return rc;
-	if (ctx->token == NULL) {
+	if (ctx->conn.token == NULL) {
 		r = cli_session_remove(ctx);
 		if (r == -1)
 			return CLI_FAIL;
@@ -508,7 +508,7 @@ cmd_logout(struct cli *ctx, int argc, char **argv)
 		return CLI_OK;
 	}
 	buf_init_secret(&answer, CLI_HTTP_ANSWER_MAX);
-	if (cli_http_send(ctx, "POST", "/v1/auth/logout", "{}", 2, NULL,
+	if (cli_http_send(&ctx->conn, "POST", "/v1/auth/logout", "{}", 2, NULL,
 	    &status, &answer) == -1) {
 		/* Keep session.json: the session still lives; retry later. */
 		rc = CLI_FAIL;
@@ -519,12 +519,12 @@ cmd_logout(struct cli *ctx, int argc, char **argv)
 	} else {
 		rc = cli_http_exit(status);
 		if (rc != CLI_OK) {
-			cli_http_print_error(ctx, status, &answer);
+			cli_http_print_error(&ctx->conn, status, &answer);
 			goto out;
 		}
 	}
 	/* Only the saved session is forgotten, not one given by --token. */
-	if (ctx->token_from_session && cli_session_remove(ctx) == -1) {
+	if (ctx->conn.token_from_session && cli_session_remove(ctx) == -1) {
 		rc = CLI_FAIL;
 		goto out;
 	}
@@ -621,7 +621,7 @@ cmd_tenant_login(struct cli *ctx, int argc, char **argv)
 		goto out;
 	}
 	if (buf_puts(&path, "/v1/tenants/") == -1 ||
-	    cli_http_segment(ctx, &path, "tenant", pos[0]) == -1 ||
+	    cli_path_segment(ctx, &path, "tenant", pos[0]) == -1 ||
 	    buf_puts(&path, "/auth/login") == -1) {
 		rc = CLI_USAGE;
 		goto out;
@@ -641,7 +641,7 @@ cmd_tenant_login(struct cli *ctx, int argc, char **argv)
 	if (rc != CLI_OK)
 		goto out;
 
-	ctx->anonymous = 1;
+	ctx->conn.anonymous = 1;
 	body = code.len > 0 ? json_pack("{s:s, s:s%, s:s}", "username",
 	    username, "password", pw.data, pw.len, "totp", code.data) :
 	    json_pack("{s:s, s:s%}", "username", username, "password",
@@ -653,7 +653,7 @@ cmd_tenant_login(struct cli *ctx, int argc, char **argv)
 		    "UTF-8");
 		goto out;
 	}
-	rc = cli_http_json(ctx, "POST", path.data, body, &answer, &a);
+	rc = cli_http_json(&ctx->conn, "POST", path.data, body, &answer, &a);
 	if (rc != CLI_OK)
 		goto out;
 	if (json_is_true(json_object_get(a, "enrolment_required"))) {
@@ -673,12 +673,12 @@ cmd_tenant_login(struct cli *ctx, int argc, char **argv)
 	if (expires == NULL)
 		expires = "";
 	if (cli_token_set(ctx, token, strlen(token)) == -1 ||
-	    cli_session_save(ctx, ctx->server, username, ctx->token,
+	    cli_session_save(ctx, ctx->conn.server, username, ctx->conn.token,
 	    expires) == -1)
 		goto out;
 	if (ctx->json) {
 		shown = json_pack("{s:s, s:s, s:s, s:s}", "username", username,
-		    "tenant", pos[0], "server", ctx->server, "expires_at",
+		    "tenant", pos[0], "server", ctx->conn.server, "expires_at",
 		    expires);
 		if (shown != NULL)
 			cli_json_print(shown);
@@ -692,7 +692,7 @@ cmd_tenant_login(struct cli *ctx, int argc, char **argv)
 	}
 	rc = CLI_OK;
 out:
-	ctx->anonymous = 0;
+	ctx->conn.anonymous = 0;
 	json_decref(shown);
 	json_decref(a);
 	json_decref(body);

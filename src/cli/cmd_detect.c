@@ -96,7 +96,7 @@ query_add(const struct cli *ctx, struct buf *path, int *nq,
 		return -1;
 	}
 	(*nq)++;
-	return cli_http_segment(ctx, path, name, value);
+	return cli_path_segment(ctx, path, name, value);
 }
 
 /* 1 when the argument a is the option --name or --name=VALUE. */
@@ -306,42 +306,27 @@ scope_q_refused(const struct scope_q *q, const char *id, int rc)
 
 /* ---- alerts ---- */
 
+static void
+alerts_row(struct cli_row *r, const json_t *al)
+{
+	r->cell[0] = cli_jstr(al, "time");
+	r->cell[1] = cli_jstr(al, "severity");
+	r->cell[2] = cli_jstr(al, "rule");
+	r->cell[3] = cli_jstr(al, "subject");
+	r->cell[4] = cli_jstr(al, "id");
+	r->cell[5] = cli_jstr(json_object_get(al, "containment"), "id");
+	r->cell[6] = cli_jstr(al, "message");
+}
+
 static int
 alerts_table(const json_t *a, const struct buf *answer)
 {
 	static const char *const head[] = { "TIME", "SEVERITY", "RULE",
 	    "SUBJECT", "ID", "CONTAINMENT", "MESSAGE" };
-	const json_t *list = json_object_get(a, "alerts"), *al;
-	struct cli_table *tab;
-	size_t i;
+	static const struct cli_table_spec spec = { head, 7, "alerts",
+	    "alerts list", "no alerts", alerts_row };
 
-	if (!json_is_array(list))
-		return cli_unexpected(answer, "alerts list");
-	if (json_array_size(list) == 0) {
-		printf("no alerts\n");
-		return CLI_OK;
-	}
-	tab = cli_table_new(7, head);
-	if (tab == NULL)
-		return oom();
-	json_array_foreach(list, i, al) {
-		const char *row[7];
-
-		row[0] = cli_jstr(al, "time");
-		row[1] = cli_jstr(al, "severity");
-		row[2] = cli_jstr(al, "rule");
-		row[3] = cli_jstr(al, "subject");
-		row[4] = cli_jstr(al, "id");
-		row[5] = cli_jstr(json_object_get(al, "containment"), "id");
-		row[6] = cli_jstr(al, "message");
-		if (cli_table_add(tab, row) == -1) {
-			cli_table_free(tab);
-			return oom();
-		}
-	}
-	cli_table_print(tab, stdout);
-	cli_table_free(tab);
-	return CLI_OK;
+	return cli_table_show(a, answer, &spec);
 }
 
 /* "key: value" for each of keys that a holds as one value. */
@@ -445,7 +430,7 @@ alert_fetch(struct cli *ctx, const char *id, struct buf *answer,
 	buf_init(&path, PATH_BUF_MAX);
 	if (cli_path_add(ctx, &path, "/v1/alerts/", "alert id", id) == -1)
 		goto out;
-	rc = cli_http_json(ctx, "GET", path.data, NULL, answer, alert);
+	rc = cli_http_json(&ctx->conn, "GET", path.data, NULL, answer, alert);
 out:
 	buf_cleanup(&path);
 	return rc;
@@ -703,45 +688,30 @@ lift_said(const json_t *c, const struct buf *answer)
 	return CLI_OK;
 }
 
+static void
+containments_row(struct cli_row *r, const json_t *c)
+{
+	r->cell[0] = cli_jstr(c, "id");
+	r->cell[1] = cli_jstr(c, "kind");
+	r->cell[2] = cli_jstr(c, "target");
+	r->cell[3] = json_is_true(json_object_get(c, "in_force")) ?
+	    "in_force" : "lifted";
+	r->cell[4] = cli_jstr(c, "created");
+	r->cell[5] = cli_jstr(c, "created_by");
+	r->cell[6] = cli_jstr(c, "lifted");
+	r->cell[7] = cli_jstr(c, "alert");
+	r->cell[8] = cli_jstr(c, "reason");
+}
+
 static int
 containments_table(const json_t *a, const struct buf *answer)
 {
 	static const char *const head[] = { "ID", "KIND", "TARGET", "STATE",
 	    "CREATED", "CREATED BY", "LIFTED", "ALERT", "REASON" };
-	const json_t *list = json_object_get(a, "containments"), *c;
-	struct cli_table *tab;
-	size_t i;
+	static const struct cli_table_spec spec = { head, 9, "containments",
+	    "containments list", "no containments", containments_row };
 
-	if (!json_is_array(list))
-		return cli_unexpected(answer, "containments list");
-	if (json_array_size(list) == 0) {
-		printf("no containments\n");
-		return CLI_OK;
-	}
-	tab = cli_table_new(9, head);
-	if (tab == NULL)
-		return oom();
-	json_array_foreach(list, i, c) {
-		const char *row[9];
-
-		row[0] = cli_jstr(c, "id");
-		row[1] = cli_jstr(c, "kind");
-		row[2] = cli_jstr(c, "target");
-		row[3] = json_is_true(json_object_get(c, "in_force")) ?
-		    "in_force" : "lifted";
-		row[4] = cli_jstr(c, "created");
-		row[5] = cli_jstr(c, "created_by");
-		row[6] = cli_jstr(c, "lifted");
-		row[7] = cli_jstr(c, "alert");
-		row[8] = cli_jstr(c, "reason");
-		if (cli_table_add(tab, row) == -1) {
-			cli_table_free(tab);
-			return oom();
-		}
-	}
-	cli_table_print(tab, stdout);
-	cli_table_free(tab);
-	return CLI_OK;
+	return cli_table_show(a, answer, &spec);
 }
 
 /* POST /v1/containment/{id}/lift {reason}: the answer into *out (NULL
@@ -758,7 +728,7 @@ lift_one(struct cli *ctx, const char *id, const json_t *body,
 	if (cli_path_add(ctx, &path, "/v1/containment/", "containment id",
 	    id) == -1 || cli_path_add(ctx, &path, "/lift", NULL, NULL) == -1)
 		goto out;
-	rc = cli_http_json(ctx, "POST", path.data, body, answer, out);
+	rc = cli_http_json(&ctx->conn, "POST", path.data, body, answer, out);
 out:
 	buf_cleanup(&path);
 	return rc;
@@ -780,7 +750,7 @@ lift_target(struct cli *ctx, const char *kind, const char *target,
 	int rc, r;
 
 	buf_init(&answer, CLI_HTTP_ANSWER_MAX);
-	rc = cli_http_json(ctx, "GET", "/v1/containment", NULL, &answer,
+	rc = cli_http_json(&ctx->conn, "GET", "/v1/containment", NULL, &answer,
 	    &in_force);
 	if (rc != CLI_OK)
 		goto out;

@@ -132,9 +132,9 @@ cmd_log(struct cli *ctx, int argc, char **argv)
 		rc = CLI_FAIL;
 		goto out;
 	}
-	ctx->anonymous = 1;     /* a public read: the token stays home */
-	rc = cli_http_json(ctx, "GET", path, NULL, &answer, &a);
-	ctx->anonymous = 0;
+	ctx->conn.anonymous = 1;     /* a public read: the token stays home */
+	rc = cli_http_json(&ctx->conn, "GET", path, NULL, &answer, &a);
+	ctx->conn.anonymous = 0;
 	if (rc != CLI_OK)
 		goto out;
 	if (ctx->json)
@@ -183,10 +183,10 @@ log_get_text(struct cli *ctx, const char *path, struct buf *answer)
 	long status;
 	int rc;
 
-	ctx->anonymous = 1;     /* a public read: the token stays home */
-	rc = cli_http_request(ctx, "GET", path, NULL, 0, NULL, &status,
+	ctx->conn.anonymous = 1;     /* a public read: the token stays home */
+	rc = cli_http_request(&ctx->conn, "GET", path, NULL, 0, NULL, &status,
 	    answer);
-	ctx->anonymous = 0;
+	ctx->conn.anonymous = 0;
 	if (rc == -1)
 		return CLI_FAIL;
 	rc = cli_http_exit(status);
@@ -362,9 +362,9 @@ cmd_entry(struct cli *ctx, int argc, char **argv)
 		rc = CLI_FAIL;
 		goto out;
 	}
-	ctx->anonymous = 1;
-	rc = cli_http_json(ctx, "GET", path, NULL, &answer, &a);
-	ctx->anonymous = 0;
+	ctx->conn.anonymous = 1;
+	rc = cli_http_json(&ctx->conn, "GET", path, NULL, &answer, &a);
+	ctx->conn.anonymous = 0;
 	if (rc != CLI_OK)
 		goto out;
 	list = json_object_get(a, "entries");
@@ -410,9 +410,9 @@ log_get_json(struct cli *ctx, const char *path)
 	int rc;
 
 	buf_init(&answer, CLI_HTTP_ANSWER_MAX);
-	ctx->anonymous = 1;
-	rc = cli_http_json(ctx, "GET", path, NULL, &answer, &a);
-	ctx->anonymous = 0;
+	ctx->conn.anonymous = 1;
+	rc = cli_http_json(&ctx->conn, "GET", path, NULL, &answer, &a);
+	ctx->conn.anonymous = 0;
 	if (rc == CLI_OK)
 		cli_put_raw(&answer);
 	json_decref(a);
@@ -536,14 +536,14 @@ cmd_access_log(struct cli *ctx, int argc, char **argv)
 		goto out;
 	}
 	if (buf_puts(&path, "/v1/tenants/") == -1 ||
-	    cli_http_segment(ctx, &path, "tenant", pos[0]) == -1 ||
+	    cli_path_segment(ctx, &path, "tenant", pos[0]) == -1 ||
 	    buf_puts(&path, "/access-log") == -1 ||
 	    (start_s != NULL && buf_printf(&path, "?start=%" PRId64,
 	    start) == -1)) {
 		rc = CLI_USAGE;
 		goto out;
 	}
-	rc = cli_http_json(ctx, "GET", path.data, NULL, &answer, &a);
+	rc = cli_http_json(&ctx->conn, "GET", path.data, NULL, &answer, &a);
 	if (rc != CLI_OK)
 		goto out;
 	cli_put_raw(&answer);

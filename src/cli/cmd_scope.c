@@ -434,10 +434,10 @@ fetch_key(struct cli *ctx, struct buf *key)
 	long status;
 	int rc;
 
-	ctx->anonymous = 1;     /* a public read: the token stays home */
-	rc = cli_http_request(ctx, "GET", "/v1/log/key", NULL, 0, NULL,
+	ctx->conn.anonymous = 1;     /* a public read: the token stays home */
+	rc = cli_http_request(&ctx->conn, "GET", "/v1/log/key", NULL, 0, NULL,
 	    &status, key);
-	ctx->anonymous = 0;
+	ctx->conn.anonymous = 0;
 	if (rc == -1)
 		return CLI_FAIL;
 	rc = cli_http_exit(status);
@@ -570,9 +570,9 @@ fetch_leaves(struct cli *ctx, const int64_t *idx, size_t n, json_t *entries)
 			rc = CLI_FAIL;
 			break;
 		}
-		ctx->anonymous = 1;
-		rc = cli_http_json(ctx, "GET", path, NULL, &answer, &a);
-		ctx->anonymous = 0;
+		ctx->conn.anonymous = 1;
+		rc = cli_http_json(&ctx->conn, "GET", path, NULL, &answer, &a);
+		ctx->conn.anonymous = 0;
 		if (rc != CLI_OK)
 			break;
 		list = json_object_get(a, "entries");
@@ -659,9 +659,9 @@ attach_proofs(struct cli *ctx, const json_t *a, json_t *entries)
 			rc = CLI_FAIL;
 			break;
 		}
-		ctx->anonymous = 1;
-		rc = cli_http_json(ctx, "GET", path, NULL, &answer, &got);
-		ctx->anonymous = 0;
+		ctx->conn.anonymous = 1;
+		rc = cli_http_json(&ctx->conn, "GET", path, NULL, &answer, &got);
+		ctx->conn.anonymous = 0;
 		if (rc != CLI_OK) {
 			rc = CLI_FAIL;
 			break;
@@ -838,7 +838,7 @@ cmd_scope(struct cli *ctx, int argc, char **argv)
 			rc = CLI_FAIL;
 			goto out;
 		}
-		rc = cli_http_json(ctx, "POST", "/v1/scope", body, &answer,
+		rc = cli_http_json(&ctx->conn, "POST", "/v1/scope", body, &answer,
 		    &a);
 		if (rc != CLI_OK)
 			goto out;
@@ -981,7 +981,7 @@ import_refused(struct import *im, long status)
 	json_decref(v);
 	return;
 plain:
-	cli_http_print_error(im->ctx, status, &im->answer);
+	cli_http_print_error(&im->ctx->conn, status, &im->answer);
 	json_decref(v);
 }
 
@@ -995,7 +995,7 @@ import_flush(struct import *im)
 
 	if (im->nlines == 0)
 		return CLI_OK;
-	if (cli_http_send(im->ctx, "POST", im->path.data, im->chunk.data,
+	if (cli_http_send(&im->ctx->conn, "POST", im->path.data, im->chunk.data,
 	    im->chunk.len, "application/x-ndjson", &status, &im->answer) == -1)
 		rc = CLI_FAIL;
 	else
@@ -1418,7 +1418,7 @@ cmd_import(struct cli *ctx, int argc, char **argv)
 	}
 	if (buf_printf(&im.path, "/v1/import?format=%s", im.format) == -1 ||
 	    (tenant != NULL && (buf_puts(&im.path, "&tenant=") == -1 ||
-	    cli_http_segment(ctx, &im.path, "tenant", tenant) == -1))) {
+	    cli_path_segment(ctx, &im.path, "tenant", tenant) == -1))) {
 		rc = CLI_USAGE;
 		goto out;
 	}

@@ -98,19 +98,19 @@ seed_refused(struct seed *s, long status)
 	code = json_string_value(json_object_get(e, "code"));
 	msg = json_string_value(json_object_get(e, "message"));
 	if (code == NULL || msg == NULL || strncmp(msg, "line ", 5) != 0) {
-		cli_http_print_error(s->ctx, status, &s->answer);
+		cli_http_print_error(&s->ctx->conn, status, &s->answer);
 		goto out;
 	}
 	k = strspn(msg + 5, "0123456789");
 	rest = msg + 5 + k;
 	if (k == 0 || k >= sizeof(digits) || rest[0] != ':') {
-		cli_http_print_error(s->ctx, status, &s->answer);
+		cli_http_print_error(&s->ctx->conn, status, &s->answer);
 		goto out;
 	}
 	memcpy(digits, msg + 5, k);
 	digits[k] = '\0';
 	if (num_parse_i64(&n, digits, 1, (int64_t)s->nlines) == -1) {
-		cli_http_print_error(s->ctx, status, &s->answer);
+		cli_http_print_error(&s->ctx->conn, status, &s->answer);
 		goto out;
 	}
 	fputs("custos: ", stderr);
@@ -134,7 +134,7 @@ seed_flush(struct seed *s)
 
 	if (s->nlines == 0)
 		return CLI_OK;
-	if (cli_http_send(s->ctx, "POST", "/v1/import", s->chunk.data,
+	if (cli_http_send(&s->ctx->conn, "POST", "/v1/import", s->chunk.data,
 	    s->chunk.len, "application/x-ndjson", &status, &s->answer) == -1)
 		rc = CLI_FAIL;
 	else
