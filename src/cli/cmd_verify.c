@@ -27,8 +27,10 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "audit/entry.h"
 #include "cli/cli.h"
 #include "common/buf.h"
+#include "common/clock.h"
 #include "common/err.h"
 #include "common/str.h"
 #include "tlog/merkle.h"
@@ -60,6 +62,8 @@ struct leaf {
 	size_t len;
 	merkle_hash hash;
 	json_t *event;          /* the bytes parsed as a JSON object, or NULL */
+	struct entry d;         /* the bytes read as a log entry ... */
+	int is_entry;           /* ... when they are one */
 };
 
 /*
@@ -359,6 +363,7 @@ leaf_take(struct leaf *l, const json_t *en, int need_json, char *why,
 		json_decref(l->event);
 		l->event = NULL;
 	}
+	l->is_entry = entry_read(&l->d, index, (const char *)bytes, len) == 0;
 	shown = json_object_get(en, "event");
 	if (l->event == NULL && (need_json || (shown != NULL &&
 	    !json_is_null(shown)))) {
@@ -375,13 +380,11 @@ leaf_take(struct leaf *l, const json_t *en, int need_json, char *why,
 	return 0;
 }
 
-/* A string field of the leaf's event, or "-". */
+/* A field of the leaf read as an entry, or "-". */
 static const char *
-ev_str(const json_t *ev, const char *key)
+ev_str(const struct leaf *l, const char *field)
 {
-	const char *s = json_string_value(json_object_get(ev, key));
-
-	return s != NULL ? s : "-";
+	return l->is_entry && field[0] != '\0' ? field : "-";
 }
 
 /* --entry FILE --proof FILE against the checkpoint c. */
@@ -390,8 +393,8 @@ check_inclusion(struct verify *v, const struct checkpoint *c,
     const char *efile, const struct buf *eb, const char *pfile,
     const struct buf *pb)
 {
-	char why[ERR_MSG_MAX], lh[HASH_B64_LEN];
-	const json_t *en, *list, *actor;
+	char why[ERR_MSG_MAX], lh[HASH_B64_LEN], when[RFC3339_MS_LEN];
+	const json_t *en, *list;
 	json_t *edoc = NULL, *pdoc = NULL, *rec;
 	struct leaf l;
 	struct proof p;
@@ -424,14 +427,14 @@ check_inclusion(struct verify *v, const struct checkpoint *c,
 		goto out;
 	}
 	hash_b64(lh, l.hash);
-	actor = json_object_get(l.event, "actor");
+	time_format_ms(when, l.d.time_ms);
 	rec = report(v, 1, 0, "entry", efile, l.index, "entry %" PRId64
 	    " (%s): %zu bytes, leaf hash %s%s%s %s/%s %s tenant %s %s",
 	    l.index, efile, l.len, lh, l.event != NULL ? "; " : "",
-	    l.event != NULL ? ev_str(l.event, "time") : "",
-	    ev_str(actor, "kind"), ev_str(actor, "id"),
-	    ev_str(l.event, "action"), ev_str(l.event, "tenant"),
-	    ev_str(l.event, "outcome"));
+	    l.event != NULL ? ev_str(&l, when) : "",
+	    ev_str(&l, actor_kind_name(l.d.actor_kind)), ev_str(&l,
+	    l.d.actor), ev_str(&l, l.d.action), ev_str(&l, l.d.tenant),
+	    ev_str(&l, l.d.allowed ? "allowed" : "denied"));
 	if (rec != NULL)
 		json_object_set_new(rec, "leaf_hash", json_string(lh));
 
@@ -594,7 +597,7 @@ tenant_entry(struct verify *v, const char *file, size_t pos,
 		goto out;
 	}
 	*prev = l.index;
-	t = json_string_value(json_object_get(l.event, "tenant"));
+	t = l.is_entry && l.d.tenant[0] != '\0' ? l.d.tenant : NULL;
 	if (t == NULL || strcmp(t, tenant) != 0) {
 		report(v, 0, 0, "entry", file, l.index, "%s: entry %" PRId64
 		    " is not about tenant %s (its leaf says %s)", file,

@@ -35,7 +35,7 @@ void cli_table_free(struct cli_table *t);
 /* One row being made: cell[i] may point into the element or into tmp. */
 struct cli_row {
 	const char *cell[CLI_TABLE_COLS_MAX];
-	char tmp[4][CLI_TABLE_TMP];
+	char tmp[8][CLI_TABLE_TMP];
 };
 
 /* Fills r->cell[0..ncols) from one element of the list. */
