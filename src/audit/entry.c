@@ -381,7 +381,8 @@ entry_check(const char *bytes, size_t len, struct err *e)
 	    opt_str(o, "reason", EVENT_REASON_MAX, e) == -1)
 		goto out;
 	detail = json_object_get(o, "detail");
-	if (detail != NULL && !json_is_null(detail) && !json_is_object(detail)) {
+	if (detail != NULL && !json_is_null(detail) &&
+	    !json_is_object(detail)) {
 		err_bad_request(e, "field 'detail' must be an object");
 		goto out;
 	}

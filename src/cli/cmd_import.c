@@ -424,6 +424,43 @@ import_report(const struct import *im, double secs)
 	}
 }
 
+/*
+ * The first reading of a regular file: every record checked before any is
+ * sent (*array: the file is one JSON array), then back to its start.  An
+ * enum cli_exit.
+ */
+static int
+import_check_file(struct import *im, int fd, int *array)
+{
+	int rc;
+
+	*array = starts_array(fd);
+	if (*array == -1) {
+		cli_warn("%s: %s", im->file, strerror(errno));
+		return CLI_FAIL;
+	}
+	if (*array && strcmp(im->format, "okta") != 0)
+		return cli_usage(im->ctx, "%s is a JSON array: only --format "
+		    "okta takes one (entries are JSON lines)", im->file);
+	rc = import_read(im, fd, *array);
+	if (rc == CLI_OK && im->bad > 0)
+		rc = CLI_USAGE;
+	if (rc != CLI_OK) {
+		if (im->bad > IMPORT_SHOW_ERRORS)
+			cli_warn("... and %" PRId64 " more malformed records",
+			    im->bad - IMPORT_SHOW_ERRORS);
+		if (rc == CLI_USAGE)
+			cli_warn("nothing was imported");
+		return rc;
+	}
+	if (lseek(fd, 0, SEEK_SET) == -1) {
+		cli_warn("%s: %s", im->file, strerror(errno));
+		return CLI_FAIL;
+	}
+	im->records = 0;
+	return CLI_OK;
+}
+
 /* import FILE [--format entries|okta] [--tenant T] [--from-line N] */
 int
 cmd_import(struct cli *ctx, int argc, char **argv)
@@ -503,33 +540,9 @@ cmd_import(struct cli *ctx, int argc, char **argv)
 	}
 	/* A regular file is read twice: checked whole, then sent. */
 	if (S_ISREG(st.st_mode)) {
-		array = starts_array(fd);
-		if (array == -1) {
-			cli_warn("%s: %s", im.file, strerror(errno));
+		rc = import_check_file(&im, fd, &array);
+		if (rc != CLI_OK)
 			goto out;
-		}
-		if (array && strcmp(im.format, "okta") != 0) {
-			rc = cli_usage(ctx, "%s is a JSON array: only --format "
-			    "okta takes one (entries are JSON lines)", im.file);
-			goto out;
-		}
-		rc = import_read(&im, fd, array);
-		if (rc == CLI_OK && im.bad > 0)
-			rc = CLI_USAGE;
-		if (rc != CLI_OK) {
-			if (im.bad > IMPORT_SHOW_ERRORS)
-				cli_warn("... and %" PRId64 " more malformed "
-				    "records", im.bad - IMPORT_SHOW_ERRORS);
-			if (rc == CLI_USAGE)
-				cli_warn("nothing was imported");
-			goto out;
-		}
-		if (lseek(fd, 0, SEEK_SET) == -1) {
-			cli_warn("%s: %s", im.file, strerror(errno));
-			rc = CLI_FAIL;
-			goto out;
-		}
-		im.records = 0;
 	}
 	im.send = 1;
 	im.up.path = im.path.data;

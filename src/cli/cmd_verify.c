@@ -713,6 +713,64 @@ out:
 	json_decref(doc);
 }
 
+/* verify's options, as given (NULL: not). */
+struct verify_args {
+	const char *key, *cp, *entry, *proof, *old, *cons, *tlog, *tenant;
+};
+
+/* The options that go together, or not.  CLI_OK or CLI_USAGE. */
+static int
+args_check(const struct cli *ctx, const struct verify_args *a)
+{
+	if (a->key == NULL)
+		return cli_usage(ctx, "--key is required (the log's verifier "
+		    "key, or a file holding it: custos log-key)");
+	if ((a->cp == NULL) == (a->tlog == NULL))
+		return cli_usage(ctx, "give --checkpoint or --tenant-log "
+		    "(one)");
+	if ((a->entry == NULL) != (a->proof == NULL))
+		return cli_usage(ctx, "--entry and --proof go together");
+	if ((a->old == NULL) != (a->cons == NULL))
+		return cli_usage(ctx, "--old-checkpoint and --consistency go "
+		    "together");
+	if (a->tlog != NULL && (a->entry != NULL || a->old != NULL))
+		return cli_usage(ctx, "--tenant-log takes no --entry, --proof, "
+		    "--old-checkpoint or --consistency");
+	if (a->tenant != NULL && a->tlog == NULL)
+		return cli_usage(ctx, "--tenant goes with --tenant-log");
+	if (a->tenant != NULL && a->tenant[0] == '\0')
+		return cli_usage(ctx, "--tenant must not be empty");
+	return CLI_OK;
+}
+
+/* The outcome: the JSON record, or a line.  An enum cli_exit. */
+static int
+verify_print(const struct verify *v)
+{
+	json_t *out;
+
+	if (v->checks != NULL) {
+		out = json_pack("{s:b,s:I,s:I,s:O}", "ok", v->failed == 0,
+		    "passed", (json_int_t)v->passed, "failed",
+		    (json_int_t)v->failed, "checks", v->checks);
+		if (out == NULL) {
+			cli_warn("out of memory");
+			return CLI_FAIL;
+		}
+		cli_json_print(out);
+		json_decref(out);
+	} else if (v->failed == 0) {
+		printf("verified: %zu checks passed\n", v->passed);
+	} else {
+		if (v->failed > v->shown)
+			fprintf(stderr, "custos verify: ... and %zu more "
+			    "failures\n", v->failed - v->shown);
+		fprintf(stderr, "custos verify: verification FAILED: %zu "
+		    "of %zu checks\n", v->failed, v->failed + v->passed);
+	}
+	return v->failed == 0 ? CLI_OK : CLI_NEGATIVE;
+}
+
 /*
  * verify --key KEY --checkpoint FILE [--entry FILE --proof FILE]
  *        [--old-checkpoint FILE --consistency FILE]
@@ -721,14 +779,13 @@ out:
 int
 cmd_verify(struct cli *ctx, int argc, char **argv)
 {
-	const char *key = NULL, *cp = NULL, *entry = NULL, *proof = NULL;
-	const char *old = NULL, *cons = NULL, *tlog = NULL, *tenant = NULL;
+	struct verify_args a = { NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+	    NULL };
 	struct buf cpb, eb, pb, ob, csb, tb;
 	struct note_verifier vk;
 	struct checkpoint c;
 	struct verify v;
 	char *pos[1];
-	json_t *out;
 	size_t i;
 	int npos, rc;
 	const struct {
@@ -736,22 +793,22 @@ cmd_verify(struct cli *ctx, int argc, char **argv)
 		struct buf *b;
 		size_t max;
 	} files[] = {
-		{ &cp, &cpb, VERIFY_NOTE_FILE_MAX },
-		{ &entry, &eb, VERIFY_ENTRY_FILE_MAX },
-		{ &proof, &pb, VERIFY_PROOF_FILE_MAX },
-		{ &old, &ob, VERIFY_NOTE_FILE_MAX },
-		{ &cons, &csb, VERIFY_PROOF_FILE_MAX },
-		{ &tlog, &tb, VERIFY_TENANT_LOG_MAX },
+		{ &a.cp, &cpb, VERIFY_NOTE_FILE_MAX },
+		{ &a.entry, &eb, VERIFY_ENTRY_FILE_MAX },
+		{ &a.proof, &pb, VERIFY_PROOF_FILE_MAX },
+		{ &a.old, &ob, VERIFY_NOTE_FILE_MAX },
+		{ &a.cons, &csb, VERIFY_PROOF_FILE_MAX },
+		{ &a.tlog, &tb, VERIFY_TENANT_LOG_MAX },
 	};
 	const struct cli_opt opts[] = {
-		{ "key", &key, NULL },
-		{ "checkpoint", &cp, NULL },
-		{ "entry", &entry, NULL },
-		{ "proof", &proof, NULL },
-		{ "old-checkpoint", &old, NULL },
-		{ "consistency", &cons, NULL },
-		{ "tenant-log", &tlog, NULL },
-		{ "tenant", &tenant, NULL },
+		{ "key", &a.key, NULL },
+		{ "checkpoint", &a.cp, NULL },
+		{ "entry", &a.entry, NULL },
+		{ "proof", &a.proof, NULL },
+		{ "old-checkpoint", &a.old, NULL },
+		{ "consistency", &a.cons, NULL },
+		{ "tenant-log", &a.tlog, NULL },
+		{ "tenant", &a.tenant, NULL },
 		{ NULL, NULL, NULL },
 	};
 
@@ -764,40 +821,10 @@ cmd_verify(struct cli *ctx, int argc, char **argv)
 	buf_init(&csb, 0);
 	buf_init(&tb, 0);
 	rc = cli_args(ctx, argc, argv, opts, pos, 0, 0, &npos);
+	if (rc == CLI_OK)
+		rc = args_check(ctx, &a);
 	if (rc != CLI_OK)
 		goto out;
-	rc = CLI_USAGE;
-	if (key == NULL) {
-		cli_usage(ctx, "--key is required (the log's verifier key, "
-		    "or a file holding it: custos log-key)");
-		goto out;
-	}
-	if ((cp == NULL) == (tlog == NULL)) {
-		cli_usage(ctx, "give --checkpoint or --tenant-log (one)");
-		goto out;
-	}
-	if ((entry == NULL) != (proof == NULL)) {
-		cli_usage(ctx, "--entry and --proof go together");
-		goto out;
-	}
-	if ((old == NULL) != (cons == NULL)) {
-		cli_usage(ctx, "--old-checkpoint and --consistency go "
-		    "together");
-		goto out;
-	}
-	if (tlog != NULL && (entry != NULL || old != NULL)) {
-		cli_usage(ctx, "--tenant-log takes no --entry, --proof, "
-		    "--old-checkpoint or --consistency");
-		goto out;
-	}
-	if (tenant != NULL && tlog == NULL) {
-		cli_usage(ctx, "--tenant goes with --tenant-log");
-		goto out;
-	}
-	if (tenant != NULL && tenant[0] == '\0') {
-		cli_usage(ctx, "--tenant must not be empty");
-		goto out;
-	}
 	if (ctx->json) {
 		v.checks = json_array();
 		if (v.checks == NULL) {
@@ -815,45 +842,25 @@ cmd_verify(struct cli *ctx, int argc, char **argv)
 		if (rc != CLI_OK)
 			goto out;
 	}
-	rc = key_load(&v, &vk, key);
+	rc = key_load(&v, &vk, a.key);
 	if (rc == CLI_USAGE || rc == CLI_FAIL)
 		goto out;
 
 	/* The checks. */
-	if (rc == CLI_OK && cp != NULL) {
-		if (checkpoint_open(&v, "checkpoint", "checkpoint", cp,
+	if (rc == CLI_OK && a.cp != NULL) {
+		if (checkpoint_open(&v, "checkpoint", "checkpoint", a.cp,
 		    cpb.data, cpb.len, &vk, &c) == 0) {
-			if (entry != NULL)
-				check_inclusion(&v, &c, entry, &eb, proof,
+			if (a.entry != NULL)
+				check_inclusion(&v, &c, a.entry, &eb, a.proof,
 				    &pb);
-			if (old != NULL)
-				check_consistency(&v, &vk, &c, old, &ob,
-				    cons, &csb);
+			if (a.old != NULL)
+				check_consistency(&v, &vk, &c, a.old, &ob,
+				    a.cons, &csb);
 		}
 	} else if (rc == CLI_OK) {
-		check_tenant_log(&v, &vk, tlog, &tb, tenant);
+		check_tenant_log(&v, &vk, a.tlog, &tb, a.tenant);
 	}
-	rc = v.failed == 0 ? CLI_OK : CLI_NEGATIVE;
-	if (v.checks != NULL) {
-		out = json_pack("{s:b,s:I,s:I,s:O}", "ok", v.failed == 0,
-		    "passed", (json_int_t)v.passed, "failed",
-		    (json_int_t)v.failed, "checks", v.checks);
-		if (out == NULL) {
-			cli_warn("out of memory");
-			rc = CLI_FAIL;
-			goto out;
-		}
-		cli_json_print(out);
-		json_decref(out);
-	} else if (v.failed == 0) {
-		printf("verified: %zu checks passed\n", v.passed);
-	} else {
-		if (v.failed > v.shown)
-			fprintf(stderr, "custos verify: ... and %zu more "
-			    "failures\n", v.failed - v.shown);
-		fprintf(stderr, "custos verify: verification FAILED: %zu "
-		    "of %zu checks\n", v.failed, v.failed + v.passed);
-	}
+	rc = verify_print(&v);
 out:
 	json_decref(v.checks);
 	buf_cleanup(&tb);

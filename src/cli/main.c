@@ -561,7 +561,8 @@ server_set(struct cli *ctx, const char *url, const char *from)
 	size_t n = strlen(url), i;
 
 	if ((strncmp(url, "http://", 7) != 0 &&
-	    strncmp(url, "https://", 8) != 0) || n >= sizeof(ctx->conn.server)) {
+	    strncmp(url, "https://", 8) != 0) ||
+	    n >= sizeof(ctx->conn.server)) {
 		cli_warn("%s: the server must be an http:// or https:// URL",
 		    from);
 		return -1;

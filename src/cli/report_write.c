@@ -221,7 +221,8 @@ tenant_doc(const struct report *r, const json_t *t, const int64_t *idx,
 		en = report_cited(r, idx[i]);
 		if (en == NULL)
 			goto fail;
-		bad |= json_array_append(report_about(en, tenant) ? list : other,
+		bad |= json_array_append(report_about(en, tenant) ? list :
+		    other,
 		    UNCONST(en));
 	}
 	bad |= json_object_set(o, "entries", list);

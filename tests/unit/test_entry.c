@@ -229,8 +229,8 @@ the_strict_reader_takes_entries_and_names_what_it_refuses(void **state)
 	refused_naming("\"reason\":\"role_forbids\"", "\"reason\":\"01234567"
 	    "890123456789012345678901234567890123456789012345678901234\"",
 	    "'reason'");
-	refused_naming("\"detail\":{\"engineer\":\"eng2\",\"imported\":\"okta\","
-	    "\"ticket\":\"T-1\"}", "\"detail\":[\"x\"]", "'detail'");
+	refused_naming("\"detail\":{\"engineer\":\"eng2\",\"imported\":"
+	    "\"okta\",\"ticket\":\"T-1\"}", "\"detail\":[\"x\"]", "'detail'");
 	assert_int_equal(entry_check("[1]", 3, &e), -1);
 }
 
