@@ -46,7 +46,7 @@ time_ms_parse(int64_t *ms, const char *text)
 	}
 	if (secs > INT64_MAX / 1000 - 1 || secs < -(INT64_MAX / 1000 - 1))
 		return -1;
-	*ms = secs * 1000 + (secs < 0 ? -frac : frac);
+	*ms = secs * 1000 + frac;      /* before 1970 too: -1 s + 0.5 s */
 	return 0;
 }
 

@@ -140,6 +140,9 @@ times_in_other_rfc3339_forms_are_read_to_the_millisecond(void **state)
 	const char *b = "{\"v\":1,\"time\":\"2022-01-20T15:06:45+01:00\","
 	    "\"actor\":{\"kind\":\"system\"},\"action\":\"x\","
 	    "\"outcome\":\"allowed\"}";
+	const char *c = "{\"v\":1,\"time\":\"1969-12-31T23:59:59.500Z\","
+	    "\"actor\":{\"kind\":\"system\"},\"action\":\"x\","
+	    "\"outcome\":\"allowed\"}";
 	struct entry d;
 
 	(void)state;
@@ -147,6 +150,8 @@ times_in_other_rfc3339_forms_are_read_to_the_millisecond(void **state)
 	assert_true(d.time_ms == INT64_C(1642687605900));
 	assert_int_equal(entry_read(&d, 0, b, strlen(b)), 0);
 	assert_true(d.time_ms == INT64_C(1642687605000));
+	assert_int_equal(entry_read(&d, 0, c, strlen(c)), 0);
+	assert_true(d.time_ms == -500);
 }
 
 /* Writes "key=value;" (value "(none)" when not a string) into a buf. */
