@@ -3,14 +3,20 @@
  * Fuzzes the readers of a log entry as the detection rules read it back
  * from the store: the fast in-place one (entry_scan) must give exactly
  * what the jansson one (entry_parse) gives whenever it does not step
- * aside; what is accepted is fed to the rule engine, with lookups that
- * answer from the input itself.  Nothing may crash, and every alert raised
- * names at least one entry and a known rule.
+ * aside, field for field; entry_detail (in place when canonical) must pass
+ * on exactly the keys and values jansson sees in the detail; entry_check
+ * (the strict reader for imports) must take every canonical entry, and
+ * what it takes entry_parse must read.  What is accepted is fed to the
+ * rule engine, with lookups that answer from the input itself.  Nothing
+ * may crash, and every alert raised names at least one entry and a known
+ * rule.
  */
+#include <jansson.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/buf.h"
 #include "common/str.h"
 #include "audit/entry.h"
 #include "detect/engine.h"
@@ -54,14 +60,82 @@ emit(void *arg, const struct alert_raise *a)
 		abort();
 }
 
+/* Appends one key and value (or "(none)") to the buffer in arg. */
+static int
+detail_add(void *arg, const char *key, size_t key_len, const char *value,
+    size_t value_len)
+{
+	struct buf *b = arg;
+
+	if (buf_append(b, key, key_len) == -1 || buf_append(b, "\0", 1) == -1)
+		return -1;
+	if (value == NULL)
+		return buf_append(b, "(none)", 7);
+	if (buf_append(b, value, value_len) == -1)
+		return -1;
+	return buf_append(b, "\0", 1);
+}
+
+/* The detail as jansson sees it, into b the way detail_add writes it. */
+static void
+detail_jansson(struct buf *b, const char *p, size_t n)
+{
+	json_t *o = json_loadb(p, n, JSON_REJECT_DUPLICATES, NULL), *v;
+	const char *k;
+
+	json_object_foreach(json_object_get(o, "detail"), k, v)
+		if (detail_add(b, k, strlen(k), json_string_value(v),
+		    json_string_length(v)) == -1)
+			abort();
+	json_decref(o);
+}
+
+/* The readers on one line; a non-entry must be refused by all. */
+static void
+readers_agree(int64_t i, const char *p, size_t n, struct entry *d,
+    int *ok)
+{
+	struct entry fast;
+	struct buf got, want;
+	struct err e;
+	int rc;
+
+	rc = entry_scan(&fast, i, p, n);
+	if (rc != 0 && rc != 1)
+		abort();
+	*ok = entry_parse(d, i, p, n) == 0;
+	if (rc == 0 && !*ok)
+		abort();        /* the fast reader took a non-entry */
+	if (rc == 0 && memcmp(&fast, d, sizeof(*d)) != 0)
+		abort();        /* ... or read one differently */
+	err_init(&e);
+	if (entry_check(p, n, &e) == 0) {
+		if (!*ok)
+			abort();        /* strict took what the reader cannot */
+	} else if (rc == 0) {
+		abort();        /* a canonical entry refused on import */
+	}
+	if (!*ok)
+		return;
+	buf_init(&got, 1 << 20);
+	buf_init(&want, 1 << 20);
+	if (entry_detail(p, n, detail_add, &got) == -1)
+		abort();
+	detail_jansson(&want, p, n);
+	if (got.len != want.len || memcmp(got.data, want.data, got.len) != 0)
+		abort();        /* the detail read in place differs */
+	buf_cleanup(&want);
+	buf_cleanup(&got);
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static const struct engine_lookup lk = {NULL, hours, logins, devices};
 	struct rules rs;
-	struct entry d, fast;
+	struct entry d;
 	struct engine *en;
-	int rc;
+	int ok;
 	const uint8_t *p = data, *end = data + size, *nl;
 	int64_t i = 0;
 
@@ -76,16 +150,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		nl = memchr(p, '\n', (size_t)(end - p));
 		if (nl == NULL)
 			nl = end;
-		rc = entry_scan(&fast, i, (const char *)p, (size_t)(nl - p));
-		if (rc != 0 && rc != 1)
-			abort();
-		if (entry_parse(&d, i, (const char *)p, (size_t)(nl - p)) ==
-		    0)
+		readers_agree(i, (const char *)p, (size_t)(nl - p), &d, &ok);
+		if (ok)
 			engine_feed(en, &d, emit, NULL);
-		else if (rc == 0)
-			abort();        /* the fast reader took a non-entry */
-		if (rc == 0 && memcmp(&fast, &d, sizeof(d)) != 0)
-			abort();        /* ... or read one differently */
 		p = nl + 1;
 	}
 	engine_free(en);

@@ -16,10 +16,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "cli/http.h"
 #include "common/str.h"
 
-#define CLI_CELL_MAX 4096       /* longest table cell shown, in bytes */
+#define CLI_SEGMENT_MAX 1024    /* one escaped path segment */
 
 static const struct cli_opt *
 opt_find(const struct cli_opt *opts, const char *name, size_t n)
@@ -100,18 +99,6 @@ cli_usage(const struct cli *ctx, const char *fmt, ...)
 	va_end(ap);
 	fprintf(stderr, "\nusage: custos %s\n", ctx->cmd->synopsis);
 	return CLI_USAGE;
-}
-
-void
-cli_warn(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("custos: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
 }
 
 int
@@ -252,84 +239,6 @@ out:
 	return rc;
 }
 
-/* Bytes of the character at s[0..n) when it is valid UTF-8 and not a
- * control character; 0 otherwise. */
-static size_t
-clean_char(const unsigned char *s, size_t n)
-{
-	size_t need;
-
-	if (s[0] < 0x80)
-		need = 1;
-	else if (s[0] >= 0xc2 && s[0] <= 0xdf)
-		need = 2;
-	else if (s[0] >= 0xe0 && s[0] <= 0xef)
-		need = 3;
-	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
-		need = 4;
-	else
-		return 0;
-	if (need > n || !str_is_clean_utf8((const char *)s, need))
-		return 0;
-	return need;
-}
-
-/* A cleaned heap copy of at most max bytes of s (NULL when out of memory);
- * *width gets its length in characters. */
-static char *
-clean_dup(const char *s, int keep_lines, size_t max, size_t *width)
-{
-	const unsigned char *p = (const unsigned char *)s;
-	size_t n = strlen(s), i = 0, o = 0, w = 0, k;
-	char *d;
-
-	if (n > max)
-		n = max;
-	d = malloc(n + 1);
-	if (d == NULL)
-		return NULL;
-	while (i < n) {
-		k = clean_char(p + i, n - i);
-		if (k == 0) {
-			if (keep_lines && (p[i] == '\n' || p[i] == '\t'))
-				d[o++] = (char)p[i];
-			else
-				d[o++] = '?';
-			i++;
-		} else {
-			memcpy(d + o, p + i, k);
-			o += k;
-			i += k;
-		}
-		w++;
-	}
-	d[o] = '\0';
-	if (width != NULL)
-		*width = w;
-	return d;
-}
-
-void
-cli_put(FILE *f, const char *s, int keep_lines)
-{
-	const unsigned char *p = (const unsigned char *)s;
-	size_t n = strlen(s), i = 0, k;
-
-	while (i < n) {
-		k = clean_char(p + i, n - i);
-		if (k == 0) {
-			if (keep_lines && (p[i] == '\n' || p[i] == '\t'))
-				fputc(p[i], f);
-			else
-				fputc('?', f);
-			i++;
-		} else {
-			fwrite(p + i, 1, k, f);
-			i += k;
-		}
-	}
-}
-
 const char *
 cli_jtext(const json_t *obj, const char *key, char tmp[32])
 {
@@ -350,15 +259,6 @@ cli_jtext(const json_t *obj, const char *key, char tmp[32])
 	return NULL;
 }
 
-void
-cli_put_raw(const struct buf *answer)
-{
-	if (answer->len > 0)
-		fwrite(answer->data, 1, answer->len, stdout);
-	if (answer->len == 0 || answer->data[answer->len - 1] != '\n')
-		fputc('\n', stdout);
-}
-
 int
 cli_call_show(struct cli *ctx, const char *method, const char *path,
     const json_t *body, cli_show_fn show)
@@ -368,7 +268,7 @@ cli_call_show(struct cli *ctx, const char *method, const char *path,
 	int rc;
 
 	buf_init(&answer, CLI_HTTP_ANSWER_MAX);
-	rc = cli_http_json(ctx, method, path, body, &answer, &a);
+	rc = cli_http_json(&ctx->conn, method, path, body, &answer, &a);
 	if (rc == CLI_OK) {
 		if (ctx->json)
 			cli_put_raw(&answer);
@@ -381,6 +281,41 @@ cli_call_show(struct cli *ctx, const char *method, const char *path,
 }
 
 int
+cli_path_segment(const struct cli *ctx, struct buf *path, const char *what,
+    const char *seg)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	size_t i, n = strlen(seg);
+
+	if (n == 0 || n > CLI_SEGMENT_MAX || strcmp(seg, ".") == 0 ||
+	    strcmp(seg, "..") == 0) {
+		cli_usage(ctx, "invalid %s '%s'", what, n > 64 ? "..." : seg);
+		return -1;
+	}
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)seg[i];
+		char esc[3];
+		int r;
+
+		if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+		    (c >= '0' && c <= '9') || c == '-' || c == '.' ||
+		    c == '_' || c == '~') {
+			r = buf_append(path, &seg[i], 1);
+		} else {
+			esc[0] = '%';
+			esc[1] = hex[c >> 4];
+			esc[2] = hex[c & 15];
+			r = buf_append(path, esc, 3);
+		}
+		if (r == -1) {
+			cli_usage(ctx, "%s too long", what);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+int
 cli_path_add(const struct cli *ctx, struct buf *path, const char *lit,
     const char *what, const char *seg)
 {
@@ -388,7 +323,7 @@ cli_path_add(const struct cli *ctx, struct buf *path, const char *lit,
 		cli_usage(ctx, "%s too long", what != NULL ? what : "path");
 		return -1;
 	}
-	if (seg != NULL && cli_http_segment(ctx, path, what, seg) == -1)
+	if (seg != NULL && cli_path_segment(ctx, path, what, seg) == -1)
 		return -1;
 	return 0;
 }
@@ -405,139 +340,9 @@ cli_put_cell(const char *s)
 	cli_put(stdout, s != NULL ? s : "-", 0);
 }
 
-int
-cli_unexpected(const struct buf *answer, const char *what)
-{
-	cli_warn("unexpected answer from the server (no %s); as it came:",
-	    what);
-	cli_put_raw(answer);
-	return CLI_FAIL;
-}
-
-static int
-dump_cb(const char *p, size_t n, void *data)
-{
-	return buf_append(data, p, n);
-}
-
-int
-cli_json_dump(struct buf *out, const json_t *v)
-{
-	buf_reset(out);
-	return json_dump_callback(v, dump_cb, out,
-	    JSON_COMPACT | JSON_PRESERVE_ORDER) == 0 ? 0 : -1;
-}
-
 void
 cli_json_print(const json_t *v)
 {
 	if (json_dumpf(v, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER) == 0)
 		fputc('\n', stdout);
-}
-
-struct cli_table {
-	size_t ncols;
-	size_t nrows;           /* rows[0] is the header */
-	size_t alloc;
-	char **cells;           /* nrows * ncols */
-	size_t *widths;         /* per cell, in characters */
-	size_t *colw;           /* per column */
-};
-
-static int
-table_row(struct cli_table *t, const char *const *cells)
-{
-	size_t i, base;
-	char **nc;
-	size_t *nw;
-
-	if (t->nrows == t->alloc) {
-		size_t na = t->alloc ? t->alloc * 2 : 16;
-
-		if (na > SIZE_MAX / t->ncols / sizeof(char *))
-			return -1;
-		nc = realloc(t->cells, na * t->ncols * sizeof(char *));
-		if (nc == NULL)
-			return -1;
-		t->cells = nc;
-		nw = realloc(t->widths, na * t->ncols * sizeof(size_t));
-		if (nw == NULL)
-			return -1;
-		t->widths = nw;
-		t->alloc = na;
-	}
-	base = t->nrows * t->ncols;
-	for (i = 0; i < t->ncols; i++) {
-		const char *s = cells[i] != NULL ? cells[i] : "-";
-
-		t->cells[base + i] = clean_dup(s, 0, CLI_CELL_MAX,
-		    &t->widths[base + i]);
-		if (t->cells[base + i] == NULL) {
-			while (i-- > 0)
-				free(t->cells[base + i]);
-			return -1;
-		}
-	}
-	for (i = 0; i < t->ncols; i++)
-		if (t->widths[base + i] > t->colw[i])
-			t->colw[i] = t->widths[base + i];
-	t->nrows++;
-	return 0;
-}
-
-struct cli_table *
-cli_table_new(size_t ncols, const char *const *headers)
-{
-	struct cli_table *t;
-
-	t = calloc(1, sizeof(*t));
-	if (t == NULL)
-		return NULL;
-	t->ncols = ncols;
-	t->colw = calloc(ncols, sizeof(size_t));
-	if (t->colw == NULL || table_row(t, headers) == -1) {
-		cli_table_free(t);
-		return NULL;
-	}
-	return t;
-}
-
-int
-cli_table_add(struct cli_table *t, const char *const *cells)
-{
-	return table_row(t, cells);
-}
-
-void
-cli_table_print(const struct cli_table *t, FILE *f)
-{
-	size_t r, c, k, idx;
-
-	for (r = 0; r < t->nrows; r++) {
-		for (c = 0; c < t->ncols; c++) {
-			idx = r * t->ncols + c;
-			fputs(t->cells[idx], f);
-			if (c + 1 == t->ncols)
-				break;
-			for (k = t->widths[idx]; k < t->colw[c] + 2; k++)
-				fputc(' ', f);
-		}
-		fputc('\n', f);
-	}
-}
-
-void
-cli_table_free(struct cli_table *t)
-{
-	size_t i;
-
-	if (t == NULL)
-		return;
-	if (t->cells != NULL)
-		for (i = 0; i < t->nrows * t->ncols; i++)
-			free(t->cells[i]);
-	free(t->cells);
-	free(t->widths);
-	free(t->colw);
-	free(t);
 }

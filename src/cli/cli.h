@@ -3,8 +3,9 @@
  * cli: what the commands of `custos` share.  main.c parses the global
  * options into a struct cli and calls one command function; each command
  * parses its own options with cli_args(), talks to custosd only over HTTP
- * (http.h) and returns one of the exit codes below.  Nothing here knows
- * the daemon's internals: the contract is docs/openapi.yaml.
+ * (http.h, which needs nothing of this header) and returns one of the exit
+ * codes of out.h.  Nothing here knows the daemon's internals: the contract
+ * is docs/openapi.yaml.
  */
 #ifndef CUSTOS_CLI_CLI_H
 #define CUSTOS_CLI_CLI_H
@@ -14,19 +15,12 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "cli/http.h"
+#include "cli/out.h"
+#include "cli/table.h"
 #include "common/buf.h"
 
-/* The exit codes are part of the contract (docs/cli.md). */
-enum cli_exit {
-	CLI_OK = 0,             /* done */
-	CLI_NEGATIVE = 1,       /* the answer is no: HTTP 4xx, failed check */
-	CLI_USAGE = 2,          /* bad command line or input file syntax */
-	CLI_FAIL = 3,           /* server error, no connection, file error */
-};
-
 #define CLI_DEFAULT_SERVER "http://127.0.0.1:8443"
-#define CLI_URL_MAX 2048
-#define CLI_TOKEN_MAX 512       /* bearer token from argv, env or a file */
 #define CLI_MAX_OPERANDS 8
 
 struct cli;
@@ -47,13 +41,8 @@ struct cli_command {
 struct cli {
 	const struct cli_command *cmd;  /* the command being run */
 	int json;                       /* --json: machine output */
-	int anonymous;                  /* send no token (login, log reads) */
 	const char *config_dir;         /* --config-dir, or NULL */
-	const char *cacert;             /* --cacert, or NULL */
-	char server[CLI_URL_MAX];       /* base URL, no trailing '/' */
-	char *token;                    /* sodium_malloc'd, or NULL */
-	int token_from_session;         /* token came from session.json */
-	struct cli_http *http;          /* lazily made; see http.h */
+	struct cli_conn conn;           /* the server, the token (http.h) */
 };
 
 /* One option of a command.  Exactly one of arg and flag is set: arg for
@@ -81,9 +70,6 @@ int cli_args(struct cli *ctx, int argc, char **argv,
 int cli_usage(const struct cli *ctx, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
-/* Prints "custos: <message>" to stderr. */
-void cli_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
 /*
  * Reads a whole small file into out (which the caller initialised, with
  * its cap; use buf_init_secret for secrets).  Refuses symlinks when
@@ -103,17 +89,9 @@ int cli_write_file(const char *path, const void *data, size_t len,
     int noreplace)
 	__attribute__((warn_unused_result, nonnull));
 
-/* Writes s for a human: control characters (from the server, which got
- * them from someone else) become '?', so no escape sequence reaches the
- * terminal.  keep_lines lets newline and tab through (ticket bodies). */
-void cli_put(FILE *f, const char *s, int keep_lines);
-
 /* The text of obj[key] for display: strings as they are, integers and
  * booleans written out into tmp[32]; NULL when absent or null. */
 const char *cli_jtext(const json_t *obj, const char *key, char tmp[32]);
-
-/* Writes the server's answer as it came, with a final newline. */
-void cli_put_raw(const struct buf *answer);
 
 /* Prints a human view of a 2xx answer a; returns an enum cli_exit. */
 typedef int (*cli_show_fn)(const json_t *a, const struct buf *answer);
@@ -125,6 +103,15 @@ typedef int (*cli_show_fn)(const json_t *a, const struct buf *answer);
  */
 int cli_call_show(struct cli *ctx, const char *method, const char *path,
     const json_t *body, cli_show_fn show);
+
+/*
+ * Appends seg to path as one percent-escaped path segment.  Refuses (with
+ * a usage message naming what) an empty segment, "." and "..", and
+ * segments over 1024 bytes.  Returns 0, or -1 after printing why.
+ */
+int cli_path_segment(const struct cli *ctx, struct buf *path,
+    const char *what, const char *seg)
+	__attribute__((warn_unused_result, nonnull));
 
 /* Appends lit and then, when seg is given, seg as one escaped path
  * segment (what names it in errors).  Returns 0, or -1 after printing
@@ -138,29 +125,8 @@ const char *cli_jstr(const json_t *obj, const char *key);
 /* cli_put of s to stdout, "-" when NULL: one table cell or field. */
 void cli_put_cell(const char *s);
 
-/* Says the answer lacked what (and shows it as it came); CLI_FAIL. */
-int cli_unexpected(const struct buf *answer, const char *what);
-
-/* Serialises v compactly into out (a secret buffer the caller
- * initialised).  Returns 0 or -1. */
-int cli_json_dump(struct buf *out, const json_t *v)
-	__attribute__((warn_unused_result));
-
 /* Prints v as indented JSON on stdout (for --json of local commands). */
 void cli_json_print(const json_t *v);
-
-/*
- * A table for human output: columns padded to their widest cell, two
- * spaces apart; cells are cleaned as cli_put does.  Opaque.
- */
-struct cli_table;
-
-struct cli_table *cli_table_new(size_t ncols, const char *const *headers);
-/* Adds a row of ncols cells (NULL shows as "-").  Returns 0 or -1. */
-int cli_table_add(struct cli_table *t, const char *const *cells)
-	__attribute__((warn_unused_result));
-void cli_table_print(const struct cli_table *t, FILE *f);
-void cli_table_free(struct cli_table *t);
 
 /* The commands, one family per file. */
 int cmd_keygen(struct cli *ctx, int argc, char **argv);

@@ -27,7 +27,6 @@
 /* Only the shape is checked here: the server knows today's caps. */
 #define MINUTES_MAX INT32_MAX
 #define SENSITIVE_MAX 16                /* names in --sensitive */
-#define STATE_CELL_MAX 64
 
 /* Checks --minutes; returns CLI_OK or CLI_USAGE (printed). */
 static int
@@ -227,52 +226,37 @@ approval_show(const json_t *a, const struct buf *answer)
 	return CLI_OK;
 }
 
+static void
+requests_row(struct cli_row *r, const json_t *g)
+{
+	const char *st = cli_jstr(g, "state");
+
+	/* pending: the answer is due then; else access ends(ed). */
+	r->cell[5] = cli_jstr(g, "answer_by");
+	if (r->cell[5] == NULL)
+		r->cell[5] = cli_jstr(g, "expires_at");
+	if (st != NULL && json_is_true(json_object_get(g, "break_glass")) &&
+	    str_printf(r->tmp[1], sizeof(r->tmp[1]), "%s,break-glass",
+	    st) == 0)
+		st = r->tmp[1];
+	r->cell[0] = cli_jstr(g, "id");
+	r->cell[1] = st;
+	r->cell[2] = cli_jstr(g, "engineer");
+	r->cell[3] = cli_jstr(g, "ticket");
+	r->cell[4] = cli_jtext(g, "minutes", r->tmp[0]);
+	r->cell[6] = cli_jstr(g, "decided_by");
+}
+
 static int
 requests_table(const json_t *a, const struct buf *answer)
 {
 	static const char *const head[] = { "ID", "STATE", "ENGINEER",
 	    "TICKET", "MINUTES", "UNTIL", "DECIDED BY" };
-	const json_t *list = json_object_get(a, "access_requests"), *g;
-	struct cli_table *tab;
-	char tmp[32], state[STATE_CELL_MAX];
-	size_t i;
+	static const struct cli_table_spec spec = { head, 7,
+	    "access_requests", "access_requests list", "no access requests",
+	    requests_row };
 
-	if (!json_is_array(list))
-		return cli_unexpected(answer, "access_requests list");
-	if (json_array_size(list) == 0) {
-		printf("no access requests\n");
-		return CLI_OK;
-	}
-	tab = cli_table_new(7, head);
-	if (tab == NULL)
-		goto oom;
-	json_array_foreach(list, i, g) {
-		const char *row[7], *st = cli_jstr(g, "state");
-
-		/* pending: the answer is due then; else access ends(ed). */
-		row[5] = cli_jstr(g, "answer_by");
-		if (row[5] == NULL)
-			row[5] = cli_jstr(g, "expires_at");
-		if (st != NULL && json_is_true(json_object_get(g,
-		    "break_glass")) && str_printf(state, sizeof(state),
-		    "%s,break-glass", st) == 0)
-			st = state;
-		row[0] = cli_jstr(g, "id");
-		row[1] = st;
-		row[2] = cli_jstr(g, "engineer");
-		row[3] = cli_jstr(g, "ticket");
-		row[4] = cli_jtext(g, "minutes", tmp);
-		row[6] = cli_jstr(g, "decided_by");
-		if (cli_table_add(tab, row) == -1)
-			goto oom;
-	}
-	cli_table_print(tab, stdout);
-	cli_table_free(tab);
-	return CLI_OK;
-oom:
-	cli_table_free(tab);
-	cli_warn("out of memory");
-	return CLI_FAIL;
+	return cli_table_show(a, answer, &spec);
 }
 
 static int

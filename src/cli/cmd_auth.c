@@ -357,17 +357,63 @@ challenge_sign(char sig_b64[SIG_B64_LEN], const json_t *a1,
 	return 0;
 }
 
+/*
+ * The end of a login: the answer's token becomes the run's and is saved
+ * with its end (session.json), then said, naming tenant when it is a
+ * tenant's login.  An enum cli_exit.
+ */
+static int
+session_start(struct cli *ctx, const json_t *a, const char *username,
+    const char *tenant)
+{
+	const char *token = json_string_value(json_object_get(a, "token"));
+	const char *expires = json_string_value(json_object_get(a,
+	    "expires_at"));
+	json_t *shown;
+
+	if (token == NULL) {
+		cli_warn("the server sent no token");
+		return CLI_FAIL;
+	}
+	if (expires == NULL)
+		expires = "";
+	if (cli_token_set(ctx, token, strlen(token)) == -1 ||
+	    cli_session_save(ctx, ctx->conn.server, username, ctx->conn.token,
+	    expires) == -1)
+		return CLI_FAIL;
+	if (ctx->json) {
+		shown = tenant != NULL ? json_pack("{s:s, s:s, s:s, s:s}",
+		    "username", username, "tenant", tenant, "server",
+		    ctx->conn.server, "expires_at", expires) :
+		    json_pack("{s:s, s:s, s:s}", "username", username,
+		    "server", ctx->conn.server, "expires_at", expires);
+		if (shown != NULL)
+			cli_json_print(shown);
+		json_decref(shown);
+		return CLI_OK;
+	}
+	fputs("logged in", stdout);
+	if (tenant != NULL) {
+		fputs(" to tenant ", stdout);
+		cli_put(stdout, tenant, 0);
+	}
+	fputs(", session ends ", stdout);
+	cli_put(stdout, expires[0] != '\0' ? expires : "(not said)", 0);
+	fputc('\n', stdout);
+	return CLI_OK;
+}
+
 /* login: the two-step engineer login; saves the session on success.
  * The password and secret key are wiped whatever happens. */
 int
 cmd_login(struct cli *ctx, int argc, char **argv)
 {
 	const char *username = NULL, *device = NULL, *pwfile = NULL,
-	    *totp = NULL, *login_id, *token, *expires;
+	    *totp = NULL, *login_id;
 	char sig_b64[SIG_B64_LEN];
 	unsigned char *sk = NULL;
 	struct buf pw, code, answer;
-	json_t *body = NULL, *a1 = NULL, *a2 = NULL, *shown = NULL;
+	json_t *body = NULL, *a1 = NULL, *a2 = NULL;
 	char *pos[1];
 	int npos, rc;
 	const struct cli_opt opts[] = {
@@ -401,7 +447,7 @@ cmd_login(struct cli *ctx, int argc, char **argv)
 	if (rc != CLI_OK)
 		goto out;
 
-	ctx->anonymous = 1;
+	ctx->conn.anonymous = 1;
 	rc = CLI_FAIL;
 	body = json_pack("{s:s, s:s%, s:s}", "username", username,
 	    "password", pw.data, pw.len, "device", device);
@@ -411,7 +457,8 @@ cmd_login(struct cli *ctx, int argc, char **argv)
 		    "must be UTF-8");
 		goto out;
 	}
-	rc = cli_http_json(ctx, "POST", "/v1/auth/login", body, &answer, &a1);
+	rc = cli_http_json(&ctx->conn, "POST", "/v1/auth/login", body, &answer,
+	    &a1);
 	json_decref(body);
 	body = NULL;
 	if (rc != CLI_OK)
@@ -439,39 +486,14 @@ cmd_login(struct cli *ctx, int argc, char **argv)
 		cli_warn("out of memory");
 		goto out;
 	}
-	rc = cli_http_json(ctx, "POST", "/v1/auth/verify", body, &answer,
+	rc = cli_http_json(&ctx->conn, "POST", "/v1/auth/verify", body, &answer,
 	    &a2);
 	if (rc != CLI_OK)
 		goto out;
-	rc = CLI_FAIL;
-	token = json_string_value(json_object_get(a2, "token"));
-	expires = json_string_value(json_object_get(a2, "expires_at"));
-	if (token == NULL) {
-		cli_warn("the server sent no token");
-		goto out;
-	}
-	if (expires == NULL)
-		expires = "";
-	if (cli_token_set(ctx, token, strlen(token)) == -1 ||
-	    cli_session_save(ctx, ctx->server, username, ctx->token,
-	    expires) == -1)
-		goto out;
-	if (ctx->json) {
-		shown = json_pack("{s:s, s:s, s:s}", "username", username,
-		    "server", ctx->server, "expires_at", expires);
-		if (shown != NULL)
-			cli_json_print(shown);
-	} else {
-		fputs("logged in, session ends ", stdout);
-		cli_put(stdout, expires[0] != '\0' ? expires : "(not said)",
-		    0);
-		fputc('\n', stdout);
-	}
-	rc = CLI_OK;
+	rc = session_start(ctx, a2, username, NULL);
 out:
-	ctx->anonymous = 0;
+	ctx->conn.anonymous = 0;
 	sodium_memzero(sig_b64, sizeof(sig_b64));
-	json_decref(shown);
 	json_decref(a2);
 	json_decref(a1);
 	json_decref(body);
@@ -496,7 +518,7 @@ cmd_logout(struct cli *ctx, int argc, char **argv)
 	rc = cli_args(ctx, argc, argv, opts, pos, 0, 0, &npos);
 	if (rc != CLI_OK)
 		return rc;
-	if (ctx->token == NULL) {
+	if (ctx->conn.token == NULL) {
 		r = cli_session_remove(ctx);
 		if (r == -1)
 			return CLI_FAIL;
@@ -508,7 +530,7 @@ cmd_logout(struct cli *ctx, int argc, char **argv)
 		return CLI_OK;
 	}
 	buf_init_secret(&answer, CLI_HTTP_ANSWER_MAX);
-	if (cli_http_send(ctx, "POST", "/v1/auth/logout", "{}", 2, NULL,
+	if (cli_http_send(&ctx->conn, "POST", "/v1/auth/logout", "{}", 2, NULL,
 	    &status, &answer) == -1) {
 		/* Keep session.json: the session still lives; retry later. */
 		rc = CLI_FAIL;
@@ -519,12 +541,12 @@ cmd_logout(struct cli *ctx, int argc, char **argv)
 	} else {
 		rc = cli_http_exit(status);
 		if (rc != CLI_OK) {
-			cli_http_print_error(ctx, status, &answer);
+			cli_http_print_error(&ctx->conn, status, &answer);
 			goto out;
 		}
 	}
 	/* Only the saved session is forgotten, not one given by --token. */
-	if (ctx->token_from_session && cli_session_remove(ctx) == -1) {
+	if (ctx->conn.token_from_session && cli_session_remove(ctx) == -1) {
 		rc = CLI_FAIL;
 		goto out;
 	}
@@ -595,10 +617,9 @@ enrolment_show(const char *tenant, const char *username, const char *uri)
 int
 cmd_tenant_login(struct cli *ctx, int argc, char **argv)
 {
-	const char *username = NULL, *pwfile = NULL, *totp = NULL, *token,
-	    *expires;
+	const char *username = NULL, *pwfile = NULL, *totp = NULL;
 	struct buf pw, code, raw, answer, path;
-	json_t *body = NULL, *a = NULL, *shown = NULL;
+	json_t *body = NULL, *a = NULL;
 	char *pos[1];
 	int npos, rc;
 	const struct cli_opt opts[] = {
@@ -621,7 +642,7 @@ cmd_tenant_login(struct cli *ctx, int argc, char **argv)
 		goto out;
 	}
 	if (buf_puts(&path, "/v1/tenants/") == -1 ||
-	    cli_http_segment(ctx, &path, "tenant", pos[0]) == -1 ||
+	    cli_path_segment(ctx, &path, "tenant", pos[0]) == -1 ||
 	    buf_puts(&path, "/auth/login") == -1) {
 		rc = CLI_USAGE;
 		goto out;
@@ -641,7 +662,7 @@ cmd_tenant_login(struct cli *ctx, int argc, char **argv)
 	if (rc != CLI_OK)
 		goto out;
 
-	ctx->anonymous = 1;
+	ctx->conn.anonymous = 1;
 	body = code.len > 0 ? json_pack("{s:s, s:s%, s:s}", "username",
 	    username, "password", pw.data, pw.len, "totp", code.data) :
 	    json_pack("{s:s, s:s%}", "username", username, "password",
@@ -653,7 +674,7 @@ cmd_tenant_login(struct cli *ctx, int argc, char **argv)
 		    "UTF-8");
 		goto out;
 	}
-	rc = cli_http_json(ctx, "POST", path.data, body, &answer, &a);
+	rc = cli_http_json(&ctx->conn, "POST", path.data, body, &answer, &a);
 	if (rc != CLI_OK)
 		goto out;
 	if (json_is_true(json_object_get(a, "enrolment_required"))) {
@@ -663,37 +684,9 @@ cmd_tenant_login(struct cli *ctx, int argc, char **argv)
 			printf("{\"enrolment_required\": true}\n");
 		goto out;
 	}
-	rc = CLI_FAIL;
-	token = json_string_value(json_object_get(a, "token"));
-	expires = json_string_value(json_object_get(a, "expires_at"));
-	if (token == NULL) {
-		cli_warn("the server sent no token");
-		goto out;
-	}
-	if (expires == NULL)
-		expires = "";
-	if (cli_token_set(ctx, token, strlen(token)) == -1 ||
-	    cli_session_save(ctx, ctx->server, username, ctx->token,
-	    expires) == -1)
-		goto out;
-	if (ctx->json) {
-		shown = json_pack("{s:s, s:s, s:s, s:s}", "username", username,
-		    "tenant", pos[0], "server", ctx->server, "expires_at",
-		    expires);
-		if (shown != NULL)
-			cli_json_print(shown);
-	} else {
-		fputs("logged in to tenant ", stdout);
-		cli_put(stdout, pos[0], 0);
-		fputs(", session ends ", stdout);
-		cli_put(stdout, expires[0] != '\0' ? expires : "(not said)",
-		    0);
-		fputc('\n', stdout);
-	}
-	rc = CLI_OK;
+	rc = session_start(ctx, a, username, pos[0]);
 out:
-	ctx->anonymous = 0;
-	json_decref(shown);
+	ctx->conn.anonymous = 0;
 	json_decref(a);
 	json_decref(body);
 	buf_cleanup(&path);

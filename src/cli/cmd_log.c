@@ -9,81 +9,74 @@
  */
 #include <inttypes.h>
 #include <sodium.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "audit/entry.h"
 #include "cli/cli.h"
-#include "cli/http.h"
 #include "common/buf.h"
+#include "common/clock.h"
 #include "common/err.h"
 #include "common/num.h"
 #include "common/str.h"
 #include "tlog/merkle.h"
 #include "tlog/note.h"
+#include "tlog/proof.h"
 
 #define LOG_PAGE 20                     /* entries shown by default */
 #define LOG_INDEX_MAX (INT64_MAX / 2)   /* keeps start + LOG_PAGE sane */
 
-static int
-log_table(const json_t *a, const struct buf *answer, int64_t start,
-    int64_t end)
+/* A copy of an entry's field in r->tmp[k]; an empty one shows as "-". */
+static const char *
+cell_copy(struct cli_row *r, size_t k, const char *s)
 {
-	static const char *const head[] = { "INDEX", "TIME", "ACTOR",
-	    "ACTION", "TENANT", "TARGET", "OUTCOME" };
-	const json_t *list = json_object_get(a, "entries"), *en, *ev, *actor;
-	struct cli_table *tab;
-	size_t i;
-
-	if (!json_is_array(list)) {
-		cli_warn("unexpected answer from the server (no entries); "
-		    "as it came:");
-		cli_put_raw(answer);
-		return CLI_FAIL;
-	}
-	if (json_array_size(list) == 0) {
-		printf("no entries in [%" PRId64 ", %" PRId64 ")\n", start,
-		    end);
-		return CLI_OK;
-	}
-	tab = cli_table_new(7, head);
-	if (tab == NULL)
-		goto oom;
-	json_array_foreach(list, i, en) {
-		const char *row[7], *kind, *id, *outcome, *reason;
-		char idx[32], who[512], what[512];
-
-		ev = json_object_get(en, "event");
-		actor = json_object_get(ev, "actor");
-		row[0] = cli_jtext(en, "index", idx);
-		row[1] = json_string_value(json_object_get(ev, "time"));
-		kind = json_string_value(json_object_get(actor, "kind"));
-		id = json_string_value(json_object_get(actor, "id"));
-		/* Truncation only shortens what a human sees. */
-		(void)str_printf(who, sizeof(who), "%s/%s",
-		    kind != NULL ? kind : "-", id != NULL ? id : "-");
-		row[2] = who;
-		row[3] = json_string_value(json_object_get(ev, "action"));
-		row[4] = json_string_value(json_object_get(ev, "tenant"));
-		row[5] = json_string_value(json_object_get(ev, "target"));
-		outcome = json_string_value(json_object_get(ev, "outcome"));
-		reason = json_string_value(json_object_get(ev, "reason"));
-		if (outcome != NULL && reason != NULL && reason[0] != '\0') {
-			(void)str_printf(what, sizeof(what), "%s (%s)",
-			    outcome, reason);
-			row[6] = what;
-		} else {
-			row[6] = outcome;
-		}
-		if (cli_table_add(tab, row) == -1)
-			goto oom;
-	}
-	cli_table_print(tab, stdout);
-	cli_table_free(tab);
-	return CLI_OK;
-oom:
-	cli_table_free(tab);
-	cli_warn("out of memory");
-	return CLI_FAIL;
+	if (s[0] == '\0' || str_copy(r->tmp[k], sizeof(r->tmp[k]), s) == -1)
+		return NULL;
+	return r->tmp[k];
 }
+
+/* One entry of GET /v1/log/entries, read from its leaf (the bytes the
+ * log holds) by the one entry reader. */
+static void
+log_row(struct cli_row *r, const json_t *en)
+{
+	struct entry d;
+	uint8_t *leaf = NULL;
+	int64_t index;
+	size_t len;
+	struct err e;
+
+	err_init(&e);
+	r->cell[0] = cli_jtext(en, "index", r->tmp[0]);
+	if (proof_parse_entry(&index, &leaf, &len, en, &e) == -1 ||
+	    entry_read(&d, index, (const char *)leaf, len) == -1) {
+		r->cell[6] = "(not an entry)";
+		free(leaf);
+		return;
+	}
+	free(leaf);
+	time_format_ms(r->tmp[1], d.time_ms);
+	r->cell[1] = r->tmp[1];
+	/* Truncation only shortens what a human sees. */
+	(void)str_printf(r->tmp[2], sizeof(r->tmp[2]), "%s/%s",
+	    actor_kind_name(d.actor_kind), d.actor[0] != '\0' ? d.actor : "-");
+	r->cell[2] = r->tmp[2];
+	r->cell[3] = cell_copy(r, 4, d.action);
+	r->cell[4] = cell_copy(r, 5, d.tenant);
+	r->cell[5] = cell_copy(r, 6, d.target);
+	if (d.reason[0] != '\0') {
+		(void)str_printf(r->tmp[3], sizeof(r->tmp[3]), "%s (%s)",
+		    d.allowed ? "allowed" : "denied", d.reason);
+		r->cell[6] = r->tmp[3];
+	} else {
+		r->cell[6] = d.allowed ? "allowed" : "denied";
+	}
+}
+
+static const char *const log_head[] = { "INDEX", "TIME", "ACTOR",
+    "ACTION", "TENANT", "TARGET", "OUTCOME" };
+static const struct cli_table_spec log_spec = { log_head, 7, "entries",
+    "entries", "", log_row };
 
 /* log [--start N] [--end M]: entries [start, end), 20 by default. */
 int
@@ -132,15 +125,19 @@ cmd_log(struct cli *ctx, int argc, char **argv)
 		rc = CLI_FAIL;
 		goto out;
 	}
-	ctx->anonymous = 1;     /* a public read: the token stays home */
-	rc = cli_http_json(ctx, "GET", path, NULL, &answer, &a);
-	ctx->anonymous = 0;
+	ctx->conn.anonymous = 1;     /* a public read: the token stays home */
+	rc = cli_http_json(&ctx->conn, "GET", path, NULL, &answer, &a);
+	ctx->conn.anonymous = 0;
 	if (rc != CLI_OK)
 		goto out;
 	if (ctx->json)
 		cli_put_raw(&answer);
+	else if (json_array_size(json_object_get(a, "entries")) == 0 &&
+	    json_is_array(json_object_get(a, "entries")))
+		printf("no entries in [%" PRId64 ", %" PRId64 ")\n", start,
+		    end);
 	else
-		rc = log_table(a, &answer, start, end);
+		rc = cli_table_show(a, &answer, &log_spec);
 out:
 	json_decref(a);
 	buf_cleanup(&answer);
@@ -183,10 +180,10 @@ log_get_text(struct cli *ctx, const char *path, struct buf *answer)
 	long status;
 	int rc;
 
-	ctx->anonymous = 1;     /* a public read: the token stays home */
-	rc = cli_http_request(ctx, "GET", path, NULL, 0, NULL, &status,
+	ctx->conn.anonymous = 1;     /* a public read: the token stays home */
+	rc = cli_http_request(&ctx->conn, "GET", path, NULL, 0, NULL, &status,
 	    answer);
-	ctx->anonymous = 0;
+	ctx->conn.anonymous = 0;
 	if (rc == -1)
 		return CLI_FAIL;
 	rc = cli_http_exit(status);
@@ -362,9 +359,9 @@ cmd_entry(struct cli *ctx, int argc, char **argv)
 		rc = CLI_FAIL;
 		goto out;
 	}
-	ctx->anonymous = 1;
-	rc = cli_http_json(ctx, "GET", path, NULL, &answer, &a);
-	ctx->anonymous = 0;
+	ctx->conn.anonymous = 1;
+	rc = cli_http_json(&ctx->conn, "GET", path, NULL, &answer, &a);
+	ctx->conn.anonymous = 0;
 	if (rc != CLI_OK)
 		goto out;
 	list = json_object_get(a, "entries");
@@ -410,9 +407,9 @@ log_get_json(struct cli *ctx, const char *path)
 	int rc;
 
 	buf_init(&answer, CLI_HTTP_ANSWER_MAX);
-	ctx->anonymous = 1;
-	rc = cli_http_json(ctx, "GET", path, NULL, &answer, &a);
-	ctx->anonymous = 0;
+	ctx->conn.anonymous = 1;
+	rc = cli_http_json(&ctx->conn, "GET", path, NULL, &answer, &a);
+	ctx->conn.anonymous = 0;
 	if (rc == CLI_OK)
 		cli_put_raw(&answer);
 	json_decref(a);
@@ -536,14 +533,14 @@ cmd_access_log(struct cli *ctx, int argc, char **argv)
 		goto out;
 	}
 	if (buf_puts(&path, "/v1/tenants/") == -1 ||
-	    cli_http_segment(ctx, &path, "tenant", pos[0]) == -1 ||
+	    cli_path_segment(ctx, &path, "tenant", pos[0]) == -1 ||
 	    buf_puts(&path, "/access-log") == -1 ||
 	    (start_s != NULL && buf_printf(&path, "?start=%" PRId64,
 	    start) == -1)) {
 		rc = CLI_USAGE;
 		goto out;
 	}
-	rc = cli_http_json(ctx, "GET", path.data, NULL, &answer, &a);
+	rc = cli_http_json(&ctx->conn, "GET", path.data, NULL, &answer, &a);
 	if (rc != CLI_OK)
 		goto out;
 	cli_put_raw(&answer);

@@ -20,11 +20,11 @@ tenant_path(const struct cli *ctx, struct buf *path, const char *tenant,
     const char *tail, const char *what, const char *id, const char *tail2)
 {
 	if (buf_puts(path, "/v1/tenants/") == -1 ||
-	    cli_http_segment(ctx, path, "tenant", tenant) == -1 ||
+	    cli_path_segment(ctx, path, "tenant", tenant) == -1 ||
 	    buf_puts(path, tail) == -1)
 		return -1;
 	if (id != NULL && (buf_puts(path, "/") == -1 ||
-	    cli_http_segment(ctx, path, what, id) == -1))
+	    cli_path_segment(ctx, path, what, id) == -1))
 		return -1;
 	if (tail2 != NULL && buf_puts(path, tail2) == -1)
 		return -1;
@@ -39,7 +39,7 @@ approval_query(const struct cli *ctx, struct buf *path, const char *approval)
 	if (approval == NULL)
 		return 0;
 	if (buf_puts(path, "?approval=") == -1 ||
-	    cli_http_segment(ctx, path, "approval", approval) == -1)
+	    cli_path_segment(ctx, path, "approval", approval) == -1)
 		return -1;
 	return 0;
 }
@@ -63,43 +63,24 @@ approval_hint(const struct buf *answer, const char *tenant)
 	json_decref(v);
 }
 
+static void
+tickets_row(struct cli_row *r, const json_t *t)
+{
+	r->cell[0] = cli_jtext(t, "id", r->tmp[0]);
+	r->cell[1] = cli_jstr(t, "status");
+	r->cell[2] = cli_jstr(t, "requester");
+	r->cell[3] = cli_jstr(t, "subject");
+}
+
 static int
 tickets_table(const json_t *a, const struct buf *answer)
 {
 	static const char *const head[] = { "ID", "STATUS", "REQUESTER",
 	    "SUBJECT" };
-	const json_t *list = json_object_get(a, "tickets"), *t;
-	struct cli_table *tab;
-	char tmp[32];
-	size_t i;
-	int rc = CLI_OK;
+	static const struct cli_table_spec spec = { head, 4, "tickets",
+	    "tickets list", "no tickets", tickets_row };
 
-	if (!json_is_array(list))
-		return cli_unexpected(answer, "tickets list");
-	if (json_array_size(list) == 0) {
-		printf("no tickets\n");
-		return CLI_OK;
-	}
-	tab = cli_table_new(4, head);
-	if (tab == NULL)
-		goto oom;
-	json_array_foreach(list, i, t) {
-		const char *row[4];
-
-		row[0] = cli_jtext(t, "id", tmp);
-		row[1] = json_string_value(json_object_get(t, "status"));
-		row[2] = json_string_value(json_object_get(t, "requester"));
-		row[3] = json_string_value(json_object_get(t, "subject"));
-		if (cli_table_add(tab, row) == -1)
-			goto oom;
-	}
-	cli_table_print(tab, stdout);
-	cli_table_free(tab);
-	return rc;
-oom:
-	cli_table_free(tab);
-	cli_warn("out of memory");
-	return CLI_FAIL;
+	return cli_table_show(a, answer, &spec);
 }
 
 static void
@@ -172,7 +153,7 @@ cmd_tickets(struct cli *ctx, int argc, char **argv)
 		rc = CLI_USAGE;
 		goto out;
 	}
-	rc = cli_http_json(ctx, "GET", path.data, NULL, &answer, &a);
+	rc = cli_http_json(&ctx->conn, "GET", path.data, NULL, &answer, &a);
 	if (rc == CLI_NEGATIVE)
 		approval_hint(&answer, pos[0]);
 	if (rc != CLI_OK)
@@ -190,46 +171,29 @@ out:
 	return rc;
 }
 
+static void
+users_row(struct cli_row *r, const json_t *u)
+{
+	const json_t *mfa = json_object_get(u, "mfa_enrolled");
+
+	r->cell[0] = cli_jtext(u, "id", r->tmp[0]);
+	r->cell[1] = cli_jstr(u, "username");
+	r->cell[2] = cli_jstr(u, "email");
+	r->cell[3] = cli_jstr(u, "role");
+	r->cell[4] = cli_jstr(u, "status");
+	r->cell[5] = json_is_boolean(mfa) ?
+	    (json_is_true(mfa) ? "yes" : "no") : NULL;
+}
+
 static int
 users_table(const json_t *a, const struct buf *answer)
 {
 	static const char *const head[] = { "ID", "USERNAME", "EMAIL", "ROLE",
 	    "STATUS", "MFA" };
-	const json_t *list = json_object_get(a, "users"), *u, *mfa;
-	struct cli_table *tab;
-	char tmp[32];
-	size_t i;
+	static const struct cli_table_spec spec = { head, 6, "users",
+	    "users list", "no users", users_row };
 
-	if (!json_is_array(list))
-		return cli_unexpected(answer, "users list");
-	if (json_array_size(list) == 0) {
-		printf("no users\n");
-		return CLI_OK;
-	}
-	tab = cli_table_new(6, head);
-	if (tab == NULL)
-		goto oom;
-	json_array_foreach(list, i, u) {
-		const char *row[6];
-
-		row[0] = cli_jtext(u, "id", tmp);
-		row[1] = json_string_value(json_object_get(u, "username"));
-		row[2] = json_string_value(json_object_get(u, "email"));
-		row[3] = json_string_value(json_object_get(u, "role"));
-		row[4] = json_string_value(json_object_get(u, "status"));
-		mfa = json_object_get(u, "mfa_enrolled");
-		row[5] = json_is_boolean(mfa) ?
-		    (json_is_true(mfa) ? "yes" : "no") : NULL;
-		if (cli_table_add(tab, row) == -1)
-			goto oom;
-	}
-	cli_table_print(tab, stdout);
-	cli_table_free(tab);
-	return CLI_OK;
-oom:
-	cli_table_free(tab);
-	cli_warn("out of memory");
-	return CLI_FAIL;
+	return cli_table_show(a, answer, &spec);
 }
 
 /* users TENANT [--approval ID]: the tenant's users as a table. */
@@ -256,7 +220,7 @@ cmd_users(struct cli *ctx, int argc, char **argv)
 		rc = CLI_USAGE;
 		goto out;
 	}
-	rc = cli_http_json(ctx, "GET", path.data, NULL, &answer, &a);
+	rc = cli_http_json(&ctx->conn, "GET", path.data, NULL, &answer, &a);
 	if (rc == CLI_NEGATIVE)
 		approval_hint(&answer, pos[0]);
 	if (rc != CLI_OK)
@@ -306,7 +270,7 @@ reset(struct cli *ctx, int argc, char **argv, const char *tail, int mfa)
 		rc = cli_usage(ctx, "--approval must be UTF-8");
 		goto out;
 	}
-	rc = cli_http_json(ctx, "POST", path.data, body, &answer, &a);
+	rc = cli_http_json(&ctx->conn, "POST", path.data, body, &answer, &a);
 	if (rc == CLI_NEGATIVE)
 		approval_hint(&answer, pos[0]);
 	if (rc != CLI_OK)

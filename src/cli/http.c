@@ -18,7 +18,6 @@
 #define CUSTOS_VERSION "0"
 #endif
 
-#define SEGMENT_MAX 1024
 #define URL_BUILD_MAX (CLI_URL_MAX + 16384)
 
 struct cli_http {
@@ -45,12 +44,12 @@ on_data(char *p, size_t size, size_t n, void *data)
 }
 
 static struct cli_http *
-http_get(struct cli *ctx)
+http_get(struct cli_conn *conn)
 {
 	struct cli_http *h;
 
-	if (ctx->http != NULL)
-		return ctx->http;
+	if (conn->http != NULL)
+		return conn->http;
 	h = calloc(1, sizeof(*h));
 	if (h == NULL)
 		return NULL;
@@ -59,7 +58,7 @@ http_get(struct cli *ctx)
 		free(h);
 		return NULL;
 	}
-	ctx->http = h;
+	conn->http = h;
 	return h;
 }
 
@@ -87,7 +86,8 @@ headers_add(struct curl_slist **l, const char *h)
 }
 
 static struct curl_slist *
-headers_make(const struct cli *ctx, const char *content_type, int has_body)
+headers_make(const struct cli_conn *conn, const char *content_type,
+    int has_body)
 {
 	struct curl_slist *l = NULL;
 	struct buf h;
@@ -104,9 +104,9 @@ headers_make(const struct cli *ctx, const char *content_type, int has_body)
 			goto out;
 		buf_reset(&h);
 	}
-	if (ctx->token != NULL && !ctx->anonymous) {
+	if (conn->token != NULL && !conn->anonymous) {
 		if (buf_printf(&h, "Authorization: Bearer %s",
-		    ctx->token) == -1 || headers_add(&l, h.data) == -1)
+		    conn->token) == -1 || headers_add(&l, h.data) == -1)
 			goto out;
 	}
 	ok = 1;
@@ -120,7 +120,7 @@ out:
 }
 
 static int
-http_setup(struct cli_http *h, const struct cli *ctx, const char *method,
+http_setup(struct cli_http *h, const struct cli_conn *conn, const char *method,
     const char *url, const void *body, size_t body_len,
     struct curl_slist *headers, struct sink *sink)
 {
@@ -148,8 +148,8 @@ http_setup(struct cli_http *h, const struct cli *ctx, const char *method,
 	SET(CURLOPT_HTTPHEADER, headers);
 	SET(CURLOPT_WRITEFUNCTION, on_data);
 	SET(CURLOPT_WRITEDATA, sink);
-	if (ctx->cacert != NULL)
-		SET(CURLOPT_CAINFO, ctx->cacert);
+	if (conn->cacert != NULL)
+		SET(CURLOPT_CAINFO, conn->cacert);
 	if (strcmp(method, "GET") == 0) {
 		SET(CURLOPT_HTTPGET, 1L);
 	} else {
@@ -165,7 +165,7 @@ http_setup(struct cli_http *h, const struct cli *ctx, const char *method,
 }
 
 int
-cli_http_send(struct cli *ctx, const char *method, const char *path,
+cli_http_send(struct cli_conn *conn, const char *method, const char *path,
     const void *body, size_t body_len, const char *content_type,
     long *status, struct buf *answer)
 {
@@ -181,21 +181,21 @@ cli_http_send(struct cli *ctx, const char *method, const char *path,
 	buf_init(&url, URL_BUILD_MAX);
 	if (content_type == NULL)
 		content_type = "application/json";
-	h = http_get(ctx);
+	h = http_get(conn);
 	if (h == NULL) {
 		cli_warn("cannot start libcurl");
 		goto out;
 	}
 	curl_easy_reset(h->curl);
 	h->errbuf[0] = '\0';
-	if (buf_puts(&url, ctx->server) == -1 || buf_puts(&url, path) == -1) {
+	if (buf_puts(&url, conn->server) == -1 || buf_puts(&url, path) == -1) {
 		cli_warn("%s %s: URL too long", method, path);
 		goto out;
 	}
-	headers = headers_make(ctx, content_type, body != NULL);
+	headers = headers_make(conn, content_type, body != NULL);
 	sink.b = answer;
 	sink.too_big = 0;
-	if (headers == NULL || http_setup(h, ctx, method, url.data, body,
+	if (headers == NULL || http_setup(h, conn, method, url.data, body,
 	    body_len, headers, &sink) == -1) {
 		cli_warn("%s %s: cannot set up the request", method, path);
 		goto out;
@@ -229,20 +229,20 @@ out:
 }
 
 int
-cli_http_request(struct cli *ctx, const char *method, const char *path,
+cli_http_request(struct cli_conn *conn, const char *method, const char *path,
     const void *body, size_t body_len, const char *content_type,
     long *status, struct buf *answer)
 {
-	if (cli_http_send(ctx, method, path, body, body_len, content_type,
+	if (cli_http_send(conn, method, path, body, body_len, content_type,
 	    status, answer) == -1)
 		return -1;
 	if (*status >= 400 || *status < 200)
-		cli_http_print_error(ctx, *status, answer);
+		cli_http_print_error(conn, *status, answer);
 	return 0;
 }
 
 void
-cli_http_print_error(const struct cli *ctx, long status,
+cli_http_print_error(const struct cli_conn *conn, long status,
     const struct buf *answer)
 {
 	const char *code = NULL, *msg = NULL;
@@ -264,11 +264,11 @@ cli_http_print_error(const struct cli *ctx, long status,
 		fprintf(stderr, "the server answered HTTP %ld", status);
 	}
 	fputc('\n', stderr);
-	if (status == 401 && !ctx->anonymous) {
-		if (ctx->token == NULL)
+	if (status == 401 && !conn->anonymous) {
+		if (conn->token == NULL)
 			cli_warn("no token: run 'custos login', or give "
 			    "--token-file or CUSTOS_TOKEN");
-		else if (ctx->token_from_session)
+		else if (conn->token_from_session)
 			cli_warn("the saved session may have ended; run "
 			    "'custos login' again");
 	}
@@ -286,7 +286,7 @@ cli_http_exit(long status)
 }
 
 int
-cli_http_json(struct cli *ctx, const char *method, const char *path,
+cli_http_json(struct cli_conn *conn, const char *method, const char *path,
     const json_t *body, struct buf *answer, json_t **out)
 {
 	struct buf req;
@@ -302,7 +302,7 @@ cli_http_json(struct cli *ctx, const char *method, const char *path,
 		cli_warn("%s %s: cannot encode the request", method, path);
 		goto out;
 	}
-	if (cli_http_request(ctx, method, path, body != NULL ? req.data : NULL,
+	if (cli_http_request(conn, method, path, body != NULL ? req.data : NULL,
 	    req.len, NULL, &status, answer) == -1)
 		goto out;
 	rc = cli_http_exit(status);
@@ -328,41 +328,6 @@ cli_http_json(struct cli *ctx, const char *method, const char *path,
 out:
 	buf_cleanup(&req);
 	return rc;
-}
-
-int
-cli_http_segment(const struct cli *ctx, struct buf *path, const char *what,
-    const char *seg)
-{
-	static const char hex[] = "0123456789ABCDEF";
-	size_t i, n = strlen(seg);
-
-	if (n == 0 || n > SEGMENT_MAX || strcmp(seg, ".") == 0 ||
-	    strcmp(seg, "..") == 0) {
-		cli_usage(ctx, "invalid %s '%s'", what, n > 64 ? "..." : seg);
-		return -1;
-	}
-	for (i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)seg[i];
-		char esc[3];
-		int r;
-
-		if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
-		    (c >= '0' && c <= '9') || c == '-' || c == '.' ||
-		    c == '_' || c == '~') {
-			r = buf_append(path, &seg[i], 1);
-		} else {
-			esc[0] = '%';
-			esc[1] = hex[c >> 4];
-			esc[2] = hex[c & 15];
-			r = buf_append(path, esc, 3);
-		}
-		if (r == -1) {
-			cli_usage(ctx, "%s too long", what);
-			return -1;
-		}
-	}
-	return 0;
 }
 
 void

@@ -561,7 +561,8 @@ server_set(struct cli *ctx, const char *url, const char *from)
 	size_t n = strlen(url), i;
 
 	if ((strncmp(url, "http://", 7) != 0 &&
-	    strncmp(url, "https://", 8) != 0) || n >= sizeof(ctx->server)) {
+	    strncmp(url, "https://", 8) != 0) ||
+	    n >= sizeof(ctx->conn.server)) {
 		cli_warn("%s: the server must be an http:// or https:// URL",
 		    from);
 		return -1;
@@ -575,8 +576,8 @@ server_set(struct cli *ctx, const char *url, const char *from)
 		}
 	while (n > 0 && url[n - 1] == '/')
 		n--;
-	memcpy(ctx->server, url, n);
-	ctx->server[n] = '\0';
+	memcpy(ctx->conn.server, url, n);
+	ctx->conn.server[n] = '\0';
 	return 0;
 }
 
@@ -663,12 +664,12 @@ resolve(struct cli *ctx, const struct globals *g)
 			cli_warn("CUSTOS_TOKEN: not a token");
 			goto out;
 		}
-	} else if (have == 1 && strcmp(s.server, ctx->server) == 0 &&
+	} else if (have == 1 && strcmp(s.server, ctx->conn.server) == 0 &&
 	    !session_ended(&s)) {
 		if (cli_token_set(ctx, s.token, strlen(s.token)) == -1) {
 			cli_warn("ignoring the saved session's token");
 		} else {
-			ctx->token_from_session = 1;
+			ctx->conn.token_from_session = 1;
 		}
 	}
 	rc = CLI_OK;
@@ -744,7 +745,7 @@ main(int argc, char **argv)
 	ctx.cmd = cmd;
 	ctx.json = g.json;
 	ctx.config_dir = g.config_dir;
-	ctx.cacert = g.cacert;
+	ctx.conn.cacert = g.cacert;
 	if (ctx.config_dir != NULL && ctx.config_dir[0] == '\0') {
 		rc = cli_usage(&ctx, "--config-dir must not be empty");
 		goto out;
@@ -762,10 +763,10 @@ main(int argc, char **argv)
 	}
 	rc = cmd->fn(&ctx, nrest, rest);
 out:
-	cli_http_free(ctx.http);
+	cli_http_free(ctx.conn.http);
 	if (curl_up)
 		curl_global_cleanup();
-	cli_secret_free(ctx.token);
+	cli_secret_free(ctx.conn.token);
 	free(rest);
 	if (fflush(stdout) == EOF || ferror(stdout)) {
 		cli_warn("cannot write the output");

@@ -125,8 +125,8 @@ cli_token_set(struct cli *ctx, const char *tok, size_t len)
 	}
 	memcpy(t, tok, len);
 	t[len] = '\0';
-	cli_secret_free(ctx->token);
-	ctx->token = t;
+	cli_secret_free(ctx->conn.token);
+	ctx->conn.token = t;
 	return 0;
 }
 

@@ -1,48 +1,24 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * custos's own entry format, parsed back into an event.  See entries.h;
+ * custos's own entry format, read back into an event.  See entries.h;
  * the format itself is documented in docs/internals/log-entries.md.
+ *
+ * Reading an entry is audit/entry.c's job (the one reader of the log's
+ * entries): a canonical entry -- what custos writes, so what one custos
+ * exports to another -- is read in place, anything else is checked field
+ * by field there (entry_check names the field) and read with jansson.
+ * What is left here is what importing adds: the ids, the address and the
+ * action must be ones custos could have written, the time after 1970 and
+ * the detail small and printable.  The event is serialised again by
+ * audit/event.c, the one writer.
  */
 #include "importer/entries.h"
 
 #include <string.h>
 
-#include "common/jsonx.h"
+#include "audit/entry.h"
 #include "common/rand.h"
 #include "common/str.h"
-
-static const char *const entry_keys[] = {"v", "time", "actor", "session",
-    "device", "source", "action", "tenant", "target", "outcome", "reason",
-    "detail", NULL};
-static const char *const actor_keys[] = {"kind", "id", "vendor", NULL};
-static const char *const outcome_names[] = {"denied", "allowed", NULL};
-
-/* Prefixes e's message with where the field sits. */
-static int
-inside(struct err *e, const char *where)
-{
-	char msg[ERR_MSG_MAX];
-
-	str_copy(msg, sizeof(msg), e->msg);
-	(void)str_printf(e->msg, sizeof(e->msg), "in '%s': %s", where, msg);
-	return -1;
-}
-
-/* An optional id field copied into dst[ID_MAX]; valid(s) must hold. */
-static int
-opt_id(char *dst, const json_t *o, const char *key, int (*valid)(const char *),
-    struct err *e)
-{
-	const char *s;
-
-	if (jx_str(&s, o, key, 1, ID_MAX - 1, JX_CLEAN, e) == -1)
-		return -1;
-	if (s == NULL)
-		return 0;
-	if (!valid(s))
-		return err_bad_request(e, "field '%s' is not a valid id", key);
-	return str_copy(dst, ID_MAX, s);
-}
 
 static int
 action_valid(const char *s)
@@ -59,59 +35,90 @@ action_valid(const char *s)
 	return i > 0 && i <= IMPORT_ACTION_MAX;
 }
 
+/* An optional id: "" (absent) or valid(s); copied into dst[ID_MAX]. */
 static int
-parse_actor(struct actor *a, const json_t *o, struct err *e)
+opt_id(char *dst, const char *s, const char *key, const char *where,
+    int (*valid)(const char *), struct err *e)
 {
-	const char *kinds[ACTOR_KIND_COUNT + 1];
-	int i, kind;
+	if (s[0] != '\0' && !valid(s)) {
+		if (where != NULL)
+			return err_bad_request(e, "in '%s': field '%s' is not "
+			    "a valid id", where, key);
+		return err_bad_request(e, "field '%s' is not a valid id", key);
+	}
+	return str_copy(dst, ID_MAX, s);
+}
 
-	if (!json_is_object(o))
-		return err_bad_request(e, "field 'actor' must be an object");
-	for (i = 0; i < ACTOR_KIND_COUNT; i++)
-		kinds[i] = actor_kind_name(i);
-	kinds[ACTOR_KIND_COUNT] = NULL;
-	if (jx_only(o, actor_keys, e) == -1 ||
-	    jx_enum(&kind, o, "kind", kinds, JX_REQUIRED, e) == -1 ||
-	    opt_id(a->id, o, "id", import_principal_valid, e) == -1 ||
-	    opt_id(a->vendor, o, "vendor", id_valid, e) == -1)
-		return inside(e, "actor");
-	a->kind = kind;
+struct detail_take {
+	struct event *ev;
+	struct err *e;
+	int failed;             /* e says why */
+};
+
+/* One key of the detail: short, printable, a short printable string. */
+static int
+detail_take(void *arg, const char *key, size_t key_len, const char *value,
+    size_t value_len)
+{
+	char k[IMPORT_DETAIL_KEY_MAX + 1], v[IMPORT_DETAIL_VALUE_MAX + 1];
+	struct detail_take *dt = arg;
+
+	dt->failed = 1;
+	if (key_len == 0 || key_len > IMPORT_DETAIL_KEY_MAX ||
+	    !str_is_clean_utf8(key, key_len))
+		return err_bad_request(dt->e, "field 'detail' has a key that "
+		    "is empty, longer than %d bytes or not printable",
+		    IMPORT_DETAIL_KEY_MAX);
+	memcpy(k, key, key_len);
+	k[key_len] = '\0';
+	if (value == NULL || value_len > IMPORT_DETAIL_VALUE_MAX ||
+	    !str_is_clean_utf8(value, value_len))
+		return err_bad_request(dt->e, "field 'detail.%s' must be a "
+		    "printable string of at most %d bytes", k,
+		    IMPORT_DETAIL_VALUE_MAX);
+	memcpy(v, value, value_len);
+	v[value_len] = '\0';
+	event_detail(dt->ev, k, v);
+	if (dt->ev->detail == NULL)
+		return err_internal(dt->e, "out of memory");
+	dt->failed = 0;
 	return 0;
 }
 
-/* Copies the detail object, checking that it holds short strings only. */
+/* What importing adds to the reader's checks, into ev. */
 static int
-parse_detail(struct event *ev, const json_t *o, struct err *e)
+entry_take(struct import_event *ie, const struct entry *d, struct err *e)
 {
-	const char *k;
-	json_t *v;
+	struct event *ev = &ie->ev;
 
-	if (o == NULL || json_is_null(o))
-		return 0;
-	if (!json_is_object(o))
-		return err_bad_request(e, "field 'detail' must be an object");
-	if (json_object_size(o) > IMPORT_DETAIL_KEYS_MAX)
-		return err_bad_request(e, "field 'detail' has more than %d "
-		    "keys", IMPORT_DETAIL_KEYS_MAX);
-	json_object_foreach((json_t *)(uintptr_t)o, k, v) {
-		size_t kn = strlen(k);
-
-		if (kn == 0 || kn > IMPORT_DETAIL_KEY_MAX ||
-		    !str_is_clean_utf8(k, kn))
-			return err_bad_request(e, "field 'detail' has a key "
-			    "that is empty, longer than %d bytes or not "
-			    "printable", IMPORT_DETAIL_KEY_MAX);
-		if (!json_is_string(v) ||
-		    json_string_length(v) > IMPORT_DETAIL_VALUE_MAX ||
-		    !str_is_clean_utf8(json_string_value(v),
-		    json_string_length(v)))
-			return err_bad_request(e, "field 'detail.%s' must be "
-			    "a printable string of at most %d bytes", k,
-			    IMPORT_DETAIL_VALUE_MAX);
-		event_detail(ev, k, json_string_value(v));
-	}
-	if (ev->detail == NULL && json_object_size(o) > 0)
-		return err_internal(e, "out of memory");
+	if (d->time_ms <= 0)
+		return err_bad_request(e, "field 'time' must be an RFC 3339 "
+		    "time after 1970-01-01T00:00:00Z");
+	ev->time_ms = d->time_ms;
+	ev->actor.kind = d->actor_kind;
+	if (opt_id(ev->actor.id, d->actor, "id", "actor",
+	    import_principal_valid, e) == -1 ||
+	    opt_id(ev->actor.vendor, d->vendor, "vendor", "actor", id_valid,
+	    e) == -1 ||
+	    opt_id(ev->actor.session, d->session, "session", NULL, id_valid,
+	    e) == -1 ||
+	    opt_id(ev->actor.device, d->device, "device", NULL, id_valid,
+	    e) == -1 ||
+	    opt_id(ev->tenant, d->tenant, "tenant", NULL, id_valid, e) == -1)
+		return -1;
+	if (d->source[0] != '\0' && !import_ip_valid(d->source))
+		return err_bad_request(e, "field 'source' must be an IP "
+		    "address");
+	str_copy(ev->source, sizeof(ev->source), d->source);
+	if (!action_valid(d->action))
+		return err_bad_request(e, "field 'action' may hold only "
+		    "letters, digits, '_', '.' and '-'");
+	if (import_event_set_action(ie, d->action) == -1)
+		return err_bad_request(e, "field 'action' is longer than %d "
+		    "bytes", IMPORT_ACTION_MAX);
+	str_copy(ev->target, sizeof(ev->target), d->target);
+	ev->allowed = d->allowed;
+	str_copy(ev->reason, sizeof(ev->reason), d->reason);
 	return 0;
 }
 
@@ -119,80 +126,29 @@ int
 entries_parse(struct import_event *ie, const char *data, size_t len,
     struct err *e)
 {
-	struct event *ev = &ie->ev;
-	const char *s;
-	int64_t v = 0;
-	json_t *o;
-	int outcome, rc = -1;
+	struct detail_take dt = {&ie->ev, e, 0};
+	struct entry d;
 
-	o = import_parse_object(data, len, e);
-	if (o == NULL)
+	/* Not canonical: the reader says which field is wrong, if any. */
+	if (entry_scan(&d, 0, data, len) != 0) {
+		if (entry_check(data, len, e) == -1)
+			return -1;
+		if (entry_parse(&d, 0, data, len) == -1)
+			return err_bad_request(e, "not a log entry");
+	}
+	if (entry_take(ie, &d, e) == -1)
 		return -1;
-	if (jx_only(o, entry_keys, e) == -1 ||
-	    jx_int(&v, o, "v", 1, 1, JX_REQUIRED, e) == -1)
-		goto out;
-	if (jx_str(&s, o, "time", 1, IMPORT_TIME_MAX, JX_REQUIRED | JX_CLEAN,
-	    e) == -1)
-		goto out;
-	if (import_time_ms(&ev->time_ms, s) == -1) {
-		err_bad_request(e, "field 'time' must be an RFC 3339 time "
-		    "after 1970-01-01T00:00:00Z");
-		goto out;
-	}
-	if (json_object_get(o, "actor") == NULL) {
-		err_bad_request(e, "field 'actor' is required");
-		goto out;
-	}
-	if (parse_actor(&ev->actor, json_object_get(o, "actor"), e) == -1 ||
-	    opt_id(ev->actor.session, o, "session", id_valid, e) == -1 ||
-	    opt_id(ev->actor.device, o, "device", id_valid, e) == -1 ||
-	    opt_id(ev->tenant, o, "tenant", id_valid, e) == -1)
-		goto out;
-	if (jx_str(&s, o, "source", 1, REC_ADDR_MAX - 1, JX_CLEAN, e) == -1)
-		goto out;
-	if (s != NULL) {
-		if (!import_ip_valid(s)) {
-			err_bad_request(e, "field 'source' must be an IP "
-			    "address");
-			goto out;
-		}
-		str_copy(ev->source, sizeof(ev->source), s);
-	}
-	if (jx_str(&s, o, "action", 1, IMPORT_ACTION_MAX,
-	    JX_REQUIRED | JX_CLEAN, e) == -1)
-		goto out;
-	if (!action_valid(s)) {
-		err_bad_request(e, "field 'action' may hold only letters, "
-		    "digits, '_', '.' and '-'");
-		goto out;
-	}
-	import_event_set_action(ie, s);
-	if (jx_str(&s, o, "target", 1, EVENT_TARGET_MAX - 1, JX_CLEAN,
-	    e) == -1)
-		goto out;
-	if (s != NULL)
-		str_copy(ev->target, sizeof(ev->target), s);
-	if (jx_enum(&outcome, o, "outcome", outcome_names, JX_REQUIRED,
-	    e) == -1)
-		goto out;
-	ev->allowed = outcome == 1;
-	if (jx_str(&s, o, "reason", 1, EVENT_REASON_MAX - 1, JX_CLEAN,
-	    e) == -1)
-		goto out;
-	if (s != NULL)
-		str_copy(ev->reason, sizeof(ev->reason), s);
-	if (parse_detail(ev, json_object_get(o, "detail"), e) == -1)
-		goto out;
+	if (d.ndetail > IMPORT_DETAIL_KEYS_MAX)
+		return err_bad_request(e, "field 'detail' has more than %d "
+		    "keys", IMPORT_DETAIL_KEYS_MAX);
+	dt.failed = 0;
+	if (d.ndetail > 0 && entry_detail(data, len, detail_take, &dt) == -1)
+		return dt.failed ? -1 : err_bad_request(e, "field 'detail' "
+		    "cannot be read");
 	/* The mark names where the event came from first. */
-	if (ev->detail == NULL ||
-	    json_object_get(ev->detail, "imported") == NULL)
-		event_detail(ev, "imported", "custos");
-	if (ev->detail == NULL) {
-		err_internal(e, "out of memory");
-		goto out;
-	}
-	rc = 0;
-out:
-	json_decref(o);
-	return rc;
+	if (!d.imported)
+		event_detail(&ie->ev, "imported", "custos");
+	if (ie->ev.detail == NULL)
+		return err_internal(e, "out of memory");
+	return 0;
 }
