@@ -158,20 +158,19 @@ h_alert_view(struct req *q)
 	return 0;
 }
 
-int
-h_containment(struct req *q)
+/* The body of POST /v1/containment: exactly one of the kinds names its
+ * target, and a reason.  -1 with a 400. */
+static int
+contain_body(struct req *q, int *kind, const char **target,
+    const char **reason)
 {
 	static const char *const keys[] = {"engineer", "device", "session",
 	    "vendor", "reason", NULL};
-	const char *target = NULL, *v, *reason;
-	struct contain_run run;
-	struct containment_op op = {&run, &q->ev};
-	struct store_job *more = NULL;
-	struct store_conn *c;
 	json_t *b = req_body(q);
-	int kind = -1, i, rc = -1;
+	const char *v;
+	int i;
 
-	memset(&run, 0, sizeof(run));
+	*target = NULL;
 	if (b == NULL)
 		return -1;
 	if (jx_only(b, keys, &q->err) == -1)
@@ -182,28 +181,46 @@ h_containment(struct req *q)
 			goto bad;
 		if (v == NULL)
 			continue;
-		if (target != NULL) {
+		if (*target != NULL) {
 			err_bad_request(&q->err, "name exactly one of "
 			    "'engineer', 'device', 'session' and 'vendor'");
 			goto bad;
 		}
-		target = v;
-		kind = i;
+		*target = v;
+		*kind = i;
 	}
-	if (target == NULL) {
+	if (*target == NULL) {
 		err_bad_request(&q->err, "name what to contain: one of "
 		    "'engineer', 'device', 'session' or 'vendor'");
 		goto bad;
 	}
-	if (jx_str(&reason, b, "reason", CONTAIN_REASON_MIN, REC_REASON_MAX,
+	if (jx_str(reason, b, "reason", CONTAIN_REASON_MIN, REC_REASON_MAX,
 	    JX_REQUIRED, &q->err) == -1)
 		goto bad;
+	return 0;
+bad:
+	q->err.reason = "bad_request";
+	return -1;
+}
+
+/* POST /v1/containment: the rules are in access/contain.c. */
+int
+h_containment(struct req *q)
+{
+	const char *target, *reason;
+	struct contain_run run;
+	struct containment_op op = {&run, &q->ev};
+	struct store_job *more = NULL;
+	struct store_conn *c;
+	int kind = -1, rc = -1;
+
+	memset(&run, 0, sizeof(run));
+	if (contain_body(q, &kind, &target, &reason) == -1)
+		return -1;
 	str_copy(q->ev.target, sizeof(q->ev.target), target);
 	c = req_reader(q);
-	if (c == NULL)
-		goto out;
-	if (contain_prepare(&run, c, store_ops(q->ctx->store), kind, target,
-	    reason, q->now, &q->err) == -1)
+	if (c == NULL || contain_prepare(&run, c, store_ops(q->ctx->store),
+	    kind, target, reason, q->now, &q->err) == -1)
 		goto out;
 	run.by = q->actor;
 	str_copy(run.source, sizeof(run.source), q->ev.source);
@@ -222,9 +239,6 @@ h_containment(struct req *q)
 		goto out;
 	req_ok(q, 201, contain_json(&run));
 	rc = 0;
-	goto out;
-bad:
-	q->err.reason = "bad_request";
 out:
 	free(more);
 	contain_run_cleanup(&run);

@@ -3,9 +3,10 @@
  * Work inside a tenant: what the support role may do (tickets, the user
  * list without secrets, password and MFA resets) and what tenant admins may
  * do besides (delete users, export, set the support policy).  The pipeline
- * has already checked the role table and the tenant policy.
+ * has already checked the role table (which keeps the export to tenant
+ * admins) and the tenant policy.  The rules are in auth/reset.c,
+ * directory/directory.c and access/settings.c.
  */
-#include <stdlib.h>
 #include <string.h>
 
 #include "access/approval.h"
