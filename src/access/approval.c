@@ -302,8 +302,10 @@ approval_answer(struct approval_op *op, const struct rec_approval *a,
 
 int
 approval_apply(struct store_conn *c, const struct store_ops *ops,
-    struct approval_op *op, struct err *e)
+    void *arg, struct err *e)
 {
+	const struct approval_op *op = arg;
+
 	if (op->from < 0)
 		return ops->approval_insert(c, &op->a, e);
 	return ops->approval_transition(c, &op->a, op->from, e);

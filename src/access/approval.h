@@ -118,7 +118,7 @@ int approval_answer(struct approval_op *op, const struct rec_approval *a,
 /* The change, on the writer: 0, 1 when the approval left op->from
  * meanwhile (nothing changed), -1 on a store error. */
 int approval_apply(struct store_conn *c, const struct store_ops *ops,
-    struct approval_op *op, struct err *e)
+    void *op /* struct approval_op */, struct err *e)
 	__attribute__((warn_unused_result));
 
 /*

@@ -198,8 +198,10 @@ request_answer(struct request_op *op, const struct rec_grant *g,
 
 int
 request_apply(struct store_conn *c, const struct store_ops *ops,
-    struct request_op *op, struct err *e)
+    void *arg, struct err *e)
 {
+	const struct request_op *op = arg;
+
 	if (op->from < 0)
 		return ops->grant_insert(c, &op->g, e);
 	return ops->grant_transition(c, &op->g, op->from, e);

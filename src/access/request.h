@@ -85,7 +85,7 @@ int request_answer(struct request_op *op, const struct rec_grant *g,
 /* The change, on the writer: 0, 1 when the grant left op->from meanwhile
  * (nothing changed), -1 on a store error. */
 int request_apply(struct store_conn *c, const struct store_ops *ops,
-    struct request_op *op, struct err *e)
+    void *op /* struct request_op */, struct err *e)
 	__attribute__((warn_unused_result));
 
 #endif

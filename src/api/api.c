@@ -422,6 +422,48 @@ req_write_with(struct req *q, apply_fn apply, void *arg,
 	return q->denied ? -1 : 0;
 }
 
+/* A domain operation run by req_write_op. */
+struct op_call {
+	op_fn fn;
+	void *arg;
+	const char *what;
+};
+
+static int
+op_apply(struct store_conn *c, struct req *q, void *arg, struct err *e)
+{
+	struct op_call *o = arg;
+	struct err d;
+	int rc = o->fn(c, store_ops(q->ctx->store), o->arg, e);
+
+	if (rc != 1)
+		return rc;
+	/* The change lost the race: someone answered first.  Denied, but
+	 * the request's entry still commits. */
+	err_init(&d);
+	err_set(&d, 409, "conflict", "the %s was answered meanwhile",
+	    o->what);
+	d.reason = "state_changed";
+	return req_deny(q, &d);
+}
+
+int
+req_write_op(struct req *q, op_fn op, void *arg, const char *what)
+{
+	struct op_call o = {op, arg, what};
+
+	return req_write(q, op_apply, &o);
+}
+
+int
+req_write_op_with(struct req *q, op_fn op, void *arg, const char *what,
+    const struct store_job *more, size_t nmore)
+{
+	struct op_call o = {op, arg, what};
+
+	return req_write_with(q, op_apply, &o, more, nmore);
+}
+
 /* Finds who is calling.  0 with q->actor set, or -1 with a 401. */
 static int
 authenticate(struct req *q)

@@ -27,40 +27,11 @@ mail_cfg(const struct req *q)
 	return m;
 }
 
-/* A transition lost the race: someone answered first.  Denied, but the
- * request's entry still commits. */
-static int
-answered_meanwhile(struct req *q, const char *what)
-{
-	struct err d;
-
-	err_init(&d);
-	err_set(&d, 409, "conflict", "the %s was answered meanwhile", what);
-	d.reason = "state_changed";
-	return req_deny(q, &d);
-}
-
-static int
-apply_request(struct store_conn *c, struct req *q, void *arg, struct err *e)
-{
-	int rc = request_apply(c, store_ops(q->ctx->store), arg, e);
-
-	return rc == 1 ? answered_meanwhile(q, "request") : rc;
-}
-
-static int
-apply_approval(struct store_conn *c, struct req *q, void *arg, struct err *e)
-{
-	int rc = approval_apply(c, store_ops(q->ctx->store), arg, e);
-
-	return rc == 1 ? answered_meanwhile(q, "approval") : rc;
-}
-
 /* Writes a new grant, then delivers its notice and answers 201. */
 static int
 write_new_grant(struct req *q, struct request_op *op)
 {
-	if (req_write(q, apply_request, op) == -1)
+	if (req_write_op(q, request_apply, op, "request") == -1)
 		return -1;
 	notice_deliver(&op->notice);
 	req_ok(q, 201, grant_json(&op->g, q->now));
@@ -176,7 +147,7 @@ answer(struct req *q, int how)
 
 	if (load_grant(q, 1, &g) == -1 || request_answer(&op, &g, &q->tenant,
 	    how, q->actor.id, q->now, &q->ev, &q->err) == -1 ||
-	    req_write(q, apply_request, &op) == -1)
+	    req_write_op(q, request_apply, &op, "request") == -1)
 		return -1;
 	req_ok(q, 200, grant_json(&op.g, q->now));
 	return 0;
@@ -269,7 +240,8 @@ h_approval_create(struct req *q)
 	c = req_reader(q);
 	if (c != NULL && approval_ask(&op, c, store_ops(q->ctx->store), &in,
 	    &mail, &q->ev, &q->err) == 0 &&
-	    req_write(q, apply_approval, &op) == 0) {
+	    req_write_op(q, approval_apply, &op,
+	    "approval") == 0) {
 		notice_deliver(&op.notice);
 		req_ok(q, 201, approval_json(&op.a, q->now));
 		rc = 0;
@@ -318,7 +290,8 @@ approval_reply(struct req *q, int to)
 
 	if (load_approval(q, &a, 1) == -1 || approval_answer(&op, &a, to,
 	    q->actor.id, q->now, &q->ev, &q->err) == -1 ||
-	    req_write(q, apply_approval, &op) == -1)
+	    req_write_op(q, approval_apply, &op,
+	    "approval") == -1)
 		return -1;
 	req_ok(q, 200, approval_json(&op.a, q->now));
 	return 0;

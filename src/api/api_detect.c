@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "access/contain.h"
+#include "access/containment.h"
 #include "api/req.h"
 #include "common/jsonx.h"
 #include "common/str.h"
@@ -19,53 +20,29 @@
 #define ALERTS_LIMIT_MAX 1000
 #define CONTAIN_REASON_MIN 3
 
-struct hours_set {
-	const char *id;
-	const char *text;
-};
-
-static int
-apply_hours(struct store_conn *c, struct req *q, void *arg, struct err *e)
-{
-	struct hours_set *h = arg;
-	int rc = store_ops(q->ctx->store)->engineer_hours_set(c, h->id,
-	    h->text, e);
-
-	if (rc == 1) {
-		e->reason = "not_found";
-		return err_set(e, 404, "not_found", "no such engineer: %s",
-		    h->id);
-	}
-	return rc;
-}
-
+/* PUT /v1/engineers/{id}/working-hours: the rules are in detect/hours.c. */
 int
 h_engineer_hours(struct req *q)
 {
 	static const char *const keys[] = {"working_hours", NULL};
 	struct hours_set h;
-	struct hours parsed;
 	json_t *b = req_body(q);
 
-	h.id = req_param(q, 0);
-	if (h.id == NULL || b == NULL)
+	h.engineer_id = req_param(q, 0);
+	if (h.engineer_id == NULL || b == NULL)
 		return -1;
-	str_copy(q->ev.target, sizeof(q->ev.target), h.id);
+	str_copy(q->ev.target, sizeof(q->ev.target), h.engineer_id);
 	if (jx_only(b, keys, &q->err) == -1 || jx_str(&h.text, b,
 	    "working_hours", 0, HOURS_TEXT_MAX, JX_REQUIRED | JX_CLEAN,
-	    &q->err) == -1) {
-		q->err.reason = "bad_request";
-		return -1;
-	}
-	if (h.text[0] != '\0' && hours_parse(&parsed, h.text, &q->err) == -1) {
+	    &q->err) == -1 || hours_check(h.text, &q->err) == -1) {
 		q->err.reason = "bad_request";
 		return -1;
 	}
 	event_detail(&q->ev, "working_hours", h.text);
-	if (req_write(q, apply_hours, &h) == -1)
+	if (req_write_op(q, hours_set_apply, &h, "engineer") == -1)
 		return -1;
-	req_ok(q, 200, json_pack("{s:s,s:s}", "id", h.id, "working_hours",
-	    h.text));
+	req_ok(q, 200, json_pack("{s:s,s:s}", "id", h.engineer_id,
+	    "working_hours", h.text));
 	return 0;
 }
 
@@ -181,30 +158,19 @@ h_alert_view(struct req *q)
 	return 0;
 }
 
+/* The body of POST /v1/containment: exactly one of the kinds names its
+ * target, and a reason.  -1 with a 400. */
 static int
-apply_contain(struct store_conn *c, struct req *q, void *arg, struct err *e)
-{
-	struct contain_run *run = arg;
-
-	if (contain_apply(c, store_ops(q->ctx->store), run, e) == -1)
-		return -1;
-	contain_detail(run, &q->ev);
-	return 0;
-}
-
-int
-h_containment(struct req *q)
+contain_body(struct req *q, int *kind, const char **target,
+    const char **reason)
 {
 	static const char *const keys[] = {"engineer", "device", "session",
 	    "vendor", "reason", NULL};
-	const char *target = NULL, *v, *reason;
-	struct contain_run run;
-	struct store_job *more = NULL;
-	struct store_conn *c;
 	json_t *b = req_body(q);
-	int kind = -1, i, rc = -1;
+	const char *v;
+	int i;
 
-	memset(&run, 0, sizeof(run));
+	*target = NULL;
 	if (b == NULL)
 		return -1;
 	if (jx_only(b, keys, &q->err) == -1)
@@ -215,28 +181,46 @@ h_containment(struct req *q)
 			goto bad;
 		if (v == NULL)
 			continue;
-		if (target != NULL) {
+		if (*target != NULL) {
 			err_bad_request(&q->err, "name exactly one of "
 			    "'engineer', 'device', 'session' and 'vendor'");
 			goto bad;
 		}
-		target = v;
-		kind = i;
+		*target = v;
+		*kind = i;
 	}
-	if (target == NULL) {
+	if (*target == NULL) {
 		err_bad_request(&q->err, "name what to contain: one of "
 		    "'engineer', 'device', 'session' or 'vendor'");
 		goto bad;
 	}
-	if (jx_str(&reason, b, "reason", CONTAIN_REASON_MIN, REC_REASON_MAX,
+	if (jx_str(reason, b, "reason", CONTAIN_REASON_MIN, REC_REASON_MAX,
 	    JX_REQUIRED, &q->err) == -1)
 		goto bad;
+	return 0;
+bad:
+	q->err.reason = "bad_request";
+	return -1;
+}
+
+/* POST /v1/containment: the rules are in access/contain.c. */
+int
+h_containment(struct req *q)
+{
+	const char *target, *reason;
+	struct contain_run run;
+	struct containment_op op = {&run, &q->ev};
+	struct store_job *more = NULL;
+	struct store_conn *c;
+	int kind = -1, rc = -1;
+
+	memset(&run, 0, sizeof(run));
+	if (contain_body(q, &kind, &target, &reason) == -1)
+		return -1;
 	str_copy(q->ev.target, sizeof(q->ev.target), target);
 	c = req_reader(q);
-	if (c == NULL)
-		goto out;
-	if (contain_prepare(&run, c, store_ops(q->ctx->store), kind, target,
-	    reason, q->now, &q->err) == -1)
+	if (c == NULL || contain_prepare(&run, c, store_ops(q->ctx->store),
+	    kind, target, reason, q->now, &q->err) == -1)
 		goto out;
 	run.by = q->actor;
 	str_copy(run.source, sizeof(run.source), q->ev.source);
@@ -250,13 +234,11 @@ h_containment(struct req *q)
 		}
 		contain_grant_jobs(&run, more);
 	}
-	if (req_write_with(q, apply_contain, &run, more, run.cap) == -1)
+	if (req_write_op_with(q, containment_apply, &op, "containment", more,
+	    run.cap) == -1)
 		goto out;
 	req_ok(q, 201, contain_json(&run));
 	rc = 0;
-	goto out;
-bad:
-	q->err.reason = "bad_request";
 out:
 	free(more);
 	contain_run_cleanup(&run);
@@ -291,20 +273,8 @@ h_containment_list(struct req *q)
 	return 0;
 }
 
-static int
-apply_lift(struct store_conn *c, struct req *q, void *arg, struct err *e)
-{
-	struct rec_containment *r = arg;
-	int rc = store_ops(q->ctx->store)->containment_lift(c, r, e);
-
-	if (rc == 1) {
-		e->reason = "wrong_state";
-		return err_set(e, 409, "conflict", "containment %s was already "
-		    "lifted", r->id);
-	}
-	return rc;
-}
-
+/* POST /v1/containment/{id}/lift {reason}: the rules are in
+ * access/containment.c. */
 int
 h_containment_lift(struct req *q)
 {
@@ -313,7 +283,6 @@ h_containment_lift(struct req *q)
 	struct rec_containment r;
 	struct store_conn *c;
 	json_t *b = req_body(q);
-	int found;
 
 	if (id == NULL || b == NULL)
 		return -1;
@@ -324,27 +293,10 @@ h_containment_lift(struct req *q)
 		return -1;
 	}
 	c = req_reader(q);
-	if (c == NULL)
-		return -1;
-	found = store_ops(q->ctx->store)->containment_get(c, id, &r, &q->err);
-	if (found == -1)
-		return -1;
-	if (found == 1) {
-		q->err.reason = "no_such_containment";
-		return err_set(&q->err, 404, "not_found", "no such "
-		    "containment: %s", id);
-	}
-	event_detail(&q->ev, "kind", contain_kind_names[r.kind]);
-	event_detail(&q->ev, contain_kind_names[r.kind], r.target);
-	if (r.lifted != 0) {
-		q->err.reason = "wrong_state";
-		return err_set(&q->err, 409, "conflict", "containment %s was "
-		    "already lifted", id);
-	}
-	r.lifted = q->now;
-	str_copy(r.lifted_by, sizeof(r.lifted_by), q->actor.id);
-	str_copy(r.lift_reason, sizeof(r.lift_reason), reason);
-	if (req_write(q, apply_lift, &r) == -1)
+	if (c == NULL || containment_lift_prepare(&r, c,
+	    store_ops(q->ctx->store), id, q->actor.id, reason, q->now, &q->ev,
+	    &q->err) == -1 ||
+	    req_write_op(q, containment_lift_apply, &r, "containment") == -1)
 		return -1;
 	req_ok(q, 200, containment_json(&r));
 	return 0;

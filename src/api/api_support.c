@@ -3,18 +3,23 @@
  * Work inside a tenant: what the support role may do (tickets, the user
  * list without secrets, password and MFA resets) and what tenant admins may
  * do besides (delete users, export, set the support policy).  The pipeline
- * has already checked the role table and the tenant policy.
+ * has already checked the role table (which keeps the export to tenant
+ * admins) and the tenant policy.  The rules are in auth/reset.c,
+ * directory/directory.c and access/settings.c.
  */
-#include <stdlib.h>
 #include <string.h>
 
+#include "access/approval.h"
+#include "access/grant.h"
 #include "access/policy.h"
+#include "access/settings.h"
 #include "api/cache.h"
 #include "api/req.h"
 #include "auth/reset.h"
 #include "common/jsonw.h"
 #include "common/jsonx.h"
 #include "common/str.h"
+#include "directory/directory.h"
 #include "tlog/tlog.h"
 
 int
@@ -193,7 +198,6 @@ target_user(struct req *q, struct rec_user *u, int sensitive_check)
 	static const char *const keys[] = {"approval", NULL};
 	const char *uid = req_param(q, 1), *approval = NULL;
 	struct store_conn *c;
-	int found;
 
 	if (uid == NULL)
 		return -1;
@@ -209,17 +213,9 @@ target_user(struct req *q, struct rec_user *u, int sensitive_check)
 		}
 	}
 	c = req_reader(q);
-	if (c == NULL)
+	if (c == NULL || dir_user_load(u, c, store_ops(q->ctx->store),
+	    q->tenant.id, uid, &q->err) == -1)
 		return -1;
-	found = store_ops(q->ctx->store)->user_get(c, q->tenant.id, uid, u,
-	    &q->err);
-	if (found == -1)
-		return -1;
-	if (found == 1) {
-		q->err.reason = "no_such_user";
-		return err_set(&q->err, 404, "not_found", "no such user in "
-		    "this tenant");
-	}
 	if (sensitive_check)
 		return req_second_approval(q, approval, uid,
 		    u->role == ROLE_ADMIN);
@@ -233,13 +229,6 @@ reset_mail(const struct req *q, struct reset_mail *m)
 	m->from = q->ctx->cfg.mail_from;
 	m->public_url = q->ctx->cfg.public_url;
 	m->tenant_name = q->tenant.name;
-}
-
-static int
-apply_password_reset(struct store_conn *c, struct req *q, void *arg,
-    struct err *e)
-{
-	return reset_password_apply(c, store_ops(q->ctx->store), arg, e);
 }
 
 /* POST /v1/tenants/{t}/users/{u}/password-reset: the rules are in
@@ -261,7 +250,8 @@ h_user_password_reset(struct req *q)
 	    q->ctx->cfg.reset_ttl, q->now, &q->err) == -1)
 		goto out;
 	event_detail(&q->ev, "delivered_to", run.masked);
-	if (req_write(q, apply_password_reset, &run) == -1 ||
+	if (req_write_op(q, reset_password_apply, &run,
+	    "reset") == -1 ||
 	    reset_deliver(&run, &q->err) == -1)
 		goto out;
 	time_format(stamp, run.reset.expires);
@@ -272,13 +262,6 @@ out:
 	reset_run_cleanup(&run);
 	rec_user_wipe(&u);
 	return rc;
-}
-
-static int
-apply_mfa_reset(struct store_conn *c, struct req *q, void *arg,
-    struct err *e)
-{
-	return reset_mfa_apply(c, store_ops(q->ctx->store), arg, e);
 }
 
 /* POST /v1/tenants/{t}/users/{u}/mfa-reset: the rules are in
@@ -298,7 +281,7 @@ h_user_mfa_reset(struct req *q)
 	    reset_mfa_begin(&run, &m, &u, q->tenant.id,
 	    q->actor.kind == ACTOR_ENGINEER, &q->err) == -1)
 		goto out;
-	if (req_write(q, apply_mfa_reset, &run) == -1 ||
+	if (req_write_op(q, reset_mfa_apply, &run, "reset") == -1 ||
 	    reset_deliver(&run, &q->err) == -1)
 		goto out;
 	req_ok(q, 202, json_pack("{s:s}", "status", "enrolment_required"));
@@ -309,26 +292,16 @@ out:
 	return rc;
 }
 
-static int
-apply_user_delete(struct store_conn *c, struct req *q, void *arg,
-    struct err *e)
-{
-	const struct store_ops *ops = store_ops(q->ctx->store);
-	const struct rec_user *u = arg;
-
-	if (ops->session_delete_principal(c, u->id, e) == -1)
-		return -1;
-	return ops->user_delete(c, q->tenant.id, u->id, e) == -1 ? -1 : 0;
-}
-
+/* DELETE /v1/tenants/{t}/users/{u}: the rules are in directory.c. */
 int
 h_user_delete(struct req *q)
 {
 	struct rec_user u;
 	int rc = -1;
 
+	memset(&u, 0, sizeof(u));
 	if (target_user(q, &u, 0) == -1 ||
-	    req_write(q, apply_user_delete, &u) == -1)
+	    req_write_op(q, dir_user_delete, &u, "user") == -1)
 		goto out;
 	req_ok(q, 200, json_pack("{s:s}", "deleted", u.id));
 	rc = 0;
@@ -358,73 +331,47 @@ h_tenant_export(struct req *q)
 	return 0;
 }
 
-static int
-apply_policy(struct store_conn *c, struct req *q, void *arg, struct err *e)
-{
-	const struct rec_tenant *t = arg;
-
-	return store_ops(q->ctx->store)->tenant_set_settings(c, t, e) == -1 ?
-	    -1 : 0;
-}
-
 /*
  * PUT /v1/tenants/{t}/support-policy: the tenant's admins set who may
  * enter and how: support_policy, max_minutes (cap on an access request),
- * second_approver, sensitive_actions.  Fields left out keep their value.
+ * second_approver, sensitive_actions.  The rules are in access/settings.c.
  */
 int
 h_tenant_policy_set(struct req *q)
 {
 	static const char *const keys[] = {"support_policy", "max_minutes",
 	    "second_approver", "sensitive_actions", NULL};
-	struct rec_tenant t = q->tenant;
+	struct settings_in in;
+	struct rec_tenant t;
 	json_t *b = req_body(q), *sens;
-	int policy, second;
 
+	settings_in_init(&in);
 	if (b == NULL || jx_only(b, keys, &q->err) ||
-	    jx_enum(&policy, b, "support_policy", policy_names, JX_OPTIONAL,
-	    &q->err) ||
-	    jx_int(&t.max_minutes, b, "max_minutes", 1,
+	    jx_enum(&in.policy, b, "support_policy", policy_names,
+	    JX_OPTIONAL, &q->err) ||
+	    jx_int(&in.max_minutes, b, "max_minutes", 1,
 	    TENANT_MAX_MINUTES_CAP, JX_OPTIONAL, &q->err) ||
-	    jx_enum(&second, b, "second_approver", second_approver_names,
-	    JX_OPTIONAL, &q->err)) {
-		q->err.reason = "bad_request";
-		return -1;
-	}
+	    jx_enum(&in.second_approver, b, "second_approver",
+	    second_approver_names, JX_OPTIONAL, &q->err))
+		goto bad;
 	sens = json_object_get(b, "sensitive_actions");
-	if (sens != NULL && sensitive_parse(&t.sensitive, sens, &q->err) ==
-	    -1) {
-		q->err.reason = "bad_request";
-		return -1;
-	}
+	in.has_sensitive = sens != NULL;
+	if (sens != NULL && sensitive_parse(&in.sensitive, sens, &q->err) ==
+	    -1)
+		goto bad;
 	if (json_object_size(b) == 0) {
-		q->err.reason = "bad_request";
-		return err_bad_request(&q->err, "give at least one of "
+		err_bad_request(&q->err, "give at least one of "
 		    "support_policy, max_minutes, second_approver, "
 		    "sensitive_actions");
+		goto bad;
 	}
-	if (policy != -1)
-		t.policy = policy;
-	if (second != -1)
-		t.second_approver = second;
-	event_detail(&q->ev, "from", policy_names[q->tenant.policy]);
-	event_detail(&q->ev, "to", policy_names[t.policy]);
-	{
-		char num[24];
-		json_t *sj = sensitive_json(t.sensitive);
-		char *st = sj != NULL ? jx_dump(sj) : NULL;
-
-		str_printf(num, sizeof(num), "%lld", (long long)t.max_minutes);
-		event_detail(&q->ev, "max_minutes", num);
-		event_detail(&q->ev, "second_approver",
-		    second_approver_names[t.second_approver]);
-		event_detail(&q->ev, "sensitive_actions", st != NULL ? st :
-		    "[]");
-		free(st);
-		json_decref(sj);
-	}
-	if (req_write(q, apply_policy, &t) == -1)
+	if (settings_change(&t, &q->tenant, &in, &q->ev, &q->err) == -1)
+		goto bad;
+	if (req_write_op(q, settings_apply, &t, "tenant") == -1)
 		return -1;
 	q->tenant = t;
 	return h_tenant_policy_get(q);
+bad:
+	q->err.reason = "bad_request";
+	return -1;
 }

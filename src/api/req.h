@@ -27,6 +27,13 @@ typedef int (*handler_fn)(struct req *q);
 /* A change made on the writer connection; see store_job. */
 typedef int (*apply_fn)(struct store_conn *c, struct req *q, void *arg,
     struct err *e);
+/*
+ * A domain operation's change on the writer (request_apply, dir_create,
+ * ...): 0; 1 when what it changes was answered meanwhile (it then changed
+ * nothing); -1 with e.
+ */
+typedef int (*op_fn)(struct store_conn *c, const struct store_ops *ops,
+    void *arg, struct err *e);
 
 /* A route of the action table with the handler that answers it. */
 struct route {
@@ -89,6 +96,20 @@ int req_write(struct req *q, apply_fn apply, void *arg)
  * transaction: all are stored, or nothing is (and the refusal is then
  * recorded on its own).  0, or -1 with q->err set. */
 int req_write_with(struct req *q, apply_fn apply, void *arg,
+    const struct store_job *more, size_t nmore)
+	__attribute__((warn_unused_result));
+
+/*
+ * Runs the domain operation op(arg) on the writer with the request's
+ * entry, as req_write.  When op says 1, the request is denied with a 409
+ * "the <what> was answered meanwhile" (reason state_changed) and its entry
+ * still commits.  0, or -1 with q->err set.
+ */
+int req_write_op(struct req *q, op_fn op, void *arg, const char *what)
+	__attribute__((warn_unused_result));
+
+/* As req_write_op, with more jobs in one transaction (req_write_with). */
+int req_write_op_with(struct req *q, op_fn op, void *arg, const char *what,
     const struct store_job *more, size_t nmore)
 	__attribute__((warn_unused_result));
 

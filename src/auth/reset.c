@@ -72,8 +72,10 @@ out:
 
 int
 reset_password_apply(struct store_conn *c, const struct store_ops *ops,
-    struct reset_run *run, struct err *e)
+    void *arg, struct err *e)
 {
+	const struct reset_run *run = arg;
+
 	return ops->reset_insert(c, &run->reset, e);
 }
 
@@ -98,8 +100,9 @@ reset_mfa_begin(struct reset_run *run, const struct reset_mail *m,
 
 int
 reset_mfa_apply(struct store_conn *c, const struct store_ops *ops,
-    struct reset_run *run, struct err *e)
+    void *arg, struct err *e)
 {
+	const struct reset_run *run = arg;
 	struct rec_totp none;
 
 	memset(&none, 0, sizeof(none));

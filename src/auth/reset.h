@@ -57,7 +57,7 @@ int reset_password_begin(struct reset_run *run, const struct reset_mail *m,
 
 /* On the writer: stores the hashed token.  0, or -1 on a store error. */
 int reset_password_apply(struct store_conn *c, const struct store_ops *ops,
-    struct reset_run *run, struct err *e)
+    void *run /* struct reset_run */, struct err *e)
 	__attribute__((warn_unused_result));
 
 /*
@@ -72,7 +72,7 @@ int reset_mfa_begin(struct reset_run *run, const struct reset_mail *m,
 /* On the writer: clears the user's second factor and ends every session
  * it opened.  0, or -1 on a store error. */
 int reset_mfa_apply(struct store_conn *c, const struct store_ops *ops,
-    struct reset_run *run, struct err *e)
+    void *run /* struct reset_run */, struct err *e)
 	__attribute__((warn_unused_result));
 
 /* Delivers the staged mail once the change is committed.  0, or -1 with

@@ -138,3 +138,26 @@ hours_contain(const struct hours *h, int64_t t)
 		return 1;
 	return (h->days & (1u << ((wd + 6) % 7))) && min < h->to;
 }
+
+int
+hours_check(const char *text, struct err *e)
+{
+	struct hours h;
+
+	return text[0] == '\0' ? 0 : hours_parse(&h, text, e);
+}
+
+int
+hours_set_apply(struct store_conn *c, const struct store_ops *ops,
+    void *arg, struct err *e)
+{
+	const struct hours_set *h = arg;
+	int rc = ops->engineer_hours_set(c, h->engineer_id, h->text, e);
+
+	if (rc == 1) {
+		e->reason = "not_found";
+		return err_set(e, 404, "not_found", "no such engineer: %s",
+		    h->engineer_id);
+	}
+	return rc;
+}

@@ -10,6 +10,8 @@
  * a shift's start and end in that local time (an end before the start is a
  * night shift, belonging to the day it starts); the offset is "+01:00",
  * "-05:30" or "Z" (the default).  Example: "mon-fri 08:00-18:00 +01:00".
+ * The empty text clears an engineer's hours (the off-hours rule then
+ * leaves them alone).
  */
 #ifndef CUSTOS_DETECT_HOURS_H
 #define CUSTOS_DETECT_HOURS_H
@@ -17,6 +19,7 @@
 #include <stdint.h>
 
 #include "common/err.h"
+#include "store/store.h"
 
 #define HOURS_TEXT_MAX 64
 
@@ -29,6 +32,22 @@ struct hours {
 /* Parses text into h; 400 naming the problem. */
 int hours_parse(struct hours *h, const char *text, struct err *e)
 	__attribute__((warn_unused_result));
+
+/* An engineer's hours, as they will be set. */
+struct hours_set {
+	const char *engineer_id;
+	const char *text;       /* "" clears them */
+};
+
+/* Checks text as the hours of hours_set: "" or what hours_parse takes;
+ * 400 naming the problem. */
+int hours_check(const char *text, struct err *e)
+	__attribute__((warn_unused_result));
+
+/* On the writer: sets the hours of a struct hours_set (checked); 404 when
+ * there is no such engineer.  0 or -1. */
+int hours_set_apply(struct store_conn *c, const struct store_ops *ops,
+    void *set, struct err *e) __attribute__((warn_unused_result));
 
 /* 1 when the moment t (seconds since the epoch) is inside the hours. */
 int hours_contain(const struct hours *h, int64_t t);

@@ -298,9 +298,10 @@ must_exist(int found, const char *field, struct err *e)
 }
 
 int
-dir_insert(struct store_conn *c, const struct store_ops *ops,
-    const struct dir_object *d, struct err *e)
+dir_insert(struct store_conn *c, const struct store_ops *ops, void *arg,
+    struct err *e)
 {
+	const struct dir_object *d = arg;
 	struct rec_vendor v;
 	struct rec_engineer en;
 	struct rec_tenant t;
@@ -334,6 +335,43 @@ dir_insert(struct store_conn *c, const struct store_ops *ops,
 		return ops->ticket_insert(c, &d->u.ticket, e);
 	}
 	return err_internal(e, "unknown object kind");
+}
+
+void
+dir_object_event(const struct dir_object *d, struct event *ev)
+{
+	str_copy(ev->target, sizeof(ev->target), dir_object_id(d));
+	if (d->kind == DIR_DEVICE)
+		event_detail(ev, "engineer", d->u.device.engineer_id);
+	if (dir_object_tenant(d)[0] != '\0')
+		str_copy(ev->tenant, sizeof(ev->tenant),
+		    dir_object_tenant(d));
+}
+
+int
+dir_user_load(struct rec_user *u, struct store_conn *c,
+    const struct store_ops *ops, const char *tenant_id, const char *id,
+    struct err *e)
+{
+	int found = ops->user_get(c, tenant_id, id, u, e);
+
+	if (found == 1) {
+		e->reason = "no_such_user";
+		return err_set(e, 404, "not_found", "no such user in this "
+		    "tenant");
+	}
+	return found;
+}
+
+int
+dir_user_delete(struct store_conn *c, const struct store_ops *ops,
+    void *arg, struct err *e)
+{
+	const struct rec_user *u = arg;
+
+	if (ops->session_delete_principal(c, u->id, e) == -1)
+		return -1;
+	return ops->user_delete(c, u->tenant_id, u->id, e) == -1 ? -1 : 0;
 }
 
 const char *
