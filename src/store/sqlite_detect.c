@@ -21,7 +21,7 @@ enum dq {
 	D_COUNT
 };
 
-_Static_assert(D_COUNT <= SQ_DETECT_MAX, "raise SQ_DETECT_MAX");
+_Static_assert(D_COUNT <= SQ_FAMILY_MAX, "raise SQ_FAMILY_MAX");
 
 #define CONT_COLS "id, kind, target, engineer_id, vendor_id, reason, " \
 	"created_by, alert_id, created, lifted, lifted_by, lift_reason, " \
@@ -75,7 +75,7 @@ static const char *const d_sql[D_COUNT] = {
 static sqlite3_stmt *
 dstmt(struct store_conn *c, enum dq q, struct err *e)
 {
-	return sq_prepare(c, &c->d[q], d_sql[q], e);
+	return sq_stmt(c, SQ_DETECT, q, d_sql, e);
 }
 
 int
