@@ -10,6 +10,7 @@
  *   sqlite_auth.c      sessions, logins, reset tokens, throttle
  *   sqlite_access.c    grants (access requests), second approvals
  *   sqlite_log.c       log entries and their lookups, tiles, checkpoints
+ *   sqlite_keys.c      the entries' principal keys (posting lists)
  *   sqlite_detect.c    alerts, containment, working hours
  *   sqlite_codec.c     how each record is bound and read (sqlite_codec.h)
  */
@@ -31,14 +32,18 @@ enum sq_family {
 	SQ_ACCESS,
 	SQ_LOG,
 	SQ_DETECT,
+	SQ_KEYS,                /* sqlite_keys.c */
 	SQ_SCOPE,               /* kept for scope's queries */
 	SQ_FAMILIES
 };
 #define SQ_FAMILY_MAX 32        /* statements per family */
 
+struct sq_keys;
+
 struct store_conn {
 	sqlite3 *db;
 	sqlite3_stmt *q[SQ_FAMILIES][SQ_FAMILY_MAX];
+	struct sq_keys *keys;   /* the writer's unwritten entry keys */
 };
 
 /* The statement in *slot, prepared from sql on first use (kept until the
@@ -71,6 +76,25 @@ int sq_step_row(struct store_conn *c, sqlite3_stmt *s, const char *what,
     struct err *e);
 /* Runs an UPDATE or DELETE; 1 when it matched no row. */
 int sq_exec_update(struct store_conn *c, sqlite3_stmt *s, const char *what,
+    struct err *e);
+
+/*
+ * The entries' principal keys (sqlite_keys.c).  sq_keys_add buffers the
+ * keys of an appended entry; sq_keys_flush writes what is buffered (the
+ * backend calls it before a commit, a savepoint and its own lookups);
+ * sq_keys_discard forgets it (a rollback); sq_keys_free at close.
+ */
+int sq_keys_add(struct store_conn *c, const struct rec_entry *en,
+    struct err *e);
+int sq_keys_flush(struct store_conn *c, struct err *e);
+void sq_keys_discard(struct store_conn *c);
+void sq_keys_free(struct store_conn *c);
+/* entry_by_principal and (for a tenant id other than "") entry_range_tenant
+ * over the keys; see store.h. */
+int sq_keys_by_principal(struct store_conn *c, int kind, const char *id,
+    int64_t from, int64_t to, store_entry_cb cb, void *arg, struct err *e);
+int sq_keys_range_tenant(struct store_conn *c, const char *tenant_id,
+    int64_t start, int64_t limit, store_entry_cb cb, void *arg,
     struct err *e);
 
 /* The ops of sqlite_directory.c. */

@@ -13,8 +13,7 @@
 
 enum q {
 	Q_ENTRY_APPEND, Q_ENTRY_COUNT, Q_ENTRY_RANGE, Q_ENTRY_RANGE_TENANT,
-	Q_BY_ACTOR, Q_BY_DEVICE, Q_BY_SESSION, Q_BY_VENDOR, Q_BY_SOURCE,
-	Q_BY_TENANT, Q_POLICY_CHANGES,
+	Q_POLICY_CHANGES,
 	Q_TILE_GET, Q_TILE_PUT, Q_CHECKPOINT_PUT, Q_CHECKPOINT_LATEST,
 	Q_COUNT
 };
@@ -27,21 +26,10 @@ static const char *const q_sql[Q_COUNT] = {
 	[Q_ENTRY_COUNT] = "SELECT COALESCE(MAX(idx) + 1, 0) FROM entries",
 	[Q_ENTRY_RANGE] = "SELECT idx, bytes FROM entries "
 	    "WHERE idx >= ?1 AND idx < ?2 ORDER BY idx",
+	/* Entries without a tenant are not keyed: this reads the log from
+	 * start on (only ever asked for with a tenant). */
 	[Q_ENTRY_RANGE_TENANT] = "SELECT idx, bytes FROM entries "
-	    "WHERE tenant_id = ?1 AND idx >= ?2 ORDER BY idx LIMIT ?3",
-	/* The "<> ''" terms let SQLite use the partial indexes. */
-	[Q_BY_ACTOR] = "SELECT idx, bytes FROM entries WHERE actor_id = ?1 "
-	    "AND actor_id <> '' AND time >= ?2 AND time < ?3 ORDER BY idx",
-	[Q_BY_DEVICE] = "SELECT idx, bytes FROM entries WHERE device_id = ?1 "
-	    "AND device_id <> '' AND time >= ?2 AND time < ?3 ORDER BY idx",
-	[Q_BY_SESSION] = "SELECT idx, bytes FROM entries WHERE session_id = ?1 "
-	    "AND session_id <> '' AND time >= ?2 AND time < ?3 ORDER BY idx",
-	[Q_BY_VENDOR] = "SELECT idx, bytes FROM entries WHERE vendor_id = ?1 "
-	    "AND vendor_id <> '' AND time >= ?2 AND time < ?3 ORDER BY idx",
-	[Q_BY_SOURCE] = "SELECT idx, bytes FROM entries WHERE source = ?1 "
-	    "AND source <> '' AND time >= ?2 AND time < ?3 ORDER BY idx",
-	[Q_BY_TENANT] = "SELECT idx, bytes FROM entries WHERE tenant_id = ?1 "
-	    "AND tenant_id <> '' AND time >= ?2 AND time < ?3 ORDER BY idx",
+	    "WHERE tenant_id = '' AND idx >= ?1 ORDER BY idx LIMIT ?2",
 	[Q_POLICY_CHANGES] = "SELECT idx, bytes FROM entries "
 	    "WHERE action = 'tenant.support_policy' AND allowed = 1 "
 	    "ORDER BY idx",
@@ -71,7 +59,10 @@ sqlite_entry_append(struct store_conn *c, const struct rec_entry *en,
 	if (s == NULL)
 		return -1;
 	sq_bind_entry(s, en);
-	return sq_exec(c, s, "log entry", e);
+	if (sq_exec(c, s, "log entry", e) == -1 || sq_keys_add(c, en, e) == -1)
+		return -1;
+	/* Outside a transaction nothing else would write the keys. */
+	return sqlite3_get_autocommit(c->db) ? sq_keys_flush(c, e) : 0;
 }
 
 int
@@ -128,13 +119,16 @@ sqlite_entry_range_tenant(struct store_conn *c, const char *tenant_id,
     int64_t start, int64_t limit, store_entry_cb cb, void *arg,
     struct err *e)
 {
-	sqlite3_stmt *s = stmt(c, Q_ENTRY_RANGE_TENANT, e);
+	sqlite3_stmt *s;
 
+	if (tenant_id[0] != '\0')
+		return sq_keys_range_tenant(c, tenant_id, start, limit, cb, arg,
+		    e);
+	s = stmt(c, Q_ENTRY_RANGE_TENANT, e);
 	if (s == NULL)
 		return -1;
-	sq_bind_text(s, 1, tenant_id);
-	sqlite3_bind_int64(s, 2, start);
-	sqlite3_bind_int64(s, 3, limit);
+	sqlite3_bind_int64(s, 1, start);
+	sqlite3_bind_int64(s, 2, limit);
 	return sq_entry_rows(c, s, cb, arg, e);
 }
 
@@ -142,22 +136,9 @@ int
 sqlite_entry_by_principal(struct store_conn *c, int kind, const char *id,
     int64_t from, int64_t to, store_entry_cb cb, void *arg, struct err *e)
 {
-	static const enum q byq[SP_COUNT] = {
-		[SP_ENGINEER] = Q_BY_ACTOR, [SP_DEVICE] = Q_BY_DEVICE,
-		[SP_SESSION] = Q_BY_SESSION, [SP_VENDOR] = Q_BY_VENDOR,
-		[SP_SOURCE] = Q_BY_SOURCE, [SP_TENANT] = Q_BY_TENANT,
-	};
-	sqlite3_stmt *s;
-
 	if (kind < 0 || kind >= SP_COUNT)
 		return err_internal(e, "unknown principal kind");
-	s = stmt(c, byq[kind], e);
-	if (s == NULL)
-		return -1;
-	sq_bind_text(s, 1, id);
-	sqlite3_bind_int64(s, 2, from);
-	sqlite3_bind_int64(s, 3, to);
-	return sq_entry_rows(c, s, cb, arg, e);
+	return sq_keys_by_principal(c, kind, id, from, to, cb, arg, e);
 }
 
 int

@@ -58,6 +58,7 @@ sqlite_close(struct store_conn *c)
 
 	if (c == NULL)
 		return;
+	sq_keys_free(c);
 	for (f = 0; f < SQ_FAMILIES; f++)
 		for (i = 0; i < SQ_FAMILY_MAX; i++)
 			sqlite3_finalize(c->q[f][i]);
@@ -143,12 +144,18 @@ sqlite_migrate(struct store_conn *c, struct err *e)
 static int
 sqlite_begin(struct store_conn *c, struct err *e)
 {
+	sq_keys_discard(c);
 	return exec_simple(c, Q_BEGIN, e);
 }
 
+/* The entries' keys are buffered (sqlite_keys.c): written before the
+ * commit, and before each savepoint, so that rolling one back only ever
+ * forgets keys of entries appended after it. */
 static int
 sqlite_commit(struct store_conn *c, struct err *e)
 {
+	if (sq_keys_flush(c, e) == -1)
+		return -1;
 	return exec_simple(c, Q_COMMIT, e);
 }
 
@@ -157,6 +164,7 @@ sqlite_rollback(struct store_conn *c)
 {
 	struct err e;
 
+	sq_keys_discard(c);
 	if (sqlite3_get_autocommit(c->db) == 0)
 		exec_simple(c, Q_ROLLBACK, &e);
 }
@@ -164,6 +172,8 @@ sqlite_rollback(struct store_conn *c)
 static int
 sqlite_savepoint(struct store_conn *c, struct err *e)
 {
+	if (sq_keys_flush(c, e) == -1)
+		return -1;
 	return exec_simple(c, Q_SAVEPOINT, e);
 }
 
@@ -178,6 +188,7 @@ sqlite_rollback_savepoint(struct store_conn *c)
 {
 	struct err e;
 
+	sq_keys_discard(c);
 	if (exec_simple(c, Q_ROLLBACK_TO, &e) == 0)
 		exec_simple(c, Q_RELEASE, &e);
 }
