@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: ISC */
+/* checksrc: memcmp ok */ /* compares principal ids, which are public */
 /*
  * The log's principal keys (migration 10): which entries name an engineer,
  * device, session, vendor, source or tenant, kept as posting lists instead
