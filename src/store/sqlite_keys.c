@@ -92,6 +92,8 @@ struct sq_keys {
 	uint32_t *slot_epoch;
 	size_t nslot;                   /* a power of two */
 	uint32_t epoch;
+	uint32_t *order;                /* groups in row order, at flush */
+	size_t caporder;
 	uint8_t *list;                  /* a row's list while writing it */
 };
 
@@ -262,6 +264,7 @@ sq_keys_free(struct store_conn *c)
 	free(k->keys);
 	free(k->slot);
 	free(k->slot_epoch);
+	free(k->order);
 	free(k->list);
 	free(k);
 	c->keys = NULL;
@@ -311,12 +314,12 @@ unzigzag(uint64_t v)
 }
 
 /* Orders groups by chunk, kind and key: rows are written in key order. */
-static const struct sq_keys *sort_keys;
-
 static int
-group_cmp(const void *a, const void *b)
+group_cmp(const void *a, const void *b, void *arg)
 {
-	const struct kgroup *x = a, *y = b;
+	const struct sq_keys *k = arg;
+	const struct kgroup *x = &k->grp[*(const uint32_t *)a];
+	const struct kgroup *y = &k->grp[*(const uint32_t *)b];
 	size_t n = x->key_len < y->key_len ? x->key_len : y->key_len;
 	int c;
 
@@ -324,8 +327,7 @@ group_cmp(const void *a, const void *b)
 		return x->chunk < y->chunk ? -1 : 1;
 	if (x->kind != y->kind)
 		return x->kind - y->kind;
-	c = memcmp(sort_keys->keys + x->key_off, sort_keys->keys + y->key_off,
-	    n);
+	c = memcmp(k->keys + x->key_off, k->keys + y->key_off, n);
 	if (c != 0)
 		return c;
 	return x->key_len < y->key_len ? -1 : x->key_len > y->key_len;
@@ -364,7 +366,7 @@ write_group(struct store_conn *c, sqlite3_stmt *s, const struct kgroup *g,
 	return sq_exec(c, s, "log keys", e);
 }
 
-/* Widens the time bounds of each chunk the groups touch. */
+/* Widens the time bounds of each chunk the groups touch (in k->order). */
 static int
 write_chunks(struct store_conn *c, struct err *e)
 {
@@ -375,13 +377,14 @@ write_chunks(struct store_conn *c, struct err *e)
 	if (s == NULL)
 		return -1;
 	while (i < k->ngrp) {
-		int64_t chunk = k->grp[i].chunk, tmin = INT64_MAX;
+		int64_t chunk = k->grp[k->order[i]].chunk, tmin = INT64_MAX;
 		int64_t tmax = INT64_MIN;
 
-		for (; i < k->ngrp && k->grp[i].chunk == chunk; i++) {
+		for (; i < k->ngrp && k->grp[k->order[i]].chunk == chunk; i++) {
+			const struct kgroup *g = &k->grp[k->order[i]];
 			int32_t j;
 
-			for (j = k->grp[i].head; j >= 0; j = k->ent[j].next) {
+			for (j = g->head; j >= 0; j = k->ent[j].next) {
 				tmin = k->ent[j].time < tmin ?
 				    k->ent[j].time : tmin;
 				tmax = k->ent[j].time > tmax ?
@@ -406,15 +409,18 @@ sq_keys_flush(struct store_conn *c, struct err *e)
 
 	if (k == NULL || k->ngrp == 0)
 		return 0;
-	if (k->list == NULL && (k->list = malloc(LIST_MAX)) == NULL)
+	if ((k->list == NULL && (k->list = malloc(LIST_MAX)) == NULL) ||
+	    grow((void **)&k->order, &k->caporder, k->ngrp,
+	    sizeof(*k->order)) == -1)
 		return err_internal(e, "out of memory");
 	s = stmt(c, Q_KEYS_INSERT, e);
 	if (s == NULL)
 		return -1;
-	sort_keys = k;
-	qsort(k->grp, k->ngrp, sizeof(*k->grp), group_cmp);
 	for (i = 0; i < k->ngrp; i++)
-		if (write_group(c, s, &k->grp[i], e) == -1)
+		k->order[i] = (uint32_t)i;
+	qsort_r(k->order, k->ngrp, sizeof(*k->order), group_cmp, k);
+	for (i = 0; i < k->ngrp; i++)
+		if (write_group(c, s, &k->grp[k->order[i]], e) == -1)
 			return -1;
 	if (write_chunks(c, e) == -1)
 		return -1;
