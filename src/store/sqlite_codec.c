@@ -357,3 +357,64 @@ sq_bind_entry(sqlite3_stmt *s, const struct rec_entry *en)
 	sqlite3_bind_blob(s, 10, en->bytes, (int)en->len, SQLITE_STATIC);
 	bind_str(s, 11, en->vendor_id);
 }
+
+void
+sq_bind_alert_new(sqlite3_stmt *s, const struct rec_alert *a)
+{
+	sq_bind_text(s, 1, a->id);
+	sqlite3_bind_int64(s, 2, a->time_ms);
+	sq_bind_text(s, 3, a->rule);
+	sqlite3_bind_int(s, 4, a->severity);
+	sq_bind_text(s, 5, a->subject);
+	sqlite3_bind_text(s, 6, a->doc, (int)a->len, SQLITE_STATIC);
+	sqlite3_bind_int(s, 7, a->webhook);
+}
+
+void
+sq_col_alert(struct rec_alert *out, sqlite3_stmt *s)
+{
+	sq_col_text(out->id, sizeof(out->id), s, 0);
+	out->time_ms = sqlite3_column_int64(s, 1);
+	sq_col_text(out->rule, sizeof(out->rule), s, 2);
+	out->severity = sqlite3_column_int(s, 3);
+	sq_col_text(out->subject, sizeof(out->subject), s, 4);
+	out->doc = (const char *)sqlite3_column_text(s, 5);
+	out->len = (size_t)sqlite3_column_bytes(s, 5);
+	out->webhook = sqlite3_column_int(s, 6);
+	out->attempts = sqlite3_column_int(s, 7);
+	out->next_attempt = sqlite3_column_int64(s, 8);
+}
+
+void
+sq_bind_containment_new(sqlite3_stmt *s, const struct rec_containment *r)
+{
+	sq_bind_text(s, 1, r->id);
+	sqlite3_bind_int(s, 2, r->kind);
+	sq_bind_text(s, 3, r->target);
+	sq_bind_text(s, 4, r->engineer_id);
+	sq_bind_text(s, 5, r->vendor_id);
+	sq_bind_text(s, 6, r->reason);
+	sq_bind_text(s, 7, r->created_by);
+	sq_bind_text(s, 8, r->alert_id);
+	sqlite3_bind_int64(s, 9, r->created);
+	sqlite3_bind_int(s, 10, r->refuse_logins);
+}
+
+void
+sq_col_containment(struct rec_containment *out, sqlite3_stmt *s)
+{
+	memset(out, 0, sizeof(*out));
+	sq_col_text(out->id, sizeof(out->id), s, 0);
+	out->kind = sqlite3_column_int(s, 1);
+	sq_col_text(out->target, sizeof(out->target), s, 2);
+	sq_col_text(out->engineer_id, sizeof(out->engineer_id), s, 3);
+	sq_col_text(out->vendor_id, sizeof(out->vendor_id), s, 4);
+	sq_col_text(out->reason, sizeof(out->reason), s, 5);
+	sq_col_text(out->created_by, sizeof(out->created_by), s, 6);
+	sq_col_text(out->alert_id, sizeof(out->alert_id), s, 7);
+	out->created = sqlite3_column_int64(s, 8);
+	out->lifted = sqlite3_column_int64(s, 9);
+	sq_col_text(out->lifted_by, sizeof(out->lifted_by), s, 10);
+	sq_col_text(out->lift_reason, sizeof(out->lift_reason), s, 11);
+	out->refuse_logins = sqlite3_column_int(s, 12);
+}

@@ -44,6 +44,16 @@
 	"deadline, notified"
 #define APPROVAL_COLS "id, tenant_id, engineer_id, vendor_id, action, " \
 	"target, reason, state, created, deadline, decided_by, decided"
+/* A new alert's; attempts and next_attempt start at 0. */
+#define ALERT_NEW_COLS "id, time, rule, severity, subject, doc, webhook"
+#define ALERT_COLS ALERT_NEW_COLS ", attempts, next_attempt"
+/* A new containment's; it starts in force (lifted 0, lifted_by and
+ * lift_reason ""). */
+#define CONTAINMENT_NEW_COLS "id, kind, target, engineer_id, vendor_id, " \
+	"reason, created_by, alert_id, created, refuse_logins"
+#define CONTAINMENT_COLS "id, kind, target, engineer_id, vendor_id, " \
+	"reason, created_by, alert_id, created, lifted, lifted_by, " \
+	"lift_reason, refuse_logins"
 /* An entry's columns; its bytes are read back by (idx, bytes) rows. */
 #define ENTRY_COLS "idx, time, actor_id, tenant_id, action, session_id, " \
 	"device_id, source, allowed, bytes, vendor_id"
@@ -63,6 +73,9 @@ void sq_bind_throttle(sqlite3_stmt *s, const struct rec_throttle *t);
 void sq_bind_grant(sqlite3_stmt *s, const struct rec_grant *g);
 void sq_bind_approval(sqlite3_stmt *s, const struct rec_approval *a);
 void sq_bind_entry(sqlite3_stmt *s, const struct rec_entry *en);
+void sq_bind_alert_new(sqlite3_stmt *s, const struct rec_alert *a);
+void sq_bind_containment_new(sqlite3_stmt *s,
+    const struct rec_containment *r);
 /* A TOTP secret, or NULL when there is none. */
 void sq_bind_totp(sqlite3_stmt *s, int i, const struct rec_totp *t);
 
@@ -83,5 +96,9 @@ void sq_col_reset(struct rec_reset *out, sqlite3_stmt *s);
 void sq_col_throttle(struct rec_throttle *out, sqlite3_stmt *s);
 void sq_col_grant(struct rec_grant *out, sqlite3_stmt *s);
 void sq_col_approval(struct rec_approval *out, sqlite3_stmt *s);
+/* The document points into the row: valid until the next step. */
+void sq_col_alert(struct rec_alert *out, sqlite3_stmt *s);
+/* Zeroes out first. */
+void sq_col_containment(struct rec_containment *out, sqlite3_stmt *s);
 
 #endif
