@@ -469,7 +469,7 @@ scan_row(struct store_conn *c, sqlite3_stmt *s, struct kscan *ks,
     struct err *e)
 {
 	const uint8_t *p = sqlite3_column_blob(s, 5);
-	const uint8_t *end = p + sqlite3_column_bytes(s, 5);
+	const uint8_t *end = p != NULL ? p + sqlite3_column_bytes(s, 5) : p;
 	int64_t idx = sqlite3_column_int64(s, 0);
 	int64_t t = sqlite3_column_int64(s, 1);
 	int64_t n = sqlite3_column_int64(s, 2), i;

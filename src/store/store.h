@@ -232,7 +232,8 @@ struct store_ops {
 	    struct err *e);
 	/* Entries whose principal of this kind is id (never ""), that
 	 * happened in [from, to) (seconds), in index order: read through an
-	 * index of that kind, so the cost follows the matches, not the log. */
+	 * index of that kind, so the cost follows the matches, not the log.
+	 * cb must not call the entry lookups of the same connection. */
 	int (*entry_by_principal)(struct store_conn *c, int kind,
 	    const char *id, int64_t from, int64_t to, store_entry_cb cb,
 	    void *arg, struct err *e);
