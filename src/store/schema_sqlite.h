@@ -196,6 +196,45 @@ static const char *const sqlite_migrations[] = {
 	"CREATE INDEX sessions_vendor ON sessions(vendor_id);"
 	"CREATE INDEX sessions_device ON sessions(device_id);"
 	"CREATE INDEX devices_engineer ON devices(engineer_id);",
+	/* 9 -> 10: the entries' principal keys as posting lists
+	 * (sqlite_keys.c) instead of seven indexes on entries, which cost
+	 * seven scattered index rows per appended entry: a row per chunk of
+	 * 2^16 indexes, kind (enum store_principal: 0 engineer, 1 device,
+	 * 2 session, 3 vendor, 4 source, 5 tenant) and key, written per
+	 * batch at the end of the table.  Existing entries get a row each;
+	 * entry_chunks bounds each chunk's times. */
+	"CREATE TABLE entry_keys(chunk INTEGER NOT NULL,"
+	" kind INTEGER NOT NULL, key TEXT NOT NULL, first INTEGER NOT NULL,"
+	" t0 INTEGER NOT NULL, n INTEGER NOT NULL, tmin INTEGER NOT NULL,"
+	" tmax INTEGER NOT NULL, list BLOB NOT NULL,"
+	" PRIMARY KEY(chunk, kind, key, first)) WITHOUT ROWID;"
+	"CREATE TABLE entry_chunks(chunk INTEGER PRIMARY KEY,"
+	" tmin INTEGER NOT NULL, tmax INTEGER NOT NULL);"
+	"INSERT INTO entry_keys SELECT idx >> 16, 0, actor_id, idx, time, 1,"
+	" time, time, X'' FROM entries WHERE actor_id <> '';"
+	"INSERT INTO entry_keys SELECT idx >> 16, 1, device_id, idx, time, 1,"
+	" time, time, X'' FROM entries WHERE device_id <> '';"
+	"INSERT INTO entry_keys SELECT idx >> 16, 2, session_id, idx, time, 1,"
+	" time, time, X'' FROM entries WHERE session_id <> '';"
+	"INSERT INTO entry_keys SELECT idx >> 16, 3, vendor_id, idx, time, 1,"
+	" time, time, X'' FROM entries WHERE vendor_id <> '';"
+	"INSERT INTO entry_keys SELECT idx >> 16, 4, source, idx, time, 1,"
+	" time, time, X'' FROM entries WHERE source <> '';"
+	"INSERT INTO entry_keys SELECT idx >> 16, 5, tenant_id, idx, time, 1,"
+	" time, time, X'' FROM entries WHERE tenant_id <> '';"
+	"INSERT INTO entry_chunks SELECT idx >> 16, min(time), max(time)"
+	" FROM entries GROUP BY idx >> 16;"
+	"CREATE TRIGGER entry_keys_no_update BEFORE UPDATE ON entry_keys"
+	" BEGIN SELECT RAISE(ABORT, 'log keys are append-only'); END;"
+	"CREATE TRIGGER entry_keys_no_delete BEFORE DELETE ON entry_keys"
+	" BEGIN SELECT RAISE(ABORT, 'log keys are append-only'); END;"
+	"DROP INDEX entries_tenant;"
+	"DROP INDEX entries_by_actor;"
+	"DROP INDEX entries_by_device;"
+	"DROP INDEX entries_by_session;"
+	"DROP INDEX entries_by_vendor;"
+	"DROP INDEX entries_by_source;"
+	"DROP INDEX entries_by_tenant_time;",
 };
 
 #endif

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "common/str.h"
+#include "store/sqlite_codec.h"
 #include "store/sqlite_int.h"
 
 enum dq {
@@ -21,40 +22,34 @@ enum dq {
 	D_COUNT
 };
 
-_Static_assert(D_COUNT <= SQ_DETECT_MAX, "raise SQ_DETECT_MAX");
-
-#define CONT_COLS "id, kind, target, engineer_id, vendor_id, reason, " \
-	"created_by, alert_id, created, lifted, lifted_by, lift_reason, " \
-	"refuse_logins"
+_Static_assert(D_COUNT <= SQ_FAMILY_MAX, "raise SQ_FAMILY_MAX");
 
 static const char *const d_sql[D_COUNT] = {
-	[D_ALERT_INSERT] = "INSERT INTO alerts(id, time, rule, severity, "
-	    "subject, doc, webhook, attempts, next_attempt) "
-	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 0, 0)",
+	[D_ALERT_INSERT] = "INSERT INTO alerts(" ALERT_NEW_COLS ") "
+	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
 	/* Empty filters match everything; newest first. */
 	[D_ALERT_LIST] = "SELECT doc FROM alerts WHERE time >= ?1 "
 	    "AND (?2 = 0 OR time < ?2) AND (?3 = '' OR rule = ?3) "
 	    "AND severity >= ?4 AND (?5 = '' OR subject = ?5) "
 	    "ORDER BY time DESC, id LIMIT ?6",
 	[D_ALERT_GET] = "SELECT doc FROM alerts WHERE id = ?1",
-	[D_ALERT_DUE] = "SELECT id, time, rule, severity, subject, doc, "
-	    "webhook, attempts, next_attempt FROM alerts "
+	[D_ALERT_DUE] = "SELECT " ALERT_COLS " FROM alerts "
 	    "WHERE webhook = 1 AND next_attempt <= ?1 "
 	    "ORDER BY next_attempt, time LIMIT ?2",
 	[D_ALERT_SET] = "UPDATE alerts SET webhook = ?2, attempts = ?3, "
 	    "next_attempt = ?4 WHERE id = ?1",
-	[D_CONT_INSERT] = "INSERT INTO containments(" CONT_COLS ") "
-	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 0, '', '', ?10)",
-	[D_CONT_GET] = "SELECT " CONT_COLS " FROM containments WHERE id = ?1",
+	[D_CONT_INSERT] = "INSERT INTO containments(" CONTAINMENT_NEW_COLS ") "
+	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+	[D_CONT_GET] = "SELECT " CONTAINMENT_COLS " FROM containments WHERE id = ?1",
 	[D_CONT_LIFT] = "UPDATE containments SET lifted = ?2, lifted_by = ?3, "
 	    "lift_reason = ?4 WHERE id = ?1 AND lifted = 0",
-	[D_CONT_LIST_ACTIVE] = "SELECT " CONT_COLS " FROM containments "
+	[D_CONT_LIST_ACTIVE] = "SELECT " CONTAINMENT_COLS " FROM containments "
 	    "WHERE lifted = 0 ORDER BY created DESC, id LIMIT 1000",
-	[D_CONT_LIST_ALL] = "SELECT " CONT_COLS " FROM containments "
+	[D_CONT_LIST_ALL] = "SELECT " CONTAINMENT_COLS " FROM containments "
 	    "ORDER BY created DESC, id LIMIT 1000",
 	/* Sessions and sessions' engineers are not refused here: their
 	 * sessions were ended; what stays is the ban on new logins. */
-	[D_CONT_FIND] = "SELECT " CONT_COLS " FROM containments "
+	[D_CONT_FIND] = "SELECT " CONTAINMENT_COLS " FROM containments "
 	    "WHERE lifted = 0 AND refuse_logins = 1 AND ((kind = 0 AND target = ?1 AND ?1 <> '') "
 	    "OR (kind = 1 AND target = ?3 AND ?3 <> '') "
 	    "OR (kind = 3 AND target = ?2 AND ?2 <> '')) "
@@ -75,7 +70,7 @@ static const char *const d_sql[D_COUNT] = {
 static sqlite3_stmt *
 dstmt(struct store_conn *c, enum dq q, struct err *e)
 {
-	return sq_prepare(c, &c->d[q], d_sql[q], e);
+	return sq_stmt(c, SQ_DETECT, q, d_sql, e);
 }
 
 int
@@ -86,13 +81,7 @@ sqlite_alert_insert(struct store_conn *c, const struct rec_alert *a,
 
 	if (s == NULL)
 		return -1;
-	sq_bind_text(s, 1, a->id);
-	sqlite3_bind_int64(s, 2, a->time_ms);
-	sq_bind_text(s, 3, a->rule);
-	sqlite3_bind_int(s, 4, a->severity);
-	sq_bind_text(s, 5, a->subject);
-	sqlite3_bind_text(s, 6, a->doc, (int)a->len, SQLITE_STATIC);
-	sqlite3_bind_int(s, 7, a->webhook);
+	sq_bind_alert_new(s, a);
 	return sq_exec(c, s, "alert", e);
 }
 
@@ -169,16 +158,7 @@ sqlite_alert_webhook_due(struct store_conn *c, int64_t now, int limit,
 	sqlite3_bind_int(s, 2, limit);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		memset(&a, 0, sizeof(a));
-		sq_col_text(a.id, sizeof(a.id), s, 0);
-		a.time_ms = sqlite3_column_int64(s, 1);
-		sq_col_text(a.rule, sizeof(a.rule), s, 2);
-		a.severity = sqlite3_column_int(s, 3);
-		sq_col_text(a.subject, sizeof(a.subject), s, 4);
-		a.doc = (const char *)sqlite3_column_text(s, 5);
-		a.len = (size_t)sqlite3_column_bytes(s, 5);
-		a.webhook = sqlite3_column_int(s, 6);
-		a.attempts = sqlite3_column_int(s, 7);
-		a.next_attempt = sqlite3_column_int64(s, 8);
+		sq_col_alert(&a, s);
 		if (cb(arg, &a) != 0)
 			break;
 	}
@@ -214,36 +194,8 @@ sqlite_containment_insert(struct store_conn *c,
 
 	if (s == NULL)
 		return -1;
-	sq_bind_text(s, 1, r->id);
-	sqlite3_bind_int(s, 2, r->kind);
-	sq_bind_text(s, 3, r->target);
-	sq_bind_text(s, 4, r->engineer_id);
-	sq_bind_text(s, 5, r->vendor_id);
-	sq_bind_text(s, 6, r->reason);
-	sq_bind_text(s, 7, r->created_by);
-	sq_bind_text(s, 8, r->alert_id);
-	sqlite3_bind_int64(s, 9, r->created);
-	sqlite3_bind_int(s, 10, r->refuse_logins);
+	sq_bind_containment_new(s, r);
 	return sq_exec(c, s, "containment", e);
-}
-
-static void
-col_containment(struct rec_containment *r, sqlite3_stmt *s)
-{
-	memset(r, 0, sizeof(*r));
-	sq_col_text(r->id, sizeof(r->id), s, 0);
-	r->kind = sqlite3_column_int(s, 1);
-	sq_col_text(r->target, sizeof(r->target), s, 2);
-	sq_col_text(r->engineer_id, sizeof(r->engineer_id), s, 3);
-	sq_col_text(r->vendor_id, sizeof(r->vendor_id), s, 4);
-	sq_col_text(r->reason, sizeof(r->reason), s, 5);
-	sq_col_text(r->created_by, sizeof(r->created_by), s, 6);
-	sq_col_text(r->alert_id, sizeof(r->alert_id), s, 7);
-	r->created = sqlite3_column_int64(s, 8);
-	r->lifted = sqlite3_column_int64(s, 9);
-	sq_col_text(r->lifted_by, sizeof(r->lifted_by), s, 10);
-	sq_col_text(r->lift_reason, sizeof(r->lift_reason), s, 11);
-	r->refuse_logins = sqlite3_column_int(s, 12);
 }
 
 static int
@@ -254,7 +206,7 @@ read_containment(struct store_conn *c, sqlite3_stmt *s,
 
 	if (rc != 0)
 		return rc;
-	col_containment(out, s);
+	sq_col_containment(out, s);
 	sq_done(s);
 	return 0;
 }
@@ -299,7 +251,7 @@ sqlite_containment_list(struct store_conn *c, int all,
 	if (s == NULL)
 		return -1;
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		col_containment(&r, s);
+		sq_col_containment(&r, s);
 		if (cb(arg, &r) != 0)
 			break;
 	}

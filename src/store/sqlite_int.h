@@ -1,9 +1,18 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * sqlite_int: what the SQLite backend's files share.  Internal to
- * src/store: the connection, and the statement helpers every query uses.
- * store_sqlite.c holds the directory, auth, log and access queries;
- * sqlite_detect.c those of detection (alerts) and containment.
+ * src/store: the connection, the statement helpers every query uses, and
+ * the ops each file gives the ops table in store_sqlite.c.  The files, one
+ * per record family, each with its own statements:
+ *
+ *   store_sqlite.c     open/close, migrations, transactions, meta, ops table
+ *   sqlite_directory.c vendors, engineers, devices, tenants, users, tickets
+ *   sqlite_auth.c      sessions, logins, reset tokens, throttle
+ *   sqlite_access.c    grants (access requests), second approvals
+ *   sqlite_log.c       log entries and their lookups, tiles, checkpoints
+ *   sqlite_keys.c      the entries' principal keys (posting lists)
+ *   sqlite_detect.c    alerts, containment, working hours
+ *   sqlite_codec.c     how each record is bound and read (sqlite_codec.h)
  */
 #ifndef CUSTOS_STORE_SQLITE_INT_H
 #define CUSTOS_STORE_SQLITE_INT_H
@@ -14,19 +23,41 @@
 
 #include "store/store.h"
 
-#define SQ_MAIN_MAX 96          /* store_sqlite.c's statements */
-#define SQ_DETECT_MAX 32        /* sqlite_detect.c's statements */
+/* Each file's statements, prepared on first use and kept until the
+ * connection closes: c->q[family][its query]. */
+enum sq_family {
+	SQ_MAIN,                /* store_sqlite.c */
+	SQ_DIRECTORY,
+	SQ_AUTH,
+	SQ_ACCESS,
+	SQ_LOG,
+	SQ_DETECT,
+	SQ_KEYS,                /* sqlite_keys.c */
+	SQ_SCOPE,               /* kept for scope's queries */
+	SQ_FAMILIES
+};
+#define SQ_FAMILY_MAX 32        /* statements per family */
+
+struct sq_keys;
 
 struct store_conn {
 	sqlite3 *db;
-	sqlite3_stmt *q[SQ_MAIN_MAX];
-	sqlite3_stmt *d[SQ_DETECT_MAX];
+	sqlite3_stmt *q[SQ_FAMILIES][SQ_FAMILY_MAX];
+	struct sq_keys *keys;   /* the writer's unwritten entry keys */
 };
 
 /* The statement in *slot, prepared from sql on first use (kept until the
  * connection closes).  NULL with e set. */
 sqlite3_stmt *sq_prepare(struct store_conn *c, sqlite3_stmt **slot,
     const char *sql, struct err *e);
+/* Statement i of a family whose SQL texts are sql[]: sq_prepare on
+ * c->q[family][i]. */
+sqlite3_stmt *sq_stmt(struct store_conn *c, enum sq_family family, int i,
+    const char *const *sql, struct err *e);
+/* Runs a query of (idx, bytes) entry rows, calling cb per row until it
+ * returns non-zero (sqlite_log.c). */
+int sq_entry_rows(struct store_conn *c, sqlite3_stmt *s, store_entry_cb cb,
+    void *arg, struct err *e);
 
 /* Sets e from the connection's last error: 409 for a duplicate or a
  * missing reference, else 500 naming what.  Returns -1. */
@@ -47,7 +78,160 @@ int sq_step_row(struct store_conn *c, sqlite3_stmt *s, const char *what,
 int sq_exec_update(struct store_conn *c, sqlite3_stmt *s, const char *what,
     struct err *e);
 
-/* The ops of sqlite_detect.c, for the ops table in store_sqlite.c. */
+/*
+ * The entries' principal keys (sqlite_keys.c).  sq_keys_add buffers the
+ * keys of an appended entry; sq_keys_flush writes what is buffered (the
+ * backend calls it before a commit, a savepoint and its own lookups);
+ * sq_keys_discard forgets it (a rollback); sq_keys_free at close.
+ */
+int sq_keys_add(struct store_conn *c, const struct rec_entry *en,
+    struct err *e);
+int sq_keys_flush(struct store_conn *c, struct err *e);
+void sq_keys_discard(struct store_conn *c);
+void sq_keys_free(struct store_conn *c);
+/* entry_by_principal and (for a tenant id other than "") entry_range_tenant
+ * over the keys; see store.h. */
+int sq_keys_by_principal(struct store_conn *c, int kind, const char *id,
+    int64_t from, int64_t to, store_entry_cb cb, void *arg, struct err *e);
+int sq_keys_range_tenant(struct store_conn *c, const char *tenant_id,
+    int64_t start, int64_t limit, store_entry_cb cb, void *arg,
+    struct err *e);
+
+/* The ops of sqlite_directory.c. */
+int sqlite_vendor_insert(struct store_conn *c, const struct rec_vendor *v,
+    struct err *e);
+int sqlite_vendor_get(struct store_conn *c, const char *id,
+    struct rec_vendor *out, struct err *e);
+int sqlite_engineer_insert(struct store_conn *c,
+    const struct rec_engineer *r, struct err *e);
+int sqlite_engineer_get(struct store_conn *c, const char *id,
+    struct rec_engineer *out, struct err *e);
+int sqlite_engineer_get_by_username(struct store_conn *c,
+    const char *username, struct rec_engineer *out, struct err *e);
+int sqlite_engineer_use_totp_step(struct store_conn *c, const char *id,
+    int64_t step, struct err *e);
+int sqlite_device_insert(struct store_conn *c, const struct rec_device *d,
+    struct err *e);
+int sqlite_device_get(struct store_conn *c, const char *id,
+    struct rec_device *out, struct err *e);
+int sqlite_tenant_insert(struct store_conn *c, const struct rec_tenant *t,
+    struct err *e);
+int sqlite_tenant_get(struct store_conn *c, const char *id,
+    struct rec_tenant *out, struct err *e);
+int sqlite_tenant_set_settings(struct store_conn *c,
+    const struct rec_tenant *t, struct err *e);
+int sqlite_tenant_list(struct store_conn *c,
+    int (*cb)(void *arg, const struct rec_tenant *t), void *arg,
+    struct err *e);
+int sqlite_user_insert(struct store_conn *c, const struct rec_user *u,
+    struct err *e);
+int sqlite_user_get(struct store_conn *c, const char *tenant_id,
+    const char *id, struct rec_user *out, struct err *e);
+int sqlite_user_get_by_username(struct store_conn *c, const char *tenant_id,
+    const char *username, struct rec_user *out, struct err *e);
+int sqlite_user_list(struct store_conn *c, const char *tenant_id,
+    store_user_cb cb, void *arg, struct err *e);
+int sqlite_user_set_password(struct store_conn *c, const char *tenant_id,
+    const char *id, const char *hash, struct err *e);
+int sqlite_user_set_totp(struct store_conn *c, const char *tenant_id,
+    const char *id, const struct rec_totp *t, int enrolled, struct err *e);
+int sqlite_user_use_totp_step(struct store_conn *c, const char *tenant_id,
+    const char *id, int64_t step, struct err *e);
+int sqlite_user_delete(struct store_conn *c, const char *tenant_id,
+    const char *id, struct err *e);
+int sqlite_ticket_insert(struct store_conn *c, const struct rec_ticket *t,
+    struct err *e);
+int sqlite_ticket_get(struct store_conn *c, const char *tenant_id,
+    const char *id, struct rec_ticket *out, struct err *e);
+int sqlite_ticket_list(struct store_conn *c, const char *tenant_id,
+    store_ticket_cb cb, void *arg, struct err *e);
+
+/* The ops of sqlite_auth.c. */
+int sqlite_session_insert(struct store_conn *c, const struct rec_session *r,
+    struct err *e);
+int sqlite_session_get(struct store_conn *c,
+    const uint8_t hash[TOKEN_HASH_LEN], struct rec_session *out,
+    struct err *e);
+int sqlite_session_touch(struct store_conn *c, const char *id, int64_t when,
+    struct err *e);
+int sqlite_session_delete(struct store_conn *c, const char *id,
+    struct err *e);
+int sqlite_session_delete_principal(struct store_conn *c,
+    const char *principal_id, struct err *e);
+int sqlite_login_insert(struct store_conn *c, const struct rec_login *l,
+    struct err *e);
+int sqlite_login_get(struct store_conn *c, const char *id,
+    struct rec_login *out, struct err *e);
+int sqlite_login_take(struct store_conn *c, const char *id,
+    struct rec_login *out, struct err *e);
+int sqlite_reset_insert(struct store_conn *c, const struct rec_reset *r,
+    struct err *e);
+int sqlite_reset_get(struct store_conn *c,
+    const uint8_t hash[TOKEN_HASH_LEN], struct rec_reset *out,
+    struct err *e);
+int sqlite_reset_take(struct store_conn *c,
+    const uint8_t hash[TOKEN_HASH_LEN], struct rec_reset *out,
+    struct err *e);
+int sqlite_throttle_get(struct store_conn *c, const char *key,
+    struct rec_throttle *out, struct err *e);
+int sqlite_throttle_put(struct store_conn *c, const struct rec_throttle *t,
+    struct err *e);
+int sqlite_throttle_clear(struct store_conn *c, const char *key,
+    struct err *e);
+
+/* The ops of sqlite_access.c. */
+int sqlite_grant_insert(struct store_conn *c, const struct rec_grant *g,
+    struct err *e);
+int sqlite_grant_get(struct store_conn *c, const char *id,
+    struct rec_grant *out, struct err *e);
+int sqlite_grant_transition(struct store_conn *c, const struct rec_grant *g,
+    int from, struct err *e);
+int sqlite_grant_active(struct store_conn *c, const char *engineer_id,
+    const char *tenant_id, int64_t now, struct rec_grant *out,
+    struct err *e);
+int sqlite_grant_list_tenant(struct store_conn *c, const char *tenant_id,
+    store_grant_cb cb, void *arg, struct err *e);
+int sqlite_grant_open(struct store_conn *c, const char *engineer_id,
+    const char *vendor_id, int64_t now, store_grant_cb cb, void *arg,
+    struct err *e);
+int sqlite_grant_due(struct store_conn *c, int64_t now, int64_t warn,
+    store_grant_cb cb, void *arg, struct err *e);
+int sqlite_grant_set_notified(struct store_conn *c, const char *id,
+    struct err *e);
+int sqlite_grant_overlapping(struct store_conn *c, const char *engineer_id,
+    const char *vendor_id, int64_t from, int64_t to, store_grant_cb cb,
+    void *arg, struct err *e);
+int sqlite_approval_insert(struct store_conn *c,
+    const struct rec_approval *a, struct err *e);
+int sqlite_approval_get(struct store_conn *c, const char *id,
+    struct rec_approval *out, struct err *e);
+int sqlite_approval_transition(struct store_conn *c,
+    const struct rec_approval *a, int from, struct err *e);
+
+/* The ops of sqlite_log.c. */
+int sqlite_entry_append(struct store_conn *c, const struct rec_entry *en,
+    struct err *e);
+int sqlite_entry_count(struct store_conn *c, int64_t *out, struct err *e);
+int sqlite_entry_range(struct store_conn *c, int64_t start, int64_t end,
+    store_entry_cb cb, void *arg, struct err *e);
+int sqlite_entry_range_tenant(struct store_conn *c, const char *tenant_id,
+    int64_t start, int64_t limit, store_entry_cb cb, void *arg,
+    struct err *e);
+int sqlite_entry_by_principal(struct store_conn *c, int kind,
+    const char *id, int64_t from, int64_t to, store_entry_cb cb, void *arg,
+    struct err *e);
+int sqlite_entry_policy_changes(struct store_conn *c, store_entry_cb cb,
+    void *arg, struct err *e);
+int sqlite_tile_get(struct store_conn *c, int level, int64_t idx,
+    struct buf *out, struct err *e);
+int sqlite_tile_put(struct store_conn *c, int level, int64_t idx,
+    const void *hashes, size_t len, struct err *e);
+int sqlite_checkpoint_put(struct store_conn *c, int64_t size, int64_t time,
+    const char *note, struct err *e);
+int sqlite_checkpoint_latest(struct store_conn *c, struct buf *note,
+    struct err *e);
+
+/* The ops of sqlite_detect.c. */
 int sqlite_alert_insert(struct store_conn *c, const struct rec_alert *a,
     struct err *e);
 int sqlite_alert_list(struct store_conn *c, const struct rec_alert_filter *f,

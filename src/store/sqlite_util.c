@@ -21,6 +21,13 @@ sq_prepare(struct store_conn *c, sqlite3_stmt **slot, const char *sql,
 	return *slot;
 }
 
+sqlite3_stmt *
+sq_stmt(struct store_conn *c, enum sq_family family, int i,
+    const char *const *sql, struct err *e)
+{
+	return sq_prepare(c, &c->q[family][i], sql[i], e);
+}
+
 int
 sq_fail(struct store_conn *c, struct err *e, const char *what)
 {

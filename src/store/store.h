@@ -51,6 +51,18 @@ enum store_principal {
  * The backend interface.  Every op returns 0 on success, -1 with e set on
  * failure; lookups return 1 when the row is absent (e untouched).  Inserts
  * of a duplicate key fail with a 409 "conflict".
+ *
+ * Atomicity.  Writing ops run on the writer's connection inside the
+ * writer's transaction (and a savepoint per job), so a job's ops commit or
+ * roll back together with its log entry; a backend needs nothing more for
+ * plain inserts and updates.  Each op marked "atomic:" below must also be
+ * one indivisible step on its own (one statement, or a row lock held
+ * across its read and write), because its answer decides what happens
+ * next and a second writer (PostgreSQL) could interleave: the compare-and-
+ * set moves (*_use_totp_step, *_transition, containment_lift,
+ * session_touch), the read-and-delete takes (login_take, reset_take) and
+ * the counting delete session_end_matching.  Reading ops see one snapshot
+ * per call.
  */
 struct store_ops {
 	const char *name;
@@ -81,7 +93,8 @@ struct store_ops {
 	    struct rec_engineer *out, struct err *e);
 	int (*engineer_get_by_username)(struct store_conn *c,
 	    const char *username, struct rec_engineer *out, struct err *e);
-	/* Sets last_step only if it grows; 1 when the step was already used. */
+	/* Sets last_step only if it grows; 1 when the step was already used.
+	 * atomic: a TOTP code is accepted once. */
 	int (*engineer_use_totp_step)(struct store_conn *c, const char *id,
 	    int64_t step, struct err *e);
 
@@ -120,6 +133,7 @@ struct store_ops {
 	int (*user_set_totp)(struct store_conn *c, const char *tenant_id,
 	    const char *id, const struct rec_totp *t, int enrolled,
 	    struct err *e);
+	/* atomic: as engineer_use_totp_step. */
 	int (*user_use_totp_step)(struct store_conn *c, const char *tenant_id,
 	    const char *id, int64_t step, struct err *e);
 	int (*user_delete)(struct store_conn *c, const char *tenant_id,
@@ -137,6 +151,7 @@ struct store_ops {
 	int (*session_get)(struct store_conn *c,
 	    const uint8_t hash[TOKEN_HASH_LEN], struct rec_session *out,
 	    struct err *e);
+	/* Moves last_seen forward only.  atomic. */
 	int (*session_touch)(struct store_conn *c, const char *id,
 	    int64_t when, struct err *e);
 	/* Ends sessions: by id, or every session of a principal. */
@@ -147,7 +162,8 @@ struct store_ops {
 
 	int (*login_insert)(struct store_conn *c, const struct rec_login *l,
 	    struct err *e);
-	/* Reads and deletes in one step: a login id is used at most once. */
+	/* Reads and deletes in one step: a login id is used at most once.
+	 * atomic. */
 	int (*login_take)(struct store_conn *c, const char *id,
 	    struct rec_login *out, struct err *e);
 	int (*login_get)(struct store_conn *c, const char *id,
@@ -155,6 +171,7 @@ struct store_ops {
 
 	int (*reset_insert)(struct store_conn *c, const struct rec_reset *r,
 	    struct err *e);
+	/* atomic: as login_take, a reset token is used at most once. */
 	int (*reset_take)(struct store_conn *c,
 	    const uint8_t hash[TOKEN_HASH_LEN], struct rec_reset *out,
 	    struct err *e);
@@ -174,7 +191,8 @@ struct store_ops {
 	int (*grant_get)(struct store_conn *c, const char *id,
 	    struct rec_grant *out, struct err *e);
 	/* Moves a grant from state `from` to g's state, decided, decided_by
-	 * and deadline; 1 when it was no longer in `from`. */
+	 * and deadline; 1 when it was no longer in `from`.  atomic: two
+	 * answers to one request cannot both win. */
 	int (*grant_transition)(struct store_conn *c, const struct rec_grant *g,
 	    int from, struct err *e);
 	/* The approved grant of engineer in tenant with the latest deadline
@@ -202,15 +220,20 @@ struct store_ops {
 	int (*approval_get)(struct store_conn *c, const char *id,
 	    struct rec_approval *out, struct err *e);
 	/* As grant_transition, for a's state, decided, decided_by and
-	 * deadline. */
+	 * deadline.  atomic. */
 	int (*approval_transition)(struct store_conn *c,
 	    const struct rec_approval *a, int from, struct err *e);
 
+	/* Only the writer appends, in index order; the entry and what
+	 * indexes it commit with the writer's transaction (a backend may
+	 * buffer its index rows until commit or the next savepoint, as
+	 * SQLite's does: see sqlite_keys.c). */
 	int (*entry_append)(struct store_conn *c, const struct rec_entry *en,
 	    struct err *e);
-	/* Entries whose principal of this kind is id, that happened in
-	 * [from, to) (seconds), in index order: read through the index of
-	 * that kind, so the cost follows the matches, not the log. */
+	/* Entries whose principal of this kind is id (never ""), that
+	 * happened in [from, to) (seconds), in index order: read through an
+	 * index of that kind, so the cost follows the matches, not the log.
+	 * cb must not call the entry lookups of the same connection. */
 	int (*entry_by_principal)(struct store_conn *c, int kind,
 	    const char *id, int64_t from, int64_t to, store_entry_cb cb,
 	    void *arg, struct err *e);
@@ -256,7 +279,8 @@ struct store_ops {
 	    const struct rec_containment *r, struct err *e);
 	int (*containment_get)(struct store_conn *c, const char *id,
 	    struct rec_containment *out, struct err *e);
-	/* Sets lifted, lifted_by and lift_reason; 1 when already lifted. */
+	/* Sets lifted, lifted_by and lift_reason; 1 when already lifted.
+	 * atomic. */
 	int (*containment_lift)(struct store_conn *c,
 	    const struct rec_containment *r, struct err *e);
 	/* Containments in force (all, when all is set), newest first. */
@@ -269,7 +293,7 @@ struct store_ops {
 	    const char *vendor_id, const char *device_id,
 	    struct rec_containment *out, struct err *e);
 	/* Ends every session of kind (enum rec_contain_kind) id; *n gets
-	 * how many ended. */
+	 * how many ended.  atomic: *n counts what this call ended. */
 	int (*session_end_matching)(struct store_conn *c, int kind,
 	    const char *id, int64_t *n, struct err *e);
 	/* A session by its public id (token_hash left zero); 1 if absent. */

@@ -1,0 +1,471 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * The SQLite backend's directory: vendors, their engineers and devices,
+ * tenants (and their settings), tenants' users and tickets.  Rows pass
+ * through the row codec (sqlite_codec.h).
+ */
+#include <sqlite3.h>
+#include <string.h>
+
+#include "store/sqlite_codec.h"
+#include "store/sqlite_int.h"
+
+enum q {
+	Q_VENDOR_INSERT, Q_VENDOR_GET,
+	Q_ENGINEER_INSERT, Q_ENGINEER_GET, Q_ENGINEER_GET_BY_USERNAME,
+	Q_ENGINEER_USE_STEP,
+	Q_DEVICE_INSERT, Q_DEVICE_GET,
+	Q_TENANT_INSERT, Q_TENANT_GET, Q_TENANT_SET_POLICY, Q_TENANT_BY_POLICY,
+	Q_USER_INSERT, Q_USER_GET, Q_USER_GET_BY_USERNAME, Q_USER_LIST,
+	Q_USER_SET_PASSWORD, Q_USER_SET_TOTP, Q_USER_USE_STEP, Q_USER_DELETE,
+	Q_TICKET_INSERT, Q_TICKET_GET, Q_TICKET_LIST,
+	Q_COUNT
+};
+
+_Static_assert(Q_COUNT <= SQ_FAMILY_MAX, "raise SQ_FAMILY_MAX");
+
+static const char *const q_sql[Q_COUNT] = {
+	[Q_VENDOR_INSERT] = "INSERT INTO vendors(" VENDOR_COLS ") "
+	    "VALUES (?1, ?2, ?3)",
+	[Q_VENDOR_GET] = "SELECT " VENDOR_COLS " FROM vendors WHERE id = ?1",
+	[Q_ENGINEER_INSERT] = "INSERT INTO engineers(" ENGINEER_COLS ") "
+	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+	[Q_ENGINEER_GET] = "SELECT " ENGINEER_COLS " FROM engineers "
+	    "WHERE id = ?1",
+	[Q_ENGINEER_GET_BY_USERNAME] = "SELECT " ENGINEER_COLS
+	    " FROM engineers WHERE username = ?1",
+	[Q_ENGINEER_USE_STEP] = "UPDATE engineers SET totp_last_step = ?2 "
+	    "WHERE id = ?1 AND totp_last_step < ?2",
+	[Q_DEVICE_INSERT] = "INSERT INTO devices(" DEVICE_COLS ") "
+	    "VALUES (?1, ?2, ?3, ?4, ?5)",
+	[Q_DEVICE_GET] = "SELECT " DEVICE_COLS " FROM devices WHERE id = ?1",
+	[Q_TENANT_INSERT] = "INSERT INTO tenants(" TENANT_NEW_COLS ") "
+	    "VALUES (?1, ?2, ?3, ?4)",
+	[Q_TENANT_GET] = "SELECT " TENANT_COLS " FROM tenants WHERE id = ?1",
+	[Q_TENANT_SET_POLICY] = "UPDATE tenants SET policy = ?2, "
+	    "max_minutes = ?3, second_approver = ?4, sensitive = ?5 "
+	    "WHERE id = ?1",
+	[Q_TENANT_BY_POLICY] = "SELECT " TENANT_COLS " FROM tenants "
+	    "ORDER BY id",
+	[Q_USER_INSERT] = "INSERT INTO users(" USER_COLS ") "
+	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+	[Q_USER_GET] = "SELECT " USER_COLS " FROM users "
+	    "WHERE tenant_id = ?1 AND id = ?2",
+	[Q_USER_GET_BY_USERNAME] = "SELECT " USER_COLS " FROM users "
+	    "WHERE tenant_id = ?1 AND username = ?2",
+	[Q_USER_LIST] = "SELECT " USER_LIST_COLS " FROM users "
+	    "WHERE tenant_id = ?1 ORDER BY id",
+	[Q_USER_SET_PASSWORD] = "UPDATE users SET password_hash = ?3 "
+	    "WHERE tenant_id = ?1 AND id = ?2",
+	[Q_USER_SET_TOTP] = "UPDATE users SET totp_secret = ?3, "
+	    "totp_last_step = ?4, mfa_enrolled = ?5 "
+	    "WHERE tenant_id = ?1 AND id = ?2",
+	[Q_USER_USE_STEP] = "UPDATE users SET totp_last_step = ?3 "
+	    "WHERE tenant_id = ?1 AND id = ?2 AND totp_last_step < ?3",
+	[Q_USER_DELETE] = "DELETE FROM users WHERE tenant_id = ?1 AND id = ?2",
+	[Q_TICKET_INSERT] = "INSERT INTO tickets(" TICKET_COLS ") "
+	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+	[Q_TICKET_GET] = "SELECT " TICKET_COLS " FROM tickets "
+	    "WHERE tenant_id = ?1 AND id = ?2",
+	[Q_TICKET_LIST] = "SELECT " TICKET_LIST_COLS " FROM tickets "
+	    "WHERE tenant_id = ?1 ORDER BY id",
+};
+
+/* The statement for query q, prepared on first use. */
+static sqlite3_stmt *
+stmt(struct store_conn *c, enum q q, struct err *e)
+{
+	return sq_stmt(c, SQ_DIRECTORY, q, q_sql, e);
+}
+
+int
+sqlite_vendor_insert(struct store_conn *c, const struct rec_vendor *v,
+    struct err *e)
+{
+	sqlite3_stmt *s = stmt(c, Q_VENDOR_INSERT, e);
+
+	if (s == NULL)
+		return -1;
+	sq_bind_vendor(s, v);
+	return sq_exec(c, s, "vendor", e);
+}
+
+int
+sqlite_vendor_get(struct store_conn *c, const char *id,
+    struct rec_vendor *out, struct err *e)
+{
+	sqlite3_stmt *s = stmt(c, Q_VENDOR_GET, e);
+	int rc;
+
+	if (s == NULL)
+		return -1;
+	sq_bind_text(s, 1, id);
+	rc = sq_step_row(c, s, "vendor", e);
+	if (rc != 0)
+		return rc;
+	sq_col_vendor(out, s);
+	sq_done(s);
+	return 0;
+}
+
+int
+sqlite_engineer_insert(struct store_conn *c, const struct rec_engineer *r,
+    struct err *e)
+{
+	sqlite3_stmt *s = stmt(c, Q_ENGINEER_INSERT, e);
+
+	if (s == NULL)
+		return -1;
+	sq_bind_engineer(s, r);
+	return sq_exec(c, s, "engineer", e);
+}
+
+static int
+read_engineer(struct store_conn *c, sqlite3_stmt *s, struct rec_engineer *out,
+    struct err *e)
+{
+	int rc = sq_step_row(c, s, "engineer", e);
+
+	if (rc != 0)
+		return rc;
+	sq_col_engineer(out, s);
+	sq_done(s);
+	return 0;
+}
+
+int
+sqlite_engineer_get(struct store_conn *c, const char *id,
+    struct rec_engineer *out, struct err *e)
+{
+	sqlite3_stmt *s = stmt(c, Q_ENGINEER_GET, e);
+
+	if (s == NULL)
+		return -1;
+	sq_bind_text(s, 1, id);
+	return read_engineer(c, s, out, e);
+}
+
+int
+sqlite_engineer_get_by_username(struct store_conn *c, const char *username,
+    struct rec_engineer *out, struct err *e)
+{
+	sqlite3_stmt *s = stmt(c, Q_ENGINEER_GET_BY_USERNAME, e);
+
+	if (s == NULL)
+		return -1;
+	sq_bind_text(s, 1, username);
+	return read_engineer(c, s, out, e);
+}
+
+int
+sqlite_engineer_use_totp_step(struct store_conn *c, const char *id,
+    int64_t step, struct err *e)
+{
+	sqlite3_stmt *s = stmt(c, Q_ENGINEER_USE_STEP, e);
+
+	if (s == NULL)
+		return -1;
+	sq_bind_text(s, 1, id);
+	sqlite3_bind_int64(s, 2, step);
+	return sq_exec_update(c, s, "engineer totp", e);
+}
+
+int
+sqlite_device_insert(struct store_conn *c, const struct rec_device *d,
+    struct err *e)
+{
+	sqlite3_stmt *s = stmt(c, Q_DEVICE_INSERT, e);
+
+	if (s == NULL)
+		return -1;
+	sq_bind_device(s, d);
+	return sq_exec(c, s, "device", e);
+}
+
+int
+sqlite_device_get(struct store_conn *c, const char *id,
+    struct rec_device *out, struct err *e)
+{
+	sqlite3_stmt *s = stmt(c, Q_DEVICE_GET, e);
+	int rc;
+
+	if (s == NULL)
+		return -1;
+	sq_bind_text(s, 1, id);
+	rc = sq_step_row(c, s, "device", e);
+	if (rc != 0)
+		return rc;
+	rc = sq_col_device(out, s, e);
+	sq_done(s);
+	return rc;
+}
+
+int
+sqlite_tenant_insert(struct store_conn *c, const struct rec_tenant *t,
+    struct err *e)
+{
+	sqlite3_stmt *s = stmt(c, Q_TENANT_INSERT, e);
+
+	if (s == NULL)
+		return -1;
+	sq_bind_tenant_new(s, t);
+	return sq_exec(c, s, "tenant", e);
+}
+
+int
+sqlite_tenant_get(struct store_conn *c, const char *id,
+    struct rec_tenant *out, struct err *e)
+{
+	sqlite3_stmt *s = stmt(c, Q_TENANT_GET, e);
+	int rc;
+
+	if (s == NULL)
+		return -1;
+	sq_bind_text(s, 1, id);
+	rc = sq_step_row(c, s, "tenant", e);
+	if (rc != 0)
+		return rc;
+	sq_col_tenant(out, s);
+	sq_done(s);
+	return 0;
+}
+
+int
+sqlite_tenant_set_settings(struct store_conn *c, const struct rec_tenant *t,
+    struct err *e)
+{
+	sqlite3_stmt *s = stmt(c, Q_TENANT_SET_POLICY, e);
+
+	if (s == NULL)
+		return -1;
+	sq_bind_text(s, 1, t->id);
+	sqlite3_bind_int(s, 2, t->policy);
+	sqlite3_bind_int64(s, 3, t->max_minutes);
+	sqlite3_bind_int(s, 4, t->second_approver);
+	sqlite3_bind_int64(s, 5, (sqlite3_int64)t->sensitive);
+	return sq_exec_update(c, s, "tenant settings", e);
+}
+
+int
+sqlite_tenant_list(struct store_conn *c,
+    int (*cb)(void *arg, const struct rec_tenant *t), void *arg,
+    struct err *e)
+{
+	sqlite3_stmt *s = stmt(c, Q_TENANT_BY_POLICY, e);
+	struct rec_tenant t;
+	int rc;
+
+	if (s == NULL)
+		return -1;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		memset(&t, 0, sizeof(t));
+		sq_col_tenant(&t, s);
+		if (cb(arg, &t) != 0)
+			break;
+	}
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		sq_fail(c, e, "tenants");
+		sq_done(s);
+		return -1;
+	}
+	sq_done(s);
+	return 0;
+}
+
+int
+sqlite_user_insert(struct store_conn *c, const struct rec_user *u,
+    struct err *e)
+{
+	sqlite3_stmt *s = stmt(c, Q_USER_INSERT, e);
+
+	if (s == NULL)
+		return -1;
+	sq_bind_user(s, u);
+	return sq_exec(c, s, "user", e);
+}
+
+static int
+read_user(struct store_conn *c, sqlite3_stmt *s, struct rec_user *out,
+    struct err *e)
+{
+	int rc = sq_step_row(c, s, "user", e);
+
+	if (rc != 0)
+		return rc;
+	sq_col_user(out, s);
+	sq_done(s);
+	return 0;
+}
+
+int
+sqlite_user_get(struct store_conn *c, const char *tenant_id, const char *id,
+    struct rec_user *out, struct err *e)
+{
+	sqlite3_stmt *s = stmt(c, Q_USER_GET, e);
+
+	if (s == NULL)
+		return -1;
+	sq_bind_text(s, 1, tenant_id);
+	sq_bind_text(s, 2, id);
+	return read_user(c, s, out, e);
+}
+
+int
+sqlite_user_get_by_username(struct store_conn *c, const char *tenant_id,
+    const char *username, struct rec_user *out, struct err *e)
+{
+	sqlite3_stmt *s = stmt(c, Q_USER_GET_BY_USERNAME, e);
+
+	if (s == NULL)
+		return -1;
+	sq_bind_text(s, 1, tenant_id);
+	sq_bind_text(s, 2, username);
+	return read_user(c, s, out, e);
+}
+
+int
+sqlite_user_list(struct store_conn *c, const char *tenant_id,
+    store_user_cb cb, void *arg, struct err *e)
+{
+	sqlite3_stmt *s = stmt(c, Q_USER_LIST, e);
+	struct rec_user u;
+	int rc;
+
+	if (s == NULL)
+		return -1;
+	sq_bind_text(s, 1, tenant_id);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		memset(&u, 0, sizeof(u));
+		sq_col_user(&u, s);
+		if (cb(arg, &u) != 0)
+			break;
+	}
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		sq_fail(c, e, "user list");
+		sq_done(s);
+		return -1;
+	}
+	sq_done(s);
+	return 0;
+}
+
+int
+sqlite_user_set_password(struct store_conn *c, const char *tenant_id,
+    const char *id, const char *hash, struct err *e)
+{
+	sqlite3_stmt *s = stmt(c, Q_USER_SET_PASSWORD, e);
+
+	if (s == NULL)
+		return -1;
+	sq_bind_text(s, 1, tenant_id);
+	sq_bind_text(s, 2, id);
+	sq_bind_text(s, 3, hash);
+	return sq_exec_update(c, s, "user password", e);
+}
+
+int
+sqlite_user_set_totp(struct store_conn *c, const char *tenant_id,
+    const char *id, const struct rec_totp *t, int enrolled, struct err *e)
+{
+	sqlite3_stmt *s = stmt(c, Q_USER_SET_TOTP, e);
+
+	if (s == NULL)
+		return -1;
+	sq_bind_text(s, 1, tenant_id);
+	sq_bind_text(s, 2, id);
+	sq_bind_totp(s, 3, t);
+	sqlite3_bind_int64(s, 4, t->last_step);
+	sqlite3_bind_int(s, 5, enrolled);
+	return sq_exec_update(c, s, "user totp", e);
+}
+
+int
+sqlite_user_use_totp_step(struct store_conn *c, const char *tenant_id,
+    const char *id, int64_t step, struct err *e)
+{
+	sqlite3_stmt *s = stmt(c, Q_USER_USE_STEP, e);
+
+	if (s == NULL)
+		return -1;
+	sq_bind_text(s, 1, tenant_id);
+	sq_bind_text(s, 2, id);
+	sqlite3_bind_int64(s, 3, step);
+	return sq_exec_update(c, s, "user totp", e);
+}
+
+int
+sqlite_user_delete(struct store_conn *c, const char *tenant_id,
+    const char *id, struct err *e)
+{
+	sqlite3_stmt *s = stmt(c, Q_USER_DELETE, e);
+
+	if (s == NULL)
+		return -1;
+	sq_bind_text(s, 1, tenant_id);
+	sq_bind_text(s, 2, id);
+	return sq_exec_update(c, s, "user delete", e);
+}
+
+int
+sqlite_ticket_insert(struct store_conn *c, const struct rec_ticket *t,
+    struct err *e)
+{
+	sqlite3_stmt *s = stmt(c, Q_TICKET_INSERT, e);
+
+	if (s == NULL)
+		return -1;
+	sq_bind_ticket(s, t);
+	return sq_exec(c, s, "ticket", e);
+}
+
+int
+sqlite_ticket_get(struct store_conn *c, const char *tenant_id,
+    const char *id, struct rec_ticket *out, struct err *e)
+{
+	sqlite3_stmt *s = stmt(c, Q_TICKET_GET, e);
+	int rc;
+
+	if (s == NULL)
+		return -1;
+	sq_bind_text(s, 1, tenant_id);
+	sq_bind_text(s, 2, id);
+	rc = sq_step_row(c, s, "ticket", e);
+	if (rc != 0)
+		return rc;
+	rc = sq_col_ticket(out, s, e);
+	sq_done(s);
+	return rc;
+}
+
+int
+sqlite_ticket_list(struct store_conn *c, const char *tenant_id,
+    store_ticket_cb cb, void *arg, struct err *e)
+{
+	sqlite3_stmt *s = stmt(c, Q_TICKET_LIST, e);
+	struct rec_ticket t;
+	int rc;
+
+	if (s == NULL)
+		return -1;
+	sq_bind_text(s, 1, tenant_id);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		int stop;
+
+		memset(&t, 0, sizeof(t));
+		if (sq_col_ticket(&t, s, e) == -1) {
+			sq_done(s);
+			return -1;
+		}
+		stop = cb(arg, &t);
+		rec_ticket_cleanup(&t);
+		if (stop)
+			break;
+	}
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		sq_fail(c, e, "ticket list");
+		sq_done(s);
+		return -1;
+	}
+	sq_done(s);
+	return 0;
+}
