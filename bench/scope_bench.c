@@ -777,12 +777,6 @@ lat_pct(struct lat *l, double *p50, double *p90, double *best)
 	*best = l->v[0];
 }
 
-static int64_t
-jint(const json_t *o, const char *k)
-{
-	return (int64_t)json_integer_value(json_object_get(o, k));
-}
-
 static int
 ask_custos(const struct opts *o, struct store *st, struct question *qu)
 {
@@ -790,7 +784,7 @@ ask_custos(const struct opts *o, struct store *st, struct question *qu)
 	struct lat l = {calloc((size_t)o->runs, sizeof(double)), 0};
 	struct store_conn *c;
 	struct err e;
-	int64_t k, max;
+	int64_t k;
 	int rc = -1;
 
 	if (sq == NULL || l.v == NULL)
@@ -800,8 +794,9 @@ ask_custos(const struct opts *o, struct store *st, struct question *qu)
 	sq->from = qu->from;
 	sq->to = qu->to;
 	for (k = 0; k < o->runs; k++) {
-		json_t *ans, *sum;
+		struct scope_answer ans;
 		double t0, t1;
+		int src;
 
 		err_init(&e);
 		c = store_reader_get(st, &e);
@@ -810,23 +805,21 @@ ask_custos(const struct opts *o, struct store *st, struct question *qu)
 			goto out;
 		}
 		t0 = now_s();
-		ans = scope_principals(c, store_ops(st), sq, &max, &e);
+		src = scope_principals(&ans, c, store_ops(st), sq, &e);
 		t1 = now_s();
 		store_reader_put(st, c);
-		if (ans == NULL) {
+		if (src == -1) {
+			scope_answer_free(&ans);
 			fprintf(stderr, "scope_bench: scope: %s\n", e.msg);
 			goto out;
 		}
 		l.v[l.n++] = (t1 - t0) * 1e3;
-		sum = json_object_get(ans, "summary");
-		qu->events = jint(sum, "events");
-		qu->acted = jint(sum, "tenants_acted_upon");
-		qu->viewed = jint(sum, "tenants_viewed");
-		qu->exposed = jint(sum, "tenants_exposed");
-		qu->tenants = (int64_t)(json_array_size(json_object_get(ans,
-		    "tenants")) + json_array_size(json_object_get(ans,
-		    "attempted")));
-		json_decref(ans);
+		qu->events = ans.events;
+		qu->acted = ans.acted_upon;
+		qu->viewed = ans.viewed;
+		qu->exposed = ans.exposed;
+		qu->tenants = (int64_t)(ans.n_tenants + ans.n_attempted);
+		scope_answer_free(&ans);
 	}
 	lat_pct(&l, &qu->p50, &qu->p90, &qu->best);
 	rc = 0;

@@ -16,11 +16,13 @@
 
 #define SQ_MAIN_MAX 96          /* store_sqlite.c's statements */
 #define SQ_DETECT_MAX 32        /* sqlite_detect.c's statements */
+#define SQ_SCOPE_MAX 8          /* sqlite_scope.c's statements */
 
 struct store_conn {
 	sqlite3 *db;
 	sqlite3_stmt *q[SQ_MAIN_MAX];
 	sqlite3_stmt *d[SQ_DETECT_MAX];
+	sqlite3_stmt *s[SQ_SCOPE_MAX];
 };
 
 /* The statement in *slot, prepared from sql on first use (kept until the
@@ -81,5 +83,12 @@ int sqlite_engineer_hours_get(struct store_conn *c, const char *id,
     char *out, size_t size, struct err *e);
 int sqlite_device_count(struct store_conn *c, const char *engineer_id,
     int64_t *n, struct err *e);
+
+/* The ops of sqlite_scope.c. */
+int sqlite_entry_cols_by_principal(struct store_conn *c, int kind,
+    const char *id, int64_t from, int64_t to, store_cols_cb cb, void *arg,
+    struct err *e);
+int sqlite_entry_get(struct store_conn *c, int64_t index, store_entry_cb cb,
+    void *arg, struct err *e);
 
 #endif

@@ -36,6 +36,17 @@ typedef int (*store_entry_cb)(void *arg, int64_t index, const char *bytes,
 typedef int (*store_grant_cb)(void *arg, const struct rec_grant *g);
 typedef int (*store_doc_cb)(void *arg, const char *doc, size_t len);
 
+/* An entry's columns, without its bytes (valid during the callback). */
+struct store_entry_cols {
+	int64_t index;
+	int64_t time;                   /* seconds */
+	const char *actor_id;
+	const char *tenant_id;
+	const char *action;
+	int allowed;
+};
+typedef int (*store_cols_cb)(void *arg, const struct store_entry_cols *r);
+
 /* The principals entries are indexed by. */
 enum store_principal {
 	SP_ENGINEER = 0,        /* the actor's id */
@@ -287,6 +298,15 @@ struct store_ops {
 	    char *out, size_t size, struct err *e);
 	int (*device_count)(struct store_conn *c, const char *engineer_id,
 	    int64_t *n, struct err *e);
+	/* Scope (sqlite_scope.c).  As entry_by_principal, but the columns
+	 * only, in no set order: read from the index alone where a covering
+	 * one exists (actor, vendor), so no entry's bytes are touched. */
+	int (*entry_cols_by_principal)(struct store_conn *c, int kind,
+	    const char *id, int64_t from, int64_t to, store_cols_cb cb,
+	    void *arg, struct err *e);
+	/* One entry's bytes; 1 when there is no such entry. */
+	int (*entry_get)(struct store_conn *c, int64_t index,
+	    store_entry_cb cb, void *arg, struct err *e);
 };
 
 extern const struct store_ops store_sqlite_ops;

@@ -238,6 +238,8 @@ sqlite_close(struct store_conn *c)
 		sqlite3_finalize(c->q[i]);
 	for (i = 0; i < SQ_DETECT_MAX; i++)
 		sqlite3_finalize(c->d[i]);
+	for (i = 0; i < SQ_SCOPE_MAX; i++)
+		sqlite3_finalize(c->s[i]);
 	sqlite3_close(c->db);
 	free(c);
 }
@@ -1689,4 +1691,6 @@ const struct store_ops store_sqlite_ops = {
 	.engineer_hours_set = sqlite_engineer_hours_set,
 	.engineer_hours_get = sqlite_engineer_hours_get,
 	.device_count = sqlite_device_count,
+	.entry_cols_by_principal = sqlite_entry_cols_by_principal,
+	.entry_get = sqlite_entry_get,
 };
