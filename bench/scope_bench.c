@@ -6,9 +6,11 @@
  * indexed SQLite and with jq over the JSON lines, in the same run.
  *
  *	usage: scope_bench [-s] [-n ENTRIES] [-b BATCH] [-r RUNS]
- *	    [-e PER_DAY] [-j JQ] [-J JQ_RUNS] [-d DIR]
+ *	    [-e PER_DAY] [-j JQ] [-J JQ_RUNS] [-d DIR] [-k KEEP]
  *
- * In a fresh directory under DIR (default $TMPDIR or /tmp), removed after:
+ * In a fresh directory under DIR (default $TMPDIR or /tmp), removed after
+ * (or in KEEP, kept, and used again as it is when it holds a built log:
+ * for profiling the questions alone):
  *
  * 1. A world in a custos store (store_open + tlog_open): 3 vendors, 40
  *    engineers (14, 13, 13), 500 tenants (every tenth auto_approve, the
@@ -99,7 +101,7 @@
 
 struct opts {
 	int64_t entries, batch, runs, per_day, jq_runs;
-	const char *dir, *jq;
+	const char *dir, *jq, *keep;
 	int shell;
 };
 
@@ -1032,7 +1034,7 @@ static void
 usage(void)
 {
 	fprintf(stderr, "usage: scope_bench [-s] [-n ENTRIES] [-b BATCH] "
-	    "[-r RUNS] [-e PER_DAY] [-j JQ] [-J JQ_RUNS] [-d DIR]\n");
+	    "[-r RUNS] [-e PER_DAY] [-j JQ] [-J JQ_RUNS] [-d DIR] [-k KEEP]\n");
 }
 
 int
@@ -1046,7 +1048,7 @@ main(int argc, char *argv[])
 	char root[PATH_MAX_BENCH];
 	const char *tmp;
 	double t0;
-	int ch, i, rc = 1;
+	int ch, i, rc = 1, built = 0;
 
 	memset(&o, 0, sizeof(o));
 	memset(&r, 0, sizeof(r));
@@ -1058,7 +1060,7 @@ main(int argc, char *argv[])
 	o.jq = "jq";
 	tmp = getenv("TMPDIR");
 	o.dir = tmp != NULL && tmp[0] != '\0' ? tmp : "/tmp";
-	while ((ch = getopt(argc, argv, "sn:b:r:e:j:J:d:")) != -1) {
+	while ((ch = getopt(argc, argv, "sn:b:r:e:j:J:d:k:")) != -1) {
 		int bad = 0;
 
 		switch (ch) {
@@ -1087,6 +1089,9 @@ main(int argc, char *argv[])
 		case 'd':
 			o.dir = optarg;
 			break;
+		case 'k':
+			o.keep = optarg;
+			break;
 		default:
 			bad = -1;
 			break;
@@ -1109,8 +1114,18 @@ main(int argc, char *argv[])
 		fprintf(stderr, "scope_bench: cannot initialise libsodium\n");
 		return 1;
 	}
-	if (str_printf(root, sizeof(root), "%s/scope-bench.XXXXXX", o.dir) ==
-	    -1 || mkdtemp(root) == NULL || strchr(root, '\'') != NULL) {
+	if (o.keep != NULL) {
+		if (str_printf(root, sizeof(root), "%s", o.keep) == -1 ||
+		    (mkdir(root, 0700) == -1 && errno != EEXIST) ||
+		    strchr(root, '\'') != NULL) {
+			fprintf(stderr, "scope_bench: -k %s: %s\n", o.keep,
+			    strerror(errno));
+			return 1;
+		}
+		built = file_bytes(root, "entries.jsonl") > 0;
+	} else if (str_printf(root, sizeof(root), "%s/scope-bench.XXXXXX",
+	    o.dir) == -1 || mkdtemp(root) == NULL ||
+	    strchr(root, '\'') != NULL) {
 		fprintf(stderr, "scope_bench: cannot create a directory in "
 		    "%s: %s\n", o.dir, strerror(errno));
 		return 1;
@@ -1122,10 +1137,8 @@ main(int argc, char *argv[])
 		goto out;
 	}
 	t0 = now_s();
-	if (world_insert(st) == -1)
-		goto out;
-	r.t_world = now_s() - t0;
-	if (build(&o, root, st, &r) == -1)
+	if (!built && (world_insert(st) == -1 || (r.t_world = now_s() - t0,
+	    build(&o, root, st, &r) == -1)))
 		goto out;
 	r.store_bytes = file_bytes(root, "custos.db") +
 	    file_bytes(root, "custos.db-wal");
@@ -1167,6 +1180,7 @@ main(int argc, char *argv[])
 out:
 	tlog_close(tl);
 	store_close(st);
-	dir_remove(root);
+	if (o.keep == NULL)
+		dir_remove(root);
 	return rc;
 }

@@ -1,13 +1,12 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * The scope question (see scope.h and docs/internals/scope.md): the
- * matched entries' columns (index, time, actor, tenant, action, outcome)
- * come from the store's covering indexes, are interned to small numbers
- * and sorted by index; one pass counts them into C rows per tenant.  The
- * bytes of an entry are read (through audit/entry.h's reader) only for
- * what no column holds: whether its actor is an engineer (once per actor),
- * the user an allowed user.* write hit, and the milliseconds of each
- * tenant's first and last entry.
+ * matched entries' columns (index, time, actor, tenant, action, outcome,
+ * the time as written and the user an allowed user.* action hit) come
+ * from the store's covering indexes, are interned to small numbers and
+ * sorted by index; one pass counts them into C rows per tenant.  The bytes
+ * of an entry are read (through audit/entry.h's reader) only for what no
+ * column holds: whether its actor is an engineer, once per engineer.
  */
 #include "scope/scope.h"
 
@@ -25,9 +24,10 @@
 /* One matched entry's columns, strings interned. */
 struct hit {
 	int64_t index;
-	int64_t time;
 	int32_t tenant, action, actor;
+	int32_t user;                   /* -1: none */
 	int allowed;
+	char time[SCOPE_TIME_MAX];
 };
 
 /* How scope counts an allowed action. */
@@ -51,7 +51,7 @@ struct work {
 	struct hit *hits;
 	size_t n, cap;
 	int overflow, oom;
-	struct tally_strtab tenants, actions, actors;
+	struct tally_strtab tenants, actions, actors, users;
 	unsigned char *action_class;    /* by action number */
 	unsigned char *actor_state;     /* by actor number */
 	struct scope_row **row_of;      /* by tenant number */
@@ -119,13 +119,16 @@ hit_cb(void *arg, const struct store_entry_cols *r)
 	}
 	h = &w->hits[w->n];
 	h->index = r->index;
-	h->time = r->time;
 	h->allowed = r->allowed;
+	str_copy(h->time, sizeof(h->time), r->time_text);
+	h->user = r->user[0] == '\0' ? -1 : tally_intern(&w->users, r->user,
+	    strlen(r->user));
 	h->tenant = tally_intern(&w->tenants, r->tenant_id,
 	    strlen(r->tenant_id));
 	h->action = tally_intern(&w->actions, r->action, strlen(r->action));
 	h->actor = tally_intern(&w->actors, r->actor_id, strlen(r->actor_id));
-	if (h->tenant < 0 || h->action < 0 || h->actor < 0) {
+	if (h->tenant < 0 || h->action < 0 || h->actor < 0 ||
+	    (h->user < 0 && r->user[0] != '\0')) {
 		w->oom = 1;
 		return 1;
 	}
@@ -257,20 +260,6 @@ actor_check(struct work *w, const struct hit *h)
 	    err_internal(w->e, "out of memory") : 0;
 }
 
-/* The user an allowed user.* write hit. */
-static int
-user_affected(struct work *w, struct scope_row *row, const struct hit *h)
-{
-	int rc = read_entry(w, h->index);
-
-	if (rc != 0)
-		return rc == -1 ? -1 : 0;
-	if (w->ent.target[0] != '\0' &&
-	    tally_string_add(&row->users_affected, w->ent.target) == -1)
-		return err_internal(w->e, "out of memory");
-	return 0;
-}
-
 /* Counts one entry into its tenant's row. */
 static int
 tally_hit(struct work *w, struct scope_row *row, const struct hit *h)
@@ -278,10 +267,11 @@ tally_hit(struct work *w, struct scope_row *row, const struct hit *h)
 	const char *action = w->actions.s[h->action];
 	unsigned char *cls = &w->action_class[h->action];
 
-	if (!row->seen || h->time < row->first_s)
-		row->first_s = h->time;
-	if (!row->seen || h->time > row->last_s)
-		row->last_s = h->time;
+	/* Times as written compare as times (one format). */
+	if (!row->seen || strcmp(h->time, row->first) < 0)
+		str_copy(row->first, sizeof(row->first), h->time);
+	if (!row->seen || strcmp(h->time, row->last) > 0)
+		str_copy(row->last, sizeof(row->last), h->time);
 	row->seen = 1;
 	if (tally_index_push(&row->entries, h->index) == -1)
 		return err_internal(w->e, "out of memory");
@@ -294,8 +284,10 @@ tally_hit(struct work *w, struct scope_row *row, const struct hit *h)
 		*cls = (unsigned char)action_class(action);
 	if (*cls == AC_WRITES) {
 		row->exposure = SCOPE_ACTED_UPON;
-		if (strncmp(action, "user.", 5) == 0)
-			return user_affected(w, row, h);
+		if (strncmp(action, "user.", 5) == 0 && h->user >= 0 &&
+		    tally_string_add(&row->users_affected,
+		    w->users.s[h->user]) == -1)
+			return err_internal(w->e, "out of memory");
 	} else if (*cls == AC_READS && row->exposure == SCOPE_EXPOSED) {
 		row->exposure = SCOPE_VIEWED;
 	}
@@ -330,44 +322,6 @@ tally_hits(struct work *w, struct scope_answer *a)
 			return err_internal(w->e, "out of memory");
 		if (tally_hit(w, row, h) == -1)
 			return -1;
-	}
-	return 0;
-}
-
-/* Each row's first and last entry to the millisecond: the columns hold
- * seconds, so only the entries of its first and last second are read. */
-static int
-first_last(struct work *w)
-{
-	struct scope_row *row;
-	size_t i;
-	int rc;
-
-	for (i = 0; i < w->n; i++) {
-		const struct hit *h = &w->hits[i];
-		int64_t ms;
-
-		if (w->tenants.s[h->tenant][0] == '\0')
-			continue;
-		row = w->row_of[h->tenant];
-		if (h->time != row->first_s && h->time != row->last_s)
-			continue;
-		rc = read_entry(w, h->index);
-		if (rc == -1)
-			return -1;
-		ms = rc == 0 ? w->ent.time_ms : h->time * 1000;
-		if (row->seen == 1 || ms < row->first_ms)
-			row->first_ms = ms;
-		if (row->seen == 1 || ms > row->last_ms)
-			row->last_ms = ms;
-		row->seen = 2;          /* its milliseconds read */
-	}
-	for (i = 0; i < w->nrows; i++) {
-		row = w->rows[i];
-		if (!row->seen)
-			continue;
-		time_format_ms(row->first, row->first_ms);
-		time_format_ms(row->last, row->last_ms);
 	}
 	return 0;
 }
@@ -620,8 +574,8 @@ scope_principals(struct scope_answer *a, struct store_conn *c,
 	tally_strtab_init(&w->tenants);
 	tally_strtab_init(&w->actions);
 	tally_strtab_init(&w->actors);
-	if (collect(w) == -1 || tally_hits(w, a) == -1 ||
-	    first_last(w) == -1 || grants(w) == -1 ||
+	tally_strtab_init(&w->users);
+	if (collect(w) == -1 || tally_hits(w, a) == -1 || grants(w) == -1 ||
 	    auto_approve_then(w) == -1 || finish(w, a) == -1)
 		return -1;
 	return 0;
@@ -660,6 +614,7 @@ scope_answer_free(struct scope_answer *a)
 		tally_strtab_cleanup(&w->tenants);
 		tally_strtab_cleanup(&w->actions);
 		tally_strtab_cleanup(&w->actors);
+		tally_strtab_cleanup(&w->users);
 		free(w);
 	}
 	free(a->tenants);

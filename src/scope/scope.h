@@ -9,9 +9,8 @@
  * principals held access to it in the window -- an approved request,
  * break-glass, or an auto_approve policy -- but no allowed action is
  * recorded).  Denied attempts are counted per tenant.  An entry's bytes
- * are read only for what no column holds: the milliseconds of a tenant's
- * first and last entry, the user a reset hit, whether an actor is an
- * engineer.  The inverse question lists the principals that touched one
+ * are read only for what no column holds: whether an actor is an
+ * engineer (once per engineer).  The inverse question lists the principals that touched one
  * tenant.  See docs/internals/scope.md.
  *
  * Scope decides; the answer is C.  src/api/api_scope.c turns it into JSON.
@@ -29,6 +28,7 @@
 #define SCOPE_IDS_MAX 1000              /* principals per query */
 #define SCOPE_ENTRIES_MAX 2000000       /* entries one answer may cite */
 #define SCOPE_ID_MAX 64                 /* ID_MAX, REC_ADDR_MAX */
+#define SCOPE_TIME_MAX 40               /* an entry's time as written */
 
 struct scope_query {
 	const char *ids[SP_COUNT][SCOPE_IDS_MAX];      /* SP_TENANT unused */
@@ -68,17 +68,15 @@ struct scope_strings {
 struct scope_row {
 	char tenant[SCOPE_ID_MAX];
 	int exposure;                   /* enum scope_exposure */
-	char first[RFC3339_MS_LEN];     /* "" when none */
-	char last[RFC3339_MS_LEN];
+	char first[SCOPE_TIME_MAX];     /* "" when none */
+	char last[SCOPE_TIME_MAX];
 	struct scope_counts actions;    /* allowed */
 	struct scope_counts denied;
 	struct scope_strings users_affected;
 	struct scope_indexes entries;   /* ascending */
 	struct scope_strings grants;
 	int auto_approve;               /* its policy let any engineer in */
-	/* Scope's own bookkeeping. */
-	int64_t first_s, last_s, first_ms, last_ms;
-	int seen;                       /* it has entries (1, 2) */
+	int seen;                       /* it has entries */
 };
 
 struct scope_answer {
@@ -114,8 +112,8 @@ struct scope_principal {
 	const char *kind;               /* "engineer", "vendor", "device",
 					 * "session", "ip", or an actor kind */
 	char id[SCOPE_ID_MAX];
-	char first[RFC3339_MS_LEN];
-	char last[RFC3339_MS_LEN];
+	char first[SCOPE_TIME_MAX];
+	char last[SCOPE_TIME_MAX];
 	struct scope_counts actions;
 	struct scope_counts denied;
 	struct scope_indexes entries;   /* ascending */

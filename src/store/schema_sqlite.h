@@ -196,18 +196,27 @@ static const char *const sqlite_migrations[] = {
 	"CREATE INDEX sessions_vendor ON sessions(vendor_id);"
 	"CREATE INDEX sessions_device ON sessions(device_id);"
 	"CREATE INDEX devices_engineer ON devices(engineer_id);",
-	/* 9 -> 10: scope reads the columns it counts from the index alone.
-	 * The actor and vendor indexes carry tenant, action and outcome
-	 * (and the vendor's the actor), so a scope of an engineer or a
-	 * vendor touches no entry's bytes but those its answer shows.  They
-	 * replace the narrower indexes of 6 -> 7, so an append writes as
-	 * many index rows as before. */
+	/* 9 -> 10: scope reads what it counts from the index alone.  Two
+	 * virtual columns (computed, not stored in the table) name what no
+	 * column held: the entry's time to the millisecond as it is written,
+	 * and the user an allowed user.* action hit.  The actor and vendor
+	 * indexes carry them with tenant, action and outcome (and the
+	 * vendor's the actor), so a scope of an engineer or a vendor reads no
+	 * entry's bytes but one per engineer.  They replace the narrower
+	 * indexes of 6 -> 7: an append writes as many index rows as before. */
+	"ALTER TABLE entries ADD COLUMN scope_time TEXT GENERATED ALWAYS AS"
+	" (json_extract(CAST(bytes AS TEXT), '$.time')) VIRTUAL;"
+	"ALTER TABLE entries ADD COLUMN scope_user TEXT GENERATED ALWAYS AS"
+	" (CASE WHEN allowed = 1 AND action GLOB 'user.*' THEN"
+	" json_extract(CAST(bytes AS TEXT), '$.target') END) VIRTUAL;"
 	"DROP INDEX entries_by_actor;"
 	"DROP INDEX entries_by_vendor;"
 	"CREATE INDEX entries_scope_actor ON entries(actor_id, time,"
-	" tenant_id, action, allowed) WHERE actor_id <> '';"
+	" tenant_id, action, allowed, scope_time, scope_user)"
+	" WHERE actor_id <> '';"
 	"CREATE INDEX entries_scope_vendor ON entries(vendor_id, time,"
-	" tenant_id, action, allowed, actor_id) WHERE vendor_id <> '';",
+	" tenant_id, action, allowed, actor_id, scope_time, scope_user)"
+	" WHERE vendor_id <> '';",
 };
 
 #endif

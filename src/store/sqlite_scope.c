@@ -2,8 +2,9 @@
 /*
  * The SQLite backend's queries for scope: an entry's columns by principal
  * and window, without its bytes (the actor and vendor indexes cover them,
- * see migration 9 -> 10), and one entry's bytes by index for the few the
- * answer needs more of.
+ * with the virtual columns scope_time and scope_user: see migration
+ * 9 -> 10), and one entry's bytes by index for the few the answer needs
+ * more of.
  */
 #include <sqlite3.h>
 
@@ -17,8 +18,8 @@ enum sq_scope {
 
 _Static_assert(S_COUNT <= SQ_SCOPE_MAX, "raise SQ_SCOPE_MAX");
 
-#define COLS "SELECT idx, time, actor_id, tenant_id, action, allowed " \
-	"FROM entries "
+#define COLS "SELECT idx, time, actor_id, tenant_id, action, allowed, " \
+	"scope_time, scope_user FROM entries "
 
 static const char *const s_sql[S_COUNT] = {
 	[S_COLS_ACTOR] = COLS "WHERE actor_id = ?1 AND actor_id <> '' "
@@ -79,6 +80,8 @@ sqlite_entry_cols_by_principal(struct store_conn *c, int kind,
 		r.tenant_id = col_str(s, 3);
 		r.action = col_str(s, 4);
 		r.allowed = sqlite3_column_int(s, 5);
+		r.time_text = col_str(s, 6);
+		r.user = col_str(s, 7);
 		if (cb(arg, &r) != 0)
 			break;
 	}

@@ -44,6 +44,8 @@ struct store_entry_cols {
 	const char *tenant_id;
 	const char *action;
 	int allowed;
+	const char *time_text;          /* as the entry writes it */
+	const char *user;               /* target of an allowed user.*; "" */
 };
 typedef int (*store_cols_cb)(void *arg, const struct store_entry_cols *r);
 
@@ -300,7 +302,7 @@ struct store_ops {
 	    int64_t *n, struct err *e);
 	/* Scope (sqlite_scope.c).  As entry_by_principal, but the columns
 	 * only, in no set order: read from the index alone where a covering
-	 * one exists (actor, vendor), so no entry's bytes are touched. */
+	 * one exists (actor, vendor), so no entry's bytes are read. */
 	int (*entry_cols_by_principal)(struct store_conn *c, int kind,
 	    const char *id, int64_t from, int64_t to, store_cols_cb cb,
 	    void *arg, struct err *e);
