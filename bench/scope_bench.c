@@ -1044,7 +1044,8 @@ report_shell(const struct opts *o, const struct results *r)
 	printf("SCOPE_PLAIN_MB=%.0f\n", (double)r->plain_bytes / 1e6);
 	printf("SCOPE_JSONL_MB=%.0f\n", (double)r->jsonl_bytes / 1e6);
 	printf("SCOPE_IMPORT_S=%.1f\n", r->t_store);
-	printf("SCOPE_IMPORT_RATE=%.0f\n", (double)o->entries / r->t_store);
+	printf("SCOPE_IMPORT_RATE=%.0f\n", r->t_store > 0 ?
+	    (double)o->entries / r->t_store : 0);
 	printf("SCOPE_PLAIN_S=%.1f\n", r->t_plain + r->t_plain_index);
 	printf("SCOPE_WORLD_S=%.2f\n", r->t_world);
 	printf("SCOPE_RUNS=%lld\n", (long long)o->runs);
