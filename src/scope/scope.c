@@ -360,11 +360,11 @@ grants(struct work *w)
 	size_t i;
 
 	for (i = 0; i < w->engineers.n; i++)
-		if (w->ops->grant_overlapping(w->c, w->engineers.v[i], NULL,
+		if (w->ops->grant_overlapping_ids(w->c, w->engineers.v[i], NULL,
 		    w->q->from, w->q->to, grant_cb, w, w->e) == -1)
 			return -1;
 	for (i = 0; i < w->q->n[SP_VENDOR]; i++)
-		if (w->ops->grant_overlapping(w->c, NULL,
+		if (w->ops->grant_overlapping_ids(w->c, NULL,
 		    w->q->ids[SP_VENDOR][i], w->q->from, w->q->to, grant_cb, w,
 		    w->e) == -1)
 			return -1;

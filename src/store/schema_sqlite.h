@@ -216,7 +216,13 @@ static const char *const sqlite_migrations[] = {
 	" WHERE actor_id <> '';"
 	"CREATE INDEX entries_scope_vendor ON entries(vendor_id, time,"
 	" tenant_id, action, allowed, actor_id, scope_time, scope_user)"
-	" WHERE vendor_id <> '';",
+	" WHERE vendor_id <> '';"
+	/* The grants an engineer or a vendor held in a window, from the
+	 * index alone, read from the window's start on. */
+	"CREATE INDEX grants_scope_engineer ON grants(engineer_id, deadline,"
+	" decided, state, tenant_id, id);"
+	"CREATE INDEX grants_scope_vendor ON grants(vendor_id, deadline,"
+	" decided, state, tenant_id, id);",
 };
 
 #endif

@@ -16,7 +16,7 @@
 
 #define SQ_MAIN_MAX 96          /* store_sqlite.c's statements */
 #define SQ_DETECT_MAX 32        /* sqlite_detect.c's statements */
-#define SQ_SCOPE_MAX 8          /* sqlite_scope.c's statements */
+#define SQ_SCOPE_MAX 12         /* sqlite_scope.c's statements */
 
 struct store_conn {
 	sqlite3 *db;
@@ -89,6 +89,9 @@ int sqlite_entry_cols_by_principal(struct store_conn *c, int kind,
     const char *id, int64_t from, int64_t to, store_cols_cb cb, void *arg,
     struct err *e);
 int sqlite_entry_get(struct store_conn *c, int64_t index, store_entry_cb cb,
+    void *arg, struct err *e);
+int sqlite_grant_overlapping_ids(struct store_conn *c, const char *engineer_id,
+    const char *vendor_id, int64_t from, int64_t to, store_grant_cb cb,
     void *arg, struct err *e);
 
 #endif

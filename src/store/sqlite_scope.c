@@ -3,16 +3,18 @@
  * The SQLite backend's queries for scope: an entry's columns by principal
  * and window, without its bytes (the actor and vendor indexes cover them,
  * with the virtual columns scope_time and scope_user: see migration
- * 9 -> 10), and one entry's bytes by index for the few the answer needs
- * more of.
+ * 9 -> 10), one entry's bytes by index for the few the answer needs more
+ * of, and the grants held in a window from the grants' scope indexes.
  */
 #include <sqlite3.h>
+#include <string.h>
 
 #include "store/sqlite_int.h"
 
 enum sq_scope {
 	S_COLS_ACTOR, S_COLS_DEVICE, S_COLS_SESSION, S_COLS_VENDOR,
-	S_COLS_SOURCE, S_COLS_TENANT, S_ENTRY_GET,
+	S_COLS_SOURCE, S_COLS_TENANT, S_ENTRY_GET, S_GRANT_ENGINEER,
+	S_GRANT_VENDOR,
 	S_COUNT
 };
 
@@ -35,6 +37,16 @@ static const char *const s_sql[S_COUNT] = {
 	[S_COLS_TENANT] = COLS "WHERE tenant_id = ?1 AND tenant_id <> '' "
 	    "AND time >= ?2 AND time < ?3",
 	[S_ENTRY_GET] = "SELECT idx, bytes FROM entries WHERE idx = ?1",
+	/* Approved (or used, or ended) grants that overlap [?2, ?3), in
+	 * the order the plans of grant_overlapping give them. */
+	[S_GRANT_ENGINEER] = "SELECT id, tenant_id, decided FROM grants "
+	    "INDEXED BY grants_scope_engineer WHERE engineer_id = ?1 "
+	    "AND deadline > ?2 AND decided > 0 AND decided < ?3 "
+	    "AND state IN (1, 3, 4) ORDER BY tenant_id, state, deadline, rowid",
+	[S_GRANT_VENDOR] = "SELECT id, tenant_id, decided FROM grants "
+	    "INDEXED BY grants_scope_vendor WHERE vendor_id = ?1 "
+	    "AND deadline > ?2 AND decided > 0 AND decided < ?3 "
+	    "AND state IN (1, 3, 4) ORDER BY state, deadline, rowid",
 };
 
 static sqlite3_stmt *
@@ -111,4 +123,36 @@ sqlite_entry_get(struct store_conn *c, int64_t index, store_entry_cb cb,
 		    (size_t)sqlite3_column_bytes(s, 1));
 	sq_done(s);
 	return rc;
+}
+
+int
+sqlite_grant_overlapping_ids(struct store_conn *c, const char *engineer_id,
+    const char *vendor_id, int64_t from, int64_t to, store_grant_cb cb,
+    void *arg, struct err *e)
+{
+	sqlite3_stmt *s = sstmt(c, vendor_id != NULL ? S_GRANT_VENDOR :
+	    S_GRANT_ENGINEER, e);
+	struct rec_grant g;
+	int rc;
+
+	if (s == NULL)
+		return -1;
+	sq_bind_text(s, 1, vendor_id != NULL ? vendor_id : engineer_id);
+	sqlite3_bind_int64(s, 2, from);
+	sqlite3_bind_int64(s, 3, to);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		memset(&g, 0, sizeof(g));
+		sq_col_text(g.id, sizeof(g.id), s, 0);
+		sq_col_text(g.tenant_id, sizeof(g.tenant_id), s, 1);
+		g.decided = sqlite3_column_int64(s, 2);
+		if (cb(arg, &g) != 0)
+			break;
+	}
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		sq_fail(c, e, "grants");
+		sq_done(s);
+		return -1;
+	}
+	sq_done(s);
+	return 0;
 }

@@ -309,6 +309,11 @@ struct store_ops {
 	/* One entry's bytes; 1 when there is no such entry. */
 	int (*entry_get)(struct store_conn *c, int64_t index,
 	    store_entry_cb cb, void *arg, struct err *e);
+	/* As grant_overlapping, in the same order, with only the grants'
+	 * id, tenant_id and decided filled in, from an index alone. */
+	int (*grant_overlapping_ids)(struct store_conn *c,
+	    const char *engineer_id, const char *vendor_id, int64_t from,
+	    int64_t to, store_grant_cb cb, void *arg, struct err *e);
 };
 
 extern const struct store_ops store_sqlite_ops;

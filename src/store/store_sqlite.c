@@ -1693,4 +1693,5 @@ const struct store_ops store_sqlite_ops = {
 	.device_count = sqlite_device_count,
 	.entry_cols_by_principal = sqlite_entry_cols_by_principal,
 	.entry_get = sqlite_entry_get,
+	.grant_overlapping_ids = sqlite_grant_overlapping_ids,
 };
