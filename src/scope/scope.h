@@ -10,8 +10,8 @@
  * break-glass, or an auto_approve policy -- but no allowed action is
  * recorded).  Denied attempts are counted per tenant.  An entry's bytes
  * are read only for what no column holds: whether an actor is an
- * engineer (once per engineer).  The inverse question lists the principals that touched one
- * tenant.  See docs/internals/scope.md.
+ * engineer (once per engineer).  The inverse question lists the
+ * principals that touched one tenant.  See docs/internals/scope.md.
  *
  * Scope decides; the answer is C.  src/api/api_scope.c turns it into JSON.
  */

@@ -198,14 +198,19 @@ static const char *const sqlite_migrations[] = {
 	"CREATE INDEX devices_engineer ON devices(engineer_id);",
 	/* 9 -> 10: scope reads what it counts from the index alone.  Two
 	 * virtual columns (computed, not stored in the table) name what no
-	 * column held: the entry's time to the millisecond as it is written,
-	 * and the user an allowed user.* action hit.  The actor and vendor
-	 * indexes carry them with tenant, action and outcome (and the
-	 * vendor's the actor), so a scope of an engineer or a vendor reads no
-	 * entry's bytes but one per engineer.  They replace the narrower
-	 * indexes of 6 -> 7: an append writes as many index rows as before. */
+	 * column held: the entry's time to the millisecond as it is written
+	 * (cut from event.c's canonical bytes, which begin with it; parsed
+	 * from any other), and the user an allowed user.* action hit.  The
+	 * actor and vendor indexes carry them with tenant, action and
+	 * outcome (and the vendor's the actor), so a scope of an engineer or
+	 * a vendor reads no entry's bytes but one per engineer.  They replace
+	 * the narrower indexes of 6 -> 7: an append writes as many index rows
+	 * as before. */
 	"ALTER TABLE entries ADD COLUMN scope_time TEXT GENERATED ALWAYS AS"
-	" (json_extract(CAST(bytes AS TEXT), '$.time')) VIRTUAL;"
+	" (CASE WHEN substr(CAST(bytes AS TEXT), 1, 15) = '{\"v\":1,\"time\":\"'"
+	" AND substr(CAST(bytes AS TEXT), 40, 1) = '\"'"
+	" THEN substr(CAST(bytes AS TEXT), 16, 24)"
+	" ELSE json_extract(CAST(bytes AS TEXT), '$.time') END) VIRTUAL;"
 	"ALTER TABLE entries ADD COLUMN scope_user TEXT GENERATED ALWAYS AS"
 	" (CASE WHEN allowed = 1 AND action GLOB 'user.*' THEN"
 	" json_extract(CAST(bytes AS TEXT), '$.target') END) VIRTUAL;"

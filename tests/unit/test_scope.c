@@ -112,6 +112,36 @@ entry_job(void *arg, int apply_rc, const struct err *apply_err,
 	return rc;
 }
 
+/* An entry in another key order than event.c's (as another writer, or an
+ * older custos, may have left it): 11, at W1 + 1 h. */
+static const char odd_bytes[] = "{\"time\":\"2022-01-11T01:00:00.042Z\","
+    "\"v\":1,\"actor\":{\"kind\":\"engineer\",\"id\":\"eng-1\","
+    "\"vendor\":\"vendor-a\"},\"session\":\"ses-1\",\"device\":"
+    "\"dev-1\",\"source\":\"10.0.0.1\",\"action\":"
+    "\"user.password_reset\",\"tenant\":\"t-b\",\"target\":"
+    "\"usr-b-9\",\"outcome\":\"allowed\",\"reason\":null}";
+
+static int
+odd_job(void *arg, int apply_rc, const struct err *apply_err,
+    int64_t index, int64_t time_ms, struct buf *out, struct rec_entry *en)
+{
+	(void)arg;
+	(void)apply_rc;
+	(void)apply_err;
+	(void)index;
+	(void)time_ms;
+	en->time = W1 + 3600;
+	en->actor_id = "eng-1";
+	en->vendor_id = "vendor-a";
+	en->tenant_id = "t-b";
+	en->action = "user.password_reset";
+	en->session_id = "ses-1";
+	en->device_id = "dev-1";
+	en->source = "10.0.0.1";
+	en->allowed = 1;
+	return buf_append(out, odd_bytes, sizeof(odd_bytes) - 1);
+}
+
 enum wkind { W_VENDOR, W_ENGINEER, W_TENANT, W_GRANT };
 
 struct wrec {
@@ -247,6 +277,11 @@ setup(void **state)
 	for (i = 0; i < N_ENTRIES; i++) {
 		struct store_job j = {NULL, entry_job,
 		    (void *)(uintptr_t)&log_entries[i]};
+
+		assert_int_equal(store_write(f->s, &j, NULL, &e), 0);
+	}
+	{
+		struct store_job j = {NULL, odd_job, NULL};
 
 		assert_int_equal(store_write(f->s, &j, NULL, &e), 0);
 	}
@@ -468,6 +503,32 @@ test_window_holds_its_start_and_not_its_end(void **state)
 }
 
 static void
+test_entries_in_another_key_order_count_the_same(void **state)
+{
+	struct fixture *f = *state;
+	struct scope_query *q = calloc(1, sizeof(*q));
+	struct scope_answer a;
+	static const int64_t eleven[] = {11};
+
+	assert_non_null(q);
+	q->ids[SP_VENDOR][0] = "vendor-a";
+	q->n[SP_VENDOR] = 1;
+	q->from = W1 + 3600;
+	q->to = W1 + 3601;
+	ask(f, q, &a);
+	assert_int_equal(a.events, 1);
+	assert_int_equal(a.acted_upon, 1);
+	assert_string_equal(a.tenants[0]->tenant, "t-b");
+	assert_entries(&a.tenants[0]->entries, eleven, 1);
+	assert_string_equal(a.tenants[0]->first, "2022-01-11T01:00:00.042Z");
+	assert_string_equal(a.tenants[0]->last, "2022-01-11T01:00:00.042Z");
+	assert_int_equal(a.tenants[0]->users_affected.n, 1);
+	assert_string_equal(a.tenants[0]->users_affected.v[0], "usr-b-9");
+	scope_answer_free(&a);
+	free(q);
+}
+
+static void
 test_vendor_scope_covers_its_engineers_and_grants(void **state)
 {
 	struct fixture *f = *state;
@@ -547,6 +608,8 @@ main(void)
 		cmocka_unit_test(
 		    test_device_scope_finds_its_engineer_and_their_grants),
 		cmocka_unit_test(test_window_holds_its_start_and_not_its_end),
+		cmocka_unit_test(
+		    test_entries_in_another_key_order_count_the_same),
 		cmocka_unit_test(
 		    test_vendor_scope_covers_its_engineers_and_grants),
 		cmocka_unit_test(
