@@ -6,9 +6,12 @@
  * indexed SQLite and with jq over the JSON lines, in the same run.
  *
  *	usage: scope_bench [-s] [-n ENTRIES] [-b BATCH] [-r RUNS]
- *	    [-e PER_DAY] [-j JQ] [-J JQ_RUNS] [-d DIR]
+ *	    [-e PER_DAY] [-j JQ] [-J JQ_RUNS] [-d DIR] [-k KEEP]
+ *	    [-D DUCKDB_SCRIPT]
  *
- * In a fresh directory under DIR (default $TMPDIR or /tmp), removed after:
+ * In a fresh directory under DIR (default $TMPDIR or /tmp), removed after
+ * (or in KEEP, kept, and used again as it is when it holds a built log:
+ * for profiling the questions alone):
  *
  * 1. A world in a custos store (store_open + tlog_open): 3 vendors, 40
  *    engineers (14, 13, 13), 500 tenants (every tenth auto_approve, the
@@ -46,8 +49,12 @@
  *        custos's reader cache, RUNS times;
  *      - jq: `jq -c 'select(.actor.id == E and .time >= F and .time < T)'`
  *        (.actor.vendor for the vendor) over the JSON lines, JQ_RUNS times
- *        (default 1; -j - skips jq).
- *    The three must count the same entries, or the run fails.
+ *        (default 1; -j - skips jq);
+ *      - DuckDB (with -D bench/duckdb/scope.mjs, run by node): the JSON
+ *        lines loaded into a DuckDB file, the question asked as of SQLite
+ *        of the table as loaded and of one sorted by vendor, actor, time,
+ *        RUNS times each (see that script).
+ *    All must count the same entries, or the run fails.
  *
  * Prints a report, or with -s shell assignments (scripts/bench evals them).
  * Exits 1 if anything fails.
@@ -99,7 +106,7 @@
 
 struct opts {
 	int64_t entries, batch, runs, per_day, jq_runs;
-	const char *dir, *jq;
+	const char *dir, *jq, *keep, *duck;
 	int shell;
 };
 
@@ -146,10 +153,14 @@ struct question {
 	/* jq */
 	double jq_s;
 	int64_t jq_events;
+	/* DuckDB, the table as loaded [0] and sorted [1] */
+	double duck_p50[2], duck_p90[2], duck_best[2];
+	int64_t duck_events[2];
 };
 
 struct results {
 	int64_t eng_entries;            /* entries by engineers */
+	double duck_load, duck_sort;
 	double t_world, t_store, t_plain, t_plain_index, t_jsonl;
 	int64_t store_bytes, plain_bytes, jsonl_bytes, entry_bytes;
 	struct question q[2];
@@ -777,12 +788,6 @@ lat_pct(struct lat *l, double *p50, double *p90, double *best)
 	*best = l->v[0];
 }
 
-static int64_t
-jint(const json_t *o, const char *k)
-{
-	return (int64_t)json_integer_value(json_object_get(o, k));
-}
-
 static int
 ask_custos(const struct opts *o, struct store *st, struct question *qu)
 {
@@ -790,7 +795,7 @@ ask_custos(const struct opts *o, struct store *st, struct question *qu)
 	struct lat l = {calloc((size_t)o->runs, sizeof(double)), 0};
 	struct store_conn *c;
 	struct err e;
-	int64_t k, max;
+	int64_t k;
 	int rc = -1;
 
 	if (sq == NULL || l.v == NULL)
@@ -800,8 +805,9 @@ ask_custos(const struct opts *o, struct store *st, struct question *qu)
 	sq->from = qu->from;
 	sq->to = qu->to;
 	for (k = 0; k < o->runs; k++) {
-		json_t *ans, *sum;
+		struct scope_answer ans;
 		double t0, t1;
+		int src;
 
 		err_init(&e);
 		c = store_reader_get(st, &e);
@@ -810,23 +816,21 @@ ask_custos(const struct opts *o, struct store *st, struct question *qu)
 			goto out;
 		}
 		t0 = now_s();
-		ans = scope_principals(c, store_ops(st), sq, &max, &e);
+		src = scope_principals(&ans, c, store_ops(st), sq, &e);
 		t1 = now_s();
 		store_reader_put(st, c);
-		if (ans == NULL) {
+		if (src == -1) {
+			scope_answer_free(&ans);
 			fprintf(stderr, "scope_bench: scope: %s\n", e.msg);
 			goto out;
 		}
 		l.v[l.n++] = (t1 - t0) * 1e3;
-		sum = json_object_get(ans, "summary");
-		qu->events = jint(sum, "events");
-		qu->acted = jint(sum, "tenants_acted_upon");
-		qu->viewed = jint(sum, "tenants_viewed");
-		qu->exposed = jint(sum, "tenants_exposed");
-		qu->tenants = (int64_t)(json_array_size(json_object_get(ans,
-		    "tenants")) + json_array_size(json_object_get(ans,
-		    "attempted")));
-		json_decref(ans);
+		qu->events = ans.events;
+		qu->acted = ans.acted_upon;
+		qu->viewed = ans.viewed;
+		qu->exposed = ans.exposed;
+		qu->tenants = (int64_t)(ans.n_tenants + ans.n_attempted);
+		scope_answer_free(&ans);
 	}
 	lat_pct(&l, &qu->p50, &qu->p90, &qu->best);
 	rc = 0;
@@ -951,6 +955,79 @@ ask_jq(const struct opts *o, const char *dir, struct question *qu)
 	return 0;
 }
 
+/* Reads one NAME=VALUE line of scope.mjs into the question it names. */
+static void
+duck_line(struct results *r, const char *line)
+{
+	static const char *const pre[] = {"ENG", "VEN"};
+	static const char *const tab[] = {"LOADED", "SORTED"};
+	char key[64];
+	const char *eq = strchr(line, '=');
+	double v;
+	int i, t;
+
+	if (eq == NULL || (size_t)(eq - line) >= sizeof(key))
+		return;
+	memcpy(key, line, (size_t)(eq - line));
+	key[eq - line] = '\0';
+	v = strtod(eq + 1, NULL);
+	if (strcmp(key, "DUCK_LOAD_S") == 0)
+		r->duck_load = v;
+	if (strcmp(key, "DUCK_SORT_S") == 0)
+		r->duck_sort = v;
+	for (i = 0; i < 2; i++)
+		for (t = 0; t < 2; t++) {
+			struct question *qu = &r->q[i];
+			char k[64];
+
+			(void)str_printf(k, sizeof(k), "DUCK_%s_%s_", pre[i],
+			    tab[t]);
+			if (strncmp(key, k, strlen(k)) != 0)
+				continue;
+			if (strcmp(key + strlen(k), "P50") == 0)
+				qu->duck_p50[t] = v;
+			else if (strcmp(key + strlen(k), "P90") == 0)
+				qu->duck_p90[t] = v;
+			else if (strcmp(key + strlen(k), "BEST") == 0)
+				qu->duck_best[t] = v;
+			else if (strcmp(key + strlen(k), "EVENTS") == 0)
+				qu->duck_events[t] = (int64_t)v;
+		}
+}
+
+/* Both questions with DuckDB over the JSON lines (bench/duckdb). */
+static int
+ask_duck(const struct opts *o, const char *dir, struct results *r)
+{
+	char cmd[3 * PATH_MAX_BENCH + 512], line[256];
+	const struct question *e = &r->q[0], *v = &r->q[1];
+	FILE *pp;
+	int st;
+
+	if (strchr(o->duck, '\'') != NULL || str_printf(cmd, sizeof(cmd),
+	    "node '%s' --jsonl '%s/entries.jsonl' --db '%s/duck.db' "
+	    "--runs %lld --question ENG:actor:%s:%lld:%lld "
+	    "--question VEN:vendor:%s:%lld:%lld", o->duck, dir, dir,
+	    (long long)o->runs, e->id, (long long)e->from, (long long)e->to,
+	    v->id, (long long)v->from, (long long)v->to) == -1)
+		return -1;
+	pp = popen(cmd, "r");
+	if (pp == NULL) {
+		fprintf(stderr, "scope_bench: node: %s\n", strerror(errno));
+		return -1;
+	}
+	while (fgets(line, sizeof(line), pp) != NULL) {
+		line[strcspn(line, "\n")] = '\0';
+		duck_line(r, line);
+	}
+	st = pclose(pp);
+	if (st != 0) {
+		fprintf(stderr, "scope_bench: %s failed (%d)\n", cmd, st);
+		return -1;
+	}
+	return 0;
+}
+
 /* --- reports ------------------------------------------------------------- */
 
 static void
@@ -967,12 +1044,16 @@ report_shell(const struct opts *o, const struct results *r)
 	printf("SCOPE_PLAIN_MB=%.0f\n", (double)r->plain_bytes / 1e6);
 	printf("SCOPE_JSONL_MB=%.0f\n", (double)r->jsonl_bytes / 1e6);
 	printf("SCOPE_IMPORT_S=%.1f\n", r->t_store);
-	printf("SCOPE_IMPORT_RATE=%.0f\n", (double)o->entries / r->t_store);
+	printf("SCOPE_IMPORT_RATE=%.0f\n", r->t_store > 0 ?
+	    (double)o->entries / r->t_store : 0);
 	printf("SCOPE_PLAIN_S=%.1f\n", r->t_plain + r->t_plain_index);
 	printf("SCOPE_WORLD_S=%.2f\n", r->t_world);
 	printf("SCOPE_RUNS=%lld\n", (long long)o->runs);
 	printf("SCOPE_JQ_RUNS=%lld\n", (long long)(o->jq != NULL ?
 	    o->jq_runs : 0));
+	printf("SCOPE_DUCK=%d\n", o->duck != NULL);
+	printf("SCOPE_DUCK_LOAD_S=%.1f\n", r->duck_load);
+	printf("SCOPE_DUCK_SORT_S=%.1f\n", r->duck_sort);
 	for (i = 0; i < 2; i++) {
 		const struct question *qu = &r->q[i];
 
@@ -989,6 +1070,12 @@ report_shell(const struct opts *o, const struct results *r)
 		printf("SCOPE_%s_SQL_P50=%.2f\n", pre[i], qu->sql_p50);
 		printf("SCOPE_%s_SQL_P90=%.2f\n", pre[i], qu->sql_p90);
 		printf("SCOPE_%s_JQ_MS=%.0f\n", pre[i], qu->jq_s * 1e3);
+		printf("SCOPE_%s_SQL_BEST=%.2f\n", pre[i], qu->sql_best);
+		printf("SCOPE_%s_DUCK_P50=%.2f\n", pre[i], qu->duck_p50[0]);
+		printf("SCOPE_%s_DUCK_BEST=%.2f\n", pre[i], qu->duck_best[0]);
+		printf("SCOPE_%s_DUCKS_P50=%.2f\n", pre[i], qu->duck_p50[1]);
+		printf("SCOPE_%s_DUCKS_BEST=%.2f\n", pre[i],
+		    qu->duck_best[1]);
 	}
 }
 
@@ -1019,9 +1106,20 @@ report_text(const struct opts *o, const struct results *r)
 		    (long long)o->runs);
 		printf("    indexed SQLite p50 %8.2f ms  p90 %8.2f ms  best "
 		    "%8.2f ms\n", qu->sql_p50, qu->sql_p90, qu->sql_best);
+		if (o->duck != NULL) {
+			printf("    DuckDB         p50 %8.2f ms  p90 %8.2f ms  "
+			    "best %8.2f ms (as loaded)\n", qu->duck_p50[0],
+			    qu->duck_p90[0], qu->duck_best[0]);
+			printf("    DuckDB, sorted p50 %8.2f ms  p90 %8.2f ms  "
+			    "best %8.2f ms (by vendor, actor, time)\n",
+			    qu->duck_p50[1], qu->duck_p90[1], qu->duck_best[1]);
+		}
 		if (o->jq != NULL)
 			printf("    jq             %8.0f ms\n", qu->jq_s * 1e3);
 	}
+	if (o->duck != NULL)
+		printf("  DuckDB: loaded in %.1f s, sorted copy in %.1f s\n",
+		    r->duck_load, r->duck_sort);
 }
 
 static int
@@ -1039,7 +1137,8 @@ static void
 usage(void)
 {
 	fprintf(stderr, "usage: scope_bench [-s] [-n ENTRIES] [-b BATCH] "
-	    "[-r RUNS] [-e PER_DAY] [-j JQ] [-J JQ_RUNS] [-d DIR]\n");
+	    "[-r RUNS] [-e PER_DAY] [-j JQ] [-J JQ_RUNS] [-d DIR] [-k KEEP] "
+	    "[-D DUCKDB_SCRIPT]\n");
 }
 
 int
@@ -1053,7 +1152,7 @@ main(int argc, char *argv[])
 	char root[PATH_MAX_BENCH];
 	const char *tmp;
 	double t0;
-	int ch, i, rc = 1;
+	int ch, i, rc = 1, built = 0;
 
 	memset(&o, 0, sizeof(o));
 	memset(&r, 0, sizeof(r));
@@ -1065,7 +1164,7 @@ main(int argc, char *argv[])
 	o.jq = "jq";
 	tmp = getenv("TMPDIR");
 	o.dir = tmp != NULL && tmp[0] != '\0' ? tmp : "/tmp";
-	while ((ch = getopt(argc, argv, "sn:b:r:e:j:J:d:")) != -1) {
+	while ((ch = getopt(argc, argv, "sn:b:r:e:j:J:d:k:D:")) != -1) {
 		int bad = 0;
 
 		switch (ch) {
@@ -1094,6 +1193,12 @@ main(int argc, char *argv[])
 		case 'd':
 			o.dir = optarg;
 			break;
+		case 'k':
+			o.keep = optarg;
+			break;
+		case 'D':
+			o.duck = strcmp(optarg, "-") == 0 ? NULL : optarg;
+			break;
 		default:
 			bad = -1;
 			break;
@@ -1116,8 +1221,18 @@ main(int argc, char *argv[])
 		fprintf(stderr, "scope_bench: cannot initialise libsodium\n");
 		return 1;
 	}
-	if (str_printf(root, sizeof(root), "%s/scope-bench.XXXXXX", o.dir) ==
-	    -1 || mkdtemp(root) == NULL || strchr(root, '\'') != NULL) {
+	if (o.keep != NULL) {
+		if (str_printf(root, sizeof(root), "%s", o.keep) == -1 ||
+		    (mkdir(root, 0700) == -1 && errno != EEXIST) ||
+		    strchr(root, '\'') != NULL) {
+			fprintf(stderr, "scope_bench: -k %s: %s\n", o.keep,
+			    strerror(errno));
+			return 1;
+		}
+		built = file_bytes(root, "entries.jsonl") > 0;
+	} else if (str_printf(root, sizeof(root), "%s/scope-bench.XXXXXX",
+	    o.dir) == -1 || mkdtemp(root) == NULL ||
+	    strchr(root, '\'') != NULL) {
 		fprintf(stderr, "scope_bench: cannot create a directory in "
 		    "%s: %s\n", o.dir, strerror(errno));
 		return 1;
@@ -1129,10 +1244,8 @@ main(int argc, char *argv[])
 		goto out;
 	}
 	t0 = now_s();
-	if (world_insert(st) == -1)
-		goto out;
-	r.t_world = now_s() - t0;
-	if (build(&o, root, st, &r) == -1)
+	if (!built && (world_insert(st) == -1 || (r.t_world = now_s() - t0,
+	    build(&o, root, st, &r) == -1)))
 		goto out;
 	r.store_bytes = file_bytes(root, "custos.db") +
 	    file_bytes(root, "custos.db-wal");
@@ -1166,6 +1279,21 @@ main(int argc, char *argv[])
 			goto out;
 		}
 	}
+	if (o.duck != NULL) {
+		if (ask_duck(&o, root, &r) == -1)
+			goto out;
+		for (i = 0; i < 2; i++)
+			if (r.q[i].duck_events[0] != r.q[i].events ||
+			    r.q[i].duck_events[1] != r.q[i].events) {
+				fprintf(stderr, "scope_bench: the %s question "
+				    "counts %lld entries in custos, %lld and "
+				    "%lld in DuckDB\n", r.q[i].name,
+				    (long long)r.q[i].events,
+				    (long long)r.q[i].duck_events[0],
+				    (long long)r.q[i].duck_events[1]);
+				goto out;
+			}
+	}
 	if (o.shell)
 		report_shell(&o, &r);
 	else
@@ -1174,6 +1302,7 @@ main(int argc, char *argv[])
 out:
 	tlog_close(tl);
 	store_close(st);
-	dir_remove(root);
+	if (o.keep == NULL)
+		dir_remove(root);
 	return rc;
 }

@@ -98,7 +98,10 @@ struct prep {
 	char session[32];
 	char device[16];
 	char source[24];
+	char vendor[16];
+	char user[24];                  /* the target, "" when null */
 	const char *action;
+	int64_t time_ms;
 };
 
 /* Latencies in microseconds. */
@@ -190,18 +193,23 @@ entry_make(struct prep *p, char *out, size_t size, int64_t i)
 	p->session[30] = '\0';
 	p->action = actions[(uint64_t)i % (sizeof(actions) /
 	    sizeof(actions[0]))];
-	if (i % 3 == 0)
+	p->time_ms = ms;
+	str_printf(p->vendor, sizeof(p->vendor), "vendor-%02d", (int)(h % 37));
+	p->user[0] = '\0';
+	if (i % 3 != 0)
+		str_printf(p->user, sizeof(p->user), "usr_%08lld",
+		    (long long)(mix((uint64_t)i) % 100000000));
+	if (p->user[0] == '\0')
 		str_copy(target, sizeof(target), "null");
 	else
-		str_printf(target, sizeof(target), "\"usr_%08lld\"",
-		    (long long)(mix((uint64_t)i) % 100000000));
+		str_printf(target, sizeof(target), "\"%s\"", p->user);
 	/* "2026-..T..:..:..Z" with milliseconds, as the events carry. */
 	n = snprintf(out, size, "{\"v\":1,\"time\":\"%.19s.%03dZ\","
 	    "\"actor\":{\"kind\":\"engineer\",\"id\":\"%s\",\"vendor\":"
-	    "\"vendor-%02d\"},\"session\":\"%s\",\"device\":\"%s\","
+	    "\"%s\"},\"session\":\"%s\",\"device\":\"%s\","
 	    "\"source\":\"%s\",\"action\":\"%s\",\"tenant\":\"%s\","
 	    "\"target\":%s,\"outcome\":\"allowed\",\"reason\":null}",
-	    when, (int)(ms % 1000), p->actor, (int)(h % 37), p->session,
+	    when, (int)(ms % 1000), p->actor, p->vendor, p->session,
 	    p->device, p->source, p->action, p->tenant, target);
 	if (n < 0 || (size_t)n >= size)
 		return 0;
@@ -218,12 +226,16 @@ job_entry(void *arg, int apply_rc, const struct err *apply_err,
 	const struct prep *p = arg;
 
 	en->actor_id = p->actor;
+	en->vendor_id = p->vendor;
 	en->tenant_id = p->tenant;
 	en->action = p->action;
 	en->session_id = p->session;
 	en->device_id = p->device;
 	en->source = p->source;
 	en->allowed = 1;
+	en->time = p->time_ms / 1000;
+	en->time_ms = p->time_ms;
+	en->target = p->user;
 	return buf_append(out, p->bytes, p->len);
 }
 

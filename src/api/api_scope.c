@@ -88,6 +88,114 @@ parse_principals(struct req *q, const json_t *p, struct scope_query *sq)
 	return 0;
 }
 
+static json_t *
+counts_json(const struct scope_counts *c)
+{
+	json_t *o = json_object();
+	size_t i;
+
+	for (i = 0; i < c->n; i++)
+		json_object_set_new(o, c->v[i].action,
+		    json_integer((json_int_t)c->v[i].n));
+	return o;
+}
+
+static json_t *
+indexes_json(const struct scope_indexes *x)
+{
+	json_t *a = json_array();
+	size_t i;
+
+	for (i = 0; i < x->n; i++)
+		json_array_append_new(a, json_integer((json_int_t)x->v[i]));
+	return a;
+}
+
+static json_t *
+strings_json(const struct scope_strings *l)
+{
+	json_t *a = json_array();
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		json_array_append_new(a, json_string(l->v[i]));
+	return a;
+}
+
+static json_t *
+time_json(const char *t)
+{
+	return t[0] != '\0' ? json_string(t) : json_null();
+}
+
+/* One tenant's row; attempted ones carry no exposure. */
+static json_t *
+row_json(const struct scope_row *r, int attempted)
+{
+	json_t *o = json_object();
+
+	json_object_set_new(o, "tenant", json_string(r->tenant));
+	if (!attempted)
+		json_object_set_new(o, "exposure",
+		    json_string(scope_exposure_name(r->exposure)));
+	json_object_set_new(o, "first", time_json(r->first));
+	json_object_set_new(o, "last", time_json(r->last));
+	json_object_set_new(o, "actions", counts_json(&r->actions));
+	json_object_set_new(o, "users_affected",
+	    strings_json(&r->users_affected));
+	json_object_set_new(o, "denied", counts_json(&r->denied));
+	json_object_set_new(o, "entries", indexes_json(&r->entries));
+	json_object_set_new(o, "grants", strings_json(&r->grants));
+	if (r->auto_approve)
+		json_object_set_new(o, "policy", json_string("auto_approve"));
+	return o;
+}
+
+static json_t *
+rows_json(struct scope_row *const *v, size_t n, int attempted)
+{
+	json_t *a = json_array();
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		json_array_append_new(a, row_json(v[i], attempted));
+	return a;
+}
+
+/* The answer's "summary", "tenants" and "attempted". */
+static json_t *
+answer_json(const struct scope_answer *a)
+{
+	return json_pack("{s:{s:I,s:I,s:I,s:I,s:I,s:I},s:o,s:o}", "summary",
+	    "events", (json_int_t)a->events, "tenants_exposed",
+	    (json_int_t)a->exposed, "tenants_viewed", (json_int_t)a->viewed,
+	    "tenants_acted_upon", (json_int_t)a->acted_upon, "denied",
+	    (json_int_t)a->denied, "tenants_attempted",
+	    (json_int_t)a->n_attempted, "tenants",
+	    rows_json(a->tenants, a->n_tenants, 0), "attempted",
+	    rows_json(a->attempted, a->n_attempted, 1));
+}
+
+/* The inverse answer: {"principals": [...]}. */
+static json_t *
+inverse_json(const struct scope_inverse *v)
+{
+	json_t *list = json_array();
+	size_t i;
+
+	for (i = 0; i < v->n; i++) {
+		const struct scope_principal *p = v->v[i];
+
+		json_array_append_new(list, json_pack("{s:s,s:s,s:o,s:o,s:o,"
+		    "s:o,s:o}", "kind", p->kind, "id", p->id, "first",
+		    time_json(p->first), "last", time_json(p->last), "actions",
+		    counts_json(&p->actions), "denied",
+		    counts_json(&p->denied), "entries",
+		    indexes_json(&p->entries)));
+	}
+	return json_pack("{s:o}", "principals", list);
+}
+
 /* Adds tenant names, and proofs of the cited entries when asked. */
 static int
 decorate(struct req *q, struct store_conn *c, json_t *tenants, int proofs,
@@ -133,6 +241,8 @@ h_scope(struct req *q)
 	static const char *const keys[] = {"principals", "tenant", "from",
 	    "to", "proofs", NULL};
 	struct scope_query *sq = NULL;
+	struct scope_answer sa;
+	struct scope_inverse inv;
 	const char *tenant;
 	struct store_conn *c;
 	struct buf note;
@@ -142,6 +252,8 @@ h_scope(struct req *q)
 	int proofs = 0, rc = -1;
 
 	buf_init(&note, 64 * 1024);
+	memset(&sa, 0, sizeof(sa));
+	memset(&inv, 0, sizeof(inv));
 	if (b == NULL || jx_only(b, keys, &q->err) ||
 	    parse_window(q, b, &from, &to) ||
 	    jx_str(&tenant, b, "tenant", 1, ID_MAX - 1, JX_OPTIONAL | JX_CLEAN,
@@ -163,8 +275,11 @@ h_scope(struct req *q)
 		goto out;
 	if (tenant != NULL) {
 		str_copy(q->ev.tenant, sizeof(q->ev.tenant), tenant);
-		ans = scope_tenant(c, store_ops(q->ctx->store), tenant, from, to,
-		    &max, &q->err);
+		if (scope_tenant(&inv, c, store_ops(q->ctx->store), tenant, from,
+		    to, &q->err) == -1)
+			goto out;
+		ans = inverse_json(&inv);
+		max = inv.max_index;
 	} else {
 		sq = calloc(1, sizeof(*sq));
 		if (sq == NULL) {
@@ -176,11 +291,16 @@ h_scope(struct req *q)
 		if (parse_principals(q, json_object_get(b, "principals"), sq) ==
 		    -1)
 			goto bad;
-		ans = scope_principals(c, store_ops(q->ctx->store), sq, &max,
-		    &q->err);
+		if (scope_principals(&sa, c, store_ops(q->ctx->store), sq,
+		    &q->err) == -1)
+			goto out;
+		ans = answer_json(&sa);
+		max = sa.max_index;
 	}
-	if (ans == NULL)
+	if (ans == NULL) {
+		err_internal(&q->err, "out of memory");
 		goto out;
+	}
 	/* One checkpoint that covers every entry the answer cites. */
 	if (tlog_checkpoint(q->ctx->tlog, max + 1, &note, &size, &q->err) ==
 	    -1)
@@ -209,6 +329,8 @@ bad:
 	q->err.reason = "bad_request";
 out:
 	json_decref(ans);
+	scope_answer_free(&sa);
+	scope_inverse_free(&inv);
 	free(sq);
 	buf_cleanup(&note);
 	return rc;

@@ -100,6 +100,8 @@ event_serialize(const struct event *ev, int64_t time_ms, struct buf *out,
 	en->device_id = ev->actor.device;
 	en->source = ev->source;
 	en->allowed = ev->allowed;
+	en->time_ms = time_ms;
+	en->target = ev->target;
 	rc = 0;
 out:
 	free(text);

@@ -1,56 +1,129 @@
 /* SPDX-License-Identifier: ISC */
+/*
+ * The scope question (see scope.h and docs/internals/scope.md): the
+ * matched entries' columns (index, time, actor, tenant, action, outcome,
+ * the time as written and the user an allowed user.* action hit) come
+ * from the store's covering indexes, are interned to small numbers and
+ * sorted by index; one pass counts them into C rows per tenant.  The bytes
+ * of an entry are read (through audit/entry.h's reader) only for what no
+ * column holds: whether its actor is an engineer, once per engineer.
+ */
 #include "scope/scope.h"
 
+#include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "audit/action.h"
-#include "common/clock.h"
+#include "audit/entry.h"
 #include "common/str.h"
+#include "scope/tally.h"
 
-/* One matched entry, kept until all principals were read. */
+#define POLICY_NAME_MAX 32
+
+/* One matched entry's columns, strings interned. */
 struct hit {
 	int64_t index;
-	char *bytes;
-	size_t len;
+	int32_t tenant, action, actor;
+	int32_t user;                   /* -1: none */
+	int allowed;
+	char time[SCOPE_TIME_MAX];
 };
 
-struct hits {
-	struct hit *v;
-	size_t n, cap;
-	int overflow;
+/* How scope counts an allowed action. */
+enum { AC_UNKNOWN = 0, AC_NEUTRAL, AC_WRITES, AC_READS };
+
+/* An actor's standing, as far as the entries read tell. */
+enum { ACTOR_UNREAD = 0, ACTOR_ENGINEER_SEEN };
+
+/* A support-policy change: tenant's policy went from -> to at time at. */
+struct change {
+	char tenant[SCOPE_ID_MAX];
+	int64_t at, index;
+	char from[POLICY_NAME_MAX], to[POLICY_NAME_MAX];
 };
+
+struct work {
+	struct store_conn *c;
+	const struct store_ops *ops;
+	const struct scope_query *q;
+	struct err *e;
+	struct hit *hits;
+	size_t n, cap;
+	int overflow, oom;
+	struct tally_strtab tenants, actions, actors, users;
+	unsigned char *action_class;    /* by action number */
+	unsigned char *actor_state;     /* by actor number */
+	struct scope_row **row_of;      /* by tenant number */
+	size_t nrow_of;
+	struct scope_row **rows;        /* in the order created */
+	size_t nrows, caprows;
+	struct scope_strings engineers; /* in the order met */
+	struct change *changes;
+	size_t nchanges, capchanges;
+	struct entry ent;               /* the last entry read */
+	int ent_ok;
+};
+
+/* How scope counts an allowed action: the action table's class (by name;
+ * names it does not know, imported events, read by their shape). */
+static int
+action_class(const char *name)
+{
+	static const unsigned char map[] = {
+		[ACTION_NEUTRAL] = AC_NEUTRAL, [ACTION_READ] = AC_READS,
+		[ACTION_WRITE] = AC_WRITES,
+	};
+
+	return map[action_class_of(name)];
+}
+
+const char *
+scope_exposure_name(int exposure)
+{
+	static const char *const names[] = {"acted_upon", "viewed", "exposed"};
+
+	return exposure >= 0 && exposure <= SCOPE_EXPOSED ? names[exposure] :
+	    "exposed";
+}
 
 static int
-hit_cb(void *arg, int64_t index, const char *bytes, size_t len)
+hit_cb(void *arg, const struct store_entry_cols *r)
 {
-	struct hits *h = arg;
+	struct work *w = arg;
+	struct hit *h;
 
-	if (h->n == SCOPE_ENTRIES_MAX) {
-		h->overflow = 1;
+	if (w->n == SCOPE_ENTRIES_MAX) {
+		w->overflow = 1;
 		return 1;
 	}
-	if (h->n == h->cap) {
-		size_t ncap = h->cap ? h->cap * 2 : 256;
-		struct hit *nv = realloc(h->v, ncap * sizeof(*nv));
+	if (w->n == w->cap) {
+		size_t ncap = w->cap ? w->cap * 2 : 1024;
+		struct hit *nv = realloc(w->hits, ncap * sizeof(*nv));
 
 		if (nv == NULL) {
-			h->overflow = 1;
+			w->oom = 1;
 			return 1;
 		}
-		h->v = nv;
-		h->cap = ncap;
+		w->hits = nv;
+		w->cap = ncap;
 	}
-	h->v[h->n].bytes = malloc(len + 1);
-	if (h->v[h->n].bytes == NULL) {
-		h->overflow = 1;
+	h = &w->hits[w->n];
+	h->index = r->index;
+	h->allowed = r->allowed;
+	str_copy(h->time, sizeof(h->time), r->time_text);
+	h->user = r->user[0] == '\0' ? -1 : tally_intern(&w->users, r->user,
+	    strlen(r->user));
+	h->tenant = tally_intern(&w->tenants, r->tenant_id,
+	    strlen(r->tenant_id));
+	h->action = tally_intern(&w->actions, r->action, strlen(r->action));
+	h->actor = tally_intern(&w->actors, r->actor_id, strlen(r->actor_id));
+	if (h->tenant < 0 || h->action < 0 || h->actor < 0 ||
+	    (h->user < 0 && r->user[0] != '\0')) {
+		w->oom = 1;
 		return 1;
 	}
-	memcpy(h->v[h->n].bytes, bytes, len);
-	h->v[h->n].bytes[len] = '\0';
-	h->v[h->n].len = len;
-	h->v[h->n].index = index;
-	h->n++;
+	w->n++;
 	return 0;
 }
 
@@ -62,44 +135,231 @@ hit_cmp(const void *a, const void *b)
 	return x->index < y->index ? -1 : x->index > y->index;
 }
 
-static void
-hits_free(struct hits *h)
-{
-	size_t i;
-
-	for (i = 0; i < h->n; i++)
-		free(h->v[i].bytes);
-	free(h->v);
-}
-
-/* Reads every principal's entries; sorted by index, duplicates out. */
+/* Reads every principal's entries' columns; sorted by index, duplicates
+ * out. */
 static int
-collect(struct store_conn *c, const struct store_ops *ops,
-    const struct scope_query *q, struct hits *h, struct err *e)
+collect(struct work *w)
 {
+	const struct scope_query *q = w->q;
 	size_t i, o;
 	int k;
 
 	for (k = 0; k < SP_COUNT; k++)
-		for (i = 0; i < q->n[k]; i++)
-			if (ops->entry_by_principal(c, k, q->ids[k][i], q->from,
-			    q->to, hit_cb, h, e) == -1)
+		for (i = 0; i < q->n[k] && !w->overflow && !w->oom; i++)
+			if (w->ops->entry_cols_by_principal(w->c, k,
+			    q->ids[k][i], q->from, q->to, hit_cb, w, w->e) == -1)
 				return -1;
-	if (h->overflow)
-		return err_bad_request(e, "the question matches more than %d "
-		    "entries; narrow the window or the principals",
+	if (w->oom)
+		return err_internal(w->e, "out of memory");
+	if (w->overflow)
+		return err_bad_request(w->e, "the question matches more than "
+		    "%d entries; narrow the window or the principals",
 		    SCOPE_ENTRIES_MAX);
-	if (h->n > 0)
-		qsort(h->v, h->n, sizeof(*h->v), hit_cmp);
-	for (i = o = 0; i < h->n; i++) {
-		if (o > 0 && h->v[o - 1].index == h->v[i].index) {
-			free(h->v[i].bytes);
-			continue;
-		}
-		h->v[o++] = h->v[i];
-	}
-	h->n = o;
+	if (w->n > 0)
+		qsort(w->hits, w->n, sizeof(*w->hits), hit_cmp);
+	for (i = o = 0; i < w->n; i++)
+		if (o == 0 || w->hits[o - 1].index != w->hits[i].index)
+			w->hits[o++] = w->hits[i];
+	w->n = o;
+	w->action_class = calloc(w->actions.n + 1, 1);
+	w->actor_state = calloc(w->actors.n + 1, 1);
+	if (w->action_class == NULL || w->actor_state == NULL)
+		return err_internal(w->e, "out of memory");
 	return 0;
+}
+
+static int
+entry_cb(void *arg, int64_t index, const char *bytes, size_t len)
+{
+	struct work *w = arg;
+
+	w->ent_ok = entry_read(&w->ent, index, bytes, len) == 0;
+	return 0;
+}
+
+/* Reads entry index into w->ent: 0 done, 1 absent or not an entry. */
+static int
+read_entry(struct work *w, int64_t index)
+{
+	w->ent_ok = 0;
+	if (w->ops->entry_get(w->c, index, entry_cb, w, w->e) == -1)
+		return -1;
+	return w->ent_ok ? 0 : 1;
+}
+
+/* The row of tenant number t, made when it has none yet. */
+static struct scope_row *
+row_get(struct work *w, int32_t t)
+{
+	struct scope_row *r;
+
+	if ((size_t)t >= w->nrow_of) {
+		size_t n = w->tenants.cap > (size_t)t ? w->tenants.cap :
+		    (size_t)t + 1;
+		struct scope_row **nv = realloc(w->row_of, n * sizeof(*nv));
+
+		if (nv == NULL)
+			return NULL;
+		memset(nv + w->nrow_of, 0, (n - w->nrow_of) * sizeof(*nv));
+		w->row_of = nv;
+		w->nrow_of = n;
+	}
+	if (w->row_of[t] != NULL)
+		return w->row_of[t];
+	if (w->nrows == w->caprows) {
+		size_t ncap = w->caprows ? w->caprows * 2 : 64;
+		struct scope_row **nv = realloc(w->rows, ncap * sizeof(*nv));
+
+		if (nv == NULL)
+			return NULL;
+		w->rows = nv;
+		w->caprows = ncap;
+	}
+	r = calloc(1, sizeof(*r));
+	if (r == NULL)
+		return NULL;
+	str_copy(r->tenant, sizeof(r->tenant), w->tenants.s[t]);
+	r->exposure = SCOPE_EXPOSED;
+	w->rows[w->nrows++] = r;
+	w->row_of[t] = r;
+	return r;
+}
+
+static struct scope_row *
+row_named(struct work *w, const char *tenant)
+{
+	int32_t t = tally_intern(&w->tenants, tenant, strlen(tenant));
+
+	return t < 0 ? NULL : row_get(w, t);
+}
+
+/* Notes the actor of h as an engineer when its entry says so.  Read once
+ * per actor that is one; other actors' entries are read each. */
+static int
+actor_check(struct work *w, const struct hit *h)
+{
+	const char *id = w->actors.s[h->actor];
+	int rc;
+
+	if (id[0] == '\0' || w->actor_state[h->actor] == ACTOR_ENGINEER_SEEN)
+		return 0;
+	rc = read_entry(w, h->index);
+	if (rc != 0 || w->ent.actor_kind != ACTOR_ENGINEER)
+		return rc == -1 ? -1 : 0;
+	w->actor_state[h->actor] = ACTOR_ENGINEER_SEEN;
+	return tally_string_add(&w->engineers, id) == -1 ?
+	    err_internal(w->e, "out of memory") : 0;
+}
+
+/* Counts one entry into its tenant's row. */
+static int
+tally_hit(struct work *w, struct scope_row *row, const struct hit *h)
+{
+	const char *action = w->actions.s[h->action];
+	unsigned char *cls = &w->action_class[h->action];
+
+	/* Times as written compare as times (one format). */
+	if (!row->seen || strcmp(h->time, row->first) < 0)
+		str_copy(row->first, sizeof(row->first), h->time);
+	if (!row->seen || strcmp(h->time, row->last) > 0)
+		str_copy(row->last, sizeof(row->last), h->time);
+	row->seen = 1;
+	if (tally_index_push(&row->entries, h->index) == -1)
+		return err_internal(w->e, "out of memory");
+	if (!h->allowed)
+		return tally_count(&row->denied, action) == -1 ?
+		    err_internal(w->e, "out of memory") : 0;
+	if (tally_count(&row->actions, action) == -1)
+		return err_internal(w->e, "out of memory");
+	if (*cls == AC_UNKNOWN)
+		*cls = (unsigned char)action_class(action);
+	if (*cls == AC_WRITES) {
+		row->exposure = SCOPE_ACTED_UPON;
+		if (strncmp(action, "user.", 5) == 0 && h->user >= 0 &&
+		    tally_string_add(&row->users_affected,
+		    w->users.s[h->user]) == -1)
+			return err_internal(w->e, "out of memory");
+	} else if (*cls == AC_READS && row->exposure == SCOPE_EXPOSED) {
+		row->exposure = SCOPE_VIEWED;
+	}
+	return 0;
+}
+
+/* The entries, in index order, into rows. */
+static int
+tally_hits(struct work *w, struct scope_answer *a)
+{
+	struct scope_row *row;
+	size_t i;
+
+	for (i = 0; i < w->q->n[SP_ENGINEER]; i++)
+		if (w->q->ids[SP_ENGINEER][i][0] != '\0' &&
+		    tally_string_add(&w->engineers,
+		    w->q->ids[SP_ENGINEER][i]) == -1)
+			return err_internal(w->e, "out of memory");
+	for (i = 0; i < w->n; i++) {
+		const struct hit *h = &w->hits[i];
+
+		a->events++;
+		a->max_index = h->index;
+		if (actor_check(w, h) == -1)
+			return -1;
+		if (!h->allowed)
+			a->denied++;
+		if (w->tenants.s[h->tenant][0] == '\0')
+			continue;
+		row = row_get(w, h->tenant);
+		if (row == NULL)
+			return err_internal(w->e, "out of memory");
+		if (tally_hit(w, row, h) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+static int
+grant_cb(void *arg, const struct rec_grant *g)
+{
+	struct work *w = arg;
+	struct scope_row *row = row_named(w, g->tenant_id);
+	size_t i;
+
+	if (row == NULL) {
+		w->oom = 1;
+		return 1;
+	}
+	for (i = 0; i < row->grants.n; i++)
+		if (strcmp(row->grants.v[i], g->id) == 0)
+			return 0;
+	if (tally_string_add(&row->grants, g->id) == -1) {
+		w->oom = 1;
+		return 1;
+	}
+	/* Held from approval (or the window's start) on. */
+	if (!row->seen && row->first[0] == '\0') {
+		time_format(row->first, g->decided > w->q->from ? g->decided :
+		    w->q->from);
+		str_copy(row->last, sizeof(row->last), row->first);
+	}
+	return 0;
+}
+
+/* Every grant the engineers (or vendors) held in the window. */
+static int
+grants(struct work *w)
+{
+	size_t i;
+
+	for (i = 0; i < w->engineers.n; i++)
+		if (w->ops->grant_overlapping_ids(w->c, w->engineers.v[i], NULL,
+		    w->q->from, w->q->to, grant_cb, w, w->e) == -1)
+			return -1;
+	for (i = 0; i < w->q->n[SP_VENDOR]; i++)
+		if (w->ops->grant_overlapping_ids(w->c, NULL,
+		    w->q->ids[SP_VENDOR][i], w->q->from, w->q->to, grant_cb, w,
+		    w->e) == -1)
+			return -1;
+	return w->oom ? err_internal(w->e, "out of memory") : 0;
 }
 
 static const char *
@@ -110,130 +370,14 @@ jstr(const json_t *o, const char *k)
 	return s != NULL ? s : "";
 }
 
-/* Adds one to obj[key]. */
-static void
-count(json_t *obj, const char *key)
-{
-	json_t *v = json_object_get(obj, key);
-
-	json_object_set_new(obj, key, json_integer(v != NULL ?
-	    json_integer_value(v) + 1 : 1));
-}
-
-/* 1 when the action touches neither the tenant's data nor its users:
- * asking for access, second approvals, logins. */
-static int
-action_neutral(const char *name)
-{
-	return strncmp(name, "access_request.", 15) == 0 ||
-	    strncmp(name, "approval.", 9) == 0 || strncmp(name, "auth.", 5) == 0;
-}
-
-/* 1 when the action changes a tenant (role table), by name. */
-static int
-action_writes(const char *name)
-{
-	int a;
-
-	for (a = 0; a < ACT_COUNT; a++)
-		if (strcmp(action_get(a)->name, name) == 0)
-			return action_get(a)->write;
-	/* Imported actions the role table does not know: resets are
-	 * writes, whatever their source calls them. */
-	return strstr(name, "reset") != NULL ||
-	    strstr(name, "delete") != NULL || strstr(name, "create") != NULL;
-}
-
-static json_t *
-tenant_row(json_t *tenants, const char *tid)
-{
-	json_t *t = json_object_get(tenants, tid);
-
-	if (t != NULL)
-		return t;
-	t = json_pack("{s:s,s:s,s:n,s:n,s:{},s:[],s:{},s:[],s:[],s:{}}",
-	    "tenant", tid, "exposure", "exposed", "first", "last", "actions",
-	    "users_affected", "denied", "entries", "grants",
-	    "users_affected_set");
-	json_object_set_new(tenants, tid, t);
-	return t;
-}
-
-/* Widens the row's [first, last] with an event time (RFC 3339 strings of
- * one format compare as times). */
-static void
-widen(json_t *row, const char *when)
-{
-	const char *f = json_string_value(json_object_get(row, "first"));
-	const char *l = json_string_value(json_object_get(row, "last"));
-
-	if (f == NULL || strcmp(when, f) < 0)
-		json_object_set_new(row, "first", json_string(when));
-	if (l == NULL || strcmp(when, l) > 0)
-		json_object_set_new(row, "last", json_string(when));
-}
-
-static void
-rank(json_t *row, const char *exposure)
-{
-	static const char *const order[] = {"exposed", "viewed", "acted_upon"};
-	const char *cur = jstr(row, "exposure");
-	int a = 0, b = 0, i;
-
-	for (i = 0; i < 3; i++) {
-		if (strcmp(cur, order[i]) == 0)
-			a = i;
-		if (strcmp(exposure, order[i]) == 0)
-			b = i;
-	}
-	if (b > a)
-		json_object_set_new(row, "exposure", json_string(exposure));
-}
-
-struct exposure {
-	json_t *tenants;
-	int64_t from, to;
-};
-
-static int
-grant_cb(void *arg, const struct rec_grant *g)
-{
-	struct exposure *x = arg;
-	json_t *row = tenant_row(x->tenants, g->tenant_id);
-	json_t *grants = json_object_get(row, "grants");
-	char s[RFC3339_LEN];
-	size_t i;
-	json_t *v;
-
-	json_array_foreach(grants, i, v)
-		if (strcmp(json_string_value(v), g->id) == 0)
-			return 0;
-	json_array_append_new(grants, json_string(g->id));
-	/* Held from approval (or the window's start) on. */
-	time_format(s, g->decided > x->from ? g->decided : x->from);
-	if (json_is_null(json_object_get(row, "first")))
-		widen(row, s);
-	return 0;
-}
-
-static int
-policy_cb(void *arg, const char *id)
-{
-	struct exposure *x = arg;
-	json_t *row = tenant_row(x->tenants, id);
-
-	if (json_object_get(row, "policy") == NULL)
-		json_object_set_new(row, "policy",
-		    json_string("auto_approve"));
-	return 0;
-}
-
-/* Support-policy changes, per tenant: [[time, from, to], ...]. */
+/* A support-policy change.  Its detail (from, to) is in no column and
+ * not in struct entry: read with jansson (such entries are few). */
 static int
 change_cb(void *arg, int64_t index, const char *bytes, size_t len)
 {
-	json_t *changes = arg, *ev = json_loadb(bytes, len, 0, NULL);
-	json_t *detail, *list;
+	struct work *w = arg;
+	json_t *ev = json_loadb(bytes, len, 0, NULL), *detail;
+	struct change *ch;
 	const char *tid;
 	int64_t t;
 
@@ -243,28 +387,47 @@ change_cb(void *arg, int64_t index, const char *bytes, size_t len)
 	detail = json_object_get(ev, "detail");
 	if (tid[0] != '\0' && time_parse(&t, jstr(ev, "time")) == 0 &&
 	    detail != NULL) {
-		list = json_object_get(changes, tid);
-		if (list == NULL) {
-			list = json_array();
-			json_object_set_new(changes, tid, list);
+		if (w->nchanges == w->capchanges) {
+			size_t ncap = w->capchanges ? w->capchanges * 2 : 16;
+			struct change *nv = realloc(w->changes,
+			    ncap * sizeof(*nv));
+
+			if (nv == NULL) {
+				json_decref(ev);
+				w->oom = 1;
+				return 1;
+			}
+			w->changes = nv;
+			w->capchanges = ncap;
 		}
-		json_array_append_new(list, json_pack("[I,s,s]",
-		    (json_int_t)t, jstr(detail, "from"), jstr(detail, "to")));
+		ch = &w->changes[w->nchanges++];
+		str_copy(ch->tenant, sizeof(ch->tenant), tid);
+		ch->at = t;
+		ch->index = index;
+		str_copy(ch->from, sizeof(ch->from), jstr(detail, "from"));
+		str_copy(ch->to, sizeof(ch->to), jstr(detail, "to"));
 	}
 	json_decref(ev);
 	return 0;
 }
 
-struct walk {
-	struct exposure *x;
-	json_t *changes;
-};
+/* By tenant, then in log order. */
+static int
+change_cmp(const void *a, const void *b)
+{
+	const struct change *x = a, *y = b;
+	int c = strcmp(x->tenant, y->tenant);
+
+	if (c != 0)
+		return c;
+	return x->index < y->index ? -1 : x->index > y->index;
+}
 
 /* 1 when [a, b) meets the window. */
 static int
-meets(const struct exposure *x, int64_t a, int64_t b)
+meets(const struct scope_query *q, int64_t a, int64_t b)
 {
-	return a < x->to && b > x->from;
+	return a < q->to && b > q->from;
 }
 
 /*
@@ -276,316 +439,177 @@ meets(const struct exposure *x, int64_t a, int64_t b)
 static int
 tenant_cb(void *arg, const struct rec_tenant *t)
 {
-	struct walk *w = arg;
-	json_t *list = json_object_get(w->changes, t->id), *ch;
+	struct work *w = arg;
+	struct scope_row *row;
+	const struct change *ch = NULL;
 	const char *cur;
 	int64_t start = t->created;
-	size_t i;
+	size_t lo = 0, hi = w->nchanges;
 	int was = 0;
 
-	if (t->created >= w->x->to)
+	if (t->created >= w->q->to)
 		return 0;
-	if (list == NULL) {
+	while (lo < hi) {               /* the tenant's first change */
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (strcmp(w->changes[mid].tenant, t->id) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo < w->nchanges && strcmp(w->changes[lo].tenant, t->id) == 0)
+		ch = &w->changes[lo];
+	if (ch == NULL) {
 		was = t->policy == POLICY_AUTO_APPROVE;
 	} else {
-		cur = json_string_value(json_array_get(json_array_get(list, 0),
-		    1));
-		json_array_foreach(list, i, ch) {
-			int64_t at = json_integer_value(json_array_get(ch, 0));
-
-			if (cur != NULL && strcmp(cur, "auto_approve") == 0 &&
-			    meets(w->x, start, at))
+		cur = ch->from;
+		for (; ch < w->changes + w->nchanges &&
+		    strcmp(ch->tenant, t->id) == 0; ch++) {
+			if (strcmp(cur, "auto_approve") == 0 &&
+			    meets(w->q, start, ch->at))
 				was = 1;
-			start = at > start ? at : start;
-			cur = json_string_value(json_array_get(ch, 2));
+			start = ch->at > start ? ch->at : start;
+			cur = ch->to;
 		}
-		if (cur != NULL && strcmp(cur, "auto_approve") == 0 &&
-		    meets(w->x, start, INT64_MAX))
+		if (strcmp(cur, "auto_approve") == 0 &&
+		    meets(w->q, start, INT64_MAX))
 			was = 1;
 	}
-	return was ? policy_cb(w->x, t->id) : 0;
+	if (!was)
+		return 0;
+	row = row_named(w, t->id);
+	if (row == NULL) {
+		w->oom = 1;
+		return 1;
+	}
+	row->auto_approve = 1;
+	return 0;
 }
 
+/* Every tenant whose policy let any engineer in during the window. */
 static int
-auto_approve_then(struct store_conn *c, const struct store_ops *ops,
-    struct exposure *x, struct err *e)
+auto_approve_then(struct work *w)
 {
-	struct walk w = {x, json_object()};
-	int rc = -1;
-
-	if (ops->entry_policy_changes(c, change_cb, w.changes, e) == 0 &&
-	    ops->tenant_list(c, tenant_cb, &w, e) == 0)
-		rc = 0;
-	json_decref(w.changes);
-	return rc;
-}
-
-/* The engineers behind the matched entries, and those named. */
-static void
-add_engineer(json_t *set, const char *id)
-{
-	if (id[0] != '\0')
-		json_object_set_new(set, id, json_true());
-}
-
-static int
-exposure_rank(const json_t *row)
-{
-	const char *ex = jstr(row, "exposure");
-
-	return strcmp(ex, "acted_upon") == 0 ? 0 : strcmp(ex, "viewed") == 0 ?
-	    1 : 2;
+	if (w->engineers.n == 0 && w->q->n[SP_VENDOR] == 0)
+		return 0;
+	if (w->ops->entry_policy_changes(w->c, change_cb, w, w->e) == -1)
+		return -1;
+	if (w->oom)
+		return err_internal(w->e, "out of memory");
+	if (w->nchanges > 0)
+		qsort(w->changes, w->nchanges, sizeof(*w->changes),
+		    change_cmp);
+	if (w->ops->tenant_list(w->c, tenant_cb, w, w->e) == -1)
+		return -1;
+	return w->oom ? err_internal(w->e, "out of memory") : 0;
 }
 
 static int
 row_cmp(const void *a, const void *b)
 {
-	const json_t *x = *(const json_t *const *)a;
-	const json_t *y = *(const json_t *const *)b;
-	int rx = exposure_rank(x), ry = exposure_rank(y);
+	const struct scope_row *x = *(const struct scope_row *const *)a;
+	const struct scope_row *y = *(const struct scope_row *const *)b;
 
-	if (rx != ry)
-		return rx - ry;
-	return strcmp(jstr(x, "tenant"), jstr(y, "tenant"));
+	if (x->exposure != y->exposure)
+		return x->exposure - y->exposure;
+	return strcmp(x->tenant, y->tenant);
 }
 
-/* Acted upon first, then viewed, then exposed; by tenant id within. */
-static void
-sort_rows(json_t *list)
+/* Rows into the answer's two lists. */
+static int
+finish(struct work *w, struct scope_answer *a)
 {
-	size_t n = json_array_size(list), i;
-	json_t **v = calloc(n ? n : 1, sizeof(*v));
-
-	if (v == NULL)
-		return;
-	for (i = 0; i < n; i++)
-		v[i] = json_incref(json_array_get(list, i));
-	qsort(v, n, sizeof(*v), row_cmp);
-	json_array_clear(list);
-	for (i = 0; i < n; i++)
-		json_array_append_new(list, v[i]);
-	free(v);
-}
-
-json_t *
-scope_principals(struct store_conn *c, const struct store_ops *ops,
-    const struct scope_query *q, int64_t *max_index, struct err *e)
-{
-	struct hits h;
-	struct exposure x;
-	json_t *tenants = json_object(), *engineers = json_object(), *out;
-	json_t *list = NULL, *attempted = NULL;
-	int64_t events = 0, denied = 0, exposed = 0, viewed = 0, acted = 0;
-	const char *k;
-	json_t *row;
 	size_t i;
 
-	memset(&h, 0, sizeof(h));
-	*max_index = -1;
-	if (collect(c, ops, q, &h, e) == -1)
-		goto fail;
-	for (i = 0; i < q->n[SP_ENGINEER]; i++)
-		add_engineer(engineers, q->ids[SP_ENGINEER][i]);
-	for (i = 0; i < h.n; i++) {
-		json_t *ev = json_loadb(h.v[i].bytes, h.v[i].len, 0, NULL);
-		const char *tid, *action, *when;
-		json_t *actor;
-		int allowed;
+	a->tenants = calloc(w->nrows + 1, sizeof(*a->tenants));
+	a->attempted = calloc(w->nrows + 1, sizeof(*a->attempted));
+	if (a->tenants == NULL || a->attempted == NULL)
+		return err_internal(w->e, "out of memory");
+	for (i = 0; i < w->nrows; i++) {
+		struct scope_row *row = w->rows[i];
 
-		if (ev == NULL)
-			continue;
-		events++;
-		*max_index = h.v[i].index;
-		actor = json_object_get(ev, "actor");
-		if (strcmp(jstr(actor, "kind"), "engineer") == 0)
-			add_engineer(engineers, jstr(actor, "id"));
-		tid = jstr(ev, "tenant");
-		action = jstr(ev, "action");
-		when = jstr(ev, "time");
-		allowed = strcmp(jstr(ev, "outcome"), "allowed") == 0;
-		if (!allowed)
-			denied++;
-		if (tid[0] == '\0') {
-			json_decref(ev);
+		if (row->exposure == SCOPE_EXPOSED && row->grants.n == 0 &&
+		    !row->auto_approve) {
+			a->attempted[a->n_attempted++] = row;
 			continue;
 		}
-		row = tenant_row(tenants, tid);
-		widen(row, when);
-		json_array_append_new(json_object_get(row, "entries"),
-		    json_integer(h.v[i].index));
-		if (!allowed) {
-			count(json_object_get(row, "denied"), action);
-		} else {
-			count(json_object_get(row, "actions"), action);
-			if (action_neutral(action)) {
-				/* counted, but no exposure of its own */
-			} else if (action_writes(action)) {
-				rank(row, "acted_upon");
-				if (strstr(action, "user.") == action &&
-				    jstr(ev, "target")[0] != '\0')
-					json_object_set_new(json_object_get(
-					    row, "users_affected_set"),
-					    jstr(ev, "target"), json_true());
-			} else {
-				rank(row, "viewed");
-			}
-		}
-		json_decref(ev);
-	}
-	/* Exposure: every grant the engineers (or vendors) held in the
-	 * window, and every tenant whose policy let any engineer in. */
-	x.tenants = tenants;
-	x.from = q->from;
-	x.to = q->to;
-	json_object_foreach(engineers, k, row)
-		if (ops->grant_overlapping(c, k, NULL, q->from, q->to, grant_cb,
-		    &x, e) == -1)
-			goto fail;
-	for (i = 0; i < q->n[SP_VENDOR]; i++)
-		if (ops->grant_overlapping(c, NULL, q->ids[SP_VENDOR][i],
-		    q->from, q->to, grant_cb, &x, e) == -1)
-			goto fail;
-	if ((json_object_size(engineers) > 0 || q->n[SP_VENDOR] > 0) &&
-	    auto_approve_then(c, ops, &x, e) == -1)
-		goto fail;
-	list = json_array();
-	attempted = json_array();
-	json_object_foreach(tenants, k, row) {
-		/* (sorted below) */
-		json_t *set = json_object_get(row, "users_affected_set");
-		json_t *users = json_object_get(row, "users_affected");
-		const char *u;
-		json_t *dummy;
-		const char *ex = jstr(row, "exposure");
-
-		json_object_foreach(set, u, dummy)
-			json_array_append_new(users, json_string(u));
-		json_object_del(row, "users_affected_set");
-		/* Only refused attempts, and no access held: not exposed, but
-		 * the customer should know someone tried. */
-		if (strcmp(ex, "exposed") == 0 &&
-		    json_array_size(json_object_get(row, "grants")) == 0 &&
-		    json_object_get(row, "policy") == NULL) {
-			json_object_del(row, "exposure");
-			json_array_append(attempted, row);
-			continue;
-		}
-		if (strcmp(ex, "acted_upon") == 0)
-			acted++;
-		else if (strcmp(ex, "viewed") == 0)
-			viewed++;
+		if (row->exposure == SCOPE_ACTED_UPON)
+			a->acted_upon++;
+		else if (row->exposure == SCOPE_VIEWED)
+			a->viewed++;
 		else
-			exposed++;
-		json_array_append(list, row);
+			a->exposed++;
+		a->tenants[a->n_tenants++] = row;
 	}
-	sort_rows(list);
-	out = json_pack("{s:{s:I,s:I,s:I,s:I,s:I,s:I},s:o,s:o}", "summary",
-	    "events", (json_int_t)events, "tenants_exposed",
-	    (json_int_t)exposed, "tenants_viewed", (json_int_t)viewed,
-	    "tenants_acted_upon", (json_int_t)acted, "denied",
-	    (json_int_t)denied, "tenants_attempted",
-	    (json_int_t)json_array_size(attempted), "tenants", list,
-	    "attempted", attempted);
-	json_decref(tenants);
-	json_decref(engineers);
-	hits_free(&h);
-	return out;
-fail:
-	json_decref(list);
-	json_decref(attempted);
-	json_decref(tenants);
-	json_decref(engineers);
-	hits_free(&h);
-	return NULL;
+	if (a->n_tenants > 0)
+		qsort(a->tenants, a->n_tenants, sizeof(*a->tenants), row_cmp);
+	return 0;
 }
 
-/* Adds an entry to the row of principal (kind, id) in rows. */
+int
+scope_principals(struct scope_answer *a, struct store_conn *c,
+    const struct store_ops *ops, const struct scope_query *q, struct err *e)
+{
+	struct work *w;
+
+	memset(a, 0, sizeof(*a));
+	a->max_index = -1;
+	w = calloc(1, sizeof(*w));
+	if (w == NULL)
+		return err_internal(e, "out of memory");
+	a->priv = w;
+	w->c = c;
+	w->ops = ops;
+	w->q = q;
+	w->e = e;
+	tally_strtab_init(&w->tenants);
+	tally_strtab_init(&w->actions);
+	tally_strtab_init(&w->actors);
+	tally_strtab_init(&w->users);
+	if (collect(w) == -1 || tally_hits(w, a) == -1 || grants(w) == -1 ||
+	    auto_approve_then(w) == -1 || finish(w, a) == -1)
+		return -1;
+	return 0;
+}
+
 static void
-touch(json_t *rows, const char *kind, const char *id, const char *when,
-    const char *action, int allowed, int64_t index)
+row_free(struct scope_row *r)
 {
-	char key[160];
-	json_t *row;
-
-	if (id[0] == '\0')
-		return;
-	str_printf(key, sizeof(key), "%s:%s", kind, id);
-	row = json_object_get(rows, key);
-	if (row == NULL) {
-		row = json_pack("{s:s,s:s,s:n,s:n,s:{},s:{},s:[]}", "kind", kind,
-		    "id", id, "first", "last", "actions", "denied", "entries");
-		json_object_set_new(rows, key, row);
-	}
-	widen(row, when);
-	count(json_object_get(row, allowed ? "actions" : "denied"), action);
-	json_array_append_new(json_object_get(row, "entries"),
-	    json_integer(index));
+	tally_counts_cleanup(&r->actions);
+	tally_counts_cleanup(&r->denied);
+	tally_strings_cleanup(&r->users_affected);
+	tally_indexes_cleanup(&r->entries);
+	tally_strings_cleanup(&r->grants);
+	free(r);
 }
 
-json_t *
-scope_tenant(struct store_conn *c, const struct store_ops *ops,
-    const char *tenant, int64_t from, int64_t to, int64_t *max_index,
-    struct err *e)
+void
+scope_answer_free(struct scope_answer *a)
 {
-	struct scope_query *q = calloc(1, sizeof(*q));
-	struct hits h;
-	json_t *rows = json_object(), *list, *row;
-	const char *k;
+	struct work *w;
 	size_t i;
 
-	memset(&h, 0, sizeof(h));
-	*max_index = -1;
-	if (q == NULL) {
-		json_decref(rows);
-		err_internal(e, "out of memory");
-		return NULL;
+	if (a == NULL)
+		return;
+	w = a->priv;
+	if (w != NULL) {
+		for (i = 0; i < w->nrows; i++)
+			row_free(w->rows[i]);
+		free(w->rows);
+		free(w->row_of);
+		free(w->hits);
+		free(w->action_class);
+		free(w->actor_state);
+		free(w->changes);
+		tally_strings_cleanup(&w->engineers);
+		tally_strtab_cleanup(&w->tenants);
+		tally_strtab_cleanup(&w->actions);
+		tally_strtab_cleanup(&w->actors);
+		tally_strtab_cleanup(&w->users);
+		free(w);
 	}
-	q->ids[SP_TENANT][0] = tenant;
-	q->n[SP_TENANT] = 1;
-	q->from = from;
-	q->to = to;
-	if (collect(c, ops, q, &h, e) == -1) {
-		free(q);
-		json_decref(rows);
-		hits_free(&h);
-		return NULL;
-	}
-	for (i = 0; i < h.n; i++) {
-		json_t *ev = json_loadb(h.v[i].bytes, h.v[i].len, 0, NULL);
-		json_t *actor;
-		const char *when, *action, *kind;
-		int allowed;
-
-		if (ev == NULL)
-			continue;
-		*max_index = h.v[i].index;
-		actor = json_object_get(ev, "actor");
-		when = jstr(ev, "time");
-		action = jstr(ev, "action");
-		kind = jstr(actor, "kind");
-		allowed = strcmp(jstr(ev, "outcome"), "allowed") == 0;
-		/* Each kind of principal the scope question can name. */
-		if (strcmp(kind, "engineer") == 0)
-			touch(rows, "engineer", jstr(actor, "id"), when, action,
-			    allowed, h.v[i].index);
-		else
-			touch(rows, kind, jstr(actor, "id"), when, action,
-			    allowed, h.v[i].index);
-		touch(rows, "vendor", jstr(actor, "vendor"), when, action,
-		    allowed, h.v[i].index);
-		touch(rows, "device", jstr(ev, "device"), when, action, allowed,
-		    h.v[i].index);
-		touch(rows, "session", jstr(ev, "session"), when, action,
-		    allowed, h.v[i].index);
-		touch(rows, "ip", jstr(ev, "source"), when, action, allowed,
-		    h.v[i].index);
-		json_decref(ev);
-	}
-	list = json_array();
-	json_object_foreach(rows, k, row)
-		json_array_append(list, row);
-	json_decref(rows);
-	hits_free(&h);
-	free(q);
-	return json_pack("{s:o}", "principals", list);
+	free(a->tenants);
+	free(a->attempted);
+	memset(a, 0, sizeof(*a));
+	a->max_index = -1;
 }

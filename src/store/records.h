@@ -284,6 +284,10 @@ struct rec_entry {
 	int allowed;
 	const char *bytes;
 	size_t len;
+	/* For the store's covering keys (scope): the time the entry writes,
+	 * in ms (0: unknown), and its target. */
+	int64_t time_ms;
+	const char *target;     /* may be NULL */
 };
 
 void rec_ticket_cleanup(struct rec_ticket *t);

@@ -202,26 +202,30 @@ static const char *const sqlite_migrations[] = {
 	 * 2^16 indexes, kind (enum store_principal: 0 engineer, 1 device,
 	 * 2 session, 3 vendor, 4 source, 5 tenant) and key, written per
 	 * batch at the end of the table.  Existing entries get a row each;
-	 * entry_chunks bounds each chunk's times. */
+	 * entry_chunks bounds each chunk's times.  Rows with cols = 1 carry
+	 * each entry's scope columns in the list too (see sqlite_keys.c), so
+	 * scope reads an engineer's or a vendor's entries from their rows
+	 * alone; migrated rows (cols = 0) are read from entries. */
 	"CREATE TABLE entry_keys(chunk INTEGER NOT NULL,"
 	" kind INTEGER NOT NULL, key TEXT NOT NULL, first INTEGER NOT NULL,"
 	" t0 INTEGER NOT NULL, n INTEGER NOT NULL, tmin INTEGER NOT NULL,"
 	" tmax INTEGER NOT NULL, list BLOB NOT NULL,"
+	" cols INTEGER NOT NULL DEFAULT 0,"
 	" PRIMARY KEY(chunk, kind, key, first)) WITHOUT ROWID;"
 	"CREATE TABLE entry_chunks(chunk INTEGER PRIMARY KEY,"
 	" tmin INTEGER NOT NULL, tmax INTEGER NOT NULL);"
 	"INSERT INTO entry_keys SELECT idx >> 16, 0, actor_id, idx, time, 1,"
-	" time, time, X'' FROM entries WHERE actor_id <> '';"
+	" time, time, X'', 0 FROM entries WHERE actor_id <> '';"
 	"INSERT INTO entry_keys SELECT idx >> 16, 1, device_id, idx, time, 1,"
-	" time, time, X'' FROM entries WHERE device_id <> '';"
+	" time, time, X'', 0 FROM entries WHERE device_id <> '';"
 	"INSERT INTO entry_keys SELECT idx >> 16, 2, session_id, idx, time, 1,"
-	" time, time, X'' FROM entries WHERE session_id <> '';"
+	" time, time, X'', 0 FROM entries WHERE session_id <> '';"
 	"INSERT INTO entry_keys SELECT idx >> 16, 3, vendor_id, idx, time, 1,"
-	" time, time, X'' FROM entries WHERE vendor_id <> '';"
+	" time, time, X'', 0 FROM entries WHERE vendor_id <> '';"
 	"INSERT INTO entry_keys SELECT idx >> 16, 4, source, idx, time, 1,"
-	" time, time, X'' FROM entries WHERE source <> '';"
+	" time, time, X'', 0 FROM entries WHERE source <> '';"
 	"INSERT INTO entry_keys SELECT idx >> 16, 5, tenant_id, idx, time, 1,"
-	" time, time, X'' FROM entries WHERE tenant_id <> '';"
+	" time, time, X'', 0 FROM entries WHERE tenant_id <> '';"
 	"INSERT INTO entry_chunks SELECT idx >> 16, min(time), max(time)"
 	" FROM entries GROUP BY idx >> 16;"
 	"CREATE TRIGGER entry_keys_no_update BEFORE UPDATE ON entry_keys"
@@ -235,6 +239,12 @@ static const char *const sqlite_migrations[] = {
 	"DROP INDEX entries_by_vendor;"
 	"DROP INDEX entries_by_source;"
 	"DROP INDEX entries_by_tenant_time;",
+	/* 10 -> 11: the grants an engineer or a vendor held in a window,
+	 * for scope, from the index alone, read from the window's start on. */
+	"CREATE INDEX grants_scope_engineer ON grants(engineer_id, deadline,"
+	" decided, state, tenant_id, id);"
+	"CREATE INDEX grants_scope_vendor ON grants(vendor_id, deadline,"
+	" decided, state, tenant_id, id);",
 };
 
 #endif

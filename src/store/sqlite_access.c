@@ -13,8 +13,7 @@
 enum q {
 	Q_GRANT_INSERT, Q_GRANT_GET, Q_GRANT_TRANSITION, Q_GRANT_ACTIVE,
 	Q_GRANT_LIST_TENANT, Q_GRANT_DUE, Q_GRANT_OPEN_ENGINEER,
-	Q_GRANT_OPEN_VENDOR, Q_GRANT_NOTIFIED, Q_GRANT_OVERLAP_ENGINEER,
-	Q_GRANT_OVERLAP_VENDOR,
+	Q_GRANT_OPEN_VENDOR, Q_GRANT_NOTIFIED,
 	Q_APPROVAL_INSERT, Q_APPROVAL_GET, Q_APPROVAL_TRANSITION,
 	Q_COUNT
 };
@@ -40,12 +39,6 @@ static const char *const q_sql[Q_COUNT] = {
 	[Q_GRANT_OPEN_VENDOR] = "SELECT " GRANT_COLS " FROM grants "
 	    "WHERE vendor_id = ?1 AND state IN (0, 1) AND deadline > ?2",
 	[Q_GRANT_NOTIFIED] = "UPDATE grants SET notified = 1 WHERE id = ?1",
-	[Q_GRANT_OVERLAP_ENGINEER] = "SELECT " GRANT_COLS " FROM grants "
-	    "WHERE engineer_id = ?1 AND decided > 0 AND state IN (1, 3, 4) "
-	    "AND decided < ?3 AND deadline > ?2",
-	[Q_GRANT_OVERLAP_VENDOR] = "SELECT " GRANT_COLS " FROM grants "
-	    "WHERE vendor_id = ?1 AND decided > 0 AND state IN (1, 3, 4) "
-	    "AND decided < ?3 AND deadline > ?2",
 	[Q_APPROVAL_INSERT] = "INSERT INTO approvals(" APPROVAL_COLS ") "
 	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
 	[Q_APPROVAL_GET] = "SELECT " APPROVAL_COLS " FROM approvals "
@@ -204,22 +197,6 @@ sqlite_grant_set_notified(struct store_conn *c, const char *id,
 		return -1;
 	sq_bind_text(s, 1, id);
 	return sq_exec_update(c, s, "access request", e);
-}
-
-int
-sqlite_grant_overlapping(struct store_conn *c, const char *engineer_id,
-    const char *vendor_id, int64_t from, int64_t to, store_grant_cb cb,
-    void *arg, struct err *e)
-{
-	sqlite3_stmt *s = stmt(c, vendor_id != NULL ? Q_GRANT_OVERLAP_VENDOR :
-	    Q_GRANT_OVERLAP_ENGINEER, e);
-
-	if (s == NULL)
-		return -1;
-	sq_bind_text(s, 1, vendor_id != NULL ? vendor_id : engineer_id);
-	sqlite3_bind_int64(s, 2, from);
-	sqlite3_bind_int64(s, 3, to);
-	return grant_rows(c, s, cb, arg, e);
 }
 
 int

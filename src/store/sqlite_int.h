@@ -96,6 +96,11 @@ int sq_keys_by_principal(struct store_conn *c, int kind, const char *id,
 int sq_keys_range_tenant(struct store_conn *c, const char *tenant_id,
     int64_t start, int64_t limit, store_entry_cb cb, void *arg,
     struct err *e);
+/* entry_cols_by_principal over the keys (the engineer's and vendor's rows
+ * carry the columns; the others' are read from entries). */
+int sq_keys_cols_by_principal(struct store_conn *c, int kind,
+    const char *id, int64_t from, int64_t to, store_cols_cb cb, void *arg,
+    struct err *e);
 
 /* The ops of sqlite_directory.c. */
 int sqlite_vendor_insert(struct store_conn *c, const struct rec_vendor *v,
@@ -198,9 +203,6 @@ int sqlite_grant_due(struct store_conn *c, int64_t now, int64_t warn,
     store_grant_cb cb, void *arg, struct err *e);
 int sqlite_grant_set_notified(struct store_conn *c, const char *id,
     struct err *e);
-int sqlite_grant_overlapping(struct store_conn *c, const char *engineer_id,
-    const char *vendor_id, int64_t from, int64_t to, store_grant_cb cb,
-    void *arg, struct err *e);
 int sqlite_approval_insert(struct store_conn *c,
     const struct rec_approval *a, struct err *e);
 int sqlite_approval_get(struct store_conn *c, const char *id,
@@ -265,5 +267,15 @@ int sqlite_engineer_hours_get(struct store_conn *c, const char *id,
     char *out, size_t size, struct err *e);
 int sqlite_device_count(struct store_conn *c, const char *engineer_id,
     int64_t *n, struct err *e);
+
+/* The ops of sqlite_scope.c. */
+int sqlite_entry_cols_by_principal(struct store_conn *c, int kind,
+    const char *id, int64_t from, int64_t to, store_cols_cb cb, void *arg,
+    struct err *e);
+int sqlite_entry_get(struct store_conn *c, int64_t index, store_entry_cb cb,
+    void *arg, struct err *e);
+int sqlite_grant_overlapping_ids(struct store_conn *c, const char *engineer_id,
+    const char *vendor_id, int64_t from, int64_t to, store_grant_cb cb,
+    void *arg, struct err *e);
 
 #endif

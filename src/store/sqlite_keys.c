@@ -20,19 +20,30 @@
  * minus the previous one and the zig-zag varint of its time minus the
  * previous one; the first is (first, t0).  Rows of one chunk, kind and key
  * never overlap and follow index order.
+ *
+ * The engineer's and the vendor's rows (cols = 1) also carry what scope
+ * counts of each entry, after its deltas (before the first entry's,
+ * which has none): a flag byte (1: the columns follow; 0: read them from
+ * entries), then the varint of the milliseconds past the entry's second,
+ * the outcome byte, and actor, tenant, action and the user of an allowed
+ * user.* action as varint-length strings.  They are covering index rows
+ * written per batch: a scope of an engineer or a vendor reads these rows
+ * and no entry at all, and an append writes no index row of its own.
  */
 #include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/clock.h"
 #include "store/sqlite_int.h"
 
 #define CHUNK_SHIFT 16
+#define COLS_STR_MAX 255        /* longest string the columns carry */
 #define LIST_MAX (1 << 20)      /* bytes of one row's list */
 
 enum q {
 	Q_KEYS_INSERT, Q_CHUNK_PUT, Q_CHUNKS_TIME, Q_CHUNKS_FROM, Q_KEYS_ROWS,
-	Q_KEYS_ROWS_FROM, Q_ENTRY_BYTES,
+	Q_KEYS_ROWS_FROM, Q_ENTRY_BYTES, Q_ENTRY_COLS,
 	Q_COUNT
 };
 
@@ -40,8 +51,8 @@ _Static_assert(Q_COUNT <= SQ_FAMILY_MAX, "raise SQ_FAMILY_MAX");
 
 static const char *const q_sql[Q_COUNT] = {
 	[Q_KEYS_INSERT] = "INSERT INTO entry_keys(chunk, kind, key, first, "
-	    "t0, n, tmin, tmax, list) "
-	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+	    "t0, n, tmin, tmax, list, cols) "
+	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
 	[Q_CHUNK_PUT] = "INSERT INTO entry_chunks(chunk, tmin, tmax) "
 	    "VALUES (?1, ?2, ?3) ON CONFLICT(chunk) DO UPDATE SET "
 	    "tmin = min(tmin, excluded.tmin), tmax = max(tmax, excluded.tmax)",
@@ -49,15 +60,22 @@ static const char *const q_sql[Q_COUNT] = {
 	    "WHERE tmax >= ?1 AND tmin < ?2 ORDER BY chunk",
 	[Q_CHUNKS_FROM] = "SELECT chunk FROM entry_chunks WHERE chunk >= ?1 "
 	    "ORDER BY chunk",
-	[Q_KEYS_ROWS] = "SELECT first, t0, n, tmin, tmax, list FROM entry_keys "
+	[Q_KEYS_ROWS] = "SELECT first, t0, n, tmin, tmax, list, cols "
+	    "FROM entry_keys "
 	    "WHERE chunk = ?1 AND kind = ?2 AND key = ?3 ORDER BY first",
 	/* From the row holding index ?4 on. */
-	[Q_KEYS_ROWS_FROM] = "SELECT first, t0, n, tmin, tmax, list "
+	[Q_KEYS_ROWS_FROM] = "SELECT first, t0, n, tmin, tmax, list, cols "
 	    "FROM entry_keys WHERE chunk = ?1 AND kind = ?2 AND key = ?3 "
 	    "AND first >= COALESCE((SELECT max(first) FROM entry_keys "
 	    "WHERE chunk = ?1 AND kind = ?2 AND key = ?3 AND first <= ?4), 0) "
 	    "ORDER BY first",
 	[Q_ENTRY_BYTES] = "SELECT bytes FROM entries WHERE idx = ?1",
+	/* An entry's scope columns where its key row carries none. */
+	[Q_ENTRY_COLS] = "SELECT time, actor_id, tenant_id, action, allowed, "
+	    "json_extract(CAST(bytes AS TEXT), '$.time'), "
+	    "CASE WHEN allowed = 1 AND action GLOB 'user.*' THEN "
+	    "json_extract(CAST(bytes AS TEXT), '$.target') END "
+	    "FROM entries WHERE idx = ?1",
 };
 
 static sqlite3_stmt *
@@ -70,6 +88,7 @@ stmt(struct store_conn *c, enum q q, struct err *e)
 struct kent {
 	int64_t idx, time;
 	int32_t next;
+	uint32_t poff, plen;            /* its columns in sq_keys.pay */
 };
 
 /* The buffered entries of one chunk, kind and key. */
@@ -95,6 +114,8 @@ struct sq_keys {
 	uint32_t *order;                /* groups in row order, at flush */
 	size_t caporder;
 	uint8_t *list;                  /* a row's list while writing it */
+	uint8_t *pay;                   /* the entries' encoded columns */
+	size_t npay, cappay;
 };
 
 static uint32_t
@@ -195,9 +216,20 @@ group_of(struct sq_keys *k, int64_t chunk, int kind, const char *key)
 	return (int32_t)(k->ngrp - 1);
 }
 
+static int encode_cols(struct sq_keys *k, const struct rec_entry *en,
+    uint32_t *off, uint32_t *len);
+
+/* 1 for the kinds whose rows carry the entries' scope columns. */
+static int
+has_cols(int kind)
+{
+	return kind == SP_ENGINEER || kind == SP_VENDOR;
+}
+
 int
 sq_keys_add(struct store_conn *c, const struct rec_entry *en, struct err *e)
 {
+	uint32_t poff = 0, plen = 0;
 	const char *key[SP_COUNT];
 	int64_t chunk = en->index >> CHUNK_SHIFT;
 	struct sq_keys *k = c->keys;
@@ -214,6 +246,10 @@ sq_keys_add(struct store_conn *c, const struct rec_entry *en, struct err *e)
 	key[SP_VENDOR] = en->vendor_id;
 	key[SP_SOURCE] = en->source;
 	key[SP_TENANT] = en->tenant_id;
+	if (((key[SP_ENGINEER] != NULL && key[SP_ENGINEER][0] != '\0') ||
+	    (key[SP_VENDOR] != NULL && key[SP_VENDOR][0] != '\0')) &&
+	    encode_cols(k, en, &poff, &plen) == -1)
+		return err_internal(e, "out of memory");
 	for (kind = 0; kind < SP_COUNT; kind++) {
 		struct kgroup *g;
 		int32_t gi;
@@ -228,6 +264,8 @@ sq_keys_add(struct store_conn *c, const struct rec_entry *en, struct err *e)
 		k->ent[k->nent].idx = en->index;
 		k->ent[k->nent].time = en->time;
 		k->ent[k->nent].next = -1;
+		k->ent[k->nent].poff = has_cols(kind) ? poff : 0;
+		k->ent[k->nent].plen = has_cols(kind) ? plen : 0;
 		if (g->tail >= 0)
 			k->ent[g->tail].next = (int32_t)k->nent;
 		else
@@ -245,7 +283,7 @@ sq_keys_discard(struct store_conn *c)
 
 	if (k == NULL)
 		return;
-	k->nent = k->ngrp = k->nkeys = 0;
+	k->nent = k->ngrp = k->nkeys = k->npay = 0;
 	if (++k->epoch == 0) {
 		memset(k->slot_epoch, 0, k->nslot * sizeof(*k->slot_epoch));
 		k->epoch = 1;
@@ -266,6 +304,7 @@ sq_keys_free(struct store_conn *c)
 	free(k->slot_epoch);
 	free(k->order);
 	free(k->list);
+	free(k->pay);
 	free(k);
 	c->keys = NULL;
 }
@@ -313,6 +352,59 @@ unzigzag(uint64_t v)
 	return (int64_t)(v >> 1) ^ -(int64_t)(v & 1);
 }
 
+static size_t
+put_str(uint8_t *p, const char *v, size_t len)
+{
+	size_t n = put_varint(p, len);
+
+	memcpy(p + n, v, len);
+	return n + len;
+}
+
+/*
+ * Appends en's scope columns to k->pay (see the top of the file): the
+ * flag 0 alone when what the entry writes cannot be told from en (no
+ * time in ms, a string too long), so readers go to the entry.
+ */
+static int
+encode_cols(struct sq_keys *k, const struct rec_entry *en, uint32_t *off,
+    uint32_t *len)
+{
+	const char *user = en->allowed && en->target != NULL &&
+	    strncmp(en->action, "user.", 5) == 0 ? en->target : "";
+	const char *v[4] = {en->actor_id, en->tenant_id, en->action, user};
+	size_t l[4], need = 1 + 10 + 1, i;
+	int64_t rem = en->time_ms - en->time * 1000;
+	int ok = en->time_ms != 0 && rem >= 0 && rem < 1000;
+	uint8_t *p;
+
+	for (i = 0; i < 4; i++) {
+		l[i] = v[i] != NULL ? strlen(v[i]) : 0;
+		ok = ok && l[i] <= COLS_STR_MAX;
+		need += 2 + l[i];
+	}
+	if (k->npay + need > UINT32_MAX ||
+	    grow((void **)&k->pay, &k->cappay, k->npay + need, 1) == -1)
+		return -1;
+	p = k->pay + k->npay;
+	*off = (uint32_t)k->npay;
+	if (!ok) {
+		p[0] = 0;
+		*len = 1;
+	} else {
+		size_t n = 0;
+
+		p[n++] = 1;
+		n += put_varint(p + n, (uint64_t)rem);
+		p[n++] = en->allowed ? 1 : 0;
+		for (i = 0; i < 4; i++)
+			n += put_str(p + n, v[i] != NULL ? v[i] : "", l[i]);
+		*len = (uint32_t)n;
+	}
+	k->npay += *len;
+	return 0;
+}
+
 /* Orders groups by chunk, kind and key: rows are written in key order. */
 static int
 group_cmp(const void *a, const void *b, void *arg)
@@ -341,15 +433,24 @@ write_group(struct store_conn *c, sqlite3_stmt *s, const struct kgroup *g,
 	struct sq_keys *k = c->keys;
 	const struct kent *first = &k->ent[g->head], *x, *prev = first;
 	int64_t tmin = first->time, tmax = first->time;
+	int cols = has_cols(g->kind);
 	size_t len = 0;
 
+	if (cols) {
+		memcpy(k->list, k->pay + first->poff, first->plen);
+		len = first->plen;
+	}
 	for (x = first; x->next >= 0; prev = x) {
 		x = &k->ent[x->next];
-		if (len + 20 > LIST_MAX)
+		if (len + 20 + x->plen > LIST_MAX)
 			return err_internal(e, "log keys: list too long");
 		len += put_varint(k->list + len, (uint64_t)(x->idx -
 		    prev->idx));
 		len += put_varint(k->list + len, zigzag(x->time - prev->time));
+		if (cols) {
+			memcpy(k->list + len, k->pay + x->poff, x->plen);
+			len += x->plen;
+		}
 		tmin = x->time < tmin ? x->time : tmin;
 		tmax = x->time > tmax ? x->time : tmax;
 	}
@@ -363,6 +464,7 @@ write_group(struct store_conn *c, sqlite3_stmt *s, const struct kgroup *g,
 	sqlite3_bind_int64(s, 7, tmin);
 	sqlite3_bind_int64(s, 8, tmax);
 	sqlite3_bind_blob(s, 9, k->list, (int)len, SQLITE_STATIC);
+	sqlite3_bind_int(s, 10, cols);
 	return sq_exec(c, s, "log keys", e);
 }
 
@@ -433,9 +535,18 @@ struct kscan {
 	int64_t from, to;               /* times, [from, to) */
 	int64_t start;                  /* indexes from start on */
 	int64_t left;                   /* entries still wanted; <0: all */
-	store_entry_cb cb;
+	store_entry_cb cb;              /* the entries' bytes, or */
+	store_cols_cb colcb;            /* their scope columns */
 	void *arg;
 	int stop;
+};
+
+/* One entry's scope columns, decoded (strings NUL-terminated here). */
+struct kcols {
+	int present;
+	int64_t ms;
+	int allowed;
+	char str[4][COLS_STR_MAX + 1];  /* actor, tenant, action, user */
 };
 
 /* Hands entry idx's bytes to the callback. */
@@ -463,7 +574,92 @@ emit(struct store_conn *c, struct kscan *ks, int64_t idx, struct err *e)
 	return 0;
 }
 
-/* Walks the current row of s (first, t0, n, tmin, tmax, list). */
+/* Reads (or, with out NULL, skips) one entry's columns at *p. */
+static int
+cols_read(const uint8_t **p, const uint8_t *end, struct kcols *out)
+{
+	uint64_t v, len;
+	int i;
+
+	if (*p >= end)
+		return -1;
+	if (*(*p)++ == 0) {
+		if (out != NULL)
+			out->present = 0;
+		return 0;
+	}
+	if (get_varint(p, end, &v) == -1 || v >= 1000 || *p >= end)
+		return -1;
+	if (out != NULL) {
+		out->present = 1;
+		out->ms = (int64_t)v;
+		out->allowed = **p != 0;
+	}
+	(*p)++;
+	for (i = 0; i < 4; i++) {
+		if (get_varint(p, end, &len) == -1 || len > COLS_STR_MAX ||
+		    len > (uint64_t)(end - *p))
+			return -1;
+		if (out != NULL) {
+			memcpy(out->str[i], *p, (size_t)len);
+			out->str[i][len] = '\0';
+		}
+		*p += len;
+	}
+	return 0;
+}
+
+/* Hands entry idx's scope columns to the callback: from kc when the key
+ * row carried them, else from the entry's row. */
+static int
+emit_cols(struct store_conn *c, struct kscan *ks, int64_t idx, int64_t t,
+    const struct kcols *kc, struct err *e)
+{
+	char when[RFC3339_MS_LEN];
+	struct store_entry_cols r;
+	sqlite3_stmt *s = NULL;
+	int rc;
+
+	r.index = idx;
+	r.time = t;
+	if (kc->present) {
+		time_format_ms(when, t * 1000 + kc->ms);
+		r.actor_id = kc->str[0];
+		r.tenant_id = kc->str[1];
+		r.action = kc->str[2];
+		r.allowed = kc->allowed;
+		r.time_text = when;
+		r.user = kc->str[3];
+	} else {
+		s = stmt(c, Q_ENTRY_COLS, e);
+		if (s == NULL)
+			return -1;
+		sqlite3_bind_int64(s, 1, idx);
+		rc = sq_step_row(c, s, "log entry", e);
+		if (rc != 0)
+			return rc == 1 ? err_internal(e, "log keys name entry "
+			    "%lld, which is missing", (long long)idx) : -1;
+		r.time = sqlite3_column_int64(s, 0);
+		r.actor_id = (const char *)sqlite3_column_text(s, 1);
+		r.tenant_id = (const char *)sqlite3_column_text(s, 2);
+		r.action = (const char *)sqlite3_column_text(s, 3);
+		r.allowed = sqlite3_column_int(s, 4);
+		r.time_text = (const char *)sqlite3_column_text(s, 5);
+		r.user = (const char *)sqlite3_column_text(s, 6);
+		r.actor_id = r.actor_id != NULL ? r.actor_id : "";
+		r.tenant_id = r.tenant_id != NULL ? r.tenant_id : "";
+		r.action = r.action != NULL ? r.action : "";
+		r.time_text = r.time_text != NULL ? r.time_text : "";
+		r.user = r.user != NULL ? r.user : "";
+	}
+	if (ks->colcb(ks->arg, &r) != 0)
+		ks->stop = 1;
+	if (s != NULL)
+		sq_done(s);
+	return 0;
+}
+
+/* Walks the current row of s (first, t0, n, tmin, tmax, list, cols). */
 static int
 scan_row(struct store_conn *c, sqlite3_stmt *s, struct kscan *ks,
     struct err *e)
@@ -473,12 +669,16 @@ scan_row(struct store_conn *c, sqlite3_stmt *s, struct kscan *ks,
 	int64_t idx = sqlite3_column_int64(s, 0);
 	int64_t t = sqlite3_column_int64(s, 1);
 	int64_t n = sqlite3_column_int64(s, 2), i;
+	int cols = sqlite3_column_int(s, 6);
+	struct kcols kc;
 
 	if (sqlite3_column_int64(s, 4) < ks->from ||
 	    sqlite3_column_int64(s, 3) >= ks->to)
 		return 0;
+	kc.present = 0;
 	for (i = 0; i < n && !ks->stop; i++) {
 		uint64_t di, dt;
+		int want;
 
 		if (i > 0) {
 			if (get_varint(&p, end, &di) == -1 ||
@@ -487,7 +687,13 @@ scan_row(struct store_conn *c, sqlite3_stmt *s, struct kscan *ks,
 			idx += (int64_t)di;
 			t += unzigzag(dt);
 		}
-		if (idx >= ks->start && t >= ks->from && t < ks->to &&
+		want = idx >= ks->start && t >= ks->from && t < ks->to;
+		if (cols && cols_read(&p, end, want && ks->colcb != NULL ?
+		    &kc : NULL) == -1)
+			return err_internal(e, "log keys are damaged");
+		if (!want)
+			continue;
+		if (ks->colcb != NULL ? emit_cols(c, ks, idx, t, &kc, e) == -1 :
 		    emit(c, ks, idx, e) == -1)
 			return -1;
 	}
@@ -563,7 +769,7 @@ int
 sq_keys_by_principal(struct store_conn *c, int kind, const char *id,
     int64_t from, int64_t to, store_entry_cb cb, void *arg, struct err *e)
 {
-	struct kscan ks = {from, to, 0, -1, cb, arg, 0};
+	struct kscan ks = {from, to, 0, -1, cb, NULL, arg, 0};
 	sqlite3_stmt *s;
 
 	if (id == NULL || id[0] == '\0' || from >= to)
@@ -584,7 +790,7 @@ sq_keys_range_tenant(struct store_conn *c, const char *tenant_id,
     struct err *e)
 {
 	struct kscan ks = {INT64_MIN, INT64_MAX, start, limit < 0 ? -1 : limit,
-	    cb, arg, 0};
+	    cb, NULL, arg, 0};
 	sqlite3_stmt *s;
 
 	if (limit == 0)
@@ -596,4 +802,23 @@ sq_keys_range_tenant(struct store_conn *c, const char *tenant_id,
 		return -1;
 	sqlite3_bind_int64(s, 1, start > 0 ? start >> CHUNK_SHIFT : 0);
 	return scan(c, s, SP_TENANT, tenant_id, &ks, e);
+}
+
+int
+sq_keys_cols_by_principal(struct store_conn *c, int kind, const char *id,
+    int64_t from, int64_t to, store_cols_cb cb, void *arg, struct err *e)
+{
+	struct kscan ks = {from, to, 0, -1, NULL, cb, arg, 0};
+	sqlite3_stmt *s;
+
+	if (id == NULL || id[0] == '\0' || from >= to)
+		return 0;
+	if (sq_keys_flush(c, e) == -1)
+		return -1;
+	s = stmt(c, Q_CHUNKS_TIME, e);
+	if (s == NULL)
+		return -1;
+	sqlite3_bind_int64(s, 1, from);
+	sqlite3_bind_int64(s, 2, to);
+	return scan(c, s, kind, id, &ks, e);
 }

@@ -36,6 +36,19 @@ typedef int (*store_entry_cb)(void *arg, int64_t index, const char *bytes,
 typedef int (*store_grant_cb)(void *arg, const struct rec_grant *g);
 typedef int (*store_doc_cb)(void *arg, const char *doc, size_t len);
 
+/* An entry's columns, without its bytes (valid during the callback). */
+struct store_entry_cols {
+	int64_t index;
+	int64_t time;                   /* seconds */
+	const char *actor_id;
+	const char *tenant_id;
+	const char *action;
+	int allowed;
+	const char *time_text;          /* as the entry writes it */
+	const char *user;               /* target of an allowed user.*; "" */
+};
+typedef int (*store_cols_cb)(void *arg, const struct store_entry_cols *r);
+
 /* The principals entries are indexed by. */
 enum store_principal {
 	SP_ENGINEER = 0,        /* the actor's id */
@@ -209,12 +222,6 @@ struct store_ops {
 	int (*grant_set_notified)(struct store_conn *c, const char *id,
 	    struct err *e);
 
-	/* Grants that were approved and overlapped [from, to): of one
-	 * engineer, or (vendor != NULL) of every engineer of a vendor. */
-	int (*grant_overlapping)(struct store_conn *c, const char *engineer_id,
-	    const char *vendor_id, int64_t from, int64_t to, store_grant_cb cb,
-	    void *arg, struct err *e);
-
 	int (*approval_insert)(struct store_conn *c,
 	    const struct rec_approval *a, struct err *e);
 	int (*approval_get)(struct store_conn *c, const char *id,
@@ -311,6 +318,22 @@ struct store_ops {
 	    char *out, size_t size, struct err *e);
 	int (*device_count)(struct store_conn *c, const char *engineer_id,
 	    int64_t *n, struct err *e);
+	/* Scope (sqlite_scope.c).  As entry_by_principal, but the columns
+	 * only, in no set order: for an engineer or a vendor read from the
+	 * covering key rows alone, so no entry's bytes are read. */
+	int (*entry_cols_by_principal)(struct store_conn *c, int kind,
+	    const char *id, int64_t from, int64_t to, store_cols_cb cb,
+	    void *arg, struct err *e);
+	/* One entry's bytes; 1 when there is no such entry. */
+	int (*entry_get)(struct store_conn *c, int64_t index,
+	    store_entry_cb cb, void *arg, struct err *e);
+	/* Grants that were approved (or used, or ended) and overlapped
+	 * [from, to): of one engineer, or (vendor != NULL) of every engineer
+	 * of a vendor; only id, tenant_id and decided filled in, from an
+	 * index alone. */
+	int (*grant_overlapping_ids)(struct store_conn *c,
+	    const char *engineer_id, const char *vendor_id, int64_t from,
+	    int64_t to, store_grant_cb cb, void *arg, struct err *e);
 };
 
 extern const struct store_ops store_sqlite_ops;

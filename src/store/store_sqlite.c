@@ -292,7 +292,6 @@ const struct store_ops store_sqlite_ops = {
 	.entry_by_principal = sqlite_entry_by_principal,
 	.tenant_list = sqlite_tenant_list,
 	.entry_policy_changes = sqlite_entry_policy_changes,
-	.grant_overlapping = sqlite_grant_overlapping,
 	.approval_insert = sqlite_approval_insert,
 	.approval_get = sqlite_approval_get,
 	.approval_transition = sqlite_approval_transition,
@@ -312,4 +311,7 @@ const struct store_ops store_sqlite_ops = {
 	.engineer_hours_set = sqlite_engineer_hours_set,
 	.engineer_hours_get = sqlite_engineer_hours_get,
 	.device_count = sqlite_device_count,
+	.entry_cols_by_principal = sqlite_entry_cols_by_principal,
+	.entry_get = sqlite_entry_get,
+	.grant_overlapping_ids = sqlite_grant_overlapping_ids,
 };
