@@ -119,6 +119,8 @@ struct prep {
 	const char *action;
 	char actor[16], vendor[16], tenant[16], session[32], device[16];
 	char source[24];
+	int64_t time_ms;                /* as the entry writes it */
+	char target[32];                /* "" when null */
 };
 
 /* A world record to insert, and how. */
@@ -368,6 +370,8 @@ entry_make(struct prep *p, int64_t i, int64_t n, int64_t per_day, int *eng)
 	(void)str_printf(p->tenant, sizeof(p->tenant), "tenant-%03d", tn);
 	p->action = a->name;
 	p->allowed = a->allowed;
+	p->time_ms = t * 1000 + ms % 1000;
+	str_copy(p->target, sizeof(p->target), target);
 	/* src/audit/event.c: the same keys in the same order. */
 	len = snprintf(p->bytes, sizeof(p->bytes), "{\"v\":1,\"time\":"
 	    "\"%.19s.%03dZ\",\"actor\":{\"kind\":\"%s\",\"id\":\"%s\","
@@ -399,6 +403,8 @@ job_entry(void *arg, int apply_rc, const struct err *apply_err,
 	en->device_id = p->device;
 	en->source = p->source;
 	en->allowed = p->allowed;
+	en->time_ms = p->time_ms;
+	en->target = p->target;
 	return buf_append(out, p->bytes, p->len);
 }
 
