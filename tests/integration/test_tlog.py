@@ -343,8 +343,23 @@ class TransparencyLog(unittest.TestCase):
         finally:
             stop.set()
             watcher.join()
+        cls.settle()
         cls.cp2, cls.sign_lag2 = cls.settled_checkpoint()
         cls.entries = cls.d.entries()
+
+    @classmethod
+    def settle(cls):
+        """Waits (at most 60 s) until the log stops growing for 2 s: the
+        detection thread reads the load's entries after their commits and
+        may append alerts a while later on a loaded machine; the tests
+        below count entries and must not see those arrive."""
+        deadline = time.monotonic() + 60
+        size, still = cls.d.log_size(), 0
+        while still < 8 and time.monotonic() < deadline:
+            time.sleep(0.25)
+            now = cls.d.log_size()
+            still = still + 1 if now == size else 0
+            size = now
 
     @classmethod
     def tearDownClass(cls):

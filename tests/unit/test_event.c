@@ -250,6 +250,64 @@ actor_kinds_have_their_names(void **state)
 	assert_string_equal(actor_kind_name(ACTOR_KIND_COUNT), "unknown");
 }
 
+/*
+ * The writer takes a short cut for entries whose strings are plain ASCII;
+ * whichever way an entry is written, its bytes are jansson's canonical
+ * dump of the same object (compact, key order kept, non-ASCII escaped).
+ */
+static void
+every_entry_is_janssons_canonical_dump(void **state)
+{
+	static const char *const vals[] = {"", "eng-1", "a\"b", "back\\slash",
+	    "tab\there", "caf\xc3\xa9", "\xf0\x9f\x94\x91", "x/y", "~del\x7f",
+	    "10.0.0.1"};
+	size_t nv = sizeof(vals) / sizeof(vals[0]), i;
+
+	for (i = 0; i < 400; i++) {
+		struct rec_entry en;
+		struct event ev;
+		json_error_t je;
+		struct buf b;
+		json_t *o;
+		char *again;
+
+		event_init(&ev);
+		ev.actor.kind = (int)(i % ACTOR_KIND_COUNT);
+		str_copy(ev.actor.id, sizeof(ev.actor.id), vals[i % nv]);
+		str_copy(ev.actor.vendor, sizeof(ev.actor.vendor),
+		    vals[(i / 3) % nv]);
+		str_copy(ev.actor.session, sizeof(ev.actor.session),
+		    vals[(i / 7) % nv]);
+		str_copy(ev.source, sizeof(ev.source), vals[(i / 11) % nv]);
+		ev.action = i % 13 == 0 ? "user.password_reset" : "ticket.view";
+		str_copy(ev.tenant, sizeof(ev.tenant), vals[(i / 5) % nv]);
+		str_copy(ev.target, sizeof(ev.target), vals[(i / 17) % nv]);
+		ev.allowed = (int)(i % 2);
+		if (i % 4 == 0)
+			str_copy(ev.reason, sizeof(ev.reason), vals[i % nv]);
+		if (i % 3 == 0)
+			event_detail(&ev, "grant", vals[(i / 2) % nv]);
+		if (i % 6 == 0)
+			event_detail(&ev, vals[(i / 19) % nv][0] != '\0' ?
+			    vals[(i / 19) % nv] : "k", "v");
+		buf_init(&b, 64 * 1024);
+		memset(&en, 0, sizeof(en));
+		assert_int_equal(event_serialize(&ev, 1642773780123 + (int64_t)i,
+		    &b, &en), 0);
+		o = json_loadb(b.data, b.len, JSON_REJECT_DUPLICATES, &je);
+		assert_non_null(o);
+		again = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER |
+		    JSON_ENSURE_ASCII);
+		assert_non_null(again);
+		assert_int_equal(strlen(again), b.len);
+		assert_memory_equal(again, b.data, b.len);
+		free(again);
+		json_decref(o);
+		buf_cleanup(&b);
+		event_cleanup(&ev);
+	}
+}
+
 int
 main(void)
 {
@@ -265,6 +323,7 @@ main(void)
 		cmocka_unit_test(
 		    serialize_fails_when_the_buffer_cap_is_too_small),
 		cmocka_unit_test(actor_kinds_have_their_names),
+		cmocka_unit_test(every_entry_is_janssons_canonical_dump),
 	};
 
 	return cmocka_run_group_tests_name("unit.event", tests, NULL, NULL);
