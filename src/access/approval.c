@@ -143,14 +143,6 @@ bad(struct err *e, const char *msg)
 	return err_bad_request(e, "%s", msg);
 }
 
-static int
-refuse(struct err *e, int status, const char *code, const char *reason,
-    const char *msg)
-{
-	e->reason = reason;
-	return err_set(e, status, code, "%s", msg);
-}
-
 /* 400 unless target names what action k needs: a user of the tenant for
  * the resets, the ticket for ticket.view. */
 static int
@@ -239,8 +231,8 @@ approval_load(struct rec_approval *a, struct rec_tenant *t,
 	if (found == 0)
 		found = ops->tenant_get(c, a->tenant_id, t, e);
 	if (found == 1)
-		return refuse(e, 404, "not_found", "no_such_approval", "no such "
-		    "approval");
+		return err_refuse(e, 404, "not_found", "no_such_approval",
+		    "no such approval");
 	return found;
 }
 
@@ -254,15 +246,15 @@ approval_may_answer(struct store_conn *c, const struct store_ops *ops,
 
 	if (who->kind == ACTOR_TENANT_ADMIN)
 		return strcmp(who->tenant, a->tenant_id) == 0 ? 0 :
-		    refuse(e, 404, "not_found", "other_tenant", "no such "
+		    err_refuse(e, 404, "not_found", "other_tenant", "no such "
 		    "approval");
 	if (strcmp(who->id, a->engineer_id) == 0)
-		return answering ? refuse(e, 403, "forbidden", "own_request",
-		    "nobody approves their own request") : 0;
+		return answering ? err_refuse(e, 403, "forbidden",
+		    "own_request", "nobody approves their own request") : 0;
 	if (who->kind != ACTOR_ENGINEER ||
 	    t->second_approver != SECOND_ADMIN_OR_OTHER_VENDOR ||
 	    strcmp(who->vendor, a->vendor_id) == 0)
-		return refuse(e, 403, "forbidden", "not_a_second_approver",
+		return err_refuse(e, 403, "forbidden", "not_a_second_approver",
 		    "this tenant accepts second approvals only from its "
 		    "admins");
 	/* Only one who may work in the tenant may vouch in it. */
@@ -270,8 +262,8 @@ approval_may_answer(struct store_conn *c, const struct store_ops *ops,
 		return 0;
 	found = ops->grant_active(c, who->id, a->tenant_id, now, &g, e);
 	if (found == 1)
-		return refuse(e, 403, "forbidden", "no_approved_access", "a "
-		    "second approver needs access to this tenant");
+		return err_refuse(e, 403, "forbidden", "no_approved_access",
+		    "a second approver needs access to this tenant");
 	return found;
 }
 
@@ -332,7 +324,7 @@ approval_check(struct rec_approval *out, struct store_conn *c,
 		return 0;
 	used = found == 0 && out->state == APPROVAL_USED;
 	memset(out, 0, sizeof(*out));
-	return refuse(e, 403, "forbidden", used ? "approval_used" :
+	return err_refuse(e, 403, "forbidden", used ? "approval_used" :
 	    "approval_not_valid", used ? "the approval was already used" :
 	    "field 'approval' does not approve this action by you on this "
 	    "target (or it is not approved, expired or used)");

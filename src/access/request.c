@@ -8,14 +8,6 @@
 #include "common/rand.h"
 #include "common/str.h"
 
-static int
-refuse(struct err *e, int status, const char *code, const char *reason,
-    const char *msg)
-{
-	e->reason = reason;
-	return err_set(e, status, code, "%s", msg);
-}
-
 /* 400 unless ticket is one of the tenant's. */
 static int
 ticket_check(struct store_conn *c, const struct store_ops *ops,
@@ -29,7 +21,7 @@ ticket_check(struct store_conn *c, const struct store_ops *ops,
 	    tenant_id, ticket, &tk, e) : 1;
 	rec_ticket_cleanup(&tk);
 	if (found == 1)
-		return refuse(e, 400, "bad_request", "bad_request", "field "
+		return err_refuse(e, 400, "bad_request", "bad_request", "field "
 		    "'ticket' names no ticket of this tenant");
 	return found;
 }
@@ -81,8 +73,8 @@ request_ask(struct request_op *op, struct store_conn *c,
 	if (grant_reason_check(in->reason, e) == -1)
 		return -1;
 	if (t->policy == POLICY_DENY)
-		return refuse(e, 403, "forbidden", "tenant_policy_deny", "this "
-		    "tenant does not allow support access");
+		return err_refuse(e, 403, "forbidden", "tenant_policy_deny",
+		    "this tenant does not allow support access");
 	if (ticket_check(c, ops, t->id, in->ticket, e) == -1)
 		return -1;
 	id_new(g->id, "req");
@@ -124,8 +116,8 @@ request_load(struct rec_grant *g, struct store_conn *c,
 		return -1;
 	if (found == 1 || (tenant_id != NULL && strcmp(g->tenant_id,
 	    tenant_id) != 0))
-		return refuse(e, 404, "not_found", "no_such_request", "no such "
-		    "access request");
+		return err_refuse(e, 404, "not_found", "no_such_request",
+		    "no such access request");
 	return 0;
 }
 
@@ -170,9 +162,9 @@ request_answer(struct request_op *op, const struct rec_grant *g,
 	op->g = *g;
 	event_detail(ev, "engineer", g->engineer_id);
 	if (st != from[answer]) {
-		e->reason = "wrong_state";
-		return err_set(e, 409, "conflict", "the request is %s; to be %s "
-		    "it must be %s", grant_state_names[st], verb[answer],
+		return err_refuse(e, 409, "conflict", "wrong_state", "the "
+		    "request is %s; to be %s it must be %s",
+		    grant_state_names[st], verb[answer],
 		    grant_state_names[from[answer]]);
 	}
 	op->from = from[answer];

@@ -35,6 +35,19 @@ err_set(struct err *e, int status, const char *code, const char *fmt, ...)
 }
 
 int
+err_refuse(struct err *e, int status, const char *code, const char *reason,
+    const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	err_vset(e, status, code, fmt, ap);
+	va_end(ap);
+	e->reason = reason;
+	return -1;
+}
+
+int
 err_bad_request(struct err *e, const char *fmt, ...)
 {
 	va_list ap;

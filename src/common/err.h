@@ -24,6 +24,12 @@ void err_init(struct err *e);
 int err_set(struct err *e, int status, const char *code, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 
+/* As err_set, with the short machine reason for the log (a static
+ * string).  Returns -1. */
+int err_refuse(struct err *e, int status, const char *code,
+    const char *reason, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
+
 /* Shorthands for the usual classes. Each returns -1. */
 int err_bad_request(struct err *e, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

@@ -765,23 +765,33 @@ scan(struct store_conn *c, sqlite3_stmt *s, int kind, const char *key,
 	return rc;
 }
 
-int
-sq_keys_by_principal(struct store_conn *c, int kind, const char *id,
-    int64_t from, int64_t to, store_entry_cb cb, void *arg, struct err *e)
+/* The rows of (kind, id) in the chunks whose times meet [ks->from,
+ * ks->to), after the writer's unwritten keys. */
+static int
+by_principal(struct store_conn *c, int kind, const char *id,
+    struct kscan *ks, struct err *e)
 {
-	struct kscan ks = {from, to, 0, -1, cb, NULL, arg, 0};
 	sqlite3_stmt *s;
 
-	if (id == NULL || id[0] == '\0' || from >= to)
+	if (id == NULL || id[0] == '\0' || ks->from >= ks->to)
 		return 0;
 	if (sq_keys_flush(c, e) == -1)
 		return -1;
 	s = stmt(c, Q_CHUNKS_TIME, e);
 	if (s == NULL)
 		return -1;
-	sqlite3_bind_int64(s, 1, from);
-	sqlite3_bind_int64(s, 2, to);
-	return scan(c, s, kind, id, &ks, e);
+	sqlite3_bind_int64(s, 1, ks->from);
+	sqlite3_bind_int64(s, 2, ks->to);
+	return scan(c, s, kind, id, ks, e);
+}
+
+int
+sq_keys_by_principal(struct store_conn *c, int kind, const char *id,
+    int64_t from, int64_t to, store_entry_cb cb, void *arg, struct err *e)
+{
+	struct kscan ks = {from, to, 0, -1, cb, NULL, arg, 0};
+
+	return by_principal(c, kind, id, &ks, e);
 }
 
 int
@@ -809,16 +819,6 @@ sq_keys_cols_by_principal(struct store_conn *c, int kind, const char *id,
     int64_t from, int64_t to, store_cols_cb cb, void *arg, struct err *e)
 {
 	struct kscan ks = {from, to, 0, -1, NULL, cb, arg, 0};
-	sqlite3_stmt *s;
 
-	if (id == NULL || id[0] == '\0' || from >= to)
-		return 0;
-	if (sq_keys_flush(c, e) == -1)
-		return -1;
-	s = stmt(c, Q_CHUNKS_TIME, e);
-	if (s == NULL)
-		return -1;
-	sqlite3_bind_int64(s, 1, from);
-	sqlite3_bind_int64(s, 2, to);
-	return scan(c, s, kind, id, &ks, e);
+	return by_principal(c, kind, id, &ks, e);
 }

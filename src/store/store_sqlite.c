@@ -32,8 +32,8 @@ static const char *const q_sql[Q_COUNT] = {
 	[Q_RELEASE] = "RELEASE job",
 	[Q_ROLLBACK_TO] = "ROLLBACK TO job",
 	[Q_META_GET] = "SELECT value FROM meta WHERE key = ?1",
-	[Q_META_SET] = "INSERT INTO meta(key, value) VALUES (?1, ?2) "
-	    "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+	[Q_META_SET] = ("INSERT INTO meta(key, value) VALUES (?1, ?2) "
+	    "ON CONFLICT(key) DO UPDATE SET value = excluded.value"),
 };
 
 /* Returns the reset statement for query q, preparing it on first use. */
