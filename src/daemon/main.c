@@ -24,6 +24,7 @@
 #include "common/log.h"
 #include "common/str.h"
 #include "daemon/config.h"
+#include "daemon/pidlock.h"
 #include "detect/detect.h"
 #include "mail/outbox.h"
 #include "tlog/tlog.h"
@@ -164,7 +165,7 @@ main(int argc, char **argv)
 	char dbpath[4096], outbox[4096], url[600];
 	sigset_t sigs;
 	struct err e;
-	int rc, sig, status = 1;
+	int rc, sig, status = 1, lockfd = -1;
 
 	err_init(&e);
 	memset(&ctx, 0, sizeof(ctx));
@@ -190,6 +191,10 @@ main(int argc, char **argv)
 	umask(077);
 	if (mkdir(cfg.data, 0700) == -1 && errno != EEXIST) {
 		log_error("cannot create %s: %s", cfg.data, strerror(errno));
+		goto out;
+	}
+	if (pidlock_take(&lockfd, cfg.data, &e) == -1) {
+		log_error("%s", e.msg);
 		goto out;
 	}
 	if (str_printf(dbpath, sizeof(dbpath), "%s/custos.db", cfg.data) ==
@@ -304,6 +309,9 @@ out:
 	cache_free(ctx.users_cache);
 	tlog_close(tl);
 	store_close(st);
+	/* The lock goes last: nothing of this daemon touches DIR after. */
+	if (lockfd != -1)
+		close(lockfd);
 	config_free(&cfg);
 	curl_global_cleanup();
 	return status;
