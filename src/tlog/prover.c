@@ -195,11 +195,14 @@ static int
 entry_bundle(const struct store_ops *ops, struct store_conn *c, int64_t size,
     const struct tile_ref *ref, struct buf *out, struct err *e)
 {
-	int64_t first = ref->index * TILE_WIDTH;
 	struct bundle b = {out, 0, 0};
+	int64_t first;
 
-	if (ref->index > (INT64_MAX - TILE_WIDTH) / TILE_WIDTH ||
-	    first + ref->width > size)
+	/* The index is the caller's: check it before multiplying. */
+	if (ref->index > (INT64_MAX - TILE_WIDTH) / TILE_WIDTH)
+		return err_set(e, 404, "not_found", "no such entry bundle");
+	first = ref->index * TILE_WIDTH;
+	if (first + ref->width > size)
 		return err_set(e, 404, "not_found", "no such entry bundle "
 		    "(yet)");
 	if (ops->entry_range(c, first, first + ref->width, bundle_cb, &b,
