@@ -91,6 +91,45 @@ peer_address(struct MHD_Connection *c, char *out, size_t size)
 	}
 }
 
+static int
+hex_digit(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/*
+ * libmicrohttpd's %HH decoding of the path and the query, but for %00: a
+ * NUL would cut the path or a value short where everything after reads it
+ * as a C string (".../tickets/t1%00zzz" would be served and recorded as
+ * t1), so it stays the three characters "%00", which no id, number or
+ * name accepts: the request is refused as malformed.
+ */
+static size_t
+unescape(void *cls, struct MHD_Connection *c, char *s)
+{
+	char *r = s, *w = s;
+	int hi, lo;
+
+	while (*r != '\0') {
+		hi = r[0] == '%' ? hex_digit(r[1]) : -1;
+		lo = hi >= 0 ? hex_digit(r[2]) : -1;
+		if (lo >= 0 && hi * 16 + lo != 0) {
+			*w++ = (char)(hi * 16 + lo);
+			r += 3;
+			continue;
+		}
+		*w++ = *r++;
+	}
+	*w = '\0';
+	return (size_t)(w - s);
+}
+
 static enum MHD_Result
 send_resp(struct MHD_Connection *c, struct http_resp *out)
 {
@@ -276,6 +315,7 @@ http_start(const struct http_config *cfg, const struct http_app *app,
 	    MHD_OPTION_PER_IP_CONNECTION_LIMIT, cfg->per_ip_connections,
 	    MHD_OPTION_CONNECTION_TIMEOUT, cfg->timeout_seconds,
 	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)HTTP_HEADER_BYTES * 2,
+	    MHD_OPTION_UNESCAPE_CALLBACK, unescape, NULL,
 	    s->cert != NULL ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END,
 	    s->cert, MHD_OPTION_HTTPS_MEM_KEY, s->key, MHD_OPTION_END);
 	if (s->mhd == NULL) {
