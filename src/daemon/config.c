@@ -56,8 +56,12 @@ static const struct opt opts[] = {
 	    "per client address, 0 for no limit (default 256)"},
 	{"readers", I(readers, 1, 1024), "N",
 	    "store reader connections (default 32)"},
+#ifdef CUSTOS_TEST_HOOKS
+	/* Test builds only (cmake -DCUSTOS_TEST_HOOKS=ON, the asan, dev
+	 * and fuzz presets): a release custosd reads the real clock. */
 	{"test-clock", S(test_clock), "FILE", "tests only: read the time "
 	    "(epoch seconds) from FILE"},
+#endif
 	{"quiet", F(quiet), NULL, "log only warnings and errors"},
 	{"detect", I(detect, 0, 1), "0|1", "run the detection rules "
 	    "(default 1)"},
