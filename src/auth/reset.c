@@ -76,6 +76,10 @@ reset_password_apply(struct store_conn *c, const struct store_ops *ops,
 {
 	const struct reset_run *run = arg;
 
+	/* Only the newest link works: the older ones end here. */
+	if (ops->reset_delete_user(c, run->reset.tenant_id,
+	    run->reset.user_id, e) == -1)
+		return -1;
 	return ops->reset_insert(c, &run->reset, e);
 }
 
@@ -179,10 +183,12 @@ reset_complete_apply(struct store_conn *c, const struct store_ops *ops,
 		    "(unknown, used or expired)";
 		return attempt_fail(&run->a, c, ops, e);
 	}
-	/* A new password ends every session the old one opened. */
+	/* A new password ends every session the old one opened, and every
+	 * other link to set one. */
 	if (ops->user_set_password(c, run->r.tenant_id, run->r.user_id,
 	    run->hash, e) == -1 || ops->session_delete_principal(c,
-	    run->r.user_id, e) == -1)
+	    run->r.user_id, e) == -1 || ops->reset_delete_user(c,
+	    run->r.tenant_id, run->r.user_id, e) == -1)
 		return -1;
 	return 0;
 }

@@ -245,6 +245,9 @@ static const char *const sqlite_migrations[] = {
 	" decided, state, tenant_id, id);"
 	"CREATE INDEX grants_scope_vendor ON grants(vendor_id, deadline,"
 	" decided, state, tenant_id, id);",
+	/* 11 -> 12: a user's reset tokens, found to end them all when a
+	 * newer link is mailed or the password is set. */
+	"CREATE INDEX resets_user ON resets(tenant_id, user_id);",
 };
 
 #endif

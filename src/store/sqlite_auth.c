@@ -13,7 +13,7 @@ enum q {
 	Q_SESSION_INSERT, Q_SESSION_GET, Q_SESSION_GET_ID, Q_SESSION_TOUCH,
 	Q_SESSION_DELETE, Q_SESSION_DELETE_PRINCIPAL,
 	Q_LOGIN_INSERT, Q_LOGIN_GET, Q_LOGIN_DELETE,
-	Q_RESET_INSERT, Q_RESET_GET, Q_RESET_DELETE,
+	Q_RESET_INSERT, Q_RESET_GET, Q_RESET_DELETE, Q_RESET_DELETE_USER,
 	Q_THROTTLE_GET, Q_THROTTLE_PUT, Q_THROTTLE_CLEAR,
 	Q_COUNT
 };
@@ -41,6 +41,8 @@ static const char *const q_sql[Q_COUNT] = {
 	[Q_RESET_GET] = "SELECT " RESET_COLS " FROM resets "
 	    "WHERE token_hash = ?1",
 	[Q_RESET_DELETE] = "DELETE FROM resets WHERE token_hash = ?1",
+	[Q_RESET_DELETE_USER] = "DELETE FROM resets WHERE tenant_id = ?1 "
+	    "AND user_id = ?2",
 	[Q_THROTTLE_GET] = "SELECT " THROTTLE_COLS " FROM throttle "
 	    "WHERE key = ?1",
 	[Q_THROTTLE_PUT] = "INSERT INTO throttle(" THROTTLE_COLS ") "
@@ -238,6 +240,19 @@ sqlite_reset_take(struct store_conn *c, const uint8_t hash[TOKEN_HASH_LEN],
 		return -1;
 	sqlite3_bind_blob(s, 1, hash, TOKEN_HASH_LEN, SQLITE_STATIC);
 	return sq_exec_update(c, s, "reset", e);
+}
+
+int
+sqlite_reset_delete_user(struct store_conn *c, const char *tenant_id,
+    const char *user_id, struct err *e)
+{
+	sqlite3_stmt *s = stmt(c, Q_RESET_DELETE_USER, e);
+
+	if (s == NULL)
+		return -1;
+	sq_bind_text(s, 1, tenant_id);
+	sq_bind_text(s, 2, user_id);
+	return sq_exec(c, s, "resets", e);
 }
 
 int

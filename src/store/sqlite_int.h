@@ -174,6 +174,8 @@ int sqlite_reset_insert(struct store_conn *c, const struct rec_reset *r,
 int sqlite_reset_get(struct store_conn *c,
     const uint8_t hash[TOKEN_HASH_LEN], struct rec_reset *out,
     struct err *e);
+int sqlite_reset_delete_user(struct store_conn *c, const char *tenant_id,
+    const char *user_id, struct err *e);
 int sqlite_reset_take(struct store_conn *c,
     const uint8_t hash[TOKEN_HASH_LEN], struct rec_reset *out,
     struct err *e);

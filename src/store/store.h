@@ -191,6 +191,10 @@ struct store_ops {
 	int (*reset_get)(struct store_conn *c,
 	    const uint8_t hash[TOKEN_HASH_LEN], struct rec_reset *out,
 	    struct err *e);
+	/* Every reset token of one user (a newer link, or a new password,
+	 * makes the older links worthless). */
+	int (*reset_delete_user)(struct store_conn *c, const char *tenant_id,
+	    const char *user_id, struct err *e);
 
 	int (*throttle_get)(struct store_conn *c, const char *key,
 	    struct rec_throttle *out, struct err *e);

@@ -270,6 +270,7 @@ const struct store_ops store_sqlite_ops = {
 	.login_get = sqlite_login_get,
 	.reset_insert = sqlite_reset_insert,
 	.reset_take = sqlite_reset_take,
+	.reset_delete_user = sqlite_reset_delete_user,
 	.reset_get = sqlite_reset_get,
 	.throttle_get = sqlite_throttle_get,
 	.throttle_put = sqlite_throttle_put,
