@@ -246,8 +246,8 @@ approval_may_answer(struct store_conn *c, const struct store_ops *ops,
 
 	if (who->kind == ACTOR_TENANT_ADMIN)
 		return strcmp(who->tenant, a->tenant_id) == 0 ? 0 :
-		    err_refuse(e, 404, "not_found", "other_tenant", "no such "
-		    "approval");
+		    err_refuse(e, 404, "not_found", "other_tenant",
+		    "no such approval");
 	if (strcmp(who->id, a->engineer_id) == 0)
 		return answering ? err_refuse(e, 403, "forbidden",
 		    "own_request", "nobody approves their own request") : 0;
@@ -278,9 +278,9 @@ approval_answer(struct approval_op *op, const struct rec_approval *a,
 	event_detail(ev, "engineer", a->engineer_id);
 	event_detail(ev, "for", a->action);
 	if (st != APPROVAL_PENDING) {
-		e->reason = "wrong_state";
-		return err_set(e, 409, "conflict", "the approval is %s; only a "
-		    "pending one can be answered", approval_state_names[st]);
+		return err_refuse(e, 409, "conflict", "wrong_state",
+		    "the approval is %s; only a pending one can be answered",
+		    approval_state_names[st]);
 	}
 	op->from = APPROVAL_PENDING;
 	op->a.state = to;

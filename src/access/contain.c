@@ -78,9 +78,8 @@ resolve(struct rec_containment *r, struct store_conn *c,
 		rec_engineer_wipe(&en);
 	}
 	if (found == 1) {
-		e->reason = "not_found";
-		return err_set(e, 404, "not_found", "no such %s: %s",
-		    contain_kind_names[r->kind], r->target);
+		return err_refuse(e, 404, "not_found", "not_found",
+		    "no such %s: %s", contain_kind_names[r->kind], r->target);
 	}
 	return found;
 }

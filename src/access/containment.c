@@ -20,9 +20,8 @@ containment_apply(struct store_conn *c, const struct store_ops *ops,
 static int
 already_lifted(const char *id, struct err *e)
 {
-	e->reason = "wrong_state";
-	return err_set(e, 409, "conflict", "containment %s was already "
-	    "lifted", id);
+	return err_refuse(e, 409, "conflict", "wrong_state",
+	    "containment %s was already lifted", id);
 }
 
 int
@@ -35,9 +34,8 @@ containment_lift_prepare(struct rec_containment *r, struct store_conn *c,
 	if (found == -1)
 		return -1;
 	if (found == 1) {
-		e->reason = "no_such_containment";
-		return err_set(e, 404, "not_found", "no such containment: %s",
-		    id);
+		return err_refuse(e, 404, "not_found", "no_such_containment",
+		    "no such containment: %s", id);
 	}
 	event_detail(ev, "kind", contain_kind_names[r->kind]);
 	event_detail(ev, contain_kind_names[r->kind], r->target);

@@ -21,24 +21,23 @@ policy_tenant_access(const struct actor *a, const struct rec_tenant *t,
 	case ACTOR_TENANT_USER:
 		if (strcmp(a->tenant, t->id) == 0)
 			return 0;
-		e->reason = "other_tenant";
-		return err_set(e, 403, "forbidden", "you may act only in your "
-		    "own tenant");
+		return err_refuse(e, 403, "forbidden", "other_tenant",
+		    "you may act only in your own tenant");
 	case ACTOR_ENGINEER:
 		if (t->policy == POLICY_AUTO_APPROVE || !need_grant)
 			return 0;
 		if (g != NULL && (t->policy != POLICY_DENY || g->break_glass))
 			return 0;
 		if (t->policy == POLICY_DENY) {
-			e->reason = "tenant_policy_deny";
-			return err_set(e, 403, "forbidden", "this tenant does "
-			    "not allow support access");
+			return err_refuse(e, 403, "forbidden",
+			    "tenant_policy_deny",
+			    "this tenant does not allow support access");
 		}
-		e->reason = "no_approved_access";
-		return err_set(e, 403, "forbidden", "support access to this "
-		    "tenant needs an approved access request");
+		return err_refuse(e, 403, "forbidden", "no_approved_access",
+		    "support access to this tenant needs an approved access "
+		    "request");
 	default:
-		e->reason = "not_signed_in";
-		return err_set(e, 403, "forbidden", "not allowed");
+		return err_refuse(e, 403, "forbidden", "not_signed_in",
+		    "not allowed");
 	}
 }

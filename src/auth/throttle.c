@@ -21,14 +21,13 @@ throttle_check(struct store_conn *c, const struct store_ops *ops,
 		return 0;
 	*retry_after = t.locked_until - now;
 	if (p->lock_after > 0 && t.failures >= p->lock_after) {
-		e->reason = "locked";
-		return err_set(e, 423, "locked", "too many failed attempts; "
-		    "the account is locked for %lld more seconds",
-		    (long long)*retry_after);
+		return err_refuse(e, 423, "locked", "locked",
+		    "too many failed attempts; the account is locked for %lld "
+		    "more seconds", (long long)*retry_after);
 	}
-	e->reason = "rate_limited";
-	return err_set(e, 429, "rate_limited", "too many failed attempts; "
-	    "try again in %lld seconds", (long long)*retry_after);
+	return err_refuse(e, 429, "rate_limited", "rate_limited",
+	    "too many failed attempts; try again in %lld seconds",
+	    (long long)*retry_after);
 }
 
 int

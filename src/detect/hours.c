@@ -155,9 +155,8 @@ hours_set_apply(struct store_conn *c, const struct store_ops *ops,
 	int rc = ops->engineer_hours_set(c, h->engineer_id, h->text, e);
 
 	if (rc == 1) {
-		e->reason = "not_found";
-		return err_set(e, 404, "not_found", "no such engineer: %s",
-		    h->engineer_id);
+		return err_refuse(e, 404, "not_found", "not_found",
+		    "no such engineer: %s", h->engineer_id);
 	}
 	return rc;
 }

@@ -356,9 +356,8 @@ dir_user_load(struct rec_user *u, struct store_conn *c,
 	int found = ops->user_get(c, tenant_id, id, u, e);
 
 	if (found == 1) {
-		e->reason = "no_such_user";
-		return err_set(e, 404, "not_found", "no such user in this "
-		    "tenant");
+		return err_refuse(e, 404, "not_found", "no_such_user",
+		    "no such user in this tenant");
 	}
 	return found;
 }
