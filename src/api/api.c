@@ -195,6 +195,17 @@ token_shaped(const char *tok)
 	    strspn(tok + 4, "abcdefghijklmnopqrstuvwxyz234567") == 52;
 }
 
+/* 1 when the request carries a bearer shaped like one of ours. */
+static int
+bearer_shaped(const struct http_req *r)
+{
+	char tok[TOKEN_MAX + 1];
+	int shaped = bearer(r, tok, sizeof(tok)) == 0 && token_shaped(tok);
+
+	sodium_memzero(tok, sizeof(tok));
+	return shaped;
+}
+
 size_t
 api_body_cap(void *arg, const struct http_req *r)
 {
@@ -665,6 +676,22 @@ respond(struct req *q, struct http_resp *out)
 	json_decref(doc);
 }
 
+/* Who knocked matters: a request refused before its caller was checked
+ * still names a valid caller in its entry (and is not the flood's). */
+static void
+name_caller(struct req *q)
+{
+	char tok[TOKEN_MAX + 1];
+
+	if (bearer(q->http, tok, sizeof(tok)) == 0 && authenticate(q) == -1) {
+		memset(&q->actor, 0, sizeof(q->actor));
+		memset(&q->session, 0, sizeof(q->session));
+		q->touch_session = 0;
+		err_init(&q->err);
+	}
+	sodium_memzero(tok, sizeof(tok));
+}
+
 static void
 run(struct req *q)
 {
@@ -672,15 +699,7 @@ run(struct req *q)
 	int rc;
 
 	if (q->route == NULL) {
-		char tok[TOKEN_MAX + 1];
-
-		/* Who knocked matters: name a valid caller in the entry. */
-		if (bearer(q->http, tok, sizeof(tok)) == 0 &&
-		    authenticate(q) == -1) {
-			memset(&q->actor, 0, sizeof(q->actor));
-			err_init(&q->err);
-		}
-		sodium_memzero(tok, sizeof(tok));
+		name_caller(q);
 		q->ev.action = action_get(ACT_UNKNOWN)->name;
 		path_for_log(q->ev.target, sizeof(q->ev.target),
 		    q->http->path);
@@ -692,6 +711,7 @@ run(struct req *q)
 	def = action_get(q->route->action);
 	q->ev.action = def->name;
 	if (q->http->body_too_large) {
+		name_caller(q);
 		q->err.reason = "body_too_large";
 		err_set(&q->err, 413, "bad_request", "the request body is "
 		    "larger than %zu bytes", q->http->body_cap);
@@ -737,6 +757,7 @@ api_handle(void *arg, struct http_req *r, struct http_resp *out)
 	q.route = route_find(&q.route_buf, r->method, r->path, q.param,
 	    &q.nparams, &q.rest);
 	def = action_get(q.route != NULL ? q.route->action : ACT_UNKNOWN);
+	api_flood_flush(ctx, 0);
 	/* Nothing may be answered without its entry: with the log damaged,
 	 * only what is not recorded is served. */
 	if (def->recorded && ctx->tlog != NULL &&
@@ -745,11 +766,14 @@ api_handle(void *arg, struct http_req *r, struct http_resp *out)
 		err_set(&q.err, 503, "internal", "the transparency log failed "
 		    "its integrity check; custosd appends nothing until it is "
 		    "repaired");
+	} else if (def->recorded && req_flood_gate(&q, bearer_shaped(r))) {
+		q.ev.action = def->name;
 	} else {
 		run(&q);
 	}
-	/* Nothing is answered before its entry is durable. */
-	if (!q.recorded && def->recorded) {
+	/* Nothing is answered before its entry is durable; a refusal that
+	 * named no one may be only counted (audit/flood.h). */
+	if (!q.recorded && def->recorded && !req_flood_counted(&q)) {
 		int ok = q.status >= 200 && q.status < 300;
 		struct err keep = q.err;
 

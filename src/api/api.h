@@ -34,18 +34,27 @@ struct api_config {
 };
 
 struct answer_cache;
+struct flood;
 struct tlog;
 
 struct api_ctx {
 	struct store *store;
 	struct tlog *tlog;
 	struct answer_cache *users_cache;       /* may be NULL */
+	struct flood *flood;                    /* may be NULL: no budget */
 	const struct clock *clock;
 	struct api_config cfg;
 	uint8_t operator_hash[TOKEN_HASH_LEN];
 };
 
 void api_config_defaults(struct api_config *c);
+
+/*
+ * Records the tallies of counted anonymous refusals (audit/flood.h) whose
+ * interval is over; all of them when all (at shutdown).  The pipeline runs
+ * it as requests come; custosd runs it once more before it stops.
+ */
+void api_flood_flush(struct api_ctx *ctx, int all);
 
 /* The http_app callbacks; ctx is a struct api_ctx. */
 size_t api_body_cap(void *ctx, const struct http_req *r);

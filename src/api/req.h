@@ -13,6 +13,7 @@
 #include "api/api.h"
 #include "audit/action.h"
 #include "audit/event.h"
+#include "audit/flood.h"
 #include "common/err.h"
 #include "store/store.h"
 
@@ -126,6 +127,15 @@ void req_ok(struct req *q, int status, json_t *resp);
 
 /* Copies an id-shaped path parameter; 400 naming it when malformed. */
 const char *req_param(struct req *q, int i);
+
+/* 1 when the request, which does not authenticate (authenticates 0),
+ * comes from a source past its flood budget: q->err is then a 429 with
+ * Retry-After, set before any work.  0 otherwise. */
+int req_flood_gate(struct req *q, int authenticates);
+
+/* For a refusal about to be recorded: 1 when it names no principal and
+ * the flood account only counts it (no entry of its own), else 0. */
+int req_flood_counted(struct req *q);
 
 /* The handlers. */
 int h_health(struct req *q);

@@ -20,6 +20,7 @@
 struct kind {
 	char action[FLOOD_WORD_MAX];
 	char reason[FLOOD_WORD_MAX];
+	char tenant[FLOOD_WORD_MAX];
 	char target[FLOOD_TARGET_MAX];
 	int used;
 	int seen;                       /* recorded in the current window */
@@ -211,7 +212,8 @@ flood_spent(struct flood *f, const char *source, int64_t now_ms,
 }
 
 static struct kind *
-kind_get(struct source *s, const char *action, const char *reason)
+kind_get(struct source *s, const char *action, const char *reason,
+    const char *tenant)
 {
 	struct kind *k;
 	int i;
@@ -222,10 +224,12 @@ kind_get(struct source *s, const char *action, const char *reason)
 			k->used = 1;
 			copy_cut(k->action, sizeof(k->action), action);
 			copy_cut(k->reason, sizeof(k->reason), reason);
+			copy_cut(k->tenant, sizeof(k->tenant), tenant);
 			return k;
 		}
 		if (strcmp(k->action, action) == 0 &&
-		    strcmp(k->reason, reason) == 0)
+		    strcmp(k->reason, reason) == 0 &&
+		    strcmp(k->tenant, tenant) == 0)
 			return k;
 	}
 	/* The rest share the last kind, named by the first that came. */
@@ -240,7 +244,8 @@ kind_get(struct source *s, const char *action, const char *reason)
 
 enum flood_verdict
 flood_refusal(struct flood *f, const char *source, const char *action,
-    const char *reason, const char *target, int64_t now_ms)
+    const char *reason, const char *tenant, const char *target,
+    int64_t now_ms)
 {
 	char key[FLOOD_SOURCE_MAX];
 	enum flood_verdict v = FLOOD_COUNT;
@@ -253,7 +258,7 @@ flood_refusal(struct flood *f, const char *source, const char *action,
 	window_roll(f, s, now_ms);
 	if (s->refusals < UINT32_MAX)
 		s->refusals++;
-	k = kind_get(s, action, reason);
+	k = kind_get(s, action, reason, tenant);
 	if (!k->seen) {
 		k->seen = 1;
 		v = FLOOD_RECORD;
@@ -318,6 +323,7 @@ source_take(struct flood *f, struct source *s, int64_t now_ms, int all,
 		str_copy(out[*n].source, sizeof(out[*n].source), s->key);
 		str_copy(out[*n].action, sizeof(out[*n].action), k->action);
 		str_copy(out[*n].reason, sizeof(out[*n].reason), k->reason);
+		str_copy(out[*n].tenant, sizeof(out[*n].tenant), k->tenant);
 		str_copy(out[*n].target, sizeof(out[*n].target), k->target);
 		out[*n].count = k->count;
 		out[*n].first_ms = k->first_ms;
@@ -350,7 +356,7 @@ tallies_restore(struct flood *f, const struct flood_tally *t, size_t n,
 			s->used = 1;
 			s->window_start = now_ms;
 		}
-		k = kind_get(s, t[i].action, t[i].reason);
+		k = kind_get(s, t[i].action, t[i].reason, t[i].tenant);
 		if (k->count == 0) {
 			k->first_ms = t[i].first_ms;
 			str_copy(k->target, sizeof(k->target), t[i].target);

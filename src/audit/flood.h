@@ -6,7 +6,7 @@
  * no principal (an unknown route, no or a bad token, a malformed anonymous
  * login, an unknown user, a throttled attempt) costs the log a bounded
  * amount per source instead: the first refusal of each kind (action and
- * reason) from a source in an interval is recorded as usual; the ones after
+ * reason, tenant) from a source in an interval is recorded as usual; the ones after
  * it in that interval are only counted, and one tally entry per kind
  * carries their count once the interval is over.  A source that spends its
  * budget of refusals in an interval is refused (429) before any work until
@@ -42,6 +42,7 @@ struct flood_tally {
 	char source[FLOOD_SOURCE_MAX];
 	char action[FLOOD_WORD_MAX];
 	char reason[FLOOD_WORD_MAX];
+	char tenant[FLOOD_WORD_MAX];    /* "" or the tenant probed */
 	char target[FLOOD_TARGET_MAX];  /* of the first one counted */
 	uint64_t count;                 /* > 0 */
 	int64_t first_ms, last_ms;      /* when the counted ones came */
@@ -78,13 +79,15 @@ int flood_spent(struct flood *f, const char *source, int64_t now_ms,
 
 /*
  * Accounts one refusal that named no principal, from source, of kind
- * (action, reason), about target (may be "").  Returns FLOOD_RECORD for
+ * (action, reason, tenant), about target (tenant and target may be ""):
+ * a probe of a tenant is a kind of its own, so each customer sees in its
+ * log that it was probed.  Returns FLOOD_RECORD for
  * the first of its kind from source in the interval (write its entry as
  * usual) and FLOOD_COUNT for the others (answer, but write no entry).
  */
 enum flood_verdict flood_refusal(struct flood *f, const char *source,
-    const char *action, const char *reason, const char *target,
-    int64_t now_ms);
+    const char *action, const char *reason, const char *tenant,
+    const char *target, int64_t now_ms);
 
 /* 1 when some counted refusals wait for their tally entry at now_ms (their
  * interval is over), else 0.  Cheap: for a check on every request. */

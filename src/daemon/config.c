@@ -54,6 +54,14 @@ static const struct opt opts[] = {
 	    "simultaneous connections (default 1024)"},
 	{"per-ip-connections", I(per_ip_connections, 0, 100000), "N",
 	    "per client address, 0 for no limit (default 256)"},
+	{"flood-budget", I(flood_budget, 1, 1000000), "N",
+	    "refusals naming no one (bad tokens, unknown routes, malformed "
+	    "logins) per address and interval before it gets 429 at once "
+	    "(default 120)"},
+	{"flood-interval", I(flood_interval, 1, 86400), "SECONDS",
+	    "the interval of that budget; after the first refusal of a kind, "
+	    "the rest are recorded as one tally entry per interval "
+	    "(default 60)"},
 	{"readers", I(readers, 1, 1024), "N",
 	    "store reader connections (default 32)"},
 #ifdef CUSTOS_TEST_HOOKS
@@ -288,6 +296,8 @@ config_load(struct config *c, int argc, char **argv, struct err *e)
 	c->max_connections = 1024;
 	c->per_ip_connections = 256;
 	c->readers = 32;
+	c->flood_budget = 120;
+	c->flood_interval = 60;
 	c->detect = 1;
 	c->alert_webhook_attempts = 12;
 	c->alert_syslog = 1;

@@ -29,6 +29,8 @@ struct config {
 	int64_t pwhash_mem;
 	int64_t max_connections;
 	int64_t per_ip_connections;
+	int64_t flood_budget;
+	int64_t flood_interval;
 	int64_t readers;
 	int64_t quiet;
 	int64_t detect;                 /* run the rules (default 1) */

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "access/sweeper.h"
+#include "audit/flood.h"
 #include "api/api.h"
 #include "api/cache.h"
 #include "auth/password.h"
@@ -234,6 +235,16 @@ main(int argc, char **argv)
 	ctx.cfg.session_lifetime = cfg.session_lifetime;
 	ctx.cfg.session_idle = cfg.session_idle;
 	ctx.cfg.reset_ttl = cfg.reset_ttl;
+	{
+		struct flood_config fc = {cfg.flood_interval * 1000,
+		    (uint32_t)cfg.flood_budget};
+
+		ctx.flood = flood_new(&fc);
+		if (ctx.flood == NULL) {
+			log_error("out of memory");
+			goto out;
+		}
+	}
 	ctx.cfg.outbox_dir = outbox;
 	str_printf(url, sizeof(url), "%s://%s", cfg.tls_cert ? "https" :
 	    "http", cfg.listen);
@@ -304,6 +315,10 @@ main(int argc, char **argv)
 	status = 0;
 out:
 	http_stop(srv);
+	/* What the flood account only counted goes into the log now. */
+	if (st != NULL)
+		api_flood_flush(&ctx, 1);
+	flood_free(ctx.flood);
 	detect_stop(det);
 	sweeper_stop(sw);
 	cache_free(ctx.users_cache);

@@ -8,6 +8,8 @@ test clock (Daemon(clock=T)) and move it with set_clock().
 """
 import base64
 import email
+import http.client
+import itertools
 import glob
 import json
 import os
@@ -28,6 +30,19 @@ CUSTOSD = os.environ.get("CUSTOSD", os.path.join(ROOT, "build", "custosd"))
 CUSTOS = os.environ.get("CUSTOS", os.path.join(ROOT, "build", "custos"))
 
 TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+
+# Loopback addresses for requests that must each come from a new source:
+# custosd records only the first refusal of a kind per source and interval
+# when the refusal names no one (audit/flood.h), so a test that checks the
+# entry of every anonymous refusal sends each from its own address.
+_SOURCES = ("127.%d.%d.%d" % (100 + (n >> 16) % 100, (n >> 8) & 255,
+                              1 + n % 254) for n in itertools.count())
+
+
+def fresh_source():
+    """A loopback address no request of this process came from yet."""
+    return next(_SOURCES)
+
 
 
 def free_port():
@@ -115,10 +130,14 @@ class Daemon:
         return rc
 
     def call(self, method, path, body=None, token=None, raw=None,
-             headers=None):
-        """One HTTP request; body is JSON-encoded unless raw bytes given."""
+             headers=None, source=None):
+        """One HTTP request; body is JSON-encoded unless raw bytes given.
+        source: the loopback address to send from (fresh_source())."""
         data = raw if raw is not None else (
             json.dumps(body).encode() if body is not None else None)
+        if source is not None:
+            return self._call_from(source, method, path, data, token,
+                                   headers)
         req = urllib.request.Request(self.url + path, data=data,
                                      method=method)
         if token:
@@ -137,6 +156,25 @@ class Daemon:
         except ValueError:
             doc = None
         return Response(status, doc, text.decode("utf-8", "replace"), hdrs)
+
+    def _call_from(self, source, method, path, data, token, headers):
+        conn = http.client.HTTPConnection("127.0.0.1", self.port,
+                                          timeout=60,
+                                          source_address=(source, 0))
+        hdrs = dict(headers or {})
+        if token:
+            hdrs["Authorization"] = "Bearer " + token
+        try:
+            conn.request(method, path, body=data, headers=hdrs)
+            f = conn.getresponse()
+            text, status, rh = f.read(), f.status, dict(f.headers)
+        finally:
+            conn.close()
+        try:
+            doc = json.loads(text) if text else None
+        except ValueError:
+            doc = None
+        return Response(status, doc, text.decode("utf-8", "replace"), rh)
 
     def op(self, method, path, body=None):
         return self.call(method, path, body, token=self.operator)

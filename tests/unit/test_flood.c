@@ -58,16 +58,16 @@ first_of_a_kind_is_recorded_the_rest_counted_once(void **state)
 	(void)state;
 	memset(&g, 0, sizeof(g));
 	assert_int_equal(flood_refusal(f, "10.0.0.1", "unknown",
-	    "no_such_route", "/a", 1000), FLOOD_RECORD);
+	    "no_such_route", "", "/a", 1000), FLOOD_RECORD);
 	for (i = 0; i < 99; i++)
 		assert_int_equal(flood_refusal(f, "10.0.0.1", "unknown",
-		    "no_such_route", i == 0 ? "/b" : "/c", 2000 + i),
+		    "no_such_route", "", i == 0 ? "/b" : "/c", 2000 + i),
 		    FLOOD_COUNT);
 	/* Another kind and another source are each recorded once. */
 	assert_int_equal(flood_refusal(f, "10.0.0.1", "user.list",
-	    "bad_token", "", 3000), FLOOD_RECORD);
+	    "bad_token", "", "", 3000), FLOOD_RECORD);
 	assert_int_equal(flood_refusal(f, "10.0.0.2", "unknown",
-	    "no_such_route", "/a", 3000), FLOOD_RECORD);
+	    "no_such_route", "", "/a", 3000), FLOOD_RECORD);
 	/* Nothing is due before the interval is over. */
 	assert_false(flood_due(f, 2000 + MIN - 1));
 	assert_int_equal(flood_drain(f, 2000 + MIN - 1, 0, collect, &g), 0);
@@ -87,16 +87,31 @@ first_of_a_kind_is_recorded_the_rest_counted_once(void **state)
 }
 
 static void
+a_probe_of_each_tenant_is_recorded_for_that_tenant(void **state)
+{
+	struct flood *f = new_flood(1000);
+
+	(void)state;
+	assert_int_equal(flood_refusal(f, "10.0.0.1", "user.list", "no_token",
+	    "acme", "", 0), FLOOD_RECORD);
+	assert_int_equal(flood_refusal(f, "10.0.0.1", "user.list", "no_token",
+	    "globex", "", 0), FLOOD_RECORD);
+	assert_int_equal(flood_refusal(f, "10.0.0.1", "user.list", "no_token",
+	    "acme", "", 1), FLOOD_COUNT);
+	flood_free(f);
+}
+
+static void
 a_new_interval_records_the_first_again(void **state)
 {
 	struct flood *f = new_flood(1000);
 
 	(void)state;
-	assert_int_equal(flood_refusal(f, "10.0.0.1", "unknown", "r", "",
+	assert_int_equal(flood_refusal(f, "10.0.0.1", "unknown", "r", "", "",
 	    0), FLOOD_RECORD);
-	assert_int_equal(flood_refusal(f, "10.0.0.1", "unknown", "r", "",
+	assert_int_equal(flood_refusal(f, "10.0.0.1", "unknown", "r", "", "",
 	    MIN - 1), FLOOD_COUNT);
-	assert_int_equal(flood_refusal(f, "10.0.0.1", "unknown", "r", "",
+	assert_int_equal(flood_refusal(f, "10.0.0.1", "unknown", "r", "", "",
 	    MIN), FLOOD_RECORD);
 	flood_free(f);
 }
@@ -111,7 +126,7 @@ a_source_past_its_budget_is_refused_until_the_interval_ends(void **state)
 	(void)state;
 	for (i = 0; i < 5; i++) {
 		assert_false(flood_spent(f, "10.0.0.1", 1000, &retry));
-		(void)flood_refusal(f, "10.0.0.1", "unknown", "r", "", 1000);
+		(void)flood_refusal(f, "10.0.0.1", "unknown", "r", "", "", 1000);
 	}
 	assert_true(flood_spent(f, "10.0.0.1", 1500, &retry));
 	assert_int_equal(retry, 60);
@@ -132,8 +147,8 @@ ipv6_hosts_count_by_their_64(void **state)
 	assert_string_equal(key, "2001:db8:1:2::/64");
 	flood_source_key(key, "192.0.2.7");
 	assert_string_equal(key, "192.0.2.7");
-	(void)flood_refusal(f, "2001:db8:1:2::1", "unknown", "r", "", 0);
-	(void)flood_refusal(f, "2001:db8:1:2::2", "unknown", "r", "", 0);
+	(void)flood_refusal(f, "2001:db8:1:2::1", "unknown", "r", "", "", 0);
+	(void)flood_refusal(f, "2001:db8:1:2::2", "unknown", "r", "", "", 0);
 	assert_true(flood_spent(f, "2001:db8:1:2:ffff::3", 1, &retry));
 	assert_false(flood_spent(f, "2001:db8:1:3::1", 1, &retry));
 	flood_free(f);
@@ -151,8 +166,8 @@ kinds_past_the_limit_share_one_tally(void **state)
 	memset(&g, 0, sizeof(g));
 	for (i = 0; i < FLOOD_KINDS + 10; i++) {
 		snprintf(reason, sizeof(reason), "r%d", i);
-		(void)flood_refusal(f, "10.0.0.1", "unknown", reason, "", 0);
-		(void)flood_refusal(f, "10.0.0.1", "unknown", reason, "", 1);
+		(void)flood_refusal(f, "10.0.0.1", "unknown", reason, "", "", 0);
+		(void)flood_refusal(f, "10.0.0.1", "unknown", reason, "", "", 1);
 	}
 	assert_int_equal(flood_drain(f, MIN + 1, 0, collect, &g),
 	    FLOOD_KINDS + 1);
@@ -176,7 +191,7 @@ sources_past_the_table_share_one_bucket(void **state)
 	for (i = 0; i < FLOOD_SOURCES + 500; i++) {
 		snprintf(addr, sizeof(addr), "10.%d.%d.%d", (i >> 16) & 255,
 		    (i >> 8) & 255, i & 255);
-		records += flood_refusal(f, addr, "unknown", "r", "", 0) ==
+		records += flood_refusal(f, addr, "unknown", "r", "", "", 0) ==
 		    FLOOD_RECORD;
 	}
 	/* One record per tracked source, and one for the shared bucket. */
@@ -185,9 +200,9 @@ sources_past_the_table_share_one_bucket(void **state)
 	assert_string_equal(g.t[0].source, "*");
 	assert_int_equal(g.t[0].count, 499);
 	/* The drain freed every source: new ones are tracked again. */
-	assert_int_equal(flood_refusal(f, "10.200.0.1", "unknown", "r", "",
+	assert_int_equal(flood_refusal(f, "10.200.0.1", "unknown", "r", "", "",
 	    MIN), FLOOD_RECORD);
-	assert_int_equal(flood_refusal(f, "10.200.0.2", "unknown", "r", "",
+	assert_int_equal(flood_refusal(f, "10.200.0.2", "unknown", "r", "", "",
 	    MIN), FLOOD_RECORD);
 	flood_free(f);
 }
@@ -200,9 +215,9 @@ a_tally_that_could_not_be_recorded_is_kept(void **state)
 
 	(void)state;
 	memset(&g, 0, sizeof(g));
-	(void)flood_refusal(f, "10.0.0.1", "unknown", "r", "", 0);
-	(void)flood_refusal(f, "10.0.0.1", "unknown", "r", "", 1);
-	(void)flood_refusal(f, "10.0.0.1", "unknown", "r", "", 2);
+	(void)flood_refusal(f, "10.0.0.1", "unknown", "r", "", "", 0);
+	(void)flood_refusal(f, "10.0.0.1", "unknown", "r", "", "", 1);
+	(void)flood_refusal(f, "10.0.0.1", "unknown", "r", "", "", 2);
 	g.fail = 1;
 	assert_int_equal(flood_drain(f, MIN + 5, 0, collect, &g), -1);
 	g.fail = 0;
@@ -218,6 +233,8 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(
 		    first_of_a_kind_is_recorded_the_rest_counted_once),
+		cmocka_unit_test(
+		    a_probe_of_each_tenant_is_recorded_for_that_tenant),
 		cmocka_unit_test(a_new_interval_records_the_first_again),
 		cmocka_unit_test(
 		    a_source_past_its_budget_is_refused_until_the_interval_ends),
