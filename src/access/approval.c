@@ -248,7 +248,10 @@ approval_may_answer(struct store_conn *c, const struct store_ops *ops,
 		return strcmp(who->tenant, a->tenant_id) == 0 ? 0 :
 		    err_refuse(e, 404, "not_found", "other_tenant",
 		    "no such approval");
-	if (strcmp(who->id, a->engineer_id) == 0)
+	/* An engineer's own request; a tenant user or the operator of the
+	 * same id is someone else. */
+	if (who->kind == ACTOR_ENGINEER && strcmp(who->id,
+	    a->engineer_id) == 0)
 		return answering ? err_refuse(e, 403, "forbidden",
 		    "own_request", "nobody approves their own request") : 0;
 	if (who->kind != ACTOR_ENGINEER ||

@@ -8,7 +8,7 @@
 #include "common/str.h"
 #include "detect/hours.h"
 
-#define KEY_MAX (ID_MAX + 16)
+#define KEY_MAX (ID_MAX + EVENT_TARGET_MAX + 16)
 #define STAMPS_MAX 4096         /* per list: older ones are dropped */
 #define NETS_MAX 256            /* networks remembered per engineer */
 #define NET_MAX 48
@@ -29,7 +29,9 @@ enum hours_state { HOURS_UNKNOWN = 0, HOURS_NONE, HOURS_SET };
 
 /* What the rules remember about one engineer, session or account. */
 struct state {
-	char key[KEY_MAX];      /* "e:ID", "s:ID" or "a:ID|name:USERNAME" */
+	char key[KEY_MAX];      /* "e:ID", "s:ID", or an account's
+				 * "a:K:TENANT:ID" or "a:name:K:TENANT:NAME"
+				 * (K: e engineer, t tenant user) */
 	int64_t last_ms;
 	int64_t fired_ms[RULE_COUNT];
 	struct stamps tenants, resets, fails;
@@ -239,8 +241,7 @@ raise_begin(struct engine *en, struct state *s, int r, const struct entry *d,
 	memset(a, 0, sizeof(*a));
 	a->rule = r;
 	a->subject_kind = "engineer";
-	if (d->actor_kind == ACTOR_ENGINEER || (d->actor[0] != '\0' &&
-	    d->tenant[0] == '\0' && d->actor_kind == ACTOR_ANONYMOUS)) {
+	if (actor_is_engineer(d->actor_kind, d->actor, d->tenant)) {
 		str_copy(a->engineer, sizeof(a->engineer), d->actor);
 		str_copy(a->vendor, sizeof(a->vendor), d->vendor);
 	}
@@ -511,6 +512,24 @@ login_failure(const struct entry *d)
 	return 0;
 }
 
+/*
+ * The state of the account a login tried: an engineer's, or a tenant's
+ * user's (within that tenant: ids and usernames of different kinds and
+ * tenants may be equal, and are other accounts), by id, or by the name
+ * tried when no account has it.
+ */
+static struct state *
+account_state(struct engine *en, const struct entry *d)
+{
+	char key[KEY_MAX];
+	const char *kind = d->tenant[0] == '\0' ? "e" : "t";
+
+	if (str_printf(key, sizeof(key), "%s:%s:%s", kind, d->tenant,
+	    d->actor[0] != '\0' ? d->actor : d->target) == -1)
+		return NULL;
+	return state_get(en, d->actor[0] != '\0' ? "a:" : "a:name:", key);
+}
+
 /* Failed logins and lockouts, per account tried. */
 static void
 rule_logins(struct engine *en, const struct entry *d, engine_emit_fn fn,
@@ -522,8 +541,7 @@ rule_logins(struct engine *en, const struct entry *d, engine_emit_fn fn,
 
 	if (!locked && !login_failure(d))
 		return;
-	s = d->actor[0] != '\0' ? state_get(en, "a:", d->actor) :
-	    state_get(en, "a:name:", d->target);
+	s = account_state(en, d);
 	if (s == NULL)
 		return;
 	if (locked) {

@@ -275,6 +275,10 @@ struct rec_entry {
 	int64_t time;           /* seconds since the epoch: when it happened
 				 * (0: the writer's time of the commit) */
 	const char *actor_id;   /* may be "" */
+	const char *engineer_id;        /* actor_id when the actor is an
+					 * engineer (audit: actor_is_engineer),
+					 * else "" or NULL: the entry's key as
+					 * an engineer's and a vendor's */
 	const char *vendor_id;  /* the actor's vendor, may be "" */
 	const char *tenant_id;  /* may be "" */
 	const char *action;

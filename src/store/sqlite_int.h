@@ -161,6 +161,8 @@ int sqlite_session_touch(struct store_conn *c, const char *id, int64_t when,
     struct err *e);
 int sqlite_session_delete(struct store_conn *c, const char *id,
     struct err *e);
+int sqlite_session_delete_user(struct store_conn *c, const char *tenant_id,
+    const char *user_id, struct err *e);
 int sqlite_session_delete_principal(struct store_conn *c,
     const char *principal_id, struct err *e);
 int sqlite_login_insert(struct store_conn *c, const struct rec_login *l,

@@ -51,10 +51,11 @@ typedef int (*store_cols_cb)(void *arg, const struct store_entry_cols *r);
 
 /* The principals entries are indexed by. */
 enum store_principal {
-	SP_ENGINEER = 0,        /* the actor's id */
+	SP_ENGINEER = 0,        /* the actor's id, when an engineer (never a
+				 * tenant user of the same id) */
 	SP_DEVICE,
 	SP_SESSION,
-	SP_VENDOR,
+	SP_VENDOR,              /* the vendor of an engineer actor */
 	SP_SOURCE,              /* the source address */
 	SP_TENANT,
 	SP_COUNT
@@ -167,9 +168,17 @@ struct store_ops {
 	/* Moves last_seen forward only.  atomic. */
 	int (*session_touch)(struct store_conn *c, const char *id,
 	    int64_t when, struct err *e);
-	/* Ends sessions: by id, or every session of a principal. */
+	/* Ends sessions: by id, or every session of one tenant user (an
+	 * engineer's are ended by session_end_matching).  Principals of
+	 * different kinds may share an id: these match the kind and the
+	 * tenant, never the id alone. */
 	int (*session_delete)(struct store_conn *c, const char *id,
 	    struct err *e);
+	int (*session_delete_user)(struct store_conn *c, const char *tenant_id,
+	    const char *user_id, struct err *e);
+	/* Every session of the tenant user principal_id (user ids are
+	 * unique over tenants).  Superseded by session_delete_user: goes
+	 * once auth/reset.c calls that. */
 	int (*session_delete_principal)(struct store_conn *c,
 	    const char *principal_id, struct err *e);
 
