@@ -228,7 +228,10 @@ struct rec_containment {
 	char reason[REC_REASON_MAX + 1];
 	char created_by[ID_MAX];        /* "operator" or "custosd" */
 	char alert_id[ID_MAX];          /* the alert that asked, or "" */
-	int refuse_logins;              /* 0: sessions ended, nothing more */
+	int refuse_logins;              /* logins refused while in force */
+	int revoke_access;              /* open access requests were revoked
+					 * (1 for every containment stored
+					 * before migration 13) */
 	int64_t created;
 	int64_t lifted;                 /* 0 while in force */
 	char lifted_by[ID_MAX];

@@ -248,12 +248,16 @@ static const char *const sqlite_migrations[] = {
 	/* 11 -> 12: a user's reset tokens, found to end them all when a
 	 * newer link is mailed or the password is set. */
 	"CREATE INDEX resets_user ON resets(tenant_id, user_id);",
-	/* 12 -> 13: an engineer's (and a vendor's) key rows were written for
-	 * every actor of that id, so a tenant user called like an engineer
-	 * counted as the engineer in scope.  They are rebuilt from the
-	 * entries whose actor is an engineer (audit's actor_is_engineer:
-	 * kind engineer, or an anonymous refused login naming an account and
-	 * no tenant), one row per entry as migration 10 wrote them. */
+	/* 12 -> 13: principals by kind, containment by level.  An
+	 * engineer's (and a vendor's) key rows were written for every actor
+	 * of that id, so a tenant user called like an engineer counted as
+	 * the engineer in scope.  They are rebuilt from the entries whose
+	 * actor is an engineer (audit's actor_is_engineer: kind engineer, or
+	 * an anonymous refused login naming an account and no tenant), one
+	 * row per entry as migration 10 wrote them.  A containment says
+	 * whether it revoked open access (every one before did). */
+	"ALTER TABLE containments ADD COLUMN revoke_access INTEGER NOT NULL"
+	" DEFAULT 1;"
 	"DROP TRIGGER entry_keys_no_delete;"
 	"DELETE FROM entry_keys WHERE kind IN (0, 3);"
 	"CREATE TRIGGER entry_keys_no_delete BEFORE DELETE ON entry_keys"

@@ -303,7 +303,8 @@ struct store_ops {
 	 * atomic. */
 	int (*containment_lift)(struct store_conn *c,
 	    const struct rec_containment *r, struct err *e);
-	/* Containments in force (all, when all is set), newest first. */
+	/* Containments in force (refusing logins, not lifted), or all of
+	 * them when all is set; newest first. */
 	int (*containment_list)(struct store_conn *c, int all,
 	    int (*cb)(void *arg, const struct rec_containment *r), void *arg,
 	    struct err *e);
