@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "access/asks.h"
 #include "access/grant.h"
 #include "audit/action.h"
 #include "common/clock.h"
@@ -190,7 +191,9 @@ approval_ask(struct approval_op *op, struct store_conn *c,
 	if (strlen(target) >= ID_MAX)
 		return bad(e, "field 'target' is too long");
 	if (grant_reason_check(in->reason, e) == -1 ||
-	    target_check(c, ops, in->tenant->id, k, target, e) == -1)
+	    target_check(c, ops, in->tenant->id, k, target, e) == -1 ||
+	    asks_check(c, ops, in->engineer_id, in->tenant->id, in->now,
+	    &op->retry_after, e) == -1)
 		return -1;
 	id_new(op->a.id, "apr");
 	str_copy(op->a.tenant_id, sizeof(op->a.tenant_id), in->tenant->id);
@@ -299,8 +302,12 @@ int
 approval_apply(struct store_conn *c, const struct store_ops *ops,
     void *arg, struct err *e)
 {
-	const struct approval_op *op = arg;
+	struct approval_op *op = arg;
 
+	/* Asks committed since approval_ask counted too. */
+	if (op->from < 0 && asks_check(c, ops, op->a.engineer_id,
+	    op->a.tenant_id, op->a.created, &op->retry_after, e) == -1)
+		return -1;
 	if (op->from < 0)
 		return ops->approval_insert(c, &op->a, e);
 	return ops->approval_transition(c, &op->a, op->from, e);

@@ -61,6 +61,7 @@ struct approval_op {
 	struct rec_approval a;  /* the row as it will be */
 	int from;               /* -1: a new row; else the state it leaves */
 	struct notice notice;   /* staged for the tenant's admins */
+	int64_t retry_after;    /* seconds, when refused as ask_rate */
 };
 
 /* What an engineer asks for. */
@@ -79,7 +80,8 @@ struct approval_ask_in {
  * Prepares a new pending approval (valid APPROVAL_PENDING_SECONDS) and
  * stages the notice to the tenant's admins through mail (read on c).  400
  * when the action cannot be asked for or the target names nothing it
- * should.  On success the entry's detail goes to ev (target, for, on).
+ * should; 429 ask_rate, with op->retry_after, when the engineer asked the
+ * tenant's admins too often (asks.h).  On success the entry's detail goes to ev (target, for, on).
  * The caller delivers op->notice after the commit and discards it always.
  */
 int approval_ask(struct approval_op *op, struct store_conn *c,
@@ -116,7 +118,8 @@ int approval_answer(struct approval_op *op, const struct rec_approval *a,
 	__attribute__((warn_unused_result));
 
 /* The change, on the writer: 0, 1 when the approval left op->from
- * meanwhile (nothing changed), -1 on a store error. */
+ * meanwhile (nothing changed), -1 on a store error or (a new approval)
+ * 429 ask_rate as approval_ask. */
 int approval_apply(struct store_conn *c, const struct store_ops *ops,
     void *op /* struct approval_op */, struct err *e)
 	__attribute__((warn_unused_result));

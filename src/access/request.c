@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "access/asks.h"
 #include "access/grant.h"
 #include "common/clock.h"
 #include "common/rand.h"
@@ -75,7 +76,9 @@ request_ask(struct request_op *op, struct store_conn *c,
 	if (t->policy == POLICY_DENY)
 		return err_refuse(e, 403, "forbidden", "tenant_policy_deny",
 		    "this tenant does not allow support access");
-	if (ticket_check(c, ops, t->id, in->ticket, e) == -1)
+	if (ticket_check(c, ops, t->id, in->ticket, e) == -1 ||
+	    asks_check(c, ops, in->engineer_id, t->id, in->now,
+	    &op->retry_after, e) == -1)
 		return -1;
 	id_new(g->id, "req");
 	str_copy(g->tenant_id, sizeof(g->tenant_id), t->id);
@@ -192,8 +195,13 @@ int
 request_apply(struct store_conn *c, const struct store_ops *ops,
     void *arg, struct err *e)
 {
-	const struct request_op *op = arg;
+	struct request_op *op = arg;
 
+	/* Asks committed since request_ask counted too. */
+	if (op->from < 0 && !op->g.break_glass && asks_check(c, ops,
+	    op->g.engineer_id, op->g.tenant_id, op->g.created,
+	    &op->retry_after, e) == -1)
+		return -1;
 	if (op->from < 0)
 		return ops->grant_insert(c, &op->g, e);
 	return ops->grant_transition(c, &op->g, op->from, e);

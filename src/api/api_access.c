@@ -27,6 +27,15 @@ mail_cfg(const struct req *q)
 	return m;
 }
 
+/* A refusal as ask_rate (access/asks.h) says when to ask again. */
+static void
+set_retry_after(struct req *q, int64_t seconds)
+{
+	if (seconds > 0)
+		str_printf(q->retry_after, sizeof(q->retry_after), "%lld",
+		    (long long)seconds);
+}
+
 /* Writes a new grant, then delivers its notice and answers 201. */
 static int
 write_new_grant(struct req *q, struct request_op *op)
@@ -71,6 +80,7 @@ h_access_request_create(struct req *q)
 	if (c != NULL && request_ask(&op, c, store_ops(q->ctx->store), &in,
 	    &mail, &q->ev, &q->err) == 0)
 		rc = write_new_grant(q, &op);
+	set_retry_after(q, op.retry_after);
 	notice_discard(&op.notice);
 	return rc;
 }
@@ -246,6 +256,7 @@ h_approval_create(struct req *q)
 		req_ok(q, 201, approval_json(&op.a, q->now));
 		rc = 0;
 	}
+	set_retry_after(q, op.retry_after);
 	notice_discard(&op.notice);
 	return rc;
 }

@@ -255,9 +255,13 @@ static const char *const sqlite_migrations[] = {
 	 * actor is an engineer (audit's actor_is_engineer: kind engineer, or
 	 * an anonymous refused login naming an account and no tenant), one
 	 * row per entry as migration 10 wrote them.  A containment says
-	 * whether it revoked open access (every one before did). */
+	 * whether it revoked open access (every one before did).  The
+	 * second approvals an engineer asked of a tenant, counted (with the
+	 * access requests, by grants_engineer) to bound the mail it causes. */
 	"ALTER TABLE containments ADD COLUMN revoke_access INTEGER NOT NULL"
 	" DEFAULT 1;"
+	"CREATE INDEX approvals_engineer ON approvals(engineer_id, tenant_id,"
+	" created);"
 	"DROP TRIGGER entry_keys_no_delete;"
 	"DELETE FROM entry_keys WHERE kind IN (0, 3);"
 	"CREATE TRIGGER entry_keys_no_delete BEFORE DELETE ON entry_keys"

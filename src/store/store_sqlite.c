@@ -294,6 +294,7 @@ const struct store_ops store_sqlite_ops = {
 	.entry_by_principal = sqlite_entry_by_principal,
 	.tenant_list = sqlite_tenant_list,
 	.entry_policy_changes = sqlite_entry_policy_changes,
+	.asks_since = sqlite_asks_since,
 	.approval_insert = sqlite_approval_insert,
 	.approval_get = sqlite_approval_get,
 	.approval_transition = sqlite_approval_transition,
