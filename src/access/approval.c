@@ -191,10 +191,13 @@ approval_ask(struct approval_op *op, struct store_conn *c,
 	if (strlen(target) >= ID_MAX)
 		return bad(e, "field 'target' is too long");
 	if (grant_reason_check(in->reason, e) == -1 ||
-	    target_check(c, ops, in->tenant->id, k, target, e) == -1 ||
-	    asks_check(c, ops, in->engineer_id, in->tenant->id, in->now,
-	    &op->retry_after, e) == -1)
+	    target_check(c, ops, in->tenant->id, k, target, e) == -1)
 		return -1;
+	op->notify = asks_may_notify(c, ops, in->engineer_id, in->tenant->id,
+	    in->now, e);
+	if (op->notify == -1)
+		return -1;
+	op->ev = ev;
 	id_new(op->a.id, "apr");
 	str_copy(op->a.tenant_id, sizeof(op->a.tenant_id), in->tenant->id);
 	str_copy(op->a.engineer_id, sizeof(op->a.engineer_id),
@@ -214,9 +217,11 @@ approval_ask(struct approval_op *op, struct store_conn *c,
 	    in->tenant->name, op->a.action, target, in->reason,
 	    op->a.id) == -1)
 		return err_internal(e, "notice too long");
-	if (notice_stage(&op->notice, c, ops, in->tenant->id, "Support asks "
-	    "for a second approval", body, e) == -1)
+	if (op->notify && notice_stage(&op->notice, c, ops, in->tenant->id,
+	    "Support asks for a second approval", body, e) == -1)
 		return -1;
+	if (!op->notify)
+		event_detail(ev, "notice", "withheld");
 	str_copy(ev->target, sizeof(ev->target), op->a.id);
 	event_detail(ev, "for", op->a.action);
 	event_detail(ev, "on", target);
@@ -304,9 +309,9 @@ approval_apply(struct store_conn *c, const struct store_ops *ops,
 {
 	struct approval_op *op = arg;
 
-	/* Asks committed since approval_ask counted too. */
-	if (op->from < 0 && asks_check(c, ops, op->a.engineer_id,
-	    op->a.tenant_id, op->a.created, &op->retry_after, e) == -1)
+	if (op->from < 0 && op->notify && asks_withheld(c, ops,
+	    op->a.engineer_id, op->a.tenant_id, op->a.created, op->ev,
+	    &op->notify, e) == -1)
 		return -1;
 	if (op->from < 0)
 		return ops->approval_insert(c, &op->a, e);

@@ -27,23 +27,28 @@ mail_cfg(const struct req *q)
 	return m;
 }
 
-/* A refusal as ask_rate (access/asks.h) says when to ask again. */
-static void
-set_retry_after(struct req *q, int64_t seconds)
+/* An engineer's new ask, answered: whether its notice went to the
+ * tenant's admins (access/asks.h). */
+static json_t *
+with_notified(json_t *o, int notify)
 {
-	if (seconds > 0)
-		str_printf(q->retry_after, sizeof(q->retry_after), "%lld",
-		    (long long)seconds);
+	if (o != NULL)
+		json_object_set_new(o, "admins_notified",
+		    json_boolean(notify));
+	return o;
 }
 
-/* Writes a new grant, then delivers its notice and answers 201. */
+/* Writes an engineer's new request, then delivers its notice (unless it
+ * is withheld) and answers 201. */
 static int
 write_new_grant(struct req *q, struct request_op *op)
 {
 	if (req_write_op(q, request_apply, op, "request") == -1)
 		return -1;
-	notice_deliver(&op->notice);
-	req_ok(q, 201, grant_json(&op->g, q->now));
+	if (op->notify)
+		notice_deliver(&op->notice);
+	req_ok(q, 201, with_notified(grant_json(&op->g, q->now),
+	    op->notify));
 	return 0;
 }
 
@@ -80,7 +85,6 @@ h_access_request_create(struct req *q)
 	if (c != NULL && request_ask(&op, c, store_ops(q->ctx->store), &in,
 	    &mail, &q->ev, &q->err) == 0)
 		rc = write_new_grant(q, &op);
-	set_retry_after(q, op.retry_after);
 	notice_discard(&op.notice);
 	return rc;
 }
@@ -252,11 +256,12 @@ h_approval_create(struct req *q)
 	    &mail, &q->ev, &q->err) == 0 &&
 	    req_write_op(q, approval_apply, &op,
 	    "approval") == 0) {
-		notice_deliver(&op.notice);
-		req_ok(q, 201, approval_json(&op.a, q->now));
+		if (op.notify)
+			notice_deliver(&op.notice);
+		req_ok(q, 201, with_notified(approval_json(&op.a, q->now),
+		    op.notify));
 		rc = 0;
 	}
-	set_retry_after(q, op.retry_after);
 	notice_discard(&op.notice);
 	return rc;
 }
