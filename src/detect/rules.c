@@ -65,6 +65,11 @@ static const struct rule defaults[RULE_COUNT] = {
 	[RULE_BREAK_GLASS] = {"break_glass",
 	    "break-glass access was opened", 1, SEV_HIGH, 1, 60, RC_NONE,
 	    LEVEL_DEFAULT},
+	/* Strong evidence: set contain=engineer level=access to revoke
+	 * customers' approvals on it. */
+	[RULE_SEVERAL_SIGNALS] = {"several_signals",
+	    "alerts of several different rules about what one signed-in "
+	    "engineer did", 1, SEV_CRITICAL, 2, 3600, RC_NONE, LEVEL_DEFAULT},
 };
 
 int

@@ -7,7 +7,9 @@ picks a level -- sessions (the sessions end, logins go on), logins (and
 logins are refused until lifted; approvals kept) or access (and open
 access is revoked) -- and the answer, the listing and `custos
 containments` say what is enforced; in_force is true only while logins
-are refused, and a login is refused only then.
+are refused, and a login is refused only then.  Strong evidence -- alerts
+of two different rules about what one signed-in engineer did -- raises
+several_signals, which revokes approvals only where configured to.
 """
 import subprocess
 import unittest
@@ -119,6 +121,54 @@ class Levels(ContainTest):
         self.assertEqual(r.status, 400, r)
         self.read(token=token)
         self.assertEqual(self.listed("?all=1"), [])
+
+
+class Signals(ContainTest):
+    """A refused export (forbidden_probe), then five resets (reset_burst):
+    two different signals about eng1 within the hour."""
+
+    def signals(self, token):
+        r = self.d.call("GET", "/v1/tenants/auto/export", token=token)
+        self.assertEqual(r.status, 403, r)
+        self.wait_alert("forbidden_probe")
+        for k in range(5):
+            kind = "password-reset" if k % 2 == 0 else "mfa-reset"
+            r = self.d.call("POST", "/v1/tenants/auto/users/auto-user/" +
+                            kind, {}, token=token)
+            self.assertEqual(r.status, 202, r)
+            self.tick(60)
+        self.wait_alert("reset_burst")
+        [a] = self.wait_alert("several_signals")
+        self.assertEqual((a["severity"], a["subject"]),
+                         ("critical", "eng1"), a)
+        self.assertIn("forbidden_probe", a["message"])
+        self.assertIn("reset_burst", a["message"])
+        return a
+
+
+class SeveralSignals(Signals):
+    extra = ("--rule-several-signals", "contain=engineer level=access")
+
+    def test_strong_evidence_revokes_where_configured(self):
+        token = self.login()
+        rid = self.granted(token)
+        a = self.signals(token)
+        c = a["containment"]
+        self.assertEqual((c["kind"], c["target"], c["level"],
+                          c["refuses_logins"]),
+                         ("engineer", "eng1", "access", True), a)
+        self.assertEqual(self.request_state(rid), "revoked")
+        self.refused_login()
+
+
+class SeveralSignalsByDefault(Signals):
+    def test_strong_evidence_only_alerts_by_default(self):
+        token = self.login()
+        rid = self.granted(token)
+        a = self.signals(token)
+        self.assertIsNone(a["containment"], a)  # alert only by default
+        self.read("appr", token)
+        self.assertEqual(self.request_state(rid), "approved")
 
 
 if __name__ == "__main__":
