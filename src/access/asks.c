@@ -6,10 +6,10 @@ asks_may_notify(struct store_conn *c, const struct store_ops *ops,
     const char *engineer_id, const char *tenant_id, int64_t now,
     struct err *e)
 {
-	int64_t n = 0, oldest = now;
+	int64_t n = 0;
 
 	if (ops->asks_since(c, engineer_id, tenant_id, now - ASKS_WINDOW + 1,
-	    &n, &oldest, e) == -1)
+	    &n, e) == -1)
 		return -1;
 	return n < ASKS_MAX;
 }

@@ -40,7 +40,7 @@ static const char *const q_sql[Q_COUNT] = {
 	    "WHERE vendor_id = ?1 AND state IN (0, 1) AND deadline > ?2",
 	[Q_GRANT_NOTIFIED] = "UPDATE grants SET notified = 1 WHERE id = ?1",
 	/* Through grants_engineer and approvals_engineer (migration 13). */
-	[Q_ASKS_SINCE] = "SELECT count(*), min(created) FROM ("
+	[Q_ASKS_SINCE] = "SELECT count(*) FROM ("
 	    "SELECT created FROM grants WHERE engineer_id = ?1 "
 	    "AND tenant_id = ?2 AND created >= ?3 AND break_glass = 0 "
 	    "UNION ALL SELECT created FROM approvals WHERE engineer_id = ?1 "
@@ -207,8 +207,7 @@ sqlite_grant_set_notified(struct store_conn *c, const char *id,
 
 int
 sqlite_asks_since(struct store_conn *c, const char *engineer_id,
-    const char *tenant_id, int64_t since, int64_t *n, int64_t *oldest,
-    struct err *e)
+    const char *tenant_id, int64_t since, int64_t *n, struct err *e)
 {
 	sqlite3_stmt *s = stmt(c, Q_ASKS_SINCE, e);
 	int rc;
@@ -222,8 +221,6 @@ sqlite_asks_since(struct store_conn *c, const char *engineer_id,
 	if (rc == -1)
 		return -1;
 	*n = rc == 0 ? sqlite3_column_int64(s, 0) : 0;
-	if (*n > 0)
-		*oldest = sqlite3_column_int64(s, 1);
 	if (rc == 0)
 		sq_done(s);
 	return 0;

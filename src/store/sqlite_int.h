@@ -208,8 +208,7 @@ int sqlite_grant_due(struct store_conn *c, int64_t now, int64_t warn,
 int sqlite_grant_set_notified(struct store_conn *c, const char *id,
     struct err *e);
 int sqlite_asks_since(struct store_conn *c, const char *engineer_id,
-    const char *tenant_id, int64_t since, int64_t *n, int64_t *oldest,
-    struct err *e);
+    const char *tenant_id, int64_t since, int64_t *n, struct err *e);
 int sqlite_approval_insert(struct store_conn *c,
     const struct rec_approval *a, struct err *e);
 int sqlite_approval_get(struct store_conn *c, const char *id,

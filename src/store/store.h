@@ -236,12 +236,10 @@ struct store_ops {
 	    struct err *e);
 
 	/* How many access requests (break-glass aside) and second approvals
-	 * engineer_id asked of tenant_id since (seconds), into *n, and when
-	 * the oldest of them was asked into *oldest (untouched when none):
-	 * each one mailed the tenant's admins. */
+	 * engineer_id asked of tenant_id since (seconds), into *n: what may
+	 * have mailed the tenant's admins. */
 	int (*asks_since)(struct store_conn *c, const char *engineer_id,
-	    const char *tenant_id, int64_t since, int64_t *n, int64_t *oldest,
-	    struct err *e);
+	    const char *tenant_id, int64_t since, int64_t *n, struct err *e);
 
 	int (*approval_insert)(struct store_conn *c,
 	    const struct rec_approval *a, struct err *e);
