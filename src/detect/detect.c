@@ -400,7 +400,8 @@ alert_mail(const struct detect *d, const char *id, const char *rule,
 	if (buf_printf(&body, "custos raised alert %s.\r\n\r\n%s\r\n\r\n"
 	    "See it with:  custos alerts --id %s\r\nScope it with: custos "
 	    "alerts --scope %s\r\nContain with:  custos contain --%s %s "
-	    "--reason ...\r\n\r\nThe alert as JSON:\r\n%s\r\n", id,
+	    "--level sessions|logins|access --reason ...\r\n\r\nThe alert "
+	    "as JSON:\r\n%s\r\n", id,
 	    a->message, id, id, a->engineer[0] != '\0' ? "engineer" :
 	    "session", a->engineer[0] != '\0' ? a->engineer : a->session,
 	    doc) == -1 || outbox_stage(&m, d->cfg.outbox_dir,
