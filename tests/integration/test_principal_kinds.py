@@ -5,11 +5,13 @@
 A tenant admin may create a user whose id is an engineer's ("eng1").  That
 user is someone else: an MFA reset of it ends its own sessions, not the
 engineer's; what it does in its tenant is not the engineer's activity, so a
-scope of engineer eng1 (or of the engineer's vendor) does not list it.
+scope of engineer eng1 (or of the engineer's vendor) does not list it;
+and detection counts its failed logins apart from the engineer's.
 """
 import unittest
 
 from harness import TOTP_SECRET, Daemon, World, totp
+from test_detect import DetectTest
 
 T0 = 1700000000 - 1700000000 % 30 + 15
 WINDOW = {"from": "2023-11-01T00:00:00Z", "to": "2023-12-01T00:00:00Z"}
@@ -77,6 +79,29 @@ class SameIdOtherKind(unittest.TestCase):
                              principals)
             self.assertEqual(tenants["auto"]["actions"], {"ticket.list": 1},
                              principals)
+
+
+class SameIdInDetection(DetectTest):
+    def test_failed_logins_of_a_lookalike_count_apart(self):
+        admin = self.w.tenant_login("appr", at=self.now)
+        self.ok(self.d.call("POST", "/v1/tenants/appr/users", {
+            "id": "eng1", "username": "lookalike",
+            "email": "lookalike@appr.example",
+            "password": "lookalike password 1", "role": "user"},
+            token=admin))
+        # Three failures each: five make the pattern, for one account.
+        for k in range(3):
+            self.tick(60)
+            r = self.d.call("POST", "/v1/auth/login", {
+                "username": "eng1", "password": "guess %d" % k,
+                "device": "dev1"})
+            self.assertEqual(r.status, 401, r)
+            r = self.d.call("POST", "/v1/tenants/appr/auth/login", {
+                "username": "lookalike", "password": "guess %d" % k})
+            self.assertEqual(r.status, 401, r)
+            e = self.event(self.last_index("auth.login", tenant="appr"))
+            self.assertEqual(e["actor"]["id"], "eng1", e)
+        self.assertNoAlert("login_failures")
 
 
 if __name__ == "__main__":
