@@ -226,6 +226,8 @@ job_entry(void *arg, int apply_rc, const struct err *apply_err,
 	const struct prep *p = arg;
 
 	en->actor_id = p->actor;
+	/* Its actor is an engineer exactly when it has a vendor. */
+	en->engineer_id = p->vendor[0] != '\0' ? p->actor : "";
 	en->vendor_id = p->vendor;
 	en->tenant_id = p->tenant;
 	en->action = p->action;

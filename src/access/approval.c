@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "access/asks.h"
 #include "access/grant.h"
 #include "audit/action.h"
 #include "common/clock.h"
@@ -192,6 +193,11 @@ approval_ask(struct approval_op *op, struct store_conn *c,
 	if (grant_reason_check(in->reason, e) == -1 ||
 	    target_check(c, ops, in->tenant->id, k, target, e) == -1)
 		return -1;
+	op->notify = asks_may_notify(c, ops, in->engineer_id, in->tenant->id,
+	    in->now, e);
+	if (op->notify == -1)
+		return -1;
+	op->ev = ev;
 	id_new(op->a.id, "apr");
 	str_copy(op->a.tenant_id, sizeof(op->a.tenant_id), in->tenant->id);
 	str_copy(op->a.engineer_id, sizeof(op->a.engineer_id),
@@ -211,9 +217,11 @@ approval_ask(struct approval_op *op, struct store_conn *c,
 	    in->tenant->name, op->a.action, target, in->reason,
 	    op->a.id) == -1)
 		return err_internal(e, "notice too long");
-	if (notice_stage(&op->notice, c, ops, in->tenant->id, "Support asks "
-	    "for a second approval", body, e) == -1)
+	if (op->notify && notice_stage(&op->notice, c, ops, in->tenant->id,
+	    "Support asks for a second approval", body, e) == -1)
 		return -1;
+	if (!op->notify)
+		event_detail(ev, "notice", "withheld");
 	str_copy(ev->target, sizeof(ev->target), op->a.id);
 	event_detail(ev, "for", op->a.action);
 	event_detail(ev, "on", target);
@@ -248,7 +256,10 @@ approval_may_answer(struct store_conn *c, const struct store_ops *ops,
 		return strcmp(who->tenant, a->tenant_id) == 0 ? 0 :
 		    err_refuse(e, 404, "not_found", "other_tenant",
 		    "no such approval");
-	if (strcmp(who->id, a->engineer_id) == 0)
+	/* An engineer's own request; a tenant user or the operator of the
+	 * same id is someone else. */
+	if (who->kind == ACTOR_ENGINEER && strcmp(who->id,
+	    a->engineer_id) == 0)
 		return answering ? err_refuse(e, 403, "forbidden",
 		    "own_request", "nobody approves their own request") : 0;
 	if (who->kind != ACTOR_ENGINEER ||
@@ -296,8 +307,12 @@ int
 approval_apply(struct store_conn *c, const struct store_ops *ops,
     void *arg, struct err *e)
 {
-	const struct approval_op *op = arg;
+	struct approval_op *op = arg;
 
+	if (op->from < 0 && op->notify && asks_withheld(c, ops,
+	    op->a.engineer_id, op->a.tenant_id, op->a.created, op->ev,
+	    &op->notify, e) == -1)
+		return -1;
 	if (op->from < 0)
 		return ops->approval_insert(c, &op->a, e);
 	return ops->approval_transition(c, &op->a, op->from, e);

@@ -61,6 +61,9 @@ struct approval_op {
 	struct rec_approval a;  /* the row as it will be */
 	int from;               /* -1: a new row; else the state it leaves */
 	struct notice notice;   /* staged for the tenant's admins */
+	int notify;             /* a new ask: the admins are mailed (asks.h) */
+	struct event *ev;       /* a new ask: its entry, told on the writer
+				 * when the notice is withheld after all */
 };
 
 /* What an engineer asks for. */
@@ -79,7 +82,8 @@ struct approval_ask_in {
  * Prepares a new pending approval (valid APPROVAL_PENDING_SECONDS) and
  * stages the notice to the tenant's admins through mail (read on c).  400
  * when the action cannot be asked for or the target names nothing it
- * should.  On success the entry's detail goes to ev (target, for, on).
+ * should.  The notice is withheld as in request_ask (op->notify, ev's
+ * detail "notice").  On success the entry's detail goes to ev (target, for, on).
  * The caller delivers op->notice after the commit and discards it always.
  */
 int approval_ask(struct approval_op *op, struct store_conn *c,
@@ -116,7 +120,8 @@ int approval_answer(struct approval_op *op, const struct rec_approval *a,
 	__attribute__((warn_unused_result));
 
 /* The change, on the writer: 0, 1 when the approval left op->from
- * meanwhile (nothing changed), -1 on a store error. */
+ * meanwhile (nothing changed), -1 on a store error; for a new approval,
+ * op->notify as request_apply. */
 int approval_apply(struct store_conn *c, const struct store_ops *ops,
     void *op /* struct approval_op */, struct err *e)
 	__attribute__((warn_unused_result));

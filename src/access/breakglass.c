@@ -40,6 +40,7 @@ breakglass_open(struct request_op *op, struct store_conn *c,
 	memset(op, 0, sizeof(*op));
 	notice_init(&op->notice, mail);
 	op->from = -1;
+	op->notify = 1;         /* the operator's: never withheld (asks.h) */
 	if (in->minutes < 1 || in->minutes > BREAK_GLASS_MAX_MINUTES) {
 		e->reason = "bad_request";
 		return err_bad_request(e, "field 'minutes' must be between 1 "

@@ -15,6 +15,13 @@ const char *const contain_kind_names[] = {
 	[CONTAIN_KIND_COUNT] = NULL,
 };
 
+const char *const contain_level_names[] = {
+	[CONTAIN_SESSIONS] = "sessions",
+	[CONTAIN_LOGINS] = "logins",
+	[CONTAIN_ACCESS] = "access",
+	[CONTAIN_LEVEL_COUNT] = NULL,
+};
+
 int
 contain_kind_parse(const char *kind)
 {
@@ -24,6 +31,47 @@ contain_kind_parse(const char *kind)
 		if (strcmp(kind, contain_kind_names[i]) == 0)
 			return i;
 	return -1;
+}
+
+int
+contain_level_parse(const char *level)
+{
+	int i;
+
+	for (i = 0; i < CONTAIN_LEVEL_COUNT; i++)
+		if (strcmp(level, contain_level_names[i]) == 0)
+			return i;
+	return -1;
+}
+
+const char *
+contain_level_name(const struct rec_containment *r)
+{
+	if (r->refuse_logins)
+		return r->revoke_access ? "access" : "logins";
+	return r->revoke_access ? "sessions+access" : "sessions";
+}
+
+int
+contain_in_force(const struct rec_containment *r)
+{
+	return r->lifted == 0 && r->refuse_logins;
+}
+
+const char *
+contain_enforced(const struct rec_containment *r)
+{
+	if (r->lifted != 0)
+		return r->revoke_access ? "lifted: logins allowed again; "
+		    "revoked access stays revoked" : "lifted: logins allowed "
+		    "again; approvals kept";
+	if (r->refuse_logins)
+		return r->revoke_access ? "sessions ended; logins refused "
+		    "until lifted; open access revoked" : "sessions ended; "
+		    "logins refused until lifted; approvals kept";
+	return r->revoke_access ? "sessions ended; open access revoked; "
+	    "logins still allowed" : "sessions ended; logins still allowed; "
+	    "approvals kept";
 }
 
 static int
@@ -86,22 +134,29 @@ resolve(struct rec_containment *r, struct store_conn *c,
 
 int
 contain_prepare(struct contain_run *run, struct store_conn *c,
-    const struct store_ops *ops, int kind, const char *target,
+    const struct store_ops *ops, int kind, int level, const char *target,
     const char *reason, int64_t now, struct err *e)
 {
 	size_t n = 0, i;
 
 	memset(run, 0, sizeof(*run));
+	if (kind == CONTAIN_SESSION && level != CONTAIN_SESSIONS)
+		return err_refuse(e, 400, "bad_request", "bad_request",
+		    "a session containment ends the session (level "
+		    "'sessions'); contain its engineer to refuse logins or "
+		    "revoke access");
 	run->r.kind = kind;
 	run->now = now;
 	run->r.created = now;
-	run->r.refuse_logins = kind != CONTAIN_SESSION;
+	run->r.refuse_logins = level >= CONTAIN_LOGINS;
+	run->r.revoke_access = level == CONTAIN_ACCESS;
 	str_copy(run->r.target, sizeof(run->r.target), target);
 	str_copy(run->r.reason, sizeof(run->r.reason), reason);
 	id_new(run->r.id, "cnt");
 	if (resolve(&run->r, c, ops, e) == -1)
 		return -1;
-	if (run->r.engineer_id[0] != '\0' || kind == CONTAIN_VENDOR) {
+	if (run->r.revoke_access && (run->r.engineer_id[0] != '\0' ||
+	    kind == CONTAIN_VENDOR)) {
 		if (ops->grant_open(c, run->r.engineer_id,
 		    kind == CONTAIN_VENDOR ? run->r.target : NULL, now,
 		    count_cb, &n, e) == -1)
@@ -166,8 +221,8 @@ contain_apply(struct store_conn *c, const struct store_ops *ops,
 	    ops->session_end_matching(c, run->r.kind, run->r.target,
 	    &run->sessions_ended, e) == -1)
 		return -1;
-	/* A session's engineer or a device's owner loses their access
-	 * too: whoever held that session could have used it. */
+	/* A device's owner loses their access too: whoever held the
+	 * device could have used it. */
 	if (run->cap > 0 && ops->grant_open(c, run->r.engineer_id,
 	    run->r.kind == CONTAIN_VENDOR ? run->r.target : NULL, run->now,
 	    collect_cb, &x, e) == -1)
@@ -198,6 +253,7 @@ contain_detail(const struct contain_run *run, struct event *ev)
 
 	event_detail(ev, "kind", contain_kind_names[run->r.kind]);
 	event_detail(ev, contain_kind_names[run->r.kind], run->r.target);
+	event_detail(ev, "level", contain_level_name(&run->r));
 	if (run->r.engineer_id[0] != '\0' && run->r.kind != CONTAIN_ENGINEER)
 		event_detail(ev, "engineer", run->r.engineer_id);
 	str_printf(n, sizeof(n), "%lld", (long long)run->sessions_ended);
@@ -217,10 +273,12 @@ containment_json(const struct rec_containment *r)
 	json_t *o;
 
 	time_format(created, r->created);
-	o = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:b}", "id", r->id, "kind",
-	    contain_kind_names[r->kind], "target", r->target, "reason",
-	    r->reason, "created", created, "created_by", r->created_by,
-	    "in_force", r->lifted == 0);
+	o = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:b,s:s,s:s,s:b}", "id",
+	    r->id, "kind", contain_kind_names[r->kind], "target", r->target,
+	    "reason", r->reason, "created", created, "created_by",
+	    r->created_by, "in_force", contain_in_force(r), "level",
+	    contain_level_name(r), "enforced", contain_enforced(r),
+	    "revoked_access", r->revoke_access);
 	if (o == NULL)
 		return NULL;
 	json_object_set_new(o, contain_kind_names[r->kind],
@@ -231,8 +289,8 @@ containment_json(const struct rec_containment *r)
 		json_object_set_new(o, "vendor", json_string(r->vendor_id));
 	json_object_set_new(o, "alert", r->alert_id[0] != '\0' ?
 	    json_string(r->alert_id) : json_null());
-	json_object_set_new(o, "refuses_logins", json_boolean(r->lifted == 0
-	    && r->refuse_logins));
+	json_object_set_new(o, "refuses_logins",
+	    json_boolean(contain_in_force(r)));
 	if (r->lifted != 0) {
 		time_format(lifted, r->lifted);
 		json_object_set_new(o, "lifted", json_string(lifted));

@@ -1,14 +1,27 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * contain: shutting an engineer, a device, a session or a whole vendor out
- * at once.  In one transaction: the containment is stored, every matching
- * session ends, and every open access request (pending, or approved and
- * unexpired) of the engineers concerned is revoked, each revocation with
- * its own access_request.revoke entry in the tenant's log.  While a
- * containment is in force, logins by that engineer, device or vendor are
- * refused (the login handlers ask contain_refuses()); a session
- * containment ends the session and refuses nothing more.  Lifting ends
- * the ban; revoked access stays revoked.
+ * at once, at one of three levels, each doing what the one before does
+ * and more (docs/detection.md#containment):
+ *
+ *   sessions  every matching session ends.  Nothing stays in force: the
+ *             engineer logs in again with their factors, and customers'
+ *             approvals stand.  What one signal may do on its own.
+ *   logins    and logins by that engineer, device or vendor are refused
+ *             until the containment is lifted (the login handlers ask
+ *             contain_refuses()); approvals stand and serve again once it
+ *             is lifted, if still unexpired.
+ *   access    and every open access request (pending, or approved and
+ *             unexpired) of the engineers concerned is revoked, each
+ *             revocation with its own access_request.revoke entry in the
+ *             tenant's log: customers must approve again.  Strong
+ *             evidence only: the operator's default, a rule's only when
+ *             configured so.
+ *
+ * All in one transaction.  A session containment is of level sessions
+ * only (contain its engineer for more).  A containment is in force while
+ * it refuses logins; lifting ends the refusal; ended sessions and revoked
+ * access stay so.
  *
  * Used by the API (POST /v1/containment) and by detection (rules that
  * contain on their own).
@@ -26,6 +39,15 @@
 #define CONTAIN_MARGIN 64       /* grants that may open while it runs */
 
 extern const char *const contain_kind_names[];  /* NULL-ended */
+
+enum contain_level {
+	CONTAIN_SESSIONS = 0,
+	CONTAIN_LOGINS,
+	CONTAIN_ACCESS,
+	CONTAIN_LEVEL_COUNT
+};
+
+extern const char *const contain_level_names[]; /* NULL-ended */
 
 struct contain_run;
 struct contain_slot {
@@ -49,15 +71,30 @@ struct contain_run {
 
 /* Index of kind in contain_kind_names, or -1. */
 int contain_kind_parse(const char *kind);
+/* Index of level in contain_level_names, or -1. */
+int contain_level_parse(const char *level);
+
+/* The level r holds ("sessions", "logins", "access"; an older
+ * containment that revoked access without refusing logins is
+ * "sessions+access"). */
+const char *contain_level_name(const struct rec_containment *r);
+
+/* 1 while r holds anything: it refuses logins and was not lifted. */
+int contain_in_force(const struct rec_containment *r);
+
+/* What r enforces now, in words for people: e.g. "sessions ended; logins
+ * still allowed; approvals kept". */
+const char *contain_enforced(const struct rec_containment *r);
 
 /*
- * Fills run->r for kind and target from the store (the engineer and vendor
- * concerned) and sizes run->grants for the open grants it will revoke.
- * 404 naming the target when there is no such engineer, device, session or
- * vendor.  Free with contain_run_cleanup().
+ * Fills run->r for kind, level and target from the store (the engineer and
+ * vendor concerned) and, at level access, sizes run->grants for the open
+ * grants it will revoke.  404 naming the target when there is no such
+ * engineer, device, session or vendor; 400 for a session at another level
+ * than sessions.  Free with contain_run_cleanup().
  */
 int contain_prepare(struct contain_run *run, struct store_conn *c,
-    const struct store_ops *ops, int kind, const char *target,
+    const struct store_ops *ops, int kind, int level, const char *target,
     const char *reason, int64_t now, struct err *e)
 	__attribute__((warn_unused_result));
 void contain_run_cleanup(struct contain_run *run);

@@ -41,6 +41,10 @@ containment_lift_prepare(struct rec_containment *r, struct store_conn *c,
 	event_detail(ev, contain_kind_names[r->kind], r->target);
 	if (r->lifted != 0)
 		return already_lifted(id, e);
+	if (!contain_in_force(r))
+		return err_refuse(e, 409, "conflict", "wrong_state",
+		    "containment %s holds nothing to lift: %s", id,
+		    contain_enforced(r));
 	r->lifted = now;
 	str_copy(r->lifted_by, sizeof(r->lifted_by), by);
 	str_copy(r->lift_reason, sizeof(r->lift_reason), reason);

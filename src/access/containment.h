@@ -31,7 +31,7 @@ int containment_apply(struct store_conn *c, const struct store_ops *ops,
  * Prepares lifting containment id (read on c) by `by` at now for reason
  * into r, and names it in ev (kind, and its target under that kind).
  * 404 no_such_containment when there is none, 409 wrong_state when it was
- * already lifted.
+ * already lifted or holds nothing in force (level sessions).
  */
 int containment_lift_prepare(struct rec_containment *r, struct store_conn *c,
     const struct store_ops *ops, const char *id, const char *by,

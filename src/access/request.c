@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "access/asks.h"
 #include "access/grant.h"
 #include "common/clock.h"
 #include "common/rand.h"
@@ -77,6 +78,11 @@ request_ask(struct request_op *op, struct store_conn *c,
 		    "this tenant does not allow support access");
 	if (ticket_check(c, ops, t->id, in->ticket, e) == -1)
 		return -1;
+	op->notify = asks_may_notify(c, ops, in->engineer_id, t->id, in->now,
+	    e);
+	if (op->notify == -1)
+		return -1;
+	op->ev = ev;
 	id_new(g->id, "req");
 	str_copy(g->tenant_id, sizeof(g->tenant_id), t->id);
 	str_copy(g->engineer_id, sizeof(g->engineer_id), in->engineer_id);
@@ -95,8 +101,10 @@ request_ask(struct request_op *op, struct store_conn *c,
 		g->state = GRANT_PENDING;
 		g->deadline = in->now + GRANT_PENDING_SECONDS;
 	}
-	if (ask_notice(op, c, ops, in, e) == -1)
+	if (op->notify && ask_notice(op, c, ops, in, e) == -1)
 		return -1;
+	if (!op->notify)
+		event_detail(ev, "notice", "withheld");
 	str_copy(ev->target, sizeof(ev->target), g->id);
 	event_detail(ev, "ticket", g->ticket_id);
 	event_detail(ev, "state", grant_state_names[g->state]);
@@ -192,8 +200,12 @@ int
 request_apply(struct store_conn *c, const struct store_ops *ops,
     void *arg, struct err *e)
 {
-	const struct request_op *op = arg;
+	struct request_op *op = arg;
 
+	if (op->from < 0 && op->notify && !op->g.break_glass &&
+	    asks_withheld(c, ops, op->g.engineer_id, op->g.tenant_id,
+	    op->g.created, op->ev, &op->notify, e) == -1)
+		return -1;
 	if (op->from < 0)
 		return ops->grant_insert(c, &op->g, e);
 	return ops->grant_transition(c, &op->g, op->from, e);

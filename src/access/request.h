@@ -30,6 +30,9 @@ struct request_op {
 	struct rec_grant g;     /* the row as it will be */
 	int from;               /* -1: a new row; else the state it leaves */
 	struct notice notice;   /* staged for the tenant's admins */
+	int notify;             /* a new ask: the admins are mailed (asks.h) */
+	struct event *ev;       /* a new ask: its entry, told on the writer
+				 * when the notice is withheld after all */
 };
 
 /* What an engineer asks for. */
@@ -53,6 +56,8 @@ enum request_answer {
  * Prepares the new grant of an engineer's request and stages the notice to
  * the tenant's admins (read on c).  403 tenant_policy_deny under deny; 400
  * when minutes is out of range or ticket names no ticket of the tenant.
+ * When the engineer asked the tenant's admins too often (asks.h) nothing
+ * is staged, op->notify is 0 and ev's detail "notice" is "withheld".
  * On success the entry's detail goes to ev (target, ticket, state,
  * decided_by).  The caller delivers op->notice after the commit and
  * discards it always.
@@ -83,7 +88,9 @@ int request_answer(struct request_op *op, const struct rec_grant *g,
     struct event *ev, struct err *e) __attribute__((warn_unused_result));
 
 /* The change, on the writer: 0, 1 when the grant left op->from meanwhile
- * (nothing changed), -1 on a store error. */
+ * (nothing changed), -1 on a store error.  A new request of an engineer
+ * counts the asks again (asks.h): over the bound, op->notify goes to 0
+ * and the caller discards the notice instead of delivering it. */
 int request_apply(struct store_conn *c, const struct store_ops *ops,
     void *op /* struct request_op */, struct err *e)
 	__attribute__((warn_unused_result));

@@ -27,14 +27,28 @@ mail_cfg(const struct req *q)
 	return m;
 }
 
-/* Writes a new grant, then delivers its notice and answers 201. */
+/* An engineer's new ask, answered: whether its notice went to the
+ * tenant's admins (access/asks.h). */
+static json_t *
+with_notified(json_t *o, int notify)
+{
+	if (o != NULL)
+		json_object_set_new(o, "admins_notified",
+		    json_boolean(notify));
+	return o;
+}
+
+/* Writes an engineer's new request, then delivers its notice (unless it
+ * is withheld) and answers 201. */
 static int
 write_new_grant(struct req *q, struct request_op *op)
 {
 	if (req_write_op(q, request_apply, op, "request") == -1)
 		return -1;
-	notice_deliver(&op->notice);
-	req_ok(q, 201, grant_json(&op->g, q->now));
+	if (op->notify)
+		notice_deliver(&op->notice);
+	req_ok(q, 201, with_notified(grant_json(&op->g, q->now),
+	    op->notify));
 	return 0;
 }
 
@@ -242,8 +256,10 @@ h_approval_create(struct req *q)
 	    &mail, &q->ev, &q->err) == 0 &&
 	    req_write_op(q, approval_apply, &op,
 	    "approval") == 0) {
-		notice_deliver(&op.notice);
-		req_ok(q, 201, approval_json(&op.a, q->now));
+		if (op.notify)
+			notice_deliver(&op.notice);
+		req_ok(q, 201, with_notified(approval_json(&op.a, q->now),
+		    op.notify));
 		rc = 0;
 	}
 	notice_discard(&op.notice);

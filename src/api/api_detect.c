@@ -159,13 +159,15 @@ h_alert_view(struct req *q)
 }
 
 /* The body of POST /v1/containment: exactly one of the kinds names its
- * target, and a reason.  -1 with a 400. */
+ * target, a reason, and the level (by default sessions for a session,
+ * access for the rest: the operator's word is strong evidence).  -1 with
+ * a 400. */
 static int
-contain_body(struct req *q, int *kind, const char **target,
+contain_body(struct req *q, int *kind, int *level, const char **target,
     const char **reason)
 {
 	static const char *const keys[] = {"engineer", "device", "session",
-	    "vendor", "reason", NULL};
+	    "vendor", "reason", "level", NULL};
 	json_t *b = req_body(q);
 	const char *v;
 	int i;
@@ -195,8 +197,18 @@ contain_body(struct req *q, int *kind, const char **target,
 		goto bad;
 	}
 	if (jx_str(reason, b, "reason", CONTAIN_REASON_MIN, REC_REASON_MAX,
-	    JX_REQUIRED, &q->err) == -1)
+	    JX_REQUIRED, &q->err) == -1 || jx_str(&v, b, "level", 1, 16,
+	    JX_CLEAN, &q->err) == -1)
 		goto bad;
+	*level = *kind == CONTAIN_SESSION ? CONTAIN_SESSIONS : CONTAIN_ACCESS;
+	if (v != NULL) {
+		*level = contain_level_parse(v);
+		if (*level == -1) {
+			err_bad_request(&q->err, "field 'level' must be "
+			    "'sessions', 'logins' or 'access'");
+			goto bad;
+		}
+	}
 	return 0;
 bad:
 	q->err.reason = "bad_request";
@@ -212,15 +224,15 @@ h_containment(struct req *q)
 	struct containment_op op = {&run, &q->ev};
 	struct store_job *more = NULL;
 	struct store_conn *c;
-	int kind = -1, rc = -1;
+	int kind = -1, level = -1, rc = -1;
 
 	memset(&run, 0, sizeof(run));
-	if (contain_body(q, &kind, &target, &reason) == -1)
+	if (contain_body(q, &kind, &level, &target, &reason) == -1)
 		return -1;
 	str_copy(q->ev.target, sizeof(q->ev.target), target);
 	c = req_reader(q);
 	if (c == NULL || contain_prepare(&run, c, store_ops(q->ctx->store),
-	    kind, target, reason, q->now, &q->err) == -1)
+	    kind, level, target, reason, q->now, &q->err) == -1)
 		goto out;
 	run.by = q->actor;
 	str_copy(run.source, sizeof(run.source), q->ev.source);

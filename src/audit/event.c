@@ -24,6 +24,15 @@ actor_kind_name(int kind)
 	return kind_names[kind];
 }
 
+int
+actor_is_engineer(int kind, const char *id, const char *tenant)
+{
+	if (id[0] == '\0')
+		return 0;
+	return kind == ACTOR_ENGINEER || (kind == ACTOR_ANONYMOUS &&
+	    tenant[0] == '\0');
+}
+
 void
 event_init(struct event *ev)
 {
@@ -196,6 +205,8 @@ event_serialize(const struct event *ev, int64_t time_ms, struct buf *out,
 	if (rc == -1)
 		return -1;
 	en->actor_id = ev->actor.id;
+	en->engineer_id = actor_is_engineer(ev->actor.kind, ev->actor.id,
+	    ev->tenant) ? ev->actor.id : "";
 	en->vendor_id = ev->actor.vendor;
 	en->time = ev->time_ms != 0 ? ev->time_ms / 1000 : 0;
 	en->tenant_id = ev->tenant;

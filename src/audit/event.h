@@ -58,6 +58,15 @@ struct event {
 
 const char *actor_kind_name(int kind);
 
+/*
+ * 1 when an actor of this kind, in an entry about tenant, is an engineer:
+ * a signed-in engineer, or the account an engineer's refused login named
+ * (anonymous, with an id and no tenant; a tenant login names its tenant).
+ * Ids of different kinds may be equal (a tenant user may be called like an
+ * engineer): whatever matches an engineer's id matches this too.
+ */
+int actor_is_engineer(int kind, const char *id, const char *tenant);
+
 void event_init(struct event *ev);
 void event_cleanup(struct event *ev);
 

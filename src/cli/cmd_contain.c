@@ -73,10 +73,14 @@ contain_said(const json_t *c, const struct buf *answer)
 	put_target(c);
 	fputs(" contained: containment ", stdout);
 	cli_put_cell(cli_jstr(c, "id"));
-	if (json_is_true(json_object_get(c, "refuses_logins")))
-		fputs("; logins are refused until it is lifted", stdout);
-	fputc('\n', stdout);
-	printf("sessions ended: ");
+	fputs(json_is_true(json_object_get(c, "refuses_logins")) ?
+	    "; logins are refused until it is lifted" :
+	    "; logins are still allowed", stdout);
+	fputs("\nlevel ", stdout);
+	cli_put_cell(cli_jstr(c, "level"));
+	fputs(": ", stdout);
+	cli_put_cell(cli_jstr(c, "enforced"));
+	printf("\nsessions ended: ");
 	cli_put_cell(cli_jtext(c, "sessions_ended", tmp));
 	printf("\naccess requests revoked: %zu\n", json_array_size(revoked));
 	if (json_array_size(revoked) == 0)
@@ -108,21 +112,26 @@ containments_row(struct cli_row *r, const json_t *c)
 	r->cell[0] = cli_jstr(c, "id");
 	r->cell[1] = cli_jstr(c, "kind");
 	r->cell[2] = cli_jstr(c, "target");
+	/* in_force: refusing logins now; done: it ended sessions and holds
+	 * nothing more; lifted. */
 	r->cell[3] = json_is_true(json_object_get(c, "in_force")) ?
-	    "in_force" : "lifted";
-	r->cell[4] = cli_jstr(c, "created");
-	r->cell[5] = cli_jstr(c, "created_by");
-	r->cell[6] = cli_jstr(c, "lifted");
-	r->cell[7] = cli_jstr(c, "alert");
-	r->cell[8] = cli_jstr(c, "reason");
+	    "in_force" : cli_jstr(c, "lifted") != NULL ? "lifted" : "done";
+	r->cell[4] = cli_jstr(c, "level");
+	r->cell[5] = cli_jstr(c, "enforced");
+	r->cell[6] = cli_jstr(c, "created");
+	r->cell[7] = cli_jstr(c, "created_by");
+	r->cell[8] = cli_jstr(c, "lifted");
+	r->cell[9] = cli_jstr(c, "alert");
+	r->cell[10] = cli_jstr(c, "reason");
 }
 
 static int
 containments_table(const json_t *a, const struct buf *answer)
 {
 	static const char *const head[] = { "ID", "KIND", "TARGET", "STATE",
-	    "CREATED", "CREATED BY", "LIFTED", "ALERT", "REASON" };
-	static const struct cli_table_spec spec = { head, 9, "containments",
+	    "LEVEL", "ENFORCED", "CREATED", "CREATED BY", "LIFTED", "ALERT",
+	    "REASON" };
+	static const struct cli_table_spec spec = { head, 11, "containments",
 	    "containments list", "no containments", containments_row };
 
 	return cli_table_show(a, answer, &spec);
@@ -226,7 +235,8 @@ out:
 
 /*
  * contain (--engineer ID | --device ID | --session ID | --vendor ID)
- * --reason TEXT: contains one target.  contain --lift (ID | --KIND
+ * [--level sessions|logins|access] --reason TEXT: contains one target
+ * (the server's default level: access, sessions for a session).  contain --lift (ID | --KIND
  * TARGET) --reason TEXT: lifts a containment, by its id or by what it
  * holds.
  */
@@ -235,6 +245,7 @@ cmd_contain(struct cli *ctx, int argc, char **argv)
 {
 	const char *targets[4] = { NULL, NULL, NULL, NULL };
 	const char *reason = NULL, *kind = NULL, *target = NULL;
+	const char *level = NULL;
 	struct buf path;
 	json_t *body = NULL;
 	char *pos[1];
@@ -246,6 +257,7 @@ cmd_contain(struct cli *ctx, int argc, char **argv)
 		{ "session", &targets[2], NULL },
 		{ "vendor", &targets[3], NULL },
 		{ "reason", &reason, NULL },
+		{ "level", &level, NULL },
 		{ "lift", NULL, &lift },
 		{ NULL, NULL, NULL },
 	};
@@ -285,8 +297,19 @@ cmd_contain(struct cli *ctx, int argc, char **argv)
 		rc = cli_usage(ctx, "--reason is required");
 		goto out;
 	}
+	if (level != NULL && (lift || (strcmp(level, "sessions") != 0 &&
+	    strcmp(level, "logins") != 0 && strcmp(level, "access") != 0))) {
+		rc = cli_usage(ctx, lift ? "--lift takes no --level" :
+		    "--level must be sessions, logins or access");
+		goto out;
+	}
 	body = lift ? json_pack("{s:s}", "reason", reason) :
 	    json_pack("{s:s, s:s}", kind, target, "reason", reason);
+	if (body != NULL && level != NULL && json_object_set_new(body,
+	    "level", json_string(level)) == -1) {
+		json_decref(body);
+		body = NULL;
+	}
 	if (body == NULL) {
 		rc = cli_usage(ctx, "the id and --reason must be UTF-8");
 		goto out;

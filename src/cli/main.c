@@ -345,30 +345,43 @@ static const struct cli_command commands[] = {
 	  "operator token.\n", 1 },
 	{ "contain", cmd_contain,
 	  "contain (--engineer ID | --device ID | --session ID | --vendor ID) "
-	  "--reason TEXT | contain --lift (ID | --engineer ID | --device ID | "
-	  "--session ID | --vendor ID) --reason TEXT",
+	  "[--level sessions|logins|access] --reason TEXT | contain --lift "
+	  "(ID | --engineer ID | --device ID | --session ID | --vendor ID) "
+	  "--reason TEXT",
 	  "cut off an engineer, device, session or vendor now (operator)",
-	  "  --engineer ID   the engineer: all sessions, logins refused\n"
-	  "  --device ID     one device: its sessions, logins with it refused\n"
-	  "  --session ID    one session\n"
+	  "  --engineer ID   the engineer: all their sessions and logins\n"
+	  "  --device ID     one device: its sessions, logins with it\n"
+	  "  --session ID    one session (level sessions only)\n"
 	  "  --vendor ID     every engineer of the vendor\n"
+	  "  --level LEVEL   how far (default access; sessions for --session):\n"
+	  "                  sessions  the sessions end; logins still allowed,\n"
+	  "                            customers' approvals kept\n"
+	  "                  logins    and logins are refused until lifted;\n"
+	  "                            approvals kept\n"
+	  "                  access    and every open access request (pending\n"
+	  "                            or approved) is revoked: customers must\n"
+	  "                            approve again\n"
 	  "  --reason TEXT   why (at least 3 characters); logged\n"
 	  "  --lift          lift instead: the containment with id ID, or\n"
 	  "                  every one in force on the target named\n"
 	  "\n"
-	  "Ends the target's sessions and revokes its open access requests\n"
-	  "(pending or approved) at once; prints what was contained, how\n"
-	  "many sessions ended and the access requests revoked (id,\n"
-	  "tenant).  A session containment refuses no logins.  A lift lets\n"
-	  "logins in again; ended sessions and revoked requests stay ended.\n"
-	  "Lifting by target with --json prints {\"containments\": [...]}.\n"
-	  "Needs the operator token.\n", 1 },
+	  "Prints what was contained, whether logins are refused, the level\n"
+	  "and what it enforces, how many sessions ended and the access\n"
+	  "requests revoked (id, tenant).  A lift lets logins in again;\n"
+	  "ended sessions and revoked requests stay ended.  Only what\n"
+	  "refuses logins is in force and can be lifted.  Lifting by target\n"
+	  "with --json prints {\"containments\": [...]}.  Needs the operator\n"
+	  "token.\n", 1 },
 	{ "containments", cmd_containments, "containments [--all]",
 	  "list the containments in force (operator)",
-	  "  --all   the lifted ones too\n"
+	  "  --all   every containment: lifted ones, and those that only\n"
+	  "          ended sessions, too\n"
 	  "\n"
-	  "Prints ID, KIND, TARGET, STATE (in_force or lifted), CREATED,\n"
-	  "CREATED BY, LIFTED, ALERT (the alert that set it off, if any) and\n"
+	  "Prints ID, KIND, TARGET, STATE (in_force: refusing logins now;\n"
+	  "done: it ended sessions and holds nothing more; lifted), LEVEL\n"
+	  "(sessions, logins, access), ENFORCED (in words, e.g. \"sessions\n"
+	  "ended; logins still allowed; approvals kept\"), CREATED, CREATED\n"
+	  "BY, LIFTED, ALERT (the alert that set it off, if any) and\n"
 	  "REASON.\n", 1 },
 	{ "working-hours", cmd_working_hours, "working-hours ENGINEER SPEC",
 	  "declare an engineer's working hours (operator)",

@@ -183,9 +183,11 @@ alert_doc(const struct detect *d, const struct alert_raise *a,
 	if (o == NULL)
 		return NULL;
 	json_object_set_new(o, "containment", cr != NULL ?
-	    json_pack("{s:s,s:s,s:s,s:b}", "id", cr->r.id, "kind",
+	    json_pack("{s:s,s:s,s:s,s:s,s:s,s:b}", "id", cr->r.id, "kind",
 	    contain_kind_names[cr->r.kind], "target", cr->r.target,
-	    "refuses_logins", cr->r.refuse_logins) : json_null());
+	    "level", contain_level_name(&cr->r), "enforced",
+	    contain_enforced(&cr->r), "refuses_logins",
+	    cr->r.refuse_logins) : json_null());
 	return o;
 }
 
@@ -326,7 +328,8 @@ contain_plan(const struct detect *d, const struct alert_raise *a,
 	c = store_reader_get(d->st, &e);
 	if (c == NULL)
 		return 0;
-	rc = contain_prepare(run, c, store_ops(d->st), kind, target,
+	rc = contain_prepare(run, c, store_ops(d->st), kind,
+	    ru->contain == RC_SESSION ? CONTAIN_SESSIONS : ru->level, target,
 	    ru->title, now, &e);
 	store_reader_put(d->st, c);
 	if (rc == -1) {
@@ -335,8 +338,6 @@ contain_plan(const struct detect *d, const struct alert_raise *a,
 		contain_run_cleanup(run);
 		return 0;
 	}
-	if (ru->contain == RC_SESSION && kind == CONTAIN_ENGINEER)
-		run->r.refuse_logins = 0;
 	run->by.kind = ACTOR_SYSTEM;
 	str_copy(run->by.id, sizeof(run->by.id), "custosd");
 	str_copy(run->r.created_by, sizeof(run->r.created_by), "custosd");
@@ -399,7 +400,8 @@ alert_mail(const struct detect *d, const char *id, const char *rule,
 	if (buf_printf(&body, "custos raised alert %s.\r\n\r\n%s\r\n\r\n"
 	    "See it with:  custos alerts --id %s\r\nScope it with: custos "
 	    "alerts --scope %s\r\nContain with:  custos contain --%s %s "
-	    "--reason ...\r\n\r\nThe alert as JSON:\r\n%s\r\n", id,
+	    "--level sessions|logins|access --reason ...\r\n\r\nThe alert "
+	    "as JSON:\r\n%s\r\n", id,
 	    a->message, id, id, a->engineer[0] != '\0' ? "engineer" :
 	    "session", a->engineer[0] != '\0' ? a->engineer : a->session,
 	    doc) == -1 || outbox_stage(&m, d->cfg.outbox_dir,

@@ -8,7 +8,7 @@
 #include "common/str.h"
 #include "detect/hours.h"
 
-#define KEY_MAX (ID_MAX + 16)
+#define KEY_MAX (ID_MAX + EVENT_TARGET_MAX + 16)
 #define STAMPS_MAX 4096         /* per list: older ones are dropped */
 #define NETS_MAX 256            /* networks remembered per engineer */
 #define NET_MAX 48
@@ -29,7 +29,9 @@ enum hours_state { HOURS_UNKNOWN = 0, HOURS_NONE, HOURS_SET };
 
 /* What the rules remember about one engineer, session or account. */
 struct state {
-	char key[KEY_MAX];      /* "e:ID", "s:ID" or "a:ID|name:USERNAME" */
+	char key[KEY_MAX];      /* "e:ID", "s:ID", or an account's
+				 * "a:K:TENANT:ID" or "a:name:K:TENANT:NAME"
+				 * (K: e engineer, t tenant user) */
 	int64_t last_ms;
 	int64_t fired_ms[RULE_COUNT];
 	struct stamps tenants, resets, fails;
@@ -40,6 +42,9 @@ struct state {
 	int nets_loaded;
 	int hours_state;
 	struct hours hours;
+	int64_t signal_ms[RULE_COUNT];  /* engineers: the last alert of each
+					 * rule about them (several_signals) */
+	int64_t signal_index[RULE_COUNT];
 	/* sessions */
 	char source[REC_ADDR_MAX];
 	int64_t source_ms, source_index;
@@ -239,8 +244,7 @@ raise_begin(struct engine *en, struct state *s, int r, const struct entry *d,
 	memset(a, 0, sizeof(*a));
 	a->rule = r;
 	a->subject_kind = "engineer";
-	if (d->actor_kind == ACTOR_ENGINEER || (d->actor[0] != '\0' &&
-	    d->tenant[0] == '\0' && d->actor_kind == ACTOR_ANONYMOUS)) {
+	if (actor_is_engineer(d->actor_kind, d->actor, d->tenant)) {
 		str_copy(a->engineer, sizeof(a->engineer), d->actor);
 		str_copy(a->vendor, sizeof(a->vendor), d->vendor);
 	}
@@ -273,8 +277,78 @@ raise_stamps(struct alert_raise *a, const struct stamps *l)
 		raise_entry(a, l->v[i].index, l->v[i].t_ms);
 }
 
+static void emit(struct engine *en, engine_emit_fn fn, void *arg,
+    struct alert_raise *a, const struct entry *d);
+
+/* 1 for the rules several_signals counts: what only someone signed in
+ * as the engineer (or holding their session) can set off.  Refused
+ * logins, lockouts and unregistered devices are not among them: anyone
+ * who knows a username causes those. */
+static int
+is_signal(int rule)
+{
+	switch (rule) {
+	case RULE_NEW_NETWORK:
+	case RULE_SESSION_TWO_ADDRESSES:
+	case RULE_TENANT_HOPPING:
+	case RULE_RESET_BURST:
+	case RULE_FORBIDDEN_PROBE:
+	case RULE_CREDENTIAL_THEN_ACCESS:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+/* After alert a about an engineer: several_signals when alerts of
+ * threshold different rules about them fell within its window. */
 static void
-emit(engine_emit_fn fn, void *arg, struct alert_raise *a,
+rule_several_signals(struct engine *en, const struct alert_raise *a,
+    const struct entry *d, engine_emit_fn fn, void *arg)
+{
+	const struct rule *ru = &en->rs->r[RULE_SEVERAL_SIGNALS];
+	struct alert_raise b;
+	struct state *s;
+	char names[200];
+	int64_t n = 0;
+	size_t len = 0;
+	int r;
+
+	if (!ru->enabled || !is_signal(a->rule) || a->engineer[0] == '\0')
+		return;
+	s = state_get(en, "e:", a->engineer);
+	if (s == NULL)
+		return;
+	s->signal_ms[a->rule] = d->time_ms;
+	s->signal_index[a->rule] = d->index;
+	names[0] = '\0';
+	for (r = 0; r < RULE_COUNT; r++) {
+		if (s->signal_ms[r] == 0 || s->signal_ms[r] + ru->window *
+		    1000 < d->time_ms)
+			continue;
+		n++;
+		if (str_printf(names + len, sizeof(names) - len, "%s%s",
+		    len > 0 ? ", " : "", en->rs->r[r].name) == 0)
+			len = strlen(names);
+	}
+	if (n < ru->threshold || !raise_begin(en, s, RULE_SEVERAL_SIGNALS, d,
+	    &b))
+		return;
+	str_copy(b.engineer, sizeof(b.engineer), a->engineer);
+	str_copy(b.vendor, sizeof(b.vendor), a->vendor);
+	str_copy(b.subject, sizeof(b.subject), a->engineer);
+	for (r = 0; r < RULE_COUNT; r++)
+		if (s->signal_ms[r] != 0 && s->signal_ms[r] + ru->window *
+		    1000 >= d->time_ms && s->signal_index[r] != d->index)
+			raise_entry(&b, s->signal_index[r], s->signal_ms[r]);
+	str_printf(b.message, sizeof(b.message), "%lld different alerts "
+	    "about %s within %lld s (%s): strong evidence",
+	    (long long)n, a->engineer, (long long)ru->window, names);
+	emit(en, fn, arg, &b, d);
+}
+
+static void
+emit(struct engine *en, engine_emit_fn fn, void *arg, struct alert_raise *a,
     const struct entry *d)
 {
 	size_t i;
@@ -292,6 +366,7 @@ emit(engine_emit_fn fn, void *arg, struct alert_raise *a,
 		raise_entry(a, d->index, d->time_ms);
 	}
 	fn(arg, a);
+	rule_several_signals(en, a, d, fn, arg);
 }
 
 int
@@ -378,7 +453,7 @@ rule_new_network(struct engine *en, struct state *s, const struct entry *d,
 	str_printf(a.message, sizeof(a.message), "%s logged in from %s "
 	    "(network %s), not among the %zu network(s) of the last %d days",
 	    d->actor, d->source, net, s->nnets - 1, NETWORK_HISTORY_DAYS);
-	emit(fn, arg, &a, d);
+	emit(en, fn, arg, &a, d);
 }
 
 static void
@@ -405,7 +480,7 @@ rule_off_hours(struct engine *en, struct state *s, const struct entry *d,
 		return;
 	str_printf(a.message, sizeof(a.message), "%s was active (%s) "
 	    "outside the declared working hours", d->actor, d->action);
-	emit(fn, arg, &a, d);
+	emit(en, fn, arg, &a, d);
 }
 
 static int
@@ -442,7 +517,7 @@ rule_tenant_hopping(struct engine *en, struct state *s,
 	str_printf(a.message, sizeof(a.message), "%s entered %zu distinct "
 	    "tenants within %lld s (threshold %lld)", d->actor, s->tenants.n,
 	    (long long)ru->window, (long long)ru->threshold);
-	emit(fn, arg, &a, d);
+	emit(en, fn, arg, &a, d);
 }
 
 /* Adds d to l and raises rule r when l holds threshold stamps. */
@@ -488,7 +563,7 @@ rule_session(struct engine *en, const struct entry *d, engine_emit_fn fn,
 		    "from %s and, %lld s later, from %s", d->session,
 		    s->source, (long long)((d->time_ms - s->source_ms) / 1000),
 		    d->source);
-		emit(fn, arg, &a, d);
+		emit(en, fn, arg, &a, d);
 	}
 	str_copy(s->source, sizeof(s->source), d->source);
 	s->source_ms = d->time_ms;
@@ -511,6 +586,24 @@ login_failure(const struct entry *d)
 	return 0;
 }
 
+/*
+ * The state of the account a login tried: an engineer's, or a tenant's
+ * user's (within that tenant: ids and usernames of different kinds and
+ * tenants may be equal, and are other accounts), by id, or by the name
+ * tried when no account has it.
+ */
+static struct state *
+account_state(struct engine *en, const struct entry *d)
+{
+	char key[KEY_MAX];
+	const char *kind = d->tenant[0] == '\0' ? "e" : "t";
+
+	if (str_printf(key, sizeof(key), "%s:%s:%s", kind, d->tenant,
+	    d->actor[0] != '\0' ? d->actor : d->target) == -1)
+		return NULL;
+	return state_get(en, d->actor[0] != '\0' ? "a:" : "a:name:", key);
+}
+
 /* Failed logins and lockouts, per account tried. */
 static void
 rule_logins(struct engine *en, const struct entry *d, engine_emit_fn fn,
@@ -522,8 +615,7 @@ rule_logins(struct engine *en, const struct entry *d, engine_emit_fn fn,
 
 	if (!locked && !login_failure(d))
 		return;
-	s = d->actor[0] != '\0' ? state_get(en, "a:", d->actor) :
-	    state_get(en, "a:name:", d->target);
+	s = account_state(en, d);
 	if (s == NULL)
 		return;
 	if (locked) {
@@ -549,7 +641,7 @@ rule_logins(struct engine *en, const struct entry *d, engine_emit_fn fn,
 	a.subject_kind = "account";
 	str_copy(a.subject, sizeof(a.subject), d->actor[0] != '\0' ?
 	    d->actor : d->target);
-	emit(fn, arg, &a, d);
+	emit(en, fn, arg, &a, d);
 }
 
 /* What the operator's entries tell the rules. */
@@ -591,7 +683,7 @@ operator_entry(struct engine *en, const struct entry *d, engine_emit_fn fn,
 		str_printf(a.message, sizeof(a.message), "break-glass access "
 		    "to tenant %s for %s (%s)", d->tenant, d->engineer,
 		    d->target);
-		emit(fn, arg, &a, d);
+		emit(en, fn, arg, &a, d);
 	}
 }
 
@@ -639,7 +731,7 @@ engineer_entry(struct engine *en, const struct entry *d, engine_emit_fn fn,
 				    "device was registered to the account",
 				    d->actor, d->tenant, (long long)
 				    ((d->time_ms - s->cred_ms) / 1000));
-				emit(fn, arg, &a, d);
+				emit(en, fn, arg, &a, d);
 			}
 			s->cred_ms = 0;
 		}
@@ -653,7 +745,7 @@ engineer_entry(struct engine *en, const struct entry *d, engine_emit_fn fn,
 			    "%lld)", d->actor, s->resets.n,
 			    (long long)rs->r[RULE_RESET_BURST].window,
 			    (long long)rs->r[RULE_RESET_BURST].threshold);
-			emit(fn, arg, &a, d);
+			emit(en, fn, arg, &a, d);
 		}
 	}
 	if (forbidden_probe(d) && fn != NULL &&
@@ -661,7 +753,7 @@ engineer_entry(struct engine *en, const struct entry *d, engine_emit_fn fn,
 		str_printf(a.message, sizeof(a.message), "%s tried %s%s%s, "
 		    "which support may not do", d->actor, d->action,
 		    d->tenant[0] != '\0' ? " in tenant " : "", d->tenant);
-		emit(fn, arg, &a, d);
+		emit(en, fn, arg, &a, d);
 	}
 }
 
@@ -695,7 +787,7 @@ engine_feed(struct engine *en, const struct entry *d, engine_emit_fn fn,
 			    "not registered to the account", d->actor,
 			    d->source, d->device[0] != '\0' ? d->device :
 			    "(unknown)");
-			emit(fn, arg, &a, d);
+			emit(en, fn, arg, &a, d);
 		}
 	}
 	if (d->session[0] != '\0' && d->source[0] != '\0' &&

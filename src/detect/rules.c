@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "access/contain.h"
 #include "common/num.h"
 #include "common/str.h"
 
@@ -19,40 +20,56 @@ const char *const rule_contain_names[] = {
 	[RC_VENDOR] = "vendor", [RC_COUNT] = NULL,
 };
 
-/* The defaults.  Thresholds are per engineer (or account, or session). */
+/* How far a rule contains unless its settings say otherwise: sessions
+ * ended and logins refused, customers' approvals kept. */
+#define LEVEL_DEFAULT CONTAIN_LOGINS
+
+/*
+ * The defaults.  Thresholds are per engineer (or account, or session).
+ * Only a session used from two addresses (a stolen token at work) ends
+ * something on its own: that session.  A refused login with an
+ * unregistered device alerts only: it may be a typo, and after the
+ * device check comes first it proves nothing about the password.
+ */
 static const struct rule defaults[RULE_COUNT] = {
 	[RULE_UNREGISTERED_DEVICE] = {"unregistered_device",
 	    "login with the right password from a device not registered to "
-	    "the engineer", 1, SEV_HIGH, 1, 3600, RC_SESSION},
+	    "the engineer", 1, SEV_HIGH, 1, 3600, RC_NONE, LEVEL_DEFAULT},
 	[RULE_NEW_NETWORK] = {"new_network",
 	    "login from a network (/24 or /48) the engineer has not used in "
-	    "90 days", 1, SEV_MEDIUM, 1, 3600, RC_NONE},
+	    "90 days", 1, SEV_MEDIUM, 1, 3600, RC_NONE, LEVEL_DEFAULT},
 	[RULE_SESSION_TWO_ADDRESSES] = {"session_two_addresses",
 	    "one session used from two source addresses", 1, SEV_HIGH, 1,
-	    1800, RC_SESSION},
+	    1800, RC_SESSION, CONTAIN_SESSIONS},
 	[RULE_TENANT_HOPPING] = {"tenant_hopping",
 	    "an engineer entered more distinct tenants than usual", 1,
-	    SEV_MEDIUM, 10, 3600, RC_NONE},
+	    SEV_MEDIUM, 10, 3600, RC_NONE, LEVEL_DEFAULT},
 	[RULE_RESET_BURST] = {"reset_burst",
 	    "a burst of password or MFA resets by one engineer", 1, SEV_HIGH,
-	    5, 3600, RC_NONE},
+	    5, 3600, RC_NONE, LEVEL_DEFAULT},
 	[RULE_FORBIDDEN_PROBE] = {"forbidden_probe",
 	    "an engineer tried what support may not do (create, delete, "
-	    "export)", 1, SEV_HIGH, 1, 600, RC_NONE},
+	    "export)", 1, SEV_HIGH, 1, 600, RC_NONE, LEVEL_DEFAULT},
 	[RULE_LOGIN_FAILURES] = {"login_failures",
 	    "repeated failed logins or TOTP codes for one account", 1,
-	    SEV_MEDIUM, 5, 900, RC_NONE},
+	    SEV_MEDIUM, 5, 900, RC_NONE, LEVEL_DEFAULT},
 	[RULE_ACCOUNT_LOCKED] = {"account_locked",
 	    "an account was locked after failed logins", 1, SEV_HIGH, 1, 900,
-	    RC_NONE},
+	    RC_NONE, LEVEL_DEFAULT},
 	[RULE_CREDENTIAL_THEN_ACCESS] = {"credential_then_access",
 	    "a new credential on an engineer's account, then tenant access",
-	    1, SEV_HIGH, 1, 3600, RC_NONE},
+	    1, SEV_HIGH, 1, 3600, RC_NONE, LEVEL_DEFAULT},
 	[RULE_OFF_HOURS] = {"off_hours",
 	    "activity outside the engineer's declared working hours", 1,
-	    SEV_MEDIUM, 1, 3600, RC_NONE},
+	    SEV_MEDIUM, 1, 3600, RC_NONE, LEVEL_DEFAULT},
 	[RULE_BREAK_GLASS] = {"break_glass",
-	    "break-glass access was opened", 1, SEV_HIGH, 1, 60, RC_NONE},
+	    "break-glass access was opened", 1, SEV_HIGH, 1, 60, RC_NONE,
+	    LEVEL_DEFAULT},
+	/* Strong evidence: set contain=engineer level=access to revoke
+	 * customers' approvals on it. */
+	[RULE_SEVERAL_SIGNALS] = {"several_signals",
+	    "alerts of several different rules about what one signed-in "
+	    "engineer did", 1, SEV_CRITICAL, 2, 3600, RC_NONE, LEVEL_DEFAULT},
 };
 
 int
@@ -109,6 +126,12 @@ set_word(struct rule *r, const char *k, const char *v, struct err *e)
 			return err_bad_request(e, "window must be seconds "
 			    "from 60 to 604800");
 		r->window = n;
+	} else if (strcmp(k, "level") == 0) {
+		i = contain_level_parse(v);
+		if (i == -1)
+			return err_bad_request(e, "level must be sessions, "
+			    "logins or access");
+		r->level = i;
 	} else if (strcmp(k, "contain") == 0) {
 		for (i = 0; i < RC_COUNT; i++)
 			if (strcmp(v, rule_contain_names[i]) == 0)
@@ -119,7 +142,7 @@ set_word(struct rule *r, const char *k, const char *v, struct err *e)
 		r->contain = i;
 	} else {
 		return err_bad_request(e, "unknown rule setting '%.32s' (known: "
-		    "enabled, severity, threshold, window, contain)", k);
+		    "enabled, severity, threshold, window, contain, level)", k);
 	}
 	return 0;
 }
@@ -131,7 +154,7 @@ rules_set(struct rules *rs, const char *key, const char *value,
 	char name[64], text[RULE_VALUE_MAX + 1], *p, *word, *eq;
 	struct rule r;
 	size_t i;
-	int id;
+	int id, level_given = 0;
 
 	if (strncmp(key, "rule-", 5) != 0 || str_copy(name, sizeof(name),
 	    key + 5) == -1)
@@ -161,12 +184,21 @@ rules_set(struct rules *rs, const char *key, const char *value,
 			return err_bad_request(e, "%s: '%.32s' is not "
 			    "key=value", key, word);
 		*eq = '\0';
+		level_given |= strcmp(word, "level") == 0;
 		if (set_word(&r, word, eq + 1, e) == -1) {
 			struct err inner = *e;
 
 			return err_bad_request(e, "%s: %s", key, inner.msg);
 		}
 	}
+	/* A session is ended, nothing more: contain=session is of level
+	 * sessions, whatever the rule's level was. */
+	if (r.contain == RC_SESSION && level_given &&
+	    r.level != CONTAIN_SESSIONS)
+		return err_bad_request(e, "%s: contain=session ends sessions "
+		    "only (level=sessions)", key);
+	if (r.contain == RC_SESSION)
+		r.level = CONTAIN_SESSIONS;
 	rs->r[id] = r;
 	return 0;
 }

@@ -11,8 +11,12 @@
  *
  * The value is "key=value" words: enabled (yes|no), severity
  * (low|medium|high|critical), threshold (1..100000), window (seconds,
- * 60..604800) and contain (none|session|engineer|device|vendor).  The
- * parser is fuzzed (fuzz/fuzz_rules.c).
+ * 60..604800), contain (none|session|engineer|device|vendor: what to
+ * contain) and level (sessions|logins|access: how far, access/contain.h;
+ * for contain=session only sessions).  By default no rule revokes a
+ * customer's approval (level access): one signal is no proof, and most can
+ * be caused by someone without the engineer's factors.  The parser is
+ * fuzzed (fuzz/fuzz_rules.c).
  */
 #ifndef CUSTOS_DETECT_RULES_H
 #define CUSTOS_DETECT_RULES_H
@@ -33,6 +37,7 @@ enum rule_id {
 	RULE_CREDENTIAL_THEN_ACCESS,
 	RULE_OFF_HOURS,
 	RULE_BREAK_GLASS,
+	RULE_SEVERAL_SIGNALS,
 	RULE_COUNT
 };
 
@@ -47,7 +52,7 @@ enum severity {
 enum rule_contain {
 	RC_NONE = 0,
 	RC_SESSION,     /* end the session(s) involved; refuse nothing */
-	RC_ENGINEER,    /* contain the engineer: sessions, access, logins */
+	RC_ENGINEER,    /* contain the engineer, at the rule's level */
 	RC_DEVICE,      /* contain the device involved */
 	RC_VENDOR,      /* contain the engineer's whole vendor */
 	RC_COUNT
@@ -62,6 +67,8 @@ struct rule {
 	int64_t window;         /* seconds the pattern must fit in; also
 				 * how long a fired alert stays quiet */
 	int contain;            /* enum rule_contain */
+	int level;              /* enum contain_level (access/contain.h):
+				 * sessions, logins (the default) or access */
 };
 
 struct rules {

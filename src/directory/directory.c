@@ -368,7 +368,7 @@ dir_user_delete(struct store_conn *c, const struct store_ops *ops,
 {
 	const struct rec_user *u = arg;
 
-	if (ops->session_delete_principal(c, u->id, e) == -1)
+	if (ops->session_delete_user(c, u->tenant_id, u->id, e) == -1)
 		return -1;
 	return ops->user_delete(c, u->tenant_id, u->id, e) == -1 ? -1 : 0;
 }

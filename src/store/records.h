@@ -228,7 +228,10 @@ struct rec_containment {
 	char reason[REC_REASON_MAX + 1];
 	char created_by[ID_MAX];        /* "operator" or "custosd" */
 	char alert_id[ID_MAX];          /* the alert that asked, or "" */
-	int refuse_logins;              /* 0: sessions ended, nothing more */
+	int refuse_logins;              /* logins refused while in force */
+	int revoke_access;              /* open access requests were revoked
+					 * (1 for every containment stored
+					 * before migration 13) */
 	int64_t created;
 	int64_t lifted;                 /* 0 while in force */
 	char lifted_by[ID_MAX];
@@ -275,6 +278,10 @@ struct rec_entry {
 	int64_t time;           /* seconds since the epoch: when it happened
 				 * (0: the writer's time of the commit) */
 	const char *actor_id;   /* may be "" */
+	const char *engineer_id;        /* actor_id when the actor is an
+					 * engineer (audit: actor_is_engineer),
+					 * else "" or NULL: the entry's key as
+					 * an engineer's and a vendor's */
 	const char *vendor_id;  /* the actor's vendor, may be "" */
 	const char *tenant_id;  /* may be "" */
 	const char *action;

@@ -248,6 +248,35 @@ static const char *const sqlite_migrations[] = {
 	/* 11 -> 12: a user's reset tokens, found to end them all when a
 	 * newer link is mailed or the password is set. */
 	"CREATE INDEX resets_user ON resets(tenant_id, user_id);",
+	/* 12 -> 13: principals by kind, containment by level.  An
+	 * engineer's (and a vendor's) key rows were written for every actor
+	 * of that id, so a tenant user called like an engineer counted as
+	 * the engineer in scope.  They are rebuilt from the entries whose
+	 * actor is an engineer (audit's actor_is_engineer: kind engineer, or
+	 * an anonymous refused login naming an account and no tenant), one
+	 * row per entry as migration 10 wrote them.  A containment says
+	 * whether it revoked open access (every one before did).  The
+	 * second approvals an engineer asked of a tenant, counted (with the
+	 * access requests, by grants_engineer) to bound the mail it causes. */
+	"ALTER TABLE containments ADD COLUMN revoke_access INTEGER NOT NULL"
+	" DEFAULT 1;"
+	"CREATE INDEX approvals_engineer ON approvals(engineer_id, tenant_id,"
+	" created);"
+	"DROP TRIGGER entry_keys_no_delete;"
+	"DELETE FROM entry_keys WHERE kind IN (0, 3);"
+	"CREATE TRIGGER entry_keys_no_delete BEFORE DELETE ON entry_keys"
+	" BEGIN SELECT RAISE(ABORT, 'log keys are append-only'); END;"
+	"CREATE TEMP TABLE engineer_entries AS SELECT idx, time, actor_id,"
+	" vendor_id FROM (SELECT idx, time, actor_id, vendor_id, tenant_id,"
+	" CASE WHEN json_valid(CAST(bytes AS TEXT)) THEN"
+	" json_extract(CAST(bytes AS TEXT), '$.actor.kind') END AS k"
+	" FROM entries WHERE actor_id <> '')"
+	" WHERE k = 'engineer' OR (k = 'anonymous' AND tenant_id = '');"
+	"INSERT INTO entry_keys SELECT idx >> 16, 0, actor_id, idx, time, 1,"
+	" time, time, X'', 0 FROM engineer_entries;"
+	"INSERT INTO entry_keys SELECT idx >> 16, 3, vendor_id, idx, time, 1,"
+	" time, time, X'', 0 FROM engineer_entries WHERE vendor_id <> '';"
+	"DROP TABLE engineer_entries;",
 };
 
 #endif

@@ -13,7 +13,7 @@
 enum q {
 	Q_GRANT_INSERT, Q_GRANT_GET, Q_GRANT_TRANSITION, Q_GRANT_ACTIVE,
 	Q_GRANT_LIST_TENANT, Q_GRANT_DUE, Q_GRANT_OPEN_ENGINEER,
-	Q_GRANT_OPEN_VENDOR, Q_GRANT_NOTIFIED,
+	Q_GRANT_OPEN_VENDOR, Q_GRANT_NOTIFIED, Q_ASKS_SINCE,
 	Q_APPROVAL_INSERT, Q_APPROVAL_GET, Q_APPROVAL_TRANSITION,
 	Q_COUNT
 };
@@ -39,6 +39,12 @@ static const char *const q_sql[Q_COUNT] = {
 	[Q_GRANT_OPEN_VENDOR] = "SELECT " GRANT_COLS " FROM grants "
 	    "WHERE vendor_id = ?1 AND state IN (0, 1) AND deadline > ?2",
 	[Q_GRANT_NOTIFIED] = "UPDATE grants SET notified = 1 WHERE id = ?1",
+	/* Through grants_engineer and approvals_engineer (migration 13). */
+	[Q_ASKS_SINCE] = "SELECT count(*) FROM ("
+	    "SELECT created FROM grants WHERE engineer_id = ?1 "
+	    "AND tenant_id = ?2 AND created >= ?3 AND break_glass = 0 "
+	    "UNION ALL SELECT created FROM approvals WHERE engineer_id = ?1 "
+	    "AND tenant_id = ?2 AND created >= ?3)",
 	[Q_APPROVAL_INSERT] = "INSERT INTO approvals(" APPROVAL_COLS ") "
 	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
 	[Q_APPROVAL_GET] = "SELECT " APPROVAL_COLS " FROM approvals "
@@ -197,6 +203,27 @@ sqlite_grant_set_notified(struct store_conn *c, const char *id,
 		return -1;
 	sq_bind_text(s, 1, id);
 	return sq_exec_update(c, s, "access request", e);
+}
+
+int
+sqlite_asks_since(struct store_conn *c, const char *engineer_id,
+    const char *tenant_id, int64_t since, int64_t *n, struct err *e)
+{
+	sqlite3_stmt *s = stmt(c, Q_ASKS_SINCE, e);
+	int rc;
+
+	if (s == NULL)
+		return -1;
+	sq_bind_text(s, 1, engineer_id);
+	sq_bind_text(s, 2, tenant_id);
+	sqlite3_bind_int64(s, 3, since);
+	rc = sq_step_row(c, s, "access requests", e);
+	if (rc == -1)
+		return -1;
+	*n = rc == 0 ? sqlite3_column_int64(s, 0) : 0;
+	if (rc == 0)
+		sq_done(s);
+	return 0;
 }
 
 int

@@ -398,6 +398,7 @@ sq_bind_containment_new(sqlite3_stmt *s, const struct rec_containment *r)
 	sq_bind_text(s, 8, r->alert_id);
 	sqlite3_bind_int64(s, 9, r->created);
 	sqlite3_bind_int(s, 10, r->refuse_logins);
+	sqlite3_bind_int(s, 11, r->revoke_access);
 }
 
 void
@@ -417,4 +418,5 @@ sq_col_containment(struct rec_containment *out, sqlite3_stmt *s)
 	sq_col_text(out->lifted_by, sizeof(out->lifted_by), s, 10);
 	sq_col_text(out->lift_reason, sizeof(out->lift_reason), s, 11);
 	out->refuse_logins = sqlite3_column_int(s, 12);
+	out->revoke_access = sqlite3_column_int(s, 13);
 }

@@ -50,10 +50,10 @@
 /* A new containment's; it starts in force (lifted 0, lifted_by and
  * lift_reason ""). */
 #define CONTAINMENT_NEW_COLS "id, kind, target, engineer_id, vendor_id, " \
-	"reason, created_by, alert_id, created, refuse_logins"
+	"reason, created_by, alert_id, created, refuse_logins, revoke_access"
 #define CONTAINMENT_COLS "id, kind, target, engineer_id, vendor_id, " \
 	"reason, created_by, alert_id, created, lifted, lifted_by, " \
-	"lift_reason, refuse_logins"
+	"lift_reason, refuse_logins, revoke_access"
 /* An entry's columns; its bytes are read back by (idx, bytes) rows. */
 #define ENTRY_COLS "idx, time, actor_id, tenant_id, action, session_id, " \
 	"device_id, source, allowed, bytes, vendor_id"

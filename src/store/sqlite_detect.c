@@ -39,12 +39,15 @@ static const char *const d_sql[D_COUNT] = {
 	[D_ALERT_SET] = "UPDATE alerts SET webhook = ?2, attempts = ?3, "
 	    "next_attempt = ?4 WHERE id = ?1",
 	[D_CONT_INSERT] = "INSERT INTO containments(" CONTAINMENT_NEW_COLS ") "
-	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
 	[D_CONT_GET] = "SELECT " CONTAINMENT_COLS " FROM containments WHERE id = ?1",
 	[D_CONT_LIFT] = "UPDATE containments SET lifted = ?2, lifted_by = ?3, "
 	    "lift_reason = ?4 WHERE id = ?1 AND lifted = 0",
+	/* In force: refusing logins until lifted (one that only ended
+	 * sessions holds nothing any more). */
 	[D_CONT_LIST_ACTIVE] = "SELECT " CONTAINMENT_COLS " FROM containments "
-	    "WHERE lifted = 0 ORDER BY created DESC, id LIMIT 1000",
+	    "WHERE lifted = 0 AND refuse_logins = 1 "
+	    "ORDER BY created DESC, id LIMIT 1000",
 	[D_CONT_LIST_ALL] = "SELECT " CONTAINMENT_COLS " FROM containments "
 	    "ORDER BY created DESC, id LIMIT 1000",
 	/* Sessions and sessions' engineers are not refused here: their

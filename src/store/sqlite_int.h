@@ -161,6 +161,8 @@ int sqlite_session_touch(struct store_conn *c, const char *id, int64_t when,
     struct err *e);
 int sqlite_session_delete(struct store_conn *c, const char *id,
     struct err *e);
+int sqlite_session_delete_user(struct store_conn *c, const char *tenant_id,
+    const char *user_id, struct err *e);
 int sqlite_session_delete_principal(struct store_conn *c,
     const char *principal_id, struct err *e);
 int sqlite_login_insert(struct store_conn *c, const struct rec_login *l,
@@ -205,6 +207,8 @@ int sqlite_grant_due(struct store_conn *c, int64_t now, int64_t warn,
     store_grant_cb cb, void *arg, struct err *e);
 int sqlite_grant_set_notified(struct store_conn *c, const char *id,
     struct err *e);
+int sqlite_asks_since(struct store_conn *c, const char *engineer_id,
+    const char *tenant_id, int64_t since, int64_t *n, struct err *e);
 int sqlite_approval_insert(struct store_conn *c,
     const struct rec_approval *a, struct err *e);
 int sqlite_approval_get(struct store_conn *c, const char *id,

@@ -3,7 +3,10 @@
 /*
  * The log's principal keys (migration 10): which entries name an engineer,
  * device, session, vendor, source or tenant, kept as posting lists instead
- * of one index row per entry and principal.
+ * of one index row per entry and principal.  An entry is an engineer's (and
+ * its vendor's) only when its actor is an engineer (rec_entry.engineer_id):
+ * a tenant user whose id equals an engineer's is no part of the engineer's
+ * activity (migration 13 rebuilt the rows written before that rule).
  *
  * A row of entry_keys is (chunk, kind, key, first): the entries of one
  * principal (kind = enum store_principal, key its id) within one chunk of
@@ -240,10 +243,13 @@ sq_keys_add(struct store_conn *c, const struct rec_entry *en, struct err *e)
 		if (k == NULL)
 			return err_internal(e, "out of memory");
 	}
-	key[SP_ENGINEER] = en->actor_id;
+	/* An engineer's and a vendor's activity is what an engineer did:
+	 * never a tenant user's entries, whatever their id. */
+	key[SP_ENGINEER] = en->engineer_id;
 	key[SP_DEVICE] = en->device_id;
 	key[SP_SESSION] = en->session_id;
-	key[SP_VENDOR] = en->vendor_id;
+	key[SP_VENDOR] = en->engineer_id != NULL &&
+	    en->engineer_id[0] != '\0' ? en->vendor_id : NULL;
 	key[SP_SOURCE] = en->source;
 	key[SP_TENANT] = en->tenant_id;
 	if (((key[SP_ENGINEER] != NULL && key[SP_ENGINEER][0] != '\0') ||

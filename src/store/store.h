@@ -51,10 +51,11 @@ typedef int (*store_cols_cb)(void *arg, const struct store_entry_cols *r);
 
 /* The principals entries are indexed by. */
 enum store_principal {
-	SP_ENGINEER = 0,        /* the actor's id */
+	SP_ENGINEER = 0,        /* the actor's id, when an engineer (never a
+				 * tenant user of the same id) */
 	SP_DEVICE,
 	SP_SESSION,
-	SP_VENDOR,
+	SP_VENDOR,              /* the vendor of an engineer actor */
 	SP_SOURCE,              /* the source address */
 	SP_TENANT,
 	SP_COUNT
@@ -167,9 +168,17 @@ struct store_ops {
 	/* Moves last_seen forward only.  atomic. */
 	int (*session_touch)(struct store_conn *c, const char *id,
 	    int64_t when, struct err *e);
-	/* Ends sessions: by id, or every session of a principal. */
+	/* Ends sessions: by id, or every session of one tenant user (an
+	 * engineer's are ended by session_end_matching).  Principals of
+	 * different kinds may share an id: these match the kind and the
+	 * tenant, never the id alone. */
 	int (*session_delete)(struct store_conn *c, const char *id,
 	    struct err *e);
+	int (*session_delete_user)(struct store_conn *c, const char *tenant_id,
+	    const char *user_id, struct err *e);
+	/* Every session of the tenant user principal_id (user ids are
+	 * unique over tenants).  Superseded by session_delete_user: goes
+	 * once auth/reset.c calls that. */
 	int (*session_delete_principal)(struct store_conn *c,
 	    const char *principal_id, struct err *e);
 
@@ -225,6 +234,12 @@ struct store_ops {
 	    store_grant_cb cb, void *arg, struct err *e);
 	int (*grant_set_notified)(struct store_conn *c, const char *id,
 	    struct err *e);
+
+	/* How many access requests (break-glass aside) and second approvals
+	 * engineer_id asked of tenant_id since (seconds), into *n: what may
+	 * have mailed the tenant's admins. */
+	int (*asks_since)(struct store_conn *c, const char *engineer_id,
+	    const char *tenant_id, int64_t since, int64_t *n, struct err *e);
 
 	int (*approval_insert)(struct store_conn *c,
 	    const struct rec_approval *a, struct err *e);
@@ -294,7 +309,8 @@ struct store_ops {
 	 * atomic. */
 	int (*containment_lift)(struct store_conn *c,
 	    const struct rec_containment *r, struct err *e);
-	/* Containments in force (all, when all is set), newest first. */
+	/* Containments in force (refusing logins, not lifted), or all of
+	 * them when all is set; newest first. */
 	int (*containment_list)(struct store_conn *c, int all,
 	    int (*cb)(void *arg, const struct rec_containment *r), void *arg,
 	    struct err *e);

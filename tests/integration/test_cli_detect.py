@@ -187,8 +187,10 @@ class CliDetect(DaemonTest):
         self.assertEqual(r.status, 401, r)
         self.assertEqual(self.login_step_one(), 403)
         out = self.cli("containments").stdout
-        self.assertRegex(out, r"\n%s +engineer +eng1 +in_force +\S+ +"
-                         r"operator +- +- +%s\n" % (m.group(1), REASON))
+        self.assertRegex(out, r"\n%s +engineer +eng1 +in_force +access +"
+                         r"sessions ended; logins refused until lifted; "
+                         r"open access revoked +\S+ +operator +- +- +%s\n"
+                         % (m.group(1), REASON))
         doc = json.loads(self.cli("--json", "containments").stdout)
         self.assertEqual([c["id"] for c in doc["containments"]],
                          [m.group(1)])

@@ -243,8 +243,11 @@ class Session(ContainTest):
         self.read(token=ta, status=401)
         self.read(token=tb)
         self.read(token=self.login())
-        [x] = self.listed()
-        self.assertEqual((x["id"], x["refuses_logins"]), (c["id"], False))
+        # Nothing stays in force: listed with --all only.
+        self.assertEqual(self.listed(), [])
+        [x] = self.listed("?all=1")
+        self.assertEqual((x["id"], x["refuses_logins"], x["in_force"],
+                          x["level"]), (c["id"], False, False, "sessions"))
 
 
 class BadRequests(ContainTest):

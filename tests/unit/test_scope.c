@@ -102,6 +102,7 @@ entry_job(void *arg, int apply_rc, const struct err *apply_err,
 	rc = event_serialize(&ev, ev.time_ms, out, en);
 	/* en's columns must outlive ev: point them into the story. */
 	en->actor_id = s->actor;
+	en->engineer_id = en->engineer_id[0] != '\0' ? s->actor : "";
 	en->vendor_id = s->vendor;
 	en->tenant_id = s->tenant;
 	en->action = s->action;
@@ -133,6 +134,7 @@ odd_job(void *arg, int apply_rc, const struct err *apply_err,
 	(void)time_ms;
 	en->time = W1 + 3600;
 	en->actor_id = "eng-1";
+	en->engineer_id = "eng-1";
 	en->vendor_id = "vendor-a";
 	en->tenant_id = "t-b";
 	en->action = "user.password_reset";

@@ -5,7 +5,8 @@
  * entry_by_principal and entry_range_tenant answer is what the entries'
  * own columns say (checked against plain SQL over them), across chunks of
  * 2^16 indexes, after a rolled-back group, and for a log written before
- * migration 10 keyed its entries.
+ * migration 10 keyed its entries.  Migration 13 keeps as an engineer's (and
+ * a vendor's) keys only the entries whose actor is an engineer.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -82,6 +83,7 @@ entry_prep(void *arg, int apply_rc, const struct err *apply_err,
 	(void)time_ms;
 	en->time = p->time;
 	en->actor_id = p->actor;
+	en->engineer_id = p->actor;
 	en->device_id = p->device;
 	en->session_id = p->session;
 	en->vendor_id = p->vendor;
@@ -198,10 +200,12 @@ static int
 collect(void *arg, int64_t index, const char *bytes, size_t len)
 {
 	char want[32];
-	int n = snprintf(want, sizeof(want), "{\"i\":%lld}", (long long)index);
+	int n = snprintf(want, sizeof(want), "{\"i\":%lld", (long long)index);
 
-	/* The bytes handed over are the entry's own. */
-	assert_true((size_t)n == len && memcmp(want, bytes, len) == 0);
+	/* The bytes handed over are the entry's own ({"i":N}, or
+	 * {"i":N,"actor":...} as make_version_9 writes them). */
+	assert_true((size_t)n < len && memcmp(want, bytes, (size_t)n) == 0 &&
+	    (bytes[n] == '}' || bytes[n] == ','));
 	return idxs_add(arg, index);
 }
 
@@ -378,7 +382,10 @@ make_version_9(struct fixture *f, int64_t n)
 	    "'test', ?5, ?6, ?7, 1, ?8, ?9)", -1, &s, NULL), SQLITE_OK);
 	for (i = 0; i < n; i++) {
 		prep_make(&p, i);
-		str_printf(buf, sizeof(buf), "{\"i\":%lld}", (long long)i);
+		/* Their actors are engineers (migration 13 keeps only
+		 * those as engineers' keys). */
+		str_printf(buf, sizeof(buf), "{\"i\":%lld,\"actor\":"
+		    "{\"kind\":\"engineer\"}}", (long long)i);
 		sqlite3_bind_int64(s, 1, i);
 		sqlite3_bind_int64(s, 2, p.time);
 		sqlite3_bind_text(s, 3, p.actor, -1, SQLITE_STATIC);
@@ -411,6 +418,86 @@ migration_keys_the_entries_already_stored(void **state)
 	check_all(f);
 }
 
+static int
+collect_plain(void *arg, int64_t index, const char *bytes, size_t len)
+{
+	(void)bytes;
+	(void)len;
+	return idxs_add(arg, index);
+}
+
+/*
+ * A log at version 12 whose engineer and vendor keys (one row per entry,
+ * as migration 10 wrote them) also name a tenant user, an operator and
+ * a tenant's refused login of the engineer's id: after migration 13 the
+ * engineer's and the vendor's entries are the engineer's own, and its
+ * refused login (anonymous, no tenant), nothing else.
+ */
+static void
+migration_keys_engineers_by_their_kind(void **state)
+{
+	static const char *const bytes[] = {
+		"{\"actor\":{\"kind\":\"engineer\",\"id\":\"e1\"}}",
+		"{\"actor\":{\"kind\":\"tenant_admin\",\"id\":\"e1\"}}",
+		"{\"actor\":{\"kind\":\"anonymous\",\"id\":\"e1\"}}",
+		"{\"actor\":{\"kind\":\"anonymous\",\"id\":\"e1\"}}",
+		"{\"actor\":{\"kind\":\"operator\",\"id\":\"e1\"}}",
+		"not json",
+	};
+	static const char *const tenant[] = {"t1", "t1", "", "t1", "", ""};
+	static const char *const vendor[] = {"v1", "v1", "v1", "", "v1", "v1"};
+	struct fixture *f = *state;
+	struct idxs got = {NULL, 0, 0};
+	struct store_conn *c;
+	sqlite3_stmt *s;
+	sqlite3 *db;
+	struct err e;
+	int v, i;
+
+	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+	for (v = 0; v < 12; v++)
+		assert_int_equal(sqlite3_exec(db, sqlite_migrations[v], NULL,
+		    NULL, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "PRAGMA user_version=12", NULL,
+	    NULL, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, "INSERT INTO entries(idx, "
+	    "time, actor_id, tenant_id, action, session_id, device_id, "
+	    "source, allowed, bytes, vendor_id) VALUES (?1, 100, 'e1', ?2, "
+	    "'test', '', '', '', 1, ?3, ?4)", -1, &s, NULL), SQLITE_OK);
+	for (i = 0; i < 6; i++) {
+		sqlite3_bind_int(s, 1, i);
+		sqlite3_bind_text(s, 2, tenant[i], -1, SQLITE_STATIC);
+		sqlite3_bind_blob(s, 3, bytes[i], (int)strlen(bytes[i]),
+		    SQLITE_STATIC);
+		sqlite3_bind_text(s, 4, vendor[i], -1, SQLITE_STATIC);
+		assert_int_equal(sqlite3_step(s), SQLITE_DONE);
+		sqlite3_reset(s);
+	}
+	sqlite3_finalize(s);
+	assert_int_equal(sqlite3_exec(db, "INSERT INTO entry_keys SELECT "
+	    "idx >> 16, 0, actor_id, idx, time, 1, time, time, X'', 0 FROM "
+	    "entries; INSERT INTO entry_keys SELECT idx >> 16, 3, vendor_id, "
+	    "idx, time, 1, time, time, X'', 0 FROM entries WHERE vendor_id "
+	    "<> ''; INSERT INTO entry_chunks VALUES (0, 100, 100)", NULL,
+	    NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	assert_int_equal(open_store(f), 0);
+	err_init(&e);
+	c = store_reader_get(f->s, &e);
+	assert_non_null(c);
+	assert_int_equal(store_ops(f->s)->entry_by_principal(c, SP_ENGINEER,
+	    "e1", 0, 1000, collect_plain, &got, &e), 0);
+	assert_int_equal(got.n, 2);
+	assert_true(got.v[0] == 0 && got.v[1] == 2);
+	got.n = 0;
+	assert_int_equal(store_ops(f->s)->entry_by_principal(c, SP_VENDOR,
+	    "v1", 0, 1000, collect_plain, &got, &e), 0);
+	assert_int_equal(got.n, 2);
+	assert_true(got.v[0] == 0 && got.v[1] == 2);
+	store_reader_put(f->s, c);
+	free(got.v);
+}
+
 int
 main(void)
 {
@@ -422,6 +509,9 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(
 		    migration_keys_the_entries_already_stored, setup_dir,
+		    teardown),
+		cmocka_unit_test_setup_teardown(
+		    migration_keys_engineers_by_their_kind, setup_dir,
 		    teardown),
 	};
 
