@@ -196,5 +196,6 @@ reset_complete_apply(struct store_conn *c, const struct store_ops *ops,
 void
 reset_complete_run_wipe(struct reset_complete_run *run)
 {
+	attempt_release(&run->a);
 	sodium_memzero(run, sizeof(*run));
 }

@@ -248,6 +248,15 @@ static const char *const sqlite_migrations[] = {
 	/* 11 -> 12: a user's reset tokens, found to end them all when a
 	 * newer link is mailed or the password is set. */
 	"CREATE INDEX resets_user ON resets(tenant_id, user_id);",
+	/* 12 -> 13: TOTP seeds are sealed under DIR/secrets.key (store/seal.h).
+	 * SQL cannot seal: this marks the seeds stored so far as clear, and
+	 * custosd's start-up pass (totp_seal_clear) seals them and drops the
+	 * mark in one transaction.  The sweeps of expired logins, resets and
+	 * throttle rows read by expiry and age. */
+	"INSERT OR REPLACE INTO meta(key, value) VALUES ('totp_clear', 1);"
+	"CREATE INDEX logins_expires ON logins(expires);"
+	"CREATE INDEX resets_expires ON resets(expires);"
+	"CREATE INDEX throttle_age ON throttle(last_failure);",
 };
 
 #endif
