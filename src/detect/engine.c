@@ -498,8 +498,9 @@ rule_session(struct engine *en, const struct entry *d, engine_emit_fn fn,
 static int
 login_failure(const struct entry *d)
 {
-	static const char *const reasons[] = {"bad_password", "bad_totp",
-	    "totp_reused", "bad_device_signature", "unknown_user", NULL};
+	static const char *const reasons[] = {"bad_credentials",
+	    "bad_password", "bad_totp", "totp_reused", "bad_device_signature",
+	    "unknown_user", NULL};
 	size_t i;
 
 	if (d->allowed || (strcmp(d->action, "auth.login") != 0 &&

@@ -205,15 +205,17 @@ class World:
 
     def engineer_login(self, at=None, username="eng1", password=None,
                        device="dev1", key=None, code=None):
-        """Both login steps; returns the verify Response."""
+        """Both login steps (the device first: step one takes username
+        and device, verify the signature, password and code); returns the
+        verify Response."""
         r = self.d.call("POST", "/v1/auth/login", {
-            "username": username, "password": password or self.eng_password,
-            "device": device})
+            "username": username, "device": device})
         if r.status != 200:
             return r
         sig = (key or self.key).sign(r.body["challenge"].encode()).signature
         return self.d.call("POST", "/v1/auth/verify", {
             "login_id": r.body["login_id"],
+            "password": password or self.eng_password,
             "totp": code or totp(at=at),
             "device_signature": base64.b64encode(sig).decode()})
 
