@@ -97,7 +97,7 @@ class UniformRefusals(DaemonTest):
 
 class BoundedHashing(unittest.TestCase):
     MEM = 16 << 20              # Argon2id cost of this daemon (bytes)
-    MARGIN = 96 << 20           # threads, buffers, sanitizer bookkeeping
+    MARGIN = 48 << 20           # threads, buffers, sanitizer bookkeeping
 
     def test_200_concurrent_anonymous_logins_keep_peak_rss_bounded(self):
         d = Daemon(extra=("--pwhash-mem", str(self.MEM)))
