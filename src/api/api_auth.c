@@ -136,6 +136,12 @@ h_auth_login(struct req *q)
 		goto out;
 	}
 	target_name(q, run.known, "eng", username);
+	if (run.real) {
+		str_copy(q->actor.id, sizeof(q->actor.id),
+		    run.login.engineer_id);
+		str_copy(q->actor.vendor, sizeof(q->actor.vendor),
+		    run.vendor_id);
+	}
 	/* A decoy is answered and recorded as a real challenge; only the
 	 * operator's log tells it apart. */
 	if (run.why != NULL)

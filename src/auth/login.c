@@ -61,6 +61,9 @@ login_begin(struct login_run *run, struct store_conn *c,
 	    strcmp(dev.engineer_id, eng.id) == 0;
 	if (!run->real)
 		run->why = found == 0 ? "unregistered_device" : "unknown_user";
+	else
+		str_copy(run->vendor_id, sizeof(run->vendor_id),
+		    eng.vendor_id);
 	/* A decoy looks the same and is stored nowhere: step two then fails
 	 * like a bad signature. */
 	login_issue(run, run->real ? eng.id : "", device, source);

@@ -47,6 +47,7 @@ struct login_run {
 	int known;                      /* the username names an engineer */
 	int real;                       /* ... and the device is theirs */
 	const char *why;                /* a decoy's reason, for the operator */
+	char vendor_id[ID_MAX];         /* a real login's engineer's vendor */
 	struct rec_login login;         /* the login issued (or decoy) */
 };
 

@@ -114,12 +114,13 @@ class DetectTest(unittest.TestCase):
                                          password=password, device=device,
                                          key=key)
         r = self.call_from(source, "POST", "/v1/auth/login", {
-            "username": username, "password": password, "device": device})
+            "username": username, "device": device})
         if r.status != 200:
             return r
         sig = (key or self.w.key).sign(r.body["challenge"].encode())
         return self.call_from(source, "POST", "/v1/auth/verify", {
-            "login_id": r.body["login_id"], "totp": totp(at=self.now),
+            "login_id": r.body["login_id"], "password": password,
+            "totp": totp(at=self.now),
             "device_signature": base64.b64encode(sig.signature).decode()})
 
     def login(self, **kw):
