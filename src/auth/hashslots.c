@@ -72,7 +72,7 @@ hashslots_take(struct err *e)
 		hs.busy++;
 	pthread_mutex_unlock(&hs.mu);
 	if (rc == -1)
-		return err_refuse(e, 503, "busy", "busy", "too many logins "
+		return err_refuse(e, 503, "rate_limited", "busy", "too many logins "
 		    "at once; try again in %d second",
 		    HASHSLOTS_RETRY_AFTER);
 	return 0;
