@@ -82,10 +82,13 @@ login_begin_apply(struct store_conn *c, const struct store_ops *ops,
 	return ops->login_insert(c, &run->login, e);
 }
 
-/* The password, then the account and the code, once the signature
- * proved the device: these failures count against the account. */
+/* The password, then the account, a containment and the code, once the
+ * signature proved the device: these failures count against the account.
+ * A containment is told only to whoever has the device and the password
+ * (as before the code, so a contained engineer learns it at once). */
 static int
-verify_secrets(struct login_verify_run *run, const struct rec_engineer *eng,
+verify_secrets(struct login_verify_run *run, struct store_conn *c,
+    const struct store_ops *ops, const struct rec_engineer *eng,
     const char *password, const char *code, struct err *e)
 {
 	int trc, pwrc;
@@ -95,12 +98,19 @@ verify_secrets(struct login_verify_run *run, const struct rec_engineer *eng,
 	pwrc = password_verify(eng->password_hash, password,
 	    strlen(password));
 	hashslots_put();
-	if (pwrc == -1)
+	if (pwrc == -1) {
 		attempt_refuse(&run->a, "bad_password");
-	else if (eng->status != STATUS_ACTIVE)
+		return 0;
+	}
+	if (eng->status != STATUS_ACTIVE) {
 		attempt_refuse(&run->a, "account_inactive");
-	else if ((trc = totp_check(&eng->totp, code, run->a.now,
-	    &run->step)) != 0)
+		return 0;
+	}
+	if (attempt_contained(&run->a, c, ops, eng->id, eng->vendor_id,
+	    run->device_id, e) == -1)
+		return -1;
+	if (run->a.fail_reason == NULL && (trc = totp_check(&eng->totp, code,
+	    run->a.now, &run->step)) != 0)
 		attempt_refuse(&run->a, trc == 1 ? "totp_reused" : "bad_totp");
 	return 0;
 }
@@ -157,10 +167,7 @@ login_verify(struct login_verify_run *run, struct store_conn *c,
 	str_copy(run->vendor_id, sizeof(run->vendor_id), eng.vendor_id);
 	attempt_account(&run->a, 1, "eng:", "eng", eng.username);
 	if (attempt_gate(&run->a, c, ops, e) == -1 ||
-	    verify_secrets(run, &eng, password, code, e) == -1)
-		goto out;
-	if (run->a.fail_reason == NULL && attempt_contained(&run->a, c, ops,
-	    eng.id, eng.vendor_id, dev.id, e) == -1)
+	    verify_secrets(run, c, ops, &eng, password, code, e) == -1)
 		goto out;
 	if (run->a.fail_reason == NULL && session_new(&run->session, token,
 	    size, PRINCIPAL_ENGINEER, eng.id, "", eng.vendor_id, dev.id,
