@@ -59,7 +59,7 @@ class Response:
 class Daemon:
     """custosd in a temporary directory; stop() kills it and removes it."""
 
-    def __init__(self, clock=None, extra=()):
+    def __init__(self, clock=None, extra=(), quiet=True):
         self.dir = tempfile.mkdtemp(prefix="custos-test-")
         self.data = os.path.join(self.dir, "data")
         self.port = free_port()
@@ -67,7 +67,7 @@ class Daemon:
         self.clock_file = None
         args = [CUSTOSD, "--data", self.data, "--listen",
                 "127.0.0.1:%d" % self.port, "--pwhash-ops", "1",
-                "--pwhash-mem", "8192", "--quiet"]
+                "--pwhash-mem", "8192"] + (["--quiet"] if quiet else [])
         if clock is not None:
             self.clock_file = os.path.join(self.dir, "clock")
             self.set_clock(clock)
@@ -232,12 +232,15 @@ def _fail(r):
 
 
 class DaemonTest(unittest.TestCase):
-    """A fresh daemon per test class; self.d and self.w."""
+    """A fresh daemon per test class; self.d and self.w.  quiet = False
+    keeps custosd's informational log (read_log), e.g. the precise
+    reasons of refused logins, which only the operator reads."""
     clock = None
+    quiet = True
 
     @classmethod
     def setUpClass(cls):
-        cls.d = Daemon(clock=cls.clock)
+        cls.d = Daemon(clock=cls.clock, quiet=cls.quiet)
         cls.w = World(cls.d)
 
     @classmethod
