@@ -27,18 +27,26 @@ password_setup(unsigned long long opslimit, size_t memlimit)
 }
 
 int
-password_hash(char out[REC_PWHASH_MAX], const char *pw, size_t len)
+password_hash_in_slot(char out[REC_PWHASH_MAX], const char *pw, size_t len,
+    struct err *e)
 {
-	struct err e;
 	int rc;
 
-	err_init(&e);
-	if (hashslots_take(&e) == -1)
+	if (hashslots_take(e) == -1)
 		return -1;
 	rc = crypto_pwhash_str_alg(out, pw, len, pw_ops, pw_mem,
 	    crypto_pwhash_ALG_ARGON2ID13);
 	hashslots_put();
-	return rc;
+	return rc == 0 ? 0 : err_internal(e, "cannot hash the password");
+}
+
+int
+password_hash(char out[REC_PWHASH_MAX], const char *pw, size_t len)
+{
+	struct err e;
+
+	err_init(&e);
+	return password_hash_in_slot(out, pw, len, &e);
 }
 
 int
