@@ -158,13 +158,18 @@ login_verify(struct login_verify_run *run, struct store_conn *c,
 		found = ops->device_get(c, l.device_id, &dev, e);
 	if (found == -1)
 		goto out;
+	if (found == 0) {
+		/* A real login names its engineer and device (also when the
+		 * signature fails: someone holds the login but not the key). */
+		str_copy(run->device_id, sizeof(run->device_id), l.device_id);
+		str_copy(run->engineer_id, sizeof(run->engineer_id), eng.id);
+		str_copy(run->vendor_id, sizeof(run->vendor_id),
+		    eng.vendor_id);
+	}
 	if (verify_device(run, &l, &dev, found, sig) == -1) {
 		rc = 0;
 		goto out;
 	}
-	str_copy(run->device_id, sizeof(run->device_id), l.device_id);
-	str_copy(run->engineer_id, sizeof(run->engineer_id), eng.id);
-	str_copy(run->vendor_id, sizeof(run->vendor_id), eng.vendor_id);
 	attempt_account(&run->a, 1, "eng:", "eng", eng.username);
 	if (attempt_gate(&run->a, c, ops, e) == -1 ||
 	    verify_secrets(run, c, ops, &eng, password, code, e) == -1)

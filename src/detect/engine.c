@@ -506,6 +506,9 @@ login_failure(const struct entry *d)
 	if (d->allowed || (strcmp(d->action, "auth.login") != 0 &&
 	    strcmp(d->action, "auth.verify") != 0))
 		return 0;
+	/* A decoy login names no account: nothing to count it against. */
+	if (d->actor[0] == '\0' && d->target[0] == '\0')
+		return 0;
 	for (i = 0; reasons[i] != NULL; i++)
 		if (strcmp(d->reason, reasons[i]) == 0)
 			return 1;
