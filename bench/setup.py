@@ -84,14 +84,14 @@ def main():
     need("POST /v1/import", st, 200, text)
 
     st, doc, text = call(url, "POST", "/v1/auth/login", {
-        "username": "bench-eng", "password": ENG_PASSWORD,
-        "device": "bench-dev"})
+        "username": "bench-eng", "device": "bench-dev"})
     need("POST /v1/auth/login", st, 200, text)
     sig = key.sign(doc["challenge"].encode()).signature
     code = subprocess.check_output(["oathtool", "--totp", "-b", TOTP_SECRET],
                                    text=True).strip()
     st, doc, text = call(url, "POST", "/v1/auth/verify", {
-        "login_id": doc["login_id"], "totp": code,
+        "login_id": doc["login_id"], "password": ENG_PASSWORD,
+        "totp": code,
         "device_signature": base64.b64encode(sig).decode()})
     need("POST /v1/auth/verify", st, 200, text)
     token = doc["token"]

@@ -166,10 +166,59 @@ sweeper_run(const struct sweeper_config *cfg, int64_t now)
 	return done;
 }
 
+struct auth_sweep {
+	const struct store_ops *ops;
+	int64_t now;
+	int64_t window;
+	int64_t removed;
+};
+
+/* The throttle keys whose names others choose (see auth/attempt.c). */
+static const char *const chosen_keys[] = {"unk:", "ip:", NULL};
+
+static int
+apply_auth_sweep(struct store_conn *c, void *arg, struct err *e)
+{
+	struct auth_sweep *x = arg;
+	int64_t n = 0;
+	size_t i;
+
+	if (x->ops->auth_sweep(c, x->now, x->now - x->window, &n, e) == -1)
+		return -1;
+	x->removed += n;
+	for (i = 0; chosen_keys[i] != NULL; i++) {
+		if (x->ops->throttle_trim(c, chosen_keys[i],
+		    SWEEPER_THROTTLE_KEEP, &n, e) == -1)
+			return -1;
+		x->removed += n;
+	}
+	return 0;
+}
+
+int64_t
+sweeper_auth(const struct sweeper_config *cfg, int64_t now)
+{
+	struct auth_sweep x;
+	struct store_job job = {apply_auth_sweep, NULL, &x};
+	struct err e;
+
+	memset(&x, 0, sizeof(x));
+	err_init(&e);
+	x.ops = store_ops(cfg->store);
+	x.now = now;
+	x.window = cfg->throttle_window > 0 ? cfg->throttle_window : 86400;
+	if (store_write(cfg->store, &job, NULL, &e) == -1) {
+		log_warn("sweeper: authentication rows: %s", e.msg);
+		return -1;
+	}
+	return x.removed;
+}
+
 static void *
 sweeper_main(void *arg)
 {
 	struct sweeper *s = arg;
+	int64_t last_auth = 0;
 
 	pthread_mutex_lock(&s->mu);
 	while (!s->stopping) {
@@ -186,8 +235,16 @@ sweeper_main(void *arg)
 			break;
 		pthread_mutex_unlock(&s->mu);
 		if (s->cfg.halted == NULL ||
-		    !s->cfg.halted(s->cfg.halted_arg))
-			(void)sweeper_run(&s->cfg, clock_now(s->cfg.clock));
+		    !s->cfg.halted(s->cfg.halted_arg)) {
+			int64_t now = clock_now(s->cfg.clock);
+
+			(void)sweeper_run(&s->cfg, now);
+			if (now < last_auth ||
+			    now - last_auth >= SWEEPER_AUTH_EVERY) {
+				(void)sweeper_auth(&s->cfg, now);
+				last_auth = now;
+			}
+		}
 		pthread_mutex_lock(&s->mu);
 	}
 	pthread_mutex_unlock(&s->mu);

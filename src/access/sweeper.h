@@ -7,6 +7,14 @@
  * it: every request computes the effective state at its own time.  Second
  * approvals are not swept: their expiry is effective only.
  *
+ * Every SWEEPER_AUTH_EVERY seconds (of the clock) it also deletes what
+ * time made worthless in the authentication tables: expired logins
+ * (challenges) and reset tokens, and throttle rows past their window
+ * without a lock; and it caps the throttle rows of keys others choose
+ * (blinded unknown usernames, source addresses) at SWEEPER_THROTTLE_KEEP
+ * each, the most recent kept.  No entry records these: nothing a person
+ * did changes.
+ *
  * One thread, started by custosd's main; it needs no API: the store it
  * writes to, the clock, where notices go, and whether the log can take
  * entries are given to it.
@@ -22,6 +30,8 @@
 #include "store/store.h"
 
 #define SWEEPER_DUE_MAX 500     /* grants handled per pass */
+#define SWEEPER_AUTH_EVERY 10   /* seconds between sweeps of auth rows */
+#define SWEEPER_THROTTLE_KEEP 10000 /* rows per chosen-key prefix */
 
 struct sweeper_config {
 	struct store *store;
@@ -31,6 +41,9 @@ struct sweeper_config {
 	 * NULL. */
 	int (*halted)(void *arg);
 	void *halted_arg;
+	/* The throttle's window (seconds): older failures count for nothing.
+	 * 0: a day. */
+	int64_t throttle_window;
 };
 
 struct sweeper;
@@ -50,6 +63,13 @@ void sweeper_stop(struct sweeper *s);
  * but writes nothing), or -1 when the store could not be read.
  */
 int sweeper_run(const struct sweeper_config *cfg, int64_t now);
+
+/*
+ * The sweep of the authentication rows at now (expired logins and reset
+ * tokens, idle throttle rows, the cap on chosen keys), in one commit
+ * without an entry.  Returns the number of rows removed, or -1 (logged).
+ */
+int64_t sweeper_auth(const struct sweeper_config *cfg, int64_t now);
 
 /*
  * The pass's step for one grant g read as due (through c) at now: expire

@@ -6,7 +6,10 @@
  * live in src/auth (login.c, tenant_login.c, reset.c): each handler
  * decodes the body, runs the workflow's reader half, has the writer apply
  * its other half with the request's log entry, and encodes the answer.
- * A refused attempt is recorded (and its failure counted) in that commit.
+ * A refused attempt is recorded (and its failure counted) in that commit,
+ * with the uniform reason; its precise reason goes to the daemon's log
+ * (the operator's), never to the answer or the entry.  A username that
+ * matches no account is recorded only blinded (auth/secrets.h).
  */
 #include <sodium.h>
 #include <string.h>
@@ -15,9 +18,11 @@
 #include "auth/login.h"
 #include "auth/password.h"
 #include "auth/reset.h"
+#include "auth/secrets.h"
 #include "auth/tenant_login.h"
 #include "common/b64.h"
 #include "common/jsonx.h"
+#include "common/log.h"
 #include "common/str.h"
 
 #define SIGNATURE_B64_MAX 128
@@ -43,6 +48,31 @@ refused_early(struct req *q, const struct attempt *a)
 	return -1;
 }
 
+/* The precise reason of a refusal, for the operator only: the daemon's
+ * log.  The account is named by id, or by the entry's target (a known
+ * username, or an unknown one blinded). */
+static void
+operator_note(const struct req *q, const char *reason)
+{
+	log_info("%s refused from %s: %s (account %s)", q->ev.action != NULL ?
+	    q->ev.action : "login", q->http->source, reason,
+	    q->actor.id[0] != '\0' ? q->actor.id : q->ev.target[0] != '\0' ?
+	    q->ev.target : "-");
+}
+
+/* The entry's target: the username as typed when it names an account,
+ * else only its blinded form. */
+static void
+target_name(struct req *q, int known, const char *context,
+    const char *username)
+{
+	if (known)
+		str_copy(q->ev.target, sizeof(q->ev.target), username);
+	else
+		secrets_blind(q->ev.target, sizeof(q->ev.target), context,
+		    username);
+}
+
 /* After a workflow's writer half: a refused attempt denies the request
  * (its failure is counted in the same commit). */
 static int
@@ -55,6 +85,8 @@ verdict(struct req *q, const struct attempt *a)
 	if (a->fail_reason == NULL)
 		return 0;
 	attempt_refusal(a, &d);
+	if (attempt_hidden(a->fail_reason))
+		operator_note(q, a->fail_reason);
 	return req_deny(q, &d);
 }
 
@@ -71,47 +103,60 @@ apply_login(struct store_conn *c, struct req *q, void *arg, struct err *e)
 int
 h_auth_login(struct req *q)
 {
-	static const char *const keys[] = {"username", "password", "device",
-	    NULL};
-	const char *username, *password, *device;
+	static const char *const keys[] = {"username", "device", NULL};
+	const char *username, *device;
 	struct attempt_policy p;
 	struct login_run run;
 	char stamp[RFC3339_LEN];
 	struct store_conn *c;
 	json_t *b = req_body(q);
-	int rc;
+	int rc = -1;
 
+	memset(&run, 0, sizeof(run));
+	if (b != NULL && json_object_get(b, "password") != NULL)
+		return err_bad_request(&q->err, "field 'password' goes to "
+		    "/v1/auth/verify, with the device's signature of the "
+		    "challenge this call returns");
 	if (b == NULL || jx_only(b, keys, &q->err) ||
 	    jx_str(&username, b, "username", 1, REC_USERNAME_MAX,
 	    JX_REQUIRED | JX_CLEAN, &q->err) ||
-	    jx_str(&password, b, "password", 1, PASSWORD_MAX, JX_REQUIRED,
-	    &q->err) ||
 	    jx_str(&device, b, "device", 1, ID_MAX - 1,
 	    JX_REQUIRED | JX_CLEAN, &q->err))
 		return -1;
-	str_copy(q->ev.target, sizeof(q->ev.target), username);
 	if (id_valid(device))
 		str_copy(q->actor.device, sizeof(q->actor.device), device);
 	c = req_reader(q);
 	if (c == NULL)
 		return -1;
 	policy(q->ctx, &p);
-	rc = login_begin(&run, c, store_ops(q->ctx->store), &p, username,
-	    password, device, q->http->source, q->now, &q->err);
-	if (run.engineer_id[0] != '\0') {
-		str_copy(q->actor.id, sizeof(q->actor.id), run.engineer_id);
+	if (login_begin(&run, c, store_ops(q->ctx->store), &p, username,
+	    device, q->http->source, q->now, &q->err) == -1) {
+		target_name(q, 0, "eng", username);
+		refused_early(q, &run.a);
+		goto out;
+	}
+	target_name(q, run.known, "eng", username);
+	if (run.real) {
+		str_copy(q->actor.id, sizeof(q->actor.id),
+		    run.login.engineer_id);
 		str_copy(q->actor.vendor, sizeof(q->actor.vendor),
 		    run.vendor_id);
 	}
-	if (rc == -1)
-		return refused_early(q, &run.a);
+	/* A decoy is answered and recorded as a real challenge; only the
+	 * operator's log tells it apart. */
+	if (run.why != NULL)
+		log_info("auth.login from %s: a decoy challenge (%s, account "
+		    "%s)", q->http->source, run.why, q->ev.target);
 	if (req_write(q, apply_login, &run) == -1)
-		return -1;
+		goto out;
 	time_format(stamp, run.login.expires);
-	req_ok(q, 200, json_pack("{s:s,s:s,s:[s,s],s:s}", "login_id",
-	    run.login.id, "challenge", run.login.challenge, "factors", "totp",
-	    "device", "expires_at", stamp));
-	return 0;
+	req_ok(q, 200, json_pack("{s:s,s:s,s:[s,s,s],s:s}", "login_id",
+	    run.login.id, "challenge", run.login.challenge, "factors",
+	    "device", "password", "totp", "expires_at", stamp));
+	rc = 0;
+out:
+	attempt_release(&run.a);
+	return rc;
 }
 
 static int
@@ -133,9 +178,9 @@ apply_verify(struct store_conn *c, struct req *q, void *arg, struct err *e)
 int
 h_auth_verify(struct req *q)
 {
-	static const char *const keys[] = {"login_id", "totp",
+	static const char *const keys[] = {"login_id", "password", "totp",
 	    "device_signature", NULL};
-	const char *login_id, *code, *sig64;
+	const char *login_id, *password, *code, *sig64;
 	char token[TOKEN_MAX + 1], stamp[RFC3339_LEN];
 	uint8_t sig[LOGIN_SIGNATURE_BYTES];
 	struct attempt_policy p;
@@ -150,6 +195,8 @@ h_auth_verify(struct req *q)
 	if (b == NULL || jx_only(b, keys, &q->err) ||
 	    jx_str(&login_id, b, "login_id", 1, ID_MAX - 1,
 	    JX_REQUIRED | JX_CLEAN, &q->err) ||
+	    jx_str(&password, b, "password", 1, PASSWORD_MAX, JX_REQUIRED,
+	    &q->err) ||
 	    jx_str(&code, b, "totp", 6, 8, JX_REQUIRED, &q->err) ||
 	    jx_str(&sig64, b, "device_signature", 1, SIGNATURE_B64_MAX,
 	    JX_REQUIRED, &q->err))
@@ -165,7 +212,8 @@ h_auth_verify(struct req *q)
 		return -1;
 	policy(q->ctx, &p);
 	vrc = login_verify(&run, c, store_ops(q->ctx->store), &p, login_id,
-	    code, sig, q->http->source, q->now, token, sizeof(token), &q->err);
+	    password, code, sig, q->http->source, q->now, token, sizeof(token),
+	    &q->err);
 	str_copy(q->actor.device, sizeof(q->actor.device), run.device_id);
 	if (run.engineer_id[0] != '\0') {
 		str_copy(q->actor.id, sizeof(q->actor.id), run.engineer_id);
@@ -188,6 +236,7 @@ h_auth_verify(struct req *q)
 	    "expires_at", stamp, "session", run.session.id));
 	rc = 0;
 out:
+	attempt_release(&run.a);
 	sodium_memzero(token, sizeof(token));
 	sodium_memzero(sig, sizeof(sig));
 	login_verify_run_wipe(&run);
@@ -249,7 +298,6 @@ h_tenant_login(struct req *q)
 	    &q->err) ||
 	    jx_str(&code, b, "totp", 6, 8, JX_OPTIONAL, &q->err))
 		return -1;
-	str_copy(q->ev.target, sizeof(q->ev.target), username);
 	c = req_reader(q);
 	if (c == NULL)
 		return -1;
@@ -258,11 +306,13 @@ h_tenant_login(struct req *q)
 	    password, code, q->http->source, q->now, token, sizeof(token), uri,
 	    sizeof(uri), &q->err) == -1) {
 		refused_early(q, &run.a);
+		target_name(q, run.found, "usr", username);
 		if (run.found)
 			str_copy(q->actor.id, sizeof(q->actor.id),
 			    run.user.id);
 		goto out;
 	}
+	target_name(q, run.found, "usr", username);
 	if (run.found)
 		str_copy(q->actor.id, sizeof(q->actor.id), run.user.id);
 	str_copy(q->actor.session, sizeof(q->actor.session), run.session.id);
@@ -283,6 +333,7 @@ h_tenant_login(struct req *q)
 	}
 	rc = 0;
 out:
+	attempt_release(&run.a);
 	sodium_memzero(token, sizeof(token));
 	sodium_memzero(uri, sizeof(uri));
 	tenant_login_run_wipe(&run);
@@ -335,6 +386,7 @@ h_password_reset_complete(struct req *q)
 	req_ok(q, 200, json_pack("{s:s}", "status", "password_changed"));
 	rc = 0;
 out:
+	attempt_release(&run.a);
 	reset_complete_run_wipe(&run);
 	return rc;
 }

@@ -4,6 +4,7 @@
 #include <sodium.h>
 #include <string.h>
 
+#include "auth/hashslots.h"
 #include "auth/password.h"
 #include "auth/session.h"
 #include "auth/totp.h"
@@ -36,8 +37,8 @@ login_issue(struct login_run *run, const char *engineer_id,
 int
 login_begin(struct login_run *run, struct store_conn *c,
     const struct store_ops *ops, const struct attempt_policy *p,
-    const char *username, const char *password, const char *device,
-    const char *source, int64_t now, struct err *e)
+    const char *username, const char *device, const char *source,
+    int64_t now, struct err *e)
 {
 	struct rec_engineer eng;
 	struct rec_device dev;
@@ -46,39 +47,26 @@ login_begin(struct login_run *run, struct store_conn *c,
 	memset(run, 0, sizeof(*run));
 	memset(&eng, 0, sizeof(eng));
 	attempt_init(&run->a, p, source, now);
-	str_printf(run->a.acct_key, sizeof(run->a.acct_key), "eng:%s",
-	    username);
-	/* The account is named even when the throttle refuses at once: a
-	 * lockout belongs to the account's failures. */
-	found = ops->engineer_get_by_username(c, username, &eng, e);
-	if (found == -1)
-		goto out;
-	if (found == 0) {
-		str_copy(run->engineer_id, sizeof(run->engineer_id), eng.id);
-		str_copy(run->vendor_id, sizeof(run->vendor_id),
-		    eng.vendor_id);
-	}
+	/* Only the address is held back here: nothing secret is tried, and
+	 * nobody without the device can count against the account. */
 	if (attempt_gate(&run->a, c, ops, e) == -1)
 		goto out;
-	if (found == 0 && id_valid(device)) {
+	found = ops->engineer_get_by_username(c, username, &eng, e);
+	if (found == 0 && id_valid(device))
 		dfound = ops->device_get(c, device, &dev, e);
-		if (dfound == -1)
-			goto out;
-	}
-	/* Always pay for Argon2id, so timing tells nothing. */
-	if (password_verify(found == 0 ? eng.password_hash : NULL, password,
-	    strlen(password)) == -1)
-		attempt_refuse(&run->a, found == 0 ? "bad_password" :
-		    "unknown_user");
-	else if (eng.status != STATUS_ACTIVE)
-		attempt_refuse(&run->a, "account_inactive");
-	else if (dfound != 0 || strcmp(dev.engineer_id, eng.id) != 0)
-		attempt_refuse(&run->a, "unregistered_device");
-	else if (attempt_contained(&run->a, c, ops, eng.id, eng.vendor_id,
-	    device, e) == -1)
+	if (found == -1 || dfound == -1)
 		goto out;
-	if (run->a.fail_reason == NULL)
-		login_issue(run, eng.id, device, source);
+	run->known = found == 0;
+	run->real = found == 0 && dfound == 0 &&
+	    strcmp(dev.engineer_id, eng.id) == 0;
+	if (!run->real)
+		run->why = found == 0 ? "unregistered_device" : "unknown_user";
+	else
+		str_copy(run->vendor_id, sizeof(run->vendor_id),
+		    eng.vendor_id);
+	/* A decoy looks the same and is stored nowhere: step two then fails
+	 * like a bad signature. */
+	login_issue(run, run->real ? eng.id : "", device, source);
 	rc = 0;
 out:
 	rec_engineer_wipe(&eng);
@@ -89,37 +77,66 @@ int
 login_begin_apply(struct store_conn *c, const struct store_ops *ops,
     struct login_run *run, struct err *e)
 {
-	if (run->a.fail_reason != NULL)
-		return attempt_fail(&run->a, c, ops, e);
+	if (!run->real)
+		return 0;
 	return ops->login_insert(c, &run->login, e);
 }
 
-/* The checks of step two, in the order their reasons are told. */
+/* The password, then the account, a containment and the code, once the
+ * signature proved the device: these failures count against the account.
+ * A containment is told only to whoever has the device and the password
+ * (as before the code, so a contained engineer learns it at once). */
 static int
-verify_factors(struct login_verify_run *run, const struct rec_login *l,
-    const struct rec_engineer *eng, const struct rec_device *dev,
-    int found, const char *code, const uint8_t *sig)
+verify_secrets(struct login_verify_run *run, struct store_conn *c,
+    const struct store_ops *ops, const struct rec_engineer *eng,
+    const char *password, const char *code, struct err *e)
 {
-	int trc;
+	int trc, pwrc;
 
-	if (found == 1 || eng->status != STATUS_ACTIVE)
+	if (attempt_hash_slot(&run->a, e) == -1)
+		return -1;
+	pwrc = password_verify(eng->password_hash, password,
+	    strlen(password));
+	hashslots_put();
+	if (pwrc == -1) {
+		attempt_refuse(&run->a, "bad_password");
+		return 0;
+	}
+	if (eng->status != STATUS_ACTIVE) {
 		attempt_refuse(&run->a, "account_inactive");
-	else if (l->expires <= run->a.now)
+		return 0;
+	}
+	if (attempt_contained(&run->a, c, ops, eng->id, eng->vendor_id,
+	    run->device_id, e) == -1)
+		return -1;
+	if (run->a.fail_reason == NULL && (trc = totp_check(&eng->totp, code,
+	    run->a.now, &run->step)) != 0)
+		attempt_refuse(&run->a, trc == 1 ? "totp_reused" : "bad_totp");
+	return 0;
+}
+
+/* The login's device: its signature over the challenge, checked before
+ * anything secret.  0 when it holds (the account may then be tried). */
+static int
+verify_device(struct login_verify_run *run, const struct rec_login *l,
+    const struct rec_device *dev, int found, const uint8_t *sig)
+{
+	if (found != 0)
+		attempt_refuse(&run->a, "unknown_login");
+	else if (l->expires <= run->a.now) {
 		attempt_refuse(&run->a, "login_expired");
-	else if (crypto_sign_verify_detached(sig,
+		run->a.fail_msg = "this login has expired; start again";
+	} else if (crypto_sign_verify_detached(sig,
 	    (const unsigned char *)l->challenge, strlen(l->challenge),
 	    dev->public_key) != 0)
 		attempt_refuse(&run->a, "bad_device_signature");
-	else if ((trc = totp_check(&eng->totp, code, run->a.now,
-	    &run->step)) != 0)
-		attempt_refuse(&run->a, trc == 1 ? "totp_reused" : "bad_totp");
-	return run->a.fail_reason == NULL;
+	return run->a.fail_reason == NULL ? 0 : -1;
 }
 
 int
 login_verify(struct login_verify_run *run, struct store_conn *c,
     const struct store_ops *ops, const struct attempt_policy *p,
-    const char *login_id, const char *code,
+    const char *login_id, const char *password, const char *code,
     const uint8_t sig[LOGIN_SIGNATURE_BYTES], const char *source,
     int64_t now, char *token, size_t size, struct err *e)
 {
@@ -135,29 +152,31 @@ login_verify(struct login_verify_run *run, struct store_conn *c,
 	if (attempt_gate(&run->a, c, ops, e) == -1)
 		return -1;
 	found = id_valid(login_id) ? ops->login_get(c, login_id, &l, e) : 1;
-	if (found == -1)
-		return -1;
-	if (found == 1) {
-		attempt_refuse(&run->a, "unknown_login");
-		run->a.fail_msg = "unknown or used login; start again";
-		return 0;
-	}
-	str_copy(run->device_id, sizeof(run->device_id), l.device_id);
-	found = ops->engineer_get(c, l.engineer_id, &eng, e);
+	if (found == 0)
+		found = ops->engineer_get(c, l.engineer_id, &eng, e);
 	if (found == 0)
 		found = ops->device_get(c, l.device_id, &dev, e);
 	if (found == -1)
 		goto out;
-	str_copy(run->engineer_id, sizeof(run->engineer_id), l.engineer_id);
-	str_copy(run->vendor_id, sizeof(run->vendor_id), eng.vendor_id);
-	str_printf(run->a.acct_key, sizeof(run->a.acct_key), "eng:%s",
-	    eng.username);
-	if (attempt_gate(&run->a, c, ops, e) == -1)
+	if (found == 0) {
+		/* A real login names its engineer and device (also when the
+		 * signature fails: someone holds the login but not the key). */
+		str_copy(run->device_id, sizeof(run->device_id), l.device_id);
+		str_copy(run->engineer_id, sizeof(run->engineer_id), eng.id);
+		str_copy(run->vendor_id, sizeof(run->vendor_id),
+		    eng.vendor_id);
+	}
+	if (verify_device(run, &l, &dev, found, sig) == -1) {
+		rc = 0;
 		goto out;
-	if (verify_factors(run, &l, &eng, &dev, found, code, sig) &&
-	    session_new(&run->session, token, size, PRINCIPAL_ENGINEER,
-	    eng.id, "", eng.vendor_id, dev.id, source, now,
-	    p->session_lifetime) == -1) {
+	}
+	attempt_account(&run->a, 1, "eng:", "eng", eng.username);
+	if (attempt_gate(&run->a, c, ops, e) == -1 ||
+	    verify_secrets(run, c, ops, &eng, password, code, e) == -1)
+		goto out;
+	if (run->a.fail_reason == NULL && session_new(&run->session, token,
+	    size, PRINCIPAL_ENGINEER, eng.id, "", eng.vendor_id, dev.id,
+	    source, now, p->session_lifetime) == -1) {
 		err_internal(e, "cannot make a session");
 		goto out;
 	}
@@ -193,8 +212,8 @@ login_verify_apply(struct store_conn *c, const struct store_ops *ops,
 		if (rc == 1)
 			attempt_refuse(&run->a, "totp_reused");
 	}
-	/* Asked again on the writer: a containment committed since step
-	 * one (or while this code was typed) wins. */
+	/* Asked again on the writer: a containment committed since the
+	 * reader's check (or while this code was typed) wins. */
 	if (run->a.fail_reason == NULL && attempt_contained(&run->a, c, ops,
 	    run->session.principal_id, run->session.vendor_id,
 	    run->session.device_id, e) == -1)
@@ -207,6 +226,7 @@ login_verify_apply(struct store_conn *c, const struct store_ops *ops,
 void
 login_verify_run_wipe(struct login_verify_run *run)
 {
+	attempt_release(&run->a);
 	sodium_memzero(run, sizeof(*run));
 }
 

@@ -1,25 +1,33 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * login: an engineer's login, in two steps.
+ * login: an engineer's login, in two steps, the device first.
  *
- * login_begin: password and registered device.  When they are right (and
- * the account is active, the device is the engineer's and no containment
- * covers them) login_begin_apply stores a single-use login id with a
- * challenge for the device to sign:
+ * login_begin: a username and a device id.  Nothing secret is tried, so
+ * it always answers with a login id and a challenge for the device to
+ * sign:
  *
  *     custos-login-v1:<login_id>:<nonce>:<expires>
  *
- * login_verify: the device's Ed25519 signature over that challenge and a
- * TOTP code.  login_verify_apply takes the login id on the writer (used
- * once, whatever the outcome: a wrong code costs the login), uses the TOTP
- * step up, asks again for a containment, and stores the session.
+ * When the device is registered to that engineer login_begin_apply stores
+ * the login (single-use, short-lived); otherwise it is a decoy stored
+ * nowhere, which looks the same.
  *
- * Unknown users cost one Argon2id like known ones; every refusal but the
- * login-id ones is the same 401 "invalid credentials", with the reason
- * (unknown_user, bad_password, account_inactive, unregistered_device,
- * contained, unknown_login, login_used, login_expired,
- * bad_device_signature, bad_totp, totp_reused) for the log.
- * login_end ends a session (logout).
+ * login_verify: the device's Ed25519 signature over that challenge first;
+ * only then the password (Argon2id, in a hash slot), the account and the
+ * TOTP code.  So nobody without a registered device's key can test a
+ * password or count failures against (and lock) the account: failures
+ * before the signature holds count against the address only.
+ * login_verify_apply takes the login id on the writer (used once, whatever
+ * the outcome: a wrong code costs the login), uses the TOTP step up, asks
+ * again for a containment, and stores the session.
+ *
+ * Every refusal before the last factor is the same 401 "invalid
+ * credentials", recorded as bad_credentials; the precise reason
+ * (unknown_login, bad_device_signature, bad_password, account_inactive,
+ * bad_totp, totp_reused) is for the operator (auth/attempt.h).
+ * login_expired, login_used and contained keep their own answers.
+ * login_end ends a session (logout).  The caller releases the attempt
+ * (attempt_release) once the outcome is committed.
  */
 #ifndef CUSTOS_AUTH_LOGIN_H
 #define CUSTOS_AUTH_LOGIN_H
@@ -36,26 +44,24 @@
 
 struct login_run {
 	struct attempt a;
-	/* who the attempt names, filled as soon as known (also when it is
-	 * refused): for the log entry */
-	char engineer_id[ID_MAX];
-	char vendor_id[ID_MAX];
-	struct rec_login login;         /* the login issued, on success */
+	int known;                      /* the username names an engineer */
+	int real;                       /* ... and the device is theirs */
+	const char *why;                /* a decoy's reason, for the operator */
+	char vendor_id[ID_MAX];         /* a real login's engineer's vendor */
+	struct rec_login login;         /* the login issued (or decoy) */
 };
 
 /*
- * Step one on a reader.  -1 with e when the throttle refuses (429/423,
- * run->a.retry_after) or the store fails; else 0, with run->a.fail_reason
- * set when refused.  Either way login_begin_apply then records it.
+ * Step one on a reader.  -1 with e when the address is held back
+ * (429, run->a.retry_after) or the store fails; else 0 with run->login
+ * to hand out.  login_begin_apply then stores it (or not: a decoy).
  */
 int login_begin(struct login_run *run, struct store_conn *c,
     const struct store_ops *ops, const struct attempt_policy *p,
-    const char *username, const char *password, const char *device,
-    const char *source, int64_t now, struct err *e)
-	__attribute__((warn_unused_result));
+    const char *username, const char *device, const char *source,
+    int64_t now, struct err *e) __attribute__((warn_unused_result));
 
-/* On the writer: stores the login, or counts the refusal.  0, or -1 on a
- * store error. */
+/* On the writer: stores a real login.  0, or -1 on a store error. */
 int login_begin_apply(struct store_conn *c, const struct store_ops *ops,
     struct login_run *run, struct err *e)
 	__attribute__((warn_unused_result));
@@ -72,14 +78,17 @@ struct login_verify_run {
 };
 
 /*
- * Step two on a reader: the login's signature over its challenge and the
- * code.  On success the session's bearer token goes to token[size]
+ * Step two on a reader: the login's signature over its challenge, then
+ * the password and the code.  On success the session's bearer token goes to token[size]
  * (TOKEN_MAX + 1; the caller wipes it) and run->session holds the rest.
- * Returns as login_begin.  Wipe run with login_verify_run_wipe().
+ * -1 with e when the throttle refuses (429/423, run->a.retry_after), no
+ * hash slot comes free (503) or the store fails; else 0, with
+ * run->a.fail_reason set when refused.  Wipe run with
+ * login_verify_run_wipe().
  */
 int login_verify(struct login_verify_run *run, struct store_conn *c,
     const struct store_ops *ops, const struct attempt_policy *p,
-    const char *login_id, const char *code,
+    const char *login_id, const char *password, const char *code,
     const uint8_t sig[LOGIN_SIGNATURE_BYTES], const char *source,
     int64_t now, char *token, size_t size, struct err *e)
 	__attribute__((warn_unused_result));

@@ -4,6 +4,7 @@
 #include <sodium.h>
 #include <string.h>
 
+#include "auth/hashslots.h"
 #include "common/err.h"
 
 /* Set once by password_setup() before any thread starts. */
@@ -20,15 +21,32 @@ password_setup(unsigned long long opslimit, size_t memlimit)
 		pw_ops = crypto_pwhash_OPSLIMIT_MIN;
 	if (pw_mem < crypto_pwhash_MEMLIMIT_MIN)
 		pw_mem = crypto_pwhash_MEMLIMIT_MIN;
+	hashslots_setup(0, 0);
 	return crypto_pwhash_str_alg(pw_dummy, "custos-dummy-password", 21,
 	    pw_ops, pw_mem, crypto_pwhash_ALG_ARGON2ID13);
 }
 
 int
+password_hash_in_slot(char out[REC_PWHASH_MAX], const char *pw, size_t len,
+    struct err *e)
+{
+	int rc;
+
+	if (hashslots_take(e) == -1)
+		return -1;
+	rc = crypto_pwhash_str_alg(out, pw, len, pw_ops, pw_mem,
+	    crypto_pwhash_ALG_ARGON2ID13);
+	hashslots_put();
+	return rc == 0 ? 0 : err_internal(e, "cannot hash the password");
+}
+
+int
 password_hash(char out[REC_PWHASH_MAX], const char *pw, size_t len)
 {
-	return crypto_pwhash_str_alg(out, pw, len, pw_ops, pw_mem,
-	    crypto_pwhash_ALG_ARGON2ID13);
+	struct err e;
+
+	err_init(&e);
+	return password_hash_in_slot(out, pw, len, &e);
 }
 
 int

@@ -18,11 +18,19 @@
  * the dummy hash that unknown accounts are checked against.  Start-up only. */
 int password_setup(unsigned long long opslimit, size_t memlimit);
 
+/* Hashes pw in one of the hash slots (auth/hashslots.h): -1 when none came
+ * free in time (or libsodium failed). */
 int password_hash(char out[REC_PWHASH_MAX], const char *pw, size_t len)
 	__attribute__((warn_unused_result));
 
+/* As password_hash, with why it failed in e: a 503 when no slot came free
+ * in time (try again), else a 500. */
+int password_hash_in_slot(char out[REC_PWHASH_MAX], const char *pw,
+    size_t len, struct err *e) __attribute__((warn_unused_result));
+
 /* 0 when pw matches hash.  With hash NULL or "" it checks against a dummy
- * hash and fails, so unknown accounts cost the same time as known ones. */
+ * hash and fails, so unknown accounts cost the same time as known ones.
+ * The caller holds a hash slot (attempt_hash_slot) around it. */
 int password_verify(const char *hash, const char *pw, size_t len)
 	__attribute__((warn_unused_result));
 

@@ -4,6 +4,7 @@
 #include <sodium.h>
 #include <string.h>
 
+#include "auth/hashslots.h"
 #include "auth/password.h"
 #include "common/clock.h"
 #include "common/str.h"
@@ -158,8 +159,11 @@ reset_complete(struct reset_complete_run *run, struct store_conn *c,
 		    "reset_token_expired");
 		return 0;
 	}
-	if (password_hash(run->hash, new_password, len) == -1)
-		return err_internal(e, "cannot hash the password");
+	if (password_hash_in_slot(run->hash, new_password, len, e) == -1) {
+		run->a.retry_after = e->status == 503 ?
+		    HASHSLOTS_RETRY_AFTER : 0;
+		return -1;
+	}
 	return 0;
 }
 
@@ -196,5 +200,6 @@ reset_complete_apply(struct store_conn *c, const struct store_ops *ops,
 void
 reset_complete_run_wipe(struct reset_complete_run *run)
 {
+	attempt_release(&run->a);
 	sodium_memzero(run, sizeof(*run));
 }

@@ -4,6 +4,7 @@
 #include <sodium.h>
 #include <string.h>
 
+#include "auth/hashslots.h"
 #include "auth/password.h"
 #include "auth/session.h"
 #include "auth/totp.h"
@@ -17,10 +18,14 @@ check_factors(struct tenant_login_run *run, const char *username,
     struct err *e)
 {
 	struct rec_user *u = &run->user;
-	int trc;
+	int trc, pwrc;
 
-	if (password_verify(run->found ? u->password_hash : NULL, password,
-	    strlen(password)) == -1) {
+	if (attempt_hash_slot(&run->a, e) == -1)
+		return -1;
+	pwrc = password_verify(run->found ? u->password_hash : NULL, password,
+	    strlen(password));
+	hashslots_put();
+	if (pwrc == -1) {
 		attempt_refuse(&run->a, run->found ? "bad_password" :
 		    "unknown_user");
 	} else if (u->status != STATUS_ACTIVE) {
@@ -33,8 +38,9 @@ check_factors(struct tenant_login_run *run, const char *username,
 		    username) == -1)
 			return err_internal(e, "cannot make a TOTP URI");
 	} else if (code == NULL) {
+		/* The same answer as a wrong password: a missing code must
+		 * not tell that the password was right. */
 		attempt_refuse(&run->a, "totp_required");
-		run->a.fail_msg = "field 'totp' is required for this account";
 	} else if ((trc = totp_check(&u->totp, code, run->a.now,
 	    &run->step)) != 0) {
 		attempt_refuse(&run->a, trc == 1 ? "totp_reused" : "bad_totp");
@@ -52,13 +58,11 @@ tenant_login(struct tenant_login_run *run, struct store_conn *c,
 	struct rec_tenant t;
 	int found;
 
+	char prefix[ID_MAX + 8];
+
 	memset(run, 0, sizeof(*run));
 	attempt_init(&run->a, p, source, now);
 	str_copy(run->tenant_id, sizeof(run->tenant_id), tenant);
-	str_printf(run->a.acct_key, sizeof(run->a.acct_key), "usr:%s:%s",
-	    tenant, username);
-	if (attempt_gate(&run->a, c, ops, e) == -1)
-		return -1;
 	found = ops->tenant_get(c, tenant, &t, e);
 	if (found == 0)
 		found = ops->user_get_by_username(c, tenant, username,
@@ -66,6 +70,12 @@ tenant_login(struct tenant_login_run *run, struct store_conn *c,
 	if (found == -1)
 		return -1;
 	run->found = found == 0;
+	/* A name nobody holds is kept only blinded; it still has a key, so
+	 * a lockout does not tell which names exist. */
+	str_printf(prefix, sizeof(prefix), "usr:%s:", tenant);
+	attempt_account(&run->a, run->found, prefix, prefix, username);
+	if (attempt_gate(&run->a, c, ops, e) == -1)
+		return -1;
 	if (check_factors(run, username, password, code, uri, uri_size, e) ==
 	    -1)
 		return -1;
@@ -110,5 +120,6 @@ tenant_login_apply(struct store_conn *c, const struct store_ops *ops,
 void
 tenant_login_run_wipe(struct tenant_login_run *run)
 {
+	attempt_release(&run->a);
 	sodium_memzero(run, sizeof(*run));
 }

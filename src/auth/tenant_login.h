@@ -4,10 +4,12 @@
  * once.  An account without an enrolled second factor (never enrolled, or
  * after an MFA reset) that logs in without a code gets a fresh secret,
  * stored as pending and handed out once as an otpauth:// URI; the first
- * valid code from it completes enrolment and opens the session.  Refusals
- * are the uniform 401 "invalid credentials" (but totp_required, which says
- * the code is missing), with the reason (unknown_user, bad_password,
- * account_inactive, totp_required, bad_totp, totp_reused) for the log.
+ * valid code from it completes enrolment and opens the session.  Every
+ * refusal is the uniform 401 "invalid credentials", recorded as
+ * bad_credentials; the precise reason (unknown_user, bad_password,
+ * account_inactive, totp_required, bad_totp, totp_reused) is for the
+ * operator (auth/attempt.h).  The caller releases run->a
+ * (attempt_release) once the outcome is committed.
  */
 #ifndef CUSTOS_AUTH_TENANT_LOGIN_H
 #define CUSTOS_AUTH_TENANT_LOGIN_H
@@ -38,7 +40,7 @@ struct tenant_login_run {
  * run->enrol is set the enrolment URI goes to uri[uri_size]
  * (TENANT_LOGIN_URI_MAX) instead.  The caller wipes both and the run
  * (tenant_login_run_wipe).  -1 with e when the throttle refuses (429/423,
- * run->a.retry_after) or the store fails; else 0, with run->a.fail_reason
+ * run->a.retry_after), no hash slot comes free (503) or the store fails; else 0, with run->a.fail_reason
  * set when refused.  Either way tenant_login_apply then records it.
  */
 int tenant_login(struct tenant_login_run *run, struct store_conn *c,

@@ -3,10 +3,11 @@
  * cmd_auth.c: the device key and the sessions: keygen, pubkey, login,
  * logout, and tenant-login (a tenant admin's one-step login, no device).
  *
- * Login is two calls.  POST /v1/auth/login checks username, password and
- * device id and hands back a challenge; the device key signs the exact
- * bytes of that challenge and POST /v1/auth/verify checks the signature
- * and the TOTP code, then issues the session token, kept in session.json.
+ * Login is two calls, the device first.  POST /v1/auth/login takes the
+ * username and device id and hands back a challenge; the device key signs
+ * the exact bytes of that challenge and POST /v1/auth/verify checks the
+ * signature, then the password and the TOTP code, and issues the session
+ * token, kept in session.json.
  * The secret key and the password stay in wiped memory; the token is
  * never printed.
  */
@@ -449,12 +450,10 @@ cmd_login(struct cli *ctx, int argc, char **argv)
 
 	ctx->conn.anonymous = 1;
 	rc = CLI_FAIL;
-	body = json_pack("{s:s, s:s%, s:s}", "username", username,
-	    "password", pw.data, pw.len, "device", device);
-	buf_cleanup(&pw);
+	body = json_pack("{s:s, s:s}", "username", username, "device",
+	    device);
 	if (body == NULL) {
-		rc = cli_usage(ctx, "--username, --device and the password "
-		    "must be UTF-8");
+		rc = cli_usage(ctx, "--username and --device must be UTF-8");
 		goto out;
 	}
 	rc = cli_http_json(&ctx->conn, "POST", "/v1/auth/login", body, &answer,
@@ -476,14 +475,16 @@ cmd_login(struct cli *ctx, int argc, char **argv)
 		if (rc != CLI_OK)
 			goto out;
 		rc = CLI_FAIL;
-		body = json_pack("{s:s, s:s, s:s}", "login_id", login_id,
-		    "totp", code.data, "device_signature", sig_b64);
-	} else {
-		body = json_pack("{s:s, s:s}", "login_id", login_id,
+		body = json_pack("{s:s, s:s%, s:s, s:s}", "login_id",
+		    login_id, "password", pw.data, pw.len, "totp", code.data,
 		    "device_signature", sig_b64);
+	} else {
+		body = json_pack("{s:s, s:s%, s:s}", "login_id", login_id,
+		    "password", pw.data, pw.len, "device_signature", sig_b64);
 	}
+	buf_cleanup(&pw);
 	if (body == NULL) {
-		cli_warn("out of memory");
+		cli_warn("the password must be UTF-8");
 		goto out;
 	}
 	rc = cli_http_json(&ctx->conn, "POST", "/v1/auth/verify", body, &answer,

@@ -21,6 +21,7 @@
 #include "api/api.h"
 #include "api/cache.h"
 #include "auth/password.h"
+#include "auth/secrets.h"
 #include "auth/totp.h"
 #include "common/log.h"
 #include "common/str.h"
@@ -204,6 +205,10 @@ main(int argc, char **argv)
 		log_error("cannot prepare %s/outbox", cfg.data);
 		goto out;
 	}
+	if (secrets_setup(cfg.data, &e) == -1) {
+		log_error("%s", e.msg);
+		goto out;
+	}
 	clk.file = cfg.test_clock;
 	memset(&scfg, 0, sizeof(scfg));
 	scfg.ops = &store_sqlite_ops;
@@ -211,7 +216,7 @@ main(int argc, char **argv)
 	scfg.readers = (int)cfg.readers;
 	scfg.clock = &clk;
 	st = store_open(&scfg, &e);
-	if (st == NULL) {
+	if (st == NULL || secrets_seal_stored(st, &e) == -1) {
 		log_error("%s", e.msg);
 		goto out;
 	}
@@ -277,6 +282,7 @@ main(int argc, char **argv)
 	swcfg.mail.from = ctx.cfg.mail_from;
 	swcfg.halted = log_halted;
 	swcfg.halted_arg = tl;
+	swcfg.throttle_window = ctx.cfg.throttle_window;
 	sw = sweeper_start(&swcfg, &e);
 	if (sw == NULL) {
 		log_error("%s", e.msg);

@@ -573,12 +573,16 @@ rule_session(struct engine *en, const struct entry *d, engine_emit_fn fn,
 static int
 login_failure(const struct entry *d)
 {
-	static const char *const reasons[] = {"bad_password", "bad_totp",
-	    "totp_reused", "bad_device_signature", "unknown_user", NULL};
+	static const char *const reasons[] = {"bad_credentials",
+	    "bad_password", "bad_totp", "totp_reused", "bad_device_signature",
+	    "unknown_user", NULL};
 	size_t i;
 
 	if (d->allowed || (strcmp(d->action, "auth.login") != 0 &&
 	    strcmp(d->action, "auth.verify") != 0))
+		return 0;
+	/* A decoy login names no account: nothing to count it against. */
+	if (d->actor[0] == '\0' && d->target[0] == '\0')
 		return 0;
 	for (i = 0; reasons[i] != NULL; i++)
 		if (strcmp(d->reason, reasons[i]) == 0)

@@ -277,6 +277,15 @@ static const char *const sqlite_migrations[] = {
 	"INSERT INTO entry_keys SELECT idx >> 16, 3, vendor_id, idx, time, 1,"
 	" time, time, X'', 0 FROM engineer_entries WHERE vendor_id <> '';"
 	"DROP TABLE engineer_entries;",
+	/* 13 -> 14: TOTP seeds are sealed under DIR/secrets.key (store/seal.h).
+	 * SQL cannot seal: this marks the seeds stored so far as clear, and
+	 * custosd's start-up pass (totp_seal_clear) seals them and drops the
+	 * mark in one transaction.  The sweeps of expired logins, resets and
+	 * throttle rows read by expiry and age. */
+	"INSERT OR REPLACE INTO meta(key, value) VALUES ('totp_clear', 1);"
+	"CREATE INDEX logins_expires ON logins(expires);"
+	"CREATE INDEX resets_expires ON resets(expires);"
+	"CREATE INDEX throttle_age ON throttle(last_failure);",
 };
 
 #endif

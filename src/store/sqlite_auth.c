@@ -1,11 +1,14 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * The SQLite backend's authentication state: sessions, pending logins
- * (challenges), password-reset tokens and the login throttle.
+ * (challenges), password-reset tokens and the login throttle; their sweeps,
+ * and the start-up pass that seals TOTP seeds stored in clear.
  */
 #include <sodium.h>
 #include <sqlite3.h>
+#include <string.h>
 
+#include "store/seal.h"
 #include "store/sqlite_codec.h"
 #include "store/sqlite_int.h"
 
@@ -15,6 +18,9 @@ enum q {
 	Q_LOGIN_INSERT, Q_LOGIN_GET, Q_LOGIN_DELETE,
 	Q_RESET_INSERT, Q_RESET_GET, Q_RESET_DELETE, Q_RESET_DELETE_USER,
 	Q_THROTTLE_GET, Q_THROTTLE_PUT, Q_THROTTLE_CLEAR,
+	Q_LOGIN_SWEEP, Q_RESET_SWEEP, Q_THROTTLE_SWEEP, Q_THROTTLE_TRIM,
+	Q_CLEAR_MARK, Q_CLEAR_UNMARK, Q_CLEAR_ENGINEERS, Q_CLEAR_USERS,
+	Q_SEAL_ENGINEER, Q_SEAL_USER,
 	Q_COUNT
 };
 
@@ -54,6 +60,25 @@ static const char *const q_sql[Q_COUNT] = {
 	    "last_failure = excluded.last_failure, "
 	    "locked_until = excluded.locked_until",
 	[Q_THROTTLE_CLEAR] = "DELETE FROM throttle WHERE key = ?1",
+	[Q_LOGIN_SWEEP] = "DELETE FROM logins WHERE expires <= ?1",
+	[Q_RESET_SWEEP] = "DELETE FROM resets WHERE expires <= ?1",
+	[Q_THROTTLE_SWEEP] = "DELETE FROM throttle WHERE last_failure < ?1 "
+	    "AND locked_until <= ?2",
+	/* Keys from ?1 up to (not including) ?2, all but the ?3 newest. */
+	[Q_THROTTLE_TRIM] = "DELETE FROM throttle WHERE key >= ?1 "
+	    "AND key < ?2 AND key NOT IN (SELECT key FROM throttle "
+	    "WHERE key >= ?1 AND key < ?2 "
+	    "ORDER BY last_failure DESC LIMIT ?3)",
+	[Q_CLEAR_MARK] = "SELECT 1 FROM meta WHERE key = 'totp_clear'",
+	[Q_CLEAR_UNMARK] = "DELETE FROM meta WHERE key = 'totp_clear'",
+	[Q_CLEAR_ENGINEERS] = "SELECT id, totp_secret FROM engineers "
+	    "WHERE totp_secret IS NOT NULL",
+	[Q_CLEAR_USERS] = "SELECT tenant_id, id, totp_secret FROM users "
+	    "WHERE totp_secret IS NOT NULL",
+	[Q_SEAL_ENGINEER] = "UPDATE engineers SET totp_secret = ?2 "
+	    "WHERE id = ?1",
+	[Q_SEAL_USER] = "UPDATE users SET totp_secret = ?3 "
+	    "WHERE tenant_id = ?1 AND id = ?2",
 };
 
 /* The statement for query q, prepared on first use. */
@@ -310,4 +335,123 @@ sqlite_throttle_clear(struct store_conn *c, const char *key, struct err *e)
 		return -1;
 	sq_bind_text(s, 1, key);
 	return sq_exec(c, s, "throttle", e);
+}
+
+/* Deletes what statement q (bound to ?1 now, and ?2 for two-part ones)
+ * matches; *n gets the count. */
+static int
+sweep(struct store_conn *c, enum q q, int64_t a, int64_t b, int64_t *n,
+    struct err *e)
+{
+	sqlite3_stmt *s = stmt(c, q, e);
+
+	if (s == NULL)
+		return -1;
+	sqlite3_bind_int64(s, 1, a);
+	if (q == Q_THROTTLE_SWEEP)
+		sqlite3_bind_int64(s, 2, b);
+	if (sq_exec(c, s, "sweep", e) == -1)
+		return -1;
+	*n += sqlite3_changes(c->db);
+	return 0;
+}
+
+int
+sqlite_auth_sweep(struct store_conn *c, int64_t now, int64_t idle_before,
+    int64_t *removed, struct err *e)
+{
+	*removed = 0;
+	if (sweep(c, Q_LOGIN_SWEEP, now, 0, removed, e) == -1 ||
+	    sweep(c, Q_RESET_SWEEP, now, 0, removed, e) == -1 ||
+	    sweep(c, Q_THROTTLE_SWEEP, idle_before, now, removed, e) == -1)
+		return -1;
+	return 0;
+}
+
+int
+sqlite_throttle_trim(struct store_conn *c, const char *prefix, int64_t keep,
+    int64_t *removed, struct err *e)
+{
+	sqlite3_stmt *s = stmt(c, Q_THROTTLE_TRIM, e);
+	char upto[REC_KEY_MAX];
+	size_t n = strlen(prefix);
+
+	*removed = 0;
+	if (s == NULL)
+		return -1;
+	if (n == 0 || n >= sizeof(upto))
+		return err_internal(e, "throttle trim: bad prefix");
+	/* The first key past every key that starts with prefix. */
+	memcpy(upto, prefix, n + 1);
+	upto[n - 1]++;
+	sq_bind_text(s, 1, prefix);
+	sq_bind_text(s, 2, upto);
+	sqlite3_bind_int64(s, 3, keep);
+	if (sq_exec(c, s, "throttle trim", e) == -1)
+		return -1;
+	*removed = sqlite3_changes(c->db);
+	return 0;
+}
+
+/* Seals every clear seed the query q lists (engineers, or users). */
+static int
+seal_rows(struct store_conn *c, enum q q, int64_t *sealed, struct err *e)
+{
+	int user = q == Q_CLEAR_USERS;
+	sqlite3_stmt *s = stmt(c, q, e), *u;
+	char tenant[ID_MAX] = "", id[ID_MAX];
+	uint8_t clear[REC_TOTP_MAX], box[SEAL_MAX];
+	size_t n, boxlen;
+	int rc;
+
+	if (s == NULL)
+		return -1;
+	u = stmt(c, user ? Q_SEAL_USER : Q_SEAL_ENGINEER, e);
+	if (u == NULL)
+		return -1;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if (user)
+			sq_col_text(tenant, sizeof(tenant), s, 0);
+		sq_col_text(id, sizeof(id), s, user);
+		sq_col_blob(clear, sizeof(clear), &n, s, user + 1);
+		if (n == 0)
+			continue;
+		seal_secret(box, &boxlen, user ? SEAL_KIND_USER :
+		    SEAL_KIND_ENGINEER, tenant, id, clear, n);
+		sodium_memzero(clear, sizeof(clear));
+		sq_bind_text(u, 1, user ? tenant : id);
+		if (user)
+			sq_bind_text(u, 2, id);
+		sqlite3_bind_blob(u, user ? 3 : 2, box, (int)boxlen,
+		    SQLITE_TRANSIENT);
+		if (sq_exec(c, u, "seal", e) == -1) {
+			sq_done(s);
+			return -1;
+		}
+		(*sealed)++;
+	}
+	sq_done(s);
+	return rc == SQLITE_DONE ? 0 : sq_fail(c, e, "seal");
+}
+
+int
+sqlite_totp_seal_clear(struct store_conn *c, int64_t *sealed, struct err *e)
+{
+	sqlite3_stmt *s = stmt(c, Q_CLEAR_MARK, e);
+	int rc;
+
+	*sealed = 0;
+	if (s == NULL)
+		return -1;
+	rc = sq_step_row(c, s, "meta", e);
+	if (rc != 0)
+		return rc == 1 ? 0 : -1;
+	sq_done(s);
+	if (seal_rows(c, Q_CLEAR_ENGINEERS, sealed, e) == -1 ||
+	    seal_rows(c, Q_CLEAR_USERS, sealed, e) == -1)
+		return -1;
+	s = stmt(c, Q_CLEAR_UNMARK, e);
+	if (s == NULL)
+		return -1;
+	return sq_exec(c, s, "meta", e);
 }

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "store/seal.h"
 #include "store/sqlite_codec.h"
 #include "store/sqlite_int.h"
 
@@ -19,12 +20,35 @@ bind_str(sqlite3_stmt *s, int i, const char *v)
 }
 
 void
-sq_bind_totp(sqlite3_stmt *s, int i, const struct rec_totp *t)
+sq_bind_totp(sqlite3_stmt *s, int i, const struct rec_totp *t,
+    const char *kind, const char *tenant, const char *id)
 {
-	if (t->len > 0)
-		sqlite3_bind_blob(s, i, t->secret, (int)t->len, SQLITE_STATIC);
-	else
+	uint8_t box[SEAL_MAX];
+	size_t n = 0;
+
+	if (t->len == 0) {
 		sqlite3_bind_null(s, i);
+		return;
+	}
+	/* Sealed for its row: the file holds no second factor. */
+	seal_secret(box, &n, kind, tenant, id, t->secret, t->len);
+	sqlite3_bind_blob(s, i, box, (int)n, SQLITE_TRANSIENT);
+}
+
+/* Column i's sealed secret, opened for the row (kind, tenant, id); a box
+ * that does not open for it (moved from another row, damaged) reads as
+ * no secret, which no code matches. */
+static void
+col_totp(struct rec_totp *t, sqlite3_stmt *s, int i, const char *kind,
+    const char *tenant, const char *id)
+{
+	uint8_t box[SEAL_MAX];
+	size_t n = 0;
+
+	sq_col_blob(box, sizeof(box), &n, s, i);
+	if (n == 0 || seal_open(t->secret, sizeof(t->secret), &t->len, kind,
+	    tenant, id, box, n) == -1)
+		t->len = 0;
 }
 
 void
@@ -50,7 +74,7 @@ sq_bind_engineer(sqlite3_stmt *s, const struct rec_engineer *r)
 	sq_bind_text(s, 2, r->username);
 	sq_bind_text(s, 3, r->vendor_id);
 	sq_bind_text(s, 4, r->password_hash);
-	sq_bind_totp(s, 5, &r->totp);
+	sq_bind_totp(s, 5, &r->totp, SEAL_KIND_ENGINEER, "", r->id);
 	sqlite3_bind_int64(s, 6, r->totp.last_step);
 	sqlite3_bind_int(s, 7, r->status);
 	sqlite3_bind_int64(s, 8, r->created);
@@ -63,8 +87,7 @@ sq_col_engineer(struct rec_engineer *out, sqlite3_stmt *s)
 	sq_col_text(out->username, sizeof(out->username), s, 1);
 	sq_col_text(out->vendor_id, sizeof(out->vendor_id), s, 2);
 	sq_col_text(out->password_hash, sizeof(out->password_hash), s, 3);
-	sq_col_blob(out->totp.secret, sizeof(out->totp.secret), &out->totp.len,
-	    s, 4);
+	col_totp(&out->totp, s, 4, SEAL_KIND_ENGINEER, "", out->id);
 	out->totp.last_step = sqlite3_column_int64(s, 5);
 	out->status = sqlite3_column_int(s, 6);
 	out->created = sqlite3_column_int64(s, 7);
@@ -125,7 +148,7 @@ sq_bind_user(sqlite3_stmt *s, const struct rec_user *u)
 	sqlite3_bind_int(s, 5, u->role);
 	sqlite3_bind_int(s, 6, u->status);
 	sq_bind_text(s, 7, u->password_hash);
-	sq_bind_totp(s, 8, &u->totp);
+	sq_bind_totp(s, 8, &u->totp, SEAL_KIND_USER, u->tenant_id, u->id);
 	sqlite3_bind_int64(s, 9, u->totp.last_step);
 	sqlite3_bind_int(s, 10, u->mfa_enrolled);
 	sqlite3_bind_int64(s, 11, u->created);
@@ -141,8 +164,7 @@ sq_col_user(struct rec_user *out, sqlite3_stmt *s)
 	out->role = sqlite3_column_int(s, 4);
 	out->status = sqlite3_column_int(s, 5);
 	sq_col_text(out->password_hash, sizeof(out->password_hash), s, 6);
-	sq_col_blob(out->totp.secret, sizeof(out->totp.secret), &out->totp.len,
-	    s, 7);
+	col_totp(&out->totp, s, 7, SEAL_KIND_USER, out->tenant_id, out->id);
 	out->totp.last_step = sqlite3_column_int64(s, 8);
 	out->mfa_enrolled = sqlite3_column_int(s, 9);
 	out->created = sqlite3_column_int64(s, 10);

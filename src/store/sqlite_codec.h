@@ -76,8 +76,10 @@ void sq_bind_entry(sqlite3_stmt *s, const struct rec_entry *en);
 void sq_bind_alert_new(sqlite3_stmt *s, const struct rec_alert *a);
 void sq_bind_containment_new(sqlite3_stmt *s,
     const struct rec_containment *r);
-/* A TOTP secret, or NULL when there is none. */
-void sq_bind_totp(sqlite3_stmt *s, int i, const struct rec_totp *t);
+/* Binds t's secret sealed for the row (kind, tenant, id) (store/seal.h),
+ * or NULL when there is none. */
+void sq_bind_totp(sqlite3_stmt *s, int i, const struct rec_totp *t,
+    const char *kind, const char *tenant, const char *id);
 
 /* Each sq_col_X reads the current row of X_COLS (or a list of the same
  * shape) into out. */

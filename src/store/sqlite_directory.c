@@ -7,6 +7,7 @@
 #include <sqlite3.h>
 #include <string.h>
 
+#include "store/seal.h"
 #include "store/sqlite_codec.h"
 #include "store/sqlite_int.h"
 
@@ -373,7 +374,7 @@ sqlite_user_set_totp(struct store_conn *c, const char *tenant_id,
 		return -1;
 	sq_bind_text(s, 1, tenant_id);
 	sq_bind_text(s, 2, id);
-	sq_bind_totp(s, 3, t);
+	sq_bind_totp(s, 3, t, SEAL_KIND_USER, tenant_id, id);
 	sqlite3_bind_int64(s, 4, t->last_step);
 	sqlite3_bind_int(s, 5, enrolled);
 	return sq_exec_update(c, s, "user totp", e);

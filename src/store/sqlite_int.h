@@ -187,6 +187,12 @@ int sqlite_throttle_put(struct store_conn *c, const struct rec_throttle *t,
     struct err *e);
 int sqlite_throttle_clear(struct store_conn *c, const char *key,
     struct err *e);
+int sqlite_auth_sweep(struct store_conn *c, int64_t now, int64_t idle_before,
+    int64_t *removed, struct err *e);
+int sqlite_throttle_trim(struct store_conn *c, const char *prefix,
+    int64_t keep, int64_t *removed, struct err *e);
+int sqlite_totp_seal_clear(struct store_conn *c, int64_t *sealed,
+    struct err *e);
 
 /* The ops of sqlite_access.c. */
 int sqlite_grant_insert(struct store_conn *c, const struct rec_grant *g,

@@ -211,6 +211,19 @@ struct store_ops {
 	    struct err *e);
 	int (*throttle_clear)(struct store_conn *c, const char *key,
 	    struct err *e);
+	/* The sweep of what time made worthless: logins and reset tokens
+	 * expired at now, throttle rows whose last failure is before
+	 * idle_before and that hold no lock at now; *removed counts rows. */
+	int (*auth_sweep)(struct store_conn *c, int64_t now,
+	    int64_t idle_before, int64_t *removed, struct err *e);
+	/* Keeps only the keep most recently failed throttle rows whose key
+	 * starts with prefix (a cap on keys others choose). */
+	int (*throttle_trim)(struct store_conn *c, const char *prefix,
+	    int64_t keep, int64_t *removed, struct err *e);
+	/* Start-up: seals the TOTP seeds a store from before sealing kept in
+	 * clear (store/seal.h), once; *sealed counts them. */
+	int (*totp_seal_clear)(struct store_conn *c, int64_t *sealed,
+	    struct err *e);
 
 	int (*grant_insert)(struct store_conn *c, const struct rec_grant *g,
 	    struct err *e);

@@ -15,7 +15,8 @@
 #include "common/str.h"
 
 int
-keyfile_load(uint8_t *sk, const char *path, struct err *e)
+keyfile_load_bytes(uint8_t *k, size_t klen, const char *path,
+    struct err *e)
 {
 	char text[KEYFILE_MAX + 1];
 	struct stat st;
@@ -39,10 +40,10 @@ keyfile_load(uint8_t *sk, const char *path, struct err *e)
 	text[n] = '\0';
 	while (n > 0 && (text[n - 1] == '\n' || text[n - 1] == '\r'))
 		text[--n] = '\0';
-	if (sodium_base642bin(sk, crypto_sign_SECRETKEYBYTES, text, n,
-	    NULL, &len, NULL, sodium_base64_VARIANT_ORIGINAL) != 0 ||
-	    len != crypto_sign_SECRETKEYBYTES) {
-		err_internal(e, "%s does not hold a base64 Ed25519 key", path);
+	if (sodium_base642bin(k, klen, text, n, NULL, &len, NULL,
+	    sodium_base64_VARIANT_ORIGINAL) != 0 || len != klen) {
+		err_internal(e, "%s does not hold a base64 key of %zu bytes",
+		    path, klen);
 		goto out;
 	}
 	rc = 0;
@@ -66,16 +67,24 @@ dir_of(const char *path, char *buf, size_t size)
 }
 
 int
-keyfile_create(uint8_t *sk, const char *path, struct err *e)
+keyfile_load(uint8_t *sk, const char *path, struct err *e)
 {
-	uint8_t pk[crypto_sign_PUBLICKEYBYTES];
+	return keyfile_load_bytes(sk, crypto_sign_SECRETKEYBYTES, path, e);
+}
+
+int
+keyfile_write_bytes(const uint8_t *k, size_t klen, const char *path,
+    struct err *e)
+{
 	char text[KEYFILE_MAX], tmp[4096];
 	size_t len;
 	int fd, rc = -1;
 
-	crypto_sign_keypair(pk, sk);
-	sodium_bin2base64(text, sizeof(text), sk,
-	    crypto_sign_SECRETKEYBYTES, sodium_base64_VARIANT_ORIGINAL);
+	if (sodium_base64_ENCODED_LEN(klen, sodium_base64_VARIANT_ORIGINAL) >=
+	    sizeof(text))
+		return err_internal(e, "a key of %zu bytes is too long", klen);
+	sodium_bin2base64(text, sizeof(text), k, klen,
+	    sodium_base64_VARIANT_ORIGINAL);
 	len = strlen(text);
 	text[len++] = '\n';
 	if (str_printf(tmp, sizeof(tmp), "%s.tmp", path) == -1)
@@ -105,10 +114,18 @@ keyfile_create(uint8_t *sk, const char *path, struct err *e)
 		fsync(fd);
 		close(fd);
 	}
-	log_info("first start: wrote the log signing key %s (mode 0600)",
-	    path);
+	log_info("first start: wrote %s (mode 0600)", path);
 	rc = 0;
 out:
 	sodium_memzero(text, sizeof(text));
 	return rc;
+}
+
+int
+keyfile_create(uint8_t *sk, const char *path, struct err *e)
+{
+	uint8_t pk[crypto_sign_PUBLICKEYBYTES];
+
+	crypto_sign_keypair(pk, sk);
+	return keyfile_write_bytes(sk, crypto_sign_SECRETKEYBYTES, path, e);
 }

@@ -74,7 +74,7 @@ class Response:
 class Daemon:
     """custosd in a temporary directory; stop() kills it and removes it."""
 
-    def __init__(self, clock=None, extra=()):
+    def __init__(self, clock=None, extra=(), quiet=True):
         self.dir = tempfile.mkdtemp(prefix="custos-test-")
         self.data = os.path.join(self.dir, "data")
         self.port = free_port()
@@ -82,7 +82,7 @@ class Daemon:
         self.clock_file = None
         args = [CUSTOSD, "--data", self.data, "--listen",
                 "127.0.0.1:%d" % self.port, "--pwhash-ops", "1",
-                "--pwhash-mem", "8192", "--quiet"]
+                "--pwhash-mem", "8192"] + (["--quiet"] if quiet else [])
         if clock is not None:
             self.clock_file = os.path.join(self.dir, "clock")
             self.set_clock(clock)
@@ -243,15 +243,17 @@ class World:
 
     def engineer_login(self, at=None, username="eng1", password=None,
                        device="dev1", key=None, code=None):
-        """Both login steps; returns the verify Response."""
+        """Both login steps (the device first: step one takes username
+        and device, verify the signature, password and code); returns the
+        verify Response."""
         r = self.d.call("POST", "/v1/auth/login", {
-            "username": username, "password": password or self.eng_password,
-            "device": device})
+            "username": username, "device": device})
         if r.status != 200:
             return r
         sig = (key or self.key).sign(r.body["challenge"].encode()).signature
         return self.d.call("POST", "/v1/auth/verify", {
             "login_id": r.body["login_id"],
+            "password": password or self.eng_password,
             "totp": code or totp(at=at),
             "device_signature": base64.b64encode(sig).decode()})
 
@@ -268,12 +270,15 @@ def _fail(r):
 
 
 class DaemonTest(unittest.TestCase):
-    """A fresh daemon per test class; self.d and self.w."""
+    """A fresh daemon per test class; self.d and self.w.  quiet = False
+    keeps custosd's informational log (read_log), e.g. the precise
+    reasons of refused logins, which only the operator reads."""
     clock = None
+    quiet = True
 
     @classmethod
     def setUpClass(cls):
-        cls.d = Daemon(clock=cls.clock)
+        cls.d = Daemon(clock=cls.clock, quiet=cls.quiet)
         cls.w = World(cls.d)
 
     @classmethod

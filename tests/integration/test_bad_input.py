@@ -44,12 +44,13 @@ ENDPOINTS = {
                 "requester": "user@auto.example"},
                ("subject", "body", "requester")),
     "login": ("/v1/auth/login", False,
-              {"username": "eng1", "password": "engineer password 1",
-               "device": "dev1"}, ("username", "password", "device")),
+              {"username": "eng1", "device": "dev1"},
+              ("username", "device")),
     "verify": ("/v1/auth/verify", False,
-               {"login_id": "login_nothing", "totp": "123456",
+               {"login_id": "login_nothing",
+                "password": "engineer password 1", "totp": "123456",
                 "device_signature": SIG},
-               ("login_id", "totp", "device_signature")),
+               ("login_id", "password", "totp", "device_signature")),
     "reset": ("/v1/password-reset", False,
               {"token": "crt_nothing", "new_password": "bad input pass 3"},
               ("token", "new_password")),
@@ -270,7 +271,7 @@ class BadInput(unittest.TestCase):
         base = b'{"username": "eng1"}'
         at = base[:-1] + b" " * (8192 - len(base)) + b"}"
         self.assertEqual(len(at), 8192)
-        self.bad("/v1/auth/login", raw=at, operator=False, field="password")
+        self.bad("/v1/auth/login", raw=at, operator=False, field="device")
         self.bad("/v1/auth/login", raw=at[:-1] + b" }", operator=False,
                  status=413)
         for path in ("/v1/auth/login", "/v1/auth/verify",

@@ -66,13 +66,14 @@ class ContainTest(DetectTest):
         return g["state"]
 
     def refused_login(self, **kw):
-        """A login with the right password, refused as contained; the
-        refusal's log entry."""
+        """A login with the device and the right password, refused as
+        contained at verify (the device comes first); the refusal's log
+        entry."""
         r = self.login_answer(**kw)
         self.assertEqual(r.status, 403, r)
         self.assertEqual(r.body["error"]["code"], "forbidden")
         self.assertNotIn("token", r.body)
-        e = self.event(self.last_index("auth.login"))
+        e = self.event(self.last_index("auth.verify"))
         self.assertEqual((e["outcome"], e["reason"]), ("denied",
                                                         "contained"), e)
         return e
@@ -147,10 +148,10 @@ class Engineer(ContainTest):
         self.lift(cid)
         steps = [(i, e) for i, e in self.events(start)
                  if e["action"] in ("containment", "access_request.revoke",
-                                    "auth.login", "containment.lift")]
+                                    "auth.verify", "containment.lift")]
         self.assertEqual([e["action"] for _, e in steps],
                          ["containment", "access_request.revoke",
-                          "auth.login", "containment.lift"], steps)
+                          "auth.verify", "containment.lift"], steps)
         (ic, con), (ir, rev), (il, log), (ix, lif) = steps
         self.assertEqual((con["actor"]["kind"], con["outcome"],
                           con["target"]), ("operator", "allowed", cid), con)

@@ -157,11 +157,12 @@ class History:
     def engineer_login(self, eng, device):
         m = self.d.log_size()
         r = self.d.call("POST", "/v1/auth/login", {
-            "username": eng.id, "password": PW, "device": device})
+            "username": eng.id, "device": device})
         self.tc.assertEqual(r.status, 200, r)
         sig = self.keys[device].sign(r.body["challenge"].encode()).signature
         v = self.d.call("POST", "/v1/auth/verify", {
-            "login_id": r.body["login_id"], "totp": totp(at=self.now),
+            "login_id": r.body["login_id"], "password": PW,
+            "totp": totp(at=self.now),
             "device_signature": base64.b64encode(sig).decode()})
         self.tc.assertEqual(v.status, 200, v)
         s = Who("engineer", eng.id, eng.vendor, device, v.body["token"])

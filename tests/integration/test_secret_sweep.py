@@ -99,7 +99,13 @@ class SecretSweep(unittest.TestCase):
         # The engineer: a wrong password, then both login steps.
         cls.token = None
         r = cls.eng("POST", "/v1/auth/login", {
-            "username": "eng1", "password": WRONG[0], "device": "dev1"})
+            "username": "eng1", "device": "dev1"})
+        ok(r, 200)
+        sig = w.key.sign(r.body["challenge"].encode()).signature
+        r = d.call("POST", "/v1/auth/verify", {
+            "login_id": r.body["login_id"], "password": WRONG[0],
+            "totp": totp(),
+            "device_signature": base64.b64encode(sig).decode()})
         ok(r, 401)
         # A login body with a typo (no colon): kept apart, see below.
         cls.typo = d.call("POST", "/v1/auth/login", raw=(
@@ -107,11 +113,11 @@ class SecretSweep(unittest.TestCase):
             % TYPO_PASSWORD).encode())
         ok(cls.typo, 400)
         r = cls.eng("POST", "/v1/auth/login", {
-            "username": "eng1", "password": w.eng_password,
-            "device": "dev1"})
+            "username": "eng1", "device": "dev1"})
         ok(r, 200)
         sig = w.key.sign(r.body["challenge"].encode()).signature
-        verify = {"login_id": r.body["login_id"], "totp": totp(),
+        verify = {"login_id": r.body["login_id"],
+                  "password": w.eng_password, "totp": totp(),
                   "device_signature": base64.b64encode(sig).decode()}
         r = d.call("POST", "/v1/auth/verify", verify)
         ok(r, 200)
@@ -175,7 +181,7 @@ class SecretSweep(unittest.TestCase):
     def test_the_session_did_the_work_it_claims(self):
         actions = {(ev["action"], ev["outcome"], ev["reason"])
                    for _, ev, _ in self.d.entries()}
-        for want in (("auth.login", "denied", "bad_password"),
+        for want in (("auth.verify", "denied", "bad_credentials"),
                      ("auth.verify", "allowed", None),
                      ("user.list", "allowed", None),
                      ("ticket.view", "allowed", None),

@@ -131,6 +131,7 @@ complete_read(struct world *w, struct reset_complete_run *run,
 	err_init(e);
 	rc = reset_complete(run, c, ops, &w->p, token, pw, W_SOURCE, now, e);
 	store_reader_put(w->s, c);
+	attempt_release(&run->a);       /* the keys are held until commit */
 	return rc;
 }
 

@@ -45,6 +45,7 @@ try_login(struct world *w, struct attempt_out *x, const char *tenant,
 	store_reader_put(w->s, c);
 	if (rc == 0)
 		world_apply(w, login_apply, &x->run);
+	attempt_release(&x->run.a);
 	return rc;
 }
 
@@ -74,7 +75,9 @@ enrolled_account_needs_password_and_totp(void **state)
 	assert_string_equal(x.run.a.fail_reason, "totp_required");
 	attempt_refusal(&x.run.a, &d);
 	assert_int_equal(d.status, 401);
-	assert_string_equal(d.msg, "field 'totp' is required for this account");
+	/* The same answer and entry reason as a wrong password. */
+	assert_string_equal(d.msg, "invalid credentials");
+	assert_string_equal(d.reason, ATTEMPT_UNIFORM_REASON);
 	assert_string_equal(x.uri, "");
 
 	assert_int_equal(try_login(w, &x, w->tenant.id, "hank", W_PASSWORD,
