@@ -113,8 +113,8 @@ reset_mfa_apply(struct store_conn *c, const struct store_ops *ops,
 	memset(&none, 0, sizeof(none));
 	/* The old factor and every session it opened are gone. */
 	if (ops->user_set_totp(c, run->reset.tenant_id, run->user.id, &none,
-	    0, e) == -1 || ops->session_delete_principal(c, run->user.id, e) ==
-	    -1)
+	    0, e) == -1 || ops->session_delete_user(c, run->reset.tenant_id,
+	    run->user.id, e) == -1)
 		return -1;
 	return 0;
 }
@@ -190,8 +190,9 @@ reset_complete_apply(struct store_conn *c, const struct store_ops *ops,
 	/* A new password ends every session the old one opened, and every
 	 * other link to set one. */
 	if (ops->user_set_password(c, run->r.tenant_id, run->r.user_id,
-	    run->hash, e) == -1 || ops->session_delete_principal(c,
-	    run->r.user_id, e) == -1 || ops->reset_delete_user(c,
+	    run->hash, e) == -1 || ops->session_delete_user(c,
+	    run->r.tenant_id, run->r.user_id, e) == -1 ||
+	    ops->reset_delete_user(c,
 	    run->r.tenant_id, run->r.user_id, e) == -1)
 		return -1;
 	return 0;

@@ -14,7 +14,7 @@
 
 enum q {
 	Q_SESSION_INSERT, Q_SESSION_GET, Q_SESSION_GET_ID, Q_SESSION_TOUCH,
-	Q_SESSION_DELETE, Q_SESSION_DELETE_PRINCIPAL, Q_SESSION_DELETE_USER,
+	Q_SESSION_DELETE, Q_SESSION_DELETE_USER,
 	Q_LOGIN_INSERT, Q_LOGIN_GET, Q_LOGIN_DELETE,
 	Q_RESET_INSERT, Q_RESET_GET, Q_RESET_DELETE, Q_RESET_DELETE_USER,
 	Q_THROTTLE_GET, Q_THROTTLE_PUT, Q_THROTTLE_CLEAR,
@@ -36,9 +36,7 @@ static const char *const q_sql[Q_COUNT] = {
 	[Q_SESSION_TOUCH] = "UPDATE sessions SET last_seen = ?2 "
 	    "WHERE id = ?1 AND last_seen < ?2",
 	[Q_SESSION_DELETE] = "DELETE FROM sessions WHERE id = ?1",
-	/* Tenant users' sessions only: an engineer may carry the same id. */
-	[Q_SESSION_DELETE_PRINCIPAL] = "DELETE FROM sessions "
-	    "WHERE principal_id = ?1 AND principal = 2",
+	/* A tenant user's sessions only: an engineer may carry the same id. */
 	[Q_SESSION_DELETE_USER] = "DELETE FROM sessions "
 	    "WHERE principal_id = ?2 AND principal = 2 AND tenant_id = ?1",
 	[Q_LOGIN_INSERT] = "INSERT INTO logins(" LOGIN_COLS ") "
@@ -163,18 +161,6 @@ sqlite_session_delete(struct store_conn *c, const char *id, struct err *e)
 	if (s == NULL)
 		return -1;
 	sq_bind_text(s, 1, id);
-	return sq_exec_update(c, s, "session delete", e);
-}
-
-int
-sqlite_session_delete_principal(struct store_conn *c,
-    const char *principal_id, struct err *e)
-{
-	sqlite3_stmt *s = stmt(c, Q_SESSION_DELETE_PRINCIPAL, e);
-
-	if (s == NULL)
-		return -1;
-	sq_bind_text(s, 1, principal_id);
 	return sq_exec_update(c, s, "session delete", e);
 }
 

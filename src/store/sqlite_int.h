@@ -163,8 +163,6 @@ int sqlite_session_delete(struct store_conn *c, const char *id,
     struct err *e);
 int sqlite_session_delete_user(struct store_conn *c, const char *tenant_id,
     const char *user_id, struct err *e);
-int sqlite_session_delete_principal(struct store_conn *c,
-    const char *principal_id, struct err *e);
 int sqlite_login_insert(struct store_conn *c, const struct rec_login *l,
     struct err *e);
 int sqlite_login_get(struct store_conn *c, const char *id,

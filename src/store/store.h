@@ -176,11 +176,6 @@ struct store_ops {
 	    struct err *e);
 	int (*session_delete_user)(struct store_conn *c, const char *tenant_id,
 	    const char *user_id, struct err *e);
-	/* Every session of the tenant user principal_id (user ids are
-	 * unique over tenants).  Superseded by session_delete_user: goes
-	 * once auth/reset.c calls that. */
-	int (*session_delete_principal)(struct store_conn *c,
-	    const char *principal_id, struct err *e);
 
 	int (*login_insert)(struct store_conn *c, const struct rec_login *l,
 	    struct err *e);

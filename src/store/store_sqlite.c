@@ -265,7 +265,6 @@ const struct store_ops store_sqlite_ops = {
 	.session_touch = sqlite_session_touch,
 	.session_delete = sqlite_session_delete,
 	.session_delete_user = sqlite_session_delete_user,
-	.session_delete_principal = sqlite_session_delete_principal,
 	.login_insert = sqlite_login_insert,
 	.login_take = sqlite_login_take,
 	.login_get = sqlite_login_get,

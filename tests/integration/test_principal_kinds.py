@@ -92,9 +92,10 @@ class SameIdInDetection(DetectTest):
         # Three failures each: five make the pattern, for one account.
         for k in range(3):
             self.tick(60)
-            r = self.d.call("POST", "/v1/auth/login", {
-                "username": "eng1", "password": "guess %d" % k,
-                "device": "dev1"})
+            # With the device's signature: the password is tried and the
+            # failure counts against the engineer's account.
+            r = self.w.engineer_login(at=self.now,
+                                      password="guess %d" % k)
             self.assertEqual(r.status, 401, r)
             r = self.d.call("POST", "/v1/tenants/appr/auth/login", {
                 "username": "lookalike", "password": "guess %d" % k})
