@@ -28,8 +28,10 @@ const char *const rule_contain_names[] = {
  * The defaults.  Thresholds are per engineer (or account, or session).
  * Only a session used from two addresses (a stolen token at work) ends
  * something on its own: that session.  A refused login with an
- * unregistered device alerts only: it may be a typo, and after the
- * device check comes first it proves nothing about the password.
+ * unregistered device alerts only: it may be a typo.  custosd's own
+ * logins no longer record that reason (the device signs first and every
+ * early failure reads bad_credentials): the rule reads imported history
+ * of earlier versions.
  */
 static const struct rule defaults[RULE_COUNT] = {
 	[RULE_UNREGISTERED_DEVICE] = {"unregistered_device",
