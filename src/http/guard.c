@@ -33,6 +33,8 @@ struct guard_conn {
 	int64_t since_ms;               /* start of the phase */
 	uint64_t body_bytes;
 	int ended;                      /* shut down by the guard */
+	void *conn;                     /* the server's handle */
+	pthread_t thread;               /* the thread serving it */
 	struct guard_conn *prev, *next;
 };
 
@@ -150,13 +152,15 @@ guard_admit(struct guard *g, const struct sockaddr *sa)
 }
 
 struct guard_conn *
-guard_open(struct guard *g, int fd, const struct sockaddr *sa)
+guard_open(struct guard *g, int fd, const struct sockaddr *sa, void *conn)
 {
 	struct guard_conn *c = calloc(1, sizeof(*c));
 
 	if (c == NULL)
 		return NULL;
 	c->fd = fd;
+	c->conn = conn;
+	c->thread = pthread_self();
 	addr_key(&c->addr, sa);
 	c->phase = PH_HEADERS;
 	c->since_ms = now_ms();
@@ -232,6 +236,27 @@ guard_body(struct guard *g, struct guard_conn *c, size_t n)
 	pthread_mutex_lock(&g->mu);
 	c->body_bytes += n;
 	pthread_mutex_unlock(&g->mu);
+}
+
+int
+guard_end_mine(struct guard *g, int (*pick)(void *conn),
+    void (*last)(int fd, void *arg), void *arg)
+{
+	struct guard_conn *c;
+	pthread_t self = pthread_self();
+	int found = 0;
+
+	pthread_mutex_lock(&g->mu);
+	for (c = g->head; c != NULL && !found; c = c->next) {
+		if (c->ended || c->phase != PH_HEADERS ||
+		    !pthread_equal(c->thread, self) || !pick(c->conn))
+			continue;
+		last(c->fd, arg);
+		end_conn(g, c);
+		found = 1;
+	}
+	pthread_mutex_unlock(&g->mu);
+	return found;
 }
 
 void

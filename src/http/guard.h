@@ -67,10 +67,11 @@ void guard_free(struct guard *g);
  */
 int guard_admit(struct guard *g, const struct sockaddr *sa);
 
-/* Tracks an accepted connection on fd (phase headers); NULL when out of
- * memory (the connection is then not guarded). */
+/* Tracks an accepted connection on fd (phase headers), served by the
+ * calling thread; conn is the server's own handle of it.  NULL when out
+ * of memory (the connection is then not guarded). */
 struct guard_conn *guard_open(struct guard *g, int fd,
-    const struct sockaddr *sa);
+    const struct sockaddr *sa, void *conn);
 /* Forgets c; call before fd is closed.  NULL is fine. */
 void guard_close(struct guard *g, struct guard_conn *c);
 
@@ -81,6 +82,15 @@ void guard_headers_done(struct guard *g, struct guard_conn *c);
 void guard_body(struct guard *g, struct guard_conn *c, size_t n);
 void guard_busy(struct guard *g, struct guard_conn *c);
 void guard_idle(struct guard *g, struct guard_conn *c);
+
+/*
+ * Among the calling thread's connections still in their headers phase,
+ * the first for which pick(conn) says 1 is handed to last(fd, arg) (its
+ * last words) and ended, under the guard's lock (fd is still open).
+ * 1 when one was found, else 0.
+ */
+int guard_end_mine(struct guard *g, int (*pick)(void *conn),
+    void (*last)(int fd, void *arg), void *arg);
 
 void guard_stats(struct guard *g, struct guard_stats *out);
 

@@ -6,6 +6,8 @@
 #include <microhttpd.h>
 #include <netinet/in.h>
 #include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -412,7 +414,77 @@ on_connection(void *cls, struct MHD_Connection *c, void **socket_context,
 	fd = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
 	addr = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
 	*socket_context = fd == NULL ? NULL : guard_open(s->guard,
-	    fd->connect_fd, addr != NULL ? addr->client_addr : NULL);
+	    fd->connect_fd, addr != NULL ? addr->client_addr : NULL, c);
+}
+
+/*
+ * libmicrohttpd 0.9.75 answers a malformed or huge Content-Length itself,
+ * and sends that answer's headers twice (its error path builds them, then
+ * its state machine builds them again).  It tells so only to its logger,
+ * on the thread serving the connection, before it queues that answer: the
+ * logger then finds that connection (the calling thread's one whose
+ * headers are in but which has neither reached the application nor been
+ * answered), writes one clean answer on plain HTTP, and ends it, so the
+ * doubled headers are never sent.
+ */
+static int
+pick_refused(void *arg)
+{
+	struct MHD_Connection *c = arg;
+
+	return MHD_get_connection_info(c,
+	    MHD_CONNECTION_INFO_REQUEST_HEADER_SIZE) != NULL &&
+	    MHD_get_connection_info(c, MHD_CONNECTION_INFO_HTTP_STATUS) == NULL;
+}
+
+struct last_words {
+	int tls;
+	int status;
+	const char *why;
+};
+
+static void
+say_last(int fd, void *arg)
+{
+	const struct last_words *w = arg;
+	char body[160], msg[512];
+
+	if (w->tls)
+		return;
+	if (str_printf(body, sizeof(body), "{\"error\":{\"code\":\"%s\","
+	    "\"message\":\"%s\"}}\n", w->status == 413 ? "too_large" :
+	    "bad_request", w->why) == -1)
+		return;
+	if (str_printf(msg, sizeof(msg), "HTTP/1.1 %d %s\r\nConnection: "
+	    "close\r\nContent-Type: application/json\r\nCache-Control: "
+	    "no-store\r\nContent-Length: %zu\r\n\r\n%s", w->status,
+	    w->status == 413 ? "Content Too Large" : "Bad Request",
+	    strlen(body), body) == 0)
+		(void)!send(fd, msg, strlen(msg), MSG_NOSIGNAL | MSG_DONTWAIT);
+}
+
+static void
+on_mhd_log(void *cls, const char *fmt, va_list ap)
+{
+	struct http_server *s = cls;
+	struct last_words w;
+	char line[512];
+
+	if (strstr(fmt, "Content-Length") != NULL) {
+		w.tls = s->cert != NULL;
+		w.status = strstr(fmt, "Too large") != NULL ? 413 : 400;
+		w.why = w.status == 413 ? "the Content-Length is too large" :
+		    "the Content-Length is malformed";
+		if (guard_end_mine(s->guard, pick_refused, say_last, &w))
+			return;
+	}
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+	if (vsnprintf(line, sizeof(line), fmt, ap) < 0)
+		return;
+#pragma GCC diagnostic pop
+	line[strcspn(line, "\n")] = '\0';
+	log_info("libmicrohttpd: %s", line);
 }
 
 static enum MHD_Result
@@ -568,6 +640,7 @@ http_start(const struct http_config *cfg, const struct http_app *app,
 	 * evicted, which count until they are closed. */
 	limit = cfg->max_connections + cfg->max_connections / 4 + 16 * pool;
 	s->mhd = MHD_start_daemon(flags, 0, on_accept, s, on_request, s,
+	    MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, s,
 	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
 	    MHD_OPTION_THREAD_POOL_SIZE, pool,
 	    MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
