@@ -370,13 +370,27 @@ store_write_failing(struct store *s, struct err *why)
 	return failing;
 }
 
+/*
+ * The probe writes as much as a busy batch of entries would: a store that
+ * has room for a few pages but not for a commit of entries (a nearly full
+ * disk) must not look healthy.
+ */
+#define PROBE_BYTES (64 * 1024)
+
 static int
 apply_probe(struct store_conn *c, void *arg, struct err *e)
 {
 	struct store *s = arg;
 	int64_t now = clock_now_ms(s->clock);
+	uint8_t *v = calloc(1, PROBE_BYTES);
+	int rc;
 
-	return s->ops->meta_set(c, "write_probe", &now, sizeof(now), e);
+	if (v == NULL)
+		return err_internal(e, "out of memory");
+	memcpy(v, &now, sizeof(now));
+	rc = s->ops->meta_set(c, "write_probe", v, PROBE_BYTES, e);
+	free(v);
+	return rc;
 }
 
 int
