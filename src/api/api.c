@@ -725,7 +725,6 @@ struct pending {
 	struct write_ctx w;
 	struct http_resp *out;
 	int ok;                         /* the answer was a 2xx */
-	struct err keep;                /* the refusal, when not */
 };
 
 #define UNRECORDABLE_RETRY "5"          /* seconds, in Retry-After */
@@ -737,62 +736,94 @@ unrecordable(const struct err *e)
 	    strcmp(e->reason, STORE_UNRECORDABLE) == 0;
 }
 
-/* Answers p's request into p->out and frees p. */
+/* Fills p->out with the request's answer as it stands. */
 static void
-finish(struct pending *p)
+answer(struct pending *p)
 {
 	struct req *q = &p->q;
 
-	store_reader_put(q->ctx->store, q->rconn);
-	q->rconn = NULL;
 	/* Not recorded, so not answered as it would have been: an
 	 * unrecorded refusal must not look like a recorded one. */
 	if (unrecordable(&q->err) && (q->status < 200 || q->status >= 300))
 		str_copy(q->retry_after, sizeof(q->retry_after),
 		    UNRECORDABLE_RETRY);
 	respond(q, p->out);
+}
+
+/* Replaces the answer made before the commit. */
+static void
+answer_again(struct pending *p)
+{
+	struct http_resp *out = p->out;
+
+	buf_reset(&out->body);
+	out->status = 500;
+	out->retry_after[0] = '\0';
+	out->content_type = NULL;
+	out->cache_control = NULL;
+	answer(p);
+}
+
+/* What only the pipeline needed; the entry (q->ev) stays. */
+static void
+drop_answer_parts(struct req *q)
+{
+	store_reader_put(q->ctx->store, q->rconn);
+	q->rconn = NULL;
 	json_decref(q->resp);
+	q->resp = NULL;
 	json_decref(q->body);
+	q->body = NULL;
 	buf_cleanup(&q->raw);
-	event_cleanup(&q->ev);
+}
+
+static void
+pending_free(struct pending *p)
+{
+	drop_answer_parts(&p->q);
+	event_cleanup(&p->q.ev);
 	free(p);
 }
 
-/* The outcome of the request's own entry: the store's writer calls it
- * (store_done_fn) once the commit is durable or failed. */
-static void
-entry_done(void *arg, int rc, int64_t index, const struct err *e)
+/*
+ * The outcome of the request's own entry.  The answer was made before the
+ * commit; it changes only when the entry could not be stored, or when the
+ * writer refused a 2xx (e.g. an approval used meanwhile).  Returns 1 when
+ * it changed (q->err then holds the new one).
+ */
+static int
+entry_done(struct pending *p, int rc, int64_t index, const struct err *e)
 {
-	struct pending *p = arg;
 	struct req *q = &p->q;
 
 	q->index = index;
 	if (rc == -1 && unrecordable(e)) {
-		json_decref(q->resp);
-		q->resp = NULL;
 		q->status = 0;
 		q->err = *e;
-	} else if ((rc == -1 || q->denied) && p->ok) {
-		/* The entry says what was decided on the writer (e.g. an
-		 * approval used meanwhile): that is the answer. */
-		json_decref(q->resp);
-		q->resp = NULL;
+		return 1;
+	}
+	if ((rc == -1 || q->denied) && p->ok) {
+		/* The entry says what was decided on the writer: that is
+		 * the answer. */
 		q->status = 0;
 		if (rc == -1 && !q->denied)
 			q->err = *e;
-	} else if (!p->ok) {
-		q->err = p->keep;
+		return 1;
 	}
+	return 0;
 }
 
+/* The store's writer calls this (store_done_fn) once the entry is durable
+ * or failed: little work, the writer's next batch waits. */
 static void
 entry_done_async(void *arg, int rc, int64_t index, const struct err *e)
 {
 	struct pending *p = arg;
 	struct http_req *r = p->q.http;
 
-	entry_done(p, rc, index, e);
-	finish(p);
+	if (entry_done(p, rc, index, e))
+		answer_again(p);
+	pending_free(p);
 	http_complete(r);
 }
 
@@ -840,19 +871,25 @@ api_handle(void *arg, struct http_req *r, struct http_resp *out)
 	} else {
 		run(q);
 	}
-	/* Nothing is answered before its entry is durable; the commit is
-	 * waited for by the writer's callback, not by this thread. */
+	/* Nothing is answered before its entry is durable.  The answer is
+	 * made now, on this worker; the writer's callback sends it once the
+	 * commit is durable, and no thread waits for that. */
 	if (!q->recorded && def->recorded) {
 		p->ok = q->status >= 200 && q->status < 300;
-		p->keep = q->err;
+		answer(p);
+		drop_answer_parts(q);
 		p->w.q = q;
 		req_job(q, &p->w, &job);
 		err_init(&e);
 		if (store_write_async(ctx->store, &job, entry_done_async, p,
 		    &e) == 0)
 			return HTTP_PENDING;
-		entry_done(p, -1, -1, &e);
+		if (entry_done(p, -1, -1, &e))
+			answer_again(p);
+		pending_free(p);
+		return HTTP_DONE;
 	}
-	finish(p);
+	answer(p);
+	pending_free(p);
 	return HTTP_DONE;
 }

@@ -26,12 +26,19 @@ struct addr_key {
 	uint8_t bytes[16];
 };
 
+/*
+ * A connection's phase and when it started, in one word that its serving
+ * thread stores without the lock (three times a request) and the reaper
+ * loads: (since_ms << 2) | phase.
+ */
+#define PHASE_BITS 2
+#define PHASE_MASK 3u
+
 struct guard_conn {
 	int fd;
 	struct addr_key addr;
-	enum phase phase;
-	int64_t since_ms;               /* start of the phase */
-	uint64_t body_bytes;
+	uint64_t phase_since;           /* atomic */
+	uint64_t body_bytes;            /* atomic */
 	int ended;                      /* shut down by the guard */
 	void *conn;                     /* the server's handle */
 	pthread_t thread;               /* the thread serving it */
@@ -57,6 +64,21 @@ now_ms(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static uint64_t
+phase_word(enum phase p, int64_t since_ms)
+{
+	return (uint64_t)since_ms << PHASE_BITS | (uint64_t)p;
+}
+
+static enum phase
+phase_of(const struct guard_conn *c, int64_t *since_ms)
+{
+	uint64_t w = __atomic_load_n(&c->phase_since, __ATOMIC_ACQUIRE);
+
+	*since_ms = (int64_t)(w >> PHASE_BITS);
+	return (enum phase)(w & PHASE_MASK);
 }
 
 static void
@@ -102,13 +124,16 @@ static struct guard_conn *
 oldest_waiting(struct guard *g, const struct addr_key *addr)
 {
 	struct guard_conn *c, *best = NULL;
+	int64_t since, best_since = 0;
 
 	for (c = g->head; c != NULL; c = c->next) {
-		if (c->ended || c->phase != PH_HEADERS ||
+		if (c->ended || phase_of(c, &since) != PH_HEADERS ||
 		    (addr != NULL && !addr_equal(&c->addr, addr)))
 			continue;
-		if (best == NULL || c->since_ms < best->since_ms)
+		if (best == NULL || since < best_since) {
 			best = c;
+			best_since = since;
+		}
 	}
 	return best;
 }
@@ -162,8 +187,7 @@ guard_open(struct guard *g, int fd, const struct sockaddr *sa, void *conn)
 	c->conn = conn;
 	c->thread = pthread_self();
 	addr_key(&c->addr, sa);
-	c->phase = PH_HEADERS;
-	c->since_ms = now_ms();
+	c->phase_since = phase_word(PH_HEADERS, now_ms());
 	pthread_mutex_lock(&g->mu);
 	c->prev = g->tail;
 	if (g->tail != NULL)
@@ -198,16 +222,15 @@ guard_close(struct guard *g, struct guard_conn *c)
 	free(c);
 }
 
+/* Only c's serving thread changes its phase: no lock (see phase_since). */
 static void
 set_phase(struct guard *g, struct guard_conn *c, enum phase p)
 {
 	if (c == NULL)
 		return;
-	pthread_mutex_lock(&g->mu);
-	c->phase = p;
-	c->since_ms = now_ms();
-	c->body_bytes = 0;
-	pthread_mutex_unlock(&g->mu);
+	__atomic_store_n(&c->body_bytes, 0, __ATOMIC_RELAXED);
+	__atomic_store_n(&c->phase_since, phase_word(p, now_ms()),
+	    __ATOMIC_RELEASE);
 }
 
 void
@@ -233,9 +256,7 @@ guard_body(struct guard *g, struct guard_conn *c, size_t n)
 {
 	if (c == NULL)
 		return;
-	pthread_mutex_lock(&g->mu);
-	c->body_bytes += n;
-	pthread_mutex_unlock(&g->mu);
+	__atomic_add_fetch(&c->body_bytes, n, __ATOMIC_RELAXED);
 }
 
 int
@@ -248,7 +269,9 @@ guard_end_mine(struct guard *g, int (*pick)(void *conn),
 
 	pthread_mutex_lock(&g->mu);
 	for (c = g->head; c != NULL && !found; c = c->next) {
-		if (c->ended || c->phase != PH_HEADERS ||
+		int64_t since;
+
+		if (c->ended || phase_of(c, &since) != PH_HEADERS ||
 		    !pthread_equal(c->thread, self) || !pick(c->conn))
 			continue;
 		last(c->fd, arg);
@@ -272,17 +295,19 @@ static int
 late(const struct guard *g, const struct guard_conn *c, int64_t now,
     int *slow_body)
 {
-	int64_t age = now - c->since_ms;
+	int64_t since, age;
+	enum phase p = phase_of(c, &since);
 
+	age = now - since;
 	*slow_body = 0;
-	if (c->phase == PH_HEADERS)
+	if (p == PH_HEADERS)
 		return g->cfg.header_seconds > 0 &&
 		    age > (int64_t)g->cfg.header_seconds * 1000;
-	if (c->phase != PH_BODY || g->cfg.body_min_rate == 0 ||
+	if (p != PH_BODY || g->cfg.body_min_rate == 0 ||
 	    age <= (int64_t)g->cfg.body_grace_seconds * 1000)
 		return 0;
 	*slow_body = 1;
-	return c->body_bytes * 1000 <
+	return __atomic_load_n(&c->body_bytes, __ATOMIC_RELAXED) * 1000 <
 	    (uint64_t)age * g->cfg.body_min_rate;
 }
 

@@ -37,7 +37,7 @@ struct http_server {
 	pthread_cond_t work_cv;         /* workers wait for requests */
 	pthread_cond_t idle_cv;         /* http_stop waits for inflight 0 */
 	struct http_req *qhead, *qtail;
-	unsigned inflight;              /* suspended requests */
+	unsigned inflight;              /* suspended requests (atomic) */
 	int stopping, workers_quit;
 	pthread_t *workers;
 	unsigned nworkers;
@@ -244,11 +244,13 @@ dispatch(struct http_server *s, struct MHD_Connection *c, struct http_req *r)
 		pthread_mutex_unlock(&s->mu);
 		return refuse(c, 503, "unavailable", "the server is stopping");
 	}
-	s->inflight++;
+	__atomic_add_fetch(&s->inflight, 1, __ATOMIC_RELAXED);
+	pthread_mutex_unlock(&s->mu);
 	r->state = RQ_APP;
 	guard_busy(s->guard, r->guard);
 	MHD_suspend_connection(c);
 	r->next = NULL;
+	pthread_mutex_lock(&s->mu);
 	if (s->qtail != NULL)
 		s->qtail->next = r;
 	else
@@ -265,15 +267,15 @@ http_complete(struct http_req *r)
 	struct http_server *s = r->srv;
 	struct MHD_Connection *c = r->conn;
 
-	pthread_mutex_lock(&s->mu);
-	r->state = RQ_READY;
-	pthread_mutex_unlock(&s->mu);
+	/* Seen by the polling thread after the resume (which locks). */
+	__atomic_store_n(&r->state, RQ_READY, __ATOMIC_RELEASE);
 	/* From here r may be sent and freed by a polling thread. */
 	MHD_resume_connection(c);
-	pthread_mutex_lock(&s->mu);
-	if (--s->inflight == 0)
+	if (__atomic_sub_fetch(&s->inflight, 1, __ATOMIC_ACQ_REL) == 0) {
+		pthread_mutex_lock(&s->mu);
 		pthread_cond_broadcast(&s->idle_cv);
-	pthread_mutex_unlock(&s->mu);
+		pthread_mutex_unlock(&s->mu);
+	}
 }
 
 static void *
@@ -363,7 +365,7 @@ on_request(void *cls, struct MHD_Connection *c, const char *url,
 
 	if (r == NULL)
 		return on_headers(s, c, url, method, con_cls);
-	if (r->state == RQ_READY)
+	if (__atomic_load_n(&r->state, __ATOMIC_ACQUIRE) == RQ_READY)
 		return send_resp(c, r->resp);
 	if (r->state == RQ_APP)
 		return MHD_YES;
@@ -675,10 +677,10 @@ http_stop(struct http_server *s)
 	until.tv_sec += STOP_WAIT_SECONDS;
 	pthread_mutex_lock(&s->mu);
 	s->stopping = 1;
-	while (s->inflight > 0 &&
+	while (__atomic_load_n(&s->inflight, __ATOMIC_ACQUIRE) > 0 &&
 	    pthread_cond_timedwait(&s->idle_cv, &s->mu, &until) == 0)
 		;
-	if (s->inflight > 0)
+	if (__atomic_load_n(&s->inflight, __ATOMIC_ACQUIRE) > 0)
 		log_error("http: %u requests still unanswered after %d s",
 		    s->inflight, STOP_WAIT_SECONDS);
 	pthread_mutex_unlock(&s->mu);
