@@ -37,7 +37,7 @@ struct http_server {
 	pthread_cond_t work_cv;         /* workers wait for requests */
 	pthread_cond_t idle_cv;         /* http_stop waits for inflight 0 */
 	struct http_req *qhead, *qtail;
-	unsigned inflight;              /* suspended requests (atomic) */
+	unsigned inflight;              /* suspended requests */
 	int stopping, workers_quit;
 	pthread_t *workers;
 	unsigned nworkers;
@@ -244,7 +244,7 @@ dispatch(struct http_server *s, struct MHD_Connection *c, struct http_req *r)
 		pthread_mutex_unlock(&s->mu);
 		return refuse(c, 503, "unavailable", "the server is stopping");
 	}
-	__atomic_add_fetch(&s->inflight, 1, __ATOMIC_RELAXED);
+	s->inflight++;
 	pthread_mutex_unlock(&s->mu);
 	r->state = RQ_APP;
 	guard_busy(s->guard, r->guard);
@@ -271,11 +271,11 @@ http_complete(struct http_req *r)
 	__atomic_store_n(&r->state, RQ_READY, __ATOMIC_RELEASE);
 	/* From here r may be sent and freed by a polling thread. */
 	MHD_resume_connection(c);
-	if (__atomic_sub_fetch(&s->inflight, 1, __ATOMIC_ACQ_REL) == 0) {
-		pthread_mutex_lock(&s->mu);
+	/* Under the lock: once http_stop sees 0, s may be gone. */
+	pthread_mutex_lock(&s->mu);
+	if (--s->inflight == 0)
 		pthread_cond_broadcast(&s->idle_cv);
-		pthread_mutex_unlock(&s->mu);
-	}
+	pthread_mutex_unlock(&s->mu);
 }
 
 static void *
@@ -677,10 +677,10 @@ http_stop(struct http_server *s)
 	until.tv_sec += STOP_WAIT_SECONDS;
 	pthread_mutex_lock(&s->mu);
 	s->stopping = 1;
-	while (__atomic_load_n(&s->inflight, __ATOMIC_ACQUIRE) > 0 &&
+	while (s->inflight > 0 &&
 	    pthread_cond_timedwait(&s->idle_cv, &s->mu, &until) == 0)
 		;
-	if (__atomic_load_n(&s->inflight, __ATOMIC_ACQUIRE) > 0)
+	if (s->inflight > 0)
 		log_error("http: %u requests still unanswered after %d s",
 		    s->inflight, STOP_WAIT_SECONDS);
 	pthread_mutex_unlock(&s->mu);
