@@ -33,8 +33,11 @@ struct http_server {
 	struct guard *guard;
 	char *cert, *key;
 
-	pthread_mutex_t mu;             /* the queue, inflight, stopping */
+	pthread_mutex_t mu;             /* the workers' queue */
 	pthread_cond_t work_cv;         /* workers wait for requests */
+	/* Apart, so that the writer's completions and the workers' queue
+	 * do not contend. */
+	pthread_mutex_t stop_mu;        /* inflight, stopping */
 	pthread_cond_t idle_cv;         /* http_stop waits for inflight 0 */
 	struct http_req *qhead, *qtail;
 	unsigned inflight;              /* suspended requests */
@@ -239,13 +242,13 @@ refuse(struct MHD_Connection *c, int status, const char *code,
 static enum MHD_Result
 dispatch(struct http_server *s, struct MHD_Connection *c, struct http_req *r)
 {
-	pthread_mutex_lock(&s->mu);
+	pthread_mutex_lock(&s->stop_mu);
 	if (s->stopping) {
-		pthread_mutex_unlock(&s->mu);
+		pthread_mutex_unlock(&s->stop_mu);
 		return refuse(c, 503, "unavailable", "the server is stopping");
 	}
 	s->inflight++;
-	pthread_mutex_unlock(&s->mu);
+	pthread_mutex_unlock(&s->stop_mu);
 	r->state = RQ_APP;
 	guard_busy(s->guard, r->guard);
 	MHD_suspend_connection(c);
@@ -272,10 +275,10 @@ http_complete(struct http_req *r)
 	/* From here r may be sent and freed by a polling thread. */
 	MHD_resume_connection(c);
 	/* Under the lock: once http_stop sees 0, s may be gone. */
-	pthread_mutex_lock(&s->mu);
+	pthread_mutex_lock(&s->stop_mu);
 	if (--s->inflight == 0)
 		pthread_cond_broadcast(&s->idle_cv);
-	pthread_mutex_unlock(&s->mu);
+	pthread_mutex_unlock(&s->stop_mu);
 }
 
 static void *
@@ -609,6 +612,7 @@ http_start(const struct http_config *cfg, const struct http_app *app,
 	}
 	s->app = *app;
 	pthread_mutex_init(&s->mu, NULL);
+	pthread_mutex_init(&s->stop_mu, NULL);
 	pthread_cond_init(&s->work_cv, NULL);
 	pthread_cond_init(&s->idle_cv, NULL);
 	memset(&gc, 0, sizeof(gc));
@@ -675,21 +679,22 @@ http_stop(struct http_server *s)
 	 * new ones, let the workers and the store finish the others. */
 	clock_gettime(CLOCK_REALTIME, &until);
 	until.tv_sec += STOP_WAIT_SECONDS;
-	pthread_mutex_lock(&s->mu);
+	pthread_mutex_lock(&s->stop_mu);
 	s->stopping = 1;
 	while (s->inflight > 0 &&
-	    pthread_cond_timedwait(&s->idle_cv, &s->mu, &until) == 0)
+	    pthread_cond_timedwait(&s->idle_cv, &s->stop_mu, &until) == 0)
 		;
 	if (s->inflight > 0)
 		log_error("http: %u requests still unanswered after %d s",
 		    s->inflight, STOP_WAIT_SECONDS);
-	pthread_mutex_unlock(&s->mu);
+	pthread_mutex_unlock(&s->stop_mu);
 	if (s->workers != NULL)
 		stop_workers(s);
 	if (s->mhd != NULL)
 		MHD_stop_daemon(s->mhd);
 	guard_free(s->guard);
 	pthread_mutex_destroy(&s->mu);
+	pthread_mutex_destroy(&s->stop_mu);
 	pthread_cond_destroy(&s->work_cv);
 	pthread_cond_destroy(&s->idle_cv);
 	str_free_secret(s->key);
