@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * bare_mhd: the baseline of `make bench`.  A libmicrohttpd server in the
- * same threading mode as custosd (one thread per connection plus an
- * internal polling thread, see src/http/server.c) that answers every
+ * same threading mode as custosd (a pool of epoll threads, one per core,
+ * see src/http/server.c) that answers every
  * request with one fixed JSON document shaped like the answer of
  * GET /v1/tenants/{t}/users, with the same response headers custosd sends.
  * It does no parsing, no authentication, no storage: what custosd does
@@ -22,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include "common/num.h"
 
@@ -114,6 +115,7 @@ main(int argc, char *argv[])
 	struct body b = {NULL, 0};
 	sigset_t set;
 	int64_t port, size = 12288;
+	long cores = sysconf(_SC_NPROCESSORS_ONLN);
 	int sig;
 
 	if (argc < 2 || argc > 3 || num_parse_i64(&port, argv[1], 1, 65535) ==
@@ -139,10 +141,10 @@ main(int argc, char *argv[])
 	sin.sin_family = AF_INET;
 	sin.sin_port = htons((uint16_t)port);
 	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	mhd = MHD_start_daemon(MHD_USE_THREAD_PER_CONNECTION |
-	    MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG,
-	    (uint16_t)port, NULL, NULL, on_request, &b,
+	mhd = MHD_start_daemon(MHD_USE_EPOLL_INTERNAL_THREAD |
+	    MHD_USE_ERROR_LOG, (uint16_t)port, NULL, NULL, on_request, &b,
 	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sin,
+	    MHD_OPTION_THREAD_POOL_SIZE, cores > 0 ? (unsigned)cores : 1U,
 	    MHD_OPTION_CONNECTION_LIMIT, 1024U,
 	    MHD_OPTION_CONNECTION_TIMEOUT, 30U,
 	    MHD_OPTION_END);

@@ -738,57 +738,182 @@ run(struct req *q)
 		err_internal(&q->err, "internal error");
 }
 
-void
+/* A request from api_handle() to its answer, on the heap while its
+ * entry commits. */
+struct pending {
+	struct req q;
+	struct write_ctx w;
+	struct http_resp *out;
+	int ok;                         /* the answer was a 2xx */
+};
+
+#define UNRECORDABLE_RETRY "5"          /* seconds, in Retry-After */
+
+static int
+unrecordable(const struct err *e)
+{
+	return e->status == 503 && e->reason != NULL &&
+	    strcmp(e->reason, STORE_UNRECORDABLE) == 0;
+}
+
+/* Fills p->out with the request's answer as it stands. */
+static void
+answer(struct pending *p)
+{
+	struct req *q = &p->q;
+
+	/* Not recorded, so not answered as it would have been: an
+	 * unrecorded refusal must not look like a recorded one. */
+	if (unrecordable(&q->err) && (q->status < 200 || q->status >= 300))
+		str_copy(q->retry_after, sizeof(q->retry_after),
+		    UNRECORDABLE_RETRY);
+	respond(q, p->out);
+}
+
+/* Replaces the answer made before the commit. */
+static void
+answer_again(struct pending *p)
+{
+	struct http_resp *out = p->out;
+
+	buf_reset(&out->body);
+	out->status = 500;
+	out->retry_after[0] = '\0';
+	out->content_type = NULL;
+	out->cache_control = NULL;
+	answer(p);
+}
+
+/* What only the pipeline needed; the entry (q->ev) stays. */
+static void
+drop_answer_parts(struct req *q)
+{
+	store_reader_put(q->ctx->store, q->rconn);
+	q->rconn = NULL;
+	json_decref(q->resp);
+	q->resp = NULL;
+	json_decref(q->body);
+	q->body = NULL;
+	buf_cleanup(&q->raw);
+}
+
+static void
+pending_free(struct pending *p)
+{
+	drop_answer_parts(&p->q);
+	event_cleanup(&p->q.ev);
+	free(p);
+}
+
+/*
+ * The outcome of the request's own entry.  The answer was made before the
+ * commit; it changes only when the entry could not be stored, or when the
+ * writer refused a 2xx (e.g. an approval used meanwhile).  Returns 1 when
+ * it changed (q->err then holds the new one).
+ */
+static int
+entry_done(struct pending *p, int rc, int64_t index, const struct err *e)
+{
+	struct req *q = &p->q;
+
+	q->index = index;
+	if (rc == -1 && unrecordable(e)) {
+		q->status = 0;
+		q->err = *e;
+		return 1;
+	}
+	if ((rc == -1 || q->denied) && p->ok) {
+		/* The entry says what was decided on the writer: that is
+		 * the answer. */
+		q->status = 0;
+		if (rc == -1 && !q->denied)
+			q->err = *e;
+		return 1;
+	}
+	return 0;
+}
+
+/* The store's writer calls this (store_done_fn) once the entry is durable
+ * or failed: little work, the writer's next batch waits. */
+static void
+entry_done_async(void *arg, int rc, int64_t index, const struct err *e)
+{
+	struct pending *p = arg;
+	struct http_req *r = p->q.http;
+
+	if (entry_done(p, rc, index, e))
+		answer_again(p);
+	pending_free(p);
+	http_complete(r);
+}
+
+enum http_outcome
 api_handle(void *arg, struct http_req *r, struct http_resp *out)
 {
 	struct api_ctx *ctx = arg;
 	const struct action_def *def;
-	struct req q;
+	struct store_job job;
+	struct pending *p;
+	struct req *q;
+	struct err e;
 
-	memset(&q, 0, sizeof(q));
-	q.ctx = ctx;
-	q.http = r;
-	q.index = -1;
-	q.now = clock_now(ctx->clock);
-	buf_init(&q.raw, ANSWER_MAX);
-	err_init(&q.err);
-	event_init(&q.ev);
-	str_copy(q.ev.source, sizeof(q.ev.source), r->source);
-	q.route = route_find(&q.route_buf, r->method, r->path, q.param,
-	    &q.nparams, &q.rest);
-	def = action_get(q.route != NULL ? q.route->action : ACT_UNKNOWN);
+	p = calloc(1, sizeof(*p));
+	if (p == NULL) {
+		out->status = 503;
+		str_copy(out->retry_after, sizeof(out->retry_after),
+		    UNRECORDABLE_RETRY);
+		if (buf_puts(&out->body, "{\"error\":{\"code\":"
+		    "\"unavailable\",\"message\":\"out of memory\"}}\n") == -1)
+			buf_reset(&out->body);
+		return HTTP_DONE;
+	}
+	p->out = out;
+	q = &p->q;
+	q->ctx = ctx;
+	q->http = r;
+	q->index = -1;
+	q->now = clock_now(ctx->clock);
+	buf_init(&q->raw, ANSWER_MAX);
+	err_init(&q->err);
+	event_init(&q->ev);
+	str_copy(q->ev.source, sizeof(q->ev.source), r->source);
+	q->route = route_find(&q->route_buf, r->method, r->path, q->param,
+	    &q->nparams, &q->rest);
+	def = action_get(q->route != NULL ? q->route->action : ACT_UNKNOWN);
 	api_flood_flush(ctx, 0);
 	/* Nothing may be answered without its entry: with the log damaged,
 	 * only what is not recorded is served. */
 	if (def->recorded && ctx->tlog != NULL &&
 	    tlog_broken(ctx->tlog) != NULL) {
-		q.recorded = 1;
-		err_set(&q.err, 503, "internal", "the transparency log failed "
+		q->recorded = 1;
+		err_set(&q->err, 503, "internal", "the transparency log failed "
 		    "its integrity check; custosd appends nothing until it is "
 		    "repaired");
-	} else if (def->recorded && req_flood_gate(&q, bearer_shaped(r))) {
-		q.ev.action = def->name;
+	} else if (def->recorded && req_flood_gate(q, bearer_shaped(r))) {
+		q->ev.action = def->name;
 	} else {
-		run(&q);
+		run(q);
 	}
-	/* Nothing is answered before its entry is durable; a refusal that
-	 * named no one may be only counted (audit/flood.h). */
-	if (!q.recorded && def->recorded && !req_flood_counted(&q)) {
-		int ok = q.status >= 200 && q.status < 300;
-		struct err keep = q.err;
-
-		if (req_write(&q, NULL, NULL) == -1 && ok) {
-			json_decref(q.resp);
-			q.resp = NULL;
-			q.status = 0;
-		} else if (!ok) {
-			q.err = keep;
-		}
+	/* Nothing is answered before its entry is durable (a refusal that
+	 * named no one may be only counted: audit/flood.h).  The answer is
+	 * made now, on this worker; the writer's callback sends it once the
+	 * commit is durable, and no thread waits for that. */
+	if (!q->recorded && def->recorded && !req_flood_counted(q)) {
+		p->ok = q->status >= 200 && q->status < 300;
+		answer(p);
+		drop_answer_parts(q);
+		p->w.q = q;
+		req_job(q, &p->w, &job);
+		err_init(&e);
+		if (store_write_async(ctx->store, &job, entry_done_async, p,
+		    &e) == 0)
+			return HTTP_PENDING;
+		if (entry_done(p, -1, -1, &e))
+			answer_again(p);
+		pending_free(p);
+		return HTTP_DONE;
 	}
-	store_reader_put(ctx->store, q.rconn);
-	respond(&q, out);
-	json_decref(q.resp);
-	json_decref(q.body);
-	buf_cleanup(&q.raw);
-	event_cleanup(&q.ev);
+	answer(p);
+	pending_free(p);
+	return HTTP_DONE;
 }

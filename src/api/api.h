@@ -58,6 +58,15 @@ void api_flood_flush(struct api_ctx *ctx, int all);
 
 /* The http_app callbacks; ctx is a struct api_ctx. */
 size_t api_body_cap(void *ctx, const struct http_req *r);
-void api_handle(void *ctx, struct http_req *r, struct http_resp *out);
+/*
+ * Runs the pipeline for r.  When the request's entry is written last (the
+ * common case: reads and refusals), the commit is waited for without a
+ * thread: HTTP_PENDING, and the writer's thread fills out and calls
+ * http_complete(r) once the entry is durable.  Otherwise HTTP_DONE with
+ * out filled.  Whatever could not be recorded is answered 503 with
+ * Retry-After, never with the answer it would have had.
+ */
+enum http_outcome api_handle(void *ctx, struct http_req *r,
+    struct http_resp *out);
 
 #endif

@@ -28,10 +28,22 @@ h_health(struct req *q)
 	const char *broken = q->ctx->tlog != NULL ?
 	    tlog_broken(q->ctx->tlog) : NULL;
 
+	struct err why;
+
 	/* A node that may not append cannot serve: take it out. */
 	if (broken != NULL)
 		return err_set(&q->err, 503, "internal", "degraded: %s",
 		    broken);
+	/* Nor one that cannot commit (disk full, the database taken): it
+	 * answers 503 to everything recorded.  A probe commit tells when
+	 * it can again. */
+	err_init(&why);
+	if (store_write_failing(q->ctx->store, NULL) &&
+	    store_probe(q->ctx->store, &why) == -1) {
+		str_copy(q->retry_after, sizeof(q->retry_after), "5");
+		return err_set(&q->err, 503, "unavailable", "cannot record: "
+		    "%s", why.msg);
+	}
 	req_ok(q, 200, json_pack("{s:s}", "status", "ok"));
 	return 0;
 }

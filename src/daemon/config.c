@@ -51,7 +51,11 @@ static const struct opt opts[] = {
 	{"pwhash-mem", I(pwhash_mem, 8192, (int64_t)4 << 30), "BYTES",
 	    "Argon2id memory (default 67108864)"},
 	{"max-connections", I(max_connections, 1, 100000), "N",
-	    "simultaneous connections (default 1024)"},
+	    "simultaneous connections (default: what the open-files limit "
+	    "allows, at most 16384; custosd raises its soft RLIMIT_NOFILE to "
+	    "the hard limit at start and lowers N to fit).  At this limit or "
+	    "the next, a newcomer evicts the connection waiting longest for "
+	    "its headers"},
 	{"per-ip-connections", I(per_ip_connections, 0, 100000), "N",
 	    "per client address, 0 for no limit (default 256)"},
 	{"flood-budget", I(flood_budget, 1, 1000000), "N",
@@ -62,6 +66,16 @@ static const struct opt opts[] = {
 	    "the interval of that budget; after the first refusal of a kind, "
 	    "the rest are recorded as one tally entry per interval "
 	    "(default 60)"},
+	{"header-timeout", I(header_timeout, 1, 3600), "SECONDS",
+	    "a request's headers must be in within this time of the "
+	    "connection (or of the previous answer); the body then at "
+	    "--body-min-rate (default 10)"},
+	{"body-min-rate", I(body_min_rate, 0, 1 << 30), "BYTES",
+	    "least average bytes a second of a request body, checked after "
+	    "--header-timeout; 0 for none (default 1024)"},
+	{"workers", I(workers, 1, 1024), "N",
+	    "threads running requests (default 16); connections are polled "
+	    "by one thread per core"},
 	{"readers", I(readers, 1, 1024), "N",
 	    "store reader connections (default 32)"},
 #ifdef CUSTOS_TEST_HOOKS
@@ -293,8 +307,11 @@ config_load(struct config *c, int argc, char **argv, struct err *e)
 	c->session_lifetime = 8 * 3600;
 	c->session_idle = 30 * 60;
 	c->reset_ttl = 3600;
-	c->max_connections = 1024;
+	c->max_connections = 0;         /* sized by main to the rlimit */
 	c->per_ip_connections = 256;
+	c->header_timeout = 10;
+	c->body_min_rate = 1024;
+	c->workers = 16;
 	c->readers = 32;
 	c->flood_budget = 120;
 	c->flood_interval = 60;

@@ -27,10 +27,13 @@ struct config {
 	int64_t reset_ttl;
 	int64_t pwhash_ops;
 	int64_t pwhash_mem;
-	int64_t max_connections;
+	int64_t max_connections;        /* 0: sized to RLIMIT_NOFILE */
 	int64_t per_ip_connections;
 	int64_t flood_budget;
 	int64_t flood_interval;
+	int64_t header_timeout;         /* seconds */
+	int64_t body_min_rate;          /* bytes a second */
+	int64_t workers;
 	int64_t readers;
 	int64_t quiet;
 	int64_t detect;                 /* run the rules (default 1) */

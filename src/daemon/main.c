@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -140,6 +141,46 @@ out:
 	return rc;
 }
 
+#define FD_RESERVE 256          /* descriptors kept for all but clients */
+#define CONNECTIONS_AUTO_MAX 16384
+
+/*
+ * Raises the soft open-files limit to the hard one and returns how many
+ * connections fit in it: asked (0: as many as fit, up to
+ * CONNECTIONS_AUTO_MAX), lowered when it does not fit.  The HTTP server
+ * holds a quarter more descriptors than its limit while it evicts.
+ */
+static int64_t
+connections_that_fit(int64_t asked)
+{
+	struct rlimit rl;
+	int64_t fit;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+		rlim_t was = rl.rlim_cur;
+
+		rl.rlim_cur = rl.rlim_max;
+		if (setrlimit(RLIMIT_NOFILE, &rl) == -1)
+			rl.rlim_cur = was;
+	}
+	if (getrlimit(RLIMIT_NOFILE, &rl) == -1 ||
+	    rl.rlim_cur == RLIM_INFINITY || rl.rlim_cur > (rlim_t)1 << 30)
+		fit = CONNECTIONS_AUTO_MAX * 2;
+	else
+		fit = ((int64_t)rl.rlim_cur - FD_RESERVE) * 4 / 5;
+	if (fit < 16)
+		fit = 16;
+	if (asked == 0)
+		return fit < CONNECTIONS_AUTO_MAX ? fit : CONNECTIONS_AUTO_MAX;
+	if (asked > fit) {
+		log_warn("--max-connections %lld does not fit in the open-files "
+		    "limit (%llu): using %lld", (long long)asked,
+		    (unsigned long long)rl.rlim_cur, (long long)fit);
+		return fit;
+	}
+	return asked;
+}
+
 /* The sweeper waits while the log is damaged: it could not append. */
 static int
 log_halted(void *arg)
@@ -183,6 +224,9 @@ main(int argc, char **argv)
 		goto out;
 	}
 	log_set_quiet((int)cfg.quiet);
+	/* A file that reaches its size limit is a failed write, which the
+	 * store answers (503, nothing recorded), not the end of custosd. */
+	signal(SIGXFSZ, SIG_IGN);
 	if (sodium_init() < 0 || totp_setup() == -1 ||
 	    curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK ||
 	    password_setup((unsigned long long)cfg.pwhash_ops,
@@ -269,9 +313,13 @@ main(int argc, char **argv)
 	hcfg.listen = cfg.listen;
 	hcfg.tls_cert = cfg.tls_cert;
 	hcfg.tls_key = cfg.tls_key;
-	hcfg.max_connections = (unsigned)cfg.max_connections;
+	hcfg.max_connections = (unsigned)connections_that_fit(
+	    cfg.max_connections);
 	hcfg.per_ip_connections = (unsigned)cfg.per_ip_connections;
 	hcfg.timeout_seconds = 60;
+	hcfg.header_seconds = (unsigned)cfg.header_timeout;
+	hcfg.body_min_rate = (unsigned)cfg.body_min_rate;
+	hcfg.workers = (unsigned)cfg.workers;
 	app.body_cap = api_body_cap;
 	app.handle = api_handle;
 	app.ctx = &ctx;

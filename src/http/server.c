@@ -5,23 +5,45 @@
 #include <fcntl.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "common/log.h"
 #include "common/num.h"
 #include "common/str.h"
+#include "http/guard.h"
 
 #define TLS_FILE_MAX (256 * 1024)
+
+#define WORKERS_DEFAULT 16
+#define STOP_WAIT_SECONDS 30
 
 struct http_server {
 	struct MHD_Daemon *mhd;
 	struct http_app app;
+	struct guard *guard;
 	char *cert, *key;
+
+	pthread_mutex_t mu;             /* the workers' queue */
+	pthread_cond_t work_cv;         /* workers wait for requests */
+	/* Apart, so that the writer's completions and the workers' queue
+	 * do not contend. */
+	pthread_mutex_t stop_mu;        /* inflight, stopping */
+	pthread_cond_t idle_cv;         /* http_stop waits for inflight 0 */
+	struct http_req *qhead, *qtail;
+	unsigned inflight;              /* suspended requests */
+	int stopping, workers_quit;
+	pthread_t *workers;
+	unsigned nworkers;
 };
 
 int
@@ -169,6 +191,173 @@ send_resp(struct MHD_Connection *c, struct http_resp *out)
 	return ret;
 }
 
+/* Where a request is, as the server sees it. */
+enum req_state {
+	RQ_READING,     /* headers in, body coming */
+	RQ_APP,         /* suspended: queued or with the application */
+	RQ_READY        /* answered: to be sent once resumed */
+};
+
+/* A header's occurrences, for the Content-Length check. */
+struct header_count {
+	const char *name;
+	int n;
+};
+
+static enum MHD_Result
+count_header(void *arg, enum MHD_ValueKind kind, const char *key,
+    const char *value)
+{
+	struct header_count *h = arg;
+
+	if (key != NULL && strcasecmp(key, h->name) == 0)
+		h->n++;
+	return MHD_YES;
+}
+
+/* Sends a plain JSON error before the application saw the request. */
+static enum MHD_Result
+refuse(struct MHD_Connection *c, int status, const char *code,
+    const char *msg)
+{
+	struct http_resp out;
+	enum MHD_Result ret;
+
+	memset(&out, 0, sizeof(out));
+	buf_init(&out.body, 1024);
+	out.status = status;
+	if (buf_printf(&out.body, "{\"error\":{\"code\":\"%s\",\"message\":"
+	    "\"%s\"}}\n", code, msg) == -1)
+		out.status = 500;
+	ret = send_resp(c, &out);
+	buf_cleanup(&out.body);
+	return ret;
+}
+
+/*
+ * Gives r to a worker: the connection is suspended first, so that an
+ * answer completed at once cannot resume it before.  While stopping, the
+ * request is answered 503 here instead.
+ */
+static enum MHD_Result
+dispatch(struct http_server *s, struct MHD_Connection *c, struct http_req *r)
+{
+	pthread_mutex_lock(&s->stop_mu);
+	if (s->stopping) {
+		pthread_mutex_unlock(&s->stop_mu);
+		return refuse(c, 503, "unavailable", "the server is stopping");
+	}
+	s->inflight++;
+	pthread_mutex_unlock(&s->stop_mu);
+	r->state = RQ_APP;
+	guard_busy(s->guard, r->guard);
+	MHD_suspend_connection(c);
+	r->next = NULL;
+	pthread_mutex_lock(&s->mu);
+	if (s->qtail != NULL)
+		s->qtail->next = r;
+	else
+		s->qhead = r;
+	s->qtail = r;
+	pthread_cond_signal(&s->work_cv);
+	pthread_mutex_unlock(&s->mu);
+	return MHD_YES;
+}
+
+void
+http_complete(struct http_req *r)
+{
+	struct http_server *s = r->srv;
+	struct MHD_Connection *c = r->conn;
+
+	/* Seen by the polling thread after the resume (which locks). */
+	__atomic_store_n(&r->state, RQ_READY, __ATOMIC_RELEASE);
+	/* From here r may be sent and freed by a polling thread. */
+	MHD_resume_connection(c);
+	/* Under the lock: once http_stop sees 0, s may be gone. */
+	pthread_mutex_lock(&s->stop_mu);
+	if (--s->inflight == 0)
+		pthread_cond_broadcast(&s->idle_cv);
+	pthread_mutex_unlock(&s->stop_mu);
+}
+
+static void *
+worker_main(void *arg)
+{
+	struct http_server *s = arg;
+	struct http_req *r;
+
+	pthread_mutex_lock(&s->mu);
+	for (;;) {
+		while (s->qhead == NULL && !s->workers_quit)
+			pthread_cond_wait(&s->work_cv, &s->mu);
+		if (s->qhead == NULL)
+			break;
+		r = s->qhead;
+		s->qhead = r->next;
+		if (s->qhead == NULL)
+			s->qtail = NULL;
+		pthread_mutex_unlock(&s->mu);
+		if (s->app.handle(s->app.ctx, r, r->resp) == HTTP_DONE)
+			http_complete(r);
+		pthread_mutex_lock(&s->mu);
+	}
+	pthread_mutex_unlock(&s->mu);
+	return NULL;
+}
+
+static struct guard_conn *
+conn_guard(struct MHD_Connection *c)
+{
+	const union MHD_ConnectionInfo *ci;
+
+	ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+	return ci != NULL ? ci->socket_context : NULL;
+}
+
+/* The headers are in: a new request, or a refusal before its body. */
+static enum MHD_Result
+on_headers(struct http_server *s, struct MHD_Connection *c, const char *url,
+    const char *method, void **con_cls)
+{
+	struct header_count cl = {"Content-Length", 0};
+	struct http_req *r;
+	const char *len;
+	int64_t declared = -1;
+
+	r = calloc(1, sizeof(*r) + sizeof(*r->resp));
+	if (r == NULL)
+		return MHD_NO;
+	r->resp = (struct http_resp *)(r + 1);
+	r->method = method;
+	r->path = url;
+	r->conn = c;
+	r->srv = s;
+	r->guard = conn_guard(c);
+	buf_init(&r->resp->body, SIZE_MAX / 2);
+	peer_address(c, r->source, sizeof(r->source));
+	*con_cls = r;
+	guard_headers_done(s->guard, r->guard);
+	/* Two lengths are two readings of one request (smuggling): no. */
+	MHD_get_connection_values(c, MHD_HEADER_KIND, count_header, &cl);
+	if (cl.n > 1)
+		return refuse(c, 400, "bad_request", "more than one "
+		    "Content-Length header");
+	r->body_cap = s->app.body_cap(s->app.ctx, r);
+	buf_init_secret(&r->body, r->body_cap);
+	len = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+	    "Content-Length");
+	if (len != NULL && MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+	    "Transfer-Encoding") == NULL &&
+	    num_parse_i64(&declared, len, 0, INT64_MAX) == 0 &&
+	    (uint64_t)declared > r->body_cap) {
+		/* Refused before a byte of the body is read. */
+		r->body_too_large = 1;
+		return dispatch(s, c, r);
+	}
+	return MHD_YES;
+}
+
 static enum MHD_Result
 on_request(void *cls, struct MHD_Connection *c, const char *url,
     const char *method, const char *version, const char *upload_data,
@@ -176,25 +365,17 @@ on_request(void *cls, struct MHD_Connection *c, const char *url,
 {
 	struct http_server *s = cls;
 	struct http_req *r = *con_cls;
-	struct http_resp out;
-	enum MHD_Result ret;
 
-	if (r == NULL) {
-		r = calloc(1, sizeof(*r));
-		if (r == NULL)
-			return MHD_NO;
-		r->method = method;
-		r->path = url;
-		r->conn = c;
-		peer_address(c, r->source, sizeof(r->source));
-		r->body_cap = s->app.body_cap(s->app.ctx, r);
-		buf_init_secret(&r->body, r->body_cap);
-		*con_cls = r;
+	if (r == NULL)
+		return on_headers(s, c, url, method, con_cls);
+	if (__atomic_load_n(&r->state, __ATOMIC_ACQUIRE) == RQ_READY)
+		return send_resp(c, r->resp);
+	if (r->state == RQ_APP)
 		return MHD_YES;
-	}
 	if (*upload_data_size > 0) {
 		/* Past the cap the rest is read and dropped, so the client
 		 * still gets a clear answer instead of a reset. */
+		guard_body(s->guard, r->guard, *upload_data_size);
 		if (!r->body_too_large && buf_append(&r->body, upload_data,
 		    *upload_data_size) == -1) {
 			r->body_too_large = 1;
@@ -203,26 +384,120 @@ on_request(void *cls, struct MHD_Connection *c, const char *url,
 		*upload_data_size = 0;
 		return MHD_YES;
 	}
-	memset(&out, 0, sizeof(out));
-	buf_init(&out.body, SIZE_MAX / 2);
-	out.status = 500;
-	s->app.handle(s->app.ctx, r, &out);
-	ret = send_resp(c, &out);
-	buf_cleanup(&out.body);
-	return ret;
+	return dispatch(s, c, r);
 }
 
 static void
 on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
     enum MHD_RequestTerminationCode toe)
 {
+	struct http_server *s = cls;
 	struct http_req *r = *con_cls;
 
 	if (r == NULL)
 		return;
+	guard_idle(s->guard, r->guard);
 	buf_cleanup(&r->body);
+	buf_cleanup(&r->resp->body);
 	free(r);
 	*con_cls = NULL;
+}
+
+static void
+on_connection(void *cls, struct MHD_Connection *c, void **socket_context,
+    enum MHD_ConnectionNotificationCode code)
+{
+	struct http_server *s = cls;
+	const union MHD_ConnectionInfo *fd, *addr;
+
+	if (code == MHD_CONNECTION_NOTIFY_CLOSED) {
+		/* Before libmicrohttpd closes the descriptor. */
+		guard_close(s->guard, *socket_context);
+		*socket_context = NULL;
+		return;
+	}
+	fd = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+	addr = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	*socket_context = fd == NULL ? NULL : guard_open(s->guard,
+	    fd->connect_fd, addr != NULL ? addr->client_addr : NULL, c);
+}
+
+/*
+ * libmicrohttpd 0.9.75 answers a malformed or huge Content-Length itself,
+ * and sends that answer's headers twice (its error path builds them, then
+ * its state machine builds them again).  It tells so only to its logger,
+ * on the thread serving the connection, before it queues that answer: the
+ * logger then finds that connection (the calling thread's one whose
+ * headers are in but which has neither reached the application nor been
+ * answered), writes one clean answer on plain HTTP, and ends it, so the
+ * doubled headers are never sent.
+ */
+static int
+pick_refused(void *arg)
+{
+	struct MHD_Connection *c = arg;
+
+	return MHD_get_connection_info(c,
+	    MHD_CONNECTION_INFO_REQUEST_HEADER_SIZE) != NULL &&
+	    MHD_get_connection_info(c, MHD_CONNECTION_INFO_HTTP_STATUS) == NULL;
+}
+
+struct last_words {
+	int tls;
+	int status;
+	const char *why;
+};
+
+static void
+say_last(int fd, void *arg)
+{
+	const struct last_words *w = arg;
+	char body[160], msg[512];
+
+	if (w->tls)
+		return;
+	if (str_printf(body, sizeof(body), "{\"error\":{\"code\":\"%s\","
+	    "\"message\":\"%s\"}}\n", w->status == 413 ? "too_large" :
+	    "bad_request", w->why) == -1)
+		return;
+	if (str_printf(msg, sizeof(msg), "HTTP/1.1 %d %s\r\nConnection: "
+	    "close\r\nContent-Type: application/json\r\nCache-Control: "
+	    "no-store\r\nContent-Length: %zu\r\n\r\n%s", w->status,
+	    w->status == 413 ? "Content Too Large" : "Bad Request",
+	    strlen(body), body) == 0)
+		(void)!send(fd, msg, strlen(msg), MSG_NOSIGNAL | MSG_DONTWAIT);
+}
+
+static void
+on_mhd_log(void *cls, const char *fmt, va_list ap)
+{
+	struct http_server *s = cls;
+	struct last_words w;
+	char line[512];
+
+	if (strstr(fmt, "Content-Length") != NULL) {
+		w.tls = s->cert != NULL;
+		w.status = strstr(fmt, "Too large") != NULL ? 413 : 400;
+		w.why = w.status == 413 ? "the Content-Length is too large" :
+		    "the Content-Length is malformed";
+		if (guard_end_mine(s->guard, pick_refused, say_last, &w))
+			return;
+	}
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+	if (vsnprintf(line, sizeof(line), fmt, ap) < 0)
+		return;
+#pragma GCC diagnostic pop
+	line[strcspn(line, "\n")] = '\0';
+	log_info("libmicrohttpd: %s", line);
+}
+
+static enum MHD_Result
+on_accept(void *cls, const struct sockaddr *addr, socklen_t addrlen)
+{
+	struct http_server *s = cls;
+
+	return guard_admit(s->guard, addr) ? MHD_YES : MHD_NO;
 }
 
 static char *
@@ -254,47 +529,101 @@ read_pem(const char *path, struct err *e)
 	return buf_steal(&b, NULL);
 }
 
+/* The listen address of cfg into ss; MHD_USE_IPv6 or 0, or -1 with e. */
+static int
+listen_address(const struct http_config *cfg, struct sockaddr_storage *ss,
+    unsigned *flags, struct err *e)
+{
+	char addr[HTTP_ADDR_MAX];
+	unsigned port;
+
+	memset(ss, 0, sizeof(*ss));
+	if (http_parse_listen(cfg->listen, addr, sizeof(addr), &port) == -1)
+		return err_bad_request(e, "listen address '%s' is not "
+		    "ADDR:PORT", cfg->listen);
+	if (inet_pton(AF_INET, addr,
+	    &((struct sockaddr_in *)ss)->sin_addr) == 1) {
+		struct sockaddr_in *in = (struct sockaddr_in *)ss;
+
+		in->sin_family = AF_INET;
+		in->sin_port = htons((uint16_t)port);
+	} else if (inet_pton(AF_INET6, addr,
+	    &((struct sockaddr_in6 *)ss)->sin6_addr) == 1) {
+		struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)ss;
+
+		in6->sin6_family = AF_INET6;
+		in6->sin6_port = htons((uint16_t)port);
+		*flags |= MHD_USE_IPv6;
+	} else {
+		return err_bad_request(e, "listen address '%s' is not an IP "
+		    "address", addr);
+	}
+	return 0;
+}
+
+static int
+start_workers(struct http_server *s, unsigned n, struct err *e)
+{
+	s->workers = calloc(n, sizeof(*s->workers));
+	if (s->workers == NULL)
+		return err_internal(e, "out of memory");
+	for (s->nworkers = 0; s->nworkers < n; s->nworkers++)
+		if (pthread_create(&s->workers[s->nworkers], NULL,
+		    worker_main, s) != 0)
+			return err_internal(e, "cannot start the HTTP "
+			    "workers");
+	return 0;
+}
+
+static void
+stop_workers(struct http_server *s)
+{
+	unsigned i;
+
+	pthread_mutex_lock(&s->mu);
+	s->workers_quit = 1;
+	pthread_cond_broadcast(&s->work_cv);
+	pthread_mutex_unlock(&s->mu);
+	for (i = 0; i < s->nworkers; i++)
+		pthread_join(s->workers[i], NULL);
+	free(s->workers);
+	s->workers = NULL;
+	s->nworkers = 0;
+}
+
 struct http_server *
 http_start(const struct http_config *cfg, const struct http_app *app,
     struct err *e)
 {
 	struct sockaddr_storage ss;
+	struct guard_config gc;
 	struct http_server *s;
-	char addr[HTTP_ADDR_MAX];
-	unsigned port, flags;
+	unsigned flags, pool, limit;
+	long cores = sysconf(_SC_NPROCESSORS_ONLN);
 
-	memset(&ss, 0, sizeof(ss));
-	if (http_parse_listen(cfg->listen, addr, sizeof(addr), &port) == -1) {
-		err_bad_request(e, "listen address '%s' is not ADDR:PORT",
-		    cfg->listen);
+	flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_ALLOW_SUSPEND_RESUME |
+	    MHD_USE_ERROR_LOG;
+	if (listen_address(cfg, &ss, &flags, e) == -1)
 		return NULL;
-	}
-	flags = MHD_USE_THREAD_PER_CONNECTION |
-	    MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG;
-	if (inet_pton(AF_INET, addr,
-	    &((struct sockaddr_in *)&ss)->sin_addr) == 1) {
-		struct sockaddr_in *in = (struct sockaddr_in *)&ss;
-
-		in->sin_family = AF_INET;
-		in->sin_port = htons((uint16_t)port);
-	} else if (inet_pton(AF_INET6, addr,
-	    &((struct sockaddr_in6 *)&ss)->sin6_addr) == 1) {
-		struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)&ss;
-
-		in6->sin6_family = AF_INET6;
-		in6->sin6_port = htons((uint16_t)port);
-		flags |= MHD_USE_IPv6;
-	} else {
-		err_bad_request(e, "listen address '%s' is not an IP address",
-		    addr);
-		return NULL;
-	}
 	s = calloc(1, sizeof(*s));
 	if (s == NULL) {
 		err_internal(e, "out of memory");
 		return NULL;
 	}
 	s->app = *app;
+	pthread_mutex_init(&s->mu, NULL);
+	pthread_mutex_init(&s->stop_mu, NULL);
+	pthread_cond_init(&s->work_cv, NULL);
+	pthread_cond_init(&s->idle_cv, NULL);
+	memset(&gc, 0, sizeof(gc));
+	gc.max_connections = cfg->max_connections;
+	gc.per_ip = cfg->per_ip_connections;
+	gc.header_seconds = cfg->header_seconds;
+	gc.body_min_rate = cfg->body_min_rate;
+	gc.body_grace_seconds = cfg->header_seconds;
+	s->guard = guard_new(&gc, e);
+	if (s->guard == NULL)
+		goto fail;
 	if (cfg->tls_cert != NULL || cfg->tls_key != NULL) {
 		if (cfg->tls_cert == NULL || cfg->tls_key == NULL) {
 			err_bad_request(e, "TLS needs both --tls-cert and "
@@ -307,14 +636,25 @@ http_start(const struct http_config *cfg, const struct http_app *app,
 			goto fail;
 		flags |= MHD_USE_TLS;
 	}
-	s->mhd = MHD_start_daemon(flags, (uint16_t)port, NULL, NULL,
-	    on_request, s,
+	if (start_workers(s, cfg->workers > 0 ? cfg->workers :
+	    WORKERS_DEFAULT, e) == -1)
+		goto fail;
+	pool = cfg->poll_threads > 0 ? cfg->poll_threads :
+	    cores > 0 ? (unsigned)cores : 1;
+	/* The guard keeps the limits; libmicrohttpd's own limit (shared out
+	 * among the polling threads) leaves room for the connections being
+	 * evicted, which count until they are closed. */
+	limit = cfg->max_connections + cfg->max_connections / 4 + 16 * pool;
+	s->mhd = MHD_start_daemon(flags, 0, on_accept, s, on_request, s,
+	    MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, s,
 	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
+	    MHD_OPTION_THREAD_POOL_SIZE, pool,
 	    MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
-	    MHD_OPTION_CONNECTION_LIMIT, cfg->max_connections,
-	    MHD_OPTION_PER_IP_CONNECTION_LIMIT, cfg->per_ip_connections,
+	    MHD_OPTION_NOTIFY_CONNECTION, on_connection, s,
+	    MHD_OPTION_CONNECTION_LIMIT, limit,
 	    MHD_OPTION_CONNECTION_TIMEOUT, cfg->timeout_seconds,
 	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)HTTP_HEADER_BYTES * 2,
+	    MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024u,
 	    MHD_OPTION_UNESCAPE_CALLBACK, unescape, NULL,
 	    s->cert != NULL ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END,
 	    s->cert, MHD_OPTION_HTTPS_MEM_KEY, s->key, MHD_OPTION_END);
@@ -331,10 +671,32 @@ fail:
 void
 http_stop(struct http_server *s)
 {
+	struct timespec until;
+
 	if (s == NULL)
 		return;
+	/* No request may stay suspended when libmicrohttpd stops: refuse
+	 * new ones, let the workers and the store finish the others. */
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += STOP_WAIT_SECONDS;
+	pthread_mutex_lock(&s->stop_mu);
+	s->stopping = 1;
+	while (s->inflight > 0 &&
+	    pthread_cond_timedwait(&s->idle_cv, &s->stop_mu, &until) == 0)
+		;
+	if (s->inflight > 0)
+		log_error("http: %u requests still unanswered after %d s",
+		    s->inflight, STOP_WAIT_SECONDS);
+	pthread_mutex_unlock(&s->stop_mu);
+	if (s->workers != NULL)
+		stop_workers(s);
 	if (s->mhd != NULL)
 		MHD_stop_daemon(s->mhd);
+	guard_free(s->guard);
+	pthread_mutex_destroy(&s->mu);
+	pthread_mutex_destroy(&s->stop_mu);
+	pthread_cond_destroy(&s->work_cv);
+	pthread_cond_destroy(&s->idle_cv);
 	str_free_secret(s->key);
 	free(s->cert);
 	free(s);

@@ -24,6 +24,9 @@ struct wreq {
 	int atomic;
 	/* results, set by the writer */
 	sem_t done;                     /* posted once results are set */
+	store_done_fn cb;               /* or: called instead, then freed */
+	void *cb_arg;
+	struct store_job one;           /* the job of an asynchronous write */
 	int rc;
 	int64_t index;
 	struct err err;
@@ -52,6 +55,9 @@ struct store {
 	int64_t next_index;             /* writer-owned */
 	struct store_hooks hooks;       /* writer-owned once set */
 	int64_t count;                  /* committed entries (under mu) */
+	int failing;                    /* the last commit failed (under mu) */
+	int64_t probe_ms;               /* last probe (under mu) */
+	struct err failure;             /* why (under mu) */
 };
 
 const struct store_ops *
@@ -198,13 +204,15 @@ writer_finish(struct store *s, struct wreq *batch, int commit_ok,
 {
 	struct wreq *w, *next;
 
-	if (commit_ok) {
-		pthread_mutex_lock(&s->mu);
-		if (s->count != committed)
-			pthread_cond_broadcast(&s->count_cv);
+	pthread_mutex_lock(&s->mu);
+	if (commit_ok && s->count != committed)
+		pthread_cond_broadcast(&s->count_cv);
+	if (commit_ok)
 		s->count = committed;
-		pthread_mutex_unlock(&s->mu);
-	}
+	s->failing = !commit_ok;
+	if (!commit_ok)
+		s->failure = *ce;
+	pthread_mutex_unlock(&s->mu);
 	/* Wake exactly the callers of this batch, outside any lock.  A
 	 * posted request may be gone at once: read next before posting. */
 	for (w = batch; w != NULL; w = next) {
@@ -213,6 +221,11 @@ writer_finish(struct store *s, struct wreq *batch, int commit_ok,
 			w->rc = -1;
 			w->index = -1;
 			w->err = *ce;
+		}
+		if (w->cb != NULL) {
+			w->cb(w->cb_arg, w->rc, w->index, &w->err);
+			free(w);
+			continue;
 		}
 		sem_post(&w->done);
 	}
@@ -277,10 +290,15 @@ writer_main(void *arg)
 		if (!ok && s->hooks.after_rollback != NULL)
 			s->hooks.after_rollback(s->hooks.ctx);
 		if (!ok) {
+			struct err why = ce;
+
 			log_error("store: commit failed: %s", ce.msg);
 			s->next_index = start_index;
-			err_internal(&ce, "the store could not commit; nothing "
-			    "was changed");
+			/* Nothing of the batch is stored: whatever it would
+			 * have recorded must not be answered as if it were. */
+			err_refuse(&ce, 503, "unavailable", STORE_UNRECORDABLE,
+			    "the store could not commit (%s); nothing was "
+			    "changed or recorded", why.msg);
 		}
 		writer_finish(s, batch, ok, &ce, s->next_index);
 	}
@@ -288,14 +306,11 @@ writer_main(void *arg)
 	return NULL;
 }
 
-static int
-store_submit(struct store *s, struct wreq *w)
+/* Queues w for the writer. */
+static void
+store_enqueue(struct store *s, struct wreq *w)
 {
 	w->next = NULL;
-	if (sem_init(&w->done, 0, 0) == -1) {
-		err_internal(&w->err, "cannot wait for the writer");
-		return -1;
-	}
 	pthread_mutex_lock(&s->mu);
 	if (s->tail != NULL) {
 		s->tail->next = w;
@@ -306,10 +321,96 @@ store_submit(struct store *s, struct wreq *w)
 	}
 	s->tail = w;
 	pthread_mutex_unlock(&s->mu);
+}
+
+static int
+store_submit(struct store *s, struct wreq *w)
+{
+	if (sem_init(&w->done, 0, 0) == -1) {
+		err_internal(&w->err, "cannot wait for the writer");
+		return -1;
+	}
+	store_enqueue(s, w);
 	while (sem_wait(&w->done) == -1 && errno == EINTR)
 		;
 	sem_destroy(&w->done);
 	return w->rc;
+}
+
+int
+store_write_async(struct store *s, const struct store_job *job,
+    store_done_fn done, void *arg, struct err *e)
+{
+	struct wreq *w = calloc(1, sizeof(*w));
+
+	if (w == NULL) {
+		err_refuse(e, 503, "unavailable", STORE_UNRECORDABLE, "out of "
+		    "memory: the write was not queued");
+		return -1;
+	}
+	w->one = *job;
+	w->jobs = &w->one;
+	w->n = 1;
+	w->cb = done;
+	w->cb_arg = arg;
+	store_enqueue(s, w);
+	return 0;
+}
+
+int
+store_write_failing(struct store *s, struct err *why)
+{
+	int failing;
+
+	pthread_mutex_lock(&s->mu);
+	failing = s->failing;
+	if (failing && why != NULL)
+		*why = s->failure;
+	pthread_mutex_unlock(&s->mu);
+	return failing;
+}
+
+/*
+ * The probe writes as much as a busy batch of entries would: a store that
+ * has room for a few pages but not for a commit of entries (a nearly full
+ * disk) must not look healthy.
+ */
+#define PROBE_BYTES (64 * 1024)
+
+static int
+apply_probe(struct store_conn *c, void *arg, struct err *e)
+{
+	struct store *s = arg;
+	int64_t now = clock_now_ms(s->clock);
+	uint8_t *v = calloc(1, PROBE_BYTES);
+	int rc;
+
+	if (v == NULL)
+		return err_internal(e, "out of memory");
+	memcpy(v, &now, sizeof(now));
+	rc = s->ops->meta_set(c, "write_probe", v, PROBE_BYTES, e);
+	free(v);
+	return rc;
+}
+
+int
+store_probe(struct store *s, struct err *e)
+{
+	struct store_job job = {apply_probe, NULL, s};
+	int64_t now = clock_now_ms(s->clock);
+	int again;
+
+	/* At most one probe a second, whoever asks how the store is. */
+	pthread_mutex_lock(&s->mu);
+	again = now - s->probe_ms >= 1000 || now < s->probe_ms;
+	if (again)
+		s->probe_ms = now;
+	else if (s->failing)
+		*e = s->failure;
+	pthread_mutex_unlock(&s->mu);
+	if (!again)
+		return store_write_failing(s, NULL) ? -1 : 0;
+	return store_write(s, &job, NULL, e);
 }
 
 int

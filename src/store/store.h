@@ -430,6 +430,37 @@ void store_reader_put(struct store *s, struct store_conn *c);
 int store_write(struct store *s, const struct store_job *job,
     int64_t *index, struct err *e) __attribute__((warn_unused_result));
 
+/*
+ * What an asynchronous write reports, once, on the writer's thread: rc,
+ * index and e as store_write() would return them.  It must not block (the
+ * writer's next batch waits for it) and must not write to the store.
+ */
+typedef void (*store_done_fn)(void *arg, int rc, int64_t index,
+    const struct err *e);
+
+/*
+ * As store_write(), but returns at once: done(arg, ...) is called on the
+ * writer's thread once the commit is durable (or failed).  job is copied;
+ * what job->arg points to must live until done is called.  -1 with e
+ * (and done never called) only when the write could not be queued.
+ */
+int store_write_async(struct store *s, const struct store_job *job,
+    store_done_fn done, void *arg, struct err *e)
+	__attribute__((warn_unused_result));
+
+/* The reason of a write refused because the store could not commit
+ * (status 503): nothing of it, its entry neither, is stored. */
+#define STORE_UNRECORDABLE "store_unrecordable"
+
+/* 1 with why when the writer's last commit failed, 0 once one succeeds. */
+int store_write_failing(struct store *s, struct err *why);
+
+/* Commits a one-row change (no entry): a probe that the store can write
+ * again, at most once a second (in between, the last outcome).  0, or -1
+ * with e. */
+int store_probe(struct store *s, struct err *e)
+	__attribute__((warn_unused_result));
+
 /* Runs several jobs atomically: all applied and committed, or none.  Used by
  * bulk import. */
 int store_write_all(struct store *s, const struct store_job *jobs, size_t n,
