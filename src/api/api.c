@@ -895,10 +895,12 @@ api_handle(void *arg, struct http_req *r, struct http_resp *out)
 		run(q);
 	}
 	/* Nothing is answered before its entry is durable (a refusal that
-	 * named no one may be only counted: audit/flood.h).  The answer is
+	 * named no one may be only counted, audit/flood.h, while the store
+	 * commits: a count it cannot record is not taken).  The answer is
 	 * made now, on this worker; the writer's callback sends it once the
 	 * commit is durable, and no thread waits for that. */
-	if (!q->recorded && def->recorded && !req_flood_counted(q)) {
+	if (!q->recorded && def->recorded &&
+	    (store_write_failing(ctx->store, &e) || !req_flood_counted(q))) {
 		p->ok = q->status >= 200 && q->status < 300;
 		answer(p);
 		drop_answer_parts(q);
