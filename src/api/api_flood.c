@@ -100,7 +100,7 @@ req_flood_gate(struct req *q, int authenticates)
 	str_printf(q->retry_after, sizeof(q->retry_after), "%lld",
 	    (long long)retry);
 	q->err.reason = "flood_budget";
-	err_set(&q->err, 429, "too_many_requests", "too many refused "
+	err_set(&q->err, 429, "rate_limited", "too many refused "
 	    "requests from this address; try again in %lld s",
 	    (long long)retry);
 	return 1;
