@@ -42,6 +42,8 @@ struct guard_conn {
 	int ended;                      /* shut down by the guard */
 	void *conn;                     /* the server's handle */
 	pthread_t thread;               /* the thread serving it */
+	const char *target;             /* the request target, as read */
+	size_t target_len;              /* up to its first NUL */
 	struct guard_conn *prev, *next;
 };
 
@@ -398,4 +400,22 @@ guard_free(struct guard *g)
 	pthread_mutex_destroy(&g->mu);
 	pthread_cond_destroy(&g->cv);
 	free(g);
+}
+
+void
+guard_target(struct guard_conn *c, const char *target)
+{
+	if (c == NULL)
+		return;
+	c->target = target;
+	c->target_len = strlen(target);
+}
+
+int
+guard_target_whole(const struct guard_conn *c, const char *version)
+{
+	if (c == NULL || c->target == NULL || version == NULL ||
+	    version[0] == '\0')
+		return 1;
+	return c->target + c->target_len + 1 == version;
 }

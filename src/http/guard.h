@@ -94,4 +94,18 @@ int guard_end_mine(struct guard *g, int (*pick)(void *conn),
 
 void guard_stats(struct guard *g, struct guard_stats *out);
 
+/*
+ * The request target of c's current request as libmicrohttpd hands it to
+ * its URI logger, before it splits the query or unescapes anything: in
+ * its read buffer, ended where the space before the HTTP version was.
+ */
+void guard_target(struct guard_conn *c, const char *target);
+
+/*
+ * 1 unless a raw NUL byte cut the target recorded by guard_target short:
+ * then its first NUL is not the one right before version (libmicrohttpd
+ * would serve ".../t1\0zzz" as ".../t1").
+ */
+int guard_target_whole(const struct guard_conn *c, const char *version);
+
 #endif

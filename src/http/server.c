@@ -316,9 +316,17 @@ conn_guard(struct MHD_Connection *c)
 }
 
 /* The headers are in: a new request, or a refusal before its body. */
+/* libmicrohttpd's URI logger: the raw target, for the NUL check. */
+static void *
+on_target(void *cls, const char *uri, struct MHD_Connection *c)
+{
+	guard_target(conn_guard(c), uri);
+	return NULL;
+}
+
 static enum MHD_Result
 on_headers(struct http_server *s, struct MHD_Connection *c, const char *url,
-    const char *method, void **con_cls)
+    const char *method, const char *version, void **con_cls)
 {
 	struct header_count cl = {"Content-Length", 0};
 	struct http_req *r;
@@ -338,6 +346,11 @@ on_headers(struct http_server *s, struct MHD_Connection *c, const char *url,
 	peer_address(c, r->source, sizeof(r->source));
 	*con_cls = r;
 	guard_headers_done(s->guard, r->guard);
+	/* A raw NUL would cut the path short where it is read as a C
+	 * string: refused, as %00 is (see unescape). */
+	if (!guard_target_whole(r->guard, version))
+		return refuse(c, 400, "bad_request", "the request target "
+		    "holds a NUL byte");
 	/* Two lengths are two readings of one request (smuggling): no. */
 	MHD_get_connection_values(c, MHD_HEADER_KIND, count_header, &cl);
 	if (cl.n > 1)
@@ -367,7 +380,7 @@ on_request(void *cls, struct MHD_Connection *c, const char *url,
 	struct http_req *r = *con_cls;
 
 	if (r == NULL)
-		return on_headers(s, c, url, method, con_cls);
+		return on_headers(s, c, url, method, version, con_cls);
 	if (__atomic_load_n(&r->state, __ATOMIC_ACQUIRE) == RQ_READY)
 		return send_resp(c, r->resp);
 	if (r->state == RQ_APP)
@@ -656,6 +669,7 @@ http_start(const struct http_config *cfg, const struct http_app *app,
 	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)HTTP_HEADER_BYTES * 2,
 	    MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024u,
 	    MHD_OPTION_UNESCAPE_CALLBACK, unescape, NULL,
+	    MHD_OPTION_URI_LOG_CALLBACK, on_target, NULL,
 	    s->cert != NULL ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END,
 	    s->cert, MHD_OPTION_HTTPS_MEM_KEY, s->key, MHD_OPTION_END);
 	if (s->mhd == NULL) {
