@@ -153,6 +153,19 @@ class ContractLogin(DaemonTest):
         ev = self.entry(m, "auth.login")
         self.assertEqual((ev["outcome"], ev["actor"]["id"]),
                          ("allowed", "ct-ok"), ev)
+        # The pending login keeps the verdict (1: right), nothing else
+        # about the password.
+        db = sqlite3.connect(os.path.join(self.d.data, "custos.db"))
+        try:
+            cur = db.execute("SELECT * FROM logins WHERE id = ?",
+                             (r.body["login_id"],))
+            row = dict(zip([c[0] for c in cur.description], cur.fetchone()))
+        finally:
+            db.close()
+        self.assertEqual(sorted(row), sorted([
+            "id", "engineer_id", "device_id", "challenge", "source",
+            "expires", "password_verdict"]), row)
+        self.assertEqual(row["password_verdict"], 1, row)
         m = self.mark()
         v = self.step_two(r, key)
         self.assertEqual(v.status, 200, v)
@@ -254,6 +267,13 @@ class ContractLogin(DaemonTest):
         self.tick(int(header(v, "Retry-After")))
         self.assertEqual(self.attempt("ct-wrong", PW, key=key)[1].status,
                          200)
+        # Only the verdict was kept: the password given at step one is
+        # nowhere in the data directory (database, WAL, log) or output.
+        self.assertNotIn("not the password 3", self.d.read_log())
+        for top, _, files in os.walk(self.d.data):
+            for f in files:
+                with open(os.path.join(top, f), "rb") as fh:
+                    self.assertNotIn(b"not the password 3", fh.read(), f)
 
     def test_password_at_both_steps_or_neither_is_a_400(self):
         key = self.engineer("ct-twice")
