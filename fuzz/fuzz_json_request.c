@@ -54,7 +54,7 @@ static const char *const k_ticket[] = {"subject", "body", "requester",
     NULL};
 static const char *const k_login[] = {"username", "password", "device",
     NULL};
-static const char *const k_verify[] = {"login_id", "totp",
+static const char *const k_verify[] = {"login_id", "password", "totp",
     "device_signature", NULL};
 static const char *const k_tlogin[] = {"username", "password", "totp",
     NULL};
@@ -97,11 +97,12 @@ static const struct call calls[] = {
 	}},
 	{"auth.login", k_login, {
 		{"username", F_STR, 1, REC_USERNAME_MAX, REQ_CLEAN, NULL},
-		{"password", F_STR, 1, PASSWORD_MAX, JX_REQUIRED, NULL},
+		{"password", F_STR, 1, PASSWORD_MAX, JX_OPTIONAL, NULL},
 		{"device", F_STR, 1, ID_MAX - 1, REQ_CLEAN, NULL},
 	}},
 	{"auth.verify", k_verify, {
 		{"login_id", F_STR, 1, ID_MAX - 1, REQ_CLEAN, NULL},
+		{"password", F_STR, 1, PASSWORD_MAX, JX_OPTIONAL, NULL},
 		{"totp", F_STR, 6, 8, JX_REQUIRED, NULL},
 		{"device_signature", F_STR, 1, 128, JX_REQUIRED, NULL},
 	}},

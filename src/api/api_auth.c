@@ -12,6 +12,7 @@
  * matches no account is recorded only blinded (auth/secrets.h).
  */
 #include <sodium.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "api/req.h"
@@ -73,6 +74,19 @@ target_name(struct req *q, int known, const char *context,
 		    username);
 }
 
+/* Wipes the string of field key in body b (a password), once it has
+ * served: the parsed copy would otherwise linger in freed memory.  The
+ * raw body is in a secret buffer, wiped with the request. */
+static void
+wipe_field(json_t *b, const char *key)
+{
+	json_t *v = b != NULL ? json_object_get(b, key) : NULL;
+
+	if (json_is_string(v))
+		sodium_memzero((char *)(uintptr_t)json_string_value(v),
+		    json_string_length(v));
+}
+
 /* After a workflow's writer half: a refused attempt denies the request
  * (its failure is counted in the same commit). */
 static int
@@ -103,34 +117,37 @@ apply_login(struct store_conn *c, struct req *q, void *arg, struct err *e)
 int
 h_auth_login(struct req *q)
 {
-	static const char *const keys[] = {"username", "device", NULL};
-	const char *username, *device;
+	static const char *const keys[] = {"username", "device", "password",
+	    NULL};
+	const char *username, *device, *password;
 	struct attempt_policy p;
 	struct login_run run;
 	char stamp[RFC3339_LEN];
 	struct store_conn *c;
-	json_t *b = req_body(q);
-	int rc = -1;
+	json_t *b = req_body(q), *answer;
+	int brc, rc = -1;
 
 	memset(&run, 0, sizeof(run));
-	if (b != NULL && json_object_get(b, "password") != NULL)
-		return err_bad_request(&q->err, "field 'password' goes to "
-		    "/v1/auth/verify, with the device's signature of the "
-		    "challenge this call returns");
 	if (b == NULL || jx_only(b, keys, &q->err) ||
 	    jx_str(&username, b, "username", 1, REC_USERNAME_MAX,
 	    JX_REQUIRED | JX_CLEAN, &q->err) ||
 	    jx_str(&device, b, "device", 1, ID_MAX - 1,
-	    JX_REQUIRED | JX_CLEAN, &q->err))
-		return -1;
+	    JX_REQUIRED | JX_CLEAN, &q->err) ||
+	    jx_str(&password, b, "password", 1, PASSWORD_MAX, JX_OPTIONAL,
+	    &q->err))
+		goto out;
 	if (id_valid(device))
 		str_copy(q->actor.device, sizeof(q->actor.device), device);
 	c = req_reader(q);
 	if (c == NULL)
-		return -1;
+		goto out;
 	policy(q->ctx, &p);
-	if (login_begin(&run, c, store_ops(q->ctx->store), &p, username,
-	    device, q->http->source, q->now, &q->err) == -1) {
+	/* The API contract's shape brings the password here: only its
+	 * verdict is kept, for verify (auth/login.h). */
+	brc = login_begin(&run, c, store_ops(q->ctx->store), &p, username,
+	    device, password, q->http->source, q->now, &q->err);
+	wipe_field(b, "password");
+	if (brc == -1) {
 		target_name(q, 0, "eng", username);
 		refused_early(q, &run.a);
 		goto out;
@@ -150,12 +167,21 @@ h_auth_login(struct req *q)
 	if (req_write(q, apply_login, &run) == -1)
 		goto out;
 	time_format(stamp, run.login.expires);
-	req_ok(q, 200, json_pack("{s:s,s:s,s:[s,s,s],s:s}", "login_id",
-	    run.login.id, "challenge", run.login.challenge, "factors",
-	    "device", "password", "totp", "expires_at", stamp));
+	/* factors: what verify still wants. */
+	if (password != NULL)
+		answer = json_pack("{s:s,s:s,s:[s,s],s:s}", "login_id",
+		    run.login.id, "challenge", run.login.challenge, "factors",
+		    "totp", "device", "expires_at", stamp);
+	else
+		answer = json_pack("{s:s,s:s,s:[s,s,s],s:s}", "login_id",
+		    run.login.id, "challenge", run.login.challenge, "factors",
+		    "device", "password", "totp", "expires_at", stamp);
+	req_ok(q, 200, answer);
 	rc = 0;
 out:
+	wipe_field(b, "password");
 	attempt_release(&run.a);
+	sodium_memzero(&run.login.password, sizeof(run.login.password));
 	return rc;
 }
 
@@ -195,25 +221,28 @@ h_auth_verify(struct req *q)
 	if (b == NULL || jx_only(b, keys, &q->err) ||
 	    jx_str(&login_id, b, "login_id", 1, ID_MAX - 1,
 	    JX_REQUIRED | JX_CLEAN, &q->err) ||
-	    jx_str(&password, b, "password", 1, PASSWORD_MAX, JX_REQUIRED,
+	    jx_str(&password, b, "password", 1, PASSWORD_MAX, JX_OPTIONAL,
 	    &q->err) ||
 	    jx_str(&code, b, "totp", 6, 8, JX_REQUIRED, &q->err) ||
 	    jx_str(&sig64, b, "device_signature", 1, SIGNATURE_B64_MAX,
 	    JX_REQUIRED, &q->err))
-		return -1;
+		goto out;
 	if (b64_decode(sig, sizeof(sig), &siglen, sig64, strlen(sig64)) !=
 	    0 || siglen != sizeof(sig)) {
 		q->err.reason = "bad_request";
-		return err_bad_request(&q->err, "field 'device_signature' "
-		    "must be the base64 of a 64-byte Ed25519 signature");
+		err_bad_request(&q->err, "field 'device_signature' must be "
+		    "the base64 of a 64-byte Ed25519 signature");
+		goto out;
 	}
 	c = req_reader(q);
 	if (c == NULL)
-		return -1;
+		goto out;
 	policy(q->ctx, &p);
+	/* password is NULL when step one took it (the contract's shape). */
 	vrc = login_verify(&run, c, store_ops(q->ctx->store), &p, login_id,
 	    password, code, sig, q->http->source, q->now, token, sizeof(token),
 	    &q->err);
+	wipe_field(b, "password");
 	str_copy(q->actor.device, sizeof(q->actor.device), run.device_id);
 	if (run.engineer_id[0] != '\0') {
 		str_copy(q->actor.id, sizeof(q->actor.id), run.engineer_id);
@@ -236,6 +265,7 @@ h_auth_verify(struct req *q)
 	    "expires_at", stamp, "session", run.session.id));
 	rc = 0;
 out:
+	wipe_field(b, "password");
 	attempt_release(&run.a);
 	sodium_memzero(token, sizeof(token));
 	sodium_memzero(sig, sizeof(sig));
@@ -333,6 +363,7 @@ h_tenant_login(struct req *q)
 	}
 	rc = 0;
 out:
+	wipe_field(b, "password");
 	attempt_release(&run.a);
 	sodium_memzero(token, sizeof(token));
 	sodium_memzero(uri, sizeof(uri));

@@ -13,16 +13,20 @@
 _Static_assert(LOGIN_SIGNATURE_BYTES == crypto_sign_BYTES,
     "an Ed25519 signature");
 
-/* The login a right password and device earn: id, expiry, challenge. */
+/* The login step one answers: id (whose prefix tells where the password
+ * goes), expiry, challenge.  A password given at step one is taken as
+ * wrong until login_begin_password judges it. */
 static void
 login_issue(struct login_run *run, const char *engineer_id,
-    const char *device, const char *source)
+    const char *device, const char *source, int password_given)
 {
 	struct rec_login *l = &run->login;
 	uint8_t nonce[24];
 	char nonce32[48];
 
-	id_new(l->id, "login");
+	id_new(l->id, password_given ? LOGIN_ID_AT_BEGIN : LOGIN_ID_AT_VERIFY);
+	l->password = password_given ? LOGIN_PASSWORD_WRONG :
+	    LOGIN_PASSWORD_AT_VERIFY;
 	str_copy(l->engineer_id, sizeof(l->engineer_id), engineer_id);
 	str_copy(l->device_id, sizeof(l->device_id), device);
 	str_copy(l->source, sizeof(l->source), source);
@@ -34,11 +38,33 @@ login_issue(struct login_run *run, const char *engineer_id,
 	    (long long)l->expires);
 }
 
+/* The contract's shape: the password came with step one.  It is hashed
+ * now, in a hash slot, for a decoy too (against the engineer's hash when
+ * the name is known, else the dummy), so neither the answer nor its time
+ * tells a real login from a decoy, or a right password from a wrong one.
+ * A real login keeps only the verdict, which verify applies once the
+ * device signed; a decoy's is dropped. */
+static int
+login_begin_password(struct login_run *run, const struct rec_engineer *eng,
+    const char *password, struct err *e)
+{
+	int pwrc;
+
+	if (attempt_hash_slot(&run->a, e) == -1)
+		return -1;
+	pwrc = password_verify(run->known ? eng->password_hash : NULL,
+	    password, strlen(password));
+	hashslots_put();
+	if (run->real && pwrc == 0)
+		run->login.password = LOGIN_PASSWORD_RIGHT;
+	return 0;
+}
+
 int
 login_begin(struct login_run *run, struct store_conn *c,
     const struct store_ops *ops, const struct attempt_policy *p,
-    const char *username, const char *device, const char *source,
-    int64_t now, struct err *e)
+    const char *username, const char *device, const char *password,
+    const char *source, int64_t now, struct err *e)
 {
 	struct rec_engineer eng;
 	struct rec_device dev;
@@ -47,8 +73,8 @@ login_begin(struct login_run *run, struct store_conn *c,
 	memset(run, 0, sizeof(*run));
 	memset(&eng, 0, sizeof(eng));
 	attempt_init(&run->a, p, source, now);
-	/* Only the address is held back here: nothing secret is tried, and
-	 * nobody without the device can count against the account. */
+	/* Only the address is held back here: whatever is tried, nobody
+	 * without the device learns of it or counts against the account. */
 	if (attempt_gate(&run->a, c, ops, e) == -1)
 		goto out;
 	found = ops->engineer_get_by_username(c, username, &eng, e);
@@ -66,7 +92,11 @@ login_begin(struct login_run *run, struct store_conn *c,
 		    eng.vendor_id);
 	/* A decoy looks the same and is stored nowhere: step two then fails
 	 * like a bad signature. */
-	login_issue(run, run->real ? eng.id : "", device, source);
+	login_issue(run, run->real ? eng.id : "", device, source,
+	    password != NULL);
+	if (password != NULL && login_begin_password(run, &eng, password,
+	    e) == -1)
+		goto out;
 	rc = 0;
 out:
 	rec_engineer_wipe(&eng);
@@ -82,22 +112,28 @@ login_begin_apply(struct store_conn *c, const struct store_ops *ops,
 	return ops->login_insert(c, &run->login, e);
 }
 
-/* The password, then the account, a containment and the code, once the
- * signature proved the device: these failures count against the account.
- * A containment is told only to whoever has the device and the password
- * (as before the code, so a contained engineer learns it at once). */
+/* The password (given now, or step one's verdict), then the account, a
+ * containment and the code, once the signature proved the device: these
+ * failures count against the account.  A containment is told only to
+ * whoever has the device and the password (as before the code, so a
+ * contained engineer learns it at once). */
 static int
 verify_secrets(struct login_verify_run *run, struct store_conn *c,
     const struct store_ops *ops, const struct rec_engineer *eng,
-    const char *password, const char *code, struct err *e)
+    const struct rec_login *l, const char *password, const char *code,
+    struct err *e)
 {
-	int trc, pwrc;
+	int trc, pwrc = -1;
 
-	if (attempt_hash_slot(&run->a, e) == -1)
-		return -1;
-	pwrc = password_verify(eng->password_hash, password,
-	    strlen(password));
-	hashslots_put();
+	if (l->password != LOGIN_PASSWORD_AT_VERIFY)
+		pwrc = l->password == LOGIN_PASSWORD_RIGHT ? 0 : -1;
+	else if (password != NULL) {
+		if (attempt_hash_slot(&run->a, e) == -1)
+			return -1;
+		pwrc = password_verify(eng->password_hash, password,
+		    strlen(password));
+		hashslots_put();
+	}
 	if (pwrc == -1) {
 		attempt_refuse(&run->a, "bad_password");
 		return 0;
@@ -134,6 +170,23 @@ verify_device(struct login_verify_run *run, const struct rec_login *l,
 }
 
 int
+login_password_placed(const char *login_id, int password_at_verify,
+    struct err *e)
+{
+	size_t n = strlen(LOGIN_ID_AT_BEGIN "_");
+	int at_begin = strncmp(login_id, LOGIN_ID_AT_BEGIN "_", n) == 0;
+
+	if (at_begin != password_at_verify)
+		return 0;
+	if (at_begin)
+		return err_bad_request(e, "field 'password' was already given "
+		    "at /v1/auth/login for this login: give it at "
+		    "/v1/auth/login or at /v1/auth/verify, once");
+	return err_bad_request(e, "field 'password' is required, at "
+	    "/v1/auth/login or at /v1/auth/verify, once");
+}
+
+int
 login_verify(struct login_verify_run *run, struct store_conn *c,
     const struct store_ops *ops, const struct attempt_policy *p,
     const char *login_id, const char *password, const char *code,
@@ -149,7 +202,8 @@ login_verify(struct login_verify_run *run, struct store_conn *c,
 	memset(&eng, 0, sizeof(eng));
 	attempt_init(&run->a, p, source, now);
 	str_copy(run->login_id, sizeof(run->login_id), login_id);
-	if (attempt_gate(&run->a, c, ops, e) == -1)
+	if (login_password_placed(login_id, password != NULL, e) == -1 ||
+	    attempt_gate(&run->a, c, ops, e) == -1)
 		return -1;
 	found = id_valid(login_id) ? ops->login_get(c, login_id, &l, e) : 1;
 	if (found == 0)
@@ -172,7 +226,7 @@ login_verify(struct login_verify_run *run, struct store_conn *c,
 	}
 	attempt_account(&run->a, 1, "eng:", "eng", eng.username);
 	if (attempt_gate(&run->a, c, ops, e) == -1 ||
-	    verify_secrets(run, c, ops, &eng, password, code, e) == -1)
+	    verify_secrets(run, c, ops, &eng, &l, password, code, e) == -1)
 		goto out;
 	if (run->a.fail_reason == NULL && session_new(&run->session, token,
 	    size, PRINCIPAL_ENGINEER, eng.id, "", eng.vendor_id, dev.id,

@@ -186,6 +186,15 @@ struct rec_session {
 	int64_t last_seen;
 };
 
+/* Where a login's password is judged: at verify (the device-first shape),
+ * or at step one, whose verdict (one bit, nothing derived from the
+ * password beyond it) waits in the login for the device's signature. */
+enum rec_login_password {
+	LOGIN_PASSWORD_AT_VERIFY = 0,
+	LOGIN_PASSWORD_RIGHT = 1,
+	LOGIN_PASSWORD_WRONG = 2,
+};
+
 struct rec_login {
 	char id[ID_MAX];
 	char engineer_id[ID_MAX];
@@ -193,6 +202,7 @@ struct rec_login {
 	char challenge[REC_CHALLENGE_MAX];
 	char source[REC_ADDR_MAX];
 	int64_t expires;
+	int password;                   /* enum rec_login_password */
 };
 
 struct rec_reset {

@@ -286,6 +286,12 @@ static const char *const sqlite_migrations[] = {
 	"CREATE INDEX logins_expires ON logins(expires);"
 	"CREATE INDEX resets_expires ON resets(expires);"
 	"CREATE INDEX throttle_age ON throttle(last_failure);",
+	/* 14 -> 15: a login whose password came at step one (the API
+	 * contract's shape) keeps only the verdict, applied at verify once
+	 * the device signed (rec_login_password); 0: the password comes at
+	 * verify, as every login stored before. */
+	"ALTER TABLE logins ADD COLUMN password_verdict INTEGER NOT NULL"
+	" DEFAULT 0;",
 };
 
 #endif

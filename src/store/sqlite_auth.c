@@ -40,7 +40,7 @@ static const char *const q_sql[Q_COUNT] = {
 	[Q_SESSION_DELETE_USER] = "DELETE FROM sessions "
 	    "WHERE principal_id = ?2 AND principal = 2 AND tenant_id = ?1",
 	[Q_LOGIN_INSERT] = "INSERT INTO logins(" LOGIN_COLS ") "
-	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
 	[Q_LOGIN_GET] = "SELECT " LOGIN_COLS " FROM logins WHERE id = ?1",
 	[Q_LOGIN_DELETE] = "DELETE FROM logins WHERE id = ?1",
 	[Q_RESET_INSERT] = "INSERT INTO resets(" RESET_COLS ") "

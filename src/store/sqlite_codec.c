@@ -243,6 +243,7 @@ sq_bind_login(sqlite3_stmt *s, const struct rec_login *l)
 	sq_bind_text(s, 4, l->challenge);
 	sq_bind_text(s, 5, l->source);
 	sqlite3_bind_int64(s, 6, l->expires);
+	sqlite3_bind_int(s, 7, l->password);
 }
 
 void
@@ -254,6 +255,7 @@ sq_col_login(struct rec_login *out, sqlite3_stmt *s)
 	sq_col_text(out->challenge, sizeof(out->challenge), s, 3);
 	sq_col_text(out->source, sizeof(out->source), s, 4);
 	out->expires = sqlite3_column_int64(s, 5);
+	out->password = sqlite3_column_int(s, 6);
 }
 
 void

@@ -36,7 +36,8 @@
 	"status, created"
 #define SESSION_COLS "id, token_hash, principal, principal_id, tenant_id, " \
 	"vendor_id, device_id, source, created, expires, last_seen"
-#define LOGIN_COLS "id, engineer_id, device_id, challenge, source, expires"
+#define LOGIN_COLS "id, engineer_id, device_id, challenge, source, expires, " \
+    "password_verdict"
 #define RESET_COLS "token_hash, tenant_id, user_id, expires"
 #define THROTTLE_COLS "key, failures, last_failure, locked_until"
 #define GRANT_COLS "id, tenant_id, engineer_id, vendor_id, ticket_id, " \

@@ -8,6 +8,13 @@
  * a contained engineer is refused, also when the containment comes
  * between the steps; a login id expires; failures before the last factor
  * are all recorded as bad_credentials.
+ *
+ * The API contract's shape (the password with step one): step one hashes
+ * it in a hash slot, for decoys too, answers the same whatever it is and
+ * keeps only the verdict in a real login; verify applies the verdict
+ * once the device signed (then a wrong one counts against the account,
+ * never before); the login id tells the shape, so a password given at
+ * both steps or at neither is a 400 for real logins and decoys alike.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -15,6 +22,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "auth/hashslots.h"
 #include "auth/login.h"
 #include "auth_world.h"
 
@@ -32,21 +40,30 @@ verify_apply(struct store_conn *c, const struct store_ops *o, void *run,
 	return login_verify_apply(c, o, run, e);
 }
 
-/* Step one on a reader, and its writer half. */
+/* Step one on a reader, and its writer half; pw NULL: the device-first
+ * shape. */
 static int
-begin(struct world *w, struct login_run *run, const char *user,
-    const char *device, int64_t now, struct err *e)
+begin_pw(struct world *w, struct login_run *run, const char *user,
+    const char *device, const char *pw, int64_t now, struct err *e)
 {
 	struct store_conn *c = world_reader(w);
 	int rc;
 
 	err_init(e);
-	rc = login_begin(run, c, ops, &w->p, user, device, W_SOURCE, now, e);
+	rc = login_begin(run, c, ops, &w->p, user, device, pw, W_SOURCE, now,
+	    e);
 	store_reader_put(w->s, c);
 	if (rc == 0)
 		world_apply(w, begin_apply, run);
 	attempt_release(&run->a);
 	return rc;
+}
+
+static int
+begin(struct world *w, struct login_run *run, const char *user,
+    const char *device, int64_t now, struct err *e)
+{
+	return begin_pw(w, run, user, device, NULL, now, e);
 }
 
 /* Step two on a reader only (the writer half is the caller's). */
@@ -365,6 +382,238 @@ containment_between_steps_refuses_verify(void **state)
 	assert_false(world_session_exists(w, vrun.session.id));
 }
 
+/* The login as stored: 0, or 1 when there is none (a decoy, or taken). */
+static int
+stored_login(struct world *w, const char *id, struct rec_login *out)
+{
+	struct store_conn *c = world_reader(w);
+	struct err e;
+	int rc;
+
+	err_init(&e);
+	rc = ops->login_get(c, id, out, &e);
+	store_reader_put(w->s, c);
+	assert_int_not_equal(rc, -1);
+	return rc;
+}
+
+/* The failures counted against throttle key (0 when it has no row). */
+static int
+failures(struct world *w, const char *key)
+{
+	struct store_conn *c = world_reader(w);
+	struct rec_throttle t;
+	struct err e;
+	int rc;
+
+	err_init(&e);
+	rc = ops->throttle_get(c, key, &t, &e);
+	store_reader_put(w->s, c);
+	assert_int_not_equal(rc, -1);
+	return rc == 0 ? (int)t.failures : 0;
+}
+
+/* Both steps in the contract's shape: pw at step one, none at verify,
+ * signed when sign_it; the refusal's reason (NULL: a session), or
+ * "gate:<reason>" when verify's gate refused. */
+static const char *
+contract_try(struct world *w, struct login_verify_run *vrun, const char *pw,
+    int sign_it, int64_t now, char *token)
+{
+	static char gate[64];
+	struct login_run run;
+	uint8_t sig[LOGIN_SIGNATURE_BYTES];
+	struct err e;
+
+	assert_int_equal(begin_pw(w, &run, "ada", w->dev.id, pw, now, &e), 0);
+	assert_true(run.real);
+	sign(w, sig, sign_it ? run.login.challenge : "custos-login-v1:else");
+	if (verify_read(w, vrun, run.login.id, NULL, world_code(&w->eng.totp,
+	    now), sig, now, token, &e) == -1) {
+		str_printf(gate, sizeof(gate), "gate:%s", e.reason);
+		return gate;
+	}
+	world_apply(w, verify_apply, vrun);
+	return vrun->a.fail_reason;
+}
+
+static void
+contract_shape_logs_in_with_the_password_at_step_one(void **state)
+{
+	struct world *w = *state;
+	struct login_run run;
+	struct login_verify_run vrun;
+	struct rec_login l;
+	uint8_t sig[LOGIN_SIGNATURE_BYTES];
+	char token[TOKEN_MAX + 1];
+	struct err e;
+
+	assert_int_equal(begin_pw(w, &run, "ada", w->dev.id, W_PASSWORD,
+	    W_NOW, &e), 0);
+	assert_true(run.real);
+	assert_memory_equal(run.login.id, LOGIN_ID_AT_BEGIN "_",
+	    strlen(LOGIN_ID_AT_BEGIN "_"));
+	/* Stored with the verdict alone. */
+	assert_int_equal(stored_login(w, run.login.id, &l), 0);
+	assert_int_equal(l.password, LOGIN_PASSWORD_RIGHT);
+	sign(w, sig, run.login.challenge);
+	assert_int_equal(verify_read(w, &vrun, run.login.id, NULL,
+	    world_code(&w->eng.totp, W_NOW + 5), sig, W_NOW + 5, token, &e),
+	    0);
+	assert_null(vrun.a.fail_reason);
+	world_apply(w, verify_apply, &vrun);
+	assert_null(vrun.a.fail_reason);
+	assert_true(world_session_exists(w, vrun.session.id));
+	assert_string_equal(vrun.session.principal_id, w->eng.id);
+	login_verify_run_wipe(&vrun);
+}
+
+static void
+contract_shape_step_one_answers_alike_and_keeps_only_the_verdict(void **state)
+{
+	struct world *w = *state;
+	struct login_run right, wrong, nouser, nodev;
+	struct rec_login l;
+	struct err e;
+
+	assert_int_equal(begin_pw(w, &right, "ada", w->dev.id, W_PASSWORD,
+	    W_NOW, &e), 0);
+	assert_int_equal(begin_pw(w, &wrong, "ada", w->dev.id,
+	    "not the password", W_NOW, &e), 0);
+	assert_int_equal(begin_pw(w, &nouser, "nobody", w->dev.id,
+	    W_PASSWORD, W_NOW, &e), 0);
+	assert_int_equal(begin_pw(w, &nodev, "ada", "dev_not_hers",
+	    W_PASSWORD, W_NOW, &e), 0);
+	/* The same shape of answer: an id of the contract's form and a
+	 * challenge over it, whatever the password and the pair. */
+	assert_true(right.real && wrong.real);
+	assert_false(nouser.real || nodev.real);
+	assert_string_equal(nouser.why, "unknown_user");
+	assert_string_equal(nodev.why, "unregistered_device");
+	assert_memory_equal(wrong.login.id, LOGIN_ID_AT_BEGIN "_",
+	    strlen(LOGIN_ID_AT_BEGIN "_"));
+	assert_memory_equal(nouser.login.id, LOGIN_ID_AT_BEGIN "_",
+	    strlen(LOGIN_ID_AT_BEGIN "_"));
+	assert_memory_equal(nodev.login.id, LOGIN_ID_AT_BEGIN "_",
+	    strlen(LOGIN_ID_AT_BEGIN "_"));
+	assert_int_equal(strlen(right.login.challenge),
+	    strlen(wrong.login.challenge));
+	assert_int_equal(strlen(right.login.challenge),
+	    strlen(nouser.login.challenge));
+	/* Nothing counted at step one, on the account or the address. */
+	assert_int_equal(failures(w, "eng:ada"), 0);
+	assert_int_equal(failures(w, "ip:" W_SOURCE), 0);
+	/* The wrong one is stored with its verdict; decoys nowhere. */
+	assert_int_equal(stored_login(w, wrong.login.id, &l), 0);
+	assert_int_equal(l.password, LOGIN_PASSWORD_WRONG);
+	assert_int_equal(stored_login(w, nouser.login.id, &l), 1);
+	assert_int_equal(stored_login(w, nodev.login.id, &l), 1);
+}
+
+static void
+contract_shape_hashes_in_a_slot_for_decoys_too(void **state)
+{
+	struct world *w = *state;
+	struct login_run run;
+	struct err e;
+	int i, n = hashslots_count();
+
+	err_init(&e);
+	for (i = 0; i < n; i++)
+		assert_int_equal(hashslots_take(&e), 0);
+	/* No slot free: the password at step one waits, then 503 with a
+	 * Retry-After, for a real login and a decoy alike ... */
+	assert_int_equal(begin_pw(w, &run, "ada", w->dev.id, W_PASSWORD,
+	    W_NOW, &e), -1);
+	assert_int_equal(e.status, 503);
+	assert_int_equal(run.a.retry_after, HASHSLOTS_RETRY_AFTER);
+	assert_int_equal(begin_pw(w, &run, "nobody", w->dev.id, W_PASSWORD,
+	    W_NOW, &e), -1);
+	assert_int_equal(e.status, 503);
+	/* ... while the device-first step one hashes nothing. */
+	assert_int_equal(begin(w, &run, "ada", w->dev.id, W_NOW, &e), 0);
+	for (i = 0; i < n; i++)
+		hashslots_put();
+	assert_int_equal(begin_pw(w, &run, "nobody", w->dev.id, W_PASSWORD,
+	    W_NOW, &e), 0);
+}
+
+static void
+contract_shape_wrong_password_counts_only_once_the_device_signed(
+    void **state)
+{
+	struct world *w = *state;
+	struct login_verify_run vrun;
+	char token[TOKEN_MAX + 1];
+	struct err d;
+	int i;
+
+	w->p.account.delay_after = 100;         /* only the lock */
+	w->p.address.delay_after = 1000;
+	/* Without the device's signature: refused alike, right password or
+	 * wrong, never counted on the account, never locking it. */
+	assert_string_equal(contract_try(w, &vrun, W_PASSWORD, 0, W_NOW,
+	    token), "bad_device_signature");
+	for (i = 0; i < 2 * w->p.account.lock_after; i++)
+		assert_string_equal(contract_try(w, &vrun, "not the password",
+		    0, W_NOW + 1 + i, token), "bad_device_signature");
+	attempt_refusal(&vrun.a, &d);
+	assert_int_equal(d.status, 401);
+	assert_string_equal(d.reason, ATTEMPT_UNIFORM_REASON);
+	assert_int_equal(failures(w, "eng:ada"), 0);
+	assert_null(contract_try(w, &vrun, W_PASSWORD, 1, W_NOW + 60, token));
+	/* With it, step one's wrong password is refused at verify like a
+	 * wrong one given there, and counts against the account. */
+	for (i = 0; i < w->p.account.lock_after; i++) {
+		assert_string_equal(contract_try(w, &vrun, "not the password",
+		    1, W_NOW + 100 + i, token), "bad_password");
+		assert_int_equal(failures(w, "eng:ada"), i + 1);
+	}
+	attempt_refusal(&vrun.a, &d);
+	assert_int_equal(d.status, 401);
+	assert_string_equal(d.msg, "invalid credentials");
+	assert_string_equal(d.reason, ATTEMPT_UNIFORM_REASON);
+	assert_string_equal(contract_try(w, &vrun, W_PASSWORD, 1, W_NOW + 120,
+	    token), "gate:locked");
+}
+
+static void
+password_at_both_steps_or_neither_is_a_400(void **state)
+{
+	struct world *w = *state;
+	struct login_run pw, nopw, decoy;
+	struct login_verify_run vrun;
+	uint8_t sig[LOGIN_SIGNATURE_BYTES];
+	char token[TOKEN_MAX + 1];
+	struct rec_login l;
+	struct err e;
+
+	assert_int_equal(begin_pw(w, &pw, "ada", w->dev.id, W_PASSWORD, W_NOW,
+	    &e), 0);
+	assert_int_equal(begin(w, &nopw, "ada", w->dev.id, W_NOW, &e), 0);
+	assert_int_equal(begin_pw(w, &decoy, "nobody", w->dev.id, W_PASSWORD,
+	    W_NOW, &e), 0);
+	sign(w, sig, pw.login.challenge);
+	/* Twice: a real login and a decoy get the same 400. */
+	assert_int_equal(verify_read(w, &vrun, pw.login.id, W_PASSWORD,
+	    world_code(&w->eng.totp, W_NOW), sig, W_NOW, token, &e), -1);
+	assert_int_equal(e.status, 400);
+	assert_non_null(strstr(e.msg, "field 'password'"));
+	assert_int_equal(verify_read(w, &vrun, decoy.login.id, W_PASSWORD,
+	    world_code(&w->eng.totp, W_NOW), sig, W_NOW, token, &e), -1);
+	assert_int_equal(e.status, 400);
+	/* Never: */
+	sign(w, sig, nopw.login.challenge);
+	assert_int_equal(verify_read(w, &vrun, nopw.login.id, NULL,
+	    world_code(&w->eng.totp, W_NOW), sig, W_NOW, token, &e), -1);
+	assert_int_equal(e.status, 400);
+	assert_non_null(strstr(e.msg, "field 'password' is required"));
+	/* Refused before anything: the logins are still there. */
+	assert_int_equal(stored_login(w, pw.login.id, &l), 0);
+	assert_int_equal(stored_login(w, nopw.login.id, &l), 0);
+	assert_int_equal(failures(w, "ip:" W_SOURCE), 0);
+}
+
 int
 main(void)
 {
@@ -379,6 +628,11 @@ main(void)
 		T(wrong_passwords_lock_the_account_only_with_the_device),
 		T(contained_engineer_is_refused),
 		T(containment_between_steps_refuses_verify),
+		T(contract_shape_logs_in_with_the_password_at_step_one),
+		T(contract_shape_step_one_answers_alike_and_keeps_only_the_verdict),
+		T(contract_shape_hashes_in_a_slot_for_decoys_too),
+		T(contract_shape_wrong_password_counts_only_once_the_device_signed),
+		T(password_at_both_steps_or_neither_is_a_400),
 #undef T
 	};
 
