@@ -20,6 +20,7 @@
 #include "cli/http.h"
 #include "cli/session.h"
 #include "common/clock.h"
+#include "common/jsonx.h"
 #include "common/str.h"
 
 #ifndef CUSTOS_VERSION
@@ -424,42 +425,6 @@ struct globals {
 	int version;
 };
 
-/*
- * jansson's memory, wiped when freed: parsed answers and built requests
- * carry passwords and tokens.  A header in front of each block keeps its
- * size.
- */
-union json_hdr {
-	size_t n;
-	max_align_t align;
-};
-
-static void *
-json_wiping_malloc(size_t n)
-{
-	union json_hdr *h;
-
-	if (n > SIZE_MAX - sizeof(*h))
-		return NULL;
-	h = malloc(sizeof(*h) + n);
-	if (h == NULL)
-		return NULL;
-	h->n = n;
-	return h + 1;
-}
-
-static void
-json_wiping_free(void *p)
-{
-	union json_hdr *h;
-
-	if (p == NULL)
-		return;
-	h = (union json_hdr *)p - 1;
-	sodium_memzero(h, sizeof(*h) + h->n);
-	free(h);
-}
-
 static const struct cli_command *
 command_find(const char *name)
 {
@@ -706,7 +671,7 @@ main(int argc, char **argv)
 		cli_warn("cannot start libsodium");
 		return CLI_FAIL;
 	}
-	json_set_alloc_funcs(json_wiping_malloc, json_wiping_free);
+	jx_wipe_on_free();
 	if (argc < 1)
 		return CLI_USAGE;
 	rest = calloc((size_t)argc + 1, sizeof(*rest));

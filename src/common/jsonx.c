@@ -1,6 +1,9 @@
 /* SPDX-License-Identifier: ISC */
 #include "common/jsonx.h"
 
+#include <malloc.h>
+#include <sodium.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "common/str.h"
@@ -177,4 +180,24 @@ char *
 jx_dump(const json_t *v)
 {
 	return json_dumps(v, JSON_COMPACT | JSON_PRESERVE_ORDER);
+}
+
+/*
+ * Blocks are plain malloc blocks, so text jansson returns (json_dumps) may
+ * be released with free() as before; the wipe takes the block's size from
+ * the allocator (glibc's malloc_usable_size), not from a header.
+ */
+static void
+wiping_free(void *p)
+{
+	if (p == NULL)
+		return;
+	sodium_memzero(p, malloc_usable_size(p));
+	free(p);
+}
+
+void
+jx_wipe_on_free(void)
+{
+	json_set_alloc_funcs(malloc, wiping_free);
 }

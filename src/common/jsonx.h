@@ -52,4 +52,11 @@ int jx_enum(int *out, const json_t *obj, const char *key,
 /* Compact, key-order-preserving dump; caller frees. */
 char *jx_dump(const json_t *v);
 
+/*
+ * Makes jansson wipe every block it frees: parsed bodies and built answers
+ * carry passwords, codes and tokens.  Call once at start, before any JSON
+ * is made (custosd and custos both do).
+ */
+void jx_wipe_on_free(void);
+
 #endif

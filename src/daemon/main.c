@@ -24,6 +24,7 @@
 #include "auth/password.h"
 #include "auth/secrets.h"
 #include "auth/totp.h"
+#include "common/jsonx.h"
 #include "common/log.h"
 #include "common/str.h"
 #include "daemon/config.h"
@@ -227,6 +228,7 @@ main(int argc, char **argv)
 	/* A file that reaches its size limit is a failed write, which the
 	 * store answers (503, nothing recorded), not the end of custosd. */
 	signal(SIGXFSZ, SIG_IGN);
+	jx_wipe_on_free();
 	if (sodium_init() < 0 || totp_setup() == -1 ||
 	    curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK ||
 	    password_setup((unsigned long long)cfg.pwhash_ops,
