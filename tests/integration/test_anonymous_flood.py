@@ -14,7 +14,7 @@ import threading
 import time
 import unittest
 
-from harness import Daemon
+from harness import Daemon, World
 
 T0 = 1_800_000_000
 CLIENTS = 8
@@ -123,6 +123,24 @@ class AnonymousFlood(unittest.TestCase):
         # ...but a caller with a valid token is served.
         r = self.d.op("POST", "/v1/vendors", {"name": "Acme BPO"})
         self.assertEqual(r.status, 201, r)
+
+    def test_a_tenant_sees_the_tally_of_probes_in_its_access_log(self):
+        w = World(self.d)
+        start = self.d.log_size()
+        counts = self.flood("/v1/tenants/appr/tickets")
+        self.assertEqual(counts.get(401), BUDGET, counts)
+        self.d.set_clock(T0 + INTERVAL + 1)
+        self.d.call("GET", "/nothing-here")
+        admin = w.tenant_login("appr", at=T0 + INTERVAL + 1)
+        r = self.d.call("GET", "/v1/tenants/appr/access-log", token=admin)
+        self.assertEqual(r.status, 200, r)
+        mine = [x["event"] for x in r.body["entries"] if x["index"] >= start]
+        probes = [ev for ev in mine if ev["action"] == "ticket.list"]
+        # The first probe, and the tally of the rest, both about appr.
+        self.assertEqual(len(probes), 2, mine)
+        self.assertEqual([ev["tenant"] for ev in probes], ["appr", "appr"])
+        self.assertEqual(probes[1]["detail"]["repeated"], str(BUDGET - 1),
+                         probes[1])
 
 
 if __name__ == "__main__":
