@@ -42,6 +42,12 @@ struct tlog_config {
 	int proof_cache_tiles;          /* tiles kept decoded for proofs:
 					 * 0: TILECACHE_DEFAULT (64 MiB),
 					 * -1: none */
+	/* The anchor and the witnesses (anchor.h, publish.h). */
+	int accept_log_rewrite;         /* the operator accepts a log that
+					 * does not extend DIR/log.anchor,
+					 * or a tree rebuilt over entries */
+	const char *const *witnesses;   /* "URL=KEY" each */
+	size_t nwitnesses;
 };
 
 struct tlog;
@@ -66,6 +72,12 @@ int tlog_checkpoint(struct tlog *t, int64_t min_size, struct buf *note,
 
 /* Committed tree size. */
 int64_t tlog_size(struct tlog *t);
+
+/* The checkpoint GET /v1/log/checkpoint serves: with witnesses, the
+ * latest that went to them, with the cosignature lines they gave (one
+ * note); without, or before the first round, as tlog_checkpoint. */
+int tlog_checkpoint_witnessed(struct tlog *t, struct buf *note,
+    int64_t *size, struct err *e) __attribute__((warn_unused_result));
 
 /* Proofs, read from the stored tiles through a reader connection. */
 int tlog_inclusion(struct tlog *t, struct store_conn *c, int64_t index,
