@@ -242,7 +242,7 @@ int
 cmd_witness(struct cli *ctx, int argc, char **argv)
 {
 	const char *dir = NULL, *name = NULL, *logs = NULL;
-	const char *listen = WITNESS_DEFAULT_LISTEN;
+	const char *listen = NULL;
 	const char *keys[WITNESS_LOGS_MAX];
 	char vkey[NOTE_VERIFIER_MAX], state[4096];
 	struct witness_config cfg;
@@ -300,7 +300,7 @@ cmd_witness(struct cli *ctx, int argc, char **argv)
 		rc = e.status == 400 ? CLI_USAGE : CLI_FAIL;
 		goto out;
 	}
-	rc = serve(w, listen, vkey);
+	rc = serve(w, listen != NULL ? listen : WITNESS_DEFAULT_LISTEN, vkey);
 out:
 	witness_free(w);
 	sodium_free(sk);

@@ -238,8 +238,8 @@ static const struct cli_command commands[] = {
 	  "--tenant-log.  Needs a tenant admin's token (--token-file).\n", 1 },
 	{ "verify", cmd_verify,
 	  "verify --key KEY (--checkpoint FILE [--entry FILE --proof FILE] "
-	  "[--old-checkpoint FILE --consistency FILE] | --tenant-log FILE "
-	  "[--tenant T])",
+	  "[--old-checkpoint FILE --consistency FILE] [--witness KEYS "
+	  "[--min N]] | --tenant-log FILE [--tenant T])",
 	  "check the log's checkpoints and proofs offline",
 	  "  --key KEY              the verifier key, or a file holding it\n"
 	  "  --checkpoint FILE      a signed checkpoint (custos checkpoint)\n"
@@ -251,6 +251,11 @@ static const struct cli_command commands[] = {
 	  "  --tenant-log FILE      a saved access-log answer (custos\n"
 	  "                         access-log TENANT)\n"
 	  "  --tenant T             the tenant the log must be about\n"
+	  "  --witness KEYS         witnesses' verifier keys (custos witness\n"
+	  "                         --print-key), separated by spaces, or a\n"
+	  "                         file of them: the checkpoint must carry\n"
+	  "                         their C2SP cosignatures\n"
+	  "  --min N                how many must have cosigned (default 1)\n"
 	  "\n"
 	  "Needs no server.  The checkpoint must carry a valid signature by\n"
 	  "KEY and its origin must be KEY's name; the entry must be in the\n"
