@@ -12,11 +12,16 @@
 
 #include "common/log.h"
 
+#define RETRY_MS 5000                   /* a witness that did not cosign
+					 * is asked again this much later */
+
 struct publish {
 	struct publish_config cfg;
 	struct witclient *wit[PUBLISH_WITNESSES_MAX];
 	size_t nwit;
 	int64_t done;                   /* the size published last; -1 */
+	int incomplete;                 /* a witness did not cosign it */
+	int64_t retry_ms;               /* when to ask again (monotonic) */
 
 	pthread_mutex_t mu;             /* guards what follows */
 	pthread_cond_t cv;
@@ -93,8 +98,17 @@ anchor_step(struct publish *p, const struct buf *note,
 	return -1;
 }
 
-/* Steps 2 and 3. */
-static void
+static int64_t
+mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Steps 2 and 3: how many witnesses cosigned. */
+static size_t
 witness_step(struct publish *p, const struct buf *note,
     const struct checkpoint *cp)
 {
@@ -107,12 +121,13 @@ witness_step(struct publish *p, const struct buf *note,
 	if (buf_append(&out, note->data, note->len) == -1)
 		goto out;
 	for (i = 0; i < p->nwit; i++) {
+		/* A witness asked again cosigns the same tree again. */
 		err_init(&e);
 		rc = witclient_cosign(p->wit[i], note->data, note->len, cp,
 		    p->cfg.proof, p->cfg.arg, &out, &e);
 		if (rc == 0)
 			got++;
-		else if (rc == 1 && e.status == 422)
+		else if (rc == 1 && (e.status == 422 || e.status == 409))
 			log_error("tlog: %s (a split view: the witness holds "
 			    "a checkpoint this one does not extend)", e.msg);
 		else
@@ -130,6 +145,7 @@ witness_step(struct publish *p, const struct buf *note,
 	pthread_mutex_unlock(&p->mu);
 out:
 	buf_cleanup(&out);
+	return got;
 }
 
 /* One round: the latest checkpoint, if new, through the steps. */
@@ -144,8 +160,10 @@ round_once(struct publish *p)
 
 	err_init(&e);
 	buf_init(&note, NOTE_MAX);
-	if (p->cfg.latest(p->cfg.arg, &note, &size, &e) == -1 ||
-	    size <= p->done)
+	if (p->cfg.latest(p->cfg.arg, &note, &size, &e) == -1)
+		goto out;
+	if (size < p->done || (size == p->done && !(p->incomplete &&
+	    mono_ms() >= p->retry_ms)))
 		goto out;
 	if (note_open(note.data, note.len, p->cfg.log_key, &body, &e) == -1 ||
 	    checkpoint_parse(&cp, note.data, body, &e) == -1) {
@@ -153,7 +171,7 @@ round_once(struct publish *p)
 		    e.msg);
 		goto out;
 	}
-	switch (anchor_step(p, &note, &cp)) {
+	switch (size == p->done ? 0 : anchor_step(p, &note, &cp)) {
 	case 1:
 		pthread_mutex_lock(&p->mu);
 		p->halted = 1;
@@ -162,7 +180,8 @@ round_once(struct publish *p)
 	case -1:
 		goto out;
 	}
-	witness_step(p, &note, &cp);
+	p->incomplete = witness_step(p, &note, &cp) < p->nwit;
+	p->retry_ms = mono_ms() + RETRY_MS;
 	p->done = size;
 out:
 	buf_cleanup(&note);
