@@ -12,6 +12,9 @@ it, naming why.
   anchor") unless --accept-log-rewrite is given.
 - An anchor that is missing while the log holds entries, or that names
   another root at its size, is refused.
+- While custosd runs, a tree changed under it in the database (a hash of
+  a full tile) makes the next signature fail the check against the
+  anchor: custosd signs nothing, appends nothing and health says why.
 Every wait is bounded.
 """
 import base64
@@ -228,6 +231,55 @@ class Anchor(unittest.TestCase):
         with open(self.anchor, "w") as f:
             f.write(body + "\n")
         self.refused("is not a checkpoint signed by the log key")
+
+
+
+class LiveRewrite(unittest.TestCase):
+    def test_tree_changed_under_a_running_custosd_is_never_signed(self):
+        d = Daemon()
+        self.addCleanup(d.stop)
+        World(d)
+        body = "".join('{"kind": "vendor", "id": "iv-%04d", "name": '
+                       '"Imported %d"}\n' % (i, i) for i in range(300))
+        r = d.call("POST", "/v1/import", raw=body.encode(),
+                   token=d.operator)
+        self.assertEqual(r.status, 200, r)
+        note, _ = tl.settled_checkpoint(d)
+        size = int(note.split("\n")[1])
+        self.assertGreater(size, 256)
+        wait_anchor(d, size)
+        # The root of the first 256 leaves, as tile 1/0 holds it: every
+        # consistency proof from the anchor's size needs it.
+        db = os.path.join(d.data, "custos.db")
+        con = sqlite3.connect(db, timeout=30)
+        (row,), = con.execute("SELECT hashes FROM tiles WHERE level = 1 "
+                              "AND idx = 0").fetchall()
+        bad = bytearray(row)
+        bad[5] ^= 1
+        con.executescript("DROP TRIGGER tiles_grow_only; UPDATE tiles SET "
+                          "hashes = X'%s' WHERE level = 1 AND idx = 0;"
+                          % bytes(bad).hex())
+        con.commit()
+        con.close()
+        for i in range(3):
+            d.op("POST", "/v1/vendors", {"id": "late-%d" % i,
+                                         "name": "Late %d" % i})
+        t0 = time.time()
+        while True:
+            h = d.call("GET", "/v1/health")
+            if h.status == 503:
+                break
+            self.assertLess(time.time() - t0, 15, "still healthy")
+            time.sleep(0.1)
+        self.assertIn("differs from", h.body["error"]["message"])
+        r = d.op("POST", "/v1/vendors", {"id": "later", "name": "Later"})
+        self.assertEqual(r.status, 503, r)
+        self.assertIn("refusing to sign", tl.run_log_text(d))
+        con = sqlite3.connect(db, timeout=30)
+        (top,), = con.execute("SELECT max(size) FROM checkpoints")
+        con.close()
+        self.assertEqual(top, size)
+        self.assertEqual(anchor_size(d), size)
 
 
 if __name__ == "__main__":
