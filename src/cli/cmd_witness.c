@@ -93,6 +93,10 @@ on_request(void *cls, struct MHD_Connection *c, const char *url,
 	witness_answer_init(&a);
 	witness_add_checkpoint(w, r->body.data != NULL ? r->body.data : "",
 	    r->body.len, (uint64_t)time(NULL), &a);
+	/* A refused checkpoint signed by the log is evidence: say so. */
+	if (a.status == 422 && a.body.len > 0)
+		cli_warn("refused a checkpoint (422): %.*s",
+		    (int)a.body.len - 1, a.body.data);
 	rc = reply(c, a.status, a.type, a.body.data != NULL ? a.body.data :
 	    "", a.body.len);
 	witness_answer_cleanup(&a);

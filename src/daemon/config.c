@@ -89,7 +89,7 @@ static const struct opt opts[] = {
 	    "the log does not extend DIR/log.anchor (a restored backup, a "
 	    "rewritten database) or has entries but no tree, and anchor it as "
 	    "it is; checkpoints signed before are no longer extended and "
-	    "witnesses will refuse the new ones (docs/operator.md)"},
+	    "witnesses will refuse the new ones (docs/operator-guide.md)"},
 };
 
 #define NOPTS (sizeof(opts) / sizeof(opts[0]))
