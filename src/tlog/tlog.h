@@ -17,6 +17,13 @@
  *
  * Proofs are read from the stored tiles through a bounded cache of
  * decoded tiles (tilecache.h) that any number of threads share.
+ *
+ * The last signed checkpoint is also kept in DIR/log.anchor (anchor.h):
+ * tlog_open refuses a store behind it or whose tree differs from it, and
+ * a store with entries but no tree, unless accept_log_rewrite; nothing is
+ * signed that does not extend it.  After each checkpoint a thread
+ * (publish.h) moves the anchor and asks the configured witnesses for
+ * cosignatures, which tlog_checkpoint_witnessed serves.
  */
 #ifndef CUSTOS_TLOG_TLOG_H
 #define CUSTOS_TLOG_TLOG_H
