@@ -299,7 +299,8 @@ dir_remove(const char *dir)
 {
 	static const char *const names[] = {
 		"custos.db", "custos.db-wal", "custos.db-shm",
-		"custos.db-journal", "log.key", "log.key.tmp",
+		"custos.db-journal", "log.key", "log.key.tmp", "log.anchor",
+		"log.anchor.tmp",
 	};
 	char path[PATH_MAX_BENCH];
 	size_t i;

@@ -99,7 +99,7 @@ h_log_checkpoint(struct req *q)
 	/* The latest: signed at most a second after the entries it covers
 	 * (and at once when a proof needs it). */
 	buf_init(&note, 64 * 1024);
-	rc = tlog_checkpoint(q->ctx->tlog, 0, &note, &size, &q->err);
+	rc = tlog_checkpoint_witnessed(q->ctx->tlog, &note, &size, &q->err);
 	if (rc == 0)
 		rc = text_answer(q, note.data, note.len);
 	buf_cleanup(&note);

@@ -165,5 +165,6 @@ int cmd_alerts(struct cli *ctx, int argc, char **argv);
 int cmd_contain(struct cli *ctx, int argc, char **argv);
 int cmd_containments(struct cli *ctx, int argc, char **argv);
 int cmd_working_hours(struct cli *ctx, int argc, char **argv);
+int cmd_witness(struct cli *ctx, int argc, char **argv);
 
 #endif

@@ -21,6 +21,7 @@
 
 #include "cli/cli.h"
 #include "cli/verify.h"
+#include "cli/verify_witness.h"
 #include "common/buf.h"
 #include "common/err.h"
 #include "common/str.h"
@@ -95,6 +96,7 @@ out:
 /* verify's options, as given (NULL: not). */
 struct verify_args {
 	const char *key, *cp, *entry, *proof, *old, *cons, *tlog, *tenant;
+	const char *witness, *min;      /* verify_witness.h */
 };
 
 /* The options that go together, or not.  CLI_OK or CLI_USAGE. */
@@ -119,6 +121,10 @@ args_check(const struct cli *ctx, const struct verify_args *a)
 		return cli_usage(ctx, "--tenant goes with --tenant-log");
 	if (a->tenant != NULL && a->tenant[0] == '\0')
 		return cli_usage(ctx, "--tenant must not be empty");
+	if (a->witness != NULL && a->cp == NULL)
+		return cli_usage(ctx, "--witness goes with --checkpoint");
+	if (a->min != NULL && a->witness == NULL)
+		return cli_usage(ctx, "--min goes with --witness");
 	return CLI_OK;
 }
 
@@ -159,7 +165,8 @@ int
 cmd_verify(struct cli *ctx, int argc, char **argv)
 {
 	struct verify_args a = { NULL, NULL, NULL, NULL, NULL, NULL, NULL,
-	    NULL };
+	    NULL, NULL, NULL };
+	struct verify_witnesses wit;
 	struct buf cpb, eb, pb, ob, csb, tb;
 	struct note_verifier vk;
 	struct checkpoint c;
@@ -188,6 +195,8 @@ cmd_verify(struct cli *ctx, int argc, char **argv)
 		{ "consistency", &a.cons, NULL },
 		{ "tenant-log", &a.tlog, NULL },
 		{ "tenant", &a.tenant, NULL },
+		{ "witness", &a.witness, NULL },
+		{ "min", &a.min, NULL },
 		{ NULL, NULL, NULL },
 	};
 
@@ -221,6 +230,11 @@ cmd_verify(struct cli *ctx, int argc, char **argv)
 		if (rc != CLI_OK)
 			goto out;
 	}
+	if (a.witness != NULL) {
+		rc = verify_witnesses_load(&v, &wit, a.witness, a.min);
+		if (rc != CLI_OK)
+			goto out;
+	}
 	rc = key_load(&v, &vk, a.key);
 	if (rc == CLI_USAGE || rc == CLI_FAIL)
 		goto out;
@@ -235,6 +249,8 @@ cmd_verify(struct cli *ctx, int argc, char **argv)
 			if (a.old != NULL)
 				verify_consistency(&v, &vk, &c, a.old, &ob,
 				    a.cons, &csb);
+			if (a.witness != NULL)
+				verify_witnesses_check(&v, &wit, a.cp, &cpb);
 		}
 	} else if (rc == CLI_OK) {
 		verify_tenant_log(&v, &vk, a.tlog, &tb, a.tenant);

@@ -239,8 +239,8 @@ static const struct cli_command commands[] = {
 	  "--tenant-log.  Needs a tenant admin's token (--token-file).\n", 1 },
 	{ "verify", cmd_verify,
 	  "verify --key KEY (--checkpoint FILE [--entry FILE --proof FILE] "
-	  "[--old-checkpoint FILE --consistency FILE] | --tenant-log FILE "
-	  "[--tenant T])",
+	  "[--old-checkpoint FILE --consistency FILE] [--witness KEYS "
+	  "[--min N]] | --tenant-log FILE [--tenant T])",
 	  "check the log's checkpoints and proofs offline",
 	  "  --key KEY              the verifier key, or a file holding it\n"
 	  "  --checkpoint FILE      a signed checkpoint (custos checkpoint)\n"
@@ -252,6 +252,11 @@ static const struct cli_command commands[] = {
 	  "  --tenant-log FILE      a saved access-log answer (custos\n"
 	  "                         access-log TENANT)\n"
 	  "  --tenant T             the tenant the log must be about\n"
+	  "  --witness KEYS         witnesses' verifier keys (custos witness\n"
+	  "                         --print-key), separated by spaces, or a\n"
+	  "                         file of them: the checkpoint must carry\n"
+	  "                         their C2SP cosignatures\n"
+	  "  --min N                how many must have cosigned (default 1)\n"
 	  "\n"
 	  "Needs no server.  The checkpoint must carry a valid signature by\n"
 	  "KEY and its origin must be KEY's name; the entry must be in the\n"
@@ -384,6 +389,33 @@ static const struct cli_command commands[] = {
 	  "ended; logins still allowed; approvals kept\"), CREATED, CREATED\n"
 	  "BY, LIFTED, ALERT (the alert that set it off, if any) and\n"
 	  "REASON.\n", 1 },
+	{ "witness", cmd_witness,
+	  "witness --dir DIR --name NAME --log KEY|FILE "
+	  "[--listen ADDR:PORT] [--print-key]",
+	  "run a C2SP tlog witness that cosigns a custos log's checkpoints",
+	  "  --dir DIR           the witness's own directory: witness.key\n"
+	  "                      (Ed25519, mode 0600, made on first start),\n"
+	  "                      witness.vkey (its verifier key) and\n"
+	  "                      witness.state (per log, the size and root it\n"
+	  "                      last cosigned)\n"
+	  "  --name NAME         the witness's key name, e.g.\n"
+	  "                      witness.example.com/w1\n"
+	  "  --log KEY|FILE      the log's verifier key (custos log-key), or a\n"
+	  "                      file of such keys, one a line\n"
+	  "  --listen ADDR:PORT  where to serve (default "
+	  "127.0.0.1:7380)\n"
+	  "  --print-key         print the witness's verifier key and exit\n"
+	  "\n"
+	  "Serves POST /add-checkpoint of C2SP tlog-witness: the body is\n"
+	  "'old N', a consistency proof from N, a blank line and the signed\n"
+	  "checkpoint.  The witness checks the log's signature, that N is\n"
+	  "the size it last cosigned (409 and that size otherwise) and the\n"
+	  "proof (422 when the checkpoint does not extend what it cosigned:\n"
+	  "a split view), stores the new size and root, then answers one\n"
+	  "Ed25519 cosignature line (C2SP tlog-cosignature, type 0x04).\n"
+	  "Give custosd --witness http://ADDR:PORT=VKEY with VKEY from\n"
+	  "--print-key; check cosignatures with custos verify --witness.\n"
+	  "Runs until SIGINT or SIGTERM.  Needs no server.\n", 0 },
 	{ "working-hours", cmd_working_hours, "working-hours ENGINEER SPEC",
 	  "declare an engineer's working hours (operator)",
 	  "SPEC is DAYS HH:MM-HH:MM [OFFSET]: DAYS daily, a range mon-fri or\n"
