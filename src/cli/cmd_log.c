@@ -554,3 +554,41 @@ out:
 	buf_cleanup(&path);
 	return rc;
 }
+
+/* tenant-log-key TENANT: the tenant's log key, as the server sent it
+ * (tenant admin token). */
+int
+cmd_tenant_log_key(struct cli *ctx, int argc, char **argv)
+{
+	struct buf path, answer;
+	json_t *a = NULL;
+	char *pos[1];
+	int npos, rc;
+	const struct cli_opt opts[] = { { NULL, NULL, NULL } };
+
+	buf_init(&path, 4096);
+	buf_init_secret(&answer, 64 * 1024);
+	rc = cli_args(ctx, argc, argv, opts, pos, 1, 1, &npos);
+	if (rc != CLI_OK)
+		goto out;
+	if (buf_puts(&path, "/v1/tenants/") == -1 ||
+	    cli_path_segment(ctx, &path, "tenant", pos[0]) == -1 ||
+	    buf_puts(&path, "/log-key") == -1) {
+		rc = CLI_USAGE;
+		goto out;
+	}
+	rc = cli_http_json(&ctx->conn, "GET", path.data, NULL, &answer, &a);
+	if (rc != CLI_OK)
+		goto out;
+	if (!json_is_string(json_object_get(a, "log_key"))) {
+		cli_warn("GET %s: no 'log_key' in the answer", path.data);
+		rc = CLI_FAIL;
+		goto out;
+	}
+	cli_put_raw(&answer);
+out:
+	json_decref(a);
+	buf_cleanup(&answer);
+	buf_cleanup(&path);
+	return rc;
+}

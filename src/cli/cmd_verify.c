@@ -20,6 +20,7 @@
 #include <sys/stat.h>
 
 #include "cli/cli.h"
+#include "cli/tenant_verify.h"
 #include "cli/verify.h"
 #include "common/buf.h"
 #include "common/err.h"
@@ -95,7 +96,28 @@ out:
 /* verify's options, as given (NULL: not). */
 struct verify_args {
 	const char *key, *cp, *entry, *proof, *old, *cons, *tlog, *tenant;
+	struct tv_args tv;      /* --log-key and what goes with it */
 };
+
+/* The options of the tenant's check (--log-key given).  CLI_OK or
+ * CLI_USAGE. */
+static int
+args_check_tenant(const struct cli *ctx, const struct verify_args *a)
+{
+	if (a->tenant == NULL || a->tenant[0] == '\0')
+		return cli_usage(ctx, "--log-key goes with --tenant T");
+	if (a->cp != NULL || a->tlog != NULL || a->entry != NULL ||
+	    a->proof != NULL || a->old != NULL || a->cons != NULL)
+		return cli_usage(ctx, "--tenant with --log-key takes no "
+		    "--checkpoint, --tenant-log, --entry, --proof, "
+		    "--old-checkpoint or --consistency (the checkpoint comes "
+		    "with the access log)");
+	if (a->tv.state != NULL && a->tv.state[0] == '\0')
+		return cli_usage(ctx, "--state must not be empty");
+	if (a->tv.tiles != NULL && a->tv.tiles[0] == '\0')
+		return cli_usage(ctx, "--tiles must not be empty");
+	return CLI_OK;
+}
 
 /* The options that go together, or not.  CLI_OK or CLI_USAGE. */
 static int
@@ -104,6 +126,12 @@ args_check(const struct cli *ctx, const struct verify_args *a)
 	if (a->key == NULL)
 		return cli_usage(ctx, "--key is required (the log's verifier "
 		    "key, or a file holding it: custos log-key)");
+	if (a->tv.log_key != NULL)
+		return args_check_tenant(ctx, a);
+	if (a->tv.state != NULL || a->tv.access_log != NULL ||
+	    a->tv.tiles != NULL)
+		return cli_usage(ctx, "--state, --access-log and --tiles go "
+		    "with --tenant T --log-key FILE");
 	if ((a->cp == NULL) == (a->tlog == NULL))
 		return cli_usage(ctx, "give --checkpoint or --tenant-log "
 		    "(one)");
@@ -154,12 +182,13 @@ verify_print(const struct verify *v)
  * verify --key KEY --checkpoint FILE [--entry FILE --proof FILE]
  *        [--old-checkpoint FILE --consistency FILE]
  * verify --key KEY --tenant-log FILE [--tenant T]
+ * verify --key KEY --tenant T --log-key FILE [--state FILE]
+ *        [--access-log FILE] [--tiles DIR]
  */
 int
 cmd_verify(struct cli *ctx, int argc, char **argv)
 {
-	struct verify_args a = { NULL, NULL, NULL, NULL, NULL, NULL, NULL,
-	    NULL };
+	struct verify_args a;
 	struct buf cpb, eb, pb, ob, csb, tb;
 	struct note_verifier vk;
 	struct checkpoint c;
@@ -188,9 +217,14 @@ cmd_verify(struct cli *ctx, int argc, char **argv)
 		{ "consistency", &a.cons, NULL },
 		{ "tenant-log", &a.tlog, NULL },
 		{ "tenant", &a.tenant, NULL },
+		{ "log-key", &a.tv.log_key, NULL },
+		{ "state", &a.tv.state, NULL },
+		{ "access-log", &a.tv.access_log, NULL },
+		{ "tiles", &a.tv.tiles, NULL },
 		{ NULL, NULL, NULL },
 	};
 
+	memset(&a, 0, sizeof(a));
 	memset(&v, 0, sizeof(v));
 	v.ctx = ctx;
 	buf_init(&cpb, 0);
@@ -226,7 +260,12 @@ cmd_verify(struct cli *ctx, int argc, char **argv)
 		goto out;
 
 	/* The checks. */
-	if (rc == CLI_OK && a.cp != NULL) {
+	if (rc == CLI_OK && a.tv.log_key != NULL) {
+		a.tv.tenant = a.tenant;
+		rc = tenant_verify(ctx, &v, &vk, &a.tv);
+		if (rc != CLI_OK)
+			goto out;
+	} else if (rc == CLI_OK && a.cp != NULL) {
 		if (verify_checkpoint_open(&v, "checkpoint", "checkpoint", a.cp,
 		    cpb.data, cpb.len, &vk, &c) == 0) {
 			if (a.entry != NULL)
