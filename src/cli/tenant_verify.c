@@ -235,7 +235,7 @@ state_save(struct tv *t, const struct tenantcheck *tc)
 	merkle_hash root;
 	json_t *s, *range, *own;
 	char *text = NULL;
-	size_t i;
+	size_t i, len;
 	int rc = CLI_FAIL;
 
 	own = json_copy(t->own_before);
@@ -262,13 +262,15 @@ state_save(struct tv *t, const struct tenantcheck *tc)
 	    "entries", own);
 	if (s != NULL)
 		own = json_object_get(s, "entries");
-	if (s != NULL)
-		text = json_dumps(s, JSON_COMPACT);
-	if (text == NULL) {
+	/* json_dumpb: the text is ours to free (jansson's allocator is the
+	 * CLI's wiping one). */
+	len = s != NULL ? json_dumpb(s, NULL, 0, JSON_COMPACT) : 0;
+	text = len > 0 ? malloc(len) : NULL;
+	if (text == NULL || json_dumpb(s, text, len, JSON_COMPACT) != len) {
 		cli_warn("out of memory");
 		goto out;
 	}
-	if (cli_write_file(t->a->state, text, strlen(text), 0) == -1)
+	if (cli_write_file(t->a->state, text, len, 0) == -1)
 		goto out;
 	verify_report(t->v, 1, 0, "state", t->a->state, -1, "state: %s now "
 	    "holds the tree of size %" PRId64 " and the tenant's %zu "
@@ -435,6 +437,7 @@ bundle_read(struct tv *t, const struct tile_ref *ref, struct buf *out)
 	}
 	if (cli_read_file(out, path, 1) == -1)
 		return CLI_FAIL;
+	t->bytes_bundles += out->len;
 	if (full.width != ref->width) {
 		len = bundle_prefix(out, ref->width);
 		if (len == 0)
@@ -667,9 +670,10 @@ tenant_verify(struct cli *ctx, struct verify *v,
 		goto out;
 	entries_check(&t, &tc);
 	if (v->checks == NULL)
-		printf("downloaded: %" PRIu64 " bytes of entry bundles, %"
-		    PRIu64 " bytes of access log\n", t.bytes_bundles,
-		    t.bytes_log);
+		printf("%s: %" PRIu64 " bytes of entry bundles, %" PRIu64
+		    " bytes of access log\n", a->tiles != NULL ||
+		    a->access_log != NULL ? "read" : "downloaded",
+		    t.bytes_bundles, t.bytes_log);
 	if (v->failed == 0 && a->state != NULL)
 		rc = state_save(&t, &tc);
 out:
