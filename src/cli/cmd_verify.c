@@ -126,7 +126,9 @@ args_check(const struct cli *ctx, const struct verify_args *a)
 	if (a->key == NULL)
 		return cli_usage(ctx, "--key is required (the log's verifier "
 		    "key, or a file holding it: custos log-key)");
-	if (a->tv.log_key != NULL)
+	/* --log-key alone: the tenant's whole check; with --tenant-log or
+	 * --checkpoint, only the key that opens sealed leaves. */
+	if (a->tv.log_key != NULL && a->tlog == NULL && a->cp == NULL)
 		return args_check_tenant(ctx, a);
 	if (a->tv.state != NULL || a->tv.access_log != NULL ||
 	    a->tv.tiles != NULL)
@@ -189,6 +191,7 @@ int
 cmd_verify(struct cli *ctx, int argc, char **argv)
 {
 	struct verify_args a;
+	struct leaf_keys *keys = NULL;
 	struct buf cpb, eb, pb, ob, csb, tb;
 	struct note_verifier vk;
 	struct checkpoint c;
@@ -260,12 +263,25 @@ cmd_verify(struct cli *ctx, int argc, char **argv)
 		goto out;
 
 	/* The checks. */
-	if (rc == CLI_OK && a.tv.log_key != NULL) {
+	if (rc == CLI_OK && a.tv.log_key != NULL && a.tlog == NULL &&
+	    a.cp == NULL) {
 		a.tv.tenant = a.tenant;
 		rc = tenant_verify(ctx, &v, &vk, &a.tv);
 		if (rc != CLI_OK)
 			goto out;
-	} else if (rc == CLI_OK && a.cp != NULL) {
+		rc = verify_print(&v);
+		goto out;
+	}
+	if (rc == CLI_OK && a.tv.log_key != NULL) {
+		/* The key that opens sealed leaves; a file that holds none
+		 * is a failed check (reported), and the rest still runs. */
+		rc = tenant_verify_key(&v, a.tv.log_key, a.tenant, &keys);
+		if (rc == CLI_FAIL)
+			goto out;
+		v.keys = keys;
+		rc = CLI_OK;
+	}
+	if (rc == CLI_OK && a.cp != NULL) {
 		if (verify_checkpoint_open(&v, "checkpoint", "checkpoint", a.cp,
 		    cpb.data, cpb.len, &vk, &c) == 0) {
 			if (a.entry != NULL)
@@ -280,6 +296,7 @@ cmd_verify(struct cli *ctx, int argc, char **argv)
 	}
 	rc = verify_print(&v);
 out:
+	tenant_verify_key_free(keys);
 	json_decref(v.checks);
 	buf_cleanup(&tb);
 	buf_cleanup(&csb);

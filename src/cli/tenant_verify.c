@@ -64,7 +64,8 @@ struct tv {
 /* The key's base64 from the file's bytes: {"tenant", "log_key",
  * "format"} as the server gives it, or the base64 alone. */
 static int
-key_text(struct tv *t, struct buf *b, const char **text, json_t **doc)
+key_text(struct verify *v, const char *file, const char *tenant,
+    struct buf *b, const char **text, json_t **doc)
 {
 	const char *s, *fmt, *ten;
 
@@ -77,24 +78,22 @@ key_text(struct tv *t, struct buf *b, const char **text, json_t **doc)
 	fmt = json_string_value(json_object_get(*doc, "format"));
 	ten = json_string_value(json_object_get(*doc, "tenant"));
 	if (s == NULL)
-		return verify_report(t->v, 0, 0, "log-key", t->a->log_key, -1,
-		    "log key %s: a JSON object without a 'log_key' string",
-		    t->a->log_key), -1;
+		return verify_report(v, 0, 0, "log-key", file, -1, "log key "
+		    "%s: a JSON object without a 'log_key' string", file), -1;
 	if (fmt != NULL && strcmp(fmt, LEAF_FORMAT) != 0)
-		return verify_report(t->v, 0, 0, "log-key", t->a->log_key, -1,
-		    "log key %s: format '%s', this custos reads %s",
-		    t->a->log_key, fmt, LEAF_FORMAT), -1;
-	if (ten != NULL && strcmp(ten, t->a->tenant) != 0)
-		return verify_report(t->v, 0, 0, "log-key", t->a->log_key, -1,
-		    "log key %s is tenant %s's, not %s's", t->a->log_key,
-		    ten, t->a->tenant), -1;
+		return verify_report(v, 0, 0, "log-key", file, -1, "log key "
+		    "%s: format '%s', this custos reads %s", file, fmt,
+		    LEAF_FORMAT), -1;
+	if (ten != NULL && tenant != NULL && strcmp(ten, tenant) != 0)
+		return verify_report(v, 0, 0, "log-key", file, -1, "log key "
+		    "%s is tenant %s's, not %s's", file, ten, tenant), -1;
 	*text = s;
 	return 0;
 }
 
-/* Reads --log-key into t->k.  CLI_OK, CLI_NEGATIVE (reported), CLI_FAIL. */
-static int
-key_load(struct tv *t)
+int
+tenant_verify_key(struct verify *v, const char *file, const char *tenant,
+    struct leaf_keys **out)
 {
 	uint8_t raw[LEAF_KEY_BYTES + 3];
 	const char *text;
@@ -103,37 +102,48 @@ key_load(struct tv *t)
 	size_t n;
 	int rc = CLI_NEGATIVE;
 
+	*out = NULL;
 	buf_init_secret(&b, TV_KEY_FILE_MAX);
-	if (cli_read_file(&b, t->a->log_key, 1) == -1) {
+	if (cli_read_file(&b, file, 1) == -1) {
 		rc = CLI_FAIL;
 		goto out;
 	}
 	while (b.len > 0 && strchr("\r\n\t ", b.data[b.len - 1]) != NULL)
 		b.data[--b.len] = '\0';
-	if (key_text(t, &b, &text, &doc) == -1)
+	if (key_text(v, file, tenant, &b, &text, &doc) == -1)
 		goto out;
 	if (b64_decode(raw, sizeof(raw), &n, text, strlen(text)) == -1 ||
 	    n != LEAF_KEY_BYTES) {
-		verify_report(t->v, 0, 0, "log-key", t->a->log_key, -1,
-		    "log key %s: not %d bytes of base64 (custos tenant-log-key "
-		    "TENANT > FILE saves it)", t->a->log_key, LEAF_KEY_BYTES);
+		verify_report(v, 0, 0, "log-key", file, -1, "log key %s: not "
+		    "%d bytes of base64 (custos tenant-log-key TENANT > FILE "
+		    "saves it)", file, LEAF_KEY_BYTES);
 		goto out;
 	}
-	t->k = sodium_malloc(sizeof(*t->k));
-	if (t->k == NULL) {
+	*out = sodium_malloc(sizeof(**out));
+	if (*out == NULL) {
 		cli_warn("out of memory");
 		rc = CLI_FAIL;
 		goto out;
 	}
-	leaf_keys_derive(t->k, raw);
-	verify_report(t->v, 1, 0, "log-key", t->a->log_key, -1, "log key: "
-	    "tenant %s, from %s", t->a->tenant, t->a->log_key);
+	leaf_keys_derive(*out, raw);
+	verify_report(v, 1, 0, "log-key", file, -1, "log key: %s%s, from %s",
+	    tenant != NULL ? "tenant " : "", tenant != NULL ? tenant : "a "
+	    "tenant's", file);
 	rc = CLI_OK;
 out:
 	sodium_memzero(raw, sizeof(raw));
 	json_decref(doc);
 	buf_cleanup(&b);
 	return rc;
+}
+
+void
+tenant_verify_key_free(struct leaf_keys *k)
+{
+	if (k == NULL)
+		return;
+	leaf_keys_wipe(k);
+	sodium_free(k);
 }
 
 /* ---- the state ---- */
@@ -653,7 +663,7 @@ tenant_verify(struct cli *ctx, struct verify *v,
 	t.v = v;
 	t.vk = vk;
 	t.a = a;
-	rc = key_load(&t);
+	rc = tenant_verify_key(v, a->log_key, a->tenant, &t.k);
 	if (rc == CLI_OK)
 		rc = state_load(&t);
 	if (rc == CLI_OK)
@@ -682,9 +692,6 @@ out:
 	tenantcheck_cleanup(&tc);
 	json_decref(t.pages);
 	json_decref(t.own_before);
-	if (t.k != NULL) {
-		leaf_keys_wipe(t.k);
-		sodium_free(t.k);
-	}
+	tenant_verify_key_free(t.k);
 	return rc;
 }

@@ -15,6 +15,7 @@
 
 #include "cli/cli.h"
 #include "cli/verify.h"
+#include "tlog/leaf.h"
 #include "tlog/note.h"
 
 #define TV_STATE_FORMAT "custos-tenant-check/1"
@@ -36,5 +37,17 @@ struct tv_args {
  */
 int tenant_verify(struct cli *ctx, struct verify *v,
     const struct note_verifier *vk, const struct tv_args *a);
+
+/*
+ * Reads a tenant's log key file (what `custos tenant-log-key` printed, or
+ * the base64 key alone; when tenant is given, a file naming another
+ * tenant is refused) and derives its subkeys into *out (sodium_malloc'd;
+ * tenant_verify_key_free).  The outcome is recorded in v.  Returns
+ * CLI_OK, CLI_NEGATIVE (not a key) or CLI_FAIL (unreadable).
+ */
+int tenant_verify_key(struct verify *v, const char *file, const char *tenant,
+    struct leaf_keys **out) __attribute__((warn_unused_result));
+
+void tenant_verify_key_free(struct leaf_keys *k);
 
 #endif

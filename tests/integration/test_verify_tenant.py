@@ -350,3 +350,35 @@ class TenantVerifyAgainstDaemon(DaemonTest):
                         self.save("added.json", json.dumps(mine)), code=1,
                         state=False)
         self.assertIn("is not the tenant's", p.stderr.decode())
+
+    def test_a_scope_report_opens_for_its_tenant_and_a_changed_event_fails(
+            self):
+        """The report writer (custos scope --report) checks each cited
+        sealed leaf against its body; the tenant binds the events with
+        its log key."""
+        t0 = time.strftime("%Y-%m-%dT%H:%M:%SZ",
+                           time.gmtime(time.time() - 120))
+        self.activity(6)
+        key, lk = self.keys()
+        self.settle()
+        t1 = time.strftime("%Y-%m-%dT%H:%M:%SZ",
+                           time.gmtime(time.time() + 120))
+        out = os.path.join(self.tmp.name, "reports")
+        self.cli("scope", "--engineer", "eng1", "--report", out, "--from",
+                 t0, "--to", t1, token=self.d.operator)
+        rep = os.path.join(out, "auto.json")
+        with open(rep) as f:
+            doc = json.load(f)
+        self.assertTrue(doc["entries"])
+        self.assertIn("sealed", doc["entries"][0])
+        # Without the key a sealed report cannot be read.
+        p = self.cli("verify", "--key", key, "--tenant-log", rep,
+                     "--tenant", "auto", code=1)
+        self.assertIn("--log-key", p.stderr.decode())
+        self.cli("verify", "--key", key, "--tenant-log", rep, "--tenant",
+                 "auto", "--log-key", lk)
+        doc["entries"][0]["event"]["action"] = "ticket.view"
+        p = self.cli("verify", "--key", key, "--tenant-log",
+                     self.save("changed.json", json.dumps(doc)), "--tenant",
+                     "auto", "--log-key", lk, code=1)
+        self.assertIn("differs from its sealed body", p.stderr.decode())
