@@ -144,6 +144,7 @@ int cmd_entry(struct cli *ctx, int argc, char **argv);
 int cmd_proof(struct cli *ctx, int argc, char **argv);
 int cmd_consistency(struct cli *ctx, int argc, char **argv);
 int cmd_access_log(struct cli *ctx, int argc, char **argv);
+int cmd_tenant_log_key(struct cli *ctx, int argc, char **argv);
 int cmd_verify(struct cli *ctx, int argc, char **argv);
 int cmd_seed(struct cli *ctx, int argc, char **argv);
 int cmd_tenant_login(struct cli *ctx, int argc, char **argv);

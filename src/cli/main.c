@@ -240,8 +240,9 @@ static const struct cli_command commands[] = {
 	{ "verify", cmd_verify,
 	  "verify --key KEY (--checkpoint FILE [--entry FILE --proof FILE] "
 	  "[--old-checkpoint FILE --consistency FILE] [--witness KEYS "
-	  "[--min N]] | --tenant-log FILE [--tenant T])",
-	  "check the log's checkpoints and proofs offline",
+	  "[--min N]] | --tenant-log FILE [--tenant T] | --tenant T "
+	  "--log-key FILE [--state FILE] [--access-log FILE] [--tiles DIR])",
+	  "check the log's checkpoints and proofs; a tenant's entries",
 	  "  --key KEY              the verifier key, or a file holding it\n"
 	  "  --checkpoint FILE      a signed checkpoint (custos checkpoint)\n"
 	  "  --entry FILE           an entry (custos entry N)\n"
@@ -249,23 +250,42 @@ static const struct cli_command commands[] = {
 	  "  --old-checkpoint FILE  an earlier signed checkpoint\n"
 	  "  --consistency FILE     the consistency proof between the two\n"
 	  "                         (custos consistency --old A --new B)\n"
-	  "  --tenant-log FILE      a saved access-log answer (custos\n"
-	  "                         access-log TENANT)\n"
+	  "  --tenant-log FILE      a saved access-log answer or scope report\n"
+	  "                         (sealed leaves: with --log-key)\n"
 	  "  --tenant T             the tenant the log must be about\n"
 	  "  --witness KEYS         witnesses' verifier keys (custos witness\n"
 	  "                         --print-key), separated by spaces, or a\n"
 	  "                         file of them: the checkpoint must carry\n"
 	  "                         their C2SP cosignatures\n"
 	  "  --min N                how many must have cosigned (default 1)\n"
+	  "The tenant's check (sealed leaves; docs/verify.md):\n"
+	  "  --log-key FILE         the tenant's log key (custos\n"
+	  "                         tenant-log-key T > FILE)\n"
+	  "  --state FILE           the last check, kept here: only newer\n"
+	  "                         entries are fetched next time\n"
+	  "  --access-log FILE      a saved access-log answer instead of\n"
+	  "                         asking the server (tenant admin token)\n"
+	  "  --tiles DIR            entry bundles from DIR/tile/entries/...\n"
+	  "                         instead of the server's public ones\n"
 	  "\n"
-	  "Needs no server.  The checkpoint must carry a valid signature by\n"
-	  "KEY and its origin must be KEY's name; the entry must be in the\n"
-	  "checkpoint's tree; the old checkpoint's tree must be a prefix of\n"
-	  "the new one's.  With --tenant-log every entry must be about the\n"
-	  "tenant and included in the answer's checkpoint.  One line per\n"
-	  "check; a failure names the file, entry and check.  Exit 0 when\n"
-	  "all hold, 1 when one fails (malformed files too), 2 usage, 3 a\n"
-	  "file cannot be read.\n", 0 },
+	  "The checkpoint must carry a valid signature by KEY and its origin\n"
+	  "must be KEY's name; the entry must be in the checkpoint's tree;\n"
+	  "the old checkpoint's tree must be a prefix of the new one's.  With\n"
+	  "--tenant-log every entry must be about the tenant and included in\n"
+	  "the answer's checkpoint.  With --log-key: the tree rebuilt from\n"
+	  "the entry bundles must have the checkpoint's root and extend the\n"
+	  "tree of the last check; the access log must list exactly the\n"
+	  "entries carrying the tenant's tag, each opening under its key to\n"
+	  "the event shown.  One line per check; a failure names the file,\n"
+	  "entry and check.  Exit 0 when all hold, 1 when one fails\n"
+	  "(malformed files too), 2 usage, 3 a file or the server cannot be\n"
+	  "read.\n", 1 },
+	{ "tenant-log-key", cmd_tenant_log_key, "tenant-log-key TENANT",
+	  "print the tenant's log key for verify --tenant (tenant admin)",
+	  "Prints GET /v1/tenants/TENANT/log-key as it came: {tenant,\n"
+	  "log_key, format}.  Save it (mode 0600: it opens every entry about\n"
+	  "the tenant) and give it to custos verify --tenant TENANT\n"
+	  "--log-key FILE.  The server records that it was fetched.\n", 1 },
 	{ "seed", cmd_seed, "seed FILE [--from-line N]",
 	  "import a world from a JSON-lines file (operator)",
 	  "  --from-line N   skip the file's lines before line N (to resume)\n"
