@@ -286,6 +286,14 @@ static const char *const sqlite_migrations[] = {
 	"CREATE INDEX logins_expires ON logins(expires);"
 	"CREATE INDEX resets_expires ON resets(expires);"
 	"CREATE INDEX throttle_age ON throttle(last_failure);",
+	/* 14 -> 15: sealed leaves (issue 12, docs/internals/tlog.md).  Each
+	 * entry keeps its plaintext (what scope, detection and alerts read)
+	 * beside the 49-byte leaf the tree commits to and the sealed body
+	 * that leaf's body_hash covers.  Entries stored before hold NULL in
+	 * both: custosd refuses to start on such a log (see the operator
+	 * guide, "Logs from before sealed leaves"). */
+	"ALTER TABLE entries ADD COLUMN leaf BLOB;"
+	"ALTER TABLE entries ADD COLUMN sealed BLOB;",
 };
 
 #endif
