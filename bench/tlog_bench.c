@@ -34,8 +34,10 @@
  * 3. Durable single appends from CLIENTS (default 64) threads for SECONDS
  *    (default 3; 0 skips) each, one entry per call, latency from the call
  *    to its durable return: plain SQLite (one commit per insert, the
- *    threads take turns), the store without the tree and the store with
- *    the tlog (group commit).  No HTTP: scripts/bench measures that.
+ *    threads take turns), the store without the tree, the store with
+ *    the tlog (group commit, leaves sealed) and the same with the sealer
+ *    taken off (plaintext leaves, as before issue 12).  No HTTP:
+ *    scripts/bench measures that.
  *
  * Prints a report, or with -s shell assignments (scripts/bench evals them).
  * Exits 1 if anything fails, a proof that does not verify included.
@@ -62,6 +64,7 @@
 #include "store/store.h"
 #include "tlog/merkle.h"
 #include "tlog/note.h"
+#include "tlog/leaf.h"
 #include "tlog/tlog.h"
 
 #define ENTRY_MAX 512
@@ -127,7 +130,7 @@ struct results {
 	struct tilecache_stats cache;
 	double incl_hashes;                             /* mean per proof */
 	int64_t verified;
-	struct pct app_plain, app_store, app_tlog;
+	struct pct app_plain, app_store, app_tlog, app_unsealed;
 };
 
 static const char *const actions[] = {
@@ -582,36 +585,72 @@ stack_root(merkle_hash out, const merkle_hash *stack, int top)
 		merkle_node_hash(out, stack[j], out);
 }
 
+struct leafcopy {
+	uint8_t (*raw)[LEAF_BYTES];     /* the batch's stored leaves */
+	size_t n;
+};
+
+static int
+leaf_copy(void *arg, const struct rec_leaf *rl)
+{
+	struct leafcopy *lc = arg;
+
+	if (rl->leaf == NULL || rl->leaf_len != LEAF_BYTES)
+		return 1;
+	memcpy(lc->raw[lc->n++], rl->leaf, LEAF_BYTES);
+	return 0;
+}
+
 /*
- * SHA-256 alone over the same bytes: leaf hashes, then the node hashes
+ * SHA-256 alone over the same leaves: leaf hashes, then the node hashes
  * that make the tree.  Keeps the roots at the sizes in sizes[] (ascending)
- * and at the full size, for checking the proofs.
+ * and at the full size, for checking the proofs.  The leaves are sealed
+ * (tlog/leaf.h) with random nonces, so they are the 49-byte leaves the
+ * store holds, read back per batch (the read is not timed).
  */
 static int
 hash_alone(const struct opts *o, struct batch *b, const int64_t *sizes,
-    merkle_hash *roots, merkle_hash full, struct results *r)
+    merkle_hash *roots, merkle_hash full, struct results *r,
+    struct store *st)
 {
 	merkle_hash stack[STACK_MAX], *leaves;
 	int64_t first, count = 0;
 	int top = 0, next = 0;
 	double t0, t1;
 	size_t i;
+	uint8_t (*raw)[LEAF_BYTES];
 
 	leaves = malloc((size_t)o->batch * sizeof(*leaves));
-	if (leaves == NULL)
+	raw = malloc((size_t)o->batch * sizeof(*raw));
+	if (leaves == NULL || raw == NULL) {
+		free(leaves);
+		free(raw);
 		return -1;
+	}
 	r->t_leaf = r->t_node = 0;
 	for (first = 0; first < o->entries; first += o->batch) {
 		size_t n = (size_t)(o->entries - first < o->batch ?
 		    o->entries - first : o->batch);
 
-		if (batch_fill(b, first, n, NULL) == -1) {
+		struct leafcopy lc = {raw, 0};
+		struct store_conn *c;
+		struct err e;
+
+		(void)b;
+		err_init(&e);
+		c = store_reader_get(st, &e);
+		if (c == NULL || store_ops(st)->entry_leaves(c, first,
+		    first + (int64_t)n, 0, leaf_copy, &lc, &e) == -1 ||
+		    lc.n != n) {
+			store_reader_put(st, c);
 			free(leaves);
+			free(raw);
 			return -1;
 		}
+		store_reader_put(st, c);
 		t0 = now_s();
 		for (i = 0; i < n; i++)
-			merkle_leaf_hash(leaves[i], b->p[i].bytes, b->p[i].len);
+			merkle_leaf_hash(leaves[i], raw[i], LEAF_BYTES);
 		t1 = now_s();
 		for (i = 0; i < n; i++) {
 			uint64_t m = (uint64_t)count;
@@ -628,6 +667,7 @@ hash_alone(const struct opts *o, struct batch *b, const int64_t *sizes,
 		r->t_node += now_s() - t1;
 	}
 	stack_root(full, stack, top);
+	free(raw);
 	free(leaves);
 	return 0;
 }
@@ -683,8 +723,8 @@ proofs(const struct opts *o, int64_t count, struct tlog *t, struct store *st,
 	merkle_hash proof[MERKLE_PROOF_MAX], leaf;
 	struct lat li = {NULL, 0, 0}, lc = {NULL, 0, 0};
 	struct store_conn *c;
-	struct prep p;
-	char bytes[ENTRY_MAX];
+	uint8_t one[1][LEAF_BYTES];
+	struct leafcopy lcopy = {one, 0};
 	uint64_t seed = 7;
 	double t0, t1, si = 0, sc = 0, hashes = 0;
 	struct err e;
@@ -713,9 +753,12 @@ proofs(const struct opts *o, int64_t count, struct tlog *t, struct store *st,
 		hashes += (double)n;
 		if (lat_add(&li, (t1 - t0) * 1e6) == -1)
 			goto out;
-		if (entry_make(&p, bytes, sizeof(bytes), idx) == 0)
+		/* The stored sealed leaf (its nonce is random). */
+		lcopy.n = 0;
+		if (store_ops(st)->entry_leaves(c, idx, idx + 1, 0, leaf_copy,
+		    &lcopy, &e) == -1 || lcopy.n != 1)
 			goto out;
-		merkle_leaf_hash(leaf, p.bytes, p.len);
+		merkle_leaf_hash(leaf, lcopy.raw[0], LEAF_BYTES);
 		if (merkle_verify_inclusion(idx, o->entries, leaf,
 		    (const merkle_hash *)proof, n, root) != 0) {
 			fprintf(stderr, "tlog_bench: the inclusion proof of "
@@ -832,7 +875,7 @@ bulk_tree(const struct opts *o, const char *root_dir, struct batch *b,
 	for (i = 0; i < SIZES; i++)
 		sizes[i] = 1 + (int64_t)(rnd(&seed) % (uint64_t)o->entries);
 	qsort(sizes, SIZES, sizeof(sizes[0]), cmp_i64);
-	if (hash_alone(o, b, sizes, roots, full, r) == -1)
+	if (hash_alone(o, b, sizes, roots, full, r, st) == -1)
 		goto out;
 	if (signed_root(t, o->entries, signed_hash) == -1)
 		goto out;
@@ -1050,6 +1093,27 @@ appends(const struct opts *o, const char *root_dir, struct results *r)
 		    "%zu appends\n", (long long)tlog_size(t), r->app_tlog.n);
 		goto out;
 	}
+	tlog_close(t);
+	t = NULL;
+	store_close(cr.st);
+	cr.st = NULL;
+	pthread_mutex_destroy(&cr.mu);
+	dir_remove(dir);
+
+	/* The same without sealing (the tree over plaintext leaves, as
+	 * before issue 12): the sealer is taken off after the open. */
+	crun_init(&cr);
+	if (dir_make(dir, sizeof(dir), root_dir, "append-unsealed") == -1)
+		return -1;
+	cr.st = bench_store(dir, &e);
+	if (cr.st == NULL)
+		goto out;
+	t = bench_tlog(dir, cr.st, 0, &e);
+	if (t == NULL)
+		goto out;
+	store_set_sealer(cr.st, NULL, NULL);
+	if (clients_run(o, &cr, &r->app_unsealed) == -1)
+		goto out;
 	rc = 0;
 out:
 	if (e.msg[0] != '\0')
@@ -1111,6 +1175,9 @@ report_shell(const struct opts *o, const struct results *r)
 	printf("APPEND_TLOG=%.0f\nAPPEND_TLOG_P50=%.2f\n"
 	    "APPEND_TLOG_P99=%.2f\n", r->app_tlog.per_s,
 	    r->app_tlog.p50 / 1000, r->app_tlog.p99 / 1000);
+	printf("APPEND_UNSEALED=%.0f\nAPPEND_UNSEALED_P50=%.2f\n"
+	    "APPEND_UNSEALED_P99=%.2f\n", r->app_unsealed.per_s,
+	    r->app_unsealed.p50 / 1000, r->app_unsealed.p99 / 1000);
 }
 
 static void
@@ -1169,8 +1236,14 @@ report_text(const struct opts *o, const struct results *r)
 	    "custos store, no tree", r->app_store.per_s,
 	    r->app_store.p50 / 1000, r->app_store.p99 / 1000);
 	printf("  %-40s %10.0f/s  p50 %7.2f  p99 %7.2f\n",
-	    "custos store + tlog", r->app_tlog.per_s,
+	    "custos store + tlog, leaves sealed", r->app_tlog.per_s,
 	    r->app_tlog.p50 / 1000, r->app_tlog.p99 / 1000);
+	printf("  %-40s %10.0f/s  p50 %7.2f  p99 %7.2f\n",
+	    "custos store + tlog, unsealed (before)", r->app_unsealed.per_s,
+	    r->app_unsealed.p50 / 1000, r->app_unsealed.p99 / 1000);
+	printf("  sealing costs %.1f%% of durable appends/s (goal: <= 10%%)\n",
+	    r->app_unsealed.per_s > 0 ? 100 * (1 - r->app_tlog.per_s /
+	    r->app_unsealed.per_s) : 0.0);
 }
 
 static int

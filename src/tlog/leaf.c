@@ -7,6 +7,7 @@
 #include "tlog/leaf.h"
 
 #include <openssl/evp.h>
+#include <pthread.h>
 #include <sodium.h>
 #include <string.h>
 
@@ -92,12 +93,24 @@ leaf_is_mine(const struct leaf_keys *k, int64_t index, const uint8_t *leaf,
 	return sodium_memcmp(tag, leaf + 1, LEAF_TAG_BYTES) == 0;
 }
 
+/* The digest is fetched once (EVP_Digest with EVP_sha256() would fetch
+ * it on every call, under a lock). */
+static pthread_once_t sha_once = PTHREAD_ONCE_INIT;
+static EVP_MD *sha_md;
+
+static void
+sha_fetch(void)
+{
+	sha_md = EVP_MD_fetch(NULL, "SHA256", NULL);
+}
+
 static void
 body_hash(uint8_t out[LEAF_BODY_HASH], const void *sealed, size_t slen)
 {
 	unsigned int n = 0;
 
-	if (EVP_Digest(sealed, slen, out, &n, EVP_sha256(), NULL) == 1 &&
+	if (pthread_once(&sha_once, sha_fetch) == 0 && sha_md != NULL &&
+	    EVP_Digest(sealed, slen, out, &n, sha_md, NULL) == 1 &&
 	    n == LEAF_BODY_HASH)
 		return;
 	crypto_hash_sha256(out, sealed, slen);
@@ -117,6 +130,17 @@ leaf_seal(uint8_t leaf[LEAF_BYTES], struct buf *sealed,
     const struct leaf_keys *k, int64_t index, const void *plain, size_t len,
     struct err *e)
 {
+	uint8_t nonce[LEAF_NONCE_BYTES];
+
+	randombytes_buf(nonce, sizeof(nonce));
+	return leaf_seal_nonce(leaf, sealed, k, index, plain, len, nonce, e);
+}
+
+int
+leaf_seal_nonce(uint8_t leaf[LEAF_BYTES], struct buf *sealed,
+    const struct leaf_keys *k, int64_t index, const void *plain, size_t len,
+    const uint8_t nonce[LEAF_NONCE_BYTES], struct err *e)
+{
 	uint8_t ad[AD_BYTES], tag[LEAF_TAG_BYTES];
 	unsigned long long clen = 0;
 	size_t need = len + LEAF_SEAL_OVERHEAD;
@@ -126,7 +150,7 @@ leaf_seal(uint8_t leaf[LEAF_BYTES], struct buf *sealed,
 		return err_internal(e, "log entry too large to seal");
 	leaf_tag(tag, k, index);
 	make_ad(ad, tag, index);
-	randombytes_buf(out, LEAF_NONCE_BYTES);
+	memcpy(out, nonce, LEAF_NONCE_BYTES);
 	crypto_aead_xchacha20poly1305_ietf_encrypt(out + LEAF_NONCE_BYTES,
 	    &clen, plain, len, ad, sizeof(ad), NULL, out, k->seal);
 	leaf[0] = LEAF_VERSION;

@@ -65,6 +65,13 @@ int leaf_seal(uint8_t leaf[LEAF_BYTES], struct buf *sealed,
     const struct leaf_keys *k, int64_t index, const void *plain,
     size_t len, struct err *e) __attribute__((warn_unused_result));
 
+/* The same with the nonce given: it must never repeat under one key
+ * (custosd's sealer: a random prefix per process and a counter). */
+int leaf_seal_nonce(uint8_t leaf[LEAF_BYTES], struct buf *sealed,
+    const struct leaf_keys *k, int64_t index, const void *plain,
+    size_t len, const uint8_t nonce[LEAF_NONCE_BYTES], struct err *e)
+	__attribute__((warn_unused_result));
+
 /* Checks that leaf (len bytes) and sealed (slen bytes) are the entry at
  * index under k: the version, the tag, body_hash = SHA-256(sealed), and
  * that sealed opens with the AD of that leaf; appends the plaintext to

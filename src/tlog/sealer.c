@@ -33,6 +33,12 @@ struct sealer {
 	struct buf sealed;
 	struct buf plain;               /* sealer_check's, wiped */
 	uint8_t leaf[LEAF_BYTES];
+	/* Nonces: 16 random bytes drawn at sealer_new and a 64-bit counter,
+	 * so a nonce never repeats under a key (2^-64 chance that two
+	 * processes draw the same prefix per pair of runs) without a system
+	 * call per entry. */
+	uint8_t nonce[LEAF_NONCE_BYTES];
+	uint64_t counter;
 };
 
 void
@@ -88,6 +94,7 @@ sealer_new(void)
 		return NULL;
 	}
 	memset(s->slots, 0, CACHE_SLOTS * sizeof(*s->slots));
+	randombytes_buf(s->nonce, 16);
 	buf_init(&s->sealed, SEALED_MAX);
 	buf_init_secret(&s->plain, SEALED_MAX);
 	return s;
@@ -132,9 +139,14 @@ sealer_seal(void *ctx, struct rec_entry *en, struct err *e)
 {
 	struct sealer *s = ctx;
 
+	uint64_t n = s->counter++;
+	int i;
+
+	for (i = 0; i < 8; i++)
+		s->nonce[16 + i] = (uint8_t)(n >> (8 * i));
 	buf_reset(&s->sealed);
-	if (leaf_seal(s->leaf, &s->sealed, keys_of(s, en->tenant_id),
-	    en->index, en->bytes, en->len, e) == -1)
+	if (leaf_seal_nonce(s->leaf, &s->sealed, keys_of(s, en->tenant_id),
+	    en->index, en->bytes, en->len, s->nonce, e) == -1)
 		return -1;
 	en->leaf = s->leaf;
 	en->leaf_len = LEAF_BYTES;

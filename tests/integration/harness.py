@@ -198,6 +198,27 @@ class Daemon:
                 return out
             start = r.body["entries"][-1]["index"] + 1
 
+    def plain_entries(self, start=0):
+        """Every entry from start on as (index, event, plaintext bytes):
+        each sealed body opened (tests/integration/sealedleaf.py) with its
+        tenant's log key, derived from DIR/secrets.key as custosd does, so
+        that tests can search the exact bytes the log holds."""
+        import sealedleaf
+        with open(os.path.join(self.data, "secrets.key"), "rb") as f:
+            master = sealedleaf.master_of(base64.b64decode(f.read().strip()))
+        keys, out = {}, []
+        for e in self.entry_objects(start):
+            t = e["event"].get("tenant") or ""
+            if t not in keys:
+                keys[t] = sealedleaf.derive(sealedleaf.log_key(master, t))
+            plain = sealedleaf.open_leaf(keys[t], e["index"],
+                                         base64.b64decode(e["leaf"]),
+                                         base64.b64decode(e["sealed"]))
+            assert plain is not None, e
+            assert json.loads(plain) == e["event"], e
+            out.append((e["index"], e["event"], plain))
+        return out
+
     def log_size(self):
         return self.op("GET", "/v1/log/entries?start=0&end=0").body["size"]
 

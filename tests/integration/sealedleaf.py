@@ -18,17 +18,30 @@ _sodium = ctypes.CDLL(ctypes.util.find_library("sodium") or
 assert _sodium.sodium_init() >= 0
 
 
+def _kdf(key, sub, context):
+    k = ctypes.create_string_buffer(32)
+    rc = _sodium.crypto_kdf_derive_from_key(
+        k, ctypes.c_size_t(32), ctypes.c_uint64(sub), context, key)
+    assert rc == 0
+    return k.raw
+
+
 def derive(log_key):
     """(tag key, seal key) of a 32-byte log key."""
-    out = []
-    for sub in (1, 2):
-        k = ctypes.create_string_buffer(32)
-        rc = _sodium.crypto_kdf_derive_from_key(
-            k, ctypes.c_size_t(32), ctypes.c_uint64(sub), b"custoslg",
-            log_key)
-        assert rc == 0
-        out.append(k.raw)
-    return tuple(out)
+    return (_kdf(log_key, 1, b"custoslg"), _kdf(log_key, 2, b"custoslg"))
+
+
+def master_of(secrets_key):
+    """The log's master seal key from DIR/secrets.key's 32 bytes (subkey
+    3 of context "custosec", src/auth/secrets.c)."""
+    return _kdf(secrets_key, 3, b"custosec")
+
+
+def log_key(master, tenant):
+    """A tenant's log key ("" or None: the operator's)."""
+    msg = b"custos-log-key-v1\0" + (
+        b"operator\0" if not tenant else b"tenant\0" + tenant.encode())
+    return hashlib.blake2b(msg, digest_size=32, key=master).digest()
 
 
 def tag(tag_key, index):

@@ -85,7 +85,7 @@ class Sessions(SessionTest):
         self.assertNotEqual(verify["session"], token)
         self.assertNotIn(verify["session"], token)
         self.assertNotIn(token[4:], verify["session"])
-        leaves = b"".join(leaf for _, _, leaf in self.d.entries(0))
+        leaves = b"".join(p for _, _, p in self.d.plain_entries(0))
         self.assertNotIn(token[4:].encode(), leaves)
 
     def test_session_survives_29_idle_minutes_but_not_31(self):
