@@ -174,7 +174,7 @@ sealer_check(struct sealer *s, const struct rec_leaf *r, char *why,
 		    "its sealed leaf: %s", (long long)r->index, oe.msg);
 		return 1;
 	}
-	if (s->plain.len != r->len || memcmp(s->plain.data, r->bytes,
+	if (s->plain.len != r->len || sodium_memcmp(s->plain.data, r->bytes,
 	    r->len) != 0) {
 		(void)str_printf(why, whylen, "log entry %lld differs from "
 		    "what its sealed leaf holds: the stored entry was changed",
