@@ -14,12 +14,15 @@ to the events shown; another tenant's key finds none of them.
 import base64
 import hashlib
 import json
+import os
+import sqlite3
+import subprocess
 import unittest
 
 import harness
 import sealedleaf
 import tlogfix as tl
-from harness import DaemonTest
+from harness import Daemon, DaemonTest, World
 
 TENANTS = ("auto", "appr", "deny")
 
@@ -214,6 +217,95 @@ class SealedLog(DaemonTest):
         evs = [o["event"] for o in self.d.entry_objects(self.size)]
         self.assertTrue(any(ev["action"] == "tenant.log_key" and
                             ev["tenant"] == "auto" for ev in evs))
+
+
+class PlaintextLogRefused(unittest.TestCase):
+    """A data directory whose log has plaintext leaves (as every one
+    written before sealing: the columns are NULL) is refused at start,
+    saying what to do, and left as it was."""
+
+    def test_plaintext_leaves_stop_start_up_with_what_to_do(self):
+        d = Daemon()
+        try:
+            World(d)
+            d.proc.terminate()
+            self.assertEqual(d.proc.wait(timeout=30), 0)
+            db = os.path.join(d.data, "custos.db")
+            con = sqlite3.connect(db)
+            con.execute("DROP TRIGGER entries_no_update")
+            con.execute("UPDATE entries SET leaf = NULL, sealed = NULL")
+            con.commit()
+            before = con.execute("SELECT count(*), max(idx) FROM "
+                                 "entries").fetchone()
+            con.close()
+            r = subprocess.run(
+                [harness.CUSTOSD, "--data", d.data, "--listen",
+                 "127.0.0.1:%d" % d.port, "--quiet"],
+                capture_output=True, text=True, timeout=60)
+            self.assertNotEqual(r.returncode, 0, r)
+            out = r.stdout + r.stderr
+            self.assertIn("plaintext leaves", out)
+            self.assertIn("start on a new one", out)
+            self.assertIn("Logs from before sealed leaves", out)
+            con = sqlite3.connect(db)
+            self.assertEqual(con.execute("SELECT count(*), max(idx) FROM "
+                                         "entries").fetchone(), before)
+            con.close()
+        finally:
+            d.stop()
+
+
+class RewriteWithoutTheKeyIsCaught(unittest.TestCase):
+    """The issue's rewrite: with write access to the database, drop the
+    triggers, change entry 30 (its plaintext: who, outcome), delete every
+    tile and checkpoint, restart.  The tree would be rebuilt, but entry 30
+    no longer opens from its sealed leaf (a new seal needs secrets.key,
+    which the database does not hold): custosd starts degraded, naming
+    the entry, and appends nothing."""
+
+    def test_changed_entry_with_tiles_and_checkpoints_deleted_is_named(self):
+        import test_tlog
+        d = Daemon()
+        try:
+            World(d)
+            for i in range(20):
+                d.op("POST", "/v1/tenants/auto/tickets", {
+                    "subject": "s%d" % i, "body": "b",
+                    "requester": "r@x.example"})
+            self.assertGreater(d.log_size(), 31)
+            d.proc.terminate()
+            self.assertEqual(d.proc.wait(timeout=30), 0)
+            con = sqlite3.connect(os.path.join(d.data, "custos.db"))
+            for (t,) in con.execute("SELECT name FROM sqlite_master WHERE "
+                                    "type = 'trigger'").fetchall():
+                con.execute('DROP TRIGGER "%s"' % t)
+            (b,) = con.execute("SELECT bytes FROM entries WHERE idx = 30"
+                               ).fetchone()
+            ev = json.loads(bytes(b))
+            ev["outcome"] = "denied" if ev["outcome"] == "allowed" \
+                else "allowed"
+            ev["actor"]["id"] = "someone-else"
+            con.execute("UPDATE entries SET bytes = ?, actor_id = ? "
+                        "WHERE idx = 30", (json.dumps(
+                            ev, separators=(",", ":")).encode(),
+                            "someone-else"))
+            con.execute("DELETE FROM tiles")
+            con.execute("DELETE FROM checkpoints")
+            con.commit()
+            n = con.execute("SELECT count(*) FROM entries").fetchone()[0]
+            con.close()
+            h = test_tlog.start_again(d, "rewritten")
+            self.assertEqual(h.status, 503, h)
+            self.assertIn("log entry 30 differs from what its sealed leaf "
+                          "holds", h.body["error"]["message"])
+            r = d.op("POST", "/v1/vendors", {"name": "After"})
+            self.assertEqual(r.status, 503, r)
+            con = sqlite3.connect(os.path.join(d.data, "custos.db"))
+            self.assertEqual(con.execute("SELECT count(*) FROM entries"
+                                         ).fetchone()[0], n)
+            con.close()
+        finally:
+            d.stop()
 
 
 def tl_open(note, key):
