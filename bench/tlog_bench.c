@@ -124,6 +124,7 @@ struct results {
 	double t_leaf, t_node;
 	int64_t entry_bytes;                            /* total */
 	int64_t checkpoints;
+	double t_reopen;                /* tlog_open: the start-up check */
 	struct pct read, incl, cons;
 	struct pct incl_raw, cons_raw;                  /* without the cache */
 	int64_t proofs_raw;
@@ -892,7 +893,9 @@ bulk_tree(const struct opts *o, const char *root_dir, struct batch *b,
 	/* The same proofs without the cache (as before it), fewer of them:
 	 * the baseline of the cache in the same run. */
 	tlog_close(t);
+	r->t_reopen = now_s();
 	t = bench_tlog(tdir, st, -1, &e);
+	r->t_reopen = now_s() - r->t_reopen;
 	r->proofs_raw = o->proofs < RAW_PROOFS ? o->proofs : RAW_PROOFS;
 	if (t == NULL || proofs(o, r->proofs_raw, t, st, sizes,
 	    (const merkle_hash *)roots, full, &r->incl_raw, &r->cons_raw,
@@ -1037,6 +1040,69 @@ crun_init(struct crun *r)
 	atomic_init(&r->serial, 0);
 }
 
+#define SEAL_ROUNDS 5
+
+/* One run of durable appends through the store with the tlog, with
+ * sealing on or off, in a fresh directory. */
+static int
+tlog_appends(const struct opts *o, const char *root_dir, int seal,
+    struct pct *out)
+{
+	char dir[PATH_MAX_BENCH];
+	struct crun cr;
+	struct tlog *t = NULL;
+	struct err e;
+	int rc = -1;
+
+	err_init(&e);
+	crun_init(&cr);
+	if (dir_make(dir, sizeof(dir), root_dir, seal ? "append-tlog" :
+	    "append-unsealed") == -1)
+		return -1;
+	cr.st = bench_store(dir, &e);
+	if (cr.st != NULL)
+		t = bench_tlog(dir, cr.st, 0, &e);
+	if (t == NULL)
+		goto out;
+	if (!seal)
+		store_set_sealer(cr.st, NULL, NULL);
+	if (clients_run(o, &cr, out) == -1)
+		goto out;
+	if (tlog_size(t) != (int64_t)out->n) {
+		fprintf(stderr, "tlog_bench: the tree has %lld leaves after "
+		    "%zu appends\n", (long long)tlog_size(t), out->n);
+		goto out;
+	}
+	rc = 0;
+out:
+	if (e.msg[0] != '\0')
+		fprintf(stderr, "tlog_bench: %s\n", e.msg);
+	tlog_close(t);
+	store_close(cr.st);
+	pthread_mutex_destroy(&cr.mu);
+	dir_remove(dir);
+	return rc;
+}
+
+/* The run of median rate among n (n small). */
+static struct pct
+pct_median(const struct pct *runs, int n)
+{
+	int i, j, best = 0;
+
+	for (i = 0; i < n; i++) {
+		int below = 0;
+
+		for (j = 0; j < n; j++)
+			if (runs[j].per_s < runs[i].per_s ||
+			    (runs[j].per_s == runs[i].per_s && j < i))
+				below++;
+		if (below == n / 2)
+			best = i;
+	}
+	return runs[best];
+}
+
 static int
 appends(const struct opts *o, const char *root_dir, struct results *r)
 {
@@ -1078,42 +1144,21 @@ appends(const struct opts *o, const char *root_dir, struct results *r)
 	pthread_mutex_destroy(&cr.mu);
 	dir_remove(dir);
 
-	/* The store with the tlog. */
-	crun_init(&cr);
-	if (dir_make(dir, sizeof(dir), root_dir, "append-tlog") == -1)
-		return -1;
-	cr.st = bench_store(dir, &e);
-	if (cr.st == NULL)
-		goto out;
-	t = bench_tlog(dir, cr.st, 0, &e);
-	if (t == NULL || clients_run(o, &cr, &r->app_tlog) == -1)
-		goto out;
-	if (tlog_size(t) != (int64_t)r->app_tlog.n) {
-		fprintf(stderr, "tlog_bench: the tree has %lld leaves after "
-		    "%zu appends\n", (long long)tlog_size(t), r->app_tlog.n);
-		goto out;
-	}
-	tlog_close(t);
-	t = NULL;
-	store_close(cr.st);
-	cr.st = NULL;
-	pthread_mutex_destroy(&cr.mu);
-	dir_remove(dir);
+	/* The store with the tlog, leaves sealed, against the same with the
+	 * sealer taken off (plaintext leaves, as before issue 12): turn
+	 * about, SEAL_ROUNDS runs each, the median run of each kept, so that
+	 * what other jobs on the machine do falls on both alike. */
+	{
+		struct pct sealed[SEAL_ROUNDS], plain[SEAL_ROUNDS];
+		int k;
 
-	/* The same without sealing (the tree over plaintext leaves, as
-	 * before issue 12): the sealer is taken off after the open. */
-	crun_init(&cr);
-	if (dir_make(dir, sizeof(dir), root_dir, "append-unsealed") == -1)
-		return -1;
-	cr.st = bench_store(dir, &e);
-	if (cr.st == NULL)
-		goto out;
-	t = bench_tlog(dir, cr.st, 0, &e);
-	if (t == NULL)
-		goto out;
-	store_set_sealer(cr.st, NULL, NULL);
-	if (clients_run(o, &cr, &r->app_unsealed) == -1)
-		goto out;
+		for (k = 0; k < SEAL_ROUNDS; k++)
+			if (tlog_appends(o, root_dir, 1, &sealed[k]) == -1 ||
+			    tlog_appends(o, root_dir, 0, &plain[k]) == -1)
+				goto out;
+		r->app_tlog = pct_median(sealed, SEAL_ROUNDS);
+		r->app_unsealed = pct_median(plain, SEAL_ROUNDS);
+	}
 	rc = 0;
 out:
 	if (e.msg[0] != '\0')
@@ -1223,12 +1268,17 @@ report_text(const struct opts *o, const struct results *r)
 	printf("  %-40s p50 %8.1f  p99 %8.1f  %10.0f/s\n",
 	    "tlog_consistency, no cache", r->cons_raw.p50, r->cons_raw.p99,
 	    r->cons_raw.per_s);
+	printf("  start-up check (every leaf opened, the tree rebuilt and "
+	    "compared) of %lld entries: %.2f s\n", (long long)o->entries,
+	    r->t_reopen);
 	printf("  %lld proofs verified against the signed checkpoint\n",
 	    (long long)r->verified);
 	if (o->seconds == 0)
 		return;
 	printf("durable single appends, %lld threads, %lld s each "
-	    "(milliseconds):\n", (long long)o->clients, (long long)o->seconds);
+	    "(milliseconds; the tlog runs: median of %d, sealed and unsealed "
+	    "in turn):\n", (long long)o->clients, (long long)o->seconds,
+	    SEAL_ROUNDS);
 	printf("  %-40s %10.0f/s  p50 %7.2f  p99 %7.2f\n",
 	    "plain SQLite, a commit per insert", r->app_plain.per_s,
 	    r->app_plain.p50 / 1000, r->app_plain.p99 / 1000);

@@ -13,9 +13,12 @@
 #include "common/str.h"
 #include "tlog/tlog.h"
 
-/* A tally of counted refusals as the entry that records them. */
+/* A tally of counted refusals as the entry that records them.  The event
+ * lives in the job: the entry's index columns point into it until the
+ * writer has appended the entry (store.h's contract). */
 struct tally_job {
 	const struct flood_tally *t;
+	struct event ev;
 };
 
 static int
@@ -24,28 +27,26 @@ tally_entry(void *arg, int apply_rc, const struct err *apply_err,
 {
 	struct tally_job *j = arg;
 	const struct flood_tally *t = j->t;
+	struct event *ev = &j->ev;
 	char n[24], from[RFC3339_MS_LEN], until[RFC3339_MS_LEN];
-	struct event ev;
-	int rc;
 
-	event_init(&ev);
-	ev.action = action_get(action_by_name(t->action))->name;
-	str_copy(ev.source, sizeof(ev.source), t->source);
-	str_copy(ev.reason, sizeof(ev.reason), t->reason);
+	event_cleanup(ev);
+	event_init(ev);
+	ev->action = action_get(action_by_name(t->action))->name;
+	str_copy(ev->source, sizeof(ev->source), t->source);
+	str_copy(ev->reason, sizeof(ev->reason), t->reason);
 	if (id_valid(t->tenant))
-		str_copy(ev.tenant, sizeof(ev.tenant), t->tenant);
-	if (str_copy(ev.target, sizeof(ev.target), t->target) == -1)
-		ev.target[0] = '\0';
-	ev.allowed = 0;
+		str_copy(ev->tenant, sizeof(ev->tenant), t->tenant);
+	if (str_copy(ev->target, sizeof(ev->target), t->target) == -1)
+		ev->target[0] = '\0';
+	ev->allowed = 0;
 	str_printf(n, sizeof(n), "%llu", (unsigned long long)t->count);
 	time_format_ms(from, t->first_ms);
 	time_format_ms(until, t->last_ms);
-	event_detail(&ev, "repeated", n);
-	event_detail(&ev, "from", from);
-	event_detail(&ev, "until", until);
-	rc = event_serialize(&ev, time_ms, out, en);
-	event_cleanup(&ev);
-	return rc;
+	event_detail(ev, "repeated", n);
+	event_detail(ev, "from", from);
+	event_detail(ev, "until", until);
+	return event_serialize(ev, time_ms, out, en);
 }
 
 static int
@@ -63,6 +64,7 @@ tallies_record(void *arg, const struct flood_tally *t, size_t n)
 		goto out;
 	for (i = 0; i < n; i++) {
 		tj[i].t = &t[i];
+		event_init(&tj[i].ev);
 		jobs[i].entry = tally_entry;
 		jobs[i].arg = &tj[i];
 	}
@@ -70,6 +72,8 @@ tallies_record(void *arg, const struct flood_tally *t, size_t n)
 	if (rc == -1)
 		log_error("flood: %zu tallies wait, not recorded: %s", n,
 		    e.msg);
+	for (i = 0; i < n; i++)
+		event_cleanup(&tj[i].ev);
 out:
 	free(jobs);
 	free(tj);

@@ -39,24 +39,59 @@ b64_json(const void *p, size_t n)
 	return s;
 }
 
-/* {index, leaf, sealed, event}: the sealed leaf and body in base64 and
- * the entry's plaintext as JSON. */
+/* Entries turned into JSON: the sealer (one per request) recomputes
+ * each sealed body and checks it against the stored leaf. */
+struct entries_out {
+	struct sealer *sealer;
+	json_t *entries;
+	struct err *e;
+	int fail;
+};
+
+/*
+ * {index, leaf, sealed, event}: the sealed leaf and body in base64 and
+ * the entry's plaintext as JSON; NULL with e set.  An entry whose
+ * plaintext no longer gives its leaf (the store was changed behind
+ * custosd) is shown as it is, for inspection, with "sealed": null and
+ * "damaged" saying so, never with a body the tree does not commit to.
+ */
 static json_t *
-entry_json(const struct rec_leaf *r)
+entry_json(struct entries_out *eo, const struct rec_leaf *r)
 {
-	return json_pack("{s:I,s:o*,s:o*,s:o*}", "index",
-	    (json_int_t)r->index, "leaf", r->leaf != NULL ?
-	    b64_json(r->leaf, r->leaf_len) : json_null(), "sealed",
-	    r->sealed != NULL ? b64_json(r->sealed, r->sealed_len) :
+	const uint8_t *sealed = NULL;
+	struct err why;
+	json_t *o;
+	size_t len = 0;
+
+	err_init(&why);
+	if (r->leaf == NULL || sealer_body(eo->sealer, r, &sealed, &len,
+	    &why) == -1)
+		sealed = NULL;
+	o = json_pack("{s:I,s:o*,s:o*,s:o*}", "index", (json_int_t)r->index,
+	    "leaf", r->leaf != NULL ? b64_json(r->leaf, r->leaf_len) :
+	    json_null(), "sealed", sealed != NULL ? b64_json(sealed, len) :
 	    json_null(), "event", json_loadb(r->bytes, r->len, 0, NULL));
+	if (o == NULL) {
+		err_internal(eo->e, "out of memory");
+		return NULL;
+	}
+	if (sealed == NULL)
+		json_object_set_new(o, "damaged", json_string(r->leaf == NULL ?
+		    "the entry has no sealed leaf" : why.msg));
+	return o;
 }
 
 static int
 entry_cb(void *arg, const struct rec_leaf *r)
 {
-	json_t *entries = arg, *o = entry_json(r);
+	struct entries_out *eo = arg;
+	json_t *o = entry_json(eo, r);
 
-	return o == NULL || json_array_append_new(entries, o) == -1;
+	if (o == NULL || json_array_append_new(eo->entries, o) == -1) {
+		eo->fail = 1;
+		return 1;
+	}
+	return 0;
 }
 
 /* GET /v1/log/entries: the operator's (the action table says who). */
@@ -64,8 +99,9 @@ int
 h_log_entries(struct req *q)
 {
 	int64_t size = store_entry_count(q->ctx->store), start, end;
+	struct entries_out eo = {NULL, NULL, &q->err, 0};
 	struct store_conn *c;
-	json_t *entries;
+	int rc;
 
 	if (req_query_int(q, "start", 0, INT64_MAX / 2, &start) == -1 ||
 	    req_query_int(q, "end", size, INT64_MAX / 2, &end) == -1)
@@ -82,14 +118,20 @@ h_log_entries(struct req *q)
 	c = req_reader(q);
 	if (c == NULL)
 		return -1;
-	entries = json_array();
-	if (store_ops(q->ctx->store)->entry_leaves(c, start, end, 1, entry_cb,
-	    entries, &q->err) == -1) {
-		json_decref(entries);
+	eo.sealer = sealer_new();
+	eo.entries = json_array();
+	if (eo.sealer == NULL || eo.entries == NULL)
+		rc = err_internal(&q->err, "out of memory");
+	else
+		rc = store_ops(q->ctx->store)->entry_leaves(c, start, end, 1,
+		    entry_cb, &eo, &q->err);
+	sealer_free(eo.sealer);
+	if (rc == -1 || eo.fail) {
+		json_decref(eo.entries);
 		return -1;
 	}
 	req_ok(q, 200, json_pack("{s:I,s:o}", "size", (json_int_t)size,
-	    "entries", entries));
+	    "entries", eo.entries));
 	return 0;
 }
 
@@ -226,7 +268,7 @@ h_log_tile(struct req *q)
 }
 
 struct access_page {
-	json_t *entries;
+	json_t *indexes;                /* the tenant's, of this page */
 	int64_t limit;
 	int64_t size;                   /* the checkpoint's: list below it */
 	int64_t next;
@@ -241,24 +283,20 @@ access_cb(void *arg, int64_t index, const char *bytes, size_t len)
 	(void)len;
 	if (index >= p->size)
 		return 1;
-	if ((int64_t)json_array_size(p->entries) == p->limit) {
+	if ((int64_t)json_array_size(p->indexes) == p->limit) {
 		p->next = index;
 		return 1;
 	}
-	return json_array_append_new(p->entries,
-	    json_integer(index)) == -1;
+	return json_array_append_new(p->indexes, json_integer(index)) == -1;
 }
-
-struct one_leaf {
-	json_t *o;
-};
 
 static int
 one_leaf_cb(void *arg, const struct rec_leaf *r)
 {
-	struct one_leaf *l = arg;
+	struct entries_out *eo = arg;
 
-	l->o = entry_json(r);
+	if (entry_cb(eo, r) != 0)
+		eo->fail = 1;
 	return 1;
 }
 
@@ -268,33 +306,41 @@ access_fill(struct req *q, struct access_page *p, json_t *out)
 {
 	const struct store_ops *ops = store_ops(q->ctx->store);
 	merkle_hash hashes[MERKLE_PROOF_MAX];
+	struct entries_out eo = {NULL, out, &q->err, 0};
 	struct store_conn *c = req_reader(q);
 	size_t i, n;
 	json_t *ix;
+	int rc = -1;
 
 	if (c == NULL)
 		return -1;
-	json_array_foreach(p->entries, i, ix) {
+	eo.sealer = sealer_new();
+	if (eo.sealer == NULL)
+		return err_internal(&q->err, "out of memory");
+	json_array_foreach(p->indexes, i, ix) {
 		int64_t idx = json_integer_value(ix);
-		struct one_leaf l = {NULL};
+		size_t had = json_array_size(out);
+		json_t *o;
 
-		if (ops->entry_leaves(c, idx, idx + 1, 1, one_leaf_cb, &l,
-		    &q->err) == -1)
-			return -1;
-		if (l.o == NULL)
-			return err_internal(&q->err, "log entry %lld is gone",
+		if (ops->entry_leaves(c, idx, idx + 1, 1, one_leaf_cb, &eo,
+		    &q->err) == -1 || eo.fail)
+			goto out;
+		if (json_array_size(out) != had + 1) {
+			err_internal(&q->err, "log entry %lld is gone",
 			    (long long)idx);
-		if (tlog_inclusion(q->ctx->tlog, c, idx, p->size, hashes, &n,
-		    &q->err) == -1) {
-			json_decref(l.o);
-			return -1;
+			goto out;
 		}
-		json_object_set_new(l.o, "proof",
+		o = json_array_get(out, had);
+		if (tlog_inclusion(q->ctx->tlog, c, idx, p->size, hashes, &n,
+		    &q->err) == -1)
+			goto out;
+		json_object_set_new(o, "proof",
 		    proof_encode_hashes((const merkle_hash *)hashes, n));
-		if (json_array_append_new(out, l.o) == -1)
-			return err_internal(&q->err, "out of memory");
 	}
-	return 0;
+	rc = 0;
+out:
+	sealer_free(eo.sealer);
+	return rc;
 }
 
 /*
@@ -322,7 +368,7 @@ h_access_log(struct req *q)
 	if (p.limit == 0)
 		p.limit = 1000;
 	buf_init(&note, 64 * 1024);
-	p.entries = json_array();
+	p.indexes = json_array();
 	entries = json_array();
 	if (tlog_checkpoint(q->ctx->tlog, store_entry_count(q->ctx->store),
 	    &note, &p.size, &q->err) == -1)
@@ -340,7 +386,7 @@ h_access_log(struct req *q)
 	rc = 0;
 out:
 	json_decref(entries);
-	json_decref(p.entries);
+	json_decref(p.indexes);
 	buf_cleanup(&note);
 	return rc;
 }

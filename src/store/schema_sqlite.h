@@ -288,12 +288,12 @@ static const char *const sqlite_migrations[] = {
 	"CREATE INDEX throttle_age ON throttle(last_failure);",
 	/* 14 -> 15: sealed leaves (issue 12, docs/internals/tlog.md).  Each
 	 * entry keeps its plaintext (what scope, detection and alerts read)
-	 * beside the 49-byte leaf the tree commits to and the sealed body
-	 * that leaf's body_hash covers.  Entries stored before hold NULL in
-	 * both: custosd refuses to start on such a log (see the operator
-	 * guide, "Logs from before sealed leaves"). */
-	"ALTER TABLE entries ADD COLUMN leaf BLOB;"
-	"ALTER TABLE entries ADD COLUMN sealed BLOB;",
+	 * beside the 49-byte leaf the tree commits to; the sealed body is a
+	 * function of the plaintext, its index and the key, recomputed when
+	 * served.  Entries stored before hold NULL: custosd refuses to start
+	 * on such a log (see the operator guide, "Logs from before sealed
+	 * leaves"). */
+	"ALTER TABLE entries ADD COLUMN leaf BLOB;",
 };
 
 #endif

@@ -23,7 +23,7 @@ _Static_assert(Q_COUNT <= SQ_FAMILY_MAX, "raise SQ_FAMILY_MAX");
 
 static const char *const q_sql[Q_COUNT] = {
 	[Q_ENTRY_APPEND] = "INSERT INTO entries(" ENTRY_COLS ") "
-	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
 	[Q_ENTRY_COUNT] = "SELECT COALESCE(MAX(idx) + 1, 0) FROM entries",
 	[Q_ENTRY_RANGE] = "SELECT idx, bytes FROM entries "
 	    "WHERE idx >= ?1 AND idx < ?2 ORDER BY idx",
@@ -44,7 +44,7 @@ static const char *const q_sql[Q_COUNT] = {
 	    "ORDER BY size DESC LIMIT 1",
 	[Q_LEAF_RANGE] = "SELECT idx, tenant_id, leaf FROM entries "
 	    "WHERE idx >= ?1 AND idx < ?2 ORDER BY idx",
-	[Q_LEAF_RANGE_FULL] = "SELECT idx, tenant_id, leaf, sealed, bytes "
+	[Q_LEAF_RANGE_FULL] = "SELECT idx, tenant_id, leaf, bytes "
 	    "FROM entries WHERE idx >= ?1 AND idx < ?2 ORDER BY idx",
 };
 
@@ -158,10 +158,8 @@ sqlite_entry_leaves(struct store_conn *c, int64_t start, int64_t end,
 		r.leaf = sqlite3_column_blob(s, 2);
 		r.leaf_len = (size_t)sqlite3_column_bytes(s, 2);
 		if (full) {
-			r.sealed = sqlite3_column_blob(s, 3);
-			r.sealed_len = (size_t)sqlite3_column_bytes(s, 3);
-			r.bytes = sqlite3_column_blob(s, 4);
-			r.len = (size_t)sqlite3_column_bytes(s, 4);
+			r.bytes = sqlite3_column_blob(s, 3);
+			r.len = (size_t)sqlite3_column_bytes(s, 3);
 		}
 		if (cb(arg, &r) != 0)
 			break;

@@ -292,7 +292,7 @@ struct store_ops {
 	int (*entry_count)(struct store_conn *c, int64_t *out, struct err *e);
 	/* Entries [start, end) in index order with their sealed leaves: the
 	 * index, tenant and leaf only when !full (entry bundles), with the
-	 * sealed body and the plaintext bytes too when full. */
+	 * plaintext bytes too when full. */
 	int (*entry_leaves)(struct store_conn *c, int64_t start, int64_t end,
 	    int full, store_leaf_cb cb, void *arg, struct err *e);
 	int (*entry_range)(struct store_conn *c, int64_t start, int64_t end,
@@ -453,7 +453,7 @@ int64_t store_wait_entries(struct store *s, int64_t have, int timeout_ms);
 void store_set_hooks(struct store *s, const struct store_hooks *h);
 
 /* Installs the writer's sealer: seal() runs for each entry just before it
- * is appended and sets en's leaf and sealed body (tlog/sealer.h); the
+ * is appended and sets en's leaf (tlog/sealer.h); the
  * leaf is then what on_entry hashes into the tree.  NULL: entries are
  * stored unsealed and on_entry gets their bytes (unit tests).  Call
  * before any write that appends entries. */

@@ -31,14 +31,7 @@ struct slot {
 struct sealer {
 	struct slot *slots;             /* sodium_malloc */
 	struct buf sealed;
-	struct buf plain;               /* sealer_check's, wiped */
 	uint8_t leaf[LEAF_BYTES];
-	/* Nonces: 16 random bytes drawn at sealer_new and a 64-bit counter,
-	 * so a nonce never repeats under a key (2^-64 chance that two
-	 * processes draw the same prefix per pair of runs) without a system
-	 * call per entry. */
-	uint8_t nonce[LEAF_NONCE_BYTES];
-	uint64_t counter;
 };
 
 void
@@ -94,9 +87,8 @@ sealer_new(void)
 		return NULL;
 	}
 	memset(s->slots, 0, CACHE_SLOTS * sizeof(*s->slots));
-	randombytes_buf(s->nonce, 16);
 	buf_init(&s->sealed, SEALED_MAX);
-	buf_init_secret(&s->plain, SEALED_MAX);
+
 	return s;
 }
 
@@ -107,7 +99,6 @@ sealer_free(struct sealer *s)
 		return;
 	sodium_free(s->slots);
 	buf_cleanup(&s->sealed);
-	buf_cleanup(&s->plain);
 	free(s);
 }
 
@@ -139,19 +130,43 @@ sealer_seal(void *ctx, struct rec_entry *en, struct err *e)
 {
 	struct sealer *s = ctx;
 
-	uint64_t n = s->counter++;
-	int i;
-
-	for (i = 0; i < 8; i++)
-		s->nonce[16 + i] = (uint8_t)(n >> (8 * i));
 	buf_reset(&s->sealed);
-	if (leaf_seal_nonce(s->leaf, &s->sealed, keys_of(s, en->tenant_id),
-	    en->index, en->bytes, en->len, s->nonce, e) == -1)
+	if (leaf_seal(s->leaf, &s->sealed, keys_of(s, en->tenant_id),
+	    en->index, en->bytes, en->len, e) == -1)
 		return -1;
 	en->leaf = s->leaf;
 	en->leaf_len = LEAF_BYTES;
-	en->sealed = (const uint8_t *)s->sealed.data;
-	en->sealed_len = s->sealed.len;
+	return 0;
+}
+
+/* Seals r's plaintext again into s->sealed and s->leaf: 0, or 1 when the
+ * stored leaf is not what it gives (why set), or -1 (too large). */
+static int
+reseal(struct sealer *s, const struct rec_leaf *r, char *why, size_t whylen)
+{
+	struct err e;
+
+	if (r->leaf == NULL) {
+		(void)str_printf(why, whylen, "log entry %lld is not sealed "
+		    "(a plaintext leaf)", (long long)r->index);
+		return 1;
+	}
+	err_init(&e);
+	buf_reset(&s->sealed);
+	if (leaf_seal(s->leaf, &s->sealed, keys_of(s, r->tenant_id), r->index,
+	    r->bytes, r->len, &e) == -1) {
+		(void)str_printf(why, whylen, "log entry %lld: %s",
+		    (long long)r->index, e.msg);
+		return -1;
+	}
+	/* Public bytes: the leaf is served to anyone. */
+	if (r->leaf_len != LEAF_BYTES || sodium_memcmp(s->leaf, r->leaf,
+	    LEAF_BYTES) != 0) {
+		(void)str_printf(why, whylen, "log entry %lld differs from "
+		    "what its sealed leaf holds: the stored entry (or its "
+		    "tenant) was changed", (long long)r->index);
+		return 1;
+	}
 	return 0;
 }
 
@@ -159,27 +174,18 @@ int
 sealer_check(struct sealer *s, const struct rec_leaf *r, char *why,
     size_t whylen)
 {
-	struct err oe;
+	return reseal(s, r, why, whylen) == 0 ? 0 : 1;
+}
 
-	if (r->leaf == NULL) {
-		(void)str_printf(why, whylen, "log entry %lld is not sealed "
-		    "(a plaintext leaf)", (long long)r->index);
-		return 1;
-	}
-	err_init(&oe);
-	buf_reset(&s->plain);
-	if (leaf_open(&s->plain, keys_of(s, r->tenant_id), r->index, r->leaf,
-	    r->leaf_len, r->sealed, r->sealed_len, &oe) == -1) {
-		(void)str_printf(why, whylen, "log entry %lld does not match "
-		    "its sealed leaf: %s", (long long)r->index, oe.msg);
-		return 1;
-	}
-	if (s->plain.len != r->len || sodium_memcmp(s->plain.data, r->bytes,
-	    r->len) != 0) {
-		(void)str_printf(why, whylen, "log entry %lld differs from "
-		    "what its sealed leaf holds: the stored entry was changed",
-		    (long long)r->index);
-		return 1;
-	}
+int
+sealer_body(struct sealer *s, const struct rec_leaf *r, const uint8_t **out,
+    size_t *len, struct err *e)
+{
+	char why[256];
+
+	if (reseal(s, r, why, sizeof(why)) != 0)
+		return err_internal(e, "%s", why);
+	*out = (const uint8_t *)s->sealed.data;
+	*len = s->sealed.len;
 	return 0;
 }

@@ -39,17 +39,24 @@ struct sealer *sealer_new(void);
 void sealer_free(struct sealer *s);
 
 /* The store's sealing hook (store_set_sealer), on the writer: seals en's
- * bytes under the key of en's tenant at en's index and points en->leaf
- * and en->sealed at the result, valid until the next call. */
+ * bytes under the key of en's tenant at en's index and points en->leaf at
+ * the leaf, valid until the next call. */
 int sealer_seal(void *ctx, struct rec_entry *en, struct err *e)
 	__attribute__((warn_unused_result));
 
-/* Checks a stored entry against its leaf: a custos-leaf-v1 leaf whose tag
- * is its tenant's at its index and whose sealed body hashes to the leaf
- * and opens to exactly the stored plaintext.  0, or 1 with why set (the
- * entry does not match).  Writer-side only (its key cache is not
- * locked). */
+/* Checks a stored entry (r with its bytes) against its leaf: sealing its
+ * plaintext again under its tenant's key at its index gives exactly the
+ * stored leaf.  0, or 1 with why set (the entry does not match).  One
+ * sealer per thread (its key cache is not locked). */
 int sealer_check(struct sealer *s, const struct rec_leaf *r, char *why,
     size_t whylen) __attribute__((warn_unused_result));
+
+/* The sealed body of a stored entry (r with its bytes), recomputed, into
+ * *out (*len bytes, valid until the next call on s), after checking that
+ * it gives the stored leaf: 0, or -1 with e set (500: the stored entry no
+ * longer matches the tree).  One sealer per thread. */
+int sealer_body(struct sealer *s, const struct rec_leaf *r,
+    const uint8_t **out, size_t *len, struct err *e)
+	__attribute__((warn_unused_result));
 
 #endif

@@ -7,6 +7,8 @@ sealed leaf", is the format.
     leaf   = 0x01 || tag (16) || SHA-256(sealed)
     tag    = BLAKE2b-128 keyed with the tag key over the index (8, BE)
     sealed = nonce (24) || XChaCha20-Poly1305(plain, AD = 0x01||tag||index)
+    nonce  = SipHash-2-4-128 keyed with the nonce key's first 16 bytes
+             over index (8, BE) || plain, then index (8, BE)
 """
 import ctypes
 import ctypes.util
@@ -27,8 +29,8 @@ def _kdf(key, sub, context):
 
 
 def derive(log_key):
-    """(tag key, seal key) of a 32-byte log key."""
-    return (_kdf(log_key, 1, b"custoslg"), _kdf(log_key, 2, b"custoslg"))
+    """(tag key, seal key, nonce key) of a 32-byte log key."""
+    return tuple(_kdf(log_key, i, b"custoslg") for i in (1, 2, 3))
 
 
 def master_of(secrets_key):
@@ -74,3 +76,23 @@ def open_leaf(keys, index, leaf, sealed):
     if rc != 0:
         return None
     return m.raw[:mlen.value]
+
+
+def seal(keys, index, plain):
+    """(leaf, sealed) of plain at index: what custosd stores and serves."""
+    t = tag(keys[0], index)
+    ix = index.to_bytes(8, "big")
+    sip = ctypes.create_string_buffer(16)
+    msg = ix + plain
+    assert _sodium.crypto_shorthash_siphashx24(
+        sip, msg, ctypes.c_ulonglong(len(msg)), keys[2][:16]) == 0
+    nonce = sip.raw + ix
+    ad = b"\x01" + t + ix
+    c = ctypes.create_string_buffer(len(plain) + 16)
+    clen = ctypes.c_ulonglong(0)
+    rc = _sodium.crypto_aead_xchacha20poly1305_ietf_encrypt(
+        c, ctypes.byref(clen), plain, ctypes.c_ulonglong(len(plain)),
+        ad, ctypes.c_ulonglong(len(ad)), None, nonce, keys[1])
+    assert rc == 0
+    sealed = nonce + c.raw[:clen.value]
+    return b"\x01" + t + hashlib.sha256(sealed).digest(), sealed

@@ -233,7 +233,7 @@ class PlaintextLogRefused(unittest.TestCase):
             db = os.path.join(d.data, "custos.db")
             con = sqlite3.connect(db)
             con.execute("DROP TRIGGER entries_no_update")
-            con.execute("UPDATE entries SET leaf = NULL, sealed = NULL")
+            con.execute("UPDATE entries SET leaf = NULL")
             con.commit()
             before = con.execute("SELECT count(*), max(idx) FROM "
                                  "entries").fetchone()

@@ -243,14 +243,14 @@ class StartupIntegrity(unittest.TestCase):
         row = self.sql("SELECT quote(idx), quote(time), quote(actor_id), "
                        "quote(tenant_id), quote(action), quote(session_id), "
                        "quote(device_id), quote(source), quote(allowed), "
-                       "quote(bytes), quote(vendor_id), quote(leaf), "
-                       "quote(sealed) FROM entries "
+                       "quote(bytes), quote(vendor_id), quote(leaf) "
+                       "FROM entries "
                        "WHERE idx = %d;" % last)
         cols = self.sql("SELECT group_concat(name, ',') FROM "
                         "pragma_table_info('entries');")
         self.assertEqual(cols, "idx,time,actor_id,tenant_id,action,"
                          "session_id,device_id,source,allowed,bytes,"
-                         "vendor_id,leaf,sealed")
+                         "vendor_id,leaf")
         self.sql("DROP TRIGGER entries_no_delete; DELETE FROM entries WHERE "
                  "idx = %d;" % last)
         reason = self.expect_refusal("from index %d are gone" % last)

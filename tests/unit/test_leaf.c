@@ -3,9 +3,11 @@
  * Unit tests of tlog/leaf and tlog/sealer: a sealed entry opens with its
  * own log key at its own index only; a changed byte of the body, the tag,
  * the body hash, or the entry moved to another index or tenant, is
- * refused; tags of one key are unlinkable; the keys match the spec's
- * derivation (known answers computed apart, in Python); the start-up
- * check tells an entry changed behind its leaf.
+ * refused; tags of one key are unlinkable; sealing is a function of the
+ * entry, its index and the key (synthetic nonce), so custosd recomputes
+ * leaves instead of storing bodies; the keys match the spec's derivation
+ * (known answers computed apart, in Python); the start-up check tells an
+ * entry changed behind its leaf.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -140,11 +142,12 @@ changed_body_tag_hash_index_or_tenant_is_refused(void **state)
 }
 
 static void
-tags_are_unlinkable_and_bodies_fresh(void **state)
+tags_are_unlinkable_and_sealing_is_a_function_of_the_entry(void **state)
 {
 	uint8_t a[LEAF_BYTES], b[LEAF_BYTES], c[LEAF_BYTES];
 	struct leaf_keys k, other;
 	struct buf s1, s2;
+	struct err e;
 
 	(void)state;
 	keys_of(&k, "acme");
@@ -153,12 +156,21 @@ tags_are_unlinkable_and_bodies_fresh(void **state)
 	buf_init(&s2, 4096);
 	seal_one(a, &s1, &k, 7);
 	seal_one(b, &s2, &k, 7);
-	/* The same entry sealed twice: same tag, fresh nonce and body. */
+	/* The same entry at the same index: the same bytes. */
+	assert_memory_equal(a, b, LEAF_BYTES);
+	assert_int_equal(s1.len, s2.len);
+	assert_memory_equal(s1.data, s2.data, s1.len);
+	/* Another entry at that index: another nonce and body. */
+	err_init(&e);
+	buf_reset(&s2);
+	assert_int_equal(leaf_seal(b, &s2, &k, 7, "{}", 2, &e), 0);
 	assert_memory_equal(a + 1, b + 1, LEAF_TAG_BYTES);
 	assert_memory_not_equal(s1.data, s2.data, LEAF_NONCE_BYTES);
 	assert_memory_not_equal(a + 17, b + 17, LEAF_BODY_HASH);
+	/* The same entry at another index: another tag and nonce. */
 	seal_one(c, &s2, &k, 8);
 	assert_memory_not_equal(a + 1, c + 1, LEAF_TAG_BYTES);
+	assert_memory_not_equal(s1.data, s2.data, LEAF_NONCE_BYTES);
 	seal_one(c, &s2, &other, 7);
 	assert_memory_not_equal(a + 1, c + 1, LEAF_TAG_BYTES);
 	buf_cleanup(&s1);
@@ -177,6 +189,11 @@ keys_follow_the_spec_known_answers(void **state)
 	static const char *ko_hex = "673c8fd3ad5882ea81ae2391ef851449"
 	    "b91d98bdfdb9a69fd20ad676338c3cd2";
 	static const char *tag_hex = "59fce970ebae02f5f2fee1476b3afe53";
+	static const char *leaf_hex = "0108815c9d0da49a847df8f459fa27ede6"
+	    "76f2be9a3a46bce27ef09368bfc53febd8364ae6850505ae192df859f5f3d721";
+	uint8_t leaf[LEAF_BYTES];
+	char lhex[2 * LEAF_BYTES + 1];
+	struct buf sealed;
 	uint8_t master[SEALER_MASTER_BYTES], kt[LEAF_KEY_BYTES];
 	uint8_t tag[LEAF_TAG_BYTES];
 	char hex[2 * LEAF_KEY_BYTES + 1];
@@ -184,6 +201,7 @@ keys_follow_the_spec_known_answers(void **state)
 	size_t i;
 
 	(void)state;
+	buf_init(&sealed, 4096);
 	for (i = 0; i < sizeof(master); i++)
 		master[i] = (uint8_t)i;
 	sealer_setup(master);
@@ -198,6 +216,11 @@ keys_follow_the_spec_known_answers(void **state)
 	leaf_tag(tag, &k, 5);
 	sodium_bin2hex(hex, sizeof(hex), tag, sizeof(tag));
 	assert_string_equal(hex, tag_hex);
+	/* The whole leaf of plain at index 30 (the nonce included). */
+	seal_one(leaf, &sealed, &k, 30);
+	sodium_bin2hex(lhex, sizeof(lhex), leaf, sizeof(leaf));
+	assert_string_equal(lhex, leaf_hex);
+	buf_cleanup(&sealed);
 	leaf_keys_wipe(&k);
 }
 
@@ -209,7 +232,10 @@ startcheck_finds_an_entry_changed_behind_its_leaf(void **state)
 	struct rec_leaf r;
 	char why[256], changed[sizeof(plain)];
 	uint8_t leaf[LEAF_BYTES];
-	uint8_t *body;
+	const uint8_t *body;
+	struct buf opened;
+	size_t blen;
+	struct leaf_keys k;
 	struct err e;
 
 	(void)state;
@@ -222,36 +248,43 @@ startcheck_finds_an_entry_changed_behind_its_leaf(void **state)
 	err_init(&e);
 	assert_int_equal(sealer_seal(s, &en, &e), 0);
 	memcpy(leaf, en.leaf, LEAF_BYTES);
-	body = malloc(en.sealed_len);
-	assert_non_null(body);
-	memcpy(body, en.sealed, en.sealed_len);
 	memset(&r, 0, sizeof(r));
 	r.index = 30;
 	r.tenant_id = "acme";
 	r.leaf = leaf;
 	r.leaf_len = LEAF_BYTES;
-	r.sealed = body;
-	r.sealed_len = en.sealed_len;
 	r.bytes = plain;
 	r.len = strlen(plain);
 	assert_int_equal(sealer_check(s, &r, why, sizeof(why)), 0);
+	/* The body served again is one the tenant's key opens. */
+	assert_int_equal(sealer_body(s, &r, &body, &blen, &e), 0);
+	keys_of(&k, "acme");
+	buf_init(&opened, 4096);
+	assert_int_equal(leaf_open(&opened, &k, 30, leaf, LEAF_BYTES, body,
+	    blen, &e), 0);
+	assert_int_equal(opened.len, strlen(plain));
+	assert_memory_equal(opened.data, plain, opened.len);
+	buf_cleanup(&opened);
+	leaf_keys_wipe(&k);
 	/* The plaintext custosd queries changed (allowed -> denied, say). */
 	memcpy(changed, plain, sizeof(plain));
 	changed[10] ^= 0x20;
 	r.bytes = changed;
 	assert_int_equal(sealer_check(s, &r, why, sizeof(why)), 1);
 	assert_non_null(strstr(why, "log entry 30 differs"));
+	err_init(&e);
+	assert_int_equal(sealer_body(s, &r, &body, &blen, &e), -1);
+	assert_non_null(strstr(e.msg, "log entry 30 differs"));
 	/* Its tenant column changed: the tag is not that tenant's. */
 	r.bytes = plain;
 	r.tenant_id = "globex";
 	assert_int_equal(sealer_check(s, &r, why, sizeof(why)), 1);
-	assert_non_null(strstr(why, "does not match its sealed leaf"));
+	assert_non_null(strstr(why, "log entry 30 differs"));
 	/* A plaintext leaf of old. */
 	r.tenant_id = "acme";
 	r.leaf = NULL;
 	assert_int_equal(sealer_check(s, &r, why, sizeof(why)), 1);
 	assert_non_null(strstr(why, "not sealed"));
-	free(body);
 	sealer_free(s);
 }
 
@@ -262,7 +295,8 @@ main(void)
 		cmocka_unit_test(sealed_leaf_opens_with_its_key_at_its_index),
 		cmocka_unit_test(
 		    changed_body_tag_hash_index_or_tenant_is_refused),
-		cmocka_unit_test(tags_are_unlinkable_and_bodies_fresh),
+		cmocka_unit_test(
+		    tags_are_unlinkable_and_sealing_is_a_function_of_the_entry),
 		cmocka_unit_test(keys_follow_the_spec_known_answers),
 		cmocka_unit_test(
 		    startcheck_finds_an_entry_changed_behind_its_leaf),
