@@ -118,7 +118,7 @@ h_log_entries(struct req *q)
 	c = req_reader(q);
 	if (c == NULL)
 		return -1;
-	eo.sealer = sealer_new();
+	eo.sealer = sealer_new(16);
 	eo.entries = json_array();
 	if (eo.sealer == NULL || eo.entries == NULL)
 		rc = err_internal(&q->err, "out of memory");
@@ -314,7 +314,7 @@ access_fill(struct req *q, struct access_page *p, json_t *out)
 
 	if (c == NULL)
 		return -1;
-	eo.sealer = sealer_new();
+	eo.sealer = sealer_new(16);
 	if (eo.sealer == NULL)
 		return err_internal(&q->err, "out of memory");
 	json_array_foreach(p->indexes, i, ix) {

@@ -26,6 +26,7 @@
 #include "tlog/leaf.h"
 
 #define SEALER_MASTER_BYTES 32
+#define SEALER_WRITER_TENANTS 1024
 
 /* Sets the master seal key (copied).  Start-up only, before any thread. */
 void sealer_setup(const uint8_t master[SEALER_MASTER_BYTES]);
@@ -35,7 +36,10 @@ void sealer_log_key(uint8_t out[LEAF_KEY_BYTES], const char *tenant);
 
 struct sealer;
 
-struct sealer *sealer_new(void);
+/* A sealer that keeps the keys of about tenants tenants at a time (the
+ * writer's: SEALER_WRITER_TENANTS; a request's: a few).  NULL when out of
+ * memory. */
+struct sealer *sealer_new(size_t tenants);
 void sealer_free(struct sealer *s);
 
 /* The store's sealing hook (store_set_sealer), on the writer: seals en's

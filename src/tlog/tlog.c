@@ -254,7 +254,7 @@ tlog_open(const struct tlog_config *cfg, struct err *e)
 		err_internal(e, "out of memory");
 		goto fail;
 	}
-	t->sealer = sealer_new();
+	t->sealer = sealer_new(SEALER_WRITER_TENANTS);
 	if (t->sealer == NULL) {
 		err_internal(e, "out of memory");
 		goto fail;

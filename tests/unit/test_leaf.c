@@ -227,7 +227,7 @@ keys_follow_the_spec_known_answers(void **state)
 static void
 startcheck_finds_an_entry_changed_behind_its_leaf(void **state)
 {
-	struct sealer *s = sealer_new();
+	struct sealer *s = sealer_new(4);
 	struct rec_entry en;
 	struct rec_leaf r;
 	char why[256], changed[sizeof(plain)];
