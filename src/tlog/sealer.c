@@ -2,9 +2,8 @@
 /*
  * sealer: see sealer.h.  The writer seals every entry it appends, for the
  * tenants being worked on at the time, so the keys of recent tenants are
- * kept (in guarded memory) in a two-way cache rather
- * than derived again for each entry (four keyed BLAKE2b calls, more than
- * the sealing itself).
+ * kept (in guarded memory) in a two-way cache rather than derived again
+ * for each entry (four keyed BLAKE2b calls, more than the sealing itself).
  */
 #include "tlog/sealer.h"
 
@@ -98,7 +97,6 @@ sealer_new(size_t tenants)
 	}
 	memset(s->slots, 0, s->sets * CACHE_WAYS * sizeof(*s->slots));
 	buf_init(&s->sealed, SEALED_MAX);
-
 	return s;
 }
 
