@@ -33,6 +33,7 @@
 #include "tlog/note.h"
 #include "tlog/prover.h"
 #include "tlog/publish.h"
+#include "tlog/sealer.h"
 #include "tlog/signer.h"
 #include "tlog/startcheck.h"
 #include "tlog/tilecache.h"
@@ -46,6 +47,7 @@ struct tlog {
 	uint8_t *sk;                    /* sodium_malloc, read-only */
 	struct tilecache *cache;        /* NULL: proofs hash from rows */
 	struct signer *signer;
+	struct sealer *sealer;          /* the writer's: seals each entry */
 	char broken[512];               /* set before the hooks, then fixed */
 	struct note_verifier lkey;      /* the log's verifier */
 	struct anchor *anchor;
@@ -137,6 +139,46 @@ out:
 	return rc;
 }
 
+static int
+first_leaf(void *arg, const struct rec_leaf *r)
+{
+	*(int *)arg = r->leaf == NULL ? 1 : 0;
+	return 1;
+}
+
+/*
+ * A log written before leaves were sealed (its first entry has none) is
+ * refused: its tree commits to plaintext entries, which sealing cannot
+ * change without breaking every checkpoint handed out.  What to do is in
+ * the operator guide.
+ */
+static int
+plaintext_refuse(struct tlog *t, struct err *e)
+{
+	struct store_conn *c = store_reader_get(t->store, e);
+	int plain = 0, rc;
+
+	if (c == NULL)
+		return -1;
+	rc = store_ops(t->store)->entry_leaves(c, 0, 1, 0, first_leaf, &plain,
+	    e);
+	store_reader_put(t->store, c);
+	if (rc == -1)
+		return -1;
+	if (!plain)
+		return 0;
+	log_error("tlog: the store's log has plaintext leaves (written "
+	    "before leaves were sealed): its tree commits to every tenant's "
+	    "entries in clear, and sealing them now would break every "
+	    "checkpoint handed out.  Keep this data directory, with its log.key "
+	    "and last checkpoint, as the archive of the old log and start "
+	    "custosd on a new one.");
+	return err_internal(e, "the log has plaintext leaves (from before "
+	    "sealed leaves): keep this directory as the old log's archive and "
+	    "start on a new one (docs/operator-guide.md, \"Logs from before "
+	    "sealed leaves\")");
+}
+
 /* Loads DIR/log.key, or creates it on a first start. */
 static int
 key_open(struct tlog *t, const char *data_dir, int build, struct err *e)
@@ -195,6 +237,7 @@ check_and_sign(struct tlog *t, const struct tlog_config *cfg, int build,
 	sc.vkey = t->vkey;
 	sc.build = build;
 	sc.cache = t->cache;
+	sc.sealer = t->sealer;
 	sc.tree = calloc(1, sizeof(*sc.tree));
 	sc.latest = &latest;
 	sc.broken = t->broken;
@@ -434,7 +477,14 @@ tlog_open(const struct tlog_config *cfg, struct err *e)
 		err_internal(e, "out of memory");
 		goto fail;
 	}
+	t->sealer = sealer_new(SEALER_WRITER_TENANTS);
+	if (t->sealer == NULL) {
+		err_internal(e, "out of memory");
+		goto fail;
+	}
+	store_set_sealer(t->store, sealer_seal, t->sealer);
 	if (origin_fix(t, cfg, &build, e) == -1 ||
+	    plaintext_refuse(t, e) == -1 ||
 	    key_open(t, cfg->data_dir, build, e) == -1 ||
 	    no_rebuild(t, cfg, build, e) == -1 ||
 	    (t->anchor = anchor_new(cfg->data_dir, &t->lkey, e)) == NULL ||
@@ -470,6 +520,10 @@ tlog_close(struct tlog *t)
 	publish_free(t->pub);
 	signer_free(t->signer);
 	anchor_free(t->anchor);
+	if (t->sealer != NULL) {
+		store_set_sealer(t->store, NULL, NULL);
+		sealer_free(t->sealer);
+	}
 	tilecache_free(t->cache);
 	sodium_free(t->sk);
 	free(t);
