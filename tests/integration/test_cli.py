@@ -108,24 +108,21 @@ class Cli(unittest.TestCase):
         r = self.cli("tickets", "t1", "nope")
         self.assertEqual(r.returncode, 1)
 
-        r = self.cli("logout")
-        self.assertEqual(r.returncode, 0, r.stderr)
-        self.assertFalse(os.path.exists(sess))
-        self.assertEqual(self.cli("users", "t1").returncode, 1)
-
-    @unittest.skip("issue 12: GET /v1/log/entries is the operator's now; "
-                   "`custos log` must send the operator's token and read "
-                   "'event' (CLI helper)")
-    def test_1b_operator_reads_the_log(self):
+        # The plaintext log is the operator's (issue 12): `custos log`
+        # sends the operator's token and reads each entry's event.
         size = self.d.log_size()
-        r = self.cli("--json", "--token-file",
-                     os.path.join(self.d.data, "operator.token"), "log",
+        r = self.cli("--json", "--token-file", self.token_file, "log",
                      "--start", str(size - 5), "--end", str(size))
         self.assertEqual(r.returncode, 0, r.stderr)
         actions = [e["event"]["action"]
                    for e in json.loads(r.stdout)["entries"]]
         self.assertIn("user.password_reset", actions)
         self.assertIn("user.mfa_reset", actions)
+
+        r = self.cli("logout")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertFalse(os.path.exists(sess))
+        self.assertEqual(self.cli("users", "t1").returncode, 1)
 
     def test_2_usage_errors_exit_2(self):
         for args in (["bogus"], ["users"], ["log", "--start", "x"],
