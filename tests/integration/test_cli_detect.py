@@ -133,10 +133,6 @@ class CliDetect(DaemonTest):
         p = self.cli("alerts", "--id", "alr_nosuchalert", code=1)
         self.assertIn("not_found", p.stderr)
 
-    @unittest.skip("issue 12: the report's evidence comes from GET "
-                   "/v1/log/entries, the operator's now, and leaves are "
-                   "sealed: `custos scope --report` must send the "
-                   "operator's token and read 'event' (CLI helper)")
     def test_3_alerts_scope_asks_the_alerts_question(self):
         a = self.alert
         before = time.time()
