@@ -11,8 +11,9 @@ random entries and the consistency proof between the checkpoints verify
 (RFC 9162), the C2SP tiles and entry bundles hold exactly those hashes and
 bytes, bad proof queries are 400, and a tenant admin's access log holds
 exactly the entries about the tenant, each provably included.  The same
-proofs and a saved access log are checked with `custos verify` (skipped,
-saying so, while the CLI lacks the command); tampered copies must fail.
+proofs and a saved access log (opened with the tenant's log key) are checked
+with `custos verify` (skipped, saying so, while the CLI lacks the command);
+tampered copies must fail.
 
 The verifier functions here are shared with test_tlog_integrity.py and
 test_tlog_crash.py (imported as a module).
@@ -815,43 +816,72 @@ class TransparencyLog(unittest.TestCase):
         r = self.d.call("GET", "/v1/tenants/auto/access-log")
         self.assertEqual(r.status, 401, r)
 
-    @unittest.skip("custos verify --tenant-log reads plaintext leaves: the "
-                   "issue 12 CLI helper moves it to sealed leaves")
+    def tenant_log_key(self, tenant, token):
+        """The tenant's log key file, as its admin saves it (`custos
+        tenant-log-key T > FILE`), and the (tag, seal, nonce) keys it
+        gives."""
+        r = subprocess.run([harness.CUSTOS, "--server", self.d.url,
+                            "--token", token, "tenant-log-key", tenant],
+                           capture_output=True, text=True, timeout=60)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        raw = base64.b64decode(json.loads(r.stdout)["log_key"])
+        return (self.save(tenant + ".logkey.json", r.stdout),
+                sealedleaf.derive(raw))
+
     def test_custos_verify_checks_a_saved_access_log_and_sees_tampering(self):
         self.cli_or_skip()
         token = self.w.tenant_login("deny")
+        lk, keys = self.tenant_log_key("deny", token)
         r = self.access_log("deny", token)
         self.assertEqual(r.status, 200, r)
         self.check_page(r.body, "deny")
         self.assertGreater(len(r.body["entries"]), 2)
         good = self.save("deny-log.json", r.raw)
-        rc, out = custos_verify("--key", self.key, "--tenant-log", good)
+        rc, out = custos_verify("--key", self.key, "--tenant-log", good,
+                                "--log-key", lk)
         self.assertEqual(rc, 0, out)
+        # Sealed leaves are read with the tenant's log key; without it
+        # the answer is refused, not passed.
+        rc, out = custos_verify("--key", self.key, "--tenant-log", good)
+        self.assertEqual(rc, 1, out)
+        self.assertIn("--log-key", out)
         # One byte of one event changed: the shown event no longer matches
-        # its leaf.
+        # its sealed body.
         doc = json.loads(r.raw)
         ev = doc["entries"][1]["event"]
         ev["outcome"] = "denied" if ev["outcome"] == "allowed" else "allowed"
         rc, out = custos_verify("--key", self.key, "--tenant-log",
-                                self.save("deny-bad1.json", json.dumps(doc)))
+                                self.save("deny-bad1.json", json.dumps(doc)),
+                                "--log-key", lk)
         self.assertEqual(rc, 1, out)
-        # The leaf and the event changed together: no longer included.
+        self.assertIn("differs from its sealed body", out)
+        # The event changed and sealed again under the tenant's own key at
+        # its index (a new sealed body, so a new leaf): it opens, but is no
+        # longer included.
         doc = json.loads(r.raw)
-        leaf = base64.b64decode(doc["entries"][1]["leaf"])
-        leaf = leaf.replace(b'"allowed"', b'"allowex"', 1).replace(
+        e = doc["entries"][1]
+        plain = sealedleaf.open_leaf(keys, e["index"],
+                                     base64.b64decode(e["leaf"]),
+                                     base64.b64decode(e["sealed"]))
+        plain = plain.replace(b'"allowed"', b'"allowex"', 1).replace(
             b'"denied"', b'"deniex"', 1)
-        doc["entries"][1]["leaf"] = base64.b64encode(leaf).decode()
-        doc["entries"][1]["event"] = json.loads(leaf)
+        leaf, sealed = sealedleaf.seal(keys, e["index"], plain)
+        e["leaf"] = base64.b64encode(leaf).decode()
+        e["sealed"] = base64.b64encode(sealed).decode()
+        e["event"] = json.loads(plain)
         rc, out = custos_verify("--key", self.key, "--tenant-log",
-                                self.save("deny-bad2.json", json.dumps(doc)))
+                                self.save("deny-bad2.json", json.dumps(doc)),
+                                "--log-key", lk)
         self.assertEqual(rc, 1, out)
+        self.assertIn("entry %d: its proof" % e["index"], out)
+        self.assertIn("not in that tree", out)
         # The same answer passed off as another tenant's is refused.
         doc = json.loads(r.raw)
         doc["tenant"] = "appr"
         rc, out = custos_verify("--key", self.key, "--tenant-log",
-                                self.save("deny-bad3.json", json.dumps(doc)))
+                                self.save("deny-bad3.json", json.dumps(doc)),
+                                "--log-key", lk)
         self.assertEqual(rc, 1, out)
-
 
 if __name__ == "__main__":
     unittest.main()
