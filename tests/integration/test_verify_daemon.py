@@ -44,17 +44,10 @@ class VerifyAgainstDaemon(DaemonTest):
         return self.save(name, self.cli(*args, token=token).stdout)
 
     def fetch_entry(self, name, index):
-        """An entry as the operator reads it (GET /v1/log/entries is the
-        operator's; `custos entry` sends no token yet), kept to {index,
-        leaf}: the sealed leaf the tree commits to, which custos verify
-        checks offline.  (Reading the whole object, with sealed and event,
-        is the CLI's to learn.)"""
-        r = self.d.op("GET", "/v1/log/entries?start=%d&end=%d" %
-                      (index, index + 1))
-        assert r.status == 200 and r.body["entries"], r
-        ej = r.body["entries"][0]
-        return self.save(name, json.dumps(
-            {"index": ej["index"], "leaf": ej["leaf"]}).encode())
+        """`custos entry INDEX` as the operator (GET /v1/log/entries is
+        the operator's): {index, leaf, sealed, event}, whose sealed leaf
+        custos verify proves included offline."""
+        return self.fetch(name, "entry", str(index), token=self.d.operator)
 
     def verify(self, *args, code=0):
         return self.cli("verify", *args, code=code)
@@ -164,45 +157,52 @@ class VerifyAgainstDaemon(DaemonTest):
         self.verify("--key", key, "--checkpoint",
                     self.save("bad_cp", t.encode()), code=1)
 
-    @unittest.skip("custos verify --tenant-log reads plaintext leaves: the "
-                   "issue 12 CLI helper moves it to sealed leaves")
     def test_tenant_access_log_verifies(self):
         self.activity(25)
         admin = self.w.tenant_login("auto")
         key = self.fetch("key", "log-key")
+        # The tenant's log key opens its sealed leaves (its admin's).
+        lk = self.fetch("lk", "tenant-log-key", "auto", token=admin)
         p = self.cli("access-log", "auto", token=admin)
         tl = self.save("tl", p.stdout)
         doc = json.loads(p.stdout)
         self.assertEqual(doc["tenant"], "auto")
         self.assertGreaterEqual(len(doc["entries"]), 25)
         out = self.verify("--key", key, "--tenant-log", tl, "--tenant",
-                          "auto").stdout
+                          "auto", "--log-key", lk).stdout
         self.assertIn(b"%d of %d entries about tenant auto verified" %
                       (len(doc["entries"]), len(doc["entries"])), out)
         j = json.loads(self.cli("--json", "verify", "--key", key,
-                                "--tenant-log", tl).stdout)
+                                "--tenant-log", tl, "--log-key", lk).stdout)
         self.assertTrue(j["ok"])
+        # Passed off as another tenant's, checked with that tenant's key.
+        lk_appr = self.fetch("lk_appr", "tenant-log-key", "appr",
+                             token=self.d.operator)
         self.verify("--key", key, "--tenant-log", tl, "--tenant", "appr",
-                    code=1)
+                    "--log-key", lk_appr, code=1)
         # A page further on.
         start = doc["entries"][3]["index"]
         tl2 = self.fetch("tl2", "access-log", "auto", "--start", str(start),
                          token=admin)
         self.assertEqual(json.load(open(tl2))["entries"][0]["index"], start)
-        self.verify("--key", key, "--tenant-log", tl2)
+        self.verify("--key", key, "--tenant-log", tl2, "--log-key", lk)
         # Entries dropped from the middle still verify one by one (this is
         # a page, not a completeness proof); an entry of another tenant
         # slipped in does not.
-        other = self.d.entries()
-        foreign = [(i, ev, lf) for i, ev, lf in other
-                   if ev.get("tenant") not in ("auto",)][0]
+        foreign = [e for e in self.d.entry_objects()
+                   if e["event"].get("tenant") not in ("auto",)][0]
         doc2 = json.loads(p.stdout)
+        fp = json.load(open(self.fetch("fp", "proof", str(foreign["index"]),
+                                       "--size", str(doc["size"]))))
         doc2["entries"].insert(0, {
-            "index": foreign[0],
-            "leaf": base64.b64encode(foreign[2]).decode(),
-            "event": foreign[1], "proof": doc["entries"][0]["proof"]})
-        self.verify("--key", key, "--tenant-log",
-                    self.save("tlbad", json.dumps(doc2).encode()), code=1)
+            "index": foreign["index"], "leaf": foreign["leaf"],
+            "sealed": foreign["sealed"], "event": foreign["event"],
+            "proof": fp["hashes"]})
+        r = self.verify("--key", key, "--tenant-log",
+                        self.save("tlbad", json.dumps(doc2).encode()),
+                        "--log-key", lk, code=1)
+        self.assertIn(b"entry %d:" % foreign["index"], r.stderr)
+        self.assertNotIn(b"its proof", r.stderr)
         # Without a tenant admin's token: refused by the server (exit 1).
         self.cli("access-log", "auto", code=1)
 
