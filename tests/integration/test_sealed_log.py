@@ -258,10 +258,11 @@ class PlaintextLogRefused(unittest.TestCase):
 class RewriteWithoutTheKeyIsCaught(unittest.TestCase):
     """The issue's rewrite: with write access to the database, drop the
     triggers, change entry 30 (its plaintext: who, outcome), delete every
-    tile and checkpoint, restart.  The tree would be rebuilt, but entry 30
-    no longer opens from its sealed leaf (a new seal needs secrets.key,
-    which the database does not hold): custosd starts degraded, naming
-    the entry, and appends nothing."""
+    tile and checkpoint, restart.  The anchor refuses it; the operator
+    accepts the rewrite (--accept-log-rewrite) and the tree would be
+    rebuilt, but entry 30 no longer opens from its sealed leaf (a new seal
+    needs secrets.key, which the database does not hold): custosd starts
+    degraded, naming the entry, and appends nothing."""
 
     def test_changed_entry_with_tiles_and_checkpoints_deleted_is_named(self):
         import test_tlog
@@ -294,7 +295,13 @@ class RewriteWithoutTheKeyIsCaught(unittest.TestCase):
             con.commit()
             n = con.execute("SELECT count(*) FROM entries").fetchone()[0]
             con.close()
-            h = test_tlog.start_again(d, "rewritten")
+            # Refused by the anchor; and when the operator accepts the
+            # rewrite, the sealed leaves still name the changed entry.
+            with self.assertRaises(RuntimeError) as cm:
+                test_tlog.start_again(d, "refused")
+            self.assertIn("does not rebuild a tree over existing entries",
+                          str(cm.exception))
+            h = test_tlog.start_again(d, "rewritten", "--accept-log-rewrite")
             self.assertEqual(h.status, 503, h)
             self.assertIn("log entry 30 differs from what its sealed leaf "
                           "holds", h.body["error"]["message"])

@@ -248,17 +248,39 @@ def run_threads(fns):
         raise errors[0]
 
 
-def start_again(d, name):
-    """Starts custosd again on d's data directory and port, logging to
-    DIR/<name>.log (d.run_log); returns the first /v1/health answer,
-    whatever its status.  d.proc must have exited."""
+def rewrite_entry_resealed(d, con, idx):
+    """The rewrite of issue 12 done with secrets.key too: entry idx's actor
+    becomes "someone-else" in its plaintext and its actor_id column, and
+    the entry is sealed again under its tenant's log key (derived from
+    DIR/secrets.key as custosd does), so its leaf matches its plaintext
+    and only the tree (the anchor, the witnesses) can tell.  con: an open
+    sqlite3 connection to d's database, its triggers dropped by the
+    caller."""
+    (b,) = con.execute("SELECT bytes FROM entries WHERE idx = ?",
+                       (idx,)).fetchone()
+    ev = json.loads(bytes(b))
+    ev["actor"]["id"] = "someone-else"
+    plain = json.dumps(ev, separators=(",", ":")).encode()
+    with open(os.path.join(d.data, "secrets.key"), "rb") as f:
+        master = sealedleaf.master_of(base64.b64decode(f.read().strip()))
+    keys = sealedleaf.derive(sealedleaf.log_key(master, ev.get("tenant")))
+    leaf, _ = sealedleaf.seal(keys, idx, plain)
+    con.execute("UPDATE entries SET bytes = ?, actor_id = ?, leaf = ? "
+                "WHERE idx = ?", (plain, "someone-else", leaf, idx))
+
+
+def start_again(d, name, *extra):
+    """Starts custosd again on d's data directory and port (extra: more
+    flags), logging to DIR/<name>.log (d.run_log); returns the first
+    /v1/health answer, whatever its status.  d.proc must have exited."""
     d.log.close()
     d.run_log = os.path.join(d.dir, name + ".log")
     d.log = open(d.run_log, "w")
     d.proc = subprocess.Popen(
         [harness.CUSTOSD, "--data", d.data, "--listen",
          "127.0.0.1:%d" % d.port, "--pwhash-ops", "1", "--pwhash-mem",
-         "8192", "--quiet"], stdout=d.log, stderr=subprocess.STDOUT)
+         "8192", "--quiet"] + list(extra), stdout=d.log,
+        stderr=subprocess.STDOUT)
     deadline = time.time() + 60
     while time.time() < deadline:
         if d.proc.poll() is not None:
