@@ -34,8 +34,10 @@
  * 3. Durable single appends from CLIENTS (default 64) threads for SECONDS
  *    (default 3; 0 skips) each, one entry per call, latency from the call
  *    to its durable return: plain SQLite (one commit per insert, the
- *    threads take turns), the store without the tree and the store with
- *    the tlog (group commit).  No HTTP: scripts/bench measures that.
+ *    threads take turns), the store without the tree, the store with
+ *    the tlog (group commit, leaves sealed) and the same with the sealer
+ *    taken off (plaintext leaves, as before issue 12).  No HTTP:
+ *    scripts/bench measures that.
  *
  * Prints a report, or with -s shell assignments (scripts/bench evals them).
  * Exits 1 if anything fails, a proof that does not verify included.
@@ -49,6 +51,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -62,6 +65,7 @@
 #include "store/store.h"
 #include "tlog/merkle.h"
 #include "tlog/note.h"
+#include "tlog/leaf.h"
 #include "tlog/tlog.h"
 
 #define ENTRY_MAX 512
@@ -113,6 +117,7 @@ struct lat {
 struct pct {
 	double p50, p99, per_s;
 	size_t n;
+	double cpu_us;                  /* process CPU per append (tlog runs) */
 };
 
 struct results {
@@ -121,13 +126,14 @@ struct results {
 	double t_leaf, t_node;
 	int64_t entry_bytes;                            /* total */
 	int64_t checkpoints;
+	double t_reopen;                /* tlog_open: the start-up check */
 	struct pct read, incl, cons;
 	struct pct incl_raw, cons_raw;                  /* without the cache */
 	int64_t proofs_raw;
 	struct tilecache_stats cache;
 	double incl_hashes;                             /* mean per proof */
 	int64_t verified;
-	struct pct app_plain, app_store, app_tlog;
+	struct pct app_plain, app_store, app_tlog, app_unsealed;
 };
 
 static const char *const actions[] = {
@@ -299,7 +305,8 @@ dir_remove(const char *dir)
 {
 	static const char *const names[] = {
 		"custos.db", "custos.db-wal", "custos.db-shm",
-		"custos.db-journal", "log.key", "log.key.tmp",
+		"custos.db-journal", "log.key", "log.key.tmp", "log.anchor",
+		"log.anchor.tmp",
 	};
 	char path[PATH_MAX_BENCH];
 	size_t i;
@@ -582,36 +589,72 @@ stack_root(merkle_hash out, const merkle_hash *stack, int top)
 		merkle_node_hash(out, stack[j], out);
 }
 
+struct leafcopy {
+	uint8_t (*raw)[LEAF_BYTES];     /* the batch's stored leaves */
+	size_t n;
+};
+
+static int
+leaf_copy(void *arg, const struct rec_leaf *rl)
+{
+	struct leafcopy *lc = arg;
+
+	if (rl->leaf == NULL || rl->leaf_len != LEAF_BYTES)
+		return 1;
+	memcpy(lc->raw[lc->n++], rl->leaf, LEAF_BYTES);
+	return 0;
+}
+
 /*
- * SHA-256 alone over the same bytes: leaf hashes, then the node hashes
+ * SHA-256 alone over the same leaves: leaf hashes, then the node hashes
  * that make the tree.  Keeps the roots at the sizes in sizes[] (ascending)
- * and at the full size, for checking the proofs.
+ * and at the full size, for checking the proofs.  The leaves are sealed
+ * (tlog/leaf.h) with random nonces, so they are the 49-byte leaves the
+ * store holds, read back per batch (the read is not timed).
  */
 static int
 hash_alone(const struct opts *o, struct batch *b, const int64_t *sizes,
-    merkle_hash *roots, merkle_hash full, struct results *r)
+    merkle_hash *roots, merkle_hash full, struct results *r,
+    struct store *st)
 {
 	merkle_hash stack[STACK_MAX], *leaves;
 	int64_t first, count = 0;
 	int top = 0, next = 0;
 	double t0, t1;
 	size_t i;
+	uint8_t (*raw)[LEAF_BYTES];
 
 	leaves = malloc((size_t)o->batch * sizeof(*leaves));
-	if (leaves == NULL)
+	raw = malloc((size_t)o->batch * sizeof(*raw));
+	if (leaves == NULL || raw == NULL) {
+		free(leaves);
+		free(raw);
 		return -1;
+	}
 	r->t_leaf = r->t_node = 0;
 	for (first = 0; first < o->entries; first += o->batch) {
 		size_t n = (size_t)(o->entries - first < o->batch ?
 		    o->entries - first : o->batch);
 
-		if (batch_fill(b, first, n, NULL) == -1) {
+		struct leafcopy lc = {raw, 0};
+		struct store_conn *c;
+		struct err e;
+
+		(void)b;
+		err_init(&e);
+		c = store_reader_get(st, &e);
+		if (c == NULL || store_ops(st)->entry_leaves(c, first,
+		    first + (int64_t)n, 0, leaf_copy, &lc, &e) == -1 ||
+		    lc.n != n) {
+			store_reader_put(st, c);
 			free(leaves);
+			free(raw);
 			return -1;
 		}
+		store_reader_put(st, c);
 		t0 = now_s();
 		for (i = 0; i < n; i++)
-			merkle_leaf_hash(leaves[i], b->p[i].bytes, b->p[i].len);
+			merkle_leaf_hash(leaves[i], raw[i], LEAF_BYTES);
 		t1 = now_s();
 		for (i = 0; i < n; i++) {
 			uint64_t m = (uint64_t)count;
@@ -628,6 +671,7 @@ hash_alone(const struct opts *o, struct batch *b, const int64_t *sizes,
 		r->t_node += now_s() - t1;
 	}
 	stack_root(full, stack, top);
+	free(raw);
 	free(leaves);
 	return 0;
 }
@@ -683,8 +727,8 @@ proofs(const struct opts *o, int64_t count, struct tlog *t, struct store *st,
 	merkle_hash proof[MERKLE_PROOF_MAX], leaf;
 	struct lat li = {NULL, 0, 0}, lc = {NULL, 0, 0};
 	struct store_conn *c;
-	struct prep p;
-	char bytes[ENTRY_MAX];
+	uint8_t one[1][LEAF_BYTES];
+	struct leafcopy lcopy = {one, 0};
 	uint64_t seed = 7;
 	double t0, t1, si = 0, sc = 0, hashes = 0;
 	struct err e;
@@ -713,9 +757,12 @@ proofs(const struct opts *o, int64_t count, struct tlog *t, struct store *st,
 		hashes += (double)n;
 		if (lat_add(&li, (t1 - t0) * 1e6) == -1)
 			goto out;
-		if (entry_make(&p, bytes, sizeof(bytes), idx) == 0)
+		/* The stored sealed leaf (its nonce is random). */
+		lcopy.n = 0;
+		if (store_ops(st)->entry_leaves(c, idx, idx + 1, 0, leaf_copy,
+		    &lcopy, &e) == -1 || lcopy.n != 1)
 			goto out;
-		merkle_leaf_hash(leaf, p.bytes, p.len);
+		merkle_leaf_hash(leaf, lcopy.raw[0], LEAF_BYTES);
 		if (merkle_verify_inclusion(idx, o->entries, leaf,
 		    (const merkle_hash *)proof, n, root) != 0) {
 			fprintf(stderr, "tlog_bench: the inclusion proof of "
@@ -832,7 +879,7 @@ bulk_tree(const struct opts *o, const char *root_dir, struct batch *b,
 	for (i = 0; i < SIZES; i++)
 		sizes[i] = 1 + (int64_t)(rnd(&seed) % (uint64_t)o->entries);
 	qsort(sizes, SIZES, sizeof(sizes[0]), cmp_i64);
-	if (hash_alone(o, b, sizes, roots, full, r) == -1)
+	if (hash_alone(o, b, sizes, roots, full, r, st) == -1)
 		goto out;
 	if (signed_root(t, o->entries, signed_hash) == -1)
 		goto out;
@@ -849,7 +896,9 @@ bulk_tree(const struct opts *o, const char *root_dir, struct batch *b,
 	/* The same proofs without the cache (as before it), fewer of them:
 	 * the baseline of the cache in the same run. */
 	tlog_close(t);
+	r->t_reopen = now_s();
 	t = bench_tlog(tdir, st, -1, &e);
+	r->t_reopen = now_s() - r->t_reopen;
 	r->proofs_raw = o->proofs < RAW_PROOFS ? o->proofs : RAW_PROOFS;
 	if (t == NULL || proofs(o, r->proofs_raw, t, st, sizes,
 	    (const merkle_hash *)roots, full, &r->incl_raw, &r->cons_raw,
@@ -994,6 +1043,99 @@ crun_init(struct crun *r)
 	atomic_init(&r->serial, 0);
 }
 
+#define SEAL_ROUNDS 5
+
+/* User and system CPU time of the process so far, in seconds. */
+static double
+cpu_s(void)
+{
+	struct rusage ru;
+
+	if (getrusage(RUSAGE_SELF, &ru) == -1)
+		return 0;
+	return (double)ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 +
+	    (double)ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6;
+}
+
+/* One run of durable appends through the store with the tlog, with
+ * sealing on or off, in a fresh directory. */
+static int
+tlog_appends(const struct opts *o, const char *root_dir, int seal,
+    struct pct *out)
+{
+	char dir[PATH_MAX_BENCH];
+	struct crun cr;
+	struct tlog *t = NULL;
+	struct err e;
+	double cpu0;
+	int rc = -1;
+
+	err_init(&e);
+	crun_init(&cr);
+	if (dir_make(dir, sizeof(dir), root_dir, seal ? "append-tlog" :
+	    "append-unsealed") == -1)
+		return -1;
+	cr.st = bench_store(dir, &e);
+	if (cr.st != NULL)
+		t = bench_tlog(dir, cr.st, 0, &e);
+	if (t == NULL)
+		goto out;
+	if (!seal)
+		store_set_sealer(cr.st, NULL, NULL);
+	cpu0 = cpu_s();
+	if (clients_run(o, &cr, out) == -1)
+		goto out;
+	out->cpu_us = out->n > 0 ? (cpu_s() - cpu0) * 1e6 / (double)out->n :
+	    0;
+	if (tlog_size(t) != (int64_t)out->n) {
+		fprintf(stderr, "tlog_bench: the tree has %lld leaves after "
+		    "%zu appends\n", (long long)tlog_size(t), out->n);
+		goto out;
+	}
+	rc = 0;
+out:
+	if (e.msg[0] != '\0')
+		fprintf(stderr, "tlog_bench: %s\n", e.msg);
+	tlog_close(t);
+	store_close(cr.st);
+	pthread_mutex_destroy(&cr.mu);
+	dir_remove(dir);
+	return rc;
+}
+
+/* CPU per append (us) over n runs together. */
+static double
+pct_cpu(const struct pct *runs, int n)
+{
+	double cpu = 0, count = 0;
+	int i;
+
+	for (i = 0; i < n; i++) {
+		cpu += runs[i].cpu_us * (double)runs[i].n;
+		count += (double)runs[i].n;
+	}
+	return count > 0 ? cpu / count : 0;
+}
+
+/* The run of median rate among n (n small). */
+static struct pct
+pct_median(const struct pct *runs, int n)
+{
+	int i, j, best = 0;
+
+	for (i = 0; i < n; i++) {
+		int below = 0;
+
+		for (j = 0; j < n; j++)
+			if (runs[j].per_s < runs[i].per_s ||
+			    (runs[j].per_s == runs[i].per_s && j < i))
+				below++;
+		if (below == n / 2)
+			best = i;
+	}
+	return runs[best];
+}
+
 static int
 appends(const struct opts *o, const char *root_dir, struct results *r)
 {
@@ -1035,20 +1177,27 @@ appends(const struct opts *o, const char *root_dir, struct results *r)
 	pthread_mutex_destroy(&cr.mu);
 	dir_remove(dir);
 
-	/* The store with the tlog. */
-	crun_init(&cr);
-	if (dir_make(dir, sizeof(dir), root_dir, "append-tlog") == -1)
-		return -1;
-	cr.st = bench_store(dir, &e);
-	if (cr.st == NULL)
-		goto out;
-	t = bench_tlog(dir, cr.st, 0, &e);
-	if (t == NULL || clients_run(o, &cr, &r->app_tlog) == -1)
-		goto out;
-	if (tlog_size(t) != (int64_t)r->app_tlog.n) {
-		fprintf(stderr, "tlog_bench: the tree has %lld leaves after "
-		    "%zu appends\n", (long long)tlog_size(t), r->app_tlog.n);
-		goto out;
+	/* The store with the tlog, leaves sealed, against the same with the
+	 * sealer taken off (plaintext leaves, as before issue 12): turn
+	 * about, SEAL_ROUNDS runs each, the median run of each kept, so that
+	 * what other jobs on the machine do falls on both alike. */
+	{
+		struct pct sealed[SEAL_ROUNDS], plain[SEAL_ROUNDS];
+		int k;
+
+		/* Which goes first alternates, so that neither always
+		 * follows the other's clean-up. */
+		for (k = 0; k < SEAL_ROUNDS; k++)
+			if (tlog_appends(o, root_dir, k % 2 == 0,
+			    k % 2 == 0 ? &sealed[k] : &plain[k]) == -1 ||
+			    tlog_appends(o, root_dir, k % 2 != 0,
+			    k % 2 != 0 ? &sealed[k] : &plain[k]) == -1)
+				goto out;
+		r->app_tlog = pct_median(sealed, SEAL_ROUNDS);
+		r->app_unsealed = pct_median(plain, SEAL_ROUNDS);
+		/* CPU per append over all the runs of each. */
+		r->app_tlog.cpu_us = pct_cpu(sealed, SEAL_ROUNDS);
+		r->app_unsealed.cpu_us = pct_cpu(plain, SEAL_ROUNDS);
 	}
 	rc = 0;
 out:
@@ -1111,6 +1260,9 @@ report_shell(const struct opts *o, const struct results *r)
 	printf("APPEND_TLOG=%.0f\nAPPEND_TLOG_P50=%.2f\n"
 	    "APPEND_TLOG_P99=%.2f\n", r->app_tlog.per_s,
 	    r->app_tlog.p50 / 1000, r->app_tlog.p99 / 1000);
+	printf("APPEND_UNSEALED=%.0f\nAPPEND_UNSEALED_P50=%.2f\n"
+	    "APPEND_UNSEALED_P99=%.2f\n", r->app_unsealed.per_s,
+	    r->app_unsealed.p50 / 1000, r->app_unsealed.p99 / 1000);
 }
 
 static void
@@ -1156,12 +1308,17 @@ report_text(const struct opts *o, const struct results *r)
 	printf("  %-40s p50 %8.1f  p99 %8.1f  %10.0f/s\n",
 	    "tlog_consistency, no cache", r->cons_raw.p50, r->cons_raw.p99,
 	    r->cons_raw.per_s);
+	printf("  start-up check (every leaf sealed again and compared, the "
+	    "tree rebuilt) of %lld entries: %.2f s\n", (long long)o->entries,
+	    r->t_reopen);
 	printf("  %lld proofs verified against the signed checkpoint\n",
 	    (long long)r->verified);
 	if (o->seconds == 0)
 		return;
 	printf("durable single appends, %lld threads, %lld s each "
-	    "(milliseconds):\n", (long long)o->clients, (long long)o->seconds);
+	    "(milliseconds; the tlog runs: median of %d, sealed and unsealed "
+	    "in turn):\n", (long long)o->clients, (long long)o->seconds,
+	    SEAL_ROUNDS);
 	printf("  %-40s %10.0f/s  p50 %7.2f  p99 %7.2f\n",
 	    "plain SQLite, a commit per insert", r->app_plain.per_s,
 	    r->app_plain.p50 / 1000, r->app_plain.p99 / 1000);
@@ -1169,8 +1326,17 @@ report_text(const struct opts *o, const struct results *r)
 	    "custos store, no tree", r->app_store.per_s,
 	    r->app_store.p50 / 1000, r->app_store.p99 / 1000);
 	printf("  %-40s %10.0f/s  p50 %7.2f  p99 %7.2f\n",
-	    "custos store + tlog", r->app_tlog.per_s,
+	    "custos store + tlog, leaves sealed", r->app_tlog.per_s,
 	    r->app_tlog.p50 / 1000, r->app_tlog.p99 / 1000);
+	printf("  %-40s %10.0f/s  p50 %7.2f  p99 %7.2f\n",
+	    "custos store + tlog, unsealed (before)", r->app_unsealed.per_s,
+	    r->app_unsealed.p50 / 1000, r->app_unsealed.p99 / 1000);
+	printf("  sealing costs %.1f%% of durable appends/s (goal: <= 10%%); "
+	    "CPU per append %.1f us sealed, %.1f us unsealed (%+.1f%%)\n",
+	    r->app_unsealed.per_s > 0 ? 100 * (1 - r->app_tlog.per_s /
+	    r->app_unsealed.per_s) : 0.0, r->app_tlog.cpu_us,
+	    r->app_unsealed.cpu_us, r->app_unsealed.cpu_us > 0 ?
+	    100 * (r->app_tlog.cpu_us / r->app_unsealed.cpu_us - 1) : 0.0);
 }
 
 static int

@@ -1,6 +1,11 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * Public reads of the recorded requests: GET /v1/log/entries?start=&end=.
+ * The transparency log over HTTP.  Public: the verifier key, checkpoints,
+ * proofs, hash tiles and entry bundles, all of which carry sealed leaves
+ * only (tlog/leaf.h).  With a role: the entries in clear for the operator
+ * (GET /v1/log/entries), a tenant's own entries for its admins
+ * (GET /v1/tenants/{t}/access-log) and the key they open them with
+ * (GET /v1/tenants/{t}/log-key).
  */
 #include <sodium.h>
 #include <stdlib.h>
@@ -9,37 +14,94 @@
 
 #include "api/req.h"
 #include "common/num.h"
+#include "tlog/leaf.h"
 #include "tlog/proof.h"
+#include "tlog/sealer.h"
 #include "tlog/tilepath.h"
 #include "tlog/tlog.h"
 
 #define LOG_PAGE_MAX 1000
 
-static int
-entry_cb(void *arg, int64_t index, const char *bytes, size_t len)
+/* base64 of n bytes as a new JSON string (NULL when out of memory). */
+static json_t *
+b64_json(const void *p, size_t n)
 {
-	json_t *entries = arg, *event, *o;
-	size_t b64len = sodium_base64_ENCODED_LEN(len,
+	size_t len = sodium_base64_ENCODED_LEN(n,
 	    sodium_base64_VARIANT_ORIGINAL);
-	char *b64 = malloc(b64len);
+	char *b64 = malloc(len);
+	json_t *s;
 
 	if (b64 == NULL)
-		return 1;
-	sodium_bin2base64(b64, b64len, (const unsigned char *)bytes, len,
-	    sodium_base64_VARIANT_ORIGINAL);
-	event = json_loadb(bytes, len, 0, NULL);
-	o = json_pack("{s:I,s:s,s:o*}", "index", (json_int_t)index, "leaf",
-	    b64, "event", event);
+		return NULL;
+	sodium_bin2base64(b64, len, p, n, sodium_base64_VARIANT_ORIGINAL);
+	s = json_string(b64);
 	free(b64);
-	return o == NULL || json_array_append_new(entries, o) == -1;
+	return s;
 }
 
+/* Entries turned into JSON: the sealer (one per request) recomputes
+ * each sealed body and checks it against the stored leaf. */
+struct entries_out {
+	struct sealer *sealer;
+	json_t *entries;
+	struct err *e;
+	int fail;
+};
+
+/*
+ * {index, leaf, sealed, event}: the sealed leaf and body in base64 and
+ * the entry's plaintext as JSON; NULL with e set.  An entry whose
+ * plaintext no longer gives its leaf (the store was changed behind
+ * custosd) is shown as it is, for inspection, with "sealed": null and
+ * "damaged" saying so, never with a body the tree does not commit to.
+ */
+static json_t *
+entry_json(struct entries_out *eo, const struct rec_leaf *r)
+{
+	const uint8_t *sealed = NULL;
+	struct err why;
+	json_t *o;
+	size_t len = 0;
+
+	err_init(&why);
+	if (r->leaf == NULL || sealer_body(eo->sealer, r, &sealed, &len,
+	    &why) == -1)
+		sealed = NULL;
+	o = json_pack("{s:I,s:o*,s:o*,s:o*}", "index", (json_int_t)r->index,
+	    "leaf", r->leaf != NULL ? b64_json(r->leaf, r->leaf_len) :
+	    json_null(), "sealed", sealed != NULL ? b64_json(sealed, len) :
+	    json_null(), "event", json_loadb(r->bytes, r->len, 0, NULL));
+	if (o == NULL) {
+		err_internal(eo->e, "out of memory");
+		return NULL;
+	}
+	if (sealed == NULL)
+		json_object_set_new(o, "damaged", json_string(r->leaf == NULL ?
+		    "the entry has no sealed leaf" : why.msg));
+	return o;
+}
+
+static int
+entry_cb(void *arg, const struct rec_leaf *r)
+{
+	struct entries_out *eo = arg;
+	json_t *o = entry_json(eo, r);
+
+	if (o == NULL || json_array_append_new(eo->entries, o) == -1) {
+		eo->fail = 1;
+		return 1;
+	}
+	return 0;
+}
+
+/* GET /v1/log/entries: the operator's (the action table says who). */
 int
 h_log_entries(struct req *q)
 {
 	int64_t size = store_entry_count(q->ctx->store), start, end;
+	struct entries_out eo = {NULL, NULL, &q->err, 0};
 	struct store_conn *c;
-	json_t *entries;
+	int rc;
 
 	if (req_query_int(q, "start", 0, INT64_MAX / 2, &start) == -1 ||
 	    req_query_int(q, "end", size, INT64_MAX / 2, &end) == -1)
@@ -56,14 +118,20 @@ h_log_entries(struct req *q)
 	c = req_reader(q);
 	if (c == NULL)
 		return -1;
-	entries = json_array();
-	if (store_ops(q->ctx->store)->entry_range(c, start, end, entry_cb,
-	    entries, &q->err) == -1) {
-		json_decref(entries);
+	eo.sealer = sealer_new(16);
+	eo.entries = json_array();
+	if (eo.sealer == NULL || eo.entries == NULL)
+		rc = err_internal(&q->err, "out of memory");
+	else
+		rc = store_ops(q->ctx->store)->entry_leaves(c, start, end, 1,
+		    entry_cb, &eo, &q->err);
+	sealer_free(eo.sealer);
+	if (rc == -1 || eo.fail) {
+		json_decref(eo.entries);
 		return -1;
 	}
 	req_ok(q, 200, json_pack("{s:I,s:o}", "size", (json_int_t)size,
-	    "entries", entries));
+	    "entries", eo.entries));
 	return 0;
 }
 
@@ -99,7 +167,7 @@ h_log_checkpoint(struct req *q)
 	/* The latest: signed at most a second after the entries it covers
 	 * (and at once when a proof needs it). */
 	buf_init(&note, 64 * 1024);
-	rc = tlog_checkpoint(q->ctx->tlog, 0, &note, &size, &q->err);
+	rc = tlog_checkpoint_witnessed(q->ctx->tlog, &note, &size, &q->err);
 	if (rc == 0)
 		rc = text_answer(q, note.data, note.len);
 	buf_cleanup(&note);
@@ -200,9 +268,9 @@ h_log_tile(struct req *q)
 }
 
 struct access_page {
-	json_t *entries;
+	json_t *indexes;                /* the tenant's, of this page */
 	int64_t limit;
-	int64_t last;
+	int64_t size;                   /* the checkpoint's: list below it */
 	int64_t next;
 };
 
@@ -211,29 +279,87 @@ access_cb(void *arg, int64_t index, const char *bytes, size_t len)
 {
 	struct access_page *p = arg;
 
-	if ((int64_t)json_array_size(p->entries) == p->limit) {
+	(void)bytes;
+	(void)len;
+	if (index >= p->size)
+		return 1;
+	if ((int64_t)json_array_size(p->indexes) == p->limit) {
 		p->next = index;
 		return 1;
 	}
-	p->last = index;
-	return entry_cb(p->entries, index, bytes, len);
+	return json_array_append_new(p->indexes, json_integer(index)) == -1;
+}
+
+static int
+one_leaf_cb(void *arg, const struct rec_leaf *r)
+{
+	struct entries_out *eo = arg;
+
+	if (entry_cb(eo, r) != 0)
+		eo->fail = 1;
+	return 1;
+}
+
+/* The page's indexes turned into entries with their inclusion proofs. */
+static int
+access_fill(struct req *q, struct access_page *p, json_t *out)
+{
+	const struct store_ops *ops = store_ops(q->ctx->store);
+	merkle_hash hashes[MERKLE_PROOF_MAX];
+	struct entries_out eo = {NULL, out, &q->err, 0};
+	struct store_conn *c = req_reader(q);
+	size_t i, n;
+	json_t *ix;
+	int rc = -1;
+
+	if (c == NULL)
+		return -1;
+	eo.sealer = sealer_new(16);
+	if (eo.sealer == NULL)
+		return err_internal(&q->err, "out of memory");
+	json_array_foreach(p->indexes, i, ix) {
+		int64_t idx = json_integer_value(ix);
+		size_t had = json_array_size(out);
+		json_t *o;
+
+		if (ops->entry_leaves(c, idx, idx + 1, 1, one_leaf_cb, &eo,
+		    &q->err) == -1 || eo.fail)
+			goto out;
+		if (json_array_size(out) != had + 1) {
+			err_internal(&q->err, "log entry %lld is gone",
+			    (long long)idx);
+			goto out;
+		}
+		o = json_array_get(out, had);
+		if (tlog_inclusion(q->ctx->tlog, c, idx, p->size, hashes, &n,
+		    &q->err) == -1)
+			goto out;
+		json_object_set_new(o, "proof",
+		    proof_encode_hashes((const merkle_hash *)hashes, n));
+	}
+	rc = 0;
+out:
+	sealer_free(eo.sealer);
+	return rc;
 }
 
 /*
- * GET /v1/tenants/{t}/access-log: every entry about the tenant, each with
- * its inclusion proof in the tree of the checkpoint sent along, so the
- * customer can check them without trusting custosd.
+ * GET /v1/tenants/{t}/access-log: every entry about the tenant below the
+ * size of the checkpoint sent along (signed first, so that no entry of
+ * the tenant below it can be missing from the answer), from start on, at
+ * most limit; next is the index to ask from for the rest, or null.  Each
+ * entry with its sealed leaf and body, its plaintext and its inclusion
+ * proof, so the tenant's verifier can check the answer is complete and
+ * true against the public tree.
  */
 int
 h_access_log(struct req *q)
 {
-	struct access_page p = {NULL, 1000, -1, -1};
-	merkle_hash hashes[MERKLE_PROOF_MAX];
+	struct access_page p = {NULL, 1000, 0, -1};
 	struct buf note;
-	int64_t start, size = 0;
+	int64_t start;
 	struct store_conn *c;
-	size_t i, n;
-	json_t *o;
+	json_t *entries = NULL;
 	int rc = -1;
 
 	if (req_query_int(q, "start", 0, INT64_MAX / 2, &start) == -1 ||
@@ -242,34 +368,48 @@ h_access_log(struct req *q)
 	if (p.limit == 0)
 		p.limit = 1000;
 	buf_init(&note, 64 * 1024);
-	p.entries = json_array();
+	p.indexes = json_array();
+	entries = json_array();
+	if (tlog_checkpoint(q->ctx->tlog, store_entry_count(q->ctx->store),
+	    &note, &p.size, &q->err) == -1)
+		goto out;
 	c = req_reader(q);
 	if (c == NULL || store_ops(q->ctx->store)->entry_range_tenant(c,
 	    q->tenant.id, start, p.limit + 1, access_cb, &p, &q->err) == -1)
 		goto out;
-	/* A checkpoint that covers every entry of the page. */
-	if (tlog_checkpoint(q->ctx->tlog, p.last + 1, &note, &size,
-	    &q->err) == -1)
+	if (access_fill(q, &p, entries) == -1)
 		goto out;
-	c = req_reader(q);
-	if (c == NULL)
-		goto out;
-	json_array_foreach(p.entries, i, o) {
-		int64_t idx = json_integer_value(json_object_get(o, "index"));
-
-		if (tlog_inclusion(q->ctx->tlog, c, idx, size, hashes, &n,
-		    &q->err) == -1)
-			goto out;
-		json_object_set_new(o, "proof",
-		    proof_encode_hashes((const merkle_hash *)hashes, n));
-	}
 	req_ok(q, 200, json_pack("{s:s,s:s,s:I,s:O,s:o}", "tenant",
-	    q->tenant.id, "checkpoint", note.data, "size", (json_int_t)size,
-	    "entries", p.entries, "next", p.next >= 0 ?
+	    q->tenant.id, "checkpoint", note.data, "size", (json_int_t)p.size,
+	    "entries", entries, "next", p.next >= 0 ?
 	    json_integer(p.next) : json_null()));
 	rc = 0;
 out:
-	json_decref(p.entries);
+	json_decref(entries);
+	json_decref(p.indexes);
 	buf_cleanup(&note);
 	return rc;
+}
+
+/*
+ * GET /v1/tenants/{t}/log-key: the tenant's log key, with which its
+ * verifier finds (by tag), opens and proves complete the tenant's own
+ * entries (tlog/leaf.h).  Handing it out is recorded in the tenant's log.
+ */
+int
+h_tenant_log_key(struct req *q)
+{
+	uint8_t *k = sodium_malloc(LEAF_KEY_BYTES);
+	json_t *key;
+
+	if (k == NULL)
+		return err_internal(&q->err, "out of memory");
+	sealer_log_key(k, q->tenant.id);
+	key = b64_json(k, LEAF_KEY_BYTES);
+	sodium_free(k);
+	if (key == NULL)
+		return err_internal(&q->err, "out of memory");
+	req_ok(q, 200, json_pack("{s:s,s:o,s:s}", "tenant", q->tenant.id,
+	    "log_key", key, "format", LEAF_FORMAT));
+	return 0;
 }

@@ -170,6 +170,7 @@ int h_log_inclusion(struct req *q);
 int h_log_consistency(struct req *q);
 int h_log_tile(struct req *q);
 int h_access_log(struct req *q);
+int h_tenant_log_key(struct req *q);
 int h_access_request_create(struct req *q);
 int h_access_request_list(struct req *q);
 int h_access_request_view(struct req *q);

@@ -132,17 +132,25 @@ static const struct action_def actions[ACT_COUNT] = {
 		.tenant_scoped = 1, .write = 1, .recorded = 1, .cls = ACTION_WRITE,
 		.routes = {{"PUT", "/v1/tenants/{t}/support-policy"}},
 	},
+	/* The public tree: sealed leaves only (docs/internals/tlog.md). */
 	[ACT_LOG_READ] = {
 		.name = "log.read", .who = WHO_ANYONE,
 		.cls = ACTION_NEUTRAL,
 		.routes = {
-			{"GET", "/v1/log/entries"},
 			{"GET", "/v1/log/key"},
 			{"GET", "/v1/log/checkpoint"},
 			{"GET", "/v1/log/proof/inclusion"},
 			{"GET", "/v1/log/proof/consistency"},
 			{"GET", "/v1/log/tile/*"},
 		},
+	},
+	/* Every entry in clear: the operator's.  Not recorded, as the
+	 * reads of the public log: the operator reads it to audit, and the
+	 * answer changes nothing. */
+	[ACT_LOG_ENTRIES] = {
+		.name = "log.entries", .who = OP,
+		.cls = ACTION_NEUTRAL,
+		.routes = {{"GET", "/v1/log/entries"}},
 	},
 	/* A static page; its query holds a reset token, kept out of the log. */
 	[ACT_RESET_PAGE] = {
@@ -151,9 +159,16 @@ static const struct action_def actions[ACT_COUNT] = {
 		.routes = {{"GET", "/reset"}},
 	},
 	[ACT_ACCESS_LOG] = {
-		.name = "tenant.access_log", .who = ADM,
+		.name = "tenant.access_log", .who = OP | ADM,
 		.tenant_scoped = 1, .recorded = 1, .cls = ACTION_READ,
 		.routes = {{"GET", "/v1/tenants/{t}/access-log"}},
+	},
+	/* The key a tenant's verifier opens its own entries with. */
+	[ACT_TENANT_LOG_KEY] = {
+		.name = "tenant.log_key", .who = OP | ADM,
+		.tenant_scoped = 1, .recorded = 1, .cls = ACTION_NEUTRAL,
+		.words = "your tenant's log key was handed out",
+		.routes = {{"GET", "/v1/tenants/{t}/log-key"}},
 	},
 	/* Customer approvals: engineers ask (without access yet), tenant
 	 * admins answer, the operator may open break-glass access. */

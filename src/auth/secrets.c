@@ -9,11 +9,13 @@
 #include "common/str.h"
 #include "store/seal.h"
 #include "tlog/keyfile.h"
+#include "tlog/sealer.h"
 
 #define MASTER_BYTES 32
 #define KDF_CONTEXT "custosec"  /* crypto_kdf_CONTEXTBYTES */
 #define KDF_SEAL 1
 #define KDF_BLIND 2
+#define KDF_LOG 3               /* the master seal key of the log */
 
 _Static_assert(sizeof(KDF_CONTEXT) - 1 == crypto_kdf_CONTEXTBYTES,
     "a kdf context");
@@ -50,6 +52,9 @@ secrets_setup(const char *dir, struct err *e)
 	seal_setup(sub);
 	crypto_kdf_derive_from_key(blind_key, sizeof(blind_key), KDF_BLIND,
 	    KDF_CONTEXT, master);
+	crypto_kdf_derive_from_key(sub, sizeof(sub), KDF_LOG, KDF_CONTEXT,
+	    master);
+	sealer_setup(sub);
 	blind_keyed = 1;
 	rc = 0;
 out:

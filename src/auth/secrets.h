@@ -2,13 +2,15 @@
 /*
  * secrets: DIR/secrets.key, the key custosd keeps beside log.key (one line
  * of base64, mode 0600, opened with O_NOFOLLOW: src/tlog/keyfile.c),
- * created at first start.  Two keys are derived from it (crypto_kdf):
+ * created at first start.  Three keys are derived from it (crypto_kdf):
  *
  *  - the seal key of the store (store/seal.h): TOTP seeds at rest;
  *  - the blinding key of names nobody owns: a username that matches no
  *    account is recorded (log entry, throttle key, daemon log) only as
  *    secrets_blind() of it, so the operator can still tell repeated
- *    attempts apart while nobody reads what was typed (often a password).
+ *    attempts apart while nobody reads what was typed (often a password);
+ *  - the master seal key of the transparency log (tlog/sealer.h), from
+ *    which each tenant's log key and the operator's are derived.
  *
  * Set up once at start-up before any thread runs.  A process that never
  * calls secrets_setup (unit tests, tools) uses random keys of its own.

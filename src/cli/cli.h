@@ -144,6 +144,7 @@ int cmd_entry(struct cli *ctx, int argc, char **argv);
 int cmd_proof(struct cli *ctx, int argc, char **argv);
 int cmd_consistency(struct cli *ctx, int argc, char **argv);
 int cmd_access_log(struct cli *ctx, int argc, char **argv);
+int cmd_tenant_log_key(struct cli *ctx, int argc, char **argv);
 int cmd_verify(struct cli *ctx, int argc, char **argv);
 int cmd_seed(struct cli *ctx, int argc, char **argv);
 int cmd_tenant_login(struct cli *ctx, int argc, char **argv);
@@ -165,5 +166,6 @@ int cmd_alerts(struct cli *ctx, int argc, char **argv);
 int cmd_contain(struct cli *ctx, int argc, char **argv);
 int cmd_containments(struct cli *ctx, int argc, char **argv);
 int cmd_working_hours(struct cli *ctx, int argc, char **argv);
+int cmd_witness(struct cli *ctx, int argc, char **argv);
 
 #endif

@@ -2,10 +2,12 @@
 /*
  * cmd_log.c: the readers of the transparency log.  `custos log` shows
  * entries, one line each: index, time, actor, action, tenant, target,
- * outcome.  `log-key`, `checkpoint`, `entry`, `proof`, `consistency` and
- * `access-log` fetch, byte for byte, what `custos verify` checks offline.
- * All but access-log (a tenant admin's) are public reads: no token is
- * sent.  Checking proofs is verify's job, not these ones'.
+ * outcome.  `log-key`, `checkpoint`, `entry`, `proof`, `consistency`,
+ * `access-log` and `tenant-log-key` fetch, byte for byte, what `custos
+ * verify` checks offline.  The key, checkpoints and proofs are public
+ * reads: no token is sent.  The entries in clear (`log`, `entry`: the
+ * operator's), a tenant's access log and log key (its admins') go with
+ * the token.  Checking proofs is verify's job, not these ones'.
  */
 #include <inttypes.h>
 #include <sodium.h>
@@ -19,6 +21,7 @@
 #include "common/err.h"
 #include "common/num.h"
 #include "common/str.h"
+#include "tlog/leaf.h"
 #include "tlog/merkle.h"
 #include "tlog/note.h"
 #include "tlog/proof.h"
@@ -35,6 +38,32 @@ cell_copy(struct cli_row *r, size_t k, const char *s)
 	return r->tmp[k];
 }
 
+/*
+ * Reads an entry of GET /v1/log/entries: a plaintext leaf is the entry; a
+ * sealed one (custos-leaf-v1) is shown by the "event" the operator's log
+ * sends beside it (`custos verify` is what checks the two agree).
+ */
+static int
+row_read(struct entry *d, int64_t index, const json_t *en,
+    const uint8_t *leaf, size_t len)
+{
+	const json_t *ev = json_object_get(en, "event");
+	char *text;
+	size_t n;
+	int rc;
+
+	if (len != LEAF_BYTES || leaf[0] != LEAF_VERSION)
+		return entry_read(d, index, (const char *)leaf, len);
+	n = json_is_object(ev) ? json_dumpb(ev, NULL, 0, JSON_COMPACT) : 0;
+	text = n > 0 ? malloc(n) : NULL;
+	if (text == NULL)
+		return -1;
+	rc = json_dumpb(ev, text, n, JSON_COMPACT) == n ?
+	    entry_read(d, index, text, n) : -1;
+	free(text);
+	return rc;
+}
+
 /* One entry of GET /v1/log/entries, read from its leaf (the bytes the
  * log holds) by the one entry reader. */
 static void
@@ -49,7 +78,7 @@ log_row(struct cli_row *r, const json_t *en)
 	err_init(&e);
 	r->cell[0] = cli_jtext(en, "index", r->tmp[0]);
 	if (proof_parse_entry(&index, &leaf, &len, en, &e) == -1 ||
-	    entry_read(&d, index, (const char *)leaf, len) == -1) {
+	    row_read(&d, index, en, leaf, len) == -1) {
 		r->cell[6] = "(not an entry)";
 		free(leaf);
 		return;
@@ -125,9 +154,8 @@ cmd_log(struct cli *ctx, int argc, char **argv)
 		rc = CLI_FAIL;
 		goto out;
 	}
-	ctx->conn.anonymous = 1;     /* a public read: the token stays home */
+	/* The entries in clear: the operator's (or an auditor's) read. */
 	rc = cli_http_json(&ctx->conn, "GET", path, NULL, &answer, &a);
-	ctx->conn.anonymous = 0;
 	if (rc != CLI_OK)
 		goto out;
 	if (ctx->json)
@@ -359,9 +387,8 @@ cmd_entry(struct cli *ctx, int argc, char **argv)
 		rc = CLI_FAIL;
 		goto out;
 	}
-	ctx->conn.anonymous = 1;
+	/* The entries in clear: the operator's (or an auditor's) read. */
 	rc = cli_http_json(&ctx->conn, "GET", path, NULL, &answer, &a);
-	ctx->conn.anonymous = 0;
 	if (rc != CLI_OK)
 		goto out;
 	list = json_object_get(a, "entries");
@@ -548,6 +575,44 @@ cmd_access_log(struct cli *ctx, int argc, char **argv)
 	if (!ctx->json && json_is_integer(next))
 		cli_warn("more entries follow: custos access-log %s --start %"
 		    JSON_INTEGER_FORMAT, pos[0], json_integer_value(next));
+out:
+	json_decref(a);
+	buf_cleanup(&answer);
+	buf_cleanup(&path);
+	return rc;
+}
+
+/* tenant-log-key TENANT: the tenant's log key, as the server sent it
+ * (tenant admin token). */
+int
+cmd_tenant_log_key(struct cli *ctx, int argc, char **argv)
+{
+	struct buf path, answer;
+	json_t *a = NULL;
+	char *pos[1];
+	int npos, rc;
+	const struct cli_opt opts[] = { { NULL, NULL, NULL } };
+
+	buf_init(&path, 4096);
+	buf_init_secret(&answer, 64 * 1024);
+	rc = cli_args(ctx, argc, argv, opts, pos, 1, 1, &npos);
+	if (rc != CLI_OK)
+		goto out;
+	if (buf_puts(&path, "/v1/tenants/") == -1 ||
+	    cli_path_segment(ctx, &path, "tenant", pos[0]) == -1 ||
+	    buf_puts(&path, "/log-key") == -1) {
+		rc = CLI_USAGE;
+		goto out;
+	}
+	rc = cli_http_json(&ctx->conn, "GET", path.data, NULL, &answer, &a);
+	if (rc != CLI_OK)
+		goto out;
+	if (!json_is_string(json_object_get(a, "log_key"))) {
+		cli_warn("GET %s: no 'log_key' in the answer", path.data);
+		rc = CLI_FAIL;
+		goto out;
+	}
+	cli_put_raw(&answer);
 out:
 	json_decref(a);
 	buf_cleanup(&answer);

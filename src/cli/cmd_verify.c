@@ -20,7 +20,9 @@
 #include <sys/stat.h>
 
 #include "cli/cli.h"
+#include "cli/tenant_verify.h"
 #include "cli/verify.h"
+#include "cli/verify_witness.h"
 #include "common/buf.h"
 #include "common/err.h"
 #include "common/str.h"
@@ -95,7 +97,30 @@ out:
 /* verify's options, as given (NULL: not). */
 struct verify_args {
 	const char *key, *cp, *entry, *proof, *old, *cons, *tlog, *tenant;
+	struct tv_args tv;      /* --log-key and what goes with it */
+	const char *witness, *min;      /* verify_witness.h */
+	struct verify_witnesses wit;
 };
+
+/* The options of the tenant's check (--log-key given).  CLI_OK or
+ * CLI_USAGE. */
+static int
+args_check_tenant(const struct cli *ctx, const struct verify_args *a)
+{
+	if (a->tenant == NULL || a->tenant[0] == '\0')
+		return cli_usage(ctx, "--log-key goes with --tenant T");
+	if (a->cp != NULL || a->tlog != NULL || a->entry != NULL ||
+	    a->proof != NULL || a->old != NULL || a->cons != NULL)
+		return cli_usage(ctx, "--tenant with --log-key takes no "
+		    "--checkpoint, --tenant-log, --entry, --proof, "
+		    "--old-checkpoint or --consistency (the checkpoint comes "
+		    "with the access log)");
+	if (a->tv.state != NULL && a->tv.state[0] == '\0')
+		return cli_usage(ctx, "--state must not be empty");
+	if (a->tv.tiles != NULL && a->tv.tiles[0] == '\0')
+		return cli_usage(ctx, "--tiles must not be empty");
+	return CLI_OK;
+}
 
 /* The options that go together, or not.  CLI_OK or CLI_USAGE. */
 static int
@@ -104,6 +129,14 @@ args_check(const struct cli *ctx, const struct verify_args *a)
 	if (a->key == NULL)
 		return cli_usage(ctx, "--key is required (the log's verifier "
 		    "key, or a file holding it: custos log-key)");
+	/* --log-key alone: the tenant's whole check; with --tenant-log or
+	 * --checkpoint, only the key that opens sealed leaves. */
+	if (a->tv.log_key != NULL && a->tlog == NULL && a->cp == NULL)
+		return args_check_tenant(ctx, a);
+	if (a->tv.state != NULL || a->tv.access_log != NULL ||
+	    a->tv.tiles != NULL)
+		return cli_usage(ctx, "--state, --access-log and --tiles go "
+		    "with --tenant T --log-key FILE");
 	if ((a->cp == NULL) == (a->tlog == NULL))
 		return cli_usage(ctx, "give --checkpoint or --tenant-log "
 		    "(one)");
@@ -119,6 +152,10 @@ args_check(const struct cli *ctx, const struct verify_args *a)
 		return cli_usage(ctx, "--tenant goes with --tenant-log");
 	if (a->tenant != NULL && a->tenant[0] == '\0')
 		return cli_usage(ctx, "--tenant must not be empty");
+	if (a->witness != NULL && a->cp == NULL)
+		return cli_usage(ctx, "--witness goes with --checkpoint");
+	if (a->min != NULL && a->witness == NULL)
+		return cli_usage(ctx, "--min goes with --witness");
 	return CLI_OK;
 }
 
@@ -150,19 +187,69 @@ verify_print(const struct verify *v)
 	return v->failed == 0 ? CLI_OK : CLI_NEGATIVE;
 }
 
+/* The files' bytes, as read. */
+struct verify_bufs {
+	struct buf cp, entry, proof, old, cons, tlog;
+};
+
+/*
+ * Runs the checks the options ask for (the files read, the verifier key
+ * loaded); their outcomes are in v.  *keys: the tenant's keys when
+ * --log-key opens sealed leaves (the caller frees them).  An enum
+ * cli_exit: CLI_OK when the checks ran.
+ */
+static int
+checks_run(struct cli *ctx, struct verify *v, const struct note_verifier *vk,
+    struct verify_args *a, const struct verify_bufs *b,
+    struct leaf_keys **keys)
+{
+	struct checkpoint c;
+	int rc;
+
+	if (a->tv.log_key != NULL && a->tlog == NULL && a->cp == NULL) {
+		a->tv.tenant = a->tenant;
+		return tenant_verify(ctx, v, vk, &a->tv);
+	}
+	if (a->tv.log_key != NULL) {
+		/* The key that opens sealed leaves; a file that holds none
+		 * is a failed check (reported), and the rest still runs. */
+		rc = tenant_verify_key(v, a->tv.log_key, a->tenant, keys);
+		if (rc == CLI_FAIL)
+			return rc;
+		v->keys = *keys;
+	}
+	if (a->cp == NULL) {
+		verify_tenant_log(v, vk, a->tlog, &b->tlog, a->tenant);
+		return CLI_OK;
+	}
+	if (verify_checkpoint_open(v, "checkpoint", "checkpoint", a->cp,
+	    b->cp.data, b->cp.len, vk, &c) == 0) {
+		if (a->entry != NULL)
+			verify_inclusion(v, &c, a->entry, &b->entry, a->proof,
+			    &b->proof);
+		if (a->old != NULL)
+			verify_consistency(v, vk, &c, a->old, &b->old,
+			    a->cons, &b->cons);
+		if (a->witness != NULL)
+			verify_witnesses_check(v, &a->wit, a->cp, &b->cp);
+	}
+	return CLI_OK;
+}
+
 /*
  * verify --key KEY --checkpoint FILE [--entry FILE --proof FILE]
  *        [--old-checkpoint FILE --consistency FILE]
  * verify --key KEY --tenant-log FILE [--tenant T]
+ * verify --key KEY --tenant T --log-key FILE [--state FILE]
+ *        [--access-log FILE] [--tiles DIR]
  */
 int
 cmd_verify(struct cli *ctx, int argc, char **argv)
 {
-	struct verify_args a = { NULL, NULL, NULL, NULL, NULL, NULL, NULL,
-	    NULL };
-	struct buf cpb, eb, pb, ob, csb, tb;
+	struct verify_args a;
+	struct leaf_keys *keys = NULL;
+	struct verify_bufs fb;
 	struct note_verifier vk;
-	struct checkpoint c;
 	struct verify v;
 	char *pos[1];
 	size_t i;
@@ -172,12 +259,12 @@ cmd_verify(struct cli *ctx, int argc, char **argv)
 		struct buf *b;
 		size_t max;
 	} files[] = {
-		{ &a.cp, &cpb, VERIFY_NOTE_FILE_MAX },
-		{ &a.entry, &eb, VERIFY_ENTRY_FILE_MAX },
-		{ &a.proof, &pb, VERIFY_PROOF_FILE_MAX },
-		{ &a.old, &ob, VERIFY_NOTE_FILE_MAX },
-		{ &a.cons, &csb, VERIFY_PROOF_FILE_MAX },
-		{ &a.tlog, &tb, VERIFY_TENANT_LOG_MAX },
+		{ &a.cp, &fb.cp, VERIFY_NOTE_FILE_MAX },
+		{ &a.entry, &fb.entry, VERIFY_ENTRY_FILE_MAX },
+		{ &a.proof, &fb.proof, VERIFY_PROOF_FILE_MAX },
+		{ &a.old, &fb.old, VERIFY_NOTE_FILE_MAX },
+		{ &a.cons, &fb.cons, VERIFY_PROOF_FILE_MAX },
+		{ &a.tlog, &fb.tlog, VERIFY_TENANT_LOG_MAX },
 	};
 	const struct cli_opt opts[] = {
 		{ "key", &a.key, NULL },
@@ -188,17 +275,20 @@ cmd_verify(struct cli *ctx, int argc, char **argv)
 		{ "consistency", &a.cons, NULL },
 		{ "tenant-log", &a.tlog, NULL },
 		{ "tenant", &a.tenant, NULL },
+		{ "log-key", &a.tv.log_key, NULL },
+		{ "state", &a.tv.state, NULL },
+		{ "access-log", &a.tv.access_log, NULL },
+		{ "tiles", &a.tv.tiles, NULL },
+		{ "witness", &a.witness, NULL },
+		{ "min", &a.min, NULL },
 		{ NULL, NULL, NULL },
 	};
 
+	memset(&a, 0, sizeof(a));
 	memset(&v, 0, sizeof(v));
 	v.ctx = ctx;
-	buf_init(&cpb, 0);
-	buf_init(&eb, 0);
-	buf_init(&pb, 0);
-	buf_init(&ob, 0);
-	buf_init(&csb, 0);
-	buf_init(&tb, 0);
+	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++)
+		buf_init(files[i].b, 0);
 	rc = cli_args(ctx, argc, argv, opts, pos, 0, 0, &npos);
 	if (rc == CLI_OK)
 		rc = args_check(ctx, &a);
@@ -221,32 +311,24 @@ cmd_verify(struct cli *ctx, int argc, char **argv)
 		if (rc != CLI_OK)
 			goto out;
 	}
+	if (a.witness != NULL) {
+		rc = verify_witnesses_load(&v, &a.wit, a.witness, a.min);
+		if (rc != CLI_OK)
+			goto out;
+	}
 	rc = key_load(&v, &vk, a.key);
 	if (rc == CLI_USAGE || rc == CLI_FAIL)
 		goto out;
 
-	/* The checks. */
-	if (rc == CLI_OK && a.cp != NULL) {
-		if (verify_checkpoint_open(&v, "checkpoint", "checkpoint", a.cp,
-		    cpb.data, cpb.len, &vk, &c) == 0) {
-			if (a.entry != NULL)
-				verify_inclusion(&v, &c, a.entry, &eb, a.proof,
-				    &pb);
-			if (a.old != NULL)
-				verify_consistency(&v, &vk, &c, a.old, &ob,
-				    a.cons, &csb);
-		}
-	} else if (rc == CLI_OK) {
-		verify_tenant_log(&v, &vk, a.tlog, &tb, a.tenant);
-	}
-	rc = verify_print(&v);
+	/* A key file holding no key is a failed check: nothing else runs. */
+	if (rc == CLI_OK)
+		rc = checks_run(ctx, &v, &vk, &a, &fb, &keys);
+	if (rc == CLI_OK || rc == CLI_NEGATIVE)
+		rc = verify_print(&v);
 out:
+	tenant_verify_key_free(keys);
 	json_decref(v.checks);
-	buf_cleanup(&tb);
-	buf_cleanup(&csb);
-	buf_cleanup(&ob);
-	buf_cleanup(&pb);
-	buf_cleanup(&eb);
-	buf_cleanup(&cpb);
+	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++)
+		buf_cleanup(files[i].b);
 	return rc;
 }

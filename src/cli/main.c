@@ -239,9 +239,10 @@ static const struct cli_command commands[] = {
 	  "--tenant-log.  Needs a tenant admin's token (--token-file).\n", 1 },
 	{ "verify", cmd_verify,
 	  "verify --key KEY (--checkpoint FILE [--entry FILE --proof FILE] "
-	  "[--old-checkpoint FILE --consistency FILE] | --tenant-log FILE "
-	  "[--tenant T])",
-	  "check the log's checkpoints and proofs offline",
+	  "[--old-checkpoint FILE --consistency FILE] [--witness KEYS "
+	  "[--min N]] | --tenant-log FILE [--tenant T] | --tenant T "
+	  "--log-key FILE [--state FILE] [--access-log FILE] [--tiles DIR])",
+	  "check the log's checkpoints and proofs; a tenant's entries",
 	  "  --key KEY              the verifier key, or a file holding it\n"
 	  "  --checkpoint FILE      a signed checkpoint (custos checkpoint)\n"
 	  "  --entry FILE           an entry (custos entry N)\n"
@@ -249,18 +250,42 @@ static const struct cli_command commands[] = {
 	  "  --old-checkpoint FILE  an earlier signed checkpoint\n"
 	  "  --consistency FILE     the consistency proof between the two\n"
 	  "                         (custos consistency --old A --new B)\n"
-	  "  --tenant-log FILE      a saved access-log answer (custos\n"
-	  "                         access-log TENANT)\n"
+	  "  --tenant-log FILE      a saved access-log answer or scope report\n"
+	  "                         (sealed leaves: with --log-key)\n"
 	  "  --tenant T             the tenant the log must be about\n"
+	  "  --witness KEYS         witnesses' verifier keys (custos witness\n"
+	  "                         --print-key), separated by spaces, or a\n"
+	  "                         file of them: the checkpoint must carry\n"
+	  "                         their C2SP cosignatures\n"
+	  "  --min N                how many must have cosigned (default 1)\n"
+	  "The tenant's check (sealed leaves; docs/verify.md):\n"
+	  "  --log-key FILE         the tenant's log key (custos\n"
+	  "                         tenant-log-key T > FILE)\n"
+	  "  --state FILE           the last check, kept here: only newer\n"
+	  "                         entries are fetched next time\n"
+	  "  --access-log FILE      a saved access-log answer instead of\n"
+	  "                         asking the server (tenant admin token)\n"
+	  "  --tiles DIR            entry bundles from DIR/tile/entries/...\n"
+	  "                         instead of the server's public ones\n"
 	  "\n"
-	  "Needs no server.  The checkpoint must carry a valid signature by\n"
-	  "KEY and its origin must be KEY's name; the entry must be in the\n"
-	  "checkpoint's tree; the old checkpoint's tree must be a prefix of\n"
-	  "the new one's.  With --tenant-log every entry must be about the\n"
-	  "tenant and included in the answer's checkpoint.  One line per\n"
-	  "check; a failure names the file, entry and check.  Exit 0 when\n"
-	  "all hold, 1 when one fails (malformed files too), 2 usage, 3 a\n"
-	  "file cannot be read.\n", 0 },
+	  "The checkpoint must carry a valid signature by KEY and its origin\n"
+	  "must be KEY's name; the entry must be in the checkpoint's tree;\n"
+	  "the old checkpoint's tree must be a prefix of the new one's.  With\n"
+	  "--tenant-log every entry must be about the tenant and included in\n"
+	  "the answer's checkpoint.  With --log-key: the tree rebuilt from\n"
+	  "the entry bundles must have the checkpoint's root and extend the\n"
+	  "tree of the last check; the access log must list exactly the\n"
+	  "entries carrying the tenant's tag, each opening under its key to\n"
+	  "the event shown.  One line per check; a failure names the file,\n"
+	  "entry and check.  Exit 0 when all hold, 1 when one fails\n"
+	  "(malformed files too), 2 usage, 3 a file or the server cannot be\n"
+	  "read.\n", 1 },
+	{ "tenant-log-key", cmd_tenant_log_key, "tenant-log-key TENANT",
+	  "print the tenant's log key for verify --tenant (tenant admin)",
+	  "Prints GET /v1/tenants/TENANT/log-key as it came: {tenant,\n"
+	  "log_key, format}.  Save it (mode 0600: it opens every entry about\n"
+	  "the tenant) and give it to custos verify --tenant TENANT\n"
+	  "--log-key FILE.  The server records that it was fetched.\n", 1 },
 	{ "seed", cmd_seed, "seed FILE [--from-line N]",
 	  "import a world from a JSON-lines file (operator)",
 	  "  --from-line N   skip the file's lines before line N (to resume)\n"
@@ -384,6 +409,33 @@ static const struct cli_command commands[] = {
 	  "ended; logins still allowed; approvals kept\"), CREATED, CREATED\n"
 	  "BY, LIFTED, ALERT (the alert that set it off, if any) and\n"
 	  "REASON.\n", 1 },
+	{ "witness", cmd_witness,
+	  "witness --dir DIR --name NAME --log KEY|FILE "
+	  "[--listen ADDR:PORT] [--print-key]",
+	  "run a C2SP tlog witness that cosigns a custos log's checkpoints",
+	  "  --dir DIR           the witness's own directory: witness.key\n"
+	  "                      (Ed25519, mode 0600, made on first start),\n"
+	  "                      witness.vkey (its verifier key) and\n"
+	  "                      witness.state (per log, the size and root it\n"
+	  "                      last cosigned)\n"
+	  "  --name NAME         the witness's key name, e.g.\n"
+	  "                      witness.example.com/w1\n"
+	  "  --log KEY|FILE      the log's verifier key (custos log-key), or a\n"
+	  "                      file of such keys, one a line\n"
+	  "  --listen ADDR:PORT  where to serve (default "
+	  "127.0.0.1:7380)\n"
+	  "  --print-key         print the witness's verifier key and exit\n"
+	  "\n"
+	  "Serves POST /add-checkpoint of C2SP tlog-witness: the body is\n"
+	  "'old N', a consistency proof from N, a blank line and the signed\n"
+	  "checkpoint.  The witness checks the log's signature, that N is\n"
+	  "the size it last cosigned (409 and that size otherwise) and the\n"
+	  "proof (422 when the checkpoint does not extend what it cosigned:\n"
+	  "a split view), stores the new size and root, then answers one\n"
+	  "Ed25519 cosignature line (C2SP tlog-cosignature, type 0x04).\n"
+	  "Give custosd --witness http://ADDR:PORT=VKEY with VKEY from\n"
+	  "--print-key; check cosignatures with custos verify --witness.\n"
+	  "Runs until SIGINT or SIGTERM.  Needs no server.\n", 0 },
 	{ "working-hours", cmd_working_hours, "working-hours ENGINEER SPEC",
 	  "declare an engineer's working hours (operator)",
 	  "SPEC is DAYS HH:MM-HH:MM [OFFSET]: DAYS daily, a range mon-fri or\n"

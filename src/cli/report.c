@@ -30,7 +30,9 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "common/b64.h"
 #include "common/str.h"
+#include "tlog/leaf.h"
 #include "tlog/merkle.h"
 #include "tlog/proof.h"
 
@@ -47,6 +49,56 @@ report_cited(const struct report *r, int64_t index)
 }
 
 /*
+ * The event of a cited entry whose leaf is bytes: the leaf parsed as JSON
+ * (a plaintext leaf), or, for a custos-leaf-v1 leaf, en's "event" with
+ * en's "sealed" checked against the leaf's body_hash (*sealed borrowed
+ * from en).  0 with a new reference in *event, or -1 with e.
+ */
+static int
+event_take(const json_t *en, const uint8_t *bytes, size_t len,
+    json_t **event, const json_t **sealed, struct err *e)
+{
+	const json_t *s = json_object_get(en, "sealed");
+	uint8_t *body = NULL;
+	size_t blen = 0, max;
+	int rc = -1;
+
+	*sealed = NULL;
+	*event = NULL;
+	if (len != LEAF_BYTES || bytes[0] != LEAF_VERSION) {
+		*event = json_loadb((const char *)bytes, len,
+		    JSON_REJECT_DUPLICATES, NULL);
+		if (json_is_object(*event))
+			return 0;
+		json_decref(*event);
+		*event = NULL;
+		return err_bad_request(e, "its leaf is neither a JSON object "
+		    "nor a %s leaf", LEAF_FORMAT);
+	}
+	if (!json_is_string(s) || !json_is_object(json_object_get(en,
+	    "event")))
+		return err_bad_request(e, "its leaf is sealed, and the log "
+		    "sent no 'sealed' body or no 'event'");
+	max = json_string_length(s) / 4 * 3 + 3;
+	body = malloc(max);
+	if (body == NULL)
+		return err_internal(e, "out of memory");
+	if (b64_decode(body, max, &blen, json_string_value(s),
+	    json_string_length(s)) == -1) {
+		err_bad_request(e, "its 'sealed' is not base64");
+		goto out;
+	}
+	if (leaf_check_body(bytes, len, body, blen, e) == -1)
+		goto out;
+	*event = json_incref(json_object_get(en, "event"));
+	*sealed = s;
+	rc = 0;
+out:
+	free(body);
+	return rc;
+}
+
+/*
  * Checks the cited entry index: the caller sent its leaf and a proof, the
  * proof leads from the leaf to the checkpoint's root, the leaf is a JSON
  * object.  Keeps {index, leaf, event, proof} in r->entries.  0 or -1.
@@ -58,6 +110,7 @@ cited_check(struct report *r, const json_t *given, int64_t index,
 	merkle_hash hashes[MERKLE_PROOF_MAX], leaf_hash;
 	const json_t *en, *pr;
 	json_t *event = NULL, *kept = NULL;
+	const json_t *sealed;
 	uint8_t *bytes = NULL;
 	char key[32];
 	int64_t got;
@@ -86,14 +139,14 @@ cited_check(struct report *r, const json_t *given, int64_t index,
 		    PRId64 " instead", index, got);
 		goto out;
 	}
-	/* Not a reading of the entry (report_cited_read is): the leaf as a
-	 * JSON value, the "event" copy the evidence file carries and that
-	 * verify --tenant-log compares with the leaf. */
-	event = json_loadb((const char *)bytes, len, JSON_REJECT_DUPLICATES,
-	    NULL);
-	if (!json_is_object(event)) {
-		err_bad_request(e, "entry %" PRId64 ": its leaf is not a JSON "
-		    "object", index);
+	/* Not a reading of the entry (report_cited_read is): the event the
+	 * evidence file carries.  A plaintext leaf is its own event (verify
+	 * --tenant-log compares them); a sealed one (custos-leaf-v1) comes
+	 * with its sealed body, which must hash to the leaf, and the event
+	 * the operator's log sent, which only the tenant's log key binds to
+	 * that body (verify --tenant-log --log-key, on the customer's side). */
+	if (event_take(en, bytes, len, &event, &sealed, e) == -1) {
+		err_bad_request(e, "entry %" PRId64 ": %s", index, e->msg);
 		goto out;
 	}
 	pr = json_object_get(en, "proof");
@@ -116,8 +169,9 @@ cited_check(struct report *r, const json_t *given, int64_t index,
 		    "of size %" PRId64, index, n, r->cp.size);
 		goto out;
 	}
-	kept = json_pack("{s:I, s:O, s:O, s:O}", "index", (json_int_t)index,
-	    "leaf", json_object_get(en, "leaf"), "event", event, "proof", pr);
+	kept = json_pack("{s:I, s:O, s:O*, s:O, s:O}", "index",
+	    (json_int_t)index, "leaf", json_object_get(en, "leaf"), "sealed",
+	    sealed, "event", event, "proof", pr);
 	if (kept == NULL || json_object_set_new(r->entries, key, kept) == -1) {
 		err_internal(e, "out of memory");
 		goto out;
@@ -343,18 +397,44 @@ report_tenants(const struct report *r)
 	return json_array_size(r->tenants);
 }
 
+/* Frees what jansson allocated (json_dumps), with its free function: the
+ * CLI's is not free() (main.c wipes jansson's memory). */
+static void
+jfree(void *p)
+{
+	json_malloc_t m;
+	json_free_t f;
+
+	json_get_alloc_funcs(&m, &f);
+	if (f != NULL)
+		f(p);
+	else
+		free(p);
+}
+
 int
 report_cited_read(struct entry *d, const json_t *en)
 {
 	uint8_t *bytes = NULL;
+	char *text;
 	int64_t index;
 	size_t len;
 	struct err e;
 	int rc = -1;
 
 	err_init(&e);
-	if (proof_parse_entry(&index, &bytes, &len, en, &e) == 0)
-		rc = entry_read(d, index, (const char *)bytes, len);
+	if (proof_parse_entry(&index, &bytes, &len, en, &e) == 0) {
+		if (len == LEAF_BYTES && bytes[0] == LEAF_VERSION) {
+			/* Sealed: the event, checked as report_new says. */
+			text = json_dumps(json_object_get(en, "event"),
+			    JSON_COMPACT);
+			rc = text != NULL ? entry_read(d, index, text,
+			    strlen(text)) : -1;
+			jfree(text);
+		} else {
+			rc = entry_read(d, index, (const char *)bytes, len);
+		}
+	}
 	free(bytes);
 	return rc;
 }

@@ -535,16 +535,19 @@ tenant_verify(struct md *m, const struct report *r, const json_t *t,
 
 	md_puts(m, "## How to verify this report\n\n");
 	md_printf(m, "`%s.json` holds, for every entry in the timeline, the "
-	    "exact bytes the log holds (`leaf`, base64) and an inclusion "
-	    "proof (`proof`) against a checkpoint of the log signed with "
-	    "the log's key (`checkpoint`, tree size %" PRId64 ").\n\n", stem,
-	    r->cp.size);
+	    "leaf the log holds (`leaf`, base64: it reveals nothing about "
+	    "you), the entry sealed under your tenant's log key (`sealed`) "
+	    "and an inclusion proof (`proof`) against a checkpoint of the "
+	    "log signed with the log's key (`checkpoint`, tree size %" PRId64
+	    ").\n\n", stem, r->cp.size);
 	md_puts(m, "1. Get the log's verifier key from us over a channel you "
 	    "trust, not only from this report (its copy in the JSON file "
 	    "proves only that the file agrees with itself).  It must read:"
 	    "\n\n   ```\n   ");
 	md_puts(m, code_safe(r->key) ? r->key : "(see the JSON file)");
-	md_puts(m, "\n   ```\n\n   Save it as `log.key`.\n");
+	md_puts(m, "\n   ```\n\n   Save it as `log.key`.  Your administrators "
+	    "also fetch your tenant's log key, which opens the sealed "
+	    "entries (`custos tenant-log-key TENANT > logkey.json`).\n");
 	md_printf(m, "2. Run the custos command-line tool, which needs no "
 	    "server and sends nothing anywhere:\n\n   ```\n   custos verify "
 	    "--key log.key --tenant-log %s.json", stem);
@@ -553,22 +556,25 @@ tenant_verify(struct md *m, const struct report *r, const json_t *t,
 		md_puts(m, " --tenant ");
 		md_puts(m, k);
 	}
-	md_puts(m, "\n   ```\n\n   It ends with `verified: N checks passed` "
-	    "(exit status 0) when the checkpoint's signature is the key's, "
-	    "every entry is about your tenant, and every entry's proof leads "
-	    "from its bytes to the signed root.\n");
+	md_puts(m, " --log-key logkey.json\n   ```\n\n   It ends with "
+	    "`verified: N checks passed` (exit status 0) when the "
+	    "checkpoint's signature is the key's, every entry is about your "
+	    "tenant and opens with its key to the event shown, and every "
+	    "entry's proof leads from its leaf to the signed root.\n");
 	md_puts(m, "3. Keep the checkpoint (the JSON file's `checkpoint`). "
 	    "Later checkpoints of the log must extend it (`custos "
 	    "consistency` and `custos verify --old-checkpoint`): a log that "
 	    "dropped or changed an entry afterwards cannot pass.\n\n");
 	md_puts(m, "This proves that each entry above is in the signed log, "
 	    "byte for byte, and is about your tenant.  It does not prove "
-	    "that the list is complete: your administrators can fetch every "
-	    "entry about your tenant, with proofs, with `custos access-log` "
-	    "and compare.\n\nWithout custos: a leaf's hash is "
-	    "SHA-256(0x00 || leaf bytes), proofs are RFC 9162 inclusion "
-	    "proofs (section 2.1.3), and the checkpoint is a C2SP signed "
-	    "note (tlog-checkpoint, Ed25519).\n");
+	    "that the list is complete: `custos verify --tenant`, run by "
+	    "your administrators, proves that no entry about your tenant "
+	    "is hidden from them.\n\nWithout custos: a leaf's "
+	    "hash is SHA-256(0x00 || leaf bytes), proofs are RFC 9162 "
+	    "inclusion proofs (section 2.1.3), the checkpoint is a C2SP "
+	    "signed note (tlog-checkpoint, Ed25519), and a leaf is "
+	    "custos-leaf-v1 (0x01, a tag, the SHA-256 of the sealed entry, "
+	    "XChaCha20-Poly1305 under keys derived from your log key).\n");
 }
 
 void
@@ -664,8 +670,9 @@ report_md_summary(struct md *m, const struct report *r, const json_t *names)
 	    "(`" REPORT_CONTACT "`).  Give customers the log's verifier key "
 	    "(above) over a channel they trust, apart from the report.\n\n"
 	    "Check a report the way the customer will:\n\n```\ncustos "
-	    "log-key > log.key\ncustos verify --key log.key --tenant-log "
-	    "TENANT.json --tenant TENANT\n```\n\nEvery proof was checked "
+	    "log-key > log.key\ncustos tenant-log-key TENANT > logkey.json\n"
+	    "custos verify --key log.key --tenant-log TENANT.json --tenant "
+	    "TENANT --log-key logkey.json\n```\n\nEvery proof was checked "
 	    "against the signed checkpoint before these files were "
 	    "written.\n");
 }

@@ -171,9 +171,8 @@ fetch_leaves(struct cli *ctx, const int64_t *idx, size_t n, json_t *entries)
 			rc = CLI_FAIL;
 			break;
 		}
-		ctx->conn.anonymous = 1;
+		/* The operator's read (the log in clear): with the token. */
 		rc = cli_http_json(&ctx->conn, "GET", path, NULL, &answer, &a);
-		ctx->conn.anonymous = 0;
 		if (rc != CLI_OK)
 			break;
 		list = json_object_get(a, "entries");
@@ -202,9 +201,12 @@ fetch_leaves(struct cli *ctx, const int64_t *idx, size_t n, json_t *entries)
 			(void)str_printf(key, sizeof(key), "%" PRId64, got);
 			if (leaf == NULL)
 				leaf = json_null();
+			/* Sealed leaves come with their body and event. */
 			if (json_object_set_new(entries, key, json_pack(
-			    "{s:I, s:O}", "index", (json_int_t)got, "leaf",
-			    UNCONST(leaf))) == -1) {
+			    "{s:I, s:O, s:O*, s:O*}", "index", (json_int_t)got,
+			    "leaf", UNCONST(leaf), "sealed",
+			    UNCONST(json_object_get(en, "sealed")), "event",
+			    UNCONST(json_object_get(en, "event")))) == -1) {
 				cli_warn("out of memory");
 				rc = CLI_FAIL;
 				break;

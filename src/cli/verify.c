@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "audit/entry.h"
+#include "common/b64.h"
 #include "common/clock.h"
 #include "common/err.h"
 #include "common/str.h"
@@ -32,6 +33,8 @@ struct leaf {
 	int64_t index;
 	uint8_t *bytes;         /* free() */
 	size_t len;
+	int sealed;             /* a custos-leaf-v1 leaf ... */
+	struct buf plain;       /* ... and its body opened (with --log-key) */
 	merkle_hash hash;
 	json_t *event;          /* the bytes parsed as a JSON object, or NULL */
 	struct entry d;         /* the bytes read as a log entry ... */
@@ -255,29 +258,79 @@ static void
 leaf_cleanup(struct leaf *l)
 {
 	free(l->bytes);
+	buf_cleanup(&l->plain);
 	json_decref(l->event);
 	memset(l, 0, sizeof(*l));
 }
 
 /*
- * Takes index and leaf from an entry object and hashes the leaf.  When
- * the object carries "event" (a convenience copy), it must equal the leaf
- * parsed as JSON: a reader trusts what it sees.  The leaf is parsed as
- * JSON whenever it can be (l->event); need_json makes that a condition.
- * 0, or -1 with why[] set.
+ * A sealed leaf's body (en's "sealed"), opened with the tenant's keys into
+ * l->plain: it must hash to the leaf's body_hash, carry the tenant's tag
+ * for the index and open with the AD.  0, or -1 with why[] set.
  */
 static int
-leaf_take(struct leaf *l, const json_t *en, int need_json, char *why,
-    size_t whylen)
+leaf_unseal(const struct verify *v, struct leaf *l, const json_t *en,
+    char *why, size_t whylen)
+{
+	const json_t *s = json_object_get(en, "sealed");
+	uint8_t *body = NULL;
+	size_t blen = 0, max;
+	struct err e;
+	int rc = -1;
+
+	err_init(&e);
+	if (v->keys == NULL) {
+		(void)str_printf(why, whylen, "the leaf is sealed (%s): give "
+		    "the tenant's --log-key FILE (custos tenant-log-key) to "
+		    "open it", LEAF_FORMAT);
+		return -1;
+	}
+	if (!json_is_string(s)) {
+		(void)str_printf(why, whylen, "the leaf is sealed and the "
+		    "entry has no 'sealed' body");
+		return -1;
+	}
+	max = json_string_length(s) / 4 * 3 + 3;
+	body = malloc(max);
+	if (body == NULL || b64_decode(body, max, &blen, json_string_value(s),
+	    json_string_length(s)) == -1) {
+		(void)str_printf(why, whylen, "its 'sealed' is not base64");
+		goto out;
+	}
+	if (leaf_open(&l->plain, v->keys, l->index, l->bytes, l->len, body,
+	    blen, &e) == -1) {
+		(void)str_printf(why, whylen, "%s", e.msg);
+		goto out;
+	}
+	rc = 0;
+out:
+	free(body);
+	return rc;
+}
+
+/*
+ * Takes index and leaf from an entry object and hashes the leaf.  The
+ * entry's bytes are the leaf's, or, for a sealed leaf (custos-leaf-v1),
+ * its body opened with v->keys (without them, a sealed leaf can still be
+ * proven included, but not read).  When the object carries "event" (a
+ * convenience copy), it must equal those bytes parsed as JSON: a reader
+ * trusts what it sees.  The bytes are parsed as JSON whenever they can be
+ * (l->event); need_json makes that a condition.  0, or -1 with why[] set.
+ */
+static int
+leaf_take(const struct verify *v, struct leaf *l, const json_t *en,
+    int need_json, char *why, size_t whylen)
 {
 	const json_t *shown;
 	json_error_t je;
 	uint8_t *bytes = NULL;
+	const char *text;
 	int64_t index = -1;
 	struct err e;
-	size_t len = 0;
+	size_t len = 0, tlen;
 
 	memset(l, 0, sizeof(*l));
+	buf_init_secret(&l->plain, PROOF_LEAF_MAX);
 	l->index = -1;
 	err_init(&e);
 	if (proof_parse_entry(&index, &bytes, &len, en, &e) == -1) {
@@ -292,24 +345,35 @@ leaf_take(struct leaf *l, const json_t *en, int need_json, char *why,
 	l->bytes = bytes;
 	l->len = len;
 	merkle_leaf_hash(l->hash, l->bytes, l->len);
-	l->event = json_loadb((const char *)l->bytes, l->len,
-	    JSON_REJECT_DUPLICATES, &je);
+	text = (const char *)bytes;
+	tlen = len;
+	l->sealed = len == LEAF_BYTES && bytes[0] == LEAF_VERSION;
+	shown = json_object_get(en, "event");
+	if (l->sealed) {
+		if (v->keys == NULL && !need_json)
+			return 0;       /* inclusion only; nothing to read */
+		if (leaf_unseal(v, l, en, why, whylen) == -1)
+			return -1;
+		text = l->plain.data;
+		tlen = l->plain.len;
+	}
+	l->event = json_loadb(text, tlen, JSON_REJECT_DUPLICATES, &je);
 	if (l->event != NULL && !json_is_object(l->event)) {
 		json_decref(l->event);
 		l->event = NULL;
 	}
-	l->is_entry = entry_read(&l->d, index, (const char *)bytes, len) == 0;
-	shown = json_object_get(en, "event");
+	l->is_entry = entry_read(&l->d, index, text, tlen) == 0;
 	if (l->event == NULL && (need_json || (shown != NULL &&
 	    !json_is_null(shown)))) {
-		(void)str_printf(why, whylen, "the leaf is not a JSON "
-		    "object");
+		(void)str_printf(why, whylen, "the %s is not a JSON object",
+		    l->sealed ? "sealed body" : "leaf");
 		return -1;
 	}
 	if (shown != NULL && !json_is_null(shown) &&
 	    !json_equal(shown, l->event)) {
 		(void)str_printf(why, whylen, "its 'event' differs from its "
-		    "leaf (the leaf's bytes are what the log holds)");
+		    "%s (the leaf's bytes are what the log holds)", l->sealed ?
+		    "sealed body" : "leaf");
 		return -1;
 	}
 	return 0;
@@ -356,7 +420,7 @@ verify_inclusion(struct verify *v, const struct checkpoint *c,
 			goto out;
 		}
 	}
-	if (leaf_take(&l, en, 0, why, sizeof(why)) == -1) {
+	if (leaf_take(v, &l, en, 0, why, sizeof(why)) == -1) {
 		report(v, 0, 0, "entry", efile, l.index, "entry %s: %s",
 		    efile, why);
 		goto out;
@@ -515,7 +579,7 @@ tenant_entry(struct verify *v, const char *file, size_t pos,
 		    "an object", file, pos);
 		return 0;
 	}
-	if (leaf_take(&l, en, 1, why, sizeof(why)) == -1) {
+	if (leaf_take(v, &l, en, 1, why, sizeof(why)) == -1) {
 		if (l.index >= 0)
 			report(v, 0, 0, "entry", file, l.index, "%s: entry %"
 			    PRId64 ": %s", file, l.index, why);

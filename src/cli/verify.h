@@ -16,6 +16,7 @@
 
 #include "cli/cli.h"
 #include "common/buf.h"
+#include "tlog/leaf.h"
 #include "tlog/note.h"
 
 #define VERIFY_MSG_MAX 1024
@@ -27,6 +28,8 @@ struct verify {
 	size_t passed;
 	size_t failed;
 	size_t shown;           /* failure lines printed */
+	/* --log-key: the tenant's keys, to open sealed leaves; or NULL */
+	const struct leaf_keys *keys;
 };
 
 /*

@@ -11,7 +11,7 @@
 #include "common/num.h"
 #include "common/str.h"
 
-enum opt_type { OPT_STR, OPT_INT, OPT_FLAG };
+enum opt_type { OPT_STR, OPT_INT, OPT_FLAG, OPT_WITNESS };
 
 struct opt {
 	const char *name;
@@ -95,6 +95,15 @@ static const struct opt opts[] = {
 	    "alerts, in the outbox (default operator@localhost; 'none': off)"},
 	{"alert-syslog", I(alert_syslog, 0, 1), "0|1", "alerts to syslog "
 	    "(LOG_AUTH; default 1)"},
+	{"witness", OPT_WITNESS, 0, 0, 0, "URL=KEY", "a C2SP tlog witness "
+	    "(custos witness) to cosign each checkpoint: its URL and its "
+	    "verifier key (repeatable; several in one value separated by "
+	    "spaces); GET /v1/log/checkpoint carries the cosignatures"},
+	{"accept-log-rewrite", F(accept_log_rewrite), NULL, "start although "
+	    "the log does not extend DIR/log.anchor (a restored backup, a "
+	    "rewritten database) or has entries but no tree, and anchor it as "
+	    "it is; checkpoints signed before are no longer extended and "
+	    "witnesses will refuse the new ones (docs/operator-guide.md)"},
 };
 
 #define NOPTS (sizeof(opts) / sizeof(opts[0]))
@@ -136,6 +145,35 @@ opt_find(const char *name)
 	return NULL;
 }
 
+/* Appends each space-separated "URL=KEY" of value to c->witness. */
+static int
+witness_add(struct config *c, const char *value, const char *where,
+    struct err *e)
+{
+	const char *p = value, *end;
+	size_t n;
+
+	for (;;) {
+		while (*p == ' ' || *p == '\t')
+			p++;
+		if (*p == '\0')
+			return 0;
+		end = p + strcspn(p, " \t");
+		n = (size_t)(end - p);
+		if (c->nwitness == CONFIG_WITNESS_MAX)
+			return err_bad_request(e, "%s: at most %d witnesses",
+			    where, CONFIG_WITNESS_MAX);
+		if (memchr(p, '=', n) == NULL)
+			return err_bad_request(e, "%s: witness must be URL=KEY",
+			    where);
+		c->witness[c->nwitness] = strndup(p, n);
+		if (c->witness[c->nwitness] == NULL)
+			return err_internal(e, "out of memory");
+		c->nwitness++;
+		p = end;
+	}
+}
+
 static int
 opt_set(struct config *c, const struct opt *o, const char *value,
     const char *where, struct err *e)
@@ -152,6 +190,8 @@ opt_set(struct config *c, const struct opt *o, const char *value,
 		*slot = dup;
 		return 0;
 	}
+	if (o->type == OPT_WITNESS)
+		return witness_add(c, value, where, e);
 	if (o->type == OPT_FLAG && value == NULL)
 		value = "1";
 	if (num_parse_i64((int64_t *)(void *)(base + o->off), value, o->min,
@@ -364,4 +404,6 @@ config_free(struct config *c)
 	free(c->alert_webhook);
 	free(c->alert_mail);
 	free(c->log_origin);
+	while (c->nwitness > 0)
+		free(c->witness[--c->nwitness]);
 }

@@ -13,6 +13,8 @@
 #include "common/err.h"
 #include "detect/rules.h"
 
+#define CONFIG_WITNESS_MAX 16
+
 struct config {
 	char *data;
 	char *listen;
@@ -42,6 +44,10 @@ struct config {
 	char *alert_mail;
 	int64_t alert_syslog;
 	struct rules rules;             /* defaults, then rule-* settings */
+	int64_t accept_log_rewrite;     /* start over a log that does not
+					 * extend DIR/log.anchor */
+	char *witness[CONFIG_WITNESS_MAX];      /* "URL=KEY" each */
+	int64_t nwitness;
 };
 
 /* Fills c from argv, the environment and the config file.  Returns 0, 1

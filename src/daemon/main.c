@@ -271,6 +271,9 @@ main(int argc, char **argv)
 	tcfg.origin = cfg.log_origin;
 	tcfg.store = st;
 	tcfg.clock = &clk;
+	tcfg.accept_log_rewrite = (int)cfg.accept_log_rewrite;
+	tcfg.witnesses = (const char *const *)cfg.witness;
+	tcfg.nwitnesses = (size_t)cfg.nwitness;
 	tl = tlog_open(&tcfg, &e);
 	if (tl == NULL) {
 		log_error("%s", e.msg);

@@ -305,6 +305,22 @@ struct rec_entry {
 	 * in ms (0: unknown), and its target. */
 	int64_t time_ms;
 	const char *target;     /* may be NULL */
+	/* The sealed leaf (tlog/leaf.h), set on the writer by the store's
+	 * sealer just before the append; NULL without one. */
+	const uint8_t *leaf;
+	size_t leaf_len;
+};
+
+/* A stored entry with its sealed leaf, as read back.  The pointers are
+ * valid during the callback only; leaf is NULL for an entry stored before
+ * leaves were sealed, bytes NULL when not asked for. */
+struct rec_leaf {
+	int64_t index;
+	const char *tenant_id;
+	const uint8_t *leaf;
+	size_t leaf_len;
+	const char *bytes;
+	size_t len;
 };
 
 void rec_ticket_cleanup(struct rec_ticket *t);

@@ -292,6 +292,14 @@ static const char *const sqlite_migrations[] = {
 	 * verify, as every login stored before. */
 	"ALTER TABLE logins ADD COLUMN password_verdict INTEGER NOT NULL"
 	" DEFAULT 0;",
+	/* 15 -> 16: sealed leaves (issue 12, docs/internals/tlog.md).  Each
+	 * entry keeps its plaintext (what scope, detection and alerts read)
+	 * beside the 49-byte leaf the tree commits to; the sealed body is a
+	 * function of the plaintext, its index and the key, recomputed when
+	 * served.  Entries stored before hold NULL: custosd refuses to start
+	 * on such a log (see the operator guide, "Logs from before sealed
+	 * leaves"). */
+	"ALTER TABLE entries ADD COLUMN leaf BLOB;",
 };
 
 #endif

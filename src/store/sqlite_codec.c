@@ -380,6 +380,11 @@ sq_bind_entry(sqlite3_stmt *s, const struct rec_entry *en)
 	sqlite3_bind_int(s, 9, en->allowed);
 	sqlite3_bind_blob(s, 10, en->bytes, (int)en->len, SQLITE_STATIC);
 	bind_str(s, 11, en->vendor_id);
+	if (en->leaf != NULL)
+		sqlite3_bind_blob(s, 12, en->leaf, (int)en->leaf_len,
+		    SQLITE_STATIC);
+	else
+		sqlite3_bind_null(s, 12);
 }
 
 void

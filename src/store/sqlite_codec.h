@@ -57,7 +57,7 @@
 	"lift_reason, refuse_logins, revoke_access"
 /* An entry's columns; its bytes are read back by (idx, bytes) rows. */
 #define ENTRY_COLS "idx, time, actor_id, tenant_id, action, session_id, " \
-	"device_id, source, allowed, bytes, vendor_id"
+	"device_id, source, allowed, bytes, vendor_id, leaf"
 
 /* Each sq_bind_X binds the record's X_COLS to ?1 on; the values must
  * outlive the statement's step (they are bound SQLITE_STATIC). */

@@ -226,6 +226,8 @@ int sqlite_entry_append(struct store_conn *c, const struct rec_entry *en,
 int sqlite_entry_count(struct store_conn *c, int64_t *out, struct err *e);
 int sqlite_entry_range(struct store_conn *c, int64_t start, int64_t end,
     store_entry_cb cb, void *arg, struct err *e);
+int sqlite_entry_leaves(struct store_conn *c, int64_t start, int64_t end,
+    int full, store_leaf_cb cb, void *arg, struct err *e);
 int sqlite_entry_range_tenant(struct store_conn *c, const char *tenant_id,
     int64_t start, int64_t limit, store_entry_cb cb, void *arg,
     struct err *e);

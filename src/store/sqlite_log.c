@@ -15,6 +15,7 @@ enum q {
 	Q_ENTRY_APPEND, Q_ENTRY_COUNT, Q_ENTRY_RANGE, Q_ENTRY_RANGE_TENANT,
 	Q_POLICY_CHANGES,
 	Q_TILE_GET, Q_TILE_PUT, Q_CHECKPOINT_PUT, Q_CHECKPOINT_LATEST,
+	Q_LEAF_RANGE, Q_LEAF_RANGE_FULL,
 	Q_COUNT
 };
 
@@ -22,7 +23,7 @@ _Static_assert(Q_COUNT <= SQ_FAMILY_MAX, "raise SQ_FAMILY_MAX");
 
 static const char *const q_sql[Q_COUNT] = {
 	[Q_ENTRY_APPEND] = "INSERT INTO entries(" ENTRY_COLS ") "
-	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
 	[Q_ENTRY_COUNT] = "SELECT COALESCE(MAX(idx) + 1, 0) FROM entries",
 	[Q_ENTRY_RANGE] = "SELECT idx, bytes FROM entries "
 	    "WHERE idx >= ?1 AND idx < ?2 ORDER BY idx",
@@ -41,6 +42,10 @@ static const char *const q_sql[Q_COUNT] = {
 	    "VALUES (?1, ?2, ?3) ON CONFLICT(size) DO NOTHING",
 	[Q_CHECKPOINT_LATEST] = "SELECT note FROM checkpoints "
 	    "ORDER BY size DESC LIMIT 1",
+	[Q_LEAF_RANGE] = "SELECT idx, tenant_id, leaf FROM entries "
+	    "WHERE idx >= ?1 AND idx < ?2 ORDER BY idx",
+	[Q_LEAF_RANGE_FULL] = "SELECT idx, tenant_id, leaf, bytes "
+	    "FROM entries WHERE idx >= ?1 AND idx < ?2 ORDER BY idx",
 };
 
 /* The statement for query q, prepared on first use. */
@@ -130,6 +135,42 @@ sqlite_entry_range_tenant(struct store_conn *c, const char *tenant_id,
 	sqlite3_bind_int64(s, 1, start);
 	sqlite3_bind_int64(s, 2, limit);
 	return sq_entry_rows(c, s, cb, arg, e);
+}
+
+int
+sqlite_entry_leaves(struct store_conn *c, int64_t start, int64_t end,
+    int full, store_leaf_cb cb, void *arg, struct err *e)
+{
+	sqlite3_stmt *s = stmt(c, full ? Q_LEAF_RANGE_FULL : Q_LEAF_RANGE, e);
+	struct rec_leaf r;
+	int rc;
+
+	if (s == NULL)
+		return -1;
+	sqlite3_bind_int64(s, 1, start);
+	sqlite3_bind_int64(s, 2, end);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		memset(&r, 0, sizeof(r));
+		r.index = sqlite3_column_int64(s, 0);
+		r.tenant_id = (const char *)sqlite3_column_text(s, 1);
+		if (r.tenant_id == NULL)
+			r.tenant_id = "";
+		r.leaf = sqlite3_column_blob(s, 2);
+		r.leaf_len = (size_t)sqlite3_column_bytes(s, 2);
+		if (full) {
+			r.bytes = sqlite3_column_blob(s, 3);
+			r.len = (size_t)sqlite3_column_bytes(s, 3);
+		}
+		if (cb(arg, &r) != 0)
+			break;
+	}
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		sq_fail(c, e, "log leaves");
+		sq_done(s);
+		return -1;
+	}
+	sq_done(s);
+	return 0;
 }
 
 int

@@ -54,6 +54,8 @@ struct store {
 	struct store_conn *wconn;
 	int64_t next_index;             /* writer-owned */
 	struct store_hooks hooks;       /* writer-owned once set */
+	int (*seal)(void *ctx, struct rec_entry *en, struct err *e);
+	void *seal_ctx;
 	int64_t count;                  /* committed entries (under mu) */
 	int failing;                    /* the last commit failed (under mu) */
 	int64_t probe_ms;               /* last probe (under mu) */
@@ -145,10 +147,15 @@ writer_run_job(struct store *s, const struct store_job *job, int64_t now_ms,
 		en.time = now_ms / 1000;
 	en.bytes = eb->data;
 	en.len = eb->len;
+	if (s->seal != NULL && s->seal(s->seal_ctx, &en, &w->err) == -1)
+		return -1;
 	if (ops->entry_append(s->wconn, &en, &w->err) == -1)
 		return -1;
+	/* The tree commits to the sealed leaf where there is one. */
 	if (s->hooks.on_entry != NULL && s->hooks.on_entry(s->hooks.ctx,
-	    s->wconn, s->next_index, eb->data, eb->len, &w->err) == -1)
+	    s->wconn, s->next_index, en.leaf != NULL ?
+	    (const char *)en.leaf : eb->data, en.leaf != NULL ? en.leaf_len :
+	    eb->len, &w->err) == -1)
 		return -1;
 	w->index = s->next_index++;
 	return 0;
@@ -455,6 +462,16 @@ store_set_hooks(struct store *s, const struct store_hooks *h)
 {
 	pthread_mutex_lock(&s->mu);
 	s->hooks = *h;
+	pthread_mutex_unlock(&s->mu);
+}
+
+void
+store_set_sealer(struct store *s,
+    int (*seal)(void *ctx, struct rec_entry *en, struct err *e), void *ctx)
+{
+	pthread_mutex_lock(&s->mu);
+	s->seal = seal;
+	s->seal_ctx = ctx;
 	pthread_mutex_unlock(&s->mu);
 }
 

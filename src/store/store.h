@@ -33,6 +33,8 @@ typedef int (*store_user_cb)(void *arg, const struct rec_user *u);
 typedef int (*store_ticket_cb)(void *arg, const struct rec_ticket *t);
 typedef int (*store_entry_cb)(void *arg, int64_t index, const char *bytes,
     size_t len);
+/* A stored entry with its leaf (records.h); nonzero stops the walk. */
+typedef int (*store_leaf_cb)(void *arg, const struct rec_leaf *r);
 typedef int (*store_grant_cb)(void *arg, const struct rec_grant *g);
 typedef int (*store_doc_cb)(void *arg, const char *doc, size_t len);
 
@@ -288,6 +290,11 @@ struct store_ops {
 	int (*checkpoint_latest)(struct store_conn *c, struct buf *note,
 	    struct err *e);
 	int (*entry_count)(struct store_conn *c, int64_t *out, struct err *e);
+	/* Entries [start, end) in index order with their sealed leaves: the
+	 * index, tenant and leaf only when !full (entry bundles), with the
+	 * plaintext bytes too when full. */
+	int (*entry_leaves)(struct store_conn *c, int64_t start, int64_t end,
+	    int full, store_leaf_cb cb, void *arg, struct err *e);
 	int (*entry_range)(struct store_conn *c, int64_t start, int64_t end,
 	    store_entry_cb cb, void *arg, struct err *e);
 	/* Detection and containment (sqlite_detect.c). */
@@ -475,6 +482,14 @@ int64_t store_wait_entries(struct store *s, int64_t have, int timeout_ms);
 
 /* Installs the writer hooks; call before any write that appends entries. */
 void store_set_hooks(struct store *s, const struct store_hooks *h);
+
+/* Installs the writer's sealer: seal() runs for each entry just before it
+ * is appended and sets en's leaf (tlog/sealer.h); the
+ * leaf is then what on_entry hashes into the tree.  NULL: entries are
+ * stored unsealed and on_entry gets their bytes (unit tests).  Call
+ * before any write that appends entries. */
+void store_set_sealer(struct store *s,
+    int (*seal)(void *ctx, struct rec_entry *en, struct err *e), void *ctx);
 
 /* Runs an empty commit (hooks still run): used to have the tlog sign a
  * checkpoint now. */

@@ -281,6 +281,7 @@ const struct store_ops store_sqlite_ops = {
 	.entry_append = sqlite_entry_append,
 	.entry_count = sqlite_entry_count,
 	.entry_range = sqlite_entry_range,
+	.entry_leaves = sqlite_entry_leaves,
 	.entry_range_tenant = sqlite_entry_range_tenant,
 	.tile_get = sqlite_tile_get,
 	.tile_put = sqlite_tile_put,

@@ -169,14 +169,17 @@ struct bundle {
 	int fail;
 };
 
+/* A bundle holds the sealed leaves, what the tree hashes: never an
+ * entry's plaintext. */
 static int
-bundle_cb(void *arg, int64_t index, const char *bytes, size_t len)
+bundle_cb(void *arg, const struct rec_leaf *r)
 {
 	struct bundle *b = arg;
+	const uint8_t *bytes = r->leaf;
+	size_t len = r->leaf_len;
 	uint8_t be[2];
 
-	(void)index;
-	if (len > 0xffff) {
+	if (bytes == NULL || len > 0xffff) {
 		b->fail = 1;
 		return 1;
 	}
@@ -205,7 +208,7 @@ entry_bundle(const struct store_ops *ops, struct store_conn *c, int64_t size,
 	if (first + ref->width > size)
 		return err_set(e, 404, "not_found", "no such entry bundle "
 		    "(yet)");
-	if (ops->entry_range(c, first, first + ref->width, bundle_cb, &b,
+	if (ops->entry_leaves(c, first, first + ref->width, 0, bundle_cb, &b,
 	    e) == -1)
 		return -1;
 	if (b.fail || b.count != ref->width)

@@ -48,6 +48,11 @@ struct signer {
 	size_t nfilled;                 /* filled in this batch, all told */
 	char *signed_note;              /* signed in this batch */
 	int64_t signed_size;
+	int (*guard)(void *, struct store_conn *, int64_t,
+	    const merkle_hash, struct err *);
+	void *guard_ctx;
+	int halted;                     /* atomic; then halt_msg is fixed */
+	char halt_msg[512];
 
 	pthread_mutex_t mu;             /* guards what follows */
 	pthread_cond_t cv;
@@ -96,6 +101,9 @@ hook_entry(void *ctx, struct store_conn *c, int64_t index, const char *bytes,
 	if (s->broken[0] != '\0')
 		return err_set(e, 503, "internal", "the log refuses to append: "
 		    "%s", s->broken);
+	if (signer_halted(s) != NULL)
+		return err_set(e, 503, "internal", "the log refuses to append: "
+		    "%s", s->halt_msg);
 	/* C2SP entry bundles prefix each entry with a 16-bit length. */
 	if (len > 0xffff)
 		return err_internal(e, "log entry of %zu bytes is too long",
@@ -170,6 +178,30 @@ sign_due(struct signer *s, int64_t size, int64_t now_ms)
 	    now_ms - last >= s->interval_ms) || latest < 0;
 }
 
+/* The guard's word before a signature; a no halts the signer. */
+static int
+guard_ok(struct signer *s, struct store_conn *c, struct err *e)
+{
+	merkle_hash root;
+	int rc;
+
+	if (signer_halted(s) != NULL)
+		return err_set(e, 503, "internal", "the log is halted: %s",
+		    s->halt_msg);
+	if (s->guard == NULL)
+		return 0;
+	if (edge_root(&s->tree, root) == -1)
+		return err_internal(e, "cannot compute the tree head");
+	rc = s->guard(s->guard_ctx, c, s->tree.size, root, e);
+	if (rc == 1) {
+		log_error("tlog: refusing to sign: %s", e->msg);
+		signer_halt(s, e->msg);
+		return err_set(e, 503, "internal", "the log is halted: %s",
+		    s->halt_msg);
+	}
+	return rc;
+}
+
 static int
 hook_before_commit(void *ctx, struct store_conn *c, int64_t size,
     int64_t now_ms, struct err *e)
@@ -205,6 +237,8 @@ hook_before_commit(void *ctx, struct store_conn *c, int64_t size,
 	}
 	if (!sign_due(s, size, now_ms))
 		return 0;
+	if (guard_ok(s, c, e) == -1)
+		return -1;
 	s->signed_note = sign_tree(s, e);
 	if (s->signed_note == NULL)
 		return -1;
@@ -281,6 +315,8 @@ signer_new(const struct signer_config *cfg, struct err *e)
 	s->sk = cfg->sk;
 	s->broken = cfg->broken;
 	s->cache = cfg->cache;
+	s->guard = cfg->guard;
+	s->guard_ctx = cfg->guard_ctx;
 	pthread_mutex_init(&s->mu, NULL);
 	pthread_cond_init(&s->cv, NULL);
 	buf_init(&s->latest, NOTE_MAX);
@@ -318,6 +354,24 @@ signer_size(struct signer *s)
 	n = s->committed;
 	pthread_mutex_unlock(&s->mu);
 	return n;
+}
+
+void
+signer_halt(struct signer *s, const char *why)
+{
+	pthread_mutex_lock(&s->mu);
+	if (!__atomic_load_n(&s->halted, __ATOMIC_ACQUIRE)) {
+		str_copy(s->halt_msg, sizeof(s->halt_msg), why);
+		__atomic_store_n(&s->halted, 1, __ATOMIC_RELEASE);
+	}
+	pthread_mutex_unlock(&s->mu);
+}
+
+const char *
+signer_halted(struct signer *s)
+{
+	return __atomic_load_n(&s->halted, __ATOMIC_ACQUIRE) ? s->halt_msg :
+	    NULL;
 }
 
 int
@@ -369,7 +423,8 @@ signer_main(void *arg)
 		}
 		pthread_cond_timedwait(&s->cv, &s->mu, &ts);
 		need = !s->stopping && s->committed > s->latest_size &&
-		    s->broken[0] == '\0' && clock_now_ms(s->clock) -
+		    s->broken[0] == '\0' && signer_halted(s) == NULL &&
+		    clock_now_ms(s->clock) -
 		    s->last_sign_ms >= s->interval_ms;
 		if (!need)
 			continue;

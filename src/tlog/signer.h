@@ -37,6 +37,14 @@ struct signer_config {
 	const struct edge *tree;        /* the verified tree; NULL: empty */
 	const struct buf *latest;       /* the latest signed note */
 	int64_t latest_size;            /* its size; -1: none */
+	/* Asked before each signature, on the writer's connection c (which
+	 * sees this batch's tiles): 0 when the tree (size, root) extends
+	 * every checkpoint signed before (the anchor, anchor.h).  Otherwise
+	 * nothing is signed and the signer halts: no more appends.  NULL:
+	 * no check. */
+	int (*guard)(void *ctx, struct store_conn *c, int64_t size,
+	    const merkle_hash root, struct err *e);
+	void *guard_ctx;
 };
 
 struct signer;
@@ -54,6 +62,13 @@ void signer_free(struct signer *s);
 
 /* The committed tree size. */
 int64_t signer_size(struct signer *s);
+
+/* Stops all appends and signatures for good, saying why (the guard or
+ * the publisher found a checkpoint that does not extend the anchor). */
+void signer_halt(struct signer *s, const char *why);
+
+/* NULL, or why the signer halted. */
+const char *signer_halted(struct signer *s);
 
 /* The latest signed checkpoint covering at least min_size entries (signs
  * one now when the latest is older); *size is its tree size. */

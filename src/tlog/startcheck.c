@@ -13,6 +13,7 @@
 #include "common/log.h"
 #include "common/str.h"
 #include "tlog/note.h"
+#include "tlog/sealer.h"
 #include "tlog/tilenodes.h"
 
 #define META_BROKEN "log_integrity_failure"
@@ -117,20 +118,28 @@ check_checkpoint(struct verify *v)
 	    (long long)v->cp.size);
 }
 
+/* Each entry's plaintext must be what its sealed leaf holds (so what
+ * custosd queries is what the tree commits to); the leaf goes into the
+ * tree. */
 static int
-verify_entry(void *arg, int64_t index, const char *bytes, size_t len)
+verify_entry(void *arg, const struct rec_leaf *r)
 {
 	struct verify *v = arg;
 	struct edge *tr = v->sc->tree;
 	merkle_hash leaf;
 
-	if (index != tr->size) {
+	if (r->index != tr->size) {
 		str_printf(v->sc->broken, v->sc->broken_size, "log entry %lld "
 		    "is missing", (long long)tr->size);
 		v->fail = 1;
 		return 1;
 	}
-	merkle_leaf_hash(leaf, bytes, len);
+	if (sealer_check(v->sc->sealer, r, v->sc->broken,
+	    v->sc->broken_size) != 0) {
+		v->fail = 1;
+		return 1;
+	}
+	merkle_leaf_hash(leaf, r->leaf, r->leaf_len);
 	if (edge_append(tr, leaf, sink_verify, v, v->e) == -1) {
 		if (!v->fail)
 			v->fail = 2;
@@ -186,7 +195,7 @@ apply_verify(struct store_conn *c, void *arg, struct err *e)
 	/* A checkpoint mismatch is kept in the message until a tile names
 	 * the entry more precisely. */
 	for (start = 0; start < n && !v->fail; start += VERIFY_CHUNK)
-		if (v->ops->entry_range(c, start, start + VERIFY_CHUNK,
+		if (v->ops->entry_leaves(c, start, start + VERIFY_CHUNK, 1,
 		    verify_entry, v, e) == -1)
 			return -1;
 	if (v->fail == 2)

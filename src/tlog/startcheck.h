@@ -19,6 +19,7 @@
 #include "common/err.h"
 #include "store/store.h"
 #include "tlog/edge.h"
+#include "tlog/sealer.h"
 #include "tlog/tilecache.h"
 
 struct startcheck {
@@ -26,6 +27,7 @@ struct startcheck {
 	const char *vkey;               /* the log's verifier key */
 	int build;                      /* no tiles yet: write them */
 	struct tilecache *cache;        /* verified tiles go here; or NULL */
+	struct sealer *sealer;          /* checks each entry's sealed leaf */
 	struct edge *tree;              /* out: the tree rebuilt */
 	struct buf *latest;             /* out: the latest stored note */
 	int64_t latest_size;            /* out: its size; -1: none */

@@ -17,6 +17,13 @@
  *
  * Proofs are read from the stored tiles through a bounded cache of
  * decoded tiles (tilecache.h) that any number of threads share.
+ *
+ * The last signed checkpoint is also kept in DIR/log.anchor (anchor.h):
+ * tlog_open refuses a store behind it or whose tree differs from it, and
+ * a store with entries but no tree, unless accept_log_rewrite; nothing is
+ * signed that does not extend it.  After each checkpoint a thread
+ * (publish.h) moves the anchor and asks the configured witnesses for
+ * cosignatures, which tlog_checkpoint_witnessed serves.
  */
 #ifndef CUSTOS_TLOG_TLOG_H
 #define CUSTOS_TLOG_TLOG_H
@@ -42,6 +49,12 @@ struct tlog_config {
 	int proof_cache_tiles;          /* tiles kept decoded for proofs:
 					 * 0: TILECACHE_DEFAULT (64 MiB),
 					 * -1: none */
+	/* The anchor and the witnesses (anchor.h, publish.h). */
+	int accept_log_rewrite;         /* the operator accepts a log that
+					 * does not extend DIR/log.anchor,
+					 * or a tree rebuilt over entries */
+	const char *const *witnesses;   /* "URL=KEY" each */
+	size_t nwitnesses;
 };
 
 struct tlog;
@@ -66,6 +79,12 @@ int tlog_checkpoint(struct tlog *t, int64_t min_size, struct buf *note,
 
 /* Committed tree size. */
 int64_t tlog_size(struct tlog *t);
+
+/* The checkpoint GET /v1/log/checkpoint serves: with witnesses, the
+ * latest that went to them, with the cosignature lines they gave (one
+ * note); without, or before the first round, as tlog_checkpoint. */
+int tlog_checkpoint_witnessed(struct tlog *t, struct buf *note,
+    int64_t *size, struct err *e) __attribute__((warn_unused_result));
 
 /* Proofs, read from the stored tiles through a reader connection. */
 int tlog_inclusion(struct tlog *t, struct store_conn *c, int64_t index,

@@ -180,20 +180,47 @@ class Daemon:
         return self.call(method, path, body, token=self.operator)
 
     def entries(self, start=0):
-        """Every log entry from start on, as (index, event, leaf bytes)."""
+        """Every log entry from start on, as (index, event, leaf bytes),
+        read as the operator (GET /v1/log/entries is the operator's).  The
+        leaf is the 49-byte sealed leaf the tree commits to; the event is
+        the entry in clear."""
+        return [(e["index"], e["event"], base64.b64decode(e["leaf"]))
+                for e in self.entry_objects(start)]
+
+    def entry_objects(self, start=0):
+        """Every entry object from start on: {index, leaf, sealed, event}."""
         out = []
         while True:
-            r = self.call("GET", "/v1/log/entries?start=%d" % start)
+            r = self.op("GET", "/v1/log/entries?start=%d" % start)
             assert r.status == 200, r
-            for e in r.body["entries"]:
-                out.append((e["index"], e["event"],
-                            base64.b64decode(e["leaf"])))
+            out.extend(r.body["entries"])
             if not r.body["entries"]:
                 return out
             start = r.body["entries"][-1]["index"] + 1
 
+    def plain_entries(self, start=0):
+        """Every entry from start on as (index, event, plaintext bytes):
+        each sealed body opened (tests/integration/sealedleaf.py) with its
+        tenant's log key, derived from DIR/secrets.key as custosd does, so
+        that tests can search the exact bytes the log holds."""
+        import sealedleaf
+        with open(os.path.join(self.data, "secrets.key"), "rb") as f:
+            master = sealedleaf.master_of(base64.b64decode(f.read().strip()))
+        keys, out = {}, []
+        for e in self.entry_objects(start):
+            t = e["event"].get("tenant") or ""
+            if t not in keys:
+                keys[t] = sealedleaf.derive(sealedleaf.log_key(master, t))
+            plain = sealedleaf.open_leaf(keys[t], e["index"],
+                                         base64.b64decode(e["leaf"]),
+                                         base64.b64decode(e["sealed"]))
+            assert plain is not None, e
+            assert json.loads(plain) == e["event"], e
+            out.append((e["index"], e["event"], plain))
+        return out
+
     def log_size(self):
-        return self.call("GET", "/v1/log/entries?start=0&end=0").body["size"]
+        return self.op("GET", "/v1/log/entries?start=0&end=0").body["size"]
 
     def mails(self):
         """The messages in DIR/outbox/new, oldest first, parsed."""

@@ -10,6 +10,8 @@ recorded one by one, from the same address too.  On the old code every one
 of the flood's requests appended an entry.
 """
 import http.client
+import os
+import sqlite3
 import threading
 import time
 import unittest
@@ -115,6 +117,16 @@ class AnonymousFlood(unittest.TestCase):
         evs = [ev for _, ev, _ in self.d.entries(start)]
         self.assertEqual([(ev["reason"], ev["tenant"]) for ev in evs],
                          [("bad_token", "acme")], evs)
+        # The tally's own columns say so too (they pointed into a stack
+        # frame gone by the time the writer stored them), and its leaf was
+        # sealed for that tenant: it opens with acme's key.
+        con = sqlite3.connect(os.path.join(self.d.data, "custos.db"))
+        self.assertEqual(con.execute(
+            "SELECT tenant_id, action FROM entries WHERE idx >= ?",
+            (start,)).fetchall(), [("acme", "ticket.list")])
+        con.close()
+        self.assertEqual([ev for _, ev, _ in self.d.plain_entries(start)],
+                         evs)
         # The source spent its budget: what carries no token is refused
         # before any work...
         r = self.d.call("GET", "/v1/tenants/acme/tickets")

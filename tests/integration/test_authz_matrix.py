@@ -145,7 +145,7 @@ GLOBAL_ROUTES = {
     "import": ("POST", "/v1/import", "import", "vendor.create",
                {"operator"}, 200),
     "log_entries": ("GET", "/v1/log/entries?start=0&end=1", None, None,
-                    ANYONE, 200),
+                    {"operator"}, 200),
     "health": ("GET", "/v1/health", None, None, ANYONE, 200),
 }
 

@@ -326,10 +326,10 @@ class BadInput(unittest.TestCase):
                       "0x10", "%2B1", "1e3"):
                 with self.subTest(param=param, value=v):
                     self.bad("/v1/log/entries?%s=%s" % (param, v),
-                             method="GET", raw=b"", operator=False,
-                             field=param, recorded=False)
+                             method="GET", raw=b"", field=param,
+                             recorded=False)
         self.bad("/v1/log/entries?start=5&end=2", method="GET", raw=b"",
-                 operator=False, field="end", recorded=False)
+                 field="end", recorded=False)
 
     def test_z_after_the_sweep_nothing_exists_and_logins_work(self):
         # Run last (by name): the objects every bad body described were

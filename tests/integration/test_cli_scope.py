@@ -8,7 +8,9 @@ left out for the CLI to fetch) and runs `custos scope --answer FILE
 --report DIR`.  Each per-tenant JSON must then pass `custos verify
 --tenant-log` and an independent Python check (test_tlog's verifier);
 a proof or checkpoint that does not verify must stop the CLI before it
-writes a report.
+writes a report.  The leaves are sealed (issue 12): the report writer reads
+its evidence from GET /v1/log/entries with the operator's token, and a
+tenant opens its report with its own log key (`custos tenant-log-key T`).
 
 ScopeLive runs the commands against POST /v1/scope itself; it is skipped
 while the daemon has no such route.  ImportCli checks what `custos import`
@@ -66,9 +68,21 @@ class CliCase(DaemonTest):
             f.write(text)
         return self.path(name)
 
+    def log_key(self, tenant):
+        """A file holding tenant's log key (`custos tenant-log-key`, as
+        the operator), which opens the tenant's sealed leaves."""
+        f = self.path(tenant + ".log-key")
+        if not os.path.exists(f):
+            self.save(tenant + ".log-key",
+                      self.op("tenant-log-key", tenant).stdout)
+        return f
+
     def verify_tenant_log(self, keyfile, report, tenant, code=0):
+        """`custos verify --tenant-log` as tenant would run it: with its
+        own log key."""
         return self.cli("verify", "--key", keyfile, "--tenant-log", report,
-                        "--tenant", tenant, code=code)
+                        "--tenant", tenant, "--log-key",
+                        self.log_key(tenant), code=code)
 
 
 class ReportFromSavedAnswer(CliCase):
@@ -155,10 +169,13 @@ class ReportFromSavedAnswer(CliCase):
         }
 
     def report(self, answer, code=0, *extra):
+        """The evidence (sealed leaves and their events) is read from the
+        operator's GET /v1/log/entries: the report writer is the
+        operator's."""
         f = self.save("answer.json", json.dumps(answer))
         out = self.path("reports")
-        p = self.cli("scope", "--answer", f, "--report", out, *extra,
-                     code=code)
+        p = self.op("scope", "--answer", f, "--report", out, *extra,
+                    code=code)
         return out, p
 
     def test_every_tenant_report_verifies_with_custos_verify(self):
@@ -228,7 +245,9 @@ class ReportFromSavedAnswer(CliCase):
                      "Force a password reset", "Review their MFA factors",
                      "Check your own logs", "[CONTACT:",
                      "custos verify --key log.key --tenant-log auto.json "
-                     "--tenant auto", self.key, "| denied (`"):
+                     "--tenant auto --log-key logkey.json",
+                     "custos tenant-log-key TENANT > logkey.json",
+                     self.key, "| denied (`"):
             self.assertIn(want, md)
         for i in self.auto:
             self.assertIn("| %d | `%s` |" % (i, self.log[i][0]["time"]), md)

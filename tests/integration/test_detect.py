@@ -159,8 +159,8 @@ class DetectTest(unittest.TestCase):
         return self.d.log_size()
 
     def event(self, index):
-        r = self.d.call("GET", "/v1/log/entries?start=%d&end=%d" %
-                        (index, index + 1))
+        r = self.d.op("GET", "/v1/log/entries?start=%d&end=%d" %
+                      (index, index + 1))
         self.assertEqual(r.status, 200, r)
         self.assertEqual(r.body["entries"][0]["index"], index, r)
         return r.body["entries"][0]["event"]

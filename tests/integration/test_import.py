@@ -85,7 +85,7 @@ class Import(DaemonTest):
             "user": 2, "ticket": 1})
         self.assertEqual(r.body["entries"], len(objs))
 
-        added = self.d.entries(before)
+        added = self.d.plain_entries(before)
         self.assertEqual(len(added), len(objs), [e[1] for e in added])
         for o, (_, ev, leaf) in zip(objs, added):
             with self.subTest(object=o["id"]):

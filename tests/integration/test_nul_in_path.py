@@ -37,7 +37,8 @@ class NulInPath(unittest.TestCase):
         self.assertIn("no such endpoint", r.body["error"]["message"])
 
     def test_nul_in_a_query_value_is_400_naming_it(self):
-        r = self.d.call("GET", "/v1/log/entries?start=1%00")
+        r = self.d.call("GET", "/v1/log/entries?start=1%00",
+                        token=self.d.operator)
         self.assertEqual(r.status, 400, r)
         self.assertIn("'start'", r.body["error"]["message"])
 

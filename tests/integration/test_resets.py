@@ -69,7 +69,7 @@ class ResetTest(DaemonTest):
         return evs[0]
 
     def leaves(self, start=0):
-        return b"".join(leaf for _, _, leaf in self.d.entries(start))
+        return b"".join(p for _, _, p in self.d.plain_entries(start))
 
     def assertEntry(self, ev, outcome, reason=None):
         self.assertEqual((ev["outcome"], ev["reason"]), (outcome, reason),

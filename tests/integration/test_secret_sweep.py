@@ -213,7 +213,7 @@ class SecretSweep(unittest.TestCase):
         self.assertEqual(self.leaks(self.typo.raw), [], self.typo.raw)
 
     def test_log_entries_hold_no_secret(self):
-        entries = self.d.entries()
+        entries = self.d.plain_entries()
         self.assertGreater(len(entries), 20)
         for index, event, leaf in entries:
             with self.subTest(index=index):

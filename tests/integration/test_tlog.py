@@ -11,8 +11,9 @@ random entries and the consistency proof between the checkpoints verify
 (RFC 9162), the C2SP tiles and entry bundles hold exactly those hashes and
 bytes, bad proof queries are 400, and a tenant admin's access log holds
 exactly the entries about the tenant, each provably included.  The same
-proofs and a saved access log are checked with `custos verify` (skipped,
-saying so, while the CLI lacks the command); tampered copies must fail.
+proofs and a saved access log (opened with the tenant's log key) are checked
+with `custos verify` (skipped, saying so, while the CLI lacks the command);
+tampered copies must fail.
 
 The verifier functions here are shared with test_tlog_integrity.py and
 test_tlog_crash.py (imported as a module).
@@ -34,6 +35,7 @@ import nacl.exceptions
 import nacl.signing
 
 import harness
+import sealedleaf
 from harness import Daemon, World
 
 EM_DASH = "\u2014"
@@ -246,17 +248,39 @@ def run_threads(fns):
         raise errors[0]
 
 
-def start_again(d, name):
-    """Starts custosd again on d's data directory and port, logging to
-    DIR/<name>.log (d.run_log); returns the first /v1/health answer,
-    whatever its status.  d.proc must have exited."""
+def rewrite_entry_resealed(d, con, idx):
+    """The rewrite of issue 12 done with secrets.key too: entry idx's actor
+    becomes "someone-else" in its plaintext and its actor_id column, and
+    the entry is sealed again under its tenant's log key (derived from
+    DIR/secrets.key as custosd does), so its leaf matches its plaintext
+    and only the tree (the anchor, the witnesses) can tell.  con: an open
+    sqlite3 connection to d's database, its triggers dropped by the
+    caller."""
+    (b,) = con.execute("SELECT bytes FROM entries WHERE idx = ?",
+                       (idx,)).fetchone()
+    ev = json.loads(bytes(b))
+    ev["actor"]["id"] = "someone-else"
+    plain = json.dumps(ev, separators=(",", ":")).encode()
+    with open(os.path.join(d.data, "secrets.key"), "rb") as f:
+        master = sealedleaf.master_of(base64.b64decode(f.read().strip()))
+    keys = sealedleaf.derive(sealedleaf.log_key(master, ev.get("tenant")))
+    leaf, _ = sealedleaf.seal(keys, idx, plain)
+    con.execute("UPDATE entries SET bytes = ?, actor_id = ?, leaf = ? "
+                "WHERE idx = ?", (plain, "someone-else", leaf, idx))
+
+
+def start_again(d, name, *extra):
+    """Starts custosd again on d's data directory and port (extra: more
+    flags), logging to DIR/<name>.log (d.run_log); returns the first
+    /v1/health answer, whatever its status.  d.proc must have exited."""
     d.log.close()
     d.run_log = os.path.join(d.dir, name + ".log")
     d.log = open(d.run_log, "w")
     d.proc = subprocess.Popen(
         [harness.CUSTOSD, "--data", d.data, "--listen",
          "127.0.0.1:%d" % d.port, "--pwhash-ops", "1", "--pwhash-mem",
-         "8192", "--quiet"], stdout=d.log, stderr=subprocess.STDOUT)
+         "8192", "--quiet"] + list(extra), stdout=d.log,
+        stderr=subprocess.STDOUT)
     deadline = time.time() + 60
     while time.time() < deadline:
         if d.proc.poll() is not None:
@@ -404,6 +428,17 @@ class TransparencyLog(unittest.TestCase):
     def settled_checkpoint(cls):
         return settled_checkpoint(cls.d)
 
+    def log_keys(self, tenant):
+        """The tenant's (tag key, seal key), from its log key."""
+        keys = self.__class__.__dict__.get("_keys", {})
+        if tenant not in keys:
+            r = self.d.op("GET", "/v1/tenants/%s/log-key" % tenant)
+            assert r.status == 200, r
+            keys[tenant] = sealedleaf.derive(
+                base64.b64decode(r.body["log_key"]))
+            self.__class__._keys = keys
+        return keys[tenant]
+
     def leaves(self, n=None):
         return [leaf_hash(e[2]) for e in self.entries[:n]]
 
@@ -459,8 +494,18 @@ class TransparencyLog(unittest.TestCase):
     def test_root_recomputed_from_entries_matches_both_checkpoints(self):
         self.assertEqual([e[0] for e in self.entries],
                          list(range(len(self.entries))))
+        # Each leaf is a sealed leaf (docs/internals/tlog.md): its body
+        # hashes to it and opens, with its tenant's log key, to the event.
         for index, event, leaf in self.entries[::97]:
-            self.assertEqual(json.loads(leaf), event, index)
+            self.assertEqual(len(leaf), sealedleaf.LEAF_BYTES, index)
+            obj = self.d.op("GET", "/v1/log/entries?start=%d&end=%d" %
+                            (index, index + 1)).body["entries"][0]
+            sealed = base64.b64decode(obj["sealed"])
+            self.assertEqual(hashlib.sha256(sealed).digest(), leaf[17:])
+            if event["tenant"]:
+                plain = sealedleaf.open_leaf(self.log_keys(event["tenant"]),
+                                             index, leaf, sealed)
+                self.assertEqual(json.loads(plain), event, index)
         for note in (self.cp1, self.cp2):
             _, size, root = open_checkpoint(note, self.key)
             self.assertEqual(tree_root(self.leaves(size)), root, size)
@@ -574,8 +619,6 @@ class TransparencyLog(unittest.TestCase):
         e = self.entries[index]
         doc = {"index": index, "leaf": base64.b64encode(
             e[2] if leaf is None else leaf).decode()}
-        if leaf is None:
-            doc["event"] = e[1]
         return self.save("entry-%d.json" % index, json.dumps(doc))
 
     def test_custos_verify_checks_inclusion_of_random_entries(self):
@@ -599,7 +642,7 @@ class TransparencyLog(unittest.TestCase):
                         % (index, s2))
         proof = self.save("proof-%d.json" % index, r.raw)
         bad = bytearray(self.entries[index][2])
-        bad[bad.index(b'"target":"') + 10] ^= 1
+        bad[len(bad) // 2] ^= 1
         rc, out = custos_verify("--key", self.key, "--checkpoint", cp,
                                 "--entry", self.entry_file(index, bytes(bad)),
                                 "--proof", proof)
@@ -751,9 +794,12 @@ class TransparencyLog(unittest.TestCase):
         _, size, root = open_checkpoint(page["checkpoint"], self.key)
         self.assertEqual(page["size"], size)
         self.assertEqual(page["tenant"], tenant)
+        keys = self.log_keys(tenant)
         for e in page["entries"]:
             leaf = base64.b64decode(e["leaf"])
-            self.assertEqual(json.loads(leaf), e["event"])
+            plain = sealedleaf.open_leaf(keys, e["index"], leaf,
+                                         base64.b64decode(e["sealed"]))
+            self.assertEqual(json.loads(plain), e["event"])
             self.assertEqual(e["event"]["tenant"], tenant)
             self.assertTrue(verify_inclusion(
                 e["index"], size, leaf_hash(leaf), b64hashes(e["proof"]),
@@ -792,41 +838,72 @@ class TransparencyLog(unittest.TestCase):
         r = self.d.call("GET", "/v1/tenants/auto/access-log")
         self.assertEqual(r.status, 401, r)
 
+    def tenant_log_key(self, tenant, token):
+        """The tenant's log key file, as its admin saves it (`custos
+        tenant-log-key T > FILE`), and the (tag, seal, nonce) keys it
+        gives."""
+        r = subprocess.run([harness.CUSTOS, "--server", self.d.url,
+                            "--token", token, "tenant-log-key", tenant],
+                           capture_output=True, text=True, timeout=60)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        raw = base64.b64decode(json.loads(r.stdout)["log_key"])
+        return (self.save(tenant + ".logkey.json", r.stdout),
+                sealedleaf.derive(raw))
+
     def test_custos_verify_checks_a_saved_access_log_and_sees_tampering(self):
         self.cli_or_skip()
         token = self.w.tenant_login("deny")
+        lk, keys = self.tenant_log_key("deny", token)
         r = self.access_log("deny", token)
         self.assertEqual(r.status, 200, r)
         self.check_page(r.body, "deny")
         self.assertGreater(len(r.body["entries"]), 2)
         good = self.save("deny-log.json", r.raw)
-        rc, out = custos_verify("--key", self.key, "--tenant-log", good)
+        rc, out = custos_verify("--key", self.key, "--tenant-log", good,
+                                "--log-key", lk)
         self.assertEqual(rc, 0, out)
+        # Sealed leaves are read with the tenant's log key; without it
+        # the answer is refused, not passed.
+        rc, out = custos_verify("--key", self.key, "--tenant-log", good)
+        self.assertEqual(rc, 1, out)
+        self.assertIn("--log-key", out)
         # One byte of one event changed: the shown event no longer matches
-        # its leaf.
+        # its sealed body.
         doc = json.loads(r.raw)
         ev = doc["entries"][1]["event"]
         ev["outcome"] = "denied" if ev["outcome"] == "allowed" else "allowed"
         rc, out = custos_verify("--key", self.key, "--tenant-log",
-                                self.save("deny-bad1.json", json.dumps(doc)))
+                                self.save("deny-bad1.json", json.dumps(doc)),
+                                "--log-key", lk)
         self.assertEqual(rc, 1, out)
-        # The leaf and the event changed together: no longer included.
+        self.assertIn("differs from its sealed body", out)
+        # The event changed and sealed again under the tenant's own key at
+        # its index (a new sealed body, so a new leaf): it opens, but is no
+        # longer included.
         doc = json.loads(r.raw)
-        leaf = base64.b64decode(doc["entries"][1]["leaf"])
-        leaf = leaf.replace(b'"allowed"', b'"allowex"', 1).replace(
+        e = doc["entries"][1]
+        plain = sealedleaf.open_leaf(keys, e["index"],
+                                     base64.b64decode(e["leaf"]),
+                                     base64.b64decode(e["sealed"]))
+        plain = plain.replace(b'"allowed"', b'"allowex"', 1).replace(
             b'"denied"', b'"deniex"', 1)
-        doc["entries"][1]["leaf"] = base64.b64encode(leaf).decode()
-        doc["entries"][1]["event"] = json.loads(leaf)
+        leaf, sealed = sealedleaf.seal(keys, e["index"], plain)
+        e["leaf"] = base64.b64encode(leaf).decode()
+        e["sealed"] = base64.b64encode(sealed).decode()
+        e["event"] = json.loads(plain)
         rc, out = custos_verify("--key", self.key, "--tenant-log",
-                                self.save("deny-bad2.json", json.dumps(doc)))
+                                self.save("deny-bad2.json", json.dumps(doc)),
+                                "--log-key", lk)
         self.assertEqual(rc, 1, out)
+        self.assertIn("entry %d: its proof" % e["index"], out)
+        self.assertIn("not in that tree", out)
         # The same answer passed off as another tenant's is refused.
         doc = json.loads(r.raw)
         doc["tenant"] = "appr"
         rc, out = custos_verify("--key", self.key, "--tenant-log",
-                                self.save("deny-bad3.json", json.dumps(doc)))
+                                self.save("deny-bad3.json", json.dumps(doc)),
+                                "--log-key", lk)
         self.assertEqual(rc, 1, out)
-
 
 if __name__ == "__main__":
     unittest.main()

@@ -177,7 +177,10 @@ class StartupIntegrity(unittest.TestCase):
         orig = self.flip_entry(idx)
         reason = self.expect_refusal("log entry %d " % idx)
         self.assertEqual(re.findall(r"entry (\d+)", reason), [str(idx)])
-        self.assertIn("log entry %d does not match the tree" % idx, reason)
+        # The plaintext custosd queries no longer opens from the sealed
+        # leaf the tree commits to (docs/internals/tlog.md).
+        self.assertIn("log entry %d differs from what its sealed leaf holds"
+                      % idx, reason)
         self.restore_entry(idx, orig)
         self.expect_alert(reason)
 
@@ -217,18 +220,19 @@ class StartupIntegrity(unittest.TestCase):
         self.restore_tile(1, 0, orig)
         self.expect_alert(reason)
 
-    def test_entry_rewritten_with_its_leaf_hash_is_caught_a_level_up(self):
-        # An intruder who knows the format also puts the new leaf hash in
-        # the entry's tile; the tile above (and the checkpoint) still
-        # hold the old subtree root.
+    def test_entry_rewritten_with_its_leaf_hash_is_caught_by_its_seal(self):
+        # An intruder who knows the format also puts the hash of the
+        # changed entry in its tile: the tree no longer hashes plaintext,
+        # and the stored entry does not open from its sealed leaf (a new
+        # seal needs the key in secrets.key, not in the database).
         orig = self.flip_entry(300)
         tile = self.change_tile(0, 1, 300 - 256)
         new = bytearray(tile)
         new[32 * 44:32 * 45] = tl.leaf_hash(self.entry_bytes(300))
         self.sql("UPDATE tiles SET hashes = X'%s' WHERE level = 0 AND "
                  "idx = 1;" % bytes(new).hex())
-        reason = self.expect_refusal((
-            "tile 1/0 ", "entries before index %d were changed" % self.size))
+        reason = self.expect_refusal(
+            "log entry 300 differs from what its sealed leaf holds")
         self.restore_entry(300, orig)
         self.restore_tile(0, 1, tile)
         self.expect_alert(reason)
@@ -239,13 +243,14 @@ class StartupIntegrity(unittest.TestCase):
         row = self.sql("SELECT quote(idx), quote(time), quote(actor_id), "
                        "quote(tenant_id), quote(action), quote(session_id), "
                        "quote(device_id), quote(source), quote(allowed), "
-                       "quote(bytes), quote(vendor_id) FROM entries "
+                       "quote(bytes), quote(vendor_id), quote(leaf) "
+                       "FROM entries "
                        "WHERE idx = %d;" % last)
         cols = self.sql("SELECT group_concat(name, ',') FROM "
                         "pragma_table_info('entries');")
         self.assertEqual(cols, "idx,time,actor_id,tenant_id,action,"
                          "session_id,device_id,source,allowed,bytes,"
-                         "vendor_id")
+                         "vendor_id,leaf")
         self.sql("DROP TRIGGER entries_no_delete; DELETE FROM entries WHERE "
                  "idx = %d;" % last)
         reason = self.expect_refusal("from index %d are gone" % last)

@@ -43,6 +43,12 @@ class VerifyAgainstDaemon(DaemonTest):
     def fetch(self, name, *args, token=None):
         return self.save(name, self.cli(*args, token=token).stdout)
 
+    def fetch_entry(self, name, index):
+        """`custos entry INDEX` as the operator (GET /v1/log/entries is
+        the operator's): {index, leaf, sealed, event}, whose sealed leaf
+        custos verify proves included offline."""
+        return self.fetch(name, "entry", str(index), token=self.d.operator)
+
     def verify(self, *args, code=0):
         return self.cli("verify", *args, code=code)
 
@@ -101,7 +107,7 @@ class VerifyAgainstDaemon(DaemonTest):
         for i in sorted({0, s1 - 1, s2 - 1} |
                         set(rnd.sample(range(s2), 8))):
             with self.subTest(index=i):
-                e = self.fetch("e%d" % i, "entry", str(i))
+                e = self.fetch_entry("e%d" % i, i)
                 p = self.fetch("p%d" % i, "proof", str(i), "--size",
                                str(s2))
                 out = self.verify("--key", key, "--checkpoint", cp2,
@@ -116,7 +122,7 @@ class VerifyAgainstDaemon(DaemonTest):
         self.assertGreaterEqual(psize, self.size_of(cp3))
         same = psize == self.size_of(cp3)
         r = self.verify("--key", key, "--checkpoint", cp3, "--entry",
-                        self.fetch("e3", "entry", "3"), "--proof", p,
+                        self.fetch_entry("e3", 3), "--proof", p,
                         code=0 if same else 1)
         if not same:
             self.assertIn(b"fetch it with", r.stderr)
@@ -130,17 +136,16 @@ class VerifyAgainstDaemon(DaemonTest):
                       (s1, s2), out)
 
         # Mutations of what the server gave.
-        ej = json.load(open(self.save("x", self.cli("entry", "5").stdout)))
+        ej = json.load(open(self.fetch_entry("x", 5)))
         leaf = bytearray(base64.b64decode(ej["leaf"]))
         leaf[-2] ^= 1
         ej["leaf"] = base64.b64encode(bytes(leaf)).decode()
-        del ej["event"]
         bad_e = self.save("bad_e", json.dumps(ej).encode())
         p5 = self.fetch("p5", "proof", "5", "--size", str(s2))
         self.verify("--key", key, "--checkpoint", cp2, "--entry", bad_e,
                     "--proof", p5, code=1)
         self.verify("--key", key, "--checkpoint", cp1, "--entry",
-                    self.fetch("e5", "entry", "5"), "--proof", p5, code=1)
+                    self.fetch_entry("e5", 5), "--proof", p5, code=1)
         cj = json.load(open(c))
         h = bytearray(base64.b64decode(cj["hashes"][0]))
         h[0] ^= 1
@@ -156,39 +161,48 @@ class VerifyAgainstDaemon(DaemonTest):
         self.activity(25)
         admin = self.w.tenant_login("auto")
         key = self.fetch("key", "log-key")
+        # The tenant's log key opens its sealed leaves (its admin's).
+        lk = self.fetch("lk", "tenant-log-key", "auto", token=admin)
         p = self.cli("access-log", "auto", token=admin)
         tl = self.save("tl", p.stdout)
         doc = json.loads(p.stdout)
         self.assertEqual(doc["tenant"], "auto")
         self.assertGreaterEqual(len(doc["entries"]), 25)
         out = self.verify("--key", key, "--tenant-log", tl, "--tenant",
-                          "auto").stdout
+                          "auto", "--log-key", lk).stdout
         self.assertIn(b"%d of %d entries about tenant auto verified" %
                       (len(doc["entries"]), len(doc["entries"])), out)
         j = json.loads(self.cli("--json", "verify", "--key", key,
-                                "--tenant-log", tl).stdout)
+                                "--tenant-log", tl, "--log-key", lk).stdout)
         self.assertTrue(j["ok"])
+        # Passed off as another tenant's, checked with that tenant's key.
+        lk_appr = self.fetch("lk_appr", "tenant-log-key", "appr",
+                             token=self.d.operator)
         self.verify("--key", key, "--tenant-log", tl, "--tenant", "appr",
-                    code=1)
+                    "--log-key", lk_appr, code=1)
         # A page further on.
         start = doc["entries"][3]["index"]
         tl2 = self.fetch("tl2", "access-log", "auto", "--start", str(start),
                          token=admin)
         self.assertEqual(json.load(open(tl2))["entries"][0]["index"], start)
-        self.verify("--key", key, "--tenant-log", tl2)
+        self.verify("--key", key, "--tenant-log", tl2, "--log-key", lk)
         # Entries dropped from the middle still verify one by one (this is
         # a page, not a completeness proof); an entry of another tenant
         # slipped in does not.
-        other = self.d.entries()
-        foreign = [(i, ev, lf) for i, ev, lf in other
-                   if ev.get("tenant") not in ("auto",)][0]
+        foreign = [e for e in self.d.entry_objects()
+                   if e["event"].get("tenant") not in ("auto",)][0]
         doc2 = json.loads(p.stdout)
+        fp = json.load(open(self.fetch("fp", "proof", str(foreign["index"]),
+                                       "--size", str(doc["size"]))))
         doc2["entries"].insert(0, {
-            "index": foreign[0],
-            "leaf": base64.b64encode(foreign[2]).decode(),
-            "event": foreign[1], "proof": doc["entries"][0]["proof"]})
-        self.verify("--key", key, "--tenant-log",
-                    self.save("tlbad", json.dumps(doc2).encode()), code=1)
+            "index": foreign["index"], "leaf": foreign["leaf"],
+            "sealed": foreign["sealed"], "event": foreign["event"],
+            "proof": fp["hashes"]})
+        r = self.verify("--key", key, "--tenant-log",
+                        self.save("tlbad", json.dumps(doc2).encode()),
+                        "--log-key", lk, code=1)
+        self.assertIn(b"entry %d:" % foreign["index"], r.stderr)
+        self.assertNotIn(b"its proof", r.stderr)
         # Without a tenant admin's token: refused by the server (exit 1).
         self.cli("access-log", "auto", code=1)
 
