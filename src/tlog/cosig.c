@@ -23,94 +23,29 @@
 void
 cosig_key_id(uint8_t out[4], const char *name, const uint8_t public_key[32])
 {
-	static const uint8_t sep[2] = {'\n', COSIG_ALG};
-	crypto_hash_sha256_state st;
-	uint8_t h[crypto_hash_sha256_BYTES];
-
-	crypto_hash_sha256_init(&st);
-	crypto_hash_sha256_update(&st, (const uint8_t *)name, strlen(name));
-	crypto_hash_sha256_update(&st, sep, sizeof(sep));
-	crypto_hash_sha256_update(&st, public_key, 32);
-	crypto_hash_sha256_final(&st, h);
-	memcpy(out, h, KEY_ID_LEN);
+	note_key_id_alg(out, name, COSIG_ALG, public_key);
 }
 
 int
 cosig_verifier_format(char *out, size_t size, const char *name,
     const uint8_t public_key[32])
 {
-	uint8_t key[33], id[KEY_ID_LEN];
-	char b64[sodium_base64_ENCODED_LEN(33,
-	    sodium_base64_VARIANT_ORIGINAL)];
-
-	if (!note_name_valid(name))
-		return -1;
-	key[0] = COSIG_ALG;
-	memcpy(key + 1, public_key, 32);
-	cosig_key_id(id, name, public_key);
-	sodium_bin2base64(b64, sizeof(b64), key, sizeof(key),
-	    sodium_base64_VARIANT_ORIGINAL);
-	return str_printf(out, size, "%s+%02x%02x%02x%02x+%s", name, id[0],
-	    id[1], id[2], id[3], b64);
-}
-
-static int
-hex_nibble(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
+	return note_verifier_format_alg(out, size, name, COSIG_ALG,
+	    public_key);
 }
 
 int
 cosig_verifier_parse(struct cosig_key *k, const char *text, struct err *e)
 {
-	const char *p1, *p2, *b64;
-	uint8_t key[34], id[KEY_ID_LEN];
-	size_t len, namelen, keylen, i;
-	int hi, lo;
+	struct note_verifier v;
 
 	memset(k, 0, sizeof(*k));
-	len = strnlen(text, NOTE_VERIFIER_MAX + 1);
-	if (len > NOTE_VERIFIER_MAX)
-		return err_bad_request(e, "witness key is longer than %d bytes",
-		    NOTE_VERIFIER_MAX);
-	p1 = memchr(text, '+', len);
-	p2 = p1 == NULL ? NULL : memchr(p1 + 1, '+', len - (size_t)(p1 -
-	    text) - 1);
-	if (p1 == NULL || p2 == NULL || p2 - p1 - 1 != 2 * KEY_ID_LEN)
-		return err_bad_request(e, "witness key must be name+hash+key "
-		    "with an 8-digit hex hash");
-	namelen = (size_t)(p1 - text);
-	if (namelen >= NOTE_NAME_MAX)
-		return err_bad_request(e, "witness key name is too long");
-	memcpy(k->name, text, namelen);
-	k->name[namelen] = '\0';
-	if (!note_name_valid(k->name))
-		return err_bad_request(e, "witness key name is not a valid "
-		    "key name");
-	for (i = 0; i < KEY_ID_LEN; i++) {
-		hi = hex_nibble(p1[1 + 2 * i]);
-		lo = hex_nibble(p1[2 + 2 * i]);
-		if (hi < 0 || lo < 0)
-			return err_bad_request(e, "witness key hash must be 8 "
-			    "lowercase hex digits");
-		k->key_id[i] = (uint8_t)(hi << 4 | lo);
-	}
-	b64 = p2 + 1;
-	if (len - (size_t)(b64 - text) == 0 || b64_decode(key, sizeof(key),
-	    &keylen, b64, len - (size_t)(b64 - text)) == -1)
-		return err_bad_request(e, "witness key is not valid base64");
-	if (keylen != 33 || key[0] != COSIG_ALG)
-		return err_bad_request(e, "witness key is not an Ed25519 "
-		    "cosignature key (type 4, 32 bytes)");
-	memcpy(k->public_key, key + 1, 32);
-	cosig_key_id(id, k->name, k->public_key);
-	if (sodium_memcmp(id, k->key_id, KEY_ID_LEN) != 0)
-		return err_bad_request(e, "witness key hash does not match its "
-		    "name and key");
+	if (note_verifier_parse_alg(&v, text, COSIG_ALG, "witness key",
+	    "an Ed25519 cosignature key (type 4, 32 bytes)", e) == -1)
+		return -1;
+	memcpy(k->name, v.name, sizeof(k->name));
+	memcpy(k->key_id, v.key_id, sizeof(k->key_id));
+	memcpy(k->public_key, v.public_key, sizeof(k->public_key));
 	return 0;
 }
 

@@ -142,9 +142,10 @@ note_name_valid(const char *name)
 }
 
 void
-note_key_id(uint8_t out[4], const char *name, const uint8_t public_key[32])
+note_key_id_alg(uint8_t out[4], const char *name, uint8_t alg,
+    const uint8_t public_key[32])
 {
-	static const uint8_t sep[2] = {'\n', ALG_ED25519};
+	const uint8_t sep[2] = {'\n', alg};
 	crypto_hash_sha256_state st;
 	uint8_t h[crypto_hash_sha256_BYTES];
 
@@ -156,22 +157,36 @@ note_key_id(uint8_t out[4], const char *name, const uint8_t public_key[32])
 	memcpy(out, h, KEY_ID_LEN);
 }
 
+void
+note_key_id(uint8_t out[4], const char *name, const uint8_t public_key[32])
+{
+	note_key_id_alg(out, name, ALG_ED25519, public_key);
+}
+
 int
-note_verifier_format(char *out, size_t size, const char *name,
-    const uint8_t public_key[32])
+note_verifier_format_alg(char *out, size_t size, const char *name,
+    uint8_t alg, const uint8_t public_key[32])
 {
 	uint8_t key[33], id[KEY_ID_LEN];
 	char b64[VKEY_B64_LEN + 1];
 
 	if (!note_name_valid(name))
 		return -1;
-	key[0] = ALG_ED25519;
+	key[0] = alg;
 	memcpy(key + 1, public_key, 32);
-	note_key_id(id, name, public_key);
+	note_key_id_alg(id, name, alg, public_key);
 	sodium_bin2base64(b64, sizeof(b64), key, sizeof(key),
 	    sodium_base64_VARIANT_ORIGINAL);
 	return str_printf(out, size, "%s+%02x%02x%02x%02x+%s", name, id[0],
 	    id[1], id[2], id[3], b64);
+}
+
+int
+note_verifier_format(char *out, size_t size, const char *name,
+    const uint8_t public_key[32])
+{
+	return note_verifier_format_alg(out, size, name, ALG_ED25519,
+	    public_key);
 }
 
 static int
@@ -185,8 +200,8 @@ hex_nibble(char c)
 }
 
 int
-note_verifier_parse(struct note_verifier *v, const char *text,
-    struct err *e)
+note_verifier_parse_alg(struct note_verifier *v, const char *text,
+    uint8_t alg, const char *what, const char *alg_msg, struct err *e)
 {
 	const char *p1, *p2, *b64;
 	uint8_t key[33 + 1], id[KEY_ID_LEN];
@@ -196,46 +211,52 @@ note_verifier_parse(struct note_verifier *v, const char *text,
 	memset(v, 0, sizeof(*v));
 	len = strnlen(text, NOTE_VERIFIER_MAX + 1);
 	if (len > NOTE_VERIFIER_MAX)
-		return err_bad_request(e, "verifier key is longer than %d "
-		    "bytes", NOTE_VERIFIER_MAX);
+		return err_bad_request(e, "%s is longer than %d bytes", what,
+		    NOTE_VERIFIER_MAX);
 	p1 = memchr(text, '+', len);
 	if (p1 == NULL)
-		return err_bad_request(e, "verifier key must be "
-		    "name+hash+key");
+		return err_bad_request(e, "%s must be name+hash+key", what);
 	namelen = (size_t)(p1 - text);
 	p2 = memchr(p1 + 1, '+', len - namelen - 1);
 	if (p2 == NULL || p2 - p1 - 1 != 2 * KEY_ID_LEN)
-		return err_bad_request(e, "verifier key must be name+hash+key "
-		    "with an 8-digit hex hash");
+		return err_bad_request(e, "%s must be name+hash+key with an "
+		    "8-digit hex hash", what);
 	if (namelen >= NOTE_NAME_MAX)
-		return err_bad_request(e, "verifier key name is longer than "
-		    "%d bytes", NOTE_NAME_MAX - 1);
+		return err_bad_request(e, "%s name is longer than %d bytes",
+		    what, NOTE_NAME_MAX - 1);
 	memcpy(v->name, text, namelen);
 	v->name[namelen] = '\0';
 	if (!note_name_valid(v->name))
-		return err_bad_request(e, "verifier key name is not a valid "
-		    "key name");
+		return err_bad_request(e, "%s name is not a valid key name",
+		    what);
 	for (i = 0; i < KEY_ID_LEN; i++) {
 		hi = hex_nibble(p1[1 + 2 * i]);
 		lo = hex_nibble(p1[2 + 2 * i]);
 		if (hi < 0 || lo < 0)
-			return err_bad_request(e, "verifier key hash must be "
-			    "8 lowercase hex digits");
+			return err_bad_request(e, "%s hash must be 8 lowercase "
+			    "hex digits", what);
 		v->key_id[i] = (uint8_t)(hi << 4 | lo);
 	}
 	b64 = p2 + 1;
 	if (note_b64(key, sizeof(key), &keylen, b64,
 	    len - (size_t)(b64 - text)) == -1)
-		return err_bad_request(e, "verifier key is not valid base64");
-	if (keylen != 33 || key[0] != ALG_ED25519)
-		return err_bad_request(e, "verifier key is not an Ed25519 "
-		    "key (algorithm 1, 32 bytes)");
+		return err_bad_request(e, "%s is not valid base64", what);
+	if (keylen != 33 || key[0] != alg)
+		return err_bad_request(e, "%s is not %s", what, alg_msg);
 	memcpy(v->public_key, key + 1, 32);
-	note_key_id(id, v->name, v->public_key);
+	note_key_id_alg(id, v->name, alg, v->public_key);
 	if (sodium_memcmp(id, v->key_id, KEY_ID_LEN) != 0)
-		return err_bad_request(e, "verifier key hash does not match "
-		    "its name and key");
+		return err_bad_request(e, "%s hash does not match its name and "
+		    "key", what);
 	return 0;
+}
+
+int
+note_verifier_parse(struct note_verifier *v, const char *text,
+    struct err *e)
+{
+	return note_verifier_parse_alg(v, text, ALG_ED25519, "verifier key",
+	    "an Ed25519 key (algorithm 1, 32 bytes)", e);
 }
 
 int

@@ -39,6 +39,22 @@ int note_name_valid(const char *name);
 void note_key_id(uint8_t out[4], const char *name,
     const uint8_t public_key[32]);
 
+/*
+ * The C2SP signed-note key id, SHA-256(name || "\n" || alg || key)[:4],
+ * and verifier key "name+hex(id)+base64(alg || key)" of a 32-byte key of
+ * type alg: the note's own Ed25519 keys (1) and cosignature keys (4,
+ * tlog/cosig) share them.  The parse refuses a key of another type or
+ * length with "<what> is not <alg_msg>".
+ */
+void note_key_id_alg(uint8_t out[4], const char *name, uint8_t alg,
+    const uint8_t public_key[32]);
+int note_verifier_format_alg(char *out, size_t size, const char *name,
+    uint8_t alg, const uint8_t public_key[32])
+	__attribute__((warn_unused_result));
+int note_verifier_parse_alg(struct note_verifier *v, const char *text,
+    uint8_t alg, const char *what, const char *alg_msg, struct err *e)
+	__attribute__((warn_unused_result));
+
 /* Writes the verifier key string for (name, public_key). */
 int note_verifier_format(char *out, size_t size, const char *name,
     const uint8_t public_key[32]) __attribute__((warn_unused_result));
