@@ -42,7 +42,9 @@ struct flood {
 	struct source *src;             /* FLOOD_SOURCES + 1 (overflow) */
 	int32_t index[INDEX_SIZE];      /* slot in src, or NO_SLOT */
 	int nused;                      /* tracked sources, overflow apart */
-	int64_t next_due;               /* INT64_MAX: nothing to drain */
+	int64_t next_due;               /* INT64_MAX: nothing to drain;
+					 * written under mu, read without
+					 * it (atomic) by flood_due */
 	int draining;
 };
 
@@ -167,7 +169,7 @@ static void
 due_at(struct flood *f, int64_t when)
 {
 	if (when < f->next_due)
-		f->next_due = when;
+		__atomic_store_n(&f->next_due, when, __ATOMIC_RELAXED);
 }
 
 /* Moves s to a new window when its current one is over at now_ms. */
@@ -278,12 +280,9 @@ flood_refusal(struct flood *f, const char *source, const char *action,
 int
 flood_due(struct flood *f, int64_t now_ms)
 {
-	int due;
-
-	pthread_mutex_lock(&f->mu);
-	due = !f->draining && f->next_due <= now_ms;
-	pthread_mutex_unlock(&f->mu);
-	return due;
+	/* Asked on every request: no lock.  A drain sets next_due to
+	 * INT64_MAX first, and another drain at once returns 0 anyway. */
+	return __atomic_load_n(&f->next_due, __ATOMIC_RELAXED) <= now_ms;
 }
 
 /* Rebuilds the index after sources were freed (probing needs no holes). */
@@ -386,7 +385,7 @@ flood_drain(struct flood *f, int64_t now_ms, int all, flood_tally_cb cb,
 		return 0;
 	}
 	f->draining = 1;
-	f->next_due = INT64_MAX;
+	__atomic_store_n(&f->next_due, INT64_MAX, __ATOMIC_RELAXED);
 	for (slot = 0; slot < FLOOD_SOURCES; slot++)
 		if (f->src[slot].used &&
 		    source_take(f, &f->src[slot], now_ms, all, t, &n)) {
