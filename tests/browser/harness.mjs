@@ -710,3 +710,22 @@ export async function answerTo(p, method, re, act) {
 	try { body = await r.json(); } catch { /* not JSON */ }
 	return { status: r.status(), body, request: r.request() };
 }
+
+// Clicks the confirmation the console asks for after a destructive
+// click, whichever way it asks: a native confirm() (accepted), or a
+// dialog element / role=dialog with a confirming button.
+export async function confirmIfAsked(p, name = /^(confirm|yes|contain|reset|lift|revoke|deny)/i) {
+	const dlg = p.page.locator('dialog[open], [role="dialog"], [role="alertdialog"]');
+	try {
+		await dlg.first().waitFor({ timeout: 1500 });
+	} catch {
+		return false;
+	}
+	await dlg.first().getByRole('button', { name }).first().click();
+	return true;
+}
+
+// Accepts native confirm() dialogs on this person's page from now on.
+export function acceptDialogs(p) {
+	p.page.on('dialog', (dl) => dl.accept().catch(() => {}));
+}
