@@ -141,6 +141,7 @@ export class Daemon {
 	// opts.tls: serve HTTPS with a fresh self-signed certificate for
 	// localhost.  opts.extra: more flags.
 	static async start(opts = {}) {
+		need(fs.existsSync(CUSTOSD), `custosd not found at ${CUSTOSD} (set CUSTOSD)`);
 		const d = new Daemon();
 		d.dir = fs.mkdtempSync(path.join(os.tmpdir(), 'custos-browser-'));
 		d.data = path.join(d.dir, 'data');
@@ -477,7 +478,14 @@ export class Person {
 		return r.credentials;
 	}
 
-	goto(hash) { return this.page.goto(hash.startsWith('/') ? hash : `/${hash}`); }
+	// Opens a console page; the page it is on already is loaded afresh
+	// (a hash router does nothing on the same hash).
+	goto(hash) {
+		const u = new URL(hash.startsWith('/') ? hash : `/${hash}`, this.d.url);
+		if (this.page.url() === u.href)
+			return this.page.reload();
+		return this.page.goto(u.href);
+	}
 
 	// The session cookie as "name=value" (for a request outside the
 	// browser, or for another context).
@@ -566,7 +574,7 @@ export const hook = {
 // to leave the sign-in page.
 export async function passkeySignIn(p) {
 	await p.goto('#/signin');
-	await p.page.getByRole('button', { name: /sign in with a passkey/i }).click();
+	await p.page.locator('[data-testid="signin-passkey"]').click();
 	await p.page.waitForURL((u) => !u.hash.startsWith('#/signin'));
 }
 
@@ -575,15 +583,16 @@ export async function passkeySignIn(p) {
 export async function enrolByInvitation(p, link) {
 	const u = new URL(link);
 	await p.goto(`/${u.hash}`);
-	await p.page.getByRole('button', { name: /passkey/i }).first().click();
+	await p.page.locator('[data-testid="invite-passkey"]').click();
 	await p.page.waitForURL((x) => !x.hash.startsWith('#/invite'));
 }
 
 // The operator's console session: the operator token form on #/signin.
 export async function operatorSignIn(p) {
 	await p.goto('#/signin');
-	await p.page.getByLabel(/operator token/i).fill(p.d.operator);
-	await p.page.getByRole('button', { name: /operator/i }).click();
+	await p.page.getByText(/sign in with the operator token/i).click();
+	await p.page.locator('[data-testid="signin-operator-token"]').fill(p.d.operator);
+	await p.page.locator('[data-testid="signin-operator-submit"]').click();
 	await p.page.waitForURL((u) => !u.hash.startsWith('#/signin'));
 }
 
@@ -591,11 +600,11 @@ export async function operatorSignIn(p) {
 export async function passwordSignIn(p, w, who) {
 	await p.goto('#/signin');
 	const pg = p.page;
-	await pg.getByLabel(/tenant/i).first().fill(w.tenant);
-	await pg.getByLabel(/user ?name/i).first().fill(who.username);
-	await pg.getByLabel(/^password/i).first().fill(who.password);
-	await pg.getByLabel(/code|totp/i).first().fill(await totp(who.totp, w.d));
-	await pg.getByRole('button', { name: /^sign in$/i }).first().click();
+	await pg.locator('[data-testid="signin-tenant"]').fill(w.tenant);
+	await pg.locator('[data-testid="signin-username"]').fill(who.username);
+	await pg.locator('[data-testid="signin-password"]').fill(who.password);
+	await pg.locator('[data-testid="signin-totp"]').fill(await totp(who.totp, w.d));
+	await pg.locator('[data-testid="signin-submit"]').click();
 	await pg.waitForURL((u) => !u.hash.startsWith('#/signin'));
 }
 
@@ -681,12 +690,10 @@ export async function adminWithPasskey(b, w, who = w.admin) {
 // Adds a passkey on #/account for whoever is signed in.
 export async function registerPasskey(p, name = 'virtual authenticator') {
 	await p.goto('#/account');
-	const nameBox = p.page.getByLabel(/name/i);
-	if (await nameBox.count() === 1)
-		await nameBox.fill(name);
+	await p.page.locator('[data-testid="passkey-name"]').fill(name);
 	const done = p.page.waitForResponse((r) => r.request().method() === 'POST' &&
 	    new URL(r.url()).pathname === '/v1/passkeys');
-	await p.page.getByRole('button', { name: /add a passkey|register|new passkey|create a passkey/i }).first().click();
+	await p.page.locator('[data-testid="passkey-add"]').click();
 	const r = await done;
 	if (r.status() !== 201)
 		throw new Error(`passkey registration answered ${r.status()}: ${await r.text()}`);
@@ -721,11 +728,32 @@ export async function confirmIfAsked(p, name = /^(confirm|yes|contain|reset|lift
 	} catch {
 		return false;
 	}
-	await dlg.first().getByRole('button', { name }).first().click();
+	// A reason, where one is asked for, is recorded in the log.
+	for (const box of await dlg.first().locator('textarea, input[type="text"], input:not([type])').all())
+		if (!(await box.inputValue()))
+			await box.fill('browser test: done from the console');
+	const ok = dlg.first().locator('[data-testid="confirm-ok"]');
+	if (await ok.count())
+		await ok.click();
+	else
+		await dlg.first().getByRole('button', { name }).first().click();
 	return true;
 }
 
 // Accepts native confirm() dialogs on this person's page from now on.
 export function acceptDialogs(p) {
 	p.page.on('dialog', (dl) => dl.accept().catch(() => {}));
+}
+
+// The engineer's "Ask for access" form on #/eng/requests; answers the
+// console's POST's {status, body, request}.
+export async function askInConsole(p, w, { reason = 'Bob cannot log in since Monday; checking his account',
+    minutes = '60' } = {}) {
+	const pg = p.page;
+	await pg.locator('[data-testid="ask-tenant"]').fill(w.tenant);
+	await pg.locator('[data-testid="ask-ticket"]').fill(w.ticket.id);
+	await pg.locator('[data-testid="ask-reason"]').fill(reason);
+	await pg.locator('[data-testid="ask-minutes"]').selectOption(String(minutes));
+	return answerTo(p, 'POST', /\/access-requests$/, () =>
+	    pg.locator('[data-testid="ask-submit"]').click());
 }

@@ -18,7 +18,7 @@ before(async () => {
 	d = await h.Daemon.start();
 	w = await h.seedWorld(d);
 	b = await h.Browser.launch();
-	admin = await h.invitedAdmin(b, w, 'dora');
+	admin = await h.adminWithPasskey(b, w);
 	const eng = await h.engineerLogin(w);
 	reqId = await h.requestAccess(w, eng.token);
 	// The theft: her cookie, exactly, in another browser.
@@ -28,7 +28,8 @@ before(async () => {
 });
 after(async () => {
 	await b?.close();
-	assert.equal(await d?.stop(), 0, 'custosd exited non-zero (sanitizer report?)');
+	if (d)
+		assert.equal(await d.stop(), 0, 'custosd exited non-zero (sanitizer report?)');
 });
 
 async function pending() {

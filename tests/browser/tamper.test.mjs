@@ -33,7 +33,8 @@ before(async () => {
 });
 after(async () => {
 	await b?.close();
-	assert.equal(await d?.stop(), 0, 'custosd exited non-zero (sanitizer report?)');
+	if (d)
+		assert.equal(await d.stop(), 0, 'custosd exited non-zero (sanitizer report?)');
 });
 
 // The verify-state of every entry once the page has finished checking.
