@@ -525,6 +525,8 @@ export class Person {
 	// stepUp: {action, target}: first a step-up assertion on this
 	// person's authenticator, sent as body.step_up.
 	async apiInPage(method, p, body, stepUp) {
+		if (!this.page.url().startsWith(this.d.url))
+			await this.goto('/');
 		return this.page.evaluate(async ({ method, p, body, stepUp }) => {
 			const b64u = (buf) => btoa(String.fromCharCode(...new Uint8Array(buf)))
 			    .replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');

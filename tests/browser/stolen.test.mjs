@@ -102,7 +102,9 @@ test('nor by registering a passkey of the thief\'s own on her account', async ()
 	assert.ok(await pending(), 'approved with a stolen cookie and a passkey added to it');
 });
 
-test('she approves it herself with her passkey', async () => {
+test('she approves a request herself with her passkey', async () => {
+	const eng = await h.engineerLogin(w);
+	reqId = await h.requestAccess(w, eng.token);
 	await admin.goto(`#/t/acme/requests/${reqId}`);
 	const r = await h.answerTo(admin, 'POST', new RegExp(`/access-requests/${reqId}/approve$`), () =>
 	    admin.page.locator(h.hook.approve).click());

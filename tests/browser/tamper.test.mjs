@@ -10,6 +10,7 @@ import { after, before, test } from 'node:test';
 import * as h from './harness.mjs';
 
 let d, w, b, admin;
+const shared = {};
 
 before(async () => {
 	d = await h.Daemon.start();
@@ -54,6 +55,10 @@ function flip(s, i) {
 	return s.slice(0, i) + (c === 'A' ? 'B' : 'A') + s.slice(i + 1);
 }
 
+// The index of the entry whose proof was changed (when the proof sits in
+// an object with an index).
+let tamperedIndex;
+
 // In a JSON answer, the first inclusion proof: an array named hashes or
 // proof (or inside inclusion/proof objects) of base64 strings.
 function tamperProof(doc) {
@@ -68,6 +73,7 @@ function tamperProof(doc) {
 			    v.length > 0 && typeof v[0] === 'string' && /^[A-Za-z0-9+/_-]{40,}={0,2}$/.test(v[0])) {
 				v[0] = flip(v[0], 7);
 				done = `${where}.${k}[0]`;
+				tamperedIndex = x.index;
 				return;
 			}
 			walk(v, `${where}.${k}`);
@@ -122,11 +128,21 @@ test('one byte of an inclusion proof changed: "not verified"', async () => {
 	try {
 		const s = await states(admin);
 		assert.equal(changed.length, 1, 'no proof passed by to tamper with (test is broken)');
+		shared.proofStates = await admin.page.locator('[data-testid^="entry-"]').evaluateAll((els) =>
+		    els.map((e) => [e.dataset.testid.slice(6), e.querySelector('[data-testid="verify-state"]')?.textContent.trim()]));
 		assert.ok(s.includes('not verified'), `a tampered proof still verified: ${s} (changed ${changed})`);
 		await admin.shot('tenant-log-not-verified');
 	} finally {
 		await admin.page.unrouteAll({ behavior: 'wait' });
 	}
+});
+
+test('the other entries, whose proofs are intact, stay verified', () => {
+	assert.notEqual(tamperedIndex, undefined, 'the tampered proof belongs to no indexed entry');
+	const st = new Map(shared.proofStates);
+	assert.equal(st.get(String(tamperedIndex)), 'not verified');
+	const others = [...st].filter(([i, v]) => i !== String(tamperedIndex) && v !== 'verified');
+	assert.deepEqual(others, [], `entry ${tamperedIndex}'s proof was changed; these others are not shown verified`);
 });
 
 test('one byte of the checkpoint changed: nothing is verified', async () => {
