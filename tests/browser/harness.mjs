@@ -759,3 +759,19 @@ export async function askInConsole(p, w, { reason = 'Bob cannot log in since Mon
 	return answerTo(p, 'POST', /\/access-requests$/, () =>
 	    pg.locator('[data-testid="ask-submit"]').click());
 }
+
+// What the console says right now: its URL, status and error regions.
+export async function messages(p) {
+	const t = async (sel) => (await p.page.locator(sel).first().innerText().catch(() => '')).trim();
+	return { url: p.page.url(), status: await t('#status'), errors: await t('#errors') };
+}
+
+// Waits until the console's error region (role=alert) says something
+// matching re; fails naming what it says instead.
+export async function waitError(p, re = /\S/, ms = 15000) {
+	try {
+		await p.page.locator('[role="alert"]').filter({ hasText: re }).first().waitFor({ timeout: ms });
+	} catch {
+		throw new Error(`the console shows no error matching ${re}: ${JSON.stringify(await messages(p))}`);
+	}
+}

@@ -52,6 +52,10 @@ function comparable(e, target) {
 }
 
 async function compare(action, consoleEntry, apiEntry, consoleTarget, apiTarget) {
+	if (process.env.SHOW) process.stderr.write(`${JSON.stringify(consoleEntry)}\n${JSON.stringify(apiEntry)}\n`);
+	// The same person in the same session, so any difference is the
+	// console's.
+	assert.equal(consoleEntry.session, apiEntry.session, `${action}: not the same session`);
 	assert.deepEqual(comparable(consoleEntry, consoleTarget), comparable(apiEntry, apiTarget),
 	    `${action}: the console's entry differs from the API's`);
 }

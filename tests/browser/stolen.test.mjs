@@ -47,7 +47,7 @@ test('the console\'s approve button does not approve without her passkey', async
 	const before = await d.logSize();
 	await thief.page.locator(h.hook.approve).click();
 	// The console says it did not work; nothing approved.
-	await thief.page.locator('[role="alert"]').filter({ hasText: /\S/ }).first().waitFor({ timeout: 30000 });
+	await h.waitError(thief, /\S/, 30000);
 	assert.ok(await pending(), 'approved with a stolen cookie');
 	const approved = (await d.entries(before)).filter((e) =>
 	    e.event.action === 'access_request.approve' && e.event.outcome === 'allowed');
