@@ -13,6 +13,7 @@ deps:
 	@scripts/deps --check-or-install
 
 check: deps
+	scripts/browser-deps --check-or-install
 	scripts/checksrc
 	scripts/checkdeps --self-test
 	scripts/checkdeps

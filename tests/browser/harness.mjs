@@ -577,7 +577,7 @@ export const hook = {
 export async function passkeySignIn(p) {
 	await p.goto('#/signin');
 	await p.page.locator('[data-testid="signin-passkey"]').click();
-	await p.page.waitForURL((u) => !u.hash.startsWith('#/signin'));
+	await waitHash(p, (x) => !x.startsWith('#/signin'), 'passkey sign-in');
 }
 
 // Enrols a person by the mailed invitation link (#/invite/<token>) with
@@ -586,7 +586,7 @@ export async function enrolByInvitation(p, link) {
 	const u = new URL(link);
 	await p.goto(`/${u.hash}`);
 	await p.page.locator('[data-testid="invite-passkey"]').click();
-	await p.page.waitForURL((x) => !x.hash.startsWith('#/invite'));
+	await waitHash(p, (x) => !x.startsWith('#/invite'), 'enrolment by invitation with a passkey');
 }
 
 // The operator's console session: the operator token form on #/signin.
@@ -595,7 +595,7 @@ export async function operatorSignIn(p) {
 	await p.page.getByText(/sign in with the operator token/i).click();
 	await p.page.locator('[data-testid="signin-operator-token"]').fill(p.d.operator);
 	await p.page.locator('[data-testid="signin-operator-submit"]').click();
-	await p.page.waitForURL((u) => !u.hash.startsWith('#/signin'));
+	await waitHash(p, (x) => !x.startsWith('#/signin'), 'operator sign-in');
 }
 
 // A tenant person's password + TOTP sign-in on #/signin.
@@ -607,7 +607,7 @@ export async function passwordSignIn(p, w, who) {
 	await pg.locator('[data-testid="signin-password"]').fill(who.password);
 	await pg.locator('[data-testid="signin-totp"]').fill(await totp(who.totp, w.d));
 	await pg.locator('[data-testid="signin-submit"]').click();
-	await pg.waitForURL((u) => !u.hash.startsWith('#/signin'));
+	await waitHash(p, (x) => !x.startsWith('#/signin'), 'password sign-in');
 }
 
 // Gives the engineer a console session: the device-key login made in
@@ -705,7 +705,7 @@ export async function registerPasskey(p, name = 'virtual authenticator') {
 
 export async function signOut(p) {
 	await p.page.locator('[data-testid="signout"]').click();
-	await p.page.waitForURL((u) => u.hash.startsWith('#/signin'));
+	await waitHash(p, (x) => x.startsWith('#/signin'), 'sign-out');
 }
 
 // Waits for the answer to the console's call matching method and a
@@ -773,5 +773,15 @@ export async function waitError(p, re = /\S/, ms = 15000) {
 		await p.page.locator('[role="alert"]').filter({ hasText: re }).first().waitFor({ timeout: ms });
 	} catch {
 		throw new Error(`the console shows no error matching ${re}: ${JSON.stringify(await messages(p))}`);
+	}
+}
+
+// Waits for the console to leave (or reach) a page; on timeout says what
+// the console shows instead.
+export async function waitHash(p, pred, what, ms = 15000) {
+	try {
+		await p.page.waitForURL((u) => pred(u.hash), { timeout: ms });
+	} catch {
+		throw new Error(`${p.name}: ${what} did not happen: ${JSON.stringify(await messages(p))}`);
 	}
 }
