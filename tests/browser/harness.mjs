@@ -692,10 +692,15 @@ export async function adminWithPasskey(b, w, who = w.admin) {
 // Adds a passkey on #/account for whoever is signed in.
 export async function registerPasskey(p, name = 'virtual authenticator') {
 	await p.goto('#/account');
-	await p.page.locator('[data-testid="passkey-name"]').fill(name);
+	await p.page.locator('[data-testid="passkey-add"]').first().waitFor();
+	await sleep(300);
+	const forms = await p.page.locator('[data-testid="passkey-add"]').count();
+	if (forms !== 1)
+		p.errors.push(`#/account rendered ${forms} times into main (a double render)`);
+	await p.page.locator('[data-testid="passkey-name"]').first().fill(name);
 	const done = p.page.waitForResponse((r) => r.request().method() === 'POST' &&
 	    new URL(r.url()).pathname === '/v1/passkeys');
-	await p.page.locator('[data-testid="passkey-add"]').click();
+	await p.page.locator('[data-testid="passkey-add"]').first().click();
 	const r = await done;
 	if (r.status() !== 201)
 		throw new Error(`passkey registration answered ${r.status()}: ${await r.text()}`);
