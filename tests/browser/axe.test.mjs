@@ -114,8 +114,11 @@ async function navPages(p) {
 	return p.page.locator('#nav a[href^="#/"]').evaluateAll((as) => [...new Set(as.map((a) => a.getAttribute('href')))]);
 }
 
-const shotName = (prefix, hash) => `${prefix}-${hash.replace(/^#\//, '').replace(/^(t\/[^/]+|eng|ops)\//, '')
-    .replace(/[^a-z0-9]+/gi, '-').replace(/-$/, '')}`;
+// docs/console/<prefix>-<page>.png, the same name every run: ids become
+// their kind ("requests/req_x" is "request", "t/acme" is "tenant").
+const shotName = (prefix, hash) => `${prefix}-${hash.replace(/^#\//, '')
+    .replace(/^eng\/t\/[^/]+$/, 'tenant').replace(/^(t\/[^/]+|eng|ops)\//, '')
+    .replace(/^requests\/.+$/, 'request').replace(/[^a-z0-9]+/gi, '-').replace(/-$/, '')}`;
 
 // A person on desktop and on a phone, both with the same cookie session.
 async function pair(name, cookie) {
