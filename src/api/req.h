@@ -14,6 +14,7 @@
 #include "audit/action.h"
 #include "audit/event.h"
 #include "audit/flood.h"
+#include "auth/stepup.h"
 #include "common/err.h"
 #include "store/store.h"
 
@@ -60,6 +61,10 @@ struct req {
 	struct rec_grant grant;         /* an engineer's active grant */
 	int has_grant;
 	struct rec_approval approval;   /* a second approval to use up */
+	struct stepup_use step_up;      /* a passkey use to commit with the
+					 * answer (req_step_up) */
+	int by_cookie;                  /* STAND-IN (lead's, CONSOLE.md 1):
+					 * authenticated by the cookie */
 	struct event ev;
 
 	json_t *body;                   /* parsed on demand by req_body() */
@@ -197,5 +202,30 @@ int h_containment_lift(struct req *q);
 int req_second_approval(struct req *q, const char *approval,
     const char *target, int target_is_admin)
 	__attribute__((warn_unused_result));
+
+/* Passkeys, step-up, operator persons (api_passkey.c, issue 13). */
+int h_passkey_register_begin(struct req *q);
+int h_passkey_register(struct req *q);
+int h_passkey_list(struct req *q);
+int h_passkey_delete(struct req *q);
+int h_auth_passkey_begin(struct req *q);
+int h_auth_passkey(struct req *q);
+int h_step_up_begin(struct req *q);
+int h_operator_create(struct req *q);
+int h_operator_list(struct req *q);
+
+/* The step-up of an answer (auth/stepup.h) on target: 0 when none is
+ * needed or the body's "step_up" holds (its passkey use then commits with
+ * the request's entry, which names it); -1 with a 403 step_up_required or
+ * step_up_failed. */
+int req_step_up(struct req *q, const char *target)
+	__attribute__((warn_unused_result));
+
+/* STAND-IN until the lead's api.c lands (CONSOLE.md section 1): gives the
+ * new session as resp's "token" (and "expires_at"); 0 or -1. */
+int req_session_give(struct req *q, json_t *resp, const char *token,
+    int64_t expires_at);
+/* STAND-IN: 1 when the body asks for a cookie session (validates it). */
+int req_wants_cookie(struct req *q);
 
 #endif
