@@ -28,6 +28,7 @@
 static void
 rp_of(const struct req *q, struct webauthn_rp *rp)
 {
+	memset(rp, 0, sizeof(*rp));     /* uv_optional 0: UV required */
 	rp->id = q->ctx->cfg.rp_id;
 	rp->origin = q->ctx->cfg.origin;
 }
@@ -311,12 +312,12 @@ int
 h_passkey_register(struct req *q)
 {
 	static const char *const keys[] = {"challenge_id", "name",
-	    "credential", "invitation", "session", NULL};
+	    "credential", "invitation", "operator", "session", NULL};
 	struct passkey_attestation_in *in = NULL;
 	struct register_run *run = NULL;
 	struct webauthn_rp rp;
 	struct challenge ch;
-	const char *cid, *name, *inv, *sess;
+	const char *cid, *name, *inv, *sess, *opid;
 	char aaguid[33], alg[16];
 	json_t *b = req_body(q), *resp;
 	int rc = -1;
@@ -328,6 +329,8 @@ h_passkey_register(struct req *q)
 	    jx_str(&name, b, "name", 1, PASSKEY_NAME_MAX,
 	    JX_OPTIONAL | JX_CLEAN, &q->err) ||
 	    jx_str(&inv, b, "invitation", 1, TOKEN_MAX, JX_OPTIONAL, &q->err) ||
+	    jx_str(&opid, b, "operator", 1, ID_MAX - 1,
+	    JX_OPTIONAL | JX_CLEAN, &q->err) ||
 	    jx_str(&sess, b, "session", 1, 16, JX_OPTIONAL, &q->err)) {
 		q->err.reason = "bad_request";
 		return -1;
@@ -370,6 +373,15 @@ h_passkey_register(struct req *q)
 			goto out;
 		}
 		str_copy(run->invitation, sizeof(run->invitation), inv_id);
+	}
+	/* The operator token names the person again: the one it asked
+	 * the options for. */
+	if (opid != NULL && (ch.who.principal != PRINCIPAL_OPERATOR ||
+	    strcmp(opid, ch.who.id) != 0)) {
+		q->err.reason = "challenge_not_yours";
+		err_set(&q->err, 400, "bad_request", "the challenge was issued "
+		    "for another person");
+		goto out;
 	}
 	rp_of(q, &rp);
 	if (passkey_register(&run->pk, aaguid, &ch.who, &rp, &ch, in, name,
