@@ -101,8 +101,6 @@ api_config_defaults(struct api_config *c)
 	c->public_url = "http://127.0.0.1:8443";
 	c->issuer = "custos";
 	c->mail_from = "custos <no-reply@custos.invalid>";
-	c->rp_id = "localhost";                 /* STAND-IN (lead's) */
-	c->origin = "http://localhost:8443";    /* STAND-IN (lead's) */
 }
 
 /*
@@ -965,26 +963,3 @@ api_handle(void *arg, struct http_req *r, struct http_resp *out)
 	return HTTP_DONE;
 }
 
-/*
- * STAND-INS for the lead's cookie sessions (CONSOLE.md section 1), so the
- * passkey sign-in builds before they land on main: drop at merge.
- */
-int
-req_session_give(struct req *q, json_t *resp, const char *token,
-    int64_t expires_at)
-{
-	char stamp[RFC3339_LEN];
-
-	(void)q;
-	time_format(stamp, expires_at);
-	return json_object_set_new(resp, "token", json_string(token)) == -1 ||
-	    json_object_set_new(resp, "expires_at", json_string(stamp)) == -1 ?
-	    -1 : 0;
-}
-
-int
-req_wants_cookie(struct req *q)
-{
-	(void)q;
-	return 0;
-}

@@ -31,9 +31,6 @@ struct api_config {
 	const char *public_url;         /* base of links in mail */
 	const char *issuer;             /* name in TOTP URIs and mail */
 	const char *mail_from;
-	/* STAND-IN until the lead's public_url work (CONSOLE.md 1): */
-	const char *rp_id;              /* WebAuthn RP ID: public_url's host */
-	const char *origin;             /* scheme://host[:port] of it */
 };
 
 struct answer_cache;

@@ -63,8 +63,6 @@ struct req {
 	struct rec_approval approval;   /* a second approval to use up */
 	struct stepup_use step_up;      /* a passkey use to commit with the
 					 * answer (req_step_up) */
-	int by_cookie;                  /* STAND-IN (lead's, CONSOLE.md 1):
-					 * authenticated by the cookie */
 	struct event ev;
 
 	json_t *body;                   /* parsed on demand by req_body() */
@@ -220,12 +218,5 @@ int h_operator_list(struct req *q);
  * step_up_failed. */
 int req_step_up(struct req *q, const char *target)
 	__attribute__((warn_unused_result));
-
-/* STAND-IN until the lead's api.c lands (CONSOLE.md section 1): gives the
- * new session as resp's "token" (and "expires_at"); 0 or -1. */
-int req_session_give(struct req *q, json_t *resp, const char *token,
-    int64_t expires_at);
-/* STAND-IN: 1 when the body asks for a cookie session (validates it). */
-int req_wants_cookie(struct req *q);
 
 #endif

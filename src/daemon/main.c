@@ -303,7 +303,6 @@ main(int argc, char **argv)
 	str_printf(url, sizeof(url), "%s://%s", cfg.tls_cert ? "https" :
 	    "http", cfg.listen);
 	ctx.cfg.public_url = cfg.public_url != NULL ? cfg.public_url : url;
-	ctx.cfg.origin = ctx.cfg.public_url;    /* STAND-IN (lead's) */
 	if (operator_token(&ctx, st, cfg.data, &e) == -1) {
 		log_error("%s", e.msg);
 		goto out;
