@@ -58,6 +58,10 @@ time_json(int64_t t)
 	return json_string(stamp);
 }
 
+/* The actor id of the operator token's holder (bearer, or its console
+ * session): no operator person may have it. */
+#define OPERATOR_TOKEN_ID "operator"
+
 /* The challenge binding of the caller: its session, or the operator
  * token's holder. */
 static const char *
@@ -114,7 +118,8 @@ caller_who(struct req *q, const json_t *b, struct passkey_who *who,
 		q->err.reason = "bad_request";
 		return -1;
 	}
-	if (q->actor.kind == ACTOR_OPERATOR && q->session.id[0] == '\0') {
+	if (q->actor.kind == ACTOR_OPERATOR &&
+	    strcmp(q->actor.id, OPERATOR_TOKEN_ID) == 0) {
 		struct rec_operator o;
 
 		/* The operator token is nobody in particular: it enrols an
@@ -583,9 +588,8 @@ h_auth_passkey(struct req *q)
 		q->err.reason = "bad_request";
 		return -1;
 	}
-	/* Validates "session" (lead's req_wants_cookie, section 1). */
-	(void)req_wants_cookie(q);
-	if (q->err.status != 0)
+	/* "session": "cookie" or "token" (req_session_give answers it). */
+	if (req_wants_cookie(q) == -1)
 		return -1;
 	in = malloc(sizeof(*in));
 	run = calloc(1, sizeof(*run));
@@ -790,7 +794,8 @@ h_operator_create(struct req *q)
 		q->err.reason = "bad_request";
 		return -1;
 	}
-	if (id != NULL && !id_valid(id)) {
+	if (id != NULL && (!id_valid(id) || strcmp(id, OPERATOR_TOKEN_ID) ==
+	    0)) {
 		q->err.reason = "bad_request";
 		return err_bad_request(&q->err, "field 'id' is not a valid id");
 	}

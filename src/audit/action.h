@@ -64,6 +64,10 @@ enum action {
 	ACT_CONTAINMENT,
 	ACT_CONTAINMENT_LIST,
 	ACT_CONTAINMENT_LIFT,
+	/* The console (issue 13). */
+	ACT_CONSOLE,
+	ACT_SESSION_VIEW,
+	ACT_AUTH_OPERATOR,
 	/* Passkeys, step-up, operator persons (issue 13). */
 	ACT_PASSKEY_REGISTER_BEGIN,
 	ACT_PASSKEY_REGISTER,
