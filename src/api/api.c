@@ -794,6 +794,12 @@ out:
 	return rc;
 }
 
+int
+req_authenticate(struct req *q)
+{
+	return authenticate(q) == -1 || csrf_check(q) == -1 ? -1 : 0;
+}
+
 /* Loads the route's tenant and applies the tenant policy. */
 static int
 tenant_gate(struct req *q)

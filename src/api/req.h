@@ -238,6 +238,12 @@ int h_step_up_begin(struct req *q);
 int h_operator_create(struct req *q);
 int h_operator_list(struct req *q);
 
+/* For a route open to anonymous callers that some callers use signed in
+ * (POST /v1/passkeys/options and /v1/passkeys: by session, or by
+ * invitation): authenticates as the pipeline does for the others, CSRF
+ * check included.  0, or -1 with a 401/403. */
+int req_authenticate(struct req *q) __attribute__((warn_unused_result));
+
 /* The step-up of an answer (auth/stepup.h) on target: 0 when none is
  * needed or the body's "step_up" holds (its passkey use then commits with
  * the request's entry, which names it); -1 with a 403 step_up_required or

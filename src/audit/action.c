@@ -295,15 +295,17 @@ static const struct action_def actions[ACT_COUNT] = {
 		.routes = {{"POST", "/v1/auth/operator"}},
 	},
 	/* Passkeys (issue 13): one's own, registered by the signed-in
-	 * person (an operator person's by the operator token's holder too);
-	 * signing in with one; the step-up of an answer; operator persons. */
+	 * person (an operator person's by the operator token's holder too)
+	 * or by the invited one (anonymous with an invitation: the handler
+	 * authenticates everyone else, req_authenticate); signing in with
+	 * one; the step-up of an answer; operator persons. */
 	[ACT_PASSKEY_REGISTER_BEGIN] = {
-		.name = "passkey.register_begin", .who = OP | SIGNED_IN,
+		.name = "passkey.register_begin", .who = ANON | OP | SIGNED_IN,
 		.recorded = 1, .cls = ACTION_NEUTRAL,
 		.routes = {{"POST", "/v1/passkeys/options"}},
 	},
 	[ACT_PASSKEY_REGISTER] = {
-		.name = "passkey.register", .who = OP | SIGNED_IN,
+		.name = "passkey.register", .who = ANON | OP | SIGNED_IN,
 		.write = 1, .recorded = 1, .cls = ACTION_NEUTRAL,
 		.routes = {{"POST", "/v1/passkeys"}},
 	},

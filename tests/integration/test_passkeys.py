@@ -157,6 +157,19 @@ class TenantAdminPasskey(PasskeyTest):
         self.assertNotEqual(r2.body["publicKey"]["challenge"],
                             pk["challenge"])
 
+    def test_1b_registration_needs_a_session_or_an_invitation(self):
+        for body in (None, {}):
+            r = self.d.call("POST", "/v1/passkeys/options", body)
+            self.assertEqual((r.status, r.body["error"]["code"]),
+                             (401, "unauthorized"), r)
+        r = self.d.call("POST", "/v1/passkeys", {"challenge_id": "ch_x"})
+        self.assertEqual(r.status, 401, r)
+        # An invitation that is not one opens nothing.
+        r = self.d.call("POST", "/v1/passkeys/options", {
+            "invitation": "cin_" + "a" * 52})
+        self.assertIn(r.status, (400, 404, 410), r)
+        self.assertNotIn("publicKey", r.body)
+
     def test_2_register_sign_in_list_remove(self):
         auth = Authenticator()
         admin = self.admin()
