@@ -366,7 +366,7 @@ export async function parseVerifierKey(vkey) {
 	const text = vkey.trim();
 	if (text.length > 256)
 		fail('the verifier key is longer than 256 bytes');
-	const m = /^([^+]*)\+([0-9a-f]{8})\+([^+]*)$/.exec(text);
+	const m = /^([^+]*)\+([0-9a-f]{8})\+(.*)$/s.exec(text);
 	if (m === null)
 		fail('the verifier key must be name+hash+key with an 8-digit ' +
 		    'lowercase hex hash');
