@@ -24,7 +24,8 @@
 // Poly1305 tag is compared in constant time.  JavaScript promises nothing
 // about timing beyond that.
 //
-// Every check that fails throws a VerifyError whose message says which.
+// A check that fails throws a VerifyError whose message says which;
+// verifyAccessLog, the whole check of a tenant's log, answers per entry.
 
 const enc = new TextEncoder();
 
