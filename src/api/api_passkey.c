@@ -123,6 +123,14 @@ caller_or_invitation(struct req *q, json_t **b, const char **inv)
 	return *b != NULL ? 0 : -1;
 }
 
+/* 1 for the operator token's holder (bearer, or its console session). */
+static int
+token_holder(const struct req *q)
+{
+	return q->actor.kind == ACTOR_OPERATOR &&
+	    strcmp(q->actor.id, OPERATOR_TOKEN_ID) == 0;
+}
+
 /* The person a registration by the caller is for, and their name. */
 static int
 caller_who(struct req *q, const json_t *b, struct passkey_who *who,
@@ -141,8 +149,7 @@ caller_who(struct req *q, const json_t *b, struct passkey_who *who,
 		q->err.reason = "bad_request";
 		return -1;
 	}
-	if (q->actor.kind == ACTOR_OPERATOR &&
-	    strcmp(q->actor.id, OPERATOR_TOKEN_ID) == 0) {
+	if (token_holder(q)) {
 		struct rec_operator o;
 
 		/* The operator token is nobody in particular: it enrols an
@@ -307,6 +314,32 @@ h_passkey_register_begin(struct req *q)
 	return q->resp != NULL ? 0 : err_internal(&q->err, "out of memory");
 }
 
+/*
+ * What lets a session add a passkey to its person: a step-up with one
+ * they have (auth/stepup.h), or, for the first, a sign-in no older than
+ * PASSKEY_ENROL_WINDOW.  0, or -1 with a 403 step_up_required /
+ * step_up_failed.
+ */
+static int
+enrol_proof(struct req *q)
+{
+	int64_t n = 0;
+	struct store_conn *c = req_reader(q);
+
+	if (c == NULL || stepup_count(&n, c, store_ops(q->ctx->store),
+	    &q->session, &q->err) == -1)
+		return -1;
+	if (n > 0)
+		return req_step_up(q, q->session.principal_id);
+	if (q->now - q->session.created > PASSKEY_ENROL_WINDOW) {
+		q->err.reason = "enrol_window";
+		return err_set(&q->err, 403, "step_up_required", "a first "
+		    "passkey is registered within %d minutes of signing in: "
+		    "sign in again", PASSKEY_ENROL_WINDOW / 60);
+	}
+	return 0;
+}
+
 struct register_run {
 	struct rec_passkey pk;
 	char invitation[ID_MAX];
@@ -341,7 +374,8 @@ int
 h_passkey_register(struct req *q)
 {
 	static const char *const keys[] = {"challenge_id", "name",
-	    "credential", "invitation", "operator", "session", NULL};
+	    "credential", "invitation", "operator", "step_up", "session",
+	    NULL};
 	struct passkey_attestation_in *in = NULL;
 	struct register_run *run = NULL;
 	struct webauthn_rp rp;
@@ -413,6 +447,8 @@ h_passkey_register(struct req *q)
 		    "for another person");
 		goto out;
 	}
+	if (inv == NULL && !token_holder(q) && enrol_proof(q) == -1)
+		goto out;
 	rp_of(q, &rp);
 	if (passkey_register(&run->pk, aaguid, &ch.who, &rp, &ch, in, name,
 	    q->now, &q->err) == -1)

@@ -38,6 +38,10 @@
 
 #define PASSKEY_NAME_MAX 64             /* a passkey's label */
 #define PASSKEY_USER_HANDLE_MAX 64      /* WebAuthn caps it at 64 */
+/* A session registers its person's first passkey only this soon after
+ * signing in (seconds): an older session, perhaps a stolen cookie,
+ * cannot enrol an authenticator of its own. */
+#define PASSKEY_ENROL_WINDOW (10 * 60)
 
 /* A registration as the browser sends it (PublicKeyCredential JSON). */
 struct passkey_attestation_in {
