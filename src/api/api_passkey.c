@@ -315,13 +315,13 @@ h_passkey_register_begin(struct req *q)
 }
 
 /*
- * What lets a session add a passkey to its person: a step-up with one
- * they have (auth/stepup.h), or, for the first, a sign-in no older than
- * PASSKEY_ENROL_WINDOW.  0, or -1 with a 403 step_up_required /
- * step_up_failed.
+ * What lets a session add (or remove) a passkey of its person: a step-up
+ * with one they have (auth/stepup.h) bound to target, or without one a
+ * sign-in no older than PASSKEY_ENROL_WINDOW.  0, or -1 with a 403
+ * step_up_required / step_up_failed.
  */
 static int
-enrol_proof(struct req *q)
+enrol_proof(struct req *q, const char *target)
 {
 	int64_t n = 0;
 	struct store_conn *c = req_reader(q);
@@ -330,7 +330,7 @@ enrol_proof(struct req *q)
 	    &q->session, &q->err) == -1)
 		return -1;
 	if (n > 0)
-		return req_step_up(q, q->session.principal_id);
+		return req_step_up(q, target);
 	if (q->now - q->session.created > PASSKEY_ENROL_WINDOW) {
 		q->err.reason = "enrol_window";
 		return err_set(&q->err, 403, "step_up_required", "a first "
@@ -447,7 +447,8 @@ h_passkey_register(struct req *q)
 		    "for another person");
 		goto out;
 	}
-	if (inv == NULL && !token_holder(q) && enrol_proof(q) == -1)
+	if (inv == NULL && !token_holder(q) && enrol_proof(q,
+	    q->session.principal_id) == -1)
 		goto out;
 	rp_of(q, &rp);
 	if (passkey_register(&run->pk, aaguid, &ch.who, &rp, &ch, in, name,
@@ -533,13 +534,13 @@ h_passkey_delete(struct req *q)
 	if (id == NULL)
 		return -1;
 	str_copy(q->ev.target, sizeof(q->ev.target), id);
-	if (q->session.id[0] == '\0') {
+	if (q->session.id[0] == '\0' || token_holder(q)) {
 		q->err.reason = "no_such_passkey";
 		return err_set(&q->err, 404, "not_found", "no such passkey "
 		    "of yours");
 	}
 	stepup_who(&who, &q->session);
-	if (req_write(q, apply_remove, &who) == -1)
+	if (enrol_proof(q, id) == -1 || req_write(q, apply_remove, &who) == -1)
 		return -1;
 	req_ok(q, 200, json_pack("{s:s}", "removed", id));
 	return 0;

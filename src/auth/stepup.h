@@ -16,7 +16,9 @@
  * "passkey.register", target the person's own id) once the person has
  * one, so that a stolen session cannot add the thief's authenticator and
  * then step up with it; a person without one registers their first only
- * within PASSKEY_ENROL_WINDOW of signing in (api_passkey.c).
+ * within PASSKEY_ENROL_WINDOW of signing in (api_passkey.c).  Removing
+ * one is stepped up alike ("passkey.delete", target the passkey), or a
+ * thief could remove them all and enrol as a person without one.
  */
 #ifndef CUSTOS_AUTH_STEPUP_H
 #define CUSTOS_AUTH_STEPUP_H

@@ -223,6 +223,10 @@ class TenantAdminPasskey(PasskeyTest):
                                      token=user).body["passkeys"], [])
         r = self.d.call("DELETE", "/v1/passkeys/" + pid, token=user)
         self.assertEqual(r.status, 404, r)
+        # Removing one's own is stepped up too.
+        r = self.d.call("DELETE", "/v1/passkeys/" + pid, token=tok)
+        self.assertEqual((r.status, r.body["error"]["code"]),
+                         (403, "step_up_required"), r)
         # A second one, ES256 where available, then the first removed:
         # it no longer signs in.
         if HAVE_ES256:
@@ -230,8 +234,14 @@ class TenantAdminPasskey(PasskeyTest):
             r, _, _ = self.register(auth2, tok, alg=-7,
                                     step_up=(auth, "appr-admin"))
             self.sign_in(auth2)
-            self.d.call("DELETE", "/v1/passkeys/" + r.body["id"], token=tok)
-        r = self.d.call("DELETE", "/v1/passkeys/" + pid, token=tok)
+            pid2 = r.body["id"]
+            r = self.d.call("DELETE", "/v1/passkeys/" + pid2, {
+                "step_up": self.step_up(auth2, tok, "passkey.delete",
+                                        pid2)}, token=tok)
+            self.assertEqual(r.status, 200, r)
+        r = self.d.call("DELETE", "/v1/passkeys/" + pid, {
+            "step_up": self.step_up(auth, tok, "passkey.delete", pid)},
+            token=tok)
         self.assertEqual(r.status, 200, r)
         r = self.sign_in(auth, status=401)
         self.assertEqual(r.body["error"]["message"], "invalid credentials")
