@@ -1154,4 +1154,3 @@ api_handle(void *arg, struct http_req *r, struct http_resp *out)
 	pending_free(p);
 	return HTTP_DONE;
 }
-
