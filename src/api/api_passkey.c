@@ -14,6 +14,7 @@
 
 #include "api/req.h"
 #include "auth/passkey.h"
+#include "auth/session.h"
 #include "auth/stepup.h"
 #include "common/clock.h"
 #include "common/jsonx.h"
@@ -343,13 +344,70 @@ enrol_proof(struct req *q, const char *target)
 struct register_run {
 	struct rec_passkey pk;
 	char invitation[ID_MAX];
+	struct rec_session session;     /* an invitee's, signed in by it */
 };
 
+/*
+ * An invitee, once their passkey is stored, is signed in (as by the
+ * passkey): the session is made here, on the reader, and stored with the
+ * passkey; the entry names them.  0, or -1 with q->err.
+ */
 static int
-apply_register(struct store_conn *c, struct req *q, void *arg,
+invitee_session(struct req *q, struct register_run *run,
+    const struct passkey_who *who, char *token, size_t size)
+{
+	const struct store_ops *ops = store_ops(q->ctx->store);
+	struct store_conn *c = req_reader(q);
+	char vendor[ID_MAX] = "";
+	int kind = ACTOR_OPERATOR, found = 0;
+
+	if (c == NULL)
+		return -1;
+	if (who->principal == PRINCIPAL_ENGINEER) {
+		struct rec_engineer en;
+
+		memset(&en, 0, sizeof(en));
+		found = ops->engineer_get(c, who->id, &en, &q->err);
+		str_copy(vendor, sizeof(vendor), en.vendor_id);
+		rec_engineer_wipe(&en);
+		kind = ACTOR_ENGINEER;
+	} else if (who->principal == PRINCIPAL_TENANT_USER) {
+		struct rec_user u;
+
+		memset(&u, 0, sizeof(u));
+		found = ops->user_get(c, who->tenant, who->id, &u, &q->err);
+		kind = u.role == ROLE_ADMIN ? ACTOR_TENANT_ADMIN :
+		    ACTOR_TENANT_USER;
+		rec_user_wipe(&u);
+	}
+	if (found == -1)
+		return -1;
+	if (found == 1)
+		return err_set(&q->err, 404, "not_found", "the invitation's "
+		    "account is gone");
+	if (session_new(&run->session, token, size, who->principal, who->id,
+	    who->principal == PRINCIPAL_TENANT_USER ? who->tenant : "", vendor,
+	    who->principal == PRINCIPAL_ENGINEER ? who->device : "",
+	    q->http->source, q->now, q->ctx->cfg.session_lifetime) == -1)
+		return err_internal(&q->err, "cannot make a session");
+	q->actor.kind = kind;
+	str_copy(q->actor.id, sizeof(q->actor.id), who->id);
+	str_copy(q->actor.session, sizeof(q->actor.session),
+	    run->session.id);
+	str_copy(q->actor.vendor, sizeof(q->actor.vendor), vendor);
+	str_copy(q->actor.device, sizeof(q->actor.device),
+	    run->session.device_id);
+	if (who->principal == PRINCIPAL_TENANT_USER)
+		str_copy(q->actor.tenant, sizeof(q->actor.tenant),
+		    who->tenant);
+	event_detail(&q->ev, "invitation", run->invitation);
+	return 0;
+}
+
+static int
+store_register(struct store_conn *c, struct req *q, struct register_run *run,
     struct err *e)
 {
-	struct register_run *run = arg;
 	struct err d;
 	int rc;
 
@@ -365,7 +423,26 @@ apply_register(struct store_conn *c, struct req *q, void *arg,
 			return req_deny(q, &d);
 		}
 	}
-	return store_ops(q->ctx->store)->passkey_insert(c, &run->pk, e);
+	if (store_ops(q->ctx->store)->passkey_insert(c, &run->pk, e) == -1)
+		return -1;
+	return run->session.id[0] != '\0' ?
+	    store_ops(q->ctx->store)->session_insert(c, &run->session, e) : 0;
+}
+
+static int
+apply_register(struct store_conn *c, struct req *q, void *arg,
+    struct err *e)
+{
+	struct register_run *run = arg;
+	int rc = store_register(c, q, run, e);
+
+	/* An invitee refused was not signed in: the entry names no
+	 * session. */
+	if ((rc == -1 || q->denied) && run->session.id[0] != '\0') {
+		q->actor.kind = ACTOR_ANONYMOUS;
+		q->actor.session[0] = '\0';
+	}
+	return rc;
 }
 
 /* POST /v1/passkeys {challenge_id, name?, credential, invitation?,
@@ -381,11 +458,12 @@ h_passkey_register(struct req *q)
 	struct webauthn_rp rp;
 	struct challenge ch;
 	const char *cid, *name, *inv, *sess, *opid;
-	char aaguid[33], alg[16];
+	char aaguid[33], alg[16], token[TOKEN_MAX + 1];
 	json_t *b, *resp;
 	int rc = -1;
 
 	memset(&ch, 0, sizeof(ch));
+	token[0] = '\0';
 	if (caller_or_invitation(q, &b, &inv) == -1)
 		return -1;
 	if (jx_only(b, keys, &q->err) == -1 ||
@@ -460,6 +538,9 @@ h_passkey_register(struct req *q)
 	event_detail(&q->ev, "aaguid", aaguid);
 	if (run->pk.device_id[0] != '\0')
 		event_detail(&q->ev, "device", run->pk.device_id);
+	if (run->invitation[0] != '\0' && (req_wants_cookie(q) == -1 ||
+	    invitee_session(q, run, &ch.who, token, sizeof(token)) == -1))
+		goto out;
 	if (req_write(q, apply_register, run) == -1)
 		goto out;
 	resp = json_pack("{s:s,s:s,s:o*}", "id", run->pk.id, "name",
@@ -467,9 +548,22 @@ h_passkey_register(struct req *q)
 	if (resp != NULL && run->pk.device_id[0] != '\0')
 		json_object_set_new(resp, "device",
 		    json_string(run->pk.device_id));
+	/* An invitee leaves signed in (req_session_give: token or cookie). */
+	if (resp != NULL && run->session.id[0] != '\0' &&
+	    (json_object_set_new(resp, "session",
+	    json_string(run->session.id)) == -1 || req_session_give(q, resp,
+	    token, run->session.expires) == -1)) {
+		json_decref(resp);
+		resp = NULL;
+	}
+	if (resp == NULL) {
+		err_internal(&q->err, "cannot encode the answer");
+		goto out;
+	}
 	req_ok(q, 201, resp);
 	rc = 0;
 out:
+	sodium_memzero(token, sizeof(token));
 	sodium_memzero(&ch, sizeof(ch));
 	free(in);
 	free(run);
