@@ -1388,6 +1388,64 @@ authdata_parse_cuts_an_assertion(void **state)
 }
 
 static void
+cbor_with_huge_counts_or_indefinite_lengths_is_refused_unread(void **state)
+{
+	/* libcbor 0.8 would malloc 2^31 pointers for the first one */
+	static const uint8_t huge_array[] = { 0x9b, 0, 0, 0, 0, 0x80, 0, 0, 0,
+		0x01 };
+	static const uint8_t huge_map[] = { 0xba, 0x7f, 0xff, 0xff, 0xff };
+	static const uint8_t long_bytes[] = { 0x5a, 0, 0, 0x10, 0, 1, 2 };
+	static const uint8_t indefinite[] = { 0x9f, 0x01, 0xff };
+	static const uint8_t reserved[] = { 0x1c };
+	static const uint8_t stray_break[] = { 0xff };
+	static const uint8_t ok[] = { 0xa2, 0x01, 0x82, 0x40, 0x60, 0x20, 0xc1,
+		0xf9, 0x3c, 0x00, 0x07 };
+	uint8_t deep[WEBAUTHN_CBOR_DEPTH + 2];
+	struct webauthn_cred c;
+	struct err e;
+	size_t used, at, n;
+
+	(void)state;
+	assert_int_equal(webauthn_cbor_check(ok, sizeof(ok), &used), 0);
+	assert_int_equal(used, sizeof(ok) - 1);
+	assert_int_equal(webauthn_cbor_check(huge_array, sizeof(huge_array),
+	    &used), -1);
+	assert_int_equal(webauthn_cbor_check(huge_map, sizeof(huge_map),
+	    &used), -1);
+	assert_int_equal(webauthn_cbor_check(long_bytes, sizeof(long_bytes),
+	    &used), -1);
+	assert_int_equal(webauthn_cbor_check(indefinite, sizeof(indefinite),
+	    &used), -1);
+	assert_int_equal(webauthn_cbor_check(reserved, sizeof(reserved),
+	    &used), -1);
+	assert_int_equal(webauthn_cbor_check(stray_break, sizeof(stray_break),
+	    &used), -1);
+	assert_int_equal(webauthn_cbor_check(ok, 0, &used), -1);
+	memset(deep, 0x81, sizeof(deep));
+	deep[sizeof(deep) - 1] = 0x00;
+	assert_int_equal(webauthn_cbor_check(deep, sizeof(deep), &used), -1);
+	assert_int_equal(webauthn_cbor_check(deep + 1, sizeof(deep) - 1,
+	    &used), 0);
+
+	/* as an attestation object, and as the COSE key in authData */
+	load_reg(&V_NONE_ES256);
+	memcpy(att.b, huge_array, sizeof(huge_array));
+	att.n = sizeof(huge_array);
+	refused(do_reg(&W3C_NOUV, &c, &e), &e, "webauthn_attestation");
+	memcpy(att.b, huge_map, sizeof(huge_map));
+	att.n = sizeof(huge_map);
+	refused(do_reg(&W3C_NOUV, &c, &e), &e, "webauthn_attestation");
+	load_reg(&V_NONE_ES256);
+	at = att_authdata_at(&att, &n);
+	memcpy(tmp.b, att.b + at, n);
+	tmp.n = 37 + 18 + 32;
+	memcpy(tmp.b + tmp.n, huge_array, sizeof(huge_array));
+	tmp.n += sizeof(huge_array);
+	att_none(&att, tmp.b, tmp.n);
+	refused(do_reg(&W3C_NOUV, &c, &e), &e, "webauthn_auth_data");
+}
+
+static void
 b64url_is_strict_and_round_trips(void **state)
 {
 	uint8_t bin[64], all[256];
@@ -1469,6 +1527,8 @@ main(void)
 		cmocka_unit_test(attestation_object_framing_is_strict),
 		cmocka_unit_test(client_data_json_is_read_strictly),
 		cmocka_unit_test(authdata_parse_cuts_an_assertion),
+		cmocka_unit_test(
+		    cbor_with_huge_counts_or_indefinite_lengths_is_refused_unread),
 		cmocka_unit_test(b64url_is_strict_and_round_trips),
 	};
 
