@@ -320,4 +320,16 @@ const struct store_ops store_sqlite_ops = {
 	.entry_cols_by_principal = sqlite_entry_cols_by_principal,
 	.entry_get = sqlite_entry_get,
 	.grant_overlapping_ids = sqlite_grant_overlapping_ids,
+	/* issue 13, directory. */
+	.vendor_list = sqlite_vendor_list,
+	.engineer_list = sqlite_engineer_list,
+	.device_list = sqlite_device_list,
+	.tenant_page = sqlite_tenant_page,
+	.grant_views = sqlite_grant_views,
+	.checkpoint_latest_time = sqlite_checkpoint_latest_time,
+	.incident_insert = sqlite_incident_insert,
+	.incident_report_insert = sqlite_incident_report_insert,
+	.incident_list = sqlite_incident_list,
+	.incident_get = sqlite_incident_get,
+	.incident_report_get = sqlite_incident_report_get,
 };

@@ -10,7 +10,9 @@
 #include <string.h>
 #include <time.h>
 
+#include "common/b64.h"
 #include "common/log.h"
+#include "common/str.h"
 
 #define RETRY_MS 5000                   /* a witness that did not cosign
 					 * is asked again this much later */
@@ -27,6 +29,7 @@ struct publish {
 	pthread_cond_t cv;
 	struct buf cosigned;            /* note and cosignature lines */
 	int64_t cosigned_size;          /* -1: none */
+	struct publish_witness state[PUBLISH_WITNESSES_MAX];
 	int stopping;
 	int halted;
 	pthread_t thread;
@@ -63,6 +66,9 @@ publish_new(const struct publish_config *cfg, struct err *e)
 			publish_free(p);
 			return NULL;
 		}
+		p->state[i].cosigned_size = -1;
+		(void)str_copy(p->state[i].name, sizeof(p->state[i].name),
+		    witclient_name(p->wit[i]));
 		p->nwit++;
 	}
 	return p;
@@ -107,6 +113,30 @@ mono_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+/* The time in the cosignature line line[0..len) (C2SP
+ * tlog-cosignature: base64(key ID || u64be(time) || signature) after the
+ * name), or 0. */
+static int64_t
+line_time(const char *line, size_t len)
+{
+	const char *sp = NULL;
+	uint8_t raw[4 + 8 + 64];
+	size_t i, n = 0;
+	uint64_t t = 0;
+
+	for (i = 0; i < len; i++)
+		if (line[i] == ' ')
+			sp = line + i;
+	while (len > 0 && line[len - 1] == '\n')
+		len--;
+	if (sp == NULL || b64_decode(raw, sizeof(raw), &n, sp + 1,
+	    (size_t)(line + len - sp - 1)) == -1 || n != sizeof(raw))
+		return 0;
+	for (i = 4; i < 12; i++)
+		t = t << 8 | raw[i];
+	return t > (uint64_t)INT64_MAX ? 0 : (int64_t)t;
+}
+
 /* Steps 2 and 3: how many witnesses cosigned. */
 static size_t
 witness_step(struct publish *p, const struct buf *note,
@@ -122,9 +152,19 @@ witness_step(struct publish *p, const struct buf *note,
 		goto out;
 	for (i = 0; i < p->nwit; i++) {
 		/* A witness asked again cosigns the same tree again. */
+		size_t had = out.len;
+
 		err_init(&e);
 		rc = witclient_cosign(p->wit[i], note->data, note->len, cp,
 		    p->cfg.proof, p->cfg.arg, &out, &e);
+		pthread_mutex_lock(&p->mu);
+		p->state[i].last_ok = rc == 0;
+		if (rc == 0) {
+			p->state[i].cosigned_size = cp->size;
+			p->state[i].cosigned_time = line_time(out.data + had,
+			    out.len - had);
+		}
+		pthread_mutex_unlock(&p->mu);
 		if (rc == 0)
 			got++;
 		else if (rc == 1 && (e.status == 422 || e.status == 409))
@@ -257,4 +297,17 @@ publish_checkpoint(struct publish *p, struct buf *note, int64_t *size)
 	}
 	pthread_mutex_unlock(&p->mu);
 	return rc;
+}
+
+size_t
+publish_witness_status(struct publish *p, struct publish_witness *out,
+    size_t max)
+{
+	size_t i;
+
+	pthread_mutex_lock(&p->mu);
+	for (i = 0; i < p->nwit && i < max; i++)
+		out[i] = p->state[i];
+	pthread_mutex_unlock(&p->mu);
+	return i;
 }
