@@ -16,7 +16,10 @@ custosd on a test clock:
   another tenant's answers 403, an incident not about its tenant 404;
 - GET /v1/log/health: size, the last checkpoint (its root recomputed from
   the public tree's proofs), witnesses, integrity; the operator's only,
-  and not recorded.
+  and not recorded.  WitnessedHealth: with one real witness (`custos
+  witness`) and one that is down, the health names the cosigned size and
+  the time inside the cosignature line the served checkpoint carries, and
+  shows the absent one as never cosigned.
 
 CUSTOSD, CUSTOS as in harness.py.
 """
@@ -24,11 +27,16 @@ import base64
 import hashlib
 import json
 import os
+import shutil
+import struct
 import subprocess
 import tempfile
+import time
 import unittest
 
-from harness import CUSTOS, DaemonTest, totp
+import test_tlog as tl
+from harness import CUSTOS, Daemon, DaemonTest
+from test_witness import Witness, cosig_lines
 
 T = 1800000000.0
 WHY = "customer cannot log in since Monday"
@@ -498,6 +506,42 @@ class ConsoleApi(DaemonTest):
         # Not recorded: no entry of it.
         self.assertFalse([ev for _, ev, _ in self.d.entries(before)
                           if ev["action"] == "log.health"])
+
+
+class WitnessedHealth(unittest.TestCase):
+    def setUp(self):
+        self.base = tempfile.mkdtemp(prefix="custos-health-")
+        self.addCleanup(shutil.rmtree, self.base, True)
+        self.up = Witness(self.base, "witness.example/up")
+        self.down = Witness(self.base, "witness.example/down")
+        self.addCleanup(self.up.stop)
+        self.d = Daemon(extra=[
+            "--witness", "%s=%s" % (self.up.url, self.up.key),
+            "--witness", "%s=%s" % (self.down.url, self.down.key)])
+        self.addCleanup(self.d.stop)
+        self.up.start(tl.fetch_key(self.d))
+
+    def test_health_names_each_witness_last_cosignature(self):
+        r = self.d.op("POST", "/v1/vendors", {"name": "Grow"})
+        self.assertEqual(r.status, 201, r)
+        deadline = time.time() + 30
+        while True:
+            note = tl.fetch_checkpoint(self.d)
+            lines = cosig_lines(note, self.up)
+            h = self.d.op("GET", "/v1/log/health").body
+            w = {x["name"]: x for x in h["witnesses"]}
+            if lines and w[self.up.name]["last_cosigned_size"] == \
+                    int(note.split("\n")[1]):
+                break
+            self.assertLess(time.time(), deadline, (note, h))
+            time.sleep(0.1)
+        raw = base64.b64decode(lines[0].split(" ")[-1])
+        (when,) = struct.unpack(">Q", raw[4:12])
+        self.assertEqual(w[self.up.name]["last_time"], stamp(when))
+        self.assertTrue(w[self.up.name]["last_round_ok"])
+        self.assertEqual(w[self.down.name], {
+            "name": self.down.name, "last_cosigned_size": None,
+            "last_time": None, "last_round_ok": False})
 
 
 if __name__ == "__main__":
