@@ -10,9 +10,9 @@
 #include <string.h>
 #include <time.h>
 
-#include "common/b64.h"
 #include "common/log.h"
 #include "common/str.h"
+#include "tlog/cosig.h"
 
 #define RETRY_MS 5000                   /* a witness that did not cosign
 					 * is asked again this much later */
@@ -113,30 +113,6 @@ mono_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* The time in the cosignature line line[0..len) (C2SP
- * tlog-cosignature: base64(key ID || u64be(time) || signature) after the
- * name), or 0. */
-static int64_t
-line_time(const char *line, size_t len)
-{
-	const char *sp = NULL;
-	uint8_t raw[4 + 8 + 64];
-	size_t i, n = 0;
-	uint64_t t = 0;
-
-	for (i = 0; i < len; i++)
-		if (line[i] == ' ')
-			sp = line + i;
-	while (len > 0 && line[len - 1] == '\n')
-		len--;
-	if (sp == NULL || b64_decode(raw, sizeof(raw), &n, sp + 1,
-	    (size_t)(line + len - sp - 1)) == -1 || n != sizeof(raw))
-		return 0;
-	for (i = 4; i < 12; i++)
-		t = t << 8 | raw[i];
-	return t > (uint64_t)INT64_MAX ? 0 : (int64_t)t;
-}
-
 /* Steps 2 and 3: how many witnesses cosigned. */
 static size_t
 witness_step(struct publish *p, const struct buf *note,
@@ -151,18 +127,23 @@ witness_step(struct publish *p, const struct buf *note,
 	if (buf_append(&out, note->data, note->len) == -1)
 		goto out;
 	for (i = 0; i < p->nwit; i++) {
-		/* A witness asked again cosigns the same tree again. */
-		size_t had = out.len;
+		uint64_t ts = 0;
 
+		/* A witness asked again cosigns the same tree again. */
 		err_init(&e);
 		rc = witclient_cosign(p->wit[i], note->data, note->len, cp,
 		    p->cfg.proof, p->cfg.arg, &out, &e);
+		/* Its line's time, read by the one cosignature reader (the
+		 * line was verified before it was kept). */
+		if (rc == 0 && cosig_find(out.data, out.len,
+		    witclient_key(p->wit[i]), &ts, &e) != 1)
+			ts = 0;
 		pthread_mutex_lock(&p->mu);
 		p->state[i].last_ok = rc == 0;
 		if (rc == 0) {
 			p->state[i].cosigned_size = cp->size;
-			p->state[i].cosigned_time = line_time(out.data + had,
-			    out.len - had);
+			p->state[i].cosigned_time = ts <= (uint64_t)INT64_MAX ?
+			    (int64_t)ts : 0;
 		}
 		pthread_mutex_unlock(&p->mu);
 		if (rc == 0)
