@@ -11,8 +11,8 @@
 #include <string.h>
 
 #include "access/approval.h"
-#include "access/policy.h"
 #include "access/grant.h"
+#include "access/policy.h"
 #include "api/req.h"
 #include "common/str.h"
 #include "directory/bulk.h"

@@ -10,11 +10,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "access/grant.h"
 #include "api/req.h"
 #include "common/jsonx.h"
 #include "common/str.h"
 #include "scope/incident.h"
-#include "access/grant.h"
 
 #define INCIDENT_PAGE_DEFAULT 50
 #define INCIDENT_PAGE_MAX 500
