@@ -123,8 +123,7 @@ h_access_request_view(struct req *q)
 		return err_set(&q->err, 404, "not_found", "no such access "
 		    "request");
 	}
-	req_ok(q, 200, grant_json(&g, q->now));
-	return 0;
+	return req_grant_view_answer(q, &g);
 }
 
 /* approve, deny, revoke: by a tenant admin. */

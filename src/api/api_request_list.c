@@ -8,7 +8,8 @@
  * behind its ids (engineer_username, vendor_name, ticket_subject,
  * tenant_name), expires_at and seconds_left, and "past": that engineer's
  * earlier requests of the same tenant ({requests, approved, last}), read
- * by the store in the same query (store.h grant_views).
+ * by the store in the same query (store.h grant_views).  One request
+ * (GET /v1/access-requests/{id}, api_access.c) is answered the same way.
  */
 #include <string.h>
 
@@ -122,6 +123,27 @@ answer_page(struct req *q, const char *tenant, const char *engineer,
 	}
 	req_ok(q, 200, json_pack("{s:o,s:o}", "access_requests", p.list,
 	    "next", p.next[0] != '\0' ? json_string(p.next) : json_null()));
+	return 0;
+}
+
+int
+req_grant_view_answer(struct req *q, const struct rec_grant *g)
+{
+	struct rec_grant_view v;
+	struct store_conn *c = req_reader(q);
+	json_t *o;
+	int rc;
+
+	if (c == NULL)
+		return -1;
+	rc = store_ops(q->ctx->store)->grant_view_get(c, g->id, &v, &q->err);
+	if (rc == -1)
+		return -1;
+	/* Gone since it was loaded (never deleted today): as it was. */
+	o = rc == 0 ? view_json(&v, q->now) : grant_json(g, q->now);
+	if (o == NULL)
+		return err_internal(&q->err, "out of memory");
+	req_ok(q, 200, o);
 	return 0;
 }
 

@@ -203,6 +203,10 @@ int h_incident_view(struct req *q);
 int h_tenant_incident_list(struct req *q);
 int h_tenant_incident_view(struct req *q);
 int h_log_health(struct req *q);
+/* Answers access request g (loaded, the caller may see it) with its names
+ * and past, as the lists show it (api_request_list.c). */
+int req_grant_view_answer(struct req *q, const struct rec_grant *g)
+	__attribute__((warn_unused_result));
 /* The scope question's parts (api_scope.c), for POST /v1/incidents too:
  * the window "from", "to" of b, and the principals object p into sq
  * (strings borrowed from p).  0, or -1 with a 400 naming the field. */

@@ -13,7 +13,8 @@
 #include "store/sqlite_int.h"
 
 enum q {
-	Q_VIEWS_TENANT, Q_VIEWS_ENGINEER, Q_VIEWS_ALL, Q_GRANT_CREATED,
+	Q_VIEWS_TENANT, Q_VIEWS_ENGINEER, Q_VIEWS_ALL, Q_VIEW_ONE,
+	Q_GRANT_CREATED,
 	Q_CHECKPOINT_TIME,
 	Q_INCIDENT_INSERT, Q_REPORT_INSERT, Q_INCIDENT_CREATED,
 	Q_INCIDENTS_ALL, Q_INCIDENTS_TENANT, Q_INCIDENT_GET, Q_REPORT_GET,
@@ -54,6 +55,7 @@ static const char *const q_sql[Q_COUNT] = {
 	    "(?2 IS NULL OR engineer_id = ?2)" VIEW_PAGE,
 	[Q_VIEWS_ENGINEER] = VIEW_SELECT "engineer_id = ?2" VIEW_PAGE,
 	[Q_VIEWS_ALL] = VIEW_SELECT "1" VIEW_PAGE,
+	[Q_VIEW_ONE] = VIEW_SELECT "id = ?1",
 	[Q_GRANT_CREATED] = "SELECT created FROM grants WHERE id = ?1",
 	[Q_CHECKPOINT_TIME] = "SELECT note, time FROM checkpoints "
 	    "ORDER BY size DESC LIMIT 1",
@@ -105,6 +107,40 @@ cursor(struct store_conn *c, enum q q, const char *after, int64_t *created,
 	return 0;
 }
 
+/* A view row of a VIEW_SELECT statement. */
+static void
+col_view(struct rec_grant_view *v, sqlite3_stmt *s)
+{
+	memset(v, 0, sizeof(*v));
+	sq_col_grant(&v->g, s);
+	sq_col_text(v->engineer_username, sizeof(v->engineer_username), s,
+	    14);
+	sq_col_text(v->vendor_name, sizeof(v->vendor_name), s, 15);
+	sq_col_text(v->ticket_subject, sizeof(v->ticket_subject), s, 16);
+	sq_col_text(v->tenant_name, sizeof(v->tenant_name), s, 17);
+	v->past_requests = sqlite3_column_int64(s, 18);
+	v->past_approved = sqlite3_column_int64(s, 19);
+	v->past_last = sqlite3_column_int64(s, 20);
+}
+
+int
+sqlite_grant_view_get(struct store_conn *c, const char *id,
+    struct rec_grant_view *out, struct err *e)
+{
+	sqlite3_stmt *s = stmt(c, Q_VIEW_ONE, e);
+	int rc;
+
+	if (s == NULL)
+		return -1;
+	sq_bind_text(s, 1, id);
+	rc = sq_step_row(c, s, "access request", e);
+	if (rc != 0)
+		return rc;
+	col_view(out, s);
+	sq_done(s);
+	return 0;
+}
+
 int
 sqlite_grant_views(struct store_conn *c, const char *tenant_id,
     const char *engineer_id, const char *after, int64_t limit,
@@ -131,16 +167,7 @@ sqlite_grant_views(struct store_conn *c, const char *tenant_id,
 	sq_bind_text(s, 4, after != NULL ? after : "");
 	sqlite3_bind_int64(s, 5, limit);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		memset(&v, 0, sizeof(v));
-		sq_col_grant(&v.g, s);
-		sq_col_text(v.engineer_username, sizeof(v.engineer_username),
-		    s, 14);
-		sq_col_text(v.vendor_name, sizeof(v.vendor_name), s, 15);
-		sq_col_text(v.ticket_subject, sizeof(v.ticket_subject), s, 16);
-		sq_col_text(v.tenant_name, sizeof(v.tenant_name), s, 17);
-		v.past_requests = sqlite3_column_int64(s, 18);
-		v.past_approved = sqlite3_column_int64(s, 19);
-		v.past_last = sqlite3_column_int64(s, 20);
+		col_view(&v, s);
 		if (cb(arg, &v) != 0)
 			break;
 	}

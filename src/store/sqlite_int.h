@@ -311,6 +311,8 @@ int sqlite_grant_views(struct store_conn *c, const char *tenant_id,
     const char *engineer_id, const char *after, int64_t limit,
     int (*cb)(void *arg, const struct rec_grant_view *v), void *arg,
     struct err *e);
+int sqlite_grant_view_get(struct store_conn *c, const char *id,
+    struct rec_grant_view *out, struct err *e);
 int sqlite_checkpoint_latest_time(struct store_conn *c, struct buf *note,
     int64_t *time, struct err *e);
 int sqlite_incident_insert(struct store_conn *c,

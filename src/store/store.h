@@ -398,6 +398,9 @@ struct store_ops {
 	    const char *engineer_id, const char *after, int64_t limit,
 	    int (*cb)(void *arg, const struct rec_grant_view *v), void *arg,
 	    struct err *e);
+	/* One request as grant_views reads it; 1 when there is none. */
+	int (*grant_view_get)(struct store_conn *c, const char *id,
+	    struct rec_grant_view *out, struct err *e);
 	/* The signed checkpoint of the largest size with the time it was
 	 * signed (seconds); 1 when there is none. */
 	int (*checkpoint_latest_time)(struct store_conn *c, struct buf *note,

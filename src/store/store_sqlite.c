@@ -326,6 +326,7 @@ const struct store_ops store_sqlite_ops = {
 	.device_list = sqlite_device_list,
 	.tenant_page = sqlite_tenant_page,
 	.grant_views = sqlite_grant_views,
+	.grant_view_get = sqlite_grant_view_get,
 	.checkpoint_latest_time = sqlite_checkpoint_latest_time,
 	.incident_insert = sqlite_incident_insert,
 	.incident_report_insert = sqlite_incident_report_insert,

@@ -268,6 +268,12 @@ class ConsoleApi(DaemonTest):
         self.assertIsNone(again["expires_at"])
         self.assertEqual(other["past"],
                          {"requests": 0, "approved": 0, "last": None})
+        # One request reads as in the list, for each who may see it.
+        for token in (self.adm["appr"], self.eng, self.d.operator):
+            r = self.d.call("GET", "/v1/access-requests/" + self.r2,
+                            token=token)
+            self.assertEqual(r.status, 200, r)
+            self.assertEqual(r.body, again)
         # Paged, newest first.
         page = self.tenant_requests("appr", self.adm["appr"], "?limit=2")
         self.assertEqual([x["id"] for x in page["access_requests"]],
