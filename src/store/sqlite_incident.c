@@ -56,14 +56,19 @@ static const char *const q_sql[Q_COUNT] = {
 	[Q_VIEWS_ENGINEER] = VIEW_SELECT "engineer_id = ?2" VIEW_PAGE,
 	[Q_VIEWS_ALL] = VIEW_SELECT "1" VIEW_PAGE,
 	[Q_VIEW_ONE] = VIEW_SELECT "id = ?1",
-	[Q_GRANT_CREATED] = "SELECT created FROM grants WHERE id = ?1",
+	/* A cursor is a row of the same list, else it names nothing. */
+	[Q_GRANT_CREATED] = "SELECT created FROM grants WHERE id = ?1 "
+	    "AND (?2 IS NULL OR tenant_id = ?2) "
+	    "AND (?3 IS NULL OR engineer_id = ?3)",
 	[Q_CHECKPOINT_TIME] = "SELECT note, time FROM checkpoints "
 	    "ORDER BY size DESC LIMIT 1",
 	[Q_INCIDENT_INSERT] = "INSERT INTO incidents(" INCIDENT_COLS ", doc) "
 	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
 	[Q_REPORT_INSERT] = "INSERT INTO incident_reports(incident_id, "
 	    "tenant_id, exposure, doc) VALUES (?1, ?2, ?3, ?4)",
-	[Q_INCIDENT_CREATED] = "SELECT created FROM incidents WHERE id = ?1",
+	[Q_INCIDENT_CREATED] = "SELECT created FROM incidents WHERE id = ?1 "
+	    "AND (?2 IS NULL OR EXISTS (SELECT 1 FROM incident_reports r "
+	    "WHERE r.tenant_id = ?2 AND r.incident_id = ?1))",
 	[Q_INCIDENTS_ALL] = "SELECT " INCIDENT_COLS ", '', doc "
 	    "FROM incidents WHERE (created < ?2 OR (created = ?2 AND id < ?3)) "
 	    "ORDER BY created DESC, id DESC LIMIT ?4",
@@ -87,11 +92,12 @@ stmt(struct store_conn *c, enum q q, struct err *e)
 	return sq_stmt(c, SQ_INCIDENT, q, q_sql, e);
 }
 
-/* The created time of row `after` (by the statement q), into *created:
- * 0, 1 when there is no such row, -1. */
+/* The created time of row `after` of the list of (tenant, engineer), NULL
+ * any (by the statement q), into *created: 0, 1 when the list has no
+ * such row, -1. */
 static int
-cursor(struct store_conn *c, enum q q, const char *after, int64_t *created,
-    struct err *e)
+cursor(struct store_conn *c, enum q q, const char *after, const char *tenant,
+    const char *engineer, int64_t *created, struct err *e)
 {
 	sqlite3_stmt *s = stmt(c, q, e);
 	int rc;
@@ -99,6 +105,9 @@ cursor(struct store_conn *c, enum q q, const char *after, int64_t *created,
 	if (s == NULL)
 		return -1;
 	sq_bind_text(s, 1, after);
+	sq_bind_text(s, 2, tenant);
+	if (engineer != NULL)
+		sq_bind_text(s, 3, engineer);
 	rc = sq_step_row(c, s, "cursor", e);
 	if (rc != 0)
 		return rc;
@@ -153,7 +162,8 @@ sqlite_grant_views(struct store_conn *c, const char *tenant_id,
 	int rc;
 
 	if (after != NULL) {
-		rc = cursor(c, Q_GRANT_CREATED, after, &created, e);
+		rc = cursor(c, Q_GRANT_CREATED, after, tenant_id, engineer_id,
+		    &created, e);
 		if (rc != 0)
 			return rc;
 	}
@@ -265,7 +275,8 @@ sqlite_incident_list(struct store_conn *c, const char *tenant_id,
 	int rc;
 
 	if (after != NULL) {
-		rc = cursor(c, Q_INCIDENT_CREATED, after, &created, e);
+		rc = cursor(c, Q_INCIDENT_CREATED, after, tenant_id, NULL,
+		    &created, e);
 		if (rc != 0)
 			return rc;
 	}

@@ -392,8 +392,8 @@ struct store_ops {
 	    struct err *e);
 	/* Access requests with their names and the engineer's past with the
 	 * tenant, newest first: of tenant_id and/or engineer_id (NULL: any),
-	 * older than request `after` (NULL: from the newest; 1 when it does
-	 * not exist), at most limit. */
+	 * older than request `after` (NULL: from the newest; 1 when that
+	 * list has no such request), at most limit. */
 	int (*grant_views)(struct store_conn *c, const char *tenant_id,
 	    const char *engineer_id, const char *after, int64_t limit,
 	    int (*cb)(void *arg, const struct rec_grant_view *v), void *arg,
@@ -411,8 +411,9 @@ struct store_ops {
 	    const struct rec_incident *r, struct err *e);
 	int (*incident_report_insert)(struct store_conn *c,
 	    const struct rec_incident_report *r, struct err *e);
-	/* Newest first, older than incident `after` (NULL: from the newest),
-	 * at most limit; with tenant_id only those with a report of that
+	/* Newest first, older than incident `after` (NULL: from the newest;
+	 * 1 when that list has no such incident), at most limit; with
+	 * tenant_id only those with a report of that
 	 * tenant (exposure = its report's, else "").  doc is the summary
 	 * (NULL when tenant_id is given: a tenant never sees it). */
 	int (*incident_list)(struct store_conn *c, const char *tenant_id,

@@ -345,6 +345,14 @@ class ConsoleApi(DaemonTest):
         self.assertEqual(r.status, 400, r)
         self.assertEqual(self.last_entry("access_request.browse")["actor"]
                          ["kind"], "operator")
+        # A cursor is a request of the same list: another engineer's or
+        # another tenant's names nothing there.
+        r = self.d.call("GET", "/v1/access-requests?after=" + self.r3,
+                        token=self.eng)
+        self.assertEqual(r.status, 400, r)
+        r = self.d.call("GET", "/v1/tenants/appr/access-requests?after=" +
+                        self.r4, token=self.adm["appr"])
+        self.assertEqual(r.status, 400, r)
 
     # ---- users ----
 
@@ -458,6 +466,9 @@ class ConsoleApi(DaemonTest):
         r = self.d.call("GET", "/v1/tenants/deny/incidents",
                         token=self.adm["deny"])
         self.assertNotIn(inc["id"], [x["id"] for x in r.body["incidents"]])
+        r = self.d.call("GET", "/v1/tenants/deny/incidents?after=" +
+                        inc["id"], token=self.adm["deny"])
+        self.assertEqual(r.status, 400, r)
         # The summary and the list are the operator's.
         for path in ("/v1/incidents", "/v1/incidents/" + inc["id"]):
             r = self.d.call("GET", path, token=self.adm["auto"])

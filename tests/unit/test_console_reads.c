@@ -154,6 +154,9 @@ past_counts_only_earlier_grants_of_the_same_tenant(void **state)
 	views(f, &g, "ten_req", NULL, "r6", 100, 0);
 	assert_string_equal(g.v[0].g.id, "r5");
 	views(f, &g, "ten_req", NULL, "nothing", 100, 1);
+	/* A cursor of another list names nothing in this one. */
+	views(f, &g, "ten_req", NULL, "o1", 100, 1);
+	views(f, &g, NULL, "eng_b1", "r5", 100, 1);
 }
 
 struct names {
