@@ -86,6 +86,18 @@ static const handler_fn handlers[ACT_COUNT][ACTION_ROUTES_MAX] = {
 	[ACT_STEP_UP_BEGIN] = {h_step_up_begin},
 	[ACT_OPERATOR_CREATE] = {h_operator_create},
 	[ACT_OPERATOR_LIST] = {h_operator_list},
+	/* issue 13, directory. */
+	[ACT_VENDOR_LIST] = {h_vendor_list},
+	[ACT_ENGINEER_LIST] = {h_engineer_list},
+	[ACT_TENANT_LIST] = {h_tenant_list},
+	[ACT_TENANT_VIEW] = {h_tenant_view},
+	[ACT_ACCESS_REQUEST_BROWSE] = {h_access_request_browse},
+	[ACT_INCIDENT_CREATE] = {h_incident_create},
+	[ACT_INCIDENT_LIST] = {h_incident_list},
+	[ACT_INCIDENT_VIEW] = {h_incident_view},
+	[ACT_TENANT_INCIDENT_LIST] = {h_tenant_incident_list},
+	[ACT_TENANT_INCIDENT_VIEW] = {h_tenant_incident_view},
+	[ACT_LOG_HEALTH] = {h_log_health},
 };
 
 void

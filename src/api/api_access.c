@@ -90,32 +90,7 @@ h_access_request_create(struct req *q)
 	return rc;
 }
 
-static int
-grant_list_cb(void *arg, const struct rec_grant *g)
-{
-	struct req *q = *(struct req **)arg;
-	json_t *list = ((json_t **)arg)[1];
-
-	return json_array_append_new(list, grant_json(g, q->now)) == -1;
-}
-
-int
-h_access_request_list(struct req *q)
-{
-	void *arg[2];
-	struct store_conn *c = req_reader(q);
-	json_t *list = json_array();
-
-	arg[0] = q;
-	arg[1] = list;
-	if (c == NULL || store_ops(q->ctx->store)->grant_list_tenant(c,
-	    q->tenant.id, grant_list_cb, arg, &q->err) == -1) {
-		json_decref(list);
-		return -1;
-	}
-	req_ok(q, 200, json_pack("{s:o}", "access_requests", list));
-	return 0;
-}
+/* GET /v1/tenants/{t}/access-requests: api_request_list.c. */
 
 /* Loads the grant of the path ({id} is param 1 under a tenant, else 0). */
 static int
@@ -149,8 +124,7 @@ h_access_request_view(struct req *q)
 		return err_set(&q->err, 404, "not_found", "no such access "
 		    "request");
 	}
-	req_ok(q, 200, grant_json(&g, q->now));
-	return 0;
+	return req_grant_view_answer(q, &g);
 }
 
 /* approve, deny, revoke: by a tenant admin. */

@@ -219,6 +219,31 @@ int h_containment_lift(struct req *q);
 int h_console(struct req *q);
 int h_session_view(struct req *q);
 int h_auth_operator(struct req *q);
+/* issue 13, directory: api_directory.c, api_request_list.c,
+ * api_incident.c, api_loghealth.c. */
+int h_vendor_list(struct req *q);
+int h_engineer_list(struct req *q);
+int h_tenant_list(struct req *q);
+int h_tenant_view(struct req *q);
+int h_access_request_browse(struct req *q);
+int h_incident_create(struct req *q);
+int h_incident_list(struct req *q);
+int h_incident_view(struct req *q);
+int h_tenant_incident_list(struct req *q);
+int h_tenant_incident_view(struct req *q);
+int h_log_health(struct req *q);
+/* Answers access request g (loaded, the caller may see it) with its names
+ * and past, as the lists show it (api_request_list.c). */
+int req_grant_view_answer(struct req *q, const struct rec_grant *g)
+	__attribute__((warn_unused_result));
+/* The scope question's parts (api_scope.c), for POST /v1/incidents too:
+ * the window "from", "to" of b, and the principals object p into sq
+ * (strings borrowed from p).  0, or -1 with a 400 naming the field. */
+struct scope_query;
+int req_scope_window(struct req *q, const json_t *b, int64_t *from,
+    int64_t *to) __attribute__((warn_unused_result));
+int req_scope_principals(struct req *q, const json_t *p,
+    struct scope_query *sq) __attribute__((warn_unused_result));
 
 /* The two-person rule for an engineer's action on target: 0 when no
  * second approval is needed or the body's "approval" is valid for it (it

@@ -84,7 +84,7 @@ static const struct action_def actions[ACT_COUNT] = {
 		.routes = {{"DELETE", "/v1/tenants/{t}/users/{u}"}},
 	},
 	[ACT_USER_LIST] = {
-		.name = "user.list", .who = ENG | ADM,
+		.name = "user.list", .who = OP | ENG | ADM,
 		.tenant_scoped = 1, .recorded = 1, .cls = ACTION_READ,
 		.words = "the list of your users (names, e-mail addresses, "
 		    "roles, MFA status) was read",
@@ -345,6 +345,72 @@ static const struct action_def actions[ACT_COUNT] = {
 		.name = "operator.list", .who = OP,
 		.recorded = 1, .cls = ACTION_READ,
 		.routes = {{"GET", "/v1/operators"}},
+	},
+	/* issue 13, directory: the directory, requests, incidents and the
+	 * log's health as the console reads them (docs/internals/
+	 * directory.md, "What the console reads"). */
+	[ACT_VENDOR_LIST] = {
+		.name = "vendor.list", .who = OP,
+		.recorded = 1, .cls = ACTION_READ,
+		.routes = {{"GET", "/v1/vendors"}},
+	},
+	[ACT_ENGINEER_LIST] = {
+		.name = "engineer.list", .who = OP,
+		.recorded = 1, .cls = ACTION_READ,
+		.routes = {{"GET", "/v1/engineers"}},
+	},
+	[ACT_TENANT_LIST] = {
+		.name = "tenant.list", .who = OP,
+		.recorded = 1, .cls = ACTION_READ,
+		.routes = {{"GET", "/v1/tenants"}},
+	},
+	/* A tenant's name and settings: no data of its users. */
+	[ACT_TENANT_VIEW] = {
+		.name = "tenant.view", .who = OP | ADM,
+		.tenant_scoped = 1, .recorded = 1, .cls = ACTION_NEUTRAL,
+		.routes = {{"GET", "/v1/tenants/{t}"}},
+	},
+	/* An engineer's own requests; the operator's: everyone's. */
+	[ACT_ACCESS_REQUEST_BROWSE] = {
+		.name = "access_request.browse", .who = OP | ENG,
+		.recorded = 1, .cls = ACTION_NEUTRAL,
+		.routes = {{"GET", "/v1/access-requests"}},
+	},
+	/* Scope asked and its per-tenant reports kept. */
+	[ACT_INCIDENT_CREATE] = {
+		.name = "incident.create", .who = OP,
+		.recorded = 1, .cls = ACTION_READ,
+		.routes = {{"POST", "/v1/incidents"}},
+	},
+	[ACT_INCIDENT_LIST] = {
+		.name = "incident.list", .who = OP,
+		.recorded = 1, .cls = ACTION_READ,
+		.routes = {{"GET", "/v1/incidents"}},
+	},
+	[ACT_INCIDENT_VIEW] = {
+		.name = "incident.view", .who = OP,
+		.recorded = 1, .cls = ACTION_READ,
+		.routes = {{"GET", "/v1/incidents/{id}"}},
+	},
+	/* A tenant's own part of the incidents: its reports. */
+	[ACT_TENANT_INCIDENT_LIST] = {
+		.name = "tenant.incident_list", .who = OP | ADM,
+		.tenant_scoped = 1, .recorded = 1, .cls = ACTION_NEUTRAL,
+		.words = "the incident reports about your tenant were listed",
+		.routes = {{"GET", "/v1/tenants/{t}/incidents"}},
+	},
+	[ACT_TENANT_INCIDENT_VIEW] = {
+		.name = "tenant.incident_view", .who = OP | ADM,
+		.tenant_scoped = 1, .recorded = 1, .cls = ACTION_NEUTRAL,
+		.words = "an incident report about your tenant was read",
+		.routes = {{"GET", "/v1/tenants/{t}/incidents/{id}"}},
+	},
+	/* Not recorded, as log.entries: it must answer when the log is
+	 * damaged and appends nothing, which is when it matters most. */
+	[ACT_LOG_HEALTH] = {
+		.name = "log.health", .who = OP,
+		.cls = ACTION_NEUTRAL,
+		.routes = {{"GET", "/v1/log/health"}},
 	},
 	[ACT_UNKNOWN] = {
 		.name = "unknown", .who = 0,

@@ -364,6 +364,49 @@ struct rec_operator {
 	int64_t created;
 };
 
+/* issue 13, directory: what the console reads. */
+
+/* An access request with what its approver needs to judge it: who asks
+ * (names, not only ids), for which ticket, and that engineer's earlier
+ * requests of the same tenant (those created before this one). */
+struct rec_grant_view {
+	struct rec_grant g;
+	char engineer_username[REC_USERNAME_MAX + 1];   /* "" when gone */
+	char vendor_name[REC_NAME_MAX];
+	char ticket_subject[REC_SUBJECT_MAX + 1];
+	char tenant_name[REC_NAME_MAX];
+	int64_t past_requests;          /* earlier requests, any outcome */
+	int64_t past_approved;          /* of those, access was granted */
+	int64_t past_last;              /* latest grant of access; 0: none */
+};
+
+/* A stored incident: a scope question, its answer and, per tenant, the
+ * report that tenant may read (rec_incident_report). */
+#define REC_TITLE_MAX 200
+#define REC_EXPOSURE_MAX 16
+
+struct rec_incident {
+	char id[ID_MAX];
+	char title[REC_TITLE_MAX + 1];
+	char created_by[ID_MAX];
+	int64_t created;
+	int64_t from, to;               /* the window asked, seconds */
+	int64_t size;                   /* the checkpoint the answer cites */
+	int tenants;                    /* reports kept */
+	const char *doc;                /* the operator's summary (JSON);
+					 * not owned */
+	size_t len;
+};
+
+struct rec_incident_report {
+	char incident_id[ID_MAX];
+	char tenant_id[ID_MAX];
+	char exposure[REC_EXPOSURE_MAX];        /* or "attempted" */
+	const char *doc;                /* custos-scope-report/1 JSON; not
+					 * owned */
+	size_t len;
+};
+
 void rec_ticket_cleanup(struct rec_ticket *t);
 /* Wipes secret material (hashes, TOTP secrets) from a record. */
 void rec_engineer_wipe(struct rec_engineer *e);

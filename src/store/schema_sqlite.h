@@ -317,6 +317,36 @@ static const char *const sqlite_migrations[] = {
 	"CREATE TABLE operators(id TEXT PRIMARY KEY,"
 	" username TEXT NOT NULL UNIQUE, email TEXT NOT NULL,"
 	" status INTEGER NOT NULL, created INTEGER NOT NULL);",
+	/* 18 -> 19 (issue 13, directory; after passkeys' and invitations'
+	 * migrations): incidents, a scope question kept with one report
+	 * per tenant it found (the tenant's part, which its admins read),
+	 * append-only like the entries they cite; and the indexes the
+	 * console's request lists read by (an engineer's newest first, all
+	 * newest first). */
+	"CREATE TABLE incidents(id TEXT PRIMARY KEY, title TEXT NOT NULL,"
+	" created_by TEXT NOT NULL, created INTEGER NOT NULL,"
+	" time_from INTEGER NOT NULL, time_to INTEGER NOT NULL,"
+	" size INTEGER NOT NULL, tenants INTEGER NOT NULL,"
+	" doc TEXT NOT NULL);"
+	"CREATE INDEX incidents_created ON incidents(created, id);"
+	"CREATE TABLE incident_reports("
+	" incident_id TEXT NOT NULL REFERENCES incidents(id),"
+	" tenant_id TEXT NOT NULL, exposure TEXT NOT NULL,"
+	" doc TEXT NOT NULL, PRIMARY KEY(tenant_id, incident_id))"
+	" WITHOUT ROWID;"
+	"CREATE TRIGGER incidents_no_update BEFORE UPDATE ON incidents"
+	" BEGIN SELECT RAISE(ABORT, 'incidents are append-only'); END;"
+	"CREATE TRIGGER incidents_no_delete BEFORE DELETE ON incidents"
+	" BEGIN SELECT RAISE(ABORT, 'incidents are append-only'); END;"
+	"CREATE TRIGGER incident_reports_no_update BEFORE UPDATE ON"
+	" incident_reports"
+	" BEGIN SELECT RAISE(ABORT, 'incidents are append-only'); END;"
+	"CREATE TRIGGER incident_reports_no_delete BEFORE DELETE ON"
+	" incident_reports"
+	" BEGIN SELECT RAISE(ABORT, 'incidents are append-only'); END;"
+	"CREATE INDEX grants_engineer_created ON grants(engineer_id,"
+	" created, id);"
+	"CREATE INDEX grants_created ON grants(created, id);",
 };
 
 #endif

@@ -12,6 +12,7 @@
  *   sqlite_log.c       log entries and their lookups, tiles, checkpoints
  *   sqlite_keys.c      the entries' principal keys (posting lists)
  *   sqlite_detect.c    alerts, containment, working hours
+ *   sqlite_incident.c  incidents, the console's request lists
  *   sqlite_codec.c     how each record is bound and read (sqlite_codec.h)
  */
 #ifndef CUSTOS_STORE_SQLITE_INT_H
@@ -35,6 +36,7 @@ enum sq_family {
 	SQ_KEYS,                /* sqlite_keys.c */
 	SQ_SCOPE,               /* kept for scope's queries */
 	SQ_PASSKEY,             /* sqlite_passkey.c */
+	SQ_INCIDENT,            /* sqlite_incident.c (issue 13) */
 	SQ_FAMILIES
 };
 #define SQ_FAMILY_MAX 32        /* statements per family */
@@ -314,5 +316,40 @@ int sqlite_operator_get(struct store_conn *c, const char *id,
 int sqlite_operator_list(struct store_conn *c,
     int (*cb)(void *arg, const struct rec_operator *o), void *arg,
     struct err *e);
+/* issue 13, directory: the ops of sqlite_directory.c (lists) and
+ * sqlite_incident.c. */
+int sqlite_vendor_list(struct store_conn *c,
+    int (*cb)(void *arg, const struct rec_vendor *v), void *arg,
+    struct err *e);
+int sqlite_engineer_list(struct store_conn *c,
+    int (*cb)(void *arg, const struct rec_engineer *r), void *arg,
+    struct err *e);
+int sqlite_device_list(struct store_conn *c,
+    int (*cb)(void *arg, const struct rec_device *d), void *arg,
+    struct err *e);
+int sqlite_tenant_page(struct store_conn *c, const char *q,
+    const char *after, int64_t limit,
+    int (*cb)(void *arg, const struct rec_tenant *t), void *arg,
+    struct err *e);
+int sqlite_grant_views(struct store_conn *c, const char *tenant_id,
+    const char *engineer_id, const char *after, int64_t limit,
+    int (*cb)(void *arg, const struct rec_grant_view *v), void *arg,
+    struct err *e);
+int sqlite_grant_view_get(struct store_conn *c, const char *id,
+    struct rec_grant_view *out, struct err *e);
+int sqlite_checkpoint_latest_time(struct store_conn *c, struct buf *note,
+    int64_t *time, struct err *e);
+int sqlite_incident_insert(struct store_conn *c,
+    const struct rec_incident *r, struct err *e);
+int sqlite_incident_report_insert(struct store_conn *c,
+    const struct rec_incident_report *r, struct err *e);
+int sqlite_incident_list(struct store_conn *c, const char *tenant_id,
+    const char *after, int64_t limit,
+    int (*cb)(void *arg, const struct rec_incident *r, const char *exposure),
+    void *arg, struct err *e);
+int sqlite_incident_get(struct store_conn *c, const char *id,
+    struct rec_incident *r, struct buf *out, struct err *e);
+int sqlite_incident_report_get(struct store_conn *c, const char *id,
+    const char *tenant_id, struct buf *out, struct err *e);
 
 #endif

@@ -403,6 +403,63 @@ struct store_ops {
 	int (*operator_list)(struct store_conn *c,
 	    int (*cb)(void *arg, const struct rec_operator *o), void *arg,
 	    struct err *e);
+	/* issue 13, directory: what the console reads (sqlite_directory.c,
+	 * sqlite_incident.c).  Listings never read secret columns. */
+	/* Every vendor, by name. */
+	int (*vendor_list)(struct store_conn *c,
+	    int (*cb)(void *arg, const struct rec_vendor *v), void *arg,
+	    struct err *e);
+	/* Every engineer by username, without hash or TOTP seed. */
+	int (*engineer_list)(struct store_conn *c,
+	    int (*cb)(void *arg, const struct rec_engineer *r), void *arg,
+	    struct err *e);
+	/* Every device, by engineer then id. */
+	int (*device_list)(struct store_conn *c,
+	    int (*cb)(void *arg, const struct rec_device *d), void *arg,
+	    struct err *e);
+	/* Tenants by id after `after` ("" from the first) whose name holds
+	 * q (ASCII case-insensitive; "" any), at most limit. */
+	int (*tenant_page)(struct store_conn *c, const char *q,
+	    const char *after, int64_t limit,
+	    int (*cb)(void *arg, const struct rec_tenant *t), void *arg,
+	    struct err *e);
+	/* Access requests with their names and the engineer's past with the
+	 * tenant, newest first: of tenant_id and/or engineer_id (NULL: any),
+	 * older than request `after` (NULL: from the newest; 1 when that
+	 * list has no such request), at most limit. */
+	int (*grant_views)(struct store_conn *c, const char *tenant_id,
+	    const char *engineer_id, const char *after, int64_t limit,
+	    int (*cb)(void *arg, const struct rec_grant_view *v), void *arg,
+	    struct err *e);
+	/* One request as grant_views reads it; 1 when there is none. */
+	int (*grant_view_get)(struct store_conn *c, const char *id,
+	    struct rec_grant_view *out, struct err *e);
+	/* The signed checkpoint of the largest size with the time it was
+	 * signed (seconds); 1 when there is none. */
+	int (*checkpoint_latest_time)(struct store_conn *c, struct buf *note,
+	    int64_t *time, struct err *e);
+	/* Incidents: inserted with their reports on the writer, never
+	 * changed after. */
+	int (*incident_insert)(struct store_conn *c,
+	    const struct rec_incident *r, struct err *e);
+	int (*incident_report_insert)(struct store_conn *c,
+	    const struct rec_incident_report *r, struct err *e);
+	/* Newest first, older than incident `after` (NULL: from the newest;
+	 * 1 when that list has no such incident), at most limit; with
+	 * tenant_id only those with a report of that
+	 * tenant (exposure = its report's, else "").  doc is the summary
+	 * (NULL when tenant_id is given: a tenant never sees it). */
+	int (*incident_list)(struct store_conn *c, const char *tenant_id,
+	    const char *after, int64_t limit,
+	    int (*cb)(void *arg, const struct rec_incident *r,
+	    const char *exposure), void *arg, struct err *e);
+	/* One incident (its summary in out); 1 when absent. */
+	int (*incident_get)(struct store_conn *c, const char *id,
+	    struct rec_incident *r, struct buf *out, struct err *e);
+	/* The report of tenant_id in incident id, appended to out; 1 when
+	 * there is none (no such incident, or none about that tenant). */
+	int (*incident_report_get)(struct store_conn *c, const char *id,
+	    const char *tenant_id, struct buf *out, struct err *e);
 };
 
 extern const struct store_ops store_sqlite_ops;

@@ -330,4 +330,17 @@ const struct store_ops store_sqlite_ops = {
 	.operator_insert = sqlite_operator_insert,
 	.operator_get = sqlite_operator_get,
 	.operator_list = sqlite_operator_list,
+	/* issue 13, directory. */
+	.vendor_list = sqlite_vendor_list,
+	.engineer_list = sqlite_engineer_list,
+	.device_list = sqlite_device_list,
+	.tenant_page = sqlite_tenant_page,
+	.grant_views = sqlite_grant_views,
+	.grant_view_get = sqlite_grant_view_get,
+	.checkpoint_latest_time = sqlite_checkpoint_latest_time,
+	.incident_insert = sqlite_incident_insert,
+	.incident_report_insert = sqlite_incident_report_insert,
+	.incident_list = sqlite_incident_list,
+	.incident_get = sqlite_incident_get,
+	.incident_report_get = sqlite_incident_report_get,
 };
