@@ -74,6 +74,16 @@ static const handler_fn handlers[ACT_COUNT][ACTION_ROUTES_MAX] = {
 	[ACT_CONTAINMENT] = {h_containment},
 	[ACT_CONTAINMENT_LIST] = {h_containment_list},
 	[ACT_CONTAINMENT_LIFT] = {h_containment_lift},
+	/* invitations */
+	[ACT_INVITATION_CREATE] = {h_invitation_create},
+	[ACT_INVITATION_LIST] = {h_invitation_list},
+	[ACT_INVITATION_REVOKE] = {h_invitation_revoke},
+	[ACT_USER_INVITE] = {h_user_invite},
+	[ACT_USER_INVITATION_LIST] = {h_invitation_list},
+	[ACT_USER_INVITATION_REVOKE] = {h_invitation_revoke},
+	[ACT_INVITATION_OPEN] = {h_invitation_open},
+	[ACT_INVITATION_PASSWORD] = {h_invitation_password},
+	[ACT_INVITATION_COMPLETE] = {h_invitation_totp},
 };
 
 void

@@ -190,6 +190,14 @@ int h_alert_view(struct req *q);
 int h_containment(struct req *q);
 int h_containment_list(struct req *q);
 int h_containment_lift(struct req *q);
+/* invitations (api_invite.c) */
+int h_invitation_create(struct req *q);
+int h_invitation_list(struct req *q);
+int h_invitation_revoke(struct req *q);
+int h_user_invite(struct req *q);
+int h_invitation_open(struct req *q);
+int h_invitation_password(struct req *q);
+int h_invitation_totp(struct req *q);
 
 /* The two-person rule for an engineer's action on target: 0 when no
  * second approval is needed or the body's "approval" is valid for it (it

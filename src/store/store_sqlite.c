@@ -320,4 +320,13 @@ const struct store_ops store_sqlite_ops = {
 	.entry_cols_by_principal = sqlite_entry_cols_by_principal,
 	.entry_get = sqlite_entry_get,
 	.grant_overlapping_ids = sqlite_grant_overlapping_ids,
+	/* invitations */
+	.invitation_insert = sqlite_invitation_insert,
+	.invitation_get = sqlite_invitation_get,
+	.invitation_get_id = sqlite_invitation_get_id,
+	.invitation_list = sqlite_invitation_list,
+	.invitation_set_pending = sqlite_invitation_set_pending,
+	.invitation_use = sqlite_invitation_use,
+	.invitation_revoke = sqlite_invitation_revoke,
+	.invitation_revoke_principal = sqlite_invitation_revoke_principal,
 };
