@@ -1,0 +1,380 @@
+# SPDX-License-Identifier: ISC
+"""Enrolment by invitation, against the real daemon on a test clock.  The
+link goes to the person's mailbox (DIR/outbox/new) and never to the
+inviter or the log; it works once, for 72 hours, until revoked or replaced
+by a newer one; a tenant user chooses a password and proves an
+authenticator app (codes made by oathtool from the URI they were given)
+and is signed in; the seed is answered to that person only, and stored
+sealed.  Engineers and operator persons enrol by passkey only."""
+import base64
+import os
+import re
+import unittest
+import urllib.parse
+
+from harness import DaemonTest, fresh_source, totp
+
+STEP = 30
+T0 = 1700000000 - 1700000000 % STEP + STEP // 2    # mid-step
+GAP = 34 * STEP     # a fresh TOTP step and no throttle left over
+TTL = 72 * 3600
+PASSWORD = "my first password 1"
+LINK_RE = re.compile(r"(\S+)/#/invite/(\S+)")
+
+
+class InvitationTest(DaemonTest):
+    clock = T0
+    now = T0
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.now = T0
+
+    def setUp(self):
+        self.tick(GAP)
+
+    def tick(self, seconds):
+        type(self).now += seconds
+        self.d.set_clock(self.now)
+
+    def user(self, uid, tenant="appr", role="user"):
+        """A user made without password or second factor."""
+        r = self.d.op("POST", "/v1/tenants/%s/users" % tenant, {
+            "id": uid, "username": uid, "email": uid + "@mail.example",
+            "role": role})
+        self.assertEqual(r.status, 201, r)
+        return uid
+
+    def mailbox(self):
+        return {m["Message-ID"] for m in self.d.mails()}
+
+    def invite(self, uid, tenant="appr", token=None):
+        """Invites uid (as the operator, or as token's tenant admin);
+        returns (answer, mailed token)."""
+        seen = self.mailbox()
+        if token is None:
+            r = self.d.op("POST", "/v1/invitations", {
+                "kind": "tenant_user", "tenant": tenant, "user": uid})
+        else:
+            r = self.d.call("POST", "/v1/tenants/%s/invitations" % tenant,
+                            {"user": uid}, token=token)
+        self.assertEqual(r.status, 201, r)
+        mails = [m for m in self.d.mails() if m["Message-ID"] not in seen]
+        self.assertEqual(len(mails), 1)
+        self.assertEqual(mails[0]["To"], uid + "@mail.example")
+        body = mails[0].get_payload(decode=True).decode()
+        m = LINK_RE.search(body)
+        self.assertIsNotNone(m, body)
+        return r, m.group(2)
+
+    def open(self, token, source=None):
+        return self.d.call("POST", "/v1/invitations/open", {"token": token},
+                           source=source)
+
+    def choose(self, token, password=PASSWORD, source=None):
+        return self.d.call("POST", "/v1/invitations/password", {
+            "token": token, "new_password": password}, source=source)
+
+    def prove(self, token, code, source=None):
+        return self.d.call("POST", "/v1/invitations/totp", {
+            "token": token, "code": code}, source=source)
+
+    def seed_of(self, answer):
+        uri = urllib.parse.urlparse(answer.body["totp_uri"])
+        self.assertEqual(uri.scheme, "otpauth")
+        return urllib.parse.parse_qs(uri.query)["secret"][0]
+
+    def enrol(self, token):
+        """Password then code: returns (seed, completion answer)."""
+        r = self.choose(token)
+        self.assertEqual(r.status, 200, r)
+        seed = self.seed_of(r)
+        return seed, self.prove(token, totp(seed, at=self.now))
+
+    def entries(self, start, action):
+        return [ev for _, ev, _ in self.d.entries(start)
+                if ev["action"] == action]
+
+    def leaves(self, start=0):
+        return b"".join(p for _, _, p in self.d.plain_entries(start))
+
+
+class Enrolment(InvitationTest):
+    def test_link_is_mailed_and_the_answer_holds_no_token(self):
+        uid = self.user("in-mail")
+        start = self.d.log_size()
+        r, token = self.invite(uid)
+        self.assertEqual(set(r.body),
+                         {"id", "kind", "expires_at", "delivered_to"})
+        self.assertTrue(r.body["id"].startswith("inv_"))
+        self.assertNotIn(token, r.raw)
+        self.assertNotIn("in-mail@mail.example", r.raw)
+        self.assertIn("***", r.body["delivered_to"])
+        # the operator's list and every entry hold no token either
+        lst = self.d.op("GET", "/v1/invitations")
+        self.assertEqual(lst.status, 200, lst)
+        self.assertNotIn(token, lst.raw)
+        mine = [i for i in lst.body["invitations"] if i["id"] == r.body["id"]]
+        self.assertEqual(mine[0]["state"], "pending")
+        self.assertEqual(mine[0]["principal"], uid)
+        (ev,) = self.entries(start, "invitation.create")
+        self.assertEqual((ev["outcome"], ev["tenant"], ev["target"]),
+                         ("allowed", "appr", uid), ev)
+        self.assertNotIn(token.encode(), self.leaves(start))
+
+    def test_user_enrols_with_password_and_totp_and_is_signed_in(self):
+        uid = self.user("in-enrol")
+        start = self.d.log_size()
+        _, token = self.invite(uid)
+        o = self.open(token)
+        self.assertEqual(o.status, 200, o)
+        self.assertEqual(o.body["kind"], "tenant_user")
+        self.assertEqual(o.body["username"], uid)
+        self.assertEqual(o.body["tenant"], "appr")
+        self.assertEqual(o.body["tenant_name"], "Tenant appr")
+        self.assertEqual(o.body["offers"], ["passkey", "password_totp"])
+        c = self.choose(token)
+        self.assertEqual(c.status, 200, c)
+        self.assertTrue(c.body["totp_qr_svg"].startswith("<svg "))
+        self.assertIn("<path", c.body["totp_qr_svg"])
+        self.assertNotIn("<script", c.body["totp_qr_svg"])
+        self.assertEqual(c.headers.get("Cache-Control"), "no-store")
+        seed = self.seed_of(c)
+        p = self.prove(token, totp(seed, at=self.now))
+        self.assertEqual(p.status, 200, p)
+        self.assertEqual((p.body["kind"], p.body["id"], p.body["tenant"]),
+                         ("tenant_user", uid, "appr"))
+        # the session works, and the account now logs in by itself
+        out = self.d.call("POST", "/v1/auth/logout", token=p.body["token"])
+        self.assertEqual(out.status, 200, out)
+        self.tick(GAP)
+        r = self.d.call("POST", "/v1/tenants/appr/auth/login", {
+            "username": uid, "password": PASSWORD,
+            "totp": totp(seed, at=self.now)})
+        self.assertEqual(r.status, 200, r)
+        (ev,) = self.entries(start, "invitation.complete")
+        self.assertEqual((ev["outcome"], ev["tenant"], ev["actor"]["id"]),
+                         ("allowed", "appr", uid), ev)
+
+    def test_seed_is_shown_to_the_person_enrolling_only(self):
+        uid = self.user("in-seed")
+        start = self.d.log_size()
+        inv, token = self.invite(uid)
+        seed, p = self.enrol(token)
+        self.assertEqual(p.status, 200, p)
+        raw = base64.b32decode(seed + "=" * (-len(seed) % 8))
+        # not in any entry, not in the inviter's list or the user list
+        leaves = self.leaves(start)
+        self.assertNotIn(seed.encode(), leaves)
+        self.assertNotIn(seed.lower().encode(), leaves)
+        self.assertNotIn(token.encode(), leaves)
+        for r in (self.d.op("GET", "/v1/invitations"),
+                  self.d.op("GET", "/v1/tenants/appr/invitations")):
+            self.assertEqual(r.status, 200, r)
+            self.assertNotIn(seed, r.raw)
+            self.assertNotIn(seed.lower(), r.raw)
+        # not in the database file in clear: sealed for its row
+        data = b""
+        for name in os.listdir(self.d.data):
+            if name.startswith("custos.db") or name.endswith(".db") or \
+                    "-wal" in name:
+                with open(os.path.join(self.d.data, name), "rb") as f:
+                    data += f.read()
+        self.assertTrue(data)
+        self.assertNotIn(raw, data)
+        self.assertNotIn(seed.encode(), data)
+
+    def test_link_works_once(self):
+        uid = self.user("in-once")
+        _, token = self.invite(uid)
+        seed, p = self.enrol(token)
+        self.assertEqual(p.status, 200, p)
+        self.tick(GAP)
+        for r in (self.open(token, source=fresh_source()),
+                  self.choose(token, "another password 99",
+                              source=fresh_source()),
+                  self.prove(token, totp(seed, at=self.now),
+                             source=fresh_source())):
+            self.assertEqual(r.status, 400, r)
+            self.assertIn("'token'", r.body["error"]["message"])
+        start = self.d.log_size()
+        r = self.open(token, source=fresh_source())
+        self.assertEqual(r.status, 400, r)
+        (ev,) = self.entries(start, "invitation.open")
+        self.assertEqual((ev["outcome"], ev["reason"]),
+                         ("denied", "invitation_used"), ev)
+        lst = self.d.op("GET", "/v1/tenants/appr/invitations")
+        states = {i["principal"]: i["state"] for i in lst.body["invitations"]}
+        self.assertEqual(states[uid], "used")
+
+    def test_link_expires_after_72_hours(self):
+        uid = self.user("in-expiry")
+        _, token = self.invite(uid)
+        self.tick(TTL - GAP - 60)
+        self.assertEqual(self.open(token).status, 200)
+        c = self.choose(token)
+        self.assertEqual(c.status, 200, c)
+        self.tick(61 + GAP)
+        start = self.d.log_size()
+        src = fresh_source()
+        r = self.prove(token, totp(self.seed_of(c), at=self.now), source=src)
+        self.assertEqual(r.status, 400, r)
+        self.assertNotIn("token", r.body)
+        (ev,) = self.entries(start, "invitation.complete")
+        self.assertEqual((ev["outcome"], ev["reason"]),
+                         ("denied", "invitation_expired"), ev)
+        self.assertEqual(self.open(token, source=fresh_source()).status, 400)
+
+    def test_revoked_link_is_refused(self):
+        uid = self.user("in-revoke")
+        inv, token = self.invite(uid)
+        r = self.d.op("DELETE", "/v1/invitations/" + inv.body["id"])
+        self.assertEqual(r.status, 200, r)
+        start = self.d.log_size()
+        r = self.open(token, source=fresh_source())
+        self.assertEqual(r.status, 400, r)
+        (ev,) = self.entries(start, "invitation.open")
+        self.assertEqual(ev["reason"], "invitation_revoked", ev)
+        r = self.d.op("DELETE", "/v1/invitations/" + inv.body["id"])
+        self.assertEqual(r.status, 409, r)
+        r = self.d.op("DELETE", "/v1/invitations/inv_nosuch")
+        self.assertEqual(r.status, 404, r)
+
+    def test_a_newer_invitation_ends_the_older(self):
+        uid = self.user("in-newer")
+        _, older = self.invite(uid)
+        _, newer = self.invite(uid)
+        self.assertNotEqual(older, newer)
+        self.assertEqual(self.open(older, source=fresh_source()).status,
+                         400)
+        self.assertEqual(self.open(newer).status, 200)
+
+    def test_wrong_token_is_refused_and_recorded(self):
+        start = self.d.log_size()
+        src = fresh_source()
+        r = self.open("civ_" + "a" * 52, source=src)
+        self.assertEqual(r.status, 400, r)
+        (ev,) = self.entries(start, "invitation.open")
+        self.assertEqual((ev["outcome"], ev["reason"]),
+                         ("denied", "invitation_unknown"), ev)
+        r = self.choose("not-a-token", source=fresh_source())
+        self.assertEqual(r.status, 400, r)
+        self.assertNotIn("totp_uri", r.raw)
+
+    def test_wrong_code_does_not_enrol(self):
+        uid = self.user("in-code")
+        _, token = self.invite(uid)
+        c = self.choose(token)
+        seed = self.seed_of(c)
+        good = totp(seed, at=self.now)
+        bad = "%06d" % ((int(good) + 1) % 1000000)
+        start = self.d.log_size()
+        r = self.prove(token, bad)
+        self.assertEqual(r.status, 401, r)
+        self.assertNotIn("token", r.body)
+        (ev,) = self.entries(start, "invitation.complete")
+        self.assertEqual((ev["outcome"], ev["reason"]),
+                         ("denied", "bad_credentials"), ev)
+        # the account still cannot log in, the invitation still works
+        self.tick(GAP)
+        r = self.prove(token, totp(seed, at=self.now))
+        self.assertEqual(r.status, 200, r)
+
+    def test_code_before_password_is_refused(self):
+        uid = self.user("in-order")
+        _, token = self.invite(uid)
+        r = self.prove(token, "123456")
+        self.assertEqual(r.status, 409, r)
+
+    def test_weak_password_is_refused(self):
+        uid = self.user("in-weak")
+        _, token = self.invite(uid)
+        r = self.choose(token, "short")
+        self.assertEqual(r.status, 400, r)
+        self.assertIn("new_password", r.body["error"]["message"])
+
+    def test_account_without_password_cannot_log_in(self):
+        uid = self.user("in-nopw")
+        for pw in ("", "any password at all"):
+            r = self.d.call("POST", "/v1/tenants/appr/auth/login", {
+                "username": uid, "password": pw or "x" * 12},
+                source=fresh_source())
+            self.assertEqual(r.status, 401, r)
+
+
+class WhoMayInvite(InvitationTest):
+    def test_tenant_admin_invites_their_own_users_only(self):
+        adm = self.w.tenant_login("appr", at=self.now)
+        uid = self.user("in-byadmin")
+        inv, token = self.invite(uid, token=adm)
+        lst = self.d.call("GET", "/v1/tenants/appr/invitations", token=adm)
+        self.assertEqual(lst.status, 200, lst)
+        self.assertIn(inv.body["id"],
+                      [i["id"] for i in lst.body["invitations"]])
+        self.assertNotIn(token, lst.raw)
+        # another tenant's users and invitations are not theirs
+        other = self.user("in-other", tenant="auto")
+        r = self.d.call("POST", "/v1/tenants/auto/invitations",
+                        {"user": other}, token=adm)
+        self.assertEqual(r.status, 403, r)
+        r = self.d.call("POST", "/v1/tenants/appr/invitations",
+                        {"user": other}, token=adm)
+        self.assertEqual(r.status, 404, r)
+        r = self.d.call("GET", "/v1/invitations", token=adm)
+        self.assertEqual(r.status, 403, r)
+        r = self.d.call("DELETE", "/v1/tenants/appr/invitations/" +
+                        inv.body["id"], token=adm)
+        self.assertEqual(r.status, 200, r)
+
+    def test_email_of_a_user_invitation_cannot_be_redirected(self):
+        uid = self.user("in-redirect")
+        r = self.d.op("POST", "/v1/invitations", {
+            "kind": "tenant_user", "tenant": "appr", "user": uid,
+            "email": "attacker@evil.example"})
+        self.assertEqual(r.status, 400, r)
+
+    def test_engineer_may_not_invite(self):
+        self.tick(GAP)
+        r = self.w.engineer_login(at=self.now)
+        self.assertEqual(r.status, 200, r)
+        eng = r.body["token"]
+        for path in ("/v1/invitations", "/v1/tenants/auto/invitations"):
+            r = self.d.call("POST", path, {"user": "auto-user"}, token=eng)
+            self.assertEqual(r.status, 403, r)
+
+
+class Engineers(InvitationTest):
+    def test_engineer_without_password_enrols_by_passkey_only(self):
+        r = self.d.op("POST", "/v1/engineers", {
+            "id": "eng-inv", "username": "eng-inv", "vendor": "sitel"})
+        self.assertEqual(r.status, 201, r)
+        self.assertNotIn("totp_uri", r.body)
+        pub = base64.b64encode(bytes(32)).decode()
+        r = self.d.op("POST", "/v1/engineers/eng-inv/devices", {
+            "id": "dev-inv", "name": "laptop", "public_key": pub})
+        self.assertEqual(r.status, 201, r)
+        # a device of another engineer is refused
+        r = self.d.op("POST", "/v1/invitations", {
+            "kind": "engineer", "engineer": "eng-inv", "device": "dev1",
+            "email": "eng@vendor.example"})
+        self.assertEqual(r.status, 404, r)
+        seen = self.mailbox()
+        r = self.d.op("POST", "/v1/invitations", {
+            "kind": "engineer", "engineer": "eng-inv", "device": "dev-inv",
+            "email": "eng@vendor.example"})
+        self.assertEqual(r.status, 201, r)
+        (mail,) = [m for m in self.d.mails() if m["Message-ID"] not in seen]
+        self.assertEqual(mail["To"], "eng@vendor.example")
+        token = LINK_RE.search(mail.get_payload(decode=True).decode()).group(2)
+        o = self.open(token)
+        self.assertEqual(o.status, 200, o)
+        self.assertEqual((o.body["kind"], o.body["offers"], o.body["device"]),
+                         ("engineer", ["passkey"], "dev-inv"))
+        r = self.choose(token)
+        self.assertEqual(r.status, 400, r)
+        self.assertNotIn("totp_uri", r.raw)
+
+
+if __name__ == "__main__":
+    unittest.main()
