@@ -56,41 +56,6 @@ wipe_field(json_t *b, const char *key)
 		    json_string_length(v));
 }
 
-/*
- * STAND-IN for the lead's req_session_give (CONSOLE.md section 1), until
- * it is on main: replace the body of this function by
- * "return req_session_give(q, resp, token, expires_at);" and drop
- * wants_cookie for req_wants_cookie.
- */
-static int
-session_give(struct req *q, json_t *resp, const char *token,
-    int64_t expires_at)
-{
-	char stamp[RFC3339_LEN];
-
-	(void)q;
-	time_format(stamp, expires_at);
-	json_object_set_new(resp, "token", json_string(token));
-	json_object_set_new(resp, "expires_at", json_string(stamp));
-	return 0;
-}
-
-/* STAND-IN for req_wants_cookie: validates "session" ("cookie" or
- * "token"); cookies are refused until the lead's cookie sessions land. */
-static int
-wants_cookie(struct req *q, json_t *b)
-{
-	static const char *const kinds[] = {"token", "cookie", NULL};
-	int k;
-
-	if (jx_enum(&k, b, "session", kinds, JX_OPTIONAL, &q->err) == -1)
-		return -1;
-	if (k == 1)
-		return err_bad_request(&q->err, "cookie sessions are not "
-		    "available in this build");
-	return 0;
-}
-
 static void
 invite_mail(const struct req *q, struct invite_mail *m, const char *where)
 {
@@ -627,11 +592,12 @@ h_invitation_totp(struct req *q)
 
 	sess[0] = '\0';
 	if (step_body(q, b, keys, &token) == -1 ||
-	    jx_str(&code, b, "code", 6, 8, JX_REQUIRED, &q->err) ||
-	    wants_cookie(q, b) == -1) {
+	    jx_str(&code, b, "code", 6, 8, JX_REQUIRED, &q->err)) {
 		q->err.reason = "bad_request";
 		goto out;
 	}
+	if (req_wants_cookie(q) == -1)
+		goto out;
 	s = calloc(1, sizeof(*s));
 	c = req_reader(q);
 	if (s == NULL || c == NULL) {
@@ -662,7 +628,7 @@ h_invitation_totp(struct req *q)
 	resp = json_pack("{s:s,s:s,s:s,s:s}", "kind",
 	    actor_kind_name(q->actor.kind), "id", s->run.user.id, "tenant",
 	    s->run.user.tenant_id, "session", s->run.session.id);
-	if (resp == NULL || session_give(q, resp, sess,
+	if (resp == NULL || req_session_give(q, resp, sess,
 	    s->run.session.expires) == -1) {
 		json_decref(resp);
 		err_internal(&q->err, "cannot make the answer");

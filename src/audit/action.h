@@ -64,6 +64,10 @@ enum action {
 	ACT_CONTAINMENT,
 	ACT_CONTAINMENT_LIST,
 	ACT_CONTAINMENT_LIFT,
+	/* The console (issue 13). */
+	ACT_CONSOLE,
+	ACT_SESSION_VIEW,
+	ACT_AUTH_OPERATOR,
 	/* invitations (api_invite.c) */
 	ACT_INVITATION_CREATE,
 	ACT_INVITATION_LIST,
