@@ -157,6 +157,21 @@ class Enrolment(InvitationTest):
         self.assertEqual((ev["outcome"], ev["tenant"], ev["actor"]["id"]),
                          ("allowed", "appr", uid), ev)
 
+    def test_console_completion_sets_a_cookie_and_answers_no_token(self):
+        uid = self.user("in-cookie")
+        _, token = self.invite(uid)
+        c = self.choose(token)
+        self.assertEqual(c.status, 200, c)
+        p = self.d.call("POST", "/v1/invitations/totp", {
+            "token": token, "code": totp(self.seed_of(c), at=self.now),
+            "session": "cookie"})
+        self.assertEqual(p.status, 200, p)
+        self.assertNotIn("token", p.body)
+        self.assertIs(p.body["cookie"], True)
+        cookie = p.headers.get("Set-Cookie", "")
+        self.assertIn("HttpOnly", cookie)
+        self.assertIn("SameSite=Strict", cookie)
+
     def test_seed_is_shown_to_the_person_enrolling_only(self):
         uid = self.user("in-seed")
         start = self.d.log_size()
