@@ -87,6 +87,15 @@ static const handler_fn handlers[ACT_COUNT][ACTION_ROUTES_MAX] = {
 	[ACT_INVITATION_OPEN] = {h_invitation_open},
 	[ACT_INVITATION_PASSWORD] = {h_invitation_password},
 	[ACT_INVITATION_COMPLETE] = {h_invitation_totp},
+	[ACT_PASSKEY_REGISTER_BEGIN] = {h_passkey_register_begin},
+	[ACT_PASSKEY_REGISTER] = {h_passkey_register},
+	[ACT_PASSKEY_LIST] = {h_passkey_list},
+	[ACT_PASSKEY_DELETE] = {h_passkey_delete},
+	[ACT_AUTH_PASSKEY_BEGIN] = {h_auth_passkey_begin},
+	[ACT_AUTH_PASSKEY] = {h_auth_passkey},
+	[ACT_STEP_UP_BEGIN] = {h_step_up_begin},
+	[ACT_OPERATOR_CREATE] = {h_operator_create},
+	[ACT_OPERATOR_LIST] = {h_operator_list},
 };
 
 void
@@ -480,6 +489,23 @@ job_apply(struct store_conn *c, void *arg, struct err *e)
 			return req_deny(q, &d);
 		}
 	}
+	/* A step-up's passkey use commits with the answer it allowed: the
+	 * counter must still grow here, on the writer. */
+	if (q->step_up.passkey_id[0] != '\0' && q->err.status == 0) {
+		struct err d;
+		int rc = stepup_apply(c, ops, &q->step_up, q->now, e);
+
+		if (rc == -1)
+			return -1;
+		if (rc == 1) {
+			err_init(&d);
+			err_set(&d, 403, "step_up_failed", "the step-up was "
+			    "refused: the authenticator's counter did not "
+			    "grow");
+			d.reason = "sign_count";
+			return req_deny(q, &d);
+		}
+	}
 	return w->apply != NULL ? w->apply(c, q, w->arg, e) : 0;
 }
 
@@ -733,6 +759,21 @@ authenticate(struct req *q)
 		q->actor.kind = ACTOR_ENGINEER;
 		str_copy(q->actor.vendor, sizeof(q->actor.vendor),
 		    en.vendor_id);
+	} else if (q->session.principal == PRINCIPAL_OPERATOR) {
+		struct rec_operator o;
+
+		/* An operator person (passkeys): the operator, named. */
+		found = ops->operator_get(c, q->session.principal_id, &o,
+		    &q->err);
+		if (found == -1)
+			goto out;
+		if (found == 1 || o.status != STATUS_ACTIVE) {
+			q->err.reason = "operator_inactive";
+			err_set(&q->err, 401, "unauthorized", "the account is "
+			    "not active");
+			goto out;
+		}
+		q->actor.kind = ACTOR_OPERATOR;
 	} else {
 		struct rec_user u;
 

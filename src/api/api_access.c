@@ -160,7 +160,10 @@ answer(struct req *q, int how)
 	struct rec_grant g;
 	struct request_op op;
 
-	if (load_grant(q, 1, &g) == -1 || request_answer(&op, &g, &q->tenant,
+	/* The step-up (auth/stepup.h) comes after the request is known to
+	 * be this tenant's: an unknown one stays a 404. */
+	if (load_grant(q, 1, &g) == -1 || req_step_up(q, g.id) == -1 ||
+	    request_answer(&op, &g, &q->tenant,
 	    how, q->actor.id, q->now, &q->ev, &q->err) == -1 ||
 	    req_write_op(q, request_apply, &op, "request") == -1)
 		return -1;
@@ -305,7 +308,8 @@ approval_reply(struct req *q, int to)
 	struct rec_approval a;
 	struct approval_op op;
 
-	if (load_approval(q, &a, 1) == -1 || approval_answer(&op, &a, to,
+	if (load_approval(q, &a, 1) == -1 || req_step_up(q, a.id) == -1 ||
+	    approval_answer(&op, &a, to,
 	    q->actor.id, q->now, &q->ev, &q->err) == -1 ||
 	    req_write_op(q, approval_apply, &op,
 	    "approval") == -1)

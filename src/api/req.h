@@ -14,6 +14,7 @@
 #include "audit/action.h"
 #include "audit/event.h"
 #include "audit/flood.h"
+#include "auth/stepup.h"
 #include "common/err.h"
 #include "store/store.h"
 
@@ -61,6 +62,8 @@ struct req {
 	struct rec_grant grant;         /* an engineer's active grant */
 	int has_grant;
 	struct rec_approval approval;   /* a second approval to use up */
+	struct stepup_use step_up;      /* a passkey use to commit with the
+					 * answer (req_step_up) */
 	struct event ev;
 
 	json_t *body;                   /* parsed on demand by req_body() */
@@ -230,6 +233,24 @@ int h_invitation_totp(struct req *q);
  * is then used up with the request's entry); -1 with a 403. */
 int req_second_approval(struct req *q, const char *approval,
     const char *target, int target_is_admin)
+	__attribute__((warn_unused_result));
+
+/* Passkeys, step-up, operator persons (api_passkey.c, issue 13). */
+int h_passkey_register_begin(struct req *q);
+int h_passkey_register(struct req *q);
+int h_passkey_list(struct req *q);
+int h_passkey_delete(struct req *q);
+int h_auth_passkey_begin(struct req *q);
+int h_auth_passkey(struct req *q);
+int h_step_up_begin(struct req *q);
+int h_operator_create(struct req *q);
+int h_operator_list(struct req *q);
+
+/* The step-up of an answer (auth/stepup.h) on target: 0 when none is
+ * needed or the body's "step_up" holds (its passkey use then commits with
+ * the request's entry, which names it); -1 with a 403 step_up_required or
+ * step_up_failed. */
+int req_step_up(struct req *q, const char *target)
 	__attribute__((warn_unused_result));
 
 #endif

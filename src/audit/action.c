@@ -348,6 +348,56 @@ static const struct action_def actions[ACT_COUNT] = {
 		    "password and an authenticator",
 		.routes = {{"POST", "/v1/invitations/totp"}},
 	},
+	/* Passkeys (issue 13): one's own, registered by the signed-in
+	 * person (an operator person's by the operator token's holder too);
+	 * signing in with one; the step-up of an answer; operator persons. */
+	[ACT_PASSKEY_REGISTER_BEGIN] = {
+		.name = "passkey.register_begin", .who = OP | SIGNED_IN,
+		.recorded = 1, .cls = ACTION_NEUTRAL,
+		.routes = {{"POST", "/v1/passkeys/options"}},
+	},
+	[ACT_PASSKEY_REGISTER] = {
+		.name = "passkey.register", .who = OP | SIGNED_IN,
+		.write = 1, .recorded = 1, .cls = ACTION_NEUTRAL,
+		.routes = {{"POST", "/v1/passkeys"}},
+	},
+	[ACT_PASSKEY_LIST] = {
+		.name = "passkey.list", .who = OP | SIGNED_IN,
+		.recorded = 1, .cls = ACTION_NEUTRAL,
+		.routes = {{"GET", "/v1/passkeys"}},
+	},
+	[ACT_PASSKEY_DELETE] = {
+		.name = "passkey.delete", .who = OP | SIGNED_IN,
+		.write = 1, .recorded = 1, .cls = ACTION_NEUTRAL,
+		.routes = {{"DELETE", "/v1/passkeys/{id}"}},
+	},
+	/* A random challenge for anyone: not recorded (as the public log's
+	 * reads), so nobody unauthenticated grows the log with it. */
+	[ACT_AUTH_PASSKEY_BEGIN] = {
+		.name = "auth.passkey_options", .who = ANON,
+		.cls = ACTION_NEUTRAL,
+		.routes = {{"POST", "/v1/auth/passkey/options"}},
+	},
+	[ACT_AUTH_PASSKEY] = {
+		.name = "auth.passkey", .who = ANON,
+		.recorded = 1, .cls = ACTION_NEUTRAL,
+		.routes = {{"POST", "/v1/auth/passkey"}},
+	},
+	[ACT_STEP_UP_BEGIN] = {
+		.name = "step_up.begin", .who = ENG | ADM,
+		.recorded = 1, .cls = ACTION_NEUTRAL,
+		.routes = {{"POST", "/v1/step-up/options"}},
+	},
+	[ACT_OPERATOR_CREATE] = {
+		.name = "operator.create", .who = OP,
+		.write = 1, .recorded = 1, .cls = ACTION_WRITE,
+		.routes = {{"POST", "/v1/operators"}},
+	},
+	[ACT_OPERATOR_LIST] = {
+		.name = "operator.list", .who = OP,
+		.recorded = 1, .cls = ACTION_READ,
+		.routes = {{"GET", "/v1/operators"}},
+	},
 	[ACT_UNKNOWN] = {
 		.name = "unknown", .who = 0,
 		.recorded = 1, .cls = ACTION_READ,

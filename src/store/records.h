@@ -324,6 +324,45 @@ struct rec_leaf {
 	size_t len;
 };
 
+/* Passkeys and operator persons (issue 13; auth/passkey.h). */
+#define REC_CRED_ID_MAX 1023     /* WEBAUTHN_CRED_ID_MAX */
+#define REC_PUBKEY_MAX 600       /* WEBAUTHN_PUBKEY_MAX */
+
+enum rec_passkey_status {
+	PASSKEY_ACTIVE = 0,
+	PASSKEY_REMOVED = 1,            /* deleted by its owner */
+};
+
+/* A registered WebAuthn credential of one person. */
+struct rec_passkey {
+	char id[ID_MAX];                /* "pk_" + 16 hex */
+	uint8_t cred_id[REC_CRED_ID_MAX];
+	size_t cred_id_len;
+	int principal;                  /* enum rec_principal */
+	char principal_id[ID_MAX];
+	char tenant_id[ID_MAX];         /* tenant users: their tenant */
+	char device_id[ID_MAX];         /* engineers: the device it stands
+					 * for */
+	int alg;                        /* COSE algorithm */
+	uint8_t public_key[REC_PUBKEY_MAX];
+	size_t public_key_len;
+	int64_t sign_count;
+	int backup_eligible;
+	char name[REC_NAME_MAX];
+	int64_t created;
+	int64_t last_used;              /* 0: never */
+	int status;                     /* enum rec_passkey_status */
+};
+
+/* An operator person: signs in with a passkey as the operator. */
+struct rec_operator {
+	char id[ID_MAX];
+	char username[REC_USERNAME_MAX + 1];
+	char email[REC_EMAIL_MAX + 1];
+	int status;                     /* enum rec_status */
+	int64_t created;
+};
+
 void rec_ticket_cleanup(struct rec_ticket *t);
 /* Wipes secret material (hashes, TOTP secrets) from a record. */
 void rec_engineer_wipe(struct rec_engineer *e);

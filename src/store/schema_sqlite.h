@@ -300,9 +300,23 @@ static const char *const sqlite_migrations[] = {
 	 * on such a log (see the operator guide, "Logs from before sealed
 	 * leaves"). */
 	"ALTER TABLE entries ADD COLUMN leaf BLOB;",
-	/* 16 -> 17: passkeys and operators (wt13/passkey).  STAND-IN until
-	 * that branch is merged: replace this line with its migration. */
-	"SELECT 1;",
+	/* 16 -> 17: passkeys (WebAuthn credentials) of every person, and
+	 * operator persons (issue 13, auth/passkey.h).  The user handle is
+	 * derived, never stored; a removed passkey keeps its row (status 1)
+	 * so its credential id can never come back. */
+	"CREATE TABLE passkeys(id TEXT PRIMARY KEY,"
+	" cred_id BLOB NOT NULL UNIQUE, principal INTEGER NOT NULL,"
+	" principal_id TEXT NOT NULL, tenant_id TEXT NOT NULL,"
+	" device_id TEXT NOT NULL, alg INTEGER NOT NULL,"
+	" public_key BLOB NOT NULL, sign_count INTEGER NOT NULL,"
+	" backup_eligible INTEGER NOT NULL, name TEXT NOT NULL,"
+	" created INTEGER NOT NULL, last_used INTEGER NOT NULL,"
+	" status INTEGER NOT NULL);"
+	"CREATE INDEX passkeys_principal ON passkeys(principal,"
+	" principal_id, tenant_id);"
+	"CREATE TABLE operators(id TEXT PRIMARY KEY,"
+	" username TEXT NOT NULL UNIQUE, email TEXT NOT NULL,"
+	" status INTEGER NOT NULL, created INTEGER NOT NULL);",
 	/* 17 -> 18: invitations (auth/invite.h).  Only the token's SHA-256
 	 * is kept; the pending TOTP seed is sealed for its row (store/
 	 * seal.h, kind "invitation") and the pending password is an

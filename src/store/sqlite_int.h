@@ -35,6 +35,7 @@ enum sq_family {
 	SQ_DETECT,
 	SQ_KEYS,                /* sqlite_keys.c */
 	SQ_SCOPE,               /* kept for scope's queries */
+	SQ_PASSKEY,             /* sqlite_passkey.c */
 	SQ_INVITE,              /* sqlite_invite.c */
 	SQ_FAMILIES
 };
@@ -291,6 +292,30 @@ int sqlite_entry_get(struct store_conn *c, int64_t index, store_entry_cb cb,
 int sqlite_grant_overlapping_ids(struct store_conn *c, const char *engineer_id,
     const char *vendor_id, int64_t from, int64_t to, store_grant_cb cb,
     void *arg, struct err *e);
+
+/* The ops of sqlite_passkey.c (passkeys, operator persons). */
+int sqlite_passkey_insert(struct store_conn *c, const struct rec_passkey *p,
+    struct err *e);
+int sqlite_passkey_get(struct store_conn *c, const char *id,
+    struct rec_passkey *out, struct err *e);
+int sqlite_passkey_get_by_cred(struct store_conn *c, const uint8_t *cred,
+    size_t len, struct rec_passkey *out, struct err *e);
+int sqlite_passkey_list(struct store_conn *c, int principal,
+    const char *principal_id, const char *tenant_id, const char *device_id,
+    int (*cb)(void *arg, const struct rec_passkey *p), void *arg,
+    struct err *e);
+int sqlite_passkey_use(struct store_conn *c, const char *id,
+    int64_t sign_count, int64_t now, struct err *e);
+int sqlite_passkey_remove(struct store_conn *c, const char *id,
+    int principal, const char *principal_id, const char *tenant_id,
+    struct err *e);
+int sqlite_operator_insert(struct store_conn *c,
+    const struct rec_operator *o, struct err *e);
+int sqlite_operator_get(struct store_conn *c, const char *id,
+    struct rec_operator *out, struct err *e);
+int sqlite_operator_list(struct store_conn *c,
+    int (*cb)(void *arg, const struct rec_operator *o), void *arg,
+    struct err *e);
 
 /* The ops of sqlite_invite.c. */
 int sqlite_invitation_insert(struct store_conn *c,

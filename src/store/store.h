@@ -370,6 +370,40 @@ struct store_ops {
 	    const char *engineer_id, const char *vendor_id, int64_t from,
 	    int64_t to, store_grant_cb cb, void *arg, struct err *e);
 
+	/* Passkeys and operator persons (sqlite_passkey.c, issue 13). */
+	int (*passkey_insert)(struct store_conn *c, const struct rec_passkey *p,
+	    struct err *e);
+	/* By id, or by credential id; removed ones too (status says). */
+	int (*passkey_get)(struct store_conn *c, const char *id,
+	    struct rec_passkey *out, struct err *e);
+	int (*passkey_get_by_cred)(struct store_conn *c, const uint8_t *cred,
+	    size_t len, struct rec_passkey *out, struct err *e);
+	/* The active passkeys of one person (tenant "" but for tenant users;
+	 * device "" for all of an engineer's), oldest first; nonzero from cb
+	 * stops. */
+	int (*passkey_list)(struct store_conn *c, int principal,
+	    const char *principal_id, const char *tenant_id,
+	    const char *device_id,
+	    int (*cb)(void *arg, const struct rec_passkey *p), void *arg,
+	    struct err *e);
+	/* Records a use: sign_count and last_used, only while active and
+	 * when the count grows (or stays 0 for an authenticator without
+	 * one); 1 otherwise.  atomic: a counter is accepted once. */
+	int (*passkey_use)(struct store_conn *c, const char *id,
+	    int64_t sign_count, int64_t now, struct err *e);
+	/* Marks one person's passkey removed; 1 when it is not theirs or
+	 * not active. */
+	int (*passkey_remove)(struct store_conn *c, const char *id,
+	    int principal, const char *principal_id, const char *tenant_id,
+	    struct err *e);
+	int (*operator_insert)(struct store_conn *c,
+	    const struct rec_operator *o, struct err *e);
+	int (*operator_get)(struct store_conn *c, const char *id,
+	    struct rec_operator *out, struct err *e);
+	int (*operator_list)(struct store_conn *c,
+	    int (*cb)(void *arg, const struct rec_operator *o), void *arg,
+	    struct err *e);
+
 	/* Invitations (sqlite_invite.c, auth/invite.h).  The pending TOTP
 	 * seed is sealed for the invitation's row (store/seal.h). */
 	int (*invitation_insert)(struct store_conn *c,

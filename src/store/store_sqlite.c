@@ -320,6 +320,16 @@ const struct store_ops store_sqlite_ops = {
 	.entry_cols_by_principal = sqlite_entry_cols_by_principal,
 	.entry_get = sqlite_entry_get,
 	.grant_overlapping_ids = sqlite_grant_overlapping_ids,
+	/* Passkeys and operator persons (issue 13). */
+	.passkey_insert = sqlite_passkey_insert,
+	.passkey_get = sqlite_passkey_get,
+	.passkey_get_by_cred = sqlite_passkey_get_by_cred,
+	.passkey_list = sqlite_passkey_list,
+	.passkey_use = sqlite_passkey_use,
+	.passkey_remove = sqlite_passkey_remove,
+	.operator_insert = sqlite_operator_insert,
+	.operator_get = sqlite_operator_get,
+	.operator_list = sqlite_operator_list,
 	/* invitations */
 	.invitation_insert = sqlite_invitation_insert,
 	.invitation_get = sqlite_invitation_get,
