@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "api/req.h"
+#include "auth/invite.h"
 #include "auth/passkey.h"
 #include "auth/stepup.h"
 #include "common/clock.h"
@@ -67,33 +68,24 @@ binding(const struct req *q)
 	    OPERATOR_TOKEN_BINDING;
 }
 
-/*
- * TODO(invite): the invitation path.  The invite helper replaces the body
- * with a call to invite_passkey_who() (documented in auth/passkey.h).
- * Until then an invitation is refused.
- */
+/* The invitation path (auth/invite.h): the person an invitation names. */
 static int
 invitation_who(struct req *q, struct passkey_who *who, char inv_id[ID_MAX],
     const char *token)
 {
-	(void)who;
-	(void)inv_id;
-	(void)token;
-	q->err.reason = "bad_request";
-	return err_bad_request(&q->err, "invitations are not supported by "
-	    "this custosd");
+	struct store_conn *c = req_reader(q);
+
+	return c == NULL ? -1 : invite_passkey_who(who, inv_id, c,
+	    store_ops(q->ctx->store), token, q->now, &q->err);
 }
 
-/* TODO(invite): on the writer, invite_passkey_done() (auth/passkey.h). */
+/* On the writer: the invitation is used up (auth/invite.h). */
 static int
 invitation_done(struct store_conn *c, struct req *q, const char *inv_id,
     struct err *e)
 {
-	(void)c;
-	(void)q;
-	(void)inv_id;
-	(void)e;
-	return 0;
+	return invite_passkey_done(c, store_ops(q->ctx->store), inv_id, q->now,
+	    e);
 }
 
 /* The person a registration by the caller is for, and their name. */

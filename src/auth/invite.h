@@ -35,6 +35,7 @@
 #include <stdint.h>
 
 #include "auth/attempt.h"
+#include "auth/challenges.h"
 #include "common/err.h"
 #include "mail/outbox.h"
 #include "store/store.h"
@@ -162,5 +163,61 @@ int invite_step_apply(struct store_conn *c, const struct store_ops *ops,
 	__attribute__((warn_unused_result));
 
 void invite_step_wipe(struct invite_step *run);
+
+/*
+ * Enrolment by passkey (auth/passkey.h registers; these say for whom and
+ * use the invitation).  The person an invitation stands for: engineers
+ * as PRINCIPAL_ENGINEER with the invitation's device, tenant users,
+ * operator persons (whose id the invitation chose).
+ */
+void invite_who(struct passkey_who *who, const struct rec_invitation *r);
+
+/*
+ * The hook of api_passkey.c (auth/passkey.h "The invitation hook"): on a
+ * reader, the person the open invitation token names and its id.  0, or
+ * -1 with a 400 naming the token (reason invitation_unknown, _used,
+ * _revoked or _expired).
+ */
+int invite_passkey_who(struct passkey_who *who, char inv_id[ID_MAX],
+    struct store_conn *c, const struct store_ops *ops, const char *token,
+    int64_t now, struct err *e) __attribute__((warn_unused_result));
+
+/*
+ * On the writer, in the commit that stores the passkey: uses invitation
+ * inv_id up and, for an operator person, makes their account (409 when
+ * the username was taken meanwhile).  0; 1 when it was used, revoked or
+ * expired meanwhile (nothing may be stored then); -1 with e.
+ */
+int invite_passkey_done(struct store_conn *c, const struct store_ops *ops,
+    const char *inv_id, int64_t now, struct err *e)
+	__attribute__((warn_unused_result));
+
+/*
+ * POST /v1/invitations/passkey: on a reader, as invite_open, then the
+ * person's account (an engineer active, their device theirs, no
+ * containment; a user active; an operator's username free) and the
+ * session the enrolment opens (its token to token[size]).  0 or -1 as
+ * invite_open; run->vendor_id and run->role are set for the answer.
+ */
+struct invite_passkey_run {
+	struct invite_step step;        /* step.session: the session made */
+	char vendor_id[ID_MAX];         /* engineers */
+	int role;                       /* tenant users */
+};
+
+int invite_passkey_begin(struct invite_passkey_run *run,
+    struct store_conn *c, const struct store_ops *ops,
+    const struct attempt_policy *p, const char *token, const char *source,
+    int64_t now, char *sess_token, size_t size, struct err *e)
+	__attribute__((warn_unused_result));
+
+/*
+ * On the writer: counts a refusal, or uses the invitation
+ * (invite_passkey_done), stores pk and the session.  0, or -1 on a store
+ * error (a username taken meanwhile: 409).
+ */
+int invite_passkey_apply(struct store_conn *c, const struct store_ops *ops,
+    struct invite_passkey_run *run, const struct rec_passkey *pk,
+    struct err *e) __attribute__((warn_unused_result));
 
 #endif

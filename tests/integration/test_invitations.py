@@ -12,7 +12,9 @@ import re
 import unittest
 import urllib.parse
 
-from harness import DaemonTest, fresh_source, totp
+import harness
+from harness import Daemon, DaemonTest, World, fresh_source, totp
+from webauthn_soft import Authenticator
 
 STEP = 30
 T0 = 1700000000 - 1700000000 % STEP + STEP // 2    # mid-step
@@ -389,6 +391,164 @@ class Engineers(InvitationTest):
         r = self.choose(token)
         self.assertEqual(r.status, 400, r)
         self.assertNotIn("totp_uri", r.raw)
+
+
+
+class ByPasskey(unittest.TestCase):
+    """Engineers, tenant users and operator persons enrol by passkey
+    (a software authenticator, tests/integration/webauthn_soft.py) against
+    a custosd whose public URL, and so WebAuthn origin, is
+    http://localhost:PORT."""
+
+    @classmethod
+    def setUpClass(cls):
+        port = harness.free_port()
+        orig = harness.free_port
+        harness.free_port = lambda: port
+        try:
+            cls.d = Daemon(clock=T0, extra=[
+                "--public-url", "http://localhost:%d" % port])
+        finally:
+            harness.free_port = orig
+        cls.origin = "http://localhost:%d" % port
+        cls.w = World(cls.d)
+
+    @classmethod
+    def tearDownClass(cls):
+        rc = cls.d.stop()
+        assert rc == 0, "custosd exited with %s (sanitizer report?)" % rc
+
+    def mailed_token(self, body):
+        seen = {m["Message-ID"] for m in self.d.mails()}
+        r = self.d.op("POST", "/v1/invitations", body)
+        self.assertEqual(r.status, 201, r)
+        (mail,) = [m for m in self.d.mails() if m["Message-ID"] not in seen]
+        text = mail.get_payload(decode=True).decode()
+        return r, LINK_RE.search(text).group(2)
+
+    def enrol(self, auth, token, status=201, **create):
+        r = self.d.call("POST", "/v1/invitations/passkey/options",
+                        {"token": token})
+        self.assertEqual(r.status, 200, r)
+        cred = auth.create(r.body, self.origin, **create)
+        return r.body, self.d.call("POST", "/v1/invitations/passkey", {
+            "token": token, "challenge_id": r.body["challenge_id"],
+            "credential": cred, "name": "laptop passkey"})
+
+    def sign_in(self, auth):
+        r = self.d.call("POST", "/v1/auth/passkey/options", {})
+        self.assertEqual(r.status, 200, r)
+        cred = auth.get(r.body, self.origin)
+        return self.d.call("POST", "/v1/auth/passkey", {
+            "challenge_id": r.body["challenge_id"], "credential": cred})
+
+    def test_engineer_enrols_a_passkey_for_the_invited_device(self):
+        r = self.d.op("POST", "/v1/engineers", {
+            "id": "pk-eng", "username": "pk-eng", "vendor": "sitel"})
+        self.assertEqual(r.status, 201, r)
+        pub = base64.b64encode(bytes(range(32))).decode()
+        r = self.d.op("POST", "/v1/engineers/pk-eng/devices", {
+            "id": "pk-dev", "name": "laptop", "public_key": pub})
+        self.assertEqual(r.status, 201, r)
+        start = self.d.log_size()
+        _, token = self.mailed_token({
+            "kind": "engineer", "engineer": "pk-eng", "device": "pk-dev",
+            "email": "pk-eng@vendor.example"})
+        auth = Authenticator()
+        opts, r = self.enrol(auth, token)
+        self.assertEqual(opts["publicKey"]["user"]["name"],
+                         "pk-eng (pk-dev)")
+        self.assertEqual(r.status, 201, r)
+        self.assertEqual((r.body["kind"], r.body["id"], r.body["device"]),
+                         ("engineer", "pk-eng", "pk-dev"))
+        self.assertTrue(r.body["token"])
+        # the invitation is spent; the passkey signs in for that device
+        again = self.d.call("POST", "/v1/invitations/passkey/options",
+                            {"token": token}, source=fresh_source())
+        self.assertEqual(again.status, 400, again)
+        s = self.sign_in(auth)
+        self.assertEqual(s.status, 200, s)
+        self.assertEqual((s.body["kind"], s.body["id"]),
+                         ("engineer", "pk-eng"))
+        evs = [ev for _, ev, _ in self.d.entries(start)
+               if ev["action"] == "invitation.passkey"]
+        self.assertEqual(len(evs), 1, evs)
+        self.assertEqual((evs[0]["outcome"], evs[0]["actor"]["kind"],
+                          evs[0]["device"]),
+                         ("allowed", "engineer", "pk-dev"), evs[0])
+        self.assertNotIn(token.encode(),
+                         b"".join(p for _, _, p in self.d.plain_entries(
+                             start)))
+
+    def test_tenant_user_enrols_a_passkey_and_is_signed_in(self):
+        r = self.d.op("POST", "/v1/tenants/appr/users", {
+            "id": "pk-user", "username": "pk-user",
+            "email": "pk-user@mail.example"})
+        self.assertEqual(r.status, 201, r)
+        _, token = self.mailed_token({"kind": "tenant_user",
+                                      "tenant": "appr", "user": "pk-user"})
+        auth = Authenticator()
+        _, r = self.enrol(auth, token)
+        self.assertEqual(r.status, 201, r)
+        self.assertEqual((r.body["kind"], r.body["tenant"]),
+                         ("tenant_user", "appr"))
+        s = self.sign_in(auth)
+        self.assertEqual((s.status, s.body.get("id")), (200, "pk-user"), s)
+        # single use: the password path is closed too
+        r = self.d.call("POST", "/v1/invitations/password", {
+            "token": token, "new_password": PASSWORD},
+            source=fresh_source())
+        self.assertEqual(r.status, 400, r)
+
+    def test_operator_person_is_made_when_they_enrol(self):
+        r, token = self.mailed_token({"kind": "operator",
+                                      "username": "pk-ops",
+                                      "email": "ops@custos.example"})
+        lst = self.d.op("GET", "/v1/operators")
+        self.assertNotIn("pk-ops", lst.raw)
+        auth = Authenticator()
+        _, r = self.enrol(auth, token)
+        self.assertEqual(r.status, 201, r)
+        self.assertEqual(r.body["kind"], "operator")
+        lst = self.d.op("GET", "/v1/operators")
+        self.assertIn("pk-ops", lst.raw)
+        s = self.sign_in(auth)
+        self.assertEqual((s.status, s.body.get("kind")), (200, "operator"),
+                         s)
+        # a second invitation for the same name is refused now
+        r = self.d.op("POST", "/v1/invitations", {
+            "kind": "operator", "username": "pk-ops",
+            "email": "ops2@custos.example"})
+        self.assertEqual(r.status, 409, r)
+
+    def test_challenge_of_another_invitation_is_refused(self):
+        for uid in ("pk-a", "pk-b"):
+            r = self.d.op("POST", "/v1/tenants/appr/users", {
+                "id": uid, "username": uid, "email": uid + "@mail.example"})
+            self.assertEqual(r.status, 201, r)
+        _, ta = self.mailed_token({"kind": "tenant_user", "tenant": "appr",
+                                   "user": "pk-a"})
+        _, tb = self.mailed_token({"kind": "tenant_user", "tenant": "appr",
+                                   "user": "pk-b"})
+        r = self.d.call("POST", "/v1/invitations/passkey/options",
+                        {"token": ta})
+        cred = Authenticator().create(r.body, self.origin)
+        r = self.d.call("POST", "/v1/invitations/passkey", {
+            "token": tb, "challenge_id": r.body["challenge_id"],
+            "credential": cred})
+        self.assertEqual(r.status, 400, r)
+        self.assertNotIn("token", r.body)
+        # a page of another origin does not enrol either
+        opts = self.d.call("POST", "/v1/invitations/passkey/options",
+                           {"token": tb}).body
+        cred = Authenticator().create(opts, "http://evil.example")
+        r = self.d.call("POST", "/v1/invitations/passkey", {
+            "token": tb, "challenge_id": opts["challenge_id"],
+            "credential": cred})
+        self.assertEqual(r.status, 400, r)
+        # both invitations still work
+        _, r = self.enrol(Authenticator(), tb)
+        self.assertEqual(r.status, 201, r)
 
 
 if __name__ == "__main__":
