@@ -135,6 +135,8 @@ proto_engineer(struct req *q, struct rec_invitation *r, const char *eng,
 		return -1;
 	if (found == 1)
 		return not_found(q, "engineer");
+	if (en.status != STATUS_ACTIVE)
+		return bad(q, "the engineer is not active");
 	found = ops->device_get(c, device, &d, &q->err);
 	if (found == -1)
 		return -1;

@@ -480,6 +480,25 @@ class ByPasskey(unittest.TestCase):
                          b"".join(p for _, _, p in self.d.plain_entries(
                              start)))
 
+    def test_contained_engineer_does_not_enrol(self):
+        r = self.d.op("POST", "/v1/engineers", {
+            "id": "pk-cont", "username": "pk-cont", "vendor": "sitel"})
+        self.assertEqual(r.status, 201, r)
+        pub = base64.b64encode(bytes(range(1, 33))).decode()
+        r = self.d.op("POST", "/v1/engineers/pk-cont/devices", {
+            "id": "pk-cont-dev", "name": "laptop", "public_key": pub})
+        self.assertEqual(r.status, 201, r)
+        _, token = self.mailed_token({
+            "kind": "engineer", "engineer": "pk-cont",
+            "device": "pk-cont-dev", "email": "c@vendor.example"})
+        r = self.d.op("POST", "/v1/containment", {
+            "engineer": "pk-cont", "reason": "stolen laptop reported"})
+        self.assertIn(r.status, (200, 201), r)
+        _, r = self.enrol(Authenticator(), token)
+        self.assertEqual(r.status, 403, r)
+        self.assertIn("contained", r.body["error"]["message"])
+        self.assertNotIn("token", r.body)
+
     def test_tenant_user_enrols_a_passkey_and_is_signed_in(self):
         r = self.d.op("POST", "/v1/tenants/appr/users", {
             "id": "pk-user", "username": "pk-user",
