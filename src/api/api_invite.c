@@ -471,17 +471,26 @@ step_name(struct req *q, const struct invite_step *run)
 	event_detail(&q->ev, "principal", run->inv.principal_id);
 }
 
+/* The body's keys, and its token under key ("token"; "invitation" on
+ * the passkey routes). */
 static int
-step_body(struct req *q, json_t *b, const char *const *keys,
-    const char **token)
+step_body_key(struct req *q, json_t *b, const char *const *keys,
+    const char *key, const char **token)
 {
 	if (b == NULL || jx_only(b, keys, &q->err) ||
-	    jx_str(token, b, "token", 1, TOKEN_MAX, JX_REQUIRED | JX_CLEAN,
+	    jx_str(token, b, key, 1, TOKEN_MAX, JX_REQUIRED | JX_CLEAN,
 	    &q->err)) {
 		q->err.reason = "bad_request";
 		return -1;
 	}
 	return 0;
+}
+
+static int
+step_body(struct req *q, json_t *b, const char *const *keys,
+    const char **token)
+{
+	return step_body_key(q, b, keys, "token", token);
 }
 
 /* POST /v1/invitations/open {token}: what the invitation is for. */
@@ -676,10 +685,11 @@ out:
 	return rc;
 }
 
-/* Enrolment by passkey: the anonymous twins of POST /v1/passkeys/options
- * and POST /v1/passkeys for whoever holds an invitation's link (those
- * routes need a session; these need the token instead, and completing
- * one also signs the person in). */
+/* Enrolment by passkey: POST /v1/passkeys/options and POST /v1/passkeys
+ * when the body names an "invitation" (api_passkey.c hands such requests
+ * here): no session, the invitation's token instead; completing one also
+ * signs the person in.  Recorded as passkey.register_begin and
+ * passkey.register. */
 
 #define RP_NAME "custos"
 #define TIMEOUT_MS (CHALLENGES_TTL * 1000)
@@ -707,12 +717,12 @@ exclude_cb(void *arg, const struct rec_passkey *p)
 	return d == NULL || json_array_append_new(arg, d) == -1;
 }
 
-/* POST /v1/invitations/passkey/options {token}: the options of
+/* POST /v1/passkeys/options {invitation}: the options of
  * navigator.credentials.create for the invitation's person. */
 int
 h_invitation_passkey_options(struct req *q)
 {
-	static const char *const keys[] = {"token", NULL};
+	static const char *const keys[] = {"invitation", NULL};
 	uint8_t handle[SECRETS_USER_HANDLE_LEN];
 	char name[REC_USERNAME_MAX + ID_MAX + 4];
 	struct attempt_policy p;
@@ -723,7 +733,7 @@ h_invitation_passkey_options(struct req *q)
 	json_t *b = req_body(q), *exclude = NULL, *user;
 	int rc = -1;
 
-	if (step_body(q, b, keys, &token) == -1)
+	if (step_body_key(q, b, keys, "invitation", &token) == -1)
 		return -1;
 	s = calloc(1, sizeof(*s));
 	c = req_reader(q);
@@ -849,16 +859,16 @@ passkey_actor(struct req *q, const struct invite_passkey_run *run)
 	    run->step.session.id);
 }
 
-/* POST /v1/invitations/passkey {token, challenge_id, name?, credential,
+/* POST /v1/passkeys {invitation, challenge_id, name?, credential,
  * session?}: registers the passkey, uses the invitation, signs in. */
 int
 h_invitation_passkey(struct req *q)
 {
-	static const char *const keys[] = {"token", "challenge_id", "name",
-	    "credential", "session", NULL};
+	static const char *const keys[] = {"invitation", "challenge_id",
+	    "name", "credential", "session", NULL};
 	struct passkey_attestation_in *in = NULL;
 	struct passkey_ctx *x = NULL;
-	char sess[TOKEN_MAX + 1], aaguid[33], alg[16];
+	char sess[TOKEN_MAX + 1], aaguid[33], alg[16], stamp[RFC3339_LEN];
 	struct attempt_policy p;
 	struct webauthn_rp rp;
 	struct challenge ch;
@@ -869,7 +879,7 @@ h_invitation_passkey(struct req *q)
 
 	sess[0] = '\0';
 	memset(&ch, 0, sizeof(ch));
-	if (step_body(q, b, keys, &token) == -1 ||
+	if (step_body_key(q, b, keys, "invitation", &token) == -1 ||
 	    jx_str(&cid, b, "challenge_id", 1, ID_MAX - 1,
 	    JX_REQUIRED | JX_CLEAN, &q->err) ||
 	    jx_str(&name, b, "name", 1, PASSKEY_NAME_MAX,
@@ -925,10 +935,12 @@ h_invitation_passkey(struct req *q)
 	}
 	if (req_write(q, apply_passkey, x) == -1)
 		goto out;
-	resp = json_pack("{s:s,s:s,s:s,s:{s:s,s:s}}", "kind",
-	    actor_kind_name(q->actor.kind), "id", q->actor.id, "session",
-	    x->run.step.session.id, "passkey", "id", x->pk.id, "name",
-	    x->pk.name);
+	/* The passkey (as for a signed-in person) and who is now signed in. */
+	time_format(stamp, x->pk.created);
+	resp = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s}", "id", x->pk.id, "name",
+	    x->pk.name, "created", stamp, "kind",
+	    actor_kind_name(q->actor.kind), "person", q->actor.id, "session",
+	    x->run.step.session.id);
 	if (resp != NULL && x->run.step.inv.tenant_id[0] != '\0')
 		json_object_set_new(resp, "tenant",
 		    json_string(x->run.step.inv.tenant_id));

@@ -59,6 +59,10 @@ time_json(int64_t t)
 	return json_string(stamp);
 }
 
+/* The actor id of the operator token's holder (bearer, or its console
+ * session): no operator person may have it. */
+#define OPERATOR_TOKEN_ID "operator"
+
 /* The challenge binding of the caller: its session, or the operator
  * token's holder. */
 static const char *
@@ -88,6 +92,29 @@ invitation_done(struct store_conn *c, struct req *q, const char *inv_id,
 	    e);
 }
 
+/*
+ * The body and its "invitation": an invitee is anonymous, everyone else
+ * is authenticated here (the route is open to anonymous callers for
+ * invitees only).  Authenticated first when there is no body, so that a
+ * call without credentials is a 401.  0, or -1 with q->err.
+ */
+static int
+caller_or_invitation(struct req *q, json_t **b, const char **inv)
+{
+	*inv = NULL;
+	*b = q->http->body.len > 0 ? req_body(q) : NULL;
+	if (*b != NULL && jx_str(inv, *b, "invitation", 1, TOKEN_MAX,
+	    JX_OPTIONAL, &q->err) == -1) {
+		q->err.reason = "bad_request";
+		return -1;
+	}
+	if (*inv == NULL && req_authenticate(q) == -1)
+		return -1;
+	if (*b == NULL)
+		*b = req_body(q);
+	return *b != NULL ? 0 : -1;
+}
+
 /* The person a registration by the caller is for, and their name. */
 static int
 caller_who(struct req *q, const json_t *b, struct passkey_who *who,
@@ -106,7 +133,8 @@ caller_who(struct req *q, const json_t *b, struct passkey_who *who,
 		q->err.reason = "bad_request";
 		return -1;
 	}
-	if (q->actor.kind == ACTOR_OPERATOR && q->session.id[0] == '\0') {
+	if (q->actor.kind == ACTOR_OPERATOR &&
+	    strcmp(q->actor.id, OPERATOR_TOKEN_ID) == 0) {
 		struct rec_operator o;
 
 		/* The operator token is nobody in particular: it enrols an
@@ -213,11 +241,14 @@ h_passkey_register_begin(struct req *q)
 	char name[REC_USERNAME_MAX + ID_MAX + 4];
 	struct challenge ch;
 	const char *inv;
-	json_t *b = req_body(q), *exclude, *user;
+	json_t *b, *exclude, *user;
 
 	memset(&ch, 0, sizeof(ch));
-	if (b == NULL || jx_only(b, keys, &q->err) == -1 ||
-	    jx_str(&inv, b, "invitation", 1, TOKEN_MAX, JX_OPTIONAL, &q->err)) {
+	if (caller_or_invitation(q, &b, &inv) == -1)
+		return -1;
+	if (inv != NULL)        /* an invitee: api_invite.c */
+		return h_invitation_passkey_options(q);
+	if (jx_only(b, keys, &q->err) == -1) {
 		q->err.reason = "bad_request";
 		return -1;
 	}
@@ -311,16 +342,19 @@ h_passkey_register(struct req *q)
 	struct challenge ch;
 	const char *cid, *name, *inv, *sess, *opid;
 	char aaguid[33], alg[16];
-	json_t *b = req_body(q), *resp;
+	json_t *b, *resp;
 	int rc = -1;
 
 	memset(&ch, 0, sizeof(ch));
-	if (b == NULL || jx_only(b, keys, &q->err) == -1 ||
+	if (caller_or_invitation(q, &b, &inv) == -1)
+		return -1;
+	if (inv != NULL)        /* an invitee enrols and signs in */
+		return h_invitation_passkey(q);
+	if (jx_only(b, keys, &q->err) == -1 ||
 	    jx_str(&cid, b, "challenge_id", 1, ID_MAX - 1,
 	    JX_REQUIRED | JX_CLEAN, &q->err) ||
 	    jx_str(&name, b, "name", 1, PASSKEY_NAME_MAX,
 	    JX_OPTIONAL | JX_CLEAN, &q->err) ||
-	    jx_str(&inv, b, "invitation", 1, TOKEN_MAX, JX_OPTIONAL, &q->err) ||
 	    jx_str(&opid, b, "operator", 1, ID_MAX - 1,
 	    JX_OPTIONAL | JX_CLEAN, &q->err) ||
 	    jx_str(&sess, b, "session", 1, 16, JX_OPTIONAL, &q->err)) {
@@ -575,7 +609,7 @@ h_auth_passkey(struct req *q)
 		q->err.reason = "bad_request";
 		return -1;
 	}
-	/* Validates "session" (lead's req_wants_cookie, section 1). */
+	/* "session": "cookie" or "token" (req_session_give answers it). */
 	if (req_wants_cookie(q) == -1)
 		return -1;
 	in = malloc(sizeof(*in));
@@ -781,7 +815,8 @@ h_operator_create(struct req *q)
 		q->err.reason = "bad_request";
 		return -1;
 	}
-	if (id != NULL && !id_valid(id)) {
+	if (id != NULL && (!id_valid(id) || strcmp(id, OPERATOR_TOKEN_ID) ==
+	    0)) {
 		q->err.reason = "bad_request";
 		return err_bad_request(&q->err, "field 'id' is not a valid id");
 	}

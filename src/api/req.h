@@ -227,6 +227,9 @@ int h_user_invite(struct req *q);
 int h_invitation_open(struct req *q);
 int h_invitation_password(struct req *q);
 int h_invitation_totp(struct req *q);
+/* POST /v1/passkeys/options and POST /v1/passkeys for an invitee (whose
+ * body has "invitation"): h_passkey_register_begin and h_passkey_register
+ * hand the request over (api_invite.c). */
 int h_invitation_passkey_options(struct req *q);
 int h_invitation_passkey(struct req *q);
 
@@ -247,6 +250,12 @@ int h_auth_passkey(struct req *q);
 int h_step_up_begin(struct req *q);
 int h_operator_create(struct req *q);
 int h_operator_list(struct req *q);
+
+/* For a route open to anonymous callers that some callers use signed in
+ * (POST /v1/passkeys/options and /v1/passkeys: by session, or by
+ * invitation): authenticates as the pipeline does for the others, CSRF
+ * check included.  0, or -1 with a 401/403. */
+int req_authenticate(struct req *q) __attribute__((warn_unused_result));
 
 /* The step-up of an answer (auth/stepup.h) on target: 0 when none is
  * needed or the body's "step_up" holds (its passkey use then commits with

@@ -348,28 +348,18 @@ static const struct action_def actions[ACT_COUNT] = {
 		    "password and an authenticator",
 		.routes = {{"POST", "/v1/invitations/totp"}},
 	},
-	[ACT_INVITATION_PASSKEY_OPTIONS] = {
-		.name = "invitation.passkey_options", .who = ANON,
-		.recorded = 1, .cls = ACTION_NEUTRAL,
-		.routes = {{"POST", "/v1/invitations/passkey/options"}},
-	},
-	[ACT_INVITATION_PASSKEY] = {
-		.name = "invitation.passkey", .who = ANON,
-		.write = 1, .recorded = 1, .cls = ACTION_WRITE,
-		.words = "a user completed their invitation and registered a "
-		    "passkey",
-		.routes = {{"POST", "/v1/invitations/passkey"}},
-	},
 	/* Passkeys (issue 13): one's own, registered by the signed-in
-	 * person (an operator person's by the operator token's holder too);
-	 * signing in with one; the step-up of an answer; operator persons. */
+	 * person (an operator person's by the operator token's holder too)
+	 * or by the invited one (anonymous with an invitation: the handler
+	 * authenticates everyone else, req_authenticate); signing in with
+	 * one; the step-up of an answer; operator persons. */
 	[ACT_PASSKEY_REGISTER_BEGIN] = {
-		.name = "passkey.register_begin", .who = OP | SIGNED_IN,
+		.name = "passkey.register_begin", .who = ANON | OP | SIGNED_IN,
 		.recorded = 1, .cls = ACTION_NEUTRAL,
 		.routes = {{"POST", "/v1/passkeys/options"}},
 	},
 	[ACT_PASSKEY_REGISTER] = {
-		.name = "passkey.register", .who = OP | SIGNED_IN,
+		.name = "passkey.register", .who = ANON | OP | SIGNED_IN,
 		.write = 1, .recorded = 1, .cls = ACTION_NEUTRAL,
 		.routes = {{"POST", "/v1/passkeys"}},
 	},

@@ -193,7 +193,7 @@ int invite_passkey_done(struct store_conn *c, const struct store_ops *ops,
 	__attribute__((warn_unused_result));
 
 /*
- * POST /v1/invitations/passkey: on a reader, as invite_open, then the
+ * POST /v1/passkeys for an invitee: on a reader, as invite_open, then the
  * person's account (an engineer active, their device theirs, no
  * containment; a user active; an operator's username free) and the
  * session the enrolment opens (its token to token[size]).  0 or -1 as

@@ -1,4 +1,7 @@
 /* SPDX-License-Identifier: ISC */
+/* checksrc: memcmp ok */ /* credential ids only: public (browsers send
+ * them, step-up options list them); user handles, keyed, are compared
+ * with sodium_memcmp. */
 #include "auth/passkey.h"
 
 #include <sodium.h>

@@ -44,7 +44,8 @@ enum rec_status {
 enum rec_principal {
 	PRINCIPAL_ENGINEER = 1,
 	PRINCIPAL_TENANT_USER = 2,
-	PRINCIPAL_OPERATOR = 3,         /* the console's operator */
+	PRINCIPAL_OPERATOR = 3,         /* the console's operator, or an
+					 * operator person (passkeys) */
 };
 
 struct rec_vendor {

@@ -427,12 +427,12 @@ class ByPasskey(unittest.TestCase):
         return r, LINK_RE.search(text).group(2)
 
     def enrol(self, auth, token, status=201, **create):
-        r = self.d.call("POST", "/v1/invitations/passkey/options",
-                        {"token": token})
+        r = self.d.call("POST", "/v1/passkeys/options",
+                        {"invitation": token})
         self.assertEqual(r.status, 200, r)
         cred = auth.create(r.body, self.origin, **create)
-        return r.body, self.d.call("POST", "/v1/invitations/passkey", {
-            "token": token, "challenge_id": r.body["challenge_id"],
+        return r.body, self.d.call("POST", "/v1/passkeys", {
+            "invitation": token, "challenge_id": r.body["challenge_id"],
             "credential": cred, "name": "laptop passkey"})
 
     def sign_in(self, auth):
@@ -459,19 +459,21 @@ class ByPasskey(unittest.TestCase):
         self.assertEqual(opts["publicKey"]["user"]["name"],
                          "pk-eng (pk-dev)")
         self.assertEqual(r.status, 201, r)
-        self.assertEqual((r.body["kind"], r.body["id"], r.body["device"]),
-                         ("engineer", "pk-eng", "pk-dev"))
+        self.assertEqual((r.body["kind"], r.body["person"],
+                          r.body["device"], r.body["name"]),
+                         ("engineer", "pk-eng", "pk-dev", "laptop passkey"))
+        self.assertTrue(r.body["id"].startswith("pk_"))
         self.assertTrue(r.body["token"])
         # the invitation is spent; the passkey signs in for that device
-        again = self.d.call("POST", "/v1/invitations/passkey/options",
-                            {"token": token}, source=fresh_source())
+        again = self.d.call("POST", "/v1/passkeys/options",
+                            {"invitation": token}, source=fresh_source())
         self.assertEqual(again.status, 400, again)
         s = self.sign_in(auth)
         self.assertEqual(s.status, 200, s)
         self.assertEqual((s.body["kind"], s.body["id"]),
                          ("engineer", "pk-eng"))
         evs = [ev for _, ev, _ in self.d.entries(start)
-               if ev["action"] == "invitation.passkey"]
+               if ev["action"] == "passkey.register"]
         self.assertEqual(len(evs), 1, evs)
         self.assertEqual((evs[0]["outcome"], evs[0]["actor"]["kind"],
                           evs[0]["device"]),
@@ -509,8 +511,8 @@ class ByPasskey(unittest.TestCase):
         auth = Authenticator()
         _, r = self.enrol(auth, token)
         self.assertEqual(r.status, 201, r)
-        self.assertEqual((r.body["kind"], r.body["tenant"]),
-                         ("tenant_user", "appr"))
+        self.assertEqual((r.body["kind"], r.body["person"],
+                          r.body["tenant"]), ("tenant_user", "pk-user", "appr"))
         s = self.sign_in(auth)
         self.assertEqual((s.status, s.body.get("id")), (200, "pk-user"), s)
         # single use: the password path is closed too
@@ -549,20 +551,19 @@ class ByPasskey(unittest.TestCase):
                                    "user": "pk-a"})
         _, tb = self.mailed_token({"kind": "tenant_user", "tenant": "appr",
                                    "user": "pk-b"})
-        r = self.d.call("POST", "/v1/invitations/passkey/options",
-                        {"token": ta})
+        r = self.d.call("POST", "/v1/passkeys/options", {"invitation": ta})
         cred = Authenticator().create(r.body, self.origin)
-        r = self.d.call("POST", "/v1/invitations/passkey", {
-            "token": tb, "challenge_id": r.body["challenge_id"],
+        r = self.d.call("POST", "/v1/passkeys", {
+            "invitation": tb, "challenge_id": r.body["challenge_id"],
             "credential": cred})
         self.assertEqual(r.status, 400, r)
         self.assertNotIn("token", r.body)
         # a page of another origin does not enrol either
-        opts = self.d.call("POST", "/v1/invitations/passkey/options",
-                           {"token": tb}).body
+        opts = self.d.call("POST", "/v1/passkeys/options",
+                           {"invitation": tb}).body
         cred = Authenticator().create(opts, "http://evil.example")
-        r = self.d.call("POST", "/v1/invitations/passkey", {
-            "token": tb, "challenge_id": opts["challenge_id"],
+        r = self.d.call("POST", "/v1/passkeys", {
+            "invitation": tb, "challenge_id": opts["challenge_id"],
             "credential": cred})
         self.assertEqual(r.status, 400, r)
         # both invitations still work

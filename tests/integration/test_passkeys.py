@@ -157,6 +157,19 @@ class TenantAdminPasskey(PasskeyTest):
         self.assertNotEqual(r2.body["publicKey"]["challenge"],
                             pk["challenge"])
 
+    def test_1b_registration_needs_a_session_or_an_invitation(self):
+        for body in (None, {}):
+            r = self.d.call("POST", "/v1/passkeys/options", body)
+            self.assertEqual((r.status, r.body["error"]["code"]),
+                             (401, "unauthorized"), r)
+        r = self.d.call("POST", "/v1/passkeys", {"challenge_id": "ch_x"})
+        self.assertEqual(r.status, 401, r)
+        # An invitation that is not one opens nothing.
+        r = self.d.call("POST", "/v1/passkeys/options", {
+            "invitation": "cin_" + "a" * 52})
+        self.assertIn(r.status, (400, 404, 410), r)
+        self.assertNotIn("publicKey", r.body)
+
     def test_2_register_sign_in_list_remove(self):
         auth = Authenticator()
         admin = self.admin()
@@ -477,21 +490,46 @@ class StepUp(PasskeyTest):
     def test_cookie_session_needs_step_up(self):
         """A console (cookie) session must step up even without a passkey
         of its own: a stolen cookie cannot approve."""
+        self.tick()
         r = self.d.call("POST", "/v1/tenants/plain/auth/login", {
             "username": "admin", "password": "admin password 12",
-            "totp": totp(at=self.now + 5 * STEP), "session": "cookie"})
-        if r.status == 400 or "Set-Cookie" not in r.headers:
-            self.skipTest("cookie sessions not in this custosd yet")
+            "totp": totp(at=self.now), "session": "cookie"})
+        self.assertEqual(r.status, 200, r)
         cookie = r.headers["Set-Cookie"].split(";")[0]
         csrf = self.d.call("GET", "/v1/session",
                            headers={"Cookie": cookie}).body["csrf"]
+        hdrs = {"Cookie": cookie, "X-CSRF-Token": csrf,
+                "Origin": self.d.origin}
         rid = self.ask(self.eng, "plain")
+        start = self.d.log_size()
         r = self.d.call("POST", "/v1/tenants/plain/access-requests/%s/"
-                        "approve" % rid, {}, headers={
-                            "Cookie": cookie, "X-CSRF-Token": csrf})
+                        "approve" % rid, {}, headers=hdrs)
         self.assertEqual((r.status, r.body["error"]["code"]),
                          (403, "step_up_required"), r)
+        e = self.entry("access_request.approve", start)
+        self.assertEqual((e["outcome"], e["reason"]),
+                         ("denied", "step_up_required"), e)
+        # Without a passkey there is nothing to step up with.
+        r = self.d.call("POST", "/v1/step-up/options", {
+            "action": "access_request.approve", "target": rid},
+            headers=hdrs)
+        self.assertEqual((r.status, r.body["error"]["code"]),
+                         (409, "no_passkey"), r)
 
+    def test_passkey_sign_in_to_a_cookie_session(self):
+        r = self.d.call("POST", "/v1/auth/passkey/options", {})
+        opts = r.body
+        r = self.d.call("POST", "/v1/auth/passkey", {
+            "challenge_id": opts["challenge_id"],
+            "credential": self.auth.get(opts, self.d.origin),
+            "session": "cookie"}, headers={"Origin": self.d.origin})
+        self.assertEqual(r.status, 200, r)
+        self.assertNotIn("token", r.body)
+        self.assertIn("HttpOnly", r.headers["Set-Cookie"])
+        cookie = r.headers["Set-Cookie"].split(";")[0]
+        r = self.d.call("GET", "/v1/session", headers={"Cookie": cookie})
+        self.assertEqual((r.status, r.body["kind"], r.body["id"]),
+                         (200, "tenant_admin", "appr-admin"), r)
 
 if __name__ == "__main__":
     unittest.main()
