@@ -24,16 +24,13 @@
 #include <string.h>
 
 #include "api/req.h"
-#include "auth/challenges.h"
 #include "auth/invite.h"
-#include "auth/passkey.h"
 #include "auth/password.h"
 #include "auth/qr.h"
 #include "common/clock.h"
 #include "common/jsonx.h"
 #include "common/log.h"
 #include "common/str.h"
-#include "webauthn/webauthn.h"
 
 #define LIST_MAX 1000           /* invitations in one answer */
 
@@ -471,26 +468,17 @@ step_name(struct req *q, const struct invite_step *run)
 	event_detail(&q->ev, "principal", run->inv.principal_id);
 }
 
-/* The body's keys, and its token under key ("token"; "invitation" on
- * the passkey routes). */
 static int
-step_body_key(struct req *q, json_t *b, const char *const *keys,
-    const char *key, const char **token)
+step_body(struct req *q, json_t *b, const char *const *keys,
+    const char **token)
 {
 	if (b == NULL || jx_only(b, keys, &q->err) ||
-	    jx_str(token, b, key, 1, TOKEN_MAX, JX_REQUIRED | JX_CLEAN,
+	    jx_str(token, b, "token", 1, TOKEN_MAX, JX_REQUIRED | JX_CLEAN,
 	    &q->err)) {
 		q->err.reason = "bad_request";
 		return -1;
 	}
 	return 0;
-}
-
-static int
-step_body(struct req *q, json_t *b, const char *const *keys,
-    const char **token)
-{
-	return step_body_key(q, b, keys, "token", token);
 }
 
 /* POST /v1/invitations/open {token}: what the invitation is for. */
@@ -685,282 +673,3 @@ out:
 	return rc;
 }
 
-/* Enrolment by passkey: POST /v1/passkeys/options and POST /v1/passkeys
- * when the body names an "invitation" (api_passkey.c hands such requests
- * here): no session, the invitation's token instead; completing one also
- * signs the person in.  Recorded as passkey.register_begin and
- * passkey.register. */
-
-#define RP_NAME "custos"
-#define TIMEOUT_MS (CHALLENGES_TTL * 1000)
-
-/* base64url text of len bytes, as a new JSON string (NULL: no memory). */
-static json_t *
-b64url_json(const uint8_t *in, size_t len)
-{
-	size_t cap = (len + 2) / 3 * 4 + 1;
-	char *s = malloc(cap);
-	json_t *v = NULL;
-
-	if (s != NULL && webauthn_b64url_encode(s, cap, in, len) == 0)
-		v = json_string(s);
-	free(s);
-	return v;
-}
-
-static int
-exclude_cb(void *arg, const struct rec_passkey *p)
-{
-	json_t *d = json_pack("{s:s,s:o*}", "type", "public-key", "id",
-	    b64url_json(p->cred_id, p->cred_id_len));
-
-	return d == NULL || json_array_append_new(arg, d) == -1;
-}
-
-/* POST /v1/passkeys/options {invitation}: the options of
- * navigator.credentials.create for the invitation's person. */
-int
-h_invitation_passkey_options(struct req *q)
-{
-	static const char *const keys[] = {"invitation", NULL};
-	uint8_t handle[SECRETS_USER_HANDLE_LEN];
-	char name[REC_USERNAME_MAX + ID_MAX + 4];
-	struct attempt_policy p;
-	struct step_ctx *s;
-	struct challenge ch;
-	struct store_conn *c;
-	const char *token;
-	json_t *b = req_body(q), *exclude = NULL, *user;
-	int rc = -1;
-
-	if (step_body_key(q, b, keys, "invitation", &token) == -1)
-		return -1;
-	s = calloc(1, sizeof(*s));
-	c = req_reader(q);
-	if (s == NULL || c == NULL) {
-		free(s);
-		return c == NULL ? -1 : err_internal(&q->err, "out of memory");
-	}
-	memset(&ch, 0, sizeof(ch));
-	s->kind = INVITE_STEP_OPEN;
-	policy(q->ctx, &p);
-	if (invite_open(&s->run, c, store_ops(q->ctx->store), &p, token,
-	    q->http->source, q->now, &q->err) == -1) {
-		step_name(q, &s->run);
-		goto out;
-	}
-	step_name(q, &s->run);
-	if (s->run.found) {
-		invite_who(&ch.who, &s->run.inv);
-		str_copy(ch.invitation, sizeof(ch.invitation), s->run.inv.id);
-		ch.purpose = CHALLENGE_REGISTER;
-		exclude = json_array();
-		if (exclude == NULL || store_ops(q->ctx->store)->passkey_list(c,
-		    ch.who.principal, ch.who.id, ch.who.tenant, "", exclude_cb,
-		    exclude, &q->err) == -1)
-			goto out;
-		if (challenges_put(&ch, q->now, &q->err) == -1) {
-			str_copy(q->retry_after, sizeof(q->retry_after), "1");
-			goto out;
-		}
-	}
-	if (req_write(q, apply_step, s) == -1)
-		goto out;
-	if (ch.who.principal == PRINCIPAL_ENGINEER)
-		str_printf(name, sizeof(name), "%s (%s)", s->run.inv.username,
-		    ch.who.device);
-	else
-		str_copy(name, sizeof(name), s->run.inv.username);
-	passkey_user_handle(handle, &ch.who);
-	user = json_pack("{s:o*,s:s,s:s}", "id", b64url_json(handle,
-	    sizeof(handle)), "name", name, "displayName", name);
-	req_ok(q, 200, json_pack("{s:s,s:{s:{s:s,s:s},s:o*,s:o*,"
-	    "s:[{s:s,s:i},{s:s,s:i},{s:s,s:i}],s:i,s:s,"
-	    "s:{s:s,s:b,s:s},s:o}}",
-	    "challenge_id", ch.id,
-	    "publicKey",
-	    "rp", "id", q->ctx->cfg.rp_id, "name", RP_NAME,
-	    "user", user,
-	    "challenge", b64url_json(ch.bytes, sizeof(ch.bytes)),
-	    "pubKeyCredParams",
-	    "type", "public-key", "alg", -8,
-	    "type", "public-key", "alg", -7,
-	    "type", "public-key", "alg", -257,
-	    "timeout", TIMEOUT_MS,
-	    "attestation", "none",
-	    "authenticatorSelection",
-	    "residentKey", "required", "requireResidentKey", 1,
-	    "userVerification", "required",
-	    "excludeCredentials", exclude));
-	exclude = NULL;
-	rc = q->resp != NULL ? 0 : err_internal(&q->err, "out of memory");
-out:
-	json_decref(exclude);
-	sodium_memzero(&ch, sizeof(ch));
-	invite_step_wipe(&s->run);
-	free(s);
-	return rc;
-}
-
-struct passkey_ctx {
-	struct invite_passkey_run run;
-	struct rec_passkey pk;
-};
-
-static int
-apply_passkey(struct store_conn *c, struct req *q, void *arg,
-    struct err *e)
-{
-	struct passkey_ctx *x = arg;
-	const struct attempt *a = &x->run.step.a;
-	struct err d;
-
-	if (invite_passkey_apply(c, store_ops(q->ctx->store), &x->run, &x->pk,
-	    e) == -1)
-		return -1;
-	if (a->fail_reason == NULL)
-		return 0;
-	q->actor.kind = ACTOR_ANONYMOUS;
-	q->actor.id[0] = q->actor.session[0] = '\0';
-	attempt_refusal(a, &d);
-	if (attempt_hidden(a->fail_reason))
-		operator_note(q, a->fail_reason);
-	if (a->contained[0] != '\0')
-		event_detail(&q->ev, "containment", a->contained);
-	return req_deny(q, &d);
-}
-
-/* The entry's actor once the person is signed in. */
-static void
-passkey_actor(struct req *q, const struct invite_passkey_run *run)
-{
-	const struct rec_invitation *r = &run->step.inv;
-
-	switch (r->kind) {
-	case INVITE_ENGINEER:
-		q->actor.kind = ACTOR_ENGINEER;
-		str_copy(q->actor.vendor, sizeof(q->actor.vendor),
-		    run->vendor_id);
-		str_copy(q->actor.device, sizeof(q->actor.device),
-		    r->device_id);
-		break;
-	case INVITE_TENANT_USER:
-		q->actor.kind = run->role == ROLE_ADMIN ? ACTOR_TENANT_ADMIN :
-		    ACTOR_TENANT_USER;
-		str_copy(q->actor.tenant, sizeof(q->actor.tenant),
-		    r->tenant_id);
-		break;
-	default:
-		q->actor.kind = ACTOR_OPERATOR;
-		break;
-	}
-	str_copy(q->actor.id, sizeof(q->actor.id), r->principal_id);
-	str_copy(q->actor.session, sizeof(q->actor.session),
-	    run->step.session.id);
-}
-
-/* POST /v1/passkeys {invitation, challenge_id, name?, credential,
- * session?}: registers the passkey, uses the invitation, signs in. */
-int
-h_invitation_passkey(struct req *q)
-{
-	static const char *const keys[] = {"invitation", "challenge_id",
-	    "name", "credential", "session", NULL};
-	struct passkey_attestation_in *in = NULL;
-	struct passkey_ctx *x = NULL;
-	char sess[TOKEN_MAX + 1], aaguid[33], alg[16], stamp[RFC3339_LEN];
-	struct attempt_policy p;
-	struct webauthn_rp rp;
-	struct challenge ch;
-	struct store_conn *c;
-	const char *token, *cid, *name;
-	json_t *b = req_body(q), *resp;
-	int rc = -1;
-
-	sess[0] = '\0';
-	memset(&ch, 0, sizeof(ch));
-	if (step_body_key(q, b, keys, "invitation", &token) == -1 ||
-	    jx_str(&cid, b, "challenge_id", 1, ID_MAX - 1,
-	    JX_REQUIRED | JX_CLEAN, &q->err) ||
-	    jx_str(&name, b, "name", 1, PASSKEY_NAME_MAX,
-	    JX_OPTIONAL | JX_CLEAN, &q->err)) {
-		q->err.reason = "bad_request";
-		return -1;
-	}
-	if (req_wants_cookie(q) == -1)
-		return -1;
-	in = malloc(sizeof(*in));
-	x = calloc(1, sizeof(*x));
-	c = req_reader(q);
-	if (in == NULL || x == NULL || c == NULL) {
-		if (c != NULL)
-			err_internal(&q->err, "out of memory");
-		goto out;
-	}
-	if (passkey_parse_attestation(in, json_object_get(b, "credential"),
-	    &q->err) == -1) {
-		q->err.reason = "bad_request";
-		goto out;
-	}
-	policy(q->ctx, &p);
-	if (invite_passkey_begin(&x->run, c, store_ops(q->ctx->store), &p,
-	    token, q->http->source, q->now, sess, sizeof(sess),
-	    &q->err) == -1) {
-		step_name(q, &x->run.step);
-		goto out;
-	}
-	step_name(q, &x->run.step);
-	if (x->run.step.found && x->run.step.a.fail_reason == NULL) {
-		/* The challenge was issued for this invitation. */
-		if (challenges_take(&ch, cid, CHALLENGE_REGISTER, q->now) != 0 ||
-		    strcmp(ch.invitation, x->run.step.inv.id) != 0) {
-			q->err.reason = "unknown_challenge";
-			err_set(&q->err, 400, "bad_request", "unknown, used or "
-			    "expired challenge_id, or one issued for something "
-			    "else; ask for new options");
-			goto out;
-		}
-		memset(&rp, 0, sizeof(rp));
-		rp.id = q->ctx->cfg.rp_id;
-		rp.origin = q->ctx->cfg.origin;
-		if (passkey_register(&x->pk, aaguid, &ch.who, &rp, &ch, in,
-		    name, q->now, &q->err) == -1)
-			goto out;
-		passkey_actor(q, &x->run);
-		event_detail(&q->ev, "passkey", x->pk.id);
-		str_printf(alg, sizeof(alg), "%d", x->pk.alg);
-		event_detail(&q->ev, "alg", alg);
-		event_detail(&q->ev, "aaguid", aaguid);
-		event_detail(&q->ev, "enrolment", "passkey");
-	}
-	if (req_write(q, apply_passkey, x) == -1)
-		goto out;
-	/* The passkey (as for a signed-in person) and who is now signed in. */
-	time_format(stamp, x->pk.created);
-	resp = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s}", "id", x->pk.id, "name",
-	    x->pk.name, "created", stamp, "kind",
-	    actor_kind_name(q->actor.kind), "person", q->actor.id, "session",
-	    x->run.step.session.id);
-	if (resp != NULL && x->run.step.inv.tenant_id[0] != '\0')
-		json_object_set_new(resp, "tenant",
-		    json_string(x->run.step.inv.tenant_id));
-	if (resp != NULL && x->pk.device_id[0] != '\0')
-		json_object_set_new(resp, "device",
-		    json_string(x->pk.device_id));
-	if (resp == NULL || req_session_give(q, resp, sess,
-	    x->run.step.session.expires) == -1) {
-		json_decref(resp);
-		err_internal(&q->err, "cannot make the answer");
-		goto out;
-	}
-	req_ok(q, 201, resp);
-	rc = 0;
-out:
-	sodium_memzero(sess, sizeof(sess));
-	sodium_memzero(&ch, sizeof(ch));
-	if (x != NULL)
-		invite_step_wipe(&x->run.step);
-	free(x);
-	free(in);
-	return rc;
-}

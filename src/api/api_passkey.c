@@ -15,6 +15,7 @@
 #include "api/req.h"
 #include "auth/invite.h"
 #include "auth/passkey.h"
+#include "auth/session.h"
 #include "auth/stepup.h"
 #include "common/clock.h"
 #include "common/jsonx.h"
@@ -83,6 +84,16 @@ invitation_who(struct req *q, struct passkey_who *who, char inv_id[ID_MAX],
 	    store_ops(q->ctx->store), token, q->now, &q->err);
 }
 
+/* The invited person's username (WebAuthn user.name). */
+static int
+invitation_name(struct req *q, const char *inv_id, char *name, size_t size)
+{
+	struct store_conn *c = req_reader(q);
+
+	return c == NULL ? -1 : invite_passkey_name(name, size, c,
+	    store_ops(q->ctx->store), inv_id, &q->err);
+}
+
 /* On the writer: the invitation is used up (auth/invite.h). */
 static int
 invitation_done(struct store_conn *c, struct req *q, const char *inv_id,
@@ -115,6 +126,14 @@ caller_or_invitation(struct req *q, json_t **b, const char **inv)
 	return *b != NULL ? 0 : -1;
 }
 
+/* 1 for the operator token's holder (bearer, or its console session). */
+static int
+token_holder(const struct req *q)
+{
+	return q->actor.kind == ACTOR_OPERATOR &&
+	    strcmp(q->actor.id, OPERATOR_TOKEN_ID) == 0;
+}
+
 /* The person a registration by the caller is for, and their name. */
 static int
 caller_who(struct req *q, const json_t *b, struct passkey_who *who,
@@ -133,8 +152,7 @@ caller_who(struct req *q, const json_t *b, struct passkey_who *who,
 		q->err.reason = "bad_request";
 		return -1;
 	}
-	if (q->actor.kind == ACTOR_OPERATOR &&
-	    strcmp(q->actor.id, OPERATOR_TOKEN_ID) == 0) {
+	if (token_holder(q)) {
 		struct rec_operator o;
 
 		/* The operator token is nobody in particular: it enrols an
@@ -246,15 +264,14 @@ h_passkey_register_begin(struct req *q)
 	memset(&ch, 0, sizeof(ch));
 	if (caller_or_invitation(q, &b, &inv) == -1)
 		return -1;
-	if (inv != NULL)        /* an invitee: api_invite.c */
-		return h_invitation_passkey_options(q);
 	if (jx_only(b, keys, &q->err) == -1) {
 		q->err.reason = "bad_request";
 		return -1;
 	}
 	name[0] = '\0';
 	if (inv != NULL) {
-		if (invitation_who(q, &ch.who, ch.invitation, inv) == -1)
+		if (invitation_who(q, &ch.who, ch.invitation, inv) == -1 ||
+		    invitation_name(q, ch.invitation, name, sizeof(name)) == -1)
 			return -1;
 	} else {
 		if (caller_who(q, b, &ch.who, name, sizeof(name)) == -1)
@@ -301,16 +318,99 @@ h_passkey_register_begin(struct req *q)
 	return q->resp != NULL ? 0 : err_internal(&q->err, "out of memory");
 }
 
+/*
+ * What lets a session add (or remove) a passkey of its person: a step-up
+ * with one they have (auth/stepup.h) bound to target, or without one a
+ * sign-in no older than PASSKEY_ENROL_WINDOW.  0, or -1 with a 403
+ * step_up_required / step_up_failed.
+ */
+static int
+enrol_proof(struct req *q, const char *target)
+{
+	int64_t n = 0;
+	struct store_conn *c = req_reader(q);
+
+	if (c == NULL || stepup_count(&n, c, store_ops(q->ctx->store),
+	    &q->session, &q->err) == -1)
+		return -1;
+	if (n > 0)
+		return req_step_up(q, target);
+	if (q->now - q->session.created > PASSKEY_ENROL_WINDOW) {
+		q->err.reason = "enrol_window";
+		return err_set(&q->err, 403, "step_up_required", "a first "
+		    "passkey is registered within %d minutes of signing in: "
+		    "sign in again", PASSKEY_ENROL_WINDOW / 60);
+	}
+	return 0;
+}
+
 struct register_run {
 	struct rec_passkey pk;
 	char invitation[ID_MAX];
+	struct rec_session session;     /* an invitee's, signed in by it */
 };
 
+/*
+ * An invitee, once their passkey is stored, is signed in (as by the
+ * passkey): the session is made here, on the reader, and stored with the
+ * passkey; the entry names them.  0, or -1 with q->err.
+ */
 static int
-apply_register(struct store_conn *c, struct req *q, void *arg,
+invitee_session(struct req *q, struct register_run *run,
+    const struct passkey_who *who, char *token, size_t size)
+{
+	const struct store_ops *ops = store_ops(q->ctx->store);
+	struct store_conn *c = req_reader(q);
+	char vendor[ID_MAX] = "";
+	int kind = ACTOR_OPERATOR, found = 0;
+
+	if (c == NULL)
+		return -1;
+	if (who->principal == PRINCIPAL_ENGINEER) {
+		struct rec_engineer en;
+
+		memset(&en, 0, sizeof(en));
+		found = ops->engineer_get(c, who->id, &en, &q->err);
+		str_copy(vendor, sizeof(vendor), en.vendor_id);
+		rec_engineer_wipe(&en);
+		kind = ACTOR_ENGINEER;
+	} else if (who->principal == PRINCIPAL_TENANT_USER) {
+		struct rec_user u;
+
+		memset(&u, 0, sizeof(u));
+		found = ops->user_get(c, who->tenant, who->id, &u, &q->err);
+		kind = u.role == ROLE_ADMIN ? ACTOR_TENANT_ADMIN :
+		    ACTOR_TENANT_USER;
+		rec_user_wipe(&u);
+	}
+	if (found == -1)
+		return -1;
+	if (found == 1)
+		return err_set(&q->err, 404, "not_found", "the invitation's "
+		    "account is gone");
+	if (session_new(&run->session, token, size, who->principal, who->id,
+	    who->principal == PRINCIPAL_TENANT_USER ? who->tenant : "", vendor,
+	    who->principal == PRINCIPAL_ENGINEER ? who->device : "",
+	    q->http->source, q->now, q->ctx->cfg.session_lifetime) == -1)
+		return err_internal(&q->err, "cannot make a session");
+	q->actor.kind = kind;
+	str_copy(q->actor.id, sizeof(q->actor.id), who->id);
+	str_copy(q->actor.session, sizeof(q->actor.session),
+	    run->session.id);
+	str_copy(q->actor.vendor, sizeof(q->actor.vendor), vendor);
+	str_copy(q->actor.device, sizeof(q->actor.device),
+	    run->session.device_id);
+	if (who->principal == PRINCIPAL_TENANT_USER)
+		str_copy(q->actor.tenant, sizeof(q->actor.tenant),
+		    who->tenant);
+	event_detail(&q->ev, "invitation", run->invitation);
+	return 0;
+}
+
+static int
+store_register(struct store_conn *c, struct req *q, struct register_run *run,
     struct err *e)
 {
-	struct register_run *run = arg;
 	struct err d;
 	int rc;
 
@@ -326,7 +426,26 @@ apply_register(struct store_conn *c, struct req *q, void *arg,
 			return req_deny(q, &d);
 		}
 	}
-	return store_ops(q->ctx->store)->passkey_insert(c, &run->pk, e);
+	if (store_ops(q->ctx->store)->passkey_insert(c, &run->pk, e) == -1)
+		return -1;
+	return run->session.id[0] != '\0' ?
+	    store_ops(q->ctx->store)->session_insert(c, &run->session, e) : 0;
+}
+
+static int
+apply_register(struct store_conn *c, struct req *q, void *arg,
+    struct err *e)
+{
+	struct register_run *run = arg;
+	int rc = store_register(c, q, run, e);
+
+	/* An invitee refused was not signed in: the entry names no
+	 * session. */
+	if ((rc == -1 || q->denied) && run->session.id[0] != '\0') {
+		q->actor.kind = ACTOR_ANONYMOUS;
+		q->actor.session[0] = '\0';
+	}
+	return rc;
 }
 
 /* POST /v1/passkeys {challenge_id, name?, credential, invitation?,
@@ -335,21 +454,21 @@ int
 h_passkey_register(struct req *q)
 {
 	static const char *const keys[] = {"challenge_id", "name",
-	    "credential", "invitation", "operator", "session", NULL};
+	    "credential", "invitation", "operator", "step_up", "session",
+	    NULL};
 	struct passkey_attestation_in *in = NULL;
 	struct register_run *run = NULL;
 	struct webauthn_rp rp;
 	struct challenge ch;
 	const char *cid, *name, *inv, *sess, *opid;
-	char aaguid[33], alg[16];
+	char aaguid[33], alg[16], token[TOKEN_MAX + 1];
 	json_t *b, *resp;
 	int rc = -1;
 
 	memset(&ch, 0, sizeof(ch));
+	token[0] = '\0';
 	if (caller_or_invitation(q, &b, &inv) == -1)
 		return -1;
-	if (inv != NULL)        /* an invitee enrols and signs in */
-		return h_invitation_passkey(q);
 	if (jx_only(b, keys, &q->err) == -1 ||
 	    jx_str(&cid, b, "challenge_id", 1, ID_MAX - 1,
 	    JX_REQUIRED | JX_CLEAN, &q->err) ||
@@ -409,6 +528,9 @@ h_passkey_register(struct req *q)
 		    "for another person");
 		goto out;
 	}
+	if (inv == NULL && !token_holder(q) && enrol_proof(q,
+	    q->session.principal_id) == -1)
+		goto out;
 	rp_of(q, &rp);
 	if (passkey_register(&run->pk, aaguid, &ch.who, &rp, &ch, in, name,
 	    q->now, &q->err) == -1)
@@ -419,6 +541,9 @@ h_passkey_register(struct req *q)
 	event_detail(&q->ev, "aaguid", aaguid);
 	if (run->pk.device_id[0] != '\0')
 		event_detail(&q->ev, "device", run->pk.device_id);
+	if (run->invitation[0] != '\0' && (req_wants_cookie(q) == -1 ||
+	    invitee_session(q, run, &ch.who, token, sizeof(token)) == -1))
+		goto out;
 	if (req_write(q, apply_register, run) == -1)
 		goto out;
 	resp = json_pack("{s:s,s:s,s:o*}", "id", run->pk.id, "name",
@@ -426,9 +551,22 @@ h_passkey_register(struct req *q)
 	if (resp != NULL && run->pk.device_id[0] != '\0')
 		json_object_set_new(resp, "device",
 		    json_string(run->pk.device_id));
+	/* An invitee leaves signed in (req_session_give: token or cookie). */
+	if (resp != NULL && run->session.id[0] != '\0' &&
+	    (json_object_set_new(resp, "session",
+	    json_string(run->session.id)) == -1 || req_session_give(q, resp,
+	    token, run->session.expires) == -1)) {
+		json_decref(resp);
+		resp = NULL;
+	}
+	if (resp == NULL) {
+		err_internal(&q->err, "cannot encode the answer");
+		goto out;
+	}
 	req_ok(q, 201, resp);
 	rc = 0;
 out:
+	sodium_memzero(token, sizeof(token));
 	sodium_memzero(&ch, sizeof(ch));
 	free(in);
 	free(run);
@@ -493,13 +631,13 @@ h_passkey_delete(struct req *q)
 	if (id == NULL)
 		return -1;
 	str_copy(q->ev.target, sizeof(q->ev.target), id);
-	if (q->session.id[0] == '\0') {
+	if (q->session.id[0] == '\0' || token_holder(q)) {
 		q->err.reason = "no_such_passkey";
 		return err_set(&q->err, 404, "not_found", "no such passkey "
 		    "of yours");
 	}
 	stepup_who(&who, &q->session);
-	if (req_write(q, apply_remove, &who) == -1)
+	if (enrol_proof(q, id) == -1 || req_write(q, apply_remove, &who) == -1)
 		return -1;
 	req_ok(q, 200, json_pack("{s:s}", "removed", id));
 	return 0;

@@ -227,11 +227,6 @@ int h_user_invite(struct req *q);
 int h_invitation_open(struct req *q);
 int h_invitation_password(struct req *q);
 int h_invitation_totp(struct req *q);
-/* POST /v1/passkeys/options and POST /v1/passkeys for an invitee (whose
- * body has "invitation"): h_passkey_register_begin and h_passkey_register
- * hand the request over (api_invite.c). */
-int h_invitation_passkey_options(struct req *q);
-int h_invitation_passkey(struct req *q);
 
 /* The two-person rule for an engineer's action on target: 0 when no
  * second approval is needed or the body's "approval" is valid for it (it

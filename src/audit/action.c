@@ -386,7 +386,7 @@ static const struct action_def actions[ACT_COUNT] = {
 		.routes = {{"POST", "/v1/auth/passkey"}},
 	},
 	[ACT_STEP_UP_BEGIN] = {
-		.name = "step_up.begin", .who = ENG | ADM,
+		.name = "step_up.begin", .who = OP | SIGNED_IN,
 		.recorded = 1, .cls = ACTION_NEUTRAL,
 		.routes = {{"POST", "/v1/step-up/options"}},
 	},

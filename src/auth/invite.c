@@ -4,6 +4,7 @@
 #include <sodium.h>
 #include <string.h>
 
+#include "access/contain.h"
 #include "auth/hashslots.h"
 #include "auth/password.h"
 #include "auth/session.h"
@@ -351,6 +352,60 @@ invite_who(struct passkey_who *who, const struct rec_invitation *r)
 		str_copy(who->device, sizeof(who->device), r->device_id);
 }
 
+/*
+ * Whether the person r names may enrol now: an engineer active, the
+ * invited device still theirs, no containment in force over engineer,
+ * vendor or device (403 contained, as a login would be refused); a user
+ * active.  An operator person does not exist yet (made when enrolled).
+ * 0, or -1 with e.
+ */
+static int
+person_may_enrol(const struct rec_invitation *r, struct store_conn *c,
+    const struct store_ops *ops, struct err *e)
+{
+	struct rec_containment k;
+	struct rec_engineer en;
+	struct rec_device d;
+	struct rec_user u;
+	int found;
+
+	switch (r->kind) {
+	case INVITE_ENGINEER:
+		memset(&en, 0, sizeof(en));
+		found = ops->engineer_get(c, r->principal_id, &en, e);
+		rec_engineer_wipe(&en);
+		if (found == 0)
+			found = ops->device_get(c, r->device_id, &d, e);
+		if (found == -1)
+			return -1;
+		if (found == 1 || en.status != STATUS_ACTIVE ||
+		    strcmp(d.engineer_id, en.id) != 0)
+			break;
+		found = contain_refuses(c, ops, en.id, en.vendor_id, d.id, &k,
+		    e);
+		if (found == -1)
+			return -1;
+		if (found == 1)
+			return err_refuse(e, 403, "forbidden", "contained",
+			    "this account is contained by the operator; it "
+			    "cannot enrol until the containment is lifted");
+		return 0;
+	case INVITE_TENANT_USER:
+		memset(&u, 0, sizeof(u));
+		found = ops->user_get(c, r->tenant_id, r->principal_id, &u, e);
+		rec_user_wipe(&u);
+		if (found == -1)
+			return -1;
+		if (found == 1 || u.status != STATUS_ACTIVE)
+			break;
+		return 0;
+	default:
+		return 0;
+	}
+	return err_refuse(e, 403, "forbidden", "account_inactive",
+	    "the invited account is not active");
+}
+
 int
 invite_passkey_who(struct passkey_who *who, char inv_id[ID_MAX],
     struct store_conn *c, const struct store_ops *ops, const char *token,
@@ -370,10 +425,13 @@ invite_passkey_who(struct passkey_who *who, char inv_id[ID_MAX],
 		e->reason = why;
 		return -1;
 	}
-	invite_who(who, &r);
-	str_copy(inv_id, ID_MAX, r.id);
+	rc = person_may_enrol(&r, c, ops, e);
+	if (rc == 0) {
+		invite_who(who, &r);
+		str_copy(inv_id, ID_MAX, r.id);
+	}
 	rec_invitation_wipe(&r);
-	return 0;
+	return rc;
 }
 
 int
@@ -401,97 +459,19 @@ invite_passkey_done(struct store_conn *c, const struct store_ops *ops,
 	return ops->operator_insert(c, &o, e) == -1 ? -1 : 0;
 }
 
-/* Whether the person an invitation names may be signed in. */
-static int
-passkey_person(struct invite_passkey_run *run, struct store_conn *c,
-    const struct store_ops *ops, struct err *e)
-{
-	struct invite_step *s = &run->step;
-	const struct rec_invitation *r = &s->inv;
-	struct rec_engineer en;
-	struct rec_device d;
-	struct rec_user u;
-	int found;
-
-	switch (r->kind) {
-	case INVITE_ENGINEER:
-		memset(&en, 0, sizeof(en));
-		found = ops->engineer_get(c, r->principal_id, &en, e);
-		rec_engineer_wipe(&en);
-		if (found == 0)
-			found = ops->device_get(c, r->device_id, &d, e);
-		if (found == -1)
-			return -1;
-		if (found == 1 || en.status != STATUS_ACTIVE ||
-		    strcmp(d.engineer_id, en.id) != 0) {
-			attempt_refuse(&s->a, "account_inactive");
-			return 0;
-		}
-		str_copy(run->vendor_id, sizeof(run->vendor_id),
-		    en.vendor_id);
-		return attempt_contained(&s->a, c, ops, en.id, en.vendor_id,
-		    d.id, e);
-	case INVITE_TENANT_USER:
-		memset(&u, 0, sizeof(u));
-		found = ops->user_get(c, r->tenant_id, r->principal_id, &u, e);
-		run->role = u.role;
-		rec_user_wipe(&u);
-		if (found == -1)
-			return -1;
-		if (found == 1 || u.status != STATUS_ACTIVE)
-			attempt_refuse(&s->a, "account_inactive");
-		return 0;
-	default:
-		return 0;       /* made on the writer; a taken name is a 409 */
-	}
-}
 
 int
-invite_passkey_begin(struct invite_passkey_run *run, struct store_conn *c,
-    const struct store_ops *ops, const struct attempt_policy *p,
-    const char *token, const char *source, int64_t now, char *sess_token,
-    size_t size, struct err *e)
+invite_passkey_name(char *out, size_t size, struct store_conn *c,
+    const struct store_ops *ops, const char *inv_id, struct err *e)
 {
-	struct invite_step *s = &run->step;
-	const struct rec_invitation *r = &s->inv;
-	int kind;
+	struct rec_invitation r;
+	int rc = ops->invitation_get_id(c, inv_id, &r, e);
 
-	memset(run, 0, sizeof(*run));
-	if (invite_open(s, c, ops, p, token, source, now, e) == -1)
+	rec_invitation_wipe(&r);
+	if (rc == -1)
 		return -1;
-	if (!s->found || passkey_person(run, c, ops, e) == -1 ||
-	    s->a.fail_reason != NULL)
-		return e->status != 0 ? -1 : 0;
-	kind = r->kind == INVITE_ENGINEER ? PRINCIPAL_ENGINEER :
-	    r->kind == INVITE_TENANT_USER ? PRINCIPAL_TENANT_USER :
-	    PRINCIPAL_OPERATOR;
-	if (session_new(&s->session, sess_token, size, kind, r->principal_id,
-	    kind == PRINCIPAL_TENANT_USER ? r->tenant_id : "",
-	    kind == PRINCIPAL_ENGINEER ? run->vendor_id : "",
-	    kind == PRINCIPAL_ENGINEER ? r->device_id : "", source, now,
-	    p->session_lifetime) == -1)
-		return err_internal(e, "cannot make a session");
-	return 0;
-}
-
-int
-invite_passkey_apply(struct store_conn *c, const struct store_ops *ops,
-    struct invite_passkey_run *run, const struct rec_passkey *pk,
-    struct err *e)
-{
-	struct invite_step *s = &run->step;
-	int rc;
-
-	if (s->a.fail_reason == NULL) {
-		rc = invite_passkey_done(c, ops, s->inv.id, s->a.now, e);
-		if (rc == -1)
-			return -1;
-		if (rc == 1)
-			refuse_token(s, "invitation_used");
-	}
-	if (s->a.fail_reason != NULL)
-		return attempt_fail(&s->a, c, ops, e);
-	if (ops->passkey_insert(c, pk, e) == -1)
-		return -1;
-	return attempt_succeed(&s->a, c, ops, &s->session, e);
+	if (rc == 1)
+		return err_set(e, 404, "not_found", "no such invitation");
+	return str_copy(out, size, r.username) == -1 ?
+	    err_internal(e, "the username is too long") : 0;
 }

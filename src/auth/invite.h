@@ -174,13 +174,21 @@ void invite_who(struct passkey_who *who, const struct rec_invitation *r);
 
 /*
  * The hook of api_passkey.c (auth/passkey.h "The invitation hook"): on a
- * reader, the person the open invitation token names and its id.  0, or
- * -1 with a 400 naming the token (reason invitation_unknown, _used,
- * _revoked or _expired).
+ * reader, the person the open invitation token names and its id, if they
+ * may enrol.  0, or -1 with e: a 400 naming the field (reason
+ * invitation_unknown, _used, _revoked or _expired), or a 403 for an
+ * account not active (account_inactive) or, for an engineer, under a
+ * containment of engineer, vendor or device (contained).
  */
 int invite_passkey_who(struct passkey_who *who, char inv_id[ID_MAX],
     struct store_conn *c, const struct store_ops *ops, const char *token,
     int64_t now, struct err *e) __attribute__((warn_unused_result));
+
+/* The username the invitation inv_id enrols (the options' user.name),
+ * into out[size].  0, or -1 with e (404 when there is no such one). */
+int invite_passkey_name(char *out, size_t size, struct store_conn *c,
+    const struct store_ops *ops, const char *inv_id, struct err *e)
+	__attribute__((warn_unused_result));
 
 /*
  * On the writer, in the commit that stores the passkey: uses invitation
@@ -191,33 +199,5 @@ int invite_passkey_who(struct passkey_who *who, char inv_id[ID_MAX],
 int invite_passkey_done(struct store_conn *c, const struct store_ops *ops,
     const char *inv_id, int64_t now, struct err *e)
 	__attribute__((warn_unused_result));
-
-/*
- * POST /v1/passkeys for an invitee: on a reader, as invite_open, then the
- * person's account (an engineer active, their device theirs, no
- * containment; a user active; an operator's username free) and the
- * session the enrolment opens (its token to token[size]).  0 or -1 as
- * invite_open; run->vendor_id and run->role are set for the answer.
- */
-struct invite_passkey_run {
-	struct invite_step step;        /* step.session: the session made */
-	char vendor_id[ID_MAX];         /* engineers */
-	int role;                       /* tenant users */
-};
-
-int invite_passkey_begin(struct invite_passkey_run *run,
-    struct store_conn *c, const struct store_ops *ops,
-    const struct attempt_policy *p, const char *token, const char *source,
-    int64_t now, char *sess_token, size_t size, struct err *e)
-	__attribute__((warn_unused_result));
-
-/*
- * On the writer: counts a refusal, or uses the invitation
- * (invite_passkey_done), stores pk and the session.  0, or -1 on a store
- * error (a username taken meanwhile: 409).
- */
-int invite_passkey_apply(struct store_conn *c, const struct store_ops *ops,
-    struct invite_passkey_run *run, const struct rec_passkey *pk,
-    struct err *e) __attribute__((warn_unused_result));
 
 #endif

@@ -38,6 +38,10 @@
 
 #define PASSKEY_NAME_MAX 64             /* a passkey's label */
 #define PASSKEY_USER_HANDLE_MAX 64      /* WebAuthn caps it at 64 */
+/* A session registers its person's first passkey only this soon after
+ * signing in (seconds): an older session, perhaps a stolen cookie,
+ * cannot enrol an authenticator of its own. */
+#define PASSKEY_ENROL_WINDOW (10 * 60)
 
 /* A registration as the browser sends it (PublicKeyCredential JSON). */
 struct passkey_attestation_in {
@@ -118,6 +122,13 @@ void passkey_cred_of(struct webauthn_cred *out, const struct rec_passkey *p);
  *     invitation up (and activates the account it was for).  0; 1 when
  *     it was used or revoked meanwhile (nothing is stored then); -1 with
  *     e.
+ *
+ * Everything else is done: POST /v1/passkeys/options and POST
+ * /v1/passkeys take "invitation" without a session (api_passkey.c
+ * authenticates every other caller), the challenge is bound to the
+ * invitation, and an invitee's registration signs them in (a session
+ * stored with the passkey, given by req_session_give: token or cookie),
+ * the entry's detail naming the invitation.
  */
 
 struct passkey_sign_in_run {

@@ -11,6 +11,14 @@
  * When: if the caller has a passkey (an engineer: one for the session's
  * device), or the request came by cookie (a console session).  A bearer
  * caller without passkeys (the CLI, scripts) answers as before.
+ *
+ * Registering another passkey is stepped up too (action
+ * "passkey.register", target the person's own id) once the person has
+ * one, so that a stolen session cannot add the thief's authenticator and
+ * then step up with it; a person without one registers their first only
+ * within PASSKEY_ENROL_WINDOW of signing in (api_passkey.c).  Removing
+ * one is stepped up alike ("passkey.delete", target the passkey), or a
+ * thief could remove them all and enrol as a person without one.
  */
 #ifndef CUSTOS_AUTH_STEPUP_H
 #define CUSTOS_AUTH_STEPUP_H

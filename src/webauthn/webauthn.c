@@ -7,7 +7,9 @@
  *   - authenticator data framing, rpIdHash, UP/UV/BE/BS flags:
  *     webauthn_authdata.c (libfido2 accepts trailing bytes);
  *   - the attestation object {fmt, attStmt, authData}: libcbor, here
- *     (libfido2 takes the three parts, not the object);
+ *     (libfido2 takes the three parts, not the object), after
+ *     webauthn_cbor.c has bounded it (libcbor 0.8 allocates what a
+ *     header declares);
  *   - the COSE public key -> libfido2's raw form, the attestation
  *     signature (packed: self or x5c) and the assertion signature:
  *     libfido2 (fido_cred_set_authdata_raw, fido_cred_verify[_self],
@@ -74,14 +76,17 @@ attobj_parse(struct attobj *a, cbor_item_t **root, const uint8_t *att,
 	struct cbor_load_result res;
 	struct cbor_pair *pairs;
 	cbor_item_t *fmt = NULL, *stmt = NULL, *ad = NULL;
-	size_t i, n;
+	size_t i, n, used;
 
 	memset(a, 0, sizeof(*a));
-	*root = cbor_load(att, alen, &res);
-	if (*root == NULL)
-		return refuse_att(e, "is not CBOR");
-	if (res.read != alen)
+	*root = NULL;
+	if (webauthn_cbor_check(att, alen, &used) != 0)
+		return refuse_att(e, "is not well-formed, bounded CBOR");
+	if (used != alen)
 		return refuse_att(e, "has bytes after its CBOR map");
+	*root = cbor_load(att, alen, &res);
+	if (*root == NULL || res.read != alen)
+		return refuse_att(e, "is not CBOR libcbor can read");
 	if (!cbor_isa_map(*root) || !cbor_map_is_definite(*root))
 		return refuse_att(e, "is not a definite CBOR map");
 	pairs = cbor_map_handle(*root);

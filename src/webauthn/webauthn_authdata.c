@@ -16,7 +16,7 @@
  * rpIdHash and the UP/UV flags are compared here too (libfido2 compares
  * them again when it verifies) so that a refusal can say which one
  * failed, and because for attestation "none" libfido2 verifies nothing.
- * CBOR items are measured with libcbor (cbor_load's bytes read).
+ * CBOR items are bounded by webauthn_cbor_check, then read by libcbor.
  */
 #include "webauthn/webauthn_int.h"
 
@@ -41,14 +41,16 @@ cbor_map_measure(const uint8_t *p, size_t len, size_t *used, int *alg)
 	struct cbor_load_result res;
 	struct cbor_pair *pairs;
 	cbor_item_t *item;
-	size_t i, n;
+	size_t i, n, walked;
 	int rc = -1, found = 0;
 
-	item = cbor_load(p, len, &res);
+	if (webauthn_cbor_check(p, len, &walked) != 0)
+		return -1;
+	item = cbor_load(p, walked, &res);
 	if (item == NULL)
 		return -1;
 	if (!cbor_isa_map(item) || !cbor_map_is_definite(item) ||
-	    res.read == 0 || res.read > len)
+	    res.read != walked)
 		goto out;
 	if (alg != NULL) {
 		pairs = cbor_map_handle(item);

@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * webauthn_int: the parts of the WebAuthn checks that libfido2 does not
- * do, split out so each parser of outside bytes has its own fuzz target:
- * clientDataJSON (webauthn_clientdata.c) and the framing of the
- * authenticator data (webauthn_authdata.c).  Private to src/webauthn/
- * (and the fuzz targets and unit tests).
+ * webauthn_int: the parts of the WebAuthn checks that libfido2 and
+ * libcbor do not do, split out so each parser of outside bytes has its
+ * own fuzz target: clientDataJSON (webauthn_clientdata.c), the framing of
+ * the authenticator data (webauthn_authdata.c) and the bounds of CBOR
+ * (webauthn_cbor.c).  Private to src/webauthn/ (and the fuzz targets and
+ * unit tests).
  */
 #ifndef CUSTOS_WEBAUTHN_WEBAUTHN_INT_H
 #define CUSTOS_WEBAUTHN_WEBAUTHN_INT_H
@@ -25,6 +26,10 @@
 
 #define WEBAUTHN_AUTH_DATA_MIN 37       /* rpIdHash, flags, signCount */
 
+/* The deepest CBOR nesting accepted: the attestation object is the
+ * deepest WebAuthn structure (map > attStmt map > x5c array > bytes). */
+#define WEBAUTHN_CBOR_DEPTH 8
+
 /* The authenticator data, cut into its parts (pointers into the input). */
 struct webauthn_authdata {
 	const uint8_t *rp_id_hash;      /* 32 bytes */
@@ -41,6 +46,13 @@ struct webauthn_authdata {
 	const uint8_t *ext;
 	size_t ext_len;
 };
+
+/* Walks the one CBOR item at the start of p[0..len) without allocating:
+ * 0 with *used its encoded length, or -1 when it is not well formed or
+ * breaks a bound libcbor 0.8 does not keep (see webauthn_cbor.c).  Every
+ * CBOR byte is walked before libcbor or libfido2 loads it. */
+int webauthn_cbor_check(const uint8_t *p, size_t len, size_t *used)
+    __attribute__((warn_unused_result));
 
 /* Checks clientDataJSON cd[0..cdlen) (the exact bytes the client sent)
  * as WebAuthn L3 §7.1 steps 5-12 and §7.2 steps 8-15 ask: a JSON object

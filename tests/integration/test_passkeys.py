@@ -90,7 +90,9 @@ class PasskeyTest(unittest.TestCase):
         return found[0]
 
     def register(self, auth, token, body=None, name=None, origin=None,
-                 status=201, **create):
+                 status=201, step_up=None, **create):
+        """Registers a new passkey of auth's; step_up: (authenticator,
+        own id) to step up with one the person has."""
         r = self.d.call("POST", "/v1/passkeys/options", body or {},
                         token=token)
         self.assertEqual(r.status, 200, r)
@@ -98,6 +100,11 @@ class PasskeyTest(unittest.TestCase):
         cred = auth.create(opts, origin or self.d.origin, **create)
         body = dict(body or {}, challenge_id=opts["challenge_id"],
                     credential=cred)
+        if step_up:
+            extra = {"cred_id": step_up[2]} if len(step_up) > 2 else {}
+            body["step_up"] = self.step_up(step_up[0], token,
+                                           "passkey.register", step_up[1],
+                                           **extra)
         if name:
             body["name"] = name
         r = self.d.call("POST", "/v1/passkeys", body, token=token)
@@ -216,14 +223,25 @@ class TenantAdminPasskey(PasskeyTest):
                                      token=user).body["passkeys"], [])
         r = self.d.call("DELETE", "/v1/passkeys/" + pid, token=user)
         self.assertEqual(r.status, 404, r)
+        # Removing one's own is stepped up too.
+        r = self.d.call("DELETE", "/v1/passkeys/" + pid, token=tok)
+        self.assertEqual((r.status, r.body["error"]["code"]),
+                         (403, "step_up_required"), r)
         # A second one, ES256 where available, then the first removed:
         # it no longer signs in.
         if HAVE_ES256:
             auth2 = Authenticator(alg=-7)
-            r, _, _ = self.register(auth2, tok, alg=-7)
+            r, _, _ = self.register(auth2, tok, alg=-7,
+                                    step_up=(auth, "appr-admin"))
             self.sign_in(auth2)
-            self.d.call("DELETE", "/v1/passkeys/" + r.body["id"], token=tok)
-        r = self.d.call("DELETE", "/v1/passkeys/" + pid, token=tok)
+            pid2 = r.body["id"]
+            r = self.d.call("DELETE", "/v1/passkeys/" + pid2, {
+                "step_up": self.step_up(auth2, tok, "passkey.delete",
+                                        pid2)}, token=tok)
+            self.assertEqual(r.status, 200, r)
+        r = self.d.call("DELETE", "/v1/passkeys/" + pid, {
+            "step_up": self.step_up(auth, tok, "passkey.delete", pid)},
+            token=tok)
         self.assertEqual(r.status, 200, r)
         r = self.sign_in(auth, status=401)
         self.assertEqual(r.body["error"]["message"], "invalid credentials")
@@ -246,6 +264,25 @@ class TenantAdminPasskey(PasskeyTest):
                                      token=admin).status, 201)
         r = self.d.call("POST", "/v1/passkeys", body, token=admin)
         self.assertEqual(r.status, 400, r)
+        # A stolen session cannot add the thief's authenticator: once
+        # the person has a passkey, another needs a step-up with it ...
+        start = self.d.log_size()
+        thief = Authenticator()
+        r, _, _ = self.register(thief, admin, status=403)
+        self.assertEqual(r.body["error"]["code"], "step_up_required", r)
+        e = self.entry("passkey.register", start)
+        self.assertEqual((e["outcome"], e["reason"]),
+                         ("denied", "step_up_required"), e)
+        r, _, _ = self.register(thief, admin, status=403, step_up=(
+            thief, "auto-admin", list(thief.creds)[0]))
+        self.assertEqual(r.body["error"]["code"], "step_up_failed", r)
+        self.register(Authenticator(), admin, step_up=(auth, "auto-admin"))
+        # ... and without one, only a fresh sign-in enrols the first.
+        user = self.w.tenant_login("auto", who="user", at=self.now)
+        self.tick(11 * 60)
+        r, _, _ = self.register(Authenticator(), user, status=403)
+        e = self.entry("passkey.register", self.d.log_size() - 1)
+        self.assertEqual(e["reason"], "enrol_window", e)
         # Sign-in: wrong origin, replayed challenge, wrong user handle,
         # no UV: all the same 401, the log saying bad_credentials.
         src = fresh_source()
@@ -341,9 +378,11 @@ class EngineerAndOperator(PasskeyTest):
         e = self.entry("operator.list", start)
         self.assertEqual((e["actor"]["kind"], e["actor"]["id"]),
                          ("operator", oid), e)
-        # Not a tenant admin: no step-up, no answers.
-        r = self.d.call("POST", "/v1/step-up/options", {
-            "action": "access_request.approve", "target": "x"}, token=tok)
+        # A second passkey: stepped up with the first.
+        self.register(Authenticator(), tok, step_up=(auth, oid))
+        # Not a tenant admin: no answers.
+        r = self.d.call("POST", "/v1/tenants/appr/access-requests/x/"
+                        "approve", {}, token=tok)
         self.assertEqual(r.status, 403, r)
 
 

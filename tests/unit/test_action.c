@@ -135,7 +135,7 @@ static const struct expect {
 	{ACT_AUTH_PASSKEY_BEGIN, "auth.passkey_options",
 	                                      {Y, N, N, N, N}, N, N, N, N},
 	{ACT_AUTH_PASSKEY, "auth.passkey",    {Y, N, N, N, N}, N, N, Y, N},
-	{ACT_STEP_UP_BEGIN, "step_up.begin",  {N, N, Y, Y, N}, N, N, Y, N},
+	{ACT_STEP_UP_BEGIN, "step_up.begin",  {N, Y, Y, Y, Y}, N, N, Y, N},
 	{ACT_OPERATOR_CREATE, "operator.create",
 	                                      {N, Y, N, N, N}, N, Y, Y, N},
 	{ACT_OPERATOR_LIST, "operator.list",  {N, Y, N, N, N}, N, N, Y, N},
