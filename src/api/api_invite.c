@@ -12,6 +12,9 @@
  *   POST   /v1/invitations/password        ... chooses a password
  *   POST   /v1/invitations/totp            ... proves the authenticator
  *
+ * (Enrolling by passkey goes through POST /v1/passkeys/options and POST
+ * /v1/passkeys with "invitation": api_passkey.c, with invite.c's hooks.)
+ *
  * The link goes by mail only: no answer and no entry holds its token, and
  * the TOTP seed is answered to the person enrolling only (never to the
  * inviter, never in an entry).  The anonymous steps are flood-gated and

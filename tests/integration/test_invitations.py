@@ -325,6 +325,7 @@ class WhoMayInvite(InvitationTest):
         adm = self.w.tenant_login("appr", at=self.now)
         uid = self.user("in-byadmin")
         inv, token = self.invite(uid, token=adm)
+        self.assertNotIn(token, inv.raw)
         lst = self.d.call("GET", "/v1/tenants/appr/invitations", token=adm)
         self.assertEqual(lst.status, 200, lst)
         self.assertIn(inv.body["id"],
@@ -343,6 +344,23 @@ class WhoMayInvite(InvitationTest):
         r = self.d.call("DELETE", "/v1/tenants/appr/invitations/" +
                         inv.body["id"], token=adm)
         self.assertEqual(r.status, 200, r)
+
+    def test_tenant_admin_sees_their_user_enrol_in_their_log(self):
+        adm = self.w.tenant_login("appr", at=self.now)
+        uid = self.user("in-seen")
+        start = self.d.log_size()
+        inv, token = self.invite(uid)
+        seed, p = self.enrol(token)
+        self.assertEqual(p.status, 200, p)
+        r = self.d.call("GET", "/v1/tenants/appr/access-log", token=adm)
+        self.assertEqual(r.status, 200, r)
+        mine = [x["event"] for x in r.body["entries"] if x["index"] >= start]
+        acts = [ev["action"] for ev in mine]
+        for a in ("invitation.create", "invitation.password",
+                  "invitation.complete"):
+            self.assertIn(a, acts, acts)
+        self.assertNotIn(token, r.raw)
+        self.assertNotIn(seed, r.raw)
 
     def test_email_of_a_user_invitation_cannot_be_redirected(self):
         uid = self.user("in-redirect")
@@ -399,6 +417,7 @@ class ByPasskey(unittest.TestCase):
     (a software authenticator, tests/integration/webauthn_soft.py) against
     a custosd whose public URL, and so WebAuthn origin, is
     http://localhost:PORT."""
+    now = T0
 
     @classmethod
     def setUpClass(cls):
@@ -546,6 +565,31 @@ class ByPasskey(unittest.TestCase):
             "kind": "operator", "username": "pk-ops",
             "email": "ops2@custos.example"})
         self.assertEqual(r.status, 409, r)
+
+    def test_revoked_or_expired_invitation_registers_no_passkey(self):
+        for uid in ("pk-rev", "pk-exp"):
+            r = self.d.op("POST", "/v1/tenants/appr/users", {
+                "id": uid, "username": uid, "email": uid + "@mail.example"})
+            self.assertEqual(r.status, 201, r)
+        inv, rev = self.mailed_token({"kind": "tenant_user",
+                                      "tenant": "appr", "user": "pk-rev"})
+        r = self.d.call("POST", "/v1/passkeys/options", {"invitation": rev})
+        self.assertEqual(r.status, 200, r)
+        cred = Authenticator().create(r.body, self.origin)
+        self.assertEqual(self.d.op("DELETE", "/v1/invitations/" +
+                                   inv.body["id"]).status, 200)
+        r2 = self.d.call("POST", "/v1/passkeys", {
+            "invitation": rev, "challenge_id": r.body["challenge_id"],
+            "credential": cred})
+        self.assertEqual(r2.status, 400, r2)
+        self.assertNotIn("token", r2.body)
+        _, exp = self.mailed_token({"kind": "tenant_user", "tenant": "appr",
+                                    "user": "pk-exp"})
+        # The clock only moves forward: later tests invite afresh.
+        type(self).now = max(type(self).now, T0) + TTL + 1
+        self.d.set_clock(self.now)
+        r = self.d.call("POST", "/v1/passkeys/options", {"invitation": exp})
+        self.assertEqual(r.status, 400, r)
 
     def test_challenge_of_another_invitation_is_refused(self):
         for uid in ("pk-a", "pk-b"):
