@@ -46,7 +46,9 @@ create(struct req *q, int kind, const char *parent)
 	resp = json_pack("{s:s}", "id", dir_object_id(d));
 	if (kind == DIR_VENDOR)
 		json_object_set_new(resp, "name", json_string(d->u.vendor.name));
-	if (kind == DIR_ENGINEER)
+	/* An engineer made without a password enrols by invitation: the
+	 * seed made for them is never shown to anyone. */
+	if (kind == DIR_ENGINEER && d->u.engineer.password_hash[0] != '\0')
 		json_object_set_new(resp, "totp_uri",
 		    json_string(d->totp_uri));
 	req_ok(q, 201, resp);

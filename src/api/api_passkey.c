@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "api/req.h"
+#include "auth/invite.h"
 #include "auth/passkey.h"
 #include "auth/session.h"
 #include "auth/stepup.h"
@@ -72,33 +73,34 @@ binding(const struct req *q)
 	    OPERATOR_TOKEN_BINDING;
 }
 
-/*
- * TODO(invite): the invitation path.  The invite helper replaces the body
- * with a call to invite_passkey_who() (documented in auth/passkey.h).
- * Until then an invitation is refused.
- */
+/* The invitation path (auth/invite.h): the person an invitation names. */
 static int
 invitation_who(struct req *q, struct passkey_who *who, char inv_id[ID_MAX],
     const char *token)
 {
-	(void)who;
-	(void)inv_id;
-	(void)token;
-	q->err.reason = "bad_request";
-	return err_bad_request(&q->err, "invitations are not supported by "
-	    "this custosd");
+	struct store_conn *c = req_reader(q);
+
+	return c == NULL ? -1 : invite_passkey_who(who, inv_id, c,
+	    store_ops(q->ctx->store), token, q->now, &q->err);
 }
 
-/* TODO(invite): on the writer, invite_passkey_done() (auth/passkey.h). */
+/* The invited person's username (WebAuthn user.name). */
+static int
+invitation_name(struct req *q, const char *inv_id, char *name, size_t size)
+{
+	struct store_conn *c = req_reader(q);
+
+	return c == NULL ? -1 : invite_passkey_name(name, size, c,
+	    store_ops(q->ctx->store), inv_id, &q->err);
+}
+
+/* On the writer: the invitation is used up (auth/invite.h). */
 static int
 invitation_done(struct store_conn *c, struct req *q, const char *inv_id,
     struct err *e)
 {
-	(void)c;
-	(void)q;
-	(void)inv_id;
-	(void)e;
-	return 0;
+	return invite_passkey_done(c, store_ops(q->ctx->store), inv_id, q->now,
+	    e);
 }
 
 /*
@@ -268,7 +270,8 @@ h_passkey_register_begin(struct req *q)
 	}
 	name[0] = '\0';
 	if (inv != NULL) {
-		if (invitation_who(q, &ch.who, ch.invitation, inv) == -1)
+		if (invitation_who(q, &ch.who, ch.invitation, inv) == -1 ||
+		    invitation_name(q, ch.invitation, name, sizeof(name)) == -1)
 			return -1;
 	} else {
 		if (caller_who(q, b, &ch.who, name, sizeof(name)) == -1)

@@ -244,6 +244,14 @@ int req_scope_window(struct req *q, const json_t *b, int64_t *from,
     int64_t *to) __attribute__((warn_unused_result));
 int req_scope_principals(struct req *q, const json_t *p,
     struct scope_query *sq) __attribute__((warn_unused_result));
+/* invitations (api_invite.c) */
+int h_invitation_create(struct req *q);
+int h_invitation_list(struct req *q);
+int h_invitation_revoke(struct req *q);
+int h_user_invite(struct req *q);
+int h_invitation_open(struct req *q);
+int h_invitation_password(struct req *q);
+int h_invitation_totp(struct req *q);
 
 /* The two-person rule for an engineer's action on target: 0 when no
  * second approval is needed or the body's "approval" is valid for it (it

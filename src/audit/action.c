@@ -294,6 +294,60 @@ static const struct action_def actions[ACT_COUNT] = {
 		.recorded = 1, .cls = ACTION_NEUTRAL,
 		.routes = {{"POST", "/v1/auth/operator"}},
 	},
+	/* Invitations (auth/invite.h).  The anonymous steps are recorded:
+	 * each names the invitation (and the tenant of a user's), so
+	 * tenant admins see their users enrol. */
+	[ACT_INVITATION_CREATE] = {
+		.name = "invitation.create", .who = OP,
+		.write = 1, .recorded = 1, .cls = ACTION_WRITE,
+		.routes = {{"POST", "/v1/invitations"}},
+	},
+	[ACT_INVITATION_LIST] = {
+		.name = "invitation.list", .who = OP,
+		.recorded = 1, .cls = ACTION_READ,
+		.routes = {{"GET", "/v1/invitations"}},
+	},
+	[ACT_INVITATION_REVOKE] = {
+		.name = "invitation.revoke", .who = OP,
+		.write = 1, .recorded = 1, .cls = ACTION_WRITE,
+		.routes = {{"DELETE", "/v1/invitations/{id}"}},
+	},
+	[ACT_USER_INVITE] = {
+		.name = "user.invite", .who = OP | ADM,
+		.tenant_scoped = 1, .write = 1, .recorded = 1, .cls = ACTION_WRITE,
+		.words = "a user was invited to enrol: a single-use link was "
+		    "mailed to the user's own address",
+		.routes = {{"POST", "/v1/tenants/{t}/invitations"}},
+	},
+	[ACT_USER_INVITATION_LIST] = {
+		.name = "user.invitation_list", .who = OP | ADM,
+		.tenant_scoped = 1, .recorded = 1, .cls = ACTION_READ,
+		.words = "the list of your users' invitations was read",
+		.routes = {{"GET", "/v1/tenants/{t}/invitations"}},
+	},
+	[ACT_USER_INVITATION_REVOKE] = {
+		.name = "user.invitation_revoke", .who = OP | ADM,
+		.tenant_scoped = 1, .write = 1, .recorded = 1, .cls = ACTION_WRITE,
+		.words = "a user's invitation was revoked",
+		.routes = {{"DELETE", "/v1/tenants/{t}/invitations/{id}"}},
+	},
+	[ACT_INVITATION_OPEN] = {
+		.name = "invitation.open", .who = ANON,
+		.recorded = 1, .cls = ACTION_NEUTRAL,
+		.routes = {{"POST", "/v1/invitations/open"}},
+	},
+	[ACT_INVITATION_PASSWORD] = {
+		.name = "invitation.password", .who = ANON,
+		.recorded = 1, .cls = ACTION_NEUTRAL,
+		.routes = {{"POST", "/v1/invitations/password"}},
+	},
+	[ACT_INVITATION_COMPLETE] = {
+		.name = "invitation.complete", .who = ANON,
+		.write = 1, .recorded = 1, .cls = ACTION_WRITE,
+		.words = "a user completed their invitation and chose a "
+		    "password and an authenticator",
+		.routes = {{"POST", "/v1/invitations/totp"}},
+	},
 	/* Passkeys (issue 13): one's own, registered by the signed-in
 	 * person (an operator person's by the operator token's holder too)
 	 * or by the invited one (anonymous with an invitation: the handler

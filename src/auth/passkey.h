@@ -104,9 +104,9 @@ int passkey_register(struct rec_passkey *out, char aaguid[33],
 void passkey_cred_of(struct webauthn_cred *out, const struct rec_passkey *p);
 
 /*
- * The invitation hook (TODO(invite): src/auth/invite.c defines these two
- * and api_passkey.c's invitation_who()/invitation_done() call them; until
- * then those stubs refuse "invitation").
+ * The invitation hook (src/auth/invite.c defines these two, with
+ * invite_passkey_name for the options' user.name; api_passkey.c's
+ * invitation_who()/invitation_name()/invitation_done() call them).
  *
  *   int invite_passkey_who(struct passkey_who *who, char inv_id[ID_MAX],
  *       struct store_conn *c, const struct store_ops *ops,

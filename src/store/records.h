@@ -412,4 +412,31 @@ void rec_ticket_cleanup(struct rec_ticket *t);
 void rec_engineer_wipe(struct rec_engineer *e);
 void rec_user_wipe(struct rec_user *u);
 
+/* Invitations (auth/invite.h): enrolment by a single-use mailed link. */
+enum rec_invite_kind {
+	INVITE_ENGINEER = 1,
+	INVITE_TENANT_USER = 2,
+	INVITE_OPERATOR = 3,
+};
+
+struct rec_invitation {
+	char id[ID_MAX];                /* "inv_..." */
+	uint8_t token_hash[TOKEN_HASH_LEN];
+	int kind;                       /* enum rec_invite_kind */
+	char principal_id[ID_MAX];      /* the engineer, user or operator */
+	char tenant_id[ID_MAX];         /* tenant users */
+	char device_id[ID_MAX];         /* engineers: the device it enrols */
+	char username[REC_USERNAME_MAX + 1];
+	char email[REC_EMAIL_MAX + 1];  /* where the link went */
+	char created_by[ID_MAX];        /* "operator" or the admin's id */
+	int64_t created;
+	int64_t expires;
+	int64_t used;                   /* 0 until completed */
+	int64_t revoked;                /* 0 unless revoked */
+	char pending_password[REC_PWHASH_MAX];  /* "" until chosen (secret) */
+	struct rec_totp pending_totp;   /* len 0 until chosen (secret) */
+};
+
+void rec_invitation_wipe(struct rec_invitation *r);
+
 #endif

@@ -317,6 +317,23 @@ static const char *const sqlite_migrations[] = {
 	"CREATE TABLE operators(id TEXT PRIMARY KEY,"
 	" username TEXT NOT NULL UNIQUE, email TEXT NOT NULL,"
 	" status INTEGER NOT NULL, created INTEGER NOT NULL);",
+	/* 17 -> 18: invitations (auth/invite.h).  Only the token's SHA-256
+	 * is kept; the pending TOTP seed is sealed for its row (store/
+	 * seal.h, kind "invitation") and the pending password is an
+	 * Argon2id hash; both are dropped when the invitation is used or
+	 * revoked.  Rows stay after use, revocation or expiry: the list
+	 * shows what became of each. */
+	"CREATE TABLE invitations(id TEXT PRIMARY KEY,"
+	" token_hash BLOB NOT NULL UNIQUE, kind INTEGER NOT NULL,"
+	" principal_id TEXT NOT NULL, tenant_id TEXT NOT NULL DEFAULT '',"
+	" device_id TEXT NOT NULL DEFAULT '', username TEXT NOT NULL,"
+	" email TEXT NOT NULL, created_by TEXT NOT NULL,"
+	" created INTEGER NOT NULL, expires INTEGER NOT NULL,"
+	" used INTEGER NOT NULL DEFAULT 0, revoked INTEGER NOT NULL DEFAULT 0,"
+	" pending_totp BLOB, pending_password TEXT);"
+	"CREATE INDEX invitations_tenant ON invitations(tenant_id, created);"
+	"CREATE INDEX invitations_principal ON invitations(principal_id);"
+	"CREATE INDEX invitations_created ON invitations(created);",
 	/* 18 -> 19 (issue 13, directory; after passkeys' and invitations'
 	 * migrations): incidents, a scope question kept with one report
 	 * per tenant it found (the tenant's part, which its admins read),

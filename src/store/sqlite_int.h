@@ -14,6 +14,7 @@
  *   sqlite_detect.c    alerts, containment, working hours
  *   sqlite_incident.c  incidents, the console's request lists
  *   sqlite_codec.c     how each record is bound and read (sqlite_codec.h)
+ *   sqlite_invite.c    invitations
  */
 #ifndef CUSTOS_STORE_SQLITE_INT_H
 #define CUSTOS_STORE_SQLITE_INT_H
@@ -37,6 +38,7 @@ enum sq_family {
 	SQ_SCOPE,               /* kept for scope's queries */
 	SQ_PASSKEY,             /* sqlite_passkey.c */
 	SQ_INCIDENT,            /* sqlite_incident.c (issue 13) */
+	SQ_INVITE,              /* sqlite_invite.c */
 	SQ_FAMILIES
 };
 #define SQ_FAMILY_MAX 32        /* statements per family */
@@ -351,5 +353,26 @@ int sqlite_incident_get(struct store_conn *c, const char *id,
     struct rec_incident *r, struct buf *out, struct err *e);
 int sqlite_incident_report_get(struct store_conn *c, const char *id,
     const char *tenant_id, struct buf *out, struct err *e);
+
+/* The ops of sqlite_invite.c. */
+int sqlite_invitation_insert(struct store_conn *c,
+    const struct rec_invitation *r, struct err *e);
+int sqlite_invitation_get(struct store_conn *c,
+    const uint8_t hash[TOKEN_HASH_LEN], struct rec_invitation *out,
+    struct err *e);
+int sqlite_invitation_get_id(struct store_conn *c, const char *id,
+    struct rec_invitation *out, struct err *e);
+int sqlite_invitation_list(struct store_conn *c, const char *tenant_id,
+    int (*cb)(void *arg, const struct rec_invitation *r), void *arg,
+    struct err *e);
+int sqlite_invitation_set_pending(struct store_conn *c,
+    const struct rec_invitation *r, int64_t now, struct err *e);
+int sqlite_invitation_use(struct store_conn *c, const char *id, int64_t now,
+    struct err *e);
+int sqlite_invitation_revoke(struct store_conn *c, const char *id,
+    int64_t now, struct err *e);
+int sqlite_invitation_revoke_principal(struct store_conn *c, int kind,
+    const char *tenant_id, const char *principal_id, int64_t now,
+    struct err *e);
 
 #endif

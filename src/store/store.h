@@ -460,6 +460,41 @@ struct store_ops {
 	 * there is none (no such incident, or none about that tenant). */
 	int (*incident_report_get)(struct store_conn *c, const char *id,
 	    const char *tenant_id, struct buf *out, struct err *e);
+
+	/* Invitations (sqlite_invite.c, auth/invite.h).  The pending TOTP
+	 * seed is sealed for the invitation's row (store/seal.h). */
+	int (*invitation_insert)(struct store_conn *c,
+	    const struct rec_invitation *r, struct err *e);
+	/* By the hash of its token, or by id; 1 when absent. */
+	int (*invitation_get)(struct store_conn *c,
+	    const uint8_t hash[TOKEN_HASH_LEN], struct rec_invitation *out,
+	    struct err *e);
+	int (*invitation_get_id)(struct store_conn *c, const char *id,
+	    struct rec_invitation *out, struct err *e);
+	/* Every invitation, or (tenant_id not NULL) one tenant's, newest
+	 * first; pending secrets are never read.  nonzero from cb stops. */
+	int (*invitation_list)(struct store_conn *c, const char *tenant_id,
+	    int (*cb)(void *arg, const struct rec_invitation *r), void *arg,
+	    struct err *e);
+	/* Keeps r's pending password hash and TOTP seed while it is open
+	 * (unused, unrevoked, unexpired at now); 1 when it no longer is.
+	 * atomic. */
+	int (*invitation_set_pending)(struct store_conn *c,
+	    const struct rec_invitation *r, int64_t now, struct err *e);
+	/* Marks it used at now and drops its pending secrets, if it is still
+	 * open; 1 when it no longer is.  atomic: an invitation is used at
+	 * most once. */
+	int (*invitation_use)(struct store_conn *c, const char *id,
+	    int64_t now, struct err *e);
+	/* Marks it revoked at now and drops its pending secrets, if it is
+	 * neither used nor revoked; 1 otherwise.  atomic. */
+	int (*invitation_revoke)(struct store_conn *c, const char *id,
+	    int64_t now, struct err *e);
+	/* Revokes every open invitation of one person (kind, tenant,
+	 * principal): a newer link makes the older ones worthless. */
+	int (*invitation_revoke_principal)(struct store_conn *c, int kind,
+	    const char *tenant_id, const char *principal_id, int64_t now,
+	    struct err *e);
 };
 
 extern const struct store_ops store_sqlite_ops;

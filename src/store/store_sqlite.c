@@ -343,4 +343,13 @@ const struct store_ops store_sqlite_ops = {
 	.incident_list = sqlite_incident_list,
 	.incident_get = sqlite_incident_get,
 	.incident_report_get = sqlite_incident_report_get,
+	/* invitations */
+	.invitation_insert = sqlite_invitation_insert,
+	.invitation_get = sqlite_invitation_get,
+	.invitation_get_id = sqlite_invitation_get_id,
+	.invitation_list = sqlite_invitation_list,
+	.invitation_set_pending = sqlite_invitation_set_pending,
+	.invitation_use = sqlite_invitation_use,
+	.invitation_revoke = sqlite_invitation_revoke,
+	.invitation_revoke_principal = sqlite_invitation_revoke_principal,
 };

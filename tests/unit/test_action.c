@@ -159,6 +159,26 @@ static const struct expect {
 	{ACT_TENANT_INCIDENT_VIEW, "tenant.incident_view",
 	                                      {N, Y, N, Y, N}, Y, N, Y, N},
 	{ACT_LOG_HEALTH, "log.health",        {N, Y, N, N, N}, N, N, N, N},
+	/* Invitations: the operator invites anyone, a tenant's admins their
+	 * own users; whoever holds the mailed link enrols, anonymously and
+	 * recorded (auth/invite.h). */
+	{ACT_INVITATION_CREATE, "invitation.create",
+	                                      {N, Y, N, N, N}, N, Y, Y, N},
+	{ACT_INVITATION_LIST, "invitation.list",
+	                                      {N, Y, N, N, N}, N, N, Y, N},
+	{ACT_INVITATION_REVOKE, "invitation.revoke",
+	                                      {N, Y, N, N, N}, N, Y, Y, N},
+	{ACT_USER_INVITE, "user.invite",      {N, Y, N, Y, N}, Y, Y, Y, N},
+	{ACT_USER_INVITATION_LIST, "user.invitation_list",
+	                                      {N, Y, N, Y, N}, Y, N, Y, N},
+	{ACT_USER_INVITATION_REVOKE, "user.invitation_revoke",
+	                                      {N, Y, N, Y, N}, Y, Y, Y, N},
+	{ACT_INVITATION_OPEN, "invitation.open",
+	                                      {Y, N, N, N, N}, N, N, Y, N},
+	{ACT_INVITATION_PASSWORD, "invitation.password",
+	                                      {Y, N, N, N, N}, N, N, Y, N},
+	{ACT_INVITATION_COMPLETE, "invitation.complete",
+	                                      {Y, N, N, N, N}, N, Y, Y, N},
 	{ACT_UNKNOWN, "unknown",              {N, N, N, N, N}, N, N, Y, N},
 };
 
