@@ -221,8 +221,9 @@ pubkey_free(void *pk, int alg)
 }
 
 int
-webauthn_register_verify(struct webauthn_cred *out,
-    const struct webauthn_rp *rp, const uint8_t *challenge, size_t clen,
+webauthn_register_verify_uv(struct webauthn_cred *out,
+    const struct webauthn_rp *rp, int uv_optional,
+    const uint8_t *challenge, size_t clen,
     const uint8_t *client_data, size_t cdlen,
     const uint8_t *attestation, size_t alen, struct err *e)
 {
@@ -249,8 +250,8 @@ webauthn_register_verify(struct webauthn_cred *out,
 	}
 	if (attobj_parse(&a, &root, attestation, alen, e) != 0)
 		goto out;
-	if (webauthn_authdata_parse(&ad, rp, a.auth_data, a.auth_data_len, 1,
-	    e) != 0)
+	if (webauthn_authdata_parse(&ad, rp, uv_optional, a.auth_data,
+	    a.auth_data_len, 1, e) != 0)
 		goto out;
 	if (!alg_supported(ad.alg)) {
 		err_refuse(e, 400, "bad_request", "webauthn_alg",
@@ -317,7 +318,7 @@ webauthn_register_verify(struct webauthn_cred *out,
 		    fido_cred_set_clientdata(cred, client_data, cdlen) !=
 		    FIDO_OK ||
 		    fido_cred_set_rp(cred, rp->id, NULL) != FIDO_OK ||
-		    fido_cred_set_uv(cred, rp->uv_optional ? FIDO_OPT_OMIT :
+		    fido_cred_set_uv(cred, uv_optional ? FIDO_OPT_OMIT :
 		    FIDO_OPT_TRUE) != FIDO_OK) {
 			refuse_att(e, "has a statement libfido2 cannot read");
 			goto out;
@@ -358,8 +359,9 @@ out:
 }
 
 int
-webauthn_assert_verify(struct webauthn_assertion *out,
-    const struct webauthn_rp *rp, const uint8_t *challenge, size_t clen,
+webauthn_assert_verify_uv(struct webauthn_assertion *out,
+    const struct webauthn_rp *rp, int uv_optional,
+    const uint8_t *challenge, size_t clen,
     const struct webauthn_cred *cred,
     const uint8_t *client_data, size_t cdlen,
     const uint8_t *auth_data, size_t adlen,
@@ -382,7 +384,8 @@ webauthn_assert_verify(struct webauthn_assertion *out,
 	if (webauthn_clientdata_check(rp, "webauthn.get", challenge, clen,
 	    client_data, cdlen, e) != 0)
 		goto out;
-	if (webauthn_authdata_parse(&ad, rp, auth_data, adlen, 0, e) != 0)
+	if (webauthn_authdata_parse(&ad, rp, uv_optional, auth_data, adlen, 0,
+	    e) != 0)
 		goto out;
 	/* L3 §7.2 step 18: backup eligibility is fixed at creation. */
 	if (!(ad.flags & WEBAUTHN_FLAG_BE) != !cred->backup_eligible) {
@@ -409,7 +412,7 @@ webauthn_assert_verify(struct webauthn_assertion *out,
 	    FIDO_OK ||
 	    fido_assert_set_sig(as, 0, sig, siglen) != FIDO_OK ||
 	    fido_assert_set_up(as, FIDO_OPT_TRUE) != FIDO_OK ||
-	    fido_assert_set_uv(as, rp->uv_optional ? FIDO_OPT_OMIT :
+	    fido_assert_set_uv(as, uv_optional ? FIDO_OPT_OMIT :
 	    FIDO_OPT_TRUE) != FIDO_OK) {
 		err_refuse(e, 400, "bad_request", "webauthn_auth_data",
 		    "assertion cannot be read by libfido2");
@@ -431,6 +434,29 @@ out:
 	if (cred != NULL)
 		pubkey_free(pk, cred->alg);
 	return rc;
+}
+
+/* custos's policy: UV required (see webauthn_int.h). */
+int
+webauthn_register_verify(struct webauthn_cred *out,
+    const struct webauthn_rp *rp, const uint8_t *challenge, size_t clen,
+    const uint8_t *client_data, size_t cdlen,
+    const uint8_t *attestation, size_t alen, struct err *e)
+{
+	return webauthn_register_verify_uv(out, rp, 0, challenge, clen,
+	    client_data, cdlen, attestation, alen, e);
+}
+
+int
+webauthn_assert_verify(struct webauthn_assertion *out,
+    const struct webauthn_rp *rp, const uint8_t *challenge, size_t clen,
+    const struct webauthn_cred *cred,
+    const uint8_t *client_data, size_t cdlen,
+    const uint8_t *auth_data, size_t adlen,
+    const uint8_t *sig, size_t siglen, struct err *e)
+{
+	return webauthn_assert_verify_uv(out, rp, 0, challenge, clen, cred,
+	    client_data, cdlen, auth_data, adlen, sig, siglen, e);
 }
 
 int

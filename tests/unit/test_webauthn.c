@@ -598,14 +598,21 @@ static const struct b64vector P_AUTH_NO_UV = {
 	    "aiNy1blt3OU8Hsmg041HUYP7eajgL7fk3nSuTEjYCwU",
 };
 
-static const struct webauthn_rp W3C = { "example.org", "https://example.org",
+/* An RP and whether UV may be absent (0: custos's policy, through the
+ * public calls; 1: through webauthn_int.h's *_uv calls). */
+struct trp {
+	struct webauthn_rp rp;
+	int uv_optional;
+};
+
+static const struct trp W3C = { { "example.org", "https://example.org" },
 	0 };
-static const struct webauthn_rp W3C_NOUV = { "example.org",
-	"https://example.org", 1 };
-static const struct webauthn_rp LOCAL = { "localhost",
-	"http://localhost:5000", 0 };
-static const struct webauthn_rp LOCAL_NOUV = { "localhost",
-	"http://localhost:5000", 1 };
+static const struct trp W3C_NOUV = { { "example.org",
+	"https://example.org" }, 1 };
+static const struct trp LOCAL = { { "localhost", "http://localhost:5000" },
+	0 };
+static const struct trp LOCAL_NOUV = { { "localhost",
+	"http://localhost:5000" }, 1 };
 
 struct blob {
 	uint8_t b[BUF_MAX];
@@ -647,20 +654,26 @@ load_auth(const struct vector *v)
 }
 
 static int
-do_reg(const struct webauthn_rp *rp, struct webauthn_cred *c, struct err *e)
+do_reg(const struct trp *t, struct webauthn_cred *c, struct err *e)
 {
 	err_init(e);
-	return webauthn_register_verify(c, rp, ch.b, ch.n, cd.b, cd.n, att.b,
-	    att.n, e);
+	if (t->uv_optional)
+		return webauthn_register_verify_uv(c, &t->rp, 1, ch.b, ch.n,
+		    cd.b, cd.n, att.b, att.n, e);
+	return webauthn_register_verify(c, &t->rp, ch.b, ch.n, cd.b, cd.n,
+	    att.b, att.n, e);
 }
 
 static int
-do_auth(const struct webauthn_rp *rp, const struct webauthn_cred *c,
+do_auth(const struct trp *t, const struct webauthn_cred *c,
     struct webauthn_assertion *a, struct err *e)
 {
 	err_init(e);
-	return webauthn_assert_verify(a, rp, ch.b, ch.n, c, cd.b, cd.n, ad.b,
-	    ad.n, sig.b, sig.n, e);
+	if (t->uv_optional)
+		return webauthn_assert_verify_uv(a, &t->rp, 1, ch.b, ch.n, c,
+		    cd.b, cd.n, ad.b, ad.n, sig.b, sig.n, e);
+	return webauthn_assert_verify(a, &t->rp, ch.b, ch.n, c, cd.b, cd.n,
+	    ad.b, ad.n, sig.b, sig.n, e);
 }
 
 static void
@@ -675,7 +688,7 @@ refused(int rc, const struct err *e, const char *reason)
 
 /* Registers v (must succeed under rp) into c. */
 static void
-register_ok(const struct vector *v, const struct webauthn_rp *rp,
+register_ok(const struct vector *v, const struct trp *rp,
     struct webauthn_cred *c)
 {
 	struct err e;
@@ -692,7 +705,7 @@ register_ok(const struct vector *v, const struct webauthn_rp *rp,
 }
 
 static void
-assert_ok(const struct vector *v, const struct webauthn_rp *rp,
+assert_ok(const struct vector *v, const struct trp *rp,
     const struct webauthn_cred *c, struct webauthn_assertion *a)
 {
 	struct err e;
@@ -950,8 +963,8 @@ py_webauthn_none_es256_on_localhost_registers(void **state)
 
 	/* Same bytes, another port: the origin is compared whole. */
 	{
-		const struct webauthn_rp other = { "localhost",
-			"http://localhost:5001", 0 };
+		const struct trp other = { { "localhost",
+			"http://localhost:5001" }, 0 };
 
 		refused(do_reg(&other, &c, &e), &e, "webauthn_origin");
 	}
@@ -1010,12 +1023,11 @@ py_webauthn_wrong_key_and_missing_uv_are_refused(void **state)
 static void
 wrong_origin_challenge_rp_id_and_type_are_refused(void **state)
 {
-	const struct webauthn_rp other_origin = { "example.org",
-		"https://example.org:8443", 1 };
-	const struct webauthn_rp other_rp = { "example.com",
-		"https://example.org", 1 };
-	const struct webauthn_rp parent_rp = { "org", "https://example.org",
-		1 };
+	const struct trp other_origin = { { "example.org",
+		"https://example.org:8443" }, 1 };
+	const struct trp other_rp = { { "example.com",
+		"https://example.org" }, 1 };
+	const struct trp parent_rp = { { "org", "https://example.org" }, 1 };
 	struct webauthn_cred c;
 	struct webauthn_assertion a;
 	struct err e;
@@ -1382,7 +1394,7 @@ authdata_parse_cuts_an_assertion(void **state)
 	(void)state;
 	unhex(&ad, V_PACKED_ES256.auth_data);
 	err_init(&e);
-	assert_int_equal(webauthn_authdata_parse(&p, &W3C, ad.b, ad.n, 0, &e),
+	assert_int_equal(webauthn_authdata_parse(&p, &W3C.rp, 0, ad.b, ad.n, 0, &e),
 	    0);
 	assert_int_equal(p.flags, 0x0d);
 	assert_int_equal(p.sign_count, 0);
@@ -1390,10 +1402,10 @@ authdata_parse_cuts_an_assertion(void **state)
 	assert_null(p.ext);
 	ad.b[33] = 0x12;
 	ad.b[36] = 0x34;
-	assert_int_equal(webauthn_authdata_parse(&p, &W3C, ad.b, ad.n, 0, &e),
+	assert_int_equal(webauthn_authdata_parse(&p, &W3C.rp, 0, ad.b, ad.n, 0, &e),
 	    0);
 	assert_int_equal(p.sign_count, 0x12000034);
-	refused(webauthn_authdata_parse(&p, &W3C, ad.b, ad.n, 1, &e), &e,
+	refused(webauthn_authdata_parse(&p, &W3C.rp, 0, ad.b, ad.n, 1, &e), &e,
 	    "webauthn_auth_data");
 }
 
