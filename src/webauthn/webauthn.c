@@ -174,6 +174,66 @@ packed_stmt_read(const cbor_item_t *stmt, int *alg, int *has_x5c,
 	return 0;
 }
 
+/* Tells libfido2 which extensions the authenticator data carries.
+ * fido_cred_verify[_self] refuse a statement whose authenticator data
+ * has extension outputs the caller did not request (check_extensions
+ * compares its decoding of the map with fido_cred_set_extensions and
+ * friends); custos requests none, but authenticators and browsers add
+ * credProtect to discoverable credentials by themselves.  The signature
+ * covers the map either way, so it is read here, in libfido2's order and
+ * with its rules (decode_cred_extension in libfido2 1.12's cbor.c), and
+ * echoed back: -1 only when libfido2 would not accept the value. */
+static int
+cred_echo_extensions(fido_cred_t *cred, const uint8_t *ext, size_t len)
+{
+	struct cbor_load_result res;
+	struct cbor_pair *pairs;
+	cbor_item_t *map;
+	size_t i, n;
+	int rc = -1;
+
+	if (ext == NULL)
+		return 0;
+	map = cbor_load(ext, len, &res);
+	if (map == NULL)
+		return -1;
+	if (!cbor_isa_map(map) || !cbor_map_is_definite(map))
+		goto out;
+	pairs = cbor_map_handle(map);
+	n = cbor_map_size(map);
+	for (i = 0; i < n; i++) {
+		const cbor_item_t *v = pairs[i].value;
+		int is_true = cbor_isa_float_ctrl(v) && cbor_is_bool(v) &&
+		    cbor_ctrl_value(v) == CBOR_CTRL_TRUE;
+		int is_u8 = cbor_isa_uint(v) &&
+		    cbor_int_get_width(v) == CBOR_INT_8;
+
+		if (cbor_text_is(pairs[i].key, "hmac-secret") && is_true) {
+			if (fido_cred_set_extensions(cred,
+			    FIDO_EXT_HMAC_SECRET) != FIDO_OK)
+				goto out;
+		} else if (cbor_text_is(pairs[i].key, "credBlob") && is_true) {
+			if (fido_cred_set_extensions(cred,
+			    FIDO_EXT_CRED_BLOB) != FIDO_OK)
+				goto out;
+		} else if (cbor_text_is(pairs[i].key, "credProtect") &&
+		    is_u8) {
+			if (fido_cred_set_prot(cred, cbor_get_uint8(v)) !=
+			    FIDO_OK)
+				goto out;
+		} else if (cbor_text_is(pairs[i].key, "minPinLength") &&
+		    is_u8) {
+			if (fido_cred_set_pin_minlen(cred, cbor_get_uint8(v)) !=
+			    FIDO_OK)
+				goto out;
+		}
+	}
+	rc = 0;
+out:
+	cbor_decref(&map);
+	return rc;
+}
+
 /* Loads a stored raw public key for alg into a libfido2 key object; the
  * same call at registration proves the key the store keeps is usable
  * (es256_pk_from_ptr checks the point is on the curve).  *pk is freed
@@ -321,6 +381,12 @@ webauthn_register_verify_uv(struct webauthn_cred *out,
 		    fido_cred_set_uv(cred, uv_optional ? FIDO_OPT_OMIT :
 		    FIDO_OPT_TRUE) != FIDO_OK) {
 			refuse_att(e, "has a statement libfido2 cannot read");
+			goto out;
+		}
+		if (cred_echo_extensions(cred, ad.ext, ad.ext_len) != 0) {
+			err_refuse(e, 400, "bad_request", "webauthn_auth_data",
+			    "authenticator data has an extension value "
+			    "libfido2 does not accept");
 			goto out;
 		}
 		r = has_x5c ? fido_cred_verify(cred) :
