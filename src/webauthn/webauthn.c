@@ -13,7 +13,9 @@
  *   - the COSE public key -> libfido2's raw form, the attestation
  *     signature (packed: self or x5c) and the assertion signature:
  *     libfido2 (fido_cred_set_authdata_raw, fido_cred_verify[_self],
- *     fido_assert_verify), which also checks rpIdHash and UP/UV again.
+ *     fido_assert_verify), which also checks rpIdHash and UP/UV again;
+ *   - the extension outputs a packed statement signed: read here and
+ *     echoed to libfido2, which refuses unrequested ones.
  */
 #include "webauthn/webauthn.h"
 
