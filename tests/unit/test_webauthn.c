@@ -13,8 +13,8 @@
  *     (RP ID localhost, origin http://localhost:5000), base64url as
  *     published.
  * Most W3C vectors were made without UV (their flags are random), so those
- * run with rp.uv_optional = 1 and are also shown refused under custos's
- * own policy (UV required).  The W3C RS256 vector uses a 3482-bit modulus,
+ * run through webauthn_int.h's *_uv calls with UV optional, and are also
+ * shown refused by the public calls (custos's policy: UV required).  The W3C RS256 vector uses a 3482-bit modulus,
  * which libfido2 (RSA-2048 only) cannot load; py_webauthn's RS256
  * assertion covers RS256.
  */
