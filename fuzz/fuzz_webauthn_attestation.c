@@ -2,7 +2,7 @@
 /*
  * Fuzzes a registration: the attestation object (CBOR, read with
  * libcbor), the authenticator data inside it and the attestation
- * statement through libfido2 (webauthn_register_verify).
+ * statement through libfido2 (webauthn_register_verify_uv).
  *
  * Input: challenge[32] || clientDataJSON length (2 bytes, big-endian) ||
  * clientDataJSON || attestation object, checked against RP example.org,
@@ -16,11 +16,12 @@
 #include <string.h>
 
 #include "webauthn/webauthn.h"
+#include "webauthn/webauthn_int.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static const struct webauthn_rp rp = { "example.org", "https://example.org",
-	1 };
+static const struct webauthn_rp rp = { "example.org",
+	"https://example.org" };
 
 static int
 zeroed(const void *p, size_t n)
@@ -48,8 +49,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (cdlen > size - 34)
 		return 0;
 	err_init(&e);
-	rc = webauthn_register_verify(&c, &rp, data, 32, data + 34, cdlen,
-	    data + 34 + cdlen, size - 34 - cdlen, &e);
+	rc = webauthn_register_verify_uv(&c, &rp, 1, data, 32, data + 34,
+	    cdlen, data + 34 + cdlen, size - 34 - cdlen, &e);
 	if (rc != 0) {
 		if (e.status != 400 || e.reason == NULL || e.msg[0] == '\0' ||
 		    !zeroed(&c, sizeof(c)))

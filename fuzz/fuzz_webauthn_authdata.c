@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * Fuzzes the authenticator data: its framing (webauthn_authdata_parse)
- * and the assertion path through libfido2 (webauthn_assert_verify).
+ * and the assertion path through libfido2 (webauthn_assert_verify_uv).
  *
  * Input: authenticator data bytes.  They are cut as an assertion's and
  * as a registration's (RP example.org, UV optional so the fuzzer can
@@ -24,8 +24,8 @@
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static const struct webauthn_rp rp = { "example.org", "https://example.org",
-	1 };
+static const struct webauthn_rp rp = { "example.org",
+	"https://example.org" };
 
 static const char CHALLENGE[] =
     "b1106fa46a57bef1781511c0557dc898a03413d5f0f17d244630c194c7e1adb5";
@@ -84,8 +84,8 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 		struct err e;
 
 		err_init(&e);
-		if (webauthn_assert_verify(&a, &rp, ch, chn, &cred, cd, cdn, ad,
-		    adn, sig, sign, &e) != 0)
+		if (webauthn_assert_verify_uv(&a, &rp, 1, ch, chn, &cred, cd,
+		    cdn, ad, adn, sig, sign, &e) != 0)
 			abort();
 	}
 	return 0;
@@ -121,19 +121,19 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	int rc;
 
 	err_init(&e);
-	if (webauthn_authdata_parse(&p, &rp, data, size, 0, &e) == 0)
+	if (webauthn_authdata_parse(&p, &rp, 1, data, size, 0, &e) == 0)
 		check_cut(&p, size, 0);
 	else if (e.status != 400 || e.reason == NULL)
 		abort();
 	err_init(&e);
-	if (webauthn_authdata_parse(&p, &rp, data, size, 1, &e) == 0)
+	if (webauthn_authdata_parse(&p, &rp, 1, data, size, 1, &e) == 0)
 		check_cut(&p, size, 1);
 	else if (e.status != 400 || e.reason == NULL)
 		abort();
 
 	err_init(&e);
-	rc = webauthn_assert_verify(&a, &rp, ch, chn, &cred, cd, cdn, data,
-	    size, sig, sign, &e);
+	rc = webauthn_assert_verify_uv(&a, &rp, 1, ch, chn, &cred, cd, cdn,
+	    data, size, sig, sign, &e);
 	if (rc == 0 && (size != adn || memcmp(data, ad, adn) != 0))
 		abort();
 	if (rc != 0 && (e.status != 400 || e.reason == NULL))

@@ -27,8 +27,8 @@ static const uint8_t challenge[32] = {
 	0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15,
 	16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31,
 };
-static const struct webauthn_rp rp = { "localhost", "http://localhost:8443",
-	0 };
+static const struct webauthn_rp rp = { "localhost",
+	"http://localhost:8443" };
 
 static void
 refusal_ok(const struct err *e)

@@ -13,7 +13,9 @@
  *   - the COSE public key -> libfido2's raw form, the attestation
  *     signature (packed: self or x5c) and the assertion signature:
  *     libfido2 (fido_cred_set_authdata_raw, fido_cred_verify[_self],
- *     fido_assert_verify), which also checks rpIdHash and UP/UV again.
+ *     fido_assert_verify), which also checks rpIdHash and UP/UV again;
+ *   - the extension outputs a packed statement signed: read here and
+ *     echoed to libfido2, which refuses unrequested ones.
  */
 #include "webauthn/webauthn.h"
 
@@ -174,6 +176,66 @@ packed_stmt_read(const cbor_item_t *stmt, int *alg, int *has_x5c,
 	return 0;
 }
 
+/* Tells libfido2 which extensions the authenticator data carries.
+ * fido_cred_verify[_self] refuse a statement whose authenticator data
+ * has extension outputs the caller did not request (check_extensions
+ * compares its decoding of the map with fido_cred_set_extensions and
+ * friends); custos requests none, but authenticators and browsers add
+ * credProtect to discoverable credentials by themselves.  The signature
+ * covers the map either way, so it is read here, in libfido2's order and
+ * with its rules (decode_cred_extension in libfido2 1.12's cbor.c), and
+ * echoed back: -1 only when libfido2 would not accept the value. */
+static int
+cred_echo_extensions(fido_cred_t *cred, const uint8_t *ext, size_t len)
+{
+	struct cbor_load_result res;
+	struct cbor_pair *pairs;
+	cbor_item_t *map;
+	size_t i, n;
+	int rc = -1;
+
+	if (ext == NULL)
+		return 0;
+	map = cbor_load(ext, len, &res);
+	if (map == NULL)
+		return -1;
+	if (!cbor_isa_map(map) || !cbor_map_is_definite(map))
+		goto out;
+	pairs = cbor_map_handle(map);
+	n = cbor_map_size(map);
+	for (i = 0; i < n; i++) {
+		const cbor_item_t *v = pairs[i].value;
+		int is_true = cbor_isa_float_ctrl(v) && cbor_is_bool(v) &&
+		    cbor_ctrl_value(v) == CBOR_CTRL_TRUE;
+		int is_u8 = cbor_isa_uint(v) &&
+		    cbor_int_get_width(v) == CBOR_INT_8;
+
+		if (cbor_text_is(pairs[i].key, "hmac-secret") && is_true) {
+			if (fido_cred_set_extensions(cred,
+			    FIDO_EXT_HMAC_SECRET) != FIDO_OK)
+				goto out;
+		} else if (cbor_text_is(pairs[i].key, "credBlob") && is_true) {
+			if (fido_cred_set_extensions(cred,
+			    FIDO_EXT_CRED_BLOB) != FIDO_OK)
+				goto out;
+		} else if (cbor_text_is(pairs[i].key, "credProtect") &&
+		    is_u8) {
+			if (fido_cred_set_prot(cred, cbor_get_uint8(v)) !=
+			    FIDO_OK)
+				goto out;
+		} else if (cbor_text_is(pairs[i].key, "minPinLength") &&
+		    is_u8) {
+			if (fido_cred_set_pin_minlen(cred, cbor_get_uint8(v)) !=
+			    FIDO_OK)
+				goto out;
+		}
+	}
+	rc = 0;
+out:
+	cbor_decref(&map);
+	return rc;
+}
+
 /* Loads a stored raw public key for alg into a libfido2 key object; the
  * same call at registration proves the key the store keeps is usable
  * (es256_pk_from_ptr checks the point is on the curve).  *pk is freed
@@ -221,8 +283,9 @@ pubkey_free(void *pk, int alg)
 }
 
 int
-webauthn_register_verify(struct webauthn_cred *out,
-    const struct webauthn_rp *rp, const uint8_t *challenge, size_t clen,
+webauthn_register_verify_uv(struct webauthn_cred *out,
+    const struct webauthn_rp *rp, int uv_optional,
+    const uint8_t *challenge, size_t clen,
     const uint8_t *client_data, size_t cdlen,
     const uint8_t *attestation, size_t alen, struct err *e)
 {
@@ -249,8 +312,8 @@ webauthn_register_verify(struct webauthn_cred *out,
 	}
 	if (attobj_parse(&a, &root, attestation, alen, e) != 0)
 		goto out;
-	if (webauthn_authdata_parse(&ad, rp, a.auth_data, a.auth_data_len, 1,
-	    e) != 0)
+	if (webauthn_authdata_parse(&ad, rp, uv_optional, a.auth_data,
+	    a.auth_data_len, 1, e) != 0)
 		goto out;
 	if (!alg_supported(ad.alg)) {
 		err_refuse(e, 400, "bad_request", "webauthn_alg",
@@ -317,9 +380,15 @@ webauthn_register_verify(struct webauthn_cred *out,
 		    fido_cred_set_clientdata(cred, client_data, cdlen) !=
 		    FIDO_OK ||
 		    fido_cred_set_rp(cred, rp->id, NULL) != FIDO_OK ||
-		    fido_cred_set_uv(cred, rp->uv_optional ? FIDO_OPT_OMIT :
+		    fido_cred_set_uv(cred, uv_optional ? FIDO_OPT_OMIT :
 		    FIDO_OPT_TRUE) != FIDO_OK) {
 			refuse_att(e, "has a statement libfido2 cannot read");
+			goto out;
+		}
+		if (cred_echo_extensions(cred, ad.ext, ad.ext_len) != 0) {
+			err_refuse(e, 400, "bad_request", "webauthn_auth_data",
+			    "authenticator data has an extension value "
+			    "libfido2 does not accept");
 			goto out;
 		}
 		r = has_x5c ? fido_cred_verify(cred) :
@@ -358,8 +427,9 @@ out:
 }
 
 int
-webauthn_assert_verify(struct webauthn_assertion *out,
-    const struct webauthn_rp *rp, const uint8_t *challenge, size_t clen,
+webauthn_assert_verify_uv(struct webauthn_assertion *out,
+    const struct webauthn_rp *rp, int uv_optional,
+    const uint8_t *challenge, size_t clen,
     const struct webauthn_cred *cred,
     const uint8_t *client_data, size_t cdlen,
     const uint8_t *auth_data, size_t adlen,
@@ -382,7 +452,8 @@ webauthn_assert_verify(struct webauthn_assertion *out,
 	if (webauthn_clientdata_check(rp, "webauthn.get", challenge, clen,
 	    client_data, cdlen, e) != 0)
 		goto out;
-	if (webauthn_authdata_parse(&ad, rp, auth_data, adlen, 0, e) != 0)
+	if (webauthn_authdata_parse(&ad, rp, uv_optional, auth_data, adlen, 0,
+	    e) != 0)
 		goto out;
 	/* L3 §7.2 step 18: backup eligibility is fixed at creation. */
 	if (!(ad.flags & WEBAUTHN_FLAG_BE) != !cred->backup_eligible) {
@@ -409,7 +480,7 @@ webauthn_assert_verify(struct webauthn_assertion *out,
 	    FIDO_OK ||
 	    fido_assert_set_sig(as, 0, sig, siglen) != FIDO_OK ||
 	    fido_assert_set_up(as, FIDO_OPT_TRUE) != FIDO_OK ||
-	    fido_assert_set_uv(as, rp->uv_optional ? FIDO_OPT_OMIT :
+	    fido_assert_set_uv(as, uv_optional ? FIDO_OPT_OMIT :
 	    FIDO_OPT_TRUE) != FIDO_OK) {
 		err_refuse(e, 400, "bad_request", "webauthn_auth_data",
 		    "assertion cannot be read by libfido2");
@@ -431,6 +502,29 @@ out:
 	if (cred != NULL)
 		pubkey_free(pk, cred->alg);
 	return rc;
+}
+
+/* custos's policy: UV required (see webauthn_int.h). */
+int
+webauthn_register_verify(struct webauthn_cred *out,
+    const struct webauthn_rp *rp, const uint8_t *challenge, size_t clen,
+    const uint8_t *client_data, size_t cdlen,
+    const uint8_t *attestation, size_t alen, struct err *e)
+{
+	return webauthn_register_verify_uv(out, rp, 0, challenge, clen,
+	    client_data, cdlen, attestation, alen, e);
+}
+
+int
+webauthn_assert_verify(struct webauthn_assertion *out,
+    const struct webauthn_rp *rp, const uint8_t *challenge, size_t clen,
+    const struct webauthn_cred *cred,
+    const uint8_t *client_data, size_t cdlen,
+    const uint8_t *auth_data, size_t adlen,
+    const uint8_t *sig, size_t siglen, struct err *e)
+{
+	return webauthn_assert_verify_uv(out, rp, 0, challenge, clen, cred,
+	    client_data, cdlen, auth_data, adlen, sig, siglen, e);
 }
 
 int

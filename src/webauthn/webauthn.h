@@ -50,10 +50,6 @@
 struct webauthn_rp {
 	const char *id;          /* "localhost", "custos.example.com" */
 	const char *origin;      /* "http://localhost:8443" */
-	/* 0 (the default, and what custos always uses): the UV flag must
-	 * be set.  1: UV may be absent (out->uv says whether it was); only
-	 * for checking published vectors that were made without UV. */
-	int uv_optional;
 };
 
 /* A registered credential: what the store keeps. */

@@ -89,8 +89,8 @@ bad(struct err *e, const char *what)
 
 int
 webauthn_authdata_parse(struct webauthn_authdata *out,
-    const struct webauthn_rp *rp, const uint8_t *ad, size_t len,
-    int attested, struct err *e)
+    const struct webauthn_rp *rp, int uv_optional, const uint8_t *ad,
+    size_t len, int attested, struct err *e)
 {
 	uint8_t want[crypto_hash_sha256_BYTES];
 	const uint8_t *p = ad;
@@ -117,7 +117,7 @@ webauthn_authdata_parse(struct webauthn_authdata *out,
 	if ((out->flags & WEBAUTHN_FLAG_UP) == 0)
 		return err_refuse(e, 400, "bad_request", "webauthn_up",
 		    "authenticator data lacks user presence (UP)");
-	if ((out->flags & WEBAUTHN_FLAG_UV) == 0 && !rp->uv_optional)
+	if ((out->flags & WEBAUTHN_FLAG_UV) == 0 && !uv_optional)
 		return err_refuse(e, 400, "bad_request", "webauthn_uv",
 		    "authenticator data lacks user verification (UV)");
 	if ((out->flags & WEBAUTHN_FLAG_BS) != 0 &&

@@ -67,14 +67,36 @@ int webauthn_clientdata_check(const struct webauthn_rp *rp, const char *type,
 
 /* Cuts authenticator data ad[0..len) into out and checks its framing
  * and what the RP must check of it: rpIdHash = SHA-256(rp->id); UP set;
- * UV set unless rp->uv_optional; BS only with BE; AT set when attested
+ * UV set unless uv_optional; BS only with BE; AT set when attested
  * (registration) and clear otherwise (assertion); the attested
  * credential data (credential id 1..WEBAUTHN_CRED_ID_MAX bytes, a COSE
  * key that is a CBOR map with an integer alg) and the extensions (a CBOR
  * map) present exactly when their flags say so; and nothing after them.
  * 0 or -1 with e. */
 int webauthn_authdata_parse(struct webauthn_authdata *out,
-    const struct webauthn_rp *rp, const uint8_t *ad, size_t len,
-    int attested, struct err *e) __attribute__((warn_unused_result));
+    const struct webauthn_rp *rp, int uv_optional, const uint8_t *ad,
+    size_t len, int attested, struct err *e)
+    __attribute__((warn_unused_result));
+
+/* webauthn_register_verify and webauthn_assert_verify with the UV flag
+ * optional when uv_optional is 1 (out->uv says whether it was set).
+ * Only for checking published vectors, which were made with random
+ * flags, most without UV: custos requires UV, and because this header
+ * is private to src/webauthn/ (scripts/checkdeps), nothing in custosd
+ * can ask for less. */
+int webauthn_register_verify_uv(struct webauthn_cred *out,
+    const struct webauthn_rp *rp, int uv_optional,
+    const uint8_t *challenge, size_t clen,
+    const uint8_t *client_data, size_t cdlen,
+    const uint8_t *attestation, size_t alen, struct err *e)
+    __attribute__((warn_unused_result));
+int webauthn_assert_verify_uv(struct webauthn_assertion *out,
+    const struct webauthn_rp *rp, int uv_optional,
+    const uint8_t *challenge, size_t clen,
+    const struct webauthn_cred *cred,
+    const uint8_t *client_data, size_t cdlen,
+    const uint8_t *auth_data, size_t adlen,
+    const uint8_t *sig, size_t siglen, struct err *e)
+    __attribute__((warn_unused_result));
 
 #endif

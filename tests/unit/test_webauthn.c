@@ -13,8 +13,8 @@
  *     (RP ID localhost, origin http://localhost:5000), base64url as
  *     published.
  * Most W3C vectors were made without UV (their flags are random), so those
- * run with rp.uv_optional = 1 and are also shown refused under custos's
- * own policy (UV required).  The W3C RS256 vector uses a 3482-bit modulus,
+ * run through webauthn_int.h's *_uv calls with UV optional, and are also
+ * shown refused by the public calls (custos's policy: UV required).  The W3C RS256 vector uses a 3482-bit modulus,
  * which libfido2 (RSA-2048 only) cannot load; py_webauthn's RS256
  * assertion covers RS256.
  */
@@ -598,14 +598,63 @@ static const struct b64vector P_AUTH_NO_UV = {
 	    "aiNy1blt3OU8Hsmg041HUYP7eajgL7fk3nSuTEjYCwU",
 };
 
-static const struct webauthn_rp W3C = { "example.org", "https://example.org",
+/*
+ * Made here from the W3C vectors' published private keys (so they are
+ * checked with libfido2 against keys whose public half the spec's own
+ * vectors carry), with Python's cryptography (ECDSA signatures are
+ * randomised, so regenerating gives other bytes that verify alike):
+ *   EXT_ATT: packed-self-es256's registration with ED set and
+ *     {"credProtect": 2} appended to its authData, self-signed with its
+ *     credential_private_key over authData || SHA-256(its clientDataJSON);
+ *   ED_ATT: packed-eddsa's registration authData with UV set, self-signed
+ *     (packed, alg -8) with its private_key over authData ||
+ *     SHA-256(its clientDataJSON);
+ *   ED_AUTH_DATA, ED_SIG: packed-eddsa's authentication authData with UV
+ *     set and sign count 1, signed with the same key over authData ||
+ *     SHA-256(its authentication clientDataJSON).
+ */
+static const char EXT_ATT[] =
+	    "a363666d74667061636b65646761747453746d74a263616c6726637369675848"
+	    "3046022100b79d7e2fa5dea1f09e53f0c3f777de5b4c893826a8ffb0931ade86"
+	    "52bfd6d695022100c6575617527e23ec2bfcf06348cd4870261db238a5e273bd"
+	    "697189aaa6b68a4768617574684461746158b2bfabc37432958b063360d3ad64"
+	    "61c9c4735ae7f8edd46592a5e0f01452b2e4b5dd00000000df850e09db6afbdf"
+	    "ab51697791506cfc0020455ef34e2043a87db3d4afeb39bbcb6cc32df9347c78"
+	    "9a865ecdca129cbef58ca5010203262001215820eb151c8176b225cc651559fe"
+	    "cf07af450fd85802046656b34c18f6cf193843c5225820927b8aa427a2be1b88"
+	    "34d233a2d34f61f13bfd44119c325d5896e183fee484f2a16b6372656450726f"
+	    "7465637402";
+static const char ED_ATT[] =
+	    "a363666d74667061636b65646761747453746d74a263616c6727637369675840"
+	    "4b87f8ba129ed55a3c8352240e946286e2b604d3e17d69392e1bfed8c6ded758"
+	    "a0fc4a23f62fa7d518b63aef24201de98be3bcc6d7eeb77eb935a0859479ad09"
+	    "6861757468446174615881bfabc37432958b063360d3ad6461c9c4735ae7f8ed"
+	    "d46592a5e0f01452b2e4b54500000000d5aa33581e8ca478e20fe713f5d32ff2"
+	    "0020ce9f840ed96599580cd140fbc7bb3230633f50f61041aff73308ae71caa8"
+	    "a2bda401010327200621582044e06ddd331c36a8dc667bab52bcae63486c916a"
+	    "a5e339e6acebaa84934bf832";
+static const char ED_AUTH_DATA[] =
+	    "bfabc37432958b063360d3ad6461c9c4735ae7f8edd46592a5e0f01452b2e4b5"
+	    "0500000001";
+static const char ED_SIG[] =
+	    "1a8a84ee476279ee50fa8e1983f57723108a52db319d09266075873db1f7f573"
+	    "99da20855f714b42cc5d302b871e8b770607fca8c15550a5b4da4b1b95947002";
+
+/* An RP and whether UV may be absent (0: custos's policy, through the
+ * public calls; 1: through webauthn_int.h's *_uv calls). */
+struct trp {
+	struct webauthn_rp rp;
+	int uv_optional;
+};
+
+static const struct trp W3C = { { "example.org", "https://example.org" },
 	0 };
-static const struct webauthn_rp W3C_NOUV = { "example.org",
-	"https://example.org", 1 };
-static const struct webauthn_rp LOCAL = { "localhost",
-	"http://localhost:5000", 0 };
-static const struct webauthn_rp LOCAL_NOUV = { "localhost",
-	"http://localhost:5000", 1 };
+static const struct trp W3C_NOUV = { { "example.org",
+	"https://example.org" }, 1 };
+static const struct trp LOCAL = { { "localhost", "http://localhost:5000" },
+	0 };
+static const struct trp LOCAL_NOUV = { { "localhost",
+	"http://localhost:5000" }, 1 };
 
 struct blob {
 	uint8_t b[BUF_MAX];
@@ -647,20 +696,26 @@ load_auth(const struct vector *v)
 }
 
 static int
-do_reg(const struct webauthn_rp *rp, struct webauthn_cred *c, struct err *e)
+do_reg(const struct trp *t, struct webauthn_cred *c, struct err *e)
 {
 	err_init(e);
-	return webauthn_register_verify(c, rp, ch.b, ch.n, cd.b, cd.n, att.b,
-	    att.n, e);
+	if (t->uv_optional)
+		return webauthn_register_verify_uv(c, &t->rp, 1, ch.b, ch.n,
+		    cd.b, cd.n, att.b, att.n, e);
+	return webauthn_register_verify(c, &t->rp, ch.b, ch.n, cd.b, cd.n,
+	    att.b, att.n, e);
 }
 
 static int
-do_auth(const struct webauthn_rp *rp, const struct webauthn_cred *c,
+do_auth(const struct trp *t, const struct webauthn_cred *c,
     struct webauthn_assertion *a, struct err *e)
 {
 	err_init(e);
-	return webauthn_assert_verify(a, rp, ch.b, ch.n, c, cd.b, cd.n, ad.b,
-	    ad.n, sig.b, sig.n, e);
+	if (t->uv_optional)
+		return webauthn_assert_verify_uv(a, &t->rp, 1, ch.b, ch.n, c,
+		    cd.b, cd.n, ad.b, ad.n, sig.b, sig.n, e);
+	return webauthn_assert_verify(a, &t->rp, ch.b, ch.n, c, cd.b, cd.n,
+	    ad.b, ad.n, sig.b, sig.n, e);
 }
 
 static void
@@ -675,7 +730,7 @@ refused(int rc, const struct err *e, const char *reason)
 
 /* Registers v (must succeed under rp) into c. */
 static void
-register_ok(const struct vector *v, const struct webauthn_rp *rp,
+register_ok(const struct vector *v, const struct trp *rp,
     struct webauthn_cred *c)
 {
 	struct err e;
@@ -692,7 +747,7 @@ register_ok(const struct vector *v, const struct webauthn_rp *rp,
 }
 
 static void
-assert_ok(const struct vector *v, const struct webauthn_rp *rp,
+assert_ok(const struct vector *v, const struct trp *rp,
     const struct webauthn_cred *c, struct webauthn_assertion *a)
 {
 	struct err e;
@@ -878,6 +933,51 @@ w3c_credential_id_of_1023_bytes_registers_and_asserts(void **state)
 }
 
 static void
+packed_with_an_extension_the_authenticator_added_registers(void **state)
+{
+	struct webauthn_cred c;
+	struct err e;
+
+	(void)state;
+	load_reg(&V_PACKED_SELF_ES256);
+	unhex(&att, EXT_ATT);
+	if (do_reg(&W3C, &c, &e) != 0)
+		fail_msg("refused: %s", e.msg);
+	assert_string_equal(c.fmt, "packed");
+	/* the extension is signed: change credProtect 2 to 3 */
+	att.b[att.n - 1] = 0x03;
+	refused(do_reg(&W3C, &c, &e), &e, "webauthn_attestation");
+	/* a credProtect libfido2 does not know */
+	att.b[att.n - 1] = 0x07;
+	refused(do_reg(&W3C, &c, &e), &e, "webauthn_auth_data");
+}
+
+static void
+eddsa_with_uv_registers_and_asserts_under_custos_policy(void **state)
+{
+	struct webauthn_cred c;
+	struct webauthn_assertion a;
+	struct err e;
+
+	(void)state;
+	load_reg(&V_PACKED_EDDSA);
+	unhex(&att, ED_ATT);
+	if (do_reg(&W3C, &c, &e) != 0)
+		fail_msg("refused: %s", e.msg);
+	assert_int_equal(c.alg, WEBAUTHN_ALG_EDDSA);
+	assert_int_equal(c.uv, 1);
+	load_auth(&V_PACKED_EDDSA);
+	unhex(&ad, ED_AUTH_DATA);
+	unhex(&sig, ED_SIG);
+	if (do_auth(&W3C, &c, &a, &e) != 0)
+		fail_msg("refused: %s", e.msg);
+	assert_int_equal(a.sign_count, 1);
+	assert_int_equal(a.uv, 1);
+	sig.b[0] ^= 1;
+	refused(do_auth(&W3C, &c, &a, &e), &e, "webauthn_signature");
+}
+
+static void
 vectors_without_uv_are_refused_under_custos_policy(void **state)
 {
 	struct webauthn_cred c;
@@ -950,8 +1050,8 @@ py_webauthn_none_es256_on_localhost_registers(void **state)
 
 	/* Same bytes, another port: the origin is compared whole. */
 	{
-		const struct webauthn_rp other = { "localhost",
-			"http://localhost:5001", 0 };
+		const struct trp other = { { "localhost",
+			"http://localhost:5001" }, 0 };
 
 		refused(do_reg(&other, &c, &e), &e, "webauthn_origin");
 	}
@@ -1010,12 +1110,11 @@ py_webauthn_wrong_key_and_missing_uv_are_refused(void **state)
 static void
 wrong_origin_challenge_rp_id_and_type_are_refused(void **state)
 {
-	const struct webauthn_rp other_origin = { "example.org",
-		"https://example.org:8443", 1 };
-	const struct webauthn_rp other_rp = { "example.com",
-		"https://example.org", 1 };
-	const struct webauthn_rp parent_rp = { "org", "https://example.org",
-		1 };
+	const struct trp other_origin = { { "example.org",
+		"https://example.org:8443" }, 1 };
+	const struct trp other_rp = { { "example.com",
+		"https://example.org" }, 1 };
+	const struct trp parent_rp = { { "org", "https://example.org" }, 1 };
 	struct webauthn_cred c;
 	struct webauthn_assertion a;
 	struct err e;
@@ -1382,7 +1481,7 @@ authdata_parse_cuts_an_assertion(void **state)
 	(void)state;
 	unhex(&ad, V_PACKED_ES256.auth_data);
 	err_init(&e);
-	assert_int_equal(webauthn_authdata_parse(&p, &W3C, ad.b, ad.n, 0, &e),
+	assert_int_equal(webauthn_authdata_parse(&p, &W3C.rp, 0, ad.b, ad.n, 0, &e),
 	    0);
 	assert_int_equal(p.flags, 0x0d);
 	assert_int_equal(p.sign_count, 0);
@@ -1390,10 +1489,10 @@ authdata_parse_cuts_an_assertion(void **state)
 	assert_null(p.ext);
 	ad.b[33] = 0x12;
 	ad.b[36] = 0x34;
-	assert_int_equal(webauthn_authdata_parse(&p, &W3C, ad.b, ad.n, 0, &e),
+	assert_int_equal(webauthn_authdata_parse(&p, &W3C.rp, 0, ad.b, ad.n, 0, &e),
 	    0);
 	assert_int_equal(p.sign_count, 0x12000034);
-	refused(webauthn_authdata_parse(&p, &W3C, ad.b, ad.n, 1, &e), &e,
+	refused(webauthn_authdata_parse(&p, &W3C.rp, 0, ad.b, ad.n, 1, &e), &e,
 	    "webauthn_auth_data");
 }
 
@@ -1520,6 +1619,10 @@ main(void)
 		    w3c_packed_eddsa_registers_and_its_assertion_verifies),
 		cmocka_unit_test(
 		    w3c_credential_id_of_1023_bytes_registers_and_asserts),
+		cmocka_unit_test(
+		    packed_with_an_extension_the_authenticator_added_registers),
+		cmocka_unit_test(
+		    eddsa_with_uv_registers_and_asserts_under_custos_policy),
 		cmocka_unit_test(
 		    vectors_without_uv_are_refused_under_custos_policy),
 		cmocka_unit_test(cross_origin_and_top_origin_are_refused),
