@@ -30,7 +30,7 @@
 static void
 rp_of(const struct req *q, struct webauthn_rp *rp)
 {
-	memset(rp, 0, sizeof(*rp));     /* uv_optional 0: UV required */
+	memset(rp, 0, sizeof(*rp));
 	rp->id = q->ctx->cfg.rp_id;
 	rp->origin = q->ctx->cfg.origin;
 }
