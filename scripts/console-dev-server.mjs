@@ -108,22 +108,20 @@ function noSuchEndpoint(u) {
 	}
 }
 
-async function whoIs(info) {
-	// The session's kind and id, asked of custosd with the operator
+async function whoIs(info, token) {
+	// The session's kind and id, asked of custosd with the session's own
 	// token when the login did not say (a tenant login names only the
-	// username).
-	if (info.kind !== 'tenant' || !dataDir)
+	// username): an admin may list the tenant's users, a user may not.
+	if (info.kind !== 'tenant')
 		return info;
-	const tok = fs.readFileSync(path.join(dataDir, 'operator.token'),
-	    'utf8').trim();
 	const u = await upstreamCall('GET', '/v1/tenants/' +
 	    encodeURIComponent(info.tenant) + '/users', {Authorization:
-	    'Bearer ' + tok});
+	    'Bearer ' + token});
 	try {
 		const me = JSON.parse(u.body).users.find((x) => x.username ===
 		    info.username);
-		return Object.assign({}, info, {kind: me.role === 'admin' ?
-		    'tenant_admin' : 'tenant_user', id: me.id});
+		return Object.assign({}, info, {kind: 'tenant_admin',
+		    id: me.id});
 	} catch (e) {
 		return Object.assign({}, info, {kind: 'tenant_user',
 		    id: info.username});
@@ -178,7 +176,7 @@ async function proxy(req, res, body) {
 		if (!sess)
 			return json(res, 401, {error: {code: 'unauthorized',
 			    message: 'not signed in'}});
-		const info = await whoIs(sess.info);
+		const info = await whoIs(sess.info, sess.token);
 		sess.info = info;
 		return json(res, 200, Object.assign({passkeys: 0,
 		    csrf: sess.csrf, session: 'dev'}, info));

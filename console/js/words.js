@@ -148,8 +148,11 @@ const ACTIONS = {
 		both('reset the second factor (MFA) of ' + userName(t, n)),
 	'user.list': () => ({past: 'listed your users',
 	    inf: 'list your users'}),
-	'user.create': (t, d, n) => ({past: 'created the user ' +
-	    userName(t, n), inf: 'create a user'}),
+	'user.create': (t, d, n) => ({past: n.me && t === n.me ?
+	    'created your account' : 'created the user ' + userName(t, n),
+	    inf: 'create a user'}),
+	'tenant.create': () => ({past: 'created your tenant in custos',
+	    inf: 'create the tenant'}),
 	'user.delete': (t, d, n) => ({past: 'deleted the user ' +
 	    userName(t, n), inf: 'delete the user ' + userName(t, n)}),
 	'user.password_reset_complete': () => ({past: 'set a new password ' +

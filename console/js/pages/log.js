@@ -16,7 +16,7 @@
 // An entry is "verified" when 2-4 hold for it; the log is "verified"
 // when every entry is, 1 holds and it is complete (5).
 
-import {api, h, say, session, timeEl, download, button, show,
+import {api, h, say, fail, session, timeEl, download, button, show,
     ApiError} from '../app.js';
 import {describe} from '../words.js';
 
@@ -214,8 +214,11 @@ export async function render(main, p) {
 			say('The new log key is pinned in this browser.');
 			show();
 		}, {class: 'danger small'}));
-	say(v.ok ? 'The access log is verified.' :
-	    'The access log is NOT verified.');
+	if (v.ok)
+		say('The access log is verified.');
+	else
+		fail('The access log is NOT verified: ' + v.reasons.join('; ') +
+		    '.');
 	if (!log.entries.length) {
 		main.append(h('p', {class: 'empty'}, 'No entry yet.'));
 		return;

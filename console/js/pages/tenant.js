@@ -41,6 +41,20 @@ function engineerLine(r) {
 		' of ', h('strong', null, r.vendor_name || r.vendor)];
 }
 
+// That engineer's history with this tenant: the server's "past" when
+// it sends one, else counted from the requests listed here.
+function pastOf(r, all) {
+	if (r.past)
+		return r.past;
+	const before = (all || []).filter((x) => x.engineer === r.engineer &&
+	    x.id !== r.id && x.created <= r.created);
+	const approved = before.filter((x) => x.decided && x.state !==
+	    'denied' && x.decided_by);
+	return {requests: before.length, approved: approved.length,
+	    last: before.length ? before.map((x) => x.created).sort()
+	    .pop() : null};
+}
+
 function pastText(p) {
 	if (!p || !p.requests)
 		return 'First request from this engineer to your tenant.';
@@ -58,7 +72,7 @@ function durationChoices(max) {
 }
 
 // One pending (or answered) request, as a card.
-function requestCard(t, r, detail) {
+function requestCard(t, r, detail, all) {
 	const pending = r.state === 'pending';
 	const card = h('article', {class: 'card' + (pending ? ' attention' :
 	    ''), 'data-testid': 'request-' + r.id,
@@ -78,7 +92,7 @@ function requestCard(t, r, detail) {
 	    {me: session().id}) : '') + (r.expires_at ? ', ' +
 	    (secondsUntil(r.expires_at) > 0 ? 'ends ' : 'ended ') +
 	    when(r.expires_at) : ''))],
-	    h('dt', null, 'Past access'), h('dd', null, pastText(r.past)),
+	    h('dt', null, 'Past access'), h('dd', null, pastText(pastOf(r, all))),
 	    h('dt', null, 'Request'), h('dd', null, h('code', null, r.id)));
 	card.append(h('p', {class: 'muted'}, 'Why:'),
 	    h('blockquote', {class: 'reason'}, r.reason || '—'), dl);
@@ -146,7 +160,7 @@ export async function renderRequests(main, p) {
 		let r = all.find((x) => x.id === p.id);
 		if (!r)
 			r = await api('GET', '/v1/access-requests/' + enc(p.id));
-		main.append(requestCard(t, r, true), h('p', null, h('a',
+		main.append(requestCard(t, r, true, all), h('p', null, h('a',
 		    {href: '#/t/' + enc(t) + '/requests'},
 		    'All requests')));
 		return;
@@ -160,7 +174,7 @@ export async function renderRequests(main, p) {
 	    ')'));
 	main.append(pending.length ? h('div', {class: 'cards',
 	    'data-testid': 'pending-requests'},
-	    pending.map((r) => requestCard(t, r))) :
+	    pending.map((r) => requestCard(t, r, false, all))) :
 	    h('p', {class: 'empty', 'data-testid': 'no-pending'},
 	    'No request is waiting.'));
 	const past = all.filter((r) => r.state !== 'pending').slice(0, 50);
