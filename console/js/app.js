@@ -25,6 +25,8 @@ const state = {
 	session: null,   // the answer of GET /v1/session, or null
 	csrf: '',
 	routes: [],
+	lastPath: null,
+	msgAt: 0,        // when say() or fail() last spoke
 	current: null,   // {cleanup} of the page on screen
 };
 
@@ -250,6 +252,7 @@ export function form(attrs, children, fn) {
 
 // Status messages for everyone, screen readers included.
 export function say(text) {
+	state.msgAt = Date.now();
 	const live = document.getElementById('status');
 	const err = document.getElementById('errors');
 	if (err)
@@ -262,6 +265,7 @@ export function say(text) {
 }
 
 export function fail(e) {
+	state.msgAt = Date.now();
 	const err = document.getElementById('errors');
 	let text;
 	if (e instanceof ApiError)
@@ -286,6 +290,37 @@ export function clearMessages() {
 		if (el)
 			el.textContent = '';
 	}
+}
+
+// A modal yes/no question (an accessible <dialog>, focus inside it and
+// back where it was after).  Resolves to true or false.
+export function confirmBox(title, text, okText = 'Confirm', danger = true) {
+	return new Promise((resolve) => {
+		const back = document.activeElement;
+		const d = h('dialog', {'aria-labelledby': 'cb-h',
+		    'aria-describedby': 'cb-p', 'data-testid': 'confirm-dialog'});
+		const finish = (v) => {
+			d.close();
+			d.remove();
+			if (back && back.focus)
+				back.focus();
+			resolve(v);
+		};
+		const ok = h('button', {type: 'button', class: 'primary' +
+		    (danger ? ' danger' : ''), 'data-testid': 'confirm-ok',
+		    onclick: () => finish(true)}, okText);
+		d.append(h('h2', {id: 'cb-h'}, title), h('p', {id: 'cb-p'}, text),
+		    h('div', {class: 'actions'}, ok, h('button', {type: 'button',
+		    class: 'secondary', 'data-testid': 'confirm-cancel',
+		    onclick: () => finish(false)}, 'Cancel')));
+		d.addEventListener('cancel', (ev) => {
+			ev.preventDefault();
+			finish(false);
+		});
+		document.body.append(d);
+		d.showModal();
+		ok.focus();
+	});
 }
 
 // ---- time ------------------------------------------------------------
@@ -498,7 +533,12 @@ export async function show() {
 		go(home());
 		return;
 	}
-	clearMessages();
+	// Messages stay over a re-render of the same page (an answer says
+	// what it did, then the page shows the new state); they go when
+	// the person goes elsewhere.
+	if (path !== state.lastPath && Date.now() - state.msgAt > 1500)
+		clearMessages();
+	state.lastPath = path;
 	main.textContent = '';
 	markNav();
 	main.setAttribute('aria-busy', 'true');

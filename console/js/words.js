@@ -142,10 +142,10 @@ function ticketText(id, n) {
 }
 
 const ACTIONS = {
-	'user.password_reset': (t, d, n) =>
-		both('reset the password of ' + userName(t, n)),
-	'user.mfa_reset': (t, d, n) =>
-		both('reset the second factor (MFA) of ' + userName(t, n)),
+	'user.password_reset': (t, d, n) => both(actionWords(
+	    'user.password_reset', t, n)),
+	'user.mfa_reset': (t, d, n) => both(actionWords('user.mfa_reset', t,
+	    n).replace('MFA', 'second factor (MFA)')),
 	'user.list': () => ({past: 'listed your users',
 	    inf: 'list your users'}),
 	'user.create': (t, d, n) => ({past: n.me && t === n.me ?
@@ -228,11 +228,14 @@ const ACTIONS = {
 };
 
 export function actionWords(action, target, n) {
+	const who = userName(target, n || {});
 	switch (action) {
 	case 'user.password_reset':
-		return 'reset the password of ' + userName(target, n || {});
+		return who === 'you' ? 'reset your password' :
+		    'reset the password of ' + who;
 	case 'user.mfa_reset':
-		return 'reset the MFA of ' + userName(target, n || {});
+		return who === 'you' ? 'reset your MFA' :
+		    'reset the MFA of ' + who;
 	case 'user.list':
 		return 'list your users';
 	case 'ticket.list':

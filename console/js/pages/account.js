@@ -6,7 +6,7 @@
 // that registers them.
 
 import {api, h, field, form, button, say, session, loadSession, timeEl,
-    listOf, show} from '../app.js';
+    listOf, show, confirmBox} from '../app.js';
 import {registerPasskey, supported} from '../webauthn.js';
 
 export async function render(main) {
@@ -30,9 +30,9 @@ export async function render(main) {
 		    s.kind === 'engineer' ? h('td', {'data-label': 'Device'},
 		    p.device || '—') : null,
 		    h('td', {'data-label': ''}, button('Remove', async () => {
-			    if (!window.confirm('Remove the passkey "' +
-				(p.name || p.id) + '"? You cannot sign in ' +
-				'with it any more.'))
+			    if (!await confirmBox('Remove this passkey?',
+				'You cannot sign in or confirm answers with "' +
+				(p.name || p.id) + '" any more.', 'Remove'))
 				    return;
 			    await api('DELETE', '/v1/passkeys/' +
 				encodeURIComponent(p.id));

@@ -9,7 +9,8 @@
 // console offers no call the role table refuses.
 
 import {api, h, field, form, button, say, session, when, timeEl,
-    duration, listOf, every, show, go, ApiError} from '../app.js';
+    duration, listOf, every, show, go, confirmBox, ApiError} from
+    '../app.js';
 import {actionWords} from '../words.js';
 import {approvalCard} from './tenant.js';
 
@@ -247,9 +248,13 @@ function resetButton(t, u, kind, out) {
 	const label = kind === 'password' ? 'Send password reset' :
 	    'Reset MFA';
 	return button(label, async () => {
-		if (!window.confirm((kind === 'password' ? 'Send ' + u.username +
-		    ' a password-reset link?' : 'Remove the second factor of ' +
-		    u.username + '? They must enrol again.')))
+		if (!await confirmBox(kind === 'password' ? 'Send a reset link?' :
+		    'Reset MFA?', kind === 'password' ? u.username + ' (' +
+		    u.email + ') gets a single-use link to choose a new ' +
+		    'password. You never see it.' : 'The second factor of ' +
+		    u.username + ' is removed and their sessions end; they ' +
+		    'enrol again at their next sign-in.', kind === 'password' ?
+		    'Send link' : 'Reset MFA'))
 			return;
 		await doReset(t, u, kind, path, action, out);
 	}, {class: 'secondary small', 'data-testid': (kind === 'password' ?

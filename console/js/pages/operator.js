@@ -7,7 +7,7 @@
 // directory, invitations and the log's health.
 
 import {api, h, field, form, button, say, when, timeEl, listOf, every,
-    show, go, download} from '../app.js';
+    show, go, download, confirmBox} from '../app.js';
 import {tenantReport, reportMarkdown, summaryMarkdown} from '../report.js';
 import {exposureBadge, incidentView} from './tenant.js';
 
@@ -517,8 +517,9 @@ export async function renderInvitations(main) {
 		    'revoked' : 'open')],
 		['Actions', (i) => (i.state || 'open') === 'open' && !i.used &&
 		    !i.revoked ? button('Revoke', async () => {
-			    if (!window.confirm('Revoke invitation ' + i.id +
-				'? Its link stops working.'))
+			    if (!await confirmBox('Revoke this invitation?',
+				'The link of invitation ' + i.id + ' stops ' +
+				'working.', 'Revoke'))
 				    return;
 			    await api('DELETE', '/v1/invitations/' + enc(i.id));
 			    say('Invitation ' + i.id + ' revoked.');
