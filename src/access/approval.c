@@ -175,7 +175,7 @@ approval_ask(struct approval_op *op, struct store_conn *c,
     const struct notice_cfg *mail, struct event *ev, struct err *e)
 {
 	const char *target = in->target != NULL ? in->target : "";
-	char body[NOTICE_BODY_MAX];
+	char body[NOTICE_BODY_MAX], link[NOTICE_LINK_MAX];
 	size_t k;
 
 	memset(op, 0, sizeof(*op));
@@ -209,13 +209,16 @@ approval_ask(struct approval_op *op, struct store_conn *c,
 	op->a.state = APPROVAL_PENDING;
 	op->a.created = in->now;
 	op->a.deadline = in->now + APPROVAL_PENDING_SECONDS;
+	notice_link(link, sizeof(link), mail, in->tenant->id, "approvals",
+	    op->a.id);
 	if (str_printf(body, sizeof(body),
 	    "Support engineer %s (vendor %s) asks for a second approval in "
 	    "your tenant %s:\r\n\r\n  %s %s\r\n\r\nReason: %s\r\n\r\n"
-	    "Approval: %s. Answer it in custos as a tenant admin (this mail "
-	    "grants nothing).\r\n", in->engineer_id, in->vendor_id,
+	    "Approval: %s. Answer it in the console as a tenant admin (this "
+	    "mail grants nothing; the link still asks you to sign in):\r\n"
+	    "%s\r\n", in->engineer_id, in->vendor_id,
 	    in->tenant->name, op->a.action, target, in->reason,
-	    op->a.id) == -1)
+	    op->a.id, link) == -1)
 		return err_internal(e, "notice too long");
 	if (op->notify && notice_stage(&op->notice, c, ops, in->tenant->id,
 	    "Support asks for a second approval", body, e) == -1)

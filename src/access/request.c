@@ -36,19 +36,23 @@ ask_notice(struct request_op *op, struct store_conn *c,
 	const struct rec_grant *g = &op->g;
 	int approved = g->state == GRANT_APPROVED;
 	char body[NOTICE_BODY_MAX], until[RFC3339_LEN];
+	char link[NOTICE_LINK_MAX];
 
 	time_format(until, g->deadline);
+	notice_link(link, sizeof(link), &op->notice.cfg, g->tenant_id,
+	    "requests", g->id);
 	if (str_printf(body, sizeof(body),
 	    "Support engineer %s (vendor %s) asks for access to your tenant "
 	    "%s\r\nfor ticket %s, for %lld minutes.\r\n\r\nReason: %s\r\n"
-	    "\r\nRequest: %s\r\n%s %s.\r\n\r\n%s\r\n",
+	    "\r\nRequest: %s\r\n%s %s.\r\n\r\n%s\r\n%s\r\n",
 	    g->engineer_id, g->vendor_id, in->tenant->name, g->ticket_id,
 	    (long long)g->minutes, g->reason, g->id, approved ?
 	    "Your support policy (auto_approve) approved it; access ends at" :
 	    "It expires unanswered at", until, approved ?
-	    "A tenant admin can revoke it in custos (this mail grants "
-	    "nothing)." : "Answer it in custos as a tenant admin (this mail "
-	    "grants nothing).") == -1)
+	    "A tenant admin can revoke it in the console (this mail grants "
+	    "nothing; the link still asks you to sign in):" : "Answer it in "
+	    "the console as a tenant admin (this mail grants nothing; the "
+	    "link still asks you to sign in):", link) == -1)
 		return err_internal(e, "notice too long");
 	return notice_stage(&op->notice, c, ops, g->tenant_id, approved ?
 	    "Support access approved by your policy" :

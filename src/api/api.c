@@ -52,7 +52,7 @@ static const handler_fn handlers[ACT_COUNT][ACTION_ROUTES_MAX] = {
 	    h_log_key, h_log_checkpoint, h_log_inclusion, h_log_consistency,
 	    h_log_tile},
 	[ACT_LOG_ENTRIES] = {h_log_entries},
-	[ACT_RESET_PAGE] = {h_reset_page},
+	[ACT_RESET_PAGE] = {h_console},
 	[ACT_ACCESS_LOG] = {h_access_log},
 	[ACT_TENANT_LOG_KEY] = {h_tenant_log_key},
 	[ACT_ACCESS_REQUEST_CREATE] = {h_access_request_create},
@@ -74,6 +74,9 @@ static const handler_fn handlers[ACT_COUNT][ACTION_ROUTES_MAX] = {
 	[ACT_CONTAINMENT] = {h_containment},
 	[ACT_CONTAINMENT_LIST] = {h_containment_list},
 	[ACT_CONTAINMENT_LIFT] = {h_containment_lift},
+	[ACT_CONSOLE] = {h_console, h_console},
+	[ACT_SESSION_VIEW] = {h_session_view},
+	[ACT_AUTH_OPERATOR] = {h_auth_operator},
 };
 
 void
@@ -89,9 +92,25 @@ api_config_defaults(struct api_config *c)
 	c->throttle_lock_seconds = 15 * 60;
 	c->throttle_window = 15 * 60;
 	c->throttle_ip_after = 20;
-	c->public_url = "http://127.0.0.1:8443";
+	c->public_url = "http://localhost:8443";
+	str_copy(c->origin, sizeof(c->origin), "http://localhost:8443");
+	str_copy(c->rp_id, sizeof(c->rp_id), "localhost");
 	c->issuer = "custos";
 	c->mail_from = "custos <no-reply@custos.invalid>";
+}
+
+int
+api_config_public_url(struct api_config *c, const char *url, struct err *e)
+{
+	struct url_origin o;
+
+	if (url_origin_parse(&o, url, e) == -1)
+		return -1;
+	c->public_url = url;
+	str_copy(c->origin, sizeof(c->origin), o.origin);
+	str_copy(c->rp_id, sizeof(c->rp_id), o.host);
+	c->secure_cookies = o.secure;
+	return 0;
 }
 
 /*
@@ -160,19 +179,49 @@ route_find(struct route *out, const char *method, const char *path,
 	return NULL;
 }
 
-/* The bearer token of the request, copied into tok; -1 when absent. */
+/* The console's session cookie: with a __Host- prefix where the console
+ * is served over https, so that no other host can plant one. */
+static const char *
+cookie_name(const struct api_ctx *ctx)
+{
+	return ctx->cfg.secure_cookies ? "__Host-custos_session" :
+	    "custos_session";
+}
+
+/*
+ * The caller's token, copied into tok: the Authorization header's bearer,
+ * else the console's session cookie (*by_cookie then 1).  -1 when there is
+ * neither.
+ */
 static int
-bearer(const struct http_req *r, char *tok, size_t size)
+credential(const struct api_ctx *ctx, const struct http_req *r, char *tok,
+    size_t size, int *by_cookie)
 {
 	const char *h = http_header(r, "Authorization");
 
-	if (h == NULL || strlen(h) > AUTH_HEADER_MAX ||
-	    strncasecmp(h, "Bearer ", 7) != 0)
+	*by_cookie = 0;
+	if (h == NULL) {
+		h = http_cookie(r, cookie_name(ctx));
+		if (h == NULL || strlen(h) > TOKEN_MAX)
+			return -1;
+		*by_cookie = 1;
+		return str_copy(tok, size, h) == -1 || tok[0] == '\0' ? -1 : 0;
+	}
+	if (strlen(h) > AUTH_HEADER_MAX || strncasecmp(h, "Bearer ", 7) != 0)
 		return -1;
 	h += 7;
 	while (*h == ' ')
 		h++;
 	return str_copy(tok, size, h) == -1 || tok[0] == '\0' ? -1 : 0;
+}
+
+static int
+bearer(const struct api_ctx *ctx, const struct http_req *r, char *tok,
+    size_t size)
+{
+	int by_cookie;
+
+	return credential(ctx, r, tok, size, &by_cookie);
 }
 
 static int
@@ -187,6 +236,12 @@ is_operator_token(const struct api_ctx *ctx, const char *tok)
 	return ok;
 }
 
+int
+req_is_operator_token(const struct api_ctx *ctx, const char *tok)
+{
+	return is_operator_token(ctx, tok);
+}
+
 static int
 token_shaped(const char *tok)
 {
@@ -199,10 +254,11 @@ token_shaped(const char *tok)
 
 /* 1 when the request carries a bearer shaped like one of ours. */
 static int
-bearer_shaped(const struct http_req *r)
+bearer_shaped(const struct api_ctx *ctx, const struct http_req *r)
 {
 	char tok[TOKEN_MAX + 1];
-	int shaped = bearer(r, tok, sizeof(tok)) == 0 && token_shaped(tok);
+	int shaped = bearer(ctx, r, tok, sizeof(tok)) == 0 &&
+	    token_shaped(tok);
 
 	sodium_memzero(tok, sizeof(tok));
 	return shaped;
@@ -217,7 +273,7 @@ api_body_cap(void *arg, const struct http_req *r)
 
 	/* Before authentication only small bodies are taken in; a bearer
 	 * must at least have the shape of one of ours to raise the cap. */
-	if (bearer(r, tok, sizeof(tok)) == 0 && token_shaped(tok)) {
+	if (bearer(ctx, r, tok, sizeof(tok)) == 0 && token_shaped(tok)) {
 		cap = BODY_MAX;
 		if (strcmp(r->path, "/v1/import") == 0 &&
 		    is_operator_token(ctx, tok))
@@ -276,6 +332,73 @@ req_query_int(struct req *q, const char *name, int64_t def, int64_t max,
 		    "an integer from 0 to %lld", name, (long long)max);
 	}
 	return 0;
+}
+
+int
+req_wants_cookie(struct req *q)
+{
+	json_t *b = req_body(q);
+	const char *v, *origin;
+
+	if (b == NULL)
+		return -1;
+	if (jx_str(&v, b, "session", 1, 16, JX_OPTIONAL, &q->err) == -1)
+		return -1;
+	if (v == NULL || strcmp(v, "token") == 0)
+		return 0;
+	if (strcmp(v, "cookie") != 0) {
+		q->err.reason = "bad_request";
+		return err_bad_request(&q->err, "field 'session' must be "
+		    "\"cookie\" or \"token\"");
+	}
+	/* A console sign-in comes from the console's page: another site
+	 * may not sign the browser in to an account of its choosing. */
+	origin = http_header(q->http, "Origin");
+	if (origin != NULL && strcmp(origin, q->ctx->cfg.origin) != 0) {
+		q->err.reason = "csrf";
+		return err_set(&q->err, 403, "forbidden", "a console sign-in "
+		    "must come from the console's own page (Origin %s)",
+		    q->ctx->cfg.origin);
+	}
+	return 1;
+}
+
+int
+req_session_give(struct req *q, json_t *resp, const char *token,
+    int64_t expires_at)
+{
+	char stamp[RFC3339_LEN];
+	int cookie = req_wants_cookie(q), rc;
+
+	if (cookie == -1)
+		cookie = 0;
+	time_format(stamp, expires_at);
+	if (json_object_set_new(resp, "expires_at", json_string(stamp)) == -1)
+		return -1;
+	if (!cookie)
+		return json_object_set_new(resp, "token",
+		    json_string(token)) == -1 ? -1 : 0;
+	/* HttpOnly: no script, an injected one included, reads it;
+	 * SameSite=Strict: no other site's page makes the browser send it. */
+	rc = str_printf(q->set_cookie, sizeof(q->set_cookie), "%s=%s; "
+	    "Path=/; Max-Age=%lld; HttpOnly; SameSite=Strict%s",
+	    cookie_name(q->ctx), token,
+	    (long long)(expires_at > q->now ? expires_at - q->now : 0),
+	    q->ctx->cfg.secure_cookies ? "; Secure" : "");
+	if (rc == -1)
+		return -1;
+	return json_object_set_new(resp, "cookie", json_true()) == -1 ? -1 :
+	    0;
+}
+
+/* Ends the console's cookie in the browser (logout). */
+void
+req_cookie_clear(struct req *q)
+{
+	if (str_printf(q->set_cookie, sizeof(q->set_cookie), "%s=; Path=/; "
+	    "Max-Age=0; HttpOnly; SameSite=Strict%s", cookie_name(q->ctx),
+	    q->ctx->cfg.secure_cookies ? "; Secure" : "") == -1)
+		q->set_cookie[0] = '\0';
 }
 
 void
@@ -477,6 +600,56 @@ req_write_op_with(struct req *q, op_fn op, void *arg, const char *what,
 	return req_write_with(q, op_apply, &o, more, nmore);
 }
 
+/*
+ * A cookie session's CSRF token: derived from the session token's hash,
+ * which only the holder of the session (the console's page, through
+ * GET /v1/session) and custosd can know; another site's page can make the
+ * browser send the cookie but can never read this.  Stateless, so any
+ * node can check it.
+ */
+static void
+csrf_token(char *out, size_t size, const uint8_t h[TOKEN_HASH_LEN])
+{
+	static const char label[] = "custos-csrf-v1";
+	uint8_t mac[16];
+
+	crypto_generichash(mac, sizeof(mac), (const uint8_t *)label,
+	    sizeof(label) - 1, h, TOKEN_HASH_LEN);
+	sodium_bin2base64(out, size, mac, sizeof(mac),
+	    sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+	sodium_memzero(mac, sizeof(mac));
+}
+
+/*
+ * A state-changing request carried by the console's cookie must come from
+ * the console's own page: it carries the session's CSRF token in
+ * X-CSRF-Token, and the browser's Origin and Sec-Fetch-Site, when sent,
+ * say this origin.  SameSite=Strict already keeps the cookie off other
+ * sites' requests; this is the second wall.  0, or -1 with a 403.
+ */
+static int
+csrf_check(struct req *q)
+{
+	const char *m = q->http->method, *tok, *origin, *site;
+
+	if (!q->by_cookie || strcmp(m, "GET") == 0 || strcmp(m, "HEAD") == 0)
+		return 0;
+	tok = http_header(q->http, "X-CSRF-Token");
+	origin = http_header(q->http, "Origin");
+	site = http_header(q->http, "Sec-Fetch-Site");
+	if (tok == NULL || strlen(tok) != strlen(q->csrf) ||
+	    sodium_memcmp(tok, q->csrf, strlen(q->csrf)) != 0 ||
+	    (origin != NULL && strcmp(origin, q->ctx->cfg.origin) != 0) ||
+	    (site != NULL && strcmp(site, "same-origin") != 0 &&
+	    strcmp(site, "none") != 0)) {
+		q->err.reason = "csrf";
+		return err_set(&q->err, 403, "forbidden", "a console request "
+		    "must come from the console's own page (header "
+		    "X-CSRF-Token from GET /v1/session, same origin)");
+	}
+	return 0;
+}
+
 /* Finds who is calling.  0 with q->actor set, or -1 with a 401. */
 static int
 authenticate(struct req *q)
@@ -487,19 +660,24 @@ authenticate(struct req *q)
 	struct store_conn *c;
 	int rc = -1, found;
 
-	if (bearer(q->http, tok, sizeof(tok)) == -1) {
+	if (credential(q->ctx, q->http, tok, sizeof(tok), &q->by_cookie) ==
+	    -1) {
 		q->err.reason = "no_token";
 		err_set(&q->err, 401, "unauthorized", "this call needs "
-		    "'Authorization: Bearer <token>'");
+		    "'Authorization: Bearer <token>' (or the console's "
+		    "session cookie)");
 		return -1;
 	}
-	if (is_operator_token(q->ctx, tok)) {
+	/* The operator token is a bearer only: a cookie holds a session. */
+	if (!q->by_cookie && is_operator_token(q->ctx, tok)) {
 		q->actor.kind = ACTOR_OPERATOR;
 		str_copy(q->actor.id, sizeof(q->actor.id), "operator");
 		rc = 0;
 		goto out;
 	}
 	token_hash(h, tok);
+	if (q->by_cookie)
+		csrf_token(q->csrf, sizeof(q->csrf), h);
 	c = req_reader(q);
 	if (c == NULL)
 		goto out;
@@ -525,7 +703,10 @@ authenticate(struct req *q)
 		    "log in again");
 		goto out;
 	}
-	if (q->session.principal == PRINCIPAL_ENGINEER) {
+	if (q->session.principal == PRINCIPAL_OPERATOR) {
+		/* A console session of the operator token's holder. */
+		q->actor.kind = ACTOR_OPERATOR;
+	} else if (q->session.principal == PRINCIPAL_ENGINEER) {
 		struct rec_engineer en;
 
 		found = ops->engineer_get(c, q->session.principal_id, &en,
@@ -638,18 +819,16 @@ respond(struct req *q, struct http_resp *out)
 	json_t *doc;
 	char *text;
 
+	if (q->status >= 200 && q->status < 300)
+		str_copy(out->set_cookie, sizeof(out->set_cookie),
+		    q->set_cookie);
+
 	if (q->status >= 200 && q->status < 300 && q->has_raw) {
 		out->status = q->status;
 		out->content_type = q->raw_type;
 		out->cache_control = q->cache_control;
+		out->etag = q->etag;
 		if (buf_append(&out->body, q->raw.data, q->raw.len) == -1)
-			out->status = 500;
-		return;
-	}
-	if (q->status >= 200 && q->status < 300 && q->page != NULL) {
-		out->status = q->status;
-		out->content_type = q->page_type;
-		if (buf_puts(&out->body, q->page) == -1)
 			out->status = 500;
 		return;
 	}
@@ -685,7 +864,8 @@ name_caller(struct req *q)
 {
 	char tok[TOKEN_MAX + 1];
 
-	if (bearer(q->http, tok, sizeof(tok)) == 0 && authenticate(q) == -1) {
+	if (bearer(q->ctx, q->http, tok, sizeof(tok)) == 0 &&
+	    authenticate(q) == -1) {
 		memset(&q->actor, 0, sizeof(q->actor));
 		memset(&q->session, 0, sizeof(q->session));
 		q->touch_session = 0;
@@ -722,7 +902,8 @@ run(struct req *q)
 	/* A refused caller still shows up in that tenant's access log. */
 	if (def->tenant_scoped && q->nparams > 0 && id_valid(q->param[0]))
 		str_copy(q->ev.tenant, sizeof(q->ev.tenant), q->param[0]);
-	if (!(def->who & WHO(ACTOR_ANONYMOUS)) && authenticate(q) == -1)
+	if (!(def->who & WHO(ACTOR_ANONYMOUS)) && (authenticate(q) == -1 ||
+	    csrf_check(q) == -1))
 		return;
 	if (!action_allows(q->actor.kind, q->route->action)) {
 		if (q->nparams > 1)
@@ -783,6 +964,8 @@ answer_again(struct pending *p)
 	out->retry_after[0] = '\0';
 	out->content_type = NULL;
 	out->cache_control = NULL;
+	out->etag = NULL;
+	out->set_cookie[0] = '\0';
 	answer(p);
 }
 
@@ -804,6 +987,7 @@ pending_free(struct pending *p)
 {
 	drop_answer_parts(&p->q);
 	event_cleanup(&p->q.ev);
+	sodium_memzero(p->q.set_cookie, sizeof(p->q.set_cookie));
 	free(p);
 }
 
@@ -891,7 +1075,7 @@ api_handle(void *arg, struct http_req *r, struct http_resp *out)
 		err_set(&q->err, 503, "internal", "the transparency log failed "
 		    "its integrity check; custosd appends nothing until it is "
 		    "repaired");
-	} else if (def->recorded && req_flood_gate(q, bearer_shaped(r))) {
+	} else if (def->recorded && req_flood_gate(q, bearer_shaped(ctx, r))) {
 		q->ev.action = def->name;
 	} else {
 		run(q);

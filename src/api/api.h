@@ -14,6 +14,7 @@
 
 #include "common/clock.h"
 #include "common/rand.h"
+#include "common/url.h"
 #include "http/server.h"
 #include "store/store.h"
 
@@ -28,7 +29,10 @@ struct api_config {
 	int64_t throttle_window;        /* seconds after which failures decay */
 	int throttle_ip_after;          /* failures per address before delays */
 	const char *outbox_dir;
-	const char *public_url;         /* base of links in mail */
+	const char *public_url;         /* the console: base of links */
+	char origin[URL_ORIGIN_MAX];    /* its origin, what browsers send */
+	char rp_id[URL_ORIGIN_MAX];     /* its host: the WebAuthn RP id */
+	int secure_cookies;             /* https: Secure, __Host- cookie */
 	const char *issuer;             /* name in TOTP URIs and mail */
 	const char *mail_from;
 };
@@ -48,6 +52,11 @@ struct api_ctx {
 };
 
 void api_config_defaults(struct api_config *c);
+
+/* Sets the console's public URL (kept by reference) and what follows from
+ * it: origin, RP id, cookie security.  0, or -1 with e. */
+int api_config_public_url(struct api_config *c, const char *url,
+    struct err *e) __attribute__((warn_unused_result));
 
 /*
  * Records the tallies of counted anonymous refusals (audit/flood.h) whose

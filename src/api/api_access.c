@@ -22,7 +22,8 @@
 static struct notice_cfg
 mail_cfg(const struct req *q)
 {
-	struct notice_cfg m = {q->ctx->cfg.outbox_dir, q->ctx->cfg.mail_from};
+	struct notice_cfg m = {q->ctx->cfg.outbox_dir, q->ctx->cfg.mail_from,
+	    q->ctx->cfg.public_url};
 
 	return m;
 }

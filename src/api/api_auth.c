@@ -185,6 +185,21 @@ out:
 	return rc;
 }
 
+/* The answer of a login that made session s (its token in token). */
+static int
+give_session(struct req *q, const char *token, const struct rec_session *s)
+{
+	json_t *resp = json_pack("{s:s}", "session", s->id);
+
+	if (resp == NULL || req_session_give(q, resp, token, s->expires) ==
+	    -1) {
+		json_decref(resp);
+		return err_internal(&q->err, "out of memory");
+	}
+	req_ok(q, 200, resp);
+	return 0;
+}
+
 static int
 apply_verify(struct store_conn *c, struct req *q, void *arg, struct err *e)
 {
@@ -205,9 +220,9 @@ int
 h_auth_verify(struct req *q)
 {
 	static const char *const keys[] = {"login_id", "password", "totp",
-	    "device_signature", NULL};
+	    "device_signature", "session", NULL};
 	const char *login_id, *password, *code, *sig64;
-	char token[TOKEN_MAX + 1], stamp[RFC3339_LEN];
+	char token[TOKEN_MAX + 1];
 	uint8_t sig[LOGIN_SIGNATURE_BYTES];
 	struct attempt_policy p;
 	struct login_verify_run run;
@@ -258,12 +273,10 @@ h_auth_verify(struct req *q)
 		str_copy(q->actor.session, sizeof(q->actor.session),
 		    run.session.id);
 	}
-	if (req_write(q, apply_verify, &run) == -1)
+	if (req_wants_cookie(q) == -1 ||
+	    req_write(q, apply_verify, &run) == -1)
 		goto out;
-	time_format(stamp, run.session.expires);
-	req_ok(q, 200, json_pack("{s:s,s:s,s:s}", "token", token,
-	    "expires_at", stamp, "session", run.session.id));
-	rc = 0;
+	rc = give_session(q, token, &run.session);
 out:
 	wipe_field(b, "password");
 	attempt_release(&run.a);
@@ -283,8 +296,15 @@ apply_logout(struct store_conn *c, struct req *q, void *arg, struct err *e)
 int
 h_auth_logout(struct req *q)
 {
+	if (q->session.id[0] == '\0') {
+		q->err.reason = "role_forbids";
+		return err_set(&q->err, 403, "forbidden", "the operator token "
+		    "has no session to end");
+	}
 	if (req_write(q, apply_logout, NULL) == -1)
 		return -1;
+	if (q->by_cookie)
+		req_cookie_clear(q);
 	req_ok(q, 200, json_pack("{s:s}", "ended", q->session.id));
 	return 0;
 }
@@ -304,10 +324,9 @@ int
 h_tenant_login(struct req *q)
 {
 	static const char *const keys[] = {"username", "password", "totp",
-	    NULL};
+	    "session", NULL};
 	const char *tid, *username, *password, *code;
 	char token[TOKEN_MAX + 1], uri[TENANT_LOGIN_URI_MAX];
-	char stamp[RFC3339_LEN];
 	struct attempt_policy p;
 	struct tenant_login_run run;
 	struct store_conn *c;
@@ -351,17 +370,16 @@ h_tenant_login(struct req *q)
 		    ACTOR_TENANT_ADMIN : ACTOR_TENANT_USER;
 	if (run.enrol)
 		event_detail(&q->ev, "mfa", "enrolment_started");
-	if (req_write(q, apply_tenant_login, &run) == -1)
+	if (req_wants_cookie(q) == -1 ||
+	    req_write(q, apply_tenant_login, &run) == -1)
 		goto out;
 	if (run.enrol) {
 		req_ok(q, 200, json_pack("{s:b,s:s}", "enrolment_required", 1,
 		    "totp_uri", uri));
+		rc = 0;
 	} else {
-		time_format(stamp, run.session.expires);
-		req_ok(q, 200, json_pack("{s:s,s:s,s:s}", "token", token,
-		    "expires_at", stamp, "session", run.session.id));
+		rc = give_session(q, token, &run.session);
 	}
-	rc = 0;
 out:
 	wipe_field(b, "password");
 	attempt_release(&run.a);

@@ -18,6 +18,7 @@
 #include "store/store.h"
 
 #define REQ_PARAMS 3
+#define CSRF_MAX 32
 #define BODY_MAX_ANON (8 * 1024)
 #define BODY_MAX (64 * 1024)
 #define BODY_MAX_IMPORT (32 * 1024 * 1024)
@@ -73,11 +74,13 @@ struct req {
 	const char *raw_type;           /* NULL: JSON */
 	const char *rest;               /* what a trailing '*' matched */
 	const char *cache_control;      /* NULL: no-store */
-	const char *page;               /* or a static page (not JSON) */
-	const char *page_type;
+	const char *etag;               /* NULL: none */
 	struct err err;                 /* error on failure */
 	int denied;                     /* set by an apply that said no */
 	int recorded;
+	int by_cookie;                  /* authenticated by the cookie */
+	char csrf[CSRF_MAX];            /* the cookie session's CSRF token */
+	char set_cookie[HTTP_COOKIE_MAX];       /* "" or the answer's */
 	int64_t index;                  /* log index of the entry */
 	char retry_after[16];
 };
@@ -122,6 +125,26 @@ int req_deny(struct req *q, const struct err *e);
 int req_query_int(struct req *q, const char *name, int64_t def, int64_t max,
     int64_t *out) __attribute__((warn_unused_result));
 
+/* 1 when the body asks for a console session ("session": "cookie"),
+ * 0 when it does not; -1 with a 400 when the field is not "cookie" or
+ * "token". */
+int req_wants_cookie(struct req *q) __attribute__((warn_unused_result));
+
+/*
+ * Hands a new session to the caller: as the console's HttpOnly cookie
+ * when the body asked for one (resp then carries "session": "cookie" and
+ * no token, so no script can ever read it), else as resp's "token".
+ * Either way resp gets "expires_at".  0 or -1 (out of memory).
+ */
+int req_session_give(struct req *q, json_t *resp, const char *token,
+    int64_t expires_at) __attribute__((warn_unused_result));
+
+/* 1 when tok is the operator token (compared in constant time). */
+int req_is_operator_token(const struct api_ctx *ctx, const char *tok);
+
+/* Ends the console's session cookie in the browser (logout). */
+void req_cookie_clear(struct req *q);
+
 /* Sets a 2xx answer. */
 void req_ok(struct req *q, int status, json_t *resp);
 
@@ -163,7 +186,6 @@ int h_ticket_view(struct req *q);
 int h_tenant_export(struct req *q);
 int h_tenant_policy_set(struct req *q);
 int h_log_entries(struct req *q);
-int h_reset_page(struct req *q);
 int h_log_key(struct req *q);
 int h_log_checkpoint(struct req *q);
 int h_log_inclusion(struct req *q);
@@ -190,6 +212,10 @@ int h_alert_view(struct req *q);
 int h_containment(struct req *q);
 int h_containment_list(struct req *q);
 int h_containment_lift(struct req *q);
+/* The console (api_console.c, api_session.c). */
+int h_console(struct req *q);
+int h_session_view(struct req *q);
+int h_auth_operator(struct req *q);
 
 /* The two-person rule for an engineer's action on target: 0 when no
  * second approval is needed or the body's "approval" is valid for it (it

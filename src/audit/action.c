@@ -37,7 +37,7 @@ static const struct action_def actions[ACT_COUNT] = {
 		.routes = {{"POST", "/v1/auth/verify"}},
 	},
 	[ACT_AUTH_LOGOUT] = {
-		.name = "auth.logout", .who = SIGNED_IN,
+		.name = "auth.logout", .who = OP | SIGNED_IN,
 		.recorded = 1, .cls = ACTION_NEUTRAL,
 		.routes = {{"POST", "/v1/auth/logout"}},
 	},
@@ -275,6 +275,24 @@ static const struct action_def actions[ACT_COUNT] = {
 		.name = "containment.lift", .who = OP,
 		.write = 1, .recorded = 1, .cls = ACTION_WRITE,
 		.routes = {{"POST", "/v1/containment/{id}/lift"}},
+	},
+	/* The console's files: static, the same for everyone, so not
+	 * recorded (as the public tree's reads). */
+	[ACT_CONSOLE] = {
+		.name = "page.console", .who = WHO_ANYONE,
+		.cls = ACTION_NEUTRAL,
+		.routes = {{"GET", "/"}, {"GET", "/console/*"}},
+	},
+	[ACT_SESSION_VIEW] = {
+		.name = "session.view", .who = OP | SIGNED_IN,
+		.recorded = 1, .cls = ACTION_NEUTRAL,
+		.routes = {{"GET", "/v1/session"}},
+	},
+	/* The operator token's holder opens a console session. */
+	[ACT_AUTH_OPERATOR] = {
+		.name = "auth.operator", .who = ANON,
+		.recorded = 1, .cls = ACTION_NEUTRAL,
+		.routes = {{"POST", "/v1/auth/operator"}},
 	},
 	[ACT_UNKNOWN] = {
 		.name = "unknown", .who = 0,

@@ -36,8 +36,10 @@ static const struct opt opts[] = {
 	{"tls-cert", S(tls_cert), "FILE", "serve HTTPS with this PEM "
 	    "certificate"},
 	{"tls-key", S(tls_key), "FILE", "... and this PEM key"},
-	{"public-url", S(public_url), "URL", "base URL in mailed links "
-	    "(default http://LISTEN)"},
+	{"public-url", S(public_url), "URL", "where people reach the console: "
+	    "its origin, the passkeys' relying party and the base of mailed "
+	    "links (default http://localhost:PORT on a loopback address, "
+	    "else http://LISTEN)"},
 	{"log-origin", S(log_origin), "NAME", "the log's origin line and key "
 	    "name, fixed at first start (default <hostname>/custos-log)"},
 	{"session-lifetime", I(session_lifetime, 60, 7 * 86400), "SECONDS",

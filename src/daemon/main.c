@@ -26,6 +26,7 @@
 #include "auth/totp.h"
 #include "common/jsonx.h"
 #include "common/log.h"
+#include "common/url.h"
 #include "common/str.h"
 #include "daemon/config.h"
 #include "daemon/pidlock.h"
@@ -300,9 +301,14 @@ main(int argc, char **argv)
 		}
 	}
 	ctx.cfg.outbox_dir = outbox;
-	str_printf(url, sizeof(url), "%s://%s", cfg.tls_cert ? "https" :
-	    "http", cfg.listen);
-	ctx.cfg.public_url = cfg.public_url != NULL ? cfg.public_url : url;
+	if (url_default_public(url, sizeof(url), cfg.listen,
+	    cfg.tls_cert != NULL) == -1 ||
+	    api_config_public_url(&ctx.cfg, cfg.public_url != NULL ?
+	    cfg.public_url : url, &e) == -1) {
+		log_error("--public-url: %s", e.msg[0] != '\0' ? e.msg :
+		    "too long");
+		goto out;
+	}
 	if (operator_token(&ctx, st, cfg.data, &e) == -1) {
 		log_error("%s", e.msg);
 		goto out;
@@ -333,6 +339,7 @@ main(int argc, char **argv)
 	swcfg.clock = &clk;
 	swcfg.mail.outbox_dir = outbox;
 	swcfg.mail.from = ctx.cfg.mail_from;
+	swcfg.mail.console_url = ctx.cfg.public_url;
 	swcfg.halted = log_halted;
 	swcfg.halted_arg = tl;
 	swcfg.throttle_window = ctx.cfg.throttle_window;

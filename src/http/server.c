@@ -91,6 +91,12 @@ http_query(const struct http_req *r, const char *name)
 	    name);
 }
 
+const char *
+http_cookie(const struct http_req *r, const char *name)
+{
+	return MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, name);
+}
+
 static void
 peer_address(struct MHD_Connection *c, char *out, size_t size)
 {
@@ -152,8 +158,38 @@ unescape(void *cls, struct MHD_Connection *c, char *s)
 	return (size_t)(w - s);
 }
 
+/*
+ * The same headers on every answer, JSON or page: the console runs only
+ * its own scripts and styles from this origin (no inline code, so an
+ * injected <script> does not run), talks only to this origin, and may
+ * not be framed (clickjacking).  See docs/security.md.
+ */
+#define CSP "default-src 'none'; script-src 'self'; style-src 'self'; " \
+	"img-src 'self' data:; connect-src 'self'; form-action 'self'; " \
+	"frame-ancestors 'none'; base-uri 'none'"
+
+static void
+add_security_headers(struct MHD_Response *resp, int tls)
+{
+	MHD_add_response_header(resp, "Content-Security-Policy", CSP);
+	MHD_add_response_header(resp, "X-Frame-Options", "DENY");
+	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+	MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
+	MHD_add_response_header(resp, "Cross-Origin-Opener-Policy",
+	    "same-origin");
+	MHD_add_response_header(resp, "Cross-Origin-Resource-Policy",
+	    "same-origin");
+	MHD_add_response_header(resp, "Permissions-Policy",
+	    "publickey-credentials-get=(self), "
+	    "publickey-credentials-create=(self), camera=(), microphone=(), "
+	    "geolocation=(), payment=(), usb=()");
+	if (tls)
+		MHD_add_response_header(resp, "Strict-Transport-Security",
+		    "max-age=31536000");
+}
+
 static enum MHD_Result
-send_resp(struct MHD_Connection *c, struct http_resp *out)
+send_resp(struct MHD_Connection *c, struct http_resp *out, int tls)
 {
 	struct MHD_Response *resp;
 	enum MHD_Result ret;
@@ -174,20 +210,17 @@ send_resp(struct MHD_Connection *c, struct http_resp *out)
 	    "application/json");
 	MHD_add_response_header(resp, "Cache-Control",
 	    out->cache_control != NULL ? out->cache_control : "no-store");
-	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
-	MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
-	/* Only the reset page runs script, its own and inline. */
-	MHD_add_response_header(resp, "Content-Security-Policy",
-	    out->content_type != NULL &&
-	    strncmp(out->content_type, "text/html", 9) == 0 ?
-	    "default-src 'none'; script-src 'unsafe-inline'; "
-	    "style-src 'unsafe-inline'; connect-src 'self'; "
-	    "base-uri 'none'; form-action 'none'; frame-ancestors 'none'" :
-	    "default-src 'none'; frame-ancestors 'none'");
+	add_security_headers(resp, tls);
+	if (out->etag != NULL)
+		MHD_add_response_header(resp, "ETag", out->etag);
+	if (out->set_cookie[0] != '\0')
+		MHD_add_response_header(resp, "Set-Cookie", out->set_cookie);
 	if (out->retry_after[0] != '\0')
 		MHD_add_response_header(resp, "Retry-After", out->retry_after);
 	ret = MHD_queue_response(c, (unsigned)out->status, resp);
 	MHD_destroy_response(resp);
+	/* A new session's cookie holds its token; MHD keeps its own copy. */
+	explicit_bzero(out->set_cookie, sizeof(out->set_cookie));
 	return ret;
 }
 
@@ -229,7 +262,7 @@ refuse(struct MHD_Connection *c, int status, const char *code,
 	if (buf_printf(&out.body, "{\"error\":{\"code\":\"%s\",\"message\":"
 	    "\"%s\"}}\n", code, msg) == -1)
 		out.status = 500;
-	ret = send_resp(c, &out);
+	ret = send_resp(c, &out, 0);
 	buf_cleanup(&out.body);
 	return ret;
 }
@@ -341,6 +374,7 @@ on_headers(struct http_server *s, struct MHD_Connection *c, const char *url,
 	r->path = url;
 	r->conn = c;
 	r->srv = s;
+	r->tls = s->cert != NULL;
 	r->guard = conn_guard(c);
 	buf_init(&r->resp->body, SIZE_MAX / 2);
 	peer_address(c, r->source, sizeof(r->source));
@@ -382,7 +416,7 @@ on_request(void *cls, struct MHD_Connection *c, const char *url,
 	if (r == NULL)
 		return on_headers(s, c, url, method, version, con_cls);
 	if (__atomic_load_n(&r->state, __ATOMIC_ACQUIRE) == RQ_READY)
-		return send_resp(c, r->resp);
+		return send_resp(c, r->resp, r->tls);
 	if (r->state == RQ_APP)
 		return MHD_YES;
 	if (*upload_data_size > 0) {

@@ -22,6 +22,8 @@
 #define HTTP_HEADER_BYTES (16 * 1024)   /* all headers of one request */
 #define HTTP_ADDR_MAX 64                /* textual IPv4/IPv6 address */
 
+#define HTTP_COOKIE_MAX 256
+
 struct http_server;
 struct guard_conn;
 
@@ -30,6 +32,7 @@ struct http_req {
 	const char *path;               /* as sent, percent-decoded by MHD */
 	char source[HTTP_ADDR_MAX];     /* peer address */
 	struct buf body;
+	int tls;                        /* came over TLS */
 	int body_too_large;
 	size_t body_cap;
 	void *conn;                     /* struct MHD_Connection */
@@ -47,6 +50,8 @@ struct http_resp {
 	struct buf body;
 	char retry_after[16];           /* "" or seconds */
 	const char *cache_control;      /* NULL: no-store */
+	const char *etag;               /* NULL: none */
+	char set_cookie[HTTP_COOKIE_MAX];       /* "" or one Set-Cookie */
 };
 
 /* What handle() says. */
@@ -93,9 +98,10 @@ void http_stop(struct http_server *s);
  */
 void http_complete(struct http_req *r);
 
-/* A request header or query argument, or NULL. */
+/* A request header, query argument or cookie, or NULL. */
 const char *http_header(const struct http_req *r, const char *name);
 const char *http_query(const struct http_req *r, const char *name);
+const char *http_cookie(const struct http_req *r, const char *name);
 
 /* Splits "ADDR:PORT" / "[ADDR]:PORT"; 0 or -1. */
 int http_parse_listen(const char *s, char *addr, size_t addrsize,

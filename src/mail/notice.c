@@ -31,6 +31,15 @@ notice_init(struct notice *n, const struct notice_cfg *cfg)
 	n->cfg = *cfg;
 }
 
+void
+notice_link(char *out, size_t size, const struct notice_cfg *cfg,
+    const char *tenant, const char *what, const char *id)
+{
+	if (cfg->console_url == NULL || str_printf(out, size, "%s/#/t/%s/%s/%s",
+	    cfg->console_url, tenant, what, id) == -1)
+		str_copy(out, size, "");
+}
+
 int
 notice_stage(struct notice *n, struct store_conn *c,
     const struct store_ops *ops, const char *tenant_id, const char *subject,

@@ -26,7 +26,19 @@
 struct notice_cfg {
 	const char *outbox_dir;
 	const char *from;
+	const char *console_url;        /* NULL: mails carry no link */
 };
+
+#define NOTICE_LINK_MAX 512
+
+/*
+ * The console's page of one thing a mail is about (what: "requests",
+ * "approvals") in tenant, into out: "<console>/#/t/<tenant>/<what>/<id>".
+ * The link names the thing only; opening it still takes signing in as a
+ * tenant admin.  "" when no console URL is configured.
+ */
+void notice_link(char *out, size_t size, const struct notice_cfg *cfg,
+    const char *tenant, const char *what, const char *id);
 
 /* Mail staged for one change. */
 struct notice {

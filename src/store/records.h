@@ -44,6 +44,7 @@ enum rec_status {
 enum rec_principal {
 	PRINCIPAL_ENGINEER = 1,
 	PRINCIPAL_TENANT_USER = 2,
+	PRINCIPAL_OPERATOR = 3,         /* the console's operator */
 };
 
 struct rec_vendor {

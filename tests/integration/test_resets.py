@@ -271,10 +271,19 @@ class ResetPage(unittest.TestCase):
             self.assertEqual(r.status, 200)
             ctype = {k.lower(): v for k, v in r.headers.items()}
             self.assertTrue(ctype["content-type"].startswith("text/html"))
-            self.assertIn("default-src 'none'",
-                          ctype["content-security-policy"])
-            self.assertIn("/v1/password-reset", r.raw)
+            csp = ctype["content-security-policy"]
+            self.assertIn("default-src 'none'", csp)
+            self.assertIn("script-src 'self'", csp)
+            self.assertNotIn("unsafe-inline", csp)
             self.assertNotIn("crt_secretsecret", r.raw)
+            # The page runs only its own script file: no inline code.
+            m = re.search(r'<script[^>]*src="([^"]+)"[^>]*></script>',
+                          r.raw)
+            self.assertIsNotNone(m, r.raw)
+            self.assertNotRegex(r.raw, r"<script(?![^>]*src=)[^>]*>")
+            js = d.call("GET", m.group(1))
+            self.assertEqual(js.status, 200)
+            self.assertIn("/v1/password-reset", js.raw)
             self.assertEqual(d.log_size(), size)
         finally:
             self.assertEqual(d.stop(), 0)

@@ -32,7 +32,7 @@ static const struct expect {
 	{ACT_HEALTH, "health",                {Y, Y, Y, Y, Y}, N, N, N, N},
 	{ACT_AUTH_LOGIN, "auth.login",        {Y, N, N, N, N}, N, N, Y, N},
 	{ACT_AUTH_VERIFY, "auth.verify",      {Y, N, N, N, N}, N, N, Y, N},
-	{ACT_AUTH_LOGOUT, "auth.logout",      {N, N, Y, Y, Y}, N, N, Y, N},
+	{ACT_AUTH_LOGOUT, "auth.logout",      {N, Y, Y, Y, Y}, N, N, Y, N},
 	{ACT_PASSWORD_RESET_COMPLETE, "user.password_reset_complete",
 	                                      {Y, N, N, N, N}, N, Y, Y, N},
 	{ACT_VENDOR_CREATE, "vendor.create",  {N, Y, N, N, N}, N, Y, Y, N},
@@ -116,6 +116,12 @@ static const struct expect {
 	                                      {N, Y, N, N, N}, N, N, Y, N},
 	{ACT_CONTAINMENT_LIFT, "containment.lift",
 	                                      {N, Y, N, N, N}, N, Y, Y, N},
+	/* The console: its files are public and unrecorded; who is signed
+	 * in, for everyone signed in; the operator token's console
+	 * session. */
+	{ACT_CONSOLE, "page.console",        {Y, Y, Y, Y, Y}, N, N, N, N},
+	{ACT_SESSION_VIEW, "session.view",    {N, Y, Y, Y, Y}, N, N, Y, N},
+	{ACT_AUTH_OPERATOR, "auth.operator",  {Y, N, N, N, N}, N, N, Y, N},
 	{ACT_UNKNOWN, "unknown",              {N, N, N, N, N}, N, N, Y, N},
 };
 
@@ -185,6 +191,7 @@ support_engineer_may_do_only_the_support_list(void **state)
 	static const int support[] = {ACT_HEALTH, ACT_AUTH_LOGOUT,
 	    ACT_USER_LIST, ACT_USER_PASSWORD_RESET, ACT_USER_MFA_RESET,
 	    ACT_TICKET_LIST, ACT_TICKET_VIEW, ACT_LOG_READ, ACT_RESET_PAGE,
+	    ACT_CONSOLE, ACT_SESSION_VIEW,
 	    ACT_ACCESS_REQUEST_CREATE, ACT_ACCESS_REQUEST_VIEW,
 	    ACT_APPROVAL_CREATE, ACT_APPROVAL_VIEW, ACT_APPROVAL_APPROVE,
 	    ACT_APPROVAL_DENY};
