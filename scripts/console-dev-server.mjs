@@ -31,6 +31,12 @@ const upstream = new URL(args.upstream || 'http://127.0.0.1:8443');
 const port = Number(args.listen || 8080);
 const root = path.resolve(args.root || path.join(here, '..', 'console'));
 const dataDir = args.data || '';
+// --passthrough 1: custosd has cookie sessions (main since the console
+// plumbing): cookies, Origin and Sec-Fetch-* go through untouched and
+// nothing is stood in for.  Start custosd with --public-url
+// http://localhost:PORT (this server's port) so that its CSRF Origin
+// check and WebAuthn origin match what the browser sees.
+const passthrough = Boolean(args.passthrough && args.passthrough !== '0');
 
 const TYPES = {'.html': 'text/html; charset=utf-8', '.js':
     'text/javascript; charset=utf-8', '.mjs': 'text/javascript; charset=utf-8',
@@ -128,7 +134,26 @@ async function whoIs(info, token) {
 	}
 }
 
+async function pass(req, res, body) {
+	const headers = {};
+	for (const k of ['content-type', 'accept', 'x-csrf-token', 'cookie',
+	    'origin', 'authorization', 'sec-fetch-site', 'sec-fetch-mode',
+	    'sec-fetch-dest'])
+		if (req.headers[k])
+			headers[k] = req.headers[k];
+	headers['content-length'] = String(body.length);
+	const u = await upstreamCall(req.method, req.url, headers, body);
+	const extra = {};
+	for (const k of ['set-cookie', 'retry-after', 'etag'])
+		if (u.headers[k])
+			extra[k] = u.headers[k];
+	send(res, u.status, u.body, u.headers['content-type'] ||
+	    'application/json', extra);
+}
+
 async function proxy(req, res, body) {
+	if (passthrough)
+		return pass(req, res, body);
 	const u0 = new URL(req.url, 'http://x');
 	const headers = {};
 	for (const k of ['content-type', 'accept', 'x-csrf-token'])

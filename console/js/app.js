@@ -26,7 +26,7 @@ const state = {
 	csrf: '',
 	routes: [],
 	lastPath: null,
-	msgAt: 0,        // when say() or fail() last spoke
+	carry: false,    // the message goes along to the next page
 	current: null,   // {cleanup} of the page on screen
 };
 
@@ -86,6 +86,15 @@ export async function loadSession() {
 		    {anonymous: true});
 		state.session = s;
 		state.csrf = s && s.csrf ? s.csrf : '';
+		// How many passkeys the person has (answers need one).
+		if (s && typeof s.passkeys !== 'number' && s.id !== 'operator') {
+			try {
+				const p = await api('GET', '/v1/passkeys');
+				s.passkeys = (p && p.passkeys || []).length;
+			} catch (e) {
+				// unknown: the pages do not warn
+			}
+		}
 	} catch (e) {
 		state.session = null;
 		state.csrf = '';
@@ -105,14 +114,14 @@ export async function signOut() {
 	state.session = null;
 	state.csrf = '';
 	renderChrome();
+	say('You are signed out.', true);
 	go('#/signin');
-	say('You are signed out.');
 }
 
 function signedOut(message) {
 	renderChrome();
+	fail(message, true);
 	go('#/signin');
-	fail(message);
 }
 
 // The page each kind of person lands on.
@@ -251,8 +260,10 @@ export function form(attrs, children, fn) {
 }
 
 // Status messages for everyone, screen readers included.
-export function say(text) {
-	state.msgAt = Date.now();
+// carry: keep the message over the navigation that follows (e.g.
+// "signed in" shown on the page the person lands on).
+export function say(text, carry) {
+	state.carry = Boolean(carry);
 	const live = document.getElementById('status');
 	const err = document.getElementById('errors');
 	if (err)
@@ -264,8 +275,8 @@ export function say(text) {
 	}
 }
 
-export function fail(e) {
-	state.msgAt = Date.now();
+export function fail(e, carry) {
+	state.carry = Boolean(carry);
 	const err = document.getElementById('errors');
 	let text;
 	if (e instanceof ApiError)
@@ -536,8 +547,9 @@ export async function show() {
 	// Messages stay over a re-render of the same page (an answer says
 	// what it did, then the page shows the new state); they go when
 	// the person goes elsewhere.
-	if (path !== state.lastPath && Date.now() - state.msgAt > 1500)
+	if (path !== state.lastPath && !state.carry)
 		clearMessages();
+	state.carry = false;
 	state.lastPath = path;
 	main.textContent = '';
 	markNav();

@@ -94,12 +94,19 @@ export async function getAssertion(pk) {
 
 // Registers a new passkey for whoever is signed in (or, with
 // invitation, for the invited person; then cookie asks to be signed in).
-export async function registerPasskey(name, invitation) {
+// stepUpAs: the person's own id when they have a passkey already: adding
+// another is stepped up with it (so a stolen session cannot enrol the
+// thief's authenticator).
+export async function registerPasskey(name, invitation, stepUpAs) {
+	const su = stepUpAs ? await stepUp('passkey.register', stepUpAs) :
+	    undefined;
 	const ask = invitation ? {invitation} : {};
 	const opt = await api('POST', '/v1/passkeys/options', ask,
 	    {anonymous: !!invitation});
 	const credential = await createCredential(opt.publicKey);
 	const body = {challenge_id: opt.challenge_id, credential};
+	if (su)
+		body.step_up = su;
 	if (name)
 		body.name = name;
 	if (invitation) {
@@ -129,6 +136,10 @@ export async function stepUp(action, target) {
 	} catch (e) {
 		if (e.status === 404 && /no such endpoint/i.test(e.message))
 			return undefined; // a custosd without step-up (older)
+		if (e.status === 409 && e.code === 'no_passkey')
+			throw new ApiError(403, 'step_up_required', 'This needs ' +
+			    'a passkey to confirm it, and you have none yet: ' +
+			    'add one on the Passkeys page, then try again.');
 		throw e;
 	}
 	const allow = opt.publicKey && opt.publicKey.allowCredentials;
@@ -140,11 +151,12 @@ export async function stepUp(action, target) {
 	return {challenge_id: opt.challenge_id, credential};
 }
 
-// POST path with body plus step-up for (action, target).
-export async function withStepUp(path, action, target, body = {}) {
+// POST (or method) path with body plus step-up for (action, target).
+export async function withStepUp(path, action, target, body = {},
+    method = 'POST') {
 	const su = await stepUp(action, target);
 	const b = Object.assign({}, body);
 	if (su)
 		b.step_up = su;
-	return api('POST', path, b);
+	return api(method, path, b);
 }

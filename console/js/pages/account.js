@@ -7,7 +7,7 @@
 
 import {api, h, field, form, button, say, session, loadSession, timeEl,
     listOf, show, confirmBox} from '../app.js';
-import {registerPasskey, supported} from '../webauthn.js';
+import {registerPasskey, supported, withStepUp} from '../webauthn.js';
 
 export async function render(main) {
 	const s = session();
@@ -34,8 +34,9 @@ export async function render(main) {
 				'You cannot sign in or confirm answers with "' +
 				(p.name || p.id) + '" any more.', 'Remove'))
 				    return;
-			    await api('DELETE', '/v1/passkeys/' +
-				encodeURIComponent(p.id));
+			    await withStepUp('/v1/passkeys/' +
+				encodeURIComponent(p.id), 'passkey.delete', p.id,
+				{}, 'DELETE');
 			    await loadSession();
 			    say('Passkey removed.');
 			    show();
@@ -59,9 +60,11 @@ export async function render(main) {
 	    form({'data-testid': 'passkey-add-form', class: 'inline-form'},
 	    [name, h('button', {type: 'submit', class: 'primary',
 		'data-testid': 'passkey-add', disabled: !supported()},
+		list.length ? 'Add a passkey (confirm with one you have)' :
 		'Add a passkey')],
 	    async () => {
-		    const r = await registerPasskey(name.input.value.trim());
+		    const r = await registerPasskey(name.input.value.trim(),
+			undefined, list.length ? s.id : undefined);
 		    await loadSession();
 		    say('Passkey "' + (r.name || r.id) + '" added.');
 		    show();

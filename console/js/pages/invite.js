@@ -23,7 +23,7 @@ const KINDS = {
 async function done() {
 	const s = await loadSession();
 	say('Welcome' + (s && s.username ? ', ' + s.username : '') +
-	    '. You are enrolled and signed in.');
+	    '. You are enrolled and signed in.', true);
 	go(home(s));
 }
 

@@ -15,7 +15,7 @@ async function signedIn() {
 	if (!s)
 		throw new Error('The sign-in worked but no session came back; ' +
 		    'does this browser accept cookies from this site?');
-	say('Signed in as ' + (s.username || s.id) + '.');
+	say('Signed in as ' + (s.username || s.id) + '.', true);
 	go(home(s));
 }
 

@@ -120,8 +120,13 @@ function answerControls(t, r) {
 		const g = await withStepUp(base(t) + '/access-requests/' +
 		    enc(r.id) + '/approve', 'access_request.approve', r.id,
 		    body);
+		const gave = (new Date(g.expires_at).getTime() - Date.now()) /
+		    60000;
 		say('Approved: ' + (r.engineer_username || r.engineer) +
-		    ' has access until ' + when(g.expires_at) + '.');
+		    ' has access until ' + when(g.expires_at) + '.' +
+		    (m < r.minutes && gave > m + 1 ? ' This custosd does not ' +
+		    'shorten an approval yet, so it gave the time asked; revoke ' +
+		    'it on Active access when the work is done.' : ''));
 		show();
 	}, {class: 'primary', 'data-testid': 'approve'});
 	const deny = button('Deny', async () => {
