@@ -404,6 +404,7 @@ export function navFor(s) {
 			[t + '/log', 'Access log'],
 			[t + '/incidents', 'Incidents'],
 			[t + '/policy', 'Support policy'],
+			[t + '/users', 'Users'],
 			['#/account', 'Passkeys'],
 		];
 	case 'engineer':

@@ -24,6 +24,7 @@ route('#/t/:tenant/requests/:id?', tenant.renderRequests, ADMIN);
 route('#/t/:tenant/grants', tenant.renderGrants, ADMIN);
 route('#/t/:tenant/approvals/:id?', tenant.renderApprovals, ADMIN);
 route('#/t/:tenant/policy', tenant.renderPolicy, ADMIN);
+route('#/t/:tenant/users', tenant.renderUsers, ADMIN);
 route('#/t/:tenant/log', log.render, ADMIN);
 route('#/t/:tenant/incidents/:id?', tenant.renderIncidents, ADMIN);
 

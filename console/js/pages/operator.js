@@ -508,15 +508,16 @@ export async function renderInvitations(main) {
 	    'invitations');
 	main.append(h('h2', null, 'Sent'), simpleTable(list.length +
 	    ' invitations', 'invitations', [
-		['Kind', (i) => i.kind],
-		['For', (i) => [i.username || i.engineer || i.user ||
-		    i.principal_id || '', i.tenant ? ' of ' + i.tenant : '']],
-		['Sent to', (i) => i.delivered_to || i.email || '—'],
-		['Expires', (i) => timeEl(i.expires_at || i.expires)],
-		['State', (i) => i.state || (i.used ? 'used' : i.revoked ?
-		    'revoked' : 'open')],
-		['Actions', (i) => (i.state || 'open') === 'open' && !i.used &&
-		    !i.revoked ? button('Revoke', async () => {
+		['Kind', (i) => i.kind.replace('_', ' ')],
+		['For', (i) => [i.username || i.principal || '', i.tenant ?
+		    ' of ' + i.tenant : '', i.device ? ' (device ' + i.device +
+		    ')' : '']],
+		['Sent to', (i) => i.delivered_to || '—'],
+		['Sent', (i) => timeEl(i.created)],
+		['Expires', (i) => timeEl(i.expires_at)],
+		['State', (i) => i.state || '—'],
+		['Actions', (i) => i.state === 'pending' ? button('Revoke',
+		    async () => {
 			    if (!await confirmBox('Revoke this invitation?',
 				'The link of invitation ' + i.id + ' stops ' +
 				'working.', 'Revoke'))

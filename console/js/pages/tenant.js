@@ -9,7 +9,7 @@
 
 import {api, h, field, form, button, say, session, when, timeEl,
     duration, minutesText, secondsUntil, listOf, every, show, go,
-    download} from '../app.js';
+    download, confirmBox} from '../app.js';
 import {withStepUp} from '../webauthn.js';
 import {actionWords, userName} from '../words.js';
 import {reportMarkdown} from '../report.js';
@@ -470,4 +470,68 @@ export function incidentView(doc, t) {
 	    h('p', {class: 'hint'}, 'The JSON carries the entries and their ' +
 	    'proofs: check it offline with custos verify --tenant-log.'));
 	return wrap;
+}
+
+// #/t/<tenant>/users: the tenant's people, for inviting them to enrol
+// (a passkey, or a password and TOTP, set by themselves from a mailed
+// single-use link) and sending them a reset link.
+export async function renderUsers(main, p) {
+	const t = p.tenant;
+	main.append(h('h1', null, 'Users'),
+	    h('p', {class: 'lead'}, 'Invite a user to enrol: custos mails ' +
+	    'them a single-use link where they set a passkey or a password ' +
+	    'and an authenticator app themselves. Nobody else sees it.'));
+	const users = listOf(await api('GET', base(t) + '/users'), 'users');
+	const me = session().id;
+	main.append(h('div', {class: 'table-wrap'}, h('table', {class: 'stack',
+	    'data-testid': 'users'}, h('thead', null, h('tr', null, ['User',
+	    'Email', 'Role', 'Status', 'Actions'].map((c) => h('th',
+	    {scope: 'col'}, c)))), h('tbody', null, users.map((u) => h('tr',
+	    {'data-testid': 'user-' + u.id},
+	    h('td', {'data-label': 'User'}, u.username + (u.id === me ?
+	    ' (you)' : '')),
+	    h('td', {'data-label': 'Email'}, u.email),
+	    h('td', {'data-label': 'Role'}, u.role),
+	    h('td', {'data-label': 'Status'}, u.status + (u.mfa_enrolled ?
+	    '' : ', not enrolled')),
+	    h('td', {'data-label': 'Actions'}, u.id === me ? '—' : h('div',
+	    {class: 'row'}, button('Invite to enrol', async () => {
+		    const r = await api('POST', base(t) + '/invitations',
+			{user: u.id});
+		    say('Invitation sent to ' + (r.delivered_to || u.email) +
+			'; the link works once, until ' + when(r.expires_at) +
+			'.');
+		    show();
+	    }, {class: 'secondary small', 'data-testid': 'invite-' + u.id,
+	    'aria-label': 'Invite ' + u.username + ' to enrol'}),
+	    button('Send reset link', async () => {
+		    if (!await confirmBox('Send a reset link?', u.username +
+			' gets a single-use link to choose a new password.',
+			'Send link', false))
+			    return;
+		    const r = await api('POST', base(t) + '/users/' + enc(u.id) +
+			'/password-reset', {});
+		    say('Reset link sent to ' + (r.delivered_to || u.email) +
+			'.');
+	    }, {class: 'secondary small', 'data-testid': 'reset-' + u.id,
+	    'aria-label': 'Send ' + u.username + ' a reset link'})))))))));
+	let inv = [];
+	try {
+		inv = listOf(await api('GET', base(t) + '/invitations'),
+		    'invitations');
+	} catch (e) {
+		inv = [];
+	}
+	main.append(h('h2', null, 'Invitations'), inv.length ? h('ul',
+	    {'data-testid': 'invitations'}, inv.map((i) => h('li',
+	    {'data-testid': 'invitation-' + i.id}, (i.username || i.principal) +
+	    ': ' + i.state + ', sent to ' + (i.delivered_to || '—') +
+	    ', until ', timeEl(i.expires_at), ' ', i.state === 'pending' ?
+	    button('Revoke', async () => {
+		    await api('DELETE', base(t) + '/invitations/' + enc(i.id));
+		    say('Invitation revoked.');
+		    show();
+	    }, {class: 'danger small', 'aria-label': 'Revoke the invitation ' +
+	    'of ' + (i.username || i.principal)}) : null))) :
+	    h('p', {class: 'empty'}, 'None sent.'));
 }
