@@ -1,0 +1,575 @@
+// SPDX-License-Identifier: ISC
+//
+// The operator's (security team's) pages (#/ops/...): alerts as they
+// arrive (polled), containment and lifting with one confirmation, the
+// scope question as a form with the answer as a table and per-customer
+// reports to download (built here from the answer), incidents, the
+// directory, invitations and the log's health.
+
+import {api, h, field, form, button, say, when, timeEl, listOf, every,
+    show, go, download, confirmBox} from '../app.js';
+import {tenantReport, reportMarkdown, summaryMarkdown} from '../report.js';
+import {exposureBadge, incidentView} from './tenant.js';
+
+const enc = encodeURIComponent;
+const POLL_MS = 10000;
+
+// One confirmation: a modal dialog with the reason (and level) to give.
+// Resolves to {reason, level} or null when cancelled.
+function confirmDialog(title, text, opts = {}) {
+	return new Promise((resolve) => {
+		const reason = field('Reason', {required: true, minlength: 3,
+		    maxlength: 500, value: opts.reason || '',
+		    testid: 'confirm-reason', hint: 'Recorded in the log.'});
+		const level = opts.levels ? field('How far', {type: 'select',
+		    testid: 'confirm-level', value: opts.levels[0][0],
+		    options: opts.levels}) : null;
+		const d = h('dialog', {'aria-labelledby': 'dlg-h',
+		    'data-testid': 'confirm-dialog'});
+		const finish = (v) => {
+			d.close();
+			d.remove();
+			resolve(v);
+		};
+		const f = form({method: 'dialog'}, [
+			h('h2', {id: 'dlg-h'}, title), h('p', null, text),
+			reason, level,
+			h('div', {class: 'actions'},
+			    h('button', {type: 'submit', class: 'danger primary',
+				'data-testid': 'confirm-ok'}, opts.ok || 'Confirm'),
+			    h('button', {type: 'button', class: 'secondary',
+				'data-testid': 'confirm-cancel',
+				onclick: () => finish(null)}, 'Cancel')),
+		], async () => finish({reason: reason.input.value.trim(),
+		    level: level ? level.input.value : undefined}));
+		d.append(f);
+		d.addEventListener('cancel', () => finish(null));
+		document.body.append(d);
+		d.showModal();
+		reason.input.focus();
+	});
+}
+
+const LEVELS = [
+	['access', 'End sessions, refuse logins, revoke open access'],
+	['logins', 'End sessions and refuse logins (keep approvals)'],
+	['sessions', 'End sessions only'],
+];
+
+export async function contain(kind, id, suggested) {
+	const c = await confirmDialog('Contain ' + kind + ' ' + id + '?',
+	    'Their sessions end now' + (kind === 'session' ? '.' :
+	    '; depending on the level, logins are refused until you lift ' +
+	    'it and open access is revoked.'), {ok: 'Contain',
+	    reason: suggested, levels: kind === 'session' ? null : LEVELS});
+	if (!c)
+		return null;
+	const body = {[kind]: id, reason: c.reason};
+	if (c.level)
+		body.level = c.level;
+	const r = await api('POST', '/v1/containment', body);
+	say('Contained ' + kind + ' ' + id + ': ' + r.enforced + ' (' +
+	    r.sessions_ended + ' session(s) ended, ' +
+	    (r.grants_revoked || []).length + ' access revoked).');
+	return r;
+}
+
+export async function lift(c) {
+	const ok = await confirmDialog('Lift containment ' + c.id + '?',
+	    'Logins of ' + c.kind + ' ' + c.target + ' are allowed again. ' +
+	    'Sessions it ended and access it revoked stay ended.',
+	    {ok: 'Lift'});
+	if (!ok)
+		return null;
+	const r = await api('POST', '/v1/containment/' + enc(c.id) + '/lift',
+	    {reason: ok.reason});
+	say('Lifted ' + c.id + ': ' + r.enforced + '.');
+	return r;
+}
+
+function alertCard(a) {
+	const d = a.detail || {};
+	const card = h('article', {class: 'card ' + a.severity,
+	    'data-testid': 'alert-' + a.id, 'aria-labelledby': 'al-' + a.id});
+	card.append(h('h3', {id: 'al-' + a.id}, h('span', {class: 'sev-' +
+	    a.severity}, a.severity.toUpperCase()), ' ', a.title || a.rule),
+	    h('p', null, a.message),
+	    h('dl', null, h('dt', null, 'Raised'), h('dd', null,
+	    timeEl(a.time)), h('dt', null, 'About'), h('dd', null,
+	    a.subject_kind + ' ' + a.subject), d.vendor ? [h('dt', null,
+	    'Vendor'), h('dd', null, d.vendor)] : null, d.device ?
+	    [h('dt', null, 'Device'), h('dd', null, d.device)] : null,
+	    d.source ? [h('dt', null, 'From'), h('dd', null, d.source)] :
+	    null, d.tenant ? [h('dt', null, 'Tenant'), h('dd', null,
+	    d.tenant)] : null, h('dt', null, 'Entries'), h('dd', null,
+	    (a.entries || []).join(', '))));
+	const acts = h('div', {class: 'actions'});
+	if (a.containment) {
+		card.append(h('p', {'data-testid': 'alert-contained'},
+		    h('span', {class: 'badge warn'}, 'contained'), ' ',
+		    a.containment.kind, ' ', a.containment.target, ': ',
+		    a.containment.enforced));
+	}
+	const eng = d.engineer || (a.subject_kind === 'engineer' ?
+	    a.subject : null);
+	if (eng)
+		acts.append(button('Contain engineer ' + eng, async () => {
+			if (await contain('engineer', eng, 'alert ' + a.id +
+			    ': ' + (a.title || a.rule)))
+				show();
+		}, {class: 'danger', 'data-testid': 'contain'}));
+	if (d.session)
+		acts.append(button('End session', async () => {
+			if (await contain('session', d.session, 'alert ' + a.id))
+				show();
+		}, {class: 'secondary', 'data-testid': 'contain-session'}));
+	if (a.scope)
+		acts.append(button('Scope this', async () => {
+			sessionStorage.setItem('custos.scope', JSON.stringify(
+			    a.scope));
+			go('#/ops/scope');
+		}, {class: 'secondary', 'data-testid': 'scope-alert'}));
+	card.append(acts);
+	return card;
+}
+
+export async function renderAlerts(main) {
+	main.append(h('h1', null, 'Alerts'),
+	    h('p', {class: 'lead'}, 'What the detection rules raised, newest ' +
+	    'first. This page checks for new ones every ' + POLL_MS / 1000 +
+	    ' seconds.'));
+	const list = h('div', {class: 'cards', 'data-testid': 'alerts'});
+	const stamp = h('p', {class: 'hint', 'data-testid': 'alerts-updated'});
+	main.append(stamp, list);
+	const seen = new Set();
+	const load = async (first) => {
+		const alerts = listOf(await api('GET', '/v1/alerts?limit=100'),
+		    'alerts');
+		const fresh = alerts.filter((a) => !seen.has(a.id));
+		if (first || fresh.length) {
+			list.textContent = '';
+			for (const a of alerts) {
+				seen.add(a.id);
+				list.append(alertCard(a));
+			}
+			if (!alerts.length)
+				list.append(h('p', {class: 'empty'}, 'No alert.'));
+		}
+		if (!first && fresh.length)
+			say(fresh.length + ' new alert' + (fresh.length === 1 ?
+			    '' : 's') + ': ' + fresh.map((a) => a.severity + ' ' +
+			    (a.title || a.rule) + ' (' + a.subject + ')')
+			    .join('; ') + '.');
+		stamp.textContent = 'Updated ' + when(new Date().toISOString()) +
+		    '.';
+	};
+	await load(true);
+	return every(POLL_MS, () => load(false));
+}
+
+export async function renderContainment(main) {
+	main.append(h('h1', null, 'Containment'));
+	const kind = field('What', {type: 'select', testid: 'contain-kind',
+	    options: [['engineer', 'Engineer'], ['device', 'Device'],
+	    ['session', 'Session'], ['vendor', 'Vendor (all its engineers)']]});
+	const id = field('Id', {required: true, testid: 'contain-id',
+	    spellcheck: false});
+	main.append(h('h2', null, 'Contain'), form({class: 'inline-form',
+	    'data-testid': 'contain-form'}, [kind, id, h('button', {type:
+	    'submit', class: 'danger'}, 'Contain…')], async () => {
+		if (await contain(kind.input.value, id.input.value.trim()))
+			show();
+	}));
+	const list = listOf(await api('GET', '/v1/containment?all=1'),
+	    'containments');
+	main.append(h('h2', null, 'In force and past'));
+	if (!list.length) {
+		main.append(h('p', {class: 'empty'}, 'None.'));
+		return;
+	}
+	main.append(h('div', {class: 'table-wrap'}, h('table', {class: 'stack',
+	    'data-testid': 'containments'}, h('thead', null, h('tr', null,
+	    ['What', 'Level', 'Since', 'By', 'Reason', 'Now', ''].map((c) =>
+	    h('th', {scope: 'col'}, c || h('span', {class: 'muted'},
+	    'Actions'))))), h('tbody', null, list.map((c) => h('tr',
+	    {'data-testid': 'containment-' + c.id},
+	    h('td', {'data-label': 'What'}, c.kind + ' ' + c.target),
+	    h('td', {'data-label': 'Level'}, c.level),
+	    h('td', {'data-label': 'Since'}, timeEl(c.created)),
+	    h('td', {'data-label': 'By'}, c.created_by + (c.alert ? ' (' +
+	    c.alert + ')' : '')),
+	    h('td', {'data-label': 'Reason'}, c.reason),
+	    h('td', {'data-label': 'Now'}, c.enforced),
+	    h('td', {'data-label': ''}, c.in_force ? button('Lift…',
+	    async () => {
+		    if (await lift(c))
+			    show();
+	    }, {class: 'secondary small', 'data-testid': 'lift',
+	    'aria-label': 'Lift containment of ' + c.kind + ' ' +
+	    c.target}) : '—')))))));
+}
+
+function csv(s) {
+	return s.split(/[\s,]+/).map((x) => x.trim()).filter(Boolean);
+}
+
+function isoLocal(t) {
+	// datetime-local wants local time without zone
+	const d = t ? new Date(t) : new Date();
+	const pad = (n) => String(n).padStart(2, '0');
+	return d.getFullYear() + '-' + pad(d.getMonth() + 1) + '-' +
+	    pad(d.getDate()) + 'T' + pad(d.getHours()) + ':' +
+	    pad(d.getMinutes());
+}
+
+function toUTC(local) {
+	return new Date(local).toISOString().replace(/\.\d+Z$/, 'Z');
+}
+
+export async function renderScope(main) {
+	main.append(h('h1', null, 'Scope: which customers were affected?'),
+	    h('p', {class: 'lead'}, 'Name what was compromised and when; ' +
+	    'custos lists every tenant those principals acted upon, viewed ' +
+	    'or could have reached, with proof, and makes a report per ' +
+	    'customer.'));
+	let pre = null;
+	try {
+		pre = JSON.parse(sessionStorage.getItem('custos.scope') || 'null');
+		sessionStorage.removeItem('custos.scope');
+	} catch (e) {
+		pre = null;
+	}
+	const pr = (pre && pre.principals) || {};
+	const mk = (label, key, hint) => field(label, {optional: true,
+	    value: (pr[key] || []).join(', '), testid: 'scope-' + key,
+	    spellcheck: false, hint});
+	const f = {
+		title: field('Incident title', {optional: true,
+		    testid: 'scope-title', hint: 'Give one to keep the answer ' +
+		    'as an incident that each tenant\'s admins can read.'}),
+		engineers: mk('Engineers', 'engineers', 'Ids, separated by ' +
+		    'commas.'),
+		devices: mk('Devices', 'devices'),
+		sessions: mk('Sessions', 'sessions', 'Public ids, ses_…'),
+		vendors: mk('Vendors', 'vendors'),
+		ips: mk('Source addresses', 'ips'),
+		from: field('From', {type: 'datetime-local', required: true,
+		    testid: 'scope-from', value: isoLocal(pre && pre.from ?
+		    pre.from : Date.now() - 7 * 86400000)}),
+		to: field('To', {type: 'datetime-local', required: true,
+		    testid: 'scope-to', value: isoLocal(pre && pre.to ? pre.to :
+		    Date.now() + 60000)}),
+	};
+	const out = h('div', {'data-testid': 'scope-result'});
+	main.append(form({'data-testid': 'scope-form'}, [h('div',
+	    {class: 'inline-form'}, f.engineers, f.devices, f.sessions,
+	    f.vendors, f.ips), h('div', {class: 'inline-form'}, f.from, f.to,
+	    f.title), h('button', {type: 'submit', class: 'primary',
+	    'data-testid': 'scope-submit'}, 'Ask')], async () => {
+		const principals = {};
+		for (const k of ['engineers', 'devices', 'sessions', 'vendors',
+		    'ips']) {
+			const v = csv(f[k].input.value);
+			if (v.length)
+				principals[k] = v;
+		}
+		if (!Object.keys(principals).length)
+			throw new Error('Name at least one engineer, device, ' +
+			    'session, vendor or address.');
+		const scope = {principals, from: toUTC(f.from.input.value),
+		    to: toUTC(f.to.input.value)};
+		const title = f.title.input.value.trim();
+		let answer, incident = null;
+		if (title) {
+			incident = await api('POST', '/v1/incidents', {title,
+			    scope});
+			answer = incident.scope || incident.answer || incident;
+		} else {
+			answer = await api('POST', '/v1/scope', Object.assign(
+			    {proofs: true}, scope));
+		}
+		out.textContent = '';
+		out.append(scopeResult(answer, incident));
+		out.querySelector('h2').focus();
+		say('Scope answered: ' + (answer.tenants || []).length +
+		    ' tenant(s).');
+	}), out);
+}
+
+const EXPOSURE_ORDER = {acted_upon: 0, viewed: 1, exposed: 2,
+    attempted: 3};
+
+export function scopeResult(answer, incident) {
+	const s = answer.summary || {};
+	const generated = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+	const rows = (answer.tenants || []).concat((answer.attempted ||
+	    []).map((x) => Object.assign({exposure: 'attempted'}, x)))
+	    .sort((a, b) => (EXPOSURE_ORDER[a.exposure] ?? 9) -
+	    (EXPOSURE_ORDER[b.exposure] ?? 9));
+	const wrap = h('section', {'aria-labelledby': 'sc-h'});
+	wrap.append(h('h2', {id: 'sc-h', tabindex: '-1'}, 'Answer' +
+	    (incident && incident.id ? ' (incident ' + incident.id + ')' :
+	    '')),
+	    h('p', {'data-testid': 'scope-summary'}, (s.tenants_acted_upon ||
+	    0) + ' acted upon, ' + (s.tenants_viewed || 0) + ' viewed, ' +
+	    (s.tenants_exposed || 0) + ' exposed; ' + (s.events || 0) +
+	    ' events from ' + when(answer.from) + ' to ' + when(answer.to) +
+	    ', against the checkpoint of tree size ' + answer.size + '.'));
+	if (!rows.length) {
+		wrap.append(h('p', {class: 'empty'}, 'No tenant was reached.'));
+		return wrap;
+	}
+	wrap.append(h('div', {class: 'actions'},
+	    button('Download summary (Markdown)', async () => download(
+		'summary.md', summaryMarkdown(answer), 'text/markdown'),
+		{class: 'secondary'}),
+	    button('Download the whole answer (JSON)', async () => download(
+		'scope.json', JSON.stringify(answer, null, 2) + '\n',
+		'application/json'), {class: 'secondary'})));
+	wrap.append(h('div', {class: 'table-wrap'}, h('table', {class: 'stack',
+	    'data-testid': 'scope-table'}, h('caption', null, 'Tenants, the ' +
+	    'most affected first'), h('thead', null, h('tr', null, ['Tenant',
+	    'Exposure', 'First', 'Last', 'Actions', 'Users affected',
+	    'Report'].map((c) => h('th', {scope: 'col'}, c)))),
+	    h('tbody', null, rows.map((r) => {
+		    const rep = tenantReport(answer, r, generated);
+		    return h('tr', {'data-testid': 'scope-tenant-' + r.tenant},
+			h('td', {'data-label': 'Tenant'}, r.name ? r.name +
+			' (' + r.tenant + ')' : r.tenant),
+			h('td', {'data-label': 'Exposure'},
+			exposureBadge(r.exposure)),
+			h('td', {'data-label': 'First'}, timeEl(r.first)),
+			h('td', {'data-label': 'Last'}, timeEl(r.last)),
+			h('td', {'data-label': 'Actions'}, Object.entries(
+			r.actions || {}).map(([a, n]) => a + ' × ' + n)
+			.join(', ') || '—'),
+			h('td', {'data-label': 'Users affected', class: 'num'},
+			String((r.users_affected || []).length)),
+			h('td', {'data-label': 'Report'}, h('div',
+			{class: 'row'}, button('JSON', async () => download(
+			    r.tenant + '.json', JSON.stringify(rep, null, 2) +
+			    '\n', 'application/json'), {class: 'secondary small',
+			    'aria-label': 'Report for ' + r.tenant + ' as JSON',
+			    'data-testid': 'report-json-' + r.tenant}),
+			button('Markdown', async () => download(r.tenant +
+			    '.md', reportMarkdown(rep), 'text/markdown'),
+			    {class: 'secondary small', 'aria-label': 'Report ' +
+			    'for ' + r.tenant + ' as Markdown',
+			    'data-testid': 'report-md-' + r.tenant}))));
+	    })))));
+	return wrap;
+}
+
+export async function renderIncidents(main, p) {
+	main.append(h('h1', null, p.id ? 'Incident' : 'Incidents'));
+	if (p.id) {
+		const doc = await api('GET', '/v1/incidents/' + enc(p.id));
+		const answer = doc.scope || doc.answer || doc;
+		main.append(h('p', null, doc.title || ''),
+		    answer.tenants ? scopeResult(answer, doc) :
+		    incidentView(doc, ''));
+		return;
+	}
+	const list = listOf(await api('GET', '/v1/incidents'), 'incidents');
+	main.append(h('p', null, h('a', {href: '#/ops/scope'}, 'Open a new ' +
+	    'incident from a scope question')));
+	if (!list.length) {
+		main.append(h('p', {class: 'empty'}, 'No incident yet.'));
+		return;
+	}
+	main.append(h('ul', {'data-testid': 'incidents'}, list.map((i) =>
+	    h('li', {'data-testid': 'incident-' + i.id}, h('a', {href:
+	    '#/ops/incidents/' + enc(i.id)}, i.title || i.id), ' — ',
+	    timeEl(i.created), i.summary ? ' — ' +
+	    (i.summary.tenants_acted_upon || 0) + ' acted upon, ' +
+	    (i.summary.tenants_viewed || 0) + ' viewed' : ''))));
+}
+
+function simpleTable(caption, testid, cols, rows) {
+	if (!rows.length)
+		return h('p', {class: 'empty'}, 'None.');
+	return h('div', {class: 'table-wrap'}, h('table', {class: 'stack',
+	    'data-testid': testid}, h('caption', null, caption),
+	    h('thead', null, h('tr', null, cols.map(([c]) => h('th',
+	    {scope: 'col'}, c)))), h('tbody', null, rows.map((r) => h('tr',
+	    {'data-testid': testid + '-' + r.id}, cols.map(([c, fn]) =>
+	    h('td', {'data-label': c}, fn(r))))))));
+}
+
+export async function renderDirectory(main) {
+	main.append(h('h1', null, 'Directory'));
+	const vendors = listOf(await api('GET', '/v1/vendors'), 'vendors');
+	const vname = new Map(vendors.map((v) => [v.id, v.name]));
+	main.append(h('h2', null, 'Vendors'), simpleTable(vendors.length +
+	    ' vendors', 'vendors', [['Name', (v) => v.name], ['Id', (v) =>
+	    h('code', null, v.id)], ['Status', (v) => v.status || 'active'],
+	    ['Engineers', (v) => v.engineers === undefined ? '—' :
+	    String(v.engineers)]], vendors));
+	const engineers = listOf(await api('GET', '/v1/engineers'),
+	    'engineers');
+	main.append(h('h2', null, 'Engineers and devices'), simpleTable(
+	    engineers.length + ' engineers', 'engineers', [
+		['Username', (e) => e.username],
+		['Vendor', (e) => vname.get(e.vendor) || e.vendor],
+		['Status', (e) => e.status || 'active'],
+		['Devices', (e) => (e.devices || []).map((d) => (d.name ||
+		    d.id) + (d.status && d.status !== 'active' ? ' (' +
+		    d.status + ')' : '')).join(', ') || '—'],
+		['Actions', (e) => button('Contain…', async () => {
+			if (await contain('engineer', e.id))
+				show();
+		}, {class: 'danger small', 'aria-label': 'Contain ' +
+		    e.username})],
+	    ], engineers));
+	const tq = field('Find tenants by name', {optional: true,
+	    testid: 'tenant-filter', type: 'search'});
+	const tout = h('div');
+	let after = null;
+	const loadTenants = async (more) => {
+		const qs = new URLSearchParams({limit: '50'});
+		if (tq.input.value.trim())
+			qs.set('q', tq.input.value.trim());
+		if (more && after)
+			qs.set('after', after);
+		const doc = await api('GET', '/v1/tenants?' + qs);
+		const list = listOf(doc, 'tenants');
+		after = doc.next || (list.length === 50 ?
+		    list[list.length - 1].id : null);
+		if (!more)
+			tout.textContent = '';
+		tout.append(simpleTable(list.length + ' tenants' + (more ?
+		    ' more' : ''), 'tenants', [['Name', (t) => t.name],
+		    ['Id', (t) => h('code', null, t.id)], ['Policy', (t) =>
+		    (t.support_policy || '').replace(/_/g, ' ')],
+		    ['Users', (t) => t.users === undefined ? '—' :
+		    String(t.users)]], list));
+		if (after)
+			tout.append(button('More tenants', () => loadTenants(true),
+			    {class: 'secondary'}));
+	};
+	main.append(h('h2', null, 'Tenants'), form({class: 'inline-form',
+	    role: 'search'}, [tq, h('button', {type: 'submit',
+	    class: 'secondary'}, 'Find')], () => loadTenants(false)), tout);
+	await loadTenants(false);
+}
+
+export async function renderInvitations(main) {
+	main.append(h('h1', null, 'Invitations'),
+	    h('p', {class: 'lead'}, 'An invitation mails a single-use link ' +
+	    '(72 hours) to the person, who sets a passkey or a password and ' +
+	    'TOTP themselves. Nobody else sees their secret, you included.'));
+	const kind = field('Who', {type: 'select', testid: 'invite-kind',
+	    options: [['engineer', 'Support engineer'], ['tenant_user',
+	    'Tenant user or admin'], ['operator', 'Operator']]});
+	const f1 = field('Engineer id', {optional: true, testid:
+	    'invite-engineer', hint: 'Engineers: the engineer (created ' +
+	    'without a password) and the device their passkey stands for.'});
+	const f2 = field('Device id', {optional: true, testid:
+	    'invite-device'});
+	const f3 = field('Tenant id', {optional: true, testid:
+	    'invite-tenant', hint: 'Tenant users: the tenant and the user.'});
+	const f4 = field('User id', {optional: true, testid: 'invite-user'});
+	const f5 = field('Username', {optional: true, testid:
+	    'invite-username', hint: 'Operators: a new operator person.'});
+	const f6 = field('Email', {optional: true, type: 'email',
+	    testid: 'invite-email', hint: 'Where the link goes (otherwise ' +
+	    'the address on record).'});
+	const shown = () => {
+		const k = kind.input.value;
+		f1.hidden = f2.hidden = k !== 'engineer';
+		f3.hidden = f4.hidden = k !== 'tenant_user';
+		f5.hidden = k !== 'operator';
+	};
+	kind.input.addEventListener('change', shown);
+	shown();
+	main.append(h('h2', null, 'Invite someone'), form({'data-testid':
+	    'invite-form'}, [kind, f1, f2, f3, f4, f5, f6, h('button',
+	    {type: 'submit', class: 'primary', 'data-testid':
+	    'invite-submit'}, 'Send invitation')], async () => {
+		const k = kind.input.value;
+		const body = {kind: k};
+		const put = (key, fl) => {
+			const v = fl.input.value.trim();
+			if (v && !fl.hidden)
+				body[key] = v;
+		};
+		put('engineer', f1);
+		put('device', f2);
+		put('tenant', f3);
+		put('user', f4);
+		put('username', f5);
+		put('email', f6);
+		const r = await api('POST', '/v1/invitations', body);
+		say('Invitation ' + r.id + ' sent to ' + (r.delivered_to ||
+		    'the person') + '; valid until ' + when(r.expires_at) + '.');
+		show();
+	}));
+	const list = listOf(await api('GET', '/v1/invitations'),
+	    'invitations');
+	main.append(h('h2', null, 'Sent'), simpleTable(list.length +
+	    ' invitations', 'invitations', [
+		['Kind', (i) => i.kind.replace('_', ' ')],
+		['For', (i) => [i.username || i.principal || '', i.tenant ?
+		    ' of ' + i.tenant : '', i.device ? ' (device ' + i.device +
+		    ')' : '']],
+		['Sent to', (i) => i.delivered_to || '—'],
+		['Sent', (i) => timeEl(i.created)],
+		['Expires', (i) => timeEl(i.expires_at)],
+		['State', (i) => i.state || '—'],
+		['Actions', (i) => i.state === 'pending' ? button('Revoke',
+		    async () => {
+			    if (!await confirmBox('Revoke this invitation?',
+				'The link of invitation ' + i.id + ' stops ' +
+				'working.', 'Revoke'))
+				    return;
+			    await api('DELETE', '/v1/invitations/' + enc(i.id));
+			    say('Invitation ' + i.id + ' revoked.');
+			    show();
+		    }, {class: 'danger small', 'data-testid': 'invite-revoke',
+		    'aria-label': 'Revoke invitation ' + i.id}) : '—'],
+	    ], list));
+}
+
+export async function renderLogHealth(main) {
+	main.append(h('h1', null, 'Log health'));
+	const hl = await api('GET', '/v1/log/health');
+	const cp = hl.checkpoint || {};
+	const ok = hl.integrity === 'ok';
+	main.append(h('div', {class: 'verify-summary'}, h('span',
+	    {class: 'badge ' + (ok ? 'ok' : 'bad'), 'data-testid':
+	    'log-integrity'}, ok ? 'integrity ok' : 'integrity failed'),
+	    ok ? null : h('span', null, hl.integrity)),
+	    h('dl', {class: 'card'},
+	    h('dt', null, 'Entries'), h('dd', {'data-testid': 'log-size'},
+	    String(hl.size)),
+	    h('dt', null, 'Last checkpoint'), h('dd', null, 'size ' +
+	    (cp.size ?? '—') + ', signed ', timeEl(cp.time)),
+	    h('dt', null, 'Root'), h('dd', null, h('code', null, cp.root ||
+	    '—'))));
+	const ws = hl.witnesses || [];
+	main.append(h('h2', null, 'Witnesses'), ws.length ? simpleTable(
+	    ws.length + ' witnesses', 'witnesses', [['Name', (w) => w.name],
+	    ['Last cosigned size', (w) => String(w.last_cosigned_size ??
+	    '—')], ['When', (w) => timeEl(w.last_time)], ['Behind', (w) =>
+	    String((hl.size || 0) - (w.last_cosigned_size || 0))]],
+	    ws.map((w) => Object.assign({id: w.name}, w))) :
+	    h('p', {class: 'empty'}, 'No witness is configured: nobody ' +
+	    'outside this server cosigns the checkpoints yet.'));
+	const check = h('p', {'data-testid': 'checkpoint-check'});
+	main.append(h('h2', null, 'Checked in this browser'), check);
+	try {
+		const V = await import('../verify.js');
+		const key = (await api('GET', '/v1/log/key', undefined,
+		    {text: true})).trim();
+		const note = await api('GET', '/v1/log/checkpoint', undefined,
+		    {text: true});
+		const c = await V.verifyCheckpoint(note, key);
+		check.append(h('span', {class: 'badge ok', 'data-testid':
+		    'verify-state'}, 'verified'), ' The latest checkpoint (size ' +
+		    c.size + ') is signed by the log key ', h('code', null, key),
+		    '.');
+	} catch (e) {
+		check.append(h('span', {class: 'badge bad', 'data-testid':
+		    'verify-state'}, 'not verified'), ' ' + (e.message || e));
+	}
+}
