@@ -156,7 +156,7 @@ test('every page of the tenant admin', async () => {
 	assert.ok(pages.some((x) => /\/requests$/.test(x)) && pages.some((x) => /\/log$/.test(x)), `nav: ${pages}`);
 	const problems = [];
 	for (const hash of [...pages, `#/t/${w.tenant}/requests/${reqId}`])
-		problems.push(...(await check(p, phone, hash, shotName('tenant', hash))).map((x) => `${hash}: ${x}`));
+		problems.push(...(await check(p, phone, hash, shotName('admin', hash))).map((x) => `${hash}: ${x}`));
 	assert.deepEqual(problems, []);
 });
 

@@ -141,7 +141,7 @@ test('access_request.revoke: the console\'s revocation is recorded as the API\'s
 	await admin.goto('#/t/acme/grants');
 	const row = admin.page.locator(`[data-testid="grant-${r1}"]`);
 	await row.waitFor();
-	await admin.shot('tenant-grants');
+	await admin.shot('admin-grants');
 	const c = await entriesOf('access_request.revoke', () => h.answerTo(admin, 'POST',
 	    new RegExp(`/access-requests/${r1}/revoke$`), async () => {
 		await row.locator(h.hook.revoke).click();

@@ -78,7 +78,7 @@ test('the admin sees who, which ticket, why and for how long, and the engineer\'
 		assert.ok(text.includes(want), `the request row lacks ${want}: ${text}`);
 	assert.match(text, /\b(1 h|60 min)/, `how long: ${text}`);
 	assert.match(text, /first request|past|earlier/i, `the engineer's past: ${text}`);
-	await admin.shot('tenant-requests');
+	await admin.shot('admin-requests');
 });
 
 test('the admin approves a shorter time with step-up on her passkey', async () => {
@@ -86,7 +86,7 @@ test('the admin approves a shorter time with step-up on her passkey', async () =
 	const pg = admin.page;
 	await pg.locator(h.hook.approve).waitFor();
 	await pg.locator('[data-testid="approve-minutes"]').selectOption('30');
-	await admin.shot('tenant-request');
+	await admin.shot('admin-request');
 	const before = await d.logSize();
 	const [opts, r] = await Promise.all([
 		pg.waitForResponse((x) => new URL(x.url()).pathname === '/v1/step-up/options'),
@@ -103,11 +103,11 @@ test('the admin approves a shorter time with step-up on her passkey', async () =
 	assert.equal(e.outcome, 'allowed');
 	assert.equal(e.actor.id, admin.who.id);
 	assert.match(JSON.stringify(e.detail || {}), /step_up/, `no step-up in ${JSON.stringify(e)}`);
+	// The page says so, to a screen reader too.
+	await pg.locator('[role="status"]').filter({ hasText: /approved/i }).first().waitFor();
 	// For the 30 minutes she chose, not the 60 asked.
 	const left = (Date.parse(state.expires_at) - d.now() * 1000) / 60000;
 	assert.ok(left > 25 && left <= 30.5, `approved for ${left.toFixed(1)} minutes, not 30: ${JSON.stringify(state)}`);
-	// The page says so, to a screen reader too.
-	await pg.locator('[role="status"]').filter({ hasText: /approved/i }).first().waitFor();
 });
 
 test('the engineer sees the grant with its time left and resets the user\'s password', async () => {
@@ -152,5 +152,29 @@ test('the admin reads that entry in words, verified in her browser', async () =>
 	const states = await pg.locator(h.hook.verifyState).allInnerTexts();
 	assert.ok(states.length >= 3, `few entries: ${states}`);
 	assert.deepEqual(states.filter((s) => !/^\s*verified\s*$/i.test(s)), [], 'entries not verified');
-	await admin.shot('tenant-log');
+	await admin.shot('admin-log');
+});
+
+test('the operator asks which customers the engineer touched: Acme, acted upon', async () => {
+	const op = await b.person(d, 'operator', { authenticator: false });
+	try {
+		await h.operatorSignIn(op);
+		await op.goto('#/ops/scope');
+		const pg = op.page;
+		const iso = (t) => new Date(t * 1000).toISOString().slice(0, 16);
+		await pg.locator('[data-testid="scope-engineers"]').fill(w.engineer.id);
+		await pg.locator('[data-testid="scope-from"]').fill(iso(d.now() - 3600));
+		await pg.locator('[data-testid="scope-to"]').fill(iso(d.now() + 3600));
+		const r = await h.answerTo(op, 'POST', /^\/v1\/(scope|incidents)$/, () =>
+		    pg.locator('[data-testid="scope-submit"]').click());
+		assert.equal(r.status, 200, JSON.stringify(r.body));
+		const row = pg.locator(`[data-testid="scope-tenant-${w.tenant}"]`);
+		await row.waitFor();
+		assert.match(await row.innerText(), /acted.upon/i);
+		assert.match(await row.innerText(), /password_reset|password reset/i);
+		await op.shot('ops-scope');
+		assert.deepEqual(await op.problems(), []);
+	} finally {
+		await op.close();
+	}
 });

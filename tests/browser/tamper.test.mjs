@@ -131,7 +131,7 @@ test('one byte of an inclusion proof changed: "not verified"', async () => {
 		shared.proofStates = await admin.page.locator('[data-testid^="entry-"]').evaluateAll((els) =>
 		    els.map((e) => [e.dataset.testid.slice(6), e.querySelector('[data-testid="verify-state"]')?.textContent.trim()]));
 		assert.ok(s.includes('not verified'), `a tampered proof still verified: ${s} (changed ${changed})`);
-		await admin.shot('tenant-log-not-verified');
+		await admin.shot('admin-log-not-verified');
 	} finally {
 		await admin.page.unrouteAll({ behavior: 'wait' });
 	}
