@@ -437,6 +437,18 @@ export class Browser {
 		const page = await ctx.newPage();
 		const p = new Person(this, d, name, ctx, page);
 		page.on('pageerror', (e) => p.errors.push(String(e)));
+		// The console talks to its own origin only, and there only to
+		// the API and its own files (issue 13: no third-party origin).
+		const origin = new URL(d.url).origin;
+		page.on('request', (r) => {
+			const u = new URL(r.url());
+			if (u.protocol === 'data:' || u.protocol === 'blob:' || u.protocol === 'about:')
+				return;
+			if (u.origin !== origin)
+				p.offsite.push(r.url());
+			else if (!/^\/($|console\/|v1\/|reset$|favicon\.ico$)/.test(u.pathname))
+				p.errors.push(`request outside the console and the API: ${u.pathname}`);
+		});
 		page.on('console', (m) => {
 			if (m.type() === 'error' && /Content Security Policy|Refused to/i.test(m.text()))
 				p.errors.push(`console: ${m.text()}`);
@@ -455,7 +467,7 @@ export class Browser {
 
 export class Person {
 	constructor(b, d, name, ctx, page) {
-		Object.assign(this, { b, d, name, ctx, page, errors: [] });
+		Object.assign(this, { b, d, name, ctx, page, errors: [], offsite: [] });
 	}
 
 	// The CDP virtual authenticator: a platform authenticator (internal
@@ -501,7 +513,7 @@ export class Person {
 	async problems() {
 		let v = [];
 		try { v = await this.page.evaluate(() => window.__custosViolations || []); } catch { /* navigating */ }
-		return [...this.errors, ...v];
+		return [...this.errors, ...v, ...this.offsite.map((u) => `request to another origin: ${u}`)];
 	}
 
 	// axe-core on the page as it is: the serious and critical violations.
