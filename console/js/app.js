@@ -552,18 +552,24 @@ export async function show() {
 		clearMessages();
 	state.carry = false;
 	state.lastPath = path;
+	// Each render gets its own container: a render still waiting for
+	// an answer when the person moves on writes into a container that
+	// is no longer on the page, never into the next page.
 	main.textContent = '';
+	const page = h('div', {class: 'page'});
+	main.appendChild(page);
 	markNav();
 	main.setAttribute('aria-busy', 'true');
 	let cleanup;
 	try {
-		cleanup = await found.render(main, params);
+		cleanup = await found.render(page, params);
 	} catch (e) {
 		if (seq === showing) {
 			fail(e);
 		}
 	} finally {
-		main.removeAttribute('aria-busy');
+		if (seq === showing)
+			main.removeAttribute('aria-busy');
 	}
 	if (seq !== showing) {
 		if (typeof cleanup === 'function')
@@ -571,7 +577,7 @@ export async function show() {
 		return;
 	}
 	state.current = {cleanup};
-	const h1 = main.querySelector('h1');
+	const h1 = page.querySelector('h1');
 	if (h1) {
 		h1.setAttribute('tabindex', '-1');
 		document.title = h1.textContent + ' · custos';

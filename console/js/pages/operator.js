@@ -91,7 +91,8 @@ function alertCard(a) {
 	const d = a.detail || {};
 	const card = h('article', {class: 'card ' + a.severity,
 	    'data-testid': 'alert-' + a.id, 'aria-labelledby': 'al-' + a.id});
-	card.append(h('h3', {id: 'al-' + a.id}, h('span', {class: 'sev-' +
+	card.append(h('h2', {id: 'al-' + a.id, class: 'card-title'}, h('span',
+	    {class: 'sev-' +
 	    a.severity}, a.severity.toUpperCase()), ' ', a.title || a.rule),
 	    h('p', null, a.message),
 	    h('dl', null, h('dt', null, 'Raised'), h('dd', null,
