@@ -77,6 +77,37 @@ static const handler_fn handlers[ACT_COUNT][ACTION_ROUTES_MAX] = {
 	[ACT_CONSOLE] = {h_console, h_console},
 	[ACT_SESSION_VIEW] = {h_session_view},
 	[ACT_AUTH_OPERATOR] = {h_auth_operator},
+	/* invitations */
+	[ACT_INVITATION_CREATE] = {h_invitation_create},
+	[ACT_INVITATION_LIST] = {h_invitation_list},
+	[ACT_INVITATION_REVOKE] = {h_invitation_revoke},
+	[ACT_USER_INVITE] = {h_user_invite},
+	[ACT_USER_INVITATION_LIST] = {h_invitation_list},
+	[ACT_USER_INVITATION_REVOKE] = {h_invitation_revoke},
+	[ACT_INVITATION_OPEN] = {h_invitation_open},
+	[ACT_INVITATION_PASSWORD] = {h_invitation_password},
+	[ACT_INVITATION_COMPLETE] = {h_invitation_totp},
+	[ACT_PASSKEY_REGISTER_BEGIN] = {h_passkey_register_begin},
+	[ACT_PASSKEY_REGISTER] = {h_passkey_register},
+	[ACT_PASSKEY_LIST] = {h_passkey_list},
+	[ACT_PASSKEY_DELETE] = {h_passkey_delete},
+	[ACT_AUTH_PASSKEY_BEGIN] = {h_auth_passkey_begin},
+	[ACT_AUTH_PASSKEY] = {h_auth_passkey},
+	[ACT_STEP_UP_BEGIN] = {h_step_up_begin},
+	[ACT_OPERATOR_CREATE] = {h_operator_create},
+	[ACT_OPERATOR_LIST] = {h_operator_list},
+	/* issue 13, directory. */
+	[ACT_VENDOR_LIST] = {h_vendor_list},
+	[ACT_ENGINEER_LIST] = {h_engineer_list},
+	[ACT_TENANT_LIST] = {h_tenant_list},
+	[ACT_TENANT_VIEW] = {h_tenant_view},
+	[ACT_ACCESS_REQUEST_BROWSE] = {h_access_request_browse},
+	[ACT_INCIDENT_CREATE] = {h_incident_create},
+	[ACT_INCIDENT_LIST] = {h_incident_list},
+	[ACT_INCIDENT_VIEW] = {h_incident_view},
+	[ACT_TENANT_INCIDENT_LIST] = {h_tenant_incident_list},
+	[ACT_TENANT_INCIDENT_VIEW] = {h_tenant_incident_view},
+	[ACT_LOG_HEALTH] = {h_log_health},
 };
 
 void
@@ -470,6 +501,23 @@ job_apply(struct store_conn *c, void *arg, struct err *e)
 			return req_deny(q, &d);
 		}
 	}
+	/* A step-up's passkey use commits with the answer it allowed: the
+	 * counter must still grow here, on the writer. */
+	if (q->step_up.passkey_id[0] != '\0' && q->err.status == 0) {
+		struct err d;
+		int rc = stepup_apply(c, ops, &q->step_up, q->now, e);
+
+		if (rc == -1)
+			return -1;
+		if (rc == 1) {
+			err_init(&d);
+			err_set(&d, 403, "step_up_failed", "the step-up was "
+			    "refused: the authenticator's counter did not "
+			    "grow");
+			d.reason = "sign_count";
+			return req_deny(q, &d);
+		}
+	}
 	return w->apply != NULL ? w->apply(c, q, w->arg, e) : 0;
 }
 
@@ -703,8 +751,10 @@ authenticate(struct req *q)
 		    "log in again");
 		goto out;
 	}
-	if (q->session.principal == PRINCIPAL_OPERATOR) {
-		/* A console session of the operator token's holder. */
+	if (q->session.principal == PRINCIPAL_OPERATOR &&
+	    strcmp(q->session.principal_id, "operator") == 0) {
+		/* A console session of the operator token's holder (no
+		 * operator person has that id: api_passkey.c). */
 		q->actor.kind = ACTOR_OPERATOR;
 	} else if (q->session.principal == PRINCIPAL_ENGINEER) {
 		struct rec_engineer en;
@@ -723,6 +773,21 @@ authenticate(struct req *q)
 		q->actor.kind = ACTOR_ENGINEER;
 		str_copy(q->actor.vendor, sizeof(q->actor.vendor),
 		    en.vendor_id);
+	} else if (q->session.principal == PRINCIPAL_OPERATOR) {
+		struct rec_operator o;
+
+		/* An operator person (passkeys): the operator, named. */
+		found = ops->operator_get(c, q->session.principal_id, &o,
+		    &q->err);
+		if (found == -1)
+			goto out;
+		if (found == 1 || o.status != STATUS_ACTIVE) {
+			q->err.reason = "operator_inactive";
+			err_set(&q->err, 401, "unauthorized", "the account is "
+			    "not active");
+			goto out;
+		}
+		q->actor.kind = ACTOR_OPERATOR;
 	} else {
 		struct rec_user u;
 
@@ -749,6 +814,12 @@ out:
 	sodium_memzero(tok, sizeof(tok));
 	sodium_memzero(h, sizeof(h));
 	return rc;
+}
+
+int
+req_authenticate(struct req *q)
+{
+	return authenticate(q) == -1 || csrf_check(q) == -1 ? -1 : 0;
 }
 
 /* Loads the route's tenant and applies the tenant policy. */

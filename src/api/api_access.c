@@ -90,32 +90,7 @@ h_access_request_create(struct req *q)
 	return rc;
 }
 
-static int
-grant_list_cb(void *arg, const struct rec_grant *g)
-{
-	struct req *q = *(struct req **)arg;
-	json_t *list = ((json_t **)arg)[1];
-
-	return json_array_append_new(list, grant_json(g, q->now)) == -1;
-}
-
-int
-h_access_request_list(struct req *q)
-{
-	void *arg[2];
-	struct store_conn *c = req_reader(q);
-	json_t *list = json_array();
-
-	arg[0] = q;
-	arg[1] = list;
-	if (c == NULL || store_ops(q->ctx->store)->grant_list_tenant(c,
-	    q->tenant.id, grant_list_cb, arg, &q->err) == -1) {
-		json_decref(list);
-		return -1;
-	}
-	req_ok(q, 200, json_pack("{s:o}", "access_requests", list));
-	return 0;
-}
+/* GET /v1/tenants/{t}/access-requests: api_request_list.c. */
 
 /* Loads the grant of the path ({id} is param 1 under a tenant, else 0). */
 static int
@@ -149,8 +124,7 @@ h_access_request_view(struct req *q)
 		return err_set(&q->err, 404, "not_found", "no such access "
 		    "request");
 	}
-	req_ok(q, 200, grant_json(&g, q->now));
-	return 0;
+	return req_grant_view_answer(q, &g);
 }
 
 /* approve, deny, revoke: by a tenant admin. */
@@ -160,7 +134,10 @@ answer(struct req *q, int how)
 	struct rec_grant g;
 	struct request_op op;
 
-	if (load_grant(q, 1, &g) == -1 || request_answer(&op, &g, &q->tenant,
+	/* The step-up (auth/stepup.h) comes after the request is known to
+	 * be this tenant's: an unknown one stays a 404. */
+	if (load_grant(q, 1, &g) == -1 || req_step_up(q, g.id) == -1 ||
+	    request_answer(&op, &g, &q->tenant,
 	    how, q->actor.id, q->now, &q->ev, &q->err) == -1 ||
 	    req_write_op(q, request_apply, &op, "request") == -1)
 		return -1;
@@ -305,7 +282,8 @@ approval_reply(struct req *q, int to)
 	struct rec_approval a;
 	struct approval_op op;
 
-	if (load_approval(q, &a, 1) == -1 || approval_answer(&op, &a, to,
+	if (load_approval(q, &a, 1) == -1 || req_step_up(q, a.id) == -1 ||
+	    approval_answer(&op, &a, to,
 	    q->actor.id, q->now, &q->ev, &q->err) == -1 ||
 	    req_write_op(q, approval_apply, &op,
 	    "approval") == -1)

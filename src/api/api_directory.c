@@ -1,17 +1,26 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * Creating the directory: the operator's create calls (vendors, engineers,
- * devices, tenants; users and tickets also by tenant admins) and the bulk
- * import of JSON lines that `custos seed` uses.  The rules are in
- * src/directory (directory.h for one object, bulk.h for the lines).
+ * The directory: the operator's create calls (vendors, engineers,
+ * devices, tenants; users and tickets also by tenant admins), the bulk
+ * import of JSON lines that `custos seed` uses, and the lists the console
+ * reads (vendors, engineers with their devices and standing, tenants by
+ * name and page, one tenant).  The rules are in src/directory
+ * (directory.h for one object, bulk.h for the lines).
  */
 #include <stdlib.h>
 #include <string.h>
 
+#include "access/approval.h"
+#include "access/grant.h"
+#include "access/policy.h"
 #include "api/req.h"
 #include "common/str.h"
 #include "directory/bulk.h"
 #include "directory/directory.h"
+
+#define TENANT_PAGE_DEFAULT 100
+#define TENANT_PAGE_MAX 1000
+#define TENANT_FILTER_MAX REC_NAME_MAX
 
 /* Parses the body as kind, inserts it with its entry, answers 201. */
 static int
@@ -37,7 +46,9 @@ create(struct req *q, int kind, const char *parent)
 	resp = json_pack("{s:s}", "id", dir_object_id(d));
 	if (kind == DIR_VENDOR)
 		json_object_set_new(resp, "name", json_string(d->u.vendor.name));
-	if (kind == DIR_ENGINEER)
+	/* An engineer made without a password enrols by invitation: the
+	 * seed made for them is never shown to anyone. */
+	if (kind == DIR_ENGINEER && d->u.engineer.password_hash[0] != '\0')
 		json_object_set_new(resp, "totp_uri",
 		    json_string(d->totp_uri));
 	req_ok(q, 201, resp);
@@ -118,4 +129,291 @@ out:
 		q->err.reason = q->err.code;
 	bulk_cleanup(&b);
 	return rc;
+}
+
+/* ---- the console's lists (issue 13) ---- */
+
+static const char *
+status_name(int status)
+{
+	return status == STATUS_ACTIVE ? "active" : "suspended";
+}
+
+/* The containments in force, by kind: {kind: {target: containment id}}. */
+struct contained {
+	json_t *by[CONTAIN_KIND_COUNT];
+};
+
+static int
+contained_cb(void *arg, const struct rec_containment *r)
+{
+	struct contained *k = arg;
+
+	if (r->kind >= 0 && r->kind < CONTAIN_KIND_COUNT && r->lifted == 0)
+		json_object_set_new(k->by[r->kind], r->target,
+		    json_string(r->id));
+	return 0;
+}
+
+static int
+contained_load(struct req *q, struct store_conn *c, struct contained *k)
+{
+	int i;
+
+	for (i = 0; i < CONTAIN_KIND_COUNT; i++) {
+		k->by[i] = json_object();
+		if (k->by[i] == NULL)
+			return err_internal(&q->err, "out of memory");
+	}
+	return store_ops(q->ctx->store)->containment_list(c, 0, contained_cb,
+	    k, &q->err);
+}
+
+static void
+contained_free(struct contained *k)
+{
+	int i;
+
+	for (i = 0; i < CONTAIN_KIND_COUNT; i++)
+		json_decref(k->by[i]);
+}
+
+/* The containment in force over (kind, id) as JSON: its id, or null. */
+static json_t *
+contained_json(const struct contained *k, int kind, const char *id)
+{
+	json_t *v = json_object_get(k->by[kind], id);
+
+	return v != NULL ? json_incref(v) : json_null();
+}
+
+struct lists {
+	struct req *q;
+	struct contained k;
+	json_t *vendors;                /* id -> vendor object */
+	json_t *engineers;              /* id -> engineer object */
+	json_t *order;                  /* the answer's array */
+	int fail;
+};
+
+static int
+vendor_cb(void *arg, const struct rec_vendor *v)
+{
+	struct lists *l = arg;
+	json_t *o = json_pack("{s:s,s:s,s:o,s:i,s:o}", "id", v->id, "name",
+	    v->name, "created", grant_stamp_json(v->created), "engineers", 0,
+	    "contained", contained_json(&l->k, CONTAIN_VENDOR, v->id));
+
+	if (o == NULL || json_object_set(l->vendors, v->id, o) == -1 ||
+	    json_array_append_new(l->order, o) == -1) {
+		l->fail = 1;
+		return 1;
+	}
+	return 0;
+}
+
+static int
+engineer_cb(void *arg, const struct rec_engineer *r)
+{
+	struct lists *l = arg;
+	json_t *v = json_object_get(l->vendors, r->vendor_id), *o;
+
+	if (v != NULL)
+		json_object_set_new(v, "engineers", json_integer(
+		    json_integer_value(json_object_get(v, "engineers")) + 1));
+	if (l->engineers == NULL)
+		return 0;
+	o = json_pack("{s:s,s:s,s:s,s:s,s:s,s:o,s:o,s:o,s:[]}", "id", r->id,
+	    "username", r->username, "vendor", r->vendor_id, "vendor_name",
+	    v != NULL ? json_string_value(json_object_get(v, "name")) : "",
+	    "status", status_name(r->status), "created",
+	    grant_stamp_json(r->created), "contained",
+	    contained_json(&l->k, CONTAIN_ENGINEER, r->id), "vendor_contained",
+	    contained_json(&l->k, CONTAIN_VENDOR, r->vendor_id), "devices");
+	if (o == NULL || json_object_set(l->engineers, r->id, o) == -1 ||
+	    json_array_append_new(l->order, o) == -1) {
+		l->fail = 1;
+		return 1;
+	}
+	return 0;
+}
+
+static int
+device_cb(void *arg, const struct rec_device *d)
+{
+	struct lists *l = arg;
+	json_t *en = json_object_get(l->engineers, d->engineer_id);
+
+	if (en == NULL)
+		return 0;
+	if (json_array_append_new(json_object_get(en, "devices"),
+	    json_pack("{s:s,s:s,s:o,s:o}", "id", d->id, "name", d->name,
+	    "created", grant_stamp_json(d->created), "contained",
+	    contained_json(&l->k, CONTAIN_DEVICE, d->id))) == -1) {
+		l->fail = 1;
+		return 1;
+	}
+	return 0;
+}
+
+/* GET /v1/vendors (engineers 0) and GET /v1/engineers (1). */
+static int
+directory_list(struct req *q, int engineers)
+{
+	const struct store_ops *ops = store_ops(q->ctx->store);
+	struct store_conn *c = req_reader(q);
+	struct lists l;
+	json_t *vendors_order;
+	int rc = -1;
+
+	memset(&l, 0, sizeof(l));
+	l.q = q;
+	if (c == NULL)
+		return -1;
+	l.vendors = json_object();
+	l.order = json_array();
+	if (engineers)
+		l.engineers = json_object();
+	if (l.vendors == NULL || l.order == NULL || (engineers &&
+	    l.engineers == NULL)) {
+		err_internal(&q->err, "out of memory");
+		goto out;
+	}
+	if (contained_load(q, c, &l.k) == -1 ||
+	    ops->vendor_list(c, vendor_cb, &l, &q->err) == -1)
+		goto out;
+	vendors_order = l.order;
+	if (engineers) {
+		l.order = json_array();
+		if (l.order == NULL) {
+			l.order = vendors_order;
+			err_internal(&q->err, "out of memory");
+			goto out;
+		}
+		json_decref(vendors_order);
+	}
+	if (l.fail || ops->engineer_list(c, engineer_cb, &l, &q->err) == -1 ||
+	    l.fail || (engineers && ops->device_list(c, device_cb, &l,
+	    &q->err) == -1) || l.fail) {
+		if (q->err.status == 0)
+			err_internal(&q->err, "out of memory");
+		goto out;
+	}
+	req_ok(q, 200, json_pack("{s:O}", engineers ? "engineers" : "vendors",
+	    l.order));
+	rc = 0;
+out:
+	contained_free(&l.k);
+	json_decref(l.vendors);
+	json_decref(l.engineers);
+	json_decref(l.order);
+	return rc;
+}
+
+int
+h_vendor_list(struct req *q)
+{
+	return directory_list(q, 0);
+}
+
+int
+h_engineer_list(struct req *q)
+{
+	return directory_list(q, 1);
+}
+
+/* A tenant as the console shows it: name and settings, nothing of its
+ * users. */
+static json_t *
+tenant_json(const struct rec_tenant *t)
+{
+	return json_pack("{s:s,s:s,s:s,s:I,s:s,s:o,s:o}", "id", t->id, "name",
+	    t->name, "support_policy", policy_names[t->policy], "max_minutes",
+	    (json_int_t)t->max_minutes, "second_approver",
+	    second_approver_names[t->second_approver], "sensitive_actions",
+	    sensitive_json(t->sensitive), "created",
+	    grant_stamp_json(t->created));
+}
+
+struct tenant_page {
+	json_t *list;
+	int64_t limit;
+	char next[ID_MAX];
+	int fail;
+};
+
+static int
+tenant_cb(void *arg, const struct rec_tenant *t)
+{
+	struct tenant_page *p = arg;
+
+	/* One more than asked was read: there is a next page. */
+	if ((int64_t)json_array_size(p->list) == p->limit) {
+		json_t *last = json_array_get(p->list, p->limit - 1);
+
+		str_copy(p->next, sizeof(p->next),
+		    json_string_value(json_object_get(last, "id")));
+		return 1;
+	}
+	if (json_array_append_new(p->list, tenant_json(t)) == -1) {
+		p->fail = 1;
+		return 1;
+	}
+	return 0;
+}
+
+/* GET /v1/tenants?q=&limit=&after=: by id, a page at a time. */
+int
+h_tenant_list(struct req *q)
+{
+	const char *filter = http_query(q->http, "q");
+	const char *after = http_query(q->http, "after");
+	struct tenant_page p = {NULL, 0, "", 0};
+	struct store_conn *c;
+
+	if (req_query_int(q, "limit", TENANT_PAGE_DEFAULT, TENANT_PAGE_MAX,
+	    &p.limit) == -1)
+		return -1;
+	if (p.limit == 0)
+		p.limit = TENANT_PAGE_DEFAULT;
+	if (filter != NULL && (strlen(filter) > TENANT_FILTER_MAX ||
+	    !str_is_clean_utf8(filter, strlen(filter)))) {
+		q->err.reason = "bad_request";
+		return err_bad_request(&q->err, "query parameter 'q' must be at "
+		    "most %d bytes of text", TENANT_FILTER_MAX);
+	}
+	if (after != NULL && !id_valid(after)) {
+		q->err.reason = "bad_request";
+		return err_bad_request(&q->err, "query parameter 'after' must be "
+		    "a tenant id");
+	}
+	c = req_reader(q);
+	if (c == NULL)
+		return -1;
+	p.list = json_array();
+	if (p.list == NULL)
+		return err_internal(&q->err, "out of memory");
+	if (store_ops(q->ctx->store)->tenant_page(c, filter != NULL ? filter :
+	    "", after != NULL ? after : "", p.limit + 1, tenant_cb, &p,
+	    &q->err) == -1 || p.fail) {
+		json_decref(p.list);
+		return q->err.status != 0 ? -1 : err_internal(&q->err,
+		    "out of memory");
+	}
+	req_ok(q, 200, json_pack("{s:o,s:o}", "tenants", p.list, "next",
+	    p.next[0] != '\0' ? json_string(p.next) : json_null()));
+	return 0;
+}
+
+/* GET /v1/tenants/{t}: the tenant gate loaded it and let only the
+ * operator and its own admins through. */
+int
+h_tenant_view(struct req *q)
+{
+	json_t *o = tenant_json(&q->tenant);
+
+	if (o == NULL)
+		return err_internal(&q->err, "out of memory");
+	req_ok(q, 200, o);
+	return 0;
 }

@@ -12,6 +12,7 @@
 #include "common/jsonx.h"
 #include "common/str.h"
 #include "scope/scope.h"
+#include "scope/scope_report.h"
 #include "tlog/proof.h"
 #include "tlog/tlog.h"
 
@@ -24,8 +25,8 @@ static const char *const kinds[SP_COUNT] = {
 	[SP_TENANT] = NULL,
 };
 
-static int
-parse_window(struct req *q, const json_t *b, int64_t *from, int64_t *to)
+int
+req_scope_window(struct req *q, const json_t *b, int64_t *from, int64_t *to)
 {
 	const char *f, *t;
 
@@ -44,8 +45,8 @@ parse_window(struct req *q, const json_t *b, int64_t *from, int64_t *to)
 	return 0;
 }
 
-static int
-parse_principals(struct req *q, const json_t *p, struct scope_query *sq)
+int
+req_scope_principals(struct req *q, const json_t *p, struct scope_query *sq)
 {
 	static const char *const keys[] = {"engineers", "devices", "sessions",
 	    "vendors", "ips", NULL};
@@ -112,43 +113,9 @@ indexes_json(const struct scope_indexes *x)
 }
 
 static json_t *
-strings_json(const struct scope_strings *l)
-{
-	json_t *a = json_array();
-	size_t i;
-
-	for (i = 0; i < l->n; i++)
-		json_array_append_new(a, json_string(l->v[i]));
-	return a;
-}
-
-static json_t *
 time_json(const char *t)
 {
 	return t[0] != '\0' ? json_string(t) : json_null();
-}
-
-/* One tenant's row; attempted ones carry no exposure. */
-static json_t *
-row_json(const struct scope_row *r, int attempted)
-{
-	json_t *o = json_object();
-
-	json_object_set_new(o, "tenant", json_string(r->tenant));
-	if (!attempted)
-		json_object_set_new(o, "exposure",
-		    json_string(scope_exposure_name(r->exposure)));
-	json_object_set_new(o, "first", time_json(r->first));
-	json_object_set_new(o, "last", time_json(r->last));
-	json_object_set_new(o, "actions", counts_json(&r->actions));
-	json_object_set_new(o, "users_affected",
-	    strings_json(&r->users_affected));
-	json_object_set_new(o, "denied", counts_json(&r->denied));
-	json_object_set_new(o, "entries", indexes_json(&r->entries));
-	json_object_set_new(o, "grants", strings_json(&r->grants));
-	if (r->auto_approve)
-		json_object_set_new(o, "policy", json_string("auto_approve"));
-	return o;
 }
 
 static json_t *
@@ -158,7 +125,7 @@ rows_json(struct scope_row *const *v, size_t n, int attempted)
 	size_t i;
 
 	for (i = 0; i < n; i++)
-		json_array_append_new(a, row_json(v[i], attempted));
+		json_array_append_new(a, scope_row_json(v[i], attempted));
 	return a;
 }
 
@@ -255,7 +222,7 @@ h_scope(struct req *q)
 	memset(&sa, 0, sizeof(sa));
 	memset(&inv, 0, sizeof(inv));
 	if (b == NULL || jx_only(b, keys, &q->err) ||
-	    parse_window(q, b, &from, &to) ||
+	    req_scope_window(q, b, &from, &to) ||
 	    jx_str(&tenant, b, "tenant", 1, ID_MAX - 1, JX_OPTIONAL | JX_CLEAN,
 	    &q->err))
 		goto bad;
@@ -288,8 +255,8 @@ h_scope(struct req *q)
 		}
 		sq->from = from;
 		sq->to = to;
-		if (parse_principals(q, json_object_get(b, "principals"), sq) ==
-		    -1)
+		if (req_scope_principals(q, json_object_get(b, "principals"),
+		    sq) == -1)
 			goto bad;
 		if (scope_principals(&sa, c, store_ops(q->ctx->store), sq,
 		    &q->err) == -1)

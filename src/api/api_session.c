@@ -10,6 +10,7 @@
 
 #include "api/req.h"
 #include "auth/session.h"
+#include "auth/stepup.h"
 #include "common/jsonx.h"
 #include "common/str.h"
 
@@ -77,6 +78,19 @@ h_session_view(struct req *q)
 		json_object_set_new(r, "session", json_string(q->session.id));
 		time_format(stamp, q->session.expires);
 		json_object_set_new(r, "expires_at", json_string(stamp));
+	}
+	/* How many passkeys may step up for this session: the console
+	 * offers to add one when there is none. */
+	if (q->session.id[0] != '\0') {
+		struct store_conn *c = req_reader(q);
+		int64_t n = 0;
+
+		if (c == NULL || stepup_count(&n, c, store_ops(q->ctx->store),
+		    &q->session, &q->err) == -1) {
+			json_decref(r);
+			return -1;
+		}
+		json_object_set_new(r, "passkeys", json_integer(n));
 	}
 	/* Only a cookie session needs (and may learn) its CSRF token. */
 	if (q->by_cookie)

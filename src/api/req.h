@@ -14,6 +14,7 @@
 #include "audit/action.h"
 #include "audit/event.h"
 #include "audit/flood.h"
+#include "auth/stepup.h"
 #include "common/err.h"
 #include "store/store.h"
 
@@ -61,6 +62,8 @@ struct req {
 	struct rec_grant grant;         /* an engineer's active grant */
 	int has_grant;
 	struct rec_approval approval;   /* a second approval to use up */
+	struct stepup_use step_up;      /* a passkey use to commit with the
+					 * answer (req_step_up) */
 	struct event ev;
 
 	json_t *body;                   /* parsed on demand by req_body() */
@@ -216,12 +219,69 @@ int h_containment_lift(struct req *q);
 int h_console(struct req *q);
 int h_session_view(struct req *q);
 int h_auth_operator(struct req *q);
+/* issue 13, directory: api_directory.c, api_request_list.c,
+ * api_incident.c, api_loghealth.c. */
+int h_vendor_list(struct req *q);
+int h_engineer_list(struct req *q);
+int h_tenant_list(struct req *q);
+int h_tenant_view(struct req *q);
+int h_access_request_browse(struct req *q);
+int h_incident_create(struct req *q);
+int h_incident_list(struct req *q);
+int h_incident_view(struct req *q);
+int h_tenant_incident_list(struct req *q);
+int h_tenant_incident_view(struct req *q);
+int h_log_health(struct req *q);
+/* Answers access request g (loaded, the caller may see it) with its names
+ * and past, as the lists show it (api_request_list.c). */
+int req_grant_view_answer(struct req *q, const struct rec_grant *g)
+	__attribute__((warn_unused_result));
+/* The scope question's parts (api_scope.c), for POST /v1/incidents too:
+ * the window "from", "to" of b, and the principals object p into sq
+ * (strings borrowed from p).  0, or -1 with a 400 naming the field. */
+struct scope_query;
+int req_scope_window(struct req *q, const json_t *b, int64_t *from,
+    int64_t *to) __attribute__((warn_unused_result));
+int req_scope_principals(struct req *q, const json_t *p,
+    struct scope_query *sq) __attribute__((warn_unused_result));
+/* invitations (api_invite.c) */
+int h_invitation_create(struct req *q);
+int h_invitation_list(struct req *q);
+int h_invitation_revoke(struct req *q);
+int h_user_invite(struct req *q);
+int h_invitation_open(struct req *q);
+int h_invitation_password(struct req *q);
+int h_invitation_totp(struct req *q);
 
 /* The two-person rule for an engineer's action on target: 0 when no
  * second approval is needed or the body's "approval" is valid for it (it
  * is then used up with the request's entry); -1 with a 403. */
 int req_second_approval(struct req *q, const char *approval,
     const char *target, int target_is_admin)
+	__attribute__((warn_unused_result));
+
+/* Passkeys, step-up, operator persons (api_passkey.c, issue 13). */
+int h_passkey_register_begin(struct req *q);
+int h_passkey_register(struct req *q);
+int h_passkey_list(struct req *q);
+int h_passkey_delete(struct req *q);
+int h_auth_passkey_begin(struct req *q);
+int h_auth_passkey(struct req *q);
+int h_step_up_begin(struct req *q);
+int h_operator_create(struct req *q);
+int h_operator_list(struct req *q);
+
+/* For a route open to anonymous callers that some callers use signed in
+ * (POST /v1/passkeys/options and /v1/passkeys: by session, or by
+ * invitation): authenticates as the pipeline does for the others, CSRF
+ * check included.  0, or -1 with a 401/403. */
+int req_authenticate(struct req *q) __attribute__((warn_unused_result));
+
+/* The step-up of an answer (auth/stepup.h) on target: 0 when none is
+ * needed or the body's "step_up" holds (its passkey use then commits with
+ * the request's entry, which names it); -1 with a 403 step_up_required or
+ * step_up_failed. */
+int req_step_up(struct req *q, const char *target)
 	__attribute__((warn_unused_result));
 
 #endif

@@ -84,7 +84,7 @@ static const struct action_def actions[ACT_COUNT] = {
 		.routes = {{"DELETE", "/v1/tenants/{t}/users/{u}"}},
 	},
 	[ACT_USER_LIST] = {
-		.name = "user.list", .who = ENG | ADM,
+		.name = "user.list", .who = OP | ENG | ADM,
 		.tenant_scoped = 1, .recorded = 1, .cls = ACTION_READ,
 		.words = "the list of your users (names, e-mail addresses, "
 		    "roles, MFA status) was read",
@@ -293,6 +293,178 @@ static const struct action_def actions[ACT_COUNT] = {
 		.name = "auth.operator", .who = ANON,
 		.recorded = 1, .cls = ACTION_NEUTRAL,
 		.routes = {{"POST", "/v1/auth/operator"}},
+	},
+	/* Invitations (auth/invite.h).  The anonymous steps are recorded:
+	 * each names the invitation (and the tenant of a user's), so
+	 * tenant admins see their users enrol. */
+	[ACT_INVITATION_CREATE] = {
+		.name = "invitation.create", .who = OP,
+		.write = 1, .recorded = 1, .cls = ACTION_WRITE,
+		.routes = {{"POST", "/v1/invitations"}},
+	},
+	[ACT_INVITATION_LIST] = {
+		.name = "invitation.list", .who = OP,
+		.recorded = 1, .cls = ACTION_READ,
+		.routes = {{"GET", "/v1/invitations"}},
+	},
+	[ACT_INVITATION_REVOKE] = {
+		.name = "invitation.revoke", .who = OP,
+		.write = 1, .recorded = 1, .cls = ACTION_WRITE,
+		.routes = {{"DELETE", "/v1/invitations/{id}"}},
+	},
+	[ACT_USER_INVITE] = {
+		.name = "user.invite", .who = OP | ADM,
+		.tenant_scoped = 1, .write = 1, .recorded = 1, .cls = ACTION_WRITE,
+		.words = "a user was invited to enrol: a single-use link was "
+		    "mailed to the user's own address",
+		.routes = {{"POST", "/v1/tenants/{t}/invitations"}},
+	},
+	[ACT_USER_INVITATION_LIST] = {
+		.name = "user.invitation_list", .who = OP | ADM,
+		.tenant_scoped = 1, .recorded = 1, .cls = ACTION_READ,
+		.words = "the list of your users' invitations was read",
+		.routes = {{"GET", "/v1/tenants/{t}/invitations"}},
+	},
+	[ACT_USER_INVITATION_REVOKE] = {
+		.name = "user.invitation_revoke", .who = OP | ADM,
+		.tenant_scoped = 1, .write = 1, .recorded = 1, .cls = ACTION_WRITE,
+		.words = "a user's invitation was revoked",
+		.routes = {{"DELETE", "/v1/tenants/{t}/invitations/{id}"}},
+	},
+	[ACT_INVITATION_OPEN] = {
+		.name = "invitation.open", .who = ANON,
+		.recorded = 1, .cls = ACTION_NEUTRAL,
+		.routes = {{"POST", "/v1/invitations/open"}},
+	},
+	[ACT_INVITATION_PASSWORD] = {
+		.name = "invitation.password", .who = ANON,
+		.recorded = 1, .cls = ACTION_NEUTRAL,
+		.routes = {{"POST", "/v1/invitations/password"}},
+	},
+	[ACT_INVITATION_COMPLETE] = {
+		.name = "invitation.complete", .who = ANON,
+		.write = 1, .recorded = 1, .cls = ACTION_WRITE,
+		.words = "a user completed their invitation and chose a "
+		    "password and an authenticator",
+		.routes = {{"POST", "/v1/invitations/totp"}},
+	},
+	/* Passkeys (issue 13): one's own, registered by the signed-in
+	 * person (an operator person's by the operator token's holder too)
+	 * or by the invited one (anonymous with an invitation: the handler
+	 * authenticates everyone else, req_authenticate); signing in with
+	 * one; the step-up of an answer; operator persons. */
+	[ACT_PASSKEY_REGISTER_BEGIN] = {
+		.name = "passkey.register_begin", .who = ANON | OP | SIGNED_IN,
+		.recorded = 1, .cls = ACTION_NEUTRAL,
+		.routes = {{"POST", "/v1/passkeys/options"}},
+	},
+	[ACT_PASSKEY_REGISTER] = {
+		.name = "passkey.register", .who = ANON | OP | SIGNED_IN,
+		.write = 1, .recorded = 1, .cls = ACTION_NEUTRAL,
+		.routes = {{"POST", "/v1/passkeys"}},
+	},
+	[ACT_PASSKEY_LIST] = {
+		.name = "passkey.list", .who = OP | SIGNED_IN,
+		.recorded = 1, .cls = ACTION_NEUTRAL,
+		.routes = {{"GET", "/v1/passkeys"}},
+	},
+	[ACT_PASSKEY_DELETE] = {
+		.name = "passkey.delete", .who = OP | SIGNED_IN,
+		.write = 1, .recorded = 1, .cls = ACTION_NEUTRAL,
+		.routes = {{"DELETE", "/v1/passkeys/{id}"}},
+	},
+	/* A random challenge for anyone: not recorded (as the public log's
+	 * reads), so nobody unauthenticated grows the log with it. */
+	[ACT_AUTH_PASSKEY_BEGIN] = {
+		.name = "auth.passkey_options", .who = ANON,
+		.cls = ACTION_NEUTRAL,
+		.routes = {{"POST", "/v1/auth/passkey/options"}},
+	},
+	[ACT_AUTH_PASSKEY] = {
+		.name = "auth.passkey", .who = ANON,
+		.recorded = 1, .cls = ACTION_NEUTRAL,
+		.routes = {{"POST", "/v1/auth/passkey"}},
+	},
+	[ACT_STEP_UP_BEGIN] = {
+		.name = "step_up.begin", .who = OP | SIGNED_IN,
+		.recorded = 1, .cls = ACTION_NEUTRAL,
+		.routes = {{"POST", "/v1/step-up/options"}},
+	},
+	[ACT_OPERATOR_CREATE] = {
+		.name = "operator.create", .who = OP,
+		.write = 1, .recorded = 1, .cls = ACTION_WRITE,
+		.routes = {{"POST", "/v1/operators"}},
+	},
+	[ACT_OPERATOR_LIST] = {
+		.name = "operator.list", .who = OP,
+		.recorded = 1, .cls = ACTION_READ,
+		.routes = {{"GET", "/v1/operators"}},
+	},
+	/* issue 13, directory: the directory, requests, incidents and the
+	 * log's health as the console reads them (docs/internals/
+	 * directory.md, "What the console reads"). */
+	[ACT_VENDOR_LIST] = {
+		.name = "vendor.list", .who = OP,
+		.recorded = 1, .cls = ACTION_READ,
+		.routes = {{"GET", "/v1/vendors"}},
+	},
+	[ACT_ENGINEER_LIST] = {
+		.name = "engineer.list", .who = OP,
+		.recorded = 1, .cls = ACTION_READ,
+		.routes = {{"GET", "/v1/engineers"}},
+	},
+	[ACT_TENANT_LIST] = {
+		.name = "tenant.list", .who = OP,
+		.recorded = 1, .cls = ACTION_READ,
+		.routes = {{"GET", "/v1/tenants"}},
+	},
+	/* A tenant's name and settings: no data of its users. */
+	[ACT_TENANT_VIEW] = {
+		.name = "tenant.view", .who = OP | ADM,
+		.tenant_scoped = 1, .recorded = 1, .cls = ACTION_NEUTRAL,
+		.routes = {{"GET", "/v1/tenants/{t}"}},
+	},
+	/* An engineer's own requests; the operator's: everyone's. */
+	[ACT_ACCESS_REQUEST_BROWSE] = {
+		.name = "access_request.browse", .who = OP | ENG,
+		.recorded = 1, .cls = ACTION_NEUTRAL,
+		.routes = {{"GET", "/v1/access-requests"}},
+	},
+	/* Scope asked and its per-tenant reports kept. */
+	[ACT_INCIDENT_CREATE] = {
+		.name = "incident.create", .who = OP,
+		.recorded = 1, .cls = ACTION_READ,
+		.routes = {{"POST", "/v1/incidents"}},
+	},
+	[ACT_INCIDENT_LIST] = {
+		.name = "incident.list", .who = OP,
+		.recorded = 1, .cls = ACTION_READ,
+		.routes = {{"GET", "/v1/incidents"}},
+	},
+	[ACT_INCIDENT_VIEW] = {
+		.name = "incident.view", .who = OP,
+		.recorded = 1, .cls = ACTION_READ,
+		.routes = {{"GET", "/v1/incidents/{id}"}},
+	},
+	/* A tenant's own part of the incidents: its reports. */
+	[ACT_TENANT_INCIDENT_LIST] = {
+		.name = "tenant.incident_list", .who = OP | ADM,
+		.tenant_scoped = 1, .recorded = 1, .cls = ACTION_NEUTRAL,
+		.words = "the incident reports about your tenant were listed",
+		.routes = {{"GET", "/v1/tenants/{t}/incidents"}},
+	},
+	[ACT_TENANT_INCIDENT_VIEW] = {
+		.name = "tenant.incident_view", .who = OP | ADM,
+		.tenant_scoped = 1, .recorded = 1, .cls = ACTION_NEUTRAL,
+		.words = "an incident report about your tenant was read",
+		.routes = {{"GET", "/v1/tenants/{t}/incidents/{id}"}},
+	},
+	/* Not recorded, as log.entries: it must answer when the log is
+	 * damaged and appends nothing, which is when it matters most. */
+	[ACT_LOG_HEALTH] = {
+		.name = "log.health", .who = OP,
+		.cls = ACTION_NEUTRAL,
+		.routes = {{"GET", "/v1/log/health"}},
 	},
 	[ACT_UNKNOWN] = {
 		.name = "unknown", .who = 0,

@@ -16,11 +16,13 @@
 #define KDF_SEAL 1
 #define KDF_BLIND 2
 #define KDF_LOG 3               /* the master seal key of the log */
+#define KDF_USER_HANDLE 4       /* WebAuthn user handles (passkey.h) */
 
 _Static_assert(sizeof(KDF_CONTEXT) - 1 == crypto_kdf_CONTEXTBYTES,
     "a kdf context");
 
 static uint8_t blind_key[crypto_generichash_KEYBYTES];
+static uint8_t handle_key[crypto_generichash_KEYBYTES];
 static int blind_keyed;
 static pthread_once_t blind_once = PTHREAD_ONCE_INIT;
 
@@ -52,6 +54,8 @@ secrets_setup(const char *dir, struct err *e)
 	seal_setup(sub);
 	crypto_kdf_derive_from_key(blind_key, sizeof(blind_key), KDF_BLIND,
 	    KDF_CONTEXT, master);
+	crypto_kdf_derive_from_key(handle_key, sizeof(handle_key),
+	    KDF_USER_HANDLE, KDF_CONTEXT, master);
 	crypto_kdf_derive_from_key(sub, sizeof(sub), KDF_LOG, KDF_CONTEXT,
 	    master);
 	sealer_setup(sub);
@@ -94,8 +98,10 @@ secrets_seal_stored(struct store *st, struct err *e)
 static void
 blind_default(void)
 {
-	if (!blind_keyed)
+	if (!blind_keyed) {
 		randombytes_buf(blind_key, sizeof(blind_key));
+		randombytes_buf(handle_key, sizeof(handle_key));
+	}
 	blind_keyed = 1;
 }
 
@@ -117,4 +123,23 @@ secrets_blind(char *out, size_t size, const char *context,
 	crypto_generichash_final(&st, h, sizeof(h));
 	sodium_bin2hex(hex, sizeof(hex), h, sizeof(h));
 	str_printf(out, size, SECRETS_BLIND_PREFIX "%s", hex);
+}
+
+void
+secrets_user_handle(uint8_t out[SECRETS_USER_HANDLE_LEN], int principal,
+    const char *tenant, const char *id)
+{
+	crypto_generichash_state st;
+	char kind[16];
+
+	pthread_once(&blind_once, blind_default);
+	str_printf(kind, sizeof(kind), "%d", principal);
+	crypto_generichash_init(&st, handle_key, sizeof(handle_key),
+	    SECRETS_USER_HANDLE_LEN);
+	crypto_generichash_update(&st, (const unsigned char *)kind,
+	    strlen(kind) + 1);
+	crypto_generichash_update(&st, (const unsigned char *)tenant,
+	    strlen(tenant) + 1);
+	crypto_generichash_update(&st, (const unsigned char *)id, strlen(id));
+	crypto_generichash_final(&st, out, SECRETS_USER_HANDLE_LEN);
 }

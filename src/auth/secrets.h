@@ -10,7 +10,9 @@
  *    secrets_blind() of it, so the operator can still tell repeated
  *    attempts apart while nobody reads what was typed (often a password);
  *  - the master seal key of the transparency log (tlog/sealer.h), from
- *    which each tenant's log key and the operator's are derived.
+ *    which each tenant's log key and the operator's are derived;
+ *  - the key of WebAuthn user handles (auth/passkey.h): derived, never
+ *    stored, and telling nothing about whose they are without it.
  *
  * Set up once at start-up before any thread runs.  A process that never
  * calls secrets_setup (unit tests, tools) uses random keys of its own.
@@ -43,5 +45,12 @@ int secrets_seal_stored(struct store *st, struct err *e)
  * "blind:" and 32 hex digits, into out[size] (SECRETS_BLIND_LEN + 1). */
 void secrets_blind(char *out, size_t size, const char *context,
     const char *name);
+
+#define SECRETS_USER_HANDLE_LEN 16
+
+/* A person's WebAuthn user handle: keyed BLAKE2b-128 over "principal\0
+ * tenant\0id" (principal in decimal, tenant "" but for tenant users). */
+void secrets_user_handle(uint8_t out[SECRETS_USER_HANDLE_LEN],
+    int principal, const char *tenant, const char *id);
 
 #endif

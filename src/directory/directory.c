@@ -133,7 +133,8 @@ parse_engineer(struct dir_object *d, const json_t *o, const char *issuer,
 	    jx_str(&username, o, "username", 1, REC_USERNAME_MAX,
 	    JX_REQUIRED | JX_CLEAN, e) ||
 	    take_parent(r->vendor_id, o, NULL, "vendor", e) ||
-	    take_password(r->password_hash, o, 1, e) ||
+	    /* Without one the engineer enrols by invitation. */
+	    take_password(r->password_hash, o, 0, e) ||
 	    take_totp(&r->totp, o, e) == -1)
 		return -1;
 	str_copy(r->username, sizeof(r->username), username);

@@ -24,3 +24,10 @@ rec_user_wipe(struct rec_user *u)
 	sodium_memzero(u->password_hash, sizeof(u->password_hash));
 	sodium_memzero(&u->totp, sizeof(u->totp));
 }
+
+void
+rec_invitation_wipe(struct rec_invitation *r)
+{
+	sodium_memzero(r->pending_password, sizeof(r->pending_password));
+	sodium_memzero(&r->pending_totp, sizeof(r->pending_totp));
+}

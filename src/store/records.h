@@ -44,7 +44,8 @@ enum rec_status {
 enum rec_principal {
 	PRINCIPAL_ENGINEER = 1,
 	PRINCIPAL_TENANT_USER = 2,
-	PRINCIPAL_OPERATOR = 3,         /* the console's operator */
+	PRINCIPAL_OPERATOR = 3,         /* the console's operator, or an
+					 * operator person (passkeys) */
 };
 
 struct rec_vendor {
@@ -324,9 +325,118 @@ struct rec_leaf {
 	size_t len;
 };
 
+/* Passkeys and operator persons (issue 13; auth/passkey.h). */
+#define REC_CRED_ID_MAX 1023     /* WEBAUTHN_CRED_ID_MAX */
+#define REC_PUBKEY_MAX 600       /* WEBAUTHN_PUBKEY_MAX */
+
+enum rec_passkey_status {
+	PASSKEY_ACTIVE = 0,
+	PASSKEY_REMOVED = 1,            /* deleted by its owner */
+};
+
+/* A registered WebAuthn credential of one person. */
+struct rec_passkey {
+	char id[ID_MAX];                /* "pk_" + 16 hex */
+	uint8_t cred_id[REC_CRED_ID_MAX];
+	size_t cred_id_len;
+	int principal;                  /* enum rec_principal */
+	char principal_id[ID_MAX];
+	char tenant_id[ID_MAX];         /* tenant users: their tenant */
+	char device_id[ID_MAX];         /* engineers: the device it stands
+					 * for */
+	int alg;                        /* COSE algorithm */
+	uint8_t public_key[REC_PUBKEY_MAX];
+	size_t public_key_len;
+	int64_t sign_count;
+	int backup_eligible;
+	char name[REC_NAME_MAX];
+	int64_t created;
+	int64_t last_used;              /* 0: never */
+	int status;                     /* enum rec_passkey_status */
+};
+
+/* An operator person: signs in with a passkey as the operator. */
+struct rec_operator {
+	char id[ID_MAX];
+	char username[REC_USERNAME_MAX + 1];
+	char email[REC_EMAIL_MAX + 1];
+	int status;                     /* enum rec_status */
+	int64_t created;
+};
+
+/* issue 13, directory: what the console reads. */
+
+/* An access request with what its approver needs to judge it: who asks
+ * (names, not only ids), for which ticket, and that engineer's earlier
+ * requests of the same tenant (those created before this one). */
+struct rec_grant_view {
+	struct rec_grant g;
+	char engineer_username[REC_USERNAME_MAX + 1];   /* "" when gone */
+	char vendor_name[REC_NAME_MAX];
+	char ticket_subject[REC_SUBJECT_MAX + 1];
+	char tenant_name[REC_NAME_MAX];
+	int64_t past_requests;          /* earlier requests, any outcome */
+	int64_t past_approved;          /* of those, access was granted */
+	int64_t past_last;              /* latest grant of access; 0: none */
+};
+
+/* A stored incident: a scope question, its answer and, per tenant, the
+ * report that tenant may read (rec_incident_report). */
+#define REC_TITLE_MAX 200
+#define REC_EXPOSURE_MAX 16
+
+struct rec_incident {
+	char id[ID_MAX];
+	char title[REC_TITLE_MAX + 1];
+	char created_by[ID_MAX];
+	int64_t created;
+	int64_t from, to;               /* the window asked, seconds */
+	int64_t size;                   /* the checkpoint the answer cites */
+	int tenants;                    /* reports kept */
+	const char *doc;                /* the operator's summary (JSON);
+					 * not owned */
+	size_t len;
+};
+
+struct rec_incident_report {
+	char incident_id[ID_MAX];
+	char tenant_id[ID_MAX];
+	char exposure[REC_EXPOSURE_MAX];        /* or "attempted" */
+	const char *doc;                /* custos-scope-report/1 JSON; not
+					 * owned */
+	size_t len;
+};
+
 void rec_ticket_cleanup(struct rec_ticket *t);
 /* Wipes secret material (hashes, TOTP secrets) from a record. */
 void rec_engineer_wipe(struct rec_engineer *e);
 void rec_user_wipe(struct rec_user *u);
+
+/* Invitations (auth/invite.h): enrolment by a single-use mailed link. */
+enum rec_invite_kind {
+	INVITE_ENGINEER = 1,
+	INVITE_TENANT_USER = 2,
+	INVITE_OPERATOR = 3,
+};
+
+struct rec_invitation {
+	char id[ID_MAX];                /* "inv_..." */
+	uint8_t token_hash[TOKEN_HASH_LEN];
+	int kind;                       /* enum rec_invite_kind */
+	char principal_id[ID_MAX];      /* the engineer, user or operator */
+	char tenant_id[ID_MAX];         /* tenant users */
+	char device_id[ID_MAX];         /* engineers: the device it enrols */
+	char username[REC_USERNAME_MAX + 1];
+	char email[REC_EMAIL_MAX + 1];  /* where the link went */
+	char created_by[ID_MAX];        /* "operator" or the admin's id */
+	int64_t created;
+	int64_t expires;
+	int64_t used;                   /* 0 until completed */
+	int64_t revoked;                /* 0 unless revoked */
+	char pending_password[REC_PWHASH_MAX];  /* "" until chosen (secret) */
+	struct rec_totp pending_totp;   /* len 0 until chosen (secret) */
+};
+
+void rec_invitation_wipe(struct rec_invitation *r);
 
 #endif

@@ -300,6 +300,70 @@ static const char *const sqlite_migrations[] = {
 	 * on such a log (see the operator guide, "Logs from before sealed
 	 * leaves"). */
 	"ALTER TABLE entries ADD COLUMN leaf BLOB;",
+	/* 16 -> 17: passkeys (WebAuthn credentials) of every person, and
+	 * operator persons (issue 13, auth/passkey.h).  The user handle is
+	 * derived, never stored; a removed passkey keeps its row (status 1)
+	 * so its credential id can never come back. */
+	"CREATE TABLE passkeys(id TEXT PRIMARY KEY,"
+	" cred_id BLOB NOT NULL UNIQUE, principal INTEGER NOT NULL,"
+	" principal_id TEXT NOT NULL, tenant_id TEXT NOT NULL,"
+	" device_id TEXT NOT NULL, alg INTEGER NOT NULL,"
+	" public_key BLOB NOT NULL, sign_count INTEGER NOT NULL,"
+	" backup_eligible INTEGER NOT NULL, name TEXT NOT NULL,"
+	" created INTEGER NOT NULL, last_used INTEGER NOT NULL,"
+	" status INTEGER NOT NULL);"
+	"CREATE INDEX passkeys_principal ON passkeys(principal,"
+	" principal_id, tenant_id);"
+	"CREATE TABLE operators(id TEXT PRIMARY KEY,"
+	" username TEXT NOT NULL UNIQUE, email TEXT NOT NULL,"
+	" status INTEGER NOT NULL, created INTEGER NOT NULL);",
+	/* 17 -> 18: invitations (auth/invite.h).  Only the token's SHA-256
+	 * is kept; the pending TOTP seed is sealed for its row (store/
+	 * seal.h, kind "invitation") and the pending password is an
+	 * Argon2id hash; both are dropped when the invitation is used or
+	 * revoked.  Rows stay after use, revocation or expiry: the list
+	 * shows what became of each. */
+	"CREATE TABLE invitations(id TEXT PRIMARY KEY,"
+	" token_hash BLOB NOT NULL UNIQUE, kind INTEGER NOT NULL,"
+	" principal_id TEXT NOT NULL, tenant_id TEXT NOT NULL DEFAULT '',"
+	" device_id TEXT NOT NULL DEFAULT '', username TEXT NOT NULL,"
+	" email TEXT NOT NULL, created_by TEXT NOT NULL,"
+	" created INTEGER NOT NULL, expires INTEGER NOT NULL,"
+	" used INTEGER NOT NULL DEFAULT 0, revoked INTEGER NOT NULL DEFAULT 0,"
+	" pending_totp BLOB, pending_password TEXT);"
+	"CREATE INDEX invitations_tenant ON invitations(tenant_id, created);"
+	"CREATE INDEX invitations_principal ON invitations(principal_id);"
+	"CREATE INDEX invitations_created ON invitations(created);",
+	/* 18 -> 19 (issue 13, directory; after passkeys' and invitations'
+	 * migrations): incidents, a scope question kept with one report
+	 * per tenant it found (the tenant's part, which its admins read),
+	 * append-only like the entries they cite; and the indexes the
+	 * console's request lists read by (an engineer's newest first, all
+	 * newest first). */
+	"CREATE TABLE incidents(id TEXT PRIMARY KEY, title TEXT NOT NULL,"
+	" created_by TEXT NOT NULL, created INTEGER NOT NULL,"
+	" time_from INTEGER NOT NULL, time_to INTEGER NOT NULL,"
+	" size INTEGER NOT NULL, tenants INTEGER NOT NULL,"
+	" doc TEXT NOT NULL);"
+	"CREATE INDEX incidents_created ON incidents(created, id);"
+	"CREATE TABLE incident_reports("
+	" incident_id TEXT NOT NULL REFERENCES incidents(id),"
+	" tenant_id TEXT NOT NULL, exposure TEXT NOT NULL,"
+	" doc TEXT NOT NULL, PRIMARY KEY(tenant_id, incident_id))"
+	" WITHOUT ROWID;"
+	"CREATE TRIGGER incidents_no_update BEFORE UPDATE ON incidents"
+	" BEGIN SELECT RAISE(ABORT, 'incidents are append-only'); END;"
+	"CREATE TRIGGER incidents_no_delete BEFORE DELETE ON incidents"
+	" BEGIN SELECT RAISE(ABORT, 'incidents are append-only'); END;"
+	"CREATE TRIGGER incident_reports_no_update BEFORE UPDATE ON"
+	" incident_reports"
+	" BEGIN SELECT RAISE(ABORT, 'incidents are append-only'); END;"
+	"CREATE TRIGGER incident_reports_no_delete BEFORE DELETE ON"
+	" incident_reports"
+	" BEGIN SELECT RAISE(ABORT, 'incidents are append-only'); END;"
+	"CREATE INDEX grants_engineer_created ON grants(engineer_id,"
+	" created, id);"
+	"CREATE INDEX grants_created ON grants(created, id);",
 };
 
 #endif

@@ -29,6 +29,7 @@
 /* The rows a sealed secret may belong to. */
 #define SEAL_KIND_ENGINEER "engineer"
 #define SEAL_KIND_USER "user"
+#define SEAL_KIND_INVITATION "invitation"   /* a pending seed */
 
 /* Sets the key (copied).  Start-up only. */
 void seal_setup(const uint8_t key[SEAL_KEY_BYTES]);

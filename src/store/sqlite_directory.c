@@ -20,6 +20,8 @@ enum q {
 	Q_USER_INSERT, Q_USER_GET, Q_USER_GET_BY_USERNAME, Q_USER_LIST,
 	Q_USER_SET_PASSWORD, Q_USER_SET_TOTP, Q_USER_USE_STEP, Q_USER_DELETE,
 	Q_TICKET_INSERT, Q_TICKET_GET, Q_TICKET_LIST,
+	/* issue 13: the console's lists. */
+	Q_VENDOR_LIST, Q_ENGINEER_LIST, Q_DEVICE_LIST, Q_TENANT_PAGE,
 	Q_COUNT
 };
 
@@ -70,6 +72,17 @@ static const char *const q_sql[Q_COUNT] = {
 	    "WHERE tenant_id = ?1 AND id = ?2",
 	[Q_TICKET_LIST] = "SELECT " TICKET_LIST_COLS " FROM tickets "
 	    "WHERE tenant_id = ?1 ORDER BY id",
+	[Q_VENDOR_LIST] = "SELECT " VENDOR_COLS " FROM vendors ORDER BY name",
+	/* The secret columns are never read for a list. */
+	[Q_ENGINEER_LIST] = "SELECT id, username, vendor_id, '', NULL, 0, "
+	    "status, created FROM engineers ORDER BY username",
+	[Q_DEVICE_LIST] = "SELECT " DEVICE_COLS " FROM devices "
+	    "ORDER BY engineer_id, id",
+	/* By the primary key from ?2 on; the filter is a substring, ASCII
+	 * case-folded (lower() folds ASCII only without ICU). */
+	[Q_TENANT_PAGE] = "SELECT " TENANT_COLS " FROM tenants "
+	    "WHERE id > ?2 AND (?1 = '' OR "
+	    "instr(lower(name), lower(?1)) > 0) ORDER BY id LIMIT ?3",
 };
 
 /* The statement for query q, prepared on first use. */
@@ -464,6 +477,120 @@ sqlite_ticket_list(struct store_conn *c, const char *tenant_id,
 	}
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
 		sq_fail(c, e, "ticket list");
+		sq_done(s);
+		return -1;
+	}
+	sq_done(s);
+	return 0;
+}
+
+/* ---- issue 13: the console's lists ---- */
+
+int
+sqlite_vendor_list(struct store_conn *c,
+    int (*cb)(void *arg, const struct rec_vendor *v), void *arg,
+    struct err *e)
+{
+	sqlite3_stmt *s = stmt(c, Q_VENDOR_LIST, e);
+	struct rec_vendor v;
+	int rc;
+
+	if (s == NULL)
+		return -1;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		memset(&v, 0, sizeof(v));
+		sq_col_vendor(&v, s);
+		if (cb(arg, &v) != 0)
+			break;
+	}
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		sq_fail(c, e, "vendors");
+		sq_done(s);
+		return -1;
+	}
+	sq_done(s);
+	return 0;
+}
+
+int
+sqlite_engineer_list(struct store_conn *c,
+    int (*cb)(void *arg, const struct rec_engineer *r), void *arg,
+    struct err *e)
+{
+	sqlite3_stmt *s = stmt(c, Q_ENGINEER_LIST, e);
+	struct rec_engineer r;
+	int rc, stop;
+
+	if (s == NULL)
+		return -1;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		memset(&r, 0, sizeof(r));
+		sq_col_engineer(&r, s);
+		stop = cb(arg, &r);
+		rec_engineer_wipe(&r);
+		if (stop)
+			break;
+	}
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		sq_fail(c, e, "engineers");
+		sq_done(s);
+		return -1;
+	}
+	sq_done(s);
+	return 0;
+}
+
+int
+sqlite_device_list(struct store_conn *c,
+    int (*cb)(void *arg, const struct rec_device *d), void *arg,
+    struct err *e)
+{
+	sqlite3_stmt *s = stmt(c, Q_DEVICE_LIST, e);
+	struct rec_device d;
+	int rc;
+
+	if (s == NULL)
+		return -1;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		memset(&d, 0, sizeof(d));
+		if (sq_col_device(&d, s, e) == -1) {
+			sq_done(s);
+			return -1;
+		}
+		if (cb(arg, &d) != 0)
+			break;
+	}
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		sq_fail(c, e, "devices");
+		sq_done(s);
+		return -1;
+	}
+	sq_done(s);
+	return 0;
+}
+
+int
+sqlite_tenant_page(struct store_conn *c, const char *q, const char *after,
+    int64_t limit, int (*cb)(void *arg, const struct rec_tenant *t),
+    void *arg, struct err *e)
+{
+	sqlite3_stmt *s = stmt(c, Q_TENANT_PAGE, e);
+	struct rec_tenant t;
+	int rc;
+
+	if (s == NULL)
+		return -1;
+	sq_bind_text(s, 1, q);
+	sq_bind_text(s, 2, after);
+	sqlite3_bind_int64(s, 3, limit);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		memset(&t, 0, sizeof(t));
+		sq_col_tenant(&t, s);
+		if (cb(arg, &t) != 0)
+			break;
+	}
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		sq_fail(c, e, "tenants");
 		sq_done(s);
 		return -1;
 	}

@@ -12,7 +12,9 @@
  *   sqlite_log.c       log entries and their lookups, tiles, checkpoints
  *   sqlite_keys.c      the entries' principal keys (posting lists)
  *   sqlite_detect.c    alerts, containment, working hours
+ *   sqlite_incident.c  incidents, the console's request lists
  *   sqlite_codec.c     how each record is bound and read (sqlite_codec.h)
+ *   sqlite_invite.c    invitations
  */
 #ifndef CUSTOS_STORE_SQLITE_INT_H
 #define CUSTOS_STORE_SQLITE_INT_H
@@ -34,6 +36,9 @@ enum sq_family {
 	SQ_DETECT,
 	SQ_KEYS,                /* sqlite_keys.c */
 	SQ_SCOPE,               /* kept for scope's queries */
+	SQ_PASSKEY,             /* sqlite_passkey.c */
+	SQ_INCIDENT,            /* sqlite_incident.c (issue 13) */
+	SQ_INVITE,              /* sqlite_invite.c */
 	SQ_FAMILIES
 };
 #define SQ_FAMILY_MAX 32        /* statements per family */
@@ -289,5 +294,85 @@ int sqlite_entry_get(struct store_conn *c, int64_t index, store_entry_cb cb,
 int sqlite_grant_overlapping_ids(struct store_conn *c, const char *engineer_id,
     const char *vendor_id, int64_t from, int64_t to, store_grant_cb cb,
     void *arg, struct err *e);
+
+/* The ops of sqlite_passkey.c (passkeys, operator persons). */
+int sqlite_passkey_insert(struct store_conn *c, const struct rec_passkey *p,
+    struct err *e);
+int sqlite_passkey_get(struct store_conn *c, const char *id,
+    struct rec_passkey *out, struct err *e);
+int sqlite_passkey_get_by_cred(struct store_conn *c, const uint8_t *cred,
+    size_t len, struct rec_passkey *out, struct err *e);
+int sqlite_passkey_list(struct store_conn *c, int principal,
+    const char *principal_id, const char *tenant_id, const char *device_id,
+    int (*cb)(void *arg, const struct rec_passkey *p), void *arg,
+    struct err *e);
+int sqlite_passkey_use(struct store_conn *c, const char *id,
+    int64_t sign_count, int64_t now, struct err *e);
+int sqlite_passkey_remove(struct store_conn *c, const char *id,
+    int principal, const char *principal_id, const char *tenant_id,
+    struct err *e);
+int sqlite_operator_insert(struct store_conn *c,
+    const struct rec_operator *o, struct err *e);
+int sqlite_operator_get(struct store_conn *c, const char *id,
+    struct rec_operator *out, struct err *e);
+int sqlite_operator_list(struct store_conn *c,
+    int (*cb)(void *arg, const struct rec_operator *o), void *arg,
+    struct err *e);
+/* issue 13, directory: the ops of sqlite_directory.c (lists) and
+ * sqlite_incident.c. */
+int sqlite_vendor_list(struct store_conn *c,
+    int (*cb)(void *arg, const struct rec_vendor *v), void *arg,
+    struct err *e);
+int sqlite_engineer_list(struct store_conn *c,
+    int (*cb)(void *arg, const struct rec_engineer *r), void *arg,
+    struct err *e);
+int sqlite_device_list(struct store_conn *c,
+    int (*cb)(void *arg, const struct rec_device *d), void *arg,
+    struct err *e);
+int sqlite_tenant_page(struct store_conn *c, const char *q,
+    const char *after, int64_t limit,
+    int (*cb)(void *arg, const struct rec_tenant *t), void *arg,
+    struct err *e);
+int sqlite_grant_views(struct store_conn *c, const char *tenant_id,
+    const char *engineer_id, const char *after, int64_t limit,
+    int (*cb)(void *arg, const struct rec_grant_view *v), void *arg,
+    struct err *e);
+int sqlite_grant_view_get(struct store_conn *c, const char *id,
+    struct rec_grant_view *out, struct err *e);
+int sqlite_checkpoint_latest_time(struct store_conn *c, struct buf *note,
+    int64_t *time, struct err *e);
+int sqlite_incident_insert(struct store_conn *c,
+    const struct rec_incident *r, struct err *e);
+int sqlite_incident_report_insert(struct store_conn *c,
+    const struct rec_incident_report *r, struct err *e);
+int sqlite_incident_list(struct store_conn *c, const char *tenant_id,
+    const char *after, int64_t limit,
+    int (*cb)(void *arg, const struct rec_incident *r, const char *exposure),
+    void *arg, struct err *e);
+int sqlite_incident_get(struct store_conn *c, const char *id,
+    struct rec_incident *r, struct buf *out, struct err *e);
+int sqlite_incident_report_get(struct store_conn *c, const char *id,
+    const char *tenant_id, struct buf *out, struct err *e);
+
+/* The ops of sqlite_invite.c. */
+int sqlite_invitation_insert(struct store_conn *c,
+    const struct rec_invitation *r, struct err *e);
+int sqlite_invitation_get(struct store_conn *c,
+    const uint8_t hash[TOKEN_HASH_LEN], struct rec_invitation *out,
+    struct err *e);
+int sqlite_invitation_get_id(struct store_conn *c, const char *id,
+    struct rec_invitation *out, struct err *e);
+int sqlite_invitation_list(struct store_conn *c, const char *tenant_id,
+    int (*cb)(void *arg, const struct rec_invitation *r), void *arg,
+    struct err *e);
+int sqlite_invitation_set_pending(struct store_conn *c,
+    const struct rec_invitation *r, int64_t now, struct err *e);
+int sqlite_invitation_use(struct store_conn *c, const char *id, int64_t now,
+    struct err *e);
+int sqlite_invitation_revoke(struct store_conn *c, const char *id,
+    int64_t now, struct err *e);
+int sqlite_invitation_revoke_principal(struct store_conn *c, int kind,
+    const char *tenant_id, const char *principal_id, int64_t now,
+    struct err *e);
 
 #endif

@@ -369,6 +369,132 @@ struct store_ops {
 	int (*grant_overlapping_ids)(struct store_conn *c,
 	    const char *engineer_id, const char *vendor_id, int64_t from,
 	    int64_t to, store_grant_cb cb, void *arg, struct err *e);
+
+	/* Passkeys and operator persons (sqlite_passkey.c, issue 13). */
+	int (*passkey_insert)(struct store_conn *c, const struct rec_passkey *p,
+	    struct err *e);
+	/* By id, or by credential id; removed ones too (status says). */
+	int (*passkey_get)(struct store_conn *c, const char *id,
+	    struct rec_passkey *out, struct err *e);
+	int (*passkey_get_by_cred)(struct store_conn *c, const uint8_t *cred,
+	    size_t len, struct rec_passkey *out, struct err *e);
+	/* The active passkeys of one person (tenant "" but for tenant users;
+	 * device "" for all of an engineer's), oldest first; nonzero from cb
+	 * stops. */
+	int (*passkey_list)(struct store_conn *c, int principal,
+	    const char *principal_id, const char *tenant_id,
+	    const char *device_id,
+	    int (*cb)(void *arg, const struct rec_passkey *p), void *arg,
+	    struct err *e);
+	/* Records a use: sign_count and last_used, only while active and
+	 * when the count grows (or stays 0 for an authenticator without
+	 * one); 1 otherwise.  atomic: a counter is accepted once. */
+	int (*passkey_use)(struct store_conn *c, const char *id,
+	    int64_t sign_count, int64_t now, struct err *e);
+	/* Marks one person's passkey removed; 1 when it is not theirs or
+	 * not active. */
+	int (*passkey_remove)(struct store_conn *c, const char *id,
+	    int principal, const char *principal_id, const char *tenant_id,
+	    struct err *e);
+	int (*operator_insert)(struct store_conn *c,
+	    const struct rec_operator *o, struct err *e);
+	int (*operator_get)(struct store_conn *c, const char *id,
+	    struct rec_operator *out, struct err *e);
+	int (*operator_list)(struct store_conn *c,
+	    int (*cb)(void *arg, const struct rec_operator *o), void *arg,
+	    struct err *e);
+	/* issue 13, directory: what the console reads (sqlite_directory.c,
+	 * sqlite_incident.c).  Listings never read secret columns. */
+	/* Every vendor, by name. */
+	int (*vendor_list)(struct store_conn *c,
+	    int (*cb)(void *arg, const struct rec_vendor *v), void *arg,
+	    struct err *e);
+	/* Every engineer by username, without hash or TOTP seed. */
+	int (*engineer_list)(struct store_conn *c,
+	    int (*cb)(void *arg, const struct rec_engineer *r), void *arg,
+	    struct err *e);
+	/* Every device, by engineer then id. */
+	int (*device_list)(struct store_conn *c,
+	    int (*cb)(void *arg, const struct rec_device *d), void *arg,
+	    struct err *e);
+	/* Tenants by id after `after` ("" from the first) whose name holds
+	 * q (ASCII case-insensitive; "" any), at most limit. */
+	int (*tenant_page)(struct store_conn *c, const char *q,
+	    const char *after, int64_t limit,
+	    int (*cb)(void *arg, const struct rec_tenant *t), void *arg,
+	    struct err *e);
+	/* Access requests with their names and the engineer's past with the
+	 * tenant, newest first: of tenant_id and/or engineer_id (NULL: any),
+	 * older than request `after` (NULL: from the newest; 1 when that
+	 * list has no such request), at most limit. */
+	int (*grant_views)(struct store_conn *c, const char *tenant_id,
+	    const char *engineer_id, const char *after, int64_t limit,
+	    int (*cb)(void *arg, const struct rec_grant_view *v), void *arg,
+	    struct err *e);
+	/* One request as grant_views reads it; 1 when there is none. */
+	int (*grant_view_get)(struct store_conn *c, const char *id,
+	    struct rec_grant_view *out, struct err *e);
+	/* The signed checkpoint of the largest size with the time it was
+	 * signed (seconds); 1 when there is none. */
+	int (*checkpoint_latest_time)(struct store_conn *c, struct buf *note,
+	    int64_t *time, struct err *e);
+	/* Incidents: inserted with their reports on the writer, never
+	 * changed after. */
+	int (*incident_insert)(struct store_conn *c,
+	    const struct rec_incident *r, struct err *e);
+	int (*incident_report_insert)(struct store_conn *c,
+	    const struct rec_incident_report *r, struct err *e);
+	/* Newest first, older than incident `after` (NULL: from the newest;
+	 * 1 when that list has no such incident), at most limit; with
+	 * tenant_id only those with a report of that
+	 * tenant (exposure = its report's, else "").  doc is the summary
+	 * (NULL when tenant_id is given: a tenant never sees it). */
+	int (*incident_list)(struct store_conn *c, const char *tenant_id,
+	    const char *after, int64_t limit,
+	    int (*cb)(void *arg, const struct rec_incident *r,
+	    const char *exposure), void *arg, struct err *e);
+	/* One incident (its summary in out); 1 when absent. */
+	int (*incident_get)(struct store_conn *c, const char *id,
+	    struct rec_incident *r, struct buf *out, struct err *e);
+	/* The report of tenant_id in incident id, appended to out; 1 when
+	 * there is none (no such incident, or none about that tenant). */
+	int (*incident_report_get)(struct store_conn *c, const char *id,
+	    const char *tenant_id, struct buf *out, struct err *e);
+
+	/* Invitations (sqlite_invite.c, auth/invite.h).  The pending TOTP
+	 * seed is sealed for the invitation's row (store/seal.h). */
+	int (*invitation_insert)(struct store_conn *c,
+	    const struct rec_invitation *r, struct err *e);
+	/* By the hash of its token, or by id; 1 when absent. */
+	int (*invitation_get)(struct store_conn *c,
+	    const uint8_t hash[TOKEN_HASH_LEN], struct rec_invitation *out,
+	    struct err *e);
+	int (*invitation_get_id)(struct store_conn *c, const char *id,
+	    struct rec_invitation *out, struct err *e);
+	/* Every invitation, or (tenant_id not NULL) one tenant's, newest
+	 * first; pending secrets are never read.  nonzero from cb stops. */
+	int (*invitation_list)(struct store_conn *c, const char *tenant_id,
+	    int (*cb)(void *arg, const struct rec_invitation *r), void *arg,
+	    struct err *e);
+	/* Keeps r's pending password hash and TOTP seed while it is open
+	 * (unused, unrevoked, unexpired at now); 1 when it no longer is.
+	 * atomic. */
+	int (*invitation_set_pending)(struct store_conn *c,
+	    const struct rec_invitation *r, int64_t now, struct err *e);
+	/* Marks it used at now and drops its pending secrets, if it is still
+	 * open; 1 when it no longer is.  atomic: an invitation is used at
+	 * most once. */
+	int (*invitation_use)(struct store_conn *c, const char *id,
+	    int64_t now, struct err *e);
+	/* Marks it revoked at now and drops its pending secrets, if it is
+	 * neither used nor revoked; 1 otherwise.  atomic. */
+	int (*invitation_revoke)(struct store_conn *c, const char *id,
+	    int64_t now, struct err *e);
+	/* Revokes every open invitation of one person (kind, tenant,
+	 * principal): a newer link makes the older ones worthless. */
+	int (*invitation_revoke_principal)(struct store_conn *c, int kind,
+	    const char *tenant_id, const char *principal_id, int64_t now,
+	    struct err *e);
 };
 
 extern const struct store_ops store_sqlite_ops;

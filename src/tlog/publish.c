@@ -11,6 +11,8 @@
 #include <time.h>
 
 #include "common/log.h"
+#include "common/str.h"
+#include "tlog/cosig.h"
 
 #define RETRY_MS 5000                   /* a witness that did not cosign
 					 * is asked again this much later */
@@ -27,6 +29,7 @@ struct publish {
 	pthread_cond_t cv;
 	struct buf cosigned;            /* note and cosignature lines */
 	int64_t cosigned_size;          /* -1: none */
+	struct publish_witness state[PUBLISH_WITNESSES_MAX];
 	int stopping;
 	int halted;
 	pthread_t thread;
@@ -63,6 +66,9 @@ publish_new(const struct publish_config *cfg, struct err *e)
 			publish_free(p);
 			return NULL;
 		}
+		p->state[i].cosigned_size = -1;
+		(void)str_copy(p->state[i].name, sizeof(p->state[i].name),
+		    witclient_name(p->wit[i]));
 		p->nwit++;
 	}
 	return p;
@@ -121,10 +127,25 @@ witness_step(struct publish *p, const struct buf *note,
 	if (buf_append(&out, note->data, note->len) == -1)
 		goto out;
 	for (i = 0; i < p->nwit; i++) {
+		uint64_t ts = 0;
+
 		/* A witness asked again cosigns the same tree again. */
 		err_init(&e);
 		rc = witclient_cosign(p->wit[i], note->data, note->len, cp,
 		    p->cfg.proof, p->cfg.arg, &out, &e);
+		/* Its line's time, read by the one cosignature reader (the
+		 * line was verified before it was kept). */
+		if (rc == 0 && cosig_find(out.data, out.len,
+		    witclient_key(p->wit[i]), &ts, &e) != 1)
+			ts = 0;
+		pthread_mutex_lock(&p->mu);
+		p->state[i].last_ok = rc == 0;
+		if (rc == 0) {
+			p->state[i].cosigned_size = cp->size;
+			p->state[i].cosigned_time = ts <= (uint64_t)INT64_MAX ?
+			    (int64_t)ts : 0;
+		}
+		pthread_mutex_unlock(&p->mu);
 		if (rc == 0)
 			got++;
 		else if (rc == 1 && (e.status == 422 || e.status == 409))
@@ -257,4 +278,17 @@ publish_checkpoint(struct publish *p, struct buf *note, int64_t *size)
 	}
 	pthread_mutex_unlock(&p->mu);
 	return rc;
+}
+
+size_t
+publish_witness_status(struct publish *p, struct publish_witness *out,
+    size_t max)
+{
+	size_t i;
+
+	pthread_mutex_lock(&p->mu);
+	for (i = 0; i < p->nwit && i < max; i++)
+		out[i] = p->state[i];
+	pthread_mutex_unlock(&p->mu);
+	return i;
 }

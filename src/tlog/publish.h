@@ -70,4 +70,16 @@ int publish_checkpoint(struct publish *p, struct buf *note, int64_t *size)
 /* How many witnesses are configured. */
 size_t publish_witnesses(const struct publish *p);
 
+/* A witness as the publisher last saw it (GET /v1/log/health). */
+struct publish_witness {
+	char name[NOTE_NAME_MAX];
+	int64_t cosigned_size;          /* the last size it cosigned; -1 */
+	int64_t cosigned_time;          /* its cosignature's time, s; 0 */
+	int last_ok;                    /* the last round got its line */
+};
+
+/* Copies at most max witnesses' state into out; returns how many. */
+size_t publish_witness_status(struct publish *p, struct publish_witness *out,
+    size_t max);
+
 #endif

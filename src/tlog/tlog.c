@@ -572,6 +572,12 @@ tlog_checkpoint_witnessed(struct tlog *t, struct buf *note, int64_t *size,
 	return tlog_checkpoint(t, 0, note, size, e);
 }
 
+size_t
+tlog_witnesses(struct tlog *t, struct publish_witness *out, size_t max)
+{
+	return t->pub != NULL ? publish_witness_status(t->pub, out, max) : 0;
+}
+
 int
 tlog_inclusion(struct tlog *t, struct store_conn *c, int64_t index,
     int64_t size, merkle_hash *out, size_t *n, struct err *e)

@@ -100,6 +100,12 @@ int tlog_tile(struct tlog *t, struct store_conn *c,
     const struct tile_ref *ref, struct buf *out, struct err *e)
 	__attribute__((warn_unused_result));
 
+/* The configured witnesses as the publisher last saw them (publish.h);
+ * how many were copied into out (0 without witnesses). */
+struct publish_witness;
+size_t tlog_witnesses(struct tlog *t, struct publish_witness *out,
+    size_t max);
+
 /* How the proofs' tile cache fares (all zero without a cache). */
 void tlog_cache_stats(struct tlog *t, struct tilecache_stats *out);
 

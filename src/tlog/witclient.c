@@ -69,6 +69,12 @@ witclient_name(const struct witclient *w)
 	return w->key.name;
 }
 
+const struct cosig_key *
+witclient_key(const struct witclient *w)
+{
+	return &w->key;
+}
+
 static size_t
 collect(char *p, size_t size, size_t n, void *arg)
 {

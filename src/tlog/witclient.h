@@ -35,6 +35,10 @@ void witclient_free(struct witclient *w);
 /* The witness's key name, for messages. */
 const char *witclient_name(const struct witclient *w);
 
+/* The witness's cosigner key (to read the time of a line it gave). */
+struct cosig_key;
+const struct cosig_key *witclient_key(const struct witclient *w);
+
 /*
  * Asks for a cosignature of note (a checkpoint cp signed by the log):
  * 0 with one verified cosignature line appended to out; 1 when the

@@ -78,7 +78,7 @@ ENGINEER_ASKING = {
 # engineer, so that answering it changes nothing the matrix depends on.
 TENANT_ROUTES = {
     "user.list": ("GET", "/v1/tenants/{t}/users", "user.list",
-                  {"engineer", "tenant_admin"}, 200),
+                  {"operator", "engineer", "tenant_admin"}, 200),
     "user.create": ("POST", "/v1/tenants/{t}/users", "user.create",
                     {"operator", "tenant_admin"}, 201),
     "user.delete": ("DELETE", "/v1/tenants/{t}/users/{u}", "user.delete",

@@ -85,7 +85,7 @@ class Unrecordable(unittest.TestCase):
         refusals = [
             ("bad token", lambda: self.users("cse_" + "a" * 52)),
             ("no token", lambda: d.call("GET", "/v1/tenants/auto/users")),
-            ("operator's role", lambda: self.users(d.operator)),
+            ("operator", lambda: self.users(d.operator)),
             ("no such route", lambda: d.call("GET", "/v1/nothing-here")),
             ("no such tenant", lambda: d.call(
                 "GET", "/v1/tenants/nope/users", token=self.token)),
