@@ -15,7 +15,7 @@ let held = '';   // the token, once removed from the address bar
 
 const KINDS = {
 	engineer: 'support engineer',
-	tenant_user: 'user',
+	tenant_user: 'member',
 	tenant_admin: 'admin',
 	operator: 'operator',
 };
