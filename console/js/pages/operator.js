@@ -453,9 +453,7 @@ export async function renderDirectory(main) {
 		tout.append(simpleTable(list.length + ' tenants' + (more ?
 		    ' more' : ''), 'tenants', [['Name', (t) => t.name],
 		    ['Id', (t) => h('code', null, t.id)], ['Policy', (t) =>
-		    (t.support_policy || '').replace(/_/g, ' ')],
-		    ['Users', (t) => t.users === undefined ? '—' :
-		    String(t.users)]], list));
+		    (t.support_policy || '').replace(/_/g, ' ')]], list));
 		if (after)
 			tout.append(button('More tenants', () => loadTenants(true),
 			    {class: 'secondary'}));
