@@ -113,7 +113,7 @@ function answerControls(t, r) {
 	    'is enough.'});
 	const reason = field('Reason for denying', {optional: true,
 	    testid: 'deny-reason', maxlength: 500,
-	    hint: 'The engineer sees it.'});
+	    hint: 'Recorded with the denial in your access log.'});
 	const approve = button('Approve', async () => {
 		const m = Number(mins.input.value);
 		const body = m < r.minutes ? {minutes: m} : {};
@@ -125,7 +125,7 @@ function answerControls(t, r) {
 		say('Approved: ' + (r.engineer_username || r.engineer) +
 		    ' has access until ' + when(g.expires_at) + '.' +
 		    (m < r.minutes && gave > m + 1 ? ' This custosd does not ' +
-		    'shorten an approval yet, so it gave the time asked; revoke ' +
+		    'shorten an approval, so it gave the time asked; revoke ' +
 		    'it on Active access when the work is done.' : ''));
 		show();
 	}, {class: 'primary', 'data-testid': 'approve'});
