@@ -7,7 +7,8 @@
 // allows).  Engineers are offered a passkey only, bound to the device
 // the invitation names.
 
-import {api, h, field, form, button, say, go, home, loadSession, when,
+import {api, h, field, form, button, say, go, afterSignIn,
+    loadSession, when,
     ApiError} from '../app.js';
 import {registerPasskey, supported} from '../webauthn.js';
 
@@ -24,7 +25,7 @@ async function done() {
 	const s = await loadSession();
 	say('Welcome' + (s && s.username ? ', ' + s.username : '') +
 	    '. You are enrolled and signed in.', true);
-	go(home(s));
+	go(afterSignIn(s));
 }
 
 function qrSrc(svg) {
