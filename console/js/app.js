@@ -124,6 +124,25 @@ function signedOut(message) {
 	go('#/signin');
 }
 
+const NEXT = 'custos.next';
+
+// Where to go once signed in: the page a signed-out person was sent
+// away from (a notice mail's link), if it is one of this console's, or
+// the person's home page.
+export function afterSignIn(s) {
+	let next = null;
+	try {
+		next = sessionStorage.getItem(NEXT);
+		sessionStorage.removeItem(NEXT);
+	} catch (e) {
+		next = null;
+	}
+	if (next && /^#\/(t|eng|ops|account)(\/|$)/.test(next) &&
+	    state.routes.some((r) => match(r, next.slice(2))))
+		return next;
+	return home(s);
+}
+
 // The page each kind of person lands on.
 export function home(s = state.session) {
 	if (!s)
@@ -537,6 +556,13 @@ export async function show() {
 		return;
 	}
 	if (!found.opts.anonymous && !state.session) {
+		// A mailed link (#/t/T/requests/R) opened signed out: back
+		// there after sign-in.
+		try {
+			sessionStorage.setItem(NEXT, location.hash);
+		} catch (e) {
+			// storage refused: the person lands on their home page
+		}
 		go('#/signin');
 		return;
 	}
@@ -552,18 +578,24 @@ export async function show() {
 		clearMessages();
 	state.carry = false;
 	state.lastPath = path;
+	// Each render gets its own container: a render still waiting for
+	// an answer when the person moves on writes into a container that
+	// is no longer on the page, never into the next page.
 	main.textContent = '';
+	const page = h('div', {class: 'page'});
+	main.appendChild(page);
 	markNav();
 	main.setAttribute('aria-busy', 'true');
 	let cleanup;
 	try {
-		cleanup = await found.render(main, params);
+		cleanup = await found.render(page, params);
 	} catch (e) {
 		if (seq === showing) {
 			fail(e);
 		}
 	} finally {
-		main.removeAttribute('aria-busy');
+		if (seq === showing)
+			main.removeAttribute('aria-busy');
 	}
 	if (seq !== showing) {
 		if (typeof cleanup === 'function')
@@ -571,7 +603,7 @@ export async function show() {
 		return;
 	}
 	state.current = {cleanup};
-	const h1 = main.querySelector('h1');
+	const h1 = page.querySelector('h1');
 	if (h1) {
 		h1.setAttribute('tabindex', '-1');
 		document.title = h1.textContent + ' · custos';

@@ -185,10 +185,12 @@ const ACTIONS = {
 	'access_request.list': () => ({past: 'listed the access requests',
 	    inf: 'list the access requests'}),
 	'access_request.approve': (t, d, n) => ({past: 'approved request ' +
-	    t + (d.engineer ? ' of ' + engineerName(d.engineer, n) : ''),
+	    t + (d.engineer ? ' of ' + engineerName(d.engineer, n) : '') +
+	    (d.minutes ? ' for ' + d.minutes + ' minutes' : ''),
 	    inf: 'approve request ' + t}),
 	'access_request.deny': (t, d, n) => ({past: 'denied request ' + t +
-	    (d.engineer ? ' of ' + engineerName(d.engineer, n) : ''),
+	    (d.engineer ? ' of ' + engineerName(d.engineer, n) : '') +
+	    (d.reason ? ' ("' + d.reason + '")' : ''),
 	    inf: 'deny request ' + t}),
 	'access_request.revoke': (t) => ({past: 'revoked the access of ' +
 	    'request ' + t, inf: 'revoke request ' + t}),

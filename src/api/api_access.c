@@ -8,6 +8,7 @@
  * and builds the change, and encodes its answer; the tenant gate in api.c
  * enforces active grants.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "access/approval.h"
@@ -127,19 +128,60 @@ h_access_request_view(struct req *q)
 	return req_grant_view_answer(q, &g);
 }
 
+/*
+ * What an answer's optional body may say besides "step_up": an approval
+ * may give less time than asked ("minutes", 1 to the request's own), a
+ * denial may say why ("reason", into the entry's detail).  Read before
+ * the step-up, so a bad value does not use up its challenge.
+ */
+static int
+answer_body(struct req *q, int how, const struct rec_grant *g,
+    int64_t *minutes, const char **why)
+{
+	json_t *b;
+
+	*minutes = 0;
+	*why = NULL;
+	if (how == REQUEST_REVOKE || q->http->body.len == 0)
+		return 0;
+	if ((b = req_body(q)) == NULL)
+		return -1;
+	if ((how == REQUEST_APPROVE && jx_int(minutes, b, "minutes", 1,
+	    g->minutes, JX_OPTIONAL, &q->err)) || (how == REQUEST_DENY &&
+	    jx_str(why, b, "reason", 1, REC_REASON_MAX, JX_OPTIONAL |
+	    JX_CLEAN, &q->err))) {
+		q->err.reason = "bad_request";
+		return -1;
+	}
+	return 0;
+}
+
 /* approve, deny, revoke: by a tenant admin. */
 static int
 answer(struct req *q, int how)
 {
 	struct rec_grant g;
 	struct request_op op;
+	const char *why;
+	int64_t minutes;
+	char text[24];
 
 	/* The step-up (auth/stepup.h) comes after the request is known to
 	 * be this tenant's: an unknown one stays a 404. */
-	if (load_grant(q, 1, &g) == -1 || req_step_up(q, g.id) == -1 ||
+	if (load_grant(q, 1, &g) == -1 ||
+	    answer_body(q, how, &g, &minutes, &why) == -1 ||
+	    req_step_up(q, g.id) == -1 ||
 	    request_answer(&op, &g, &q->tenant,
-	    how, q->actor.id, q->now, &q->ev, &q->err) == -1 ||
-	    req_write_op(q, request_apply, &op, "request") == -1)
+	    how, q->actor.id, q->now, &q->ev, &q->err) == -1)
+		return -1;
+	if (minutes > 0 && op.g.deadline > q->now + minutes * 60) {
+		op.g.deadline = q->now + minutes * 60;
+		(void)snprintf(text, sizeof(text), "%lld", (long long)minutes);
+		event_detail(&q->ev, "minutes", text);
+	}
+	if (why != NULL)
+		event_detail(&q->ev, "reason", why);
+	if (req_write_op(q, request_apply, &op, "request") == -1)
 		return -1;
 	req_ok(q, 200, grant_json(&op.g, q->now));
 	return 0;

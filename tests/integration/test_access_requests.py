@@ -327,6 +327,51 @@ class Transitions(AccessTest):
         self.assertRefused(self.act(tid), 403)
         self.assertEqual(self.request(rid).body["state"], "denied")
 
+    def test_approval_may_give_less_time_and_a_denial_says_why(self):
+        """The console's approve with a shorter duration and deny with a
+        reason: "minutes" (1 to the request's own) shortens the access,
+        "reason" goes into the denial's entry; a bad value changes
+        nothing."""
+        tid = self.tenant()
+        rid = self.asked(tid, minutes=60)
+        path = "/v1/tenants/%s/access-requests/%s/" % (tid, rid)
+        for bad in (61, 0, "20"):
+            m = self.d.log_size()
+            r = self.d.call("POST", path + "approve", {"minutes": bad},
+                            token=self.admin(tid))
+            self.assertRefused(r, 400, "minutes")
+            self.assertOutcome(self.event(m, "access_request.approve"),
+                               "bad_request")
+        self.assertEqual(self.listed(tid), {rid: "pending"})
+        m = self.d.log_size()
+        r = self.d.call("POST", path + "approve", {"minutes": 20},
+                        token=self.admin(tid))
+        self.assertEqual((r.status, r.body["state"], r.body["expires_at"]),
+                         (200, "approved", time.strftime(
+                             "%Y-%m-%dT%H:%M:%SZ",
+                             time.gmtime(self.now + 20 * MIN))), r)
+        ev = self.event(m, "access_request.approve", target=rid)
+        self.assertOutcome(ev)
+        self.assertEqual(ev["detail"]["minutes"], "20", ev)
+        self.tick(19 * MIN)
+        self.assertEqual(self.act(tid).status, 200)
+        self.tick(MIN)
+        self.assertRefused(self.act(tid), 403, code="forbidden")
+
+        rid = self.asked(tid)
+        path = "/v1/tenants/%s/access-requests/%s/" % (tid, rid)
+        r = self.d.call("POST", path + "deny", {"reason": "bad\u0007"},
+                        token=self.admin(tid))
+        self.assertRefused(r, 400, "reason")
+        m = self.d.log_size()
+        r = self.d.call("POST", path + "deny",
+                        {"reason": "no resets this week, call us"},
+                        token=self.admin(tid))
+        self.assertEqual((r.status, r.body["state"]), (200, "denied"), r)
+        ev = self.event(m, "access_request.deny", target=rid)
+        self.assertEqual(ev["detail"]["reason"],
+                         "no resets this week, call us", ev)
+
     def test_unanswered_request_expires_after_12_hours(self):
         tid = self.tenant()
         rid = self.asked(tid)

@@ -7,7 +7,8 @@
 // allows).  Engineers are offered a passkey only, bound to the device
 // the invitation names.
 
-import {api, h, field, form, button, say, go, home, loadSession, when,
+import {api, h, field, form, button, say, go, afterSignIn,
+    loadSession, when,
     ApiError} from '../app.js';
 import {registerPasskey, supported} from '../webauthn.js';
 
@@ -15,7 +16,7 @@ let held = '';   // the token, once removed from the address bar
 
 const KINDS = {
 	engineer: 'support engineer',
-	tenant_user: 'user',
+	tenant_user: 'member',
 	tenant_admin: 'admin',
 	operator: 'operator',
 };
@@ -24,7 +25,7 @@ async function done() {
 	const s = await loadSession();
 	say('Welcome' + (s && s.username ? ', ' + s.username : '') +
 	    '. You are enrolled and signed in.', true);
-	go(home(s));
+	go(afterSignIn(s));
 }
 
 function qrSrc(svg) {

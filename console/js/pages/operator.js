@@ -91,7 +91,8 @@ function alertCard(a) {
 	const d = a.detail || {};
 	const card = h('article', {class: 'card ' + a.severity,
 	    'data-testid': 'alert-' + a.id, 'aria-labelledby': 'al-' + a.id});
-	card.append(h('h3', {id: 'al-' + a.id}, h('span', {class: 'sev-' +
+	card.append(h('h2', {id: 'al-' + a.id, class: 'card-title'}, h('span',
+	    {class: 'sev-' +
 	    a.severity}, a.severity.toUpperCase()), ' ', a.title || a.rule),
 	    h('p', null, a.message),
 	    h('dl', null, h('dt', null, 'Raised'), h('dd', null,
@@ -333,6 +334,11 @@ export function scopeResult(answer, incident) {
 	    'Report'].map((c) => h('th', {scope: 'col'}, c)))),
 	    h('tbody', null, rows.map((r) => {
 		    const rep = tenantReport(answer, r, generated);
+		    // An incident keeps each tenant's report (with the cited
+		    // entries and their proofs): that one is handed out.
+		    const report = incident && incident.id ? async () =>
+			api('GET', '/v1/tenants/' + enc(r.tenant) +
+			'/incidents/' + enc(incident.id)) : async () => rep;
 		    return h('tr', {'data-testid': 'scope-tenant-' + r.tenant},
 			h('td', {'data-label': 'Tenant'}, r.name ? r.name +
 			' (' + r.tenant + ')' : r.tenant),
@@ -347,12 +353,14 @@ export function scopeResult(answer, incident) {
 			String((r.users_affected || []).length)),
 			h('td', {'data-label': 'Report'}, h('div',
 			{class: 'row'}, button('JSON', async () => download(
-			    r.tenant + '.json', JSON.stringify(rep, null, 2) +
-			    '\n', 'application/json'), {class: 'secondary small',
+			    r.tenant + '.json', JSON.stringify(await report(),
+			    null, 2) + '\n', 'application/json'),
+			    {class: 'secondary small',
 			    'aria-label': 'Report for ' + r.tenant + ' as JSON',
 			    'data-testid': 'report-json-' + r.tenant}),
 			button('Markdown', async () => download(r.tenant +
-			    '.md', reportMarkdown(rep), 'text/markdown'),
+			    '.md', reportMarkdown(await report()),
+			    'text/markdown'),
 			    {class: 'secondary small', 'aria-label': 'Report ' +
 			    'for ' + r.tenant + ' as Markdown',
 			    'data-testid': 'report-md-' + r.tenant}))));
@@ -402,7 +410,8 @@ export async function renderDirectory(main) {
 	const vname = new Map(vendors.map((v) => [v.id, v.name]));
 	main.append(h('h2', null, 'Vendors'), simpleTable(vendors.length +
 	    ' vendors', 'vendors', [['Name', (v) => v.name], ['Id', (v) =>
-	    h('code', null, v.id)], ['Status', (v) => v.status || 'active'],
+	    h('code', null, v.id)], ['Status', (v) => v.contained ?
+	    'contained (' + v.contained + ')' : v.status || 'active'],
 	    ['Engineers', (v) => v.engineers === undefined ? '—' :
 	    String(v.engineers)]], vendors));
 	const engineers = listOf(await api('GET', '/v1/engineers'),
@@ -410,11 +419,15 @@ export async function renderDirectory(main) {
 	main.append(h('h2', null, 'Engineers and devices'), simpleTable(
 	    engineers.length + ' engineers', 'engineers', [
 		['Username', (e) => e.username],
-		['Vendor', (e) => vname.get(e.vendor) || e.vendor],
-		['Status', (e) => e.status || 'active'],
+		['Vendor', (e) => e.vendor_name || vname.get(e.vendor) ||
+		    e.vendor],
+		['Status', (e) => (e.status || 'active') + (e.contained ?
+		    ', contained (' + e.contained + ')' : '') +
+		    (e.vendor_contained ? ', vendor contained' : '')],
 		['Devices', (e) => (e.devices || []).map((d) => (d.name ||
-		    d.id) + (d.status && d.status !== 'active' ? ' (' +
-		    d.status + ')' : '')).join(', ') || '—'],
+		    d.id) + ' (' + d.id + (d.status && d.status !== 'active' ?
+		    ', ' + d.status : '') + (d.contained ? ', contained' : '') +
+		    ')').join(', ') || '—'],
 		['Actions', (e) => button('Contain…', async () => {
 			if (await contain('engineer', e.id))
 				show();
@@ -433,16 +446,14 @@ export async function renderDirectory(main) {
 			qs.set('after', after);
 		const doc = await api('GET', '/v1/tenants?' + qs);
 		const list = listOf(doc, 'tenants');
-		after = doc.next || (list.length === 50 ?
+		after = doc && 'next' in doc ? doc.next : (list.length === 50 ?
 		    list[list.length - 1].id : null);
 		if (!more)
 			tout.textContent = '';
 		tout.append(simpleTable(list.length + ' tenants' + (more ?
 		    ' more' : ''), 'tenants', [['Name', (t) => t.name],
 		    ['Id', (t) => h('code', null, t.id)], ['Policy', (t) =>
-		    (t.support_policy || '').replace(/_/g, ' ')],
-		    ['Users', (t) => t.users === undefined ? '—' :
-		    String(t.users)]], list));
+		    (t.support_policy || '').replace(/_/g, ' ')]], list));
 		if (after)
 			tout.append(button('More tenants', () => loadTenants(true),
 			    {class: 'secondary'}));
@@ -535,23 +546,35 @@ export async function renderLogHealth(main) {
 	const hl = await api('GET', '/v1/log/health');
 	const cp = hl.checkpoint || {};
 	const ok = hl.integrity === 'ok';
+	const storeOk = !hl.store || hl.store === 'ok';
 	main.append(h('div', {class: 'verify-summary'}, h('span',
 	    {class: 'badge ' + (ok ? 'ok' : 'bad'), 'data-testid':
 	    'log-integrity'}, ok ? 'integrity ok' : 'integrity failed'),
-	    ok ? null : h('span', null, hl.integrity)),
+	    ok ? null : h('span', null, hl.integrity),
+	    h('span', {class: 'badge ' + (storeOk ? 'ok' : 'bad')},
+	    storeOk ? 'store ok' : 'store failing'), storeOk ? null :
+	    h('span', null, hl.store)),
 	    h('dl', {class: 'card'},
-	    h('dt', null, 'Entries'), h('dd', {'data-testid': 'log-size'},
-	    String(hl.size)),
-	    h('dt', null, 'Last checkpoint'), h('dd', null, 'size ' +
-	    (cp.size ?? '—') + ', signed ', timeEl(cp.time)),
+	    h('dt', null, 'Tree size'), h('dd', {'data-testid': 'log-size'},
+	    String(hl.size) + (hl.entries !== undefined && hl.entries !==
+	    hl.size ? ' (' + hl.entries + ' entries stored)' : '')),
+	    h('dt', null, 'Last checkpoint'), h('dd', null, hl.checkpoint ?
+	    ['size ' + cp.size + ', signed ', timeEl(cp.time),
+	    typeof cp.age_seconds === 'number' ? ' (' + cp.age_seconds +
+	    ' s ago)' : '', cp.verified === false ? ' — does NOT verify ' +
+	    'under the log key' : ''] : 'none yet'),
+	    h('dt', null, 'Origin'), h('dd', null, h('code', null, cp.origin ||
+	    '—')),
 	    h('dt', null, 'Root'), h('dd', null, h('code', null, cp.root ||
 	    '—'))));
 	const ws = hl.witnesses || [];
 	main.append(h('h2', null, 'Witnesses'), ws.length ? simpleTable(
 	    ws.length + ' witnesses', 'witnesses', [['Name', (w) => w.name],
 	    ['Last cosigned size', (w) => String(w.last_cosigned_size ??
-	    '—')], ['When', (w) => timeEl(w.last_time)], ['Behind', (w) =>
-	    String((hl.size || 0) - (w.last_cosigned_size || 0))]],
+	    'never')], ['When', (w) => timeEl(w.last_time)], ['Behind', (w) =>
+	    String((hl.size || 0) - (w.last_cosigned_size || 0))],
+	    ['Last round', (w) => w.last_round_ok === false ? 'missed' :
+	    'ok']],
 	    ws.map((w) => Object.assign({id: w.name}, w))) :
 	    h('p', {class: 'empty'}, 'No witness is configured: nobody ' +
 	    'outside this server cosigns the checkpoints yet.'));

@@ -6,7 +6,8 @@
 // fallback.  Every sign-in asks for "session": "cookie", so the session
 // is an HttpOnly cookie that no script (ours or an injected one) reads.
 
-import {api, h, field, form, button, say, go, home, loadSession,
+import {api, h, field, form, button, say, go, home, afterSignIn,
+    loadSession,
     session} from '../app.js';
 import {signInWithPasskey, supported} from '../webauthn.js';
 
@@ -16,7 +17,7 @@ async function signedIn() {
 		throw new Error('The sign-in worked but no session came back; ' +
 		    'does this browser accept cookies from this site?');
 	say('Signed in as ' + (s.username || s.id) + '.', true);
-	go(home(s));
+	go(afterSignIn(s));
 }
 
 export function render(main) {

@@ -113,7 +113,7 @@ function answerControls(t, r) {
 	    'is enough.'});
 	const reason = field('Reason for denying', {optional: true,
 	    testid: 'deny-reason', maxlength: 500,
-	    hint: 'The engineer sees it.'});
+	    hint: 'Recorded with the denial in your access log.'});
 	const approve = button('Approve', async () => {
 		const m = Number(mins.input.value);
 		const body = m < r.minutes ? {minutes: m} : {};
@@ -125,7 +125,7 @@ function answerControls(t, r) {
 		say('Approved: ' + (r.engineer_username || r.engineer) +
 		    ' has access until ' + when(g.expires_at) + '.' +
 		    (m < r.minutes && gave > m + 1 ? ' This custosd does not ' +
-		    'shorten an approval yet, so it gave the time asked; revoke ' +
+		    'shorten an approval, so it gave the time asked; revoke ' +
 		    'it on Active access when the work is done.' : ''));
 		show();
 	}, {class: 'primary', 'data-testid': 'approve'});
@@ -416,7 +416,15 @@ export async function renderIncidents(main, p) {
 	main.append(h('h1', null, p.id ? 'Incident report' : 'Incidents'));
 	if (p.id) {
 		const r = await api('GET', base(t) + '/incidents/' + enc(p.id));
-		main.append(incidentView(r, t));
+		const state = h('p', {'data-testid': 'incident-verify'},
+		    h('span', {class: 'badge neutral', 'data-testid':
+		    'verify-state'}, 'checking…'));
+		main.append(state, incidentView(r, t));
+		const v = await verifyReport(t, r);
+		state.textContent = '';
+		state.append(h('span', {class: 'badge ' + (v.ok ? 'ok' : 'bad'),
+		    'data-testid': 'verify-state'}, v.ok ? 'verified' :
+		    'not verified'), ' ' + v.text);
 		return;
 	}
 	main.append(h('p', {class: 'lead'}, 'When the security team ' +
@@ -534,4 +542,62 @@ export async function renderUsers(main, p) {
 	    }, {class: 'danger small', 'aria-label': 'Revoke the invitation ' +
 	    'of ' + (i.username || i.principal)}) : null))) :
 	    h('p', {class: 'empty'}, 'None sent.'));
+}
+
+// The entries a tenant's incident report cites, checked here as the log
+// page checks its entries: the report's checkpoint signed by the log key
+// this browser pinned, each entry's inclusion proof, and each sealed
+// entry opened with the tenant's log key to exactly the entry shown.
+async function verifyReport(t, r) {
+	const entries = r.entries || [];
+	if (!r.checkpoint)
+		return {ok: false, text: 'The report carries no checkpoint.'};
+	try {
+		const V = await import('../verify.js');
+		const key = (await api('GET', '/v1/log/key', undefined,
+		    {text: true})).trim();
+		let pinned = null;
+		try {
+			pinned = localStorage.getItem('custos.logkey');
+		} catch (e) {
+			pinned = null;
+		}
+		if (pinned && pinned !== key)
+			return {ok: false, text: 'The log\'s key is not the one ' +
+			    'this browser pinned.'};
+		const cp = await V.verifyCheckpoint(r.checkpoint, pinned || key);
+		const lk = await api('GET', base(t) + '/log-key');
+		const {tagKey, sealKey} = V.deriveLogKeys(lk.log_key);
+		let bad = 0;
+		for (const e of entries) {
+			try {
+				const leaf = V.b64decode(e.leaf);
+				await V.verifyInclusion(e.index, cp.size,
+				    await V.leafHash(leaf), e.proof, cp.rootHash);
+				const body = await V.checkLeaf(leaf, e.index, tagKey,
+				    sealKey, e.sealed);
+				if (!sameJSON(body, e.event))
+					bad++;
+			} catch (err) {
+				bad++;
+			}
+		}
+		return bad ? {ok: false, text: bad + ' of ' + entries.length +
+		    ' cited entries do not verify.'} : {ok: true, text: 'All ' +
+		    entries.length + ' cited entries are in the log\'s signed ' +
+		    'tree of ' + cp.size + ' and open to what the report says.'};
+	} catch (e) {
+		return {ok: false, text: e.message || String(e)};
+	}
+}
+
+function sameJSON(a, b) {
+	if (a === b)
+		return true;
+	if (typeof a !== 'object' || typeof b !== 'object' || a === null ||
+	    b === null || Array.isArray(a) !== Array.isArray(b))
+		return false;
+	const ka = Object.keys(a), kb = Object.keys(b);
+	return ka.length === kb.length && ka.every((k) =>
+	    Object.prototype.hasOwnProperty.call(b, k) && sameJSON(a[k], b[k]));
 }
