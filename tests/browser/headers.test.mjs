@@ -9,7 +9,9 @@
 // a foreign Origin or a cross-site fetch is 403 and changes nothing, and
 // a real cross-site page cannot approve with the admin's browser.
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
 import http from 'node:http';
+import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
 import * as h from './harness.mjs';
@@ -109,7 +111,18 @@ describe('security headers, inline code, framing, cookies, CSRF', () => {
 	});
 
 	test('every page and asset carries the CSP and the other headers', async () => {
-		const served = await crawl(d, ['/', '/reset', '/reset?token=x']);
+		// Every file of console/ (what CMake builds into custosd), found
+		// from the pages or asked for by name.
+		const files = [];
+		const walk = (dir) => {
+			for (const f of fs.readdirSync(dir, { withFileTypes: true }))
+				f.isDirectory() ? walk(path.join(dir, f.name)) : files.push(path.join(dir, f.name));
+		};
+		walk(path.join(h.ROOT, 'console'));
+		const start = ['/', '/reset', '/reset?token=x',
+		    ...files.map((f) => `/console/${path.relative(path.join(h.ROOT, 'console'), f)}`)];
+		const served = await crawl(d, start);
+		assert.ok(files.length >= 5, `console/ holds ${files.length} files`);
 		const kinds = new Set();
 		for (const [p, r] of served) {
 			assertHeaders(r, p);
@@ -297,6 +310,16 @@ describe('security headers, inline code, framing, cookies, CSRF', () => {
 		const good = await d.call('PUT', path, { body: { support_policy: 'approval_required' },
 		    cookie: s.cookie, headers: { 'X-CSRF-Token': csrf, Origin: d.url, 'Sec-Fetch-Site': 'same-origin' } });
 		assert.equal(good.status, 200, `${good}`);
+		// A POST too: denying a request with the cookie but no token, or
+		// from a foreign Origin, is refused and leaves it pending.
+		const eng = await h.engineerLogin(w);
+		const id = await h.requestAccess(w, eng.token);
+		for (const headers of [{}, { 'X-CSRF-Token': csrf, Origin: 'http://evil.example' }]) {
+			const r = await d.call('POST', `/v1/tenants/${w.tenant}/access-requests/${id}/deny`,
+			    { body: {}, cookie: s.cookie, headers });
+			assert.equal(r.status, 403, `POST ${JSON.stringify(headers)}: ${r}`);
+		}
+		assert.equal(h.ok(await d.op('GET', `/v1/access-requests/${id}`), 200).state, 'pending');
 		// A bearer caller (the CLI) needs no CSRF token.
 		const bearer = await h.tenantLogin(w, w.admin2);
 		const r = await d.call('PUT', path, { body: { support_policy: 'approval_required' }, token: bearer.token });
