@@ -49,7 +49,7 @@ function passkeyNotice() {
 		    'need-passkey'}, 'Approving, denying and revoking ask for ' +
 		    'a passkey, and you have none yet. ', h('a',
 		    {href: '#/account'}, 'Add a passkey'), ' first.');
-	return null;
+	return '';
 }
 
 async function requests(t) {
