@@ -69,7 +69,9 @@ export async function api(method, path, body, opts = {}) {
 		if (r.status === 401 && !opts.anonymous && state.session) {
 			state.session = null;
 			state.csrf = '';
-			signedOut('Your session has ended. Please sign in again.');
+			signedOut('Your session has ended (' + msg.replace(/\.$/,
+			    '') + '). Please sign in again.');
+			e.handled = true;   // said once, on the sign-in page
 		}
 		const ra = r.headers.get('Retry-After');
 		if (ra)
@@ -295,6 +297,8 @@ export function say(text, carry) {
 }
 
 export function fail(e, carry) {
+	if (e && e.handled)
+		return;
 	state.carry = Boolean(carry);
 	const err = document.getElementById('errors');
 	let text;

@@ -141,7 +141,7 @@ function totpStep(el, r) {
 	const code = field('The 6-digit code your app shows', {required: true,
 	    autocomplete: 'one-time-code', inputmode: 'numeric',
 	    pattern: '[0-9]{6,8}', maxlength: 8, testid: 'invite-totp'});
-	el.append(
+	el.append(...[
 	    h('h3', {tabindex: '-1', id: 'inv-totp'}, 'Scan this code with ' +
 	    'your authenticator app'),
 	    r.totp_qr_svg ? h('div', {class: 'qr'}, h('img', {
@@ -160,7 +160,7 @@ function totpStep(el, r) {
 			session: 'cookie'}, {anonymous: true});
 		    held = '';
 		    await done();
-	    }));
+	    })].filter(Boolean));
 	el.querySelector('#inv-totp').focus();
 	say('Password set. Now add the key to your authenticator app.');
 }

@@ -214,17 +214,19 @@ function csv(s) {
 	return s.split(/[\s,]+/).map((x) => x.trim()).filter(Boolean);
 }
 
-function isoLocal(t) {
-	// datetime-local wants local time without zone
+// The window is asked and shown in UTC, as the log's times are (an
+// incident across offices needs one clock): datetime-local fields whose
+// value is read as UTC.
+function isoUTC(t) {
 	const d = t ? new Date(t) : new Date();
-	const pad = (n) => String(n).padStart(2, '0');
-	return d.getFullYear() + '-' + pad(d.getMonth() + 1) + '-' +
-	    pad(d.getDate()) + 'T' + pad(d.getHours()) + ':' +
-	    pad(d.getMinutes());
+	return d.toISOString().slice(0, 16);
 }
 
-function toUTC(local) {
-	return new Date(local).toISOString().replace(/\.\d+Z$/, 'Z');
+function toUTC(v) {
+	const d = new Date(v + (v.length === 16 ? ':00Z' : 'Z'));
+	if (isNaN(d))
+		throw new Error('"' + v + '" is not a date and time.');
+	return d.toISOString().replace(/\.\d+Z$/, 'Z');
 }
 
 export async function renderScope(main) {
@@ -254,11 +256,11 @@ export async function renderScope(main) {
 		sessions: mk('Sessions', 'sessions', 'Public ids, ses_…'),
 		vendors: mk('Vendors', 'vendors'),
 		ips: mk('Source addresses', 'ips'),
-		from: field('From', {type: 'datetime-local', required: true,
-		    testid: 'scope-from', value: isoLocal(pre && pre.from ?
-		    pre.from : Date.now() - 7 * 86400000)}),
-		to: field('To', {type: 'datetime-local', required: true,
-		    testid: 'scope-to', value: isoLocal(pre && pre.to ? pre.to :
+		from: field('From (UTC)', {type: 'datetime-local',
+		    required: true, testid: 'scope-from', value: isoUTC(pre &&
+		    pre.from ? pre.from : Date.now() - 7 * 86400000)}),
+		to: field('To (UTC)', {type: 'datetime-local', required: true,
+		    testid: 'scope-to', value: isoUTC(pre && pre.to ? pre.to :
 		    Date.now() + 60000)}),
 	};
 	const out = h('div', {'data-testid': 'scope-result'});

@@ -21,6 +21,27 @@ function base(t) {
 	return '/v1/tenants/' + enc(t);
 }
 
+// The tenant's users by id, read once per page load of the console (a
+// user.list in the log), so that answers name who gave them.
+let people = {users: new Map()};
+let peopleOf = null;
+
+async function loadPeople(t) {
+	if (peopleOf !== t) {
+		peopleOf = t;
+		people = {me: session().id, users: new Map()};
+		try {
+			const u = await api('GET', base(t) + '/users');
+			for (const x of u.users || [])
+				people.users.set(x.id, x);
+		} catch (e) {
+			// ids are shown instead of names
+		}
+	}
+	people.me = session().id;
+	return people;
+}
+
 function passkeyNotice() {
 	const s = session();
 	if (s && s.passkeys === 0)
@@ -28,7 +49,7 @@ function passkeyNotice() {
 		    'need-passkey'}, 'Approving, denying and revoking ask for ' +
 		    'a passkey, and you have none yet. ', h('a',
 		    {href: '#/account'}, 'Add a passkey'), ' first.');
-	return null;
+	return '';
 }
 
 async function requests(t) {
@@ -89,7 +110,7 @@ function requestCard(t, r, detail, all) {
 	    timeEl(r.answer_by), ' (then it expires unanswered)')] :
 	    [h('dt', null, 'State'), h('dd', {'data-testid': 'state'},
 	    r.state + (r.decided_by ? ' by ' + userName(r.decided_by,
-	    {me: session().id}) : '') + (r.expires_at ? ', ' +
+	    people) : '') + (r.expires_at ? ', ' +
 	    (secondsUntil(r.expires_at) > 0 ? 'ends ' : 'ended ') +
 	    when(r.expires_at) : ''))],
 	    h('dt', null, 'Past access'), h('dd', null, pastText(pastOf(r, all))),
@@ -158,6 +179,7 @@ function revokeButton(t, r) {
 
 export async function renderRequests(main, p) {
 	const t = p.tenant;
+	await loadPeople(t);
 	main.append(h('h1', null, p.id ? 'Access request' :
 	    'Access requests'), passkeyNotice());
 	const all = await requests(t);
@@ -216,6 +238,7 @@ function historyTable(t, list) {
 
 export async function renderGrants(main, p) {
 	const t = p.tenant;
+	await loadPeople(t);
 	main.append(h('h1', null, 'Active access'), passkeyNotice(),
 	    h('p', {class: 'lead'}, 'Engineers who can work in your tenant ' +
 	    'right now. Revoking ends their access at their next click.'));
@@ -236,7 +259,7 @@ export async function renderGrants(main, p) {
 		    h('td', {'data-label': 'Ticket'}, r.ticket_subject ||
 		    r.ticket || (r.break_glass ? 'break-glass' : '—')),
 		    h('td', {'data-label': 'Approved by'}, r.decided_by ?
-		    userName(r.decided_by, {me: session().id}) : '—'),
+		    userName(r.decided_by, people) : '—'),
 		    h('td', {'data-label': 'Time left'}, left),
 		    h('td', {'data-label': ''}, revokeButton(t, r))));
 	}
@@ -293,7 +316,7 @@ export async function renderApprovals(main, p) {
 				throw e;
 		}
 	}
-	const names = {me: session().id};
+	const names = await loadPeople(t);
 	const pending = got.filter((a) => a.state === 'pending');
 	main.append(h('h2', null, 'Waiting for you (' + pending.length + ')'),
 	    pending.length ? h('div', {class: 'cards'}, pending.map((a) =>
