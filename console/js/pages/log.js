@@ -129,8 +129,12 @@ export async function verifyLog(t, log) {
 	if (log.truncated)
 		out.reasons.push('only the first ' + log.entries.length +
 		    ' entries were loaded');
-	out.complete = r.complete ? 'yes, every entry of your tenant up to ' +
-	    'the checkpoint is here' : 'no';
+	// Complete: no entry of the tenant's that the public bundles hold
+	// is missing from the answer (whether each listed one verifies is
+	// said per entry).
+	const missing = (r.missing || []).length;
+	out.complete = missing === 0 ? 'yes, every entry of your tenant up ' +
+	    'to the checkpoint is here' : 'no, ' + missing + ' missing';
 	out.ok = out.reasons.length === 0 && r.complete;
 	return out;
 }
