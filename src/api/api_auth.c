@@ -13,11 +13,13 @@
  */
 #include <sodium.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "api/req.h"
 #include "auth/login.h"
 #include "auth/password.h"
+#include "auth/qr.h"
 #include "auth/reset.h"
 #include "auth/secrets.h"
 #include "auth/tenant_login.h"
@@ -374,8 +376,19 @@ h_tenant_login(struct req *q)
 	    req_write(q, apply_tenant_login, &run) == -1)
 		goto out;
 	if (run.enrol) {
-		req_ok(q, 200, json_pack("{s:b,s:s}", "enrolment_required", 1,
-		    "totp_uri", uri));
+		json_t *r = json_pack("{s:b,s:s}", "enrolment_required", 1,
+		    "totp_uri", uri);
+		char *svg = malloc(QR_SVG_MAX);
+
+		/* The same secret as a QR code for the user's authenticator
+		 * app (the console shows it as an image). */
+		if (r != NULL && svg != NULL && qr_svg(svg, QR_SVG_MAX, uri) ==
+		    0)
+			json_object_set_new(r, "totp_qr_svg", json_string(svg));
+		if (svg != NULL)
+			sodium_memzero(svg, QR_SVG_MAX);
+		free(svg);
+		req_ok(q, 200, r);
 		rc = 0;
 	} else {
 		rc = give_session(q, token, &run.session);

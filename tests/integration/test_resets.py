@@ -236,6 +236,11 @@ class MfaReset(ResetTest):
         secret = urllib.parse.parse_qs(query)["secret"][0]
         self.assertNotEqual(secret.rstrip("="), TOTP_SECRET.rstrip("="))
         self.assertNotEqual(totp(secret, at=self.now), totp(at=self.now))
+        # The same secret as a QR code for the console: an SVG drawing,
+        # with no text of the secret in it.
+        svg = r.body["totp_qr_svg"]
+        self.assertTrue(svg.lstrip().startswith("<svg"), svg[:80])
+        self.assertNotIn(secret, svg)
         r = self.tenant_login(uid, code=totp(at=self.now))
         self.assertEqual(r.status, 401, r)
         r = self.tenant_login(uid, code=totp(secret, at=self.now))
