@@ -59,7 +59,7 @@ export function render(main) {
 	    pattern: '[0-9]{6,8}', maxlength: 8, testid: 'signin-totp'});
 	const enrol = h('div', {'aria-live': 'polite'});
 	const pwForm = form({'data-testid': 'signin-password-form'}, [
-		tenant, user, pass, code, enrol,
+		tenant, user, pass, enrol, code,
 		h('button', {type: 'submit', class: 'primary',
 		    'data-testid': 'signin-submit'}, 'Sign in'),
 	], async () => {
