@@ -7,7 +7,7 @@
 // those are not in every browser we support yet, and so that we send
 // exactly the fields the server reads (it refuses unknown ones).
 
-import {api, ApiError} from './app.js';
+import {api, ApiError, say} from './app.js';
 
 export function b64urlToBytes(s) {
 	const b64 = String(s).replace(/-/g, '+').replace(/_/g, '/');
@@ -147,6 +147,7 @@ export async function stepUp(action, target) {
 		throw new ApiError(403, 'step_up_required', 'This answer needs ' +
 		    'a passkey and you have none yet: add one on the Passkeys ' +
 		    'page, then answer again.');
+	say('Confirm with your passkey: your browser or device asks for it now.');
 	const credential = await getAssertion(opt.publicKey);
 	return {challenge_id: opt.challenge_id, credential};
 }

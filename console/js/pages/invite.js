@@ -28,7 +28,7 @@ async function done() {
 	go(afterSignIn(s));
 }
 
-function qrSrc(svg) {
+export function qrSrc(svg) {
 	if (!svg)
 		return '';
 	if (svg.startsWith('data:image/svg+xml'))

@@ -12,7 +12,9 @@
 //  4. with the tenant's log key, the sealed body under the leaf opens to
 //     exactly the entry shown (so the words describe what the log holds);
 //  5. the public entry bundles make the signed tree and hold no leaf
-//     with the tenant's tag that the answer left out (completeness).
+//     with the tenant's tag that the answer left out (completeness);
+//  6. the checkpoint extends the largest one this browser verified
+//     before (consistency proof), so history was not rewritten.
 // An entry is "verified" when 2-4 hold for it; the log is "verified"
 // when every entry is, 1 holds and it is complete (5).
 
@@ -109,6 +111,9 @@ export async function verifyLog(t, log) {
 		allBad(e.message || String(e));
 		return out;
 	}
+	const seen = await checkSeen(V, r.checkpoint);
+	if (seen)
+		out.reasons.push(seen);
 	let bad = 0;
 	for (const e of r.entries) {
 		out.entryOk.set(Number(e.index), {ok: !!e.verified,
@@ -129,10 +134,51 @@ export async function verifyLog(t, log) {
 	if (log.truncated)
 		out.reasons.push('only the first ' + log.entries.length +
 		    ' entries were loaded');
-	out.complete = r.complete ? 'yes, every entry of your tenant up to ' +
-	    'the checkpoint is here' : 'no';
+	// Complete: no entry of the tenant's that the public bundles hold
+	// is missing from the answer (whether each listed one verifies is
+	// said per entry).
+	const missing = (r.missing || []).length;
+	out.complete = missing === 0 ? 'yes, every entry of your tenant up ' +
+	    'to the checkpoint is here' : 'no, ' + missing + ' missing';
 	out.ok = out.reasons.length === 0 && r.complete;
 	return out;
+}
+
+const SEEN = 'custos.seen';
+
+// The largest checkpoint this browser verified before is kept, and every
+// later one must extend it (RFC 9162 consistency proof): a log that
+// rewrote its history, or showed this browser another tree, is caught
+// here.  Answers null, or why it is not consistent.
+export async function checkSeen(V, cp) {
+	let prev = null;
+	try {
+		prev = JSON.parse(localStorage.getItem(SEEN) || 'null');
+	} catch (e) {
+		prev = null;
+	}
+	const cur = {size: Number(cp.size), root: V.b64encode(cp.rootHash)};
+	if (prev && prev.size > 0 && cur.size > 0) {
+		const [a, b] = prev.size <= cur.size ? [prev, cur] : [cur, prev];
+		try {
+			const p = await api('GET', '/v1/log/proof/consistency?old=' +
+			    a.size + '&new=' + b.size);
+			await V.verifyConsistency(a.size, b.size, V.b64decode(a.root),
+			    V.b64decode(b.root), p.hashes);
+		} catch (e) {
+			return 'the log is not consistent with the checkpoint of ' +
+			    'size ' + prev.size + ' this browser verified before (' +
+			    (e.message || e) + ')';
+		}
+	}
+	if (!prev || cur.size > prev.size) {
+		try {
+			localStorage.setItem(SEEN, JSON.stringify(cur));
+		} catch (e) {
+			// not kept: the next visit checks nothing against it
+		}
+	}
+	return null;
 }
 
 function badge(ok, testid, why) {
@@ -201,7 +247,8 @@ export async function render(main, p) {
 	    v.reasons.length ? h('span', {class: 'muted'}, 'Not verified ' +
 	    'because ' + v.reasons.join('; ') + '.') : h('span',
 	    {class: 'muted'}, 'Checkpoint signature, inclusion proofs and ' +
-	    'sealed entries all check.'),
+	    'sealed entries all check, and the log extends what this ' +
+	    'browser verified before.'),
 	    h('span', {class: 'spacer'}),
 	    button('Download for custos verify', async () => download(t +
 		'-access-log.json', JSON.stringify(log.pages.length === 1 ?

@@ -10,6 +10,7 @@ import {api, h, field, form, button, say, when, timeEl, listOf, every,
     show, go, download, confirmBox} from '../app.js';
 import {tenantReport, reportMarkdown, summaryMarkdown} from '../report.js';
 import {exposureBadge, incidentView} from './tenant.js';
+import {checkSeen} from './log.js';
 
 const enc = encodeURIComponent;
 const POLL_MS = 10000;
@@ -589,10 +590,13 @@ export async function renderLogHealth(main) {
 		const note = await api('GET', '/v1/log/checkpoint', undefined,
 		    {text: true});
 		const c = await V.verifyCheckpoint(note, key);
+		const seen = await checkSeen(V, c);
+		if (seen)
+			throw new Error(seen);
 		check.append(h('span', {class: 'badge ok', 'data-testid':
 		    'verify-state'}, 'verified'), ' The latest checkpoint (size ' +
 		    c.size + ') is signed by the log key ', h('code', null, key),
-		    '.');
+		    ' and extends every checkpoint this browser verified before.');
 	} catch (e) {
 		check.append(h('span', {class: 'badge bad', 'data-testid':
 		    'verify-state'}, 'not verified'), ' ' + (e.message || e));

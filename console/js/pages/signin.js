@@ -10,6 +10,7 @@ import {api, h, field, form, button, say, go, home, afterSignIn,
     loadSession,
     session} from '../app.js';
 import {signInWithPasskey, supported} from '../webauthn.js';
+import {qrSrc} from './invite.js';
 
 async function signedIn() {
 	const s = await loadSession();
@@ -58,7 +59,7 @@ export function render(main) {
 	    pattern: '[0-9]{6,8}', maxlength: 8, testid: 'signin-totp'});
 	const enrol = h('div', {'aria-live': 'polite'});
 	const pwForm = form({'data-testid': 'signin-password-form'}, [
-		tenant, user, pass, code, enrol,
+		tenant, user, pass, enrol, code,
 		h('button', {type: 'submit', class: 'primary',
 		    'data-testid': 'signin-submit'}, 'Sign in'),
 	], async () => {
@@ -72,7 +73,7 @@ export function render(main) {
 		    encodeURIComponent(t) + '/auth/login', body,
 		    {anonymous: true});
 		if (r && r.enrolment_required) {
-			showEnrolment(enrol, r.totp_uri);
+			showEnrolment(enrol, r.totp_uri, r.totp_qr_svg);
 			code.input.value = '';
 			code.input.focus();
 			say('Your second factor must be set up again: add the ' +
@@ -118,7 +119,7 @@ export function render(main) {
 }
 
 // Shows the otpauth:// key for a user who must enrol again.
-export function showEnrolment(el, uri) {
+export function showEnrolment(el, uri, svg) {
 	el.textContent = '';
 	let secret = '';
 	try {
@@ -129,9 +130,11 @@ export function showEnrolment(el, uri) {
 	el.append(h('div', {class: 'card attention',
 	    'data-testid': 'totp-enrolment'},
 	    h('h3', null, 'Set up your authenticator app'),
-	    h('p', null, 'Add this key to your authenticator app (or open ' +
-	    'the link on the phone that has the app), then type the code it ' +
-	    'shows below.'),
+	    h('p', null, 'Scan the code (or add the key) with your ' +
+	    'authenticator app, then type the code it shows below.'),
+	    svg ? h('div', {class: 'qr'}, h('img', {src: qrSrc(svg),
+	    alt: 'QR code of your new authenticator key; the key is also ' +
+	    'written out below.', 'data-testid': 'totp-qr'})) : null,
 	    secret ? h('p', null, 'Key: ', h('span', {class: 'secret',
 	    'data-testid': 'totp-secret'}, secret.replace(/(.{4})/g, '$1 ')
 	    .trim())) : null,
