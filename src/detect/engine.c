@@ -761,6 +761,35 @@ engineer_entry(struct engine *en, const struct entry *d, engine_emit_fn fn,
 	}
 }
 
+/*
+ * A passkey sign-in or step-up refused because the authenticator's
+ * signature counter did not grow (reason sign_count): the same
+ * credential is signing from two places, which WebAuthn names as the sign
+ * of a cloned authenticator.  Per person (or passkey, when the entry
+ * names no one).
+ */
+static void
+rule_passkey_clone(struct engine *en, const struct entry *d,
+    engine_emit_fn fn, void *arg)
+{
+	const char *who = d->actor[0] != '\0' ? d->actor : d->target;
+	struct alert_raise a;
+	struct state *s;
+
+	if (d->allowed || strcmp(d->reason, "sign_count") != 0 ||
+	    who[0] == '\0' || fn == NULL)
+		return;
+	s = state_get(en, "p:", who);
+	if (s == NULL || !raise_begin(en, s, RULE_PASSKEY_CLONE, d, &a))
+		return;
+	a.subject_kind = "account";
+	str_copy(a.subject, sizeof(a.subject), who);
+	str_printf(a.message, sizeof(a.message), "%s of %s was refused: the "
+	    "passkey's signature counter did not grow, so a copy of its key "
+	    "may be in use (from %s)", d->action, who, d->source);
+	emit(en, fn, arg, &a, d);
+}
+
 void
 engine_feed(struct engine *en, const struct entry *d, engine_emit_fn fn,
     void *arg)
@@ -773,6 +802,7 @@ engine_feed(struct engine *en, const struct entry *d, engine_emit_fn fn,
 	en->now_ms = d->time_ms;
 	if (++en->fed % SWEEP_EVERY == 0)
 		sweep(en);
+	rule_passkey_clone(en, d, fn, arg);
 	if (d->actor_kind == ACTOR_OPERATOR) {
 		operator_entry(en, d, fn, arg);
 		return;

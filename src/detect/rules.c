@@ -72,6 +72,11 @@ static const struct rule defaults[RULE_COUNT] = {
 	[RULE_SEVERAL_SIGNALS] = {"several_signals",
 	    "alerts of several different rules about what one signed-in "
 	    "engineer did", 1, SEV_CRITICAL, 2, 3600, RC_NONE, LEVEL_DEFAULT},
+	/* A passkey's signature counter that did not grow: two copies of
+	 * one authenticator's key are in use (WebAuthn's clone warning). */
+	[RULE_PASSKEY_CLONE] = {"passkey_clone",
+	    "a passkey's signature counter went backwards: its key may have "
+	    "been copied", 1, SEV_HIGH, 1, 3600, RC_NONE, LEVEL_DEFAULT},
 };
 
 int

@@ -16,6 +16,7 @@ did not grow, a contained engineer) and what each leaves in the log.
 
 custosd runs with --public-url http://localhost:PORT: its RP ID is
 "localhost" and its origin that URL (CONSOLE.md section 1)."""
+import time
 import unittest
 
 import harness
@@ -315,6 +316,17 @@ class TenantAdminPasskey(PasskeyTest):
         e = self.entry("auth.passkey", start)
         self.assertEqual(e["reason"], "sign_count", e)
         self.assertIn("passkey_clone_suspected", e["detail"], e)
+        # Detection raises the clone warning about that person.
+        deadline = time.monotonic() + 10
+        alerts = []
+        while time.monotonic() < deadline and not alerts:
+            alerts = [a for a in self.d.op("GET", "/v1/alerts").body[
+                "alerts"] if a["rule"] == "passkey_clone"]
+            time.sleep(0.1)
+        self.assertEqual(len(alerts), 1, alerts)
+        self.assertEqual(alerts[0]["severity"], "high")
+        self.assertEqual(alerts[0]["subject"], e["actor"]["id"] or
+                         e["target"])
         log = self.d.read_log()
         self.assertIn("bad_assertion", log)
         self.assertIn("user_handle_mismatch", log)
