@@ -616,6 +616,42 @@ export async function show() {
 	}
 }
 
+// True while the person is typing or choosing in the page: a text they
+// typed, or the focus in a field.  Polling must not re-render then.
+function editing() {
+	const main = document.getElementById('main');
+	const a = document.activeElement;
+	if (a && main && main.contains(a) && /^(INPUT|TEXTAREA|SELECT)$/
+	    .test(a.tagName))
+		return true;
+	for (const el of main ? main.querySelectorAll('textarea, input') : [])
+		if ((el.type === 'text' || el.type === 'search' ||
+		    el.tagName === 'TEXTAREA') && el.value !== el.defaultValue)
+			return true;
+	return false;
+}
+
+// What polling found: shown at once, or (while the person is editing)
+// announced with a button that shows it when they are ready.
+export function newsArrived(text) {
+	if (!editing()) {
+		say(text);
+		show();
+		return;
+	}
+	say(text + ' Use "Show the changes" when you are ready.');
+	const main = document.getElementById('main');
+	if (!main.querySelector('[data-testid=refresh]')) {
+		const h1 = main.querySelector('h1');
+		const b = button('Show the changes', async () => show(),
+		    {class: 'secondary', 'data-testid': 'refresh'});
+		if (h1)
+			h1.after(b);
+		else
+			main.prepend(b);
+	}
+}
+
 // Polling that stops with the page.
 export function every(ms, fn) {
 	let stopped = false, timer = 0;

@@ -9,7 +9,8 @@
 // console offers no call the role table refuses.
 
 import {api, h, field, form, button, say, session, when, timeEl,
-    duration, listOf, every, show, go, confirmBox, ApiError} from
+    duration, listOf, every, show, go, confirmBox, newsArrived,
+    ApiError} from
     '../app.js';
 import {actionWords} from '../words.js';
 import {approvalCard} from './tenant.js';
@@ -133,8 +134,7 @@ export async function renderRequests(main) {
 		    .map((r) => r.id).join();
 		if (p !== pendingIds) {
 			pendingIds = p;
-			say('A request was answered.');
-			show();
+			newsArrived('A request was answered.');
 		}
 	});
 	return () => {

@@ -9,7 +9,7 @@
 
 import {api, h, field, form, button, say, session, when, timeEl,
     duration, minutesText, secondsUntil, listOf, every, show, go,
-    download, confirmBox} from '../app.js';
+    download, confirmBox, newsArrived} from '../app.js';
 import {withStepUp} from '../webauthn.js';
 import {actionWords, userName} from '../words.js';
 import {reportMarkdown} from '../report.js';
@@ -206,13 +206,15 @@ export async function renderRequests(main, p) {
 	    'No request is waiting.'));
 	const past = all.filter((r) => r.state !== 'pending').slice(0, 50);
 	main.append(h('h2', null, 'Earlier requests'), historyTable(t, past));
+	let count = pending.length;
 	return every(30000, async () => {
 		const now = await requests(t);
 		const n = now.filter((r) => r.state === 'pending').length;
-		if (n !== pending.length) {
-			say(n > pending.length ? 'A new request is waiting.' :
+		if (n !== count) {
+			const more = n > count;
+			count = n;
+			newsArrived(more ? 'A new request is waiting.' :
 			    'The list of waiting requests changed.');
-			show();
 		}
 	});
 }
