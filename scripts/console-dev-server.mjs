@@ -6,16 +6,22 @@
 // /reset, with the same security headers and CSP) on loopback and proxies
 // /v1/* to a running custosd.
 //
+//   build/custosd --data DIR --listen 127.0.0.1:8443 \
+//       --public-url http://localhost:8080 &
 //   node scripts/console-dev-server.mjs --upstream http://127.0.0.1:8443 \
-//       --listen 8080 [--data DIR]
+//       --listen 8080
 //
-// Until custosd itself speaks cookie sessions (CONSOLE.md section 1), it
-// stands in for that part: a login body's "session": "cookie" is taken
-// out before forwarding, the token of the answer is kept here and the
-// browser gets an HttpOnly cookie instead; GET /v1/session and
-// POST /v1/auth/operator are answered here when custosd answers "no
-// such endpoint" (with --data, the operator token is checked against
-// DIR/operator.token).  Loopback only; not for production.
+// Cookies, Origin and Sec-Fetch-* go through to custosd untouched;
+// --public-url names this server's origin so that custosd's CSRF Origin
+// check and WebAuthn origin match what the browser sees.
+//
+// --shim 1 (with --data DIR) stands in for cookie sessions in front of a
+// custosd older than the console (before CONSOLE.md section 1): a login
+// body's "session": "cookie" is taken out before forwarding, the token
+// of the answer is kept here and the browser gets an HttpOnly cookie
+// instead; GET /v1/session and POST /v1/auth/operator are answered here
+// when custosd answers "no such endpoint" (the operator token checked
+// against DIR/operator.token).  Loopback only; not for production.
 
 import http from 'node:http';
 import fs from 'node:fs';
@@ -31,12 +37,7 @@ const upstream = new URL(args.upstream || 'http://127.0.0.1:8443');
 const port = Number(args.listen || 8080);
 const root = path.resolve(args.root || path.join(here, '..', 'console'));
 const dataDir = args.data || '';
-// --passthrough 1: custosd has cookie sessions (main since the console
-// plumbing): cookies, Origin and Sec-Fetch-* go through untouched and
-// nothing is stood in for.  Start custosd with --public-url
-// http://localhost:PORT (this server's port) so that its CSRF Origin
-// check and WebAuthn origin match what the browser sees.
-const passthrough = Boolean(args.passthrough && args.passthrough !== '0');
+const passthrough = !(args.shim && args.shim !== '0');
 
 const TYPES = {'.html': 'text/html; charset=utf-8', '.js':
     'text/javascript; charset=utf-8', '.mjs': 'text/javascript; charset=utf-8',
