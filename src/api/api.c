@@ -77,6 +77,7 @@ static const handler_fn handlers[ACT_COUNT][ACTION_ROUTES_MAX] = {
 	[ACT_CONSOLE] = {h_console, h_console},
 	[ACT_SESSION_VIEW] = {h_session_view},
 	[ACT_AUTH_OPERATOR] = {h_auth_operator},
+	[ACT_APPROVAL_LIST] = {h_approval_list},
 	/* invitations */
 	[ACT_INVITATION_CREATE] = {h_invitation_create},
 	[ACT_INVITATION_LIST] = {h_invitation_list},

@@ -307,6 +307,35 @@ load_approval(struct req *q, struct rec_approval *a, int answering)
 	    answering, q->now, &q->err);
 }
 
+#define APPROVAL_LIST_MAX 200
+
+static int
+approval_list_cb(void *arg, const struct rec_approval *a)
+{
+	struct { json_t *arr; int64_t now; } *l = arg;
+
+	return json_array_append_new(l->arr, approval_json(a, l->now));
+}
+
+/* GET /v1/tenants/{t}/approvals: the tenant's second approvals, newest
+ * first (an engineer sees only their own asks). */
+int
+h_approval_list(struct req *q)
+{
+	struct { json_t *arr; int64_t now; } l = {json_array(), q->now};
+	struct store_conn *c = req_reader(q);
+
+	if (l.arr == NULL || c == NULL ||
+	    store_ops(q->ctx->store)->approval_list(c, q->tenant.id,
+	    q->actor.kind == ACTOR_ENGINEER ? q->actor.id : NULL,
+	    APPROVAL_LIST_MAX, approval_list_cb, &l, &q->err) == -1) {
+		json_decref(l.arr);
+		return -1;
+	}
+	req_ok(q, 200, json_pack("{s:o}", "approvals", l.arr));
+	return 0;
+}
+
 int
 h_approval_view(struct req *q)
 {

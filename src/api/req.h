@@ -219,6 +219,7 @@ int h_containment_lift(struct req *q);
 int h_console(struct req *q);
 int h_session_view(struct req *q);
 int h_auth_operator(struct req *q);
+int h_approval_list(struct req *q);
 /* issue 13, directory: api_directory.c, api_request_list.c,
  * api_incident.c, api_loghealth.c. */
 int h_vendor_list(struct req *q);

@@ -294,6 +294,13 @@ static const struct action_def actions[ACT_COUNT] = {
 		.recorded = 1, .cls = ACTION_NEUTRAL,
 		.routes = {{"POST", "/v1/auth/operator"}},
 	},
+	/* A tenant's second approvals: its admins answer them; an engineer
+	 * with access sees their own asks. */
+	[ACT_APPROVAL_LIST] = {
+		.name = "approval.list", .who = OP | ENG | ADM,
+		.tenant_scoped = 1, .recorded = 1, .cls = ACTION_NEUTRAL,
+		.routes = {{"GET", "/v1/tenants/{t}/approvals"}},
+	},
 	/* Invitations (auth/invite.h).  The anonymous steps are recorded:
 	 * each names the invitation (and the tenant of a user's), so
 	 * tenant admins see their users enrol. */

@@ -68,6 +68,7 @@ enum action {
 	ACT_CONSOLE,
 	ACT_SESSION_VIEW,
 	ACT_AUTH_OPERATOR,
+	ACT_APPROVAL_LIST,
 	/* invitations (api_invite.c) */
 	ACT_INVITATION_CREATE,
 	ACT_INVITATION_LIST,

@@ -15,6 +15,7 @@ enum q {
 	Q_GRANT_LIST_TENANT, Q_GRANT_DUE, Q_GRANT_OPEN_ENGINEER,
 	Q_GRANT_OPEN_VENDOR, Q_GRANT_NOTIFIED, Q_ASKS_SINCE,
 	Q_APPROVAL_INSERT, Q_APPROVAL_GET, Q_APPROVAL_TRANSITION,
+	Q_APPROVAL_LIST,
 	Q_COUNT
 };
 
@@ -49,6 +50,9 @@ static const char *const q_sql[Q_COUNT] = {
 	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
 	[Q_APPROVAL_GET] = "SELECT " APPROVAL_COLS " FROM approvals "
 	    "WHERE id = ?1",
+	[Q_APPROVAL_LIST] = "SELECT " APPROVAL_COLS " FROM approvals "
+	    "WHERE tenant_id = ?1 AND (?2 IS NULL OR engineer_id = ?2) "
+	    "ORDER BY created DESC, id LIMIT ?3",
 	[Q_APPROVAL_TRANSITION] = "UPDATE approvals SET state = ?2, "
 	    "decided_by = ?3, decided = ?4, deadline = ?6 "
 	    "WHERE id = ?1 AND state = ?5",
@@ -252,6 +256,41 @@ sqlite_approval_get(struct store_conn *c, const char *id,
 	if (rc != 0)
 		return rc;
 	sq_col_approval(out, s);
+	sq_done(s);
+	return 0;
+}
+
+int
+sqlite_approval_list(struct store_conn *c, const char *tenant_id,
+    const char *engineer_id, int64_t limit,
+    int (*cb)(void *arg, const struct rec_approval *a), void *arg,
+    struct err *e)
+{
+	sqlite3_stmt *s = stmt(c, Q_APPROVAL_LIST, e);
+	struct rec_approval a;
+	int rc;
+
+	if (s == NULL)
+		return -1;
+	sq_bind_text(s, 1, tenant_id);
+	if (engineer_id != NULL)
+		sq_bind_text(s, 2, engineer_id);
+	else
+		sqlite3_bind_null(s, 2);
+	sqlite3_bind_int64(s, 3, limit);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		memset(&a, 0, sizeof(a));
+		sq_col_approval(&a, s);
+		if (cb(arg, &a) == -1) {
+			sq_done(s);
+			return err_internal(e, "out of memory");
+		}
+	}
+	if (rc != SQLITE_DONE) {
+		sq_fail(c, e, "approval list");
+		sq_done(s);
+		return -1;
+	}
 	sq_done(s);
 	return 0;
 }

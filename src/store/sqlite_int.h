@@ -222,6 +222,10 @@ int sqlite_approval_insert(struct store_conn *c,
     const struct rec_approval *a, struct err *e);
 int sqlite_approval_get(struct store_conn *c, const char *id,
     struct rec_approval *out, struct err *e);
+int sqlite_approval_list(struct store_conn *c, const char *tenant_id,
+    const char *engineer_id, int64_t limit,
+    int (*cb)(void *arg, const struct rec_approval *a), void *arg,
+    struct err *e);
 int sqlite_approval_transition(struct store_conn *c,
     const struct rec_approval *a, int from, struct err *e);
 

@@ -259,6 +259,12 @@ struct store_ops {
 	 * deadline.  atomic. */
 	int (*approval_transition)(struct store_conn *c,
 	    const struct rec_approval *a, int from, struct err *e);
+	/* A tenant's second approvals, newest first, at most limit; only
+	 * engineer_id's asks unless it is NULL. */
+	int (*approval_list)(struct store_conn *c, const char *tenant_id,
+	    const char *engineer_id, int64_t limit,
+	    int (*cb)(void *arg, const struct rec_approval *a), void *arg,
+	    struct err *e);
 
 	/* Only the writer appends, in index order; the entry and what
 	 * indexes it commit with the writer's transaction (a backend may

@@ -300,6 +300,7 @@ const struct store_ops store_sqlite_ops = {
 	.asks_since = sqlite_asks_since,
 	.approval_insert = sqlite_approval_insert,
 	.approval_get = sqlite_approval_get,
+	.approval_list = sqlite_approval_list,
 	.approval_transition = sqlite_approval_transition,
 	.alert_insert = sqlite_alert_insert,
 	.alert_list = sqlite_alert_list,

@@ -122,6 +122,7 @@ static const struct expect {
 	{ACT_CONSOLE, "page.console",        {Y, Y, Y, Y, Y}, N, N, N, N},
 	{ACT_SESSION_VIEW, "session.view",    {N, Y, Y, Y, Y}, N, N, Y, N},
 	{ACT_AUTH_OPERATOR, "auth.operator",  {Y, N, N, N, N}, N, N, Y, N},
+	{ACT_APPROVAL_LIST, "approval.list",  {N, Y, Y, Y, N}, Y, N, Y, N},
 	/* Passkeys: one's own (an invitee registers without a session,
 	 * the handler authenticates everyone else); signing in with one,
 	 * its challenge unrecorded; the step-up of those who answer;
@@ -249,6 +250,7 @@ support_engineer_may_do_only_the_support_list(void **state)
 	    ACT_USER_LIST, ACT_USER_PASSWORD_RESET, ACT_USER_MFA_RESET,
 	    ACT_TICKET_LIST, ACT_TICKET_VIEW, ACT_LOG_READ, ACT_RESET_PAGE,
 	    ACT_CONSOLE, ACT_SESSION_VIEW, ACT_ACCESS_REQUEST_BROWSE,
+	    ACT_APPROVAL_LIST,
 	    ACT_ACCESS_REQUEST_CREATE, ACT_ACCESS_REQUEST_VIEW,
 	    ACT_APPROVAL_CREATE, ACT_APPROVAL_VIEW, ACT_APPROVAL_APPROVE,
 	    ACT_APPROVAL_DENY, ACT_PASSKEY_REGISTER_BEGIN, ACT_PASSKEY_REGISTER,
