@@ -186,6 +186,8 @@ struct rec_session {
 	int64_t created;
 	int64_t expires;                /* absolute end */
 	int64_t last_seen;
+	int console;                    /* the console's (a cookie): never
+					 * taken as a bearer */
 };
 
 /* Where a login's password is judged: at verify (the device-first shape),
@@ -353,6 +355,8 @@ struct rec_passkey {
 	int64_t created;
 	int64_t last_used;              /* 0: never */
 	int status;                     /* enum rec_passkey_status */
+	char created_session[ID_MAX];   /* the session that registered it
+					 * ("" for an invitation's) */
 };
 
 /* An operator person: signs in with a passkey as the operator. */

@@ -364,6 +364,15 @@ static const char *const sqlite_migrations[] = {
 	"CREATE INDEX grants_engineer_created ON grants(engineer_id,"
 	" created, id);"
 	"CREATE INDEX grants_created ON grants(created, id);",
+	/* 19 -> 20 (issue 13, review): a console session is marked, so its
+	 * token, lifted from the cookie, is refused as a bearer (where no
+	 * step-up would be asked of a person without passkeys); a passkey
+	 * keeps the session that registered it, so containing that session
+	 * ends the passkey too. */
+	"ALTER TABLE sessions ADD COLUMN console INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE passkeys ADD COLUMN created_session TEXT NOT NULL"
+	" DEFAULT '';"
+	"CREATE INDEX passkeys_created_session ON passkeys(created_session);",
 };
 
 #endif

@@ -28,7 +28,7 @@ _Static_assert(Q_COUNT <= SQ_FAMILY_MAX, "raise SQ_FAMILY_MAX");
 
 static const char *const q_sql[Q_COUNT] = {
 	[Q_SESSION_INSERT] = "INSERT INTO sessions(" SESSION_COLS ") "
-	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
 	[Q_SESSION_GET] = "SELECT " SESSION_COLS " FROM sessions "
 	    "WHERE token_hash = ?1",
 	[Q_SESSION_GET_ID] = "SELECT " SESSION_COLS " FROM sessions "

@@ -216,6 +216,7 @@ sq_bind_session(sqlite3_stmt *s, const struct rec_session *r)
 	sqlite3_bind_int64(s, 9, r->created);
 	sqlite3_bind_int64(s, 10, r->expires);
 	sqlite3_bind_int64(s, 11, r->last_seen);
+	sqlite3_bind_int(s, 12, r->console);
 }
 
 void
@@ -232,6 +233,7 @@ sq_col_session(struct rec_session *out, sqlite3_stmt *s)
 	out->created = sqlite3_column_int64(s, 8);
 	out->expires = sqlite3_column_int64(s, 9);
 	out->last_seen = sqlite3_column_int64(s, 10);
+	out->console = sqlite3_column_int(s, 11);
 }
 
 void

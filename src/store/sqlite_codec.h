@@ -35,7 +35,7 @@
 #define TICKET_LIST_COLS "id, tenant_id, subject, NULL, requester, " \
 	"status, created"
 #define SESSION_COLS "id, token_hash, principal, principal_id, tenant_id, " \
-	"vendor_id, device_id, source, created, expires, last_seen"
+	"vendor_id, device_id, source, created, expires, last_seen, console"
 #define LOGIN_COLS "id, engineer_id, device_id, challenge, source, expires, " \
     "password_verdict"
 #define RESET_COLS "token_hash, tenant_id, user_id, expires"

@@ -315,6 +315,9 @@ int sqlite_passkey_use(struct store_conn *c, const char *id,
 int sqlite_passkey_remove(struct store_conn *c, const char *id,
     int principal, const char *principal_id, const char *tenant_id,
     struct err *e);
+int sqlite_passkey_revoke(struct store_conn *c, int principal,
+    const char *principal_id, const char *tenant_id, const char *device_id,
+    const char *created_session, int64_t *n, struct err *e);
 int sqlite_operator_insert(struct store_conn *c,
     const struct rec_operator *o, struct err *e);
 int sqlite_operator_get(struct store_conn *c, const char *id,

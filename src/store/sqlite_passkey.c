@@ -10,12 +10,12 @@
 
 #define PASSKEY_COLS "id, cred_id, principal, principal_id, tenant_id, " \
 	"device_id, alg, public_key, sign_count, backup_eligible, name, " \
-	"created, last_used, status"
+	"created, last_used, status, created_session"
 #define OPERATOR_COLS "id, username, email, status, created"
 
 enum q {
 	Q_PK_INSERT, Q_PK_GET, Q_PK_GET_CRED, Q_PK_LIST, Q_PK_LIST_DEVICE,
-	Q_PK_USE, Q_PK_REMOVE,
+	Q_PK_USE, Q_PK_REMOVE, Q_PK_REVOKE,
 	Q_OP_INSERT, Q_OP_GET, Q_OP_LIST,
 	Q_COUNT
 };
@@ -24,7 +24,7 @@ _Static_assert(Q_COUNT <= SQ_FAMILY_MAX, "raise SQ_FAMILY_MAX");
 
 static const char *const q_sql[Q_COUNT] = {
 	[Q_PK_INSERT] = "INSERT INTO passkeys(" PASSKEY_COLS ") VALUES (?1, "
-	    "?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+	    "?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
 	[Q_PK_GET] = "SELECT " PASSKEY_COLS " FROM passkeys WHERE id = ?1",
 	[Q_PK_GET_CRED] = "SELECT " PASSKEY_COLS " FROM passkeys "
 	    "WHERE cred_id = ?1",
@@ -42,6 +42,13 @@ static const char *const q_sql[Q_COUNT] = {
 	[Q_PK_REMOVE] = "UPDATE passkeys SET status = 1 WHERE id = ?1 "
 	    "AND principal = ?2 AND principal_id = ?3 AND tenant_id = ?4 "
 	    "AND status = 0",
+	/* Every active passkey matching what is given (NULL: any). */
+	[Q_PK_REVOKE] = "UPDATE passkeys SET status = 1 WHERE status = 0 "
+	    "AND (?1 IS NULL OR principal = ?1) "
+	    "AND (?2 IS NULL OR principal_id = ?2) "
+	    "AND (?3 IS NULL OR tenant_id = ?3) "
+	    "AND (?4 IS NULL OR device_id = ?4) "
+	    "AND (?5 IS NULL OR created_session = ?5)",
 	[Q_OP_INSERT] = "INSERT INTO operators(" OPERATOR_COLS ") "
 	    "VALUES (?1, ?2, ?3, ?4, ?5)",
 	[Q_OP_GET] = "SELECT " OPERATOR_COLS " FROM operators WHERE id = ?1",
@@ -74,6 +81,7 @@ col_passkey(struct rec_passkey *p, sqlite3_stmt *s)
 	p->created = sqlite3_column_int64(s, 11);
 	p->last_used = sqlite3_column_int64(s, 12);
 	p->status = sqlite3_column_int(s, 13);
+	sq_col_text(p->created_session, sizeof(p->created_session), s, 14);
 }
 
 int
@@ -100,6 +108,7 @@ sqlite_passkey_insert(struct store_conn *c, const struct rec_passkey *p,
 	sqlite3_bind_int64(s, 12, p->created);
 	sqlite3_bind_int64(s, 13, p->last_used);
 	sqlite3_bind_int(s, 14, p->status);
+	sq_bind_text(s, 15, p->created_session);
 	return sq_exec(c, s, "passkey", e);
 }
 
@@ -199,6 +208,43 @@ sqlite_passkey_remove(struct store_conn *c, const char *id, int principal,
 	sq_bind_text(s, 3, principal_id);
 	sq_bind_text(s, 4, tenant_id);
 	return sq_exec_update(c, s, "passkey", e);
+}
+
+static void
+bind_or_null(sqlite3_stmt *s, int i, const char *v)
+{
+	if (v != NULL)
+		sq_bind_text(s, i, v);
+	else
+		sqlite3_bind_null(s, i);
+}
+
+int
+sqlite_passkey_revoke(struct store_conn *c, int principal,
+    const char *principal_id, const char *tenant_id, const char *device_id,
+    const char *created_session, int64_t *n, struct err *e)
+{
+	sqlite3_stmt *s = stmt(c, Q_PK_REVOKE, e);
+
+	if (s == NULL)
+		return -1;
+	if (principal != 0)
+		sqlite3_bind_int(s, 1, principal);
+	else
+		sqlite3_bind_null(s, 1);
+	bind_or_null(s, 2, principal_id);
+	bind_or_null(s, 3, tenant_id);
+	bind_or_null(s, 4, device_id);
+	bind_or_null(s, 5, created_session);
+	if (sqlite3_step(s) != SQLITE_DONE) {
+		sq_fail(c, e, "passkey revoke");
+		sq_done(s);
+		return -1;
+	}
+	if (n != NULL)
+		*n = sqlite3_changes(c->db);
+	sq_done(s);
+	return 0;
 }
 
 int

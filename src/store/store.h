@@ -402,6 +402,14 @@ struct store_ops {
 	int (*passkey_remove)(struct store_conn *c, const char *id,
 	    int principal, const char *principal_id, const char *tenant_id,
 	    struct err *e);
+	/* Ends (status removed) every active passkey matching all that is
+	 * given: principal (0: any), principal_id, tenant_id, device_id,
+	 * created_session (NULL: any); *n (may be NULL) how many.  For
+	 * resets, deletions and containment. */
+	int (*passkey_revoke)(struct store_conn *c, int principal,
+	    const char *principal_id, const char *tenant_id,
+	    const char *device_id, const char *created_session, int64_t *n,
+	    struct err *e);
 	int (*operator_insert)(struct store_conn *c,
 	    const struct rec_operator *o, struct err *e);
 	int (*operator_get)(struct store_conn *c, const char *id,

@@ -328,6 +328,7 @@ const struct store_ops store_sqlite_ops = {
 	.passkey_list = sqlite_passkey_list,
 	.passkey_use = sqlite_passkey_use,
 	.passkey_remove = sqlite_passkey_remove,
+	.passkey_revoke = sqlite_passkey_revoke,
 	.operator_insert = sqlite_operator_insert,
 	.operator_get = sqlite_operator_get,
 	.operator_list = sqlite_operator_list,
