@@ -5,11 +5,16 @@
 // signs in with password + TOTP and gets a cookie session; her access log
 // is verified in Firefox (WebCrypto Ed25519 there), and one byte of a
 // proof changed on the way (page.route) shows "not verified"; the
-// operator signs in with the token and reads the alerts page.
+// operator signs in with the token and reads the alerts page; an admin
+// adds a passkey and signs in with it.
 //
-// No passkey here: playwright adds a virtual authenticator only over CDP
-// (Chromium); Firefox's own virtual authenticators are WebDriver classic
-// (Marionette) commands, which playwright does not speak.
+// The passkey is held by playwright's context.credentials, which answers
+// navigator.credentials.create()/get() from a script in the page in place
+// of Firefox's own WebAuthn (playwright adds a virtual authenticator to
+// the browser only over CDP, in Chromium; Firefox's are WebDriver classic
+// commands, which playwright does not speak).  So this shows the
+// console's passkey code and custosd's checks working in Firefox, not
+// Firefox's WebAuthn itself.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 
@@ -227,5 +232,40 @@ test('the operator signs in with the token and reads the alerts page', async () 
 		assert.deepEqual(await op.problems(), []);
 	} finally {
 		await op.close();
+	}
+});
+
+test('an admin adds a passkey and signs in with it (playwright\'s authenticator)', async () => {
+	const p = await b.person(d, 'carol', { authenticator: true });
+	p.who = w.admin2;
+	try {
+		await h.passwordSignIn(p, w, w.admin2);
+		await h.registerPasskey(p, 'firefox');
+		const creds = await p.credentials();
+		assert.equal(creds.length, 1, 'one passkey on the authenticator');
+		await h.signOut(p);
+		const r = await h.answerTo(p, 'POST', /^\/v1\/auth\/passkey$/, () =>
+		    p.page.locator('[data-testid="signin-passkey"]').click());
+		assert.equal(r.status, 200, JSON.stringify(r.body));
+		assert.equal(r.body.token, undefined, 'a console sign-in answered a token');
+		await p.page.waitForURL(/#\/t\/acme\//);
+		const c = await p.sessionCookie();
+		const s = h.ok(await d.call('GET', '/v1/session', { cookie: `${c.name}=${c.value}` }), 200);
+		assert.equal(s.kind, 'tenant_admin');
+		assert.equal(s.id, w.admin2.id);
+		assert.equal(s.passkeys, 1, JSON.stringify(s));
+		// Signed in by that passkey: the log says so.
+		const hers = (await d.entries()).map((x) => x.event).filter((x) =>
+		    x.actor?.id === w.admin2.id && x.outcome === 'allowed');
+		const reg = hers.find((x) => x.action === 'passkey.register');
+		assert.ok(reg, `no passkey.register entry: ${JSON.stringify(hers)}`);
+		const pk = JSON.stringify(reg.detail).match(/pk_[0-9a-f]+/)?.[0];
+		assert.ok(pk, JSON.stringify(reg));
+		assert.ok(hers.some((x) => !/^passkey\.register/.test(x.action) &&
+		    JSON.stringify(x.detail || {}).includes(pk)),
+		    `no sign-in with ${pk} in ${JSON.stringify(hers)}`);
+		assert.deepEqual(await p.problems(), []);
+	} finally {
+		await p.close();
 	}
 });

@@ -456,7 +456,7 @@ const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic',
 export class Browser {
 	// engine: 'chromium' (Debian's chromium over CDP) or 'firefox'
 	// (Debian's firefox-esr over WebDriver BiDi, playwright's moz-firefox
-	// channel; no virtual authenticator there).
+	// channel).
 	static async launch({ engine = 'chromium' } = {}) {
 		const m = await loadModules(engine);
 		const b = new Browser();
@@ -475,8 +475,8 @@ export class Browser {
 
 	// A person: a fresh context (own cookies) with one page and, unless
 	// authenticator is false, a virtual platform authenticator with user
-	// verification (Chromium only: Firefox defaults to none).  Answers a
-	// Person.
+	// verification.  In Firefox there is none unless asked for, and then
+	// it is playwright's own (Person.addAuthenticator).  Answers a Person.
 	async person(d, name, { authenticator = this.engine !== 'firefox', viewport, isMobile } = {}) {
 		const ctx = await this.browser.newContext({ baseURL: d.url,
 		    ignoreHTTPSErrors: true, viewport: viewport || { width: 1280, height: 900 },
@@ -535,9 +535,20 @@ export class Person {
 	// The CDP virtual authenticator: a platform authenticator (internal
 	// transport) holding discoverable credentials, doing user
 	// verification, which succeeds.  Bound to this page's target.
+	//
+	// Firefox: playwright adds no authenticator to the browser there (no
+	// CDP; Firefox's virtual authenticators are WebDriver classic
+	// commands).  What it has is context.credentials: a script in every
+	// page that answers navigator.credentials.create()/get() itself,
+	// with ES256 discoverable credentials, in place of Firefox's
+	// WebAuthn.  So in Firefox the console's passkey code and custosd's
+	// checks are exercised, Firefox's own WebAuthn is not.
 	async addAuthenticator() {
-		if (this.b.engine !== 'chromium')
-			throw new Error(`no virtual authenticator in ${this.b.engine}: playwright adds one only over CDP (Chromium)`);
+		if (this.b.engine === 'firefox') {
+			await this.ctx.credentials.install();
+			this.authenticatorId = 'playwright';
+			return this.authenticatorId;
+		}
 		this.cdp = await this.ctx.newCDPSession(this.page);
 		await this.cdp.send('WebAuthn.enable');
 		const r = await this.cdp.send('WebAuthn.addVirtualAuthenticator', {
@@ -549,6 +560,8 @@ export class Person {
 	}
 
 	async credentials() {
+		if (this.b.engine === 'firefox')
+			return this.ctx.credentials.get({ rpId: new URL(this.d.url).hostname });
 		const r = await this.cdp.send('WebAuthn.getCredentials',
 		    { authenticatorId: this.authenticatorId });
 		return r.credentials;
