@@ -27,20 +27,33 @@ static int
 create(struct req *q, int kind, const char *parent)
 {
 	struct dir_object *d;
-	json_t *b = req_body(q), *resp;
+	json_t *b = req_body(q), *resp, *obj;
+	const int stepped = kind == DIR_USER &&
+	    q->actor.kind == ACTOR_TENANT_ADMIN;
 	int rc = -1;
 
 	if (b == NULL)
 		return -1;
-	d = malloc(sizeof(*d));
-	if (d == NULL)
+	/* The object without the step-up's field, which dir_parse does not
+	 * know (a shallow copy: the values stay b's). */
+	obj = stepped ? json_copy(b) : json_incref(b);
+	if (obj == NULL)
 		return err_internal(&q->err, "out of memory");
-	if (dir_parse(d, kind, b, parent, q->now, q->ctx->cfg.issuer, 0,
+	if (stepped)
+		(void)json_object_del(obj, "step_up");
+	d = malloc(sizeof(*d));
+	if (d == NULL) {
+		json_decref(obj);
+		return err_internal(&q->err, "out of memory");
+	}
+	if (dir_parse(d, kind, obj, parent, q->now, q->ctx->cfg.issuer, 0,
 	    &q->err) == -1) {
 		q->err.reason = "bad_request";
 		goto out;
 	}
 	dir_object_event(d, &q->ev);
+	if (stepped && req_step_up(q, parent) == -1)
+		goto out;
 	if (req_write_op(q, dir_insert, d, dir_kind_names[kind]) == -1)
 		goto out;
 	resp = json_pack("{s:s}", "id", dir_object_id(d));
@@ -54,6 +67,7 @@ create(struct req *q, int kind, const char *parent)
 	req_ok(q, 201, resp);
 	rc = 0;
 out:
+	json_decref(obj);
 	dir_object_cleanup(d);
 	free(d);
 	return rc;
@@ -85,6 +99,8 @@ h_tenant_create(struct req *q)
 	return create(q, DIR_TENANT, NULL);
 }
 
+/* A tenant admin's user.create also takes "step_up" (auth/stepup.h),
+ * bound to the tenant's id: judged after the user, before the write. */
 int
 h_user_create(struct req *q)
 {

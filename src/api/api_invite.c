@@ -297,7 +297,7 @@ h_invitation_create(struct req *q)
 int
 h_user_invite(struct req *q)
 {
-	static const char *const keys[] = {"user", NULL};
+	static const char *const keys[] = {"user", "step_up", NULL};
 	struct rec_invitation r;
 	const char *user;
 	json_t *b = req_body(q);
@@ -310,6 +310,10 @@ h_user_invite(struct req *q)
 		return -1;
 	}
 	if (proto_user(q, &r, q->tenant.id, user) == -1)
+		return -1;
+	/* A tenant admin's invitation takes the step-up bound to the
+	 * user's id (auth/stepup.h), once the user is known. */
+	if (q->actor.kind == ACTOR_TENANT_ADMIN && req_step_up(q, user) == -1)
 		return -1;
 	return invite_send(q, &r, q->tenant.name);
 }
@@ -407,6 +411,11 @@ h_invitation_revoke(struct req *q)
 	if (r.tenant_id[0] != '\0')
 		str_copy(q->ev.tenant, sizeof(q->ev.tenant), r.tenant_id);
 	event_detail(&q->ev, "principal", r.principal_id);
+	/* A tenant admin's revoke takes the step-up bound to the
+	 * invitation's id (auth/stepup.h). */
+	if (tenant && q->actor.kind == ACTOR_TENANT_ADMIN &&
+	    req_step_up(q, r.id) == -1)
+		return -1;
 	if (req_write(q, apply_revoke, r.id) == -1)
 		return -1;
 	req_ok(q, 200, json_pack("{s:s,s:s}", "id", r.id, "state",

@@ -848,8 +848,9 @@ h_step_up_begin(struct req *q)
 	}
 	if (!id_valid(target)) {
 		q->err.reason = "bad_request";
-		return err_bad_request(&q->err, "field 'target' must be a "
-		    "request or approval id");
+		return err_bad_request(&q->err, "field 'target' must be the "
+		    "id of the call's object (request, approval, tenant, "
+		    "user, invitation)");
 	}
 	str_copy(q->ev.target, sizeof(q->ev.target), target);
 	event_detail(&q->ev, "for", stepup_actions[action]);

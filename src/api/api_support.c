@@ -202,12 +202,13 @@ h_ticket_view(struct req *q)
  * Finds the target user of a user action (path {u}) and applies the
  * two-person rule (req_second_approval): a reset of a tenant admin by
  * support, or an action the tenant marked sensitive, needs the "approval"
- * of a second person in the body.
+ * of a second person in the body; a tenant admin's action needs the
+ * step-up ("step_up" in the body, bound to the user's id).
  */
 static int
 target_user(struct req *q, struct rec_user *u, int sensitive_check)
 {
-	static const char *const keys[] = {"approval", NULL};
+	static const char *const keys[] = {"approval", "step_up", NULL};
 	const char *uid = req_param(q, 1), *approval = NULL;
 	struct store_conn *c;
 
@@ -228,9 +229,14 @@ target_user(struct req *q, struct rec_user *u, int sensitive_check)
 	if (c == NULL || dir_user_load(u, c, store_ops(q->ctx->store),
 	    q->tenant.id, uid, &q->err) == -1)
 		return -1;
-	if (sensitive_check)
-		return req_second_approval(q, approval, uid,
-		    u->role == ROLE_ADMIN);
+	if (sensitive_check && req_second_approval(q, approval, uid,
+	    u->role == ROLE_ADMIN) == -1)
+		return -1;
+	/* A tenant admin's change to a user of their tenant takes the
+	 * step-up approve takes (auth/stepup.h); support's resets keep their
+	 * own rule, the second approval. */
+	if (q->actor.kind == ACTOR_TENANT_ADMIN)
+		return req_step_up(q, uid);
 	return 0;
 }
 
@@ -352,10 +358,11 @@ int
 h_tenant_policy_set(struct req *q)
 {
 	static const char *const keys[] = {"support_policy", "max_minutes",
-	    "second_approver", "sensitive_actions", NULL};
+	    "second_approver", "sensitive_actions", "step_up", NULL};
 	struct settings_in in;
 	struct rec_tenant t;
 	json_t *b = req_body(q), *sens;
+	size_t fields;
 
 	settings_in_init(&in);
 	if (b == NULL || jx_only(b, keys, &q->err) ||
@@ -371,7 +378,10 @@ h_tenant_policy_set(struct req *q)
 	if (sens != NULL && sensitive_parse(&in.sensitive, sens, &q->err) ==
 	    -1)
 		goto bad;
-	if (json_object_size(b) == 0) {
+	fields = json_object_size(b);
+	if (json_object_get(b, "step_up") != NULL)
+		fields--;
+	if (fields == 0) {
 		err_bad_request(&q->err, "give at least one of "
 		    "support_policy, max_minutes, second_approver, "
 		    "sensitive_actions");
@@ -379,6 +389,10 @@ h_tenant_policy_set(struct req *q)
 	}
 	if (settings_change(&t, &q->tenant, &in, &q->ev, &q->err) == -1)
 		goto bad;
+	/* After the body is judged (a bad value does not use up the
+	 * challenge), before the write: auth/stepup.h. */
+	if (req_step_up(q, q->tenant.id) == -1)
+		return -1;
 	if (req_write_op(q, settings_apply, &t, "tenant") == -1)
 		return -1;
 	q->tenant = t;

@@ -10,7 +10,13 @@
 
 const char *const stepup_actions[] = {"access_request.approve",
     "access_request.deny", "access_request.revoke", "approval.approve",
-    "approval.deny", "passkey.register", "passkey.delete", NULL};
+    "approval.deny", "passkey.register", "passkey.delete",
+    /* A tenant admin's changes in their tenant (target: the tenant, the
+     * user or the invitation): a stolen session must not lower the bar
+     * that approve keeps (docs/internals/auth.md). */
+    "tenant.support_policy", "user.create", "user.delete", "user.invite",
+    "user.invitation_revoke", "user.password_reset", "user.mfa_reset",
+    NULL};
 
 void
 stepup_who(struct passkey_who *who, const struct rec_session *s)
