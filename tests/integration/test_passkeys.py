@@ -582,5 +582,173 @@ class StepUp(PasskeyTest):
         self.assertEqual((r.status, r.body["kind"], r.body["id"]),
                          (200, "tenant_admin", "appr-admin"), r)
 
+
+class AdminChangesStepUp(PasskeyTest):
+    """A tenant admin's changes in their tenant take the step-up approve
+    takes (a stolen session must not get around it: auto_approve, a new
+    admin with a known password, deleting users, invitations, resets).
+    Each call: by cookie and by bearer (the admin has a passkey) without
+    step_up 403 step_up_required; a step-up bound to another action or
+    target 403 step_up_failed; nothing changed; then a step-up bound to
+    this action and target goes through, its entry naming the passkey."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.auth = Authenticator()
+
+    def setUp(self):
+        self.adm = self.admin()
+        if not self.auth.creds:
+            self.register(self.auth, self.adm)
+
+    def cookie_headers(self):
+        self.tick()
+        r = self.d.call("POST", "/v1/tenants/appr/auth/login", {
+            "username": "admin", "password": "admin password 12",
+            "totp": totp(at=self.now), "session": "cookie"})
+        self.assertEqual(r.status, 200, r)
+        cookie = r.headers["Set-Cookie"].split(";")[0]
+        csrf = self.d.call("GET", "/v1/session",
+                           headers={"Cookie": cookie}).body["csrf"]
+        return {"Cookie": cookie, "X-CSRF-Token": csrf,
+                "Origin": self.d.origin}
+
+    def stepped(self, method, path, body, action, target, status, state,
+                other_target="plain", other_action="access_request.approve"):
+        """Runs the refusals, then the call with its step-up; state() is
+        what the call changes.  Returns the successful Response."""
+        body = body or {}
+        before = state()
+        start = self.d.log_size()
+        r = self.d.call(method, path, body, headers=self.cookie_headers())
+        self.assertEqual((r.status, r.body["error"]["code"]),
+                         (403, "step_up_required"), r)
+        r = self.d.call(method, path, body, token=self.adm)
+        self.assertEqual((r.status, r.body["error"]["code"]),
+                         (403, "step_up_required"), r)
+        found = [e for _, e, _ in self.d.entries(start)
+                 if e["action"] == action]
+        self.assertEqual([(e["outcome"], e["reason"]) for e in found],
+                         [("denied", "step_up_required")] * 2, found)
+        for a, t in ((other_action, target), (action, other_target)):
+            su = self.step_up(self.auth, self.adm, a, t)
+            r = self.d.call(method, path, dict(body, step_up=su),
+                            token=self.adm)
+            self.assertEqual((r.status, r.body["error"]["code"]),
+                             (403, "step_up_failed"), (a, t, r))
+        self.assertEqual(state(), before)
+        su = self.step_up(self.auth, self.adm, action, target)
+        start = self.d.log_size()
+        r = self.d.call(method, path, dict(body, step_up=su), token=self.adm)
+        self.assertEqual(r.status, status, r)
+        self.assertNotEqual(state(), before)
+        e = self.entry(action, start)
+        self.assertEqual(e["outcome"], "allowed", e)
+        self.assertTrue(e["detail"]["step_up"].startswith("pk_"), e)
+        return r
+
+    def users(self):
+        r = self.d.call("GET", "/v1/tenants/appr/users", token=self.adm)
+        self.assertEqual(r.status, 200, r)
+        return sorted(u["id"] for u in r.body["users"])
+
+    def invitations(self):
+        r = self.d.call("GET", "/v1/tenants/appr/invitations",
+                        token=self.adm)
+        self.assertEqual(r.status, 200, r)
+        return sorted((i["id"], i["state"]) for i in r.body["invitations"])
+
+    def test_support_policy(self):
+        policy = lambda: self.d.call(
+            "GET", "/v1/tenants/appr/support-policy",
+            token=self.adm).body["support_policy"]
+        # A bad value is refused before the step-up is looked at.
+        r = self.d.call("PUT", "/v1/tenants/appr/support-policy",
+                        {"support_policy": "everyone"}, token=self.adm)
+        self.assertEqual(r.status, 400, r)
+        self.stepped("PUT", "/v1/tenants/appr/support-policy",
+                     {"support_policy": "auto_approve"},
+                     "tenant.support_policy", "appr", 200, policy)
+        self.assertEqual(policy(), "auto_approve")
+        su = self.step_up(self.auth, self.adm, "tenant.support_policy",
+                          "appr")
+        r = self.d.call("PUT", "/v1/tenants/appr/support-policy", {
+            "support_policy": "approval_required", "step_up": su},
+            token=self.adm)
+        self.assertEqual((r.status, r.body["support_policy"]),
+                         (200, "approval_required"), r)
+        # step_up alone is not a setting.
+        su = self.step_up(self.auth, self.adm, "tenant.support_policy",
+                          "appr")
+        r = self.d.call("PUT", "/v1/tenants/appr/support-policy",
+                        {"step_up": su}, token=self.adm)
+        self.assertEqual(r.status, 400, r)
+
+    def test_user_create(self):
+        body = {"id": "thief", "username": "thief",
+                "email": "thief@evil.example",
+                "password": "thief password 12", "role": "admin",
+                "totp_secret": harness.TOTP_SECRET}
+        self.stepped("POST", "/v1/tenants/appr/users", body, "user.create",
+                     "appr", 201, self.users)
+        self.assertIn("thief", self.users())
+        # The operator's own way is unchanged.
+        r = self.d.op("POST", "/v1/tenants/appr/users", {
+            "id": "by-op", "username": "by-op", "email": "op@appr.example"})
+        self.assertEqual(r.status, 201, r)
+
+    def test_user_delete(self):
+        r = self.d.op("POST", "/v1/tenants/appr/users", {
+            "id": "del-me", "username": "del-me",
+            "email": "del-me@appr.example"})
+        self.assertEqual(r.status, 201, r)
+        self.stepped("DELETE", "/v1/tenants/appr/users/del-me", None,
+                     "user.delete", "del-me", 200, self.users,
+                     other_target="appr-user")
+        self.assertNotIn("del-me", self.users())
+
+    def test_user_invite(self):
+        self.stepped("POST", "/v1/tenants/appr/invitations",
+                     {"user": "appr-user"}, "user.invite", "appr-user", 201,
+                     self.invitations, other_target="appr-admin")
+
+    def test_invitation_revoke(self):
+        r = self.d.op("POST", "/v1/invitations", {
+            "kind": "tenant_user", "tenant": "appr", "user": "appr-user"})
+        self.assertEqual(r.status, 201, r)
+        iid = r.body["id"]
+        self.stepped("DELETE", "/v1/tenants/appr/invitations/" + iid, None,
+                     "user.invitation_revoke", iid, 200, self.invitations,
+                     other_target="appr-user")
+        self.assertIn((iid, "revoked"), self.invitations())
+
+    def test_password_reset(self):
+        mails = lambda: len(self.d.mails())
+        self.stepped("POST", "/v1/tenants/appr/users/appr-user/"
+                     "password-reset", {}, "user.password_reset",
+                     "appr-user", 202, mails, other_target="appr-admin")
+
+    def test_mfa_reset(self):
+        mails = lambda: len(self.d.mails())
+        self.stepped("POST", "/v1/tenants/appr/users/appr-user/mfa-reset",
+                     {}, "user.mfa_reset", "appr-user", 202, mails,
+                     other_target="appr-admin")
+
+    def test_engineer_reset_keeps_its_own_rule(self):
+        """Support's resets are not stepped up: the second approval is
+        their rule (test_second_approval, test_resets)."""
+        self.tick()
+        r = self.w.engineer_login(at=self.now)
+        eng = r.body["token"]
+        rid = self.ask(eng)
+        su = self.step_up(self.auth, self.adm, "access_request.approve", rid)
+        r = self.d.call("POST", "/v1/tenants/appr/access-requests/%s/"
+                        "approve" % rid, {"step_up": su}, token=self.adm)
+        self.assertEqual(r.status, 200, r)
+        r = self.d.call("POST", "/v1/tenants/appr/users/appr-user/"
+                        "password-reset", {}, token=eng)
+        self.assertEqual(r.status, 202, r)
+
 if __name__ == "__main__":
     unittest.main()
