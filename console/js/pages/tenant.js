@@ -430,7 +430,9 @@ export async function renderPolicy(main, p) {
 			sensitive_actions: [...fm.querySelectorAll(
 			    'input[name=sensitive]:checked')].map((i) => i.value),
 		};
-		await api('PUT', base(t) + '/support-policy', body);
+		// A tenant admin's change: stepped up as approve is.
+		await withStepUp(base(t) + '/support-policy',
+		    'tenant.support_policy', t, body, 'PUT');
 		say('Support policy saved.');
 	});
 	main.append(f);
@@ -529,8 +531,8 @@ export async function renderUsers(main, p) {
 	    '' : ', not enrolled')),
 	    h('td', {'data-label': 'Actions'}, u.id === me ? '—' : h('div',
 	    {class: 'row'}, button('Invite to enrol', async () => {
-		    const r = await api('POST', base(t) + '/invitations',
-			{user: u.id});
+		    const r = await withStepUp(base(t) + '/invitations',
+			'user.invite', u.id, {user: u.id});
 		    say('Invitation sent to ' + (r.delivered_to || u.email) +
 			'; the link works once, until ' + when(r.expires_at) +
 			'.');
@@ -542,8 +544,9 @@ export async function renderUsers(main, p) {
 			' gets a single-use link to choose a new password.',
 			'Send link', false))
 			    return;
-		    const r = await api('POST', base(t) + '/users/' + enc(u.id) +
-			'/password-reset', {});
+		    const r = await withStepUp(base(t) + '/users/' +
+			enc(u.id) + '/password-reset', 'user.password_reset',
+			u.id, {});
 		    say('Reset link sent to ' + (r.delivered_to || u.email) +
 			'.');
 	    }, {class: 'secondary small', 'data-testid': 'reset-' + u.id,
@@ -561,7 +564,8 @@ export async function renderUsers(main, p) {
 	    ': ' + i.state + ', sent to ' + (i.delivered_to || '—') +
 	    ', until ', timeEl(i.expires_at), ' ', i.state === 'pending' ?
 	    button('Revoke', async () => {
-		    await api('DELETE', base(t) + '/invitations/' + enc(i.id));
+		    await withStepUp(base(t) + '/invitations/' + enc(i.id),
+			'user.invitation_revoke', i.id, {}, 'DELETE');
 		    say('Invitation revoked.');
 		    show();
 	    }, {class: 'danger small', 'aria-label': 'Revoke the invitation ' +
