@@ -9,6 +9,7 @@ import re
 import unittest
 
 from harness import TOTP_SECRET, Daemon, DaemonTest, World, totp
+from webauthn_soft import Authenticator
 
 ADMIN_PASSWORD = "admin password 12"
 
@@ -204,6 +205,27 @@ class CookieSessions(Clocked):
         self.assertEqual(s.status, 200, s)
         return value, jar, s.body
 
+    def stepped(self, body, token=None, headers=None):
+        """body plus a step-up on the admin's passkey (registered on first
+        use): a tenant admin's support-policy change needs one by cookie,
+        and by bearer once the admin has a passkey (test_passkeys)."""
+        origin = "http://localhost:%d" % self.d.port
+        if getattr(type(self), "auth", None) is None:
+            type(self).auth = Authenticator()
+            tok = self.admin_token()
+            o = self.d.call("POST", "/v1/passkeys/options", {}, token=tok)
+            r = self.d.call("POST", "/v1/passkeys", {
+                "challenge_id": o.body["challenge_id"],
+                "credential": self.auth.create(o.body, origin)}, token=tok)
+            self.assertEqual(r.status, 201, r)
+        o = self.d.call("POST", "/v1/step-up/options", {
+            "action": "tenant.support_policy", "target": "appr"},
+            token=token, headers=headers)
+        self.assertEqual(o.status, 200, o)
+        return dict(body, step_up={"challenge_id": o.body["challenge_id"],
+                                   "credential": self.auth.get(o.body,
+                                                               origin)})
+
     def test_session_view_names_the_person_and_gives_the_csrf_token(self):
         _, jar, me = self.cookie_session()
         self.assertEqual(me["kind"], "tenant_admin")
@@ -243,12 +265,14 @@ class CookieSessions(Clocked):
         for e in refused:
             self.assertEqual((e["outcome"], e["reason"]), ("denied", "csrf"))
             self.assertEqual(e["actor"]["kind"], "tenant_admin")
-        r = self.d.call("PUT", path, body, headers=dict(
-            good, Origin="http://localhost:%d" % self.d.port,
-            **{"Sec-Fetch-Site": "same-origin"}))
+        same = dict(good, Origin="http://localhost:%d" % self.d.port,
+                    **{"Sec-Fetch-Site": "same-origin"})
+        r = self.d.call("PUT", path, self.stepped(body, headers=same),
+                        headers=same)
         self.assertEqual(r.status, 200, r)
-        r = self.d.call("PUT", path, {"support_policy": "approval_required"},
-                        headers=good)
+        r = self.d.call("PUT", path, self.stepped(
+            {"support_policy": "approval_required"}, headers=good),
+            headers=good)
         self.assertEqual(r.status, 200, r)
         # Reads need no CSRF token (they change nothing).
         self.assertEqual(self.d.call("GET", path, headers=jar).status, 200)
@@ -288,12 +312,13 @@ class CookieSessions(Clocked):
         tok = self.admin_token()
         path = "/v1/tenants/appr/support-policy"
         start = self.d.log_size()
-        r1 = self.d.call("PUT", path, {"support_policy": "auto_approve"},
-                         headers=dict(jar, **{"X-CSRF-Token": me["csrf"]}))
-        self.d.call("PUT", path, {"support_policy": "approval_required"},
-                    token=tok)
-        r2 = self.d.call("PUT", path, {"support_policy": "auto_approve"},
-                         token=tok)
+        hdrs = dict(jar, **{"X-CSRF-Token": me["csrf"]})
+        r1 = self.d.call("PUT", path, self.stepped(
+            {"support_policy": "auto_approve"}, headers=hdrs), headers=hdrs)
+        self.d.call("PUT", path, self.stepped(
+            {"support_policy": "approval_required"}, token=tok), token=tok)
+        r2 = self.d.call("PUT", path, self.stepped(
+            {"support_policy": "auto_approve"}, token=tok), token=tok)
         self.assertEqual((r1.status, r2.status), (200, 200))
         self.assertEqual(r1.body, r2.body)
         a, _, b = [e for _, e, _ in self.d.plain_entries(start)
@@ -303,8 +328,8 @@ class CookieSessions(Clocked):
             e.pop("time")
             e.pop("session")
         self.assertEqual(a, b)
-        self.d.call("PUT", path, {"support_policy": "approval_required"},
-                    token=tok)
+        self.d.call("PUT", path, self.stepped(
+            {"support_policy": "approval_required"}, token=tok), token=tok)
 
 
 class OperatorConsole(DaemonTest):
