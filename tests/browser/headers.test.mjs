@@ -305,11 +305,14 @@ describe('security headers, inline code, framing, cookies, CSRF', () => {
 		const policy = await d.call('GET', path, { cookie: s.cookie });
 		assert.equal(policy.status, 200, `${policy}`);
 		assert.equal(policy.body.support_policy, 'approval_required', 'a refused call changed the policy');
-		// The same call made properly is allowed (so the refusals above are
-		// for CSRF, not for something else).
+		// The same call made properly passes the CSRF checks (so the
+		// refusals above are for CSRF, not for something else): it reaches
+		// the handler, where a tenant admin's change by cookie needs a
+		// passkey step-up (test_passkeys.py AdminChangesStepUp).
 		const good = await d.call('PUT', path, { body: { support_policy: 'approval_required' },
 		    cookie: s.cookie, headers: { 'X-CSRF-Token': csrf, Origin: d.url, 'Sec-Fetch-Site': 'same-origin' } });
-		assert.equal(good.status, 200, `${good}`);
+		assert.equal(good.status, 403, `${good}`);
+		assert.equal(good.body?.error?.code, 'step_up_required', `${good}`);
 		// A POST too: denying a request with the cookie but no token, or
 		// from a foreign Origin, is refused and leaves it pending.
 		const eng = await h.engineerLogin(w);
