@@ -396,6 +396,17 @@ req_wants_cookie(struct req *q)
 }
 
 int
+req_session_mark(struct req *q, struct rec_session *s)
+{
+	int cookie = req_wants_cookie(q);
+
+	if (cookie == -1)
+		return -1;
+	s->console = cookie;
+	return 0;
+}
+
+int
 req_session_give(struct req *q, json_t *resp, const char *token,
     int64_t expires_at)
 {
@@ -741,6 +752,15 @@ authenticate(struct req *q)
 	}
 	/* Name the session in the entry even when it is refused below. */
 	str_copy(q->actor.session, sizeof(q->actor.session), q->session.id);
+	/* A console session lives in an HttpOnly cookie: its token seen as
+	 * a bearer was lifted from the browser, and as a bearer it would
+	 * be spared the step-up a console request is asked for. */
+	if (q->session.console && !q->by_cookie) {
+		q->err.reason = "console_session";
+		err_set(&q->err, 401, "unauthorized", "this session belongs to "
+		    "the console: it is accepted only as the console's cookie");
+		goto out;
+	}
 	str_copy(q->actor.id, sizeof(q->actor.id), q->session.principal_id);
 	str_copy(q->actor.device, sizeof(q->actor.device),
 	    q->session.device_id);

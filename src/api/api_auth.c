@@ -275,7 +275,7 @@ h_auth_verify(struct req *q)
 		str_copy(q->actor.session, sizeof(q->actor.session),
 		    run.session.id);
 	}
-	if (req_wants_cookie(q) == -1 ||
+	if (req_session_mark(q, &run.session) == -1 ||
 	    req_write(q, apply_verify, &run) == -1)
 		goto out;
 	rc = give_session(q, token, &run.session);
@@ -372,7 +372,7 @@ h_tenant_login(struct req *q)
 		    ACTOR_TENANT_ADMIN : ACTOR_TENANT_USER;
 	if (run.enrol)
 		event_detail(&q->ev, "mfa", "enrolment_started");
-	if (req_wants_cookie(q) == -1 ||
+	if (req_session_mark(q, &run.session) == -1 ||
 	    req_write(q, apply_tenant_login, &run) == -1)
 		goto out;
 	if (run.enrol) {

@@ -664,7 +664,8 @@ h_invitation_totp(struct req *q)
 		    s->run.session.id);
 		event_detail(&q->ev, "enrolment", "password_totp");
 	}
-	if (req_write(q, apply_step, s) == -1)
+	if (req_session_mark(q, &s->run.session) == -1 ||
+	    req_write(q, apply_step, s) == -1)
 		goto out;
 	resp = json_pack("{s:s,s:s,s:s,s:s}", "kind",
 	    actor_kind_name(q->actor.kind), "id", s->run.user.id, "tenant",

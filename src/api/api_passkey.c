@@ -542,7 +542,8 @@ h_passkey_register(struct req *q)
 	if (run->pk.device_id[0] != '\0')
 		event_detail(&q->ev, "device", run->pk.device_id);
 	if (run->invitation[0] != '\0' && (req_wants_cookie(q) == -1 ||
-	    invitee_session(q, run, &ch.who, token, sizeof(token)) == -1))
+	    invitee_session(q, run, &ch.who, token, sizeof(token)) == -1 ||
+	    req_session_mark(q, &run->session) == -1))
 		goto out;
 	if (req_write(q, apply_register, run) == -1)
 		goto out;
@@ -797,7 +798,8 @@ h_auth_passkey(struct req *q)
 			str_copy(q->actor.tenant, sizeof(q->actor.tenant),
 			    run->pk.tenant_id);
 	}
-	if (req_write(q, apply_sign_in, run) == -1)
+	if (req_session_mark(q, &run->session) == -1 ||
+	    req_write(q, apply_sign_in, run) == -1)
 		goto out;
 	resp = json_pack("{s:s,s:s}", "kind", kind_name(run), "id",
 	    run->pk.principal_id);

@@ -139,7 +139,8 @@ h_auth_operator(struct req *q)
 	q->actor.kind = ACTOR_OPERATOR;
 	str_copy(q->actor.id, sizeof(q->actor.id), "operator");
 	str_copy(q->actor.session, sizeof(q->actor.session), s.id);
-	if (req_write(q, apply_operator, &s) == -1)
+	if (req_session_mark(q, &s) == -1 ||
+	    req_write(q, apply_operator, &s) == -1)
 		goto out;
 	resp = json_pack("{s:s}", "session", s.id);
 	if (resp == NULL || req_session_give(q, resp, token, s.expires) ==

@@ -133,6 +133,12 @@ int req_query_int(struct req *q, const char *name, int64_t def, int64_t max,
  * "token". */
 int req_wants_cookie(struct req *q) __attribute__((warn_unused_result));
 
+/* Marks new session s as the console's when the body asks for a cookie
+ * (req_wants_cookie): its token is then refused as a bearer.  Call it
+ * before the session is written.  0, or -1 with a 400/403. */
+int req_session_mark(struct req *q, struct rec_session *s)
+	__attribute__((warn_unused_result));
+
 /*
  * Hands a new session to the caller: as the console's HttpOnly cookie
  * when the body asked for one (resp then carries "session": "cookie" and

@@ -447,8 +447,17 @@ invite_passkey_done(struct store_conn *c, const struct store_ops *ops,
 	if (rc != 0)
 		return rc;
 	rc = ops->invitation_use(c, inv_id, now, e);
-	if (rc != 0 || r.kind != INVITE_OPERATOR)
+	if (rc != 0)
 		return rc;
+	/* An invitation is also how an account is recovered: whoever held
+	 * it before (sessions, open reset links) is out, as on the
+	 * password path (complete_user). */
+	if (r.kind == INVITE_TENANT_USER)
+		return ops->session_delete_user(c, r.tenant_id,
+		    r.principal_id, e) == -1 || ops->reset_delete_user(c,
+		    r.tenant_id, r.principal_id, e) == -1 ? -1 : 0;
+	if (r.kind != INVITE_OPERATOR)
+		return 0;
 	/* The operator person exists from their first passkey on. */
 	memset(&o, 0, sizeof(o));
 	str_copy(o.id, sizeof(o.id), r.principal_id);

@@ -111,10 +111,14 @@ reset_mfa_apply(struct store_conn *c, const struct store_ops *ops,
 	struct rec_totp none;
 
 	memset(&none, 0, sizeof(none));
-	/* The old factor and every session it opened are gone. */
+	/* The old factors -- the TOTP seed and every passkey, one of which
+	 * may be an intruder's -- and every session they opened are gone:
+	 * the user enrols again at the next login. */
 	if (ops->user_set_totp(c, run->reset.tenant_id, run->user.id, &none,
-	    0, e) == -1 || ops->session_delete_user(c, run->reset.tenant_id,
-	    run->user.id, e) == -1)
+	    0, e) == -1 || ops->passkey_revoke(c, PRINCIPAL_TENANT_USER,
+	    run->user.id, run->reset.tenant_id, NULL, NULL, NULL, e) == -1 ||
+	    ops->session_delete_user(c, run->reset.tenant_id, run->user.id,
+	    e) == -1)
 		return -1;
 	return 0;
 }

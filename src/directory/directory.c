@@ -369,7 +369,11 @@ dir_user_delete(struct store_conn *c, const struct store_ops *ops,
 {
 	const struct rec_user *u = arg;
 
-	if (ops->session_delete_user(c, u->tenant_id, u->id, e) == -1)
+	/* Its passkeys end with it: a user made later under the same id
+	 * must not sign in with them. */
+	if (ops->session_delete_user(c, u->tenant_id, u->id, e) == -1 ||
+	    ops->passkey_revoke(c, PRINCIPAL_TENANT_USER, u->id, u->tenant_id,
+	    NULL, NULL, NULL, e) == -1)
 		return -1;
 	return ops->user_delete(c, u->tenant_id, u->id, e) == -1 ? -1 : 0;
 }
