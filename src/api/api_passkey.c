@@ -535,6 +535,11 @@ h_passkey_register(struct req *q)
 	if (passkey_register(&run->pk, aaguid, &ch.who, &rp, &ch, in, name,
 	    q->now, &q->err) == -1)
 		goto out;
+	/* The session that registered it (none for an invitee's or the
+	 * operator token's): containing that session ends the passkey. */
+	if (inv == NULL)
+		str_copy(run->pk.created_session,
+		    sizeof(run->pk.created_session), q->session.id);
 	event_detail(&q->ev, "passkey", run->pk.id);
 	str_printf(alg, sizeof(alg), "%d", run->pk.alg);
 	event_detail(&q->ev, "alg", alg);
@@ -659,6 +664,8 @@ h_auth_passkey_begin(struct req *q)
 	}
 	memset(&ch, 0, sizeof(ch));
 	ch.purpose = CHALLENGE_SIGN_IN;
+	/* Its binding: at most CHALLENGES_PER_SOURCE per address. */
+	str_copy(ch.source, sizeof(ch.source), q->http->source);
 	if (challenges_put(&ch, q->now, &q->err) == -1) {
 		str_copy(q->retry_after, sizeof(q->retry_after), "1");
 		return -1;
