@@ -10,7 +10,8 @@
 
 const char *const stepup_actions[] = {"access_request.approve",
     "access_request.deny", "access_request.revoke", "approval.approve",
-    "approval.deny", "passkey.register", "passkey.delete", NULL};
+    "approval.deny", "passkey.register", "passkey.delete",
+    "user.passkey_delete", NULL};
 
 void
 stepup_who(struct passkey_who *who, const struct rec_session *s)
