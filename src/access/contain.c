@@ -209,6 +209,66 @@ collect_cb(void *arg, const struct rec_grant *g)
 	return 0;
 }
 
+struct vendor_passkeys {
+	struct store_conn *c;
+	const struct store_ops *ops;
+	const char *vendor;
+	int64_t n;
+	struct err *e;
+	int failed;
+};
+
+static int
+vendor_passkeys_cb(void *arg, const struct rec_engineer *r)
+{
+	struct vendor_passkeys *x = arg;
+	int64_t n = 0;
+
+	if (strcmp(r->vendor_id, x->vendor) != 0)
+		return 0;
+	if (x->ops->passkey_revoke(x->c, PRINCIPAL_ENGINEER, r->id, NULL,
+	    NULL, NULL, &n, x->e) == -1) {
+		x->failed = 1;
+		return 1;
+	}
+	x->n += n;
+	return 0;
+}
+
+/* Revokes the passkeys the containment reaches (contain.h); counts them
+ * in run->passkeys_ended.  Within the containment's transaction. */
+static int
+end_passkeys(struct store_conn *c, const struct store_ops *ops,
+    struct contain_run *run, struct err *e)
+{
+	struct vendor_passkeys x = {c, ops, run->r.target, 0, e, 0};
+
+	run->passkeys_ended = 0;
+	switch (run->r.kind) {
+	case CONTAIN_SESSION:
+		return ops->passkey_revoke(c, 0, NULL, NULL, NULL,
+		    run->r.target, &run->passkeys_ended, e);
+	case CONTAIN_DEVICE:
+		return ops->passkey_revoke(c, PRINCIPAL_ENGINEER, NULL, NULL,
+		    run->r.target, NULL, &run->passkeys_ended, e);
+	case CONTAIN_ENGINEER:
+		if (!run->r.refuse_logins)
+			return 0;
+		return ops->passkey_revoke(c, PRINCIPAL_ENGINEER,
+		    run->r.target, NULL, NULL, NULL, &run->passkeys_ended, e);
+	case CONTAIN_VENDOR:
+		if (!run->r.refuse_logins)
+			return 0;
+		if (ops->engineer_list(c, vendor_passkeys_cb, &x, e) == -1 ||
+		    x.failed)
+			return -1;
+		run->passkeys_ended = x.n;
+		return 0;
+	default:
+		return 0;
+	}
+}
+
 int
 contain_apply(struct store_conn *c, const struct store_ops *ops,
     struct contain_run *run, struct err *e)
@@ -219,7 +279,8 @@ contain_apply(struct store_conn *c, const struct store_ops *ops,
 	run->ngrants = 0;
 	if (ops->containment_insert(c, &run->r, e) == -1 ||
 	    ops->session_end_matching(c, run->r.kind, run->r.target,
-	    &run->sessions_ended, e) == -1)
+	    &run->sessions_ended, e) == -1 ||
+	    end_passkeys(c, ops, run, e) == -1)
 		return -1;
 	/* A device's owner loses their access too: whoever held the
 	 * device could have used it. */
@@ -258,6 +319,8 @@ contain_detail(const struct contain_run *run, struct event *ev)
 		event_detail(ev, "engineer", run->r.engineer_id);
 	str_printf(n, sizeof(n), "%lld", (long long)run->sessions_ended);
 	event_detail(ev, "sessions_ended", n);
+	str_printf(n, sizeof(n), "%lld", (long long)run->passkeys_ended);
+	event_detail(ev, "passkeys_ended", n);
 	for (i = 0; i < run->ngrants; i++)
 		k += run->grants[i].state == GRANT_REVOKED;
 	str_printf(n, sizeof(n), "%zu", k);
@@ -320,6 +383,8 @@ contain_json(const struct contain_run *run)
 			    run->grants[i].engineer_id));
 	json_object_set_new(o, "sessions_ended",
 	    json_integer(run->sessions_ended));
+	json_object_set_new(o, "passkeys_ended",
+	    json_integer(run->passkeys_ended));
 	json_object_set_new(o, "grants_revoked", revoked);
 	return o;
 }

@@ -18,6 +18,13 @@
  *             evidence only: the operator's default, a rule's only when
  *             configured so.
  *
+ * Passkeys end with what they stand for, at every level: a session's
+ * containment revokes the passkeys that session registered (a thief
+ * with a stolen session plants one to come back), a device's those of
+ * that device; an engineer's or a vendor's, at levels logins and access,
+ * every passkey of the engineer(s).  Lifting brings none back: the
+ * person registers again.
+ *
  * All in one transaction.  A session containment is of level sessions
  * only (contain its engineer for more).  A containment is in force while
  * it refuses logins; lifting ends the refusal; ended sessions and revoked
@@ -64,6 +71,7 @@ struct contain_run {
 	char source[REC_ADDR_MAX];      /* "" for custosd */
 	/* filled on the writer */
 	int64_t sessions_ended;
+	int64_t passkeys_ended;         /* passkeys revoked (contain_apply) */
 	struct rec_grant *grants;       /* revoked, at most cap */
 	size_t ngrants, cap;
 	struct contain_slot *slots;     /* one per grant entry job */

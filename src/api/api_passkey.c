@@ -535,6 +535,11 @@ h_passkey_register(struct req *q)
 	if (passkey_register(&run->pk, aaguid, &ch.who, &rp, &ch, in, name,
 	    q->now, &q->err) == -1)
 		goto out;
+	/* The session that registered it (none for an invitee's or the
+	 * operator token's): containing that session ends the passkey. */
+	if (inv == NULL)
+		str_copy(run->pk.created_session,
+		    sizeof(run->pk.created_session), q->session.id);
 	event_detail(&q->ev, "passkey", run->pk.id);
 	str_printf(alg, sizeof(alg), "%d", run->pk.alg);
 	event_detail(&q->ev, "alg", alg);
@@ -586,24 +591,90 @@ list_cb(void *arg, const struct rec_passkey *p)
 	return o == NULL || json_array_append_new(arg, o) == -1;
 }
 
-/* GET /v1/passkeys: the caller's own. */
-int
-h_passkey_list(struct req *q)
+/*
+ * The person the operator's GET /v1/passkeys names in its query
+ * (principal=engineer|tenant_user|operator, id, tenant for tenant users):
+ * 1 with who filled, 0 when the query names nobody (the caller's own),
+ * -1 with a 400.
+ */
+static int
+query_who(struct req *q, struct passkey_who *who)
 {
-	struct passkey_who who;
+	const char *p = http_query(q->http, "principal");
+	const char *id = http_query(q->http, "id");
+	const char *t = http_query(q->http, "tenant");
+
+	memset(who, 0, sizeof(*who));
+	if (p == NULL && id == NULL && t == NULL)
+		return 0;
+	q->err.reason = "bad_request";
+	if (p == NULL || id == NULL || !id_valid(id))
+		return err_bad_request(&q->err, "name the person with "
+		    "'principal' and 'id' (and 'tenant' for a tenant user)");
+	if (strcmp(p, "engineer") == 0)
+		who->principal = PRINCIPAL_ENGINEER;
+	else if (strcmp(p, "tenant_user") == 0)
+		who->principal = PRINCIPAL_TENANT_USER;
+	else if (strcmp(p, "operator") == 0)
+		who->principal = PRINCIPAL_OPERATOR;
+	else
+		return err_bad_request(&q->err, "'principal' is engineer, "
+		    "tenant_user or operator");
+	if ((who->principal == PRINCIPAL_TENANT_USER) != (t != NULL) ||
+	    (t != NULL && !id_valid(t)))
+		return err_bad_request(&q->err, "'tenant' names a tenant "
+		    "user's tenant, and only theirs");
+	q->err.reason = NULL;
+	str_copy(who->id, sizeof(who->id), id);
+	if (t != NULL)
+		str_copy(who->tenant, sizeof(who->tenant), t);
+	return 1;
+}
+
+/* Answers who's active passkeys (an engineer's on every device). */
+static int
+list_of(struct req *q, const struct passkey_who *who)
+{
 	struct store_conn *c = req_reader(q);
 	json_t *list = json_array();
 
-	stepup_who(&who, &q->session);
-	/* An engineer sees the passkeys of all their devices. */
-	if (c == NULL || list == NULL || (q->session.id[0] != '\0' &&
-	    store_ops(q->ctx->store)->passkey_list(c, who.principal, who.id,
-	    who.tenant, "", list_cb, list, &q->err) == -1)) {
+	if (c == NULL || list == NULL || (who->principal != 0 &&
+	    store_ops(q->ctx->store)->passkey_list(c, who->principal, who->id,
+	    who->tenant, "", list_cb, list, &q->err) == -1)) {
 		json_decref(list);
 		return -1;
 	}
 	req_ok(q, 200, json_pack("{s:o}", "passkeys", list));
-	return 0;
+	return q->resp != NULL ? 0 : err_internal(&q->err, "out of memory");
+}
+
+/* GET /v1/passkeys: the caller's own; the operator's, anyone's it names
+ * (query_who). */
+int
+h_passkey_list(struct req *q)
+{
+	struct passkey_who who;
+	int named = 0;
+
+	if (q->actor.kind == ACTOR_OPERATOR) {
+		named = query_who(q, &who);
+		if (named == -1)
+			return -1;
+	} else if (http_query(q->http, "principal") != NULL ||
+	    http_query(q->http, "id") != NULL) {
+		q->err.reason = "role_forbids";
+		return err_set(&q->err, 403, "forbidden", "only the operator "
+		    "lists another person's passkeys");
+	}
+	if (named) {
+		target_who(q, &who);
+		return list_of(q, &who);
+	}
+	memset(&who, 0, sizeof(who));
+	/* An engineer sees the passkeys of all their devices. */
+	if (q->session.id[0] != '\0')
+		stepup_who(&who, &q->session);
+	return list_of(q, &who);
 }
 
 static int
@@ -622,7 +693,57 @@ apply_remove(struct store_conn *c, struct req *q, void *arg, struct err *e)
 	return req_deny(q, &d);
 }
 
-/* DELETE /v1/passkeys/{id}: one's own. */
+static const char *const principal_names[] = {
+	[PRINCIPAL_ENGINEER] = "engineer",
+	[PRINCIPAL_TENANT_USER] = "tenant_user",
+	[PRINCIPAL_OPERATOR] = "operator",
+};
+
+/*
+ * DELETE /v1/passkeys/{id} by the operator: anyone's.  The operator
+ * token's holder needs no more; an operator person steps up (as for their
+ * own).  The entry names the owner (and the tenant, in whose log it shows
+ * too).
+ */
+static int
+operator_delete(struct req *q, const char *id)
+{
+	struct store_conn *c = req_reader(q);
+	struct rec_passkey pk;
+	struct passkey_who who;
+	int found;
+
+	if (c == NULL)
+		return -1;
+	found = store_ops(q->ctx->store)->passkey_get(c, id, &pk, &q->err);
+	if (found == -1)
+		return -1;
+	if (found == 1 || pk.status != PASSKEY_ACTIVE ||
+	    pk.principal < PRINCIPAL_ENGINEER ||
+	    pk.principal > PRINCIPAL_OPERATOR) {
+		sodium_memzero(&pk, sizeof(pk));
+		q->err.reason = "no_such_passkey";
+		return err_set(&q->err, 404, "not_found", "no such passkey");
+	}
+	memset(&who, 0, sizeof(who));
+	who.principal = pk.principal;
+	str_copy(who.id, sizeof(who.id), pk.principal_id);
+	str_copy(who.tenant, sizeof(who.tenant), pk.tenant_id);
+	event_detail(&q->ev, "principal", principal_names[pk.principal]);
+	event_detail(&q->ev, "owner", pk.principal_id);
+	if (pk.device_id[0] != '\0')
+		event_detail(&q->ev, "device", pk.device_id);
+	if (pk.principal == PRINCIPAL_TENANT_USER)
+		str_copy(q->ev.tenant, sizeof(q->ev.tenant), pk.tenant_id);
+	sodium_memzero(&pk, sizeof(pk));
+	if ((!token_holder(q) && req_step_up(q, id) == -1) ||
+	    req_write(q, apply_remove, &who) == -1)
+		return -1;
+	req_ok(q, 200, json_pack("{s:s}", "removed", id));
+	return 0;
+}
+
+/* DELETE /v1/passkeys/{id}: one's own; the operator's, anyone's. */
 int
 h_passkey_delete(struct req *q)
 {
@@ -632,13 +753,74 @@ h_passkey_delete(struct req *q)
 	if (id == NULL)
 		return -1;
 	str_copy(q->ev.target, sizeof(q->ev.target), id);
-	if (q->session.id[0] == '\0' || token_holder(q)) {
+	if (q->actor.kind == ACTOR_OPERATOR)
+		return operator_delete(q, id);
+	if (q->session.id[0] == '\0') {
 		q->err.reason = "no_such_passkey";
 		return err_set(&q->err, 404, "not_found", "no such passkey "
 		    "of yours");
 	}
 	stepup_who(&who, &q->session);
 	if (enrol_proof(q, id) == -1 || req_write(q, apply_remove, &who) == -1)
+		return -1;
+	req_ok(q, 200, json_pack("{s:s}", "removed", id));
+	return 0;
+}
+
+/* The tenant user {t}/{u} of a tenant admin's route, who must exist. */
+static int
+tenant_user_who(struct req *q, struct passkey_who *who)
+{
+	const char *t = req_param(q, 0), *u = req_param(q, 1);
+	struct store_conn *c = req_reader(q);
+	struct rec_user usr;
+	int found;
+
+	if (t == NULL || u == NULL || c == NULL)
+		return -1;
+	memset(&usr, 0, sizeof(usr));
+	found = store_ops(q->ctx->store)->user_get(c, t, u, &usr, &q->err);
+	rec_user_wipe(&usr);
+	if (found == -1)
+		return -1;
+	if (found == 1) {
+		q->err.reason = "not_found";
+		return err_set(&q->err, 404, "not_found", "no such user");
+	}
+	memset(who, 0, sizeof(*who));
+	who->principal = PRINCIPAL_TENANT_USER;
+	str_copy(who->id, sizeof(who->id), u);
+	str_copy(who->tenant, sizeof(who->tenant), t);
+	return 0;
+}
+
+/* GET /v1/tenants/{t}/users/{u}/passkeys: a tenant admin's view of one
+ * of their users' passkeys. */
+int
+h_user_passkey_list(struct req *q)
+{
+	struct passkey_who who;
+
+	if (tenant_user_who(q, &who) == -1)
+		return -1;
+	str_copy(q->ev.target, sizeof(q->ev.target), who.id);
+	return list_of(q, &who);
+}
+
+/* DELETE /v1/tenants/{t}/users/{u}/passkeys/{id}: with a step-up bound
+ * to the passkey (req_step_up), as an approval's answer. */
+int
+h_user_passkey_delete(struct req *q)
+{
+	const char *id = req_param(q, 2);
+	struct passkey_who who;
+
+	if (id == NULL || tenant_user_who(q, &who) == -1)
+		return -1;
+	str_copy(q->ev.target, sizeof(q->ev.target), id);
+	event_detail(&q->ev, "user", who.id);
+	if (req_step_up(q, id) == -1 ||
+	    req_write(q, apply_remove, &who) == -1)
 		return -1;
 	req_ok(q, 200, json_pack("{s:s}", "removed", id));
 	return 0;
@@ -660,6 +842,8 @@ h_auth_passkey_begin(struct req *q)
 	}
 	memset(&ch, 0, sizeof(ch));
 	ch.purpose = CHALLENGE_SIGN_IN;
+	/* Its binding: at most CHALLENGES_PER_SOURCE per address. */
+	str_copy(ch.source, sizeof(ch.source), q->http->source);
 	if (challenges_put(&ch, q->now, &q->err) == -1) {
 		str_copy(q->retry_after, sizeof(q->retry_after), "1");
 		return -1;

@@ -272,6 +272,8 @@ int h_passkey_register_begin(struct req *q);
 int h_passkey_register(struct req *q);
 int h_passkey_list(struct req *q);
 int h_passkey_delete(struct req *q);
+int h_user_passkey_list(struct req *q);
+int h_user_passkey_delete(struct req *q);
 int h_auth_passkey_begin(struct req *q);
 int h_auth_passkey(struct req *q);
 int h_step_up_begin(struct req *q);

@@ -392,6 +392,23 @@ static const struct action_def actions[ACT_COUNT] = {
 		.recorded = 1, .cls = ACTION_NEUTRAL,
 		.routes = {{"POST", "/v1/auth/passkey"}},
 	},
+	/* A tenant's admins over their users' passkeys (removal with a
+	 * step-up, as an approval's answer); the operator reaches anyone's
+	 * through passkey.list and passkey.delete. */
+	[ACT_USER_PASSKEY_LIST] = {
+		.name = "user.passkey_list", .who = ADM,
+		.tenant_scoped = 1, .recorded = 1, .cls = ACTION_NEUTRAL,
+		.routes = {{"GET", "/v1/tenants/{t}/users/{u}/passkeys"}},
+	},
+	[ACT_USER_PASSKEY_DELETE] = {
+		.name = "user.passkey_delete", .who = ADM,
+		.tenant_scoped = 1, .write = 1, .recorded = 1,
+		.cls = ACTION_WRITE,
+		.words = "one of the user's passkeys was removed: it signs "
+		    "in no more",
+		.routes = {{"DELETE",
+		    "/v1/tenants/{t}/users/{u}/passkeys/{id}"}},
+	},
 	[ACT_STEP_UP_BEGIN] = {
 		.name = "step_up.begin", .who = OP | SIGNED_IN,
 		.recorded = 1, .cls = ACTION_NEUTRAL,

@@ -89,6 +89,8 @@ enum action {
 	ACT_STEP_UP_BEGIN,
 	ACT_OPERATOR_CREATE,
 	ACT_OPERATOR_LIST,
+	ACT_USER_PASSKEY_LIST,
+	ACT_USER_PASSKEY_DELETE,
 	/* issue 13, directory: what the console reads. */
 	ACT_VENDOR_LIST,
 	ACT_ENGINEER_LIST,

@@ -10,9 +10,19 @@
  * for; an answer for anything else is refused by the caller.
  *
  * A bounded table in this process, under one mutex: CHALLENGES_MAX
- * entries, of which anonymous ones (sign-in, registration by invitation)
- * may take at most CHALLENGES_ANON_MAX, so nobody without a session can
- * crowd out the step-ups of those signed in.  Expired entries are reused.
+ * entries.  Nobody can fill it for others:
+ *   - each binding holds at most CHALLENGES_PER_BINDING outstanding
+ *     challenges of one pool (step-ups, or the rest): a session, a person
+ *     (who), an invitation; an anonymous sign-in's binding is its source
+ *     address, with at most CHALLENGES_PER_SOURCE.  One more replaces the
+ *     binding's oldest (which then no longer serves), so asking again and
+ *     again costs no one else a slot;
+ *   - anonymous ones (sign-in, registration by invitation) take at most
+ *     CHALLENGES_ANON_MAX entries in all;
+ *   - CHALLENGES_STEP_UP_RESERVE entries are kept for step-ups: however
+ *     many registrations and sign-ins are under way, an approval can be
+ *     stepped up.
+ * Expired entries are reused.
  * A restart forgets every challenge (the person asks again).
  * TODO(issue 15): move to the database so several custosd processes
  * share them.
@@ -27,6 +37,9 @@
 
 #define CHALLENGES_MAX 4096
 #define CHALLENGES_ANON_MAX 2048
+#define CHALLENGES_STEP_UP_RESERVE 1024 /* of CHALLENGES_MAX */
+#define CHALLENGES_PER_BINDING 4
+#define CHALLENGES_PER_SOURCE 8         /* anonymous sign-ins */
 #define CHALLENGES_TTL 120              /* seconds */
 #define CHALLENGE_BYTES 32              /* WEBAUTHN_CHALLENGE_LEN */
 
@@ -52,6 +65,7 @@ struct challenge {
 	int64_t expires;
 	char session[ID_MAX];           /* the session that asked, or "" */
 	char invitation[ID_MAX];        /* the invitation it is for, or "" */
+	char source[REC_ADDR_MAX];      /* anonymous sign-in: who asked */
 	struct passkey_who who;
 	char action[REC_ACTION_MAX];    /* step-up: the action ... */
 	char target[ID_MAX];            /* ... and its target */
@@ -59,8 +73,10 @@ struct challenge {
 
 /*
  * Issues ch: fills its id, bytes and expiry (the caller filled the rest).
+ * Replaces the oldest of ch's binding when it holds its share already.
  * 0, or -1 with a 503 (and Retry-After worth 1 s) when the table, or its
- * anonymous share when ch names no session, is full.
+ * anonymous share when ch names no session, or the part that is not kept
+ * for step-ups, is full.
  */
 int challenges_put(struct challenge *ch, int64_t now, struct err *e)
 	__attribute__((warn_unused_result));

@@ -11,6 +11,7 @@
 const char *const stepup_actions[] = {"access_request.approve",
     "access_request.deny", "access_request.revoke", "approval.approve",
     "approval.deny", "passkey.register", "passkey.delete",
+    "user.passkey_delete",
     /* A tenant admin's changes in their tenant (target: the tenant, the
      * user or the invitation): a stolen session must not lower the bar
      * that approve keeps (docs/internals/auth.md). */

@@ -77,7 +77,8 @@ login_cb(void *arg, int64_t index, const char *bytes, size_t len)
 	if (index >= x->before)
 		return 1;
 	if (entry_read(&de, index, bytes, len) == 0 && de.allowed &&
-	    strcmp(de.action, "auth.verify") == 0 && !de.imported)
+	    (strcmp(de.action, "auth.verify") == 0 ||
+	    strcmp(de.action, "auth.passkey") == 0) && !de.imported)
 		x->cb(x->arg, de.source);
 	return 0;
 }

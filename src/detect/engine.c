@@ -570,6 +570,15 @@ rule_session(struct engine *en, const struct entry *d, engine_emit_fn fn,
 	s->source_index = d->index;
 }
 
+/* A login that signs an engineer in: password, TOTP and device, or a
+ * passkey (which stands for a device). */
+static int
+is_login(const struct entry *d)
+{
+	return strcmp(d->action, "auth.verify") == 0 ||
+	    strcmp(d->action, "auth.passkey") == 0;
+}
+
 static int
 login_failure(const struct entry *d)
 {
@@ -579,7 +588,7 @@ login_failure(const struct entry *d)
 	size_t i;
 
 	if (d->allowed || (strcmp(d->action, "auth.login") != 0 &&
-	    strcmp(d->action, "auth.verify") != 0))
+	    !is_login(d)))
 		return 0;
 	/* A decoy login names no account: nothing to count it against. */
 	if (d->actor[0] == '\0' && d->target[0] == '\0')
@@ -718,11 +727,17 @@ engineer_entry(struct engine *en, const struct entry *d, engine_emit_fn fn,
 
 	if (s == NULL)
 		return;
-	if (strcmp(d->action, "auth.verify") == 0 && d->allowed &&
-	    rs->r[RULE_NEW_NETWORK].enabled)
+	if (is_login(d) && d->allowed && rs->r[RULE_NEW_NETWORK].enabled)
 		rule_new_network(en, s, d, fn, arg);
 	if (d->allowed)
 		rule_off_hours(en, s, d, fn, arg);
+	/* A passkey the engineer registers is a new credential on the
+	 * account, as another device is (operator_entry): a stolen session
+	 * plants one to come back by. */
+	if (d->allowed && strcmp(d->action, "passkey.register") == 0) {
+		s->cred_ms = d->time_ms;
+		s->cred_index = d->index;
+	}
 	if (entered_tenant(d)) {
 		rule_tenant_hopping(en, s, d, fn, arg);
 		if (s->cred_ms != 0 && d->time_ms - s->cred_ms <=
@@ -732,7 +747,8 @@ engineer_entry(struct engine *en, const struct entry *d, engine_emit_fn fn,
 				raise_entry(&a, s->cred_index, s->cred_ms);
 				str_printf(a.message, sizeof(a.message),
 				    "%s entered tenant %s %lld s after a new "
-				    "device was registered to the account",
+				    "device or passkey was registered to the "
+				    "account",
 				    d->actor, d->tenant, (long long)
 				    ((d->time_ms - s->cred_ms) / 1000));
 				emit(en, fn, arg, &a, d);

@@ -137,6 +137,11 @@ static const struct expect {
 	                                      {Y, N, N, N, N}, N, N, N, N},
 	{ACT_AUTH_PASSKEY, "auth.passkey",    {Y, N, N, N, N}, N, N, Y, N},
 	{ACT_STEP_UP_BEGIN, "step_up.begin",  {N, Y, Y, Y, Y}, N, N, Y, N},
+	/* A tenant's admins over their users' passkeys. */
+	{ACT_USER_PASSKEY_LIST, "user.passkey_list",
+	                                      {N, N, N, Y, N}, Y, N, Y, N},
+	{ACT_USER_PASSKEY_DELETE, "user.passkey_delete",
+	                                      {N, N, N, Y, N}, Y, Y, Y, N},
 	{ACT_OPERATOR_CREATE, "operator.create",
 	                                      {N, Y, N, N, N}, N, Y, Y, N},
 	{ACT_OPERATOR_LIST, "operator.list",  {N, Y, N, N, N}, N, N, Y, N},

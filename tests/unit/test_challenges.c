@@ -97,6 +97,94 @@ anonymous_challenges_cannot_fill_the_table(void **state)
 	    0);
 }
 
+/* Puts a challenge at now; returns challenges_put's answer. */
+static int
+put_at(struct challenge *c, int purpose, const char *session,
+    const char *source, int64_t now)
+{
+	struct err e;
+
+	memset(c, 0, sizeof(*c));
+	c->purpose = purpose;
+	snprintf(c->session, sizeof(c->session), "%s", session);
+	snprintf(c->source, sizeof(c->source), "%s", source);
+	err_init(&e);
+	return challenges_put(c, now, &e);
+}
+
+static void
+a_binding_holds_its_share_and_the_oldest_makes_way(void **state)
+{
+	struct challenge c[CHALLENGES_PER_BINDING + 1], s, got;
+	int64_t now = T + 10000;
+	int i;
+
+	(void)state;
+	for (i = 0; i <= CHALLENGES_PER_BINDING; i++)
+		assert_int_equal(put_at(&c[i], CHALLENGE_REGISTER, "ses_b", "",
+		    now + i), 0);
+	/* A step-up of the same session is of the other pool: untouched. */
+	assert_int_equal(put_at(&s, CHALLENGE_STEP_UP, "ses_b", "", now), 0);
+	for (i = 1; i <= CHALLENGES_PER_BINDING; i++)
+		assert_int_equal(put_at(&c[0], CHALLENGE_REGISTER, "ses_b", "",
+		    now + 10), 0);
+	/* All were replaced but the newest (c[0] now). */
+	for (i = 0; i <= CHALLENGES_PER_BINDING; i++)
+		assert_int_equal(challenges_take(&got, c[i].id,
+		    CHALLENGE_REGISTER, now + 20), i == 0 ? 0 : 1);
+	assert_int_equal(challenges_take(&got, s.id, CHALLENGE_STEP_UP,
+	    now + 20), 0);
+}
+
+static void
+one_address_cannot_take_the_anonymous_share(void **state)
+{
+	struct challenge first, c, other, got;
+	int64_t now = T + 20000;
+	int i;
+
+	(void)state;
+	assert_int_equal(put_at(&first, CHALLENGE_SIGN_IN, "", "192.0.2.1",
+	    now), 0);
+	for (i = 0; i < CHALLENGES_MAX; i++)
+		assert_int_equal(put_at(&c, CHALLENGE_SIGN_IN, "", "192.0.2.1",
+		    now + 1), 0);
+	/* Its oldest was replaced; its newest serves. */
+	assert_int_equal(challenges_take(&got, first.id, CHALLENGE_SIGN_IN,
+	    now + 2), 1);
+	assert_int_equal(challenges_take(&got, c.id, CHALLENGE_SIGN_IN,
+	    now + 2), 0);
+	/* Another address is served. */
+	assert_int_equal(put_at(&other, CHALLENGE_SIGN_IN, "", "192.0.2.2",
+	    now + 2), 0);
+	assert_int_equal(challenges_take(&got, other.id, CHALLENGE_SIGN_IN,
+	    now + 3), 0);
+}
+
+static void
+step_ups_keep_their_reserve(void **state)
+{
+	struct challenge c;
+	char ses[32];
+	int64_t now = T + 30000;
+	int i, n = 0;
+
+	(void)state;
+	/* Registrations of ever new sessions fill what is not kept. */
+	for (i = 0; i < CHALLENGES_MAX; i++) {
+		snprintf(ses, sizeof(ses), "ses_r%d", i);
+		if (put_at(&c, CHALLENGE_REGISTER, ses, "", now) == 0)
+			n++;
+	}
+	assert_int_equal(n, CHALLENGES_MAX - CHALLENGES_STEP_UP_RESERVE);
+	/* A step-up is still served. */
+	assert_int_equal(put_at(&c, CHALLENGE_STEP_UP, "ses_admin", "", now),
+	    0);
+	/* And the reserve is for step-ups only. */
+	assert_int_equal(put_at(&c, CHALLENGE_REGISTER, "ses_new", "", now),
+	    -1);
+}
+
 static void
 user_handles_are_per_person(void **state)
 {
@@ -185,6 +273,10 @@ main(void)
 		cmocka_unit_test(
 		    a_challenge_serves_once_for_its_purpose_until_it_expires),
 		cmocka_unit_test(anonymous_challenges_cannot_fill_the_table),
+		cmocka_unit_test(
+		    a_binding_holds_its_share_and_the_oldest_makes_way),
+		cmocka_unit_test(one_address_cannot_take_the_anonymous_share),
+		cmocka_unit_test(step_ups_keep_their_reserve),
 		cmocka_unit_test(user_handles_are_per_person),
 		cmocka_unit_test(the_counter_must_grow_unless_it_is_always_zero),
 		cmocka_unit_test(credential_json_is_checked_field_by_field),
