@@ -227,6 +227,39 @@ const ACTIONS = {
 	    inf: 'read an incident report'}),
 	'impersonation.grant': () => ({past: 'was granted impersonation ' +
 	    '(imported from Okta)', inf: 'be granted impersonation'}),
+	'passkey.register_begin': () => ({past: 'began adding a passkey',
+	    inf: 'begin adding a passkey'}),
+	'passkey.list': () => ({past: 'listed their passkeys',
+	    inf: 'list passkeys'}),
+	'step_up.begin': (t, d) => ({past: 'began confirming ' +
+	    (d.for || 'an action') + (t ? ' on ' + t : '') + ' with a passkey',
+	    inf: 'confirm an action with a passkey'}),
+	'session.view': () => ({past: 'opened the console',
+	    inf: 'open the console'}),
+	'approval.list': () => ({past: 'listed the second approvals',
+	    inf: 'list the second approvals'}),
+	'tenant.view': () => ({past: 'viewed your tenant',
+	    inf: 'view your tenant'}),
+	'tenant.incident_list': () => ({past: 'listed the incident reports',
+	    inf: 'list the incident reports'}),
+	'tenant.incident_view': () => ({past: 'read an incident report',
+	    inf: 'read an incident report'}),
+	'user.invite': (t, d, n) => ({past: 'invited ' + userName(t, n) +
+	    ' to enrol', inf: 'invite ' + userName(t, n)}),
+	'user.invitation_list': () => ({past: 'listed the invitations',
+	    inf: 'list the invitations'}),
+	'user.invitation_revoke': (t) => ({past: 'revoked invitation ' + t,
+	    inf: 'revoke invitation ' + t}),
+	'user.passkey_list': (t, d, n) => ({past: 'listed the passkeys of ' +
+	    userName(t, n), inf: 'list the passkeys of ' + userName(t, n)}),
+	'user.passkey_delete': (t) => ({past: 'removed passkey ' + t,
+	    inf: 'remove passkey ' + t}),
+	'invitation.open': () => ({past: 'opened an invitation',
+	    inf: 'open an invitation'}),
+	'invitation.password': () => ({past: 'chose a password from an ' +
+	    'invitation', inf: 'choose a password from an invitation'}),
+	'invitation.complete': () => ({past: 'completed an invitation',
+	    inf: 'complete an invitation'}),
 };
 
 export function actionWords(action, target, n) {
