@@ -660,6 +660,28 @@ class ByPasskey(unittest.TestCase):
                          b"".join(p for _, _, p in self.d.plain_entries(
                              start)))
 
+    def test_passkey_waits_for_the_device_the_engineer_registers(self):
+        r = self.d.op("POST", "/v1/engineers", {
+            "id": "pk-nodev", "username": "pk-nodev", "vendor": "sitel"})
+        self.assertEqual(r.status, 201, r)
+        _, token = self.mailed_token({
+            "kind": "engineer", "engineer": "pk-nodev",
+            "email": "pk-nodev@vendor.example"})
+        r = self.d.call("POST", "/v1/passkeys/options",
+                        {"invitation": token})
+        self.assertEqual(r.status, 409, r)
+        pub = base64.b64encode(bytes(range(2, 34))).decode()
+        r = self.d.call("POST", "/v1/invitations/device", {
+            "token": token, "name": "laptop", "public_key": pub})
+        self.assertEqual(r.status, 201, r)
+        dev = r.body["device"]
+        auth = Authenticator()
+        _, r = self.enrol(auth, token)
+        self.assertEqual(r.status, 201, r)
+        self.assertEqual(r.body["device"], dev)
+        s = self.sign_in(auth)
+        self.assertEqual((s.status, s.body.get("id")), (200, "pk-nodev"), s)
+
     def test_contained_engineer_does_not_enrol(self):
         r = self.d.op("POST", "/v1/engineers", {
             "id": "pk-cont", "username": "pk-cont", "vendor": "sitel"})
