@@ -102,8 +102,9 @@ export async function render(main, params) {
 		    h('h2', {id: 'inv-pk'}, 'Use a passkey' +
 		    (offers.length > 1 ? ' (recommended)' : '')),
 		    h('p', null, inv.kind === 'engineer' ?
-		    'Create the passkey on the device custos registered for you: ' +
-		    'it stands in for that device\'s key when you sign in here.' :
+		    'Create the passkey on your registered device (' +
+		    (inv.device || 'the one named in the invitation') + '): it ' +
+		    'stands in for that device\'s key when you sign in here.' :
 		    'Your device (fingerprint, face, PIN or security key) ' +
 		    'keeps it; nothing to remember, and it cannot be phished.'),
 		    name,
