@@ -549,6 +549,18 @@ class EngineerDevice(InvitationTest):
         self.assertEqual(r.status, 200, r)
         self.assertEqual(self.device(token2, self.keypair()[1]).status, 400)
 
+    def test_contained_engineer_registers_no_device(self):
+        eid = self.engineer("ed-cont")
+        _, token = self.invite_engineer(eid)
+        r = self.d.op("POST", "/v1/containment", {
+            "engineer": eid, "reason": "stolen laptop reported"})
+        self.assertIn(r.status, (200, 201), r)
+        r = self.device(token, self.keypair()[1])
+        self.assertEqual(r.status, 403, r)
+        self.assertIn("contained", r.body["error"]["message"])
+        self.assertEqual(self.open(token).body["offers"],
+                         ["device", "password_totp"])
+
     def test_enrolment_ends_the_engineers_sessions(self):
         # eng1 (harness World) signs in, then is re-enrolled by invitation
         self.tick(STEP)
