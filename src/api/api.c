@@ -88,6 +88,7 @@ static const handler_fn handlers[ACT_COUNT][ACTION_ROUTES_MAX] = {
 	[ACT_INVITATION_OPEN] = {h_invitation_open},
 	[ACT_INVITATION_PASSWORD] = {h_invitation_password},
 	[ACT_INVITATION_COMPLETE] = {h_invitation_totp},
+	[ACT_INVITATION_DEVICE] = {h_invitation_device},
 	[ACT_PASSKEY_REGISTER_BEGIN] = {h_passkey_register_begin},
 	[ACT_PASSKEY_REGISTER] = {h_passkey_register},
 	[ACT_PASSKEY_LIST] = {h_passkey_list},

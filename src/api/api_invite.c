@@ -11,6 +11,7 @@
  *   POST   /v1/invitations/open            anyone holding the link
  *   POST   /v1/invitations/password        ... chooses a password
  *   POST   /v1/invitations/totp            ... proves the authenticator
+ *   POST   /v1/invitations/device          ... an engineer's device key
  *
  * (Enrolling by passkey goes through POST /v1/passkeys/options and POST
  * /v1/passkeys with "invitation": api_passkey.c, with invite.c's hooks.)
@@ -34,6 +35,7 @@
 #include "common/jsonx.h"
 #include "common/log.h"
 #include "common/str.h"
+#include "directory/directory.h"
 
 #define LIST_MAX 1000           /* invitations in one answer */
 
@@ -113,7 +115,8 @@ proto_user(struct req *q, struct rec_invitation *r, const char *tenant,
 	return 0;
 }
 
-/* An engineer to invite, for one of their devices. */
+/* An engineer to invite, for one of their devices or (device NULL) for
+ * the device they register themselves. */
 static int
 proto_engineer(struct req *q, struct rec_invitation *r, const char *eng,
     const char *device, const char *email)
@@ -126,9 +129,8 @@ proto_engineer(struct req *q, struct rec_invitation *r, const char *eng,
 
 	if (c == NULL)
 		return -1;
-	if (device == NULL || email == NULL)
-		return bad(q, "an engineer's invitation needs 'device' (the "
-		    "device the passkey stands for) and 'email'");
+	if (email == NULL)
+		return bad(q, "an engineer's invitation needs 'email'");
 	found = ops->engineer_get(c, eng, &en, &q->err);
 	rec_engineer_wipe(&en);
 	if (found == -1)
@@ -137,14 +139,16 @@ proto_engineer(struct req *q, struct rec_invitation *r, const char *eng,
 		return not_found(q, "engineer");
 	if (en.status != STATUS_ACTIVE)
 		return bad(q, "the engineer is not active");
-	found = ops->device_get(c, device, &d, &q->err);
-	if (found == -1)
-		return -1;
-	if (found == 1 || strcmp(d.engineer_id, en.id) != 0)
-		return not_found(q, "device of this engineer");
 	r->kind = INVITE_ENGINEER;
 	str_copy(r->principal_id, sizeof(r->principal_id), en.id);
-	str_copy(r->device_id, sizeof(r->device_id), d.id);
+	if (device != NULL) {
+		found = ops->device_get(c, device, &d, &q->err);
+		if (found == -1)
+			return -1;
+		if (found == 1 || strcmp(d.engineer_id, en.id) != 0)
+			return not_found(q, "device of this engineer");
+		str_copy(r->device_id, sizeof(r->device_id), d.id);
+	}
 	str_copy(r->username, sizeof(r->username), en.username);
 	return str_copy(r->email, sizeof(r->email), email);
 }
@@ -259,7 +263,8 @@ h_invitation_create(struct req *q)
 		if (eng == NULL || tenant != NULL || user != NULL ||
 		    username != NULL)
 			return bad(q, "an engineer's invitation takes "
-			    "'engineer', 'device' and 'email' only");
+			    "'engineer', 'email' and 'device' (optional) "
+			    "only");
 		if (proto_engineer(q, &r, eng, device, email) == -1)
 			return -1;
 		return invite_send(q, &r, NULL);
@@ -542,6 +547,13 @@ h_invitation_open(struct req *q)
 			    json_string(t.name));
 		json_object_set_new(resp, "offers",
 		    json_pack("[s,s]", "passkey", "password_totp"));
+	} else if (s->run.inv.kind == INVITE_ENGINEER) {
+		/* The device first (unless the operator named one); a
+		 * passkey stands for the device, so it waits for it. */
+		json_object_set_new(resp, "offers",
+		    s->run.inv.device_id[0] != '\0' ? json_pack("[s,s]",
+		    "passkey", "password_totp") : json_pack("[s,s]", "device",
+		    "password_totp"));
 	} else {
 		json_object_set_new(resp, "offers", json_pack("[s]",
 		    "passkey"));
@@ -618,7 +630,8 @@ out:
 }
 
 /* POST /v1/invitations/totp {token, code, session?}: completes a tenant
- * user's enrolment and signs them in. */
+ * user's enrolment and signs them in; completes an engineer's and
+ * answers {done: true} (the CLI signs in with the device's key). */
 int
 h_invitation_totp(struct req *q)
 {
@@ -654,6 +667,16 @@ h_invitation_totp(struct req *q)
 	if (rc == -1)
 		goto out;
 	rc = -1;
+	if (s->run.found && s->run.inv.kind == INVITE_ENGINEER) {
+		if (s->run.a.fail_reason == NULL)
+			event_detail(&q->ev, "enrolment", "password_totp");
+		if (req_write(q, apply_step, s) == -1)
+			goto out;
+		req_ok(q, 200, json_pack("{s:b,s:s,s:s}", "done", 1, "kind",
+		    "engineer", "id", s->run.inv.principal_id));
+		rc = 0;
+		goto out;
+	}
 	if (s->run.found && s->run.a.fail_reason == NULL) {
 		q->actor.kind = s->run.user.role == ROLE_ADMIN ?
 		    ACTOR_TENANT_ADMIN : ACTOR_TENANT_USER;
@@ -686,3 +709,88 @@ out:
 	return rc;
 }
 
+
+/* The device step: the invitation's step and the device it binds. */
+struct device_ctx {
+	struct step_ctx s;
+	struct dir_object d;
+};
+
+static int
+apply_device(struct store_conn *c, struct req *q, void *arg, struct err *e)
+{
+	struct device_ctx *x = arg;
+
+	if (apply_step(c, q, &x->s, e) == -1)
+		return -1;
+	if (q->denied)          /* refused: nothing is stored */
+		return 0;
+	return dir_insert(c, store_ops(q->ctx->store), &x->d, e);
+}
+
+/* POST /v1/invitations/device {token, name, public_key}: an invited
+ * engineer's device (the public key of `custos keygen`), registered as
+ * POST /v1/engineers/{id}/devices would and bound to the invitation. */
+int
+h_invitation_device(struct req *q)
+{
+	static const char *const keys[] = {"token", "name", "public_key",
+	    NULL};
+	static const char *const dev_keys[] = {"name", "public_key", NULL};
+	struct attempt_policy p;
+	struct device_ctx *x;
+	struct store_conn *c;
+	const char *token;
+	json_t *b = req_body(q), *obj = NULL, *v;
+	int rc = -1, k;
+
+	if (step_body(q, b, keys, &token) == -1)
+		return -1;
+	x = calloc(1, sizeof(*x));
+	c = req_reader(q);
+	if (x == NULL || c == NULL) {
+		free(x);
+		return c == NULL ? -1 : err_internal(&q->err, "out of memory");
+	}
+	x->s.kind = INVITE_STEP_DEVICE;
+	x->d.kind = DIR_DEVICE;
+	policy(q->ctx, &p);
+	rc = invite_device(&x->s.run, c, store_ops(q->ctx->store), &p, token,
+	    q->http->source, q->now, &q->err);
+	step_name(q, &x->s.run);
+	if (rc == -1)
+		goto out;
+	rc = -1;
+	if (x->s.run.found && x->s.run.a.fail_reason == NULL) {
+		/* The same checks as the operator's device.create. */
+		obj = json_object();
+		if (obj == NULL) {
+			err_internal(&q->err, "out of memory");
+			goto out;
+		}
+		for (k = 0; dev_keys[k] != NULL; k++)
+			if ((v = json_object_get(b, dev_keys[k])) != NULL)
+				json_object_set(obj, dev_keys[k], v);
+		if (dir_parse(&x->d, DIR_DEVICE, obj, x->s.run.inv.principal_id,
+		    q->now, q->ctx->cfg.issuer, 0, &q->err) == -1) {
+			q->err.reason = "bad_request";
+			goto out;
+		}
+		str_copy(x->s.run.inv.device_id,
+		    sizeof(x->s.run.inv.device_id), x->d.u.device.id);
+		event_detail(&q->ev, "device", x->d.u.device.id);
+		event_detail(&q->ev, "engineer", x->s.run.inv.principal_id);
+	}
+	if (req_write(q, apply_device, x) == -1)
+		goto out;
+	req_ok(q, 201, json_pack("{s:s,s:s,s:s,s:[s,s]}", "device",
+	    x->d.u.device.id, "name", x->d.u.device.name, "engineer",
+	    x->s.run.inv.principal_id, "offers", "passkey", "password_totp"));
+	rc = 0;
+out:
+	json_decref(obj);
+	invite_step_wipe(&x->s.run);
+	dir_object_cleanup(&x->d);
+	free(x);
+	return rc;
+}

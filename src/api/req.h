@@ -259,6 +259,7 @@ int h_user_invite(struct req *q);
 int h_invitation_open(struct req *q);
 int h_invitation_password(struct req *q);
 int h_invitation_totp(struct req *q);
+int h_invitation_device(struct req *q);
 
 /* The two-person rule for an engineer's action on target: 0 when no
  * second approval is needed or the body's "approval" is valid for it (it

@@ -355,6 +355,12 @@ static const struct action_def actions[ACT_COUNT] = {
 		    "password and an authenticator",
 		.routes = {{"POST", "/v1/invitations/totp"}},
 	},
+	[ACT_INVITATION_DEVICE] = {
+		.name = "invitation.device", .who = ANON,
+		.write = 1, .recorded = 1, .cls = ACTION_WRITE,
+		.words = "an invited engineer registered their device",
+		.routes = {{"POST", "/v1/invitations/device"}},
+	},
 	/* Passkeys (issue 13): one's own, registered by the signed-in
 	 * person (an operator person's by the operator token's holder too)
 	 * or by the invited one (anonymous with an invitation: the handler

@@ -8,6 +8,7 @@
 #include "auth/hashslots.h"
 #include "auth/password.h"
 #include "auth/session.h"
+#include "auth/throttle.h"
 #include "auth/totp.h"
 #include "common/clock.h"
 #include "common/str.h"
@@ -159,6 +160,9 @@ invite_find(struct rec_invitation *out, struct store_conn *c,
 	return 0;
 }
 
+static int person_may_enrol(const struct rec_invitation *r,
+    struct store_conn *c, const struct store_ops *ops, struct err *e);
+
 /* Refuses a step whose token is not an open invitation: one 400, whose
  * entry names the precise reason (nobody learns more from it than the
  * holder of the token knew). */
@@ -206,10 +210,15 @@ invite_password(struct invite_step *run, struct store_conn *c,
 		return -1;
 	if (!run->found)
 		return 0;
-	if (run->inv.kind != INVITE_TENANT_USER)
+	if (run->inv.kind == INVITE_OPERATOR)
 		return err_bad_request(e, "this invitation enrols with a "
 		    "passkey only (POST /v1/passkeys/options with "
 		    "'invitation')");
+	/* An engineer's password and TOTP serve the CLI's login, which
+	 * also signs with a device: the device comes first. */
+	if (run->inv.kind == INVITE_ENGINEER && run->inv.device_id[0] == '\0')
+		return err_set(e, 409, "conflict", "register the device first "
+		    "(POST /v1/invitations/device)");
 	if (password_hash_in_slot(run->inv.pending_password, new_password,
 	    len, e) == -1) {
 		run->a.retry_after = e->status == 503 ?
@@ -242,7 +251,7 @@ invite_totp(struct invite_step *run, struct store_conn *c,
 	attempt_account(&run->a, 1, "inv:", "inv", run->inv.id);
 	if (attempt_gate(&run->a, c, ops, e) == -1)
 		return -1;
-	if (run->inv.kind != INVITE_TENANT_USER)
+	if (run->inv.kind == INVITE_OPERATOR)
 		return err_bad_request(e, "this invitation enrols with a "
 		    "passkey only");
 	if (run->inv.pending_totp.len == 0 ||
@@ -253,6 +262,10 @@ invite_totp(struct invite_step *run, struct store_conn *c,
 	if (trc != 0) {
 		attempt_refuse(&run->a, "bad_totp");
 		return 0;
+	}
+	if (run->inv.kind == INVITE_ENGINEER) {
+		/* No session: the CLI signs in with the device's key. */
+		return person_may_enrol(&run->inv, c, ops, e);
 	}
 	found = ops->user_get(c, run->inv.tenant_id, run->inv.principal_id,
 	    &run->user, e);
@@ -269,6 +282,24 @@ invite_totp(struct invite_step *run, struct store_conn *c,
 	return 0;
 }
 
+int
+invite_device(struct invite_step *run, struct store_conn *c,
+    const struct store_ops *ops, const struct attempt_policy *p,
+    const char *token, const char *source, int64_t now, struct err *e)
+{
+	if (invite_open(run, c, ops, p, token, source, now, e) == -1)
+		return -1;
+	if (!run->found)
+		return 0;
+	if (run->inv.kind != INVITE_ENGINEER)
+		return err_bad_request(e, "only an engineer's invitation "
+		    "registers a device");
+	if (run->inv.device_id[0] != '\0')
+		return err_set(e, 409, "conflict", "this invitation already "
+		    "has a device");
+	return person_may_enrol(&run->inv, c, ops, e);
+}
+
 /* TOTP: the invitation's secrets become the account's. */
 static int
 complete_user(struct store_conn *c, const struct store_ops *ops,
@@ -276,6 +307,7 @@ complete_user(struct store_conn *c, const struct store_ops *ops,
 {
 	const struct rec_invitation *r = &run->inv;
 	struct rec_totp t = r->pending_totp;
+	int64_t ended = 0;
 	int rc;
 
 	rc = ops->invitation_use(c, r->id, run->a.now, e);
@@ -286,6 +318,20 @@ complete_user(struct store_conn *c, const struct store_ops *ops,
 		return rc == 1 ? 0 : -1;
 	}
 	t.last_step = run->step;
+	if (r->kind == INVITE_ENGINEER) {
+		/* The engineer's own secrets; whoever held the account
+		 * before is signed out (an invitation also recovers one). */
+		rc = ops->engineer_set_secrets(c, r->principal_id,
+		    r->pending_password, &t, e);
+		sodium_memzero(&t, sizeof(t));
+		if (rc == 1)
+			return err_set(e, 409, "conflict", "the account was "
+			    "deleted meanwhile");
+		if (rc == -1 || ops->session_end_matching(c, CONTAIN_ENGINEER,
+		    r->principal_id, &ended, e) == -1)
+			return -1;
+		return throttle_clear(c, ops, run->a.acct_key, e);
+	}
 	rc = ops->user_set_password(c, r->tenant_id, r->principal_id,
 	    r->pending_password, e);
 	if (rc == 0)
@@ -321,6 +367,16 @@ invite_step_apply(struct store_conn *c, const struct store_ops *ops,
 		case INVITE_STEP_TOTP:
 			if (complete_user(c, ops, run, e) == -1)
 				return -1;
+			break;
+		case INVITE_STEP_DEVICE:
+			rc = ops->invitation_set_device(c, run->inv.id,
+			    run->inv.device_id, run->a.now, e);
+			if (rc == -1)
+				return -1;
+			if (rc == 1)
+				return err_set(e, 409, "conflict", "the "
+				    "invitation already has a device, or is "
+				    "no longer open");
 			break;
 		default:
 			break;
@@ -374,8 +430,12 @@ person_may_enrol(const struct rec_invitation *r, struct store_conn *c,
 		memset(&en, 0, sizeof(en));
 		found = ops->engineer_get(c, r->principal_id, &en, e);
 		rec_engineer_wipe(&en);
-		if (found == 0)
+		/* No device yet: the invited one registers it. */
+		memset(&d, 0, sizeof(d));
+		if (found == 0 && r->device_id[0] != '\0')
 			found = ops->device_get(c, r->device_id, &d, e);
+		else if (found == 0)
+			str_copy(d.engineer_id, sizeof(d.engineer_id), en.id);
 		if (found == -1)
 			return -1;
 		if (found == 1 || en.status != STATUS_ACTIVE ||
@@ -424,6 +484,13 @@ invite_passkey_who(struct passkey_who *who, char inv_id[ID_MAX],
 		    "a new one");
 		e->reason = why;
 		return -1;
+	}
+	if (r.kind == INVITE_ENGINEER && r.device_id[0] == '\0') {
+		rec_invitation_wipe(&r);
+		e->reason = "conflict";
+		return err_set(e, 409, "conflict", "register the device first "
+		    "(POST /v1/invitations/device): an engineer's passkey "
+		    "stands for one device");
 	}
 	rc = person_may_enrol(&r, c, ops, e);
 	if (rc == 0) {

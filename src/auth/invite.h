@@ -14,9 +14,15 @@
  *    sealed for its row; invite_totp takes a code from it and then makes
  *    both the account's, uses the invitation and opens a session), or by
  *    a passkey;
- *  - an engineer (for the invitation's device) and an operator person by
- *    a passkey only: engineers also prove their device at login, and
- *    operator persons have no password.
+ *  - an engineer: the invitation names a device the operator registered,
+ *    or the engineer registers one (invite_device: the public key of
+ *    `custos keygen`, bound to the invitation, once); then, the device
+ *    bound, by a passkey for it or by password and TOTP as a tenant user
+ *    does -- the CLI's login (password, TOTP and the device's signature).
+ *    Completing by TOTP does not sign an engineer in: the CLI does, with
+ *    the device's key;
+ *  - an operator person by a passkey only (operator persons have no
+ *    password).
  *
  * An invitation is open while unused, unrevoked and unexpired.  A token
  * that names none, or one not open, is one 400 (reasons
@@ -118,7 +124,8 @@ int invite_open(struct invite_step *run, struct store_conn *c,
 
 /*
  * On a reader: as invite_open, then new_password against the policy (400
- * naming it), a tenant-user invitation (400: others enrol by passkey),
+ * naming it), a tenant-user or engineer invitation (400: operator persons
+ * enrol by passkey; 409 for an engineer's without a device yet),
  * the hash of the password and a fresh seed, kept in run->inv for
  * invite_step_apply to store as pending; the enrolment URI goes to
  * uri[uri_size] (INVITE_URI_MAX; secret: only for the person enrolling,
@@ -134,8 +141,9 @@ int invite_password(struct invite_step *run, struct store_conn *c,
  * On a reader: as invite_open, then the invitation's throttle, a pending
  * password and seed (409 otherwise: choose a password first), the code
  * against the seed, and the account (active); then the session, whose
- * token goes to token[token_size] (TOKEN_MAX + 1; wipe it).  0 or -1 as
- * invite_open.
+ * token goes to token[token_size] (TOKEN_MAX + 1; wipe it).  For an
+ * engineer the account is checked as invite_passkey_who does (403) and
+ * no session is made.  0 or -1 as invite_open.
  */
 int invite_totp(struct invite_step *run, struct store_conn *c,
     const struct store_ops *ops, const struct attempt_policy *p,
@@ -143,11 +151,25 @@ int invite_totp(struct invite_step *run, struct store_conn *c,
     char *sess_token, size_t token_size, struct err *e)
 	__attribute__((warn_unused_result));
 
+/*
+ * On a reader: as invite_open, then an engineer's invitation (400
+ * otherwise) without a device yet (409) whose engineer may enrol (403 as
+ * invite_passkey_who).  The caller parses the device (directory.h) for
+ * run->inv.principal_id, puts its id in run->inv.device_id and inserts it
+ * in the commit where invite_step_apply (INVITE_STEP_DEVICE) binds it.
+ * 0 or -1 as invite_open.
+ */
+int invite_device(struct invite_step *run, struct store_conn *c,
+    const struct store_ops *ops, const struct attempt_policy *p,
+    const char *token, const char *source, int64_t now, struct err *e)
+	__attribute__((warn_unused_result));
+
 /* Which step invite_step_apply finishes. */
 enum invite_step_kind {
 	INVITE_STEP_OPEN,
 	INVITE_STEP_PASSWORD,
-	INVITE_STEP_TOTP
+	INVITE_STEP_TOTP,
+	INVITE_STEP_DEVICE
 };
 
 /*
@@ -155,8 +177,10 @@ enum invite_step_kind {
  * the pending secrets; TOTP uses the invitation (refused as
  * invitation_used when it was used meanwhile), sets the user's password
  * and seed (enrolled, the code's step spent), ends the user's other
- * sessions and reset links and stores the session.  0, or -1 on a store
- * error.
+ * sessions and reset links and stores the session -- for an engineer sets
+ * their password and seed and ends their sessions, storing none; DEVICE
+ * binds run->inv.device_id (409 when the invitation has one already or
+ * closed meanwhile).  0, or -1 on a store error.
  */
 int invite_step_apply(struct store_conn *c, const struct store_ops *ops,
     struct invite_step *run, int kind, struct err *e)

@@ -14,7 +14,7 @@
 enum q {
 	Q_VENDOR_INSERT, Q_VENDOR_GET,
 	Q_ENGINEER_INSERT, Q_ENGINEER_GET, Q_ENGINEER_GET_BY_USERNAME,
-	Q_ENGINEER_USE_STEP,
+	Q_ENGINEER_USE_STEP, Q_ENGINEER_SET_SECRETS,
 	Q_DEVICE_INSERT, Q_DEVICE_GET,
 	Q_TENANT_INSERT, Q_TENANT_GET, Q_TENANT_SET_POLICY, Q_TENANT_BY_POLICY,
 	Q_USER_INSERT, Q_USER_GET, Q_USER_GET_BY_USERNAME, Q_USER_LIST,
@@ -39,6 +39,8 @@ static const char *const q_sql[Q_COUNT] = {
 	    " FROM engineers WHERE username = ?1",
 	[Q_ENGINEER_USE_STEP] = "UPDATE engineers SET totp_last_step = ?2 "
 	    "WHERE id = ?1 AND totp_last_step < ?2",
+	[Q_ENGINEER_SET_SECRETS] = "UPDATE engineers SET password_hash = ?2, "
+	    "totp_secret = ?3, totp_last_step = ?4 WHERE id = ?1",
 	[Q_DEVICE_INSERT] = "INSERT INTO devices(" DEVICE_COLS ") "
 	    "VALUES (?1, ?2, ?3, ?4, ?5)",
 	[Q_DEVICE_GET] = "SELECT " DEVICE_COLS " FROM devices WHERE id = ?1",
@@ -182,6 +184,21 @@ sqlite_engineer_use_totp_step(struct store_conn *c, const char *id,
 	sq_bind_text(s, 1, id);
 	sqlite3_bind_int64(s, 2, step);
 	return sq_exec_update(c, s, "engineer totp", e);
+}
+
+int
+sqlite_engineer_set_secrets(struct store_conn *c, const char *id,
+    const char *hash, const struct rec_totp *t, struct err *e)
+{
+	sqlite3_stmt *s = stmt(c, Q_ENGINEER_SET_SECRETS, e);
+
+	if (s == NULL)
+		return -1;
+	sq_bind_text(s, 1, id);
+	sq_bind_text(s, 2, hash);
+	sq_bind_totp(s, 3, t, SEAL_KIND_ENGINEER, "", id);
+	sqlite3_bind_int64(s, 4, t->last_step);
+	return sq_exec_update(c, s, "engineer", e);
 }
 
 int

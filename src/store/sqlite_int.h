@@ -118,6 +118,8 @@ int sqlite_engineer_get(struct store_conn *c, const char *id,
     struct rec_engineer *out, struct err *e);
 int sqlite_engineer_get_by_username(struct store_conn *c,
     const char *username, struct rec_engineer *out, struct err *e);
+int sqlite_engineer_set_secrets(struct store_conn *c, const char *id,
+    const char *hash, const struct rec_totp *t, struct err *e);
 int sqlite_engineer_use_totp_step(struct store_conn *c, const char *id,
     int64_t step, struct err *e);
 int sqlite_device_insert(struct store_conn *c, const struct rec_device *d,
@@ -376,6 +378,8 @@ int sqlite_invitation_set_pending(struct store_conn *c,
     const struct rec_invitation *r, int64_t now, struct err *e);
 int sqlite_invitation_use(struct store_conn *c, const char *id, int64_t now,
     struct err *e);
+int sqlite_invitation_set_device(struct store_conn *c, const char *id,
+    const char *device_id, int64_t now, struct err *e);
 int sqlite_invitation_revoke(struct store_conn *c, const char *id,
     int64_t now, struct err *e);
 int sqlite_invitation_revoke_principal(struct store_conn *c, int kind,

@@ -26,7 +26,7 @@
 
 enum q {
 	Q_INSERT, Q_GET, Q_GET_ID, Q_LIST, Q_LIST_TENANT, Q_SET_PENDING,
-	Q_USE, Q_REVOKE, Q_REVOKE_PRINCIPAL,
+	Q_USE, Q_REVOKE, Q_REVOKE_PRINCIPAL, Q_SET_DEVICE,
 	Q_COUNT
 };
 
@@ -55,6 +55,9 @@ static const char *const q_sql[Q_COUNT] = {
 	    "pending_totp = NULL, pending_password = NULL "
 	    "WHERE kind = ?3 AND tenant_id = ?4 AND principal_id = ?1 "
 	    "AND " INVITATION_OPEN,
+	[Q_SET_DEVICE] = "UPDATE invitations SET device_id = ?3 "
+	    "WHERE id = ?1 AND (device_id IS NULL OR device_id = '') AND "
+	    INVITATION_OPEN,
 };
 
 static sqlite3_stmt *
@@ -226,6 +229,20 @@ sqlite_invitation_use(struct store_conn *c, const char *id, int64_t now,
 		return -1;
 	sq_bind_text(s, 1, id);
 	sqlite3_bind_int64(s, 2, now);
+	return sq_exec_update(c, s, "invitation", e);
+}
+
+int
+sqlite_invitation_set_device(struct store_conn *c, const char *id,
+    const char *device_id, int64_t now, struct err *e)
+{
+	sqlite3_stmt *s = stmt(c, Q_SET_DEVICE, e);
+
+	if (s == NULL)
+		return -1;
+	sq_bind_text(s, 1, id);
+	sqlite3_bind_int64(s, 2, now);
+	sq_bind_text(s, 3, device_id);
 	return sq_exec_update(c, s, "invitation", e);
 }
 

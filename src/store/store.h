@@ -113,6 +113,10 @@ struct store_ops {
 	 * atomic: a TOTP code is accepted once. */
 	int (*engineer_use_totp_step)(struct store_conn *c, const char *id,
 	    int64_t step, struct err *e);
+	/* Replaces the password hash and TOTP seed (sealed, its last_step
+	 * kept): an engineer's enrolment by invitation.  1 when absent. */
+	int (*engineer_set_secrets)(struct store_conn *c, const char *id,
+	    const char *hash, const struct rec_totp *t, struct err *e);
 
 	int (*device_insert)(struct store_conn *c, const struct rec_device *d,
 	    struct err *e);
@@ -500,6 +504,10 @@ struct store_ops {
 	 * most once. */
 	int (*invitation_use)(struct store_conn *c, const char *id,
 	    int64_t now, struct err *e);
+	/* Binds device_id to it if it is open at now and has no device yet;
+	 * 1 otherwise.  atomic: an invitation binds one device. */
+	int (*invitation_set_device)(struct store_conn *c, const char *id,
+	    const char *device_id, int64_t now, struct err *e);
 	/* Marks it revoked at now and drops its pending secrets, if it is
 	 * neither used nor revoked; 1 otherwise.  atomic. */
 	int (*invitation_revoke)(struct store_conn *c, const char *id,

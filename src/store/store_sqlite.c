@@ -244,6 +244,7 @@ const struct store_ops store_sqlite_ops = {
 	.engineer_get = sqlite_engineer_get,
 	.engineer_get_by_username = sqlite_engineer_get_by_username,
 	.engineer_use_totp_step = sqlite_engineer_use_totp_step,
+	.engineer_set_secrets = sqlite_engineer_set_secrets,
 	.device_insert = sqlite_device_insert,
 	.device_get = sqlite_device_get,
 	.tenant_insert = sqlite_tenant_insert,
@@ -352,6 +353,7 @@ const struct store_ops store_sqlite_ops = {
 	.invitation_list = sqlite_invitation_list,
 	.invitation_set_pending = sqlite_invitation_set_pending,
 	.invitation_use = sqlite_invitation_use,
+	.invitation_set_device = sqlite_invitation_set_device,
 	.invitation_revoke = sqlite_invitation_revoke,
 	.invitation_revoke_principal = sqlite_invitation_revoke_principal,
 };

@@ -5,7 +5,9 @@
 // TOTP from the QR code's key, and an engineer enrol a passkey that
 // stands for the registered device; each is then signed in, the link
 // does not work twice, and the engineer signs in again with the passkey
-// alone, as that device.
+// alone, as that device.  An engineer invited without a device pastes
+// the public key `custos keygen` made, then sets the CLI's password and
+// TOTP (not signed in here) and logs in by the CLI's two steps.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 
@@ -111,6 +113,50 @@ test('an engineer enrols a passkey for the registered device and signs in with i
 	assert.equal(r.status, 201, JSON.stringify(r.body));
 	const e = (await d.entries()).map((x) => x.event).find((x) => x.action === 'access_request.create');
 	assert.equal(e.device, w.engineer.device);
+	assert.deepEqual(await p.problems(), []);
+	await p.close();
+});
+
+test('an engineer invited without a device pastes the key from custos keygen, sets a password and TOTP, and logs in by the CLI\'s path', async () => {
+	const { generateKeyPairSync, sign } = await import('node:crypto');
+	const who = { id: 'sitel-bo', username: 'bo.0', email: 'bo@sitel.example' };
+	h.ok(await d.op('POST', '/v1/engineers', { id: who.id, username: who.username, vendor: w.vendor }), 201);
+	h.ok(await d.op('POST', '/v1/invitations', { kind: 'engineer', engineer: who.id, email: who.email }), 201);
+	const [link] = await d.waitMail(who.email, /https?:\/\/\S+#\/invite\/[A-Za-z0-9_-]+/);
+	// What `custos keygen` makes on the engineer's machine: an Ed25519 pair.
+	const { publicKey, privateKey } = generateKeyPairSync('ed25519');
+	const pub = Buffer.from(publicKey.export({ format: 'jwk' }).x, 'base64url').toString('base64');
+	const p = await b.person(d, 'bo', { authenticator: false });
+	await p.goto(`/${new URL(link).hash}`);
+	const pg = p.page;
+	await pg.locator('[data-testid="invite-device-key"]').waitFor();
+	// The password waits for the device.
+	assert.equal(await pg.locator('[data-testid="invite-password"]').count(), 0);
+	await pg.locator('[data-testid="invite-device-key"]').fill(pub);
+	const dr = await h.answerTo(p, 'POST', /^\/v1\/invitations\/device$/, () =>
+	    pg.locator('[data-testid="invite-device-submit"]').click());
+	assert.equal(dr.status, 201, JSON.stringify(dr.body));
+	const pw = 'bo chose this password';
+	await pg.locator('[data-testid="invite-password"]').fill(pw);
+	await pg.locator('[data-testid="invite-password-again"]').fill(pw);
+	await pg.locator('[data-testid="invite-password-submit"]').click();
+	await pg.locator('[data-testid="invite-qr"]').waitFor();
+	const secret = (await pg.locator('[data-testid="invite-totp-secret"]').innerText()).replace(/\s/g, '');
+	await pg.locator('[data-testid="invite-totp"]').fill(await h.totp(secret, d));
+	const r = await h.answerTo(p, 'POST', /^\/v1\/invitations\/totp$/, () =>
+	    pg.locator('[data-testid="invite-totp-submit"]').click());
+	assert.equal(r.status, 200, JSON.stringify(r.body));
+	assert.equal(r.body.done, true);
+	await pg.locator('[data-testid="invite-engineer-done"]').waitFor();
+	await assert.rejects(p.sessionCookie(), /no session cookie/);
+	// The CLI's login: username and device, then the signed challenge,
+	// the password and a code.
+	const one = h.ok(await d.call('POST', '/v1/auth/login', { body: { username: who.username,
+	    device: dr.body.device } }), 200);
+	const sig = sign(null, Buffer.from(one.challenge), privateKey).toString('base64');
+	const two = await d.call('POST', '/v1/auth/verify', { body: { login_id: one.login_id, password: pw,
+	    totp: await h.totp(secret, d), device_signature: sig } });
+	assert.equal(two.status, 200, `${two}`);
 	assert.deepEqual(await p.problems(), []);
 	await p.close();
 });

@@ -12,6 +12,8 @@ import re
 import unittest
 import urllib.parse
 
+import nacl.signing
+
 import harness
 from harness import Daemon, DaemonTest, World, fresh_source, totp
 from webauthn_soft import Authenticator
@@ -81,6 +83,11 @@ class InvitationTest(DaemonTest):
     def prove(self, token, code, source=None):
         return self.d.call("POST", "/v1/invitations/totp", {
             "token": token, "code": code}, source=source)
+
+    def device(self, token, public_key, name="laptop", source=None):
+        return self.d.call("POST", "/v1/invitations/device", {
+            "token": token, "name": name, "public_key": public_key},
+            source=source)
 
     def seed_of(self, answer):
         uri = urllib.parse.urlparse(answer.body["totp_uri"])
@@ -405,11 +412,173 @@ class Engineers(InvitationTest):
         o = self.open(token)
         self.assertEqual(o.status, 200, o)
         self.assertEqual((o.body["kind"], o.body["offers"], o.body["device"]),
-                         ("engineer", ["passkey"], "dev-inv"))
+                         ("engineer", ["passkey", "password_totp"],
+                          "dev-inv"))
+        # the device named, the CLI's password and TOTP may be chosen
         r = self.choose(token)
-        self.assertEqual(r.status, 400, r)
-        self.assertNotIn("totp_uri", r.raw)
+        self.assertEqual(r.status, 200, r)
+        self.assertIn("totp_uri", r.body)
+        # and no second device is registered on this invitation
+        r = self.device(token, base64.b64encode(bytes(range(32))).decode())
+        self.assertEqual(r.status, 409, r)
 
+
+
+class EngineerDevice(InvitationTest):
+    """An engineer invited without a device registers the key pair
+    `custos keygen` made, chooses a password and proves TOTP: then the
+    CLI's login (password, TOTP, the device's signature) works."""
+
+    def engineer(self, eid):
+        r = self.d.op("POST", "/v1/engineers", {
+            "id": eid, "username": eid, "vendor": "sitel"})
+        self.assertEqual(r.status, 201, r)
+        return eid
+
+    def invite_engineer(self, eid, device=None):
+        seen = self.mailbox()
+        body = {"kind": "engineer", "engineer": eid,
+                "email": eid + "@vendor.example"}
+        if device is not None:
+            body["device"] = device
+        r = self.d.op("POST", "/v1/invitations", body)
+        self.assertEqual(r.status, 201, r)
+        (mail,) = [m for m in self.d.mails() if m["Message-ID"] not in seen]
+        return r, LINK_RE.search(
+            mail.get_payload(decode=True).decode()).group(2)
+
+    @staticmethod
+    def keypair():
+        key = nacl.signing.SigningKey.generate()
+        return key, base64.b64encode(bytes(key.verify_key)).decode()
+
+    def test_registers_a_device_enrols_and_logs_in_by_the_cli_path(self):
+        eid = self.engineer("ed-eng")
+        start = self.d.log_size()
+        inv, token = self.invite_engineer(eid)
+        o = self.open(token)
+        self.assertEqual(o.status, 200, o)
+        self.assertEqual((o.body["kind"], o.body["offers"]),
+                         ("engineer", ["device", "password_totp"]))
+        self.assertNotIn("device", o.body)
+        # the password waits for the device
+        r = self.choose(token)
+        self.assertEqual(r.status, 409, r)
+        self.assertNotIn("totp_uri", r.raw)
+        key, pub = self.keypair()
+        r = self.device(token, pub)
+        self.assertEqual(r.status, 201, r)
+        dev = r.body["device"]
+        self.assertTrue(dev.startswith("dev"), r.body)
+        self.assertEqual(r.body["engineer"], eid)
+        (ev,) = self.entries(start, "invitation.device")
+        self.assertEqual((ev["outcome"], ev["target"]),
+                         ("allowed", inv.body["id"]), ev)
+        self.assertIn(dev.encode(), self.leaves(start))
+        self.assertIn(eid, repr(ev))
+        self.assertNotIn(token.encode(), self.leaves(start))
+        # the device is the engineer's, as the operator sees it
+        lst = self.d.op("GET", "/v1/engineers")
+        self.assertEqual(lst.status, 200, lst)
+        self.assertIn(dev, lst.raw)
+        o = self.open(token)
+        self.assertEqual((o.body["offers"], o.body["device"]),
+                         (["passkey", "password_totp"], dev))
+        # one device per invitation
+        _, pub2 = self.keypair()
+        r = self.device(token, pub2)
+        self.assertEqual(r.status, 409, r)
+        c = self.choose(token)
+        self.assertEqual(c.status, 200, c)
+        seed = self.seed_of(c)
+        done = self.prove(token, totp(seed, at=self.now))
+        self.assertEqual(done.status, 200, done)
+        self.assertEqual((done.body["done"], done.body["kind"],
+                          done.body["id"]), (True, "engineer", eid))
+        # not signed in: no session, no cookie
+        self.assertNotIn("session", done.body)
+        self.assertNotIn("token", done.body)
+        self.assertIsNone(done.headers.get("Set-Cookie"))
+        (ev,) = self.entries(start, "invitation.complete")
+        self.assertEqual(ev["outcome"], "allowed", ev)
+        # used: every step refuses the token
+        self.assertEqual(self.open(token).status, 400)
+        self.assertEqual(self.device(token, pub2).status, 400)
+        self.assertEqual(self.choose(token).status, 400)
+        # the CLI's two-step login, with a fresh code
+        self.tick(STEP)
+        r = self.w.engineer_login(username=eid, password=PASSWORD,
+                                  device=dev, key=key,
+                                  code=totp(seed, at=self.now))
+        self.assertEqual(r.status, 200, r)
+        self.assertTrue(r.body["token"])
+        # a wrong device key does not log in
+        self.tick(STEP)
+        other, _ = self.keypair()
+        r = self.w.engineer_login(username=eid, password=PASSWORD,
+                                  device=dev, key=other,
+                                  code=totp(seed, at=self.now))
+        self.assertNotEqual(r.status, 200, r)
+
+    def test_device_refusals(self):
+        eid = self.engineer("ed-ref")
+        _, token = self.invite_engineer(eid)
+        for bad_key in ("not base64!", base64.b64encode(bytes(31)).decode(),
+                        base64.b64encode(bytes(33)).decode()):
+            r = self.device(token, bad_key)
+            self.assertEqual(r.status, 400, (bad_key, r))
+            self.assertIn("public_key", r.body["error"]["message"])
+        r = self.d.call("POST", "/v1/invitations/device", {
+            "token": token, "public_key": self.keypair()[1]})
+        self.assertEqual(r.status, 400, r)
+        # nothing was bound
+        self.assertEqual(self.open(token).body["offers"],
+                         ["device", "password_totp"])
+        r = self.device("civ_" + "0" * 40, self.keypair()[1],
+                        source=fresh_source())
+        self.assertEqual(r.status, 400, r)
+        # a tenant user's invitation registers no device
+        uid = self.user("ed-user")
+        _, utoken = self.invite(uid)
+        r = self.device(utoken, self.keypair()[1])
+        self.assertEqual(r.status, 400, r)
+        # a revoked invitation neither
+        inv, token2 = self.invite_engineer(eid)
+        self.assertEqual(self.device(token, self.keypair()[1]).status, 400)
+        r = self.d.op("DELETE", "/v1/invitations/" + inv.body["id"])
+        self.assertEqual(r.status, 200, r)
+        self.assertEqual(self.device(token2, self.keypair()[1]).status, 400)
+
+    def test_contained_engineer_registers_no_device(self):
+        eid = self.engineer("ed-cont")
+        _, token = self.invite_engineer(eid)
+        r = self.d.op("POST", "/v1/containment", {
+            "engineer": eid, "reason": "stolen laptop reported"})
+        self.assertIn(r.status, (200, 201), r)
+        r = self.device(token, self.keypair()[1])
+        self.assertEqual(r.status, 403, r)
+        self.assertIn("contained", r.body["error"]["message"])
+        self.assertEqual(self.open(token).body["offers"],
+                         ["device", "password_totp"])
+
+    def test_enrolment_ends_the_engineers_sessions(self):
+        # eng1 (harness World) signs in, then is re-enrolled by invitation
+        self.tick(STEP)
+        r = self.w.engineer_login(at=self.now)
+        self.assertEqual(r.status, 200, r)
+        old = r.body["token"]
+        self.assertEqual(self.d.call("GET", "/v1/session",
+                                     token=old).status, 200)
+        _, token = self.invite_engineer("eng1", device="dev1")
+        seed, done = self.enrol(token)
+        self.assertEqual(done.status, 200, done)
+        self.assertTrue(done.body["done"])
+        self.assertEqual(self.d.call("GET", "/v1/session",
+                                     token=old).status, 401)
+        self.tick(STEP)
+        r = self.w.engineer_login(password=PASSWORD,
+                                  code=totp(seed, at=self.now))
+        self.assertEqual(r.status, 200, r)
 
 
 class ByPasskey(unittest.TestCase):
@@ -502,6 +671,28 @@ class ByPasskey(unittest.TestCase):
         self.assertNotIn(token.encode(),
                          b"".join(p for _, _, p in self.d.plain_entries(
                              start)))
+
+    def test_passkey_waits_for_the_device_the_engineer_registers(self):
+        r = self.d.op("POST", "/v1/engineers", {
+            "id": "pk-nodev", "username": "pk-nodev", "vendor": "sitel"})
+        self.assertEqual(r.status, 201, r)
+        _, token = self.mailed_token({
+            "kind": "engineer", "engineer": "pk-nodev",
+            "email": "pk-nodev@vendor.example"})
+        r = self.d.call("POST", "/v1/passkeys/options",
+                        {"invitation": token})
+        self.assertEqual(r.status, 409, r)
+        pub = base64.b64encode(bytes(range(2, 34))).decode()
+        r = self.d.call("POST", "/v1/invitations/device", {
+            "token": token, "name": "laptop", "public_key": pub})
+        self.assertEqual(r.status, 201, r)
+        dev = r.body["device"]
+        auth = Authenticator()
+        _, r = self.enrol(auth, token)
+        self.assertEqual(r.status, 201, r)
+        self.assertEqual(r.body["device"], dev)
+        s = self.sign_in(auth)
+        self.assertEqual((s.status, s.body.get("id")), (200, "pk-nodev"), s)
 
     def test_contained_engineer_does_not_enrol(self):
         r = self.d.op("POST", "/v1/engineers", {

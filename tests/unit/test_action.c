@@ -185,6 +185,8 @@ static const struct expect {
 	                                      {Y, N, N, N, N}, N, N, Y, N},
 	{ACT_INVITATION_COMPLETE, "invitation.complete",
 	                                      {Y, N, N, N, N}, N, Y, Y, N},
+	{ACT_INVITATION_DEVICE, "invitation.device",
+	                                      {Y, N, N, N, N}, N, Y, Y, N},
 	{ACT_UNKNOWN, "unknown",              {N, N, N, N, N}, N, N, Y, N},
 };
 

@@ -4,8 +4,10 @@
 // out of the address bar at once (kept in memory only) and shown to
 // nobody; the person picks a passkey or a password with TOTP (the QR code
 // comes from custosd as an SVG image: img-src data: is all the CSP
-// allows).  Engineers are offered a passkey only, bound to the device
-// the invitation names.
+// allows).  An engineer whose invitation names no device registers one
+// first (the public key `custos keygen` printed); then a passkey for it,
+// or the CLI's password and TOTP (which do not sign in here: the CLI
+// signs in with the device's key).
 
 import {api, h, field, form, button, say, go, afterSignIn,
     loadSession, when,
@@ -20,6 +22,17 @@ const KINDS = {
 	tenant_admin: 'admin',
 	operator: 'operator',
 };
+
+// An engineer's password and TOTP are the CLI's: no session here.
+function engineerDone(main) {
+	main.replaceChildren(h('h1', {tabindex: '-1', id: 'inv-done'},
+	    'You are enrolled'),
+	    h('p', {'data-testid': 'invite-engineer-done'}, 'Your password, ' +
+	    'authenticator and device are set. Sign in from the device with ',
+	    h('code', null, 'custos login'), '.'));
+	main.querySelector('#inv-done').focus();
+	say('Enrolled. Sign in with custos login on your device.');
+}
 
 async function done() {
 	const s = await loadSession();
@@ -73,6 +86,12 @@ export async function render(main, params) {
 	    h('p', {class: 'muted'}, 'The invitation works once, until ',
 	    when(inv.expires_at), '. Nobody else sees what you set here.')));
 
+	if (offers.includes('device')) {
+		// The device comes first: the passkey and the password wait
+		// for it (custosd answers 409 before).
+		main.append(deviceSection(main, params));
+		return;
+	}
 	if (offers.includes('passkey')) {
 		const name = field('A name for this passkey', {name: 'name',
 		    optional: true, testid: 'invite-passkey-name',
@@ -83,8 +102,9 @@ export async function render(main, params) {
 		    h('h2', {id: 'inv-pk'}, 'Use a passkey' +
 		    (offers.length > 1 ? ' (recommended)' : '')),
 		    h('p', null, inv.kind === 'engineer' ?
-		    'Create the passkey on the device custos registered for you: ' +
-		    'it stands in for that device\'s key when you sign in here.' :
+		    'Create the passkey on your registered device (' +
+		    (inv.device || 'the one named in the invitation') + '): it ' +
+		    'stands in for that device\'s key when you sign in here.' :
 		    'Your device (fingerprint, face, PIN or security key) ' +
 		    'keeps it; nothing to remember, and it cannot be phished.'),
 		    name,
@@ -96,10 +116,45 @@ export async function render(main, params) {
 		    disabled: !supported()})));
 	}
 	if (offers.includes('password_totp'))
-		main.append(passwordSection());
+		main.append(passwordSection(inv.kind === 'engineer' ? main : null));
 }
 
-function passwordSection() {
+function deviceSection(main, params) {
+	const sec = h('section', {'aria-labelledby': 'inv-dev'},
+	    h('h2', {id: 'inv-dev'}, 'Register your device'),
+	    h('p', null, 'On the computer you will work from, run ',
+	    h('code', null, 'custos keygen'), ' and paste the public key it ' +
+	    'prints below (it is also printed by ', h('code', null,
+	    'custos pubkey'), '). The private key never leaves that ' +
+	    'computer. Next you choose a passkey or a password and an ' +
+	    'authenticator app.'));
+	const name = field('A name for this device', {name: 'device-name',
+	    required: true, maxlength: 63, value: 'work laptop',
+	    testid: 'invite-device-name'});
+	const key = field('Public key', {name: 'public-key', required: true,
+	    maxlength: 64, spellcheck: false, testid: 'invite-device-key',
+	    hint: '44 characters of base64, e.g. "q3V...=".'});
+	const f = form({'data-testid': 'invite-device-form'}, [name, key,
+		h('button', {type: 'submit', class: 'primary',
+		    'data-testid': 'invite-device-submit'}, 'Register device')],
+	async () => {
+		await api('POST', '/v1/invitations/device', {token: held,
+		    name: name.input.value.trim(),
+		    public_key: key.input.value.trim()}, {anonymous: true});
+		say('Device registered.');
+		main.replaceChildren();
+		await render(main, Object.assign({}, params, {token: ''}));
+		const next = main.querySelector('h2');
+		if (next) {
+			next.setAttribute('tabindex', '-1');
+			next.focus();
+		}
+	});
+	sec.append(f);
+	return sec;
+}
+
+function passwordSection(engineerMain) {
 	const sec = h('section', {'aria-labelledby': 'inv-pw'},
 	    h('h2', {id: 'inv-pw'}, 'Or use a password and an authenticator ' +
 	    'app'));
@@ -125,13 +180,13 @@ function passwordSection() {
 		p1.input.value = '';
 		p2.input.value = '';
 		f.hidden = true;
-		totpStep(step2, r);
+		totpStep(step2, r, engineerMain);
 	});
 	sec.append(f, step2);
 	return sec;
 }
 
-function totpStep(el, r) {
+function totpStep(el, r, engineerMain) {
 	let secret = '';
 	try {
 		secret = new URL(r.totp_uri).searchParams.get('secret') || '';
@@ -155,11 +210,14 @@ function totpStep(el, r) {
 		h('button', {type: 'submit', class: 'primary',
 		    'data-testid': 'invite-totp-submit'}, 'Finish')],
 	    async () => {
-		    await api('POST', '/v1/invitations/totp', {token: held,
-			code: code.input.value.replace(/\s/g, ''),
+		    const a = await api('POST', '/v1/invitations/totp',
+			{token: held, code: code.input.value.replace(/\s/g, ''),
 			session: 'cookie'}, {anonymous: true});
 		    held = '';
-		    await done();
+		    if (a && a.done && engineerMain)
+			    engineerDone(engineerMain);
+		    else
+			    await done();
 	    })].filter(Boolean));
 	el.querySelector('#inv-totp').focus();
 	say('Password set. Now add the key to your authenticator app.');

@@ -476,8 +476,8 @@ export async function renderInvitations(main) {
 	    options: [['engineer', 'Support engineer'], ['tenant_user',
 	    'Tenant user or admin'], ['operator', 'Operator']]});
 	const f1 = field('Engineer id', {optional: true, testid:
-	    'invite-engineer', hint: 'Engineers: the engineer (created ' +
-	    'without a password) and the device their passkey stands for.'});
+	    'invite-engineer', hint: 'Engineers: the engineer and, if ' +
+	    'registered already, their device (else they register it).'});
 	const f2 = field('Device id', {optional: true, testid:
 	    'invite-device'});
 	const f3 = field('Tenant id', {optional: true, testid:
