@@ -258,6 +258,8 @@ const ACTIONS = {
 	    inf: 'open an invitation'}),
 	'invitation.password': () => ({past: 'chose a password from an ' +
 	    'invitation', inf: 'choose a password from an invitation'}),
+	'invitation.device': () => ({past: 'registered a device by ' +
+	    'invitation', inf: 'register a device by invitation'}),
 	'invitation.complete': () => ({past: 'completed an invitation',
 	    inf: 'complete an invitation'}),
 };

@@ -657,6 +657,27 @@ rule_logins(struct engine *en, const struct entry *d, engine_emit_fn fn,
 	emit(en, fn, arg, &a, d);
 }
 
+/*
+ * A device added to an engineer (by the operator, or by whoever holds the
+ * engineer's invitation link): a first device is enrolment; another one is
+ * a new credential on the account (credential_then_access).
+ */
+static void
+device_added(struct engine *en, const struct entry *d)
+{
+	struct state *s;
+	int64_t n = 0;
+
+	if (d->engineer[0] == '\0' ||
+	    en->lk->devices(en->lk->ctx, d->engineer, &n) == -1 || n < 2)
+		return;
+	s = state_get(en, "e:", d->engineer);
+	if (s == NULL)
+		return;
+	s->cred_ms = d->time_ms;
+	s->cred_index = d->index;
+}
+
 /* What the operator's entries tell the rules. */
 static void
 operator_entry(struct engine *en, const struct entry *d, engine_emit_fn fn,
@@ -664,7 +685,6 @@ operator_entry(struct engine *en, const struct entry *d, engine_emit_fn fn,
 {
 	struct alert_raise a;
 	struct state *s;
-	int64_t n = 0;
 
 	if (!d->allowed)
 		return;
@@ -672,18 +692,8 @@ operator_entry(struct engine *en, const struct entry *d, engine_emit_fn fn,
 		s = state_get(en, "e:", d->target);
 		if (s != NULL)
 			s->hours_state = HOURS_UNKNOWN;
-	} else if (strcmp(d->action, "device.create") == 0 &&
-	    d->engineer[0] != '\0') {
-		/* A first device is enrolment; another one is a new
-		 * credential on the account. */
-		if (en->lk->devices(en->lk->ctx, d->engineer, &n) == -1 ||
-		    n < 2)
-			return;
-		s = state_get(en, "e:", d->engineer);
-		if (s == NULL)
-			return;
-		s->cred_ms = d->time_ms;
-		s->cred_index = d->index;
+	} else if (strcmp(d->action, "device.create") == 0) {
+		device_added(en, d);
 	} else if (strcmp(d->action, "access_request.break_glass") == 0 &&
 	    d->engineer[0] != '\0') {
 		s = state_get(en, "e:", d->engineer);
@@ -819,6 +829,8 @@ engine_feed(struct engine *en, const struct entry *d, engine_emit_fn fn,
 	if (++en->fed % SWEEP_EVERY == 0)
 		sweep(en);
 	rule_passkey_clone(en, d, fn, arg);
+	if (d->allowed && strcmp(d->action, "invitation.device") == 0)
+		device_added(en, d);
 	if (d->actor_kind == ACTOR_OPERATOR) {
 		operator_entry(en, d, fn, arg);
 		return;

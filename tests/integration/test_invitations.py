@@ -9,6 +9,7 @@ sealed.  Engineers and operator persons enrol by passkey only."""
 import base64
 import os
 import re
+import time
 import unittest
 import urllib.parse
 
@@ -519,6 +520,28 @@ class EngineerDevice(InvitationTest):
                                   device=dev, key=other,
                                   code=totp(seed, at=self.now))
         self.assertNotEqual(r.status, 200, r)
+
+    def test_a_second_device_by_invitation_is_a_new_credential(self):
+        """A device registered through an invitation link is, for the
+        rules, what one the operator adds is: a second one on an account
+        that then enters a tenant raises credential_then_access."""
+        self.tick(31)
+        r = self.w.engineer_login(at=self.now)
+        self.assertEqual(r.status, 200, r)
+        eng = r.body["token"]
+        _, token = self.invite_engineer("eng1")
+        r = self.device(token, self.keypair()[1], name="second laptop")
+        self.assertEqual(r.status, 201, r)
+        r = self.d.call("GET", "/v1/tenants/auto/users", token=eng)
+        self.assertEqual(r.status, 200, r)
+        deadline = time.monotonic() + 10
+        found = []
+        while time.monotonic() < deadline and not found:
+            found = [a for a in self.d.op("GET", "/v1/alerts").body[
+                "alerts"] if a["rule"] == "credential_then_access" and
+                a["subject"] == "eng1"]
+            time.sleep(0.1)
+        self.assertEqual(len(found), 1, found)
 
     def test_device_refusals(self):
         eid = self.engineer("ed-ref")
