@@ -5,6 +5,7 @@
 // at test time: node --test tests/console/
 import assert from 'node:assert/strict';
 import {execFileSync} from 'node:child_process';
+import {createHash, randomBytes} from 'node:crypto';
 import {existsSync} from 'node:fs';
 import {dirname, join} from 'node:path';
 import {test} from 'node:test';
@@ -28,6 +29,17 @@ function flip(b, i = 0) {
 	c[(i + c.length) % c.length] ^= 1;
 	return c;
 }
+
+test('SHA-256 by hand equals node:crypto at every padding boundary', () => {
+	for (const n of [0, 1, 3, 31, 49, 55, 56, 57, 63, 64, 65, 119, 120,
+	    127, 128, 129, 1000, 4097]) {
+		const b = randomBytes(n);
+		assert.equal(v.hex(v.sha256Sync(b)),
+		    createHash('sha256').update(b).digest('hex'), `length ${n}`);
+	}
+	assert.equal(v.hex(v.sha256Sync(enc.encode('abc'))),
+	    'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');
+});
 
 test('BLAKE2b: keyed, salted, personalised, as libsodium', () => {
 	for (const t of V.blake2b)
