@@ -122,6 +122,31 @@ class TwoPersonRule(SecondApprovalTest):
         self.assertTrue([u["mfa_enrolled"] for u in users
                          if u["id"] == self.target] == [True], users)
 
+    def test_the_tenants_approvals_are_listed_for_its_admins(self):
+        """GET /v1/tenants/{t}/approvals: the tenant's admins see every
+        ask, newest first, in its state now; the engineer who asked sees
+        their own; another tenant's admin sees nothing of it."""
+        aid = self.approval()
+        r = self.d.call("GET", "/v1/tenants/%s/approvals" % self.tid,
+                        token=self.admin(self.tid))
+        self.assertEqual(r.status, 200, r)
+        self.assertEqual(r.body["approvals"][0]["id"], aid)
+        self.assertEqual(r.body["approvals"][0]["state"], "pending")
+        self.assertEqual(r.body["approvals"][0]["reason"], REASON)
+        r = self.d.call("GET", "/v1/tenants/%s/approvals" % self.tid,
+                        token=self.eng)
+        self.assertEqual(r.status, 200, r)
+        self.assertIn(aid, [a["id"] for a in r.body["approvals"]])
+        other = self.tenant(admins=1)
+        r = self.d.call("GET", "/v1/tenants/%s/approvals" % self.tid,
+                        token=self.admin(other))
+        self.assertEqual(r.status, 403, r)
+        self.decide(aid, "deny")
+        r = self.d.call("GET", "/v1/tenants/%s/approvals" % self.tid,
+                        token=self.admin(self.tid))
+        self.assertEqual([a["state"] for a in r.body["approvals"]
+                          if a["id"] == aid], ["denied"])
+
     def test_approval_by_tenant_admin_allows_the_reset_once(self):
         seen = self.mailbox()
         m = self.d.log_size()

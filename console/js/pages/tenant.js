@@ -13,7 +13,6 @@ import {api, h, field, form, button, say, session, when, timeEl,
 import {withStepUp} from '../webauthn.js';
 import {actionWords, userName} from '../words.js';
 import {reportMarkdown} from '../report.js';
-import {loadLog} from './log.js';
 
 const enc = encodeURIComponent;
 
@@ -280,8 +279,8 @@ export async function renderGrants(main, p) {
 	return every(15000, async () => tick());
 }
 
-// Second approvals.  There is no list call, so the page finds them in the
-// tenant's access log (approval.create entries name them) and reads each.
+// Second approvals: the tenant's list (GET /v1/tenants/{t}/approvals), and
+// one named by a mail's link read on its own if it is not among them.
 export async function renderApprovals(main, p) {
 	const t = p.tenant;
 	main.append(h('h1', null, 'Second approvals'), passkeyNotice(),
@@ -299,18 +298,9 @@ export async function renderApprovals(main, p) {
 		go('#/t/' + enc(t) + '/approvals/' +
 		    enc(f.querySelector('input').value.trim()));
 	});
-	try {
-		const log = await loadLog(t, {maxPages: 5});
-		for (const e of log.entries.slice().reverse())
-			if (e.event.action === 'approval.create' &&
-			    e.event.outcome === 'allowed' && e.event.target &&
-			    !ids.includes(e.event.target) && ids.length < 20)
-				ids.push(e.event.target);
-	} catch (e) {
-		// the explicit id (if any) is still shown
-	}
-	const got = [];
-	for (const id of ids) {
+	const got = (await api('GET', '/v1/tenants/' + enc(t) +
+	    '/approvals')).approvals;
+	for (const id of ids.filter((x) => !got.some((a) => a.id === x))) {
 		try {
 			got.push(await api('GET', '/v1/approvals/' + enc(id)));
 		} catch (e) {
