@@ -30,8 +30,8 @@
 
 #define SIGNATURE_B64_MAX 128
 
-static void
-policy(const struct api_ctx *ctx, struct attempt_policy *p)
+void
+req_attempt_policy(const struct api_ctx *ctx, struct attempt_policy *p)
 {
 	attempt_policy_init(p, ctx->cfg.throttle_delay_after,
 	    ctx->cfg.throttle_lock_after, ctx->cfg.throttle_lock_seconds,
@@ -76,11 +76,8 @@ target_name(struct req *q, int known, const char *context,
 		    username);
 }
 
-/* Wipes the string of field key in body b (a password), once it has
- * served: the parsed copy would otherwise linger in freed memory.  The
- * raw body is in a secret buffer, wiped with the request. */
-static void
-wipe_field(json_t *b, const char *key)
+void
+req_wipe_field(json_t *b, const char *key)
 {
 	json_t *v = b != NULL ? json_object_get(b, key) : NULL;
 
@@ -143,12 +140,12 @@ h_auth_login(struct req *q)
 	c = req_reader(q);
 	if (c == NULL)
 		goto out;
-	policy(q->ctx, &p);
+	req_attempt_policy(q->ctx, &p);
 	/* The API contract's shape brings the password here: only its
 	 * verdict is kept, for verify (auth/login.h). */
 	brc = login_begin(&run, c, store_ops(q->ctx->store), &p, username,
 	    device, password, q->http->source, q->now, &q->err);
-	wipe_field(b, "password");
+	req_wipe_field(b, "password");
 	if (brc == -1) {
 		target_name(q, 0, "eng", username);
 		refused_early(q, &run.a);
@@ -181,7 +178,7 @@ h_auth_login(struct req *q)
 	req_ok(q, 200, answer);
 	rc = 0;
 out:
-	wipe_field(b, "password");
+	req_wipe_field(b, "password");
 	attempt_release(&run.a);
 	sodium_memzero(&run.login.password, sizeof(run.login.password));
 	return rc;
@@ -254,12 +251,12 @@ h_auth_verify(struct req *q)
 	c = req_reader(q);
 	if (c == NULL)
 		goto out;
-	policy(q->ctx, &p);
+	req_attempt_policy(q->ctx, &p);
 	/* password is NULL when step one took it (the contract's shape). */
 	vrc = login_verify(&run, c, store_ops(q->ctx->store), &p, login_id,
 	    password, code, sig, q->http->source, q->now, token, sizeof(token),
 	    &q->err);
-	wipe_field(b, "password");
+	req_wipe_field(b, "password");
 	str_copy(q->actor.device, sizeof(q->actor.device), run.device_id);
 	if (run.engineer_id[0] != '\0') {
 		str_copy(q->actor.id, sizeof(q->actor.id), run.engineer_id);
@@ -280,7 +277,7 @@ h_auth_verify(struct req *q)
 		goto out;
 	rc = give_session(q, token, &run.session);
 out:
-	wipe_field(b, "password");
+	req_wipe_field(b, "password");
 	attempt_release(&run.a);
 	sodium_memzero(token, sizeof(token));
 	sodium_memzero(sig, sizeof(sig));
@@ -352,7 +349,7 @@ h_tenant_login(struct req *q)
 	c = req_reader(q);
 	if (c == NULL)
 		return -1;
-	policy(q->ctx, &p);
+	req_attempt_policy(q->ctx, &p);
 	if (tenant_login(&run, c, store_ops(q->ctx->store), &p, tid, username,
 	    password, code, q->http->source, q->now, token, sizeof(token), uri,
 	    sizeof(uri), &q->err) == -1) {
@@ -394,7 +391,7 @@ h_tenant_login(struct req *q)
 		rc = give_session(q, token, &run.session);
 	}
 out:
-	wipe_field(b, "password");
+	req_wipe_field(b, "password");
 	attempt_release(&run.a);
 	sodium_memzero(token, sizeof(token));
 	sodium_memzero(uri, sizeof(uri));
@@ -433,7 +430,7 @@ h_password_reset_complete(struct req *q)
 	c = req_reader(q);
 	if (c == NULL)
 		goto out;
-	policy(q->ctx, &p);
+	req_attempt_policy(q->ctx, &p);
 	if (reset_complete(&run, c, store_ops(q->ctx->store), &p, token, pw,
 	    q->http->source, q->now, &q->err) == -1) {
 		refused_early(q, &run.a);

@@ -40,28 +40,6 @@
 #define LIST_MAX 1000           /* invitations in one answer */
 
 static void
-policy(const struct api_ctx *ctx, struct attempt_policy *p)
-{
-	attempt_policy_init(p, ctx->cfg.throttle_delay_after,
-	    ctx->cfg.throttle_lock_after, ctx->cfg.throttle_lock_seconds,
-	    ctx->cfg.throttle_window, ctx->cfg.throttle_ip_after);
-	p->login_ttl = ctx->cfg.login_ttl;
-	p->session_lifetime = ctx->cfg.session_lifetime;
-	p->issuer = ctx->cfg.issuer;
-}
-
-/* Wipes a secret string field of the parsed body once it has served. */
-static void
-wipe_field(json_t *b, const char *key)
-{
-	json_t *v = b != NULL ? json_object_get(b, key) : NULL;
-
-	if (json_is_string(v))
-		sodium_memzero((char *)(uintptr_t)json_string_value(v),
-		    json_string_length(v));
-}
-
-static void
 invite_mail(const struct req *q, struct invite_mail *m, const char *where)
 {
 	m->outbox_dir = q->ctx->cfg.outbox_dir;
@@ -521,7 +499,7 @@ h_invitation_open(struct req *q)
 		return c == NULL ? -1 : err_internal(&q->err, "out of memory");
 	}
 	s->kind = INVITE_STEP_OPEN;
-	policy(q->ctx, &p);
+	req_attempt_policy(q->ctx, &p);
 	if (invite_open(&s->run, c, store_ops(q->ctx->store), &p, token,
 	    q->http->source, q->now, &q->err) == -1) {
 		step_name(q, &s->run);
@@ -598,10 +576,10 @@ h_invitation_password(struct req *q)
 		goto out;
 	}
 	s->kind = INVITE_STEP_PASSWORD;
-	policy(q->ctx, &p);
+	req_attempt_policy(q->ctx, &p);
 	rc = invite_password(&s->run, c, store_ops(q->ctx->store), &p, token,
 	    pw, q->http->source, q->now, uri, sizeof(uri), &q->err);
-	wipe_field(b, "new_password");
+	req_wipe_field(b, "new_password");
 	step_name(q, &s->run);
 	if (rc == -1)
 		goto out;
@@ -619,7 +597,7 @@ h_invitation_password(struct req *q)
 	    "totp_qr_svg", svg, "expires_at", stamp));
 	rc = 0;
 out:
-	wipe_field(b, "new_password");
+	req_wipe_field(b, "new_password");
 	sodium_memzero(uri, sizeof(uri));
 	if (svg != NULL)
 		sodium_free(svg);
@@ -660,7 +638,7 @@ h_invitation_totp(struct req *q)
 		goto out;
 	}
 	s->kind = INVITE_STEP_TOTP;
-	policy(q->ctx, &p);
+	req_attempt_policy(q->ctx, &p);
 	rc = invite_totp(&s->run, c, store_ops(q->ctx->store), &p, token,
 	    code, q->http->source, q->now, sess, sizeof(sess), &q->err);
 	step_name(q, &s->run);
@@ -754,7 +732,7 @@ h_invitation_device(struct req *q)
 	}
 	x->s.kind = INVITE_STEP_DEVICE;
 	x->d.kind = DIR_DEVICE;
-	policy(q->ctx, &p);
+	req_attempt_policy(q->ctx, &p);
 	rc = invite_device(&x->s.run, c, store_ops(q->ctx->store), &p, token,
 	    q->http->source, q->now, &q->err);
 	step_name(q, &x->s.run);

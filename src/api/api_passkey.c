@@ -947,10 +947,7 @@ h_auth_passkey(struct req *q)
 	c = req_reader(q);
 	if (c == NULL)
 		goto out;
-	attempt_policy_init(&p, q->ctx->cfg.throttle_delay_after,
-	    q->ctx->cfg.throttle_lock_after, q->ctx->cfg.throttle_lock_seconds,
-	    q->ctx->cfg.throttle_window, q->ctx->cfg.throttle_ip_after);
-	p.session_lifetime = q->ctx->cfg.session_lifetime;
+	req_attempt_policy(q->ctx, &p);
 	rp_of(q, &rp);
 	if (passkey_sign_in(run, c, store_ops(q->ctx->store), &p, &rp, cid, in,
 	    q->http->source, q->now, token, sizeof(token), &q->err) == -1) {

@@ -148,6 +148,16 @@ int req_session_mark(struct req *q, struct rec_session *s)
 int req_session_give(struct req *q, json_t *resp, const char *token,
     int64_t expires_at) __attribute__((warn_unused_result));
 
+/* The throttling and session policy of logins, from custosd's
+ * configuration (api_auth.c). */
+struct attempt_policy;
+void req_attempt_policy(const struct api_ctx *ctx, struct attempt_policy *p);
+
+/* Wipes the string of field key in body b (a password), once it has
+ * served: the parsed copy would otherwise linger in freed memory.  The
+ * raw body is in a secret buffer, wiped with the request. */
+void req_wipe_field(json_t *b, const char *key);
+
 /* 1 when tok is the operator token (compared in constant time). */
 int req_is_operator_token(const struct api_ctx *ctx, const char *tok);
 
