@@ -277,6 +277,12 @@ main(int argc, char **argv)
 
 	err_init(&e);
 	memset(&ctx, 0, sizeof(ctx));
+	/* A reload sent while custosd starts (systemd counts it started at
+	 * exec) waits for the sigwait below instead of killing it; every
+	 * thread inherits the mask. */
+	sigemptyset(&sigs);
+	sigaddset(&sigs, SIGHUP);
+	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
 	rc = config_load(&cfg, argc, argv, &e);
 	if (rc != 0) {
 		if (rc == -1) {

@@ -8,11 +8,13 @@ log loses no line.  Real custosd, real signals, real files."""
 import os
 import shutil
 import signal
+import subprocess
 import tempfile
 import time
 import unittest
+import urllib.request
 
-from harness import Daemon, fresh_source
+from harness import CUSTOSD, Daemon, free_port, fresh_source
 
 
 def wait_for(pred, what, timeout=10):
@@ -139,6 +141,47 @@ class Sighup(unittest.TestCase):
         self.assertNotIn("flood-budget changed", new)
         self.assertEqual(self.refusals_until_429(12), 12)
         self.assertEqual(self.d.call("GET", "/v1/health").status, 200)
+
+
+class SighupAtStart(unittest.TestCase):
+    def test_a_reload_during_start_up_waits_and_does_not_kill(self):
+        # systemd counts custosd started at exec, so `systemctl reload`
+        # may come while it opens the store: the signal must wait.
+        tmp = tempfile.mkdtemp(prefix="custos-hup-")
+        data = os.path.join(tmp, "data")
+        log = os.path.join(tmp, "custosd.log")
+        port = free_port()
+        proc = subprocess.Popen(
+            [CUSTOSD, "--data", data, "--listen", "127.0.0.1:%d" % port,
+             "--pwhash-ops", "1", "--pwhash-mem", "8192", "--log-file",
+             log], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            # custosd.pid is written after the signal mask is set and
+            # before the store is opened.
+            wait_for(lambda: os.path.exists(os.path.join(data,
+                     "custosd.pid")) or proc.poll() is not None,
+                     "custosd.pid", timeout=30)
+            proc.send_signal(signal.SIGHUP)
+
+            def healthy():
+                if proc.poll() is not None:
+                    return "exited"
+                try:
+                    with urllib.request.urlopen(
+                            "http://127.0.0.1:%d/v1/health" % port,
+                            timeout=5) as f:
+                        return f.status == 200 and "ok"
+                except OSError:
+                    return False
+            self.assertEqual(wait_for(healthy, "health", timeout=30), "ok")
+            wait_for(lambda: "configuration reread" in read(log),
+                     "the reload in the log")
+        finally:
+            if proc.poll() is None:
+                proc.terminate()
+            rc = proc.wait(timeout=20)
+            shutil.rmtree(tmp, ignore_errors=True)
+        self.assertEqual(rc, 0)
 
 
 if __name__ == "__main__":
