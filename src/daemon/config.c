@@ -133,8 +133,9 @@ config_usage(void)
 	    "rule, e.g. --rule-tenant-hopping 'threshold=15 window=3600'; "
 	    "rules and settings: docs/detection.md");
 	printf("  %-30s %s\n", "SIGHUP", "reread --config and reopen "
-	    "--log-file; applied at once: quiet, log-file, flood-budget; "
-	    "every other change is logged and waits for a restart");
+	    "--log-file; applied at once: quiet, log-file, flood-budget, "
+	    "session-lifetime, session-idle, reset-ttl; every other change "
+	    "is logged and waits for a restart");
 	printf("  %-30s %s\n", "--actions", "print the action table (routes, "
 	    "who may call each, recorded or not) as JSON lines, and exit");
 	printf("  %-30s %s\n  %-30s %s\n", "--help", "show this help",
@@ -423,7 +424,8 @@ config_free(struct config *c)
  * store, the log's key), and needs a restart.
  */
 static const char *const live_options[] = {
-	"quiet", "log-file", "flood-budget",
+	"quiet", "log-file", "flood-budget", "session-lifetime",
+	"session-idle", "reset-ttl",
 };
 
 int

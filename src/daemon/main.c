@@ -246,6 +246,11 @@ reload(struct config *cfg, struct api_ctx *ctx, int argc, char **argv)
 	log_set_quiet((int)cfg->quiet);
 	cfg->flood_budget = next.flood_budget;
 	flood_set_budget(ctx->flood, (uint32_t)cfg->flood_budget);
+	cfg->session_lifetime = next.session_lifetime;
+	cfg->session_idle = next.session_idle;
+	cfg->reset_ttl = next.reset_ttl;
+	api_config_set_live(&ctx->cfg, cfg->session_lifetime,
+	    cfg->session_idle, cfg->reset_ttl);
 	log_info("SIGHUP: configuration reread%s%s", cfg->log_file != NULL ?
 	    ", log reopened: " : "", cfg->log_file != NULL ? cfg->log_file :
 	    "");

@@ -5,6 +5,7 @@ log-file, flood-budget) take effect at once, every other change is logged
 as needing a restart and the running value is kept, a config file that no
 longer parses changes nothing, and --log-file is reopened so a rotated
 log loses no line.  Real custosd, real signals, real files."""
+import calendar
 import os
 import shutil
 import signal
@@ -14,7 +15,7 @@ import time
 import unittest
 import urllib.request
 
-from harness import CUSTOSD, Daemon, free_port, fresh_source
+from harness import CUSTOSD, Daemon, World, free_port, fresh_source
 
 
 def wait_for(pred, what, timeout=10):
@@ -114,8 +115,8 @@ class Sighup(unittest.TestCase):
         # Quiet from now on: a second reload's info lines do not appear,
         # its warnings do.
         self.write_conf({"log-file": self.logfile, "flood-budget": "1000",
-                         "quiet": "1", "session-idle": "600"})
-        new = self.hup("session-idle changed: needs a restart")
+                         "quiet": "1", "workers": "3"})
+        new = self.hup("workers changed: needs a restart")
         self.assertNotIn(" info: ", new)
 
     def test_restart_only_changes_are_named_and_not_applied(self):
@@ -141,6 +142,69 @@ class Sighup(unittest.TestCase):
         self.assertNotIn("flood-budget changed", new)
         self.assertEqual(self.refusals_until_429(12), 12)
         self.assertEqual(self.d.call("GET", "/v1/health").status, 200)
+
+
+class SighupSessions(unittest.TestCase):
+    """Session and reset-link lifetimes are live: an operator can shorten
+    them in an incident with a reload, no restart, no session lost."""
+    T0 = 1_800_000_000
+
+    def setUp(self):
+        self.tmp = tempfile.mkdtemp(prefix="custos-hup-")
+        self.conf = os.path.join(self.tmp, "custos.conf")
+        self.logfile = os.path.join(self.tmp, "custosd.log")
+        self.settings = {"log-file": self.logfile}
+        self.write_conf()
+        self.d = Daemon(clock=self.T0, quiet=False,
+                        extra=("--config", self.conf))
+        self.w = World(self.d)
+
+    def tearDown(self):
+        rc = self.d.stop()
+        shutil.rmtree(self.tmp, ignore_errors=True)
+        self.assertEqual(rc, 0, "custosd exited with %s" % rc)
+
+    def write_conf(self, **changes):
+        self.settings.update({k.replace("_", "-"): v
+                              for k, v in changes.items()})
+        tmp = self.conf + ".tmp"
+        with open(tmp, "w") as f:
+            for k, v in self.settings.items():
+                f.write("%s = %s\n" % (k, v))
+        os.replace(tmp, self.conf)
+
+    def reload(self, expect):
+        before = len(read(self.logfile))
+        os.kill(self.d.proc.pid, signal.SIGHUP)
+        wait_for(lambda: expect in read(self.logfile)[before:], expect)
+
+    def work(self, token):
+        return self.d.call("GET", "/v1/tenants/auto/tickets", token=token)
+
+    def test_a_shorter_idle_timeout_ends_idle_sessions_at_once(self):
+        r = self.w.engineer_login(at=self.T0)
+        self.assertEqual(r.status, 200, r)
+        token = r.body["token"]
+        self.d.set_clock(self.T0 + 700)
+        self.assertEqual(self.work(token).status, 200)   # 1800 s allowed
+        self.write_conf(session_idle=600)
+        self.reload("session-idle changed: applied")
+        self.d.set_clock(self.T0 + 1400)                 # 700 s idle
+        m = self.d.log_size()
+        r = self.work(token)
+        self.assertEqual(r.status, 401, r)
+        evs = [ev for _, ev, _ in self.d.entries(m)
+               if ev["action"] == "ticket.list"]
+        self.assertEqual([(ev["outcome"], ev["reason"]) for ev in evs],
+                         [("denied", "session_idle")])
+
+    def test_a_shorter_lifetime_applies_to_new_sessions(self):
+        self.write_conf(session_lifetime=3600)
+        self.reload("session-lifetime changed: applied")
+        r = self.w.engineer_login(at=self.T0)
+        self.assertEqual(r.status, 200, r)
+        got = time.strptime(r.body["expires_at"], "%Y-%m-%dT%H:%M:%SZ")
+        self.assertEqual(calendar.timegm(got), self.T0 + 3600)
 
 
 class SighupAtStart(unittest.TestCase):
