@@ -245,7 +245,8 @@ reload(struct config *cfg, struct api_ctx *ctx, int argc, char **argv)
 	cfg->quiet = next.quiet;
 	log_set_quiet((int)cfg->quiet);
 	cfg->flood_budget = next.flood_budget;
-	flood_set_budget(ctx->flood, (uint32_t)cfg->flood_budget);
+	if (ctx->flood != NULL)
+		flood_set_budget(ctx->flood, (uint32_t)cfg->flood_budget);
 	cfg->session_lifetime = next.session_lifetime;
 	cfg->session_idle = next.session_idle;
 	cfg->reset_ttl = next.reset_ttl;
