@@ -2,8 +2,13 @@
 # Thin wrapper over CMake presets; the real build lives in CMakeLists.txt.
 JOBS ?= $(shell nproc)
 WERROR ?= OFF
+# make install: FHS paths under PREFIX (cmake/install.cmake), staged under
+# DESTDIR when given.  PREFIX=/usr puts the unit in /lib/systemd/system and
+# the config in /etc/custos.
+PREFIX ?= /usr/local
+DESTDIR ?=
 
-.PHONY: all deps check demo bench fuzz clean
+.PHONY: all deps check demo bench fuzz clean install deb package-test
 
 all: deps
 	cmake --preset release -DCUSTOS_WERROR=$(WERROR) >/dev/null
@@ -34,5 +39,27 @@ fuzz: deps
 	cmake --build build-fuzz -j $(JOBS)
 	scripts/fuzz-run $(FUZZ_SECONDS)
 
+# A Release build without sanitizers or tests (preset package), installed.
+install: deps
+	cmake --preset package -DCMAKE_INSTALL_PREFIX=$(PREFIX) >/dev/null
+	cmake --build build-release -j $(JOBS)
+	DESTDIR=$(DESTDIR) cmake --install build-release
+
+# The Debian package (debian/): binary only, unsigned; the .deb ends up
+# in build-deb/.
+deb: deps
+	rm -rf build-deb && mkdir build-deb
+	dpkg-buildpackage -us -uc -b -j$(JOBS) \
+	    --buildinfo-option=-ubuild-deb --changes-option=-ubuild-deb \
+	    --buildinfo-file=build-deb/custos.buildinfo \
+	    --changes-file=build-deb/custos.changes
+	@ls -l build-deb/*.deb
+
+# Installs the package on this machine, runs it as the unit would, purges
+# it (root; scripts/package-test).
+package-test:
+	scripts/package-test
+
 clean:
-	rm -rf build build-dev build-asan build-fuzz
+	rm -rf build build-dev build-asan build-fuzz build-release build-deb \
+	    obj-*

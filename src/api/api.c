@@ -134,6 +134,16 @@ api_config_defaults(struct api_config *c)
 	c->mail_from = "custos <no-reply@custos.invalid>";
 }
 
+void
+api_config_set_live(struct api_config *c, int64_t session_lifetime,
+    int64_t session_idle, int64_t reset_ttl)
+{
+	__atomic_store_n(&c->session_lifetime, session_lifetime,
+	    __ATOMIC_RELAXED);
+	__atomic_store_n(&c->session_idle, session_idle, __ATOMIC_RELAXED);
+	__atomic_store_n(&c->reset_ttl, reset_ttl, __ATOMIC_RELAXED);
+}
+
 int
 api_config_public_url(struct api_config *c, const char *url, struct err *e)
 {
@@ -768,7 +778,8 @@ authenticate(struct req *q)
 	str_copy(q->actor.device, sizeof(q->actor.device),
 	    q->session.device_id);
 	if (q->now >= q->session.expires ||
-	    q->now >= q->session.last_seen + q->ctx->cfg.session_idle) {
+	    q->now >= q->session.last_seen +
+	    api_config_live(&q->ctx->cfg.session_idle)) {
 		q->err.reason = q->now >= q->session.expires ?
 		    "session_expired" : "session_idle";
 		err_set(&q->err, 401, "unauthorized", "the session has ended; "

@@ -18,11 +18,16 @@
 #include "http/server.h"
 #include "store/store.h"
 
+/*
+ * session_lifetime, session_idle and reset_ttl change while custosd runs
+ * (SIGHUP, api_config_set_live()): request threads read them only through
+ * api_config_live().  The rest is set before the first request.
+ */
 struct api_config {
-	int64_t session_lifetime;       /* seconds: absolute, a shift */
-	int64_t session_idle;           /* seconds without a request */
+	int64_t session_lifetime;       /* seconds: absolute, a shift; live */
+	int64_t session_idle;           /* seconds without a request; live */
 	int64_t login_ttl;              /* seconds a login challenge lives */
-	int64_t reset_ttl;              /* seconds a reset link lives */
+	int64_t reset_ttl;              /* seconds a reset link lives; live */
 	int throttle_delay_after;       /* failures before delays start */
 	int throttle_lock_after;        /* failures that lock an account */
 	int64_t throttle_lock_seconds;
@@ -52,6 +57,18 @@ struct api_ctx {
 };
 
 void api_config_defaults(struct api_config *c);
+
+/* A live field of struct api_config, read while another thread may be
+ * changing it. */
+static inline int64_t
+api_config_live(const int64_t *field)
+{
+	return __atomic_load_n(field, __ATOMIC_RELAXED);
+}
+
+/* Changes the live fields for the requests that come next (SIGHUP). */
+void api_config_set_live(struct api_config *c, int64_t session_lifetime,
+    int64_t session_idle, int64_t reset_ttl);
 
 /* Sets the console's public URL (kept by reference) and what follows from
  * it: origin, RP id, cookie security.  0, or -1 with e. */

@@ -37,7 +37,7 @@ req_attempt_policy(const struct api_ctx *ctx, struct attempt_policy *p)
 	    ctx->cfg.throttle_lock_after, ctx->cfg.throttle_lock_seconds,
 	    ctx->cfg.throttle_window, ctx->cfg.throttle_ip_after);
 	p->login_ttl = ctx->cfg.login_ttl;
-	p->session_lifetime = ctx->cfg.session_lifetime;
+	p->session_lifetime = api_config_live(&ctx->cfg.session_lifetime);
 	p->issuer = ctx->cfg.issuer;
 }
 

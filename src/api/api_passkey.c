@@ -391,7 +391,8 @@ invitee_session(struct req *q, struct register_run *run,
 	if (session_new(&run->session, token, size, who->principal, who->id,
 	    who->principal == PRINCIPAL_TENANT_USER ? who->tenant : "", vendor,
 	    who->principal == PRINCIPAL_ENGINEER ? who->device : "",
-	    q->http->source, q->now, q->ctx->cfg.session_lifetime) == -1)
+	    q->http->source, q->now,
+	    api_config_live(&q->ctx->cfg.session_lifetime)) == -1)
 		return err_internal(&q->err, "cannot make a session");
 	q->actor.kind = kind;
 	str_copy(q->actor.id, sizeof(q->actor.id), who->id);

@@ -132,7 +132,7 @@ h_auth_operator(struct req *q)
 	/* Not q->session: that is the caller's, and this caller has none. */
 	if (session_new(&s, token, sizeof(token), PRINCIPAL_OPERATOR,
 	    "operator", "", "", "", q->http->source, q->now,
-	    q->ctx->cfg.session_lifetime) == -1) {
+	    api_config_live(&q->ctx->cfg.session_lifetime)) == -1) {
 		err_internal(&q->err, "cannot make a session");
 		goto out;
 	}

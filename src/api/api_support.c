@@ -265,7 +265,7 @@ h_user_password_reset(struct req *q)
 	reset_mail(q, &m);
 	if (target_user(q, &u, 1) == -1 ||
 	    reset_password_begin(&run, &m, &u, q->tenant.id,
-	    q->ctx->cfg.reset_ttl, q->now, &q->err) == -1)
+	    api_config_live(&q->ctx->cfg.reset_ttl), q->now, &q->err) == -1)
 		goto out;
 	event_detail(&q->ev, "delivered_to", run.masked);
 	if (req_write_op(q, reset_password_apply, &run,

@@ -408,3 +408,11 @@ flood_drain(struct flood *f, int64_t now_ms, int all, flood_tally_cb cb,
 	free(t);
 	return rc == -1 ? -1 : (int)n;
 }
+
+void
+flood_set_budget(struct flood *f, uint32_t budget)
+{
+	pthread_mutex_lock(&f->mu);
+	f->cfg.budget = budget > 0 ? budget : 1;
+	pthread_mutex_unlock(&f->mu);
+}

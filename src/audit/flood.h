@@ -103,4 +103,8 @@ int flood_due(struct flood *f, int64_t now_ms);
 int flood_drain(struct flood *f, int64_t now_ms, int all, flood_tally_cb cb,
     void *arg);
 
+/* Changes the budget (> 0; 0 counts as 1) from the next refusal on, for
+ * SIGHUP's reload; sources keep what they spent in this interval. */
+void flood_set_budget(struct flood *f, uint32_t budget);
+
 #endif

@@ -750,7 +750,18 @@ main(int argc, char **argv)
 		goto out;
 	}
 	if (strcmp(rest[0], "help") == 0) {
-		if (nrest == 1) {
+		/* --commands: one name a line, for shell completion
+		 * (packaging/custos.bash-completion). */
+		if (nrest == 2 && strcmp(rest[1], "--commands") == 0) {
+			size_t i;
+
+			for (i = 0; i < NCOMMANDS; i++)
+				printf("%s\n", commands[i].name);
+			rc = CLI_OK;
+			goto out;
+		}
+		if (nrest == 1 || (nrest == 2 && strcmp(rest[1], "--all") ==
+		    0)) {
 			usage_all(stdout);
 			rc = CLI_OK;
 		} else if (nrest == 2 && (cmd = command_find(rest[1])) !=

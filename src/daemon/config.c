@@ -87,6 +87,8 @@ static const struct opt opts[] = {
 	    "(epoch seconds) from FILE"},
 #endif
 	{"quiet", F(quiet), NULL, "log only warnings and errors"},
+	{"log-file", S(log_file), "FILE", "append the operational log to "
+	    "FILE instead of stderr (SIGHUP reopens it, for logrotate)"},
 	{"detect", I(detect, 0, 1), "0|1", "run the detection rules "
 	    "(default 1)"},
 	{"alert-webhook", S(alert_webhook), "URL", "POST each alert's JSON "
@@ -130,6 +132,10 @@ config_usage(void)
 	printf("  %-30s %s\n", "--rule-NAME SETTINGS", "change a detection "
 	    "rule, e.g. --rule-tenant-hopping 'threshold=15 window=3600'; "
 	    "rules and settings: docs/detection.md");
+	printf("  %-30s %s\n", "SIGHUP", "reread --config and reopen "
+	    "--log-file; applied at once: quiet, log-file, flood-budget, "
+	    "session-lifetime, session-idle, reset-ttl; every other change "
+	    "is logged and waits for a restart");
 	printf("  %-30s %s\n", "--actions", "print the action table (routes, "
 	    "who may call each, recorded or not) as JSON lines, and exit");
 	printf("  %-30s %s\n  %-30s %s\n", "--help", "show this help",
@@ -406,6 +412,77 @@ config_free(struct config *c)
 	free(c->alert_webhook);
 	free(c->alert_mail);
 	free(c->log_origin);
+	free(c->log_file);
 	while (c->nwitness > 0)
 		free(c->witness[--c->nwitness]);
+}
+
+/*
+ * What a SIGHUP may change in a running custosd: each is read through an
+ * atomic or a lock where it is used.  Everything else is copied into the
+ * parts at start-up, or shapes what they hold (sockets, threads, the
+ * store, the log's key), and needs a restart.
+ */
+static const char *const live_options[] = {
+	"quiet", "log-file", "flood-budget", "session-lifetime",
+	"session-idle", "reset-ttl",
+};
+
+int
+config_is_live(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(live_options) / sizeof(live_options[0]); i++)
+		if (strcmp(live_options[i], name) == 0)
+			return 1;
+	return 0;
+}
+
+static int
+str_differs(const char *a, const char *b)
+{
+	if (a == NULL || b == NULL)
+		return a != b;
+	return strcmp(a, b) != 0;
+}
+
+void
+config_diff(const struct config *old, const struct config *new,
+    void (*cb)(void *arg, const char *name, int live), void *arg)
+{
+	const char *o = (const char *)old, *n = (const char *)new;
+	size_t i;
+	int64_t k;
+
+	for (i = 0; i < NOPTS; i++) {
+		const struct opt *p = &opts[i];
+		int differs = 0;
+
+		if (p->type == OPT_STR)
+			differs = str_differs(
+			    *(char *const *)(const void *)(o + p->off),
+			    *(char *const *)(const void *)(n + p->off));
+		else if (p->type == OPT_INT || p->type == OPT_FLAG)
+			differs = *(const int64_t *)(const void *)(o + p->off) !=
+			    *(const int64_t *)(const void *)(n + p->off);
+		else if (p->type == OPT_WITNESS) {
+			differs = old->nwitness != new->nwitness;
+			for (k = 0; !differs && k < old->nwitness; k++)
+				differs = str_differs(old->witness[k],
+				    new->witness[k]);
+		}
+		if (differs)
+			cb(arg, p->name, config_is_live(p->name));
+	}
+	for (i = 0; i < RULE_COUNT; i++) {
+		const struct rule *a = &old->rules.r[i], *b = &new->rules.r[i];
+
+		if (a->enabled != b->enabled || a->severity != b->severity ||
+		    a->threshold != b->threshold || a->window != b->window ||
+		    a->contain != b->contain || a->level != b->level) {
+			cb(arg, "rule-*", 0);
+			break;
+		}
+	}
 }

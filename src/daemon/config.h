@@ -24,6 +24,7 @@ struct config {
 	char *public_url;
 	char *test_clock;
 	char *log_origin;
+	char *log_file;                 /* NULL: stderr */
 	int64_t session_lifetime;
 	int64_t session_idle;
 	int64_t reset_ttl;
@@ -55,6 +56,17 @@ struct config {
 int config_load(struct config *c, int argc, char **argv, struct err *e)
 	__attribute__((warn_unused_result));
 void config_free(struct config *c);
+
+/* 1 when SIGHUP applies option name at once, 0 when it needs a restart. */
+int config_is_live(const char *name);
+
+/*
+ * Calls cb once for each option whose value differs between old and new
+ * (as "name", or "rule-*" for any detection rule), with live from
+ * config_is_live().  For SIGHUP: what to apply, what to warn about.
+ */
+void config_diff(const struct config *old, const struct config *new,
+    void (*cb)(void *arg, const char *name, int live), void *arg);
 void config_usage(void);
 
 #endif

@@ -2,7 +2,8 @@
 /*
  * custosd: start-up and wiring.  Reads the configuration, opens the store,
  * makes DIR/operator.token on first start, serves the API until SIGINT or
- * SIGTERM.  Only this file may exit the process.
+ * SIGTERM.  SIGHUP rereads the configuration and reopens --log-file
+ * (reload() below).  Only this file may exit the process.
  */
 #include <curl/curl.h>
 #include <errno.h>
@@ -190,6 +191,74 @@ log_halted(void *arg)
 	return tlog_broken(arg) != NULL;
 }
 
+static void
+reload_note(void *arg, const char *name, int live)
+{
+	if (live)
+		log_info("SIGHUP: %s changed: applied", name);
+	else
+		log_warn("SIGHUP: %s changed: needs a restart; the running "
+		    "value is kept", name);
+}
+
+/*
+ * SIGHUP: reads the configuration again (file, environment, flags, as at
+ * start) and applies what config_is_live() names; reopens the log file
+ * whether or not it changed, which is what logrotate needs.  cfg stays the
+ * configuration in force: only its live options change.  A file that no
+ * longer parses changes nothing.
+ */
+static void
+reload(struct config *cfg, struct api_ctx *ctx, int argc, char **argv)
+{
+	struct config next;
+	struct err e;
+	char *swap;
+	int rc;
+
+	err_init(&e);
+	rc = config_load(&next, argc, argv, &e);
+	if (rc != 0) {
+		log_error("SIGHUP: %s; nothing changed", rc == -1 ? e.msg :
+		    "unexpected answer");
+		goto out;
+	}
+	if (cfg->log_file != NULL && next.log_file == NULL) {
+		/* stderr was replaced at start: there is no going back. */
+		log_warn("SIGHUP: log-file removed: needs a restart; still "
+		    "logging to %s", cfg->log_file);
+		next.log_file = strdup(cfg->log_file);
+		if (next.log_file == NULL) {
+			log_error("SIGHUP: out of memory; nothing changed");
+			goto out;
+		}
+	}
+	if (next.log_file != NULL && log_file_open(next.log_file) == -1) {
+		log_error("SIGHUP: cannot open log file %s: %s; nothing "
+		    "changed", next.log_file, strerror(errno));
+		goto out;
+	}
+	config_diff(cfg, &next, reload_note, NULL);
+	swap = cfg->log_file;
+	cfg->log_file = next.log_file;
+	next.log_file = swap;
+	cfg->quiet = next.quiet;
+	log_set_quiet((int)cfg->quiet);
+	cfg->flood_budget = next.flood_budget;
+	if (ctx->flood != NULL)
+		flood_set_budget(ctx->flood, (uint32_t)cfg->flood_budget);
+	cfg->session_lifetime = next.session_lifetime;
+	cfg->session_idle = next.session_idle;
+	cfg->reset_ttl = next.reset_ttl;
+	api_config_set_live(&ctx->cfg, cfg->session_lifetime,
+	    cfg->session_idle, cfg->reset_ttl);
+	log_info("SIGHUP: configuration reread%s%s", cfg->log_file != NULL ?
+	    ", log reopened: " : "", cfg->log_file != NULL ? cfg->log_file :
+	    "");
+out:
+	config_free(&next);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -214,6 +283,12 @@ main(int argc, char **argv)
 
 	err_init(&e);
 	memset(&ctx, 0, sizeof(ctx));
+	/* A reload sent while custosd starts (systemd counts it started at
+	 * exec) waits for the sigwait below instead of killing it; every
+	 * thread inherits the mask. */
+	sigemptyset(&sigs);
+	sigaddset(&sigs, SIGHUP);
+	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
 	rc = config_load(&cfg, argc, argv, &e);
 	if (rc != 0) {
 		if (rc == -1) {
@@ -226,6 +301,11 @@ main(int argc, char **argv)
 		goto out;
 	}
 	log_set_quiet((int)cfg.quiet);
+	if (cfg.log_file != NULL && log_file_open(cfg.log_file) == -1) {
+		fprintf(stderr, "custosd: cannot open --log-file %s: %s\n",
+		    cfg.log_file, strerror(errno));
+		goto out;
+	}
 	/* A file that reaches its size limit is a failed write, which the
 	 * store answers (503, nothing recorded), not the end of custosd. */
 	signal(SIGXFSZ, SIG_IGN);
@@ -376,6 +456,7 @@ main(int argc, char **argv)
 			continue;
 		if (sig != SIGHUP)
 			break;
+		reload(&cfg, &ctx, argc, argv);
 	}
 	log_info("stopping on signal %d", sig);
 	status = 0;

@@ -227,6 +227,27 @@ a_tally_that_could_not_be_recorded_is_kept(void **state)
 	flood_free(f);
 }
 
+/* SIGHUP's reload: a new budget bites on the next check, either way. */
+static void
+a_changed_budget_applies_from_the_next_request(void **state)
+{
+	struct flood *f = new_flood(100);
+	int64_t retry = 0;
+	int i;
+
+	(void)state;
+	for (i = 0; i < 3; i++)
+		(void)flood_refusal(f, "10.0.0.1", "unknown", "r", "", "", 1000);
+	assert_false(flood_spent(f, "10.0.0.1", 1000, &retry));
+	flood_set_budget(f, 3);
+	assert_true(flood_spent(f, "10.0.0.1", 1000, &retry));
+	flood_set_budget(f, 4);
+	assert_false(flood_spent(f, "10.0.0.1", 1000, &retry));
+	flood_set_budget(f, 0);         /* counts as 1 */
+	assert_true(flood_spent(f, "10.0.0.1", 1000, &retry));
+	flood_free(f);
+}
+
 int
 main(void)
 {
@@ -242,6 +263,8 @@ main(void)
 		cmocka_unit_test(kinds_past_the_limit_share_one_tally),
 		cmocka_unit_test(sources_past_the_table_share_one_bucket),
 		cmocka_unit_test(a_tally_that_could_not_be_recorded_is_kept),
+		cmocka_unit_test(
+		    a_changed_budget_applies_from_the_next_request),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
