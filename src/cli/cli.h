@@ -129,6 +129,20 @@ void cli_put_cell(const char *s);
 void cli_json_print(const json_t *v);
 
 /* The commands, one family per file. */
+/*
+ * The password for a login or an enrolment: --password-file's first line
+ * (file), else $CUSTOS_PASSWORD, else asked on the terminal without echo.
+ * pw is a secret buffer.  Returns an enum cli_exit.
+ */
+int cli_password_get(struct cli *ctx, const char *file, struct buf *pw)
+	__attribute__((warn_unused_result));
+
+/* A TOTP code: given, else asked on the terminal; 6 to 8 digits, spaces
+ * dropped.  Returns an enum cli_exit. */
+int cli_totp_get(struct cli *ctx, const char *given, struct buf *code)
+	__attribute__((warn_unused_result));
+
+int cmd_enrol(struct cli *ctx, int argc, char **argv);
 int cmd_keygen(struct cli *ctx, int argc, char **argv);
 int cmd_pubkey(struct cli *ctx, int argc, char **argv);
 int cmd_login(struct cli *ctx, int argc, char **argv);

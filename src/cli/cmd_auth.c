@@ -144,8 +144,8 @@ out:
 
 /* The password: --password-file (first line), CUSTOS_PASSWORD, or asked
  * for without echo.  Returns an enum cli_exit. */
-static int
-password_get(struct cli *ctx, const char *file, struct buf *pw)
+int
+cli_password_get(struct cli *ctx, const char *file, struct buf *pw)
 {
 	struct buf text;
 	const char *env;
@@ -186,8 +186,8 @@ out:
 }
 
 /* The TOTP code: given or asked for; spaces dropped, 6 to 8 digits. */
-static int
-totp_get(struct cli *ctx, const char *given, struct buf *code)
+int
+cli_totp_get(struct cli *ctx, const char *given, struct buf *code)
 {
 	struct buf raw;
 	size_t i;
@@ -404,6 +404,29 @@ session_start(struct cli *ctx, const json_t *a, const char *username,
 	return CLI_OK;
 }
 
+/* --device's default: the device `custos enrol` registered here. */
+static int
+device_saved(struct cli *ctx, struct buf *out)
+{
+	char path[CLI_PATH_MAX];
+	size_t n;
+
+	if (cli_config_path(ctx, path, sizeof(path), CLI_DEVICE_ID_FILE,
+	    0) == -1)
+		return CLI_FAIL;
+	if (access(path, F_OK) == -1)
+		return cli_usage(ctx, "--device is required (no device was "
+		    "enrolled here with 'custos enrol')");
+	if (cli_read_file(out, path, 1) == -1)
+		return CLI_FAIL;
+	n = out->len > 0 ? strcspn(out->data, "\r\n") : 0;
+	if (n == 0)
+		return cli_usage(ctx, "%s: no device id in it", path);
+	out->data[n] = '\0';
+	out->len = n;
+	return CLI_OK;
+}
+
 /* login: the two-step engineer login; saves the session on success.
  * The password and secret key are wiped whatever happens. */
 int
@@ -413,7 +436,7 @@ cmd_login(struct cli *ctx, int argc, char **argv)
 	    *totp = NULL, *login_id;
 	char sig_b64[SIG_B64_LEN];
 	unsigned char *sk = NULL;
-	struct buf pw, code, answer;
+	struct buf pw, code, answer, devbuf;
 	json_t *body = NULL, *a1 = NULL, *a2 = NULL;
 	char *pos[1];
 	int npos, rc;
@@ -428,11 +451,18 @@ cmd_login(struct cli *ctx, int argc, char **argv)
 	buf_init_secret(&pw, PASSWORD_MAX);
 	buf_init_secret(&code, TOTP_MAX);
 	buf_init_secret(&answer, CLI_HTTP_ANSWER_MAX);
+	buf_init(&devbuf, CLI_DEVICE_ID_MAX + 1);
 	rc = cli_args(ctx, argc, argv, opts, pos, 0, 0, &npos);
 	if (rc != CLI_OK)
 		goto out;
-	if (username == NULL || device == NULL) {
-		rc = cli_usage(ctx, "--username and --device are required");
+	if (device == NULL) {
+		rc = device_saved(ctx, &devbuf);
+		if (rc != CLI_OK)
+			goto out;
+		device = devbuf.data;
+	}
+	if (username == NULL) {
+		rc = cli_usage(ctx, "--username is required");
 		goto out;
 	}
 	if (username[0] == '\0' || device[0] == '\0') {
@@ -444,7 +474,7 @@ cmd_login(struct cli *ctx, int argc, char **argv)
 	rc = devkey_need(ctx, &sk);
 	if (rc != CLI_OK)
 		goto out;
-	rc = password_get(ctx, pwfile, &pw);
+	rc = cli_password_get(ctx, pwfile, &pw);
 	if (rc != CLI_OK)
 		goto out;
 
@@ -471,7 +501,7 @@ cmd_login(struct cli *ctx, int argc, char **argv)
 	if (challenge_sign(sig_b64, a1, sk) == -1)
 		goto out;
 	if (totp != NULL || factors_want_totp(a1)) {
-		rc = totp_get(ctx, totp, &code);
+		rc = cli_totp_get(ctx, totp, &code);
 		if (rc != CLI_OK)
 			goto out;
 		rc = CLI_FAIL;
@@ -499,6 +529,7 @@ out:
 	json_decref(a1);
 	json_decref(body);
 	cli_devkey_free(sk);
+	buf_cleanup(&devbuf);
 	buf_cleanup(&answer);
 	buf_cleanup(&code);
 	buf_cleanup(&pw);
@@ -648,16 +679,16 @@ cmd_tenant_login(struct cli *ctx, int argc, char **argv)
 		rc = CLI_USAGE;
 		goto out;
 	}
-	rc = password_get(ctx, pwfile, &pw);
+	rc = cli_password_get(ctx, pwfile, &pw);
 	if (rc != CLI_OK)
 		goto out;
 	if (totp != NULL) {
-		rc = totp_get(ctx, totp, &code);
+		rc = cli_totp_get(ctx, totp, &code);
 	} else if (tty_ask("TOTP code (empty if you have none yet): ", 1,
 	    &raw) == -1) {
 		rc = CLI_FAIL;
 	} else if (raw.len > 0) {
-		rc = totp_get(ctx, raw.data, &code);
+		rc = cli_totp_get(ctx, raw.data, &code);
 	}
 	buf_cleanup(&raw);
 	if (rc != CLI_OK)

@@ -32,6 +32,30 @@
 static const struct cli_command commands[] = {
 	{ "help", NULL, "help [COMMAND]",
 	  "list the commands, or show how to use one", "", 0 },
+	{ "enrol", cmd_enrol,
+	  "enrol (LINK | --mail FILE) [--device-name NAME] "
+	  "[--password-file FILE] [--totp-secret-file FILE] [--totp CODE]",
+	  "enrol from an invitation: device key, password, authenticator",
+	  "  LINK                     the invitation link (or its token)\n"
+	  "  --mail FILE              ... or the invitation mail itself\n"
+	  "  --device-name NAME       an engineer's device name (default:\n"
+	  "                           this host's name)\n"
+	  "  --password-file FILE     the new password: FILE's first line\n"
+	  "                           (else $CUSTOS_PASSWORD, else asked)\n"
+	  "  --totp-secret-file FILE  write the new authenticator secret\n"
+	  "                           (base32) to FILE, mode 0600, instead\n"
+	  "                           of showing it on the terminal\n"
+	  "  --totp CODE              finish: a code from the authenticator\n"
+	  "\n"
+	  "An engineer's invitation first registers this machine's device\n"
+	  "key (made in DIR/device.key when there is none; its id is kept\n"
+	  "in DIR/device.id, login's default --device).  Then the password\n"
+	  "is set and a new authenticator secret is shown on the terminal\n"
+	  "(never on stdout) and a code asked for.  Without a terminal, give\n"
+	  "--totp-secret-file, then run again with the link and --totp\n"
+	  "CODE.  A tenant user is signed in at the end; an engineer logs\n"
+	  "in with 'custos login'.  Operator invitations enrol a passkey:\n"
+	  "open those in a browser.\n", 1 },
 	{ "keygen", cmd_keygen, "keygen [--force]",
 	  "make this device's Ed25519 key; print its public key",
 	  "  --force   replace an existing device key (the device registered\n"

@@ -22,6 +22,9 @@
 #define CLI_SESSION_MAX 65536           /* cap on session.json */
 #define CLI_DEVKEY_MAX 1024             /* cap on device.key */
 #define CLI_NAME_MAX 256                /* username in session.json */
+/* The id of the device enrolled by `custos enrol` (login's default). */
+#define CLI_DEVICE_ID_FILE "device.id"
+#define CLI_DEVICE_ID_MAX 64
 
 struct cli_session {
 	char server[CLI_URL_MAX];
