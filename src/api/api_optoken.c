@@ -291,7 +291,7 @@ write_token_file(const struct req *q, const char *token, char *path,
 }
 
 /*
- * POST /v1/operator-tokens/rotate-root: a new root token, answered once
+ * POST /v1/operator-tokens/rotate-root {}: a new root token, answered once
  * and written to DIR/operator.token; the old one is refused from then on,
  * with the console sessions it opened.  One rotation at a time: the file,
  * the store and the hash in memory then always name the same token.
@@ -299,12 +299,20 @@ write_token_file(const struct req *q, const char *token, char *path,
 int
 h_operator_token_rotate_root(struct req *q)
 {
+	static const char *const keys[] = {NULL};
 	char token[TOKEN_MAX + 1], path[4096];
 	struct rotate_run run;
+	json_t *b;
 	int rc = -1, written;
 
 	memset(&run, 0, sizeof(run));
 	str_copy(q->ev.target, sizeof(q->ev.target), "operator");
+	/* A JSON object, {} today: no bare POST rotates by accident. */
+	b = req_body(q);
+	if (b == NULL || jx_only(b, keys, &q->err) == -1) {
+		q->err.reason = "bad_request";
+		return -1;
+	}
 	pthread_mutex_lock(&q->ctx->rotate_lock);
 	if (optoken_make(token, sizeof(token), run.hash) == -1) {
 		err_internal(&q->err, "cannot make a token");
