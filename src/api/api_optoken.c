@@ -116,8 +116,8 @@ h_operator_token_create(struct req *q)
 	if (!optoken_name_valid(name)) {
 		q->err.reason = "bad_request";
 		return err_bad_request(&q->err, "field 'name' must be 1 to %d "
-		    "of A-Z a-z 0-9 _ . -, not start with \"opt_\" and not be "
-		    "\"operator\"", REC_OPTOKEN_NAME_MAX);
+		    "of A-Z a-z 0-9 _ . -, not start with '.' or \"opt_\" and "
+		    "not be \"operator\"", REC_OPTOKEN_NAME_MAX);
 	}
 	if (expires != NULL && (time_parse(&r.expires, expires) == -1 ||
 	    r.expires <= q->now)) {

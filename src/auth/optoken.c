@@ -33,8 +33,10 @@ optoken_id_new(char out[ID_MAX])
 int
 optoken_name_valid(const char *name)
 {
+	/* No leading '.': "." and ".." are no path segments. */
 	return id_valid(name) && strlen(name) <= REC_OPTOKEN_NAME_MAX &&
-	    strncmp(name, "opt_", 4) != 0 && strcmp(name, "operator") != 0;
+	    name[0] != '.' && strncmp(name, "opt_", 4) != 0 &&
+	    strcmp(name, "operator") != 0;
 }
 
 int

@@ -44,8 +44,9 @@ void optoken_id_new(char out[ID_MAX]);
 
 /*
  * 1 when name may name a token: 1..REC_OPTOKEN_NAME_MAX of [A-Za-z0-9_.-]
- * (it is used in paths), not starting with "opt_" (ids do, and a path
- * takes either) and not "operator" (the root token's actor id).
+ * (it is used in paths), not starting with '.' ("." and ".." are no
+ * path segments) nor "opt_" (ids do, and a path takes either), and not
+ * "operator" (the root token's actor id).
  */
 int optoken_name_valid(const char *name) __attribute__((nonnull));
 
