@@ -70,6 +70,33 @@ def make(d, name, scope, **more):
     return r.body
 
 
+class ScopesDocumented(unittest.TestCase):
+    """docs/openapi.yaml's x-custos-scopes (absent: every scope for a
+    GET, none otherwise) are the action table's, operation by
+    operation."""
+
+    def test_yaml_scopes_equal_table(self):
+        import test_openapi
+        ops = test_openapi.operations(test_openapi.load_spec())
+        problems = []
+        for r in action_table():
+            if "operator" not in r["who"]:
+                continue
+            op = ops.get((r["method"], r["pattern"]))
+            if op is None:
+                problems.append("undocumented: %s %s" % (r["method"],
+                                                         r["pattern"]))
+                continue
+            doc = op.get("x-custos-scopes")
+            if doc is None:
+                doc = ["directory", "responder", "auditor"] \
+                    if r["method"] == "GET" else []
+            if set(doc) != set(r["scopes"]):
+                problems.append("%s %s: yaml %s, table %s" % (
+                    r["method"], r["pattern"], doc, r["scopes"]))
+        self.assertEqual(problems, [])
+
+
 class Scopes(DaemonTest):
     """One daemon, a token of each scope."""
 
