@@ -222,6 +222,24 @@ class Scopes(DaemonTest):
                       {"engineer": "eng1", "reason": REASON})
         self.assertEqual(r.status, 403, r)
 
+    def test_directory_token_imports_a_large_file(self):
+        # Over the 64 KiB of other bodies: the import's cap is the root
+        # token's and a live directory token's, nobody else's.
+        lines = "".join(json.dumps({"kind": "vendor", "id": "imp-%04d" % i,
+                                    "name": "Imported vendor %04d " % i +
+                                    "x" * 60}) + "\n" for i in range(900))
+        raw = lines.encode()
+        self.assertGreater(len(raw), 64 * 1024)
+        r = self.d.call("POST", "/v1/import", raw=raw,
+                        token=self.tok["directory"]["token"])
+        self.assertIn(r.status, (200, 201), r)
+        r = self.d.call("POST", "/v1/import", raw=raw,
+                        token=self.tok["responder"]["token"])
+        self.assertEqual(r.status, 413, r)
+        vendors = {v["id"] for v in self.d.op("GET", "/v1/vendors").body[
+            "vendors"]}
+        self.assertIn("imp-0899", vendors)
+
     def test_named_tokens_do_not_manage_tokens(self):
         for scope in self.tok:
             for method, path, body in (
