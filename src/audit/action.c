@@ -11,8 +11,8 @@
 #define SIGNED_IN (ENG | ADM | USR)
 /* Named operator tokens' scopes (helper optok, issue 14); reads (GETs that
  * write nothing) default to every scope, anything else to none. */
-#define S_DIR SCOPE(OPSCOPE_DIRECTORY)
-#define S_RESP SCOPE(OPSCOPE_RESPONDER)
+#define S_DIR OPSCOPE_BIT(OPSCOPE_DIRECTORY)
+#define S_RESP OPSCOPE_BIT(OPSCOPE_RESPONDER)
 #define S_ROOT SCOPES_ROOT_ONLY
 
 /*
@@ -604,7 +604,7 @@ action_scope_allows(int scope, int action)
 {
 	if (scope < 0 || scope >= OPSCOPE_COUNT)
 		return 0;
-	return (action_scopes(action) & SCOPE(scope)) != 0;
+	return (action_scopes(action) & OPSCOPE_BIT(scope)) != 0;
 }
 
 static const char *const scope_names[OPSCOPE_COUNT] = {

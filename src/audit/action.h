@@ -141,9 +141,9 @@ enum op_scope {
 	OPSCOPE_AUDITOR,        /* reads only (and the scope question) */
 	OPSCOPE_COUNT
 };
-#define SCOPE(s) (1u << (s))
-#define SCOPES_ALL (SCOPE(OPSCOPE_DIRECTORY) | SCOPE(OPSCOPE_RESPONDER) | \
-	SCOPE(OPSCOPE_AUDITOR))
+#define OPSCOPE_BIT(s) (1u << (s))
+#define SCOPES_ALL (OPSCOPE_BIT(OPSCOPE_DIRECTORY) | \
+	OPSCOPE_BIT(OPSCOPE_RESPONDER) | OPSCOPE_BIT(OPSCOPE_AUDITOR))
 /* In action_def.scopes: no named token at all, the root token and
  * operator persons only (0 there means "the default", see scopes). */
 #define SCOPES_ROOT_ONLY (1u << 7)
@@ -166,7 +166,7 @@ struct action_def {
 	const char *words;      /* what it means, for customer reports;
 				 * NULL: not described there */
 	struct action_route routes[ACTION_ROUTES_MAX];
-	unsigned scopes;        /* SCOPE() bits of the named operator
+	unsigned scopes;        /* OPSCOPE_BIT()s of the named operator
 				 * tokens that may use it; 0: the default,
 				 * every scope when every route is a GET
 				 * and nothing is written, else none
@@ -183,8 +183,8 @@ int action_by_name(const char *name);
 /* 1 when the table lets a caller of this kind attempt the action. */
 int action_allows(int kind, int action);
 
-/* The SCOPE() bits of the named operator tokens that may use the action
- * (the table's, or its default); 0 when none may. */
+/* The OPSCOPE_BIT() bits of the named operator tokens that may use the
+ * action (the table's, or its default); 0 when none may. */
 unsigned action_scopes(int action);
 
 /* 1 when a named operator token of scope may use the action. */

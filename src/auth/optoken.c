@@ -62,12 +62,12 @@ optoken_scopes_text(char *out, size_t size, unsigned bits)
 		return;
 	}
 	for (s = 0; s < OPSCOPE_COUNT; s++) {
-		if (!(bits & SCOPE(s)))
+		if (!(bits & OPSCOPE_BIT(s)))
 			continue;
 		n = strlen(out);
 		k = 0;
 		for (int t = s + 1; t < OPSCOPE_COUNT; t++)
-			if (bits & SCOPE(t))
+			if (bits & OPSCOPE_BIT(t))
 				k++;
 		if (str_printf(out + n, size - n, "%s%s", sep,
 		    op_scope_name(s)) == -1)

@@ -18,9 +18,9 @@
 #include "common/err.h"
 #include "common/rand.h"
 
-#define DIR_ SCOPE(OPSCOPE_DIRECTORY)
-#define RESP SCOPE(OPSCOPE_RESPONDER)
-#define AUD SCOPE(OPSCOPE_AUDITOR)
+#define DIR_ OPSCOPE_BIT(OPSCOPE_DIRECTORY)
+#define RESP OPSCOPE_BIT(OPSCOPE_RESPONDER)
+#define AUD OPSCOPE_BIT(OPSCOPE_AUDITOR)
 
 static void
 made_token_is_shaped_like_the_root_token_and_hashed(void **state)
