@@ -19,6 +19,21 @@
 #include "common/textfile.h"
 
 #define OPERATOR_TOKEN_FILE "operator.token"
+#define ROOT_HOLDER "operator"          /* the root token's actor id */
+
+/*
+ * A new operator credential is as sensitive as an answer: an operator
+ * person (who has passkeys, or came by the console's cookie) steps up for
+ * it (auth/stepup.h), bound to this action and target.  The root token's
+ * holder needs none: it could do anything the new token can.
+ */
+static int
+step_up(struct req *q, const char *target)
+{
+	if (strcmp(q->actor.id, ROOT_HOLDER) == 0)
+		return 0;
+	return req_step_up(q, target);
+}
 
 static json_t *
 time_or_null(int64_t t)
@@ -91,7 +106,7 @@ int
 h_operator_token_create(struct req *q)
 {
 	static const char *const keys[] = {"name", "scope", "expires_at",
-	    NULL};
+	    "step_up", NULL};
 	static const char *const scopes[] = {"directory", "responder",
 	    "auditor", NULL};
 	char token[TOKEN_MAX + 1];
@@ -128,14 +143,14 @@ h_operator_token_create(struct req *q)
 	str_copy(q->ev.target, sizeof(q->ev.target), name);
 	event_detail(&q->ev, "name", name);
 	event_detail(&q->ev, "scope", scopes[scope]);
-	if (name_free(q, name) == -1)
+	if (name_free(q, name) == -1 || step_up(q, name) == -1)
 		return -1;
 	optoken_id_new(r.id);
 	str_copy(r.name, sizeof(r.name), name);
 	r.scope = scope;
 	r.created = q->now;
 	str_copy(r.created_by, sizeof(r.created_by), q->actor.id[0] != '\0' ?
-	    q->actor.id : "operator");
+	    q->actor.id : ROOT_HOLDER);
 	if (optoken_make(token, sizeof(token), r.token_hash) == -1) {
 		err_internal(&q->err, "cannot make a token");
 		goto out;
@@ -234,7 +249,7 @@ h_operator_token_revoke(struct req *q)
 		    "was already revoked", r.name);
 	}
 	run.id = r.id;
-	run.by = q->actor.id[0] != '\0' ? q->actor.id : "operator";
+	run.by = q->actor.id[0] != '\0' ? q->actor.id : ROOT_HOLDER;
 	run.now = q->now;
 	if (req_write_op(q, op_revoke, &run, "operator token") == -1)
 		return -1;
@@ -299,20 +314,23 @@ write_token_file(const struct req *q, const char *token, char *path,
 int
 h_operator_token_rotate_root(struct req *q)
 {
-	static const char *const keys[] = {NULL};
+	static const char *const keys[] = {"step_up", NULL};
 	char token[TOKEN_MAX + 1], path[4096];
 	struct rotate_run run;
 	json_t *b;
 	int rc = -1, written;
 
 	memset(&run, 0, sizeof(run));
-	str_copy(q->ev.target, sizeof(q->ev.target), "operator");
-	/* A JSON object, {} today: no bare POST rotates by accident. */
+	str_copy(q->ev.target, sizeof(q->ev.target), ROOT_HOLDER);
+	/* A JSON object ({}, or {step_up}): no bare POST rotates by
+	 * accident. */
 	b = req_body(q);
 	if (b == NULL || jx_only(b, keys, &q->err) == -1) {
 		q->err.reason = "bad_request";
 		return -1;
 	}
+	if (step_up(q, ROOT_HOLDER) == -1)
+		return -1;
 	pthread_mutex_lock(&q->ctx->rotate_lock);
 	if (optoken_make(token, sizeof(token), run.hash) == -1) {
 		err_internal(&q->err, "cannot make a token");

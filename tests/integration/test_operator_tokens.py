@@ -448,6 +448,68 @@ class RotateRoot(unittest.TestCase):
         self.d.operator = final
 
 
+class OperatorPerson(unittest.TestCase):
+    """An operator person (passkeys) manages tokens as the root token's
+    holder does, but steps up for a new credential: a new token, a new
+    root token."""
+
+    @classmethod
+    def setUpClass(cls):
+        import test_passkeys
+        from webauthn_soft import Authenticator
+        cls.pk = test_passkeys.PasskeyTest
+        cls.d = test_passkeys.start_daemon(test_passkeys.T0)
+        r = cls.d.op("POST", "/v1/operators", {
+            "id": "opr_olga", "username": "olga",
+            "email": "olga@custos.example"})
+        assert r.status == 201, r
+        cls.auth = Authenticator()
+
+    @classmethod
+    def tearDownClass(cls):
+        assert cls.d.stop() == 0
+
+    def signed_in(self):
+        self.pk.register(self, self.auth, self.d.operator,
+                         body={"operator": "opr_olga"})
+        return self.pk.sign_in(self, self.auth).body["token"]
+
+    def test_person_steps_up_to_make_tokens_and_rotate(self):
+        tok = self.signed_in()
+        body = {"name": "olgas", "scope": "auditor"}
+        r = self.d.call("POST", "/v1/operator-tokens", body, token=tok)
+        self.assertEqual((r.status, r.body["error"]["code"]),
+                         (403, "step_up_required"), r)
+        body["step_up"] = self.pk.step_up(self, self.auth, tok,
+                                          "operator_token.create", "olgas")
+        r = self.d.call("POST", "/v1/operator-tokens", body, token=tok)
+        self.assertEqual(r.status, 201, r)
+        made = r.body
+        r = self.d.call("GET", "/v1/operator-tokens", token=tok)
+        self.assertEqual(r.status, 200, r)
+        mine = [t for t in r.body["tokens"] if t["id"] == made["id"]]
+        self.assertEqual(mine[0]["created_by"], "opr_olga")
+        # Revoking takes nothing away from anyone: no step-up.
+        r = self.d.call("DELETE", "/v1/operator-tokens/olgas", token=tok)
+        self.assertEqual((r.status, r.body["revoked_by"]),
+                         (200, "opr_olga"), r)
+        r = self.d.call("POST", "/v1/operator-tokens/rotate-root", {},
+                        token=tok)
+        self.assertEqual(r.status, 403, r)
+        self.assertEqual(self.d.op("GET", "/v1/vendors").status, 200)
+        r = self.d.call("POST", "/v1/operator-tokens/rotate-root", {
+            "step_up": self.pk.step_up(self, self.auth, tok,
+                                       "operator_token.rotate_root",
+                                       "operator")}, token=tok)
+        self.assertEqual(r.status, 200, r)
+        self.assertEqual(self.d.op("GET", "/v1/vendors").status, 401)
+        self.d.operator = r.body["token"]
+        self.assertEqual(self.d.op("GET", "/v1/vendors").status, 200)
+        # The person's own session is no root token's: it goes on.
+        r = self.d.call("GET", "/v1/operator-tokens", token=tok)
+        self.assertEqual(r.status, 200, r)
+
+
 class Cli(unittest.TestCase):
     """custos operator-token against a real custosd."""
 
