@@ -29,7 +29,7 @@ who_name(struct req *q, char *out, size_t size)
 	struct store_conn *c;
 	int found = 1;
 
-	str_copy(out, size, q->actor.id);
+	str_copy(out, size, q->has_optoken ? q->optoken.name : q->actor.id);
 	if (q->actor.kind == ACTOR_OPERATOR)
 		return 0;
 	c = req_reader(q);

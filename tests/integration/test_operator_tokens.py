@@ -274,8 +274,10 @@ class Scopes(DaemonTest):
         self.assertEqual(ev["detail"], {"operator_token": "responder-1",
                                         "scope": "responder"})
         r = self.call("responder", "GET", "/v1/session")
-        self.assertEqual((r.body["operator_token"], r.body["scope"]),
-                         ("responder-1", "responder"))
+        self.assertEqual((r.body["kind"], r.body["id"], r.body["username"],
+                          r.body["operator_token"], r.body["scope"]),
+                         ("operator", self.tok["responder"]["id"],
+                          "responder-1", "responder-1", "responder"))
         listed = {t["name"]: t for t in
                   self.d.op("GET", "/v1/operator-tokens").body["tokens"]}
         self.assertIsNotNone(listed["responder-1"]["last_used"])
