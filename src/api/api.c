@@ -654,7 +654,7 @@ req_job(struct req *q, struct write_ctx *w, struct store_job *job)
 	job->apply = job_apply;
 	job->entry = job_entry;
 	job->arg = w;
-	if (!def->recorded)
+	if (!def->recorded && !q->has_optoken)
 		job->entry = NULL;
 	/* Plain reads change nothing: no savepoint on the writer. */
 	if (w->apply == NULL && !q->touch_session && !q->touch_optoken &&
@@ -1173,6 +1173,20 @@ run(struct req *q)
 		err_internal(&q->err, "internal error");
 }
 
+/*
+ * helper optok: every use of a named operator token is recorded, the reads
+ * the action table leaves unrecorded for the root token (log.entries,
+ * log.health) too -- an auditor's reading of the log is on the log --
+ * while the log can append; with the log damaged they are served as for
+ * the root token, since that is when log.health matters most.
+ */
+static int
+named_recorded(const struct req *q)
+{
+	return q->has_optoken && (q->ctx->tlog == NULL ||
+	    tlog_broken(q->ctx->tlog) == NULL);
+}
+
 /* A request from api_handle() to its answer, on the heap while its
  * entry commits. */
 struct pending {
@@ -1337,7 +1351,7 @@ api_handle(void *arg, struct http_req *r, struct http_resp *out)
 	 * commits: a count it cannot record is not taken).  The answer is
 	 * made now, on this worker; the writer's callback sends it once the
 	 * commit is durable, and no thread waits for that. */
-	if (!q->recorded && def->recorded &&
+	if (!q->recorded && (def->recorded || named_recorded(q)) &&
 	    (store_write_failing(ctx->store, &e) || !req_flood_counted(q))) {
 		p->ok = q->status >= 200 && q->status < 300;
 		answer(p);

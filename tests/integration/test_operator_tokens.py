@@ -273,6 +273,18 @@ class Scopes(DaemonTest):
                                        "vendor": None})
         self.assertEqual(ev["detail"], {"operator_token": "responder-1",
                                         "scope": "responder"})
+        # Even the reads the table leaves unrecorded for the root token:
+        # a named token's reading of the log is on the log.
+        start = self.d.log_size()
+        for path in ("/v1/log/entries?start=0&end=1", "/v1/log/health"):
+            r = self.call("auditor", "GET", path)
+            self.assertEqual(r.status, 200, r)
+        got = [(e["action"], e["actor"]["id"], e["detail"]["operator_token"])
+               for e in self.entries_since(start)
+               if e["action"] in ("log.entries", "log.health")]
+        self.assertEqual(got, [
+            ("log.entries", self.tok["auditor"]["id"], "auditor-1"),
+            ("log.health", self.tok["auditor"]["id"], "auditor-1")])
         r = self.call("responder", "GET", "/v1/session")
         self.assertEqual((r.body["kind"], r.body["id"], r.body["username"],
                           r.body["operator_token"], r.body["scope"]),
