@@ -48,10 +48,11 @@ out_is_new(const struct cli *ctx, const char *out)
 
 /*
  * Hands the token of answer a out: to FILE out (0600) or stdout, and
- * removes it from a (for --json).  Returns an enum cli_exit.
+ * removes it from a (for --json).  lost says what to do when FILE cannot
+ * be written.  Returns an enum cli_exit.
  */
 static int
-hand_out(json_t *a, const char *out)
+hand_out(json_t *a, const char *out, const char *lost)
 {
 	const char *tok = cli_jstr(a, "token");
 	struct buf text;
@@ -69,8 +70,8 @@ hand_out(json_t *a, const char *out)
 		rc = oom();
 	else if (cli_write_file(out, text.data, text.len, 1) != 0) {
 		/* Never shown elsewhere: it is lost. */
-		cli_warn("the token could not be written to %s and is lost: "
-		    "revoke it and make another", out);
+		cli_warn("the token could not be written to %s: %s", out,
+		    lost);
 		rc = CLI_FAIL;
 	}
 	buf_cleanup(&text);
@@ -150,15 +151,16 @@ create(struct cli *ctx, int argc, char **argv)
 		rc = cli_unexpected(&answer, "token and id");
 		goto out;
 	}
-	if (!ctx->json)
-		said_made(out != NULL ? stdout : stderr, a, out);
 	/* --json alone: the answer, token and all, is the output. */
 	if (ctx->json && out == NULL)
 		rc = json_answer(a);
 	else
-		rc = hand_out(a, out);
+		rc = hand_out(a, out, "it is lost; revoke it and make another");
 	if (rc == CLI_OK && ctx->json && out != NULL)
 		rc = json_answer(a);
+	/* Said once it is where it is said to be. */
+	if (rc == CLI_OK && !ctx->json)
+		said_made(out != NULL ? stdout : stderr, a, out);
 out:
 	json_decref(a);
 	json_decref(body);
@@ -272,8 +274,17 @@ rotate_root(struct cli *ctx, int argc, char **argv)
 		rc = cli_unexpected(&answer, "token");
 		goto out;
 	}
+	/* --json alone: the answer, token and all, is the output. */
+	if (ctx->json && out == NULL)
+		rc = json_answer(a);
+	else
+		rc = hand_out(a, out, cli_jstr(a, "file") != NULL ? "it is in "
+		    "the server's DIR/operator.token" : "and the server could "
+		    "not write it either: it is lost, rotate again");
+	if (rc == CLI_OK && ctx->json && out != NULL)
+		rc = json_answer(a);
 	if (!ctx->json) {
-		FILE *f = out != NULL ? stdout : stderr;
+		FILE *f = out != NULL && rc == CLI_OK ? stdout : stderr;
 
 		fputs("the root operator token was rotated: the old one is "
 		    "refused from now on", f);
@@ -281,7 +292,7 @@ rotate_root(struct cli *ctx, int argc, char **argv)
 			fputs("; the server wrote the new one to ", f);
 			cli_put(f, cli_jstr(a, "file"), 0);
 		}
-		if (out != NULL) {
+		if (out != NULL && rc == CLI_OK) {
 			fputs("; and it is in ", f);
 			cli_put(f, out, 0);
 		}
@@ -292,13 +303,6 @@ rotate_root(struct cli *ctx, int argc, char **argv)
 			fputc('\n', stderr);
 		}
 	}
-	/* --json alone: the answer, token and all, is the output. */
-	if (ctx->json && out == NULL)
-		rc = json_answer(a);
-	else
-		rc = hand_out(a, out);
-	if (rc == CLI_OK && ctx->json && out != NULL)
-		rc = json_answer(a);
 out:
 	json_decref(a);
 	json_decref(body);
