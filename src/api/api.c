@@ -10,6 +10,7 @@
 
 #include "access/policy.h"
 #include "api/req.h"
+#include "auth/optoken.h"
 #include "common/jsonx.h"
 #include "common/log.h"
 #include "common/num.h"
@@ -112,6 +113,11 @@ static const handler_fn handlers[ACT_COUNT][ACTION_ROUTES_MAX] = {
 	[ACT_TENANT_INCIDENT_LIST] = {h_tenant_incident_list},
 	[ACT_TENANT_INCIDENT_VIEW] = {h_tenant_incident_view},
 	[ACT_LOG_HEALTH] = {h_log_health},
+	/* helper optok (issue 14): named operator tokens. */
+	[ACT_OPERATOR_TOKEN_CREATE] = {h_operator_token_create},
+	[ACT_OPERATOR_TOKEN_LIST] = {h_operator_token_list},
+	[ACT_OPERATOR_TOKEN_REVOKE] = {h_operator_token_revoke},
+	[ACT_OPERATOR_TOKEN_ROTATE_ROOT] = {h_operator_token_rotate_root},
 };
 
 void
@@ -269,20 +275,50 @@ bearer(const struct api_ctx *ctx, const struct http_req *r, char *tok,
 	return credential(ctx, r, tok, size, &by_cookie);
 }
 
+int
+api_ctx_init_locks(struct api_ctx *ctx)
+{
+	if (pthread_rwlock_init(&ctx->operator_lock, NULL) != 0)
+		return -1;
+	if (pthread_mutex_init(&ctx->rotate_lock, NULL) != 0) {
+		pthread_rwlock_destroy(&ctx->operator_lock);
+		return -1;
+	}
+	return 0;
+}
+
+void
+api_ctx_cleanup_locks(struct api_ctx *ctx)
+{
+	pthread_mutex_destroy(&ctx->rotate_lock);
+	pthread_rwlock_destroy(&ctx->operator_lock);
+}
+
+void
+api_operator_hash_set(struct api_ctx *ctx, const uint8_t hash[TOKEN_HASH_LEN])
+{
+	pthread_rwlock_wrlock(&ctx->operator_lock);
+	memcpy(ctx->operator_hash, hash, TOKEN_HASH_LEN);
+	pthread_rwlock_unlock(&ctx->operator_lock);
+}
+
 static int
-is_operator_token(const struct api_ctx *ctx, const char *tok)
+is_operator_token(struct api_ctx *ctx, const char *tok)
 {
 	uint8_t h[TOKEN_HASH_LEN];
 	int ok;
 
 	token_hash(h, tok);
+	/* A rotation (api_optoken.c) may swap the hash meanwhile. */
+	pthread_rwlock_rdlock(&ctx->operator_lock);
 	ok = sodium_memcmp(h, ctx->operator_hash, TOKEN_HASH_LEN) == 0;
+	pthread_rwlock_unlock(&ctx->operator_lock);
 	sodium_memzero(h, sizeof(h));
 	return ok;
 }
 
 int
-req_is_operator_token(const struct api_ctx *ctx, const char *tok)
+req_is_operator_token(struct api_ctx *ctx, const char *tok)
 {
 	return is_operator_token(ctx, tok);
 }
@@ -295,6 +331,32 @@ token_shaped(const char *tok)
 	return n == 4 + 52 && (strncmp(tok, "cse_", 4) == 0 ||
 	    strncmp(tok, "cop_", 4) == 0) &&
 	    strspn(tok + 4, "abcdefghijklmnopqrstuvwxyz234567") == 52;
+}
+
+/* 1 when tok is a live named operator token whose scope may import
+ * (helper optok): it may send an import's large body. */
+static int
+named_may_import(struct api_ctx *ctx, const char *tok)
+{
+	const struct store_ops *ops = store_ops(ctx->store);
+	uint8_t h[TOKEN_HASH_LEN];
+	struct rec_optoken r;
+	struct store_conn *c;
+	struct err e;
+	int found = 1;
+
+	if (strncmp(tok, "cop_", 4) != 0)
+		return 0;
+	err_init(&e);
+	c = store_reader_get(ctx->store, &e);
+	if (c == NULL)
+		return 0;
+	token_hash(h, tok);
+	found = ops->optoken_get_hash(c, h, &r, &e);
+	store_reader_put(ctx->store, c);
+	sodium_memzero(h, sizeof(h));
+	return found == 0 && optoken_state(&r, clock_now(ctx->clock)) ==
+	    OPTOKEN_LIVE && action_scope_allows(r.scope, ACT_IMPORT);
 }
 
 /* 1 when the request carries a bearer shaped like one of ours. */
@@ -321,7 +383,7 @@ api_body_cap(void *arg, const struct http_req *r)
 	if (bearer(ctx, r, tok, sizeof(tok)) == 0 && token_shaped(tok)) {
 		cap = BODY_MAX;
 		if (strcmp(r->path, "/v1/import") == 0 &&
-		    is_operator_token(ctx, tok))
+		    (is_operator_token(ctx, tok) || named_may_import(ctx, tok)))
 			cap = BODY_MAX_IMPORT;
 	}
 	sodium_memzero(tok, sizeof(tok));
@@ -509,6 +571,31 @@ job_apply(struct store_conn *c, void *arg, struct err *e)
 	if (q->touch_session && ops->session_touch(c, q->session.id, q->now,
 	    e) == -1)
 		return -1;
+	/* helper optok: a named token revoked (or expired) after this
+	 * request was let in changes nothing; its use is recorded in
+	 * last_used (throttled, as sessions' last_seen). */
+	if (q->has_optoken) {
+		struct rec_optoken now;
+		struct err d;
+		int rc = 0;
+
+		if (w->apply != NULL && q->err.status == 0) {
+			rc = ops->optoken_get(c, q->optoken.id, &now, e);
+			if (rc == -1)
+				return -1;
+		}
+		if (w->apply != NULL && q->err.status == 0 && (rc == 1 ||
+		    optoken_state(&now, q->now) != OPTOKEN_LIVE)) {
+			err_init(&d);
+			err_set(&d, 401, "unauthorized", "the operator token "
+			    "was revoked while this request ran");
+			d.reason = "token_revoked";
+			return req_deny(q, &d);
+		}
+		if (q->touch_optoken && ops->optoken_touch(c, q->optoken.id,
+		    q->now, e) == -1)
+			return -1;
+	}
 	/* A second approval is used up by the action it allowed, in the
 	 * same commit: it can never serve twice.  A refused request leaves
 	 * it as it was. */
@@ -577,10 +664,11 @@ req_job(struct req *q, struct write_ctx *w, struct store_job *job)
 	job->apply = job_apply;
 	job->entry = job_entry;
 	job->arg = w;
-	if (!def->recorded)
+	if (!def->recorded && !q->has_optoken)
 		job->entry = NULL;
 	/* Plain reads change nothing: no savepoint on the writer. */
-	if (w->apply == NULL && !q->touch_session && q->approval.id[0] == '\0')
+	if (w->apply == NULL && !q->touch_session && !q->touch_optoken &&
+	    q->approval.id[0] == '\0')
 		job->apply = NULL;
 	q->recorded = 1;
 	/* Other requests may read while this one waits for its commit. */
@@ -723,6 +811,61 @@ csrf_check(struct req *q)
 	return 0;
 }
 
+/*
+ * A bearer "cop_..." that is not the root token: a named operator token
+ * (auth/optoken.h), read from the store on every request so that a
+ * revocation bites on the next use.  0 with q->actor the token's (kind
+ * operator, id the token's), or -1 with a 401 (the refused use still
+ * names the token in its entry).
+ */
+static int
+named_token(struct req *q, const uint8_t h[TOKEN_HASH_LEN])
+{
+	struct store_conn *c = req_reader(q);
+	int found, state;
+
+	if (c == NULL)
+		return -1;
+	found = store_ops(q->ctx->store)->optoken_get_hash(c, h, &q->optoken,
+	    &q->err);
+	if (found == -1)
+		return -1;
+	if (found == 1) {
+		q->err.reason = "bad_token";
+		return err_set(&q->err, 401, "unauthorized", "the token is not "
+		    "valid (unknown, expired or logged out)");
+	}
+	q->actor.kind = ACTOR_OPERATOR;
+	str_copy(q->actor.id, sizeof(q->actor.id), q->optoken.id);
+	event_detail(&q->ev, "operator_token", q->optoken.name);
+	event_detail(&q->ev, "scope", op_scope_name(q->optoken.scope) != NULL ?
+	    op_scope_name(q->optoken.scope) : "unknown");
+	state = optoken_state(&q->optoken, q->now);
+	if (state == OPTOKEN_REVOKED) {
+		q->err.reason = "token_revoked";
+		return err_set(&q->err, 401, "unauthorized", "this operator "
+		    "token was revoked");
+	}
+	if (state == OPTOKEN_EXPIRED) {
+		q->err.reason = "token_expired";
+		return err_set(&q->err, 401, "unauthorized", "this operator "
+		    "token has expired");
+	}
+	q->has_optoken = 1;
+	q->touch_optoken = q->now - q->optoken.last_used >= SESSION_TOUCH_EVERY;
+	return 0;
+}
+
+/* A named operator token's caller out of the token's scope: -1 with a
+ * 403 operator_scope; else 0. */
+static int
+scope_gate(struct req *q)
+{
+	if (!q->has_optoken || q->route == NULL)
+		return 0;
+	return optoken_check_scope(&q->optoken, q->route->action, &q->err);
+}
+
 /* Finds who is calling.  0 with q->actor set, or -1 with a 401. */
 static int
 authenticate(struct req *q)
@@ -749,6 +892,11 @@ authenticate(struct req *q)
 		goto out;
 	}
 	token_hash(h, tok);
+	/* Sessions are "cse_", operator tokens "cop_": one lookup each. */
+	if (!q->by_cookie && strncmp(tok, "cop_", 4) == 0) {
+		rc = named_token(q, h);
+		goto out;
+	}
 	if (q->by_cookie)
 		csrf_token(q->csrf, sizeof(q->csrf), h);
 	c = req_reader(q);
@@ -854,7 +1002,8 @@ out:
 int
 req_authenticate(struct req *q)
 {
-	return authenticate(q) == -1 || csrf_check(q) == -1 ? -1 : 0;
+	return authenticate(q) == -1 || csrf_check(q) == -1 ||
+	    scope_gate(q) == -1 ? -1 : 0;
 }
 
 /* Loads the route's tenant and applies the tenant policy. */
@@ -975,6 +1124,7 @@ name_caller(struct req *q)
 		memset(&q->actor, 0, sizeof(q->actor));
 		memset(&q->session, 0, sizeof(q->session));
 		q->touch_session = 0;
+		q->has_optoken = q->touch_optoken = 0;
 		err_init(&q->err);
 	}
 	sodium_memzero(tok, sizeof(tok));
@@ -1020,11 +1170,32 @@ run(struct req *q)
 		    def->name);
 		return;
 	}
+	/* A named operator token: only what its scope allows. */
+	if (scope_gate(q) == -1) {
+		if (q->nparams > 1)
+			path_for_log(q->ev.target, sizeof(q->ev.target),
+			    q->param[1]);
+		return;
+	}
 	if (def->tenant_scoped && tenant_gate(q) == -1)
 		return;
 	rc = q->route->fn(q);
 	if (rc == -1 && q->err.status == 0)
 		err_internal(&q->err, "internal error");
+}
+
+/*
+ * helper optok: every use of a named operator token is recorded, the reads
+ * the action table leaves unrecorded for the root token (log.entries,
+ * log.health) too -- an auditor's reading of the log is on the log --
+ * while the log can append; with the log damaged they are served as for
+ * the root token, since that is when log.health matters most.
+ */
+static int
+named_recorded(const struct req *q)
+{
+	return q->has_optoken && (q->ctx->tlog == NULL ||
+	    tlog_broken(q->ctx->tlog) == NULL);
 }
 
 /* A request from api_handle() to its answer, on the heap while its
@@ -1191,7 +1362,7 @@ api_handle(void *arg, struct http_req *r, struct http_resp *out)
 	 * commits: a count it cannot record is not taken).  The answer is
 	 * made now, on this worker; the writer's callback sends it once the
 	 * commit is durable, and no thread waits for that. */
-	if (!q->recorded && def->recorded &&
+	if (!q->recorded && (def->recorded || named_recorded(q)) &&
 	    (store_write_failing(ctx->store, &e) || !req_flood_counted(q))) {
 		p->ok = q->status >= 200 && q->status < 300;
 		answer(p);

@@ -10,6 +10,7 @@
 #ifndef CUSTOS_API_API_H
 #define CUSTOS_API_API_H
 
+#include <pthread.h>
 #include <stdint.h>
 
 #include "common/clock.h"
@@ -40,7 +41,12 @@ struct api_config {
 	int secure_cookies;             /* https: Secure, __Host- cookie */
 	const char *issuer;             /* name in TOTP URIs and mail */
 	const char *mail_from;
+	const char *data_dir;           /* DIR: operator.token is rewritten
+					 * there by rotate-root */
 };
+
+/* The store's meta key of the root operator token's hash. */
+#define API_OPERATOR_HASH_KEY "operator_token_hash"
 
 struct answer_cache;
 struct flood;
@@ -53,8 +59,23 @@ struct api_ctx {
 	struct flood *flood;                    /* may be NULL: no budget */
 	const struct clock *clock;
 	struct api_config cfg;
+	/* The root operator token's hash: read under operator_lock (a
+	 * rotation swaps it while requests run, api_optoken.c); written
+	 * without it only before the server starts. */
 	uint8_t operator_hash[TOKEN_HASH_LEN];
+	pthread_rwlock_t operator_lock;
+	pthread_mutex_t rotate_lock;    /* one rotation at a time */
 };
+
+/* Sets up ctx's locks (after zeroing it, before serving); 0 or -1. */
+int api_ctx_init_locks(struct api_ctx *ctx)
+	__attribute__((warn_unused_result));
+void api_ctx_cleanup_locks(struct api_ctx *ctx);
+
+/* Replaces the root operator token's hash (under operator_lock): from now
+ * on only the token of hash is the root token. */
+void api_operator_hash_set(struct api_ctx *ctx,
+    const uint8_t hash[TOKEN_HASH_LEN]);
 
 void api_config_defaults(struct api_config *c);
 

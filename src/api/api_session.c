@@ -29,7 +29,7 @@ who_name(struct req *q, char *out, size_t size)
 	struct store_conn *c;
 	int found = 1;
 
-	str_copy(out, size, q->actor.id);
+	str_copy(out, size, q->has_optoken ? q->optoken.name : q->actor.id);
 	if (q->actor.kind == ACTOR_OPERATOR)
 		return 0;
 	c = req_reader(q);
@@ -74,6 +74,15 @@ h_session_view(struct req *q)
 		json_object_set_new(r, "vendor", json_string(q->actor.vendor));
 	if (q->actor.device[0] != '\0')
 		json_object_set_new(r, "device", json_string(q->actor.device));
+	/* helper optok: a named operator token says its name and scope (the
+	 * CLI shows only the commands it may run). */
+	if (q->has_optoken) {
+		json_object_set_new(r, "operator_token",
+		    json_string(q->optoken.name));
+		json_object_set_new(r, "scope", json_string(
+		    op_scope_name(q->optoken.scope) != NULL ?
+		    op_scope_name(q->optoken.scope) : "unknown"));
+	}
 	if (q->session.id[0] != '\0') {
 		json_object_set_new(r, "session", json_string(q->session.id));
 		time_format(stamp, q->session.expires);

@@ -58,6 +58,10 @@ struct req {
 	struct actor actor;
 	struct rec_session session;     /* when actor signed in by session */
 	int touch_session;
+	struct rec_optoken optoken;     /* a named operator token's caller
+					 * (has_optoken; auth/optoken.h) */
+	int has_optoken;
+	int touch_optoken;              /* its last_used is due */
 	struct rec_tenant tenant;       /* when the route has {t} */
 	struct rec_grant grant;         /* an engineer's active grant */
 	int has_grant;
@@ -159,7 +163,7 @@ void req_attempt_policy(const struct api_ctx *ctx, struct attempt_policy *p);
 void req_wipe_field(json_t *b, const char *key);
 
 /* 1 when tok is the operator token (compared in constant time). */
-int req_is_operator_token(const struct api_ctx *ctx, const char *tok);
+int req_is_operator_token(struct api_ctx *ctx, const char *tok);
 
 /* Ends the console's session cookie in the browser (logout). */
 void req_cookie_clear(struct req *q);
@@ -290,6 +294,11 @@ int h_auth_passkey(struct req *q);
 int h_step_up_begin(struct req *q);
 int h_operator_create(struct req *q);
 int h_operator_list(struct req *q);
+/* helper optok (issue 14): named operator tokens (api_optoken.c). */
+int h_operator_token_create(struct req *q);
+int h_operator_token_list(struct req *q);
+int h_operator_token_revoke(struct req *q);
+int h_operator_token_rotate_root(struct req *q);
 
 /* For a route open to anonymous callers that some callers use signed in
  * (POST /v1/passkeys/options and /v1/passkeys: by session, or by

@@ -9,6 +9,11 @@
 #define USR WHO(ACTOR_TENANT_USER)
 #define ANON WHO(ACTOR_ANONYMOUS)
 #define SIGNED_IN (ENG | ADM | USR)
+/* Named operator tokens' scopes (helper optok, issue 14); reads (GETs that
+ * write nothing) default to every scope, anything else to none. */
+#define S_DIR OPSCOPE_BIT(OPSCOPE_DIRECTORY)
+#define S_RESP OPSCOPE_BIT(OPSCOPE_RESPONDER)
+#define S_ROOT SCOPES_ROOT_ONLY
 
 /*
  * Health checks, reads of the public log and the static reset page are
@@ -50,38 +55,45 @@ static const struct action_def actions[ACT_COUNT] = {
 		.name = "vendor.create", .who = OP,
 		.write = 1, .recorded = 1, .cls = ACTION_WRITE,
 		.routes = {{"POST", "/v1/vendors"}},
+		.scopes = S_DIR,
 	},
 	[ACT_ENGINEER_CREATE] = {
 		.name = "engineer.create", .who = OP,
 		.write = 1, .recorded = 1, .cls = ACTION_WRITE,
 		.routes = {{"POST", "/v1/engineers"}},
+		.scopes = S_DIR,
 	},
 	[ACT_DEVICE_CREATE] = {
 		.name = "device.create", .who = OP,
 		.write = 1, .recorded = 1, .cls = ACTION_WRITE,
 		.routes = {{"POST", "/v1/engineers/{id}/devices"}},
+		.scopes = S_DIR,
 	},
 	[ACT_TENANT_CREATE] = {
 		.name = "tenant.create", .who = OP,
 		.write = 1, .recorded = 1, .cls = ACTION_WRITE,
 		.routes = {{"POST", "/v1/tenants"}},
+		.scopes = S_DIR,
 	},
 	[ACT_IMPORT] = {
 		.name = "import", .who = OP,
 		.write = 1, .recorded = 1, .cls = ACTION_WRITE,
 		.routes = {{"POST", "/v1/import"}},
+		.scopes = S_DIR,
 	},
 	[ACT_USER_CREATE] = {
 		.name = "user.create", .who = OP | ADM,
 		.tenant_scoped = 1, .write = 1, .recorded = 1, .cls = ACTION_WRITE,
 		.words = "a user was created",
 		.routes = {{"POST", "/v1/tenants/{t}/users"}},
+		.scopes = S_DIR,
 	},
 	[ACT_USER_DELETE] = {
 		.name = "user.delete", .who = OP | ADM,
 		.tenant_scoped = 1, .write = 1, .recorded = 1, .cls = ACTION_WRITE,
 		.words = "a user was deleted",
 		.routes = {{"DELETE", "/v1/tenants/{t}/users/{u}"}},
+		.scopes = S_DIR,
 	},
 	[ACT_USER_LIST] = {
 		.name = "user.list", .who = OP | ENG | ADM,
@@ -108,6 +120,7 @@ static const struct action_def actions[ACT_COUNT] = {
 		.name = "ticket.create", .who = OP | ADM | USR,
 		.tenant_scoped = 1, .write = 1, .recorded = 1, .cls = ACTION_WRITE,
 		.routes = {{"POST", "/v1/tenants/{t}/tickets"}},
+		.scopes = S_DIR,
 	},
 	[ACT_TICKET_LIST] = {
 		.name = "ticket.list", .who = ENG | ADM,
@@ -210,6 +223,7 @@ static const struct action_def actions[ACT_COUNT] = {
 		.tenant_scoped = 1, .write = 1, .recorded = 1, .cls = ACTION_NEUTRAL,
 		.words = "emergency access was opened by the operator",
 		.routes = {{"POST", "/v1/tenants/{t}/break-glass"}},
+		.scopes = S_ROOT,
 	},
 	/* Second approvals: asked by an engineer with access; answered by
 	 * a tenant admin or, where the tenant allows, an engineer of another
@@ -244,12 +258,14 @@ static const struct action_def actions[ACT_COUNT] = {
 		.name = "scope", .who = OP,
 		.recorded = 1, .cls = ACTION_READ,
 		.routes = {{"POST", "/v1/scope"}},
+		.scopes = SCOPES_ALL,
 	},
 	/* Detection and containment: the operator's. */
 	[ACT_ENGINEER_HOURS] = {
 		.name = "engineer.working_hours", .who = OP,
 		.write = 1, .recorded = 1, .cls = ACTION_WRITE,
 		.routes = {{"PUT", "/v1/engineers/{id}/working-hours"}},
+		.scopes = S_DIR | S_RESP,
 	},
 	[ACT_ALERT_LIST] = {
 		.name = "alert.list", .who = OP,
@@ -265,6 +281,7 @@ static const struct action_def actions[ACT_COUNT] = {
 		.name = "containment", .who = OP,
 		.write = 1, .recorded = 1, .cls = ACTION_WRITE,
 		.routes = {{"POST", "/v1/containment"}},
+		.scopes = S_RESP,
 	},
 	[ACT_CONTAINMENT_LIST] = {
 		.name = "containment.list", .who = OP,
@@ -275,6 +292,7 @@ static const struct action_def actions[ACT_COUNT] = {
 		.name = "containment.lift", .who = OP,
 		.write = 1, .recorded = 1, .cls = ACTION_WRITE,
 		.routes = {{"POST", "/v1/containment/{id}/lift"}},
+		.scopes = S_RESP,
 	},
 	/* The console's files: static, the same for everyone, so not
 	 * recorded (as the public tree's reads). */
@@ -308,6 +326,7 @@ static const struct action_def actions[ACT_COUNT] = {
 		.name = "invitation.create", .who = OP,
 		.write = 1, .recorded = 1, .cls = ACTION_WRITE,
 		.routes = {{"POST", "/v1/invitations"}},
+		.scopes = S_DIR,
 	},
 	[ACT_INVITATION_LIST] = {
 		.name = "invitation.list", .who = OP,
@@ -318,6 +337,7 @@ static const struct action_def actions[ACT_COUNT] = {
 		.name = "invitation.revoke", .who = OP,
 		.write = 1, .recorded = 1, .cls = ACTION_WRITE,
 		.routes = {{"DELETE", "/v1/invitations/{id}"}},
+		.scopes = S_DIR,
 	},
 	[ACT_USER_INVITE] = {
 		.name = "user.invite", .who = OP | ADM,
@@ -325,6 +345,7 @@ static const struct action_def actions[ACT_COUNT] = {
 		.words = "a user was invited to enrol: a single-use link was "
 		    "mailed to the user's own address",
 		.routes = {{"POST", "/v1/tenants/{t}/invitations"}},
+		.scopes = S_DIR,
 	},
 	[ACT_USER_INVITATION_LIST] = {
 		.name = "user.invitation_list", .who = OP | ADM,
@@ -337,6 +358,7 @@ static const struct action_def actions[ACT_COUNT] = {
 		.tenant_scoped = 1, .write = 1, .recorded = 1, .cls = ACTION_WRITE,
 		.words = "a user's invitation was revoked",
 		.routes = {{"DELETE", "/v1/tenants/{t}/invitations/{id}"}},
+		.scopes = S_DIR,
 	},
 	[ACT_INVITATION_OPEN] = {
 		.name = "invitation.open", .who = ANON,
@@ -424,6 +446,7 @@ static const struct action_def actions[ACT_COUNT] = {
 		.name = "operator.create", .who = OP,
 		.write = 1, .recorded = 1, .cls = ACTION_WRITE,
 		.routes = {{"POST", "/v1/operators"}},
+		.scopes = S_ROOT,
 	},
 	[ACT_OPERATOR_LIST] = {
 		.name = "operator.list", .who = OP,
@@ -465,6 +488,7 @@ static const struct action_def actions[ACT_COUNT] = {
 		.name = "incident.create", .who = OP,
 		.recorded = 1, .cls = ACTION_READ,
 		.routes = {{"POST", "/v1/incidents"}},
+		.scopes = S_RESP,
 	},
 	[ACT_INCIDENT_LIST] = {
 		.name = "incident.list", .who = OP,
@@ -495,6 +519,33 @@ static const struct action_def actions[ACT_COUNT] = {
 		.name = "log.health", .who = OP,
 		.cls = ACTION_NEUTRAL,
 		.routes = {{"GET", "/v1/log/health"}},
+	},
+	/* helper optok (issue 14): named operator tokens
+	 * (api_optoken.c).  Only the root token and operator persons manage
+	 * them, reads included: a token's holder may not see the others. */
+	[ACT_OPERATOR_TOKEN_CREATE] = {
+		.name = "operator_token.create", .who = OP,
+		.write = 1, .recorded = 1, .cls = ACTION_WRITE,
+		.routes = {{"POST", "/v1/operator-tokens"}},
+		.scopes = S_ROOT,
+	},
+	[ACT_OPERATOR_TOKEN_LIST] = {
+		.name = "operator_token.list", .who = OP,
+		.recorded = 1, .cls = ACTION_READ,
+		.routes = {{"GET", "/v1/operator-tokens"}},
+		.scopes = S_ROOT,
+	},
+	[ACT_OPERATOR_TOKEN_REVOKE] = {
+		.name = "operator_token.revoke", .who = OP,
+		.write = 1, .recorded = 1, .cls = ACTION_WRITE,
+		.routes = {{"DELETE", "/v1/operator-tokens/{id}"}},
+		.scopes = S_ROOT,
+	},
+	[ACT_OPERATOR_TOKEN_ROTATE_ROOT] = {
+		.name = "operator_token.rotate_root", .who = OP,
+		.write = 1, .recorded = 1, .cls = ACTION_WRITE,
+		.routes = {{"POST", "/v1/operator-tokens/rotate-root"}},
+		.scopes = S_ROOT,
 	},
 	[ACT_UNKNOWN] = {
 		.name = "unknown", .who = 0,
@@ -527,6 +578,56 @@ action_allows(int kind, int action)
 	if (kind < 0 || kind >= ACTOR_KIND_COUNT)
 		return 0;
 	return (action_get(action)->who & WHO(kind)) != 0;
+}
+
+unsigned
+action_scopes(int action)
+{
+	const struct action_def *d = action_get(action);
+	int r;
+
+	if (d->scopes == SCOPES_ROOT_ONLY)
+		return 0;
+	if (d->scopes != 0)
+		return d->scopes & SCOPES_ALL;
+	/* The default: a read (no write, GETs only) is every scope's. */
+	if (d->write || d->routes[0].method == NULL)
+		return 0;
+	for (r = 0; r < ACTION_ROUTES_MAX && d->routes[r].method != NULL; r++)
+		if (strcmp(d->routes[r].method, "GET") != 0)
+			return 0;
+	return SCOPES_ALL;
+}
+
+int
+action_scope_allows(int scope, int action)
+{
+	if (scope < 0 || scope >= OPSCOPE_COUNT)
+		return 0;
+	return (action_scopes(action) & OPSCOPE_BIT(scope)) != 0;
+}
+
+static const char *const scope_names[OPSCOPE_COUNT] = {
+	[OPSCOPE_DIRECTORY] = "directory",
+	[OPSCOPE_RESPONDER] = "responder",
+	[OPSCOPE_AUDITOR] = "auditor",
+};
+
+const char *
+op_scope_name(int scope)
+{
+	return scope >= 0 && scope < OPSCOPE_COUNT ? scope_names[scope] : NULL;
+}
+
+int
+op_scope_by_name(const char *name)
+{
+	int k;
+
+	for (k = 0; k < OPSCOPE_COUNT; k++)
+		if (strcmp(scope_names[k], name) == 0)
+			return k;
+	return -1;
 }
 
 int
@@ -579,11 +680,19 @@ action_table_print(FILE *f)
 					first = 0;
 				}
 			fprintf(f, "],\"tenant_scoped\":%s,\"write\":%s,"
-			    "\"recorded\":%s,\"no_grant\":%s,\"class\":\"%s\"}"
-			    "\n", d->tenant_scoped ? "true" : "false",
+			    "\"recorded\":%s,\"no_grant\":%s,\"class\":\"%s\","
+			    "\"scopes\":[", d->tenant_scoped ? "true" : "false",
 			    d->write ? "true" : "false",
 			    d->recorded ? "true" : "false",
 			    d->no_grant ? "true" : "false", classes[d->cls]);
+			/* Only where the operator may act at all. */
+			for (k = 0, first = 1; k < OPSCOPE_COUNT; k++)
+				if ((d->who & OP) && action_scope_allows(k, a)) {
+					fprintf(f, "%s\"%s\"", first ? "" : ",",
+					    scope_names[k]);
+					first = 0;
+				}
+			fputs("]}\n", f);
 		}
 	}
 	return fflush(f) == 0 && !ferror(f) ? 0 : -1;

@@ -104,6 +104,11 @@ enum action {
 	ACT_TENANT_INCIDENT_LIST,
 	ACT_TENANT_INCIDENT_VIEW,
 	ACT_LOG_HEALTH,
+	/* helper optok (issue 14): named operator tokens. */
+	ACT_OPERATOR_TOKEN_CREATE,
+	ACT_OPERATOR_TOKEN_LIST,
+	ACT_OPERATOR_TOKEN_REVOKE,
+	ACT_OPERATOR_TOKEN_ROTATE_ROOT,
 	ACT_UNKNOWN,
 	ACT_COUNT
 };
@@ -124,6 +129,25 @@ enum action_class {
 
 #define ACTION_ROUTES_MAX 6
 
+/*
+ * helper optok (issue 14): the scopes of named operator tokens
+ * (auth/optoken.h).  A token has exactly one; each action says which may
+ * use it (action_def.scopes).  The root token (DIR/operator.token) and
+ * operator persons are not scoped: they may do all the operator may.
+ */
+enum op_scope {
+	OPSCOPE_DIRECTORY = 0,  /* the directory's admin: its changes */
+	OPSCOPE_RESPONDER,      /* alerts, containment, scope, incidents */
+	OPSCOPE_AUDITOR,        /* reads only (and the scope question) */
+	OPSCOPE_COUNT
+};
+#define OPSCOPE_BIT(s) (1u << (s))
+#define SCOPES_ALL (OPSCOPE_BIT(OPSCOPE_DIRECTORY) | \
+	OPSCOPE_BIT(OPSCOPE_RESPONDER) | OPSCOPE_BIT(OPSCOPE_AUDITOR))
+/* In action_def.scopes: no named token at all, the root token and
+ * operator persons only (0 there means "the default", see scopes). */
+#define SCOPES_ROOT_ONLY (1u << 7)
+
 struct action_route {
 	const char *method;             /* NULL ends the list */
 	const char *pattern;            /* "/v1/tenants/{t}/users/{u}";
@@ -142,6 +166,11 @@ struct action_def {
 	const char *words;      /* what it means, for customer reports;
 				 * NULL: not described there */
 	struct action_route routes[ACTION_ROUTES_MAX];
+	unsigned scopes;        /* OPSCOPE_BIT()s of the named operator
+				 * tokens that may use it; 0: the default,
+				 * every scope when every route is a GET
+				 * and nothing is written, else none
+				 * (action_scopes); SCOPES_ROOT_ONLY: none */
 };
 
 /* The row of action (ACT_UNKNOWN's when out of range); never NULL. */
@@ -153,6 +182,19 @@ int action_by_name(const char *name);
 
 /* 1 when the table lets a caller of this kind attempt the action. */
 int action_allows(int kind, int action);
+
+/* The OPSCOPE_BIT() bits of the named operator tokens that may use the
+ * action (the table's, or its default); 0 when none may. */
+unsigned action_scopes(int action);
+
+/* 1 when a named operator token of scope may use the action. */
+int action_scope_allows(int scope, int action);
+
+/* "directory", "responder", "auditor"; NULL when out of range. */
+const char *op_scope_name(int scope);
+
+/* The scope named name, or -1. */
+int op_scope_by_name(const char *name);
 
 /*
  * How scope counts an entry's action by its name: the table's class, or
@@ -167,7 +209,8 @@ const char *action_words(const char *name);
 
 /* Writes the table as JSON lines, one per route: {"method", "pattern",
  * "action", "name", "who": [kinds], "tenant_scoped", "write", "recorded",
- * "no_grant", "class"}.  0 or -1 (I/O error). */
+ * "no_grant", "class", "scopes": [named operator token scopes]}.  0 or -1
+ * (I/O error). */
 int action_table_print(FILE *f) __attribute__((warn_unused_result));
 
 #endif

@@ -17,6 +17,9 @@ const char *const stepup_actions[] = {"access_request.approve",
      * that approve keeps (docs/internals/auth.md). */
     "tenant.support_policy", "user.create", "user.delete", "user.invite",
     "user.invitation_revoke", "user.password_reset", "user.mfa_reset",
+    /* helper optok (issue 14): an operator person's new operator
+     * credential (target: the token's name, or "operator"). */
+    "operator_token.create", "operator_token.rotate_root",
     NULL};
 
 void

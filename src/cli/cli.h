@@ -181,5 +181,7 @@ int cmd_contain(struct cli *ctx, int argc, char **argv);
 int cmd_containments(struct cli *ctx, int argc, char **argv);
 int cmd_working_hours(struct cli *ctx, int argc, char **argv);
 int cmd_witness(struct cli *ctx, int argc, char **argv);
+/* helper optok (issue 14): named operator tokens (cmd_optoken.c). */
+int cmd_operator_token(struct cli *ctx, int argc, char **argv);
 
 #endif

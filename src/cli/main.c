@@ -468,6 +468,35 @@ static const struct cli_command commands[] = {
 	  "default).  Example: \"mon-fri 08:00-18:00 +01:00\".  \"\" clears\n"
 	  "them.  The off_hours rule raises an alert on activity outside\n"
 	  "them; an engineer without declared hours never sets it off.\n", 1 },
+	/* helper optok (issue 14). */
+	{ "operator-token", cmd_operator_token,
+	  "operator-token create NAME --scope S [--expires WHEN] [--out FILE] "
+	  "| operator-token list | operator-token revoke NAME|ID | "
+	  "operator-token rotate-root [--out FILE]",
+	  "make, list and revoke named operator tokens; rotate the root "
+	  "token (operator)",
+	  "  create NAME        a new token named NAME (A-Z a-z 0-9 _ . -)\n"
+	  "    --scope S        directory (the directory's changes and\n"
+	  "                     reads), responder (alerts, containment,\n"
+	  "                     scope, incidents; reads) or auditor (reads\n"
+	  "                     and the scope question only)\n"
+	  "    --expires WHEN   refused from WHEN on (RFC 3339)\n"
+	  "    --out FILE       write the token to FILE (mode 0600; FILE must\n"
+	  "                     not exist) instead of stdout\n"
+	  "  list               every token: NAME, ID, SCOPE, STATE (live,\n"
+	  "                     revoked, expired), CREATED, CREATED BY, LAST\n"
+	  "                     USED, EXPIRES, REVOKED; never a secret\n"
+	  "  revoke NAME|ID     the token is refused from its next use\n"
+	  "  rotate-root        a new root token: custosd writes it to\n"
+	  "                     DIR/operator.token and the old one (with the\n"
+	  "                     console sessions it opened) is refused\n"
+	  "    --out FILE       also write it to FILE (0600, must be new)\n"
+	  "\n"
+	  "A token is shown once: with --out only in FILE, else as the only\n"
+	  "line on stdout (what it is goes to stderr).  Every use of a named\n"
+	  "token is logged with its name and scope.  Needs the root operator\n"
+	  "token or an operator person; a named token is refused (exit 1).\n",
+	  1 },
 };
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
 

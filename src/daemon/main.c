@@ -35,7 +35,7 @@
 #include "mail/outbox.h"
 #include "tlog/tlog.h"
 
-#define OPERATOR_HASH_KEY "operator_token_hash"
+#define OPERATOR_HASH_KEY API_OPERATOR_HASH_KEY
 
 /* Writes path (mode 0600) by temp file and rename. */
 static int
@@ -361,6 +361,12 @@ main(int argc, char **argv)
 		goto out;
 	}
 	memset(&ctx, 0, sizeof(ctx));
+	/* helper optok: the root token's hash may be rotated while serving;
+	 * the locks live as long as the process. */
+	if (api_ctx_init_locks(&ctx) == -1) {
+		log_error("cannot set up the operator token's lock");
+		goto out;
+	}
 	ctx.store = st;
 	ctx.tlog = tl;
 	ctx.clock = &clk;
@@ -381,6 +387,7 @@ main(int argc, char **argv)
 		}
 	}
 	ctx.cfg.outbox_dir = outbox;
+	ctx.cfg.data_dir = cfg.data;
 	if (url_default_public(url, sizeof(url), cfg.listen,
 	    cfg.tls_cert != NULL) == -1 ||
 	    api_config_public_url(&ctx.cfg, cfg.public_url != NULL ?

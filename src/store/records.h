@@ -443,4 +443,22 @@ struct rec_invitation {
 
 void rec_invitation_wipe(struct rec_invitation *r);
 
+/* helper optok (issue 14): a named operator token.  Its secret is never
+ * kept, only its SHA-256 (token_hash); scope is enum op_scope
+ * (audit/action.h), what the token may do. */
+#define REC_OPTOKEN_NAME_MAX 63
+
+struct rec_optoken {
+	char id[ID_MAX];                /* "opt_..." */
+	char name[REC_OPTOKEN_NAME_MAX + 1];
+	int scope;                      /* enum op_scope */
+	uint8_t token_hash[TOKEN_HASH_LEN];
+	int64_t created;
+	char created_by[ID_MAX];        /* the actor id that made it */
+	int64_t expires;                /* 0: never */
+	int64_t revoked;                /* 0: live */
+	char revoked_by[ID_MAX];
+	int64_t last_used;              /* 0: never */
+};
+
 #endif

@@ -373,6 +373,19 @@ static const char *const sqlite_migrations[] = {
 	"ALTER TABLE passkeys ADD COLUMN created_session TEXT NOT NULL"
 	" DEFAULT '';"
 	"CREATE INDEX passkeys_created_session ON passkeys(created_session);",
+	/* 20 -> 21 (issue 14, helper optok): named operator tokens with a
+	 * scope (auth/optoken.h).  Only the token's SHA-256 is kept; a
+	 * revoked token keeps its row (revoked, revoked_by) so the log's
+	 * entries still name something; a name is unique among live
+	 * tokens and may be taken again once revoked. */
+	"CREATE TABLE operator_tokens(id TEXT PRIMARY KEY,"
+	" name TEXT NOT NULL, scope INTEGER NOT NULL,"
+	" token_hash BLOB NOT NULL UNIQUE, created INTEGER NOT NULL,"
+	" created_by TEXT NOT NULL, expires INTEGER NOT NULL DEFAULT 0,"
+	" revoked INTEGER, revoked_by TEXT,"
+	" last_used INTEGER NOT NULL DEFAULT 0);"
+	"CREATE UNIQUE INDEX operator_tokens_live_name ON"
+	" operator_tokens(name) WHERE revoked IS NULL;",
 };
 
 #endif

@@ -15,6 +15,7 @@
  *   sqlite_incident.c  incidents, the console's request lists
  *   sqlite_codec.c     how each record is bound and read (sqlite_codec.h)
  *   sqlite_invite.c    invitations
+ *   sqlite_optoken.c   named operator tokens (issue 14)
  */
 #ifndef CUSTOS_STORE_SQLITE_INT_H
 #define CUSTOS_STORE_SQLITE_INT_H
@@ -39,6 +40,7 @@ enum sq_family {
 	SQ_PASSKEY,             /* sqlite_passkey.c */
 	SQ_INCIDENT,            /* sqlite_incident.c (issue 13) */
 	SQ_INVITE,              /* sqlite_invite.c */
+	SQ_OPTOKEN,             /* sqlite_optoken.c (issue 14) */
 	SQ_FAMILIES
 };
 #define SQ_FAMILY_MAX 32        /* statements per family */
@@ -384,6 +386,24 @@ int sqlite_invitation_revoke(struct store_conn *c, const char *id,
     int64_t now, struct err *e);
 int sqlite_invitation_revoke_principal(struct store_conn *c, int kind,
     const char *tenant_id, const char *principal_id, int64_t now,
+    struct err *e);
+
+/* The ops of sqlite_optoken.c (issue 14, helper optok). */
+int sqlite_optoken_insert(struct store_conn *c, const struct rec_optoken *r,
+    struct err *e);
+int sqlite_optoken_get_hash(struct store_conn *c,
+    const uint8_t hash[TOKEN_HASH_LEN], struct rec_optoken *out,
+    struct err *e);
+int sqlite_optoken_get(struct store_conn *c, const char *id_or_name,
+    struct rec_optoken *out, struct err *e);
+int sqlite_optoken_list(struct store_conn *c,
+    int (*cb)(void *arg, const struct rec_optoken *r), void *arg,
+    struct err *e);
+int sqlite_optoken_revoke(struct store_conn *c, const char *id, int64_t now,
+    const char *by, struct err *e);
+int sqlite_optoken_touch(struct store_conn *c, const char *id, int64_t when,
+    struct err *e);
+int sqlite_session_end_root_operator(struct store_conn *c, int64_t *n,
     struct err *e);
 
 #endif

@@ -517,6 +517,37 @@ struct store_ops {
 	int (*invitation_revoke_principal)(struct store_conn *c, int kind,
 	    const char *tenant_id, const char *principal_id, int64_t now,
 	    struct err *e);
+
+	/* helper optok (issue 14): named operator tokens
+	 * (sqlite_optoken.c, auth/optoken.h).  A name is unique among live
+	 * (unrevoked) tokens: a second live one is a 409. */
+	int (*optoken_insert)(struct store_conn *c,
+	    const struct rec_optoken *r, struct err *e);
+	/* By the hash of its token; revoked and expired ones too (the
+	 * caller judges).  1 when absent. */
+	int (*optoken_get_hash)(struct store_conn *c,
+	    const uint8_t hash[TOKEN_HASH_LEN], struct rec_optoken *out,
+	    struct err *e);
+	/* By id, else by name (the live one, else the newest revoked);
+	 * 1 when absent. */
+	int (*optoken_get)(struct store_conn *c, const char *id_or_name,
+	    struct rec_optoken *out, struct err *e);
+	/* Every token, oldest first; nonzero from cb stops. */
+	int (*optoken_list)(struct store_conn *c,
+	    int (*cb)(void *arg, const struct rec_optoken *r), void *arg,
+	    struct err *e);
+	/* Marks it revoked at now by `by`, if it is live; 1 otherwise.
+	 * atomic: a token is revoked once. */
+	int (*optoken_revoke)(struct store_conn *c, const char *id,
+	    int64_t now, const char *by, struct err *e);
+	/* Moves last_used forward only.  atomic. */
+	int (*optoken_touch)(struct store_conn *c, const char *id,
+	    int64_t when, struct err *e);
+	/* Ends the console sessions of the root operator token's holder
+	 * (principal operator, id "operator"): a rotated root token takes
+	 * them along.  *n (may be NULL) how many. */
+	int (*session_end_root_operator)(struct store_conn *c, int64_t *n,
+	    struct err *e);
 };
 
 extern const struct store_ops store_sqlite_ops;

@@ -356,4 +356,12 @@ const struct store_ops store_sqlite_ops = {
 	.invitation_set_device = sqlite_invitation_set_device,
 	.invitation_revoke = sqlite_invitation_revoke,
 	.invitation_revoke_principal = sqlite_invitation_revoke_principal,
+	/* issue 14, helper optok: named operator tokens. */
+	.optoken_insert = sqlite_optoken_insert,
+	.optoken_get_hash = sqlite_optoken_get_hash,
+	.optoken_get = sqlite_optoken_get,
+	.optoken_list = sqlite_optoken_list,
+	.optoken_revoke = sqlite_optoken_revoke,
+	.optoken_touch = sqlite_optoken_touch,
+	.session_end_root_operator = sqlite_session_end_root_operator,
 };

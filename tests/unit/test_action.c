@@ -187,6 +187,15 @@ static const struct expect {
 	                                      {Y, N, N, N, N}, N, Y, Y, N},
 	{ACT_INVITATION_DEVICE, "invitation.device",
 	                                      {Y, N, N, N, N}, N, Y, Y, N},
+	/* helper optok (issue 14): named operator tokens, the operator's. */
+	{ACT_OPERATOR_TOKEN_CREATE, "operator_token.create",
+	                                      {N, Y, N, N, N}, N, Y, Y, N},
+	{ACT_OPERATOR_TOKEN_LIST, "operator_token.list",
+	                                      {N, Y, N, N, N}, N, N, Y, N},
+	{ACT_OPERATOR_TOKEN_REVOKE, "operator_token.revoke",
+	                                      {N, Y, N, N, N}, N, Y, Y, N},
+	{ACT_OPERATOR_TOKEN_ROTATE_ROOT, "operator_token.rotate_root",
+	                                      {N, Y, N, N, N}, N, Y, Y, N},
 	{ACT_UNKNOWN, "unknown",              {N, N, N, N, N}, N, N, Y, N},
 };
 
