@@ -14,6 +14,7 @@
 #include "common/log.h"
 #include "common/num.h"
 #include "common/str.h"
+#include "directory/lifecycle.h"
 #include "tlog/tlog.h"
 
 #define AUTH_HEADER_MAX 256
@@ -112,6 +113,20 @@ static const handler_fn handlers[ACT_COUNT][ACTION_ROUTES_MAX] = {
 	[ACT_TENANT_INCIDENT_LIST] = {h_tenant_incident_list},
 	[ACT_TENANT_INCIDENT_VIEW] = {h_tenant_incident_view},
 	[ACT_LOG_HEALTH] = {h_log_health},
+	/* issue 14, helper dir: the directory's lifecycle
+	 * (api_lifecycle.c). */
+	[ACT_VENDOR_VIEW] = {h_vendor_view},
+	[ACT_VENDOR_SUSPEND] = {h_lifecycle},
+	[ACT_VENDOR_RESUME] = {h_lifecycle},
+	[ACT_VENDOR_OFFBOARD] = {h_lifecycle},
+	[ACT_ENGINEER_VIEW] = {h_engineer_view},
+	[ACT_ENGINEER_SUSPEND] = {h_lifecycle},
+	[ACT_ENGINEER_RESUME] = {h_lifecycle},
+	[ACT_ENGINEER_OFFBOARD] = {h_lifecycle},
+	[ACT_ENGINEER_RE_ENROL] = {h_engineer_reenrol},
+	[ACT_DEVICE_LIST] = {h_device_list, h_device_list},
+	[ACT_DEVICE_REVOKE] = {h_device_revoke},
+	[ACT_USER_VIEW] = {h_user_view},
 };
 
 void
@@ -782,14 +797,20 @@ authenticate(struct req *q)
 		q->actor.kind = ACTOR_OPERATOR;
 	} else if (q->session.principal == PRINCIPAL_ENGINEER) {
 		struct rec_engineer en;
+		const char *why = "engineer_inactive";
 
 		found = ops->engineer_get(c, q->session.principal_id, &en,
 		    &q->err);
 		rec_engineer_wipe(&en);
+		/* Suspended or offboarded, the vendor too, or the device
+		 * revoked (directory/lifecycle.h). */
+		if (found == 0)
+			found = lifecycle_engineer_refused(c, ops, &en,
+			    q->session.device_id, &why, &q->err);
 		if (found == -1)
 			goto out;
-		if (found == 1 || en.status != STATUS_ACTIVE) {
-			q->err.reason = "engineer_inactive";
+		if (found == 1) {
+			q->err.reason = why;
 			err_set(&q->err, 401, "unauthorized", "the account is "
 			    "not active");
 			goto out;

@@ -356,4 +356,11 @@ const struct store_ops store_sqlite_ops = {
 	.invitation_set_device = sqlite_invitation_set_device,
 	.invitation_revoke = sqlite_invitation_revoke,
 	.invitation_revoke_principal = sqlite_invitation_revoke_principal,
+	/* issue 14, helper dir: the directory's lifecycle. */
+	.vendor_set_status = sqlite_vendor_set_status,
+	.engineer_set_status = sqlite_engineer_set_status,
+	.engineer_offboard_vendor = sqlite_engineer_offboard_vendor,
+	.engineer_set_email = sqlite_engineer_set_email,
+	.device_revoke = sqlite_device_revoke,
+	.device_revoke_all = sqlite_device_revoke_all,
 };
