@@ -9,12 +9,12 @@
 #include <string.h>
 
 #include "access/policy.h"
+#include "access/standing.h"
 #include "api/req.h"
 #include "common/jsonx.h"
 #include "common/log.h"
 #include "common/num.h"
 #include "common/str.h"
-#include "directory/lifecycle.h"
 #include "tlog/tlog.h"
 
 #define AUTH_HEADER_MAX 256
@@ -805,7 +805,7 @@ authenticate(struct req *q)
 		/* Suspended or offboarded, the vendor too, or the device
 		 * revoked (directory/lifecycle.h). */
 		if (found == 0)
-			found = lifecycle_engineer_refused(c, ops, &en,
+			found = standing_refuses(c, ops, &en,
 			    q->session.device_id, &why, &q->err);
 		if (found == -1)
 			goto out;

@@ -22,6 +22,7 @@
 #include <string.h>
 
 #include "access/grant.h"
+#include "access/standing.h"
 #include "api/req.h"
 #include "auth/invite.h"
 #include "common/clock.h"
@@ -150,7 +151,7 @@ h_engineer_view(struct req *q)
 	if (contained == -1 || ops->device_list(c, devs_cb, &x, &q->err) ==
 	    -1 || ops->passkey_list(c, PRINCIPAL_ENGINEER, en.id, "", "",
 	    count_cb, &passkeys, &q->err) == -1 ||
-	    lifecycle_engineer_refused(c, ops, &en, "", &why, &q->err) == -1) {
+	    standing_refuses(c, ops, &en, "", &why, &q->err) == -1) {
 		json_decref(x.list);
 		return -1;
 	}
@@ -525,7 +526,7 @@ h_engineer_reenrol(struct req *q)
 		return -1;
 	if (found == 1)
 		return not_found(q, "engineer", id);
-	if (lifecycle_engineer_refused(c, ops, &en, "", &why, &q->err) == -1)
+	if (standing_refuses(c, ops, &en, "", &why, &q->err) == -1)
 		return -1;
 	if (why != NULL) {
 		q->err.reason = why;

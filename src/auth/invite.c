@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "access/contain.h"
+#include "access/standing.h"
 #include "auth/hashslots.h"
 #include "auth/password.h"
 #include "auth/session.h"
@@ -12,7 +13,6 @@
 #include "auth/totp.h"
 #include "common/clock.h"
 #include "common/str.h"
-#include "directory/lifecycle.h"
 
 #define MAIL_BODY_MAX 2048
 
@@ -444,8 +444,8 @@ person_may_enrol(const struct rec_invitation *r, struct store_conn *c,
 		    strcmp(d.engineer_id, en.id) != 0)
 			break;
 		/* A suspended or offboarded vendor, a revoked device
-		 * (directory/lifecycle.h). */
-		found = lifecycle_engineer_refused(c, ops, &en, d.id, &why, e);
+		 * (access/standing.h). */
+		found = standing_refuses(c, ops, &en, d.id, &why, e);
 		if (found == -1)
 			return -1;
 		if (found == 1)

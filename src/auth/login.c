@@ -9,7 +9,7 @@
 #include "auth/session.h"
 #include "auth/totp.h"
 #include "common/str.h"
-#include "directory/lifecycle.h"
+#include "access/standing.h"
 
 _Static_assert(LOGIN_SIGNATURE_BYTES == crypto_sign_BYTES,
     "an Ed25519 signature");
@@ -143,7 +143,7 @@ verify_secrets(struct login_verify_run *run, struct store_conn *c,
 	/* Suspended or offboarded, the vendor too, or the device revoked
 	 * (directory/lifecycle.h): told only to whoever has the device's
 	 * key and the password, as a containment is. */
-	rc = lifecycle_engineer_refused(c, ops, eng, run->device_id, &why, e);
+	rc = standing_refuses(c, ops, eng, run->device_id, &why, e);
 	if (rc == -1)
 		return -1;
 	if (rc == 1) {

@@ -4,7 +4,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "auth/invite.h"
 #include "common/str.h"
 
 const char *const lifecycle_status_names[] = {
@@ -247,39 +246,6 @@ lifecycle_json(const struct lifecycle_run *run)
 		json_object_set_new(o, "engineers_offboarded",
 		    json_integer(run->engineers_offboarded));
 	return o;
-}
-
-int
-lifecycle_engineer_refused(struct store_conn *c, const struct store_ops *ops,
-    const struct rec_engineer *en, const char *device_id, const char **why,
-    struct err *e)
-{
-	struct rec_vendor v;
-	struct rec_device d;
-	int found;
-
-	*why = NULL;
-	if (en->status != STATUS_ACTIVE) {
-		*why = "engineer_inactive";
-		return 1;
-	}
-	found = ops->vendor_get(c, en->vendor_id, &v, e);
-	if (found == -1)
-		return -1;
-	if (found == 1 || v.status != STATUS_ACTIVE) {
-		*why = "vendor_inactive";
-		return 1;
-	}
-	if (device_id == NULL || device_id[0] == '\0')
-		return 0;
-	found = ops->device_get(c, device_id, &d, e);
-	if (found == -1)
-		return -1;
-	if (found == 1 || d.revoked != 0) {
-		*why = "device_revoked";
-		return 1;
-	}
-	return 0;
 }
 
 int

@@ -100,17 +100,6 @@ size_t lifecycle_jobs(struct lifecycle_run *run, struct store_job **jobs,
 void lifecycle_detail(const struct lifecycle_run *run, struct event *ev);
 json_t *lifecycle_json(const struct lifecycle_run *run);
 
-/*
- * May engineer en (with device_id, "" when none) act now?  0 when yes;
- * 1 with *why "engineer_inactive", "vendor_inactive" or
- * "device_revoked"; -1 on a store error.  Asked at login, by every
- * request of an engineer's session and by enrolment.
- */
-int lifecycle_engineer_refused(struct store_conn *c,
-    const struct store_ops *ops, const struct rec_engineer *en,
-    const char *device_id, const char **why, struct err *e)
-	__attribute__((warn_unused_result));
-
 /* A device's revocation: its row marked, its sessions and passkeys
  * ended.  (An op_fn: arg is the struct device_revoke.) */
 struct device_revoke {
