@@ -323,12 +323,19 @@ dir_insert(struct store_conn *c, const struct store_ops *ops, void *arg,
 		if (must_exist(ops->vendor_get(c, d->u.engineer.vendor_id, &v,
 		    e), "vendor", e) == -1)
 			return -1;
+		/* An offboarded vendor takes no one new (lifecycle.h). */
+		if (v.status == STATUS_OFFBOARDED)
+			return err_refuse(e, 409, "conflict", "offboarded",
+			    "vendor %s is offboarded", v.id);
 		return ops->engineer_insert(c, &d->u.engineer, e);
 	case DIR_DEVICE:
 		rc = ops->engineer_get(c, d->u.device.engineer_id, &en, e);
 		rec_engineer_wipe(&en);
 		if (must_exist(rc, "engineer", e) == -1)
 			return -1;
+		if (en.status == STATUS_OFFBOARDED)
+			return err_refuse(e, 409, "conflict", "offboarded",
+			    "engineer %s is offboarded", en.id);
 		return ops->device_insert(c, &d->u.device, e);
 	case DIR_TENANT:
 		return ops->tenant_insert(c, &d->u.tenant, e);

@@ -126,10 +126,14 @@ offboard(struct store_conn *c, const struct store_ops *ops,
 	if (run->kind == LIFECYCLE_ENGINEER)
 		return ops->device_revoke_all(c, run->id, NULL, run->now,
 		    &run->devices_revoked, e) == -1 ||
+		    ops->approval_cancel_all(c, run->id, NULL, run->now,
+		    "offboard", &run->approvals_cancelled, e) == -1 ||
 		    ops->invitation_revoke_principal(c, INVITE_ENGINEER, "",
 		    run->id, run->now, e) == -1 ? -1 : 0;
 	if (ops->device_revoke_all(c, NULL, run->id, run->now,
 	    &run->devices_revoked, e) == -1 ||
+	    ops->approval_cancel_all(c, NULL, run->id, run->now, "offboard",
+	    &run->approvals_cancelled, e) == -1 ||
 	    ops->engineer_offboard_vendor(c, run->id, run->now,
 	    &run->engineers_offboarded, e) == -1 ||
 	    ops->engineer_list(c, vendor_invites_cb, &x, e) == -1 || x.failed)
@@ -204,6 +208,8 @@ lifecycle_detail(const struct lifecycle_run *run, struct event *ev)
 	event_detail(ev, "grants_revoked", n);
 	str_printf(n, sizeof(n), "%lld", (long long)run->devices_revoked);
 	event_detail(ev, "devices_revoked", n);
+	str_printf(n, sizeof(n), "%lld", (long long)run->approvals_cancelled);
+	event_detail(ev, "approvals_cancelled", n);
 	if (run->kind == LIFECYCLE_VENDOR) {
 		str_printf(n, sizeof(n), "%lld",
 		    (long long)run->engineers_offboarded);
@@ -242,6 +248,8 @@ lifecycle_json(const struct lifecycle_run *run)
 	    json_integer(run->end.passkeys_ended));
 	json_object_set_new(o, "devices_revoked",
 	    json_integer(run->devices_revoked));
+	json_object_set_new(o, "approvals_cancelled",
+	    json_integer(run->approvals_cancelled));
 	if (run->kind == LIFECYCLE_VENDOR)
 		json_object_set_new(o, "engineers_offboarded",
 		    json_integer(run->engineers_offboarded));

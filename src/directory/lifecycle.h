@@ -11,7 +11,8 @@
  *              passkeys are revoked, every open access request (pending,
  *              or approved and unexpired) is revoked with its own
  *              access_request.revoke entry in its tenant's log, open
- *              invitations are revoked.  Rows and entries stay: scope
+ *              second approvals end (expired, decided_by "offboard"),
+ *              open invitations are revoked.  Rows and entries stay: scope
  *              still names the engineer.
  *
  * A vendor's suspension refuses every engineer of the vendor while it
@@ -70,6 +71,7 @@ struct lifecycle_run {
 	int ends;                       /* end is prepared */
 	/* filled on the writer */
 	int64_t devices_revoked;
+	int64_t approvals_cancelled;    /* second approvals left open */
 	int64_t engineers_offboarded;   /* a vendor's */
 };
 

@@ -25,7 +25,8 @@ enum q {
 	/* issue 14: the directory's lifecycle. */
 	Q_VENDOR_SET_STATUS, Q_ENGINEER_SET_STATUS, Q_ENGINEER_OFFBOARD_VENDOR,
 	Q_ENGINEER_SET_EMAIL, Q_DEVICE_REVOKE, Q_DEVICE_REVOKE_ENGINEER,
-	Q_DEVICE_REVOKE_VENDOR,
+	Q_DEVICE_REVOKE_VENDOR, Q_APPROVAL_CANCEL_ENGINEER,
+	Q_APPROVAL_CANCEL_VENDOR,
 	Q_COUNT
 };
 
@@ -106,6 +107,14 @@ static const char *const q_sql[Q_COUNT] = {
 	[Q_DEVICE_REVOKE_VENDOR] = "UPDATE devices SET revoked = ?2 "
 	    "WHERE revoked = 0 AND engineer_id IN "
 	    "(SELECT id FROM engineers WHERE vendor_id = ?1)",
+	/* Open second approvals (pending, or approved and unexpired) end
+	 * as expired now: nobody is left to use them. */
+	[Q_APPROVAL_CANCEL_ENGINEER] = "UPDATE approvals SET state = 4, "
+	    "deadline = ?2, decided = ?2, decided_by = ?3 "
+	    "WHERE engineer_id = ?1 AND state IN (0, 1) AND deadline > ?2",
+	[Q_APPROVAL_CANCEL_VENDOR] = "UPDATE approvals SET state = 4, "
+	    "deadline = ?2, decided = ?2, decided_by = ?3 "
+	    "WHERE vendor_id = ?1 AND state IN (0, 1) AND deadline > ?2",
 };
 
 /* The statement for query q, prepared on first use. */
@@ -735,4 +744,22 @@ sqlite_device_revoke_all(struct store_conn *c, const char *engineer_id,
 	sq_bind_text(s, 1, vendor_id != NULL ? vendor_id : engineer_id);
 	sqlite3_bind_int64(s, 2, when);
 	return exec_count(c, s, "devices revoke", n, e);
+}
+
+int
+sqlite_approval_cancel_all(struct store_conn *c, const char *engineer_id,
+    const char *vendor_id, int64_t when, const char *by, int64_t *n,
+    struct err *e)
+{
+	sqlite3_stmt *s = stmt(c, vendor_id != NULL ? Q_APPROVAL_CANCEL_VENDOR :
+	    Q_APPROVAL_CANCEL_ENGINEER, e);
+
+	_Static_assert(APPROVAL_EXPIRED == 4 && APPROVAL_APPROVED == 1,
+	    "the states in Q_APPROVAL_CANCEL_*");
+	if (s == NULL)
+		return -1;
+	sq_bind_text(s, 1, vendor_id != NULL ? vendor_id : engineer_id);
+	sqlite3_bind_int64(s, 2, when);
+	sq_bind_text(s, 3, by);
+	return exec_count(c, s, "approvals cancel", n, e);
 }

@@ -376,6 +376,9 @@ int sqlite_device_revoke(struct store_conn *c, const char *id, int64_t when,
     struct err *e);
 int sqlite_device_revoke_all(struct store_conn *c, const char *engineer_id,
     const char *vendor_id, int64_t when, int64_t *n, struct err *e);
+int sqlite_approval_cancel_all(struct store_conn *c, const char *engineer_id,
+    const char *vendor_id, int64_t when, const char *by, int64_t *n,
+    struct err *e);
 
 /* The ops of sqlite_invite.c. */
 int sqlite_invitation_insert(struct store_conn *c,

@@ -540,6 +540,13 @@ struct store_ops {
 	 * of a vendor's engineers; *n (may be NULL) how many. */
 	int (*device_revoke_all)(struct store_conn *c, const char *engineer_id,
 	    const char *vendor_id, int64_t when, int64_t *n, struct err *e);
+	/* Ends every open second approval (pending, or approved and
+	 * unexpired) asked by an engineer, or (vendor_id not NULL) by a
+	 * vendor's engineers: expired at when, decided_by by; *n (may be
+	 * NULL) how many. */
+	int (*approval_cancel_all)(struct store_conn *c,
+	    const char *engineer_id, const char *vendor_id, int64_t when,
+	    const char *by, int64_t *n, struct err *e);
 };
 
 extern const struct store_ops store_sqlite_ops;

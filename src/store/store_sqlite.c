@@ -363,4 +363,5 @@ const struct store_ops store_sqlite_ops = {
 	.engineer_set_email = sqlite_engineer_set_email,
 	.device_revoke = sqlite_device_revoke,
 	.device_revoke_all = sqlite_device_revoke_all,
+	.approval_cancel_all = sqlite_approval_cancel_all,
 };

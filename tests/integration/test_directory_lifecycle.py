@@ -152,6 +152,11 @@ class Lifecycle(DaemonTest):
             "ticket": "appr-t1", "reason": "customer asked", "minutes": 30},
             token=tok)
         self.assertEqual(ar.status, 201, ar)
+        # a pending second approval
+        ap = self.d.call("POST", "/v1/tenants/auto/approvals", {
+            "action": "user.password_reset", "target": "auto-admin",
+            "reason": "the admin is locked out"}, token=tok)
+        self.assertEqual(ap.status, 201, ap)
         # an open invitation
         inv = self.d.op("POST", "/v1/invitations", {
             "kind": "engineer", "engineer": "lc-off",
@@ -166,6 +171,11 @@ class Lifecycle(DaemonTest):
         self.assertEqual(r.body["devices_revoked"], 1)
         self.assertEqual([g["id"] for g in r.body["grants_revoked"]],
                          [ar.body["id"]])
+        self.assertEqual(r.body["approvals_cancelled"], 1)
+        adm = self.w.tenant_login("auto", at=self.now)
+        a = self.d.call("GET", "/v1/approvals/" + ap.body["id"], token=adm)
+        self.assertEqual(a.status, 200, a)
+        self.assertEqual(a.body["state"], "expired", a.body)
         (ev,) = self.entries(start, "engineer.offboard")
         self.assertIn("contract ended", repr(ev))
         # the request's revocation is in the tenant's log
@@ -280,6 +290,15 @@ class Lifecycle(DaemonTest):
             self.assertEqual(s.body["status"], "offboarded", s.body)
         self.assertEqual(self.login("lc-gone-1", k1).status, 401)
         r = self.d.op("POST", "/v1/vendors/lc-gone/resume", {"reason": "x"})
+        self.assertEqual(r.status, 409, r)
+        # nothing new under an offboarded vendor or engineer
+        r = self.d.op("POST", "/v1/engineers", {
+            "username": "lc-gone-3", "vendor": "lc-gone"})
+        self.assertEqual(r.status, 409, r)
+        key = nacl.signing.SigningKey.generate()
+        r = self.d.op("POST", "/v1/engineers/lc-gone-1/devices", {
+            "name": "again",
+            "public_key": base64.b64encode(bytes(key.verify_key)).decode()})
         self.assertEqual(r.status, 409, r)
         lst = self.d.op("GET", "/v1/engineers?vendor=lc-gone")
         self.assertEqual(sorted(e["status"] for e in lst.body["engineers"]),
