@@ -265,12 +265,6 @@ static const char *const user_head[] = { "ID", "USERNAME", "EMAIL", "ROLE",
 static const struct cli_table_spec user_spec = { user_head, 6, "users",
     "users list", "no users", user_row };
 
-static int
-users_table(const json_t *a, const struct buf *answer)
-{
-	return cli_table_show(a, answer, &user_spec);
-}
-
 /* What a suspend, resume or offboard did. */
 static int
 lifecycle_said(const json_t *a, const struct buf *answer)
@@ -494,15 +488,16 @@ show_verb(struct cli *ctx, int argc, char **argv, const char *noun,
 	return rc;
 }
 
-/* list on base, with the filters the noun takes. */
+/* list on base, with the filters the noun takes; with tail, base is
+ * "/v1/tenants/TENANT" + tail for the operand TENANT. */
 static int
 list_verb(struct cli *ctx, int argc, char **argv, const char *base,
-    const struct cli_table_spec *spec, int filters)
+    const struct cli_table_spec *spec, int filters, const char *tail)
 {
 	struct list_opts o;
 	struct buf path;
 	char *pos[1];
-	int npos, rc;
+	int npos, rc, nops = tail != NULL;
 
 	memset(&o, 0, sizeof(o));
 	{
@@ -514,16 +509,20 @@ list_verb(struct cli *ctx, int argc, char **argv, const char *base,
 			{ NULL, NULL, NULL },
 		};
 
-		rc = cli_args(ctx, argc, argv, opts, pos, 0, 0, &npos);
+		rc = cli_args(ctx, argc, argv, opts, pos, nops, nops, &npos);
 	}
 	if (rc != CLI_OK)
 		return rc;
-	if (!filters && (o.status != NULL || o.vendor != NULL ||
-	    o.engineer != NULL))
+	if (filters < 2 && (o.vendor != NULL || o.engineer != NULL))
+		return cli_usage(ctx, "this list takes no --vendor or "
+		    "--engineer");
+	if (filters < 1 && o.status != NULL)
 		return cli_usage(ctx, "this list takes only --search, --limit, "
 		    "--after and --all");
 	buf_init(&path, PATH_BUF_MAX);
-	if (buf_puts(&path, base) == -1 || list_query(ctx, &path, &o) == -1)
+	if ((tail != NULL ? cli_path_add(ctx, &path, "/v1/tenants/", "tenant",
+	    pos[0]) == -1 || buf_puts(&path, tail) == -1 :
+	    buf_puts(&path, base) == -1) || list_query(ctx, &path, &o) == -1)
 		rc = CLI_USAGE;
 	else
 		rc = list_run(ctx, path.data, &o, spec);
@@ -578,7 +577,7 @@ cmd_vendor(struct cli *ctx, int argc, char **argv)
 
 	if (strcmp(v, "list") == 0)
 		return list_verb(ctx, argc - 1, argv + 1, "/v1/vendors",
-		    &vendor_spec, 1);
+		    &vendor_spec, 2, NULL);
 	if (strcmp(v, "show") == 0)
 		return show_verb(ctx, argc - 1, argv + 1, "/v1/vendors/",
 		    fields_said);
@@ -780,7 +779,7 @@ cmd_engineer(struct cli *ctx, int argc, char **argv)
 
 	if (strcmp(v, "list") == 0)
 		return list_verb(ctx, argc - 1, argv + 1, "/v1/engineers",
-		    &engineer_spec, 1);
+		    &engineer_spec, 2, NULL);
 	if (strcmp(v, "show") == 0)
 		return show_verb(ctx, argc - 1, argv + 1, "/v1/engineers/",
 		    engineer_said);
@@ -902,7 +901,7 @@ cmd_device(struct cli *ctx, int argc, char **argv)
 
 	if (strcmp(v, "list") == 0)
 		return list_verb(ctx, argc - 1, argv + 1, "/v1/devices",
-		    &device_spec, 1);
+		    &device_spec, 2, NULL);
 	if (strcmp(v, "add") == 0)
 		return device_add(ctx, argc - 1, argv + 1);
 	if (strcmp(v, "revoke") == 0)
@@ -945,7 +944,7 @@ cmd_tenant(struct cli *ctx, int argc, char **argv)
 
 	if (strcmp(v, "list") == 0)
 		return list_verb(ctx, argc - 1, argv + 1, "/v1/tenants",
-		    &tenant_spec, 0);
+		    &tenant_spec, 0, NULL);
 	if (strcmp(v, "show") == 0)
 		return show_verb(ctx, argc - 1, argv + 1, "/v1/tenants/",
 		    fields_said);
@@ -1061,25 +1060,22 @@ cmd_user(struct cli *ctx, int argc, char **argv)
 
 	if (strcmp(v, "create") == 0)
 		return user_create(ctx, argc - 1, argv + 1);
-	if (strcmp(v, "list") != 0 && strcmp(v, "show") != 0 &&
-	    strcmp(v, "invite") != 0)
+	if (strcmp(v, "list") == 0)
+		return list_verb(ctx, argc - 1, argv + 1, NULL, &user_spec, 1,
+		    "/users");
+	if (strcmp(v, "show") != 0 && strcmp(v, "invite") != 0)
 		return unknown_verb(ctx, argc, argv, "list, show, create, "
 		    "invite");
-	rc = cli_args(ctx, argc - 1, argv + 1, none, pos,
-	    strcmp(v, "list") == 0 ? 1 : 2, strcmp(v, "list") == 0 ? 1 : 2,
-	    &npos);
+	rc = cli_args(ctx, argc - 1, argv + 1, none, pos, 2, 2, &npos);
 	if (rc != CLI_OK)
 		return rc;
 	if (strcmp(v, "invite") == 0)
 		return user_invitation(ctx, pos[0], pos[1]);
 	buf_init(&path, PATH_BUF_MAX);
-	if (tenant_path(ctx, &path, pos[0], "/users", npos > 1 ? pos[1] :
-	    NULL) == -1)
+	if (tenant_path(ctx, &path, pos[0], "/users", pos[1]) == -1)
 		rc = CLI_USAGE;
-	else if (npos > 1)
-		rc = cli_call_show(ctx, "GET", path.data, NULL, fields_said);
 	else
-		rc = cli_call_show(ctx, "GET", path.data, NULL, users_table);
+		rc = cli_call_show(ctx, "GET", path.data, NULL, fields_said);
 	buf_cleanup(&path);
 	return rc;
 }

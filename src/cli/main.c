@@ -509,7 +509,8 @@ static const struct cli_command commands[] = {
 	  "  --policy P       approval_required (default), auto_approve, "
 	  "deny\n", 1 },
 	{ "user", cmd_user,
-	  "user list TENANT | show TENANT USER | create TENANT USERNAME "
+	  "user list TENANT [--search Q] [--status S] [--limit N] [--after ID] "
+	  "[--all] | show TENANT USER | create TENANT USERNAME "
 	  "--email E [--role admin|user] [--id ID] [--invite | "
 	  "--password-file F] | invite TENANT USER",
 	  "list, show, create, invite a tenant's users (operator, tenant "

@@ -76,6 +76,11 @@ class CliDirectory(DaemonTest):
         self.assertRegex(out, r"created tkt")
         users = self.js("user", "list", "globex")["users"]
         self.assertEqual([u["username"] for u in users], ["hank"])
+        out = self.ok("user", "list", "globex", "--search", "HANK",
+                      "--all")
+        self.assertIn("hank@globex.example", out)
+        out = self.ok("user", "list", "globex", "--search", "nobody")
+        self.assertIn("no users", out)
         u = self.js("user", "show", "globex", users[0]["id"])
         self.assertEqual(u["role"], "admin")
         t = self.js("tenant", "show", "globex")

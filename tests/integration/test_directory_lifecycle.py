@@ -440,6 +440,35 @@ class Lifecycle(DaemonTest):
         r = self.d.op("GET", "/v1/tenants?q=appr")
         self.assertEqual([t["id"] for t in r.body["tenants"]], ["appr"])
 
+    def test_user_list_pages_when_asked(self):
+        for i in range(3):
+            r = self.d.op("POST", "/v1/tenants/deny/users", {
+                "id": "pg-u%d" % i, "username": "pageuser%d" % i,
+                "email": "pu%d@deny.example" % i})
+            self.assertEqual(r.status, 201, r)
+        whole = self.d.op("GET", "/v1/tenants/deny/users")
+        self.assertNotIn("next", whole.body)
+        self.assertEqual(len(whole.body["users"]), 5)
+        got, after = [], None
+        while True:
+            q = "/v1/tenants/deny/users?q=PAGEUSER&limit=2"
+            if after:
+                q += "&after=" + after
+            r = self.d.op("GET", q)
+            self.assertEqual(r.status, 200, r)
+            got += [u["id"] for u in r.body["users"]]
+            after = r.body["next"]
+            if after is None:
+                break
+        self.assertEqual(sorted(got), ["pg-u0", "pg-u1", "pg-u2"])
+        r = self.d.op("GET", "/v1/tenants/deny/users?q=pu1@")
+        self.assertEqual([u["id"] for u in r.body["users"]], ["pg-u1"])
+        r = self.d.op("GET", "/v1/tenants/deny/users?limit=5&vendor=x")
+        self.assertEqual(r.status, 400, r)
+        r = self.d.op("GET", "/v1/tenants/deny/users?limit=1")
+        self.assertEqual(r.status, 200, r)
+        self.assertEqual(len(r.body["users"]), 1)
+
     def test_user_show_is_recorded_in_the_tenants_log(self):
         start = self.d.log_size()
         r = self.d.op("GET", "/v1/tenants/appr/users/appr-user")
