@@ -14,6 +14,8 @@ import urllib.parse
 import nacl.signing
 
 from harness import DaemonTest, totp, TOTP_SECRET
+from test_passkeys import PasskeyTest
+from webauthn_soft import Authenticator
 
 STEP = 30
 T0 = 1700000000 - 1700000000 % STEP + STEP // 2    # mid-step
@@ -486,6 +488,29 @@ class Lifecycle(DaemonTest):
         self.assertEqual(r.status, 200, r)
         r = self.d.call("GET", "/v1/tenants/auto/users/auto-user", token=adm)
         self.assertEqual(r.status, 403, r)
+
+
+class PasskeyStanding(PasskeyTest):
+    """A passkey signs an engineer in only while they, their vendor and
+    the passkey's device are in standing."""
+
+    def test_suspended_vendor_refuses_passkey_sign_in(self):
+        auth = Authenticator()
+        self.register(auth, self.engineer())
+        r = self.d.op("POST", "/v1/vendors/sitel/suspend",
+                      {"reason": "vendor audit"})
+        self.assertEqual(r.status, 200, r)
+        self.sign_in(auth, status=401)
+        self.assertIn("auth.passkey refused from 127.0.0.1: "
+                      "vendor_inactive", self.d.read_log())
+        r = self.d.op("POST", "/v1/vendors/sitel/resume",
+                      {"reason": "audit passed"})
+        self.assertEqual(r.status, 200, r)
+        self.sign_in(auth)
+        r = self.d.op("DELETE", "/v1/engineers/eng1/devices/dev1")
+        self.assertEqual(r.status, 200, r)
+        self.assertEqual(r.body["passkeys_ended"], 1)
+        self.sign_in(auth, status=401)
 
 
 if __name__ == "__main__":
