@@ -266,7 +266,8 @@ dir_page(struct req *q, const struct dir_filter *f, json_t *all,
 	if (page == NULL)
 		return err_internal(&q->err, "out of memory");
 	for (i = 0; !seen && i < json_array_size(all); i++)
-		if (strcmp(field(json_array_get(all, i), "id"), f->after) == 0) {
+		if (field(json_array_get(all, i), "id") != NULL && strcmp(field(
+		    json_array_get(all, i), "id"), f->after) == 0) {
 			seen = 1;
 			start = i + 1;
 		}

@@ -577,7 +577,7 @@ cmd_vendor(struct cli *ctx, int argc, char **argv)
 
 	if (strcmp(v, "list") == 0)
 		return list_verb(ctx, argc - 1, argv + 1, "/v1/vendors",
-		    &vendor_spec, 2, NULL);
+		    &vendor_spec, 1, NULL);
 	if (strcmp(v, "show") == 0)
 		return show_verb(ctx, argc - 1, argv + 1, "/v1/vendors/",
 		    fields_said);

@@ -456,7 +456,8 @@ static const struct cli_command commands[] = {
 	/* issue 14, helper dir: the directory, noun then verb
 	 * (cmd_directory.c). */
 	{ "vendor", cmd_vendor,
-	  "vendor list [LIST OPTIONS] | show ID | create NAME [--id ID] | "
+	  "vendor list [LIST OPTIONS but --vendor] | show ID | create NAME "
+	  "[--id ID] | "
 	  "suspend|resume|offboard ID --reason TEXT",
 	  "list, show, create, suspend, resume, offboard vendors (operator)",
 	  LIST_HELP
