@@ -66,12 +66,27 @@ device_json(const struct rec_device *d, const char *vendor)
 
 /* ---- reads ---- */
 
+struct count_vendor {
+	const char *vendor;
+	int64_t n;
+};
+
+static int
+count_vendor_cb(void *arg, const struct rec_engineer *r)
+{
+	struct count_vendor *x = arg;
+
+	x->n += strcmp(r->vendor_id, x->vendor) == 0;
+	return 0;
+}
+
 int
 h_vendor_view(struct req *q)
 {
 	const struct store_ops *ops = store_ops(q->ctx->store);
 	const char *id = req_param(q, 0);
 	struct store_conn *c = req_reader(q);
+	struct count_vendor x = {NULL, 0};
 	struct rec_vendor v;
 	int found;
 
@@ -83,10 +98,13 @@ h_vendor_view(struct req *q)
 		return -1;
 	if (found == 1)
 		return not_found(q, "vendor", id);
-	req_ok(q, 200, json_pack("{s:s,s:s,s:o,s:s,s:o}", "id", v.id, "name",
-	    v.name, "created", grant_stamp_json(v.created), "status",
+	x.vendor = v.id;
+	if (ops->engineer_list(c, count_vendor_cb, &x, &q->err) == -1)
+		return -1;
+	req_ok(q, 200, json_pack("{s:s,s:s,s:o,s:s,s:o,s:I}", "id", v.id,
+	    "name", v.name, "created", grant_stamp_json(v.created), "status",
 	    lifecycle_status_names[v.status], "status_changed",
-	    stamp(v.status_changed)));
+	    stamp(v.status_changed), "engineers", (json_int_t)x.n));
 	return 0;
 }
 

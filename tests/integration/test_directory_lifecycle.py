@@ -271,7 +271,8 @@ class Lifecycle(DaemonTest):
                           show.body["refused"]),
                          ("active", "suspended", "vendor_inactive"))
         v = self.d.op("GET", "/v1/vendors/lc-ven")
-        self.assertEqual((v.status, v.body["status"]), (200, "suspended"))
+        self.assertEqual((v.status, v.body["status"], v.body["engineers"]),
+                         (200, "suspended", 1))
         r = self.d.op("POST", "/v1/vendors/lc-ven/resume",
                       {"reason": "audit passed"})
         self.assertEqual(r.status, 200, r)
