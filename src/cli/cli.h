@@ -174,5 +174,7 @@ int cmd_device(struct cli *ctx, int argc, char **argv);
 int cmd_tenant(struct cli *ctx, int argc, char **argv);
 int cmd_user(struct cli *ctx, int argc, char **argv);
 int cmd_ticket(struct cli *ctx, int argc, char **argv);
+/* The invited person's side of an invitation (cmd_enrol.c). */
+int cmd_enrol(struct cli *ctx, int argc, char **argv);
 
 #endif

@@ -526,6 +526,24 @@ static const struct cli_command commands[] = {
 	  "open a ticket in a tenant (operator, tenant admin)",
 	  "Prints the ticket's id.  (custos tickets TENANT reads them.)\n",
 	  1 },
+	{ "enrol", cmd_enrol,
+	  "enrol LINK (--password-file F [--totp-uri-file F] "
+	  "[--device-name NAME] | --totp CODE)",
+	  "accept an invitation: device, password, authenticator",
+	  "  --password-file F   the new password, first line of F (else\n"
+	  "                      $CUSTOS_PASSWORD)\n"
+	  "  --totp-uri-file F   write the authenticator's otpauth:// URI\n"
+	  "                      to F (mode 0600) instead of the terminal\n"
+	  "  --device-name NAME  (engineers) the name of this machine's\n"
+	  "                      device (default: the host name)\n"
+	  "  --totp CODE         a code from the authenticator: finishes\n"
+	  "\n"
+	  "LINK is the invitation's link from the mail (or its token).  An\n"
+	  "engineer invited without a device registers this machine's key\n"
+	  "(run custos keygen first).  The first call chooses the password\n"
+	  "and shows the authenticator's URI (a secret: on the terminal or\n"
+	  "in --totp-uri-file, never on stdout); the second, with --totp,\n"
+	  "completes it.  Then log in as usual.  Sends no token.\n", 1 },
 };
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
 

@@ -15,14 +15,23 @@ import unittest
 
 import nacl.signing
 
-from harness import CUSTOS, DaemonTest
+import urllib.parse
+
+from harness import CUSTOS, DaemonTest, totp
 
 LINK_RE = re.compile(r"/#/invite/(\S+)")
+STEP = 30
+T0 = 1700000000 - 1700000000 % STEP + STEP // 2
 
 
 class CliDirectory(DaemonTest):
+    clock = T0
+    now = T0
+
     def setUp(self):
         self.tmp = tempfile.mkdtemp(prefix="custos-cli-dir-")
+        type(self).now += 40 * STEP
+        self.d.set_clock(self.now)
 
     def tearDown(self):
         shutil.rmtree(self.tmp, ignore_errors=True)
@@ -33,6 +42,20 @@ class CliDirectory(DaemonTest):
                  CUSTOS_CONFIG_DIR=os.path.join(self.tmp, "cfg"))
         return subprocess.run([CUSTOS] + list(args), capture_output=True,
                               text=True, env=e, timeout=120)
+
+    def person(self, *args, cfg="person"):
+        """The CLI as the invited person: no token, their own config."""
+        e = dict(os.environ, CUSTOS_SERVER=self.d.url,
+                 CUSTOS_CONFIG_DIR=os.path.join(self.tmp, cfg))
+        e.pop("CUSTOS_TOKEN", None)
+        return subprocess.run([CUSTOS] + list(args), capture_output=True,
+                              text=True, env=e, timeout=120)
+
+    def link_to(self, address, seen):
+        (m,) = [m for m in self.d.mails() if m["Message-ID"] not in seen
+                and m["To"] == address]
+        body = m.get_payload(decode=True).decode()
+        return re.search(r"\S+/#/invite/\S+", body).group(0)
 
     def ok(self, *args):
         r = self.cli(*args)
@@ -88,6 +111,63 @@ class CliDirectory(DaemonTest):
         out = self.ok("tenant", "list", "--search", "glob")
         self.assertIn("globex", out)
         self.assertIn("auto_approve", out)
+
+    def test_invited_engineer_and_user_enrol_by_commands(self):
+        self.ok("vendor", "create", "Enrol Co", "--id", "enco")
+        seen = {m["Message-ID"] for m in self.d.mails()}
+        self.ok("engineer", "create", "coyote", "--vendor", "enco",
+                "--email", "coyote@enco.example", "--id", "coyote",
+                "--invite")
+        link = self.link_to("coyote@enco.example", seen)
+        pw = self.file("pw", "coyote's new password\n")
+        uri = os.path.join(self.tmp, "totp.uri")
+        # the device first: without a key, a clear refusal
+        r = self.person("enrol", link, "--password-file", pw,
+                        "--totp-uri-file", uri)
+        self.assertEqual(r.returncode, 3, r)
+        self.assertIn("keygen", r.stderr)
+        r = self.person("keygen")
+        self.assertEqual(r.returncode, 0, r)
+        r = self.person("enrol", link, "--password-file", pw,
+                        "--totp-uri-file", uri, "--device-name", "laptop")
+        self.assertEqual(r.returncode, 0, r)
+        dev = re.search(r"device (dev\S+)", r.stdout).group(1)
+        with open(uri) as f:
+            seed = urllib.parse.parse_qs(urllib.parse.urlparse(
+                f.read().strip()).query)["secret"][0]
+        self.assertNotIn(seed, r.stdout + r.stderr)
+        self.assertEqual(os.stat(uri).st_mode & 0o777, 0o600)
+        r = self.person("enrol", link, "--totp", totp(seed, at=self.now))
+        self.assertEqual(r.returncode, 0, r)
+        self.assertIn("custos login --username coyote --device " + dev,
+                      r.stdout)
+        # the link is used up
+        r = self.person("enrol", link, "--totp", totp(seed, at=self.now))
+        self.assertEqual(r.returncode, 1, r)
+        # and the engineer logs in from this machine
+        type(self).now += STEP
+        self.d.set_clock(self.now)
+        r = self.person("login", "--username", "coyote", "--device", dev,
+                        "--password-file", pw, "--totp",
+                        totp(seed, at=self.now))
+        self.assertEqual(r.returncode, 0, r)
+        # a tenant user, the same way (no device)
+        self.ok("tenant", "create", "Enrol Tenant", "--id", "entn")
+        seen = {m["Message-ID"] for m in self.d.mails()}
+        self.ok("user", "create", "entn", "roadie", "--email",
+                "roadie@entn.example", "--role", "admin", "--invite")
+        link = self.link_to("roadie@entn.example", seen)
+        r = self.person("enrol", link, "--password-file", pw,
+                        "--totp-uri-file", uri, cfg="roadie")
+        self.assertEqual(r.returncode, 0, r)
+        with open(uri) as f:
+            seed = urllib.parse.parse_qs(urllib.parse.urlparse(
+                f.read().strip()).query)["secret"][0]
+        r = self.person("enrol", link, "--totp", totp(seed, at=self.now),
+                        cfg="roadie")
+        self.assertEqual(r.returncode, 0, r)
+        self.assertIn("custos tenant-login entn --username roadie",
+                      r.stdout)
 
     def test_engineer_lifecycle_by_commands(self):
         self.ok("vendor", "create", "Lifecycle Co", "--id", "lco")
@@ -182,7 +262,7 @@ class CliDirectory(DaemonTest):
         r = self.cli("engineer", "list", "--status", "asleep")
         self.assertEqual(r.returncode, 1, r)
         # an engineer's token is refused the directory
-        r = self.w.engineer_login()
+        r = self.w.engineer_login(at=self.now)
         self.assertEqual(r.status, 200, r)
         r = self.cli("vendor", "list", token=r.body["token"])
         self.assertEqual(r.returncode, 1, r)
