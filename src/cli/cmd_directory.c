@@ -695,6 +695,7 @@ engineer_create(struct cli *ctx, int argc, char **argv)
 		goto out;
 	rc = engineer_invitation(ctx, cli_jstr(a, "id"), email, NULL);
 out:
+	wipe_field(a, "totp_uri");      /* the engineer's seed */
 	json_decref(a);
 	json_decref(body);
 	buf_cleanup(&answer);

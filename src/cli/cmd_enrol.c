@@ -58,6 +58,9 @@ static int
 step(struct cli *ctx, const char *path, const json_t *body, struct buf *ans,
     json_t **out)
 {
+	/* The password step's answer holds the new seed. */
+	wipe_field(*out, "totp_uri");
+	wipe_field(*out, "totp_qr_svg");
 	json_decref(*out);
 	*out = NULL;
 	return cli_http_json(&ctx->conn, "POST", path, body, ans, out);
@@ -327,6 +330,8 @@ cmd_enrol(struct cli *ctx, int argc, char **argv)
 	    "CODE\n", stdout);
 out:
 	wipe_field(body, "new_password");
+	wipe_field(a, "totp_uri");
+	wipe_field(a, "totp_qr_svg");
 	json_decref(a);
 	json_decref(opened);
 	json_decref(body);
