@@ -273,12 +273,20 @@ int
 contain_apply(struct store_conn *c, const struct store_ops *ops,
     struct contain_run *run, struct err *e)
 {
+	if (ops->containment_insert(c, &run->r, e) == -1)
+		return -1;
+	return contain_end(c, ops, run, e);
+}
+
+int
+contain_end(struct store_conn *c, const struct store_ops *ops,
+    struct contain_run *run, struct err *e)
+{
 	struct collect x = {run, 0};
 	size_t i;
 
 	run->ngrants = 0;
-	if (ops->containment_insert(c, &run->r, e) == -1 ||
-	    ops->session_end_matching(c, run->r.kind, run->r.target,
+	if (ops->session_end_matching(c, run->r.kind, run->r.target,
 	    &run->sessions_ended, e) == -1 ||
 	    end_passkeys(c, ops, run, e) == -1)
 		return -1;
@@ -415,7 +423,8 @@ grant_entry(void *arg, int apply_rc, const struct err *apply_err,
 	ev->allowed = 1;
 	event_detail(ev, "engineer", g->engineer_id);
 	event_detail(ev, "state", "revoked");
-	event_detail(ev, "containment", run->r.id);
+	event_detail(ev, run->cause != NULL ? run->cause : "containment",
+	    run->r.id);
 	return event_serialize(ev, time_ms, out, en);
 }
 

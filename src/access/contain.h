@@ -75,6 +75,10 @@ struct contain_run {
 	struct rec_grant *grants;       /* revoked, at most cap */
 	size_t ngrants, cap;
 	struct contain_slot *slots;     /* one per grant entry job */
+	/* The detail naming the cause in each revoked grant's entry, with
+	 * r.id as its value: "containment" when NULL (the directory's
+	 * lifecycle says "offboard", directory/lifecycle.h). */
+	const char *cause;
 };
 
 /* Index of kind in contain_kind_names, or -1. */
@@ -109,6 +113,15 @@ void contain_run_cleanup(struct contain_run *run);
 
 /* The change, on the writer: containment row, sessions, grants. */
 int contain_apply(struct store_conn *c, const struct store_ops *ops,
+    struct contain_run *run, struct err *e)
+	__attribute__((warn_unused_result));
+
+/* contain_apply without the containment row: what a run ends (sessions,
+ * passkeys, grants at its level) on the writer.  The directory's
+ * lifecycle (directory/lifecycle.h) ends what a suspension or an
+ * offboarding ends through it; nothing then refuses logins but the
+ * account's status. */
+int contain_end(struct store_conn *c, const struct store_ops *ops,
     struct contain_run *run, struct err *e)
 	__attribute__((warn_unused_result));
 

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "access/policy.h"
+#include "access/standing.h"
 #include "api/req.h"
 #include "auth/optoken.h"
 #include "common/jsonx.h"
@@ -41,7 +42,7 @@ static const handler_fn handlers[ACT_COUNT][ACTION_ROUTES_MAX] = {
 	[ACT_IMPORT] = {h_import},
 	[ACT_USER_CREATE] = {h_user_create},
 	[ACT_USER_DELETE] = {h_user_delete},
-	[ACT_USER_LIST] = {h_user_list},
+	[ACT_USER_LIST] = {h_user_browse},     /* issue 14: or h_user_list */
 	[ACT_USER_PASSWORD_RESET] = {h_user_password_reset},
 	[ACT_USER_MFA_RESET] = {h_user_mfa_reset},
 	[ACT_TICKET_CREATE] = {h_ticket_create},
@@ -118,6 +119,20 @@ static const handler_fn handlers[ACT_COUNT][ACTION_ROUTES_MAX] = {
 	[ACT_OPERATOR_TOKEN_LIST] = {h_operator_token_list},
 	[ACT_OPERATOR_TOKEN_REVOKE] = {h_operator_token_revoke},
 	[ACT_OPERATOR_TOKEN_ROTATE_ROOT] = {h_operator_token_rotate_root},
+	/* issue 14, helper dir: the directory's lifecycle
+	 * (api_lifecycle.c). */
+	[ACT_VENDOR_VIEW] = {h_vendor_view},
+	[ACT_VENDOR_SUSPEND] = {h_lifecycle},
+	[ACT_VENDOR_RESUME] = {h_lifecycle},
+	[ACT_VENDOR_OFFBOARD] = {h_lifecycle},
+	[ACT_ENGINEER_VIEW] = {h_engineer_view},
+	[ACT_ENGINEER_SUSPEND] = {h_lifecycle},
+	[ACT_ENGINEER_RESUME] = {h_lifecycle},
+	[ACT_ENGINEER_OFFBOARD] = {h_lifecycle},
+	[ACT_ENGINEER_RE_ENROL] = {h_engineer_reenrol},
+	[ACT_DEVICE_LIST] = {h_device_list, h_device_list},
+	[ACT_DEVICE_REVOKE] = {h_device_revoke},
+	[ACT_USER_VIEW] = {h_user_view},
 };
 
 void
@@ -941,14 +956,20 @@ authenticate(struct req *q)
 		q->actor.kind = ACTOR_OPERATOR;
 	} else if (q->session.principal == PRINCIPAL_ENGINEER) {
 		struct rec_engineer en;
+		const char *why = "engineer_inactive";
 
 		found = ops->engineer_get(c, q->session.principal_id, &en,
 		    &q->err);
 		rec_engineer_wipe(&en);
+		/* Suspended or offboarded, the vendor too, or the device
+		 * revoked (directory/lifecycle.h). */
+		if (found == 0)
+			found = standing_refuses(c, ops, &en,
+			    q->session.device_id, &why, &q->err);
 		if (found == -1)
 			goto out;
-		if (found == 1 || en.status != STATUS_ACTIVE) {
-			q->err.reason = "engineer_inactive";
+		if (found == 1) {
+			q->err.reason = why;
 			err_set(&q->err, 401, "unauthorized", "the account is "
 			    "not active");
 			goto out;

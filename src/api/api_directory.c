@@ -17,6 +17,7 @@
 #include "common/str.h"
 #include "directory/bulk.h"
 #include "directory/directory.h"
+#include "directory/lifecycle.h"
 
 #define TENANT_PAGE_DEFAULT 100
 #define TENANT_PAGE_MAX 1000
@@ -152,7 +153,143 @@ out:
 static const char *
 status_name(int status)
 {
-	return status == STATUS_ACTIVE ? "active" : "suspended";
+	return status >= STATUS_ACTIVE && status <= STATUS_OFFBOARDED ?
+	    lifecycle_status_names[status] : "suspended";
+}
+
+/* A time, or null for 0 (never). */
+static json_t *
+stamp_or_null(int64_t t)
+{
+	return t != 0 ? grant_stamp_json(t) : json_null();
+}
+
+/* ---- paging and filters of the directory's lists (issue 14) ---- */
+
+static int
+ci_contains(const char *hay, const char *needle)
+{
+	size_t n = strlen(needle), i, k;
+
+	if (hay == NULL)
+		return 0;
+	for (i = 0; hay[i] != '\0'; i++) {
+		for (k = 0; k < n && hay[i + k] != '\0'; k++) {
+			char a = hay[i + k], b = needle[k];
+
+			if (a >= 'A' && a <= 'Z')
+				a = (char)(a - 'A' + 'a');
+			if (b >= 'A' && b <= 'Z')
+				b = (char)(b - 'A' + 'a');
+			if (a != b)
+				break;
+		}
+		if (k == n)
+			return 1;
+	}
+	return n == 0;
+}
+
+static const char *
+field(const json_t *o, const char *key)
+{
+	return json_string_value(json_object_get(o, key));
+}
+
+int
+dir_filter_parse(struct req *q, struct dir_filter *f)
+{
+	memset(f, 0, sizeof(*f));
+	f->q = http_query(q->http, "q");
+	f->status = http_query(q->http, "status");
+	f->vendor = http_query(q->http, "vendor");
+	f->engineer = http_query(q->http, "engineer");
+	f->after = http_query(q->http, "after");
+	if (req_query_int(q, "limit", TENANT_PAGE_DEFAULT, TENANT_PAGE_MAX,
+	    &f->limit) == -1)
+		return -1;
+	if (f->limit == 0)
+		f->limit = TENANT_PAGE_DEFAULT;
+	q->err.reason = "bad_request";
+	if (f->q != NULL && (strlen(f->q) > TENANT_FILTER_MAX ||
+	    !str_is_clean_utf8(f->q, strlen(f->q))))
+		return err_bad_request(&q->err, "query parameter 'q' must be "
+		    "at most %d bytes of text", TENANT_FILTER_MAX);
+	if (f->status != NULL && lifecycle_status_parse(f->status) == -1)
+		return err_bad_request(&q->err, "query parameter 'status' must "
+		    "be active, suspended or offboarded");
+	if (f->vendor != NULL && !id_valid(f->vendor))
+		return err_bad_request(&q->err, "query parameter 'vendor' must "
+		    "be a vendor id");
+	if (f->engineer != NULL && !id_valid(f->engineer))
+		return err_bad_request(&q->err, "query parameter 'engineer' "
+		    "must be an engineer id");
+	if (f->after != NULL && !id_valid(f->after))
+		return err_bad_request(&q->err, "query parameter 'after' must "
+		    "be an id (the last one of the page before)");
+	q->err.reason = NULL;
+	return 0;
+}
+
+static int
+filter_match(const struct dir_filter *f, const json_t *o)
+{
+	static const char *const text[] = {"id", "name", "username", "email",
+	    NULL};
+	int i, hit;
+
+	if (f->status != NULL && (field(o, "status") == NULL ||
+	    strcmp(field(o, "status"), f->status) != 0))
+		return 0;
+	if (f->vendor != NULL && (field(o, "vendor") == NULL ||
+	    strcmp(field(o, "vendor"), f->vendor) != 0))
+		return 0;
+	if (f->engineer != NULL && (field(o, "engineer") == NULL ||
+	    strcmp(field(o, "engineer"), f->engineer) != 0))
+		return 0;
+	if (f->q == NULL || f->q[0] == '\0')
+		return 1;
+	for (i = 0, hit = 0; text[i] != NULL && !hit; i++)
+		hit = ci_contains(field(o, text[i]), f->q);
+	return hit;
+}
+
+int
+dir_page(struct req *q, const struct dir_filter *f, json_t *all,
+    const char *key)
+{
+	json_t *page = json_array(), *o;
+	const char *next = NULL;
+	size_t i, start = 0;
+	int seen = f->after == NULL;
+
+	if (page == NULL)
+		return err_internal(&q->err, "out of memory");
+	for (i = 0; !seen && i < json_array_size(all); i++)
+		if (field(json_array_get(all, i), "id") != NULL && strcmp(field(
+		    json_array_get(all, i), "id"), f->after) == 0) {
+			seen = 1;
+			start = i + 1;
+		}
+	if (!seen) {
+		json_decref(page);
+		q->err.reason = "bad_request";
+		return err_bad_request(&q->err, "query parameter 'after' names "
+		    "nothing in this list");
+	}
+	for (i = start; i < json_array_size(all); i++) {
+		o = json_array_get(all, i);
+		if (!filter_match(f, o))
+			continue;
+		if ((int64_t)json_array_size(page) == f->limit) {
+			next = field(json_array_get(page, f->limit - 1), "id");
+			break;
+		}
+		json_array_append(page, o);
+	}
+	req_ok(q, 200, json_pack("{s:o,s:o}", key, page, "next",
+	    next != NULL ? json_string(next) : json_null()));
+	return 0;
 }
 
 /* The containments in force, by kind: {kind: {target: containment id}}. */
@@ -216,9 +353,11 @@ static int
 vendor_cb(void *arg, const struct rec_vendor *v)
 {
 	struct lists *l = arg;
-	json_t *o = json_pack("{s:s,s:s,s:o,s:i,s:o}", "id", v->id, "name",
-	    v->name, "created", grant_stamp_json(v->created), "engineers", 0,
-	    "contained", contained_json(&l->k, CONTAIN_VENDOR, v->id));
+	json_t *o = json_pack("{s:s,s:s,s:o,s:i,s:o,s:s,s:o}", "id", v->id,
+	    "name", v->name, "created", grant_stamp_json(v->created),
+	    "engineers", 0, "contained", contained_json(&l->k, CONTAIN_VENDOR,
+	    v->id), "status", status_name(v->status), "status_changed",
+	    stamp_or_null(v->status_changed));
 
 	if (o == NULL || json_object_set(l->vendors, v->id, o) == -1 ||
 	    json_array_append_new(l->order, o) == -1) {
@@ -246,6 +385,13 @@ engineer_cb(void *arg, const struct rec_engineer *r)
 	    grant_stamp_json(r->created), "contained",
 	    contained_json(&l->k, CONTAIN_ENGINEER, r->id), "vendor_contained",
 	    contained_json(&l->k, CONTAIN_VENDOR, r->vendor_id), "devices");
+	if (o != NULL) {
+		json_object_set_new(o, "email", json_string(r->email));
+		json_object_set_new(o, "status_changed",
+		    stamp_or_null(r->status_changed));
+		json_object_set_new(o, "vendor_status", json_string(v != NULL ?
+		    field(v, "status") : "active"));
+	}
 	if (o == NULL || json_object_set(l->engineers, r->id, o) == -1 ||
 	    json_array_append_new(l->order, o) == -1) {
 		l->fail = 1;
@@ -263,9 +409,10 @@ device_cb(void *arg, const struct rec_device *d)
 	if (en == NULL)
 		return 0;
 	if (json_array_append_new(json_object_get(en, "devices"),
-	    json_pack("{s:s,s:s,s:o,s:o}", "id", d->id, "name", d->name,
+	    json_pack("{s:s,s:s,s:o,s:o,s:o}", "id", d->id, "name", d->name,
 	    "created", grant_stamp_json(d->created), "contained",
-	    contained_json(&l->k, CONTAIN_DEVICE, d->id))) == -1) {
+	    contained_json(&l->k, CONTAIN_DEVICE, d->id), "revoked",
+	    stamp_or_null(d->revoked))) == -1) {
 		l->fail = 1;
 		return 1;
 	}
@@ -282,8 +429,12 @@ directory_list(struct req *q, int engineers)
 	json_t *vendors_order;
 	int rc = -1;
 
+	struct dir_filter f;
+
 	memset(&l, 0, sizeof(l));
 	l.q = q;
+	if (dir_filter_parse(q, &f) == -1)
+		return -1;
 	if (c == NULL)
 		return -1;
 	l.vendors = json_object();
@@ -315,8 +466,9 @@ directory_list(struct req *q, int engineers)
 			err_internal(&q->err, "out of memory");
 		goto out;
 	}
-	req_ok(q, 200, json_pack("{s:O}", engineers ? "engineers" : "vendors",
-	    l.order));
+	if (dir_page(q, &f, l.order, engineers ? "engineers" : "vendors") ==
+	    -1)
+		goto out;
 	rc = 0;
 out:
 	contained_free(&l.k);

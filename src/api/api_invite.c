@@ -123,8 +123,9 @@ proto_engineer(struct req *q, struct rec_invitation *r, const char *eng,
 		found = ops->device_get(c, device, &d, &q->err);
 		if (found == -1)
 			return -1;
-		if (found == 1 || strcmp(d.engineer_id, en.id) != 0)
-			return not_found(q, "device of this engineer");
+		if (found == 1 || strcmp(d.engineer_id, en.id) != 0 ||
+		    d.revoked != 0)
+			return not_found(q, "live device of this engineer");
 		str_copy(r->device_id, sizeof(r->device_id), d.id);
 	}
 	str_copy(r->username, sizeof(r->username), en.username);

@@ -313,4 +313,33 @@ int req_authenticate(struct req *q) __attribute__((warn_unused_result));
 int req_step_up(struct req *q, const char *target)
 	__attribute__((warn_unused_result));
 
+/* issue 14, helper dir: the directory's lifecycle (api_lifecycle.c). */
+
+/* The query of a directory list: q (substring of id, name, username or
+ * email, ASCII case-insensitive), status, vendor, engineer, limit
+ * (default 100, at most 1000) and after (the last id of the page before).
+ * Pointers into the request. */
+struct dir_filter {
+	const char *q, *status, *vendor, *engineer, *after;
+	int64_t limit;
+};
+/* 0, or -1 with a 400 naming the parameter. */
+int dir_filter_parse(struct req *q, struct dir_filter *f)
+	__attribute__((warn_unused_result));
+/* Answers 200 {key: [the page of all's objects that match f], next: the
+ * last id of it when more follow, else null}.  0, or -1 (400 when after
+ * names nothing in all). */
+int dir_page(struct req *q, const struct dir_filter *f, json_t *all,
+    const char *key) __attribute__((warn_unused_result));
+int h_vendor_view(struct req *q);
+int h_engineer_view(struct req *q);
+int h_lifecycle(struct req *q);
+int h_engineer_reenrol(struct req *q);
+int h_device_list(struct req *q);
+int h_device_revoke(struct req *q);
+int h_user_view(struct req *q);
+/* GET /v1/tenants/{t}/users, filtered and paged when asked; else
+ * h_user_list. */
+int h_user_browse(struct req *q);
+
 #endif

@@ -547,6 +547,83 @@ static const struct action_def actions[ACT_COUNT] = {
 		.routes = {{"POST", "/v1/operator-tokens/rotate-root"}},
 		.scopes = S_ROOT,
 	},
+	/* issue 14, helper dir: the directory's lifecycle
+	 * (directory/lifecycle.h).  Operator scopes: the changes need
+	 * `directory`; the reads are for any scope. */
+	[ACT_VENDOR_VIEW] = {
+		.name = "vendor.view", .who = OP,
+		.recorded = 1, .cls = ACTION_READ,
+		.routes = {{"GET", "/v1/vendors/{id}"}},
+	},
+	[ACT_VENDOR_SUSPEND] = {
+		.name = "vendor.suspend", .who = OP,
+		.write = 1, .recorded = 1, .cls = ACTION_WRITE,
+		.routes = {{"POST", "/v1/vendors/{id}/suspend"}},
+		.scopes = S_DIR,
+	},
+	[ACT_VENDOR_RESUME] = {
+		.name = "vendor.resume", .who = OP,
+		.write = 1, .recorded = 1, .cls = ACTION_WRITE,
+		.routes = {{"POST", "/v1/vendors/{id}/resume"}},
+		.scopes = S_DIR,
+	},
+	[ACT_VENDOR_OFFBOARD] = {
+		.name = "vendor.offboard", .who = OP,
+		.write = 1, .recorded = 1, .cls = ACTION_WRITE,
+		.routes = {{"POST", "/v1/vendors/{id}/offboard"}},
+		.scopes = S_DIR,
+	},
+	[ACT_ENGINEER_VIEW] = {
+		.name = "engineer.view", .who = OP,
+		.recorded = 1, .cls = ACTION_READ,
+		.routes = {{"GET", "/v1/engineers/{id}"}},
+	},
+	[ACT_ENGINEER_SUSPEND] = {
+		.name = "engineer.suspend", .who = OP,
+		.write = 1, .recorded = 1, .cls = ACTION_WRITE,
+		.routes = {{"POST", "/v1/engineers/{id}/suspend"}},
+		.scopes = S_DIR,
+	},
+	[ACT_ENGINEER_RESUME] = {
+		.name = "engineer.resume", .who = OP,
+		.write = 1, .recorded = 1, .cls = ACTION_WRITE,
+		.routes = {{"POST", "/v1/engineers/{id}/resume"}},
+		.scopes = S_DIR,
+	},
+	[ACT_ENGINEER_OFFBOARD] = {
+		.name = "engineer.offboard", .who = OP,
+		.write = 1, .recorded = 1, .cls = ACTION_WRITE,
+		.routes = {{"POST", "/v1/engineers/{id}/offboard"}},
+		.scopes = S_DIR,
+	},
+	[ACT_ENGINEER_RE_ENROL] = {
+		.name = "engineer.re_enrol", .who = OP,
+		.write = 1, .recorded = 1, .cls = ACTION_WRITE,
+		.routes = {{"POST", "/v1/engineers/{id}/re-enrol"}},
+		.scopes = S_DIR,
+	},
+	[ACT_DEVICE_LIST] = {
+		.name = "device.list", .who = OP,
+		.recorded = 1, .cls = ACTION_READ,
+		.routes = {
+			{"GET", "/v1/devices"},
+			{"GET", "/v1/engineers/{id}/devices"},
+		},
+	},
+	[ACT_DEVICE_REVOKE] = {
+		.name = "device.revoke", .who = OP,
+		.write = 1, .recorded = 1, .cls = ACTION_WRITE,
+		.routes = {{"DELETE", "/v1/engineers/{id}/devices/{d}"}},
+		.scopes = S_DIR,
+	},
+	/* One user, as user.list shows each: recorded in the tenant's log. */
+	[ACT_USER_VIEW] = {
+		.name = "user.view", .who = OP | ADM,
+		.tenant_scoped = 1, .recorded = 1, .cls = ACTION_READ,
+		.words = "one of your users (name, e-mail address, role, MFA "
+		    "status) was read",
+		.routes = {{"GET", "/v1/tenants/{t}/users/{u}"}},
+	},
 	[ACT_UNKNOWN] = {
 		.name = "unknown", .who = 0,
 		.recorded = 1, .cls = ACTION_READ,

@@ -11,7 +11,8 @@
 /* The failures before the last factor, told apart only to the operator. */
 static const char *const hidden[] = {"unknown_user", "bad_password",
     "account_inactive", "unregistered_device", "bad_device_signature",
-    "totp_required", "bad_totp", "totp_reused", "unknown_login", NULL};
+    "totp_required", "bad_totp", "totp_reused", "unknown_login",
+    "engineer_inactive", "vendor_inactive", "device_revoked", NULL};
 
 void
 attempt_policy_init(struct attempt_policy *p, int delay_after,

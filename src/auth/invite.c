@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "access/contain.h"
+#include "access/standing.h"
 #include "auth/hashslots.h"
 #include "auth/password.h"
 #include "auth/session.h"
@@ -423,6 +424,7 @@ person_may_enrol(const struct rec_invitation *r, struct store_conn *c,
 	struct rec_engineer en;
 	struct rec_device d;
 	struct rec_user u;
+	const char *why;
 	int found;
 
 	switch (r->kind) {
@@ -440,6 +442,13 @@ person_may_enrol(const struct rec_invitation *r, struct store_conn *c,
 			return -1;
 		if (found == 1 || en.status != STATUS_ACTIVE ||
 		    strcmp(d.engineer_id, en.id) != 0)
+			break;
+		/* A suspended or offboarded vendor, a revoked device
+		 * (access/standing.h). */
+		found = standing_refuses(c, ops, &en, d.id, &why, e);
+		if (found == -1)
+			return -1;
+		if (found == 1)
 			break;
 		found = contain_refuses(c, ops, en.id, en.vendor_id, d.id, &k,
 		    e);

@@ -9,6 +9,7 @@
 #include "auth/session.h"
 #include "auth/totp.h"
 #include "common/str.h"
+#include "access/standing.h"
 
 _Static_assert(LOGIN_SIGNATURE_BYTES == crypto_sign_BYTES,
     "an Ed25519 signature");
@@ -123,7 +124,8 @@ verify_secrets(struct login_verify_run *run, struct store_conn *c,
     const struct rec_login *l, const char *password, const char *code,
     struct err *e)
 {
-	int trc, pwrc = -1;
+	const char *why = NULL;
+	int trc, pwrc = -1, rc;
 
 	if (l->password != LOGIN_PASSWORD_AT_VERIFY)
 		pwrc = l->password == LOGIN_PASSWORD_RIGHT ? 0 : -1;
@@ -138,8 +140,14 @@ verify_secrets(struct login_verify_run *run, struct store_conn *c,
 		attempt_refuse(&run->a, "bad_password");
 		return 0;
 	}
-	if (eng->status != STATUS_ACTIVE) {
-		attempt_refuse(&run->a, "account_inactive");
+	/* Suspended or offboarded, the vendor too, or the device revoked
+	 * (directory/lifecycle.h): told only to whoever has the device's
+	 * key and the password, as a containment is. */
+	rc = standing_refuses(c, ops, eng, run->device_id, &why, e);
+	if (rc == -1)
+		return -1;
+	if (rc == 1) {
+		attempt_refuse(&run->a, why);
 		return 0;
 	}
 	if (attempt_contained(&run->a, c, ops, eng->id, eng->vendor_id,

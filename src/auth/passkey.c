@@ -7,6 +7,7 @@
 #include <sodium.h>
 #include <string.h>
 
+#include "access/standing.h"
 #include "auth/session.h"
 #include "common/jsonx.h"
 #include "common/log.h"
@@ -251,6 +252,7 @@ check_person(struct passkey_sign_in_run *run, struct store_conn *c,
 	if (pk->principal == PRINCIPAL_ENGINEER) {
 		struct rec_engineer en;
 		struct rec_device dev;
+		const char *why;
 
 		memset(&en, 0, sizeof(en));
 		found = ops->engineer_get(c, pk->principal_id, &en, e);
@@ -268,6 +270,15 @@ check_person(struct passkey_sign_in_run *run, struct store_conn *c,
 			return -1;
 		if (found == 1 || strcmp(dev.engineer_id, en.id) != 0) {
 			attempt_refuse(&run->a, "device_inactive");
+			return 0;
+		}
+		/* A suspended or offboarded vendor, a revoked device
+		 * (access/standing.h). */
+		found = standing_refuses(c, ops, &en, dev.id, &why, e);
+		if (found == -1)
+			return -1;
+		if (found == 1) {
+			attempt_refuse(&run->a, why);
 			return 0;
 		}
 		return attempt_contained(&run->a, c, ops, pk->principal_id,

@@ -183,5 +183,12 @@ int cmd_working_hours(struct cli *ctx, int argc, char **argv);
 int cmd_witness(struct cli *ctx, int argc, char **argv);
 /* helper optok (issue 14): named operator tokens (cmd_optoken.c). */
 int cmd_operator_token(struct cli *ctx, int argc, char **argv);
+/* issue 14, helper dir: the directory, noun then verb (cmd_directory.c). */
+int cmd_vendor(struct cli *ctx, int argc, char **argv);
+int cmd_engineer(struct cli *ctx, int argc, char **argv);
+int cmd_device(struct cli *ctx, int argc, char **argv);
+int cmd_tenant(struct cli *ctx, int argc, char **argv);
+int cmd_user(struct cli *ctx, int argc, char **argv);
+int cmd_ticket(struct cli *ctx, int argc, char **argv);
 
 #endif

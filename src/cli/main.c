@@ -29,6 +29,15 @@
 
 #define TOKEN_FILE_MAX 4096
 
+/* The options of the directory's lists (cmd_directory.c). */
+#define LIST_HELP \
+	"  --search Q       a part of the id, name, username or email\n" \
+	"  --status S       active, suspended or offboarded\n" \
+	"  --vendor V       only those of vendor V\n" \
+	"  --limit N        at most N a page (default 100, at most 1000)\n" \
+	"  --after ID       the page after ID (the page before's next)\n" \
+	"  --all            every page, following next\n"
+
 static const struct cli_command commands[] = {
 	{ "help", NULL, "help [COMMAND]",
 	  "list the commands, or show how to use one", "", 0 },
@@ -496,6 +505,79 @@ static const struct cli_command commands[] = {
 	  "line on stdout (what it is goes to stderr).  Every use of a named\n"
 	  "token is logged with its name and scope.  Needs the root operator\n"
 	  "token or an operator person; a named token is refused (exit 1).\n",
+	  1 },
+	/* issue 14, helper dir: the directory, noun then verb
+	 * (cmd_directory.c). */
+	{ "vendor", cmd_vendor,
+	  "vendor list [LIST OPTIONS but --vendor] | show ID | create NAME "
+	  "[--id ID] | "
+	  "suspend|resume|offboard ID --reason TEXT",
+	  "list, show, create, suspend, resume, offboard vendors (operator)",
+	  LIST_HELP
+	  "  --id ID          (create) the vendor's id (else one is made)\n"
+	  "  --reason TEXT    (suspend, resume, offboard) why; recorded\n"
+	  "\n"
+	  "suspend: every engineer of the vendor is signed out and refused\n"
+	  "until resume.  offboard (final): every engineer of it is\n"
+	  "offboarded (see custos engineer).\n", 1 },
+	{ "engineer", cmd_engineer,
+	  "engineer list [LIST OPTIONS] | show ID | create USERNAME --vendor V "
+	  "[--email E] [--id ID] [--invite | --password-file F] | "
+	  "suspend|resume|offboard ID --reason TEXT | re-enrol ID --reason "
+	  "TEXT [--email E] [--keep-devices [--device D]] | invite ID --email E "
+	  "[--device D]",
+	  "manage support engineers: create, lifecycle, re-enrol (operator)",
+	  LIST_HELP
+	  "  --vendor V       (create) the engineer's vendor\n"
+	  "  --email E        the address invitations go to\n"
+	  "  --invite         (create) set no password; mail an invitation\n"
+	  "                   to --email: the engineer registers a device and\n"
+	  "                   chooses a password and TOTP (or a passkey)\n"
+	  "  --password-file F (create) the password, first line of F; the\n"
+	  "                   answer then shows the TOTP URI (the engineer's\n"
+	  "                   secret: hand it over safely)\n"
+	  "  --reason TEXT    why; recorded\n"
+	  "  --keep-devices   (re-enrol) keep devices and passkeys\n"
+	  "  --device D       the device an invitation is for\n"
+	  "\n"
+	  "suspend ends the sessions and refuses the engineer until resume;\n"
+	  "offboard (final) also revokes devices, passkeys, open access\n"
+	  "requests and invitations; history stays.  re-enrol clears the\n"
+	  "password and TOTP and mails an invitation: you never see it.\n",
+	  1 },
+	{ "device", cmd_device,
+	  "device list [LIST OPTIONS] [--engineer E] | add ENGINEER NAME "
+	  "--public-key-file F [--id ID] | revoke ENGINEER DEVICE "
+	  "[--reason TEXT]",
+	  "list, add, revoke engineers' devices (operator)",
+	  LIST_HELP
+	  "  --engineer E     (list) one engineer's devices\n"
+	  "  --public-key-file F  (add) what custos keygen printed (base64)\n"
+	  "\n"
+	  "A revoked device is kept for history; its sessions end and it\n"
+	  "logs in no more.\n", 1 },
+	{ "tenant", cmd_tenant,
+	  "tenant list [--search Q] [--limit N] [--after ID] [--all] | show ID "
+	  "| create NAME [--id ID] [--policy P]",
+	  "list, show, create tenants (operator)",
+	  "  --policy P       approval_required (default), auto_approve, "
+	  "deny\n", 1 },
+	{ "user", cmd_user,
+	  "user list TENANT [--search Q] [--status S] [--limit N] [--after ID] "
+	  "[--all] | show TENANT USER | create TENANT USERNAME "
+	  "--email E [--role admin|user] [--id ID] [--invite | "
+	  "--password-file F] | invite TENANT USER",
+	  "list, show, create, invite a tenant's users (operator, tenant "
+	  "admin)",
+	  "  --invite         (create) set no password; mail the user an\n"
+	  "                   invitation to their own address\n"
+	  "  --password-file F (create) the password, first line of F\n"
+	  "\n"
+	  "Reads are recorded in the tenant's log.\n", 1 },
+	{ "ticket", cmd_ticket,
+	  "ticket create TENANT --subject S --body B --requester U [--id ID]",
+	  "open a ticket in a tenant (operator, tenant admin)",
+	  "Prints the ticket's id.  (custos tickets TENANT reads them.)\n",
 	  1 },
 };
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))

@@ -125,9 +125,9 @@ parse_engineer(struct dir_object *d, const json_t *o, const char *issuer,
     struct err *e)
 {
 	static const char *const keys[] = {"kind", "id", "username", "vendor",
-	    "password", "password_hash", "totp_secret", NULL};
+	    "password", "password_hash", "totp_secret", "email", NULL};
 	struct rec_engineer *r = &d->u.engineer;
-	const char *username;
+	const char *username, *email;
 
 	if (jx_only(o, keys, e) || take_id(r->id, o, DIR_ENGINEER, e) ||
 	    jx_str(&username, o, "username", 1, REC_USERNAME_MAX,
@@ -135,8 +135,16 @@ parse_engineer(struct dir_object *d, const json_t *o, const char *issuer,
 	    take_parent(r->vendor_id, o, NULL, "vendor", e) ||
 	    /* Without one the engineer enrols by invitation. */
 	    take_password(r->password_hash, o, 0, e) ||
-	    take_totp(&r->totp, o, e) == -1)
+	    take_totp(&r->totp, o, e) == -1 ||
+	    jx_str(&email, o, "email", 3, REC_EMAIL_MAX, JX_OPTIONAL |
+	    JX_CLEAN, e))
 		return -1;
+	/* The address invitations (and a re-enrolment's) go to. */
+	if (email != NULL && !str_is_email(email))
+		return err_bad_request(e, "field 'email' is not an e-mail "
+		    "address");
+	if (email != NULL)
+		str_copy(r->email, sizeof(r->email), email);
 	str_copy(r->username, sizeof(r->username), username);
 	if (totp_uri(d->totp_uri, sizeof(d->totp_uri), &r->totp, issuer,
 	    username) == -1)
@@ -315,12 +323,19 @@ dir_insert(struct store_conn *c, const struct store_ops *ops, void *arg,
 		if (must_exist(ops->vendor_get(c, d->u.engineer.vendor_id, &v,
 		    e), "vendor", e) == -1)
 			return -1;
+		/* An offboarded vendor takes no one new (lifecycle.h). */
+		if (v.status == STATUS_OFFBOARDED)
+			return err_refuse(e, 409, "conflict", "offboarded",
+			    "vendor %s is offboarded", v.id);
 		return ops->engineer_insert(c, &d->u.engineer, e);
 	case DIR_DEVICE:
 		rc = ops->engineer_get(c, d->u.device.engineer_id, &en, e);
 		rec_engineer_wipe(&en);
 		if (must_exist(rc, "engineer", e) == -1)
 			return -1;
+		if (en.status == STATUS_OFFBOARDED)
+			return err_refuse(e, 409, "conflict", "offboarded",
+			    "engineer %s is offboarded", en.id);
 		return ops->device_insert(c, &d->u.device, e);
 	case DIR_TENANT:
 		return ops->tenant_insert(c, &d->u.tenant, e);

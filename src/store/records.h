@@ -38,6 +38,8 @@ enum rec_role {
 enum rec_status {
 	STATUS_ACTIVE = 0,
 	STATUS_SUSPENDED = 1,
+	STATUS_OFFBOARDED = 2,          /* final: engineers and vendors
+					 * (directory/lifecycle.h) */
 };
 
 /* Who holds a session. */
@@ -52,6 +54,8 @@ struct rec_vendor {
 	char id[ID_MAX];
 	char name[REC_NAME_MAX];
 	int64_t created;
+	int status;                     /* enum rec_status */
+	int64_t status_changed;         /* 0: never */
 };
 
 struct rec_totp {
@@ -68,6 +72,8 @@ struct rec_engineer {
 	struct rec_totp totp;
 	int status;
 	int64_t created;
+	char email[REC_EMAIL_MAX + 1];  /* "" when none (invitations) */
+	int64_t status_changed;         /* 0: never */
 };
 
 struct rec_device {
@@ -76,6 +82,7 @@ struct rec_device {
 	char name[REC_NAME_MAX];
 	uint8_t public_key[32];
 	int64_t created;
+	int64_t revoked;                /* 0 while live; kept for history */
 };
 
 struct rec_tenant {

@@ -386,6 +386,19 @@ static const char *const sqlite_migrations[] = {
 	" last_used INTEGER NOT NULL DEFAULT 0);"
 	"CREATE UNIQUE INDEX operator_tokens_live_name ON"
 	" operator_tokens(name) WHERE revoked IS NULL;",
+	/* 21 -> 22 (issue 14): the directory's lifecycle (directory/lifecycle.h).
+	 * Vendors and engineers are active, suspended or offboarded (final)
+	 * since status_changed; an engineer may have an address for
+	 * invitations; a revoked device keeps its row for history and is
+	 * refused at login and in sessions. */
+	"ALTER TABLE vendors ADD COLUMN status INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE vendors ADD COLUMN status_changed INTEGER NOT NULL"
+	" DEFAULT 0;"
+	"ALTER TABLE engineers ADD COLUMN email TEXT NOT NULL DEFAULT '';"
+	"ALTER TABLE engineers ADD COLUMN status_changed INTEGER NOT NULL"
+	" DEFAULT 0;"
+	"ALTER TABLE devices ADD COLUMN revoked INTEGER NOT NULL DEFAULT 0;"
+	"CREATE INDEX IF NOT EXISTS engineers_vendor ON engineers(vendor_id);",
 };
 
 #endif

@@ -57,6 +57,8 @@ sq_bind_vendor(sqlite3_stmt *s, const struct rec_vendor *v)
 	sq_bind_text(s, 1, v->id);
 	sq_bind_text(s, 2, v->name);
 	sqlite3_bind_int64(s, 3, v->created);
+	sqlite3_bind_int(s, 4, v->status);
+	sqlite3_bind_int64(s, 5, v->status_changed);
 }
 
 void
@@ -65,6 +67,8 @@ sq_col_vendor(struct rec_vendor *out, sqlite3_stmt *s)
 	sq_col_text(out->id, sizeof(out->id), s, 0);
 	sq_col_text(out->name, sizeof(out->name), s, 1);
 	out->created = sqlite3_column_int64(s, 2);
+	out->status = sqlite3_column_int(s, 3);
+	out->status_changed = sqlite3_column_int64(s, 4);
 }
 
 void
@@ -78,6 +82,8 @@ sq_bind_engineer(sqlite3_stmt *s, const struct rec_engineer *r)
 	sqlite3_bind_int64(s, 6, r->totp.last_step);
 	sqlite3_bind_int(s, 7, r->status);
 	sqlite3_bind_int64(s, 8, r->created);
+	sq_bind_text(s, 9, r->email);
+	sqlite3_bind_int64(s, 10, r->status_changed);
 }
 
 void
@@ -91,6 +97,8 @@ sq_col_engineer(struct rec_engineer *out, sqlite3_stmt *s)
 	out->totp.last_step = sqlite3_column_int64(s, 5);
 	out->status = sqlite3_column_int(s, 6);
 	out->created = sqlite3_column_int64(s, 7);
+	sq_col_text(out->email, sizeof(out->email), s, 8);
+	out->status_changed = sqlite3_column_int64(s, 9);
 }
 
 void
@@ -101,6 +109,7 @@ sq_bind_device(sqlite3_stmt *s, const struct rec_device *d)
 	sq_bind_text(s, 3, d->name);
 	sqlite3_bind_blob(s, 4, d->public_key, 32, SQLITE_STATIC);
 	sqlite3_bind_int64(s, 5, d->created);
+	sqlite3_bind_int64(s, 6, d->revoked);
 }
 
 int
@@ -113,6 +122,7 @@ sq_col_device(struct rec_device *out, sqlite3_stmt *s, struct err *e)
 	sq_col_text(out->name, sizeof(out->name), s, 2);
 	sq_col_blob(out->public_key, sizeof(out->public_key), &n, s, 3);
 	out->created = sqlite3_column_int64(s, 4);
+	out->revoked = sqlite3_column_int64(s, 5);
 	return n == 32 ? 0 : err_internal(e, "device key is damaged");
 }
 

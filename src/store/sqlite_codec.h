@@ -16,10 +16,10 @@
 #include "common/err.h"
 #include "store/records.h"
 
-#define VENDOR_COLS "id, name, created"
+#define VENDOR_COLS "id, name, created, status, status_changed"
 #define ENGINEER_COLS "id, username, vendor_id, password_hash, " \
-	"totp_secret, totp_last_step, status, created"
-#define DEVICE_COLS "id, engineer_id, name, public_key, created"
+	"totp_secret, totp_last_step, status, created, email, status_changed"
+#define DEVICE_COLS "id, engineer_id, name, public_key, created, revoked"
 /* A new tenant sets these; the settings keep their defaults. */
 #define TENANT_NEW_COLS "id, name, policy, created"
 #define TENANT_COLS TENANT_NEW_COLS ", users_version, max_minutes, " \

@@ -22,6 +22,11 @@ enum q {
 	Q_TICKET_INSERT, Q_TICKET_GET, Q_TICKET_LIST,
 	/* issue 13: the console's lists. */
 	Q_VENDOR_LIST, Q_ENGINEER_LIST, Q_DEVICE_LIST, Q_TENANT_PAGE,
+	/* issue 14: the directory's lifecycle. */
+	Q_VENDOR_SET_STATUS, Q_ENGINEER_SET_STATUS, Q_ENGINEER_OFFBOARD_VENDOR,
+	Q_ENGINEER_SET_EMAIL, Q_DEVICE_REVOKE, Q_DEVICE_REVOKE_ENGINEER,
+	Q_DEVICE_REVOKE_VENDOR, Q_APPROVAL_CANCEL_ENGINEER,
+	Q_APPROVAL_CANCEL_VENDOR,
 	Q_COUNT
 };
 
@@ -29,10 +34,10 @@ _Static_assert(Q_COUNT <= SQ_FAMILY_MAX, "raise SQ_FAMILY_MAX");
 
 static const char *const q_sql[Q_COUNT] = {
 	[Q_VENDOR_INSERT] = "INSERT INTO vendors(" VENDOR_COLS ") "
-	    "VALUES (?1, ?2, ?3)",
+	    "VALUES (?1, ?2, ?3, ?4, ?5)",
 	[Q_VENDOR_GET] = "SELECT " VENDOR_COLS " FROM vendors WHERE id = ?1",
 	[Q_ENGINEER_INSERT] = "INSERT INTO engineers(" ENGINEER_COLS ") "
-	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
 	[Q_ENGINEER_GET] = "SELECT " ENGINEER_COLS " FROM engineers "
 	    "WHERE id = ?1",
 	[Q_ENGINEER_GET_BY_USERNAME] = "SELECT " ENGINEER_COLS
@@ -42,7 +47,7 @@ static const char *const q_sql[Q_COUNT] = {
 	[Q_ENGINEER_SET_SECRETS] = "UPDATE engineers SET password_hash = ?2, "
 	    "totp_secret = ?3, totp_last_step = ?4 WHERE id = ?1",
 	[Q_DEVICE_INSERT] = "INSERT INTO devices(" DEVICE_COLS ") "
-	    "VALUES (?1, ?2, ?3, ?4, ?5)",
+	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
 	[Q_DEVICE_GET] = "SELECT " DEVICE_COLS " FROM devices WHERE id = ?1",
 	[Q_TENANT_INSERT] = "INSERT INTO tenants(" TENANT_NEW_COLS ") "
 	    "VALUES (?1, ?2, ?3, ?4)",
@@ -77,7 +82,8 @@ static const char *const q_sql[Q_COUNT] = {
 	[Q_VENDOR_LIST] = "SELECT " VENDOR_COLS " FROM vendors ORDER BY name",
 	/* The secret columns are never read for a list. */
 	[Q_ENGINEER_LIST] = "SELECT id, username, vendor_id, '', NULL, 0, "
-	    "status, created FROM engineers ORDER BY username",
+	    "status, created, email, status_changed FROM engineers "
+	    "ORDER BY username",
 	[Q_DEVICE_LIST] = "SELECT " DEVICE_COLS " FROM devices "
 	    "ORDER BY engineer_id, id",
 	/* By the primary key from ?2 on; the filter is a substring, ASCII
@@ -85,6 +91,30 @@ static const char *const q_sql[Q_COUNT] = {
 	[Q_TENANT_PAGE] = "SELECT " TENANT_COLS " FROM tenants "
 	    "WHERE id > ?2 AND (?1 = '' OR "
 	    "instr(lower(name), lower(?1)) > 0) ORDER BY id LIMIT ?3",
+	/* An offboarded one stays so (directory/lifecycle.h). */
+	[Q_VENDOR_SET_STATUS] = "UPDATE vendors SET status = ?2, "
+	    "status_changed = ?3 WHERE id = ?1 AND status <> 2",
+	[Q_ENGINEER_SET_STATUS] = "UPDATE engineers SET status = ?2, "
+	    "status_changed = ?3 WHERE id = ?1 AND status <> 2",
+	[Q_ENGINEER_OFFBOARD_VENDOR] = "UPDATE engineers SET status = 2, "
+	    "status_changed = ?2 WHERE vendor_id = ?1 AND status <> 2",
+	[Q_ENGINEER_SET_EMAIL] = "UPDATE engineers SET email = ?2 "
+	    "WHERE id = ?1",
+	[Q_DEVICE_REVOKE] = "UPDATE devices SET revoked = ?2 "
+	    "WHERE id = ?1 AND revoked = 0",
+	[Q_DEVICE_REVOKE_ENGINEER] = "UPDATE devices SET revoked = ?2 "
+	    "WHERE engineer_id = ?1 AND revoked = 0",
+	[Q_DEVICE_REVOKE_VENDOR] = "UPDATE devices SET revoked = ?2 "
+	    "WHERE revoked = 0 AND engineer_id IN "
+	    "(SELECT id FROM engineers WHERE vendor_id = ?1)",
+	/* Open second approvals (pending, or approved and unexpired) end
+	 * as expired now: nobody is left to use them. */
+	[Q_APPROVAL_CANCEL_ENGINEER] = "UPDATE approvals SET state = 4, "
+	    "deadline = ?2, decided = ?2, decided_by = ?3 "
+	    "WHERE engineer_id = ?1 AND state IN (0, 1) AND deadline > ?2",
+	[Q_APPROVAL_CANCEL_VENDOR] = "UPDATE approvals SET state = 4, "
+	    "deadline = ?2, decided = ?2, decided_by = ?3 "
+	    "WHERE vendor_id = ?1 AND state IN (0, 1) AND deadline > ?2",
 };
 
 /* The statement for query q, prepared on first use. */
@@ -613,4 +643,123 @@ sqlite_tenant_page(struct store_conn *c, const char *q, const char *after,
 	}
 	sq_done(s);
 	return 0;
+}
+
+/* ---- issue 14: the directory's lifecycle ---- */
+
+/* Runs s (bound) and counts what it changed into *n (may be NULL). */
+static int
+exec_count(struct store_conn *c, sqlite3_stmt *s, const char *what,
+    int64_t *n, struct err *e)
+{
+	int rc = sqlite3_step(s);
+
+	if (rc != SQLITE_DONE) {
+		sq_fail(c, e, what);
+		sq_done(s);
+		return -1;
+	}
+	if (n != NULL)
+		*n = sqlite3_changes(c->db);
+	sq_done(s);
+	return 0;
+}
+
+int
+sqlite_vendor_set_status(struct store_conn *c, const char *id, int status,
+    int64_t when, struct err *e)
+{
+	sqlite3_stmt *s = stmt(c, Q_VENDOR_SET_STATUS, e);
+
+	if (s == NULL)
+		return -1;
+	sq_bind_text(s, 1, id);
+	sqlite3_bind_int(s, 2, status);
+	sqlite3_bind_int64(s, 3, when);
+	return sq_exec_update(c, s, "vendor status", e);
+}
+
+int
+sqlite_engineer_set_status(struct store_conn *c, const char *id, int status,
+    int64_t when, struct err *e)
+{
+	sqlite3_stmt *s = stmt(c, Q_ENGINEER_SET_STATUS, e);
+
+	if (s == NULL)
+		return -1;
+	sq_bind_text(s, 1, id);
+	sqlite3_bind_int(s, 2, status);
+	sqlite3_bind_int64(s, 3, when);
+	return sq_exec_update(c, s, "engineer status", e);
+}
+
+int
+sqlite_engineer_offboard_vendor(struct store_conn *c, const char *vendor_id,
+    int64_t when, int64_t *n, struct err *e)
+{
+	sqlite3_stmt *s = stmt(c, Q_ENGINEER_OFFBOARD_VENDOR, e);
+
+	if (s == NULL)
+		return -1;
+	sq_bind_text(s, 1, vendor_id);
+	sqlite3_bind_int64(s, 2, when);
+	return exec_count(c, s, "engineers offboard", n, e);
+}
+
+int
+sqlite_engineer_set_email(struct store_conn *c, const char *id,
+    const char *email, struct err *e)
+{
+	sqlite3_stmt *s = stmt(c, Q_ENGINEER_SET_EMAIL, e);
+
+	if (s == NULL)
+		return -1;
+	sq_bind_text(s, 1, id);
+	sq_bind_text(s, 2, email);
+	return sq_exec_update(c, s, "engineer email", e);
+}
+
+int
+sqlite_device_revoke(struct store_conn *c, const char *id, int64_t when,
+    struct err *e)
+{
+	sqlite3_stmt *s = stmt(c, Q_DEVICE_REVOKE, e);
+
+	if (s == NULL)
+		return -1;
+	sq_bind_text(s, 1, id);
+	sqlite3_bind_int64(s, 2, when);
+	return sq_exec_update(c, s, "device revoke", e);
+}
+
+int
+sqlite_device_revoke_all(struct store_conn *c, const char *engineer_id,
+    const char *vendor_id, int64_t when, int64_t *n, struct err *e)
+{
+	sqlite3_stmt *s = stmt(c, vendor_id != NULL ? Q_DEVICE_REVOKE_VENDOR :
+	    Q_DEVICE_REVOKE_ENGINEER, e);
+
+	if (s == NULL)
+		return -1;
+	sq_bind_text(s, 1, vendor_id != NULL ? vendor_id : engineer_id);
+	sqlite3_bind_int64(s, 2, when);
+	return exec_count(c, s, "devices revoke", n, e);
+}
+
+int
+sqlite_approval_cancel_all(struct store_conn *c, const char *engineer_id,
+    const char *vendor_id, int64_t when, const char *by, int64_t *n,
+    struct err *e)
+{
+	sqlite3_stmt *s = stmt(c, vendor_id != NULL ? Q_APPROVAL_CANCEL_VENDOR :
+	    Q_APPROVAL_CANCEL_ENGINEER, e);
+
+	_Static_assert(APPROVAL_EXPIRED == 4 && APPROVAL_APPROVED == 1,
+	    "the states in Q_APPROVAL_CANCEL_*");
+	if (s == NULL)
+		return -1;
+	sq_bind_text(s, 1, vendor_id != NULL ? vendor_id : engineer_id);
+	sqlite3_bind_int64(s, 2, when);
+	sq_bind_text(s, 3, by);
+	return exec_count(c, s, "approvals cancel", n, e);
 }

@@ -43,7 +43,7 @@ enum sq_family {
 	SQ_OPTOKEN,             /* sqlite_optoken.c (issue 14) */
 	SQ_FAMILIES
 };
-#define SQ_FAMILY_MAX 32        /* statements per family */
+#define SQ_FAMILY_MAX 48        /* statements per family */
 
 struct sq_keys;
 
@@ -364,6 +364,23 @@ int sqlite_incident_get(struct store_conn *c, const char *id,
     struct rec_incident *r, struct buf *out, struct err *e);
 int sqlite_incident_report_get(struct store_conn *c, const char *id,
     const char *tenant_id, struct buf *out, struct err *e);
+
+/* issue 14, helper dir: the directory's lifecycle (sqlite_directory.c). */
+int sqlite_vendor_set_status(struct store_conn *c, const char *id,
+    int status, int64_t when, struct err *e);
+int sqlite_engineer_set_status(struct store_conn *c, const char *id,
+    int status, int64_t when, struct err *e);
+int sqlite_engineer_offboard_vendor(struct store_conn *c,
+    const char *vendor_id, int64_t when, int64_t *n, struct err *e);
+int sqlite_engineer_set_email(struct store_conn *c, const char *id,
+    const char *email, struct err *e);
+int sqlite_device_revoke(struct store_conn *c, const char *id, int64_t when,
+    struct err *e);
+int sqlite_device_revoke_all(struct store_conn *c, const char *engineer_id,
+    const char *vendor_id, int64_t when, int64_t *n, struct err *e);
+int sqlite_approval_cancel_all(struct store_conn *c, const char *engineer_id,
+    const char *vendor_id, int64_t when, const char *by, int64_t *n,
+    struct err *e);
 
 /* The ops of sqlite_invite.c. */
 int sqlite_invitation_insert(struct store_conn *c,

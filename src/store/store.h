@@ -548,6 +548,35 @@ struct store_ops {
 	 * them along.  *n (may be NULL) how many. */
 	int (*session_end_root_operator)(struct store_conn *c, int64_t *n,
 	    struct err *e);
+	/* issue 14, helper dir: the directory's lifecycle (sqlite_directory.c,
+	 * directory/lifecycle.h). */
+	/* Sets status (enum rec_status) and status_changed unless the vendor
+	 * or engineer is offboarded already; 1 when absent or offboarded. */
+	int (*vendor_set_status)(struct store_conn *c, const char *id,
+	    int status, int64_t when, struct err *e);
+	int (*engineer_set_status)(struct store_conn *c, const char *id,
+	    int status, int64_t when, struct err *e);
+	/* Offboards every engineer of a vendor not yet offboarded; *n
+	 * (may be NULL) how many. */
+	int (*engineer_offboard_vendor)(struct store_conn *c,
+	    const char *vendor_id, int64_t when, int64_t *n, struct err *e);
+	/* The address invitations go to; 1 when no such engineer. */
+	int (*engineer_set_email)(struct store_conn *c, const char *id,
+	    const char *email, struct err *e);
+	/* Marks a live device revoked at when; 1 when absent or revoked. */
+	int (*device_revoke)(struct store_conn *c, const char *id,
+	    int64_t when, struct err *e);
+	/* Revokes every live device of an engineer, or (vendor_id not NULL)
+	 * of a vendor's engineers; *n (may be NULL) how many. */
+	int (*device_revoke_all)(struct store_conn *c, const char *engineer_id,
+	    const char *vendor_id, int64_t when, int64_t *n, struct err *e);
+	/* Ends every open second approval (pending, or approved and
+	 * unexpired) asked by an engineer, or (vendor_id not NULL) by a
+	 * vendor's engineers: expired at when, decided_by by; *n (may be
+	 * NULL) how many. */
+	int (*approval_cancel_all)(struct store_conn *c,
+	    const char *engineer_id, const char *vendor_id, int64_t when,
+	    const char *by, int64_t *n, struct err *e);
 };
 
 extern const struct store_ops store_sqlite_ops;

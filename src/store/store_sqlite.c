@@ -364,4 +364,12 @@ const struct store_ops store_sqlite_ops = {
 	.optoken_revoke = sqlite_optoken_revoke,
 	.optoken_touch = sqlite_optoken_touch,
 	.session_end_root_operator = sqlite_session_end_root_operator,
+	/* issue 14, helper dir: the directory's lifecycle. */
+	.vendor_set_status = sqlite_vendor_set_status,
+	.engineer_set_status = sqlite_engineer_set_status,
+	.engineer_offboard_vendor = sqlite_engineer_offboard_vendor,
+	.engineer_set_email = sqlite_engineer_set_email,
+	.device_revoke = sqlite_device_revoke,
+	.device_revoke_all = sqlite_device_revoke_all,
+	.approval_cancel_all = sqlite_approval_cancel_all,
 };

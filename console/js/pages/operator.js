@@ -407,9 +407,27 @@ function simpleTable(caption, testid, cols, rows) {
 	    h('td', {'data-label': c}, fn(r))))))));
 }
 
+/* Every page of a directory list (issue 14: the lists are paged, at
+ * most 1000 a page; "next" is the cursor of the following one). */
+async function allPages(path, key) {
+	const out = [];
+	let after = null;
+	for (let n = 0; n < 10000; n++) {
+		const qs = new URLSearchParams({limit: '1000'});
+		if (after)
+			qs.set('after', after);
+		const doc = await api('GET', path + '?' + qs);
+		out.push(...listOf(doc, key));
+		after = doc && doc.next;
+		if (!after)
+			break;
+	}
+	return out;
+}
+
 export async function renderDirectory(main) {
 	main.append(h('h1', null, 'Directory'));
-	const vendors = listOf(await api('GET', '/v1/vendors'), 'vendors');
+	const vendors = await allPages('/v1/vendors', 'vendors');
 	const vname = new Map(vendors.map((v) => [v.id, v.name]));
 	main.append(h('h2', null, 'Vendors'), simpleTable(vendors.length +
 	    ' vendors', 'vendors', [['Name', (v) => v.name], ['Id', (v) =>
@@ -417,8 +435,7 @@ export async function renderDirectory(main) {
 	    'contained (' + v.contained + ')' : v.status || 'active'],
 	    ['Engineers', (v) => v.engineers === undefined ? '—' :
 	    String(v.engineers)]], vendors));
-	const engineers = listOf(await api('GET', '/v1/engineers'),
-	    'engineers');
+	const engineers = await allPages('/v1/engineers', 'engineers');
 	main.append(h('h2', null, 'Engineers and devices'), simpleTable(
 	    engineers.length + ' engineers', 'engineers', [
 		['Username', (e) => e.username],
@@ -429,7 +446,8 @@ export async function renderDirectory(main) {
 		    (e.vendor_contained ? ', vendor contained' : '')],
 		['Devices', (e) => (e.devices || []).map((d) => (d.name ||
 		    d.id) + ' (' + d.id + (d.status && d.status !== 'active' ?
-		    ', ' + d.status : '') + (d.contained ? ', contained' : '') +
+		    ', ' + d.status : '') + (d.revoked ? ', revoked' : '') +
+		    (d.contained ? ', contained' : '') +
 		    ')').join(', ') || '—'],
 		['Actions', (e) => button('Contain…', async () => {
 			if (await contain('engineer', e.id))
