@@ -91,13 +91,20 @@ cli_args(struct cli *ctx, int argc, char **argv, const struct cli_opt *opts,
 int
 cli_usage(const struct cli *ctx, const char *fmt, ...)
 {
+	char msg[1024];
 	va_list ap;
 
-	fprintf(stderr, "custos %s: ", ctx->cmd->name);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	if (vsnprintf(msg, sizeof(msg), fmt, ap) < 0)
+		msg[0] = '\0';
 	va_end(ap);
-	fprintf(stderr, "\nusage: custos %s\n", ctx->cmd->synopsis);
+	if (cli_out_is_json()) {
+		cli_error("usage", "%s: %s (usage: custos %s)", ctx->cmd->name,
+		    msg, ctx->cmd->synopsis);
+		return CLI_USAGE;
+	}
+	fprintf(stderr, "custos %s: %s\nusage: custos %s\n", ctx->cmd->name,
+	    msg, ctx->cmd->synopsis);
 	return CLI_USAGE;
 }
 

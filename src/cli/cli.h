@@ -29,6 +29,14 @@ struct cli;
  * options already removed).  Returns an enum cli_exit. */
 typedef int (*cli_cmd_fn)(struct cli *ctx, int argc, char **argv);
 
+/* Who runs a command (main.c's command_roles).  0 there means anyone
+ * (offline commands, public reads, login). */
+enum cli_role {
+	CLI_ROLE_ENGINEER = 1,          /* a support engineer's session */
+	CLI_ROLE_TENANT = 2,            /* a tenant admin's (or user's) */
+	CLI_ROLE_OPERATOR = 4,          /* an operator token (cop_...) */
+};
+
 struct cli_command {
 	const char *name;
 	cli_cmd_fn fn;
@@ -40,6 +48,8 @@ struct cli_command {
 
 struct cli {
 	const struct cli_command *cmd;  /* the command being run */
+	unsigned role;                  /* who this is (enum cli_role), 0
+					 * when not known */
 	int json;                       /* --json: machine output */
 	const char *config_dir;         /* --config-dir, or NULL */
 	struct cli_conn conn;           /* the server, the token (http.h) */
@@ -167,5 +177,6 @@ int cmd_contain(struct cli *ctx, int argc, char **argv);
 int cmd_containments(struct cli *ctx, int argc, char **argv);
 int cmd_working_hours(struct cli *ctx, int argc, char **argv);
 int cmd_witness(struct cli *ctx, int argc, char **argv);
+int cmd_wait(struct cli *ctx, int argc, char **argv);
 
 #endif

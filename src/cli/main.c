@@ -30,8 +30,21 @@
 #define TOKEN_FILE_MAX 4096
 
 static const struct cli_command commands[] = {
-	{ "help", NULL, "help [COMMAND]",
-	  "list the commands, or show how to use one", "", 0 },
+	{ "help", NULL, "help [--all | --commands | COMMAND]",
+	  "list the commands, or show how to use one",
+	  "  --all        every command, whoever you are (without it, only\n"
+	  "               those of your role, when custos knows it: an\n"
+	  "               engineer's or tenant admin's saved session, an\n"
+	  "               operator token)\n"
+	  "  --commands   the names of every command, one a line (for shell\n"
+	  "               completion)\n", 0 },
+	{ "wait", cmd_wait, "wait [--timeout S]",
+	  "wait until custosd is ready (GET /v1/health answers 200)",
+	  "  --timeout S   give up after S seconds (default 30): exit 4\n"
+	  "\n"
+	  "Asks every 0.2 s; each try takes at most 2 s.  For scripts that\n"
+	  "start custosd: custosd --data DIR & custos wait.  A public read:\n"
+	  "no token is sent.\n", 1 },
 	{ "keygen", cmd_keygen, "keygen [--force]",
 	  "make this device's Ed25519 key; print its public key",
 	  "  --force   replace an existing device key (the device registered\n"
@@ -45,14 +58,16 @@ static const struct cli_command commands[] = {
 	  "print this device's public key (base64)",
 	  "Prints the public half of DIR/device.key.\n", 0 },
 	{ "login", cmd_login,
-	  "login --username USER --device DEVICE_ID [--password-file FILE] "
-	  "[--totp CODE]",
+	  "login USERNAME|--username USER --device DEVICE_ID "
+	  "[--password-file FILE | --password-stdin] [--totp CODE]",
 	  "log in as an engineer; the session is saved",
-	  "  --username USER       the engineer's username\n"
+	  "  USERNAME, --username USER  the engineer's username\n"
 	  "  --device DEVICE_ID    the id the operator gave this device\n"
 	  "  --password-file FILE  read the password from FILE's first line\n"
-	  "                        (else $CUSTOS_PASSWORD, else asked on the\n"
-	  "                        terminal without echo)\n"
+	  "  --password-stdin      read the password from stdin's first line\n"
+	  "                        (neither: $CUSTOS_PASSWORD, else asked on\n"
+	  "                        the terminal without echo; no terminal is a\n"
+	  "                        usage error)\n"
 	  "  --totp CODE           the authenticator code (else asked)\n"
 	  "\n"
 	  "Signs the server's login challenge with DIR/device.key and saves\n"
@@ -62,13 +77,15 @@ static const struct cli_command commands[] = {
 	  "Ends the session on the server and deletes DIR/session.json.\n"
 	  "A session that had already ended counts as logged out.\n", 1 },
 	{ "tenant-login", cmd_tenant_login,
-	  "tenant-login TENANT --username USER [--password-file FILE] "
-	  "[--totp CODE]",
+	  "tenant-login TENANT USERNAME|--username USER "
+	  "[--password-file FILE | --password-stdin] [--totp CODE]",
 	  "log in as a tenant admin; the session is saved",
-	  "  --username USER       your username in TENANT\n"
+	  "  USERNAME, --username USER  your username in TENANT\n"
 	  "  --password-file FILE  read the password from FILE's first line\n"
-	  "                        (else $CUSTOS_PASSWORD, else asked on the\n"
-	  "                        terminal without echo)\n"
+	  "  --password-stdin      read the password from stdin's first line\n"
+	  "                        (neither: $CUSTOS_PASSWORD, else asked on\n"
+	  "                        the terminal without echo; no terminal is a\n"
+	  "                        usage error)\n"
 	  "  --totp CODE           the authenticator code (else asked on the\n"
 	  "                        terminal; an empty answer sends none)\n"
 	  "\n"
@@ -447,6 +464,64 @@ static const struct cli_command commands[] = {
 };
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
 
+/*
+ * Who runs which command (enum cli_role bits), by name; a command not
+ * named here is anyone's (offline commands, public reads, logins).  Kept
+ * apart from the table above so that a new row needs no roles to build;
+ * add one here when the command is a single role's (its action's `who`
+ * in the action table).
+ */
+static const struct {
+	const char *name;
+	unsigned roles;
+} command_roles[] = {
+	{ "tickets", CLI_ROLE_ENGINEER },
+	{ "users", CLI_ROLE_ENGINEER | CLI_ROLE_OPERATOR },
+	{ "reset-password", CLI_ROLE_ENGINEER },
+	{ "reset-mfa", CLI_ROLE_ENGINEER },
+	{ "request-access", CLI_ROLE_ENGINEER },
+	{ "ask-approval", CLI_ROLE_ENGINEER },
+	{ "approve-second", CLI_ROLE_ENGINEER | CLI_ROLE_TENANT },
+	{ "deny-second", CLI_ROLE_ENGINEER | CLI_ROLE_TENANT },
+	{ "requests", CLI_ROLE_TENANT },
+	{ "approve", CLI_ROLE_TENANT },
+	{ "deny", CLI_ROLE_TENANT },
+	{ "revoke", CLI_ROLE_TENANT },
+	{ "policy", CLI_ROLE_TENANT },
+	{ "access-log", CLI_ROLE_TENANT },
+	{ "tenant-log-key", CLI_ROLE_TENANT },
+	{ "break-glass", CLI_ROLE_OPERATOR },
+	{ "log", CLI_ROLE_OPERATOR },
+	{ "entry", CLI_ROLE_OPERATOR },
+	{ "seed", CLI_ROLE_OPERATOR },
+	{ "import", CLI_ROLE_OPERATOR },
+	{ "scope", CLI_ROLE_OPERATOR },
+	{ "alerts", CLI_ROLE_OPERATOR },
+	{ "contain", CLI_ROLE_OPERATOR },
+	{ "containments", CLI_ROLE_OPERATOR },
+	{ "working-hours", CLI_ROLE_OPERATOR },
+	{ "operator-token", CLI_ROLE_OPERATOR },
+	{ "vendor", CLI_ROLE_OPERATOR },
+	{ "engineer", CLI_ROLE_OPERATOR },
+	{ "device", CLI_ROLE_OPERATOR },
+	{ "tenant", CLI_ROLE_OPERATOR },
+	{ "ticket", CLI_ROLE_OPERATOR },
+	{ "user", CLI_ROLE_OPERATOR | CLI_ROLE_TENANT },
+};
+
+/* The roles that may run c (enum cli_role bits); 0: anyone. */
+static unsigned
+command_roles_of(const struct cli_command *c)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(command_roles) / sizeof(command_roles[0]);
+	    i++)
+		if (strcmp(command_roles[i].name, c->name) == 0)
+			return command_roles[i].roles;
+	return 0;
+}
+
 static const char globals_help[] =
 	"global options (before or after the command):\n"
 	"  --server URL       custosd's address (default: $CUSTOS_SERVER,\n"
@@ -464,7 +539,8 @@ static const char globals_help[] =
 	"  --help, -h         help; --version: the version\n"
 	"\n"
 	"exit codes: 0 ok, 1 the answer is no (HTTP 4xx, refused), 2 usage\n"
-	"error, 3 server or I/O error\n";
+	"error (or a command of another role, refused before sending), 3\n"
+	"server or I/O error, 4 try again later (HTTP 429 or 503)\n";
 
 struct globals {
 	const char *server;
@@ -488,24 +564,88 @@ command_find(const char *name)
 	return NULL;
 }
 
+/* 1 when role (0: not known) may run c. */
+static int
+role_may(unsigned role, const struct cli_command *c)
+{
+	unsigned roles = command_roles_of(c);
+
+	return role == 0 || roles == 0 || (roles & role) != 0;
+}
+
+static const char *
+role_name(unsigned role)
+{
+	switch (role) {
+	case CLI_ROLE_ENGINEER: return "an engineer";
+	case CLI_ROLE_TENANT: return "a tenant admin";
+	case CLI_ROLE_OPERATOR: return "the operator";
+	default: return "someone else";
+	}
+}
+
+/* Who may run c, in words: "the operator", "an engineer or a tenant
+ * admin". */
 static void
-usage_all(FILE *f)
+roles_say(FILE *f, unsigned roles)
+{
+	static const unsigned all[] = { CLI_ROLE_ENGINEER, CLI_ROLE_TENANT,
+	    CLI_ROLE_OPERATOR };
+	size_t i;
+	int n = 0;
+
+	for (i = 0; i < sizeof(all) / sizeof(all[0]); i++)
+		if (roles & all[i])
+			fprintf(f, "%s%s", n++ > 0 ? " or " : "",
+			    role_name(all[i]));
+}
+
+/* The list of commands: the role's only, unless everything (or the role
+ * is not known). */
+static void
+usage_all(FILE *f, unsigned role, int everything)
+{
+	size_t i, hidden = 0;
+
+	fputs("usage: custos [global options] COMMAND [options] "
+	    "[arguments]\n\ncommands", f);
+	if (role != 0 && !everything)
+		fprintf(f, " for %s", role_name(role));
+	fputs(":\n", f);
+	for (i = 0; i < NCOMMANDS; i++) {
+		if (!everything && !role_may(role, &commands[i])) {
+			hidden++;
+			continue;
+		}
+		fprintf(f, "  %-16s %s\n", commands[i].name,
+		    commands[i].summary);
+	}
+	if (hidden > 0)
+		fprintf(f, "\n%zu commands of other roles are not shown: "
+		    "'custos help --all' lists them.\n", hidden);
+	fputs("\n'custos COMMAND --help' tells more about one.\n\n", f);
+	fputs(globals_help, f);
+}
+
+/* help --commands: every name, one a line, nothing else. */
+static void
+names_all(void)
 {
 	size_t i;
 
-	fputs("usage: custos [global options] COMMAND [options] "
-	    "[arguments]\n\ncommands:\n", f);
 	for (i = 0; i < NCOMMANDS; i++)
-		fprintf(f, "  %-16s %s\n", commands[i].name,
-		    commands[i].summary);
-	fputs("\n'custos COMMAND --help' tells more about one.\n\n", f);
-	fputs(globals_help, f);
+		printf("%s\n", commands[i].name);
 }
 
 static void
 usage_command(const struct cli_command *c)
 {
 	printf("usage: custos %s\n\n%s.\n", c->synopsis, c->summary);
+	if (command_roles_of(c) != 0) {
+		fputs("For ", stdout);
+		roles_say(stdout, command_roles_of(c));
+		fputs(".\n", stdout);
+	}
 	if (c->help[0] != '\0')
 		printf("\n%s", c->help);
 	printf("\n%s", globals_help);
@@ -681,6 +821,7 @@ resolve(struct cli *ctx, const struct globals *g)
 	} else if (server_set(ctx, CLI_DEFAULT_SERVER, "default") == -1) {
 		goto out;
 	}
+	ctx->role = 0;
 	if (g->token != NULL) {
 		if (cli_token_set(ctx, g->token, strlen(g->token)) == -1)
 			goto out;
@@ -700,8 +841,17 @@ resolve(struct cli *ctx, const struct globals *g)
 			cli_warn("ignoring the saved session's token");
 		} else {
 			ctx->conn.token_from_session = 1;
+			if (strcmp(s.role, "engineer") == 0)
+				ctx->role = CLI_ROLE_ENGINEER;
+			else if (strcmp(s.role, "tenant") == 0)
+				ctx->role = CLI_ROLE_TENANT;
 		}
 	}
+	/* Operator tokens (the root one and named ones) say what they are;
+	 * a session token given by hand does not, and is not guessed. */
+	if (ctx->conn.token != NULL && !ctx->conn.token_from_session &&
+	    strncmp(ctx->conn.token, "cop_", 4) == 0)
+		ctx->role = CLI_ROLE_OPERATOR;
 	rc = CLI_OK;
 out:
 	cli_session_cleanup(&s);
@@ -715,7 +865,7 @@ main(int argc, char **argv)
 	struct globals g;
 	struct cli ctx;
 	char **rest = NULL;
-	int nrest = 0, rc = CLI_USAGE, curl_up = 0;
+	int nrest = 0, rc = CLI_USAGE, curl_up = 0, i;
 
 	memset(&g, 0, sizeof(g));
 	memset(&ctx, 0, sizeof(ctx));
@@ -731,8 +881,14 @@ main(int argc, char **argv)
 		cli_warn("out of memory");
 		return CLI_FAIL;
 	}
+	/* --json is known before anything can fail, so every error of
+	 * the run comes out as JSON. */
+	for (i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)
+		if (strcmp(argv[i], "--json") == 0)
+			cli_out_json(1);
 	if (globals_take(&g, argc, argv, rest, &nrest) == -1) {
-		fputs("see 'custos help'\n", stderr);
+		if (!g.json)
+			fputs("see 'custos help'\n", stderr);
 		goto out;
 	}
 	if (g.version) {
@@ -742,29 +898,41 @@ main(int argc, char **argv)
 	}
 	if (nrest == 0) {
 		if (g.help) {
-			usage_all(stdout);
+			(void)resolve(&ctx, &g);
+			usage_all(stdout, ctx.role, 0);
 			rc = CLI_OK;
+		} else if (g.json) {
+			cli_error("usage", "no command; see 'custos help'");
 		} else {
-			usage_all(stderr);
+			usage_all(stderr, 0, 1);
 		}
 		goto out;
 	}
 	if (strcmp(rest[0], "help") == 0) {
-		if (nrest == 1) {
-			usage_all(stdout);
+		if (nrest == 2 && strcmp(rest[1], "--commands") == 0) {
+			names_all();
+			rc = CLI_OK;
+		} else if (nrest == 2 && strcmp(rest[1], "--all") == 0) {
+			usage_all(stdout, 0, 1);
+			rc = CLI_OK;
+		} else if (nrest == 1) {
+			(void)resolve(&ctx, &g);
+			usage_all(stdout, ctx.role, 0);
 			rc = CLI_OK;
 		} else if (nrest == 2 && (cmd = command_find(rest[1])) !=
 		    NULL) {
 			usage_command(cmd);
 			rc = CLI_OK;
 		} else {
-			cli_warn("no such command; see 'custos help'");
+			cli_error("usage", "no such command; see 'custos "
+			    "help'");
 		}
 		goto out;
 	}
 	cmd = command_find(rest[0]);
 	if (cmd == NULL) {
-		cli_warn("unknown command '%s'; see 'custos help'", rest[0]);
+		cli_error("usage", "unknown command '%s'; see 'custos help'",
+		    rest[0]);
 		goto out;
 	}
 	if (g.help) {
@@ -784,6 +952,28 @@ main(int argc, char **argv)
 		rc = resolve(&ctx, &g);
 		if (rc != CLI_OK)
 			goto out;
+		/* Another role's command is refused here, before anything is
+		 * sent: a typo must not reach custosd as a forbidden attempt
+		 * (and raise an alert on the one who made it). */
+		if (!role_may(ctx.role, cmd)) {
+			if (g.json) {
+				cli_error("usage", "'%s' is not a command for "
+				    "%s; see 'custos help'", cmd->name,
+				    role_name(ctx.role));
+			} else {
+				fprintf(stderr, "custos: '%s' is a command for ",
+				    cmd->name);
+				roles_say(stderr, command_roles_of(cmd));
+				fprintf(stderr, ", and you are %s (%s); nothing "
+				    "was sent.\nSee 'custos help' for yours, or "
+				    "give the right --token-file.\n",
+				    role_name(ctx.role),
+				    ctx.conn.token_from_session ? "the saved "
+				    "session" : "the token given");
+			}
+			rc = CLI_USAGE;
+			goto out;
+		}
 		if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
 			cli_warn("cannot start libcurl");
 			rc = CLI_FAIL;
@@ -803,5 +993,5 @@ out:
 		if (rc == CLI_OK)
 			rc = CLI_FAIL;
 	}
-	return rc;
+	return cli_out_finish(rc);
 }
