@@ -14,9 +14,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
+#include "common/clock.h"
 #include "common/str.h"
+#include "common/when.h"
 
 #define CLI_SEGMENT_MAX 1024    /* one escaped path segment */
 
@@ -352,4 +355,17 @@ cli_json_print(const json_t *v)
 {
 	if (json_dumpf(v, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER) == 0)
 		fputc('\n', stdout);
+}
+
+int
+cli_time(const struct cli *ctx, const char *name, const char *text,
+    int64_t *t, char *out)
+{
+	const char *why = "";
+
+	if (when_parse(t, text, (int64_t)time(NULL), &why) == -1)
+		return cli_usage(ctx, "--%s '%.64s': %s (a time is " WHEN_FORMS
+		    ")", name, text, why);
+	time_format(out, *t);
+	return CLI_OK;
 }

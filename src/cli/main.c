@@ -204,13 +204,32 @@ static const struct cli_command commands[] = {
 	  "the tenant is mailed at once, an alert entry is logged, and every\n"
 	  "entry the access lets through is marked break_glass.  The tenant's\n"
 	  "admins can revoke it.  Needs the operator token.\n", 1 },
-	{ "log", cmd_log, "log [--start N] [--end M]",
-	  "print entries of the transparency log",
-	  "  --start N   first index (default 0, or END - 20)\n"
-	  "  --end M     one past the last index (default START + 20)\n"
+	{ "log", cmd_log,
+	  "log [--limit N] [--oldest-first] [--tenant T] [--actor A] "
+	  "[--action NAME] [--outcome allowed|denied] [--since WHEN] "
+	  "[--until WHEN] [--follow [--interval S]] | log --start N "
+	  "[--end M]",
+	  "print entries of the transparency log, newest first (operator)",
+	  "  --limit N         how many (default 20, at most 10000)\n"
+	  "  --oldest-first    the first N that match, oldest first\n"
+	  "  --tenant T        only entries about tenant T\n"
+	  "  --actor A         only entries by actor A (an engineer, user,\n"
+	  "                    operator token ...)\n"
+	  "  --action NAME     only that action (user.password_reset, ...)\n"
+	  "  --outcome O       allowed or denied\n"
+	  "  --since WHEN      from WHEN on; --until WHEN: before WHEN.  WHEN\n"
+	  "                    is RFC 3339, a date (2022-01-21), now, today,\n"
+	  "                    yesterday, or -30m, -3h, -5d, -2w\n"
+	  "  --follow          then print new matching entries as they come,\n"
+	  "                    until Ctrl-C (SIGINT) or SIGTERM; the first N\n"
+	  "                    are shown oldest first, as tail -f does\n"
+	  "  --interval S      seconds between polls with --follow (default\n"
+	  "                    2, at most 60)\n"
+	  "  --start N, --end M  the range [N, M) by index, oldest first (as\n"
+	  "                    it came, with --json); no filters\n"
 	  "\n"
-	  "With neither, entries 0 to 19.  A public read: no token is sent.\n",
-	  1 },
+	  "The filtering is the server's.  Needs the operator token (or an\n"
+	  "auditor's or responder's operator token).\n", 1 },
 	{ "log-key", cmd_log_key, "log-key",
 	  "print the log's verifier key",
 	  "Prints GET /v1/log/key: the C2SP signed-note verifier key\n"

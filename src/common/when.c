@@ -90,7 +90,7 @@ when_parse(int64_t *out, const char *text, int64_t now, const char **why)
 		    time_parse(&t, buf) == -1)
 			return refuse(why, "no such date");
 	} else if (time_parse(&t, text) == -1) {
-		return refuse(why, "not a time: expected " WHEN_FORMS);
+		return refuse(why, "not a time of a known form");
 	}
 	if (t < WHEN_MIN || t > WHEN_MAX)
 		return refuse(why, "the time is before 1970 or after 9999");

@@ -39,6 +39,7 @@ enum sq_family {
 	SQ_PASSKEY,             /* sqlite_passkey.c */
 	SQ_INCIDENT,            /* sqlite_incident.c (issue 13) */
 	SQ_INVITE,              /* sqlite_invite.c */
+	SQ_LOGFILTER,           /* sqlite_logfilter.c (helper cli) */
 	SQ_FAMILIES
 };
 #define SQ_FAMILY_MAX 32        /* statements per family */
@@ -385,5 +386,10 @@ int sqlite_invitation_revoke(struct store_conn *c, const char *id,
 int sqlite_invitation_revoke_principal(struct store_conn *c, int kind,
     const char *tenant_id, const char *principal_id, int64_t now,
     struct err *e);
+
+/* helper cli (issue 14): sqlite_logfilter.c */
+int sqlite_entry_filter(struct store_conn *c,
+    const struct store_entry_filter *f, store_leaf_cb cb, void *arg,
+    int64_t *next, struct err *e);
 
 #endif

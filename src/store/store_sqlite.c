@@ -356,4 +356,6 @@ const struct store_ops store_sqlite_ops = {
 	.invitation_set_device = sqlite_invitation_set_device,
 	.invitation_revoke = sqlite_invitation_revoke,
 	.invitation_revoke_principal = sqlite_invitation_revoke_principal,
+	/* helper cli (issue 14) */
+	.entry_filter = sqlite_entry_filter,
 };
