@@ -273,7 +273,9 @@ cli_http_print_error(const struct cli_conn *conn, long status,
 		cli_error(status == 429 ? "rate_limited" : status == 503 ?
 		    "unavailable" : status >= 500 ? "internal" : "http",
 		    "the server answered HTTP %ld", status);
-	if (status == 429 || status == 503) {
+	/* Say when to try again, unless the server's message does. */
+	if ((status == 429 || status == 503) &&
+	    (msg == NULL || strstr(msg, "try again") == NULL)) {
 		if (conn->retry_after > 0)
 			cli_warn("try again in %ld s", conn->retry_after);
 		else
