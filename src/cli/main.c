@@ -487,17 +487,17 @@ static const struct cli_command commands[] = {
  * Who runs which command (enum cli_role bits), by name; a command not
  * named here is anyone's (offline commands, public reads, logins).  Kept
  * apart from the table above so that a new row needs no roles to build;
- * add one here when the command is a single role's (its action's `who`
- * in the action table).
+ * add one here when the command is not everyone's.  The bits follow the
+ * `who` of the command's actions in the action table (audit/action.c):
+ * OP, ENG, ADM; a command everyone may run is not listed.
  */
 static const struct {
 	const char *name;
 	unsigned roles;
 } command_roles[] = {
-	{ "tickets", CLI_ROLE_ENGINEER },
-	{ "users", CLI_ROLE_ENGINEER | CLI_ROLE_OPERATOR },
-	{ "reset-password", CLI_ROLE_ENGINEER },
-	{ "reset-mfa", CLI_ROLE_ENGINEER },
+	{ "tickets", CLI_ROLE_ENGINEER | CLI_ROLE_TENANT },
+	{ "reset-password", CLI_ROLE_ENGINEER | CLI_ROLE_TENANT },
+	{ "reset-mfa", CLI_ROLE_ENGINEER | CLI_ROLE_TENANT },
 	{ "request-access", CLI_ROLE_ENGINEER },
 	{ "ask-approval", CLI_ROLE_ENGINEER },
 	{ "approve-second", CLI_ROLE_ENGINEER | CLI_ROLE_TENANT },
@@ -507,8 +507,8 @@ static const struct {
 	{ "deny", CLI_ROLE_TENANT },
 	{ "revoke", CLI_ROLE_TENANT },
 	{ "policy", CLI_ROLE_TENANT },
-	{ "access-log", CLI_ROLE_TENANT },
-	{ "tenant-log-key", CLI_ROLE_TENANT },
+	{ "access-log", CLI_ROLE_TENANT | CLI_ROLE_OPERATOR },
+	{ "tenant-log-key", CLI_ROLE_TENANT | CLI_ROLE_OPERATOR },
 	{ "break-glass", CLI_ROLE_OPERATOR },
 	{ "log", CLI_ROLE_OPERATOR },
 	{ "entry", CLI_ROLE_OPERATOR },
