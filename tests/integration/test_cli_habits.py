@@ -10,6 +10,7 @@ Retry-After; role-aware help, and an operator command typed by an
 engineer refused locally with nothing reaching custosd."""
 import json
 import os
+import resource
 import select
 import shutil
 import signal
@@ -414,6 +415,72 @@ class CliTryLater(unittest.TestCase):
         js = json.loads(r.stderr)
         self.assertEqual(js, {"error": js["error"], "exit": 4})
         self.assertEqual(js["error"]["code"], "rate_limited")
+
+
+class CliUnrecordable(unittest.TestCase):
+    """Exit 4 on a 503: custosd with its files limited as on a full disk
+    (as test_unrecordable does) answers 503 with Retry-After to what it
+    cannot record; once the disk has room, `custos wait` sees it ready
+    and the same command works."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.d = Daemon(extra=["--detect", "0"])
+        cls.w = World(cls.d)
+        r = cls.w.engineer_login()
+        assert r.status == 200, r
+        cls.token = r.body["token"]
+        d = cls.d
+        d.proc.terminate()
+        assert d.proc.wait(timeout=20) == 0
+        limit = os.path.getsize(os.path.join(d.data, "custos.db")) + \
+            64 * 1024
+
+        def limited():
+            resource.setrlimit(resource.RLIMIT_FSIZE,
+                               (limit, resource.RLIM_INFINITY))
+
+        d.proc = subprocess.Popen(
+            [CUSTOSD, "--data", d.data, "--listen", "127.0.0.1:%d" % d.port,
+             "--pwhash-ops", "1", "--pwhash-mem", "8192", "--quiet",
+             "--detect", "0"],
+            stdout=d.log, stderr=subprocess.STDOUT, preexec_fn=limited)
+        r = subprocess.run([CUSTOS, "--server", d.url, "wait"],
+                           capture_output=True, text=True, timeout=60)
+        assert r.returncode == 0, r.stderr
+
+    @classmethod
+    def tearDownClass(cls):
+        assert cls.d.stop() == 0
+
+    def test_503_is_exit_4_until_the_disk_has_room(self):
+        d = self.d
+        for _ in range(3000):
+            r = d.call("GET", "/v1/tenants/auto/users", token=self.token)
+            if r.status != 200:
+                break
+        self.assertEqual(r.status, 503, r)
+        resource.prlimit(d.proc.pid, resource.RLIMIT_FSIZE,
+                         (1, resource.RLIM_INFINITY))
+        env = dict(os.environ, CUSTOS_SERVER=d.url, CUSTOS_TOKEN=self.token,
+                   CUSTOS_CONFIG_DIR=tempfile.mkdtemp())
+        r = subprocess.run([CUSTOS, "users", "auto"], env=env,
+                           capture_output=True, text=True, timeout=60)
+        self.assertEqual(r.returncode, 4, r.stderr)
+        self.assertRegex(r.stderr, r"try again in \d+ s")
+        r = subprocess.run([CUSTOS, "--json", "users", "auto"], env=env,
+                           capture_output=True, text=True, timeout=60)
+        self.assertEqual(r.returncode, 4, r.stderr)
+        self.assertEqual(json.loads(r.stderr)["exit"], 4)
+        # Room again: wait sees health come back.
+        resource.prlimit(d.proc.pid, resource.RLIMIT_FSIZE,
+                         (resource.RLIM_INFINITY, resource.RLIM_INFINITY))
+        r = subprocess.run([CUSTOS, "wait", "--timeout", "20"], env=env,
+                           capture_output=True, text=True, timeout=60)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        r = subprocess.run([CUSTOS, "users", "auto"], env=env,
+                           capture_output=True, text=True, timeout=60)
+        self.assertEqual(r.returncode, 0, r.stderr)
 
 
 if __name__ == "__main__":
