@@ -360,7 +360,8 @@ static const struct cli_command commands[] = {
 	  "  --session ID     a session\n"
 	  "  --vendor ID      every engineer of a vendor\n"
 	  "  --ip ADDR        a source address\n"
-	  "  --from T, --to T the window [T, T), RFC 3339\n"
+	  "  --from T, --to T the window [T, T): RFC 3339, a date, now,\n"
+	  "                   today, yesterday, -5d, -3h ...\n"
 	  "                   (2022-01-21T14:00:00Z)\n"
 	  "  --proofs         ask for each cited entry's inclusion proof\n"
 	  "  --report DIR     write one report per tenant (DIR/TENANT.json,\n"
@@ -382,7 +383,7 @@ static const struct cli_command commands[] = {
 	  "--key KEY --tenant-log DIR/TENANT.json --tenant TENANT.  Needs the\n"
 	  "operator token.\n", 1 },
 	{ "alerts", cmd_alerts,
-	  "alerts [--rule R] [--severity S] [--subject ID] [--from T] "
+	  "alerts [--rule R] [--severity S] [--subject ID] [--from|--since T] "
 	  "[--to T] [--limit N] | alerts --id ID | alerts --scope ID "
 	  "[--proofs] [--report DIR [--force]]",
 	  "list the alerts the detection rules raised (operator)",
@@ -391,7 +392,8 @@ static const struct cli_command commands[] = {
 	  "  --severity S    at least S: low, medium, high or critical\n"
 	  "  --subject ID    only alerts about ID (an engineer, session,\n"
 	  "                  account, ...)\n"
-	  "  --from T, --to T  raised in [T, T), RFC 3339\n"
+	  "  --from T, --to T  raised in [T, T): RFC 3339, a date, now,\n"
+	  "                  today, yesterday, -5d, -3h ... (--since: --from)\n"
 	  "  --limit N       at most N alerts (default 100), newest first\n"
 	  "  --id ID         show one alert in full: its fields, the log\n"
 	  "                  entries it cites, its containment and the scope\n"
