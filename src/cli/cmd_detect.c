@@ -290,6 +290,10 @@ scope_q_refused(const struct scope_q *q, const char *id, int rc)
 {
 	if (q->why[0] == '\0')
 		return oom();
+	if (cli_out_is_json()) {
+		cli_warn("alert %s: %s", id, q->why);
+		return rc;
+	}
 	fputs("custos: alert ", stderr);
 	cli_put(stderr, id, 0);
 	fputs(": ", stderr);
