@@ -526,7 +526,7 @@ static const struct {
 	{ "engineer", CLI_ROLE_OPERATOR },
 	{ "device", CLI_ROLE_OPERATOR },
 	{ "tenant", CLI_ROLE_OPERATOR },
-	{ "ticket", CLI_ROLE_OPERATOR },
+	{ "ticket", CLI_ROLE_OPERATOR | CLI_ROLE_TENANT },
 	{ "user", CLI_ROLE_OPERATOR | CLI_ROLE_TENANT },
 };
 
