@@ -16,6 +16,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "audit/action.h"
+#include "audit/event.h"
 #include "cli/cli.h"
 #include "cli/http.h"
 #include "cli/session.h"
@@ -486,60 +488,88 @@ static const struct cli_command commands[] = {
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
 
 /*
- * Who runs which command (enum cli_role bits), by name; a command not
- * named here is anyone's (offline commands, public reads, logins).  Kept
- * apart from the table above so that a new row needs no roles to build;
- * add one here when the command is not everyone's.  The bits follow the
- * `who` of the command's actions in the action table (audit/action.c):
- * OP, ENG, ADM; a command everyone may run is not listed.
+ * Who runs which command, by name; a command not named here is anyone's
+ * (offline commands, public reads, logins).  Where a command is one
+ * action, its roles are that action's `who` in the action table
+ * (audit/action.c, which `custosd --actions` prints), so the two cannot
+ * drift apart; otherwise (a family of subcommands, or an action this
+ * build's table lacks) they are given here as enum cli_role bits.  Kept
+ * apart from the command table so that a new row there needs nothing
+ * here to build.
  */
 static const struct {
 	const char *name;
-	unsigned roles;
+	const char *action;     /* the action it is, or NULL */
+	unsigned roles;         /* when action is NULL or unknown */
 } command_roles[] = {
-	{ "tickets", CLI_ROLE_ENGINEER | CLI_ROLE_TENANT },
-	{ "reset-password", CLI_ROLE_ENGINEER | CLI_ROLE_TENANT },
-	{ "reset-mfa", CLI_ROLE_ENGINEER | CLI_ROLE_TENANT },
-	{ "request-access", CLI_ROLE_ENGINEER },
-	{ "ask-approval", CLI_ROLE_ENGINEER },
-	{ "approve-second", CLI_ROLE_ENGINEER | CLI_ROLE_TENANT },
-	{ "deny-second", CLI_ROLE_ENGINEER | CLI_ROLE_TENANT },
-	{ "requests", CLI_ROLE_TENANT },
-	{ "approve", CLI_ROLE_TENANT },
-	{ "deny", CLI_ROLE_TENANT },
-	{ "revoke", CLI_ROLE_TENANT },
-	{ "policy", CLI_ROLE_TENANT },
-	{ "access-log", CLI_ROLE_TENANT | CLI_ROLE_OPERATOR },
-	{ "tenant-log-key", CLI_ROLE_TENANT | CLI_ROLE_OPERATOR },
-	{ "break-glass", CLI_ROLE_OPERATOR },
-	{ "log", CLI_ROLE_OPERATOR },
-	{ "entry", CLI_ROLE_OPERATOR },
-	{ "seed", CLI_ROLE_OPERATOR },
-	{ "import", CLI_ROLE_OPERATOR },
-	{ "scope", CLI_ROLE_OPERATOR },
-	{ "alerts", CLI_ROLE_OPERATOR },
-	{ "contain", CLI_ROLE_OPERATOR },
-	{ "containments", CLI_ROLE_OPERATOR },
-	{ "working-hours", CLI_ROLE_OPERATOR },
-	{ "operator-token", CLI_ROLE_OPERATOR },
-	{ "vendor", CLI_ROLE_OPERATOR },
-	{ "engineer", CLI_ROLE_OPERATOR },
-	{ "device", CLI_ROLE_OPERATOR },
-	{ "tenant", CLI_ROLE_OPERATOR },
-	{ "ticket", CLI_ROLE_OPERATOR | CLI_ROLE_TENANT },
-	{ "user", CLI_ROLE_OPERATOR | CLI_ROLE_TENANT },
+	{ "tickets", "ticket.list", 0 },
+	{ "users", "user.list", 0 },
+	{ "reset-password", "user.password_reset", 0 },
+	{ "reset-mfa", "user.mfa_reset", 0 },
+	{ "request-access", "access_request.create", CLI_ROLE_ENGINEER },
+	{ "ask-approval", "approval.create", CLI_ROLE_ENGINEER },
+	{ "approve-second", "approval.approve", 0 },
+	{ "deny-second", "approval.deny", 0 },
+	{ "requests", "access_request.list", CLI_ROLE_TENANT },
+	{ "approve", "access_request.approve", CLI_ROLE_TENANT },
+	{ "deny", "access_request.deny", CLI_ROLE_TENANT },
+	{ "revoke", "access_request.revoke", CLI_ROLE_TENANT },
+	{ "policy", "tenant.support_policy_view", CLI_ROLE_TENANT },
+	{ "access-log", "tenant.access_log", 0 },
+	{ "tenant-log-key", "tenant.log_key", 0 },
+	{ "break-glass", "access_request.break_glass", CLI_ROLE_OPERATOR },
+	{ "log", "log.entries", CLI_ROLE_OPERATOR },
+	{ "entry", "log.entries", CLI_ROLE_OPERATOR },
+	{ "seed", "import", CLI_ROLE_OPERATOR },
+	{ "import", "import", CLI_ROLE_OPERATOR },
+	{ "scope", "scope", CLI_ROLE_OPERATOR },
+	{ "alerts", "alert.list", CLI_ROLE_OPERATOR },
+	{ "contain", "containment", CLI_ROLE_OPERATOR },
+	{ "containments", "containment.list", CLI_ROLE_OPERATOR },
+	{ "working-hours", "engineer.working_hours", CLI_ROLE_OPERATOR },
+	/* Families of subcommands (helpers optok and dir, issue 14). */
+	{ "operator-token", NULL, CLI_ROLE_OPERATOR },
+	{ "vendor", NULL, CLI_ROLE_OPERATOR },
+	{ "engineer", NULL, CLI_ROLE_OPERATOR },
+	{ "device", NULL, CLI_ROLE_OPERATOR },
+	{ "tenant", NULL, CLI_ROLE_OPERATOR },
+	{ "ticket", NULL, CLI_ROLE_OPERATOR | CLI_ROLE_TENANT },
+	{ "user", NULL, CLI_ROLE_OPERATOR | CLI_ROLE_TENANT },
 };
+
+/* The action table's who as roles; 0 when anonymous callers may. */
+static unsigned
+roles_of_who(unsigned who)
+{
+	unsigned r = 0;
+
+	if (who & WHO(ACTOR_ANONYMOUS))
+		return 0;
+	if (who & WHO(ACTOR_OPERATOR))
+		r |= CLI_ROLE_OPERATOR;
+	if (who & WHO(ACTOR_ENGINEER))
+		r |= CLI_ROLE_ENGINEER;
+	if (who & (WHO(ACTOR_TENANT_ADMIN) | WHO(ACTOR_TENANT_USER)))
+		r |= CLI_ROLE_TENANT;
+	return r;
+}
 
 /* The roles that may run c (enum cli_role bits); 0: anyone. */
 static unsigned
 command_roles_of(const struct cli_command *c)
 {
 	size_t i;
+	int a;
 
 	for (i = 0; i < sizeof(command_roles) / sizeof(command_roles[0]);
-	    i++)
-		if (strcmp(command_roles[i].name, c->name) == 0)
-			return command_roles[i].roles;
+	    i++) {
+		if (strcmp(command_roles[i].name, c->name) != 0)
+			continue;
+		a = command_roles[i].action != NULL ?
+		    action_by_name(command_roles[i].action) : -1;
+		return a >= 0 ? roles_of_who(action_get(a)->who) :
+		    command_roles[i].roles;
+	}
 	return 0;
 }
 
