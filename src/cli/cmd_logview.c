@@ -230,7 +230,8 @@ sleep_s(int64_t s)
 /*
  * --follow: polls for entries after `after` (the highest index shown)
  * every la->interval seconds and prints them as they come, until SIGINT
- * or SIGTERM.  A 429 or 503 waits (Retry-After) and tries again.
+ * or SIGTERM.  A 429 or 503 waits (Retry-After) and tries again, as does
+ * a call that got no answer; a refusal (4xx) ends it.
  */
 static int
 follow(struct cli *ctx, const struct log_args *la, int64_t after)
@@ -275,6 +276,12 @@ follow(struct cli *ctx, const struct log_args *la, int64_t after)
 			rc = CLI_OK;
 			continue;
 		}
+		/* custosd away for a moment (a restart): as tail -F, say so
+		 * (http.c did) and keep asking. */
+		if (rc == CLI_FAIL) {
+			rc = CLI_OK;
+			continue;
+		}
 		if (rc != CLI_OK)
 			break;
 	}
@@ -298,6 +305,9 @@ args_check(struct cli *ctx, struct log_args *la, const char *limit_s,
 		    LOG_LIMIT_MAX);
 	if (interval_s != NULL && !la->follow)
 		return cli_usage(ctx, "--interval goes with --follow");
+	if (la->follow && la->oldest_first)
+		return cli_usage(ctx, "--follow shows the last entries and then "
+		    "the new ones: not with --oldest-first");
 	if (interval_s != NULL && num_parse_i64(&la->interval, interval_s, 1,
 	    FOLLOW_INTERVAL_MAX) == -1)
 		return cli_usage(ctx, "--interval must be seconds from 1 to %d",

@@ -417,6 +417,67 @@ class CliTryLater(unittest.TestCase):
         self.assertEqual(js["error"]["code"], "rate_limited")
 
 
+class CliFollowRestart(unittest.TestCase):
+    """log --follow outlives a restart of custosd: the polls that get no
+    answer are said and retried, the entries after it still come, and
+    SIGINT ends it with 0."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.d = Daemon()
+
+    @classmethod
+    def tearDownClass(cls):
+        assert cls.d.stop() == 0
+
+    def test_follow_goes_on_after_a_restart(self):
+        d = self.d
+        env = dict(os.environ, CUSTOS_SERVER=d.url,
+                   CUSTOS_CONFIG_DIR=tempfile.mkdtemp())
+        env.pop("CUSTOS_TOKEN", None)
+        self.assertEqual(d.op("POST", "/v1/vendors", {
+            "name": "Before", "id": "before"}).status, 201)
+        p = subprocess.Popen(
+            [CUSTOS, "--token-file", os.path.join(d.data, "operator.token"),
+             "log", "--follow", "--interval", "1", "--action",
+             "vendor.create"], env=env, stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE)
+        out = b""
+        fd = p.stdout.fileno()
+
+        def read_until(word, seconds):
+            nonlocal out
+            deadline = time.time() + seconds
+            while time.time() < deadline and word not in out:
+                ready, _, _ = select.select([fd], [], [], 0.2)
+                if ready:
+                    out += os.read(fd, 65536)
+            return word in out
+
+        self.assertTrue(read_until(b"before", 10), out)
+        d.proc.terminate()
+        self.assertEqual(d.proc.wait(timeout=20), 0)
+        time.sleep(2.5)         # polls that find nobody
+        self.assertIsNone(p.poll(), "log --follow ended with custosd")
+        d.proc = subprocess.Popen(
+            [CUSTOSD, "--data", d.data, "--listen", "127.0.0.1:%d" % d.port,
+             "--pwhash-ops", "1", "--pwhash-mem", "8192", "--quiet"],
+            stdout=d.log, stderr=subprocess.STDOUT)
+        r = subprocess.run([CUSTOS, "--server", d.url, "wait"],
+                           capture_output=True, text=True, timeout=60)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(d.op("POST", "/v1/vendors", {
+            "name": "After", "id": "after"}).status, 201)
+        self.assertTrue(read_until(b"after", 15), out)
+        p.send_signal(signal.SIGINT)
+        self.assertEqual(p.wait(timeout=10), 0)
+        err = p.stderr.read().decode()
+        p.stdout.close()
+        p.stderr.close()
+        self.assertIn("GET /v1/log/entries?", err)   # said, not fatal
+        self.assertEqual(out.count(b"vendor.create"), 2, out)
+
+
 class CliUnrecordable(unittest.TestCase):
     """Exit 4 on a 503: custosd with its files limited as on a full disk
     (as test_unrecordable does) answers 503 with Retry-After to what it
