@@ -100,6 +100,8 @@ cmd_wait(struct cli *ctx, int argc, char **argv)
 		    timeout, status, tries);
 	else
 		cli_error("try_later", "%s did not answer in %" PRId64 " s "
-		    "(%d tries)", ctx->conn.server, timeout, tries);
+		    "(%d tries; the last: %s)", ctx->conn.server, timeout,
+		    tries, ctx->conn.last_error[0] != '\0' ?
+		    ctx->conn.last_error : "no answer");
 	return CLI_LATER;
 }

@@ -13,6 +13,7 @@
 
 #include "common/err.h"
 #include "common/jsonx.h"
+#include "common/str.h"
 
 #ifndef CUSTOS_VERSION
 #define CUSTOS_VERSION "0"
@@ -205,8 +206,10 @@ cli_http_send(struct cli_conn *conn, const char *method, const char *path,
 	}
 	rc = curl_easy_perform(h->curl);
 	if (rc != CURLE_OK) {
-		if (conn->quiet)
-			;       /* the caller tries again (custos wait) */
+		if (conn->quiet)        /* the caller tries again (wait) */
+			(void)str_copy(conn->last_error,
+			    sizeof(conn->last_error), h->errbuf[0] != '\0' ?
+			    h->errbuf : curl_easy_strerror(rc));
 		else if (sink.too_big)
 			cli_warn("%s %s: the answer is larger than %zu bytes",
 			    method, path, answer->max);

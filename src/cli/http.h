@@ -30,7 +30,9 @@ struct cli_conn {
 	char *token;                    /* sodium_malloc'd, or NULL */
 	int token_from_session;         /* token came from session.json */
 	int anonymous;                  /* send no token (login, log reads) */
-	int quiet;                      /* no message when no answer came */
+	int quiet;                      /* no message when no answer came:
+					 * it is kept in last_error */
+	char last_error[256];
 	long timeout_ms;                /* whole request; 0: none */
 	long retry_after;               /* last answer's Retry-After (s), or
 					 * -1 */
