@@ -265,9 +265,12 @@ follow(struct cli *ctx, const struct log_args *la, int64_t after)
 		m = last_index(batch);
 		if (m >= cursor)
 			cursor = m + 1;
-		else if (next > cursor)
-			cursor = next;  /* a walk past entries that did not
-					 * match */
+		/* What the walk looked at and did not match is not looked
+		 * at again: up to its edge, or the whole log it saw. */
+		if (rc == CLI_OK && next == -1 && size > cursor)
+			cursor = size;
+		else if (rc == CLI_OK && next > cursor)
+			cursor = next;
 		json_decref(batch);
 		fflush(stdout);
 		if (rc == CLI_LATER) {
