@@ -169,7 +169,7 @@ line_from_fd(int fd, struct buf *text, const char *what)
 			continue;
 		if (n == -1) {
 			cli_warn("%s: %s", what, strerror(errno));
-			c = 0;
+			sodium_memzero(&c, sizeof(c));
 			return -1;
 		}
 		if (n == 0 || c == '\n')
@@ -177,11 +177,11 @@ line_from_fd(int fd, struct buf *text, const char *what)
 		if (buf_append(text, &c, 1) == -1) {
 			cli_warn("%s: a line longer than %zu bytes", what,
 			    text->max);
-			c = 0;
+			sodium_memzero(&c, sizeof(c));
 			return -1;
 		}
 	}
-	c = 0;
+	sodium_memzero(&c, sizeof(c));
 	return 0;
 }
 
