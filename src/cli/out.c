@@ -37,6 +37,9 @@ cli_out_is_json(void)
 	return kept.json;
 }
 
+static void keep(const char *code, const char *fmt, va_list ap)
+	__attribute__((format(printf, 2, 0)));
+
 static void
 keep(const char *code, const char *fmt, va_list ap)
 {

@@ -29,10 +29,10 @@ _Static_assert(Q_COUNT <= SQ_FAMILY_MAX, "raise SQ_FAMILY_MAX");
 	"AND time >= ?7 AND time < ?8 "
 
 static const char *const q_sql[Q_COUNT] = {
-	[Q_FILTER_ASC] = "SELECT idx, tenant_id, leaf, bytes " FILTER_WHERE
-	    "ORDER BY idx LIMIT ?9",
-	[Q_FILTER_DESC] = "SELECT idx, tenant_id, leaf, bytes " FILTER_WHERE
-	    "ORDER BY idx DESC LIMIT ?9",
+	[Q_FILTER_ASC] = ("SELECT idx, tenant_id, leaf, bytes " FILTER_WHERE
+	    "ORDER BY idx LIMIT ?9"),
+	[Q_FILTER_DESC] = ("SELECT idx, tenant_id, leaf, bytes " FILTER_WHERE
+	    "ORDER BY idx DESC LIMIT ?9"),
 	[Q_CHUNK_SPAN] = "SELECT min(chunk), max(chunk) FROM entry_chunks "
 	    "WHERE tmax >= ?1 AND tmin < ?2",
 };
