@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "api/req.h"
+#include "common/clock.h"
 #include "common/num.h"
 #include "tlog/leaf.h"
 #include "tlog/proof.h"
@@ -21,6 +22,8 @@
 #include "tlog/tlog.h"
 
 #define LOG_PAGE_MAX 1000
+#define LOG_FILTER_SCAN 100000  /* indexes a filtered read looks at */
+#define LOG_FILTER_TEXT_MAX 256 /* a tenant, actor or action asked for */
 
 /* base64 of n bytes as a new JSON string (NULL when out of memory). */
 static json_t *
@@ -94,6 +97,132 @@ entry_cb(void *arg, const struct rec_leaf *r)
 	return 0;
 }
 
+/* A text filter parameter: NULL when absent; 400 when empty or long. */
+static int
+filter_text(struct req *q, const char *name, const char **out)
+{
+	const char *s = http_query(q->http, name);
+
+	*out = s;
+	if (s != NULL && (s[0] == '\0' ||
+	    strlen(s) > LOG_FILTER_TEXT_MAX)) {
+		q->err.reason = "bad_request";
+		return err_bad_request(&q->err, "query parameter '%s' must be "
+		    "1 to %d bytes", name, LOG_FILTER_TEXT_MAX);
+	}
+	return 0;
+}
+
+/* A time filter parameter (RFC 3339) into seconds; def when absent. */
+static int
+filter_time(struct req *q, const char *name, int64_t def, int64_t *out)
+{
+	const char *s = http_query(q->http, name);
+
+	*out = def;
+	if (s != NULL && time_parse(out, s) == -1) {
+		q->err.reason = "bad_request";
+		return err_bad_request(&q->err, "query parameter '%s' must be "
+		    "an RFC 3339 time like 2022-01-21T14:03:00Z", name);
+	}
+	return 0;
+}
+
+/* 1 when the request asks for more than start/end (the filtered read). */
+static int
+filter_asked(struct req *q)
+{
+	static const char *const names[] = { "order", "limit", "before",
+	    "tenant", "actor", "action", "outcome", "since", "until" };
+	size_t i;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (http_query(q->http, names[i]) != NULL)
+			return 1;
+	return 0;
+}
+
+/*
+ * GET /v1/log/entries with filters: order=asc|desc, limit, before=IDX,
+ * tenant, actor, action, outcome=allowed|denied, since, until, within
+ * [start, end).  One bounded walk (store_ops.entry_filter); "next" says
+ * where to go on: the next start (asc) or before (desc), or null.
+ */
+static int
+log_entries_filtered(struct req *q, int64_t size)
+{
+	struct store_entry_filter f;
+	struct entries_out eo = {NULL, NULL, &q->err, 0};
+	struct store_conn *c;
+	const char *order, *outcome;
+	int64_t before, next = -1;
+	int rc;
+
+	memset(&f, 0, sizeof(f));
+	order = http_query(q->http, "order");
+	outcome = http_query(q->http, "outcome");
+	if (order != NULL && strcmp(order, "asc") != 0 &&
+	    strcmp(order, "desc") != 0) {
+		q->err.reason = "bad_request";
+		return err_bad_request(&q->err, "query parameter 'order' must "
+		    "be asc or desc");
+	}
+	f.desc = order != NULL && strcmp(order, "desc") == 0;
+	f.allowed = -1;
+	if (outcome != NULL) {
+		if (strcmp(outcome, "allowed") == 0) {
+			f.allowed = 1;
+		} else if (strcmp(outcome, "denied") == 0) {
+			f.allowed = 0;
+		} else {
+			q->err.reason = "bad_request";
+			return err_bad_request(&q->err, "query parameter "
+			    "'outcome' must be allowed or denied");
+		}
+	}
+	if (req_query_int(q, "start", 0, INT64_MAX / 2, &f.start) == -1 ||
+	    req_query_int(q, "end", size, INT64_MAX / 2, &f.end) == -1 ||
+	    req_query_int(q, "before", size, INT64_MAX / 2, &before) == -1 ||
+	    req_query_int(q, "limit", LOG_PAGE_MAX, LOG_PAGE_MAX,
+	    &f.limit) == -1 ||
+	    filter_text(q, "tenant", &f.tenant_id) == -1 ||
+	    filter_text(q, "actor", &f.actor_id) == -1 ||
+	    filter_text(q, "action", &f.action) == -1 ||
+	    filter_time(q, "since", INT64_MIN, &f.since) == -1 ||
+	    filter_time(q, "until", INT64_MAX, &f.until) == -1)
+		return -1;
+	if (f.limit == 0) {
+		q->err.reason = "bad_request";
+		return err_bad_request(&q->err, "query parameter 'limit' must "
+		    "be 1 to %d", LOG_PAGE_MAX);
+	}
+	if (f.end > size)
+		f.end = size;
+	if (f.end > before)
+		f.end = before;
+	f.scan = LOG_FILTER_SCAN;
+	c = req_reader(q);
+	if (c == NULL)
+		return -1;
+	eo.sealer = sealer_new(16);
+	eo.entries = json_array();
+	if (eo.sealer == NULL || eo.entries == NULL)
+		rc = err_internal(&q->err, "out of memory");
+	else
+		rc = store_ops(q->ctx->store)->entry_filter(c, &f, entry_cb,
+		    &eo, &next, &q->err);
+	sealer_free(eo.sealer);
+	if (rc == -1 || eo.fail) {
+		json_decref(eo.entries);
+		return -1;
+	}
+	req_ok(q, 200, json_pack("{s:I,s:o,s:s,s:o}", "size",
+	    (json_int_t)size, "entries", eo.entries, "order", f.desc ?
+	    "desc" : "asc", "next", next >= 0 ? json_integer(next) :
+	    json_null()));
+	return 0;
+}
+
 /* GET /v1/log/entries: the operator's (the action table says who). */
 int
 h_log_entries(struct req *q)
@@ -103,6 +232,8 @@ h_log_entries(struct req *q)
 	struct store_conn *c;
 	int rc;
 
+	if (filter_asked(q))
+		return log_entries_filtered(q, size);
 	if (req_query_int(q, "start", 0, INT64_MAX / 2, &start) == -1 ||
 	    req_query_int(q, "end", size, INT64_MAX / 2, &end) == -1)
 		return -1;

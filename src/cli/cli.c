@@ -14,9 +14,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
+#include "common/clock.h"
 #include "common/str.h"
+#include "common/when.h"
 
 #define CLI_SEGMENT_MAX 1024    /* one escaped path segment */
 
@@ -91,13 +94,20 @@ cli_args(struct cli *ctx, int argc, char **argv, const struct cli_opt *opts,
 int
 cli_usage(const struct cli *ctx, const char *fmt, ...)
 {
+	char msg[1024];
 	va_list ap;
 
-	fprintf(stderr, "custos %s: ", ctx->cmd->name);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	if (vsnprintf(msg, sizeof(msg), fmt, ap) < 0)
+		msg[0] = '\0';
 	va_end(ap);
-	fprintf(stderr, "\nusage: custos %s\n", ctx->cmd->synopsis);
+	if (cli_out_is_json()) {
+		cli_error("usage", "%s: %s (usage: custos %s)", ctx->cmd->name,
+		    msg, ctx->cmd->synopsis);
+		return CLI_USAGE;
+	}
+	fprintf(stderr, "custos %s: %s\nusage: custos %s\n", ctx->cmd->name,
+	    msg, ctx->cmd->synopsis);
 	return CLI_USAGE;
 }
 
@@ -345,4 +355,17 @@ cli_json_print(const json_t *v)
 {
 	if (json_dumpf(v, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER) == 0)
 		fputc('\n', stdout);
+}
+
+int
+cli_time(const struct cli *ctx, const char *name, const char *text,
+    int64_t *t, char *out)
+{
+	const char *why = "";
+
+	if (when_parse(t, text, (int64_t)time(NULL), &why) == -1)
+		return cli_usage(ctx, "--%s '%.64s': %s (a time is " WHEN_FORMS
+		    ")", name, text, why);
+	time_format(out, *t);
+	return CLI_OK;
 }

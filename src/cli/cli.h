@@ -29,6 +29,14 @@ struct cli;
  * options already removed).  Returns an enum cli_exit. */
 typedef int (*cli_cmd_fn)(struct cli *ctx, int argc, char **argv);
 
+/* Who runs a command (main.c's command_roles).  0 there means anyone
+ * (offline commands, public reads, login). */
+enum cli_role {
+	CLI_ROLE_ENGINEER = 1,          /* a support engineer's session */
+	CLI_ROLE_TENANT = 2,            /* a tenant admin's (or user's) */
+	CLI_ROLE_OPERATOR = 4,          /* an operator token (cop_...) */
+};
+
 struct cli_command {
 	const char *name;
 	cli_cmd_fn fn;
@@ -40,6 +48,8 @@ struct cli_command {
 
 struct cli {
 	const struct cli_command *cmd;  /* the command being run */
+	unsigned role;                  /* who this is (enum cli_role), 0
+					 * when not known */
 	int json;                       /* --json: machine output */
 	const char *config_dir;         /* --config-dir, or NULL */
 	struct cli_conn conn;           /* the server, the token (http.h) */
@@ -119,6 +129,17 @@ int cli_path_segment(const struct cli *ctx, struct buf *path,
 int cli_path_add(const struct cli *ctx, struct buf *path, const char *lit,
     const char *what, const char *seg);
 
+/*
+ * A time typed on the command line (common/when.h: RFC 3339, a date,
+ * now/today/yesterday, -5d ...), for option --name: *t gets it in seconds
+ * and out (RFC3339_LEN = 21 bytes) its RFC 3339 form, what the server is
+ * sent.  Returns CLI_OK, or CLI_USAGE after a message naming the option,
+ * the text and what is wrong.
+ */
+int cli_time(const struct cli *ctx, const char *name, const char *text,
+    int64_t *t, char *out)
+	__attribute__((warn_unused_result, nonnull));
+
 /* obj[key] when it is a string, else NULL. */
 const char *cli_jstr(const json_t *obj, const char *key);
 
@@ -127,6 +148,13 @@ void cli_put_cell(const char *s);
 
 /* Prints v as indented JSON on stdout (for --json of local commands). */
 void cli_json_print(const json_t *v);
+
+/* One entry of GET /v1/log/entries as a row INDEX TIME ACTOR ACTION
+ * TENANT TARGET OUTCOME (cmd_log.c). */
+void cli_log_row(struct cli_row *r, const json_t *en);
+
+/* custos log --start N --end M: the range as it came (cmd_log.c). */
+int cli_log_range(struct cli *ctx, int argc, char **argv);
 
 /* The commands, one family per file. */
 /*
@@ -190,5 +218,6 @@ int cmd_device(struct cli *ctx, int argc, char **argv);
 int cmd_tenant(struct cli *ctx, int argc, char **argv);
 int cmd_user(struct cli *ctx, int argc, char **argv);
 int cmd_ticket(struct cli *ctx, int argc, char **argv);
+int cmd_wait(struct cli *ctx, int argc, char **argv);
 
 #endif

@@ -142,10 +142,68 @@ out:
 	return rc;
 }
 
-/* The password: --password-file (first line), CUSTOS_PASSWORD, or asked
- * for without echo.  Returns an enum cli_exit. */
+/* 1 when a terminal can be asked (/dev/tty opens), else 0. */
+static int
+tty_present(void)
+{
+	int fd = open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC);
+
+	if (fd == -1)
+		return 0;
+	close(fd);
+	return 1;
+}
+
+/* The first line of fd (stdin) into text, a secret buffer with its cap.
+ * Returns 0, or -1 after printing why. */
+static int
+line_from_fd(int fd, struct buf *text, const char *what)
+{
+	char c;
+	ssize_t n;
+
+	buf_reset(text);
+	for (;;) {
+		n = read(fd, &c, 1);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1) {
+			cli_warn("%s: %s", what, strerror(errno));
+			sodium_memzero(&c, sizeof(c));
+			return -1;
+		}
+		if (n == 0 || c == '\n')
+			break;
+		if (buf_append(text, &c, 1) == -1) {
+			cli_warn("%s: a line longer than %zu bytes", what,
+			    text->max);
+			sodium_memzero(&c, sizeof(c));
+			return -1;
+		}
+	}
+	sodium_memzero(&c, sizeof(c));
+	return 0;
+}
+
+/*
+ * The password: --password-file (first line), --password-stdin (first
+ * line of stdin), CUSTOS_PASSWORD, or asked for on the terminal without
+ * echo.  With no terminal and none of those it is a usage error naming
+ * both options.  Returns an enum cli_exit.
+ */
+static int
+password_get(struct cli *ctx, const char *file, int from_stdin,
+    struct buf *pw);
+
 int
 cli_password_get(struct cli *ctx, const char *file, struct buf *pw)
+{
+	return password_get(ctx, file, 0, pw);
+}
+
+static int
+password_get(struct cli *ctx, const char *file, int from_stdin,
+    struct buf *pw)
 {
 	struct buf text;
 	const char *env;
@@ -154,8 +212,15 @@ cli_password_get(struct cli *ctx, const char *file, struct buf *pw)
 
 	buf_init_secret(&text, PASSWORD_FILE_MAX);
 	buf_reset(pw);
-	if (file != NULL) {
-		if (cli_read_file(&text, file, 0) == -1)
+	if (file != NULL && from_stdin) {
+		rc = cli_usage(ctx, "give --password-file or --password-stdin, "
+		    "not both");
+		goto out;
+	}
+	if (file != NULL || from_stdin) {
+		if (file != NULL && cli_read_file(&text, file, 0) == -1)
+			goto out;
+		if (from_stdin && line_from_fd(0, &text, "stdin") == -1)
 			goto out;
 		nl = memchr(text.data, '\n', text.len);
 		text.len = nl != NULL ? (size_t)(nl - text.data) : text.len;
@@ -163,7 +228,7 @@ cli_password_get(struct cli *ctx, const char *file, struct buf *pw)
 			text.len--;
 		if (buf_append(pw, text.data, text.len) == -1) {
 			rc = cli_usage(ctx, "%s: password longer than %zu "
-			    "bytes", file, pw->max);
+			    "bytes", file != NULL ? file : "stdin", pw->max);
 			goto out;
 		}
 	} else if ((env = getenv("CUSTOS_PASSWORD")) != NULL) {
@@ -172,6 +237,10 @@ cli_password_get(struct cli *ctx, const char *file, struct buf *pw)
 			    "bytes", pw->max);
 			goto out;
 		}
+	} else if (!tty_present()) {
+		rc = cli_usage(ctx, "no password: there is no terminal to ask "
+		    "on; give --password-file FILE or --password-stdin");
+		goto out;
 	} else if (tty_ask("Password: ", 0, pw) == -1) {
 		goto out;
 	}
@@ -200,6 +269,11 @@ cli_totp_get(struct cli *ctx, const char *given, struct buf *code)
 			rc = cli_usage(ctx, "the TOTP code is too long");
 			goto out;
 		}
+	} else if (!tty_present()) {
+		cli_warn("no TOTP code: there is no terminal to ask on; give "
+		    "--totp CODE");
+		rc = CLI_FAIL;
+		goto out;
 	} else if (tty_ask("TOTP code: ", 1, &raw) == -1) {
 		rc = CLI_FAIL;
 		goto out;
@@ -380,7 +454,7 @@ session_start(struct cli *ctx, const json_t *a, const char *username,
 		expires = "";
 	if (cli_token_set(ctx, token, strlen(token)) == -1 ||
 	    cli_session_save(ctx, ctx->conn.server, username, ctx->conn.token,
-	    expires) == -1)
+	    expires, tenant != NULL ? "tenant" : "engineer") == -1)
 		return CLI_FAIL;
 	if (ctx->json) {
 		shown = tenant != NULL ? json_pack("{s:s, s:s, s:s, s:s}",
@@ -439,11 +513,12 @@ cmd_login(struct cli *ctx, int argc, char **argv)
 	struct buf pw, code, answer, devbuf;
 	json_t *body = NULL, *a1 = NULL, *a2 = NULL;
 	char *pos[1];
-	int npos, rc;
+	int npos, rc, pwstdin = 0;
 	const struct cli_opt opts[] = {
 		{ "username", &username, NULL },
 		{ "device", &device, NULL },
 		{ "password-file", &pwfile, NULL },
+		{ "password-stdin", NULL, &pwstdin },
 		{ "totp", &totp, NULL },
 		{ NULL, NULL, NULL },
 	};
@@ -452,18 +527,25 @@ cmd_login(struct cli *ctx, int argc, char **argv)
 	buf_init_secret(&code, TOTP_MAX);
 	buf_init_secret(&answer, CLI_HTTP_ANSWER_MAX);
 	buf_init(&devbuf, CLI_DEVICE_ID_MAX + 1);
-	rc = cli_args(ctx, argc, argv, opts, pos, 0, 0, &npos);
+	rc = cli_args(ctx, argc, argv, opts, pos, 0, 1, &npos);
 	if (rc != CLI_OK)
 		goto out;
+	if (npos == 1 && username != NULL) {
+		rc = cli_usage(ctx, "give the username once (USERNAME or "
+		    "--username)");
+		goto out;
+	}
+	if (npos == 1)
+		username = pos[0];
+	if (username == NULL) {
+		rc = cli_usage(ctx, "USERNAME (or --username) is required");
+		goto out;
+	}
 	if (device == NULL) {
 		rc = device_saved(ctx, &devbuf);
 		if (rc != CLI_OK)
 			goto out;
 		device = devbuf.data;
-	}
-	if (username == NULL) {
-		rc = cli_usage(ctx, "--username is required");
-		goto out;
 	}
 	if (username[0] == '\0' || device[0] == '\0') {
 		rc = cli_usage(ctx, "--username and --device must not be "
@@ -474,7 +556,7 @@ cmd_login(struct cli *ctx, int argc, char **argv)
 	rc = devkey_need(ctx, &sk);
 	if (rc != CLI_OK)
 		goto out;
-	rc = cli_password_get(ctx, pwfile, &pw);
+	rc = password_get(ctx, pwfile, pwstdin, &pw);
 	if (rc != CLI_OK)
 		goto out;
 
@@ -652,11 +734,12 @@ cmd_tenant_login(struct cli *ctx, int argc, char **argv)
 	const char *username = NULL, *pwfile = NULL, *totp = NULL;
 	struct buf pw, code, raw, answer, path;
 	json_t *body = NULL, *a = NULL;
-	char *pos[1];
-	int npos, rc;
+	char *pos[2];
+	int npos, rc, pwstdin = 0;
 	const struct cli_opt opts[] = {
 		{ "username", &username, NULL },
 		{ "password-file", &pwfile, NULL },
+		{ "password-stdin", NULL, &pwstdin },
 		{ "totp", &totp, NULL },
 		{ NULL, NULL, NULL },
 	};
@@ -666,11 +749,18 @@ cmd_tenant_login(struct cli *ctx, int argc, char **argv)
 	buf_init_secret(&raw, TOTP_MAX * 2);
 	buf_init_secret(&answer, CLI_HTTP_ANSWER_MAX);
 	buf_init(&path, CLI_URL_MAX);
-	rc = cli_args(ctx, argc, argv, opts, pos, 1, 1, &npos);
+	rc = cli_args(ctx, argc, argv, opts, pos, 1, 2, &npos);
 	if (rc != CLI_OK)
 		goto out;
+	if (npos == 2 && username != NULL) {
+		rc = cli_usage(ctx, "give the username once (USERNAME or "
+		    "--username)");
+		goto out;
+	}
+	if (npos == 2)
+		username = pos[1];
 	if (username == NULL || username[0] == '\0') {
-		rc = cli_usage(ctx, "--username is required");
+		rc = cli_usage(ctx, "USERNAME (or --username) is required");
 		goto out;
 	}
 	if (buf_puts(&path, "/v1/tenants/") == -1 ||
@@ -679,11 +769,15 @@ cmd_tenant_login(struct cli *ctx, int argc, char **argv)
 		rc = CLI_USAGE;
 		goto out;
 	}
-	rc = cli_password_get(ctx, pwfile, &pw);
+	rc = password_get(ctx, pwfile, pwstdin, &pw);
 	if (rc != CLI_OK)
 		goto out;
 	if (totp != NULL) {
 		rc = cli_totp_get(ctx, totp, &code);
+	} else if (!tty_present()) {
+		cli_warn("no TOTP code: there is no terminal to ask on; give "
+		    "--totp CODE");
+		rc = CLI_FAIL;
 	} else if (tty_ask("TOTP code (empty if you have none yet): ", 1,
 	    &raw) == -1) {
 		rc = CLI_FAIL;

@@ -209,6 +209,12 @@ lift_target(struct cli *ctx, const char *kind, const char *target,
 		if (json_array_append_new(lifted, one) == -1)
 			rc = oom();
 	}
+	if (n == 0 && cli_out_is_json()) {
+		cli_error("not_found", "no containment in force for %s %s",
+		    kind, target);
+		rc = CLI_NEGATIVE;
+		goto out;
+	}
 	if (n == 0) {
 		fprintf(stderr, "custos: no containment in force for %s ",
 		    kind);

@@ -290,6 +290,10 @@ scope_q_refused(const struct scope_q *q, const char *id, int rc)
 {
 	if (q->why[0] == '\0')
 		return oom();
+	if (cli_out_is_json()) {
+		cli_warn("alert %s: %s", id, q->why);
+		return rc;
+	}
 	fputs("custos: alert ", stderr);
 	cli_put(stderr, id, 0);
 	fputs(": ", stderr);
@@ -536,7 +540,9 @@ int
 cmd_alerts(struct cli *ctx, int argc, char **argv)
 {
 	const char *rule = NULL, *severity = NULL, *subject = NULL,
-	    *from = NULL, *to = NULL, *limit_s = NULL, *id = NULL;
+	    *from = NULL, *to = NULL, *limit_s = NULL, *id = NULL,
+	    *since = NULL;
+	char from_buf[RFC3339_LEN], to_buf[RFC3339_LEN];
 	struct buf path;
 	int64_t limit, t;
 	char *pos[1];
@@ -546,6 +552,7 @@ cmd_alerts(struct cli *ctx, int argc, char **argv)
 		{ "severity", &severity, NULL },
 		{ "subject", &subject, NULL },
 		{ "from", &from, NULL },
+		{ "since", &since, NULL },
 		{ "to", &to, NULL },
 		{ "limit", &limit_s, NULL },
 		{ "id", &id, NULL },
@@ -559,6 +566,13 @@ cmd_alerts(struct cli *ctx, int argc, char **argv)
 	rc = cli_args(ctx, argc, argv, opts, pos, 0, 0, &npos);
 	if (rc != CLI_OK)
 		goto out;
+	if (since != NULL && from != NULL) {
+		rc = cli_usage(ctx, "--since is another name for --from: give "
+		    "one");
+		goto out;
+	}
+	if (since != NULL)
+		from = since;
 	if (id != NULL) {
 		if (rule != NULL || severity != NULL || subject != NULL ||
 		    from != NULL || to != NULL || limit_s != NULL) {
@@ -575,11 +589,18 @@ cmd_alerts(struct cli *ctx, int argc, char **argv)
 		rc = cli_call_show(ctx, "GET", path.data, NULL, alert_show);
 		goto out;
 	}
-	if ((from != NULL && time_parse(&t, from) == -1) ||
-	    (to != NULL && time_parse(&t, to) == -1)) {
-		rc = cli_usage(ctx, "--from and --to must be RFC 3339 times "
-		    "(e.g. 2022-01-21T14:00:00Z)");
-		goto out;
+	if (from != NULL) {
+		rc = cli_time(ctx, since != NULL ? "since" : "from", from, &t,
+		    from_buf);
+		if (rc != CLI_OK)
+			goto out;
+		from = from_buf;
+	}
+	if (to != NULL) {
+		rc = cli_time(ctx, "to", to, &t, to_buf);
+		if (rc != CLI_OK)
+			goto out;
+		to = to_buf;
 	}
 	if (limit_s != NULL &&
 	    num_parse_i64(&limit, limit_s, 1, LIMIT_MAX) == -1) {

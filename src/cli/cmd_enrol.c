@@ -214,6 +214,18 @@ uri_seed(struct buf *seed, const char *uri)
 	return -1;
 }
 
+/* 1 when there is a terminal to show the secret and ask the code on. */
+static int
+have_tty(void)
+{
+	int fd = open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC);
+
+	if (fd == -1)
+		return 0;
+	close(fd);
+	return 1;
+}
+
 /* Shows the enrolment URI on the terminal only.  0, or -1 (no tty). */
 static int
 uri_show(const char *uri)
@@ -333,7 +345,7 @@ totp_step(struct enrol *en, const char *given)
 		if (cli_token_set(en->ctx, tok, strlen(tok)) == -1 ||
 		    cli_session_save(en->ctx, en->ctx->conn.server,
 		    en->username, en->ctx->conn.token, expires != NULL ?
-		    expires : "") == -1)
+		    expires : "", "tenant") == -1)
 			goto out;
 		sodium_memzero((void *)(uintptr_t)tok, strlen(tok));
 	}
@@ -401,6 +413,12 @@ cmd_enrol(struct cli *ctx, int argc, char **argv)
 	    devname != NULL)) {
 		rc = cli_usage(ctx, "--totp finishes an enrolment begun "
 		    "before: give it with the link only");
+		goto out;
+	}
+	if (totp == NULL && seedfile == NULL && !have_tty()) {
+		rc = cli_usage(ctx, "no terminal to show the new "
+		    "authenticator secret on (it is never printed to stdout): "
+		    "give --totp-secret-file FILE, or run on a terminal");
 		goto out;
 	}
 	rc = token_get(&en, npos == 1 ? pos[0] : NULL, mail);

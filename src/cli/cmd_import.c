@@ -56,6 +56,10 @@ import_bad(struct import *im, int64_t line, const char *why)
 {
 	if (im->bad++ >= IMPORT_SHOW_ERRORS)
 		return;
+	if (cli_out_is_json()) {
+		cli_error("usage", "%s:%" PRId64 ": %s", im->file, line, why);
+		return;
+	}
 	fputs("custos import: ", stderr);
 	cli_put(stderr, im->file, 0);
 	fprintf(stderr, ":%" PRId64 ": ", line);

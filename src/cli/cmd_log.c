@@ -66,8 +66,8 @@ row_read(struct entry *d, int64_t index, const json_t *en,
 
 /* One entry of GET /v1/log/entries, read from its leaf (the bytes the
  * log holds) by the one entry reader. */
-static void
-log_row(struct cli_row *r, const json_t *en)
+void
+cli_log_row(struct cli_row *r, const json_t *en)
 {
 	struct entry d;
 	uint8_t *leaf = NULL;
@@ -105,11 +105,12 @@ log_row(struct cli_row *r, const json_t *en)
 static const char *const log_head[] = { "INDEX", "TIME", "ACTOR",
     "ACTION", "TENANT", "TARGET", "OUTCOME" };
 static const struct cli_table_spec log_spec = { log_head, 7, "entries",
-    "entries", "", log_row };
+    "entries", "", cli_log_row };
 
-/* log [--start N] [--end M]: entries [start, end), 20 by default. */
+/* log --start N [--end M] (or --end M alone): entries [start, end), 20
+ * by default, oldest first, as before the filters (cmd_logview.c). */
 int
-cmd_log(struct cli *ctx, int argc, char **argv)
+cli_log_range(struct cli *ctx, int argc, char **argv)
 {
 	const char *start_s = NULL, *end_s = NULL;
 	struct buf answer;

@@ -56,6 +56,8 @@ struct scope_args {
 	const char *answer;     /* --answer FILE */
 	int proofs;
 	int force;
+	char from_buf[RFC3339_LEN];     /* --from, --to as RFC 3339 */
+	char to_buf[RFC3339_LEN];
 };
 
 /*
@@ -149,7 +151,7 @@ scope_parse(struct cli *ctx, int argc, char **argv, struct scope_args *sa)
 
 /* Checks the combination of options.  CLI_OK or CLI_USAGE (printed). */
 static int
-scope_check(struct cli *ctx, const struct scope_args *sa)
+scope_check(struct cli *ctx, struct scope_args *sa)
 {
 	int64_t from, to;
 
@@ -164,15 +166,14 @@ scope_check(struct cli *ctx, const struct scope_args *sa)
 		return CLI_OK;
 	}
 	if (sa->from == NULL || sa->to == NULL)
-		return cli_usage(ctx, "--from and --to are required (RFC 3339 "
-		    "times, e.g. 2022-01-21T14:00:00Z; the window is [from, "
-		    "to))");
-	if (time_parse(&from, sa->from) == -1)
-		return cli_usage(ctx, "--from: not an RFC 3339 time (e.g. "
-		    "2022-01-21T14:00:00Z)");
-	if (time_parse(&to, sa->to) == -1)
-		return cli_usage(ctx, "--to: not an RFC 3339 time (e.g. "
-		    "2022-01-22T00:00:00Z)");
+		return cli_usage(ctx, "--from and --to are required (times "
+		    "such as 2022-01-21T14:00:00Z, 2022-01-21 or -2d; the "
+		    "window is [from, to))");
+	if (cli_time(ctx, "from", sa->from, &from, sa->from_buf) != CLI_OK ||
+	    cli_time(ctx, "to", sa->to, &to, sa->to_buf) != CLI_OK)
+		return CLI_USAGE;
+	sa->from = sa->from_buf;
+	sa->to = sa->to_buf;
 	if (to <= from)
 		return cli_usage(ctx, "--to must be later than --from");
 	if (sa->tenant != NULL) {

@@ -128,10 +128,15 @@ seed_read(struct seed *s, int fd)
 	rc = upload_flush(&s->up);
 	goto out;
 too_long:
-	fputs("custos seed: ", stderr);
-	cli_put(stderr, s->file, 0);
-	fprintf(stderr, ":%" PRId64 ": line longer than %zu bytes\n",
-	    lineno + 1, SEED_LINE_MAX);
+	if (cli_out_is_json()) {
+		cli_error("usage", "%s:%" PRId64 ": line longer than %zu bytes",
+		    s->file, lineno + 1, SEED_LINE_MAX);
+	} else {
+		fputs("custos seed: ", stderr);
+		cli_put(stderr, s->file, 0);
+		fprintf(stderr, ":%" PRId64 ": line longer than %zu bytes\n",
+		    lineno + 1, SEED_LINE_MAX);
+	}
 	if (s->up.chunks > 0)
 		cli_warn("%" PRId64 " objects from earlier lines were "
 		    "imported", s->objects);

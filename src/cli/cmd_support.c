@@ -53,7 +53,13 @@ approval_hint(const struct buf *answer, const char *tenant)
 
 	code = json_string_value(json_object_get(json_object_get(v, "error"),
 	    "code"));
-	if (code != NULL && strcmp(code, "second_approval_required") == 0) {
+	if (code != NULL && strcmp(code, "second_approval_required") == 0 &&
+	    cli_out_is_json()) {
+		cli_warn("ask for a second approval (custos ask-approval %s "
+		    "--action ACTION [--target ID] --reason TEXT), then repeat "
+		    "with --approval ID", tenant);
+	} else if (code != NULL &&
+	    strcmp(code, "second_approval_required") == 0) {
 		fputs("custos: ask for a second approval (custos ask-approval ",
 		    stderr);
 		cli_put(stderr, tenant, 0);

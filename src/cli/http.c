@@ -13,6 +13,7 @@
 
 #include "common/err.h"
 #include "common/jsonx.h"
+#include "common/str.h"
 
 #ifndef CUSTOS_VERSION
 #define CUSTOS_VERSION "0"
@@ -150,6 +151,8 @@ http_setup(struct cli_http *h, const struct cli_conn *conn, const char *method,
 	SET(CURLOPT_WRITEDATA, sink);
 	if (conn->cacert != NULL)
 		SET(CURLOPT_CAINFO, conn->cacert);
+	if (conn->timeout_ms > 0)
+		SET(CURLOPT_TIMEOUT_MS, conn->timeout_ms);
 	if (strcmp(method, "GET") == 0) {
 		SET(CURLOPT_HTTPGET, 1L);
 	} else {
@@ -177,6 +180,7 @@ cli_http_send(struct cli_conn *conn, const char *method, const char *path,
 	int ret = -1;
 
 	*status = 0;
+	conn->retry_after = -1;
 	buf_reset(answer);
 	buf_init(&url, URL_BUILD_MAX);
 	if (content_type == NULL)
@@ -202,7 +206,11 @@ cli_http_send(struct cli_conn *conn, const char *method, const char *path,
 	}
 	rc = curl_easy_perform(h->curl);
 	if (rc != CURLE_OK) {
-		if (sink.too_big)
+		if (conn->quiet)        /* the caller tries again (wait) */
+			(void)str_copy(conn->last_error,
+			    sizeof(conn->last_error), h->errbuf[0] != '\0' ?
+			    h->errbuf : curl_easy_strerror(rc));
+		else if (sink.too_big)
 			cli_warn("%s %s: the answer is larger than %zu bytes",
 			    method, path, answer->max);
 		else
@@ -215,6 +223,13 @@ cli_http_send(struct cli_conn *conn, const char *method, const char *path,
 	    status) != CURLE_OK) {
 		cli_warn("%s %s: no HTTP status", method, path);
 		goto out;
+	}
+	{
+		curl_off_t ra = -1;
+
+		if (curl_easy_getinfo(h->curl, CURLINFO_RETRY_AFTER,
+		    &ra) == CURLE_OK && ra > 0)
+			conn->retry_after = ra > 86400 ? 86400 : (long)ra;
 	}
 	ret = 0;
 out:
@@ -255,15 +270,20 @@ cli_http_print_error(const struct cli_conn *conn, long status,
 		code = json_string_value(json_object_get(e, "code"));
 		msg = json_string_value(json_object_get(e, "message"));
 	}
-	fputs("custos: ", stderr);
-	if (code != NULL) {
-		cli_put(stderr, code, 0);
-		fputs(": ", stderr);
-		cli_put(stderr, msg != NULL ? msg : "(no message)", 0);
-	} else {
-		fprintf(stderr, "the server answered HTTP %ld", status);
+	if (code != NULL)
+		cli_error(code, "%s", msg != NULL ? msg : "(no message)");
+	else
+		cli_error(status == 429 ? "rate_limited" : status == 503 ?
+		    "unavailable" : status >= 500 ? "internal" : "http",
+		    "the server answered HTTP %ld", status);
+	/* Say when to try again, unless the server's message does. */
+	if ((status == 429 || status == 503) &&
+	    (msg == NULL || strstr(msg, "try again") == NULL)) {
+		if (conn->retry_after > 0)
+			cli_warn("try again in %ld s", conn->retry_after);
+		else
+			cli_warn("try again later");
 	}
-	fputc('\n', stderr);
 	if (status == 401 && !conn->anonymous) {
 		if (conn->token == NULL)
 			cli_warn("no token: run 'custos login', or give "
@@ -280,6 +300,8 @@ cli_http_exit(long status)
 {
 	if (status >= 200 && status <= 299)
 		return CLI_OK;
+	if (status == 429 || status == 503)
+		return CLI_LATER;
 	if (status >= 400 && status <= 499)
 		return CLI_NEGATIVE;
 	return CLI_FAIL;

@@ -30,6 +30,12 @@ struct cli_conn {
 	char *token;                    /* sodium_malloc'd, or NULL */
 	int token_from_session;         /* token came from session.json */
 	int anonymous;                  /* send no token (login, log reads) */
+	int quiet;                      /* no message when no answer came:
+					 * it is kept in last_error */
+	char last_error[256];
+	long timeout_ms;                /* whole request; 0: none */
+	long retry_after;               /* last answer's Retry-After (s), or
+					 * -1 */
 	struct cli_http *http;          /* lazily made */
 };
 
@@ -60,8 +66,9 @@ int cli_http_request(struct cli_conn *conn, const char *method,
 void cli_http_print_error(const struct cli_conn *conn, long status,
     const struct buf *answer);
 
-/* The exit code an HTTP status maps to: 2xx CLI_OK, 4xx CLI_NEGATIVE,
- * anything else CLI_FAIL. */
+/* The exit code an HTTP status maps to: 2xx CLI_OK, 429 and 503
+ * CLI_LATER (try again later), other 4xx CLI_NEGATIVE, anything else
+ * CLI_FAIL. */
 int cli_http_exit(long status);
 
 /*

@@ -16,6 +16,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "audit/action.h"
+#include "audit/event.h"
 #include "cli/cli.h"
 #include "cli/http.h"
 #include "cli/session.h"
@@ -39,8 +41,21 @@
 	"  --all            every page, following next\n"
 
 static const struct cli_command commands[] = {
-	{ "help", NULL, "help [COMMAND]",
-	  "list the commands, or show how to use one", "", 0 },
+	{ "help", NULL, "help [--all | --commands | COMMAND]",
+	  "list the commands, or show how to use one",
+	  "  --all        every command, whoever you are (without it, only\n"
+	  "               those of your role, when custos knows it: an\n"
+	  "               engineer's or tenant admin's saved session, an\n"
+	  "               operator token)\n"
+	  "  --commands   the names of every command, one a line (for shell\n"
+	  "               completion)\n", 0 },
+	{ "wait", cmd_wait, "wait [--timeout S]",
+	  "wait until custosd is ready (GET /v1/health answers 200)",
+	  "  --timeout S   give up after S seconds (default 30): exit 4\n"
+	  "\n"
+	  "Asks every 0.2 s; each try takes at most 2 s.  For scripts that\n"
+	  "start custosd: custosd --data DIR & custos wait.  A public read:\n"
+	  "no token is sent.\n", 1 },
 	{ "enrol", cmd_enrol,
 	  "enrol (LINK | --mail FILE) [--device-name NAME] "
 	  "[--password-file FILE] [--totp-secret-file FILE] [--totp CODE]",
@@ -78,14 +93,16 @@ static const struct cli_command commands[] = {
 	  "print this device's public key (base64)",
 	  "Prints the public half of DIR/device.key.\n", 0 },
 	{ "login", cmd_login,
-	  "login --username USER --device DEVICE_ID [--password-file FILE] "
-	  "[--totp CODE]",
+	  "login USERNAME|--username USER --device DEVICE_ID "
+	  "[--password-file FILE | --password-stdin] [--totp CODE]",
 	  "log in as an engineer; the session is saved",
-	  "  --username USER       the engineer's username\n"
+	  "  USERNAME, --username USER  the engineer's username\n"
 	  "  --device DEVICE_ID    the id the operator gave this device\n"
 	  "  --password-file FILE  read the password from FILE's first line\n"
-	  "                        (else $CUSTOS_PASSWORD, else asked on the\n"
-	  "                        terminal without echo)\n"
+	  "  --password-stdin      read the password from stdin's first line\n"
+	  "                        (neither: $CUSTOS_PASSWORD, else asked on\n"
+	  "                        the terminal without echo; no terminal is a\n"
+	  "                        usage error)\n"
 	  "  --totp CODE           the authenticator code (else asked)\n"
 	  "\n"
 	  "Signs the server's login challenge with DIR/device.key and saves\n"
@@ -95,13 +112,15 @@ static const struct cli_command commands[] = {
 	  "Ends the session on the server and deletes DIR/session.json.\n"
 	  "A session that had already ended counts as logged out.\n", 1 },
 	{ "tenant-login", cmd_tenant_login,
-	  "tenant-login TENANT --username USER [--password-file FILE] "
-	  "[--totp CODE]",
+	  "tenant-login TENANT USERNAME|--username USER "
+	  "[--password-file FILE | --password-stdin] [--totp CODE]",
 	  "log in as a tenant admin; the session is saved",
-	  "  --username USER       your username in TENANT\n"
+	  "  USERNAME, --username USER  your username in TENANT\n"
 	  "  --password-file FILE  read the password from FILE's first line\n"
-	  "                        (else $CUSTOS_PASSWORD, else asked on the\n"
-	  "                        terminal without echo)\n"
+	  "  --password-stdin      read the password from stdin's first line\n"
+	  "                        (neither: $CUSTOS_PASSWORD, else asked on\n"
+	  "                        the terminal without echo; no terminal is a\n"
+	  "                        usage error)\n"
 	  "  --totp CODE           the authenticator code (else asked on the\n"
 	  "                        terminal; an empty answer sends none)\n"
 	  "\n"
@@ -220,13 +239,32 @@ static const struct cli_command commands[] = {
 	  "the tenant is mailed at once, an alert entry is logged, and every\n"
 	  "entry the access lets through is marked break_glass.  The tenant's\n"
 	  "admins can revoke it.  Needs the operator token.\n", 1 },
-	{ "log", cmd_log, "log [--start N] [--end M]",
-	  "print entries of the transparency log",
-	  "  --start N   first index (default 0, or END - 20)\n"
-	  "  --end M     one past the last index (default START + 20)\n"
+	{ "log", cmd_log,
+	  "log [--limit N] [--oldest-first] [--tenant T] [--actor A] "
+	  "[--action NAME] [--outcome allowed|denied] [--since WHEN] "
+	  "[--until WHEN] [--follow [--interval S]] | log --start N "
+	  "[--end M]",
+	  "print entries of the transparency log, newest first (operator)",
+	  "  --limit N         how many (default 20, at most 10000)\n"
+	  "  --oldest-first    the first N that match, oldest first\n"
+	  "  --tenant T        only entries about tenant T\n"
+	  "  --actor A         only entries by actor A (an engineer, user,\n"
+	  "                    operator token ...)\n"
+	  "  --action NAME     only that action (user.password_reset, ...)\n"
+	  "  --outcome O       allowed or denied\n"
+	  "  --since WHEN      from WHEN on; --until WHEN: before WHEN.  WHEN\n"
+	  "                    is RFC 3339, a date (2022-01-21), now, today,\n"
+	  "                    yesterday, or -30m, -3h, -5d, -2w\n"
+	  "  --follow          then print new matching entries as they come,\n"
+	  "                    until Ctrl-C (SIGINT) or SIGTERM; the first N\n"
+	  "                    are shown oldest first, as tail -f does\n"
+	  "  --interval S      seconds between polls with --follow (default\n"
+	  "                    2, at most 60)\n"
+	  "  --start N, --end M  the range [N, M) by index, oldest first (as\n"
+	  "                    it came, with --json); no filters\n"
 	  "\n"
-	  "With neither, entries 0 to 19.  A public read: no token is sent.\n",
-	  1 },
+	  "The filtering is the server's.  Needs the operator token (or an\n"
+	  "auditor's or responder's operator token).\n", 1 },
 	{ "log-key", cmd_log_key, "log-key",
 	  "print the log's verifier key",
 	  "Prints GET /v1/log/key: the C2SP signed-note verifier key\n"
@@ -357,7 +395,8 @@ static const struct cli_command commands[] = {
 	  "  --session ID     a session\n"
 	  "  --vendor ID      every engineer of a vendor\n"
 	  "  --ip ADDR        a source address\n"
-	  "  --from T, --to T the window [T, T), RFC 3339\n"
+	  "  --from T, --to T the window [T, T): RFC 3339, a date, now,\n"
+	  "                   today, yesterday, -5d, -3h ...\n"
 	  "                   (2022-01-21T14:00:00Z)\n"
 	  "  --proofs         ask for each cited entry's inclusion proof\n"
 	  "  --report DIR     write one report per tenant (DIR/TENANT.json,\n"
@@ -379,7 +418,7 @@ static const struct cli_command commands[] = {
 	  "--key KEY --tenant-log DIR/TENANT.json --tenant TENANT.  Needs the\n"
 	  "operator token.\n", 1 },
 	{ "alerts", cmd_alerts,
-	  "alerts [--rule R] [--severity S] [--subject ID] [--from T] "
+	  "alerts [--rule R] [--severity S] [--subject ID] [--from|--since T] "
 	  "[--to T] [--limit N] | alerts --id ID | alerts --scope ID "
 	  "[--proofs] [--report DIR [--force]]",
 	  "list the alerts the detection rules raised (operator)",
@@ -388,7 +427,8 @@ static const struct cli_command commands[] = {
 	  "  --severity S    at least S: low, medium, high or critical\n"
 	  "  --subject ID    only alerts about ID (an engineer, session,\n"
 	  "                  account, ...)\n"
-	  "  --from T, --to T  raised in [T, T), RFC 3339\n"
+	  "  --from T, --to T  raised in [T, T): RFC 3339, a date, now,\n"
+	  "                  today, yesterday, -5d, -3h ... (--since: --from)\n"
 	  "  --limit N       at most N alerts (default 100), newest first\n"
 	  "  --id ID         show one alert in full: its fields, the log\n"
 	  "                  entries it cites, its containment and the scope\n"
@@ -582,6 +622,92 @@ static const struct cli_command commands[] = {
 };
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
 
+/*
+ * Who runs which command, by name; a command not named here is anyone's
+ * (offline commands, public reads, logins).  Where a command is one
+ * action, its roles are that action's `who` in the action table
+ * (audit/action.c, which `custosd --actions` prints), so the two cannot
+ * drift apart; otherwise (a family of subcommands, or an action this
+ * build's table lacks) they are given here as enum cli_role bits.  Kept
+ * apart from the command table so that a new row there needs nothing
+ * here to build.
+ */
+static const struct {
+	const char *name;
+	const char *action;     /* the action it is, or NULL */
+	unsigned roles;         /* when action is NULL or unknown */
+} command_roles[] = {
+	{ "tickets", "ticket.list", 0 },
+	{ "users", "user.list", 0 },
+	{ "reset-password", "user.password_reset", 0 },
+	{ "reset-mfa", "user.mfa_reset", 0 },
+	{ "request-access", "access_request.create", CLI_ROLE_ENGINEER },
+	{ "ask-approval", "approval.create", CLI_ROLE_ENGINEER },
+	{ "approve-second", "approval.approve", 0 },
+	{ "deny-second", "approval.deny", 0 },
+	{ "requests", "access_request.list", CLI_ROLE_TENANT },
+	{ "approve", "access_request.approve", CLI_ROLE_TENANT },
+	{ "deny", "access_request.deny", CLI_ROLE_TENANT },
+	{ "revoke", "access_request.revoke", CLI_ROLE_TENANT },
+	{ "policy", "tenant.support_policy_view", CLI_ROLE_TENANT },
+	{ "access-log", "tenant.access_log", 0 },
+	{ "tenant-log-key", "tenant.log_key", 0 },
+	{ "break-glass", "access_request.break_glass", CLI_ROLE_OPERATOR },
+	{ "log", "log.entries", CLI_ROLE_OPERATOR },
+	{ "entry", "log.entries", CLI_ROLE_OPERATOR },
+	{ "seed", "import", CLI_ROLE_OPERATOR },
+	{ "import", "import", CLI_ROLE_OPERATOR },
+	{ "scope", "scope", CLI_ROLE_OPERATOR },
+	{ "alerts", "alert.list", CLI_ROLE_OPERATOR },
+	{ "contain", "containment", CLI_ROLE_OPERATOR },
+	{ "containments", "containment.list", CLI_ROLE_OPERATOR },
+	{ "working-hours", "engineer.working_hours", CLI_ROLE_OPERATOR },
+	/* Families of subcommands (helpers optok and dir, issue 14). */
+	{ "operator-token", NULL, CLI_ROLE_OPERATOR },
+	{ "vendor", NULL, CLI_ROLE_OPERATOR },
+	{ "engineer", NULL, CLI_ROLE_OPERATOR },
+	{ "device", NULL, CLI_ROLE_OPERATOR },
+	{ "tenant", NULL, CLI_ROLE_OPERATOR },
+	{ "ticket", NULL, CLI_ROLE_OPERATOR | CLI_ROLE_TENANT },
+	{ "user", NULL, CLI_ROLE_OPERATOR | CLI_ROLE_TENANT },
+};
+
+/* The action table's who as roles; 0 when anonymous callers may. */
+static unsigned
+roles_of_who(unsigned who)
+{
+	unsigned r = 0;
+
+	if (who & WHO(ACTOR_ANONYMOUS))
+		return 0;
+	if (who & WHO(ACTOR_OPERATOR))
+		r |= CLI_ROLE_OPERATOR;
+	if (who & WHO(ACTOR_ENGINEER))
+		r |= CLI_ROLE_ENGINEER;
+	if (who & (WHO(ACTOR_TENANT_ADMIN) | WHO(ACTOR_TENANT_USER)))
+		r |= CLI_ROLE_TENANT;
+	return r;
+}
+
+/* The roles that may run c (enum cli_role bits); 0: anyone. */
+static unsigned
+command_roles_of(const struct cli_command *c)
+{
+	size_t i;
+	int a;
+
+	for (i = 0; i < sizeof(command_roles) / sizeof(command_roles[0]);
+	    i++) {
+		if (strcmp(command_roles[i].name, c->name) != 0)
+			continue;
+		a = command_roles[i].action != NULL ?
+		    action_by_name(command_roles[i].action) : -1;
+		return a >= 0 ? roles_of_who(action_get(a)->who) :
+		    command_roles[i].roles;
+	}
+	return 0;
+}
+
 static const char globals_help[] =
 	"global options (before or after the command):\n"
 	"  --server URL       custosd's address (default: $CUSTOS_SERVER,\n"
@@ -599,7 +725,8 @@ static const char globals_help[] =
 	"  --help, -h         help; --version: the version\n"
 	"\n"
 	"exit codes: 0 ok, 1 the answer is no (HTTP 4xx, refused), 2 usage\n"
-	"error, 3 server or I/O error\n";
+	"error (or a command of another role, refused before sending), 3\n"
+	"server or I/O error, 4 try again later (HTTP 429 or 503)\n";
 
 struct globals {
 	const char *server;
@@ -623,24 +750,88 @@ command_find(const char *name)
 	return NULL;
 }
 
+/* 1 when role (0: not known) may run c. */
+static int
+role_may(unsigned role, const struct cli_command *c)
+{
+	unsigned roles = command_roles_of(c);
+
+	return role == 0 || roles == 0 || (roles & role) != 0;
+}
+
+static const char *
+role_name(unsigned role)
+{
+	switch (role) {
+	case CLI_ROLE_ENGINEER: return "an engineer";
+	case CLI_ROLE_TENANT: return "a tenant admin";
+	case CLI_ROLE_OPERATOR: return "the operator";
+	default: return "someone else";
+	}
+}
+
+/* Who may run c, in words: "the operator", "an engineer or a tenant
+ * admin". */
 static void
-usage_all(FILE *f)
+roles_say(FILE *f, unsigned roles)
+{
+	static const unsigned all[] = { CLI_ROLE_ENGINEER, CLI_ROLE_TENANT,
+	    CLI_ROLE_OPERATOR };
+	size_t i;
+	int n = 0;
+
+	for (i = 0; i < sizeof(all) / sizeof(all[0]); i++)
+		if (roles & all[i])
+			fprintf(f, "%s%s", n++ > 0 ? " or " : "",
+			    role_name(all[i]));
+}
+
+/* The list of commands: the role's only, unless everything (or the role
+ * is not known). */
+static void
+usage_all(FILE *f, unsigned role, int everything)
+{
+	size_t i, hidden = 0;
+
+	fputs("usage: custos [global options] COMMAND [options] "
+	    "[arguments]\n\ncommands", f);
+	if (role != 0 && !everything)
+		fprintf(f, " for %s", role_name(role));
+	fputs(":\n", f);
+	for (i = 0; i < NCOMMANDS; i++) {
+		if (!everything && !role_may(role, &commands[i])) {
+			hidden++;
+			continue;
+		}
+		fprintf(f, "  %-16s %s\n", commands[i].name,
+		    commands[i].summary);
+	}
+	if (hidden > 0)
+		fprintf(f, "\n%zu commands of other roles are not shown: "
+		    "'custos help --all' lists them.\n", hidden);
+	fputs("\n'custos COMMAND --help' tells more about one.\n\n", f);
+	fputs(globals_help, f);
+}
+
+/* help --commands: every name, one a line, nothing else. */
+static void
+names_all(void)
 {
 	size_t i;
 
-	fputs("usage: custos [global options] COMMAND [options] "
-	    "[arguments]\n\ncommands:\n", f);
 	for (i = 0; i < NCOMMANDS; i++)
-		fprintf(f, "  %-16s %s\n", commands[i].name,
-		    commands[i].summary);
-	fputs("\n'custos COMMAND --help' tells more about one.\n\n", f);
-	fputs(globals_help, f);
+		printf("%s\n", commands[i].name);
 }
 
 static void
 usage_command(const struct cli_command *c)
 {
 	printf("usage: custos %s\n\n%s.\n", c->synopsis, c->summary);
+	if (command_roles_of(c) != 0) {
+		fputs("For ", stdout);
+		roles_say(stdout, command_roles_of(c));
+		fputs(".\n", stdout);
+	}
 	if (c->help[0] != '\0')
 		printf("\n%s", c->help);
 	printf("\n%s", globals_help);
@@ -816,6 +1007,7 @@ resolve(struct cli *ctx, const struct globals *g)
 	} else if (server_set(ctx, CLI_DEFAULT_SERVER, "default") == -1) {
 		goto out;
 	}
+	ctx->role = 0;
 	if (g->token != NULL) {
 		if (cli_token_set(ctx, g->token, strlen(g->token)) == -1)
 			goto out;
@@ -835,8 +1027,17 @@ resolve(struct cli *ctx, const struct globals *g)
 			cli_warn("ignoring the saved session's token");
 		} else {
 			ctx->conn.token_from_session = 1;
+			if (strcmp(s.role, "engineer") == 0)
+				ctx->role = CLI_ROLE_ENGINEER;
+			else if (strcmp(s.role, "tenant") == 0)
+				ctx->role = CLI_ROLE_TENANT;
 		}
 	}
+	/* Operator tokens (the root one and named ones) say what they are;
+	 * a session token given by hand does not, and is not guessed. */
+	if (ctx->conn.token != NULL && !ctx->conn.token_from_session &&
+	    strncmp(ctx->conn.token, "cop_", 4) == 0)
+		ctx->role = CLI_ROLE_OPERATOR;
 	rc = CLI_OK;
 out:
 	cli_session_cleanup(&s);
@@ -850,7 +1051,7 @@ main(int argc, char **argv)
 	struct globals g;
 	struct cli ctx;
 	char **rest = NULL;
-	int nrest = 0, rc = CLI_USAGE, curl_up = 0;
+	int nrest = 0, rc = CLI_USAGE, curl_up = 0, i;
 
 	memset(&g, 0, sizeof(g));
 	memset(&ctx, 0, sizeof(ctx));
@@ -866,8 +1067,14 @@ main(int argc, char **argv)
 		cli_warn("out of memory");
 		return CLI_FAIL;
 	}
+	/* --json is known before anything can fail, so every error of
+	 * the run comes out as JSON. */
+	for (i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)
+		if (strcmp(argv[i], "--json") == 0)
+			cli_out_json(1);
 	if (globals_take(&g, argc, argv, rest, &nrest) == -1) {
-		fputs("see 'custos help'\n", stderr);
+		if (!g.json)
+			fputs("see 'custos help'\n", stderr);
 		goto out;
 	}
 	if (g.version) {
@@ -877,40 +1084,41 @@ main(int argc, char **argv)
 	}
 	if (nrest == 0) {
 		if (g.help) {
-			usage_all(stdout);
+			(void)resolve(&ctx, &g);
+			usage_all(stdout, ctx.role, 0);
 			rc = CLI_OK;
+		} else if (g.json) {
+			cli_error("usage", "no command; see 'custos help'");
 		} else {
-			usage_all(stderr);
+			usage_all(stderr, 0, 1);
 		}
 		goto out;
 	}
 	if (strcmp(rest[0], "help") == 0) {
-		/* --commands: one name a line, for shell completion
-		 * (packaging/custos.bash-completion). */
 		if (nrest == 2 && strcmp(rest[1], "--commands") == 0) {
-			size_t i;
-
-			for (i = 0; i < NCOMMANDS; i++)
-				printf("%s\n", commands[i].name);
+			names_all();
 			rc = CLI_OK;
-			goto out;
-		}
-		if (nrest == 1 || (nrest == 2 && strcmp(rest[1], "--all") ==
-		    0)) {
-			usage_all(stdout);
+		} else if (nrest == 2 && strcmp(rest[1], "--all") == 0) {
+			usage_all(stdout, 0, 1);
+			rc = CLI_OK;
+		} else if (nrest == 1) {
+			(void)resolve(&ctx, &g);
+			usage_all(stdout, ctx.role, 0);
 			rc = CLI_OK;
 		} else if (nrest == 2 && (cmd = command_find(rest[1])) !=
 		    NULL) {
 			usage_command(cmd);
 			rc = CLI_OK;
 		} else {
-			cli_warn("no such command; see 'custos help'");
+			cli_error("usage", "no such command; see 'custos "
+			    "help'");
 		}
 		goto out;
 	}
 	cmd = command_find(rest[0]);
 	if (cmd == NULL) {
-		cli_warn("unknown command '%s'; see 'custos help'", rest[0]);
+		cli_error("usage", "unknown command '%s'; see 'custos help'",
+		    rest[0]);
 		goto out;
 	}
 	if (g.help) {
@@ -930,6 +1138,28 @@ main(int argc, char **argv)
 		rc = resolve(&ctx, &g);
 		if (rc != CLI_OK)
 			goto out;
+		/* Another role's command is refused here, before anything is
+		 * sent: a typo must not reach custosd as a forbidden attempt
+		 * (and raise an alert on the one who made it). */
+		if (!role_may(ctx.role, cmd)) {
+			if (g.json) {
+				cli_error("usage", "'%s' is not a command for "
+				    "%s; see 'custos help'", cmd->name,
+				    role_name(ctx.role));
+			} else {
+				fprintf(stderr, "custos: '%s' is a command for ",
+				    cmd->name);
+				roles_say(stderr, command_roles_of(cmd));
+				fprintf(stderr, ", and you are %s (%s); nothing "
+				    "was sent.\nSee 'custos help' for yours, or "
+				    "give the right --token-file.\n",
+				    role_name(ctx.role),
+				    ctx.conn.token_from_session ? "the saved "
+				    "session" : "the token given");
+			}
+			rc = CLI_USAGE;
+			goto out;
+		}
 		if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
 			cli_warn("cannot start libcurl");
 			rc = CLI_FAIL;
@@ -949,5 +1179,5 @@ out:
 		if (rc == CLI_OK)
 			rc = CLI_FAIL;
 	}
-	return rc;
+	return cli_out_finish(rc);
 }

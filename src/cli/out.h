@@ -21,10 +21,27 @@ enum cli_exit {
 	CLI_NEGATIVE = 1,       /* the answer is no: HTTP 4xx, failed check */
 	CLI_USAGE = 2,          /* bad command line or input file syntax */
 	CLI_FAIL = 3,           /* server error, no connection, file error */
+	CLI_LATER = 4,          /* try again later: HTTP 429 or 503 */
 };
 
-/* Prints "custos: <message>" to stderr. */
+/* Prints "custos: <message>" to stderr; under --json (cli_out_json) it is
+ * kept instead, for the JSON error cli_out_finish prints. */
 void cli_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* As cli_warn, with a machine code ("forbidden", "usage", ...): printed
+ * "custos: CODE: MESSAGE" (cleaned for the terminal), or kept under
+ * --json.  The first code given is the one the JSON error carries. */
+void cli_error(const char *code, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* Under --json, errors are kept, not printed: set once at start-up. */
+void cli_out_json(int on);
+int cli_out_is_json(void);
+
+/* At exit: under --json with rc not CLI_OK, prints one line to stderr,
+ * {"error": {"code", "message"}, "exit": rc}, from what was kept (the
+ * messages joined by "; ").  Returns rc. */
+int cli_out_finish(int rc);
 
 /* Writes s for a human: control characters (from the server, which got
  * them from someone else) become '?', so no escape sequence reaches the

@@ -143,13 +143,14 @@ session_init(struct cli_session *s)
 	s->server[0] = '\0';
 	s->username[0] = '\0';
 	s->expires_at[0] = '\0';
+	s->role[0] = '\0';
 	s->token = NULL;
 }
 
 int
 cli_session_load(const struct cli *ctx, struct cli_session *s)
 {
-	const char *server, *username, *token, *expires;
+	const char *server, *username, *token, *expires, *role = NULL;
 	char path[CLI_PATH_MAX];
 	struct buf text;
 	struct err e;
@@ -176,7 +177,9 @@ cli_session_load(const struct cli *ctx, struct cli_session *s)
 	    jx_str(&username, v, "username", 0, CLI_NAME_MAX - 1, JX_CLEAN,
 	    &e) == -1 ||
 	    jx_str(&expires, v, "expires_at", 0, sizeof(s->expires_at) - 1,
-	    JX_CLEAN, &e) == -1) {
+	    JX_CLEAN, &e) == -1 ||
+	    jx_str(&role, v, "role", 0, sizeof(s->role) - 1, JX_CLEAN,
+	    &e) == -1) {
 		cli_warn("%s: %s", path, e.msg);
 		goto out;
 	}
@@ -184,7 +187,8 @@ cli_session_load(const struct cli *ctx, struct cli_session *s)
 	    str_copy(s->username, sizeof(s->username),
 	    username != NULL ? username : "") == -1 ||
 	    str_copy(s->expires_at, sizeof(s->expires_at),
-	    expires != NULL ? expires : "") == -1)
+	    expires != NULL ? expires : "") == -1 ||
+	    str_copy(s->role, sizeof(s->role), role != NULL ? role : "") == -1)
 		goto out;
 	s->token = sodium_malloc(strlen(token) + 1);
 	if (s->token == NULL) {
@@ -212,7 +216,8 @@ cli_session_cleanup(struct cli_session *s)
 
 int
 cli_session_save(const struct cli *ctx, const char *server,
-    const char *username, const char *token, const char *expires_at)
+    const char *username, const char *token, const char *expires_at,
+    const char *role)
 {
 	char path[CLI_PATH_MAX];
 	struct buf text;
@@ -220,8 +225,9 @@ cli_session_save(const struct cli *ctx, const char *server,
 	int rc = -1;
 
 	buf_init_secret(&text, CLI_SESSION_MAX);
-	v = json_pack("{s:s, s:s, s:s, s:s}", "server", server, "token",
-	    token, "expires_at", expires_at, "username", username);
+	v = json_pack("{s:s, s:s, s:s, s:s, s:s}", "server", server, "token",
+	    token, "expires_at", expires_at, "username", username, "role",
+	    role);
 	if (v == NULL || cli_json_dump(&text, v) == -1 ||
 	    buf_append(&text, "\n", 1) == -1) {
 		cli_warn("cannot encode the session");

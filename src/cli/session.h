@@ -30,6 +30,7 @@ struct cli_session {
 	char server[CLI_URL_MAX];
 	char username[CLI_NAME_MAX];
 	char expires_at[64];
+	char role[16];          /* "engineer", "tenant", or "" (older) */
 	char *token;            /* sodium_malloc'd; NULL when none */
 };
 
@@ -63,7 +64,8 @@ void cli_session_cleanup(struct cli_session *s);
 
 /* Replaces session.json.  Returns 0, or -1 after printing why. */
 int cli_session_save(const struct cli *ctx, const char *server,
-    const char *username, const char *token, const char *expires_at)
+    const char *username, const char *token, const char *expires_at,
+    const char *role)
 	__attribute__((warn_unused_result, nonnull));
 
 /* Deletes session.json.  Returns 0, 1 when there was none, or -1. */

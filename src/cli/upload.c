@@ -65,6 +65,12 @@ upload_refused(struct upload *u, long status)
 	digits[nd] = '\0';
 	if (num_parse_i64(&k, digits, 1, (int64_t)u->nlines) == -1)
 		goto plain;
+	if (cli_out_is_json()) {
+		cli_error(code, "%s:%" PRId64 "%s", u->file, u->where[k - 1],
+		    rest);
+		json_decref(v);
+		return;
+	}
 	fputs("custos: ", stderr);
 	cli_put(stderr, code, 0);
 	fputs(": ", stderr);

@@ -41,6 +41,7 @@ enum sq_family {
 	SQ_INCIDENT,            /* sqlite_incident.c (issue 13) */
 	SQ_INVITE,              /* sqlite_invite.c */
 	SQ_OPTOKEN,             /* sqlite_optoken.c (issue 14) */
+	SQ_LOGFILTER,           /* sqlite_logfilter.c (helper cli) */
 	SQ_FAMILIES
 };
 #define SQ_FAMILY_MAX 48        /* statements per family */
@@ -422,5 +423,9 @@ int sqlite_optoken_touch(struct store_conn *c, const char *id, int64_t when,
     struct err *e);
 int sqlite_session_end_root_operator(struct store_conn *c, int64_t *n,
     struct err *e);
+/* helper cli (issue 14): sqlite_logfilter.c */
+int sqlite_entry_filter(struct store_conn *c,
+    const struct store_entry_filter *f, store_leaf_cb cb, void *arg,
+    int64_t *next, struct err *e);
 
 #endif

@@ -51,6 +51,21 @@ struct store_entry_cols {
 };
 typedef int (*store_cols_cb)(void *arg, const struct store_entry_cols *r);
 
+/* What GET /v1/log/entries?tenant=&actor=&action=&outcome=&since=&until=
+ * asks for (store_ops.entry_filter).  NULL strings and allowed -1 match
+ * anything; times are seconds, [since, until). */
+struct store_entry_filter {
+	int64_t start, end;             /* indexes, [start, end) */
+	int desc;                       /* newest first */
+	int64_t limit;                  /* at most this many entries */
+	int64_t scan;                   /* at most this many indexes read */
+	const char *tenant_id;
+	const char *actor_id;
+	const char *action;
+	int allowed;                    /* 1, 0, or -1: either */
+	int64_t since, until;           /* seconds */
+};
+
 /* The principals entries are indexed by. */
 enum store_principal {
 	SP_ENGINEER = 0,        /* the actor's id, when an engineer (never a
@@ -577,6 +592,15 @@ struct store_ops {
 	int (*approval_cancel_all)(struct store_conn *c,
 	    const char *engineer_id, const char *vendor_id, int64_t when,
 	    const char *by, int64_t *n, struct err *e);
+	/* helper cli (issue 14): the operator's filtered log reads
+	 * (sqlite_logfilter.c).  Entries of [f->start, f->end) matching f,
+	 * newest first when f->desc, at most f->limit of them, looking at
+	 * no more than f->scan indexes so a filter that matches little
+	 * costs a bounded read.  *next is where to go on: the next start
+	 * (ascending) or end (descending), or -1 when the range is done. */
+	int (*entry_filter)(struct store_conn *c,
+	    const struct store_entry_filter *f, store_leaf_cb cb, void *arg,
+	    int64_t *next, struct err *e);
 };
 
 extern const struct store_ops store_sqlite_ops;

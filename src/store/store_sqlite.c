@@ -372,4 +372,6 @@ const struct store_ops store_sqlite_ops = {
 	.device_revoke = sqlite_device_revoke,
 	.device_revoke_all = sqlite_device_revoke_all,
 	.approval_cancel_all = sqlite_approval_cancel_all,
+	/* helper cli (issue 14) */
+	.entry_filter = sqlite_entry_filter,
 };

@@ -265,7 +265,7 @@ class CliDetect(DaemonTest):
     def test_8_usage_errors_exit_2_and_help_covers_every_command(self):
         for args in (["alerts", "extra"], ["alerts", "--limit", "0"],
                      ["alerts", "--limit", "ten"],
-                     ["alerts", "--from", "yesterday"],
+                     ["alerts", "--from", "last week"],
                      ["alerts", "--id", "x", "--rule", "off_hours"],
                      ["alerts", "--id", ""], ["alerts", "--scope"],
                      ["contain", "--reason", REASON],

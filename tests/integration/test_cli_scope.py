@@ -381,7 +381,7 @@ class ReportFromSavedAnswer(CliCase):
         for args in (["--from", T0, "--to", T1],
                      ["--engineer", "eng1", "--from", T0],
                      ["--engineer", "eng1", "--from", T1, "--to", T0],
-                     ["--engineer", "eng1", "--from", "yesterday",
+                     ["--engineer", "eng1", "--from", "last week",
                       "--to", T1],
                      ["--tenant", "auto", "--engineer", "eng1", "--from",
                       T0, "--to", T1],
