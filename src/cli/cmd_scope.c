@@ -13,6 +13,7 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "cli/cli.h"
 #include "cli/report.h"
@@ -165,13 +166,20 @@ scope_check(struct cli *ctx, struct scope_args *sa)
 			    "--tenant, --from, --to or --proofs");
 		return CLI_OK;
 	}
-	if (sa->from == NULL || sa->to == NULL)
-		return cli_usage(ctx, "--from and --to are required (times "
-		    "such as 2022-01-21T14:00:00Z, 2022-01-21 or -2d; the "
-		    "window is [from, to))");
-	if (cli_time(ctx, "from", sa->from, &from, sa->from_buf) != CLI_OK ||
-	    cli_time(ctx, "to", sa->to, &to, sa->to_buf) != CLI_OK)
+	if (sa->from == NULL)
+		return cli_usage(ctx, "--from is required (a time such as "
+		    "2022-01-21T14:00:00Z, 2022-01-21 or -2d; the window is "
+		    "[from, to), --to by default now)");
+	if (cli_time(ctx, "from", sa->from, &from, sa->from_buf) != CLI_OK)
 		return CLI_USAGE;
+	if (sa->to == NULL || strcmp(sa->to, "now") == 0) {
+		/* Up to now, this second included: entries carry
+		 * milliseconds and the window's end is excluded. */
+		to = (int64_t)time(NULL) + 1;
+		time_format(sa->to_buf, to);
+	} else if (cli_time(ctx, "to", sa->to, &to, sa->to_buf) != CLI_OK) {
+		return CLI_USAGE;
+	}
 	sa->from = sa->from_buf;
 	sa->to = sa->to_buf;
 	if (to <= from)

@@ -9,6 +9,8 @@
  */
 #include <string.h>
 
+#include <sodium.h>
+
 #include "cli/invite_link.h"
 
 #define MARK "#/invite/"
@@ -21,7 +23,7 @@ token_shaped(const char *s, size_t n)
 {
 	size_t i;
 
-	if (n != INVITE_TOKEN_LEN || memcmp(s, PREFIX, 4) != 0)
+	if (n != INVITE_TOKEN_LEN || strncmp(s, PREFIX, 4) != 0)
 		return 0;
 	for (i = 4; i < n; i++)
 		if (s[i] == '\0' || strchr(ALPHABET, s[i]) == NULL)
@@ -71,13 +73,13 @@ invite_link_token(char *out, size_t size, const char *text, size_t len)
 	for (p = text; p < end; p++) {
 		left = (size_t)(end - p);
 		if (left < sizeof(MARK) - 1 ||
-		    memcmp(p, MARK, sizeof(MARK) - 1) != 0)
+		    strncmp(p, MARK, sizeof(MARK) - 1) != 0)
 			continue;
 		p += sizeof(MARK) - 1;
 		n = token_run(p, end);
 		if (!token_shaped(p, n))
 			return -1;
-		if (hit != NULL && memcmp(hit, p, INVITE_TOKEN_LEN) != 0)
+		if (hit != NULL && sodium_memcmp(hit, p, INVITE_TOKEN_LEN) != 0)
 			return -1;
 		hit = p;
 		p += n - 1;

@@ -385,8 +385,8 @@ static const struct cli_command commands[] = {
 	  "events go into the log marked with their source.\n", 1 },
 	{ "scope", cmd_scope,
 	  "scope [--engineer ID]... [--device ID]... [--session ID]... "
-	  "[--vendor ID]... [--ip ADDR]... --from T --to T [--proofs] "
-	  "[--report DIR [--force]] | scope --tenant T --from T --to T | "
+	  "[--vendor ID]... [--ip ADDR]... --from T [--to T] [--proofs] "
+	  "[--report DIR [--force]] | scope --tenant T --from T [--to T] | "
 	  "scope --answer FILE [--report DIR [--force]]",
 	  "which tenants principals reached in a window, with proof "
 	  "(operator)",
@@ -397,7 +397,8 @@ static const struct cli_command commands[] = {
 	  "  --ip ADDR        a source address\n"
 	  "  --from T, --to T the window [T, T): RFC 3339, a date, now,\n"
 	  "                   today, yesterday, -5d, -3h ...\n"
-	  "                   (2022-01-21T14:00:00Z)\n"
+	  "                   (2022-01-21T14:00:00Z); --to defaults to\n"
+	  "                   now, this second included\n"
 	  "  --proofs         ask for each cited entry's inclusion proof\n"
 	  "  --report DIR     write one report per tenant (DIR/TENANT.json,\n"
 	  "                   DIR/TENANT.md) and DIR/summary.json,\n"
