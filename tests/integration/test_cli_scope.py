@@ -379,7 +379,7 @@ class ReportFromSavedAnswer(CliCase):
     def test_usage_errors_are_refused_before_any_request(self):
         size = self.d.log_size()
         for args in (["--from", T0, "--to", T1],
-                     ["--engineer", "eng1", "--from", T0],
+                     ["--engineer", "eng1", "--to", T1],
                      ["--engineer", "eng1", "--from", T1, "--to", T0],
                      ["--engineer", "eng1", "--from", "last week",
                       "--to", T1],

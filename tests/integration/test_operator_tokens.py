@@ -240,8 +240,8 @@ class Scopes(DaemonTest):
         r = self.d.call("POST", "/v1/import", raw=raw,
                         token=self.tok["responder"]["token"])
         self.assertEqual(r.status, 413, r)
-        vendors = {v["id"] for v in self.d.op("GET", "/v1/vendors").body[
-            "vendors"]}
+        vendors = {v["id"] for v in self.d.op(
+            "GET", "/v1/vendors?limit=1000").body["vendors"]}
         self.assertIn("imp-0899", vendors)
 
     def test_named_tokens_do_not_manage_tokens(self):

@@ -196,6 +196,26 @@ static const struct expect {
 	                                      {N, Y, N, N, N}, N, Y, Y, N},
 	{ACT_OPERATOR_TOKEN_ROTATE_ROOT, "operator_token.rotate_root",
 	                                      {N, Y, N, N, N}, N, Y, Y, N},
+	/* issue 14: the directory's lifecycle, the operator's. */
+	{ACT_VENDOR_VIEW, "vendor.view",      {N, Y, N, N, N}, N, N, Y, N},
+	{ACT_VENDOR_SUSPEND, "vendor.suspend",
+	                                      {N, Y, N, N, N}, N, Y, Y, N},
+	{ACT_VENDOR_RESUME, "vendor.resume",  {N, Y, N, N, N}, N, Y, Y, N},
+	{ACT_VENDOR_OFFBOARD, "vendor.offboard",
+	                                      {N, Y, N, N, N}, N, Y, Y, N},
+	{ACT_ENGINEER_VIEW, "engineer.view",  {N, Y, N, N, N}, N, N, Y, N},
+	{ACT_ENGINEER_SUSPEND, "engineer.suspend",
+	                                      {N, Y, N, N, N}, N, Y, Y, N},
+	{ACT_ENGINEER_RESUME, "engineer.resume",
+	                                      {N, Y, N, N, N}, N, Y, Y, N},
+	{ACT_ENGINEER_OFFBOARD, "engineer.offboard",
+	                                      {N, Y, N, N, N}, N, Y, Y, N},
+	{ACT_ENGINEER_RE_ENROL, "engineer.re_enrol",
+	                                      {N, Y, N, N, N}, N, Y, Y, N},
+	{ACT_DEVICE_LIST, "device.list",      {N, Y, N, N, N}, N, N, Y, N},
+	{ACT_DEVICE_REVOKE, "device.revoke",  {N, Y, N, N, N}, N, Y, Y, N},
+	/* One user, read as user.list reads: in the tenant's log. */
+	{ACT_USER_VIEW, "user.view",          {N, Y, N, Y, N}, Y, N, Y, N},
 	{ACT_UNKNOWN, "unknown",              {N, N, N, N, N}, N, N, Y, N},
 };
 
