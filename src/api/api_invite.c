@@ -49,6 +49,24 @@ invite_mail(const struct req *q, struct invite_mail *m, const char *where)
 	m->where = where;
 }
 
+/*
+ * An operator person holds every operator power (operator tokens, break-
+ * glass, rotation), so making or unmaking one is the root token's and the
+ * operator persons' only, like POST /v1/operators: a named token of scope
+ * directory may invite engineers and tenant users, never an operator.
+ */
+static int
+named_token_refused(struct req *q)
+{
+	if (!q->has_optoken)
+		return 0;
+	q->err.reason = "operator_scope";
+	return err_set(&q->err, 403, "forbidden", "an operator's invitation "
+	    "is for the root operator token and operator persons only: "
+	    "operator token '%s' may not make or revoke one",
+	    q->optoken.name);
+}
+
 static int
 bad(struct req *q, const char *msg)
 {
@@ -271,6 +289,8 @@ h_invitation_create(struct req *q)
 		    user != NULL)
 			return bad(q, "an operator's invitation takes "
 			    "'username' and 'email' only");
+		if (named_token_refused(q) == -1)
+			return -1;
 		if (proto_operator(q, &r, username, email) == -1)
 			return -1;
 		return invite_send(q, &r, NULL);
@@ -395,6 +415,8 @@ h_invitation_revoke(struct req *q)
 	if (r.tenant_id[0] != '\0')
 		str_copy(q->ev.tenant, sizeof(q->ev.tenant), r.tenant_id);
 	event_detail(&q->ev, "principal", r.principal_id);
+	if (r.kind == INVITE_OPERATOR && named_token_refused(q) == -1)
+		return -1;
 	/* A tenant admin's revoke takes the step-up bound to the
 	 * invitation's id (auth/stepup.h). */
 	if (tenant && q->actor.kind == ACTOR_TENANT_ADMIN &&

@@ -208,6 +208,32 @@ class Scopes(DaemonTest):
         r = self.call("directory", "GET", "/v1/alerts")
         self.assertEqual(r.status, 200, r)
 
+    def test_directory_token_invites_people_but_no_operator(self):
+        # An operator person has every operator power: inviting one
+        # would let a directory token make itself root.
+        r = self.call("directory", "POST", "/v1/invitations", {
+            "kind": "operator", "username": "evil",
+            "email": "evil@attacker.example"})
+        self.assertEqual(r.status, 403, r)
+        self.assertEqual(r.body["error"]["code"], "forbidden")
+        self.assertNotIn("evil@attacker.example",
+                         "".join(str(m) for m in self.d.mails()))
+        r = self.d.op("POST", "/v1/engineers", {
+            "id": "inv-eng", "username": "inveng", "vendor": "sitel"})
+        self.assertEqual(r.status, 201, r)
+        r = self.call("directory", "POST", "/v1/invitations", {
+            "kind": "engineer", "engineer": "inv-eng",
+            "email": "inveng@sitel.example"})
+        self.assertEqual(r.status, 201, r)
+        # Nor may it revoke the root's invitation of an operator.
+        r = self.d.op("POST", "/v1/invitations", {
+            "kind": "operator", "username": "good",
+            "email": "good@ops.example"})
+        self.assertEqual(r.status, 201, r)
+        r = self.call("directory", "DELETE", "/v1/invitations/" +
+                      r.body["id"])
+        self.assertEqual(r.status, 403, r)
+
     def test_responder_contains_and_lifts_not_the_directory(self):
         r = self.d.op("POST", "/v1/engineers", {
             "id": "resp-eng", "username": "respeng", "vendor": "sitel",
