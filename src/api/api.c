@@ -564,6 +564,10 @@ job_apply(struct store_conn *c, void *arg, struct err *e)
 
 	const struct store_ops *ops = store_ops(q->ctx->store);
 
+	/* A session refused as expired or idle ends for good, so that a
+	 * longer session-idle set later (SIGHUP) cannot bring it back. */
+	if (q->end_session && ops->session_delete(c, q->session.id, e) == -1)
+		return -1;
 	/* A change by a session that was ended (logged out or contained)
 	 * after this request was let in is refused here, on the writer, in
 	 * the transaction that would have made it. */
@@ -683,7 +687,7 @@ req_job(struct req *q, struct write_ctx *w, struct store_job *job)
 		job->entry = NULL;
 	/* Plain reads change nothing: no savepoint on the writer. */
 	if (w->apply == NULL && !q->touch_session && !q->touch_optoken &&
-	    q->approval.id[0] == '\0')
+	    !q->end_session && q->approval.id[0] == '\0')
 		job->apply = NULL;
 	q->recorded = 1;
 	/* Other requests may read while this one waits for its commit. */
@@ -945,6 +949,7 @@ authenticate(struct req *q)
 	    api_config_live(&q->ctx->cfg.session_idle)) {
 		q->err.reason = q->now >= q->session.expires ?
 		    "session_expired" : "session_idle";
+		q->end_session = 1;
 		err_set(&q->err, 401, "unauthorized", "the session has ended; "
 		    "log in again");
 		goto out;
@@ -1144,7 +1149,7 @@ name_caller(struct req *q)
 	    authenticate(q) == -1) {
 		memset(&q->actor, 0, sizeof(q->actor));
 		memset(&q->session, 0, sizeof(q->session));
-		q->touch_session = 0;
+		q->touch_session = q->end_session = 0;
 		q->has_optoken = q->touch_optoken = 0;
 		err_init(&q->err);
 	}

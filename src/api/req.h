@@ -58,6 +58,8 @@ struct req {
 	struct actor actor;
 	struct rec_session session;     /* when actor signed in by session */
 	int touch_session;
+	int end_session;                /* refused as expired or idle: it
+					 * ends in the store with the entry */
 	struct rec_optoken optoken;     /* a named operator token's caller
 					 * (has_optoken; auth/optoken.h) */
 	int has_optoken;

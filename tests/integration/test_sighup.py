@@ -181,6 +181,24 @@ class SighupSessions(unittest.TestCase):
     def work(self, token):
         return self.d.call("GET", "/v1/tenants/auto/tickets", token=token)
 
+    def test_a_session_cut_as_idle_stays_ended_when_idle_grows_again(self):
+        # In an incident the operator shortens session-idle; the sessions
+        # it cut must not come back when the setting is restored.
+        r = self.w.engineer_login(at=self.T0)
+        self.assertEqual(r.status, 200, r)
+        token = r.body["token"]
+        self.d.set_clock(self.T0 + 700)
+        self.assertEqual(self.work(token).status, 200)
+        self.write_conf(session_idle=600)
+        self.reload("session-idle changed: applied")
+        self.d.set_clock(self.T0 + 1400)
+        r = self.work(token)
+        self.assertEqual(r.status, 401, r)
+        self.write_conf(session_idle=1800)
+        self.reload("session-idle changed: applied")
+        r = self.work(token)
+        self.assertEqual(r.status, 401, r)
+
     def test_a_shorter_idle_timeout_ends_idle_sessions_at_once(self):
         r = self.w.engineer_login(at=self.T0)
         self.assertEqual(r.status, 200, r)
