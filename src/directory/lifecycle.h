@@ -12,6 +12,8 @@
  *              or approved and unexpired) is revoked with its own
  *              access_request.revoke entry in its tenant's log, open
  *              second approvals end (expired, decided_by "offboard"),
+ *              with the approved ones the engineer gave (a suspended
+ *              one's serve nobody until resumed: approval_check),
  *              open invitations are revoked.  Rows and entries stay: scope
  *              still names the engineer.
  *

@@ -108,13 +108,20 @@ static const char *const q_sql[Q_COUNT] = {
 	    "WHERE revoked = 0 AND engineer_id IN "
 	    "(SELECT id FROM engineers WHERE vendor_id = ?1)",
 	/* Open second approvals (pending, or approved and unexpired) end
-	 * as expired now: nobody is left to use them. */
+	 * as expired now: nobody is left to use them.  So do approved,
+	 * unused ones the engineer gave (decided_by, an engineer of another
+	 * vendor than the asker's: issue 14, F3), which nobody vouches for
+	 * any more. */
 	[Q_APPROVAL_CANCEL_ENGINEER] = "UPDATE approvals SET state = 4, "
 	    "deadline = ?2, decided = ?2, decided_by = ?3 "
-	    "WHERE engineer_id = ?1 AND state IN (0, 1) AND deadline > ?2",
+	    "WHERE deadline > ?2 AND ((engineer_id = ?1 AND state IN (0, 1)) "
+	    "OR (state = 1 AND decided_by = ?1 AND vendor_id <> "
+	    "(SELECT vendor_id FROM engineers WHERE id = ?1)))",
 	[Q_APPROVAL_CANCEL_VENDOR] = "UPDATE approvals SET state = 4, "
 	    "deadline = ?2, decided = ?2, decided_by = ?3 "
-	    "WHERE vendor_id = ?1 AND state IN (0, 1) AND deadline > ?2",
+	    "WHERE deadline > ?2 AND ((vendor_id = ?1 AND state IN (0, 1)) "
+	    "OR (state = 1 AND vendor_id <> ?1 AND decided_by IN "
+	    "(SELECT id FROM engineers WHERE vendor_id = ?1)))",
 };
 
 /* The statement for query q, prepared on first use. */

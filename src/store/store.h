@@ -587,8 +587,9 @@ struct store_ops {
 	    const char *vendor_id, int64_t when, int64_t *n, struct err *e);
 	/* Ends every open second approval (pending, or approved and
 	 * unexpired) asked by an engineer, or (vendor_id not NULL) by a
-	 * vendor's engineers: expired at when, decided_by by; *n (may be
-	 * NULL) how many. */
+	 * vendor's engineers, and every approved, unexpired one they gave
+	 * to another vendor's engineer: expired at when, decided_by by; *n
+	 * (may be NULL) how many. */
 	int (*approval_cancel_all)(struct store_conn *c,
 	    const char *engineer_id, const char *vendor_id, int64_t when,
 	    const char *by, int64_t *n, struct err *e);
