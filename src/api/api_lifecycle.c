@@ -103,7 +103,7 @@ h_vendor_view(struct req *q)
 		return -1;
 	req_ok(q, 200, json_pack("{s:s,s:s,s:o,s:s,s:o,s:I}", "id", v.id,
 	    "name", v.name, "created", grant_stamp_json(v.created), "status",
-	    lifecycle_status_names[v.status], "status_changed",
+	    lifecycle_status_name(v.status), "status_changed",
 	    stamp(v.status_changed), "engineers", (json_int_t)x.n));
 	return 0;
 }
@@ -176,7 +176,7 @@ h_engineer_view(struct req *q)
 	o = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:o,s:o,s:b,s:o,s:I,s:o}",
 	    "id", en.id, "username", en.username, "vendor", en.vendor_id,
 	    "vendor_name", found == 0 ? v.name : "", "email", en.email,
-	    "status", lifecycle_status_names[en.status], "status_changed",
+	    "status", lifecycle_status_name(en.status), "status_changed",
 	    stamp(en.status_changed), "created", grant_stamp_json(en.created),
 	    "enrolled", enrolled, "devices", x.list, "passkeys",
 	    (json_int_t)passkeys, "contained", contained == 1 ?
@@ -184,7 +184,7 @@ h_engineer_view(struct req *q)
 	if (o == NULL)
 		return err_internal(&q->err, "out of memory");
 	json_object_set_new(o, "vendor_status", json_string(found == 0 ?
-	    lifecycle_status_names[v.status] : "offboarded"));
+	    lifecycle_status_name(v.status) : "offboarded"));
 	/* Whether the engineer may sign in now, and if not why. */
 	json_object_set_new(o, "refused", why != NULL ? json_string(why) :
 	    json_null());

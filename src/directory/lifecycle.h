@@ -58,6 +58,10 @@ enum lifecycle_op {
 /* "active", "suspended", "offboarded" by enum rec_status. */
 extern const char *const lifecycle_status_names[];      /* NULL-ended */
 
+/* The name of a status read from the store: "suspended" for a value out
+ * of range (refused as suspended is: never an index past the table). */
+const char *lifecycle_status_name(int status);
+
 /* The status named name, or -1. */
 int lifecycle_status_parse(const char *name);
 
