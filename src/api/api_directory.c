@@ -349,8 +349,8 @@ vendor_cb(void *arg, const struct rec_vendor *v)
 	json_t *o = json_pack("{s:s,s:s,s:o,s:i,s:o,s:s,s:o}", "id", v->id,
 	    "name", v->name, "created", grant_stamp_json(v->created),
 	    "engineers", 0, "contained", contained_json(&l->k, CONTAIN_VENDOR,
-	    v->id), "status", lifecycle_status_name(v->status), "status_changed",
-	    stamp_or_null(v->status_changed));
+	    v->id), "status", lifecycle_status_name(v->status),
+	    "status_changed", stamp_or_null(v->status_changed));
 
 	if (o == NULL || json_object_set(l->vendors, v->id, o) == -1 ||
 	    json_array_append_new(l->order, o) == -1) {
