@@ -5,6 +5,7 @@
 
 #include "access/asks.h"
 #include "access/grant.h"
+#include "access/standing.h"
 #include "audit/action.h"
 #include "common/clock.h"
 #include "common/rand.h"
@@ -321,13 +322,42 @@ approval_apply(struct store_conn *c, const struct store_ops *ops,
 	return ops->approval_transition(c, &op->a, op->from, e);
 }
 
+/*
+ * Does the engineer who gave approval a stand no longer (suspended or
+ * offboarded, or their vendor is)?  1 then, 0 when they stand or the
+ * approval was not given by an engineer, -1 on a store error.  decided_by
+ * holds an id without its kind: an engineer of another vendor than the
+ * asker's is taken as the approver (the asker's own vendor never
+ * approves), also where a tenant admin has the same id: refusing then is
+ * the safe side of the doubt.
+ */
+static int
+approver_gone(struct store_conn *c, const struct store_ops *ops,
+    const struct rec_approval *a, struct err *e)
+{
+	struct rec_engineer en;
+	const char *why;
+	int found, rc;
+
+	if (!id_valid(a->decided_by))
+		return 0;
+	memset(&en, 0, sizeof(en));
+	found = ops->engineer_get(c, a->decided_by, &en, e);
+	if (found == 0 && strcmp(en.vendor_id, a->vendor_id) != 0)
+		rc = standing_refuses(c, ops, &en, "", &why, e);
+	else
+		rc = found == -1 ? -1 : 0;
+	rec_engineer_wipe(&en);
+	return rc;
+}
+
 int
 approval_check(struct rec_approval *out, struct store_conn *c,
     const struct store_ops *ops, const char *id, const char *tenant_id,
     const char *engineer_id, const char *action, const char *target,
     int64_t now, struct err *e)
 {
-	int found, used;
+	int found, used, gone;
 
 	found = id_valid(id) ? ops->approval_get(c, id, out, e) : 1;
 	if (found == -1)
@@ -338,8 +368,18 @@ approval_check(struct rec_approval *out, struct store_conn *c,
 	    strcmp(out->engineer_id, engineer_id) == 0 &&
 	    strcmp(out->action, action) == 0 &&
 	    strcmp(out->target, target) == 0 &&
-	    approval_effective_state(out, now) == APPROVAL_APPROVED)
-		return 0;
+	    approval_effective_state(out, now) == APPROVAL_APPROVED) {
+		/* Given by an engineer who was suspended or offboarded
+		 * since (issue 14, F3): it serves nobody while they do not
+		 * stand, as their own access requests. */
+		gone = approver_gone(c, ops, out, e);
+		if (gone == 0)
+			return 0;
+		memset(out, 0, sizeof(*out));
+		return gone == -1 ? -1 : err_refuse(e, 403, "forbidden",
+		    "approver_inactive", "the engineer who gave this approval "
+		    "is suspended or offboarded (or their vendor is)");
+	}
 	used = found == 0 && out->state == APPROVAL_USED;
 	memset(out, 0, sizeof(*out));
 	return err_refuse(e, 403, "forbidden", used ? "approval_used" :

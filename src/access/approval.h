@@ -129,8 +129,10 @@ int approval_apply(struct store_conn *c, const struct store_ops *ops,
 /*
  * Is approval id valid for engineer_id's action (a name) on target in
  * tenant_id at now: approved, unexpired, unused, and bound to exactly
- * those?  0 with it in *out; -1 with 403 (reason approval_used when it was
- * used already, else approval_not_valid) and *out zeroed.
+ * those, and its approver, when an engineer, neither suspended nor
+ * offboarded (nor their vendor)?  0 with it in *out; -1 with 403 (reason
+ * approval_used when it was used already, approver_inactive for the
+ * approver, else approval_not_valid) and *out zeroed.
  */
 int approval_check(struct rec_approval *out, struct store_conn *c,
     const struct store_ops *ops, const char *id, const char *tenant_id,

@@ -150,13 +150,6 @@ out:
 
 /* ---- the console's lists (issue 13) ---- */
 
-static const char *
-status_name(int status)
-{
-	return status >= STATUS_ACTIVE && status <= STATUS_OFFBOARDED ?
-	    lifecycle_status_names[status] : "suspended";
-}
-
 /* A time, or null for 0 (never). */
 static json_t *
 stamp_or_null(int64_t t)
@@ -356,8 +349,8 @@ vendor_cb(void *arg, const struct rec_vendor *v)
 	json_t *o = json_pack("{s:s,s:s,s:o,s:i,s:o,s:s,s:o}", "id", v->id,
 	    "name", v->name, "created", grant_stamp_json(v->created),
 	    "engineers", 0, "contained", contained_json(&l->k, CONTAIN_VENDOR,
-	    v->id), "status", status_name(v->status), "status_changed",
-	    stamp_or_null(v->status_changed));
+	    v->id), "status", lifecycle_status_name(v->status),
+	    "status_changed", stamp_or_null(v->status_changed));
 
 	if (o == NULL || json_object_set(l->vendors, v->id, o) == -1 ||
 	    json_array_append_new(l->order, o) == -1) {
@@ -381,7 +374,7 @@ engineer_cb(void *arg, const struct rec_engineer *r)
 	o = json_pack("{s:s,s:s,s:s,s:s,s:s,s:o,s:o,s:o,s:[]}", "id", r->id,
 	    "username", r->username, "vendor", r->vendor_id, "vendor_name",
 	    v != NULL ? json_string_value(json_object_get(v, "name")) : "",
-	    "status", status_name(r->status), "created",
+	    "status", lifecycle_status_name(r->status), "created",
 	    grant_stamp_json(r->created), "contained",
 	    contained_json(&l->k, CONTAIN_ENGINEER, r->id), "vendor_contained",
 	    contained_json(&l->k, CONTAIN_VENDOR, r->vendor_id), "devices");

@@ -103,7 +103,7 @@ h_vendor_view(struct req *q)
 		return -1;
 	req_ok(q, 200, json_pack("{s:s,s:s,s:o,s:s,s:o,s:I}", "id", v.id,
 	    "name", v.name, "created", grant_stamp_json(v.created), "status",
-	    lifecycle_status_names[v.status], "status_changed",
+	    lifecycle_status_name(v.status), "status_changed",
 	    stamp(v.status_changed), "engineers", (json_int_t)x.n));
 	return 0;
 }
@@ -176,7 +176,7 @@ h_engineer_view(struct req *q)
 	o = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:o,s:o,s:b,s:o,s:I,s:o}",
 	    "id", en.id, "username", en.username, "vendor", en.vendor_id,
 	    "vendor_name", found == 0 ? v.name : "", "email", en.email,
-	    "status", lifecycle_status_names[en.status], "status_changed",
+	    "status", lifecycle_status_name(en.status), "status_changed",
 	    stamp(en.status_changed), "created", grant_stamp_json(en.created),
 	    "enrolled", enrolled, "devices", x.list, "passkeys",
 	    (json_int_t)passkeys, "contained", contained == 1 ?
@@ -184,7 +184,7 @@ h_engineer_view(struct req *q)
 	if (o == NULL)
 		return err_internal(&q->err, "out of memory");
 	json_object_set_new(o, "vendor_status", json_string(found == 0 ?
-	    lifecycle_status_names[v.status] : "offboarded"));
+	    lifecycle_status_name(v.status) : "offboarded"));
 	/* Whether the engineer may sign in now, and if not why. */
 	json_object_set_new(o, "refused", why != NULL ? json_string(why) :
 	    json_null());
@@ -283,25 +283,48 @@ user_json(const struct rec_user *u)
 	    "suspended", "mfa_enrolled", u->mfa_enrolled);
 }
 
+/* A page of users being read: one more than asked says there is a next. */
+struct user_page {
+	json_t *list;
+	int64_t limit;
+	char next[ID_MAX];
+	int fail;
+};
+
 static int
 user_cb(void *arg, const struct rec_user *u)
 {
-	return json_array_append_new(arg, user_json(u)) == -1;
+	struct user_page *p = arg;
+
+	if ((int64_t)json_array_size(p->list) == p->limit) {
+		str_copy(p->next, sizeof(p->next), json_string_value(
+		    json_object_get(json_array_get(p->list, p->limit - 1),
+		    "id")));
+		return 1;
+	}
+	if (json_array_append_new(p->list, user_json(u)) == -1) {
+		p->fail = 1;
+		return 1;
+	}
+	return 0;
 }
 
 /*
  * GET /v1/tenants/{t}/users: with q, status, limit or after, a filtered
- * page of the list (as the directory's other lists); without them the
+ * page of the list (as the directory's other lists), read a page at a
+ * time from the store (at most limit + 1 rows); without them the
  * whole list as before (h_user_list, cached per tenant).  Either way the
  * tenant's second-approval rule for engineers holds.
  */
 int
 h_user_browse(struct req *q)
 {
+	struct user_page p = {NULL, 0, "", 0};
+	const struct store_ops *ops = store_ops(q->ctx->store);
 	struct dir_filter f;
 	struct store_conn *c;
-	json_t *all;
-	int rc;
+	struct rec_user u;
+	int found;
 
 	if (http_query(q->http, "q") == NULL &&
 	    http_query(q->http, "status") == NULL &&
@@ -321,18 +344,33 @@ h_user_browse(struct req *q)
 	c = req_reader(q);
 	if (c == NULL)
 		return -1;
-	all = json_array();
-	if (all == NULL)
+	/* As the other lists: after names one of this list. */
+	if (f.after != NULL) {
+		found = ops->user_get(c, q->tenant.id, f.after, &u, &q->err);
+		rec_user_wipe(&u);
+		if (found == -1)
+			return -1;
+		if (found == 1) {
+			q->err.reason = "bad_request";
+			return err_bad_request(&q->err, "query parameter "
+			    "'after' names nothing in this list");
+		}
+	}
+	p.limit = f.limit;
+	p.list = json_array();
+	if (p.list == NULL)
 		return err_internal(&q->err, "out of memory");
-	if (store_ops(q->ctx->store)->user_list(c, q->tenant.id, user_cb, all,
-	    &q->err) == -1) {
-		json_decref(all);
+	if (ops->user_page(c, q->tenant.id, f.q != NULL ? f.q : "",
+	    f.status != NULL ? lifecycle_status_parse(f.status) : -1,
+	    f.after != NULL ? f.after : "", p.limit + 1, user_cb, &p,
+	    &q->err) == -1 || p.fail) {
+		json_decref(p.list);
 		return q->err.status != 0 ? -1 : err_internal(&q->err,
 		    "out of memory");
 	}
-	rc = dir_page(q, &f, all, "users");
-	json_decref(all);
-	return rc;
+	req_ok(q, 200, json_pack("{s:o,s:o}", "users", p.list, "next",
+	    p.next[0] != '\0' ? json_string(p.next) : json_null()));
+	return 0;
 }
 
 /* GET /v1/tenants/{t}/users/{u}: as user.list shows each user. */

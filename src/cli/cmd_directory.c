@@ -19,6 +19,8 @@
  * never through here.  --json prints the server's answers as they came
  * (--all: one {KEY: [...], next: null} of every page).
  */
+#include <sys/stat.h>
+
 #include <sodium.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -121,6 +123,21 @@ body_from_file(const struct cli *ctx, json_t *body, const char *key,
 out:
 	buf_cleanup(&text);
 	return rc;
+}
+
+/* A secret's file must be its owner's alone (mode 0600 or tighter): a
+ * TOTP seed that others may read is no second factor.  Returns 0, or -1
+ * after printing why (a missing file is cli_read_file's to tell). */
+static int
+private_file(const struct cli *ctx, const char *file)
+{
+	struct stat st;
+
+	if (lstat(file, &st) == -1 || (st.st_mode & 077) == 0)
+		return 0;
+	cli_usage(ctx, "%s: others may read it (mode %03o): chmod 600 it",
+	    file, (unsigned)(st.st_mode & 0777));
+	return -1;
 }
 
 /* Sets body[key] = value when value is given. */
@@ -626,12 +643,14 @@ engineer_created(const json_t *a, const struct buf *answer)
 }
 
 /* engineer create USERNAME --vendor V [--email E] [--id ID]
- * [--invite | --password-file F [--totp-secret B32]] */
+ * [--invite | --password-file F [--totp-secret-file F]]
+ * The seed comes from a file of mode 0600, never the command line, where
+ * ps and shell history would show it (review F6d). */
 static int
 engineer_create(struct cli *ctx, int argc, char **argv)
 {
 	const char *vendor = NULL, *email = NULL, *id = NULL, *pwfile = NULL;
-	const char *seed = NULL;
+	const char *seedfile = NULL;
 	struct buf answer;
 	json_t *body = NULL, *a = NULL;
 	char *pos[1];
@@ -641,7 +660,7 @@ engineer_create(struct cli *ctx, int argc, char **argv)
 		{ "email", &email, NULL },
 		{ "id", &id, NULL },
 		{ "password-file", &pwfile, NULL },
-		{ "totp-secret", &seed, NULL },
+		{ "totp-secret-file", &seedfile, NULL },
 		{ "invite", NULL, &invite },
 		{ NULL, NULL, NULL },
 	};
@@ -654,25 +673,32 @@ engineer_create(struct cli *ctx, int argc, char **argv)
 		rc = cli_usage(ctx, "--vendor is required");
 		goto out;
 	}
-	if (invite && (email == NULL || pwfile != NULL || seed != NULL)) {
+	if (invite && (email == NULL || pwfile != NULL || seedfile != NULL)) {
 		rc = cli_usage(ctx, "--invite needs --email, and takes no "
-		    "--password-file or --totp-secret: the engineer chooses "
-		    "them");
+		    "--password-file or --totp-secret-file: the engineer "
+		    "chooses them");
 		goto out;
 	}
 	body = json_pack("{s:s,s:s}", "username", pos[0], "vendor", vendor);
 	if (body == NULL || body_opt(body, "email", email) == -1 ||
-	    body_opt(body, "id", id) == -1 ||
-	    body_opt(body, "totp_secret", seed) == -1) {
+	    body_opt(body, "id", id) == -1) {
 		rc = cli_usage(ctx, "the arguments must be UTF-8");
 		goto out;
 	}
 	if (pwfile != NULL && (rc = body_from_file(ctx, body, "password",
 	    pwfile, "password", 1)) != CLI_OK)
 		goto out;
+	if (seedfile != NULL && private_file(ctx, seedfile) == -1) {
+		rc = CLI_USAGE;
+		goto out;
+	}
+	if (seedfile != NULL && (rc = body_from_file(ctx, body, "totp_secret",
+	    seedfile, "TOTP secret (base32)", 1)) != CLI_OK)
+		goto out;
 	rc = cli_http_json(&ctx->conn, "POST", "/v1/engineers", body, &answer,
 	    &a);
 	wipe_field(body, "password");
+	wipe_field(body, "totp_secret");
 	if (rc != CLI_OK)
 		goto out;
 	if (!invite) {

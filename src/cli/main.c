@@ -563,7 +563,8 @@ static const struct cli_command commands[] = {
 	  "offboarded (see custos engineer).\n", 1 },
 	{ "engineer", cmd_engineer,
 	  "engineer list [LIST OPTIONS] | show ID | create USERNAME --vendor V "
-	  "[--email E] [--id ID] [--invite | --password-file F] | "
+	  "[--email E] [--id ID] [--invite | --password-file F "
+	  "[--totp-secret-file F]] | "
 	  "suspend|resume|offboard ID --reason TEXT | re-enrol ID --reason "
 	  "TEXT [--email E] [--keep-devices [--device D]] | invite ID --email E "
 	  "[--device D]",

@@ -16,6 +16,13 @@ const char *const lifecycle_status_names[] = {
 static const char *const kind_names[] = {"engineer", "vendor"};
 static const char *const op_names[] = {"suspend", "resume", "offboard"};
 
+const char *
+lifecycle_status_name(int status)
+{
+	return status >= STATUS_ACTIVE && status <= STATUS_OFFBOARDED ?
+	    lifecycle_status_names[status] : "suspended";
+}
+
 int
 lifecycle_status_parse(const char *name)
 {
@@ -193,7 +200,7 @@ lifecycle_detail(const struct lifecycle_run *run, struct event *ev)
 {
 	char n[24];
 
-	event_detail(ev, "from", lifecycle_status_names[run->from]);
+	event_detail(ev, "from", lifecycle_status_name(run->from));
 	if (run->kind == LIFECYCLE_ENGINEER)
 		event_detail(ev, "vendor", run->vendor_id);
 	if (!run->ends)
@@ -227,7 +234,7 @@ lifecycle_json(const struct lifecycle_run *run)
 
 	o = json_pack("{s:s,s:s,s:s,s:s}", "id", run->id, "kind",
 	    kind_names[run->kind], "status", lifecycle_status_names[to],
-	    "previous_status", lifecycle_status_names[run->from]);
+	    "previous_status", lifecycle_status_name(run->from));
 	if (o == NULL)
 		return NULL;
 	if (!run->ends)

@@ -12,6 +12,8 @@
  *              or approved and unexpired) is revoked with its own
  *              access_request.revoke entry in its tenant's log, open
  *              second approvals end (expired, decided_by "offboard"),
+ *              with the approved ones the engineer gave (a suspended
+ *              one's serve nobody until resumed: approval_check),
  *              open invitations are revoked.  Rows and entries stay: scope
  *              still names the engineer.
  *
@@ -55,6 +57,10 @@ enum lifecycle_op {
 
 /* "active", "suspended", "offboarded" by enum rec_status. */
 extern const char *const lifecycle_status_names[];      /* NULL-ended */
+
+/* The name of a status read from the store: "suspended" for a value out
+ * of range (refused as suspended is: never an index past the table). */
+const char *lifecycle_status_name(int status);
 
 /* The status named name, or -1. */
 int lifecycle_status_parse(const char *name);

@@ -26,7 +26,7 @@ enum q {
 	Q_VENDOR_SET_STATUS, Q_ENGINEER_SET_STATUS, Q_ENGINEER_OFFBOARD_VENDOR,
 	Q_ENGINEER_SET_EMAIL, Q_DEVICE_REVOKE, Q_DEVICE_REVOKE_ENGINEER,
 	Q_DEVICE_REVOKE_VENDOR, Q_APPROVAL_CANCEL_ENGINEER,
-	Q_APPROVAL_CANCEL_VENDOR,
+	Q_APPROVAL_CANCEL_VENDOR, Q_USER_PAGE,
 	Q_COUNT
 };
 
@@ -108,13 +108,30 @@ static const char *const q_sql[Q_COUNT] = {
 	    "WHERE revoked = 0 AND engineer_id IN "
 	    "(SELECT id FROM engineers WHERE vendor_id = ?1)",
 	/* Open second approvals (pending, or approved and unexpired) end
-	 * as expired now: nobody is left to use them. */
+	 * as expired now: nobody is left to use them.  So do approved,
+	 * unused ones the engineer gave (decided_by, an engineer of another
+	 * vendor than the asker's: issue 14, F3), which nobody vouches for
+	 * any more. */
 	[Q_APPROVAL_CANCEL_ENGINEER] = "UPDATE approvals SET state = 4, "
 	    "deadline = ?2, decided = ?2, decided_by = ?3 "
-	    "WHERE engineer_id = ?1 AND state IN (0, 1) AND deadline > ?2",
+	    "WHERE deadline > ?2 AND ((engineer_id = ?1 AND state IN (0, 1)) "
+	    "OR (state = 1 AND decided_by = ?1 AND vendor_id <> "
+	    "(SELECT vendor_id FROM engineers WHERE id = ?1)))",
 	[Q_APPROVAL_CANCEL_VENDOR] = "UPDATE approvals SET state = 4, "
 	    "deadline = ?2, decided = ?2, decided_by = ?3 "
-	    "WHERE vendor_id = ?1 AND state IN (0, 1) AND deadline > ?2",
+	    "WHERE deadline > ?2 AND ((vendor_id = ?1 AND state IN (0, 1)) "
+	    "OR (state = 1 AND vendor_id <> ?1 AND decided_by IN "
+	    "(SELECT id FROM engineers WHERE vendor_id = ?1)))",
+	/* A page of a tenant's users, filtered in SQL so that a request
+	 * reads no more rows than it answers (issue 14, F6b); the text
+	 * folds ASCII only, as the other directory filters. */
+	[Q_USER_PAGE] = "SELECT " USER_LIST_COLS " FROM users "
+	    "WHERE tenant_id = ?1 AND id > ?4 AND (?2 = '' OR "
+	    "instr(lower(id), lower(?2)) > 0 OR "
+	    "instr(lower(username), lower(?2)) > 0 OR "
+	    "instr(lower(email), lower(?2)) > 0) AND (?3 = -1 OR "
+	    "(?3 = 0 AND status = 0) OR (?3 = 1 AND status <> 0)) "
+	    "ORDER BY id LIMIT ?5",
 };
 
 /* The statement for query q, prepared on first use. */
@@ -762,4 +779,37 @@ sqlite_approval_cancel_all(struct store_conn *c, const char *engineer_id,
 	sqlite3_bind_int64(s, 2, when);
 	sq_bind_text(s, 3, by);
 	return exec_count(c, s, "approvals cancel", n, e);
+}
+
+int
+sqlite_user_page(struct store_conn *c, const char *tenant_id, const char *q,
+    int status, const char *after, int64_t limit, store_user_cb cb,
+    void *arg, struct err *e)
+{
+	sqlite3_stmt *s = stmt(c, Q_USER_PAGE, e);
+	struct rec_user u;
+	int rc;
+
+	_Static_assert(STATUS_ACTIVE == 0 && STATUS_SUSPENDED == 1,
+	    "the statuses in Q_USER_PAGE");
+	if (s == NULL)
+		return -1;
+	sq_bind_text(s, 1, tenant_id);
+	sq_bind_text(s, 2, q);
+	sqlite3_bind_int(s, 3, status < 0 ? -1 : status);
+	sq_bind_text(s, 4, after);
+	sqlite3_bind_int64(s, 5, limit);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		memset(&u, 0, sizeof(u));
+		sq_col_user(&u, s);
+		if (cb(arg, &u) != 0)
+			break;
+	}
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		sq_fail(c, e, "user page");
+		sq_done(s);
+		return -1;
+	}
+	sq_done(s);
+	return 0;
 }

@@ -382,6 +382,9 @@ int sqlite_device_revoke_all(struct store_conn *c, const char *engineer_id,
 int sqlite_approval_cancel_all(struct store_conn *c, const char *engineer_id,
     const char *vendor_id, int64_t when, const char *by, int64_t *n,
     struct err *e);
+int sqlite_user_page(struct store_conn *c, const char *tenant_id,
+    const char *q, int status, const char *after, int64_t limit,
+    store_user_cb cb, void *arg, struct err *e);
 
 /* The ops of sqlite_invite.c. */
 int sqlite_invitation_insert(struct store_conn *c,

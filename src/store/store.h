@@ -587,8 +587,9 @@ struct store_ops {
 	    const char *vendor_id, int64_t when, int64_t *n, struct err *e);
 	/* Ends every open second approval (pending, or approved and
 	 * unexpired) asked by an engineer, or (vendor_id not NULL) by a
-	 * vendor's engineers: expired at when, decided_by by; *n (may be
-	 * NULL) how many. */
+	 * vendor's engineers, and every approved, unexpired one they gave
+	 * to another vendor's engineer: expired at when, decided_by by; *n
+	 * (may be NULL) how many. */
 	int (*approval_cancel_all)(struct store_conn *c,
 	    const char *engineer_id, const char *vendor_id, int64_t when,
 	    const char *by, int64_t *n, struct err *e);
@@ -601,6 +602,14 @@ struct store_ops {
 	int (*entry_filter)(struct store_conn *c,
 	    const struct store_entry_filter *f, store_leaf_cb cb, void *arg,
 	    int64_t *next, struct err *e);
+	/* helper fixdir (issue 14, F6b): a tenant's users by id after
+	 * `after` ("" from the first) whose id, username or email holds q
+	 * (ASCII case-insensitive; "" any), of status (-1 any;
+	 * STATUS_ACTIVE; STATUS_SUSPENDED: any but active, as users show;
+	 * another: none), at most limit. */
+	int (*user_page)(struct store_conn *c, const char *tenant_id,
+	    const char *q, int status, const char *after, int64_t limit,
+	    store_user_cb cb, void *arg, struct err *e);
 };
 
 extern const struct store_ops store_sqlite_ops;

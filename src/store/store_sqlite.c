@@ -374,4 +374,6 @@ const struct store_ops store_sqlite_ops = {
 	.approval_cancel_all = sqlite_approval_cancel_all,
 	/* helper cli (issue 14) */
 	.entry_filter = sqlite_entry_filter,
+	/* helper fixdir (issue 14) */
+	.user_page = sqlite_user_page,
 };

@@ -235,6 +235,37 @@ class CliDirectory(DaemonTest):
         self.assertEqual(self.js("vendor", "show", "lco")["status"],
                          "offboarded")
 
+    def test_engineer_seed_comes_from_a_private_file_only(self):
+        """The TOTP seed of engineer create is read from a file of mode
+        0600, never taken on the command line (where ps and the shell's
+        history keep it): review F6d."""
+        seed = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXQ"
+        self.ok("vendor", "create", "Seed Co", "--id", "sco")
+        pw = self.file("pw", "a fine password 1\n")
+        r = self.cli("engineer", "create", "argv", "--vendor", "sco",
+                     "--password-file", pw, "--totp-secret", seed)
+        self.assertEqual(r.returncode, 2, r)
+        self.assertNotIn(seed, r.stdout + r.stderr)
+        sf = self.file("seed", seed + "\n")
+        os.chmod(sf, 0o644)
+        r = self.cli("engineer", "create", "loose", "--vendor", "sco",
+                     "--password-file", pw, "--totp-secret-file", sf)
+        self.assertEqual(r.returncode, 2, r)
+        self.assertIn("chmod 600", r.stderr)
+        self.assertNotIn(seed, r.stdout + r.stderr)
+        self.assertEqual(self.cli("engineer", "show", "loose").returncode,
+                         1)
+        os.chmod(sf, 0o600)
+        out = self.ok("engineer", "create", "kept", "--vendor", "sco",
+                      "--id", "kept", "--password-file", pw,
+                      "--totp-secret-file", sf)
+        self.assertIn("created kept", out)
+        self.assertIn("secret=" + seed, out)
+        r = self.cli("engineer", "create", "inv", "--vendor", "sco",
+                     "--email", "inv@sco.example", "--invite",
+                     "--totp-secret-file", sf)
+        self.assertEqual(r.returncode, 2, r)
+
     def test_lists_page_and_all_follows_next(self):
         self.ok("vendor", "create", "Pager", "--id", "pgv")
         for i in range(5):

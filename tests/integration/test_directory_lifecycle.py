@@ -13,6 +13,7 @@ import urllib.parse
 
 import nacl.signing
 
+import test_second_approval as second
 from harness import DaemonTest, totp, TOTP_SECRET
 from test_passkeys import PasskeyTest
 from webauthn_soft import Authenticator
@@ -512,6 +513,106 @@ class PasskeyStanding(PasskeyTest):
         self.assertEqual(r.status, 200, r)
         self.assertEqual(r.body["passkeys_ended"], 1)
         self.sign_in(auth, status=401)
+
+
+class ApproverStanding(second.SecondApprovalTest):
+    """A second approval given by an engineer of another vendor is vouched
+    for by that engineer: offboarding them (or their vendor) ends the
+    approved, unused approvals they gave; while they (or their vendor) are
+    suspended, those approvals serve nobody (issue 14, review F3)."""
+
+    serial = 0
+
+    def approver(self, vendor="other"):
+        """A fresh engineer of vendor (made if new) who approves this
+        test's approval of eng1, with access of their own; their id."""
+        type(self).serial += 1
+        eid = "apr%d" % self.serial
+        if vendor != "other":
+            r = self.d.op("POST", "/v1/vendors", {"id": vendor,
+                                                   "name": vendor})
+            self.assertEqual(r.status, 201, r)
+        key = nacl.signing.SigningKey.generate()
+        pub = base64.b64encode(bytes(key.verify_key)).decode()
+        for path, body in (
+                ("/v1/engineers", {"id": eid, "username": eid,
+                                   "vendor": vendor,
+                                   "password": second.ENG_PW,
+                                   "totp_secret": TOTP_SECRET}),
+                ("/v1/engineers/%s/devices" % eid, {
+                    "id": eid + "-dev", "name": "laptop",
+                    "public_key": pub})):
+            r = self.d.op("POST", path, body)
+            self.assertEqual(r.status, 201, r)
+        token = self.engineer(eid, eid + "-dev", key)
+        r = self.d.call("PUT", "/v1/tenants/%s/support-policy" % self.tid,
+                        {"second_approver": "tenant_admin_or_other_vendor"},
+                        token=self.admin(self.tid))
+        self.assertEqual(r.status, 200, r)
+        self.granted(self.tid, token=token)
+        self.aid = self.approval()
+        r = self.decide(self.aid, token=token)
+        self.assertEqual((r.status, r.body["decided_by"]), (200, eid), r)
+        return eid
+
+    def change(self, path, status=200):
+        r = self.d.op("POST", path, {"reason": "found to be an insider"})
+        self.assertEqual(r.status, status, r)
+        return r.body
+
+    def assertResetRefused(self, reason):
+        m = self.d.log_size()
+        r = self.reset(approval=self.aid)
+        self.assertRefused(r, 403, code="forbidden")
+        self.assertOutcome(self.event(m, "user.password_reset",
+                                      tenant=self.tid), reason)
+
+    def test_offboarding_the_approver_ends_the_approvals_they_gave(self):
+        eid = self.approver()
+        body = self.change("/v1/engineers/%s/offboard" % eid)
+        self.assertEqual(body["approvals_cancelled"], 1, body)
+        self.assertEqual(self.state(self.aid), "expired")
+        self.assertResetRefused("approval_not_valid")
+
+    def test_offboarding_the_approvers_vendor_ends_their_approvals(self):
+        eid = self.approver(vendor="insiders")
+        body = self.change("/v1/vendors/insiders/offboard")
+        self.assertEqual(body["approvals_cancelled"], 1, body)
+        self.assertEqual(self.state(self.aid), "expired")
+        self.assertResetRefused("approval_not_valid")
+        self.change("/v1/engineers/%s/resume" % eid, 409)
+
+    def test_a_suspended_approvers_approval_serves_nobody_until_resumed(
+            self):
+        eid = self.approver()
+        self.change("/v1/engineers/%s/suspend" % eid)
+        self.assertResetRefused("approver_inactive")
+        self.assertEqual(self.state(self.aid), "approved")
+        self.change("/v1/engineers/%s/resume" % eid)
+        m = self.d.log_size()
+        self.assertEqual(self.reset(approval=self.aid).status, 202)
+        self.assertUsedFor(m, "user.password_reset", self.aid)
+
+    def test_a_suspended_approver_vendors_approval_serves_nobody(self):
+        self.approver(vendor="audited")
+        self.change("/v1/vendors/audited/suspend")
+        self.assertResetRefused("approver_inactive")
+        self.change("/v1/vendors/audited/resume")
+        self.assertEqual(self.reset(approval=self.aid).status, 202)
+
+    def test_the_askers_own_vendor_never_counts_as_the_approver(self):
+        """A tenant admin approves; an engineer of eng1's vendor with the
+        admin's id, suspended, changes nothing."""
+        aid = self.approved()
+        r = self.d.call("GET", "/v1/approvals/%s" % aid,
+                        token=self.admin(self.tid))
+        admin_id = r.body["decided_by"]
+        r = self.d.op("POST", "/v1/engineers", {
+            "id": admin_id, "username": "u-" + admin_id, "vendor": "sitel",
+            "password": second.ENG_PW, "totp_secret": TOTP_SECRET})
+        self.assertEqual(r.status, 201, r)
+        self.change("/v1/engineers/%s/suspend" % admin_id)
+        self.assertEqual(self.reset(approval=aid).status, 202)
 
 
 if __name__ == "__main__":

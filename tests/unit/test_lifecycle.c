@@ -8,7 +8,8 @@
  * keeps their own status, and spares other vendors'; a vendor's
  * offboarding offboards each of its engineers; an offboarding committed
  * meanwhile wins over a suspension prepared before it; a revoked device
- * is refused, and revoked once; an unknown account is a 404.
+ * is refused, and revoked once; an unknown account is a 404; a status
+ * out of range is named suspended.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -241,6 +242,20 @@ an_unknown_account_is_a_404(void **state)
 	lifecycle_run_cleanup(&run);
 }
 
+/* A status column holding a value past the names (a damaged or newer
+ * database) names no memory past the table: it reads as suspended. */
+static void
+a_status_out_of_range_is_named_suspended(void **state)
+{
+	(void)state;
+	assert_string_equal(lifecycle_status_name(STATUS_ACTIVE), "active");
+	assert_string_equal(lifecycle_status_name(STATUS_OFFBOARDED),
+	    "offboarded");
+	assert_string_equal(lifecycle_status_name(3), "suspended");
+	assert_string_equal(lifecycle_status_name(-1), "suspended");
+	assert_string_equal(lifecycle_status_name(1 << 30), "suspended");
+}
+
 int
 main(void)
 {
@@ -254,6 +269,7 @@ main(void)
 		T(an_offboarding_meanwhile_wins),
 		T(a_revoked_device_is_refused_and_revoked_once),
 		T(an_unknown_account_is_a_404),
+		cmocka_unit_test(a_status_out_of_range_is_named_suspended),
 #undef T
 	};
 

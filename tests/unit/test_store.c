@@ -4,8 +4,9 @@
  * every record kind goes in through the writer and comes back through a
  * reader; duplicates are 409; a job whose apply fails leaves no change but
  * still gets its entry; store_write_all is all-or-nothing; concurrent
- * writers get consecutive log indexes; and stored entries cannot be changed
- * even through another connection to the file.
+ * writers get consecutive log indexes; stored entries cannot be changed
+ * even through another connection to the file; and a tenant's users are
+ * paged and filtered in the store.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -799,6 +800,100 @@ replace_cannot_overwrite_a_stored_entry(void **state)
 	assert_int_not_equal(rc, SQLITE_OK);
 }
 
+/* Collects the ids a user_page answers, joined by ','. */
+static int
+page_cb(void *arg, const struct rec_user *u)
+{
+	char *ids = arg;
+	size_t n = strlen(ids);
+
+	if (n > 0 && n + 1 < 256)
+		ids[n++] = ',';
+	str_copy(ids + n, 256 - n, u->id);
+	assert_string_equal(u->password_hash, "");
+	assert_int_equal(u->totp.len, 0);
+	return 0;
+}
+
+static const char *
+page(struct fixture *f, const char *tenant, const char *q, int status,
+    const char *after, int64_t limit, char ids[256])
+{
+	struct store_conn *c;
+	struct err e;
+
+	ids[0] = '\0';
+	err_init(&e);
+	c = store_reader_get(f->s, &e);
+	assert_non_null(c);
+	assert_int_equal(store_ops(f->s)->user_page(c, tenant, q, status,
+	    after, limit, page_cb, ids, &e), 0);
+	store_reader_put(f->s, c);
+	return ids;
+}
+
+/*
+ * helper fixdir (issue 14, F6b): a tenant's users come a page at a time
+ * from the store, filtered there, so a request reads no more rows than it
+ * answers: by id after `after`, a case-insensitive substring of id,
+ * username or email, active or not (suspended), never another tenant's.
+ */
+static void
+user_page_filters_and_pages_in_the_store(void **state)
+{
+	struct fixture *f = *state;
+	static const struct { const char *id, *tenant, *name, *mail; int st; }
+	    users[] = {
+		{"usr_a", "ten_1", "Alice", "alice@acme.example", 0},
+		{"usr_b", "ten_1", "bob", "bob@ACME.example", 1},
+		{"usr_c", "ten_1", "carol", "carol@other.example", 0},
+		{"usr_d", "ten_1", "dave", "dave@acme.example", 2},
+		{"usr_e", "ten_2", "eve", "eve@acme.example", 0},
+	};
+	struct rec_tenant t;
+	struct rec_user u;
+	char ids[256];
+	size_t i;
+
+	for (i = 0; i < 2; i++) {
+		memset(&t, 0, sizeof(t));
+		str_printf(t.id, sizeof(t.id), "ten_%zu", i + 1);
+		str_copy(t.name, sizeof(t.name), t.id);
+		put(f, K_TENANT, &t);
+	}
+	for (i = 0; i < sizeof(users) / sizeof(users[0]); i++) {
+		memset(&u, 0, sizeof(u));
+		str_copy(u.id, sizeof(u.id), users[i].id);
+		str_copy(u.tenant_id, sizeof(u.tenant_id), users[i].tenant);
+		str_copy(u.username, sizeof(u.username), users[i].name);
+		str_copy(u.email, sizeof(u.email), users[i].mail);
+		u.status = users[i].st;
+		put(f, K_USER, &u);
+	}
+	assert_string_equal(page(f, "ten_1", "", -1, "", 10, ids),
+	    "usr_a,usr_b,usr_c,usr_d");
+	assert_string_equal(page(f, "ten_1", "", -1, "", 2, ids),
+	    "usr_a,usr_b");
+	assert_string_equal(page(f, "ten_1", "", -1, "usr_b", 2, ids),
+	    "usr_c,usr_d");
+	assert_string_equal(page(f, "ten_1", "acme", -1, "", 10, ids),
+	    "usr_a,usr_b,usr_d");
+	assert_string_equal(page(f, "ten_1", "ALI", -1, "", 10, ids),
+	    "usr_a");
+	assert_string_equal(page(f, "ten_1", "usr_c", -1, "", 10, ids),
+	    "usr_c");
+	assert_string_equal(page(f, "ten_1", "", STATUS_ACTIVE, "", 10, ids),
+	    "usr_a,usr_c");
+	/* A user is shown as suspended whenever not active. */
+	assert_string_equal(page(f, "ten_1", "", STATUS_SUSPENDED, "", 10,
+	    ids), "usr_b,usr_d");
+	assert_string_equal(page(f, "ten_1", "", STATUS_OFFBOARDED, "", 10,
+	    ids), "");
+	assert_string_equal(page(f, "ten_1", "acme", STATUS_SUSPENDED,
+	    "usr_b", 10, ids), "usr_d");
+	assert_string_equal(page(f, "ten_2", "", -1, "", 10, ids), "usr_e");
+}
+
 int
 main(void)
 {
@@ -823,6 +918,8 @@ main(void)
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(
 		    replace_cannot_overwrite_a_stored_entry, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    user_page_filters_and_pages_in_the_store, setup, teardown),
 	};
 
 	return cmocka_run_group_tests_name("unit.store", tests, NULL, NULL);
