@@ -562,6 +562,11 @@ h_device_revoke(struct req *q)
 struct reenrol_op {
 	struct reenrol r;
 	struct invite_run *run;
+	/* The engineer's open access ends too: what a tenant approved was
+	 * for whoever held the old credentials, and the invitation may go
+	 * to someone else (a new address). */
+	struct contain_run end;
+	int ends;
 };
 
 static int
@@ -575,7 +580,8 @@ reenrol_apply(struct store_conn *c, struct req *q, void *arg, struct err *e)
 	if (rc == 1)
 		return err_refuse(e, 404, "not_found", "not_found", "no such "
 		    "engineer: %s", o->r.engineer_id);
-	if (rc == -1 || invite_apply(c, ops, o->run, e) == -1)
+	if (rc == -1 || (o->ends && contain_end(c, ops, &o->end, e) == -1) ||
+	    invite_apply(c, ops, o->run, e) == -1)
 		return -1;
 	str_printf(n, sizeof(n), "%lld", (long long)o->r.sessions_ended);
 	event_detail(&q->ev, "sessions_ended", n);
@@ -604,6 +610,8 @@ h_engineer_reenrol(struct req *q)
 	struct store_conn *c;
 	char expires[RFC3339_LEN];
 	json_t *b = req_body(q), *keep;
+	struct store_job *more = NULL;
+	size_t n = 0, i, revoked = 0;
 	int found, rc = -1;
 
 	memset(&o, 0, sizeof(o));
@@ -681,6 +689,25 @@ h_engineer_reenrol(struct req *q)
 	m.where = NULL;
 	if (invite_begin(&run, &m, &proto, q->now, &q->err) == -1)
 		goto out;
+	if (contain_prepare(&o.end, c, ops, CONTAIN_ENGINEER, CONTAIN_ACCESS,
+	    en.id, reason, q->now, &q->err) == -1)
+		goto out;
+	o.ends = 1;
+	/* Passkeys and devices: lifecycle_reenrol_apply (keep_devices). */
+	o.end.r.refuse_logins = 0;
+	o.end.by = q->actor;
+	str_copy(o.end.source, sizeof(o.end.source), q->ev.source);
+	o.end.cause = "re_enrol";
+	str_copy(o.end.r.id, sizeof(o.end.r.id), en.id);
+	n = o.end.cap;
+	if (n > 0) {
+		more = calloc(n, sizeof(*more));
+		if (more == NULL) {
+			err_internal(&q->err, "out of memory");
+			goto out;
+		}
+		contain_grant_jobs(&o.end, more);
+	}
 	str_copy(o.r.engineer_id, sizeof(o.r.engineer_id), en.id);
 	o.r.now = q->now;
 	o.run = &run;
@@ -688,16 +715,22 @@ h_engineer_reenrol(struct req *q)
 	event_detail(&q->ev, "delivered_to", run.masked);
 	event_detail(&q->ev, "keep_devices", o.r.keep_devices ? "true" :
 	    "false");
-	if (req_write(q, reenrol_apply, &o) == -1 ||
+	if (req_write_with(q, reenrol_apply, &o, more, n) == -1 ||
 	    invite_deliver(&run, &q->err) == -1)
 		goto out;
 	time_format(expires, run.inv.expires);
-	req_ok(q, 202, json_pack("{s:s,s:s,s:s,s:I,s:I}", "invitation",
+	for (i = 0; i < o.end.ngrants; i++)
+		revoked += o.end.grants[i].state == GRANT_REVOKED;
+	req_ok(q, 202, json_pack("{s:s,s:s,s:s,s:I,s:I,s:I}", "invitation",
 	    run.inv.id, "delivered_to", run.masked, "expires_at", expires,
 	    "sessions_ended", (json_int_t)o.r.sessions_ended,
-	    "devices_revoked", (json_int_t)o.r.devices_revoked));
+	    "devices_revoked", (json_int_t)o.r.devices_revoked,
+	    "grants_revoked", (json_int_t)revoked));
 	rc = 0;
 out:
+	free(more);
+	if (o.ends)
+		contain_run_cleanup(&o.end);
 	invite_run_cleanup(&run);
 	return rc;
 }

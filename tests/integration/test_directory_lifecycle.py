@@ -348,11 +348,22 @@ class Lifecycle(DaemonTest):
         r = self.login("lc-re", key)
         self.assertEqual(r.status, 200, r)
         tok = r.body["token"]
+        # open access, asked with the old credentials
+        ar = self.d.call("POST", "/v1/tenants/appr/access-requests", {
+            "ticket": "appr-t1", "reason": "customer asked", "minutes": 30},
+            token=tok)
+        self.assertEqual(ar.status, 201, ar)
         seen = {m["Message-ID"] for m in self.d.mails()}
         start = self.d.log_size()
         r = self.d.op("POST", "/v1/engineers/lc-re/re-enrol",
                       {"reason": "lost authenticator"})
         self.assertEqual(r.status, 202, r)
+        # what the tenant granted the old credentials ends with them
+        self.assertEqual(r.body["grants_revoked"], 1, r.body)
+        (rev,) = self.entries(start, "access_request.revoke")
+        self.assertEqual((rev["target"], rev["tenant"]),
+                         (ar.body["id"], "appr"))
+        self.assertIn("re_enrol", repr(rev))
         self.assertTrue(r.body["invitation"].startswith("inv"), r.body)
         self.assertNotEqual(r.body["delivered_to"], "re@vendor.example")
         self.assertIn("@", r.body["delivered_to"])
