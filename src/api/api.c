@@ -360,9 +360,12 @@ token_shaped(const char *tok)
 int
 api_import_keys_refresh(struct api_ctx *ctx, struct err *e)
 {
-	struct store_conn *c = store_reader_get(ctx->store, e);
+	struct store_conn *c;
 	int rc;
 
+	if (ctx->import_keys == NULL)
+		return 0;               /* no set: only the root imports */
+	c = store_reader_get(ctx->store, e);
 	if (c == NULL)
 		return -1;
 	rc = import_keys_load(ctx->import_keys, c, store_ops(ctx->store),
