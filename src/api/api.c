@@ -10,6 +10,7 @@
 
 #include "access/policy.h"
 #include "access/standing.h"
+#include "api/importkeys.h"
 #include "api/req.h"
 #include "auth/optoken.h"
 #include "common/jsonx.h"
@@ -299,12 +300,20 @@ api_ctx_init_locks(struct api_ctx *ctx)
 		pthread_rwlock_destroy(&ctx->operator_lock);
 		return -1;
 	}
+	ctx->import_keys = import_keys_new();
+	if (ctx->import_keys == NULL) {
+		pthread_mutex_destroy(&ctx->rotate_lock);
+		pthread_rwlock_destroy(&ctx->operator_lock);
+		return -1;
+	}
 	return 0;
 }
 
 void
 api_ctx_cleanup_locks(struct api_ctx *ctx)
 {
+	import_keys_free(ctx->import_keys);
+	ctx->import_keys = NULL;
 	pthread_mutex_destroy(&ctx->rotate_lock);
 	pthread_rwlock_destroy(&ctx->operator_lock);
 }
@@ -348,30 +357,38 @@ token_shaped(const char *tok)
 	    strspn(tok + 4, "abcdefghijklmnopqrstuvwxyz234567") == 52;
 }
 
-/* 1 when tok is a live named operator token whose scope may import
- * (helper optok): it may send an import's large body. */
+int
+api_import_keys_refresh(struct api_ctx *ctx, struct err *e)
+{
+	struct store_conn *c;
+	int rc;
+
+	if (ctx->import_keys == NULL)
+		return 0;               /* no set: only the root imports */
+	c = store_reader_get(ctx->store, e);
+	if (c == NULL)
+		return -1;
+	rc = import_keys_load(ctx->import_keys, c, store_ops(ctx->store),
+	    clock_now(ctx->clock), e);
+	store_reader_put(ctx->store, c);
+	return rc;
+}
+
+/* 1 when tok is a live named operator token whose scope may import: it
+ * may send an import's large body.  On the event threads, so from the
+ * set in memory (api/importkeys.h), never the store. */
 static int
 named_may_import(struct api_ctx *ctx, const char *tok)
 {
-	const struct store_ops *ops = store_ops(ctx->store);
 	uint8_t h[TOKEN_HASH_LEN];
-	struct rec_optoken r;
-	struct store_conn *c;
-	struct err e;
-	int found = 1;
+	int found;
 
-	if (strncmp(tok, "cop_", 4) != 0)
-		return 0;
-	err_init(&e);
-	c = store_reader_get(ctx->store, &e);
-	if (c == NULL)
+	if (strncmp(tok, "cop_", 4) != 0 || ctx->import_keys == NULL)
 		return 0;
 	token_hash(h, tok);
-	found = ops->optoken_get_hash(c, h, &r, &e);
-	store_reader_put(ctx->store, c);
+	found = import_keys_has(ctx->import_keys, h, clock_now(ctx->clock));
 	sodium_memzero(h, sizeof(h));
-	return found == 0 && optoken_state(&r, clock_now(ctx->clock)) ==
-	    OPTOKEN_LIVE && action_scope_allows(r.scope, ACT_IMPORT);
+	return found;
 }
 
 /* 1 when the request carries a bearer shaped like one of ours. */
@@ -556,71 +573,119 @@ struct write_ctx {
 	void *arg;
 };
 
+/* d as a 401 with reason why: the caller stopped being one. */
 static int
-job_apply(struct store_conn *c, void *arg, struct err *e)
+caller_gone(struct err *d, const char *why, const char *msg)
 {
-	struct write_ctx *w = arg;
-	struct req *q = w->q;
+	err_init(d);
+	err_set(d, 401, "unauthorized", "%s", msg);
+	d->reason = why;
+	return 1;
+}
 
+/* 1 when the store's root token is still the one of q->root_hash. */
+static int
+root_unchanged(struct store_conn *c, const struct store_ops *ops,
+    const struct req *q, struct err *e)
+{
+	struct buf b;
+	int found, same;
+
+	buf_init(&b, 64);
+	found = ops->meta_get(c, API_OPERATOR_HASH_KEY, &b, e);
+	same = found == 0 && b.len == TOKEN_HASH_LEN &&
+	    sodium_memcmp(b.data, q->root_hash, TOKEN_HASH_LEN) == 0;
+	buf_cleanup(&b);
+	return found == -1 ? -1 : same;
+}
+
+/*
+ * The caller of q, asked again on the writer in the transaction of the
+ * change (check: the request changes something and was not refused): a
+ * session ended (logged out, contained), a named token revoked or expired,
+ * or a root token rotated away after the request was let in may change
+ * nothing.  Records the use too (sessions' last_seen, tokens' last_used;
+ * throttled).  0; 1 with the refusal in d; -1 with e.
+ */
+static int
+caller_recheck(struct store_conn *c, struct req *q, int check, struct err *d,
+    struct err *e)
+{
 	const struct store_ops *ops = store_ops(q->ctx->store);
+	int rc;
 
 	/* A session refused as expired or idle ends for good, so that a
 	 * longer session-idle set later (SIGHUP) cannot bring it back. */
 	if (q->end_session && ops->session_delete(c, q->session.id, e) == -1)
 		return -1;
-	/* A change by a session that was ended (logged out or contained)
-	 * after this request was let in is refused here, on the writer, in
-	 * the transaction that would have made it. */
-	if (w->apply != NULL && q->session.id[0] != '\0' &&
-	    q->err.status == 0) {
+	if (check && q->session.id[0] != '\0') {
 		struct rec_session now;
-		struct err d;
-		int rc = ops->session_get_id(c, q->session.id, &now, e);
 
+		rc = ops->session_get_id(c, q->session.id, &now, e);
 		if (rc == -1)
 			return -1;
-		if (rc == 1) {
-			err_init(&d);
-			err_set(&d, 401, "unauthorized", "the session ended "
-			    "while this request ran; log in again");
-			d.reason = "session_ended";
-			return req_deny(q, &d);
-		}
+		if (rc == 1)
+			return caller_gone(d, "session_ended", "the session "
+			    "ended while this request ran; log in again");
 	}
 	if (q->touch_session && ops->session_touch(c, q->session.id, q->now,
 	    e) == -1)
 		return -1;
 	/* helper optok: a named token revoked (or expired) after this
-	 * request was let in changes nothing; its use is recorded in
-	 * last_used (throttled, as sessions' last_seen). */
+	 * request was let in changes nothing. */
 	if (q->has_optoken) {
 		struct rec_optoken now;
-		struct err d;
-		int rc = 0;
 
-		if (w->apply != NULL && q->err.status == 0) {
+		if (check) {
 			rc = ops->optoken_get(c, q->optoken.id, &now, e);
 			if (rc == -1)
 				return -1;
-		}
-		if (w->apply != NULL && q->err.status == 0 && (rc == 1 ||
-		    optoken_state(&now, q->now) != OPTOKEN_LIVE)) {
-			err_init(&d);
-			err_set(&d, 401, "unauthorized", "the operator token "
-			    "was revoked while this request ran");
-			d.reason = "token_revoked";
-			return req_deny(q, &d);
+			if (rc == 1 || optoken_state(&now, q->now) !=
+			    OPTOKEN_LIVE)
+				return caller_gone(d, "token_revoked", "the "
+				    "operator token was revoked while this "
+				    "request ran");
 		}
 		if (q->touch_optoken && ops->optoken_touch(c, q->optoken.id,
 		    q->now, e) == -1)
 			return -1;
 	}
+	/* Nor does the root token once rotated (api_optoken.c): the store's
+	 * hash is the one the rotation committed. */
+	if (check && q->has_root) {
+		rc = root_unchanged(c, ops, q, e);
+		if (rc == -1)
+			return -1;
+		if (rc == 0)
+			return caller_gone(d, "token_revoked", "the root "
+			    "operator token was rotated while this request "
+			    "ran");
+	}
+	return 0;
+}
+
+static int
+job_apply(struct store_conn *c, void *arg, struct err *e)
+{
+	struct write_ctx *w = arg;
+	struct req *q = w->q;
+	const struct store_ops *ops = store_ops(q->ctx->store);
+	struct err d;
+	int rc;
+
+	/* Refused here, on the writer, in the transaction that would have
+	 * made the change. */
+	rc = caller_recheck(c, q, w->apply != NULL && q->err.status == 0, &d,
+	    e);
+	if (rc == -1)
+		return -1;
+	if (rc == 1)
+		return req_deny(q, &d);
 	/* A second approval is used up by the action it allowed, in the
 	 * same commit: it can never serve twice.  A refused request leaves
 	 * it as it was. */
 	if (q->approval.id[0] != '\0' && q->err.status == 0) {
-		struct err d;
-		int rc = approval_use(c, ops, &q->approval, e);
+		rc = approval_use(c, ops, &q->approval, e);
 
 		if (rc == -1)
 			return -1;
@@ -635,8 +700,7 @@ job_apply(struct store_conn *c, void *arg, struct err *e)
 	/* A step-up's passkey use commits with the answer it allowed: the
 	 * counter must still grow here, on the writer. */
 	if (q->step_up.passkey_id[0] != '\0' && q->err.status == 0) {
-		struct err d;
-		int rc = stepup_apply(c, ops, &q->step_up, q->now, e);
+		rc = stepup_apply(c, ops, &q->step_up, q->now, e);
 
 		if (rc == -1)
 			return -1;
@@ -736,6 +800,45 @@ req_write_with(struct req *q, apply_fn apply, void *arg,
 		return -1;
 	}
 	return q->denied ? -1 : 0;
+}
+
+/* The first job of a bulk commit: its caller re-checked (a refusal
+ * fails the whole group). */
+static int
+bulk_guard(struct store_conn *c, void *arg, struct err *e)
+{
+	struct err d;
+	int rc = caller_recheck(c, arg, 1, &d, e);
+
+	if (rc == 1)
+		*e = d;
+	return rc == 0 ? 0 : -1;
+}
+
+int
+req_write_bulk(struct req *q, const struct store_job *jobs, size_t n)
+{
+	struct store_job *all = calloc(n + 1, sizeof(*all));
+	struct err e;
+	int rc;
+
+	if (all == NULL)
+		return err_internal(&q->err, "out of memory");
+	all[0].apply = bulk_guard;
+	all[0].entry = NULL;
+	all[0].arg = q;
+	if (n > 0)
+		memcpy(all + 1, jobs, n * sizeof(*all));
+	err_init(&e);
+	rc = store_write_all(q->ctx->store, all, n + 1, &e);
+	free(all);
+	if (rc == -1) {
+		q->err = e;
+		return -1;
+	}
+	/* Recorded by the guard. */
+	q->touch_session = q->touch_optoken = 0;
+	return 0;
 }
 
 /* A domain operation run by req_write_op. */
@@ -907,6 +1010,9 @@ authenticate(struct req *q)
 	if (!q->by_cookie && is_operator_token(q->ctx, tok)) {
 		q->actor.kind = ACTOR_OPERATOR;
 		str_copy(q->actor.id, sizeof(q->actor.id), "operator");
+		/* Checked again on the writer: a rotation may come first. */
+		token_hash(q->root_hash, tok);
+		q->has_root = 1;
 		rc = 0;
 		goto out;
 	}
@@ -1150,7 +1256,7 @@ name_caller(struct req *q)
 		memset(&q->actor, 0, sizeof(q->actor));
 		memset(&q->session, 0, sizeof(q->session));
 		q->touch_session = q->end_session = 0;
-		q->has_optoken = q->touch_optoken = 0;
+		q->has_optoken = q->touch_optoken = q->has_root = 0;
 		err_init(&q->err);
 	}
 	sodium_memzero(tok, sizeof(tok));
@@ -1291,6 +1397,7 @@ pending_free(struct pending *p)
 	drop_answer_parts(&p->q);
 	event_cleanup(&p->q.ev);
 	sodium_memzero(p->q.set_cookie, sizeof(p->q.set_cookie));
+	sodium_memzero(p->q.root_hash, sizeof(p->q.root_hash));
 	free(p);
 }
 

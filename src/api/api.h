@@ -49,6 +49,7 @@ struct api_config {
 #define API_OPERATOR_HASH_KEY "operator_token_hash"
 
 struct answer_cache;
+struct import_keys;
 struct flood;
 struct tlog;
 
@@ -65,6 +66,9 @@ struct api_ctx {
 	uint8_t operator_hash[TOKEN_HASH_LEN];
 	pthread_rwlock_t operator_lock;
 	pthread_mutex_t rotate_lock;    /* one rotation at a time */
+	/* The live named tokens that may send an import's large body, for
+	 * api_body_cap on the event threads (api/importkeys.h). */
+	struct import_keys *import_keys;
 };
 
 /* Sets up ctx's locks (after zeroing it, before serving); 0 or -1. */
@@ -76,6 +80,12 @@ void api_ctx_cleanup_locks(struct api_ctx *ctx);
  * on only the token of hash is the root token. */
 void api_operator_hash_set(struct api_ctx *ctx,
     const uint8_t hash[TOKEN_HASH_LEN]);
+
+/* Rereads the named tokens that may import (api/importkeys.h) from the
+ * store: at start-up, and after each change of the tokens.  Not on an
+ * HTTP event thread.  0, or -1 with e (the set is then as it was). */
+int api_import_keys_refresh(struct api_ctx *ctx, struct err *e)
+	__attribute__((warn_unused_result));
 
 void api_config_defaults(struct api_config *c);
 

@@ -130,7 +130,7 @@ h_import(struct req *q)
 		return h_import_events(q, format);
 	if (bulk_parse(&b, q->http->body.data, q->http->body.len,
 	    store_ops(q->ctx->store), &in, &q->err) == -1 ||
-	    store_write_all(q->ctx->store, b.jobs, b.n, &q->err) == -1)
+	    req_write_bulk(q, b.jobs, b.n) == -1)
 		goto out;
 	q->recorded = 1;
 	rc = 0;

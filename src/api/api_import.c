@@ -5,9 +5,10 @@
  * that they can be scoped and proven like custos's own.  The body is cut
  * into records and each record parsed by its format in src/importer
  * (batch.h); only when every record is good are the entries appended,
- * all in one commit (store_write_all), or none.  A refused import is
- * recorded by the pipeline as one denied "import" entry.  docs/import.md
- * is the user's side of this.
+ * all in one commit (req_write_bulk, which first checks that the caller
+ * still is one), or none.  A refused import is recorded by the pipeline
+ * as one denied "import" entry.  docs/import.md is the user's side of
+ * this.
  */
 #include <string.h>
 
@@ -31,7 +32,7 @@ h_import_events(struct req *q, const char *format_name)
 		goto out;
 	/* All events or none; each one is an entry of its own. */
 	if (b.n > 0) {
-		if (store_write_all(q->ctx->store, b.jobs, b.n, &q->err) == -1)
+		if (req_write_bulk(q, b.jobs, b.n) == -1)
 			goto out;
 		q->recorded = 1;
 	}

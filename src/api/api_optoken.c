@@ -73,6 +73,8 @@ token_view(const struct rec_optoken *r, int64_t now)
 	    r->revoked_by : NULL, "expires_at", time_or_null(r->expires));
 }
 
+static void import_keys_follow(struct req *q);
+
 static int
 apply_insert(struct store_conn *c, struct req *q, void *arg, struct err *e)
 {
@@ -158,6 +160,7 @@ h_operator_token_create(struct req *q)
 	str_copy(q->ev.target, sizeof(q->ev.target), r.id);
 	if (req_write(q, apply_insert, &r) == -1)
 		goto out;
+	import_keys_follow(q);
 	/* The only time the token is shown. */
 	req_ok(q, 201, json_pack("{s:s,s:s,s:s,s:s,s:o*,s:o*}", "id", r.id,
 	    "name", r.name, "scope", scopes[scope], "token", token,
@@ -253,6 +256,7 @@ h_operator_token_revoke(struct req *q)
 	run.now = q->now;
 	if (req_write_op(q, op_revoke, &run, "operator token") == -1)
 		return -1;
+	import_keys_follow(q);
 	r.revoked = q->now;
 	str_copy(r.revoked_by, sizeof(r.revoked_by), run.by);
 	req_ok(q, 200, token_view(&r, q->now));
@@ -305,6 +309,33 @@ write_token_file(const struct req *q, const char *token, char *path,
 	return rc;
 }
 
+/* 1 when the caller's root token (q->root_hash) is still the root
+ * token.  Under rotate_lock, so no rotation runs meanwhile. */
+static int
+root_still(struct req *q)
+{
+	int same;
+
+	pthread_rwlock_rdlock(&q->ctx->operator_lock);
+	same = sodium_memcmp(q->root_hash, q->ctx->operator_hash,
+	    TOKEN_HASH_LEN) == 0;
+	pthread_rwlock_unlock(&q->ctx->operator_lock);
+	return same;
+}
+
+/* After a change of the tokens: the body cap's set (api/importkeys.h)
+ * follows it.  A failure only delays the cap; it is logged. */
+static void
+import_keys_follow(struct req *q)
+{
+	struct err e;
+
+	err_init(&e);
+	if (api_import_keys_refresh(q->ctx, &e) == -1)
+		log_error("operator tokens: cannot reread the import tokens: "
+		    "%s", e.msg);
+}
+
 /*
  * POST /v1/operator-tokens/rotate-root {}: a new root token, answered once
  * and written to DIR/operator.token; the old one is refused from then on,
@@ -332,6 +363,15 @@ h_operator_token_rotate_root(struct req *q)
 	if (step_up(q, ROOT_HOLDER) == -1)
 		return -1;
 	pthread_mutex_lock(&q->ctx->rotate_lock);
+	/* The caller's root token may have been rotated away while this
+	 * request waited for the lock: its holder gets no newer one.  (The
+	 * writer checks the store's hash again, req_write.) */
+	if (q->has_root && !root_still(q)) {
+		q->err.reason = "token_revoked";
+		err_set(&q->err, 401, "unauthorized", "the root operator token "
+		    "was rotated while this request ran");
+		goto out;
+	}
 	if (optoken_make(token, sizeof(token), run.hash) == -1) {
 		err_internal(&q->err, "cannot make a token");
 		goto out;

@@ -138,6 +138,11 @@ h_auth_operator(struct req *q)
 		    "operator token");
 		goto out;
 	}
+	/* The session is written only while this is still the root token:
+	 * a rotation committed first ends the sessions it opened, and
+	 * would not see this one (job_apply re-checks on the writer). */
+	token_hash(q->root_hash, given);
+	q->has_root = 1;
 	/* Not q->session: that is the caller's, and this caller has none. */
 	if (session_new(&s, token, sizeof(token), PRINCIPAL_OPERATOR,
 	    "operator", "", "", "", q->http->source, q->now,

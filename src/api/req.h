@@ -64,6 +64,9 @@ struct req {
 					 * (has_optoken; auth/optoken.h) */
 	int has_optoken;
 	int touch_optoken;              /* its last_used is due */
+	uint8_t root_hash[TOKEN_HASH_LEN];      /* the root token the caller
+						 * came with (has_root) */
+	int has_root;
 	struct rec_tenant tenant;       /* when the route has {t} */
 	struct rec_grant grant;         /* an engineer's active grant */
 	int has_grant;
@@ -124,6 +127,17 @@ int req_write_op(struct req *q, op_fn op, void *arg, const char *what)
 /* As req_write_op, with more jobs in one transaction (req_write_with). */
 int req_write_op_with(struct req *q, op_fn op, void *arg, const char *what,
     const struct store_job *more, size_t nmore)
+	__attribute__((warn_unused_result));
+
+/*
+ * Commits jobs (a bulk import's, entries included) all or none, after a
+ * first step that re-checks the caller on the writer as req_write does:
+ * a session ended, a named token revoked or expired, or a root token
+ * rotated while the request ran changes nothing (401), and the caller's
+ * use is recorded (last_seen, last_used).  0, or -1 with q->err set
+ * (nothing stored: the pipeline records the refusal).
+ */
+int req_write_bulk(struct req *q, const struct store_job *jobs, size_t n)
 	__attribute__((warn_unused_result));
 
 /* Marks the request denied with e (the apply path keeps its changes). */

@@ -400,6 +400,11 @@ main(int argc, char **argv)
 		log_error("%s", e.msg);
 		goto out;
 	}
+	/* fixtok: the named tokens that may send an import's body. */
+	if (api_import_keys_refresh(&ctx, &e) == -1) {
+		log_error("operator tokens: %s", e.msg);
+		goto out;
+	}
 	/* Signals are taken by sigwait below, not by any thread. */
 	sigemptyset(&sigs);
 	sigaddset(&sigs, SIGINT);
@@ -476,6 +481,9 @@ out:
 	detect_stop(det);
 	sweeper_stop(sw);
 	cache_free(ctx.users_cache);
+	/* Set up last by api_ctx_init_locks: the locks are there too. */
+	if (ctx.import_keys != NULL)
+		api_ctx_cleanup_locks(&ctx);
 	tlog_close(tl);
 	store_close(st);
 	/* The lock goes last: nothing of this daemon touches DIR after. */

@@ -403,6 +403,133 @@ class Scopes(DaemonTest):
         self.assertEqual(r.status, 400, r)
 
 
+def restart(test, d):
+    """Stops custosd (it must exit 0) and starts it again on its data."""
+    d.proc.terminate()
+    test.assertEqual(d.proc.wait(timeout=20), 0)
+    d.proc = subprocess.Popen(
+        [CUSTOSD, "--data", d.data, "--listen",
+         "127.0.0.1:%d" % d.port, "--pwhash-ops", "1",
+         "--pwhash-mem", "8192", "--quiet"],
+        stdout=d.log, stderr=subprocess.STDOUT)
+    deadline = time.time() + 30
+    while time.time() < deadline:
+        try:
+            if d.call("GET", "/v1/health").status == 200:
+                return
+        except OSError:
+            time.sleep(0.05)
+    test.fail("custosd did not come back")
+
+
+def vendors(tag, n):
+    """A directory import of n vendors, as bytes."""
+    return "".join(json.dumps({"kind": "vendor", "id": "%s-%06d" % (tag, i),
+                               "name": "Vendor %s %d" % (tag, i)}) + "\n"
+                   for i in range(n)).encode()
+
+
+class Imports(unittest.TestCase):
+    """Imports by named tokens, on a daemon of their own (they fill its
+    directory): the body cap, decided before the request reaches a worker,
+    follows the tokens as they are made, revoked and reloaded; an import
+    under way is refused when its token is revoked meanwhile (review 14,
+    F5, F6a)."""
+
+    def setUp(self):
+        self.d = Daemon()
+
+    def tearDown(self):
+        self.assertEqual(self.d.stop(), 0)
+
+    def test_large_body_cap_follows_revocation_and_restart(self):
+        raw = vendors("cap", 1200)
+        self.assertGreater(len(raw), 64 * 1024)
+        keep = make(self.d, "dir-keep", "directory")
+        gone = make(self.d, "dir-gone", "directory")
+        r = self.d.call("POST", "/v1/import", raw=raw, token=gone["token"])
+        self.assertEqual(r.status, 200, r)
+        r = self.d.op("DELETE", "/v1/operator-tokens/dir-gone")
+        self.assertEqual(r.status, 200, r)
+        # Revoked: the large body is not taken in at all.
+        r = self.d.call("POST", "/v1/import", raw=vendors("cap2", 1200),
+                        token=gone["token"])
+        self.assertEqual(r.status, 413, r)
+        # Expired: neither.
+        at = time.strftime("%Y-%m-%dT%H:%M:%SZ",
+                           time.gmtime(time.time() + 2))
+        brief = make(self.d, "dir-brief", "directory", expires_at=at)
+        time.sleep(3)
+        r = self.d.call("POST", "/v1/import", raw=vendors("cap3", 1200),
+                        token=brief["token"])
+        self.assertEqual(r.status, 413, r)
+        # A token made before a restart still sends large imports.
+        restart(self, self.d)
+        r = self.d.call("POST", "/v1/import", raw=vendors("cap4", 1200),
+                        token=keep["token"])
+        self.assertEqual(r.status, 200, r)
+        r = self.d.call("POST", "/v1/import", raw=vendors("cap5", 1200),
+                        token=gone["token"])
+        self.assertEqual(r.status, 413, r)
+
+    def test_import_records_the_tokens_use(self):
+        t = make(self.d, "dir-used", "directory")
+        r = self.d.call("POST", "/v1/import", raw=vendors("used", 3),
+                        token=t["token"])
+        self.assertEqual(r.status, 200, r)
+        listed = {x["name"]: x for x in
+                  self.d.op("GET", "/v1/operator-tokens").body["tokens"]}
+        self.assertIsNotNone(listed["dir-used"]["last_used"])
+
+    def test_import_under_way_is_refused_once_its_token_is_revoked(self):
+        import threading
+        n = 50000
+        # How long an import of this size takes here, end to end.
+        t = make(self.d, "dir-timing", "directory")
+        t0 = time.time()
+        r = self.d.call("POST", "/v1/import", raw=vendors("timing", n),
+                        token=t["token"])
+        took = time.time() - t0
+        self.assertEqual(r.status, 200, r)
+        # Revoke later and later into the next imports, until one lands
+        # between the import's authentication and its commit.
+        hit = False
+        for k, frac in enumerate((0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5)):
+            t = make(self.d, "dir-%d" % k, "directory")
+            raw = vendors("race%d" % k, n)
+            start, out = self.d.log_size(), {}
+
+            def run():
+                out["r"] = self.d.call("POST", "/v1/import", raw=raw,
+                                       token=t["token"])
+            th = threading.Thread(target=run)
+            th.start()
+            time.sleep(took * frac)
+            r = self.d.op("DELETE", "/v1/operator-tokens/" + t["id"])
+            self.assertEqual(r.status, 200, r)
+            th.join()
+            ev = [(i, e) for i, e, _ in self.d.entries(start)]
+            revoked = [i for i, e in ev
+                       if e["action"] == "operator_token.revoke"][0]
+            # Whatever the token imported was imported before it was
+            # revoked; nothing after.
+            late = [i for i, e in ev if i > revoked and
+                    e["outcome"] == "allowed" and
+                    e["actor"].get("id") == t["id"]]
+            self.assertEqual(len(late), 0, (k, out["r"]))
+            if out["r"].status == 401:
+                refusal = [e for i, e in ev if e["action"] == "import" and
+                           e["actor"].get("id") == t["id"]]
+                self.assertEqual([e["reason"] for e in refusal],
+                                 ["token_revoked"], out["r"])
+                r = self.d.op("GET", "/v1/vendors/race%d-000000" % k)
+                self.assertEqual(r.status, 404, r)
+            if "while this request ran" in out["r"].raw:
+                hit = True
+                break
+        self.assertTrue(hit, "no revocation landed while an import ran")
+
+
 class RotateRoot(unittest.TestCase):
     """Its own daemon: the root token changes under it."""
 
@@ -414,21 +541,7 @@ class RotateRoot(unittest.TestCase):
         self.assertEqual(self.d.stop(), 0)
 
     def restart(self):
-        self.d.proc.terminate()
-        self.assertEqual(self.d.proc.wait(timeout=20), 0)
-        self.d.proc = subprocess.Popen(
-            [CUSTOSD, "--data", self.d.data, "--listen",
-             "127.0.0.1:%d" % self.d.port, "--pwhash-ops", "1",
-             "--pwhash-mem", "8192", "--quiet"],
-            stdout=self.d.log, stderr=subprocess.STDOUT)
-        deadline = time.time() + 30
-        while time.time() < deadline:
-            try:
-                if self.d.call("GET", "/v1/health").status == 200:
-                    return
-            except OSError:
-                time.sleep(0.05)
-        self.fail("custosd did not come back")
+        restart(self, self.d)
 
     def test_old_refused_new_works_file_updated(self):
         old = self.d.operator
@@ -471,25 +584,99 @@ class RotateRoot(unittest.TestCase):
                                      token=new).status, 200)
 
     def test_concurrent_rotations_leave_one_root_token(self):
+        # Holders of one root token rotating at once (the operator and
+        # whoever leaked it): one of them rotates, the others are refused
+        # (their token is no root token any more), never handed the newer
+        # one (review 14, F2).
         import threading
-        got = []
+        for trial in range(3):
+            old, got = self.d.operator, []
 
-        def rotate():
-            got.append(self.d.op("POST", "/v1/operator-tokens/rotate-root",
-                                 {}))
-        threads = [threading.Thread(target=rotate) for _ in range(4)]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
-        ok = [r.body["token"] for r in got if r.status == 200]
-        self.assertGreaterEqual(len(ok), 1, got)
-        with open(os.path.join(self.d.data, "operator.token")) as f:
-            final = f.read().strip()
-        works = [t for t in ok + [self.d.operator]
-                 if self.d.call("GET", "/v1/tenants", token=t).status == 200]
-        self.assertEqual(works, [final])
-        self.d.operator = final
+            def rotate():
+                got.append(self.d.call("POST",
+                                       "/v1/operator-tokens/rotate-root",
+                                       {}, token=old))
+            threads = [threading.Thread(target=rotate) for _ in range(8)]
+            for t in threads:
+                t.start()
+            for t in threads:
+                t.join()
+            ok = [r.body["token"] for r in got if r.status == 200]
+            self.assertEqual(len(ok), 1, (trial, got))
+            for r in got:
+                if r.status != 200:
+                    self.assertEqual(r.status, 401, r)
+            with open(os.path.join(self.d.data, "operator.token")) as f:
+                final = f.read().strip()
+            self.assertEqual(ok, [final])
+            works = [t for t in (old, final) if self.d.call(
+                "GET", "/v1/tenants", token=t).status == 200]
+            self.assertEqual(works, [final])
+            self.d.operator = final
+        # In the log: three rotations; a refusal says why: the token was
+        # rotated while the request ran, or before it came (bad_token).
+        ev = [e for _, e, _ in self.d.entries()
+              if e["action"] == "operator_token.rotate_root"]
+        self.assertEqual(len([e for e in ev if e["outcome"] == "allowed"]),
+                         3)
+        self.assertLessEqual({e["reason"] for e in ev
+                              if e["outcome"] == "denied"},
+                             {"token_revoked", "bad_token"})
+
+    def test_old_root_token_opens_nothing_once_rotated(self):
+        # While the old root token opens console sessions and makes named
+        # tokens, the root token is rotated: no session it opened
+        # survives, and no token it made is made after the rotation
+        # (review 14, F2).
+        import threading
+        from harness import fresh_source
+        for trial in range(3):
+            old, sessions, made = self.d.operator, [], []
+            stop = time.time() + 0.6
+
+            def sign_in():
+                src = fresh_source()    # refusals count per source
+                while time.time() < stop:
+                    r = self.d.call("POST", "/v1/auth/operator",
+                                    {"token": old, "session": "token"},
+                                    source=src)
+                    if r.status == 200:
+                        sessions.append(r.body["token"])
+
+            def mint(k):
+                i = 0
+                while time.time() < stop:
+                    i += 1
+                    r = self.d.call("POST", "/v1/operator-tokens", {
+                        "name": "m%d-%d-%d" % (trial, k, i),
+                        "scope": "auditor"}, token=old)
+                    if r.status == 201:
+                        made.append(r.body["id"])
+            threads = [threading.Thread(target=sign_in) for _ in range(6)]
+            threads += [threading.Thread(target=mint, args=(k,))
+                        for k in range(3)]
+            for t in threads:
+                t.start()
+            time.sleep(0.3)
+            r = self.d.op("POST", "/v1/operator-tokens/rotate-root", {})
+            self.assertEqual(r.status, 200, r)
+            self.d.operator = r.body["token"]
+            for t in threads:
+                t.join()
+            self.assertGreater(len(sessions), 0, trial)
+            alive = [s for s in sessions
+                     if self.d.call("GET", "/v1/session",
+                                    token=s).status != 401]
+            self.assertEqual(alive, [], (trial, len(sessions)))
+            ev = [(i, e) for i, e, _ in self.d.entries()]
+            rotated = max(i for i, e in ev
+                          if e["action"] == "operator_token.rotate_root" and
+                          e["outcome"] == "allowed")
+            after = [e["target"] for i, e in ev
+                     if e["action"] == "operator_token.create" and
+                     e["outcome"] == "allowed" and i > rotated and
+                     e["target"] in made]
+            self.assertEqual(after, [], trial)
 
 
 class OperatorPerson(unittest.TestCase):
