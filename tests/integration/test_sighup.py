@@ -111,7 +111,7 @@ class Sighup(unittest.TestCase):
     def test_quiet_applies_live(self):
         self.write_conf({"log-file": self.logfile, "flood-budget": "1000",
                          "quiet": "1"})
-        os.kill(self.d.proc.pid, signal.SIGHUP)
+        self.hup("quiet changed: applied")
         # Quiet from now on: a second reload's info lines do not appear,
         # its warnings do.
         self.write_conf({"log-file": self.logfile, "flood-budget": "1000",
