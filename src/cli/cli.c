@@ -11,11 +11,14 @@
 #include <inttypes.h>
 #include <libgen.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+
+#include <sodium.h>
 
 #include "common/clock.h"
 #include "common/str.h"
@@ -368,4 +371,14 @@ cli_time(const struct cli *ctx, const char *name, const char *text,
 		    ")", name, text, why);
 	time_format(out, *t);
 	return CLI_OK;
+}
+
+void
+cli_json_wipe(json_t *obj, const char *key)
+{
+	json_t *v = obj != NULL ? json_object_get(obj, key) : NULL;
+
+	if (json_is_string(v))
+		sodium_memzero((char *)(uintptr_t)json_string_value(v),
+		    json_string_length(v));
 }

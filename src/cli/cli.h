@@ -149,6 +149,13 @@ void cli_put_cell(const char *s);
 /* Prints v as indented JSON on stdout (for --json of local commands). */
 void cli_json_print(const json_t *v);
 
+/* Wipes the string obj[key] in place (a password, token or seed that
+ * jansson holds) before obj is freed; anything else is left alone. */
+void cli_json_wipe(json_t *obj, const char *key);
+
+/* 1 when a terminal can be asked (/dev/tty opens), else 0. */
+int cli_tty_present(void);
+
 /* One entry of GET /v1/log/entries as a row INDEX TIME ACTOR ACTION
  * TENANT TARGET OUTCOME (cmd_log.c). */
 void cli_log_row(struct cli_row *r, const json_t *en);

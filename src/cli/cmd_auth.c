@@ -142,9 +142,8 @@ out:
 	return rc;
 }
 
-/* 1 when a terminal can be asked (/dev/tty opens), else 0. */
-static int
-tty_present(void)
+int
+cli_tty_present(void)
 {
 	int fd = open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC);
 
@@ -237,7 +236,7 @@ password_get(struct cli *ctx, const char *file, int from_stdin,
 			    "bytes", pw->max);
 			goto out;
 		}
-	} else if (!tty_present()) {
+	} else if (!cli_tty_present()) {
 		rc = cli_usage(ctx, "no password: there is no terminal to ask "
 		    "on; give --password-file FILE or --password-stdin");
 		goto out;
@@ -269,7 +268,7 @@ cli_totp_get(struct cli *ctx, const char *given, struct buf *code)
 			rc = cli_usage(ctx, "the TOTP code is too long");
 			goto out;
 		}
-	} else if (!tty_present()) {
+	} else if (!cli_tty_present()) {
 		cli_warn("no TOTP code: there is no terminal to ask on; give "
 		    "--totp CODE");
 		rc = CLI_FAIL;
@@ -774,7 +773,7 @@ cmd_tenant_login(struct cli *ctx, int argc, char **argv)
 		goto out;
 	if (totp != NULL) {
 		rc = cli_totp_get(ctx, totp, &code);
-	} else if (!tty_present()) {
+	} else if (!cli_tty_present()) {
 		cli_warn("no TOTP code: there is no terminal to ask on; give "
 		    "--totp CODE");
 		rc = CLI_FAIL;

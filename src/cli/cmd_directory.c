@@ -35,7 +35,6 @@
 #define KEY_FILE_MAX 4096
 #define ALL_PAGES_MAX 100000    /* pages --all follows at most */
 
-#define UNCONST_STR(s) ((char *)(uintptr_t)(s))
 #define UNCONST_JSON(p) ((json_t *)(uintptr_t)(p))
 
 static int
@@ -59,17 +58,6 @@ query_add(const struct cli *ctx, struct buf *path, const char *name,
 		return -1;
 	}
 	return cli_path_segment(ctx, path, name, value);
-}
-
-/* Wipes the string body[key] (a password) before the body is freed. */
-static void
-wipe_field(json_t *body, const char *key)
-{
-	json_t *v = body != NULL ? json_object_get(body, key) : NULL;
-
-	if (json_is_string(v))
-		sodium_memzero(UNCONST_STR(json_string_value(v)),
-		    json_string_length(v));
 }
 
 /* The first line of a small file into out (secret or not), trimmed of
@@ -99,7 +87,7 @@ first_line(const struct cli *ctx, struct buf *text, const char *file,
 }
 
 /* Sets body[key] to the first line of file (a password: the copy in the
- * body is wiped by the caller with wipe_field).  Returns an enum
+ * body is wiped by the caller with cli_json_wipe).  Returns an enum
  * cli_exit. */
 static int
 body_from_file(const struct cli *ctx, json_t *body, const char *key,
@@ -697,8 +685,8 @@ engineer_create(struct cli *ctx, int argc, char **argv)
 		goto out;
 	rc = cli_http_json(&ctx->conn, "POST", "/v1/engineers", body, &answer,
 	    &a);
-	wipe_field(body, "password");
-	wipe_field(body, "totp_secret");
+	cli_json_wipe(body, "password");
+	cli_json_wipe(body, "totp_secret");
 	if (rc != CLI_OK)
 		goto out;
 	if (!invite) {
@@ -721,7 +709,7 @@ engineer_create(struct cli *ctx, int argc, char **argv)
 		goto out;
 	rc = engineer_invitation(ctx, cli_jstr(a, "id"), email, NULL);
 out:
-	wipe_field(a, "totp_uri");      /* the engineer's seed */
+	cli_json_wipe(a, "totp_uri");      /* the engineer's seed */
 	json_decref(a);
 	json_decref(body);
 	buf_cleanup(&answer);
@@ -1057,7 +1045,7 @@ user_create(struct cli *ctx, int argc, char **argv)
 		goto out;
 	}
 	rc = cli_http_json(&ctx->conn, "POST", path.data, body, &answer, &a);
-	wipe_field(body, "password");
+	cli_json_wipe(body, "password");
 	if (rc != CLI_OK)
 		goto out;
 	if (ctx->json && !invite) {

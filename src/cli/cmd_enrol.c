@@ -119,8 +119,10 @@ step(struct enrol *en, const char *path, json_t *body, json_t **a)
 		return CLI_FAIL;
 	}
 	rc = cli_http_json(&en->ctx->conn, "POST", path, body, &answer, a);
-	/* The body held the token (and maybe a password): wipe the dump
-	 * jansson keeps nowhere, and our copy of the answer. */
+	/* The body held the token and maybe a password or a code. */
+	cli_json_wipe(body, "token");
+	cli_json_wipe(body, "new_password");
+	cli_json_wipe(body, "code");
 	json_decref(body);
 	buf_cleanup(&answer);
 	return rc;
@@ -214,18 +216,6 @@ uri_seed(struct buf *seed, const char *uri)
 	return -1;
 }
 
-/* 1 when there is a terminal to show the secret and ask the code on. */
-static int
-have_tty(void)
-{
-	int fd = open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC);
-
-	if (fd == -1)
-		return 0;
-	close(fd);
-	return 1;
-}
-
 /* Shows the enrolment URI on the terminal only.  0, or -1 (no tty). */
 static int
 uri_show(const char *uri)
@@ -302,13 +292,7 @@ password_step(struct enrol *en, const char *pwfile, const char *seedfile,
 	rc = CLI_OK;
 out:
 	/* The answer held the seed: jansson's copy goes with a. */
-	if (a != NULL) {
-		const char *u = json_string_value(json_object_get(a,
-		    "totp_uri"));
-
-		if (u != NULL)
-			sodium_memzero((void *)(uintptr_t)u, strlen(u));
-	}
+	cli_json_wipe(a, "totp_uri");
 	json_decref(a);
 	buf_cleanup(&seed);
 	buf_cleanup(&pw);
@@ -347,7 +331,7 @@ totp_step(struct enrol *en, const char *given)
 		    en->username, en->ctx->conn.token, expires != NULL ?
 		    expires : "", "tenant") == -1)
 			goto out;
-		sodium_memzero((void *)(uintptr_t)tok, strlen(tok));
+		cli_json_wipe(a, "token");
 	}
 	tenant = json_string_value(json_object_get(en->opened, "tenant"));
 	if (en->ctx->json) {
@@ -415,7 +399,7 @@ cmd_enrol(struct cli *ctx, int argc, char **argv)
 		    "before: give it with the link only");
 		goto out;
 	}
-	if (totp == NULL && seedfile == NULL && !have_tty()) {
+	if (totp == NULL && seedfile == NULL && !cli_tty_present()) {
 		rc = cli_usage(ctx, "no terminal to show the new "
 		    "authenticator secret on (it is never printed to stdout): "
 		    "give --totp-secret-file FILE, or run on a terminal");
