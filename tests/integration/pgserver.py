@@ -181,6 +181,9 @@ class PgServer:
 
     def __init__(self):
         self._setup()
+        _sweep(os.path.dirname(self.dir))
+        with open(os.path.join(self.dir, "owner"), "w") as f:
+            f.write("%d\n" % os.getpid())
         try:
             self._initdb()
             self._start_on_free_port()
@@ -361,8 +364,14 @@ class PgServer:
     # -- the state file of scripts/pgtest -------------------------------
 
     def save(self, statedir):
-        """Writes statedir/url and statedir/state (for load())."""
+        """Writes statedir/url and statedir/state (for load()).  The
+        cluster then belongs to statedir, not to this process: no sweep
+        stops it when the process is gone."""
         os.makedirs(statedir, exist_ok=True)
+        try:
+            os.unlink(os.path.join(self.dir, "owner"))
+        except FileNotFoundError:
+            pass
         state = {"dir": self.dir, "port": self.port, "url": self.url,
                  "user": self.user.pw_name, "bin": self.bin}
         for name, text in (("state", json.dumps(state) + "\n"),
@@ -388,6 +397,41 @@ class PgServer:
         srv.bin = state.get("bin", srv.bin)
         srv.user = pwd.getpwnam(state["user"])
         return srv
+
+
+def _sweep(base):
+    """Stops the clusters in base whose owning process died without
+    stopping them (killed by a ctest timeout, say): each PgServer writes
+    its pid to DIR/owner.  A cluster of someone else's, or one whose
+    owner lives, is left alone."""
+    try:
+        names = os.listdir(base)
+    except OSError:
+        return
+    for name in names:
+        if not name.startswith("custos-pg-"):
+            continue
+        d = os.path.join(base, name)
+        try:
+            if os.geteuid() != 0 and os.stat(d).st_uid != os.geteuid():
+                continue
+            with open(os.path.join(d, "owner")) as f:
+                pid = int(f.read())
+        except (OSError, ValueError):
+            continue
+        try:
+            os.kill(pid, 0)
+            continue
+        except ProcessLookupError:
+            pass
+        except OSError:
+            continue
+        srv = PgServer.__new__(PgServer)
+        srv._setup(d)
+        try:
+            srv.stop()
+        except (OSError, RuntimeError, subprocess.TimeoutExpired):
+            pass
 
 
 class AttachedServer:
