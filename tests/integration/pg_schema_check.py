@@ -45,9 +45,9 @@ PG_ONLY_INDEXES = {"schema_version_one"}
 VERBOSE = "-v" in sys.argv
 
 DUMP_C = r"""
+#include "schema_pg.h"	/* first: the header must stand alone */
 #include <stdio.h>
 #include <string.h>
-#include "schema_pg.h"
 int main(int argc, char **argv)
 {
 	size_t i, n = sizeof(sqlite_migrations) / sizeof(sqlite_migrations[0]);
