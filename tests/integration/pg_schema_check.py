@@ -174,7 +174,11 @@ def custosd_db(tmp):
         return None
     os.environ["CUSTOSD"] = exe
     sys.path.insert(0, HERE)
-    import harness
+    try:
+        import harness
+    except ImportError as e:    # harness needs nacl (/usr/bin/python3)
+        print("note: custosd's own custos.db not read: %s" % e)
+        return None
     d = harness.Daemon()
     try:
         src = sqlite3.connect("file:%s?mode=ro" %
