@@ -29,6 +29,15 @@ struct opt {
 static const struct opt opts[] = {
 	{"data", S(data), "DIR", "where the store, keys, operator.token "
 	    "and outbox/ live (required)"},
+	{"store", S(store), "URL", "the store: the SQLite file DIR/custos.db "
+	    "(default), or a postgresql:// URL (libpq's syntax; keep a "
+	    "password in ~/.pgpass or PGPASSWORD, not here); any number of "
+	    "custosd, each with its own --data, may share one database"},
+	{"node-name", S(node_name), "NAME", "this node's name in leases and "
+	    "health (default: random, kept in DIR/node.id)"},
+	{"lease-ttl", I(lease_ttl, 1, 600), "SECONDS", "how long a node's "
+	    "lease on a cluster-wide job (signer, detect, sweeper) lasts "
+	    "without renewal: a dead node's jobs move within it (default 5)"},
 	{"listen", S(listen), "ADDR:PORT", "address to serve on "
 	    "(default 127.0.0.1:8443)"},
 	{"config", S(config), "FILE", "read options from FILE "
@@ -413,6 +422,8 @@ config_free(struct config *c)
 	free(c->alert_mail);
 	free(c->log_origin);
 	free(c->log_file);
+	free(c->store);
+	free(c->node_name);
 	while (c->nwitness > 0)
 		free(c->witness[--c->nwitness]);
 }

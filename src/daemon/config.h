@@ -25,6 +25,10 @@ struct config {
 	char *test_clock;
 	char *log_origin;
 	char *log_file;                 /* NULL: stderr */
+	char *store;                    /* NULL: DIR/custos.db; or a
+					 * postgresql:// URL (issue 15) */
+	char *node_name;                /* NULL: DIR/node.id */
+	int64_t lease_ttl;              /* seconds; 0: the default, 5 */
 	int64_t session_lifetime;
 	int64_t session_idle;
 	int64_t reset_ttl;

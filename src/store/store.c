@@ -79,7 +79,7 @@ store_reader_get(struct store *s, struct err *e)
 	c = s->free_readers[--s->nfree];
 	pthread_mutex_unlock(&s->pool_mu);
 	if (c == NULL) {
-		c = s->ops->open(s->where, 0, e);
+		c = s->ops->open(s->where, STORE_CONN_READ, e);
 		if (c == NULL) {
 			pthread_mutex_lock(&s->pool_mu);
 			s->free_readers[s->nfree++] = NULL;
@@ -551,7 +551,7 @@ store_open(const struct store_config *cfg, struct err *e)
 	}
 	/* Readers open lazily; NULL slots stand for not-yet-open ones. */
 	s->nfree = s->nreaders;
-	s->wconn = s->ops->open(s->where, 1, e);
+	s->wconn = s->ops->open(s->where, STORE_CONN_WRITE, e);
 	if (s->wconn == NULL)
 		goto fail;
 	if (s->ops->migrate(s->wconn, e) == -1 ||
@@ -599,4 +599,52 @@ store_close(struct store *s)
 	free(s->free_readers);
 	free(s->where);
 	free(s);
+}
+
+/* Issue 15: several nodes.  Commit 0 gives the interface; on SQLite (one
+ * node) these are trivial. */
+const struct store_ops *
+store_ops_for(const char *where)
+{
+	if (where != NULL && (strncmp(where, "postgresql://", 13) == 0 ||
+	    strncmp(where, "postgres://", 11) == 0 ||
+	    strstr(where, "host=") != NULL || strstr(where, "dbname=") !=
+	    NULL))
+		return &store_pg_ops;
+	return &store_sqlite_ops;
+}
+
+void
+store_init_done(struct store *s)
+{
+	(void)s;
+}
+
+int64_t
+store_head_fresh(struct store *s)
+{
+	return store_entry_count(s);
+}
+
+void
+store_on_news(struct store *s, unsigned topics,
+    void (*fn)(void *arg, unsigned topics), void *arg)
+{
+	(void)s;
+	(void)topics;
+	(void)fn;
+	(void)arg;
+}
+
+const char *
+store_node(const struct store *s)
+{
+	(void)s;
+	return "local";
+}
+
+const char *
+store_backend(const struct store *s)
+{
+	return s->ops->name;
 }

@@ -27,6 +27,16 @@
 
 struct store;
 struct store_conn;
+struct table_spec;              /* store/tables.h */
+struct table_value;
+
+/* What other nodes did (store_ops.watch). */
+struct store_news {
+	int64_t head;                   /* the log's size; -1 unknown */
+	unsigned topics;                /* STORE_NEWS_* announced */
+};
+#define STORE_NEWS_TOKENS 1u    /* operator tokens or import keys changed */
+#define STORE_NEWS_SETTINGS 2u  /* reserved */
 
 /* Calls back once per row; a non-zero return stops the listing. */
 typedef int (*store_user_cb)(void *arg, const struct rec_user *u);
@@ -261,6 +271,9 @@ struct store_ops {
 	 * ones within warn seconds of it not yet notified. */
 	int (*grant_due)(struct store_conn *c, int64_t now, int64_t warn,
 	    store_grant_cb cb, void *arg, struct err *e);
+	/* Marks an approved grant notified that it ends soon; 1 when it was
+	 * notified already (another node's sweeper won: send nothing).
+	 * atomic: one notice per grant however many sweepers run. */
 	int (*grant_set_notified)(struct store_conn *c, const char *id,
 	    struct err *e);
 
@@ -610,9 +623,57 @@ struct store_ops {
 	int (*user_page)(struct store_conn *c, const char *tenant_id,
 	    const char *q, int status, const char *after, int64_t limit,
 	    store_user_cb cb, void *arg, struct err *e);
+
+	/*
+	 * Issue 15: several nodes on one database.  Each may be NULL, and is
+	 * on SQLite (one node: nothing is shared, every lease is held).
+	 */
+	/* Takes the cluster's start-up lock on c (released when c closes):
+	 * nodes starting together initialise one after the other. */
+	int (*init_lock)(struct store_conn *c, struct err *e);
+	/* The log's size as the database holds it: on the writer, the size
+	 * begin() read under the log head's lock (held until commit or
+	 * rollback); on another connection, now. */
+	int (*head)(struct store_conn *c, int64_t *size, struct err *e);
+	/* On a STORE_CONN_WATCH connection: waits up to timeout_ms for news
+	 * from any node (out->head: the log's size then; out->topics: what
+	 * was announced).  0 also on a timeout (news read afresh). */
+	int (*watch)(struct store_conn *c, int timeout_ms,
+	    struct store_news *out, struct err *e);
+	/* On the writer: tells every node about topic (STORE_NEWS_*) once
+	 * this transaction commits. */
+	int (*announce)(struct store_conn *c, unsigned topic, struct err *e);
+	/* Takes the lease name for node for ttl_ms, or renews it when node
+	 * holds it: 0 with *epoch (bumped when taken over); 1 when another
+	 * node holds it.  atomic. */
+	int (*lease_take)(struct store_conn *c, const char *name,
+	    const char *node, int64_t ttl_ms, int64_t *epoch, struct err *e);
+	/* The fence of a leased job, on the writer: 0 when node still holds
+	 * name at epoch (unexpired), 1 when it lost it. */
+	int (*lease_check)(struct store_conn *c, const char *name,
+	    const char *node, int64_t epoch, struct err *e);
+	/* Every lease: name, holder, epoch, expiry (ms since the epoch). */
+	int (*lease_list)(struct store_conn *c, int (*cb)(void *arg,
+	    const char *name, const char *holder, int64_t epoch,
+	    int64_t expires_ms), void *arg, struct err *e);
+	/* Every row of a table (store/tables.h), in key order, for the copy
+	 * between backends; row() non-zero stops. */
+	int (*table_dump)(struct store_conn *c, const struct table_spec *t,
+	    int (*row)(void *arg, const struct table_value *v, size_t n),
+	    void *arg, struct err *e);
+	/* Inserts nrows rows of t->ncols values each (on the writer). */
+	int (*table_load)(struct store_conn *c, const struct table_spec *t,
+	    const struct table_value *v, size_t nrows, struct err *e);
 };
 
 extern const struct store_ops store_sqlite_ops;
+extern const struct store_ops store_pg_ops;
+
+/* The kinds of connection a backend opens (store_ops.open's writer). */
+#define STORE_CONN_READ 0
+#define STORE_CONN_WRITE 1
+#define STORE_CONN_WATCH 2      /* listens for other nodes' news */
+#define STORE_CONN_INIT 3       /* start-up: migrations, init_lock */
 
 /*
  * A writer job.  apply() (may be NULL) makes the change on the writer's
@@ -647,6 +708,14 @@ struct store_hooks {
 	/* Entries from index on were rolled back inside the batch. */
 	void (*discard_from)(void *ctx, int64_t index);
 	void (*after_rollback)(void *ctx);
+	/* Issue 15.  On the writer, the head lock held, before the batch's
+	 * first job: the log holds size entries, not the size this node last
+	 * committed (another node appended, or a commit's outcome was
+	 * unknown); the tree must catch up from c. */
+	int (*reload)(void *ctx, struct store_conn *c, int64_t size,
+	    struct err *e);
+	/* On the watcher thread: another node committed up to size. */
+	void (*heard)(void *ctx, int64_t size);
 	void *ctx;
 };
 
@@ -656,7 +725,13 @@ struct store_config {
 	int readers;                    /* reader pool size */
 	int batch_max;                  /* jobs per commit */
 	const struct clock *clock;
+	const char *node;               /* this node's name (leases, health) */
 };
+
+/* The backend a --store value names: SQLite for NULL, "" or a path,
+ * PostgreSQL for postgresql:// or postgres:// URLs (and "host=... "
+ * conninfo strings). */
+const struct store_ops *store_ops_for(const char *where);
 
 /* Opens the store, applies migrations and starts the writer thread. */
 struct store *store_open(const struct store_config *cfg, struct err *e);
@@ -731,6 +806,20 @@ void store_set_hooks(struct store *s, const struct store_hooks *h);
  * before any write that appends entries. */
 void store_set_sealer(struct store *s,
     int (*seal)(void *ctx, struct rec_entry *en, struct err *e), void *ctx);
+
+/* Issue 15 (store.c).  Start-up is over: releases the cluster's start-up
+ * lock (init_lock) that store_open took. */
+void store_init_done(struct store *s);
+/* The log's size as the database holds it now (a reader on PostgreSQL;
+ * store_entry_count on SQLite). */
+int64_t store_head_fresh(struct store *s);
+/* Calls fn(arg, topics) on the watcher thread when another node announces
+ * any of topics. */
+void store_on_news(struct store *s, unsigned topics,
+    void (*fn)(void *arg, unsigned topics), void *arg);
+/* The node's name, and "sqlite" or "postgresql". */
+const char *store_node(const struct store *s);
+const char *store_backend(const struct store *s);
 
 /* Runs an empty commit (hooks still run): used to have the tlog sign a
  * checkpoint now. */
