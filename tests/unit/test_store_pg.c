@@ -865,8 +865,10 @@ killed_connection_is_503_then_recovers(void **state)
 {
 	struct fixture *f = *state;
 	struct err e;
+	PGresult *r;
 	char v[64];
 	int64_t t0;
+	int pid;
 
 	/* Killed mid-transaction: the statement and the commit fail with
 	 * 503, the rollback does not hang, the next begin reconnects. */
@@ -891,37 +893,62 @@ killed_connection_is_503_then_recovers(void **state)
 	meta_read(f->r, "after", v, sizeof(v));
 	assert_string_equal(v, "1");
 
-	/* Killed between transactions: the commit that finds it gone is
-	 * 503 (nothing acknowledged), then all is well again. */
-	admin_sql("SELECT pg_terminate_backend(%d)", PQbackendPID(f->w->pg));
+	/* Killed between transactions (a server restart, say): the next
+	 * begin, having sent nothing yet, takes a new connection. */
+	pid = PQbackendPID(f->w->pg);
+	admin_sql("SELECT pg_terminate_backend(%d)", pid);
 	sleep_ms(100);
-	err_init(&e);
-	if (ops->begin(f->w, &e) == 0) {
-		/* libpq noticed only now: the begin reconnected. */
-		meta_put(f->w, "again", "1");
-		commit(f->w);
-	} else {
-		assert_int_equal(e.status, 503);
-		begin(f->w);
-		meta_put(f->w, "again", "1");
-		commit(f->w);
-	}
+	begin(f->w);
+	assert_int_not_equal(PQbackendPID(f->w->pg), pid);
+	meta_put(f->w, "again", "1");
+	commit(f->w);
 	meta_read(f->r, "again", v, sizeof(v));
 	assert_string_equal(v, "1");
 
-	/* A reader: 503 once, then it reconnects, still read-only. */
-	admin_sql("SELECT pg_terminate_backend(%d)", PQbackendPID(f->r->pg));
+	/* A reader killed while idle: the read runs again on a new
+	 * connection, still read-only. */
+	pid = PQbackendPID(f->r->pg);
+	admin_sql("SELECT pg_terminate_backend(%d)", pid);
 	sleep_ms(100);
+	meta_read(f->r, "after", v, sizeof(v));
+	assert_string_equal(v, "1");
+	assert_int_not_equal(PQbackendPID(f->r->pg), pid);
 	err_init(&e);
+	assert_int_equal(pg_simple(f->r, "SHOW default_transaction_read_only",
+	    &r, "show", &e), 0);
+	assert_string_equal(PQgetvalue(r, 0, 0), "on");
+	PQclear(r);
+
+	/* The database refuses connections (as a server that is down):
+	 * the writer and readers answer 503, quickly; once it is back,
+	 * all works again. */
+	admin_sql("ALTER DATABASE %s ALLOW_CONNECTIONS false", f->db);
+	admin_sql("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+	    "WHERE datname = '%s'", f->db);
+	sleep_ms(100);
+	t0 = now_ms();
+	err_init(&e);
+	assert_int_equal(ops->begin(f->w, &e), -1);
+	assert_int_equal(e.status, 503);
+	assert_null(strstr(e.msg, "dbname"));
+	err_init(&e);
+	assert_int_equal(ops->begin(f->w, &e), -1);
+	assert_int_equal(e.status, 503);
 	{
 		struct buf b;
 
 		buf_init(&b, 64);
+		err_init(&e);
 		assert_int_equal(ops->meta_get(f->r, "after", &b, &e), -1);
 		assert_int_equal(e.status, 503);
 		buf_cleanup(&b);
 	}
-	meta_read(f->r, "after", v, sizeof(v));
+	assert_true(now_ms() - t0 < 3000);
+	admin_sql("ALTER DATABASE %s ALLOW_CONNECTIONS true", f->db);
+	begin(f->w);
+	meta_put(f->w, "back", "1");
+	commit(f->w);
+	meta_read(f->r, "back", v, sizeof(v));
 	assert_string_equal(v, "1");
 	db_value(f, "SELECT count(*) FROM pg_stat_activity WHERE "
 	    "datname = current_database() AND application_name = 'custosd'",
