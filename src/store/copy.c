@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: ISC */
+/* checksrc: memcmp ok */ /* compares meta keys, which are public */
 /*
  * The copy of a store between backends (copy.h).
  *
