@@ -17,7 +17,7 @@
 #include "common/err.h"
 #include "daemon/copy_store.h"
 #include "daemon/pidlock.h"
-#include "store/copy.h"
+#include "daemon/copy.h"
 #include "store/store.h"
 
 static void

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * The PostgreSQL half of copying a store between backends (store/copy.h):
+ * The PostgreSQL half of copying a store between backends (daemon/copy.h):
  * table_dump reads a table with binary results, table_load writes rows
  * with one binary COPY (an UPDATE spec: one prepared UPDATE per row).
  * Loading entries also sets log_head to the log's size, which on

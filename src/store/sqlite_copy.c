@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * The SQLite half of copying a store between backends (store/copy.h):
+ * The SQLite half of copying a store between backends (daemon/copy.h):
  * table_dump reads a table's rows by the declared types of tables.c,
  * table_load inserts rows with one prepared statement.
  */

@@ -2,7 +2,7 @@
 /*
  * tables: every table of the store at the current schema version, with
  * its columns and their types, for copying a store between backends
- * (store/copy.h).  Kept true by tests/unit/test_tables.c, which compares
+ * (daemon/copy.h).  Kept true by tests/unit/test_tables.c, which compares
  * it with both backends' real schemas.  The order is the order to load
  * them in: every table after the tables it refers to.  Tables only one
  * backend has (PostgreSQL's schema_version, log_head, leases) are not

@@ -10,8 +10,8 @@
  * log arrives bit for bit: the same leaves, tiles and signed
  * checkpoints, which still verify under the same key.
  */
-#ifndef CUSTOS_STORE_COPY_H
-#define CUSTOS_STORE_COPY_H
+#ifndef CUSTOS_DAEMON_COPY_H
+#define CUSTOS_DAEMON_COPY_H
 
 #include <stdio.h>
 

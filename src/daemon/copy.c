@@ -14,7 +14,7 @@
 #include <string.h>
 
 #include "common/buf.h"
-#include "store/copy.h"
+#include "daemon/copy.h"
 #include "store/store.h"
 #include "store/tables.h"
 #include "tlog/merkle.h"
