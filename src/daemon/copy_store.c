@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * custosd copy-store: copies a store into an empty one on another
- * backend (store/copy.h does the work).  SRC and DST are each a data
+ * backend (daemon/copy.h does the work).  SRC and DST are each a data
  * directory (its SQLite file DIR/custos.db; the directory's lock is
  * taken, so no custosd may be running on it), a SQLite file, or a
  * postgresql:// URL.  Key files are not in the store: the operator

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * copy_store: `custosd copy-store --from SRC --to DST`, the move of a
- * store between backends (store/copy.h).
+ * store between backends (daemon/copy.h).
  */
 #ifndef CUSTOS_DAEMON_COPY_STORE_H
 #define CUSTOS_DAEMON_COPY_STORE_H
