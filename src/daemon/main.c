@@ -30,6 +30,7 @@
 #include "common/url.h"
 #include "common/str.h"
 #include "daemon/config.h"
+#include "daemon/copy_store.h"
 #include "daemon/pidlock.h"
 #include "detect/detect.h"
 #include "mail/outbox.h"
@@ -282,6 +283,8 @@ main(int argc, char **argv)
 	int rc, sig, status = 1, lockfd = -1;
 
 	err_init(&e);
+	if (argc >= 2 && strcmp(argv[1], "copy-store") == 0)
+		return copy_store_main(argc - 1, argv + 1);
 	memset(&ctx, 0, sizeof(ctx));
 	/* A reload sent while custosd starts (systemd counts it started at
 	 * exec) waits for the sigwait below instead of killing it; every

@@ -496,4 +496,11 @@ int pg_grant_overlapping_ids(struct store_conn *c, const char *engineer_id,
     const char *vendor_id, int64_t from, int64_t to, store_grant_cb cb,
     void *arg, struct err *e);
 
+/* pg_copy.c: the copy between backends (daemon/copy.h). */
+int pg_table_dump(struct store_conn *c, const struct table_spec *t,
+    int (*row)(void *arg, const struct table_value *v, size_t n),
+    void *arg, struct err *e);
+int pg_table_load(struct store_conn *c, const struct table_spec *t,
+    const struct table_value *v, size_t nrows, struct err *e);
+
 #endif

@@ -431,4 +431,11 @@ int sqlite_entry_filter(struct store_conn *c,
     const struct store_entry_filter *f, store_leaf_cb cb, void *arg,
     int64_t *next, struct err *e);
 
+/* sqlite_copy.c: the copy between backends (daemon/copy.h). */
+int sqlite_table_dump(struct store_conn *c, const struct table_spec *t,
+    int (*row)(void *arg, const struct table_value *v, size_t n),
+    void *arg, struct err *e);
+int sqlite_table_load(struct store_conn *c, const struct table_spec *t,
+    const struct table_value *v, size_t nrows, struct err *e);
+
 #endif

@@ -1159,6 +1159,6 @@ const struct store_ops store_pg_ops = {
 	.lease_take = pg_lease_take,
 	.lease_check = pg_lease_check,
 	.lease_list = pg_lease_list,
-	.table_dump = NULL,
-	.table_load = NULL,
+	.table_dump = pg_table_dump,
+	.table_load = pg_table_load,
 };

@@ -376,4 +376,7 @@ const struct store_ops store_sqlite_ops = {
 	.entry_filter = sqlite_entry_filter,
 	/* helper fixdir (issue 14) */
 	.user_page = sqlite_user_page,
+	/* issue 15: the copy between backends */
+	.table_dump = sqlite_table_dump,
+	.table_load = sqlite_table_load,
 };
