@@ -138,6 +138,7 @@ int
 pg_table_load(struct store_conn *c, const struct table_spec *t,
     const struct table_value *v, size_t nrows, struct err *e)
 {
+	/* 11 bytes: the NUL ending the literal is the last. */
 	static const char sig[] = "PGCOPY\n\377\r\n";
 	size_t r, i, n = table_ncols(t);
 	struct buf sql, data;
@@ -171,7 +172,7 @@ pg_table_load(struct store_conn *c, const struct table_spec *t,
 	/* The binary COPY format: signature, flags, header extension
 	 * length, then per row a field count and length-prefixed fields
 	 * (-1 for NULL), then -1 as the trailer. */
-	if (buf_append(&data, sig, sizeof(sig) - 1) == -1 ||
+	if (buf_append(&data, sig, sizeof(sig)) == -1 ||
 	    put_be(&data, 0, 4) == -1 || put_be(&data, 0, 4) == -1)
 		goto nomem;
 	for (r = 0; r < nrows; r++) {
