@@ -347,8 +347,14 @@ fill(struct fix *f)
 
 	pg_begin(f->pw);
 	assert_int_equal(store_sqlite_ops.begin(f->sw, &e), 0);
-	for (i = N / 2; i < N; i++)
+	/* Small flushes (one INSERT each, not COPY) as a writer's reads
+	 * make them. */
+	for (i = N / 2; i < N; i++) {
 		append_both(f, i);
+		if (i % 37 == 0)
+			assert_int_equal(pg_log_flush(f->pw,
+			    pg_log_count(f->pw), &e), 0);
+	}
 	pg_commit(f->pw);
 	assert_int_equal(store_sqlite_ops.commit(f->sw, &e), 0);
 }
