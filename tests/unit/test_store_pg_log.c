@@ -589,6 +589,37 @@ test_pg_tiles_checkpoints(void **state)
 	buf_cleanup(&out);
 }
 
+/* An append outside a transaction is stored at once, with the head. */
+static void
+test_pg_append_alone(void **state)
+{
+	struct fix *f = *state;
+	struct prep p;
+	struct buf out;
+	struct err e;
+	int64_t n = -1;
+
+	if (f == NULL) {
+		skip();
+		return;
+	}
+	buf_init(&out, 1 << 20);
+	err_init(&e);
+	prep_make(&p, 0);
+	p.en.index = 0;
+	assert_int_equal(pg_entry_append(f->pw, &p.en, &e), 0);
+	assert_int_equal(pg_log_count(f->pw), 0);
+	assert_int_equal(pg_entry_count(f->pr, &n, &e), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(pg_entry_get(f->pr, 0, entry_out, &out, &e), 0);
+	assert_true(out.len > 10);
+	buf_reset(&out);
+	assert_int_equal(pg_entry_by_principal(f->pr, SP_SESSION, "ses-0",
+	    INT64_MIN, INT64_MAX, entry_out, &out, &e), 0);
+	assert_true(out.len > 10);
+	buf_cleanup(&out);
+}
+
 /* A dead connection: 503, and marked broken. */
 static void
 test_pg_log_lost(void **state)
@@ -877,6 +908,8 @@ main(void)
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pg_tiles_checkpoints,
 		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_pg_append_alone, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_pg_log_lost, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_pg_store_same_as_sqlite,
