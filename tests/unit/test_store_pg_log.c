@@ -589,6 +589,67 @@ test_pg_tiles_checkpoints(void **state)
 	buf_cleanup(&out);
 }
 
+static int
+grant_out(void *arg, const struct rec_grant *g)
+{
+	struct buf *b = arg;
+
+	assert_int_equal(buf_printf(b, "%s/%s/%lld ", g->id, g->tenant_id,
+	    (long long)g->decided), 0);
+	return 0;
+}
+
+/* The grants held in a window, by engineer and by vendor, in SQLite's
+ * order (its rowid ties broken by created, then id). */
+static void
+test_pg_grants_overlapping(void **state)
+{
+	struct fix *f = *state;
+	struct buf out;
+	struct err e;
+
+	if (f == NULL) {
+		skip();
+		return;
+	}
+	run(f->pw->pg, "INSERT INTO vendors(id, name, created) VALUES "
+	    "('v1', 'V1', 1), ('v2', 'V2', 1);"
+	    "INSERT INTO engineers(id, username, vendor_id, password_hash, "
+	    "created) VALUES ('e1', 'u1', 'v1', 'x', 1), "
+	    "('e2', 'u2', 'v1', 'x', 1), ('e3', 'u3', 'v2', 'x', 1);"
+	    "INSERT INTO tenants(id, name, policy, created) VALUES "
+	    "('tb', 'B', 0, 1), ('ta', 'A', 0, 1);"
+	    "INSERT INTO grants(id, tenant_id, engineer_id, vendor_id, "
+	    "ticket_id, reason, minutes, state, break_glass, created, decided, "
+	    "decided_by, deadline) VALUES "
+	    /* held in [100, 200): */
+	    "('g1', 'tb', 'e1', 'v1', 't', 'r', 5, 1, 0, 10, 50, 'x', 150),"
+	    "('g2', 'ta', 'e1', 'v1', 't', 'r', 5, 3, 0, 11, 120, 'x', 300),"
+	    "('g3', 'ta', 'e1', 'v1', 't', 'r', 5, 1, 0, 12, 60, 'x', 300),"
+	    "('g4', 'ta', 'e2', 'v1', 't', 'r', 5, 4, 0, 13, 90, 'x', 101),"
+	    /* not: ended before, decided after, pending, denied: */
+	    "('g5', 'ta', 'e1', 'v1', 't', 'r', 5, 1, 0, 14, 50, 'x', 100),"
+	    "('g6', 'ta', 'e1', 'v1', 't', 'r', 5, 1, 0, 15, 200, 'x', 300),"
+	    "('g7', 'ta', 'e1', 'v1', 't', 'r', 5, 0, 0, 16, 0, '', 300),"
+	    "('g8', 'ta', 'e1', 'v1', 't', 'r', 5, 2, 0, 17, 120, 'x', 300),"
+	    "('g9', 'ta', 'e3', 'v2', 't', 'r', 5, 1, 0, 18, 120, 'x', 300)");
+	buf_init(&out, 1 << 20);
+	err_init(&e);
+	assert_int_equal(pg_grant_overlapping_ids(f->pr, "e1", NULL, 100, 200,
+	    grant_out, &out, &e), 0);
+	assert_int_equal(buf_append(&out, "", 1), 0);
+	/* tenant, state, deadline. */
+	assert_string_equal(out.data, "g3/ta/60 g2/ta/120 g1/tb/50 ");
+	buf_reset(&out);
+	assert_int_equal(pg_grant_overlapping_ids(f->pr, NULL, "v1", 100, 200,
+	    grant_out, &out, &e), 0);
+	assert_int_equal(buf_append(&out, "", 1), 0);
+	/* state, deadline. */
+	assert_string_equal(out.data,
+	    "g1/tb/50 g3/ta/60 g2/ta/120 g4/ta/90 ");
+	buf_cleanup(&out);
+}
+
 /* An append outside a transaction is stored at once, with the head. */
 static void
 test_pg_append_alone(void **state)
@@ -910,6 +971,8 @@ main(void)
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pg_append_alone, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(test_pg_grants_overlapping,
+		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pg_log_lost, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_pg_store_same_as_sqlite,
