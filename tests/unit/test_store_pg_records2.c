@@ -1300,7 +1300,8 @@ racer_main(void *arg)
 	return NULL;
 }
 
-/* Waits until some backend waits for a lock (the second racer). */
+/* Waits until a backend of this database waits for a lock (the second
+ * racer). */
 static void
 wait_for_lock_wait(void)
 {
@@ -1308,7 +1309,8 @@ wait_for_lock_wait(void)
 
 	for (i = 0; i < 500; i++) {
 		if (sql_int("SELECT count(*) FROM pg_stat_activity "
-		    "WHERE wait_event_type = 'Lock'") > 0)
+		    "WHERE wait_event_type = 'Lock' "
+		    "AND datname = current_database()") > 0)
 			return;
 		usleep(10000);
 	}
