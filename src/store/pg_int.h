@@ -184,6 +184,11 @@ void pg_log_free(struct store_conn *c);
  * order (pg_run calls it on the writer before each statement). */
 int pg_ctl_send(struct store_conn *c, struct err *e)
 	__attribute__((warn_unused_result));
+/* As pg_ctl_send, but rows 0 leaves the buffered rows after the last
+ * queued control statement for later (the statement to come does not
+ * read the log: pg_run decides by its family). */
+int pg_ctl_send_rows(struct store_conn *c, int rows, struct err *e)
+	__attribute__((warn_unused_result));
 
 /* The ops of each family file. */
 /* pg_access.c */

@@ -151,6 +151,16 @@ pg_ensure(struct store_conn *c, struct err *e)
 	return 0;
 }
 
+/* Whether a family's statements read the log's rows (entries, keys),
+ * which the writer's buffered rows must then reach first.  Every other
+ * statement may go before them: nothing else refers to the log. */
+static int
+reads_log(enum pg_family f)
+{
+	return f == PG_LOG || f == PG_KEYS || f == PG_SCOPE ||
+	    f == PG_LOGFILTER || f == PG_COPY;
+}
+
 static int
 pg_prepare(struct store_conn *c, enum pg_family f, int i,
     const char *const *sql, const struct pg_params *p, const char *what,
@@ -188,7 +198,7 @@ pg_run_once(struct store_conn *c, enum pg_family f, int i,
 	if (pg_ensure(c, e) == -1)
 		return -1;
 	if (c->kind == STORE_CONN_WRITE && c->in_tx &&
-	    pg_ctl_send(c, e) == -1)
+	    pg_ctl_send_rows(c, reads_log(f), e) == -1)
 		return -1;
 	if (pg_prepare(c, f, i, sql, p, what, e) == -1)
 		return -1;

@@ -422,7 +422,7 @@ ctl_text_send(struct store_conn *c, struct buf *text, PGresult **last,
  */
 static int
 ctl_send(struct store_conn *c, const char *tail, PGresult **last,
-    struct err *e)
+    int all_rows, struct err *e)
 {
 	struct pg_ctl *t = c->ctl;
 	struct buf text;
@@ -456,7 +456,10 @@ ctl_send(struct store_conn *c, const char *tail, PGresult **last,
 	}
 	if (t != NULL)
 		t->n = 0;
-	if (pg_log_count(c) > pg_log_sent(c)) {
+	/* Rows after the last control statement may wait for the commit
+	 * (one COPY for a whole import) unless the caller is about to read
+	 * the log; a later control statement sends them first. */
+	if ((all_rows || tail != NULL) && pg_log_count(c) > pg_log_sent(c)) {
 		if (text.len > 0 && ctl_text_send(c, &text, NULL, e) == -1)
 			goto out;
 		if (pg_log_flush(c, pg_log_count(c), e) == -1)
@@ -481,10 +484,16 @@ out:
 int
 pg_ctl_send(struct store_conn *c, struct err *e)
 {
+	return pg_ctl_send_rows(c, 1, e);
+}
+
+int
+pg_ctl_send_rows(struct store_conn *c, int rows, struct err *e)
+{
 	if ((c->ctl == NULL || (c->ctl->n == 0 && !c->ctl->poisoned)) &&
-	    pg_log_count(c) <= pg_log_sent(c))
+	    (!rows || pg_log_count(c) <= pg_log_sent(c)))
 		return 0;
-	return ctl_send(c, NULL, NULL, e);
+	return ctl_send(c, NULL, NULL, rows, e);
 }
 
 /* ---- migrations -------------------------------------------------------- */
@@ -647,7 +656,7 @@ pg_commit(struct store_conn *c, struct err *e)
 		    PRId64 "'); COMMIT", to, to);
 	else
 		str_copy(tail, sizeof(tail), "COMMIT");
-	if (pg_ensure(c, e) == -1 || ctl_send(c, tail, &r, e) == -1)
+	if (pg_ensure(c, e) == -1 || ctl_send(c, tail, &r, 1, e) == -1)
 		return -1;
 	/* COMMIT of a failed transaction answers ROLLBACK, not an error. */
 	if (r == NULL || strcmp(PQcmdStatus(r), "COMMIT") != 0) {
