@@ -22,6 +22,7 @@
 #include <cmocka.h>
 
 #include <libpq-fe.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1124,6 +1125,159 @@ test_access(void **state)
 	assert_int_equal(n, 1);
 }
 
+/* ------------------------------------------- atomic ops, two writers */
+
+/*
+ * Each "atomic:" op is one statement, so it stays atomic without the log
+ * head's lock: connection A does the op in an open transaction; B does
+ * the same op meanwhile (it waits for A's row lock) and, once A commits,
+ * must answer 1.  PostgreSQL only (SQLite has one writer).
+ */
+enum race_op {
+	R_LOGIN_TAKE, R_RESET_TAKE, R_NOTIFIED, R_GRANT_MOVE, R_TOTP_STEP,
+	R_USER_STEP, R_TOUCH, R_APPROVAL_MOVE, R_DEVICE_REVOKE, R_COUNT
+};
+
+struct race {
+	const struct store_ops *ops;
+	struct store_conn *c;
+	int op;
+	int rc;
+	struct err e;
+};
+
+static const uint8_t race_hash[TOKEN_HASH_LEN] = { 7, 7, 7 };
+
+static int
+race_run(const struct store_ops *ops, struct store_conn *c, int op,
+    struct err *e)
+{
+	struct rec_login l;
+	struct rec_reset r;
+	struct rec_grant g;
+	struct rec_approval a;
+
+	switch (op) {
+	case R_LOGIN_TAKE:
+		return ops->login_take(c, "race-l", &l, e);
+	case R_RESET_TAKE:
+		return ops->reset_take(c, race_hash, &r, e);
+	case R_NOTIFIED:
+		return ops->grant_set_notified(c, "race-g", e);
+	case R_GRANT_MOVE:
+		mk_grant(&g, "race-g", "ea", GRANT_REVOKED, 1, 2);
+		return ops->grant_transition(c, &g, GRANT_APPROVED, e);
+	case R_TOTP_STEP:
+		return ops->engineer_use_totp_step(c, "ea", 99, e);
+	case R_USER_STEP:
+		return ops->user_use_totp_step(c, "t_a", "u2", 99, e);
+	case R_TOUCH:
+		return ops->session_touch(c, "race-s", 99, e);
+	case R_APPROVAL_MOVE:
+		mk_approval(&a, "race-a", "ea", 1);
+		a.state = APPROVAL_USED;
+		return ops->approval_transition(c, &a, APPROVAL_APPROVED, e);
+	case R_DEVICE_REVOKE:
+		return ops->device_revoke(c, "race-d", 99, e);
+	}
+	return -1;
+}
+
+static void *
+race_thread(void *arg)
+{
+	struct race *x = arg;
+
+	x->rc = race_run(x->ops, x->c, x->op, &x->e);
+	return NULL;
+}
+
+static struct store_conn *
+second_conn(struct be *b)
+{
+	struct store_conn *c;
+	struct err e;
+
+	if (!b->direct)
+		return b->ops->open(b->url, STORE_CONN_WRITE, &e);
+	c = calloc(1, sizeof(*c));
+	assert_non_null(c);
+	c->kind = STORE_CONN_WRITE;
+	c->pg = PQconnectdb(b->url);
+	assert_int_equal(PQstatus(c->pg), CONNECTION_OK);
+	return c;
+}
+
+static void
+close_second(struct be *b, struct store_conn *c)
+{
+	if (!b->direct) {
+		b->ops->close(c);
+		return;
+	}
+	PQfinish(c->pg);
+	free(c);
+}
+
+static void
+test_atomic(void **state)
+{
+	BE(state);
+	struct store_conn *c2;
+	struct rec_login l;
+	struct rec_reset r;
+	struct rec_grant g;
+	struct rec_approval a;
+	struct rec_session s;
+	struct rec_device d;
+	struct race x;
+	pthread_t th;
+	int op;
+
+	if (strcmp(b->name, "postgresql") != 0) {
+		skip();
+		return;
+	}
+	c2 = second_conn(b);
+	assert_non_null(c2);
+	memset(&l, 0, sizeof(l));
+	str_copy(l.id, sizeof(l.id), "race-l");
+	OK(ops->login_insert(c, &l, &e));
+	memset(&r, 0, sizeof(r));
+	memcpy(r.token_hash, race_hash, sizeof(race_hash));
+	OK(ops->reset_insert(c, &r, &e));
+	mk_grant(&g, "race-g", "ea", GRANT_APPROVED, 1, 10000);
+	OK(ops->grant_insert(c, &g, &e));
+	mk_approval(&a, "race-a", "ea", 1);
+	a.state = APPROVAL_APPROVED;
+	OK(ops->approval_insert(c, &a, &e));
+	memset(&s, 0, sizeof(s));
+	str_copy(s.id, sizeof(s.id), "race-s");
+	memcpy(s.token_hash, race_hash, sizeof(race_hash));
+	OK(ops->session_insert(c, &s, &e));
+	mk_device(&d, "race-d", "ea");
+	OK(ops->device_insert(c, &d, &e));
+	for (op = 0; op < R_COUNT; op++) {
+		PGresult *res;
+
+		OK(pg_simple(c, "BEGIN", NULL, "begin", &e));
+		OK(race_run(ops, c, op, &e));
+		memset(&x, 0, sizeof(x));
+		x.ops = ops;
+		x.c = c2;
+		x.op = op;
+		assert_int_equal(pthread_create(&th, NULL, race_thread, &x), 0);
+		usleep(150 * 1000);     /* B waits on A's row lock */
+		OK(pg_simple(c, "COMMIT", &res, "commit", &e));
+		PQclear(res);
+		assert_int_equal(pthread_join(th, NULL), 0);
+		if (x.rc != 1)
+			fail_msg("op %d: the second writer got %d (%s)", op,
+			    x.rc, x.e.msg);
+	}
+	close_second(b, c2);
+}
+
 int
 main(void)
 {
@@ -1132,6 +1286,7 @@ main(void)
 		cmocka_unit_test(test_directory),
 		cmocka_unit_test(test_auth),
 		cmocka_unit_test(test_access),
+		cmocka_unit_test(test_atomic),
 	};
 	int rc;
 
