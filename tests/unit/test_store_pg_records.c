@@ -1302,6 +1302,48 @@ test_atomic(void **state)
 	ops->close(c2);
 }
 
+/* Seeds stored in clear before sealing existed (a database copied from
+ * an old SQLite one): marked in meta, they are sealed for their rows
+ * once; the mark goes.  PostgreSQL only (the rows are written by SQL). */
+static void
+test_seal_clear_rows(void **state)
+{
+	BE(state);
+	struct rec_engineer r, rg;
+	struct rec_user ug;
+	int64_t n = -1;
+
+	if (strcmp(b->name, "sqlite") == 0) {
+		skip();
+		return;
+	}
+	mk_engineer(&r, "es", "sealme", "v3");
+	OK(ops->engineer_insert(c, &r, &e));
+	/* The mark says every stored seed is clear (the migration that
+	 * sets it runs before any is sealed): no sealed one is left. */
+	OK(pg_simple(c, "UPDATE users SET totp_secret = NULL "
+	    "WHERE totp_secret IS NOT NULL;"
+	    "UPDATE engineers SET totp_secret = "
+	    "'\\x30313233343536373839'::bytea WHERE id = 'es';"
+	    "UPDATE users SET totp_secret = '\\x6162636465'::bytea "
+	    "WHERE tenant_id = 't_a' AND id = 'u1';"
+	    "INSERT INTO meta(key, value) VALUES ('totp_clear', '\\x31')",
+	    NULL, "clear seeds", &e));
+	/* A clear seed does not open as a sealed one. */
+	OK(ops->engineer_get(c, "es", &rg, &e));
+	assert_int_equal(rg.totp.len, 0);
+	OK(ops->totp_seal_clear(c, &n, &e));
+	assert_int_equal(n, 2);
+	OK(ops->engineer_get(c, "es", &rg, &e));
+	assert_int_equal(rg.totp.len, 10);
+	assert_memory_equal(rg.totp.secret, "0123456789", 10);
+	OK(ops->user_get(c, "t_a", "u1", &ug, &e));
+	assert_int_equal(ug.totp.len, 5);
+	assert_memory_equal(ug.totp.secret, "abcde", 5);
+	OK(ops->totp_seal_clear(c, &n, &e));
+	assert_int_equal(n, 0);
+}
+
 int
 main(void)
 {
@@ -1312,6 +1354,7 @@ main(void)
 		cmocka_unit_test(test_access),
 		cmocka_unit_test(test_in_tx),
 		cmocka_unit_test(test_atomic),
+		cmocka_unit_test(test_seal_clear_rows),
 	};
 	int rc;
 
