@@ -687,8 +687,9 @@ acquire(struct detect *d, int again)
 		}
 		engine_free(d->en);
 		d->en = en;
-		log_info("detect: this node detects now, from entry %lld",
-		    (long long)d->cursor);
+		if (store_ops(d->st)->lease_take != NULL)
+			log_info("detect: this node detects now, from entry "
+			    "%lld", (long long)d->cursor);
 	}
 	start = warm_start(d, now_ms);
 	if (start < d->cursor)
@@ -714,7 +715,10 @@ detect_main(void *arg)
 		}
 		takes = lease_takes(d->cfg.lease);
 		if (takes != d->takes) {
-			if (acquire(d, d->takes != 0) == -1) {
+			/* Several nodes: the cursor read at start may have
+			 * moved since on the node that held the lease. */
+			if (acquire(d, d->takes != 0 ||
+			    store_ops(d->st)->lease_take != NULL) == -1) {
 				store_wait_entries(d->st, INT64_MAX, WAIT_MS);
 				continue;
 			}

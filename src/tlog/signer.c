@@ -636,7 +636,10 @@ signer_checkpoint(struct signer *s, int64_t min_size, struct buf *note,
 
 	pthread_mutex_lock(&s->mu);
 	have = s->latest_size;
-	stale = s->latest_stale;
+	/* Another node signs on the interval in a commit that appends
+	 * nothing (no news of it): while the latest is behind the tree,
+	 * look. */
+	stale = s->latest_stale || have < s->committed;
 	pthread_mutex_unlock(&s->mu);
 	/* Several nodes: another may have signed it; no need to sign it
 	 * again. */

@@ -195,6 +195,11 @@ key_open(struct tlog *t, const char *data_dir, int build, struct err *e)
 	if (found == -1)
 		return -1;
 	if (found == 1) {
+		if (!build && store_ops(t->store)->init_lock != NULL)
+			return err_internal(e, "%s is missing but the log has "
+			    "signed checkpoints: copy DIR/log.key (and "
+			    "DIR/secrets.key) from a node of this cluster",
+			    path);
 		if (!build)
 			return err_internal(e, "%s is missing but the log has "
 			    "signed checkpoints: restore it from backup",
