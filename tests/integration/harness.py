@@ -162,7 +162,8 @@ class Daemon:
         """The flags that name this Daemon's store: [] on SQLite (the
         default, DIR/custos.db), ["--store", URL] on PostgreSQL.  Tests
         that start custosd again by hand on self.data add these."""
-        return ["--store", self.store] if self.store else []
+        store = getattr(self, "store", None)
+        return ["--store", store] if store else []
 
     def start(self, timeout=30):
         """Starts custosd with self.args (again, after stop(keep=True)
@@ -206,7 +207,7 @@ class Daemon:
         """The store, for tests that read or tamper with it (either
         backend): query(sql, params) -> rows, execute(sql, params);
         placeholders are "?".  close() when done."""
-        if self.store:
+        if getattr(self, "store", None):
             return PgDb(self.store)
         return SqliteDb(os.path.join(self.data, "custos.db"))
 
@@ -216,7 +217,7 @@ class Daemon:
         on PostgreSQL (the tamper tests play an intruder)."""
         db = self.db()
         try:
-            if self.store:
+            if getattr(self, "store", None):
                 db.execute('ALTER TABLE "%s" DISABLE TRIGGER USER' % table)
             else:
                 for (name,) in db.query(
@@ -252,12 +253,12 @@ class Daemon:
             return rc
         self.log.close()
         shutil.rmtree(self.dir, ignore_errors=True)
-        users = _db_users.get(self.store)
+        users = _db_users.get(getattr(self, "store", None))
         if users is not None:
             users.discard(self)
             if not users:
                 del _db_users[self.store]
-                _drop_database(self.server, self.store)
+                _drop_database(getattr(self, "server", None), self.store)
         return rc
 
     def call(self, method, path, body=None, token=None, raw=None,
