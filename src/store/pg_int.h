@@ -79,6 +79,9 @@ struct store_conn {
 	struct pg_log *log;             /* writer: entries not yet sent */
 	struct pg_ctl *ctl;             /* writer: lazy savepoints */
 	int64_t news_gen;               /* watcher: meta news generation */
+	unsigned reconnects;            /* connections made (1 after open) */
+	unsigned watch_seen;            /* watcher: reconnects at last read */
+	char label[128];                /* host/db for messages (no URL) */
 };
 
 /* The parameters of one statement: texts (NULL is SQL NULL), integers as
@@ -134,6 +137,11 @@ int pg_simple(struct store_conn *c, const char *sql, PGresult **res,
 /* Makes sure c is connected (reconnecting a broken one): 0, or -1 with
  * 503 "unavailable". */
 int pg_ensure(struct store_conn *c, struct err *e)
+	__attribute__((warn_unused_result));
+/* store_pg.c: what each connection kind needs once connected (readers
+ * read-only, the writer's durability and encoding checks, the watcher's
+ * LISTENs); pg_ensure runs it after every (re)connect.  0 or -1 with e. */
+int pg_conn_setup(struct store_conn *c, struct err *e)
 	__attribute__((warn_unused_result));
 /* Sets e from a failed result (or the connection when r is NULL), as
  * pg_run does.  Returns -1. */

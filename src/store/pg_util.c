@@ -131,12 +131,23 @@ pg_ensure(struct store_conn *c, struct err *e)
 	else
 		PQreset(c->pg);
 	if (c->pg == NULL || PQstatus(c->pg) != CONNECTION_OK) {
+		const char *m = c->pg != NULL ? PQerrorMessage(c->pg) : "";
+		int n = (int)strcspn(m, "\n");
+
 		c->broken = 1;
+		/* libpq's message names the host and port, never the
+		 * password. */
 		return err_set(e, 503, "unavailable", "store: the database "
-		    "cannot be reached");
+		    "%s cannot be reached: %.*s", c->label, n > 120 ? 120 : n,
+		    m);
 	}
 	c->broken = 0;
+	c->reconnects++;
 	memset(c->prepared, 0, sizeof(c->prepared));
+	if (pg_conn_setup(c, e) == -1) {
+		c->broken = 1;
+		return -1;
+	}
 	return 0;
 }
 

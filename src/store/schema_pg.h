@@ -349,10 +349,12 @@ static const char pg_schema_base[] =
 	"CREATE TABLE leases(name " PG_TEXT " PRIMARY KEY,"
 	" holder " PG_TEXT " NOT NULL, epoch bigint NOT NULL,"
 	" expires timestamptz NOT NULL);"
-	/* The generation of the operator tokens, bumped with each create,
-	 * revoke or rotation (decimal ASCII, as meta values are bytes). */
+	/* The generation of the news (store_ops.announce: operator tokens
+	 * created, revoked or rotated...), bumped with each announce, for
+	 * watchers that missed the notification (decimal ASCII, as meta
+	 * values are bytes). */
 	"INSERT INTO meta(key, value) VALUES"
-	" ('optokens_gen', convert_to('0', 'UTF8'));";
+	" ('news_gen', convert_to('0', 'UTF8'));";
 
 /* Migration PG_SCHEMA_BASE + k -> PG_SCHEMA_BASE + k + 1 is entry k.
  * NULL-terminated: C17 has no empty initializer. */
