@@ -39,7 +39,9 @@ static const char *const q_sql[Q_COUNT] = {
 	    "WHERE engineer_id = ?1 AND state IN (0, 1) AND deadline > ?2",
 	[Q_GRANT_OPEN_VENDOR] = "SELECT " GRANT_COLS " FROM grants "
 	    "WHERE vendor_id = ?1 AND state IN (0, 1) AND deadline > ?2",
-	[Q_GRANT_NOTIFIED] = "UPDATE grants SET notified = 1 WHERE id = ?1",
+	/* A compare-and-set: 1 (no row) when another sweeper won. */
+	[Q_GRANT_NOTIFIED] = "UPDATE grants SET notified = 1 "
+	    "WHERE id = ?1 AND notified = 0",
 	/* Through grants_engineer and approvals_engineer (migration 13). */
 	[Q_ASKS_SINCE] = "SELECT count(*) FROM ("
 	    "SELECT created FROM grants WHERE engineer_id = ?1 "
