@@ -24,6 +24,8 @@
  * previous one; the first is (first, t0).  Rows of one chunk, kind and key
  * never overlap and follow index order.
  *
+ * The encoding is store/keys_codec.c's (shared with PostgreSQL).
+ *
  * The engineer's and the vendor's rows (cols = 1) also carry what scope
  * counts of each entry, after its deltas (before the first entry's,
  * which has none): a flag byte (1: the columns follow; 0: read them from
@@ -38,11 +40,10 @@
 #include <string.h>
 
 #include "common/clock.h"
+#include "store/keys_codec.h"
 #include "store/sqlite_int.h"
 
-#define CHUNK_SHIFT 16
-#define COLS_STR_MAX 255        /* longest string the columns carry */
-#define LIST_MAX (1 << 20)      /* bytes of one row's list */
+#define CHUNK_SHIFT KEYS_CHUNK_SHIFT
 
 enum q {
 	Q_KEYS_INSERT, Q_CHUNK_PUT, Q_CHUNKS_TIME, Q_CHUNKS_FROM, Q_KEYS_ROWS,
@@ -87,418 +88,70 @@ stmt(struct store_conn *c, enum q q, struct err *e)
 	return sq_stmt(c, SQ_KEYS, q, q_sql, e);
 }
 
-/* One buffered entry of a group: its index and time, and the next. */
-struct kent {
-	int64_t idx, time;
-	int32_t next;
-	uint32_t poff, plen;            /* its columns in sq_keys.pay */
-};
-
-/* The buffered entries of one chunk, kind and key. */
-struct kgroup {
-	int64_t chunk;
-	int kind;
-	size_t key_off, key_len;
-	uint32_t hash;
-	int32_t head, tail, n;
-};
-
+/* The writer's buffered keys. */
 struct sq_keys {
-	struct kent *ent;
-	size_t nent, capent;
-	struct kgroup *grp;
-	size_t ngrp, capgrp;
-	char *keys;                     /* the groups' keys, back to back */
-	size_t nkeys, capkeys;
-	uint32_t *slot;                 /* group + 1, 0: empty */
-	uint32_t *slot_epoch;
-	size_t nslot;                   /* a power of two */
-	uint32_t epoch;
-	uint32_t *order;                /* groups in row order, at flush */
-	size_t caporder;
-	uint8_t *list;                  /* a row's list while writing it */
-	uint8_t *pay;                   /* the entries' encoded columns */
-	size_t npay, cappay;
+	struct keys_buf b;
 };
-
-static uint32_t
-key_hash(int64_t chunk, int kind, const char *key, size_t len)
-{
-	uint32_t h = 2166136261u ^ (uint32_t)kind ^ ((uint32_t)chunk << 3);
-	size_t i;
-
-	for (i = 0; i < len; i++)
-		h = (h ^ (uint8_t)key[i]) * 16777619u;
-	return h;
-}
-
-/* Grows *p (of *cap elements of size) to hold need; -1 when out of
- * memory. */
-static int
-grow(void **p, size_t *cap, size_t need, size_t size)
-{
-	size_t n = *cap > 0 ? *cap : 256;
-	void *q;
-
-	if (need <= *cap)
-		return 0;
-	while (n < need)
-		n *= 2;
-	q = realloc(*p, n * size);
-	if (q == NULL)
-		return -1;
-	*p = q;
-	*cap = n;
-	return 0;
-}
-
-/* Rebuilds the hash table at twice the size for the current groups. */
-static int
-rehash(struct sq_keys *k)
-{
-	size_t n = k->nslot > 0 ? k->nslot * 2 : 1024, i;
-	uint32_t *slot = calloc(n, sizeof(*slot));
-	uint32_t *ep = calloc(n, sizeof(*ep));
-
-	if (slot == NULL || ep == NULL) {
-		free(slot);
-		free(ep);
-		return -1;
-	}
-	free(k->slot);
-	free(k->slot_epoch);
-	k->slot = slot;
-	k->slot_epoch = ep;
-	k->nslot = n;
-	k->epoch = 1;
-	for (i = 0; i < k->ngrp; i++) {
-		size_t j = k->grp[i].hash & (n - 1);
-
-		while (ep[j] == k->epoch)
-			j = (j + 1) & (n - 1);
-		slot[j] = (uint32_t)i + 1;
-		ep[j] = k->epoch;
-	}
-	return 0;
-}
-
-/* The group of (chunk, kind, key), created when new; -1 out of memory. */
-static int32_t
-group_of(struct sq_keys *k, int64_t chunk, int kind, const char *key)
-{
-	size_t len = strlen(key), j;
-	uint32_t h = key_hash(chunk, kind, key, len);
-	struct kgroup *g;
-
-	if ((k->ngrp + 1) * 2 > k->nslot && rehash(k) == -1)
-		return -1;
-	for (j = h & (k->nslot - 1); k->slot_epoch[j] == k->epoch;
-	    j = (j + 1) & (k->nslot - 1)) {
-		g = &k->grp[k->slot[j] - 1];
-		if (g->hash == h && g->chunk == chunk && g->kind == kind &&
-		    g->key_len == len && memcmp(k->keys + g->key_off, key,
-		    len) == 0)
-			return (int32_t)(k->slot[j] - 1);
-	}
-	if (grow((void **)&k->grp, &k->capgrp, k->ngrp + 1,
-	    sizeof(*k->grp)) == -1 || grow((void **)&k->keys, &k->capkeys,
-	    k->nkeys + len, 1) == -1)
-		return -1;
-	g = &k->grp[k->ngrp];
-	g->chunk = chunk;
-	g->kind = kind;
-	g->key_off = k->nkeys;
-	g->key_len = len;
-	g->hash = h;
-	g->head = g->tail = -1;
-	g->n = 0;
-	memcpy(k->keys + k->nkeys, key, len);
-	k->nkeys += len;
-	k->slot[j] = (uint32_t)++k->ngrp;
-	k->slot_epoch[j] = k->epoch;
-	return (int32_t)(k->ngrp - 1);
-}
-
-static int encode_cols(struct sq_keys *k, const struct rec_entry *en,
-    uint32_t *off, uint32_t *len);
-
-/* 1 for the kinds whose rows carry the entries' scope columns. */
-static int
-has_cols(int kind)
-{
-	return kind == SP_ENGINEER || kind == SP_VENDOR;
-}
 
 int
 sq_keys_add(struct store_conn *c, const struct rec_entry *en, struct err *e)
 {
-	uint32_t poff = 0, plen = 0;
-	const char *key[SP_COUNT];
-	int64_t chunk = en->index >> CHUNK_SHIFT;
-	struct sq_keys *k = c->keys;
-	int kind;
-
-	if (k == NULL) {
-		k = c->keys = calloc(1, sizeof(*k));
-		if (k == NULL)
+	if (c->keys == NULL) {
+		c->keys = calloc(1, sizeof(*c->keys));
+		if (c->keys == NULL)
 			return err_internal(e, "out of memory");
 	}
-	/* An engineer's and a vendor's activity is what an engineer did:
-	 * never a tenant user's entries, whatever their id. */
-	key[SP_ENGINEER] = en->engineer_id;
-	key[SP_DEVICE] = en->device_id;
-	key[SP_SESSION] = en->session_id;
-	key[SP_VENDOR] = en->engineer_id != NULL &&
-	    en->engineer_id[0] != '\0' ? en->vendor_id : NULL;
-	key[SP_SOURCE] = en->source;
-	key[SP_TENANT] = en->tenant_id;
-	if (((key[SP_ENGINEER] != NULL && key[SP_ENGINEER][0] != '\0') ||
-	    (key[SP_VENDOR] != NULL && key[SP_VENDOR][0] != '\0')) &&
-	    encode_cols(k, en, &poff, &plen) == -1)
+	if (keys_add(&c->keys->b, en) == -1)
 		return err_internal(e, "out of memory");
-	for (kind = 0; kind < SP_COUNT; kind++) {
-		struct kgroup *g;
-		int32_t gi;
-
-		if (key[kind] == NULL || key[kind][0] == '\0')
-			continue;
-		gi = group_of(k, chunk, kind, key[kind]);
-		if (gi == -1 || grow((void **)&k->ent, &k->capent, k->nent + 1,
-		    sizeof(*k->ent)) == -1)
-			return err_internal(e, "out of memory");
-		g = &k->grp[gi];
-		k->ent[k->nent].idx = en->index;
-		k->ent[k->nent].time = en->time;
-		k->ent[k->nent].next = -1;
-		k->ent[k->nent].poff = has_cols(kind) ? poff : 0;
-		k->ent[k->nent].plen = has_cols(kind) ? plen : 0;
-		if (g->tail >= 0)
-			k->ent[g->tail].next = (int32_t)k->nent;
-		else
-			g->head = (int32_t)k->nent;
-		g->tail = (int32_t)k->nent++;
-		g->n++;
-	}
 	return 0;
 }
 
 void
 sq_keys_discard(struct store_conn *c)
 {
-	struct sq_keys *k = c->keys;
-
-	if (k == NULL)
-		return;
-	k->nent = k->ngrp = k->nkeys = k->npay = 0;
-	if (++k->epoch == 0) {
-		memset(k->slot_epoch, 0, k->nslot * sizeof(*k->slot_epoch));
-		k->epoch = 1;
-	}
+	if (c->keys != NULL)
+		keys_discard(&c->keys->b);
 }
 
 void
 sq_keys_free(struct store_conn *c)
 {
-	struct sq_keys *k = c->keys;
-
-	if (k == NULL)
+	if (c->keys == NULL)
 		return;
-	free(k->ent);
-	free(k->grp);
-	free(k->keys);
-	free(k->slot);
-	free(k->slot_epoch);
-	free(k->order);
-	free(k->list);
-	free(k->pay);
-	free(k);
+	keys_free(&c->keys->b);
+	free(c->keys);
 	c->keys = NULL;
 }
 
-static size_t
-put_varint(uint8_t *p, uint64_t v)
-{
-	size_t n = 0;
-
-	while (v >= 0x80) {
-		p[n++] = (uint8_t)(v | 0x80);
-		v >>= 7;
-	}
-	p[n++] = (uint8_t)v;
-	return n;
-}
-
-/* Reads a varint at *p (before end); -1 when it is cut short. */
+/* Writes one row. */
 static int
-get_varint(const uint8_t **p, const uint8_t *end, uint64_t *v)
-{
-	int shift = 0;
-
-	*v = 0;
-	while (*p < end && shift < 64) {
-		uint8_t b = *(*p)++;
-
-		*v |= (uint64_t)(b & 0x7f) << shift;
-		if ((b & 0x80) == 0)
-			return 0;
-		shift += 7;
-	}
-	return -1;
-}
-
-static uint64_t
-zigzag(int64_t v)
-{
-	return ((uint64_t)v << 1) ^ (uint64_t)(v >> 63);
-}
-
-static int64_t
-unzigzag(uint64_t v)
-{
-	return (int64_t)(v >> 1) ^ -(int64_t)(v & 1);
-}
-
-static size_t
-put_str(uint8_t *p, const char *v, size_t len)
-{
-	size_t n = put_varint(p, len);
-
-	memcpy(p + n, v, len);
-	return n + len;
-}
-
-/*
- * Appends en's scope columns to k->pay (see the top of the file): the
- * flag 0 alone when what the entry writes cannot be told from en (no
- * time in ms, a string too long), so readers go to the entry.
- */
-static int
-encode_cols(struct sq_keys *k, const struct rec_entry *en, uint32_t *off,
-    uint32_t *len)
-{
-	const char *user = en->allowed && en->target != NULL &&
-	    strncmp(en->action, "user.", 5) == 0 ? en->target : "";
-	const char *v[4] = {en->actor_id, en->tenant_id, en->action, user};
-	size_t l[4], need = 1 + 10 + 1, i;
-	int64_t rem = en->time_ms - en->time * 1000;
-	int ok = en->time_ms != 0 && rem >= 0 && rem < 1000;
-	uint8_t *p;
-
-	for (i = 0; i < 4; i++) {
-		l[i] = v[i] != NULL ? strlen(v[i]) : 0;
-		ok = ok && l[i] <= COLS_STR_MAX;
-		need += 2 + l[i];
-	}
-	if (k->npay + need > UINT32_MAX ||
-	    grow((void **)&k->pay, &k->cappay, k->npay + need, 1) == -1)
-		return -1;
-	p = k->pay + k->npay;
-	*off = (uint32_t)k->npay;
-	if (!ok) {
-		p[0] = 0;
-		*len = 1;
-	} else {
-		size_t n = 0;
-
-		p[n++] = 1;
-		n += put_varint(p + n, (uint64_t)rem);
-		p[n++] = en->allowed ? 1 : 0;
-		for (i = 0; i < 4; i++)
-			n += put_str(p + n, v[i] != NULL ? v[i] : "", l[i]);
-		*len = (uint32_t)n;
-	}
-	k->npay += *len;
-	return 0;
-}
-
-/* Orders groups by chunk, kind and key: rows are written in key order. */
-static int
-group_cmp(const void *a, const void *b, void *arg)
-{
-	const struct sq_keys *k = arg;
-	const struct kgroup *x = &k->grp[*(const uint32_t *)a];
-	const struct kgroup *y = &k->grp[*(const uint32_t *)b];
-	size_t n = x->key_len < y->key_len ? x->key_len : y->key_len;
-	int c;
-
-	if (x->chunk != y->chunk)
-		return x->chunk < y->chunk ? -1 : 1;
-	if (x->kind != y->kind)
-		return x->kind - y->kind;
-	c = memcmp(k->keys + x->key_off, k->keys + y->key_off, n);
-	if (c != 0)
-		return c;
-	return x->key_len < y->key_len ? -1 : x->key_len > y->key_len;
-}
-
-/* Writes group g as one row. */
-static int
-write_group(struct store_conn *c, sqlite3_stmt *s, const struct kgroup *g,
+write_group(struct store_conn *c, sqlite3_stmt *s, const struct keys_row *r,
     struct err *e)
 {
-	struct sq_keys *k = c->keys;
-	const struct kent *first = &k->ent[g->head], *x, *prev = first;
-	int64_t tmin = first->time, tmax = first->time;
-	int cols = has_cols(g->kind);
-	size_t len = 0;
-
-	if (cols) {
-		memcpy(k->list, k->pay + first->poff, first->plen);
-		len = first->plen;
-	}
-	for (x = first; x->next >= 0; prev = x) {
-		x = &k->ent[x->next];
-		if (len + 20 + x->plen > LIST_MAX)
-			return err_internal(e, "log keys: list too long");
-		len += put_varint(k->list + len, (uint64_t)(x->idx -
-		    prev->idx));
-		len += put_varint(k->list + len, zigzag(x->time - prev->time));
-		if (cols) {
-			memcpy(k->list + len, k->pay + x->poff, x->plen);
-			len += x->plen;
-		}
-		tmin = x->time < tmin ? x->time : tmin;
-		tmax = x->time > tmax ? x->time : tmax;
-	}
-	sqlite3_bind_int64(s, 1, g->chunk);
-	sqlite3_bind_int(s, 2, g->kind);
-	sqlite3_bind_text(s, 3, k->keys + g->key_off, (int)g->key_len,
-	    SQLITE_STATIC);
-	sqlite3_bind_int64(s, 4, first->idx);
-	sqlite3_bind_int64(s, 5, first->time);
-	sqlite3_bind_int(s, 6, g->n);
-	sqlite3_bind_int64(s, 7, tmin);
-	sqlite3_bind_int64(s, 8, tmax);
-	sqlite3_bind_blob(s, 9, k->list, (int)len, SQLITE_STATIC);
-	sqlite3_bind_int(s, 10, cols);
+	sqlite3_bind_int64(s, 1, r->chunk);
+	sqlite3_bind_int(s, 2, r->kind);
+	sqlite3_bind_text(s, 3, r->key, (int)r->key_len, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 4, r->first);
+	sqlite3_bind_int64(s, 5, r->t0);
+	sqlite3_bind_int(s, 6, (int)r->n);
+	sqlite3_bind_int64(s, 7, r->tmin);
+	sqlite3_bind_int64(s, 8, r->tmax);
+	sqlite3_bind_blob(s, 9, r->list, (int)r->len, SQLITE_STATIC);
+	sqlite3_bind_int(s, 10, r->cols);
 	return sq_exec(c, s, "log keys", e);
 }
 
-/* Widens the time bounds of each chunk the groups touch (in k->order). */
+/* Widens the time bounds of each chunk the groups touch. */
 static int
 write_chunks(struct store_conn *c, struct err *e)
 {
-	struct sq_keys *k = c->keys;
 	sqlite3_stmt *s = stmt(c, Q_CHUNK_PUT, e);
+	int64_t chunk, tmin, tmax;
 	size_t i = 0;
 
 	if (s == NULL)
 		return -1;
-	while (i < k->ngrp) {
-		int64_t chunk = k->grp[k->order[i]].chunk, tmin = INT64_MAX;
-		int64_t tmax = INT64_MIN;
-
-		for (; i < k->ngrp && k->grp[k->order[i]].chunk == chunk; i++) {
-			const struct kgroup *g = &k->grp[k->order[i]];
-			int32_t j;
-
-			for (j = g->head; j >= 0; j = k->ent[j].next) {
-				tmin = k->ent[j].time < tmin ?
-				    k->ent[j].time : tmin;
-				tmax = k->ent[j].time > tmax ?
-				    k->ent[j].time : tmax;
-			}
-		}
+	while (keys_chunk(&c->keys->b, &i, &chunk, &tmin, &tmax)) {
 		sqlite3_bind_int64(s, 1, chunk);
 		sqlite3_bind_int64(s, 2, tmin);
 		sqlite3_bind_int64(s, 3, tmax);
@@ -511,25 +164,23 @@ write_chunks(struct store_conn *c, struct err *e)
 int
 sq_keys_flush(struct store_conn *c, struct err *e)
 {
-	struct sq_keys *k = c->keys;
+	struct keys_row r;
 	sqlite3_stmt *s;
-	size_t i;
+	size_t i, n;
 
-	if (k == NULL || k->ngrp == 0)
+	if (c->keys == NULL || (n = keys_groups(&c->keys->b)) == 0)
 		return 0;
-	if ((k->list == NULL && (k->list = malloc(LIST_MAX)) == NULL) ||
-	    grow((void **)&k->order, &k->caporder, k->ngrp,
-	    sizeof(*k->order)) == -1)
+	if (keys_sort(&c->keys->b) == -1)
 		return err_internal(e, "out of memory");
 	s = stmt(c, Q_KEYS_INSERT, e);
 	if (s == NULL)
 		return -1;
-	for (i = 0; i < k->ngrp; i++)
-		k->order[i] = (uint32_t)i;
-	qsort_r(k->order, k->ngrp, sizeof(*k->order), group_cmp, k);
-	for (i = 0; i < k->ngrp; i++)
-		if (write_group(c, s, &k->grp[k->order[i]], e) == -1)
+	for (i = 0; i < n; i++) {
+		if (keys_row(&c->keys->b, i, &r) == -1)
+			return err_internal(e, "log keys: list too long");
+		if (write_group(c, s, &r, e) == -1)
 			return -1;
+	}
 	if (write_chunks(c, e) == -1)
 		return -1;
 	sq_keys_discard(c);
@@ -545,14 +196,6 @@ struct kscan {
 	store_cols_cb colcb;            /* their scope columns */
 	void *arg;
 	int stop;
-};
-
-/* One entry's scope columns, decoded (strings NUL-terminated here). */
-struct kcols {
-	int present;
-	int64_t ms;
-	int allowed;
-	char str[4][COLS_STR_MAX + 1];  /* actor, tenant, action, user */
 };
 
 /* Hands entry idx's bytes to the callback. */
@@ -580,46 +223,11 @@ emit(struct store_conn *c, struct kscan *ks, int64_t idx, struct err *e)
 	return 0;
 }
 
-/* Reads (or, with out NULL, skips) one entry's columns at *p. */
-static int
-cols_read(const uint8_t **p, const uint8_t *end, struct kcols *out)
-{
-	uint64_t v, len;
-	int i;
-
-	if (*p >= end)
-		return -1;
-	if (*(*p)++ == 0) {
-		if (out != NULL)
-			out->present = 0;
-		return 0;
-	}
-	if (get_varint(p, end, &v) == -1 || v >= 1000 || *p >= end)
-		return -1;
-	if (out != NULL) {
-		out->present = 1;
-		out->ms = (int64_t)v;
-		out->allowed = **p != 0;
-	}
-	(*p)++;
-	for (i = 0; i < 4; i++) {
-		if (get_varint(p, end, &len) == -1 || len > COLS_STR_MAX ||
-		    len > (uint64_t)(end - *p))
-			return -1;
-		if (out != NULL) {
-			memcpy(out->str[i], *p, (size_t)len);
-			out->str[i][len] = '\0';
-		}
-		*p += len;
-	}
-	return 0;
-}
-
 /* Hands entry idx's scope columns to the callback: from kc when the key
  * row carried them, else from the entry's row. */
 static int
 emit_cols(struct store_conn *c, struct kscan *ks, int64_t idx, int64_t t,
-    const struct kcols *kc, struct err *e)
+    const struct keys_cols *kc, struct err *e)
 {
 	char when[RFC3339_MS_LEN];
 	struct store_entry_cols r;
@@ -671,36 +279,32 @@ scan_row(struct store_conn *c, sqlite3_stmt *s, struct kscan *ks,
     struct err *e)
 {
 	const uint8_t *p = sqlite3_column_blob(s, 5);
-	const uint8_t *end = p != NULL ? p + sqlite3_column_bytes(s, 5) : p;
-	int64_t idx = sqlite3_column_int64(s, 0);
-	int64_t t = sqlite3_column_int64(s, 1);
-	int64_t n = sqlite3_column_int64(s, 2), i;
-	int cols = sqlite3_column_int(s, 6);
-	struct kcols kc;
+	struct keys_iter it;
+	struct keys_cols kc;
+	int rc;
 
 	if (sqlite3_column_int64(s, 4) < ks->from ||
 	    sqlite3_column_int64(s, 3) >= ks->to)
 		return 0;
+	keys_iter_init(&it, sqlite3_column_int64(s, 0),
+	    sqlite3_column_int64(s, 1), sqlite3_column_int64(s, 2), p,
+	    p != NULL ? (size_t)sqlite3_column_bytes(s, 5) : 0,
+	    sqlite3_column_int(s, 6));
 	kc.present = 0;
-	for (i = 0; i < n && !ks->stop; i++) {
-		uint64_t di, dt;
+	while (!ks->stop && (rc = keys_iter_next(&it)) != 0) {
 		int want;
 
-		if (i > 0) {
-			if (get_varint(&p, end, &di) == -1 ||
-			    get_varint(&p, end, &dt) == -1)
-				return err_internal(e, "log keys are damaged");
-			idx += (int64_t)di;
-			t += unzigzag(dt);
-		}
-		want = idx >= ks->start && t >= ks->from && t < ks->to;
-		if (cols && cols_read(&p, end, want && ks->colcb != NULL ?
-		    &kc : NULL) == -1)
+		if (rc == -1)
+			return err_internal(e, "log keys are damaged");
+		want = it.idx >= ks->start && it.t >= ks->from &&
+		    it.t < ks->to;
+		if (it.cols && keys_iter_cols(&it, want && ks->colcb != NULL ?
+		    &kc : NULL, NULL) == -1)
 			return err_internal(e, "log keys are damaged");
 		if (!want)
 			continue;
-		if (ks->colcb != NULL ? emit_cols(c, ks, idx, t, &kc, e) == -1 :
-		    emit(c, ks, idx, e) == -1)
+		if (ks->colcb != NULL ? emit_cols(c, ks, it.idx, it.t, &kc,
+		    e) == -1 : emit(c, ks, it.idx, e) == -1)
 			return -1;
 	}
 	return 0;
