@@ -12,7 +12,10 @@ own), each change made through node a and tried on b and c.
 - a named operator token revoked on a: refused on b;
 - the root token rotated on a: the old root refused for a read on b and
   c within a second (the nodes hear it from the store), the new one
-  served everywhere.
+  served everywhere;
+- a grant about to end: exactly one "Support access ends soon" mail to
+  its admin across the three nodes' outboxes (one sweeper at a time,
+  and the notice is a compare-and-set).
 """
 import base64
 import time
@@ -181,6 +184,35 @@ class ClusterInvalidate(unittest.TestCase):
         # Writes were refused with the old one from the start (the writer
         # reads the stored hash).
         self.assertLess(max(took), HEAR + 0.5)
+
+    def test_grant_ending_soon_is_announced_once_across_the_nodes(self):
+        key = self.engineer("ci-sweep")
+        s = self.login(self.b, "ci-sweep", key)
+        r = self.ok(self.c.call("POST", "/v1/tenants/appr/access-requests", {
+            "ticket": "appr-t1", "reason": "customer asked on the phone",
+            "minutes": 30}, token=s["token"]))
+        rid = r.body["id"]
+        self.tick()
+        admin = self.w.tenant_login("appr", at=self.now)
+        self.ok(self.b.call("POST", "/v1/tenants/appr/access-requests/%s/"
+                            "approve" % rid, token=admin), 200)
+        # 10 minutes before its end: the sweeper's holder mails, once.
+        self.tick(20 * 60)
+
+        def notices():
+            return [(d.node_name, m["To"]) for d in self.nodes
+                    for m in d.mails()
+                    if "ends soon" in (m["Subject"] or "") and
+                    rid in m.get_payload(decode=True).decode()]
+        deadline = time.time() + 10
+        while not notices() and time.time() < deadline:
+            time.sleep(0.1)
+        # A few more sweeps (each node's sweeper looks every second or so)
+        # send nothing more.
+        time.sleep(3)
+        got = notices()
+        self.assertEqual(len(got), 1, got)
+        self.assertEqual(got[0][1], "admin@appr.example", got)
 
 
 if __name__ == "__main__":
