@@ -269,6 +269,13 @@ pg_conn_setup(struct store_conn *c, struct err *e)
 		    c->label, enc);
 		goto out;
 	}
+	/* A node stopped mid-transaction (SIGSTOP, a partition) would hold
+	 * the log head's lock, and so every node's writes, until TCP gives
+	 * up: the server ends such a session instead.  A batch is never idle
+	 * that long between its statements. */
+	if (pg_simple(c, "SET idle_in_transaction_session_timeout = '30s'",
+	    NULL, "set up the writer", e) == -1)
+		goto out;
 	rc = 0;
 out:
 	PQclear(r);
@@ -868,8 +875,12 @@ pg_watch(struct store_conn *c, int timeout_ms, struct store_news *out,
 	out->topics = 0;
 	if (c->kind != STORE_CONN_WATCH)
 		return err_internal(e, "store: watch on another connection");
-	if (pg_ensure(c, e) == -1)
+	if (pg_ensure(c, e) == -1) {
+		/* The database is down: wait as a watch would, so that a
+		 * caller looping on watch does not spin. */
+		poll(NULL, 0, timeout_ms < 0 ? 0 : timeout_ms);
 		return -1;
+	}
 	if (c->watch_seen != c->reconnects)
 		return watch_read(c, out, e);   /* new connection */
 	got = watch_drain(c, out);

@@ -239,6 +239,7 @@ open_and_migrate_are_idempotent(void **state)
 	struct fixture *f = *state;
 	struct store_conn *c;
 	struct err e;
+	PGresult *r;
 	char v[64];
 
 	err_init(&e);
@@ -249,6 +250,19 @@ open_and_migrate_are_idempotent(void **state)
 	ops->close(c);
 	db_value(f, "SELECT version FROM schema_version", v, sizeof(v));
 	assert_string_equal(v, "22");
+	/* Each kind's session settings. */
+	assert_int_equal(pg_simple(f->w, "SHOW idle_in_transaction_session_"
+	    "timeout", &r, "show", &e), 0);
+	assert_string_equal(PQgetvalue(r, 0, 0), "30s");
+	PQclear(r);
+	assert_int_equal(pg_simple(f->r, "SHOW default_transaction_read_only",
+	    &r, "show", &e), 0);
+	assert_string_equal(PQgetvalue(r, 0, 0), "on");
+	PQclear(r);
+	assert_int_equal(pg_simple(f->w, "SHOW default_transaction_read_only",
+	    &r, "show", &e), 0);
+	assert_string_equal(PQgetvalue(r, 0, 0), "off");
+	PQclear(r);
 	db_value(f, "SELECT count(*) FROM schema_version", v, sizeof(v));
 	assert_string_equal(v, "1");
 	db_value(f, "SELECT size FROM log_head", v, sizeof(v));
