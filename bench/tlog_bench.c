@@ -39,10 +39,23 @@
  *    taken off (plaintext leaves, as before issue 12).  No HTTP:
  *    scripts/bench measures that.
  *
+ * With -S URL (a PostgreSQL server; its user may create databases), only
+ * the bulk import, on PostgreSQL, in a fresh database made for the run
+ * and dropped after: the custos store on store_pg_ops (store_write_all
+ * of entry-only jobs, as the importer does: entries, their keys and
+ * chunks, the log head) beside a plain binary COPY of the same rows into
+ * bench_copy (CREATE TABLE bench_copy (LIKE entries INCLUDING ALL): the
+ * same columns and indexes, no trigger), timed the same way (around each
+ * batch's transaction; the COPY's rows are encoded inside the timing, as
+ * the store encodes its own).  Prints both rates and their ratio (goal:
+ * at least 0.50).
+ *
  * Prints a report, or with -s shell assignments (scripts/bench evals them).
  * Exits 1 if anything fails, a proof that does not verify included.
  */
+#include <arpa/inet.h>
 #include <errno.h>
+#include <libpq-fe.h>
 #include <pthread.h>
 #include <sched.h>
 #include <sodium.h>
@@ -90,8 +103,11 @@
 struct opts {
 	int64_t entries, batch, proofs, clients, seconds;
 	const char *dir;
+	const char *pg_url;             /* -S: PostgreSQL bulk import only */
 	int shell;
 };
+
+#define PG_RATIO_GOAL 0.50
 
 /* One entry made ready: its bytes and the columns the store indexes. */
 struct prep {
@@ -1339,6 +1355,280 @@ report_text(const struct opts *o, const struct results *r)
 	    100 * (r->app_tlog.cpu_us / r->app_unsealed.cpu_us - 1) : 0.0);
 }
 
+/* --- PostgreSQL (-S) --- */
+
+static int
+pg_ok(PGconn *pg, PGresult *r, const char *what)
+{
+	ExecStatusType st = r != NULL ? PQresultStatus(r) : PGRES_FATAL_ERROR;
+
+	if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK) {
+		PQclear(r);
+		return 0;
+	}
+	fprintf(stderr, "tlog_bench: PostgreSQL: %s: %s", what,
+	    PQerrorMessage(pg));
+	PQclear(r);
+	return -1;
+}
+
+/* url (postgresql://...) with its database replaced by db, the query
+ * string kept. */
+static int
+pg_db_url(char *out, size_t size, const char *url, const char *db)
+{
+	const char *q = strchr(url, '?');
+	const char *auth = strstr(url, "://");
+	const char *end = q != NULL ? q : url + strlen(url);
+	const char *slash;
+
+	if (auth == NULL)
+		return -1;
+	slash = memchr(auth + 3, '/', (size_t)(end - (auth + 3)));
+	if (slash == NULL)
+		slash = end;
+	return str_printf(out, size, "%.*s/%s%s", (int)(slash - url), url, db,
+	    q != NULL ? q : "");
+}
+
+struct copybuf {
+	uint8_t *p;
+	size_t n, cap;
+};
+
+static int
+cb_need(struct copybuf *c, size_t n)
+{
+	size_t cap = c->cap > 0 ? c->cap : 1 << 20;
+	uint8_t *q;
+
+	if (c->n + n <= c->cap)
+		return 0;
+	while (cap < c->n + n)
+		cap *= 2;
+	q = realloc(c->p, cap);
+	if (q == NULL)
+		return -1;
+	c->p = q;
+	c->cap = cap;
+	return 0;
+}
+
+static void
+cb_u16(struct copybuf *c, uint16_t v)
+{
+	v = htons(v);
+	memcpy(c->p + c->n, &v, 2);
+	c->n += 2;
+}
+
+static void
+cb_u32(struct copybuf *c, uint32_t v)
+{
+	v = htonl(v);
+	memcpy(c->p + c->n, &v, 4);
+	c->n += 4;
+}
+
+static void
+cb_int8(struct copybuf *c, int64_t v)
+{
+	cb_u32(c, 8);
+	cb_u32(c, (uint32_t)((uint64_t)v >> 32));
+	cb_u32(c, (uint32_t)((uint64_t)v & 0xffffffffu));
+}
+
+static void
+cb_str(struct copybuf *c, const char *v, size_t n)
+{
+	cb_u32(c, (uint32_t)n);
+	memcpy(c->p + c->n, v, n);
+	c->n += n;
+}
+
+/* The batch's rows as COPY binary data, entries' columns in order. */
+static int
+copy_encode(struct copybuf *c, const struct batch *b, int64_t first)
+{
+	static const char sig[11] = "PGCOPY\n\377\r\n";
+	size_t i;
+
+	c->n = 0;
+	if (cb_need(c, 32) == -1)
+		return -1;
+	memcpy(c->p, sig, sizeof(sig));
+	c->n = sizeof(sig);
+	cb_u32(c, 0);
+	cb_u32(c, 0);
+	for (i = 0; i < b->n; i++) {
+		const struct prep *p = &b->p[i];
+		const char *v[6] = {p->actor, p->tenant, p->action, p->session,
+		    p->device, p->source};
+		size_t k, need = 2 + 12 * 4 + 3 * 8 + p->len + strlen(p->vendor);
+
+		for (k = 0; k < 6; k++)
+			need += strlen(v[k]);
+		if (cb_need(c, need) == -1)
+			return -1;
+		cb_u16(c, 12);
+		cb_int8(c, first + (int64_t)i);
+		cb_int8(c, p->time_ms / 1000);
+		for (k = 0; k < 6; k++)
+			cb_str(c, v[k], strlen(v[k]));
+		cb_int8(c, 1);
+		cb_str(c, p->bytes, p->len);
+		cb_str(c, p->vendor, strlen(p->vendor));
+		cb_u32(c, 0xffffffffu);         /* leaf: NULL, no sealer */
+	}
+	if (cb_need(c, 2) == -1)
+		return -1;
+	cb_u16(c, 0xffff);
+	return 0;
+}
+
+static int
+copy_send(PGconn *pg, const struct copybuf *c)
+{
+	PGresult *r = PQexec(pg, "COPY bench_copy(idx, time, actor_id, "
+	    "tenant_id, action, session_id, device_id, source, allowed, "
+	    "bytes, vendor_id, leaf) FROM STDIN (FORMAT binary)");
+	int rc = 0;
+
+	if (r == NULL || PQresultStatus(r) != PGRES_COPY_IN)
+		return pg_ok(pg, r, "COPY bench_copy");
+	PQclear(r);
+	if (PQputCopyData(pg, (const char *)c->p, (int)c->n) != 1 ||
+	    PQputCopyEnd(pg, NULL) != 1)
+		rc = -1;
+	while ((r = PQgetResult(pg)) != NULL)
+		if (pg_ok(pg, r, "COPY bench_copy") == -1)
+			rc = -1;
+	return rc;
+}
+
+/* The plain COPY of the same rows; the seconds spent. */
+static int
+pg_copy_plain(const struct opts *o, PGconn *pg, struct batch *b,
+    double *spent)
+{
+	struct copybuf c = {NULL, 0, 0};
+	int64_t first;
+	double t0;
+	int rc = -1;
+
+	*spent = 0;
+	if (pg_ok(pg, PQexec(pg, "CREATE TABLE bench_copy (LIKE entries "
+	    "INCLUDING ALL)"), "CREATE TABLE bench_copy") == -1)
+		return -1;
+	for (first = 0; first < o->entries; first += o->batch) {
+		size_t n = (size_t)(o->entries - first < o->batch ?
+		    o->entries - first : o->batch);
+
+		if (batch_fill(b, first, n, NULL) == -1)
+			goto out;
+		t0 = now_s();
+		if (pg_ok(pg, PQexec(pg, "BEGIN"), "BEGIN") == -1 ||
+		    copy_encode(&c, b, first) == -1 ||
+		    copy_send(pg, &c) == -1 ||
+		    pg_ok(pg, PQexec(pg, "COMMIT"), "COMMIT") == -1)
+			goto out;
+		*spent += now_s() - t0;
+	}
+	rc = 0;
+out:
+	free(c.p);
+	return rc;
+}
+
+static int
+pg_bench(const struct opts *o)
+{
+	static const struct clock clk = {NULL};
+	char db[64], sql[128], url[PATH_MAX_BENCH];
+	struct store_config cfg;
+	struct batch b;
+	struct store *st;
+	PGconn *admin, *pg = NULL;
+	struct err e;
+	double t_store = 0, t_copy = 0, r_store, r_copy;
+	int rc = -1;
+
+	admin = PQconnectdb(o->pg_url);
+	if (PQstatus(admin) != CONNECTION_OK) {
+		fprintf(stderr, "tlog_bench: PostgreSQL: %s",
+		    PQerrorMessage(admin));
+		PQfinish(admin);
+		return -1;
+	}
+	str_printf(db, sizeof(db), "tlog_bench_%d", (int)getpid());
+	str_printf(sql, sizeof(sql), "CREATE DATABASE %s TEMPLATE template0 "
+	    "ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYPE 'C'", db);
+	if (pg_ok(admin, PQexec(admin, sql), "CREATE DATABASE") == -1) {
+		PQfinish(admin);
+		return -1;
+	}
+	if (batch_init(&b, (size_t)o->batch) == -1 ||
+	    pg_db_url(url, sizeof(url), o->pg_url, db) == -1) {
+		fprintf(stderr, "tlog_bench: out of memory\n");
+		goto out;
+	}
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.ops = &store_pg_ops;
+	cfg.where = url;
+	cfg.readers = 2;
+	cfg.clock = &clk;
+	cfg.node = "bench";
+	err_init(&e);
+	st = store_open(&cfg, &e);
+	if (st == NULL) {
+		fprintf(stderr, "tlog_bench: store_open (PostgreSQL): %s\n",
+		    e.msg);
+		goto out;
+	}
+	store_init_done(st);
+	rc = bulk_store(o, st, &b, &t_store);
+	store_close(st);
+	if (rc == -1)
+		goto out;
+	rc = -1;
+	pg = PQconnectdb(url);
+	if (PQstatus(pg) != CONNECTION_OK) {
+		fprintf(stderr, "tlog_bench: PostgreSQL: %s",
+		    PQerrorMessage(pg));
+		goto out;
+	}
+	if (pg_copy_plain(o, pg, &b, &t_copy) == -1)
+		goto out;
+	r_store = (double)o->entries / t_store;
+	r_copy = (double)o->entries / t_copy;
+	if (o->shell) {
+		printf("PG_ENTRIES=%lld\nPG_BATCH=%lld\n", (long long)o->entries,
+		    (long long)o->batch);
+		printf("PG_BULK_STORE=%.0f\nPG_BULK_COPY=%.0f\n"
+		    "PG_BULK_RATIO=%.3f\n", r_store, r_copy, r_store / r_copy);
+	} else {
+		printf("bulk import on PostgreSQL: %lld entries, %lld per "
+		    "commit\n", (long long)o->entries, (long long)o->batch);
+		printf("  %-40s %12.0f entries/s (%.2f s)\n", "plain COPY "
+		    "(FORMAT binary) into bench_copy", r_copy, t_copy);
+		printf("  %-40s %12.0f entries/s (%.2f s)\n", "custos store "
+		    "(store_pg_ops), no tree", r_store, t_store);
+		printf("  ratio %.2f (goal %.2f: %s)\n", r_store / r_copy,
+		    PG_RATIO_GOAL, r_store / r_copy >= PG_RATIO_GOAL ? "met" :
+		    "NOT met");
+	}
+	rc = 0;
+out:
+	PQfinish(pg);
+	batch_cleanup(&b);
+	str_printf(sql, sizeof(sql), "DROP DATABASE IF EXISTS %s WITH (FORCE)",
+	    db);
+	if (pg_ok(admin, PQexec(admin, sql), "DROP DATABASE") == -1)
+		rc = -1;
+	PQfinish(admin);
+	return rc;
+}
+
 static int
 opt_num(int64_t *out, const char *s, int64_t min, int64_t max, char flag)
 {
@@ -1354,7 +1644,9 @@ static void
 usage(void)
 {
 	fprintf(stderr, "usage: tlog_bench [-s] [-n ENTRIES] [-b BATCH] "
-	    "[-p PROOFS] [-c CLIENTS] [-t SECONDS] [-d DIR]\n");
+	    "[-p PROOFS] [-c CLIENTS] [-t SECONDS] [-d DIR]\n"
+	    "       tlog_bench -S postgresql://... [-s] [-n ENTRIES] "
+	    "[-b BATCH]\n");
 }
 
 int
@@ -1376,7 +1668,7 @@ main(int argc, char *argv[])
 	o.seconds = 3;
 	tmp = getenv("TMPDIR");
 	o.dir = tmp != NULL && tmp[0] != '\0' ? tmp : "/tmp";
-	while ((ch = getopt(argc, argv, "sn:b:p:c:t:d:")) != -1) {
+	while ((ch = getopt(argc, argv, "sn:b:p:c:t:d:S:")) != -1) {
 		int bad = 0;
 
 		switch (ch) {
@@ -1401,6 +1693,9 @@ main(int argc, char *argv[])
 		case 'd':
 			o.dir = optarg;
 			break;
+		case 'S':
+			o.pg_url = optarg;
+			break;
 		default:
 			bad = -1;
 			break;
@@ -1423,6 +1718,8 @@ main(int argc, char *argv[])
 		fprintf(stderr, "tlog_bench: cannot initialise libsodium\n");
 		return 1;
 	}
+	if (o.pg_url != NULL)
+		return pg_bench(&o) == 0 ? 0 : 1;
 	if (str_printf(root, sizeof(root), "%s/tlog-bench.XXXXXX", o.dir) ==
 	    -1 || mkdtemp(root) == NULL) {
 		fprintf(stderr, "tlog_bench: cannot create a directory in "
