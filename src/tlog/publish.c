@@ -201,7 +201,10 @@ round_once(struct publish *p)
 	case -1:
 		goto out;
 	}
-	p->incomplete = witness_step(p, &note, &cp) < p->nwit;
+	if (p->cfg.leader != NULL && !p->cfg.leader(p->cfg.arg))
+		p->incomplete = 0;      /* the lease holder asks them */
+	else
+		p->incomplete = witness_step(p, &note, &cp) < p->nwit;
 	p->retry_ms = mono_ms() + RETRY_MS;
 	p->done = size;
 out:
