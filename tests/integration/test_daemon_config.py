@@ -144,7 +144,8 @@ class Restart(unittest.TestCase):
             self.assertEqual(d.proc.wait(timeout=20), 0)
             token = d.operator
             proc = subprocess.Popen([CUSTOSD, "--data", d.data, "--listen",
-                                     "127.0.0.1:%d" % d.port, "--quiet"])
+                                     "127.0.0.1:%d" % d.port, "--quiet"]
+                                    + d.store_args())
             d.proc = proc
             import time
             for _ in range(100):
