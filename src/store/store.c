@@ -579,21 +579,17 @@ store_wait_entries(struct store *s, int64_t have, int timeout_ms)
 static void
 heard(struct store *s, int64_t head)
 {
-	void (*fn)(void *, int64_t);
-	void *ctx;
-	int grew = 0;
-
 	pthread_mutex_lock(&s->mu);
 	if (head > s->count) {
 		s->count = head;
 		pthread_cond_broadcast(&s->count_cv);
-		grew = 1;
+		/* Under mu: the hooks' owner (the signer) may be going
+		 * away (store_set_hooks waits for this).  The hook takes
+		 * only its own lock. */
+		if (s->hooks.heard != NULL)
+			s->hooks.heard(s->hooks.ctx, head);
 	}
-	fn = s->hooks.heard;
-	ctx = s->hooks.ctx;
 	pthread_mutex_unlock(&s->mu);
-	if (grew && fn != NULL)
-		fn(ctx, head);
 }
 
 static void
