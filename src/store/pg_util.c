@@ -176,19 +176,15 @@ pg_prepare(struct store_conn *c, enum pg_family f, int i,
 	return 0;
 }
 
-int
-pg_run(struct store_conn *c, enum pg_family f, int i,
+static int
+pg_run_once(struct store_conn *c, enum pg_family f, int i,
     const char *const *sql, const struct pg_params *p, PGresult **res,
     const char *what, struct err *e)
 {
-	static const struct pg_params none;
 	char name[16];
 	PGresult *r;
 	ExecStatusType st;
 
-	*res = NULL;
-	if (p == NULL)
-		p = &none;
 	if (pg_ensure(c, e) == -1)
 		return -1;
 	if (c->kind == STORE_CONN_WRITE && c->in_tx &&
@@ -206,6 +202,30 @@ pg_run(struct store_conn *c, enum pg_family f, int i,
 	}
 	*res = r;
 	return 0;
+}
+
+int
+pg_run(struct store_conn *c, enum pg_family f, int i,
+    const char *const *sql, const struct pg_params *p, PGresult **res,
+    const char *what, struct err *e)
+{
+	static const struct pg_params none;
+	unsigned before = c->reconnects;
+
+	*res = NULL;
+	if (p == NULL)
+		p = &none;
+	if (pg_run_once(c, f, i, sql, p, res, what, e) == 0)
+		return 0;
+	/* A reader's connection that died while idle (the server restarted,
+	 * an administrator ended it): a read is safe to run again, once, on
+	 * a new connection.  Not a connection made just now, and never the
+	 * writer's statements. */
+	if (c->kind != STORE_CONN_READ || !c->broken ||
+	    c->reconnects != before)
+		return -1;
+	err_init(e);
+	return pg_run_once(c, f, i, sql, p, res, what, e);
 }
 
 int

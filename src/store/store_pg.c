@@ -593,16 +593,28 @@ tx_abandon(struct store_conn *c)
 static int
 pg_begin(struct store_conn *c, struct err *e)
 {
+	static const char sql[] = "BEGIN; SELECT size FROM log_head "
+	    "WHERE id = 1 FOR UPDATE";
 	PGresult *r = NULL;
+	unsigned before;
 	int64_t head;
 
 	if (c->in_tx)
 		tx_abandon(c);
 	ctl_reset(c);
 	pg_log_reset(c);
-	if (pg_simple(c, "BEGIN; SELECT size FROM log_head WHERE id = 1 "
-	    "FOR UPDATE", &r, "begin", e) == -1)
-		goto fail;
+	before = c->reconnects;
+	if (pg_simple(c, sql, &r, "begin", e) == -1) {
+		/* Nothing was written yet: a connection that had died while
+		 * idle (a server restart) is replaced and the begin tried
+		 * once more, rather than failing a batch for it. */
+		tx_abandon(c);
+		if (!c->broken || c->reconnects != before)
+			goto fail;
+		err_init(e);
+		if (pg_simple(c, sql, &r, "begin", e) == -1)
+			goto fail;
+	}
 	if (text_i64(r, 0, 0, &head) == -1 || head < 0) {
 		err_internal(e, "store: begin: the log head cannot be read");
 		goto fail;
