@@ -28,6 +28,7 @@
 
 #define PAGE 4096
 #define COPY_SEND 262144        /* bytes per PQputCopyData */
+#define SMALL 64                /* rows sent in one INSERT, not COPY */
 
 enum q {
 	Q_ENTRY_COUNT, Q_ENTRY_RANGE, Q_ENTRY_RANGE_TENANT, Q_POLICY_CHANGES,
@@ -460,20 +461,13 @@ row_entry(struct pg_log *L, const struct pl_row *r, struct rec_entry *en,
 	return 0;
 }
 
-/* The keys of rows [from, upto) into entry_keys, and their chunks'
- * bounds into entry_chunks. */
+/* Buffers the keys of rows [from, upto) in L->keys. */
 static int
-copy_keys(struct store_conn *c, size_t from, size_t upto, struct err *e)
+keys_build(struct pg_log *L, size_t from, size_t upto, struct err *e)
 {
-	struct pg_log *L = c->log;
-	struct keys_row kr;
 	struct rec_entry en;
-	struct buf sql;
-	int64_t chunk, tmin, tmax;
-	size_t i, n, at, cap = 0;
+	size_t i, n, cap = 0;
 	char *tmp = NULL;
-	PGresult *r;
-	int rc;
 
 	keys_discard(&L->keys);
 	for (i = from; i < upto; i++) {
@@ -490,6 +484,24 @@ copy_keys(struct store_conn *c, size_t from, size_t upto, struct err *e)
 		}
 	}
 	free(tmp);
+	return 0;
+}
+
+/* The keys of rows [from, upto) into entry_keys, and their chunks'
+ * bounds into entry_chunks. */
+static int
+copy_keys(struct store_conn *c, size_t from, size_t upto, struct err *e)
+{
+	struct pg_log *L = c->log;
+	struct keys_row kr;
+	struct buf sql;
+	int64_t chunk, tmin, tmax;
+	size_t i, n, at;
+	PGresult *r;
+	int rc;
+
+	if (keys_build(L, from, upto, e) == -1)
+		return -1;
 	n = keys_groups(&L->keys);
 	if (n == 0)
 		return 0;
@@ -551,6 +563,198 @@ copy_keys(struct store_conn *c, size_t from, size_t upto, struct err *e)
 	return 0;
 }
 
+/* --- a small flush: one statement --- */
+
+#define OID_INT8 20
+#define OID_TEXT 25
+#define OID_BYTEA 17
+
+/* The parameters of one statement, all in binary format. */
+struct sparams {
+	char *data;                     /* the values, back to back */
+	size_t n, cap;
+	size_t *off;
+	int *len;                       /* -1: NULL */
+	Oid *type;
+	int np, capp;
+};
+
+static int
+sp_add(struct sparams *p, Oid type, const void *v, int len)
+{
+	size_t capp = (size_t)p->capp;
+
+	if (p->np == p->capp) {
+		size_t a = capp, b = capp, c = capp;
+
+		if (grow((void **)&p->off, &a, capp + 1, sizeof(*p->off)) == -1 ||
+		    grow((void **)&p->len, &b, capp + 1, sizeof(*p->len)) == -1 ||
+		    grow((void **)&p->type, &c, capp + 1, sizeof(*p->type)) == -1)
+			return -1;
+		p->capp = (int)(a < b ? (a < c ? a : c) : (b < c ? b : c));
+	}
+	if (len > 0 && grow((void **)&p->data, &p->cap, p->n + (size_t)len,
+	    1) == -1)
+		return -1;
+	p->off[p->np] = p->n;
+	p->len[p->np] = len;
+	p->type[p->np] = type;
+	if (len > 0) {
+		memcpy(p->data + p->n, v, (size_t)len);
+		p->n += (size_t)len;
+	}
+	p->np++;
+	return 0;
+}
+
+static int
+sp_int8(struct sparams *p, int64_t v)
+{
+	uint8_t b[8];
+	uint64_t u = (uint64_t)v;
+	int k;
+
+	for (k = 7; k >= 0; k--, u >>= 8)
+		b[k] = (uint8_t)(u & 0xff);
+	return sp_add(p, OID_INT8, b, 8);
+}
+
+static void
+sp_free(struct sparams *p)
+{
+	free(p->data);
+	free(p->off);
+	free(p->len);
+	free(p->type);
+}
+
+/* "($k, ..., $k+n-1)" after a comma when not the first. */
+static int
+sql_tuple(struct buf *b, int *k, int n, int first)
+{
+	int i;
+
+	if (buf_puts(b, first ? "(" : ", (") == -1)
+		return -1;
+	for (i = 0; i < n; i++)
+		if (buf_printf(b, "%s$%d", i > 0 ? ", " : "", (*k)++) == -1)
+			return -1;
+	return buf_puts(b, ")");
+}
+
+/* Rows [from, upto), their keys and chunks as one INSERT (with the keys'
+ * and chunks' inserts as data-modifying WITH parts): one round trip. */
+static int
+flush_small(struct store_conn *c, size_t from, size_t upto, struct err *e)
+{
+	static const int strs[] = {S_ACTOR, S_TENANT, S_ACTION, S_SESSION,
+	    S_DEVICE, S_SOURCE};
+	struct pg_log *L = c->log;
+	struct sparams p;
+	struct keys_row kr;
+	struct buf sql;
+	const char **vals = NULL;
+	int *fmts = NULL;
+	int64_t chunk, tmin, tmax;
+	size_t i, k, n, at;
+	int pk = 1, rc = -1, bad = 0;
+	PGresult *r;
+
+	memset(&p, 0, sizeof(p));
+	buf_init(&sql, (size_t)1 << 24);
+	if (keys_build(L, from, upto, e) == -1)
+		goto out;
+	n = keys_groups(&L->keys);
+	if (n > 0 && keys_sort(&L->keys) == -1)
+		goto oom;
+	if (n > 0) {
+		bad |= buf_puts(&sql, "WITH k AS (INSERT INTO entry_keys(chunk, "
+		    "kind, key, first, t0, n, tmin, tmax, list, cols) VALUES ");
+		for (i = 0; i < n && !bad; i++) {
+			if (keys_row(&L->keys, i, &kr) == -1) {
+				err_internal(e, "log keys: list too long");
+				goto out;
+			}
+			bad |= sql_tuple(&sql, &pk, 10, i == 0);
+			bad |= sp_int8(&p, kr.chunk);
+			bad |= sp_int8(&p, kr.kind);
+			bad |= sp_add(&p, OID_TEXT, kr.key, (int)kr.key_len);
+			bad |= sp_int8(&p, kr.first);
+			bad |= sp_int8(&p, kr.t0);
+			bad |= sp_int8(&p, kr.n);
+			bad |= sp_int8(&p, kr.tmin);
+			bad |= sp_int8(&p, kr.tmax);
+			bad |= sp_add(&p, OID_BYTEA, kr.list, (int)kr.len);
+			bad |= sp_int8(&p, kr.cols);
+		}
+		bad |= buf_puts(&sql, "), ch AS (INSERT INTO entry_chunks(chunk, "
+		    "tmin, tmax) VALUES ");
+		at = 0;
+		k = 0;
+		while (!bad && keys_chunk(&L->keys, &at, &chunk, &tmin, &tmax)) {
+			bad |= sql_tuple(&sql, &pk, 3, k++ == 0);
+			bad |= sp_int8(&p, chunk);
+			bad |= sp_int8(&p, tmin);
+			bad |= sp_int8(&p, tmax);
+		}
+		bad |= buf_puts(&sql, " ON CONFLICT(chunk) DO UPDATE SET "
+		    "tmin = LEAST(entry_chunks.tmin, excluded.tmin), "
+		    "tmax = GREATEST(entry_chunks.tmax, excluded.tmax)) ");
+	}
+	bad |= buf_puts(&sql, "INSERT INTO entries(idx, time, actor_id, "
+	    "tenant_id, action, session_id, device_id, source, allowed, bytes, "
+	    "vendor_id, leaf) VALUES ");
+	for (i = from; i < upto && !bad; i++) {
+		const struct pl_row *row = row_at(L, i);
+
+		bad |= sql_tuple(&sql, &pk, 12, i == from);
+		bad |= sp_int8(&p, row->idx);
+		bad |= sp_int8(&p, row->time);
+		for (k = 0; k < sizeof(strs) / sizeof(strs[0]); k++)
+			bad |= sp_add(&p, OID_TEXT, L->arena + row->off[strs[k]],
+			    (int)row->len[strs[k]]);
+		bad |= sp_int8(&p, row->allowed);
+		bad |= sp_add(&p, OID_BYTEA, L->arena + row->off[S_BYTES],
+		    (int)row->len[S_BYTES]);
+		bad |= sp_add(&p, OID_TEXT, L->arena + row->off[S_VENDOR],
+		    (int)row->len[S_VENDOR]);
+		bad |= sp_add(&p, OID_BYTEA, L->arena + row->off[S_LEAF],
+		    row->has_leaf ? (int)row->len[S_LEAF] : -1);
+	}
+	bad |= buf_append(&sql, "", 1);
+	if (bad)
+		goto oom;
+	vals = calloc((size_t)p.np + 1, sizeof(*vals));
+	fmts = calloc((size_t)p.np + 1, sizeof(*fmts));
+	if (vals == NULL || fmts == NULL)
+		goto oom;
+	for (k = 0; k < (size_t)p.np; k++) {
+		vals[k] = p.len[k] < 0 ? NULL : p.data != NULL ?
+		    p.data + p.off[k] : "";
+		fmts[k] = 1;
+	}
+	if (c->pg == NULL || c->broken || PQstatus(c->pg) != CONNECTION_OK) {
+		log_fail(c, NULL, e, "log entries");
+		goto out;
+	}
+	r = PQexecParams(c->pg, sql.data, p.np, p.type, vals, p.len, fmts, 1);
+	if (r == NULL || PQresultStatus(r) != PGRES_COMMAND_OK)
+		log_fail(c, r, e, "log entries");
+	else
+		rc = 0;
+	PQclear(r);
+	keys_discard(&L->keys);
+	goto out;
+oom:
+	err_internal(e, "out of memory");
+out:
+	free(vals);
+	free(fmts);
+	sp_free(&p);
+	buf_cleanup(&sql);
+	return rc;
+}
+
 int
 pg_log_flush(struct store_conn *c, size_t upto, struct err *e)
 {
@@ -562,9 +766,13 @@ pg_log_flush(struct store_conn *c, size_t upto, struct err *e)
 		upto = L->count;
 	if (upto <= L->sent)
 		return 0;
-	if (copy_entries(c, L->sent, upto, e) == -1 ||
-	    copy_keys(c, L->sent, upto, e) == -1)
+	if (upto - L->sent <= SMALL) {
+		if (flush_small(c, L->sent, upto, e) == -1)
+			return -1;
+	} else if (copy_entries(c, L->sent, upto, e) == -1 ||
+	    copy_keys(c, L->sent, upto, e) == -1) {
 		return -1;
+	}
 	L->sent = upto;
 	if (L->sent == L->count) {
 		/* Nothing left to send: the rows' bytes can go (a later

@@ -12,7 +12,12 @@
  * tests/CMakeLists.txt); without one the test is skipped.  It makes a
  * database of its own, with the schema of schema_pg.h, and drives
  * pg_log.c on a raw connection (store_pg.c's transactions are not used:
- * BEGIN, SAVEPOINT and COMMIT are sent here).
+ * BEGIN, SAVEPOINT and COMMIT are sent here).  Then the same through
+ * store_open on both backends (store_pg.c's transactions and lazy
+ * savepoints with pg_log.c's buffer): batches of jobs, some whose change
+ * fails (their savepoint rolled back), some that read the log on the
+ * writer mid-batch (rows sent before the savepoint), and atomic groups
+ * undone after some of their rows were sent.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -23,6 +28,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <unistd.h>
 
 #include "common/buf.h"
@@ -340,8 +347,14 @@ fill(struct fix *f)
 
 	pg_begin(f->pw);
 	assert_int_equal(store_sqlite_ops.begin(f->sw, &e), 0);
-	for (i = N / 2; i < N; i++)
+	/* Small flushes (one INSERT each, not COPY) as a writer's reads
+	 * make them. */
+	for (i = N / 2; i < N; i++) {
 		append_both(f, i);
+		if (i % 37 == 0)
+			assert_int_equal(pg_log_flush(f->pw,
+			    pg_log_count(f->pw), &e), 0);
+	}
 	pg_commit(f->pw);
 	assert_int_equal(store_sqlite_ops.commit(f->sw, &e), 0);
 }
@@ -576,6 +589,98 @@ test_pg_tiles_checkpoints(void **state)
 	buf_cleanup(&out);
 }
 
+static int
+grant_out(void *arg, const struct rec_grant *g)
+{
+	struct buf *b = arg;
+
+	assert_int_equal(buf_printf(b, "%s/%s/%lld ", g->id, g->tenant_id,
+	    (long long)g->decided), 0);
+	return 0;
+}
+
+/* The grants held in a window, by engineer and by vendor, in SQLite's
+ * order (its rowid ties broken by created, then id). */
+static void
+test_pg_grants_overlapping(void **state)
+{
+	struct fix *f = *state;
+	struct buf out;
+	struct err e;
+
+	if (f == NULL) {
+		skip();
+		return;
+	}
+	run(f->pw->pg, "INSERT INTO vendors(id, name, created) VALUES "
+	    "('v1', 'V1', 1), ('v2', 'V2', 1);"
+	    "INSERT INTO engineers(id, username, vendor_id, password_hash, "
+	    "created) VALUES ('e1', 'u1', 'v1', 'x', 1), "
+	    "('e2', 'u2', 'v1', 'x', 1), ('e3', 'u3', 'v2', 'x', 1);"
+	    "INSERT INTO tenants(id, name, policy, created) VALUES "
+	    "('tb', 'B', 0, 1), ('ta', 'A', 0, 1);"
+	    "INSERT INTO grants(id, tenant_id, engineer_id, vendor_id, "
+	    "ticket_id, reason, minutes, state, break_glass, created, decided, "
+	    "decided_by, deadline) VALUES "
+	    /* held in [100, 200): */
+	    "('g1', 'tb', 'e1', 'v1', 't', 'r', 5, 1, 0, 10, 50, 'x', 150),"
+	    "('g2', 'ta', 'e1', 'v1', 't', 'r', 5, 3, 0, 11, 120, 'x', 300),"
+	    "('g3', 'ta', 'e1', 'v1', 't', 'r', 5, 1, 0, 12, 60, 'x', 300),"
+	    "('g4', 'ta', 'e2', 'v1', 't', 'r', 5, 4, 0, 13, 90, 'x', 101),"
+	    /* not: ended before, decided after, pending, denied: */
+	    "('g5', 'ta', 'e1', 'v1', 't', 'r', 5, 1, 0, 14, 50, 'x', 100),"
+	    "('g6', 'ta', 'e1', 'v1', 't', 'r', 5, 1, 0, 15, 200, 'x', 300),"
+	    "('g7', 'ta', 'e1', 'v1', 't', 'r', 5, 0, 0, 16, 0, '', 300),"
+	    "('g8', 'ta', 'e1', 'v1', 't', 'r', 5, 2, 0, 17, 120, 'x', 300),"
+	    "('g9', 'ta', 'e3', 'v2', 't', 'r', 5, 1, 0, 18, 120, 'x', 300)");
+	buf_init(&out, 1 << 20);
+	err_init(&e);
+	assert_int_equal(pg_grant_overlapping_ids(f->pr, "e1", NULL, 100, 200,
+	    grant_out, &out, &e), 0);
+	assert_int_equal(buf_append(&out, "", 1), 0);
+	/* tenant, state, deadline. */
+	assert_string_equal(out.data, "g3/ta/60 g2/ta/120 g1/tb/50 ");
+	buf_reset(&out);
+	assert_int_equal(pg_grant_overlapping_ids(f->pr, NULL, "v1", 100, 200,
+	    grant_out, &out, &e), 0);
+	assert_int_equal(buf_append(&out, "", 1), 0);
+	/* state, deadline. */
+	assert_string_equal(out.data,
+	    "g1/tb/50 g3/ta/60 g2/ta/120 g4/ta/90 ");
+	buf_cleanup(&out);
+}
+
+/* An append outside a transaction is stored at once, with the head. */
+static void
+test_pg_append_alone(void **state)
+{
+	struct fix *f = *state;
+	struct prep p;
+	struct buf out;
+	struct err e;
+	int64_t n = -1;
+
+	if (f == NULL) {
+		skip();
+		return;
+	}
+	buf_init(&out, 1 << 20);
+	err_init(&e);
+	prep_make(&p, 0);
+	p.en.index = 0;
+	assert_int_equal(pg_entry_append(f->pw, &p.en, &e), 0);
+	assert_int_equal(pg_log_count(f->pw), 0);
+	assert_int_equal(pg_entry_count(f->pr, &n, &e), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(pg_entry_get(f->pr, 0, entry_out, &out, &e), 0);
+	assert_true(out.len > 10);
+	buf_reset(&out);
+	assert_int_equal(pg_entry_by_principal(f->pr, SP_SESSION, "ses-0",
+	    INT64_MIN, INT64_MAX, entry_out, &out, &e), 0);
+	assert_true(out.len > 10);
+	buf_cleanup(&out);
+}
+
 /* A dead connection: 503, and marked broken. */
 static void
 test_pg_log_lost(void **state)
@@ -605,6 +710,257 @@ test_pg_log_lost(void **state)
 	f->pw->in_tx = 0;
 }
 
+/* --- the same jobs through store_open on both backends --- */
+
+struct sjob {
+	struct prep p;
+	int fail;                       /* apply fails */
+	int read;                       /* apply reads the log first */
+	int slow;                       /* apply takes 200 ms */
+	const struct store_ops *ops;
+};
+
+static int
+read_cb(void *arg, int64_t index, const char *bytes, size_t len)
+{
+	(void)index;
+	(void)bytes;
+	(void)len;
+	++*(int64_t *)arg;
+	return 0;
+}
+
+static int
+sjob_apply(struct store_conn *c, void *arg, struct err *e)
+{
+	struct sjob *j = arg;
+	int64_t n = 0;
+
+	if (j->read && j->ops->entry_by_principal(c, SP_SESSION, "ses-0",
+	    INT64_MIN, INT64_MAX, read_cb, &n, e) == -1)
+		return -1;
+	if (j->slow)
+		usleep(200000);
+	if (j->fail)
+		return err_set(e, 409, "conflict", "refused on purpose");
+	return 0;
+}
+
+static int
+sjob_entry(void *arg, int apply_rc, const struct err *apply_err,
+    int64_t index, int64_t time_ms, struct buf *out, struct rec_entry *en)
+{
+	struct sjob *j = arg;
+
+	(void)apply_err;
+	(void)time_ms;
+	prep_make(&j->p, index);
+	*en = j->p.en;
+	en->allowed = apply_rc == 0;
+	en->leaf = NULL;
+	en->leaf_len = 0;
+	return buf_append(out, j->p.bytes, strlen(j->p.bytes));
+}
+
+static atomic_int async_left;
+
+static void
+async_done(void *arg, int rc, int64_t index, const struct err *e)
+{
+	(void)arg;
+	(void)rc;
+	(void)index;
+	(void)e;
+	atomic_fetch_sub(&async_left, 1);
+}
+
+#define SJOBS 280
+
+struct group {
+	struct store *s;
+	const struct store_job *jobs;
+	int rc;
+};
+
+static void *
+group_main(void *arg)
+{
+	struct group *g = arg;
+	struct err e;
+
+	err_init(&e);
+	g->rc = store_write_all(g->s, g->jobs, 20, &e);
+	return NULL;
+}
+
+static void
+drive(struct store *s, const struct store_ops *ops, struct sjob *jobs)
+{
+	struct store_job sj[SJOBS];
+	struct err e;
+	int i, k;
+
+	for (i = 0; i < SJOBS; i++) {
+		memset(&jobs[i], 0, sizeof(jobs[i]));
+		jobs[i].ops = ops;
+		jobs[i].fail = i % 10 == 3;
+		jobs[i].read = i % 10 == 5 || i % 40 == 21;
+		sj[i].apply = sjob_apply;
+		sj[i].entry = sjob_entry;
+		sj[i].arg = &jobs[i];
+	}
+	err_init(&e);
+	/* Single jobs, batched by the writer. */
+	atomic_store(&async_left, 100);
+	for (i = 0; i < 100; i++)
+		assert_int_equal(store_write_async(s, &sj[i], async_done, NULL,
+		    &e), 0);
+	while (atomic_load(&async_left) > 0)
+		usleep(1000);
+	/* Atomic groups of 20: every other one fails at its end, after a
+	 * read sent its first rows. */
+	for (k = 100; k < 240; k += 20) {
+		int bad = (k / 20) % 2 == 0;
+
+		jobs[k + 19].fail = bad;
+		for (i = k; i < k + 19; i++)
+			jobs[i].fail = 0;
+		jobs[k + 10].read = 1;
+		assert_int_equal(store_write_all(s, &sj[k], 20, &e),
+		    bad ? -1 : 0);
+	}
+	/* One batch: a slow job (so the rest queue behind it), a group
+	 * undone after a read sent its first rows, then single jobs that
+	 * append after the undone rows in the same transaction. */
+	{
+		struct group g = {s, &sj[241], 0};
+		pthread_t t;
+
+		for (i = 241; i < 261; i++)
+			jobs[i].fail = jobs[i].read = 0;
+		jobs[250].read = 1;
+		jobs[260].fail = 1;
+		jobs[240].slow = 1;
+		jobs[240].fail = jobs[240].read = 0;
+		atomic_store(&async_left, 1 + (SJOBS - 261));
+		assert_int_equal(store_write_async(s, &sj[240], async_done,
+		    NULL, &e), 0);
+		usleep(50000);
+		assert_int_equal(pthread_create(&t, NULL, group_main, &g), 0);
+		usleep(50000);
+		for (i = 261; i < SJOBS; i++)
+			assert_int_equal(store_write_async(s, &sj[i],
+			    async_done, NULL, &e), 0);
+		assert_int_equal(pthread_join(t, NULL), 0);
+		assert_int_equal(g.rc, -1);
+		while (atomic_load(&async_left) > 0)
+			usleep(1000);
+	}
+}
+
+static void
+test_pg_store_same_as_sqlite(void **state)
+{
+	struct fix *f = *state;
+	static const struct clock clk = {NULL};
+	struct store_config cfg;
+	struct store *sp, *ss;
+	struct store_conn *rp, *rs;
+	static struct sjob jp[SJOBS], js[SJOBS];
+	char url[600], path[128];
+	struct buf a, b;
+	struct err e;
+	int k;
+
+	if (f == NULL) {
+		skip();
+		return;
+	}
+	/* A database of the store's own: migrated by store_open. */
+	pg_conn_free(f->pw);
+	f->pw = NULL;
+	pg_conn_free(f->pr);
+	f->pr = NULL;
+	db_url(url, sizeof(url), f->url, f->db);
+	run(f->admin, "SELECT 1");
+	{
+		char sql[128];
+
+		str_printf(sql, sizeof(sql), "DROP DATABASE %s WITH (FORCE)",
+		    f->db);
+		run(f->admin, sql);
+		str_printf(sql, sizeof(sql), "CREATE DATABASE %s TEMPLATE "
+		    "template0 ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYPE 'C'",
+		    f->db);
+		run(f->admin, sql);
+	}
+	err_init(&e);
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.ops = &store_pg_ops;
+	cfg.where = url;
+	cfg.readers = 2;
+	cfg.clock = &clk;
+	cfg.node = "test";
+	sp = store_open(&cfg, &e);
+	if (sp == NULL)
+		fail_msg("store_open (PostgreSQL): %s", e.msg);
+	store_init_done(sp);
+	str_printf(path, sizeof(path), "%s/store.db", f->dir);
+	cfg.ops = &store_sqlite_ops;
+	cfg.where = path;
+	ss = store_open(&cfg, &e);
+	assert_non_null(ss);
+	store_init_done(ss);
+	drive(sp, &store_pg_ops, jp);
+	drive(ss, &store_sqlite_ops, js);
+	assert_int_equal(store_entry_count(sp), store_entry_count(ss));
+	assert_true(store_entry_count(sp) > 150);
+
+	rp = store_reader_get(sp, &e);
+	rs = store_reader_get(ss, &e);
+	assert_non_null(rp);
+	assert_non_null(rs);
+	buf_init(&a, 64 << 20);
+	buf_init(&b, 64 << 20);
+	assert_int_equal(store_pg_ops.entry_range(rp, 0, INT64_MAX, entry_out,
+	    &a, &e), 0);
+	assert_int_equal(store_sqlite_ops.entry_range(rs, 0, INT64_MAX,
+	    entry_out, &b, &e), 0);
+	same("store: entry_range", &a, &b);
+	for (k = 0; k < SP_COUNT; k++) {
+		static const char *const ids[SP_COUNT] = {"eng-1", "dev-3",
+		    "ses-2", "ven-0", "10.0.0.2", "ten-3"};
+
+		assert_int_equal(store_pg_ops.entry_by_principal(rp, k, ids[k],
+		    INT64_MIN, INT64_MAX, entry_out, &a, &e), 0);
+		assert_int_equal(store_sqlite_ops.entry_by_principal(rs, k,
+		    ids[k], INT64_MIN, INT64_MAX, entry_out, &b, &e), 0);
+		same("store: entry_by_principal", &a, &b);
+		assert_int_equal(store_pg_ops.entry_cols_by_principal(rp, k,
+		    ids[k], INT64_MIN, INT64_MAX, cols_out, &a, &e), 0);
+		assert_int_equal(store_sqlite_ops.entry_cols_by_principal(rs,
+		    k, ids[k], INT64_MIN, INT64_MAX, cols_out, &b, &e), 0);
+		same("store: entry_cols_by_principal", &a, &b);
+	}
+	{
+		int64_t n = 0;
+
+		assert_int_equal(store_pg_ops.entry_count(rp, &n, &e), 0);
+		assert_int_equal(n, store_entry_count(ss));
+	}
+	buf_cleanup(&a);
+	buf_cleanup(&b);
+	store_reader_put(sp, rp);
+	store_reader_put(ss, rs);
+	store_close(sp);
+	store_close(ss);
+	unlink(path);
+	str_printf(path, sizeof(path), "%s/store.db-wal", f->dir);
+	unlink(path);
+	str_printf(path, sizeof(path), "%s/store.db-shm", f->dir);
+	unlink(path);
+}
+
 int
 main(void)
 {
@@ -613,10 +969,22 @@ main(void)
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pg_tiles_checkpoints,
 		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_pg_append_alone, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_pg_grants_overlapping,
+		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pg_log_lost, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(test_pg_store_same_as_sqlite,
+		    setup, teardown),
 	};
+	char url[512];
 
+	if (read_url(url, sizeof(url)) == -1) {
+		printf("unit.store_pg_log: skipped: no PostgreSQL (set "
+		    "CUSTOS_PG_URL or CUSTOS_PG_URL_FILE)\n");
+		return 77;
+	}
 	srand((unsigned)getpid());
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
