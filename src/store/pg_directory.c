@@ -89,10 +89,13 @@ static const char *const q_sql[Q_COUNT] = {
 	    "ORDER BY engineer_id, id",
 	/* By the primary key from $2 on; the filter is a substring, ASCII
 	 * case-folded: under COLLATE "C" lower() folds ASCII only, as
-	 * SQLite's does. */
+	 * SQLite's does.  The parameter is given that collation too, or
+	 * a database whose default is another (C.UTF-8, en_US) would fold
+	 * the query's non-ASCII letters and not the name's. */
 	[Q_TENANT_PAGE] = "SELECT " TENANT_COLS " FROM tenants "
 	    "WHERE id > $2::text AND ($1::text = '' OR "
-	    "strpos(lower(name), lower($1::text)) > 0) ORDER BY id LIMIT $3",
+	    "strpos(lower(name), lower($1::text COLLATE \"C\")) > 0) "
+	    "ORDER BY id LIMIT $3",
 	/* An offboarded one stays so (directory/lifecycle.h). */
 	[Q_VENDOR_SET_STATUS] = "UPDATE vendors SET status = $2, "
 	    "status_changed = $3 WHERE id = $1 AND status <> 2",
@@ -125,9 +128,10 @@ static const char *const q_sql[Q_COUNT] = {
 	/* A page of a tenant's users, filtered in SQL (issue 14, F6b). */
 	[Q_USER_PAGE] = "SELECT " USER_LIST_COLS " FROM users "
 	    "WHERE tenant_id = $1 AND id > $4::text AND ($2::text = '' OR "
-	    "strpos(lower(id), lower($2::text)) > 0 OR "
-	    "strpos(lower(username), lower($2::text)) > 0 OR "
-	    "strpos(lower(email), lower($2::text)) > 0) AND ($3::int8 = -1 OR "
+	    "strpos(lower(id), lower($2::text COLLATE \"C\")) > 0 OR "
+	    "strpos(lower(username), lower($2::text COLLATE \"C\")) > 0 OR "
+	    "strpos(lower(email), lower($2::text COLLATE \"C\")) > 0) "
+	    "AND ($3::int8 = -1 OR "
 	    "($3::int8 = 0 AND status = 0) OR ($3::int8 = 1 AND status <> 0)) "
 	    "ORDER BY id LIMIT $5",
 };

@@ -72,7 +72,7 @@ read_url(char *out, size_t size)
 
 /* A fresh database on the server of url: its URL in out. */
 static int
-new_database(const char *url, char *out, size_t size)
+new_database(const char *url, const char *locale, char *out, size_t size)
 {
 	char name[64], sql[256];
 	const char *slash, *q;
@@ -89,7 +89,8 @@ new_database(const char *url, char *out, size_t size)
 	snprintf(name, sizeof(name), "t_rec_%d_%ld", (int)getpid(),
 	    (long)random());
 	snprintf(sql, sizeof(sql), "CREATE DATABASE \"%s\" TEMPLATE template0 "
-	    "ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYPE 'C'", name);
+	    "ENCODING 'UTF8' LC_COLLATE '%s' LC_CTYPE '%s'", name, locale,
+	    locale);
 	r = PQexec(pg, sql);
 	ok = PQresultStatus(r) == PGRES_COMMAND_OK;
 	if (!ok)
@@ -163,7 +164,7 @@ teardown_sqlite(void **state)
 }
 
 static int
-setup_pg(void **state)
+setup_pg_locale(void **state, const char *locale)
 {
 	static struct be b;
 	char server[512];
@@ -181,7 +182,7 @@ setup_pg(void **state)
 		pg_skipped = 1;
 		return 0;
 	}
-	if (new_database(server, b.url, sizeof(b.url)) == -1)
+	if (new_database(server, locale, b.url, sizeof(b.url)) == -1)
 		return -1;
 	b.c = b.ops->open(b.url, STORE_CONN_WRITE, &e);
 	if (b.c == NULL) {
@@ -193,6 +194,21 @@ setup_pg(void **state)
 		return -1;
 	}
 	return 0;
+}
+
+static int
+setup_pg(void **state)
+{
+	return setup_pg_locale(state, "C");
+}
+
+/* A database whose default collation is not C: the SQL must not depend
+ * on it (every column is COLLATE "C", and so are the parameters it
+ * folds). */
+static int
+setup_pg_utf8(void **state)
+{
+	return setup_pg_locale(state, "C.UTF-8");
 }
 
 static int
@@ -379,6 +395,8 @@ test_directory(void **state)
 	OK(ops->tenant_insert(c, &t, &e));
 	mk_tenant(&t, "t_c", "Gamma");
 	OK(ops->tenant_insert(c, &t, &e));
+	mk_tenant(&t, "t_e", "\xc3\x89" "cole");      /* École */
+	OK(ops->tenant_insert(c, &t, &e));
 	mk_tenant(&t, "t_c", "Delta");
 	CONFLICT(ops->tenant_insert(c, &t, &e));
 	mk_tenant(&t, "t_d", "alpha");
@@ -405,7 +423,7 @@ test_directory(void **state)
 	{
 		IDS(x);
 		OK(ops->tenant_list(c, on_tenant, &x, &e));
-		assert_string_equal(x.s, "t_B,t_a,t_c");
+		assert_string_equal(x.s, "t_B,t_a,t_c,t_e");
 	}
 	{
 		IDS(x);
@@ -416,7 +434,25 @@ test_directory(void **state)
 	{
 		IDS(x);
 		OK(ops->tenant_page(c, "", "", 10, on_tenant, &x, &e));
-		assert_string_equal(x.s, "t_B,t_a,t_c");
+		assert_string_equal(x.s, "t_B,t_a,t_c,t_e");
+	}
+	{
+		/* Case folds ASCII only, whatever the database's locale:
+		 * "É" finds École, "é" does not, "ÉCO" does. */
+		IDS(x);
+		OK(ops->tenant_page(c, "\xc3\x89", "", 10, on_tenant, &x, &e));
+		assert_string_equal(x.s, "t_e");
+	}
+	{
+		IDS(x);
+		OK(ops->tenant_page(c, "\xc3\xa9", "", 10, on_tenant, &x, &e));
+		assert_string_equal(x.s, "");
+	}
+	{
+		IDS(x);
+		OK(ops->tenant_page(c, "\xc3\x89" "CO", "", 10, on_tenant, &x,
+		    &e));
+		assert_string_equal(x.s, "t_e");
 	}
 	{
 		IDS(x);
@@ -563,7 +599,7 @@ test_directory(void **state)
 	OK(ops->user_insert(c, &u, &e));
 	mk_user(&u, "t_a", "u1", "Bob", "bob@y.org", STATUS_SUSPENDED);
 	OK(ops->user_insert(c, &u, &e));
-	mk_user(&u, "t_a", "u3", "al", "AL@z.org", STATUS_ACTIVE);
+	mk_user(&u, "t_a", "u3", "al", "AL@\xc3\x89z.org", STATUS_ACTIVE);
 	memcpy(u.totp.secret, "abcdefghij", 10);
 	u.totp.len = 10;
 	u.totp.last_step = 7;
@@ -578,12 +614,18 @@ test_directory(void **state)
 	ver = tg.users_version;
 	OK(ops->user_get(c, "t_a", "u3", &ug, &e));
 	assert_string_equal(ug.username, "al");
-	assert_string_equal(ug.email, "AL@z.org");
+	assert_string_equal(ug.email, "AL@\xc3\x89z.org");
 	assert_string_equal(ug.password_hash, "$argon2$u");
 	assert_int_equal(ug.totp.len, 10);
 	assert_memory_equal(ug.totp.secret, "abcdefghij", 10);
 	assert_int_equal(ug.totp.last_step, 7);
 	assert_int_equal(ug.mfa_enrolled, 1);
+	{
+		IDS(x);
+		OK(ops->user_page(c, "t_a", "\xc3\xa9", -1, "", 10, on_user,
+		    &x, &e));
+		assert_string_equal(x.s, "");
+	}
 	OK(ops->user_get_by_username(c, "t_a", "carol", &ug, &e));
 	assert_string_equal(ug.id, "u2");
 	assert_int_equal(ug.role, ROLE_ADMIN);
@@ -601,8 +643,8 @@ test_directory(void **state)
 	}
 	{
 		IDS(x);
-		OK(ops->user_page(c, "t_a", "Z.OR", -1, "", 10, on_user, &x,
-		    &e));
+		OK(ops->user_page(c, "t_a", "\xc3\x89Z.OR", -1, "", 10, on_user,
+		    &x, &e));
 		assert_string_equal(x.s, "u3");
 	}
 	{
@@ -1260,6 +1302,48 @@ test_atomic(void **state)
 	ops->close(c2);
 }
 
+/* Seeds stored in clear before sealing existed (a database copied from
+ * an old SQLite one): marked in meta, they are sealed for their rows
+ * once; the mark goes.  PostgreSQL only (the rows are written by SQL). */
+static void
+test_seal_clear_rows(void **state)
+{
+	BE(state);
+	struct rec_engineer r, rg;
+	struct rec_user ug;
+	int64_t n = -1;
+
+	if (strcmp(b->name, "sqlite") == 0) {
+		skip();
+		return;
+	}
+	mk_engineer(&r, "es", "sealme", "v3");
+	OK(ops->engineer_insert(c, &r, &e));
+	/* The mark says every stored seed is clear (the migration that
+	 * sets it runs before any is sealed): no sealed one is left. */
+	OK(pg_simple(c, "UPDATE users SET totp_secret = NULL "
+	    "WHERE totp_secret IS NOT NULL;"
+	    "UPDATE engineers SET totp_secret = "
+	    "'\\x30313233343536373839'::bytea WHERE id = 'es';"
+	    "UPDATE users SET totp_secret = '\\x6162636465'::bytea "
+	    "WHERE tenant_id = 't_a' AND id = 'u1';"
+	    "INSERT INTO meta(key, value) VALUES ('totp_clear', '\\x31')",
+	    NULL, "clear seeds", &e));
+	/* A clear seed does not open as a sealed one. */
+	OK(ops->engineer_get(c, "es", &rg, &e));
+	assert_int_equal(rg.totp.len, 0);
+	OK(ops->totp_seal_clear(c, &n, &e));
+	assert_int_equal(n, 2);
+	OK(ops->engineer_get(c, "es", &rg, &e));
+	assert_int_equal(rg.totp.len, 10);
+	assert_memory_equal(rg.totp.secret, "0123456789", 10);
+	OK(ops->user_get(c, "t_a", "u1", &ug, &e));
+	assert_int_equal(ug.totp.len, 5);
+	assert_memory_equal(ug.totp.secret, "abcde", 5);
+	OK(ops->totp_seal_clear(c, &n, &e));
+	assert_int_equal(n, 0);
+}
+
 int
 main(void)
 {
@@ -1270,6 +1354,7 @@ main(void)
 		cmocka_unit_test(test_access),
 		cmocka_unit_test(test_in_tx),
 		cmocka_unit_test(test_atomic),
+		cmocka_unit_test(test_seal_clear_rows),
 	};
 	int rc;
 
@@ -1277,6 +1362,8 @@ main(void)
 	    teardown_sqlite);
 	rc += cmocka_run_group_tests_name("postgresql", tests, setup_pg,
 	    teardown_pg);
+	rc += cmocka_run_group_tests_name("postgresql C.UTF-8", tests,
+	    setup_pg_utf8, teardown_pg);
 	/* SQLite passed, PostgreSQL never ran: ctest's "skipped". */
 	return rc == 0 && pg_skipped ? 77 : rc;
 }
