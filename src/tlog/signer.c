@@ -199,7 +199,6 @@ latest_reload(struct signer *s, struct store_conn *c, struct err *e)
 		goto out;
 	}
 	pthread_mutex_lock(&s->mu);
-	s->latest_stale = 0;
 	if (cp.size > s->latest_size) {
 		buf_reset(&s->latest);
 		if (buf_append(&s->latest, note.data, note.len) == 0)
@@ -209,6 +208,10 @@ latest_reload(struct signer *s, struct store_conn *c, struct err *e)
 		if (cp.size > s->committed)
 			s->committed = cp.size;
 	}
+	/* Still stale while behind what was committed: the node that
+	 * appended signs it within its interval, and says nothing then
+	 * (no head moves), so the next ask reads again. */
+	s->latest_stale = s->latest_size < s->committed;
 	pthread_mutex_unlock(&s->mu);
 	rc = 0;
 out:
