@@ -338,8 +338,9 @@ def covering_checkpoint(d, size, limit=15.0):
             return note
         if time.time() > deadline:
             raise AssertionError("node %s: no checkpoint covers %d entries "
-                                 "after %.0fs: %r" % (d.node_name, size,
-                                                      limit, note))
+                                 "after %.0fs: %r; health %r; log: %s"
+                                 % (d.node_name, size, limit, note,
+                                    d.health(), d.read_log()[-1500:]))
         time.sleep(0.1)
 
 
