@@ -121,6 +121,7 @@ class Load:
         self.import_lines = import_lines
         self.tenant = tenant
         self.seq = 0
+        self.slowest = 0.0          # seconds, the longest request
 
     def pick(self):
         with self.lock:
@@ -145,10 +146,15 @@ class Load:
                 self.bad.append(r)
 
     def _send(self, d, *a, **kw):
+        t0 = time.time()
         try:
             return d.call(*a, **kw)
         except (OSError, http.client.HTTPException, ValueError):
             return None
+        finally:
+            took = time.time() - t0
+            with self.lock:
+                self.slowest = max(self.slowest, took)
 
     def _next(self):
         with self.lock:
