@@ -199,6 +199,7 @@ latest_reload(struct signer *s, struct store_conn *c, struct err *e)
 		goto out;
 	}
 	pthread_mutex_lock(&s->mu);
+	s->latest_stale = 0;
 	if (cp.size > s->latest_size) {
 		buf_reset(&s->latest);
 		if (buf_append(&s->latest, note.data, note.len) == 0)
@@ -208,10 +209,6 @@ latest_reload(struct signer *s, struct store_conn *c, struct err *e)
 		if (cp.size > s->committed)
 			s->committed = cp.size;
 	}
-	/* Still stale while behind what was committed: the node that
-	 * appended signs it within its interval, and says nothing then
-	 * (no head moves), so the next ask reads again. */
-	s->latest_stale = s->latest_size < s->committed;
 	pthread_mutex_unlock(&s->mu);
 	rc = 0;
 out:
@@ -639,7 +636,10 @@ signer_checkpoint(struct signer *s, int64_t min_size, struct buf *note,
 
 	pthread_mutex_lock(&s->mu);
 	have = s->latest_size;
-	stale = s->latest_stale;
+	/* Also stale while behind what was committed (here or elsewhere):
+	 * the signer lease's holder signs it within its interval and no
+	 * head moves then, so nothing else would say so. */
+	stale = s->latest_stale || s->latest_size < s->committed;
 	pthread_mutex_unlock(&s->mu);
 	/* Several nodes: another may have signed it; no need to sign it
 	 * again. */

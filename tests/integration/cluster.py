@@ -295,7 +295,18 @@ class LogCheck:
         root = self.tree.root(size)
         # Each node: a checkpoint covering the whole log, the same root.
         for d in nodes:
-            note = covering_checkpoint(d, size)
+            try:
+                note = covering_checkpoint(d, size)
+            except AssertionError as e:
+                with db() as con:
+                    top = con.query("SELECT max(size) FROM checkpoints")
+                tail = [(i, ev.get("action"), ev.get("actor"))
+                        for i, ev, _ in nodes[0].entries(max(0, size - 3))]
+                t.fail(self.why("%s; stored checkpoints up to %r; every "
+                                "node's: %r; last entries %r" % (
+                                    e, top, [(x.node_name, tl.fetch_checkpoint(
+                                        x).split("\n")[1]) for x in nodes],
+                                    tail)))
             _, s, r = tl.open_checkpoint(note, self.key)
             t.assertEqual(s, size, self.why("node %s signed size %d, the "
                                             "log holds %d" % (d.node_name,
