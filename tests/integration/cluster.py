@@ -121,6 +121,7 @@ class Load:
         self.import_lines = import_lines
         self.tenant = tenant
         self.seq = 0
+        self.slowest = 0.0          # seconds, the longest request
 
     def pick(self):
         with self.lock:
@@ -145,10 +146,15 @@ class Load:
                 self.bad.append(r)
 
     def _send(self, d, *a, **kw):
+        t0 = time.time()
         try:
             return d.call(*a, **kw)
         except (OSError, http.client.HTTPException, ValueError):
             return None
+        finally:
+            took = time.time() - t0
+            with self.lock:
+                self.slowest = max(self.slowest, took)
 
     def _next(self):
         with self.lock:
@@ -289,7 +295,18 @@ class LogCheck:
         root = self.tree.root(size)
         # Each node: a checkpoint covering the whole log, the same root.
         for d in nodes:
-            note = covering_checkpoint(d, size)
+            try:
+                note = covering_checkpoint(d, size)
+            except AssertionError as e:
+                with db() as con:
+                    top = con.query("SELECT max(size) FROM checkpoints")
+                tail = [(i, ev.get("action"), ev.get("actor"))
+                        for i, ev, _ in nodes[0].entries(max(0, size - 3))]
+                t.fail(self.why("%s; stored checkpoints up to %r; every "
+                                "node's: %r; last entries %r" % (
+                                    e, top, [(x.node_name, tl.fetch_checkpoint(
+                                        x).split("\n")[1]) for x in nodes],
+                                    tail)))
             _, s, r = tl.open_checkpoint(note, self.key)
             t.assertEqual(s, size, self.why("node %s signed size %d, the "
                                             "log holds %d" % (d.node_name,
@@ -338,8 +355,9 @@ def covering_checkpoint(d, size, limit=15.0):
             return note
         if time.time() > deadline:
             raise AssertionError("node %s: no checkpoint covers %d entries "
-                                 "after %.0fs: %r" % (d.node_name, size,
-                                                      limit, note))
+                                 "after %.0fs: %r; health %r; log: %s"
+                                 % (d.node_name, size, limit, note,
+                                    d.health(), d.read_log()[-1500:]))
         time.sleep(0.1)
 
 

@@ -118,6 +118,9 @@ class ClusterKill(unittest.TestCase):
                                                    "%r" % load.statuses))
             for d in self.nodes:
                 cluster.wait_healthy(d)
+            print("round %d: killed %s, health %r" % (
+                rnd, victim.node_name, [d.health() for d in self.nodes]),
+                flush=True)
             size = check.check(self.nodes, load.acked, load.notes,
                                self.nodes[0].db)
             acked_total += len(load.acked)
