@@ -10,6 +10,7 @@
 #include "audit/event.h"
 #include "common/log.h"
 #include "common/str.h"
+#include "store/lease.h"
 
 struct sweeper {
 	struct sweeper_config cfg;
@@ -37,6 +38,7 @@ due_cb(void *arg, const struct rec_grant *g)
 
 struct expire {
 	const struct store_ops *ops;
+	struct lease *lease;
 	struct rec_grant g;
 	int from;
 	int warn;               /* only the "about to expire" notice */
@@ -51,8 +53,18 @@ apply_expire(struct store_conn *c, void *arg, struct err *e)
 	const struct store_ops *ops = x->ops;
 	int rc;
 
-	if (x->warn)
-		return ops->grant_set_notified(c, x->g.id, e) == -1 ? -1 : 0;
+	/* A node that lost the sweeper lease meanwhile changes nothing. */
+	if (lease_fence(x->lease, c, e) == -1)
+		return -1;
+	if (x->warn) {
+		/* A compare-and-set: 1 when another node (or an earlier
+		 * pass) notified already; then no second mail. */
+		rc = ops->grant_set_notified(c, x->g.id, e);
+		if (rc == -1)
+			return -1;
+		x->changed = rc == 0;
+		return 0;
+	}
 	rc = ops->grant_transition(c, &x->g, x->from, e);
 	if (rc == -1)
 		return -1;
@@ -119,6 +131,7 @@ sweeper_grant(const struct sweeper_config *cfg, struct store_conn *c,
 	err_init(&e);
 	event_init(&x.ev);
 	x.ops = store_ops(cfg->store);
+	x.lease = cfg->lease;
 	x.g = *g;
 	x.from = g->state;
 	if (g->deadline > now) {
@@ -131,7 +144,7 @@ sweeper_grant(const struct sweeper_config *cfg, struct store_conn *c,
 		expire_event(&x.ev, g);
 	}
 	rc = store_write(cfg->store, &job, NULL, &e);
-	if (rc == 0)
+	if (rc == 0 && (!x.warn || x.changed))
 		notice_deliver(&n);
 out:
 	if (rc == -1)
@@ -234,8 +247,9 @@ sweeper_main(void *arg)
 		if (s->stopping)
 			break;
 		pthread_mutex_unlock(&s->mu);
-		if (s->cfg.halted == NULL ||
-		    !s->cfg.halted(s->cfg.halted_arg)) {
+		if ((s->cfg.halted == NULL ||
+		    !s->cfg.halted(s->cfg.halted_arg)) &&
+		    lease_held(s->cfg.lease, NULL)) {
 			int64_t now = clock_now(s->cfg.clock);
 
 			(void)sweeper_run(&s->cfg, now);

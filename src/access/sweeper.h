@@ -44,6 +44,10 @@ struct sweeper_config {
 	/* The throttle's window (seconds): older failures count for nothing.
 	 * 0: a day. */
 	int64_t throttle_window;
+	/* Several nodes (issue 15): the "sweeper" lease (store/lease.h);
+	 * only its holder sweeps, and each change is fenced by it.  NULL:
+	 * this node sweeps. */
+	struct lease *lease;
 };
 
 struct sweeper;

@@ -374,6 +374,53 @@ api_import_keys_refresh(struct api_ctx *ctx, struct err *e)
 	return rc;
 }
 
+/* The root token's hash as stored (another node may have rotated it). */
+static int
+operator_hash_reload(struct api_ctx *ctx, struct err *e)
+{
+	struct store_conn *c;
+	struct buf b;
+	int found;
+
+	buf_init(&b, 64);
+	c = store_reader_get(ctx->store, e);
+	if (c == NULL) {
+		buf_cleanup(&b);
+		return -1;
+	}
+	found = store_ops(ctx->store)->meta_get(c, API_OPERATOR_HASH_KEY, &b,
+	    e);
+	store_reader_put(ctx->store, c);
+	if (found == 0 && b.len == TOKEN_HASH_LEN)
+		api_operator_hash_set(ctx, (const uint8_t *)b.data);
+	buf_cleanup(&b);
+	return found == -1 ? -1 : 0;
+}
+
+/* On the store's watcher thread: another node changed operator tokens. */
+static void
+tokens_news(void *arg, unsigned topics)
+{
+	struct api_ctx *ctx = arg;
+	struct err e;
+
+	(void)topics;
+	err_init(&e);
+	if (operator_hash_reload(ctx, &e) == -1)
+		log_warn("operator tokens: cannot reread the root token: %s",
+		    e.msg);
+	err_init(&e);
+	if (api_import_keys_refresh(ctx, &e) == -1)
+		log_warn("operator tokens: cannot reread the import keys: %s",
+		    e.msg);
+}
+
+void
+api_follow_tokens(struct api_ctx *ctx)
+{
+	store_on_news(ctx->store, STORE_NEWS_TOKENS, tokens_news, ctx);
+}
+
 /* 1 when tok is a live named operator token whose scope may import: it
  * may send an import's large body.  On the event threads, so from the
  * set in memory (api/importkeys.h), never the store. */

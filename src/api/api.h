@@ -52,6 +52,8 @@ struct answer_cache;
 struct import_keys;
 struct flood;
 struct tlog;
+struct lease;
+struct json_t;
 
 struct api_ctx {
 	struct store *store;
@@ -69,6 +71,9 @@ struct api_ctx {
 	/* The live named tokens that may send an import's large body, for
 	 * api_body_cap on the event threads (api/importkeys.h). */
 	struct import_keys *import_keys;
+	/* Several nodes (issue 15): the leases this node may hold (NULL:
+	 * none taken, e.g. detection off), for GET /v1/health's roles. */
+	struct lease *lease_signer, *lease_detect, *lease_sweeper;
 };
 
 /* Sets up ctx's locks (after zeroing it, before serving); 0 or -1. */
@@ -86,6 +91,14 @@ void api_operator_hash_set(struct api_ctx *ctx,
  * HTTP event thread.  0, or -1 with e (the set is then as it was). */
 int api_import_keys_refresh(struct api_ctx *ctx, struct err *e)
 	__attribute__((warn_unused_result));
+
+/* Several nodes (issue 15): rereads the root operator token's hash and
+ * the import keys whenever another node announces a change of operator
+ * tokens (store_on_news).  Call once, before serving. */
+void api_follow_tokens(struct api_ctx *ctx);
+
+/* The cluster-wide jobs this node runs now: ["signer","detect",...]. */
+struct json_t *api_roles_json(struct api_ctx *ctx);
 
 void api_config_defaults(struct api_config *c);
 

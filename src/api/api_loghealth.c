@@ -83,7 +83,7 @@ h_log_health(struct req *q)
 {
 	const char *broken = tlog_broken(q->ctx->tlog);
 	struct store_conn *c = req_reader(q);
-	json_t *cp, *wit;
+	json_t *cp, *wit, *roles;
 	struct err why;
 
 	if (c == NULL)
@@ -94,11 +94,14 @@ h_log_health(struct req *q)
 		    "out of memory");
 	wit = witnesses_json(q);
 	err_init(&why);
-	req_ok(q, 200, json_pack("{s:I,s:I,s:o,s:o,s:s,s:s}", "size",
+	roles = api_roles_json(q->ctx);
+	req_ok(q, 200, json_pack("{s:I,s:I,s:o,s:o,s:s,s:s,s:s,s:o}", "size",
 	    (json_int_t)tlog_size(q->ctx->tlog), "entries",
 	    (json_int_t)store_entry_count(q->ctx->store), "checkpoint", cp,
 	    "witnesses", wit != NULL ? wit : json_array(), "integrity",
 	    broken != NULL ? broken : "ok", "store",
-	    store_write_failing(q->ctx->store, &why) ? why.msg : "ok"));
+	    store_write_failing(q->ctx->store, &why) ? why.msg : "ok",
+	    "node", store_node(q->ctx->store), "roles", roles != NULL ?
+	    roles : json_array()));
 	return 0;
 }

@@ -75,10 +75,25 @@ token_view(const struct rec_optoken *r, int64_t now)
 
 static void import_keys_follow(struct req *q);
 
+/* Several nodes (issue 15): the others reread their token sets once this
+ * change commits. */
+static int
+announce_tokens(struct store_conn *c, const struct store_ops *ops,
+    struct err *e)
+{
+	if (ops->announce == NULL)
+		return 0;
+	return ops->announce(c, STORE_NEWS_TOKENS, e);
+}
+
 static int
 apply_insert(struct store_conn *c, struct req *q, void *arg, struct err *e)
 {
-	return store_ops(q->ctx->store)->optoken_insert(c, arg, e);
+	const struct store_ops *ops = store_ops(q->ctx->store);
+
+	if (ops->optoken_insert(c, arg, e) == -1)
+		return -1;
+	return announce_tokens(c, ops, e);
 }
 
 /* 409 when a live token already has the name (the insert would fail on
@@ -215,7 +230,9 @@ op_revoke(struct store_conn *c, const struct store_ops *ops, void *arg,
 {
 	struct revoke_run *run = arg;
 
-	return ops->optoken_revoke(c, run->id, run->now, run->by, e);
+	if (ops->optoken_revoke(c, run->id, run->now, run->by, e) == -1)
+		return -1;
+	return announce_tokens(c, ops, e);
 }
 
 /* DELETE /v1/operator-tokens/{id}: by id or name. */
@@ -278,7 +295,9 @@ apply_rotate(struct store_conn *c, struct req *q, void *arg, struct err *e)
 	    sizeof(run->hash), e) == -1)
 		return -1;
 	/* The console sessions the old token opened go with it. */
-	return ops->session_end_root_operator(c, &run->ended, e);
+	if (ops->session_end_root_operator(c, &run->ended, e) == -1)
+		return -1;
+	return announce_tokens(c, ops, e);
 }
 
 /*

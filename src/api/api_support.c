@@ -20,7 +20,23 @@
 #include "common/jsonx.h"
 #include "common/str.h"
 #include "directory/directory.h"
+#include "store/lease.h"
 #include "tlog/tlog.h"
+
+json_t *
+api_roles_json(struct api_ctx *ctx)
+{
+	struct lease *l[3] = {ctx->lease_signer, ctx->lease_detect,
+	    ctx->lease_sweeper};
+	static const char *const names[3] = {"signer", "detect", "sweeper"};
+	json_t *a = json_array();
+	int i;
+
+	for (i = 0; a != NULL && i < 3; i++)
+		if (l[i] != NULL && lease_held(l[i], NULL))
+			json_array_append_new(a, json_string(names[i]));
+	return a;
+}
 
 int
 h_health(struct req *q)
@@ -44,7 +60,22 @@ h_health(struct req *q)
 		return err_set(&q->err, 503, "unavailable", "cannot record: "
 		    "%s", why.msg);
 	}
-	req_ok(q, 200, json_pack("{s:s}", "status", "ok"));
+	{
+		/* Additions only (API.md): which node, which store, what
+		 * it runs, and how far its tree lags the log it has seen. */
+		int64_t log_size = store_entry_count(q->ctx->store);
+		int64_t tree = q->ctx->tlog != NULL ?
+		    tlog_size(q->ctx->tlog) : log_size;
+		json_t *roles = api_roles_json(q->ctx);
+
+		req_ok(q, 200, json_pack("{s:s,s:s,s:s,s:o,s:I,s:I,s:I}",
+		    "status", "ok", "node", store_node(q->ctx->store),
+		    "store", store_backend(q->ctx->store), "roles",
+		    roles != NULL ? roles : json_array(), "log_size",
+		    (json_int_t)log_size, "tree_size", (json_int_t)tree,
+		    "lag", (json_int_t)(log_size > tree ? log_size - tree :
+		    0)));
+	}
 	return 0;
 }
 

@@ -34,6 +34,7 @@
 #include "daemon/pidlock.h"
 #include "detect/detect.h"
 #include "mail/outbox.h"
+#include "store/lease.h"
 #include "tlog/tlog.h"
 
 #define OPERATOR_HASH_KEY API_OPERATOR_HASH_KEY
@@ -114,6 +115,11 @@ operator_token(struct api_ctx *ctx, struct store *st, const char *data,
 			goto out;
 		}
 		memcpy(ctx->operator_hash, b.data, TOKEN_HASH_LEN);
+		if (str_printf(path, sizeof(path), "%s/operator.token", data) ==
+		    0 && access(path, F_OK) == -1 && errno == ENOENT)
+			log_info("the root operator token was made by another "
+			    "node of this cluster: copy its DIR/operator.token "
+			    "here if you need it");
 		rc = 0;
 		goto out;
 	}
@@ -141,6 +147,128 @@ operator_token(struct api_ctx *ctx, struct store *st, const char *data,
 	rc = 0;
 out:
 	sodium_memzero(token, sizeof(token));
+	buf_cleanup(&b);
+	return rc;
+}
+
+#define NODE_ID_FILE "node.id"
+#define NODE_NAME_MAX 64
+
+/* This node's name: --node-name, or DIR/node.id ("n-" and 13 base32
+ * letters of 8 random bytes, made on first start). */
+static int
+node_name(char *out, size_t size, const struct config *cfg, struct err *e)
+{
+	static const char b32[] = "abcdefghijklmnopqrstuvwxyz234567";
+	char path[4096], text[NODE_NAME_MAX + 2];
+	uint8_t raw[8];
+	uint64_t v = 0;
+	ssize_t n;
+	size_t i;
+	int fd;
+
+	if (cfg->node_name != NULL) {
+		if (cfg->node_name[0] == '\0' || strspn(cfg->node_name,
+		    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+		    "0123456789-_.") != strlen(cfg->node_name) ||
+		    str_copy(out, size, cfg->node_name) == -1 ||
+		    strlen(cfg->node_name) > NODE_NAME_MAX)
+			return err_bad_request(e, "--node-name: at most %d "
+			    "letters, digits, '-', '_' or '.'", NODE_NAME_MAX);
+		return 0;
+	}
+	if (str_printf(path, sizeof(path), "%s/%s", cfg->data,
+	    NODE_ID_FILE) == -1)
+		return err_internal(e, "data directory path too long");
+	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd != -1) {
+		n = read(fd, text, sizeof(text) - 1);
+		close(fd);
+		if (n <= 0)
+			return err_internal(e, "%s is empty or unreadable",
+			    path);
+		text[n] = '\0';
+		text[strcspn(text, "\r\n")] = '\0';
+		if (text[0] == '\0' || str_copy(out, size, text) == -1)
+			return err_internal(e, "%s is damaged", path);
+		return 0;
+	}
+	if (errno != ENOENT)
+		return err_internal(e, "cannot read %s: %s", path,
+		    strerror(errno));
+	randombytes_buf(raw, sizeof(raw));
+	for (i = 0; i < sizeof(raw); i++)
+		v = v << 8 | raw[i];
+	text[0] = 'n';
+	text[1] = '-';
+	/* 64 bits in 13 letters: the last holds 4 bits and a zero. */
+	for (i = 0; i < 13; i++)
+		text[2 + i] = b32[(i < 12 ? v >> (59 - 5 * i) : v << 1) & 31];
+	text[15] = '\0';
+	if (str_copy(out, size, text) == -1)
+		return err_internal(e, "node name too long");
+	text[15] = '\n';
+	text[16] = '\0';
+	if (write_secret_file(path, text) == -1)
+		return err_internal(e, "cannot write %s: %s", path,
+		    strerror(errno));
+	return 0;
+}
+
+#define META_SECRETS_ID "secrets_id"
+
+struct secrets_id_job {
+	const struct store_ops *ops;
+	char id[SECRETS_BLIND_LEN + 1];
+};
+
+static int
+apply_secrets_id(struct store_conn *c, void *arg, struct err *e)
+{
+	struct secrets_id_job *j = arg;
+
+	return j->ops->meta_set(c, META_SECRETS_ID, j->id, strlen(j->id), e);
+}
+
+/*
+ * Several nodes share DIR/secrets.key (TOTP seeds are sealed under it):
+ * the first records a fingerprint of it (a keyed hash of a fixed string,
+ * which tells nothing of the key), and a node whose key gives another
+ * refuses to start.  One node (SQLite): nothing to compare.
+ */
+static int
+secrets_check(struct store *st, struct err *e)
+{
+	struct secrets_id_job j;
+	struct store_job job = {apply_secrets_id, NULL, &j};
+	struct store_conn *c;
+	struct buf b;
+	int found, rc = -1;
+
+	j.ops = store_ops(st);
+	if (j.ops->init_lock == NULL)
+		return 0;
+	secrets_blind(j.id, sizeof(j.id), "custos.secrets_id", "cluster");
+	buf_init(&b, 128);
+	c = store_reader_get(st, e);
+	if (c == NULL)
+		goto out;
+	found = j.ops->meta_get(c, META_SECRETS_ID, &b, e);
+	store_reader_put(st, c);
+	if (found == -1)
+		goto out;
+	if (found == 1) {
+		rc = store_write(st, &job, NULL, e);
+		goto out;
+	}
+	if (b.len != strlen(j.id) || sodium_memcmp(b.data, j.id, b.len) != 0) {
+		err_internal(e, "this node's secrets.key is not the key of "
+		    "the other nodes on this store: copy DIR/secrets.key (and "
+		    "DIR/log.key) from a node of this cluster");
+		goto out;
+	}
+	rc = 0;
+out:
 	buf_cleanup(&b);
 	return rc;
 }
@@ -277,7 +405,9 @@ main(int argc, char **argv)
 	struct detect_config dcfg;
 	struct tlog_config tcfg;
 	struct http_server *srv = NULL;
-	char dbpath[4096], outbox[4096], url[600];
+	char dbpath[4096], outbox[4096], url[600], node[NODE_NAME_MAX + 1];
+	struct lease *l_signer = NULL, *l_detect = NULL, *l_sweeper = NULL;
+	int64_t ttl_ms;
 	sigset_t sigs;
 	struct err e;
 	int rc, sig, status = 1, lockfd = -1;
@@ -340,13 +470,35 @@ main(int argc, char **argv)
 		goto out;
 	}
 	clk.file = cfg.test_clock;
+	if (node_name(node, sizeof(node), &cfg, &e) == -1) {
+		log_error("%s", e.msg);
+		goto out;
+	}
 	memset(&scfg, 0, sizeof(scfg));
-	scfg.ops = &store_sqlite_ops;
-	scfg.where = dbpath;
+	/* --store: a PostgreSQL URL (several nodes), or the SQLite file.
+	 * The URL may hold a password: it is never logged. */
+	scfg.where = cfg.store != NULL && cfg.store[0] != '\0' ? cfg.store :
+	    dbpath;
+	scfg.ops = store_ops_for(scfg.where);
 	scfg.readers = (int)cfg.readers;
 	scfg.clock = &clk;
+	scfg.node = node;
 	st = store_open(&scfg, &e);
-	if (st == NULL || secrets_seal_stored(st, &e) == -1) {
+	if (st == NULL || secrets_check(st, &e) == -1 ||
+	    secrets_seal_stored(st, &e) == -1) {
+		log_error("%s", e.msg);
+		goto out;
+	}
+	/* Several nodes: the jobs one node at a time runs.  On SQLite each
+	 * lease is simply held. */
+	ttl_ms = (cfg.lease_ttl > 0 ? cfg.lease_ttl : 5) * 1000;
+	l_signer = lease_start(st, "signer", node, ttl_ms, &e);
+	if (l_signer != NULL)
+		l_sweeper = lease_start(st, "sweeper", node, ttl_ms, &e);
+	if (l_sweeper != NULL && cfg.detect)
+		l_detect = lease_start(st, "detect", node, ttl_ms, &e);
+	if (l_signer == NULL || l_sweeper == NULL || (cfg.detect &&
+	    l_detect == NULL)) {
 		log_error("%s", e.msg);
 		goto out;
 	}
@@ -358,6 +510,7 @@ main(int argc, char **argv)
 	tcfg.accept_log_rewrite = (int)cfg.accept_log_rewrite;
 	tcfg.witnesses = (const char *const *)cfg.witness;
 	tcfg.nwitnesses = (size_t)cfg.nwitness;
+	tcfg.signer_lease = l_signer;
 	tl = tlog_open(&tcfg, &e);
 	if (tl == NULL) {
 		log_error("%s", e.msg);
@@ -408,6 +561,13 @@ main(int argc, char **argv)
 		log_error("operator tokens: %s", e.msg);
 		goto out;
 	}
+	/* Several nodes: the start-up lock goes; changes of operator tokens
+	 * on other nodes are followed from now on. */
+	store_init_done(st);
+	ctx.lease_signer = l_signer;
+	ctx.lease_detect = l_detect;
+	ctx.lease_sweeper = l_sweeper;
+	api_follow_tokens(&ctx);
 	/* Signals are taken by sigwait below, not by any thread. */
 	sigemptyset(&sigs);
 	sigaddset(&sigs, SIGINT);
@@ -438,6 +598,7 @@ main(int argc, char **argv)
 	swcfg.halted = log_halted;
 	swcfg.halted_arg = tl;
 	swcfg.throttle_window = ctx.cfg.throttle_window;
+	swcfg.lease = l_sweeper;
 	sw = sweeper_start(&swcfg, &e);
 	if (sw == NULL) {
 		log_error("%s", e.msg);
@@ -453,6 +614,7 @@ main(int argc, char **argv)
 		dcfg.outbox_dir = outbox;
 		dcfg.mail_from = ctx.cfg.mail_from;
 		dcfg.use_syslog = (int)cfg.alert_syslog;
+		dcfg.lease = l_detect;
 		det = detect_start(st, &clk, &dcfg, &e);
 		if (det == NULL) {
 			log_error("%s", e.msg);
@@ -464,8 +626,10 @@ main(int argc, char **argv)
 		log_error("%s", e.msg);
 		goto out;
 	}
-	log_info("listening on %s, store %s (%s), %lld log entries", url,
-	    dbpath, store_ops(st)->name, (long long)store_entry_count(st));
+	log_info("listening on %s, store %s (%s), node %s, %lld log entries",
+	    url, store_ops(st) == &store_sqlite_ops ? dbpath : "--store",
+	    store_backend(st), store_node(st),
+	    (long long)store_entry_count(st));
 	for (;;) {
 		if (sigwait(&sigs, &sig) != 0)
 			continue;
@@ -484,11 +648,16 @@ out:
 	detect_stop(det);
 	sweeper_stop(sw);
 	cache_free(ctx.users_cache);
+	tlog_close(tl);
+	/* After the signer and publisher, which ask the signer lease. */
+	lease_stop(l_detect);
+	lease_stop(l_sweeper);
+	lease_stop(l_signer);
+	/* After the store's watcher, which rereads the tokens. */
+	store_close(st);
 	/* Set up last by api_ctx_init_locks: the locks are there too. */
 	if (ctx.import_keys != NULL)
 		api_ctx_cleanup_locks(&ctx);
-	tlog_close(tl);
-	store_close(st);
 	/* The lock goes last: nothing of this daemon touches DIR after. */
 	if (lockfd != -1)
 		close(lockfd);

@@ -15,6 +15,7 @@
 #include "detect/engine.h"
 #include "detect/webhook.h"
 #include "mail/outbox.h"
+#include "store/lease.h"
 
 #define CURSOR_KEY "detect_cursor"
 #define CHUNK 512               /* entries read per turn */
@@ -39,6 +40,7 @@ struct detect {
 	int64_t saved_ms;
 	struct entry *chunk;
 	size_t nchunk;
+	int64_t takes;                  /* lease_takes when last acquired */
 };
 
 /* --- what the engine asks of the store ----------------------------- */
@@ -206,6 +208,10 @@ alert_apply(struct store_conn *c, void *arg, struct err *e)
 	struct alert_job *j = arg;
 	const struct store_ops *ops = store_ops(j->d->st);
 
+	/* A node that lost the detect lease writes no alert: the new holder
+	 * starts from the stored cursor and raises it. */
+	if (lease_fence(j->d->cfg.lease, c, e) == -1)
+		return -1;
 	if (ops->alert_insert(c, &j->rec, e) == -1)
 		return -1;
 	return ops->meta_set(c, CURSOR_KEY, j->cursor, strlen(j->cursor), e);
@@ -456,7 +462,7 @@ on_alert(void *arg, const struct alert_raise *a)
 		    (long long)(d->current + 1));
 		if (alert_write(d, a, &aj, &run, contain) == 0)
 			break;
-		if (!contain)
+		if (!contain || !lease_held(d->cfg.lease, NULL))
 			goto out;
 		/* The alert matters more than its containment. */
 		contain_run_cleanup(&run);
@@ -543,6 +549,8 @@ save_apply(struct store_conn *c, void *arg, struct err *e)
 {
 	struct save_job *j = arg;
 
+	if (lease_fence(j->d->cfg.lease, c, e) == -1)
+		return -1;
 	return store_ops(j->d->st)->meta_set(c, CURSOR_KEY, j->text,
 	    strlen(j->text), e);
 }
@@ -587,13 +595,13 @@ load_cursor(struct detect *d)
 	}
 	rc = store_ops(d->st)->meta_get(c, CURSOR_KEY, &b, &e);
 	store_reader_put(d->st, c);
-	d->cursor = store_entry_count(d->st);
+	d->cursor = store_head_fresh(d->st);
 	if (rc == 0 && (b.len >= sizeof(text) || (memcpy(text, b.data,
 	    b.len), text[b.len] = '\0', num_parse_i64(&d->cursor, text, 0,
 	    d->cursor) == -1))) {
 		log_warn("detect: the stored position is damaged; starting at "
 		    "the end of the log");
-		d->cursor = store_entry_count(d->st);
+		d->cursor = store_head_fresh(d->st);
 	}
 	buf_cleanup(&b);
 	if (rc == -1)
@@ -659,20 +667,64 @@ stopping(struct detect *d)
 	return s;
 }
 
-static void *
-detect_main(void *arg)
+/*
+ * This node (again) holds the detect lease: the stored cursor is where
+ * detection stands (another node may have moved it), and the engine's
+ * windows are warmed up afresh from the entries before it.
+ */
+static int
+acquire(struct detect *d, int again)
 {
-	struct detect *d = arg;
 	int64_t now_ms = clock_now_ms(d->clk), start;
 
+	if (again) {
+		struct engine *en = engine_new(&d->cfg.rules, &d->lk);
+
+		if (en == NULL || load_cursor(d) == -1) {
+			engine_free(en);
+			log_error("detect: cannot read where detection stands");
+			return -1;
+		}
+		engine_free(d->en);
+		d->en = en;
+		if (store_ops(d->st)->lease_take != NULL)
+			log_info("detect: this node detects now, from entry "
+			    "%lld", (long long)d->cursor);
+	}
 	start = warm_start(d, now_ms);
 	if (start < d->cursor)
 		feed(d, start, d->cursor, 0);
 	if (d->saved == -1)
 		save_cursor(d, now_ms);
-	while (!stopping(d)) {
-		int64_t n = store_wait_entries(d->st, d->cursor, WAIT_MS);
+	return 0;
+}
 
+static void *
+detect_main(void *arg)
+{
+	struct detect *d = arg;
+	int64_t now_ms;
+
+	while (!stopping(d)) {
+		int64_t n, takes;
+
+		/* Several nodes: one follows the log at a time. */
+		if (!lease_held(d->cfg.lease, NULL)) {
+			lease_wait(d->cfg.lease, WAIT_MS);
+			continue;
+		}
+		takes = lease_takes(d->cfg.lease);
+		if (takes != d->takes) {
+			/* Several nodes: the cursor read at start may have
+			 * moved since on the node that held the lease. */
+			if (acquire(d, d->takes != 0 ||
+			    store_ops(d->st)->lease_take != NULL) == -1) {
+				store_wait_entries(d->st, INT64_MAX, WAIT_MS);
+				continue;
+			}
+			d->takes = takes;
+		}
+		n = store_wait_entries(d->st, d->cursor, WAIT_MS);
 		if (n > d->cursor && feed(d, d->cursor, n, 1) == -1)
 			store_wait_entries(d->st, INT64_MAX, WAIT_MS);
 		now_ms = clock_now_ms(d->clk);
@@ -680,7 +732,8 @@ detect_main(void *arg)
 		    now_ms < d->saved_ms)
 			save_cursor(d, now_ms);
 	}
-	save_cursor(d, clock_now_ms(d->clk));
+	if (d->takes != 0 && lease_held(d->cfg.lease, NULL))
+		save_cursor(d, clock_now_ms(d->clk));
 	return NULL;
 }
 
@@ -714,7 +767,7 @@ detect_start(struct store *st, const struct clock *clk,
 	}
 	if (cfg->webhook_url != NULL) {
 		d->wh = webhook_start(st, clk, cfg->webhook_url,
-		    cfg->webhook_attempts, e);
+		    cfg->webhook_attempts, cfg->lease, e);
 		if (d->wh == NULL)
 			goto fail;
 	}

@@ -31,6 +31,10 @@ struct detect_config {
 	const char *outbox_dir;
 	const char *mail_from;
 	int use_syslog;
+	/* Several nodes (issue 15): the "detect" lease (store/lease.h).
+	 * Only its holder follows the log, from the stored cursor, and
+	 * stores alerts and the cursor fenced by it.  NULL: always. */
+	struct lease *lease;
 };
 
 struct detect;

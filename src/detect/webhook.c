@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "common/log.h"
+#include "store/lease.h"
 #include "common/str.h"
 
 #define BATCH 16
@@ -18,6 +19,7 @@ struct webhook {
 	const struct clock *clk;
 	const char *url;
 	int attempts;
+	struct lease *lease;
 	pthread_t thread;
 	int started;
 	pthread_mutex_t mu;
@@ -90,6 +92,8 @@ set_apply(struct store_conn *c, void *arg, struct err *e)
 {
 	struct set_job *j = arg;
 
+	if (lease_fence(j->w->lease, c, e) == -1)
+		return -1;
 	return store_ops(j->w->st)->alert_webhook_set(c, &j->a, e) == -1 ?
 	    -1 : 0;
 }
@@ -149,6 +153,9 @@ webhook_main(void *arg)
 			break;
 		}
 		pthread_mutex_unlock(&w->mu);
+		/* Several nodes: the holder of the detect lease delivers. */
+		if (!lease_held(w->lease, NULL))
+			continue;
 		memset(&o, 0, sizeof(o));
 		err_init(&e);
 		c = store_reader_get(w->st, &e);
@@ -173,7 +180,7 @@ webhook_main(void *arg)
 
 struct webhook *
 webhook_start(struct store *st, const struct clock *clk, const char *url,
-    int attempts, struct err *e)
+    int attempts, struct lease *lease, struct err *e)
 {
 	struct webhook *w = calloc(1, sizeof(*w));
 
@@ -185,6 +192,7 @@ webhook_start(struct store *st, const struct clock *clk, const char *url,
 	w->clk = clk;
 	w->url = url;
 	w->attempts = attempts > 0 ? attempts : 1;
+	w->lease = lease;
 	w->kicked = 1;
 	pthread_mutex_init(&w->mu, NULL);
 	pthread_cond_init(&w->cv, NULL);

@@ -20,9 +20,13 @@
 
 struct webhook;
 
-/* url must outlive the webhook.  Needs curl_global_init() done. */
+struct lease;
+
+/* url must outlive the webhook.  Needs curl_global_init() done.  lease
+ * (store/lease.h; NULL: always): several nodes, only the holder of the
+ * "detect" lease delivers, and records it fenced by the lease. */
 struct webhook *webhook_start(struct store *st, const struct clock *clk,
-    const char *url, int attempts, struct err *e);
+    const char *url, int attempts, struct lease *lease, struct err *e);
 /* Something new is owed: look now rather than at the next tick. */
 void webhook_kick(struct webhook *w);
 void webhook_stop(struct webhook *w);

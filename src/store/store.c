@@ -14,8 +14,11 @@
 
 #include "common/clock.h"
 #include "common/log.h"
+#include "common/str.h"
 
 #define ENTRY_BUF_MAX (256 * 1024)
+#define WATCH_MS 250                    /* the watcher's poll fallback */
+#define NEWS_SUBS_MAX 8
 
 /* A unit of work for the writer: one job, or an all-or-nothing group. */
 struct wreq {
@@ -60,6 +63,21 @@ struct store {
 	int failing;                    /* the last commit failed (under mu) */
 	int64_t probe_ms;               /* last probe (under mu) */
 	struct err failure;             /* why (under mu) */
+
+	/* Issue 15: several nodes. */
+	char node[128];
+	int resync;                     /* new hooks: reload before the next
+					 * batch (under mu) */
+	struct store_conn *iconn;       /* start-up: init_lock held */
+	struct store_conn *watch_conn;  /* the watcher's */
+	pthread_t watcher;
+	int watcher_started;
+	struct {                        /* store_on_news (under mu) */
+		unsigned topics;
+		void (*fn)(void *arg, unsigned topics);
+		void *arg;
+	} subs[NEWS_SUBS_MAX];
+	int nsubs;
 };
 
 const struct store_ops *
@@ -212,10 +230,12 @@ writer_finish(struct store *s, struct wreq *batch, int commit_ok,
 	struct wreq *w, *next;
 
 	pthread_mutex_lock(&s->mu);
-	if (commit_ok && s->count != committed)
+	/* The watcher may have heard of a later commit (another node's):
+	 * the count only grows. */
+	if (commit_ok && s->count < committed) {
 		pthread_cond_broadcast(&s->count_cv);
-	if (commit_ok)
 		s->count = committed;
+	}
 	s->failing = !commit_ok;
 	if (!commit_ok)
 		s->failure = *ce;
@@ -236,6 +256,40 @@ writer_finish(struct store *s, struct wreq *batch, int commit_ok,
 		}
 		sem_post(&w->done);
 	}
+}
+
+/*
+ * Several nodes: begin() read the log's size under the head lock.  When it
+ * is not what this node last committed (another node appended, or one of
+ * this node's commits failed without knowing whether it happened), the
+ * tree catches up (hooks.reload) before any job of the batch appends.
+ * On failure nothing is adopted: the next batch tries again.
+ */
+static int
+writer_head(struct store *s, struct err *e)
+{
+	int64_t head;
+	int resync;
+
+	if (s->ops->head(s->wconn, &head, e) == -1)
+		return -1;
+	/* New hooks (the tree at start-up) may stand behind the head this
+	 * writer adopted before they came. */
+	pthread_mutex_lock(&s->mu);
+	resync = s->resync;
+	pthread_mutex_unlock(&s->mu);
+	if (head == s->next_index && !resync)
+		return 0;
+	if (s->hooks.reload != NULL &&
+	    s->hooks.reload(s->hooks.ctx, s->wconn, head, e) == -1)
+		return -1;
+	s->next_index = head;
+	if (resync) {
+		pthread_mutex_lock(&s->mu);
+		s->resync = 0;
+		pthread_mutex_unlock(&s->mu);
+	}
+	return 0;
 }
 
 static void *
@@ -276,7 +330,11 @@ writer_main(void *arg)
 		now_ms = clock_now_ms(s->clock);
 		if (ops->begin(s->wconn, &ce) == -1) {
 			ok = 0;
+		} else if (ops->head != NULL && writer_head(s, &ce) == -1) {
+			ok = 0;
+			ops->rollback(s->wconn);
 		} else {
+			start_index = s->next_index;
 			for (w = batch; w != NULL; w = w->next)
 				if (writer_run(s, w, now_ms, &eb) == -1) {
 					ce = w->err;
@@ -462,6 +520,7 @@ store_set_hooks(struct store *s, const struct store_hooks *h)
 {
 	pthread_mutex_lock(&s->mu);
 	s->hooks = *h;
+	s->resync = 1;
 	pthread_mutex_unlock(&s->mu);
 }
 
@@ -516,6 +575,89 @@ store_wait_entries(struct store *s, int64_t have, int timeout_ms)
 	return n;
 }
 
+/* Another node committed up to head: wake whoever waits for entries. */
+static void
+heard(struct store *s, int64_t head)
+{
+	pthread_mutex_lock(&s->mu);
+	if (head > s->count) {
+		s->count = head;
+		pthread_cond_broadcast(&s->count_cv);
+		/* Under mu: the hooks' owner (the signer) may be going
+		 * away (store_set_hooks waits for this).  The hook takes
+		 * only its own lock. */
+		if (s->hooks.heard != NULL)
+			s->hooks.heard(s->hooks.ctx, head);
+	}
+	pthread_mutex_unlock(&s->mu);
+}
+
+static void
+news_deliver(struct store *s, unsigned topics)
+{
+	int i, n;
+
+	pthread_mutex_lock(&s->mu);
+	n = s->nsubs;
+	pthread_mutex_unlock(&s->mu);
+	/* Subscribers are only ever added (before serving), never moved. */
+	for (i = 0; i < n; i++)
+		if ((s->subs[i].topics & topics) != 0)
+			s->subs[i].fn(s->subs[i].arg, s->subs[i].topics &
+			    topics);
+}
+
+static int
+watcher_stopping(struct store *s)
+{
+	int stop;
+
+	pthread_mutex_lock(&s->mu);
+	stop = s->stopping;
+	pthread_mutex_unlock(&s->mu);
+	return stop;
+}
+
+/* Listens for other nodes' commits and announcements (store_ops.watch);
+ * on a timeout the backend re-reads both, so a lost notification costs
+ * one poll interval. */
+static void *
+watcher_main(void *arg)
+{
+	struct store *s = arg;
+	int64_t failed_ms = -1;
+
+	while (!watcher_stopping(s)) {
+		struct store_news news;
+		struct err e;
+
+		err_init(&e);
+		memset(&news, 0, sizeof(news));
+		news.head = -1;
+		if (s->ops->watch(s->watch_conn, WATCH_MS, &news, &e) == -1) {
+			struct timespec ts = {0, WATCH_MS * 1000000L};
+			int64_t now = clock_now_ms(NULL);
+
+			if (failed_ms < 0 || now - failed_ms >= 10000) {
+				log_warn("store: watching for other nodes: %s",
+				    e.msg);
+				failed_ms = now;
+			}
+			nanosleep(&ts, NULL);
+			continue;
+		}
+		if (failed_ms >= 0) {
+			log_info("store: watching for other nodes again");
+			failed_ms = -1;
+		}
+		if (news.head >= 0)
+			heard(s, news.head);
+		if (news.topics != 0)
+			news_deliver(s, news.topics);
+	}
+	return NULL;
+}
+
 struct store *
 store_open(const struct store_config *cfg, struct err *e)
 {
@@ -549,12 +691,22 @@ store_open(const struct store_config *cfg, struct err *e)
 		err_internal(e, "out of memory");
 		goto fail;
 	}
+	str_copy(s->node, sizeof(s->node), cfg->node != NULL &&
+	    cfg->node[0] != '\0' ? cfg->node : "local");
 	/* Readers open lazily; NULL slots stand for not-yet-open ones. */
 	s->nfree = s->nreaders;
+	/* Several nodes: one initialises at a time, from the migrations to
+	 * store_init_done (the origin, the root operator token). */
+	if (s->ops->init_lock != NULL) {
+		s->iconn = s->ops->open(s->where, STORE_CONN_INIT, e);
+		if (s->iconn == NULL || s->ops->init_lock(s->iconn, e) == -1 ||
+		    s->ops->migrate(s->iconn, e) == -1)
+			goto fail;
+	}
 	s->wconn = s->ops->open(s->where, STORE_CONN_WRITE, e);
 	if (s->wconn == NULL)
 		goto fail;
-	if (s->ops->migrate(s->wconn, e) == -1 ||
+	if ((s->iconn == NULL && s->ops->migrate(s->wconn, e) == -1) ||
 	    s->ops->entry_count(s->wconn, &s->next_index, e) == -1)
 		goto fail;
 	s->count = s->next_index;
@@ -565,6 +717,16 @@ store_open(const struct store_config *cfg, struct err *e)
 		goto fail;
 	}
 	s->writer_started = 1;
+	if (s->ops->watch != NULL) {
+		s->watch_conn = s->ops->open(s->where, STORE_CONN_WATCH, e);
+		if (s->watch_conn == NULL)
+			goto fail;
+		if (pthread_create(&s->watcher, NULL, watcher_main, s) != 0) {
+			err_internal(e, "cannot start the watcher thread");
+			goto fail;
+		}
+		s->watcher_started = 1;
+	}
 	return s;
 fail:
 	store_close(s);
@@ -585,6 +747,16 @@ store_close(struct store *s)
 		pthread_mutex_unlock(&s->mu);
 		pthread_join(s->writer, NULL);
 	}
+	if (s->watcher_started) {
+		pthread_mutex_lock(&s->mu);
+		s->stopping = 1;
+		pthread_mutex_unlock(&s->mu);
+		pthread_join(s->watcher, NULL);
+	}
+	if (s->watch_conn != NULL)
+		s->ops->close(s->watch_conn);
+	if (s->iconn != NULL)
+		s->ops->close(s->iconn);
 	if (s->free_readers != NULL)
 		for (i = 0; i < s->nfree; i++)
 			if (s->free_readers[i] != NULL)
@@ -617,30 +789,53 @@ store_ops_for(const char *where)
 void
 store_init_done(struct store *s)
 {
-	(void)s;
+	if (s->iconn != NULL)
+		s->ops->close(s->iconn);
+	s->iconn = NULL;
 }
 
 int64_t
 store_head_fresh(struct store *s)
 {
-	return store_entry_count(s);
+	struct store_conn *c;
+	struct err e;
+	int64_t head = -1;
+	int rc;
+
+	if (s->ops->head == NULL)
+		return store_entry_count(s);
+	err_init(&e);
+	c = store_reader_get(s, &e);
+	if (c == NULL)
+		return store_entry_count(s);
+	rc = s->ops->head(c, &head, &e);
+	store_reader_put(s, c);
+	if (rc == -1)
+		return store_entry_count(s);
+	heard(s, head);
+	return head;
 }
 
 void
 store_on_news(struct store *s, unsigned topics,
     void (*fn)(void *arg, unsigned topics), void *arg)
 {
-	(void)s;
-	(void)topics;
-	(void)fn;
-	(void)arg;
+	pthread_mutex_lock(&s->mu);
+	if (s->nsubs < NEWS_SUBS_MAX) {
+		s->subs[s->nsubs].topics = topics;
+		s->subs[s->nsubs].fn = fn;
+		s->subs[s->nsubs].arg = arg;
+		s->nsubs++;
+	} else {
+		log_error("store: too many news subscribers");
+	}
+	pthread_mutex_unlock(&s->mu);
 }
 
 const char *
 store_node(const struct store *s)
 {
-	(void)s;
-	return "local";
+	return s->node;
 }
 
 const char *

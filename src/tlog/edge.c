@@ -75,6 +75,56 @@ out:
 	return rc;
 }
 
+int
+edge_load(struct edge *ed, int64_t size, edge_tile_get get, void *arg,
+    struct err *e)
+{
+	struct edge *next;
+	struct buf tile;
+	int level, rc = -1;
+
+	if (size < 0)
+		return err_internal(e, "negative tree size");
+	next = calloc(1, sizeof(*next));
+	if (next == NULL)
+		return err_internal(e, "out of memory");
+	buf_init(&tile, (size_t)TILE_WIDTH * MERKLE_HASH);
+	next->size = size;
+	for (level = 0; level < EDGE_LEVELS; level++) {
+		struct edge_tile *et = &next->t[level];
+		int shift = TILE_HEIGHT * level;
+		int found;
+
+		/* Level L holds hashes of 256^L leaves each; its partial
+		 * tile has (size >> 8L) mod 256 of them. */
+		et->index = shift + TILE_HEIGHT >= 64 ? 0 :
+		    size >> (shift + TILE_HEIGHT);
+		et->width = shift >= 64 ? 0 : (int)((size >> shift) &
+		    (TILE_WIDTH - 1));
+		et->stored_width = et->width;
+		if (et->width == 0)
+			continue;
+		buf_reset(&tile);
+		found = get(arg, level, et->index, &tile, e);
+		if (found == -1)
+			goto out;
+		if (found == 1 || tile.len < (size_t)et->width * MERKLE_HASH) {
+			err_internal(e, "the tile %d/%lld of a tree of size "
+			    "%lld is %s", level, (long long)et->index,
+			    (long long)size, found == 1 ? "missing" :
+			    "too short");
+			goto out;
+		}
+		memcpy(et->h, tile.data, (size_t)et->width * MERKLE_HASH);
+	}
+	memcpy(ed, next, sizeof(*ed));
+	rc = 0;
+out:
+	buf_cleanup(&tile);
+	free(next);
+	return rc;
+}
+
 /* The hash at (level, index) from the edge, when it lies in an edge tile. */
 static int
 edge_hash(void *arg, int level, int64_t index, merkle_hash out)

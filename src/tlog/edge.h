@@ -15,6 +15,7 @@
 
 #include <stdint.h>
 
+#include "common/buf.h"
 #include "common/err.h"
 #include "tlog/merkle.h"
 #include "tlog/tilepath.h"
@@ -42,6 +43,18 @@ typedef int (*edge_sink)(void *arg, int level, int64_t idx,
 /* Appends one leaf hash; -1 when a sink fails or the tree is full. */
 int edge_append(struct edge *ed, const merkle_hash leaf, edge_sink sink,
     void *arg, struct err *e) __attribute__((warn_unused_result));
+
+/* Appends the stored tile (level, idx) to out (its row of hashes): 0, 1
+ * when absent, -1 with e (store_ops.tile_get). */
+typedef int (*edge_tile_get)(void *arg, int level, int64_t idx,
+    struct buf *out, struct err *e);
+
+/* Loads the edge of a tree of size leaves from its stored tiles (at most
+ * EDGE_LEVELS reads, one per level with a partial tile): another node
+ * built them.  -1 with e when a tile is missing or too short; ed is then
+ * unchanged. */
+int edge_load(struct edge *ed, int64_t size, edge_tile_get get, void *arg,
+    struct err *e) __attribute__((warn_unused_result));
 
 /* The root of the whole tree (the empty root for size 0). */
 int edge_root(const struct edge *ed, merkle_hash out)

@@ -201,6 +201,14 @@ round_once(struct publish *p)
 	case -1:
 		goto out;
 	}
+	if (p->cfg.leader != NULL && !p->cfg.leader(p->cfg.arg)) {
+		/* Several nodes: the signer lease's holder asks them.  Look
+		 * again at each poll: this node may take the lease over. */
+		p->incomplete = p->nwit > 0;
+		p->retry_ms = 0;
+		p->done = size;
+		goto out;
+	}
 	p->incomplete = witness_step(p, &note, &cp) < p->nwit;
 	p->retry_ms = mono_ms() + RETRY_MS;
 	p->done = size;

@@ -44,6 +44,10 @@ struct publish_config {
 	    struct err *e);
 	witclient_proof_fn proof;       /* committed consistency proofs */
 	void (*halt)(void *arg, const char *why);
+	/* Whether this node asks the witnesses (several nodes: the holder of
+	 * the "signer" lease); NULL: always.  Every node moves its own
+	 * anchor. */
+	int (*leader)(void *arg);
 	void *arg;
 	int64_t poll_ms;                /* default 200 */
 };

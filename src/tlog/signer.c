@@ -11,6 +11,7 @@
 #include "tlog/signer.h"
 
 #include <pthread.h>
+#include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -20,6 +21,10 @@
 #include "tlog/note.h"
 #include "tlog/tilenodes.h"
 
+/* Another node appended: up to this many leaves are hashed again (and
+ * checked against the stored tiles); more, and the edge is read from the
+ * tiles. */
+#define RELOAD_HASH_MAX 65536
 #define FILLED_MAX 256                  /* tiles kept per batch for the
 					 * cache: 4 MiB */
 
@@ -51,6 +56,8 @@ struct signer {
 	int (*guard)(void *, struct store_conn *, int64_t,
 	    const merkle_hash, struct err *);
 	void *guard_ctx;
+	int (*leader)(void *);
+	void *leader_ctx;
 	int halted;                     /* atomic; then halt_msg is fixed */
 	char halt_msg[512];
 
@@ -61,6 +68,7 @@ struct signer {
 	int64_t last_sign_ms;
 	int64_t committed;              /* tree size committed */
 	int force;
+	int latest_stale;               /* another node may have signed */
 	int stopping;
 	pthread_t thread;
 	int started;
@@ -159,6 +167,66 @@ sign_tree(struct signer *s, struct err *e)
 	return buf_steal(&note, NULL);
 }
 
+static int
+is_leader(struct signer *s)
+{
+	return s->leader == NULL || s->leader(s->leader_ctx);
+}
+
+/*
+ * The latest checkpoint as the store holds it, when it is newer than the
+ * one in memory (another node signed it): read on c.  Its size is
+ * committed too.  The note is the log's own (this node's key).
+ */
+static int
+latest_reload(struct signer *s, struct store_conn *c, struct err *e)
+{
+	struct checkpoint cp;
+	struct buf note;
+	const char *end;
+	int found, rc = -1;
+
+	buf_init(&note, NOTE_MAX);
+	found = store_ops(s->store)->checkpoint_latest(c, &note, e);
+	if (found != 0) {
+		rc = found == 1 ? 0 : -1;
+		goto out;
+	}
+	end = note.len > 0 ? memmem(note.data, note.len, "\n\n", 2) : NULL;
+	if (end == NULL || checkpoint_parse(&cp, note.data,
+	    (size_t)(end - (const char *)note.data) + 1, e) == -1) {
+		err_internal(e, "the stored checkpoint is malformed");
+		goto out;
+	}
+	pthread_mutex_lock(&s->mu);
+	s->latest_stale = 0;
+	if (cp.size > s->latest_size) {
+		buf_reset(&s->latest);
+		if (buf_append(&s->latest, note.data, note.len) == 0)
+			s->latest_size = cp.size;
+		else
+			s->latest_size = -1;
+		if (cp.size > s->committed)
+			s->committed = cp.size;
+	}
+	pthread_mutex_unlock(&s->mu);
+	rc = 0;
+out:
+	buf_cleanup(&note);
+	return rc;
+}
+
+static int
+latest_stale(struct signer *s)
+{
+	int stale;
+
+	pthread_mutex_lock(&s->mu);
+	stale = s->latest_stale;
+	pthread_mutex_unlock(&s->mu);
+	return stale;
+}
+
 /* Whether this batch signs: when asked, when the interval has passed, or
  * when no checkpoint exists yet. */
 static int
@@ -175,7 +243,7 @@ sign_due(struct signer *s, int64_t size, int64_t now_ms)
 		s->force = 0;
 	pthread_mutex_unlock(&s->mu);
 	return (force && size > latest) || (size > latest &&
-	    now_ms - last >= s->interval_ms) || latest < 0;
+	    now_ms - last >= s->interval_ms && is_leader(s)) || latest < 0;
 }
 
 /* The guard's word before a signature; a no halts the signer. */
@@ -224,6 +292,9 @@ hook_before_commit(void *ctx, struct store_conn *c, int64_t size,
 	if (s->tree.size != size)
 		return err_internal(e, "tree size %lld differs from the log "
 		    "size %lld", (long long)s->tree.size, (long long)size);
+	/* Another node may have signed this size already. */
+	if (latest_stale(s) && latest_reload(s, c, e) == -1)
+		return -1;
 	/* The rightmost tile of each level that grew. */
 	for (level = 0; level < EDGE_LEVELS; level++) {
 		struct edge_tile *et = &s->tree.t[level];
@@ -269,7 +340,9 @@ hook_after_commit(void *ctx, int64_t size)
 	s->snapped = 0;
 	filled_publish(s);
 	pthread_mutex_lock(&s->mu);
-	s->committed = size;
+	/* Another node's later commit may have been heard already. */
+	if (size > s->committed)
+		s->committed = size;
 	if (s->signed_note != NULL) {
 		buf_reset(&s->latest);
 		if (buf_puts(&s->latest, s->signed_note) == 0) {
@@ -297,6 +370,182 @@ hook_after_rollback(void *ctx)
 	s->signed_note = NULL;
 }
 
+/* The edge catching up with leaves another node appended. */
+struct catchup {
+	struct edge *tree;
+	int64_t next;
+	struct err *e;
+	int fail;
+};
+
+static int
+sink_none(void *arg, int level, int64_t idx, const merkle_hash *nodes,
+    struct err *e)
+{
+	/* The node that appended these leaves wrote their tiles. */
+	(void)arg;
+	(void)level;
+	(void)idx;
+	(void)nodes;
+	(void)e;
+	return 0;
+}
+
+static int
+catchup_leaf(void *arg, const struct rec_leaf *r)
+{
+	struct catchup *cu = arg;
+	merkle_hash leaf;
+
+	if (r->index != cu->next || r->leaf == NULL) {
+		err_internal(cu->e, "log entry %lld is missing or has no leaf",
+		    (long long)cu->next);
+		cu->fail = 1;
+		return 1;
+	}
+	merkle_leaf_hash(leaf, r->leaf, r->leaf_len);
+	if (edge_append(cu->tree, leaf, sink_none, NULL, cu->e) == -1) {
+		cu->fail = 1;
+		return 1;
+	}
+	cu->next++;
+	return 0;
+}
+
+struct conn_get {
+	const struct store_ops *ops;
+	struct store_conn *c;
+};
+
+static int
+conn_get(void *arg, int level, int64_t idx, struct buf *out, struct err *e)
+{
+	struct conn_get *g = arg;
+
+	return g->ops->tile_get(g->c, level, idx, out, e);
+}
+
+/* The partial tile of each level as hashed here must be the stored one:
+ * this node signs only hashes it computed and checked. */
+static int
+edge_verify(struct signer *s, struct store_conn *c, const struct edge *ed,
+    struct err *e)
+{
+	struct buf tile;
+	int level, rc = 0;
+
+	buf_init(&tile, (size_t)TILE_WIDTH * MERKLE_HASH);
+	for (level = 0; level < EDGE_LEVELS && rc == 0; level++) {
+		const struct edge_tile *et = &ed->t[level];
+		size_t len = (size_t)et->width * MERKLE_HASH;
+		int found;
+
+		if (et->width == 0)
+			continue;
+		buf_reset(&tile);
+		found = store_ops(s->store)->tile_get(c, level, et->index,
+		    &tile, e);
+		if (found == -1)
+			rc = -1;
+		else if (found == 1 || tile.len < len ||
+		    sodium_memcmp(tile.data, et->h, len) != 0)
+			rc = 1;
+	}
+	buf_cleanup(&tile);
+	return rc;
+}
+
+/*
+ * Several nodes: on the writer, the head lock held, before this batch's
+ * jobs.  The log holds size entries; the tree holds what this node last
+ * committed.  Catch up by hashing the leaves in between (then the stored
+ * partial tiles must agree), or for a big gap read the edge from the
+ * stored tiles.
+ */
+static int
+hook_reload(void *ctx, struct store_conn *c, int64_t size, struct err *e)
+{
+	struct signer *s = ctx;
+	const struct store_ops *ops = store_ops(s->store);
+	struct edge *next;
+	char why[256];
+	int level, rc = -1;
+
+	if (s->broken[0] != '\0')
+		return 0;               /* nothing is appended anyway */
+	if (signer_halted(s) != NULL)
+		return err_set(e, 503, "internal", "the log is halted: %s",
+		    s->halt_msg);
+	if (size < s->tree.size) {
+		str_printf(why, sizeof(why), "the store lost entries: it "
+		    "holds %lld, the tree %lld", (long long)size,
+		    (long long)s->tree.size);
+		log_error("tlog: %s", why);
+		signer_halt(s, why);
+		return err_set(e, 503, "internal", "the log is halted: %s",
+		    why);
+	}
+	next = malloc(sizeof(*next));
+	if (next == NULL)
+		return err_internal(e, "out of memory");
+	memcpy(next, &s->tree, sizeof(*next));
+	if (size - s->tree.size <= RELOAD_HASH_MAX) {
+		struct catchup cu = {next, s->tree.size, e, 0};
+		int v;
+
+		if (ops->entry_leaves(c, s->tree.size, size, 0, catchup_leaf,
+		    &cu, e) == -1 || cu.fail)
+			goto out;
+		if (next->size != size) {
+			err_internal(e, "log entries %lld to %lld are missing",
+			    (long long)next->size, (long long)size);
+			goto out;
+		}
+		for (level = 0; level < EDGE_LEVELS; level++)
+			next->t[level].stored_width = next->t[level].width;
+		v = edge_verify(s, c, next, e);
+		if (v == -1)
+			goto out;
+		if (v == 1) {
+			str_printf(why, sizeof(why), "the stored tree differs "
+			    "from its entries at size %lld", (long long)size);
+			log_error("tlog: %s", why);
+			signer_halt(s, why);
+			err_set(e, 503, "internal", "the log is halted: %s",
+			    why);
+			goto out;
+		}
+	} else {
+		struct conn_get g = {ops, c};
+
+		if (edge_load(next, size, conn_get, &g, e) == -1)
+			goto out;
+	}
+	memcpy(&s->tree, next, sizeof(s->tree));
+	pthread_mutex_lock(&s->mu);
+	if (size > s->committed)
+		s->committed = size;
+	s->latest_stale = 1;
+	pthread_mutex_unlock(&s->mu);
+	rc = 0;
+out:
+	free(next);
+	return rc;
+}
+
+/* On the store's watcher: another node committed up to size. */
+static void
+hook_heard(void *ctx, int64_t size)
+{
+	struct signer *s = ctx;
+
+	pthread_mutex_lock(&s->mu);
+	if (size > s->committed)
+		s->committed = size;
+	s->latest_stale = 1;
+	pthread_mutex_unlock(&s->mu);
+}
+
 struct signer *
 signer_new(const struct signer_config *cfg, struct err *e)
 {
@@ -317,6 +566,8 @@ signer_new(const struct signer_config *cfg, struct err *e)
 	s->cache = cfg->cache;
 	s->guard = cfg->guard;
 	s->guard_ctx = cfg->guard_ctx;
+	s->leader = cfg->leader;
+	s->leader_ctx = cfg->leader_ctx;
 	pthread_mutex_init(&s->mu, NULL);
 	pthread_cond_init(&s->cv, NULL);
 	buf_init(&s->latest, NOTE_MAX);
@@ -340,6 +591,8 @@ signer_new(const struct signer_config *cfg, struct err *e)
 	hooks.after_commit = hook_after_commit;
 	hooks.discard_from = hook_discard;
 	hooks.after_rollback = hook_after_rollback;
+	hooks.reload = hook_reload;
+	hooks.heard = hook_heard;
 	hooks.ctx = s;
 	store_set_hooks(s->store, &hooks);
 	return s;
@@ -379,7 +632,28 @@ signer_checkpoint(struct signer *s, int64_t min_size, struct buf *note,
     int64_t *size, struct err *e)
 {
 	int64_t have;
+	int stale;
 
+	pthread_mutex_lock(&s->mu);
+	have = s->latest_size;
+	/* Another node signs on the interval in a commit that appends
+	 * nothing (no news of it): while the latest is behind the tree,
+	 * look. */
+	stale = s->latest_stale || have < s->committed;
+	pthread_mutex_unlock(&s->mu);
+	/* Several nodes: another may have signed it; no need to sign it
+	 * again. */
+	if (store_ops(s->store)->head != NULL && (stale || have < min_size)) {
+		struct store_conn *c = store_reader_get(s->store, e);
+		int rc;
+
+		if (c == NULL)
+			return -1;
+		rc = latest_reload(s, c, e);
+		store_reader_put(s->store, c);
+		if (rc == -1)
+			return -1;
+	}
 	pthread_mutex_lock(&s->mu);
 	have = s->latest_size;
 	if (have < min_size)
@@ -427,6 +701,13 @@ signer_main(void *arg)
 		    clock_now_ms(s->clock) -
 		    s->last_sign_ms >= s->interval_ms;
 		if (!need)
+			continue;
+		/* Several nodes: the holder of the signer lease signs on the
+		 * interval (the lease is asked outside mu). */
+		pthread_mutex_unlock(&s->mu);
+		need = is_leader(s);
+		pthread_mutex_lock(&s->mu);
+		if (!need || s->stopping)
 			continue;
 		s->force = 1;
 		pthread_mutex_unlock(&s->mu);

@@ -45,6 +45,11 @@ struct signer_config {
 	int (*guard)(void *ctx, struct store_conn *c, int64_t size,
 	    const merkle_hash root, struct err *e);
 	void *guard_ctx;
+	/* Several nodes (issue 15): whether this node signs on the interval
+	 * (holds the "signer" lease); NULL: always.  Any node still signs
+	 * when asked for a size no checkpoint covers (signer_checkpoint). */
+	int (*leader)(void *ctx);
+	void *leader_ctx;
 };
 
 struct signer;

@@ -27,6 +27,7 @@
 
 #include "common/log.h"
 #include "common/str.h"
+#include "store/lease.h"
 #include "tlog/anchor.h"
 #include "tlog/edge.h"
 #include "tlog/keyfile.h"
@@ -39,6 +40,7 @@
 #include "tlog/tilecache.h"
 
 #define META_ORIGIN "log_origin"
+#define META_VKEY "log_vkey"            /* several nodes: the log's key */
 
 struct tlog {
 	struct store *store;
@@ -53,6 +55,7 @@ struct tlog {
 	struct anchor *anchor;
 	struct publish *pub;
 	merkle_hash start_root;         /* of the tree verified at start */
+	struct lease *lease;            /* "signer"; NULL: always */
 	int reanchor;                   /* accepted: the anchor is replaced */
 };
 
@@ -192,6 +195,11 @@ key_open(struct tlog *t, const char *data_dir, int build, struct err *e)
 	if (found == -1)
 		return -1;
 	if (found == 1) {
+		if (!build && store_ops(t->store)->init_lock != NULL)
+			return err_internal(e, "%s is missing but the log has "
+			    "signed checkpoints: copy DIR/log.key (and "
+			    "DIR/secrets.key) from a node of this cluster",
+			    path);
 		if (!build)
 			return err_internal(e, "%s is missing but the log has "
 			    "signed checkpoints: restore it from backup",
@@ -207,6 +215,57 @@ key_open(struct tlog *t, const char *data_dir, int build, struct err *e)
 	return 0;
 }
 
+static int
+apply_vkey(struct store_conn *c, void *arg, struct err *e)
+{
+	struct tlog *t = arg;
+
+	return store_ops(t->store)->meta_set(c, META_VKEY, t->vkey,
+	    strlen(t->vkey) + 1, e);
+}
+
+/*
+ * Several nodes share one log and so one key: the first node records its
+ * verifier key in the store (start-up is serialised by init_lock), and a
+ * node whose DIR/log.key differs refuses to start before it touches the
+ * log.
+ */
+static int
+vkey_check(struct tlog *t, struct err *e)
+{
+	const struct store_ops *ops = store_ops(t->store);
+	struct store_job job = {apply_vkey, NULL, t};
+	struct store_conn *c;
+	struct buf b;
+	int found, rc = -1;
+
+	if (ops->init_lock == NULL)
+		return 0;               /* one node */
+	buf_init(&b, NOTE_VERIFIER_MAX + 1);
+	c = store_reader_get(t->store, e);
+	if (c == NULL)
+		goto out;
+	found = ops->meta_get(c, META_VKEY, &b, e);
+	store_reader_put(t->store, c);
+	if (found == -1)
+		goto out;
+	if (found == 1) {
+		rc = store_write(t->store, &job, NULL, e);
+		goto out;
+	}
+	if (b.len != strlen(t->vkey) + 1 || sodium_memcmp(b.data, t->vkey, b.len) !=
+	    0) {
+		err_internal(e, "this node's log.key is not the key of the "
+		    "log in this store: copy DIR/log.key (and DIR/secrets.key) "
+		    "from a node of this cluster");
+		goto out;
+	}
+	rc = 0;
+out:
+	buf_cleanup(&b);
+	return rc;
+}
+
 /* The signer's guard: the tree about to be signed, read on the writer's
  * connection (no cache: this batch may still roll back), must extend the
  * anchor. */
@@ -219,6 +278,16 @@ guard(void *ctx, struct store_conn *c, int64_t size, const merkle_hash root,
 	struct prover_tiles tiles = {conn_tile_get, &ct};
 
 	return anchor_extends(t->anchor, NULL, &tiles, size, root, e);
+}
+
+/* Whether this node does the periodic work (signing on the interval,
+ * asking witnesses). */
+static int
+leader(void *ctx)
+{
+	struct tlog *t = ctx;
+
+	return lease_held(t->lease, NULL);
 }
 
 /* Checks the stored tree and hands it to a new signer. */
@@ -262,6 +331,8 @@ check_and_sign(struct tlog *t, const struct tlog_config *cfg, int build,
 	scfg.latest_size = sc.latest_size;
 	scfg.guard = guard;
 	scfg.guard_ctx = t;
+	scfg.leader = leader;
+	scfg.leader_ctx = t;
 	if (t->broken[0] == '\0' && edge_root(sc.tree, t->start_root) == -1) {
 		err_internal(e, "cannot compute the tree head");
 		goto out;
@@ -445,6 +516,7 @@ publish_open(struct tlog *t, const struct tlog_config *cfg, struct err *e)
 	pc.extends = pub_extends;
 	pc.proof = pub_proof;
 	pc.halt = pub_halt;
+	pc.leader = leader;
 	pc.arg = t;
 	t->pub = publish_new(&pc, e);
 	if (t->pub == NULL)
@@ -467,6 +539,7 @@ tlog_open(const struct tlog_config *cfg, struct err *e)
 		return NULL;
 	}
 	t->store = cfg->store;
+	t->lease = cfg->signer_lease;
 	cap = cfg->proof_cache_tiles > 0 ? (size_t)cfg->proof_cache_tiles :
 	    TILECACHE_DEFAULT;
 	t->sk = sodium_malloc(crypto_sign_SECRETKEYBYTES);
@@ -486,6 +559,7 @@ tlog_open(const struct tlog_config *cfg, struct err *e)
 	if (origin_fix(t, cfg, &build, e) == -1 ||
 	    plaintext_refuse(t, e) == -1 ||
 	    key_open(t, cfg->data_dir, build, e) == -1 ||
+	    vkey_check(t, e) == -1 ||
 	    no_rebuild(t, cfg, build, e) == -1 ||
 	    (t->anchor = anchor_new(cfg->data_dir, &t->lkey, e)) == NULL ||
 	    check_and_sign(t, cfg, build, e) == -1)

@@ -55,6 +55,11 @@ struct tlog_config {
 					 * or a tree rebuilt over entries */
 	const char *const *witnesses;   /* "URL=KEY" each */
 	size_t nwitnesses;
+	/* Several nodes (issue 15): the "signer" lease (store/lease.h).  Its
+	 * holder signs on the interval and asks the witnesses; any node
+	 * signs a size asked for that no checkpoint covers.  NULL: this
+	 * node does it all. */
+	struct lease *signer_lease;
 };
 
 struct tlog;

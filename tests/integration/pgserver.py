@@ -141,10 +141,11 @@ def _psql_path():
     return "psql"
 
 
-def psql(url, sql=None, args=(), check=True, timeout=60):
+def psql(url, sql=None, args=(), check=True, timeout=60, input=None):
     """Runs psql against url (no psqlrc, stops at the first error,
     unaligned tuples only) and returns its stdout.  sql is sent with -c;
-    args are extra psql arguments.  Raises RuntimeError with psql's
+    args are extra psql arguments; input: psql's standard input (a
+    script).  Raises RuntimeError with psql's
     stderr when it fails and check is set."""
     cmd = [_psql_path(), "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1",
            "-d", url] + list(args)
@@ -156,10 +157,12 @@ def psql(url, sql=None, args=(), check=True, timeout=60):
               "PGSERVICE", "PGOPTIONS", "PGHOSTADDR"):
         env.pop(k, None)
     p = subprocess.run(cmd, capture_output=True, text=True, env=env,
-                       timeout=timeout)
+                       timeout=timeout, input=input,
+                       stdin=None if input is not None else
+                       subprocess.DEVNULL)
     if check and p.returncode != 0:
         raise RuntimeError("psql %r failed (%d): %s"
-                           % (sql, p.returncode, p.stderr.strip()))
+                           % (sql or input, p.returncode, p.stderr.strip()))
     return p.stdout
 
 

@@ -11,7 +11,6 @@ of the flood's requests appended an entry.
 """
 import http.client
 import os
-import sqlite3
 import threading
 import time
 import unittest
@@ -125,11 +124,10 @@ class AnonymousFlood(unittest.TestCase):
         # The tally's own columns say so too (they pointed into a stack
         # frame gone by the time the writer stored them), and its leaf was
         # sealed for that tenant: it opens with acme's key.
-        con = sqlite3.connect(os.path.join(self.d.data, "custos.db"))
-        self.assertEqual(con.execute(
-            "SELECT tenant_id, action FROM entries WHERE idx >= ?",
-            (start,)).fetchall(), [("acme", "ticket.list")])
-        con.close()
+        with self.d.db() as con:
+            self.assertEqual(con.query(
+                "SELECT tenant_id, action FROM entries WHERE idx >= ?",
+                (start,)), [("acme", "ticket.list")])
         self.assertEqual([ev for _, ev, _ in self.d.plain_entries(start)],
                          evs)
         # The source spent its budget: what carries no token is refused

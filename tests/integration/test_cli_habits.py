@@ -19,6 +19,7 @@ import tempfile
 import time
 import unittest
 
+import harness
 from harness import CUSTOS, CUSTOSD, Daemon, World, free_port, totp
 
 OP_ONLY = ("scope", "contain", "containments", "alerts", "seed", "import",
@@ -461,8 +462,8 @@ class CliFollowRestart(unittest.TestCase):
         self.assertIsNone(p.poll(), "log --follow ended with custosd")
         d.proc = subprocess.Popen(
             [CUSTOSD, "--data", d.data, "--listen", "127.0.0.1:%d" % d.port,
-             "--pwhash-ops", "1", "--pwhash-mem", "8192", "--quiet"],
-            stdout=d.log, stderr=subprocess.STDOUT)
+             "--pwhash-ops", "1", "--pwhash-mem", "8192", "--quiet"]
+            + d.store_args(), stdout=d.log, stderr=subprocess.STDOUT)
         r = subprocess.run([CUSTOS, "--server", d.url, "wait"],
                            capture_output=True, text=True, timeout=60)
         self.assertEqual(r.returncode, 0, r.stderr)
@@ -478,6 +479,8 @@ class CliFollowRestart(unittest.TestCase):
         self.assertEqual(out.count(b"vendor.create"), 2, out)
 
 
+@harness.sqlite_only("limits the size of the SQLite file (RLIMIT_FSIZE); "
+                     "test_pg_restart is PostgreSQL's 503")
 class CliUnrecordable(unittest.TestCase):
     """Exit 4 on a 503: custosd with its files limited as on a full disk
     (as test_unrecordable does) answers 503 with Retry-After to what it

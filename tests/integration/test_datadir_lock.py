@@ -13,10 +13,11 @@ import urllib.request
 from harness import CUSTOSD, Daemon, free_port
 
 
-def start(data, port):
+def start(data, port, store=()):
     return subprocess.Popen(
         [CUSTOSD, "--data", data, "--listen", "127.0.0.1:%d" % port,
-         "--pwhash-ops", "1", "--pwhash-mem", "8192", "--quiet"],
+         "--pwhash-ops", "1", "--pwhash-mem", "8192", "--quiet"]
+        + list(store),
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
@@ -41,7 +42,7 @@ class OneDaemonPerDataDirectory(unittest.TestCase):
         self.d.stop()
 
     def test_second_daemon_refuses_to_start_naming_the_holder(self):
-        second = start(self.d.data, free_port())
+        second = start(self.d.data, free_port(), self.d.store_args())
         try:
             _, err = second.communicate(timeout=30)
         except subprocess.TimeoutExpired:
@@ -61,7 +62,7 @@ class OneDaemonPerDataDirectory(unittest.TestCase):
         self.d.proc.send_signal(signal.SIGKILL)
         self.d.proc.wait(timeout=20)
         port = free_port()
-        again = start(self.d.data, port)
+        again = start(self.d.data, port, self.d.store_args())
         try:
             self.assertTrue(healthy(port), "custosd did not start again")
             with open(os.path.join(self.d.data, "custosd.pid")) as f:

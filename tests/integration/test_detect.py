@@ -765,6 +765,7 @@ def restart(d):
     d.url = "http://127.0.0.1:%d" % d.port
     args = [CUSTOSD, "--data", d.data, "--listen", "127.0.0.1:%d" % d.port,
             "--pwhash-ops", "1", "--pwhash-mem", "8192", "--quiet"]
+    args += d.store_args()
     if d.clock_file is not None:
         args += ["--test-clock", d.clock_file]
     d.proc = subprocess.Popen(args, stdout=d.log, stderr=subprocess.STDOUT)

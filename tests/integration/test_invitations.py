@@ -200,6 +200,9 @@ class Enrolment(InvitationTest):
             self.assertNotIn(seed, r.raw)
             self.assertNotIn(seed.lower(), r.raw)
         # not in the database file in clear: sealed for its row
+        if harness.PG:
+            print("skipped on PostgreSQL: the scan of the SQLite file")
+            return
         data = b""
         for name in os.listdir(self.d.data):
             if name.startswith("custos.db") or name.endswith(".db") or \

@@ -59,7 +59,8 @@ def run_once(d, *extra, limit=60):
     d.proc = subprocess.Popen(
         [harness.CUSTOSD, "--data", d.data, "--listen",
          "127.0.0.1:%d" % d.port, "--pwhash-ops", "1", "--pwhash-mem",
-         "8192"] + list(extra), stdout=d.log, stderr=subprocess.STDOUT)
+         "8192"] + list(extra) + d.store_args(), stdout=d.log,
+        stderr=subprocess.STDOUT)
     deadline = time.time() + limit
     while time.time() < deadline:
         if d.proc.poll() is not None:
@@ -103,20 +104,9 @@ class Anchor(unittest.TestCase):
         self.assertEqual(rc, 0, "custosd exited with %s: %s"
                          % (rc, tl.run_log_text(self.d)))
 
-    def sql(self, script):
-        con = sqlite3.connect(self.db)
-        try:
-            con.executescript(script)
-            con.commit()
-        finally:
-            con.close()
-
     def query(self, q):
-        con = sqlite3.connect(self.db)
-        try:
-            return con.execute(q).fetchall()
-        finally:
-            con.close()
+        with self.d.db() as con:
+            return con.query(q)
 
     def refused(self, why, *extra):
         rc, log = run_once(self.d, *extra)
@@ -136,16 +126,11 @@ class Anchor(unittest.TestCase):
         # it and only the tree can tell (test_sealed_log: without the key
         # the start-up check names the entry).
         idx = 30
-        con = sqlite3.connect(self.db)
-        try:
-            con.executescript("DROP TRIGGER entries_no_update; "
-                              "DROP TRIGGER tiles_no_delete; "
-                              "DROP TRIGGER checkpoints_no_delete;")
+        for table in ("entries", "tiles", "checkpoints"):
+            self.d.db_unguard(table)
+        with self.d.db() as con:
             tl.rewrite_entry_resealed(self.d, con, idx)
             con.executescript("DELETE FROM tiles; DELETE FROM checkpoints;")
-            con.commit()
-        finally:
-            con.close()
         with open(self.anchor) as f:
             anchored = f.read()
         log = self.refused("does not rebuild a tree over existing entries")
@@ -172,6 +157,7 @@ class Anchor(unittest.TestCase):
         self.started()
         self.stop()
 
+    @harness.sqlite_only("restores a backup of the SQLite file")
     def test_restored_backup_older_than_the_anchor_is_refused(self):
         backup = os.path.join(self.d.dir, "backup.db")
         src = sqlite3.connect(self.db)
@@ -253,17 +239,15 @@ class LiveRewrite(unittest.TestCase):
         wait_anchor(d, size)
         # The root of the first 256 leaves, as tile 1/0 holds it: every
         # consistency proof from the anchor's size needs it.
-        db = os.path.join(d.data, "custos.db")
-        con = sqlite3.connect(db, timeout=30)
-        (row,), = con.execute("SELECT hashes FROM tiles WHERE level = 1 "
-                              "AND idx = 0").fetchall()
+        with d.db() as con:
+            (row,), = con.query("SELECT hashes FROM tiles WHERE level = 1 "
+                                "AND idx = 0")
         bad = bytearray(row)
         bad[5] ^= 1
-        con.executescript("DROP TRIGGER tiles_grow_only; UPDATE tiles SET "
-                          "hashes = X'%s' WHERE level = 1 AND idx = 0;"
-                          % bytes(bad).hex())
-        con.commit()
-        con.close()
+        d.db_unguard("tiles")
+        with d.db() as con:
+            con.execute("UPDATE tiles SET hashes = ? WHERE level = 1 "
+                        "AND idx = 0", (bytes(bad),))
         for i in range(3):
             d.op("POST", "/v1/vendors", {"id": "late-%d" % i,
                                          "name": "Late %d" % i})
@@ -278,9 +262,8 @@ class LiveRewrite(unittest.TestCase):
         r = d.op("POST", "/v1/vendors", {"id": "later", "name": "Later"})
         self.assertEqual(r.status, 503, r)
         self.assertIn("refusing to sign", tl.run_log_text(d))
-        con = sqlite3.connect(db, timeout=30)
-        (top,), = con.execute("SELECT max(size) FROM checkpoints")
-        con.close()
+        with d.db() as con:
+            (top,), = con.query("SELECT max(size) FROM checkpoints")
         self.assertEqual(top, size)
         self.assertEqual(anchor_size(d), size)
 

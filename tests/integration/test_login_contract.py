@@ -20,12 +20,13 @@ time, to a fresh TOTP step."""
 import base64
 import os
 import re
-import sqlite3
 import threading
 import time
 import unittest
 
 import nacl.signing
+
+import harness
 
 from harness import (Daemon, DaemonTest, TOTP_SECRET, World, fresh_source,
                      totp)
@@ -124,13 +125,10 @@ class ContractLogin(DaemonTest):
 
     def failures(self, key):
         """The failures the store counts against a throttle key."""
-        db = sqlite3.connect(os.path.join(self.d.data, "custos.db"))
-        try:
-            row = db.execute("SELECT failures FROM throttle WHERE key = ?",
-                             (key,)).fetchone()
-        finally:
-            db.close()
-        return row[0] if row else 0
+        with self.d.db() as db:
+            rows = db.query("SELECT failures FROM throttle WHERE key = ?",
+                            (key,))
+        return rows[0][0] if rows else 0
 
     def shape(self, r):
         """What a step-one answer shows, less its random parts."""
@@ -155,13 +153,19 @@ class ContractLogin(DaemonTest):
                          ("allowed", "ct-ok"), ev)
         # The pending login keeps the verdict (1: right), nothing else
         # about the password.
-        db = sqlite3.connect(os.path.join(self.d.data, "custos.db"))
-        try:
-            cur = db.execute("SELECT * FROM logins WHERE id = ?",
-                             (r.body["login_id"],))
-            row = dict(zip([c[0] for c in cur.description], cur.fetchone()))
-        finally:
-            db.close()
+        cols = ["id", "engineer_id", "device_id", "challenge", "source",
+                "expires", "password_verdict"]
+        with self.d.db() as db:
+            # Every column the table has, by name: none besides these.
+            names = [n for (n,) in db.query(
+                "SELECT name FROM pragma_table_info('logins')"
+                if harness.BACKEND == "sqlite" else
+                "SELECT column_name::text FROM information_schema.columns "
+                "WHERE table_name = 'logins'")]
+            (vals,) = db.query("SELECT %s FROM logins WHERE id = ?"
+                               % ", ".join(cols), (r.body["login_id"],))
+        self.assertEqual(sorted(names), sorted(cols), names)
+        row = dict(zip(cols, vals))
         self.assertEqual(sorted(row), sorted([
             "id", "engineer_id", "device_id", "challenge", "source",
             "expires", "password_verdict"]), row)

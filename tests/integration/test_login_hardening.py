@@ -15,7 +15,6 @@ import base64
 import http.client
 import json
 import os
-import sqlite3
 import subprocess
 import threading
 import time
@@ -23,6 +22,7 @@ import unittest
 
 import nacl.signing
 
+import harness
 from harness import (Daemon, DaemonTest, TOTP_SECRET, World, totp)
 
 CLOCK = 1800000000.0
@@ -182,13 +182,13 @@ class SecretsAtRest(DaemonTest):
     clock = CLOCK
 
     def db(self):
-        return sqlite3.connect(os.path.join(self.d.data, "custos.db"))
+        return self.d.db()
 
     def test_totp_seed_is_sealed_and_logins_still_work(self):
         seed = base64.b32decode(TOTP_SECRET)
         with self.db() as db:
-            rows = db.execute("SELECT totp_secret FROM engineers UNION ALL "
-                              "SELECT totp_secret FROM users").fetchall()
+            rows = db.query("SELECT totp_secret FROM engineers UNION ALL "
+                            "SELECT totp_secret FROM users")
         self.assertTrue(rows)
         for (blob,) in rows:
             self.assertNotEqual(bytes(blob), seed)
@@ -205,8 +205,7 @@ class SecretsAtRest(DaemonTest):
 
     def counts(self):
         with self.db() as db:
-            return tuple(db.execute("SELECT count(*) FROM %s" % t)
-                         .fetchone()[0]
+            return tuple(db.query("SELECT count(*) FROM %s" % t)[0][0]
                          for t in ("logins", "resets", "throttle"))
 
     def test_expired_logins_resets_and_throttle_rows_are_swept(self):
@@ -243,12 +242,16 @@ class ClearSeedsSealedAtStart(unittest.TestCase):
             d.proc.terminate()
             self.assertEqual(d.proc.wait(timeout=20), 0)
             seed = base64.b32decode(TOTP_SECRET)
-            path = os.path.join(d.data, "custos.db")
-            with sqlite3.connect(path) as db:
+            with d.db() as db:
                 db.execute("UPDATE engineers SET totp_secret = ?", (seed,))
                 db.execute("UPDATE users SET totp_secret = ?", (seed,))
-                db.execute("INSERT OR REPLACE INTO meta(key, value) "
-                           "VALUES ('totp_clear', 1)")
+                if harness.PG:
+                    db.execute("INSERT INTO meta(key, value) VALUES "
+                               "('totp_clear', ?) ON CONFLICT (key) DO "
+                               "UPDATE SET value = EXCLUDED.value", (b"1",))
+                else:
+                    db.execute("INSERT OR REPLACE INTO meta(key, value) "
+                               "VALUES ('totp_clear', 1)")
             d.proc = subprocess.Popen(d.proc.args, stdout=d.log,
                                       stderr=subprocess.STDOUT)
             deadline = time.time() + 30
@@ -258,12 +261,12 @@ class ClearSeedsSealedAtStart(unittest.TestCase):
                         break
                 except OSError:
                     time.sleep(0.1)
-            with sqlite3.connect(path) as db:
-                blobs = [bytes(b) for (b,) in db.execute(
+            with d.db() as db:
+                blobs = [bytes(b) for (b,) in db.query(
                     "SELECT totp_secret FROM engineers UNION ALL "
                     "SELECT totp_secret FROM users")]
-                mark = db.execute("SELECT count(*) FROM meta "
-                                  "WHERE key = 'totp_clear'").fetchone()[0]
+                mark = db.query("SELECT count(*) FROM meta "
+                                "WHERE key = 'totp_clear'")[0][0]
             self.assertEqual(mark, 0)
             for b in blobs:
                 self.assertNotIn(seed[:10], b)
@@ -297,6 +300,11 @@ class UnknownNamesBlinded(DaemonTest):
         self.assertEqual(targets[0], targets[1])
         self.assertNotIn(SECRET_NAME, repr(evs))
         self.assertNotIn(SECRET_NAME, self.d.read_log())
+        if harness.PG:
+            # The database's files belong to the server's user: the scan
+            # below is SQLite's (the stored columns are checked above).
+            print("skipped on PostgreSQL: the scan of the store's files")
+            return
         with open(os.path.join(self.d.data, "custos.db"), "rb") as f:
             self.assertNotIn(SECRET_NAME.encode(), f.read())
         for name in os.listdir(self.d.data):

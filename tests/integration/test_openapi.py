@@ -24,7 +24,6 @@ import json
 import os
 import re
 import shutil
-import sqlite3
 import subprocess
 import time
 import unittest
@@ -1023,6 +1022,7 @@ class DamagedDaemon(Daemon):
 
     def __init__(self, old):
         self.dir, self.data, self.operator = old.dir, old.data, old.operator
+        self.store, self.server = old.store, old.server
         self.port = free_port()
         self.url = "http://127.0.0.1:%d" % self.port
         self.clock_file = None
@@ -1030,7 +1030,7 @@ class DamagedDaemon(Daemon):
         self.proc = subprocess.Popen(
             [CUSTOSD, "--data", self.data, "--listen",
              "127.0.0.1:%d" % self.port, "--pwhash-ops", "1",
-             "--pwhash-mem", "8192", "--quiet"],
+             "--pwhash-mem", "8192", "--quiet"] + self.store_args(),
             stdout=self.log, stderr=subprocess.STDOUT)
         deadline = time.time() + 30
         while True:
@@ -1066,19 +1066,14 @@ class SpecMatchesDamagedDaemon(unittest.TestCase):
             d.log.close()
         try:
             assert rc == 0, "custosd exited with %s" % rc
-            db = sqlite3.connect(os.path.join(d.data, "custos.db"))
-            for (trigger,) in db.execute(
-                    "SELECT name FROM sqlite_master WHERE type = 'trigger' "
-                    "AND tbl_name = 'entries'").fetchall():
-                db.execute('DROP TRIGGER "%s"' % trigger)
-            (leaf,) = db.execute(
-                "SELECT bytes FROM entries WHERE idx = 1").fetchone()
-            flipped = bytes(leaf).replace(b'"allowed"', b'"Allowed"')
-            assert flipped != bytes(leaf)
-            db.execute("UPDATE entries SET bytes = ? WHERE idx = 1",
-                       (flipped,))
-            db.commit()
-            db.close()
+            d.db_unguard("entries")
+            with d.db() as db:
+                ((leaf,),) = db.query(
+                    "SELECT bytes FROM entries WHERE idx = 1")
+                flipped = bytes(leaf).replace(b'"allowed"', b'"Allowed"')
+                assert flipped != bytes(leaf)
+                db.execute("UPDATE entries SET bytes = ? WHERE idx = 1",
+                           (flipped,))
             cls.d = DamagedDaemon(d)
         except BaseException:
             shutil.rmtree(d.dir, ignore_errors=True)

@@ -410,7 +410,7 @@ def restart(test, d):
     d.proc = subprocess.Popen(
         [CUSTOSD, "--data", d.data, "--listen",
          "127.0.0.1:%d" % d.port, "--pwhash-ops", "1",
-         "--pwhash-mem", "8192", "--quiet"],
+         "--pwhash-mem", "8192", "--quiet"] + d.store_args(),
         stdout=d.log, stderr=subprocess.STDOUT)
     deadline = time.time() + 30
     while time.time() < deadline:

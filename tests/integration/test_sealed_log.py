@@ -16,7 +16,6 @@ import hashlib
 import json
 import re
 import os
-import sqlite3
 import subprocess
 import unittest
 
@@ -236,27 +235,23 @@ class PlaintextLogRefused(unittest.TestCase):
             World(d)
             d.proc.terminate()
             self.assertEqual(d.proc.wait(timeout=30), 0)
-            db = os.path.join(d.data, "custos.db")
-            con = sqlite3.connect(db)
-            con.execute("DROP TRIGGER entries_no_update")
-            con.execute("UPDATE entries SET leaf = NULL")
-            con.commit()
-            before = con.execute("SELECT count(*), max(idx) FROM "
-                                 "entries").fetchone()
-            con.close()
+            d.db_unguard("entries")
+            with d.db() as con:
+                con.execute("UPDATE entries SET leaf = NULL")
+                (before,) = con.query("SELECT count(*), max(idx) FROM "
+                                      "entries")
             r = subprocess.run(
                 [harness.CUSTOSD, "--data", d.data, "--listen",
-                 "127.0.0.1:%d" % d.port, "--quiet"],
+                 "127.0.0.1:%d" % d.port, "--quiet"] + d.store_args(),
                 capture_output=True, text=True, timeout=60)
             self.assertNotEqual(r.returncode, 0, r)
             out = r.stdout + r.stderr
             self.assertIn("plaintext leaves", out)
             self.assertIn("start on a new one", out)
             self.assertIn("Logs from before sealed leaves", out)
-            con = sqlite3.connect(db)
-            self.assertEqual(con.execute("SELECT count(*), max(idx) FROM "
-                                         "entries").fetchone(), before)
-            con.close()
+            with d.db() as con:
+                self.assertEqual(con.query("SELECT count(*), max(idx) "
+                                           "FROM entries"), [before])
         finally:
             d.stop()
 
@@ -282,12 +277,10 @@ class RewriteWithoutTheKeyIsCaught(unittest.TestCase):
             self.assertGreater(d.log_size(), 31)
             d.proc.terminate()
             self.assertEqual(d.proc.wait(timeout=30), 0)
-            con = sqlite3.connect(os.path.join(d.data, "custos.db"))
-            for (t,) in con.execute("SELECT name FROM sqlite_master WHERE "
-                                    "type = 'trigger'").fetchall():
-                con.execute('DROP TRIGGER "%s"' % t)
-            (b,) = con.execute("SELECT bytes FROM entries WHERE idx = 30"
-                               ).fetchone()
+            for table in ("entries", "tiles", "checkpoints"):
+                d.db_unguard(table)
+            con = d.db()
+            ((b,),) = con.query("SELECT bytes FROM entries WHERE idx = 30")
             ev = json.loads(bytes(b))
             ev["outcome"] = "denied" if ev["outcome"] == "allowed" \
                 else "allowed"
@@ -298,8 +291,7 @@ class RewriteWithoutTheKeyIsCaught(unittest.TestCase):
                             "someone-else"))
             con.execute("DELETE FROM tiles")
             con.execute("DELETE FROM checkpoints")
-            con.commit()
-            n = con.execute("SELECT count(*) FROM entries").fetchone()[0]
+            n = con.query("SELECT count(*) FROM entries")[0][0]
             con.close()
             # Refused by the anchor; and when the operator accepts the
             # rewrite, the sealed leaves still name the changed entry.
@@ -313,10 +305,9 @@ class RewriteWithoutTheKeyIsCaught(unittest.TestCase):
                           "holds", h.body["error"]["message"])
             r = d.op("POST", "/v1/vendors", {"name": "After"})
             self.assertEqual(r.status, 503, r)
-            con = sqlite3.connect(os.path.join(d.data, "custos.db"))
-            self.assertEqual(con.execute("SELECT count(*) FROM entries"
-                                         ).fetchone()[0], n)
-            con.close()
+            with d.db() as con:
+                self.assertEqual(con.query("SELECT count(*) FROM entries"
+                                           )[0][0], n)
         finally:
             d.stop()
 

@@ -254,10 +254,9 @@ def rewrite_entry_resealed(d, con, idx):
     the entry is sealed again under its tenant's log key (derived from
     DIR/secrets.key as custosd does), so its leaf matches its plaintext
     and only the tree (the anchor, the witnesses) can tell.  con: an open
-    sqlite3 connection to d's database, its triggers dropped by the
-    caller."""
-    (b,) = con.execute("SELECT bytes FROM entries WHERE idx = ?",
-                       (idx,)).fetchone()
+    connection to d's store, its triggers dropped by the
+    caller (d.db(), d.db_unguard)."""
+    ((b,),) = con.query("SELECT bytes FROM entries WHERE idx = ?", (idx,))
     ev = json.loads(bytes(b))
     ev["actor"]["id"] = "someone-else"
     plain = json.dumps(ev, separators=(",", ":")).encode()
@@ -279,7 +278,7 @@ def start_again(d, name, *extra):
     d.proc = subprocess.Popen(
         [harness.CUSTOSD, "--data", d.data, "--listen",
          "127.0.0.1:%d" % d.port, "--pwhash-ops", "1", "--pwhash-mem",
-         "8192", "--quiet"] + list(extra), stdout=d.log,
+         "8192", "--quiet"] + list(extra) + d.store_args(), stdout=d.log,
         stderr=subprocess.STDOUT)
     deadline = time.time() + 60
     while time.time() < deadline:
@@ -478,12 +477,9 @@ class TransparencyLog(unittest.TestCase):
         self.assertLess(self.sign_lag2, SIGN_LAG)
 
     def test_checkpoints_are_signed_at_most_once_a_second_under_load(self):
-        db = os.path.join(self.d.data, "custos.db")
-        out = subprocess.check_output(
-            ["sqlite3", "-readonly", db, "SELECT size, time FROM "
-             "checkpoints ORDER BY size"], text=True)
-        rows = [tuple(int(x) for x in line.split("|"))
-                for line in out.split()]
+        with self.d.db() as db:
+            rows = db.query("SELECT size, time FROM checkpoints "
+                            "ORDER BY size")
         s2 = open_checkpoint(self.cp2, self.key)[1]
         rows = [r for r in rows if r[0] <= s2]
         span = rows[-1][1] - rows[0][1]

@@ -25,7 +25,6 @@ import json
 import os
 import random
 import shutil
-import sqlite3
 import threading
 import time
 import unittest
@@ -192,13 +191,9 @@ class CrashRecovery(unittest.TestCase):
         self.assertEqual(self.d.proc.wait(timeout=30), 0,
                          tl.run_log_text(self.d))
         leaves = [tl.leaf_hash(e[2]) for e in entries]
-        con = sqlite3.connect("file:%s?mode=ro" % os.path.join(
-            self.d.data, "custos.db"), uri=True)
-        try:
-            rows = con.execute("SELECT size, note FROM checkpoints ORDER BY "
-                               "size").fetchall()
-        finally:
-            con.close()
+        with self.d.db() as con:
+            rows = con.query("SELECT size, note FROM checkpoints ORDER BY "
+                             "size")
         self.assertGreater(len(rows), rounds)
         for s, note in rows:
             _, size, root = tl.open_checkpoint(note, self.key)

@@ -1,8 +1,9 @@
 # SPDX-License-Identifier: ISC
 """Start-up integrity: custosd finds a store changed behind its back.
 
-Someone with access to DATA/custos.db (an intruder, an insider) uses the
-sqlite3 CLI: drops the append-only trigger that stands in the way and
+Someone with access to the store (DATA/custos.db, or the PostgreSQL
+database: an intruder, an insider) drops or disables the append-only
+trigger that stands in the way and
 changes one byte of an entry, one hash of a tile, deletes the newest entry,
 or replaces the last signed checkpoint.  The next start must refuse: health
 answers 503 naming exactly where the log and its tree or checkpoint
@@ -17,11 +18,11 @@ import json
 import os
 import re
 import shutil
-import subprocess
 import unittest
 
 import nacl.signing
 
+import harness
 import test_tlog as tl
 from harness import Daemon, World
 
@@ -45,8 +46,8 @@ TRIGGERS = {
 }
 
 
-def sql_text(s):
-    return "'" + s.replace("'", "''") + "'"
+ENTRY_COLUMNS = ("idx,time,actor_id,tenant_id,action,session_id,device_id,"
+                 "source,allowed,bytes,vendor_id,leaf")
 
 
 class StartupIntegrity(unittest.TestCase):
@@ -63,13 +64,12 @@ class StartupIntegrity(unittest.TestCase):
         self.key = tl.fetch_key(self.d)
         tl.settled_checkpoint(self.d)
         self.size = self.d.log_size()
-        self.db = os.path.join(self.d.data, "custos.db")
         self.stop()
         # The last checkpoint covers every entry before anything is done.
-        self.assertEqual(self.sql("SELECT count(*) FROM entries;"),
-                         str(self.size))
-        self.assertEqual(self.sql("SELECT max(size) FROM checkpoints;"),
-                         str(self.size))
+        self.assertEqual(self.one("SELECT count(*) FROM entries"),
+                         self.size)
+        self.assertEqual(self.one("SELECT max(size) FROM checkpoints"),
+                         self.size)
 
     def cleanup(self):
         if self.d.proc.poll() is None:
@@ -78,9 +78,34 @@ class StartupIntegrity(unittest.TestCase):
         self.d.log.close()
         shutil.rmtree(self.d.dir, ignore_errors=True)
 
-    def sql(self, script):
-        return subprocess.check_output(["sqlite3", self.db, script],
-                                       text=True).strip()
+    def query(self, sql, params=()):
+        with self.d.db() as db:
+            return db.query(sql, params)
+
+    def one(self, sql, params=()):
+        ((v,),) = self.query(sql, params)
+        return v
+
+    def execute(self, sql, params=()):
+        with self.d.db() as db:
+            db.execute(sql, params)
+
+    def unguard(self, trigger):
+        """Drops (SQLite) or disables (PostgreSQL) the trigger."""
+        if harness.PG:
+            table = trigger.split("_", 1)[0]
+            self.execute('ALTER TABLE %s DISABLE TRIGGER "%s"'
+                         % (table, trigger))
+        else:
+            self.execute("DROP TRIGGER %s" % trigger)
+
+    def reguard(self, trigger):
+        if harness.PG:
+            table = trigger.split("_", 1)[0]
+            self.execute('ALTER TABLE %s ENABLE TRIGGER "%s"'
+                         % (table, trigger))
+        else:
+            self.execute(TRIGGERS[trigger])
 
     def stop(self):
         self.d.proc.terminate()
@@ -90,15 +115,15 @@ class StartupIntegrity(unittest.TestCase):
 
     def snapshot(self):
         """What custosd may not change while the log is broken."""
-        return (self.sql("SELECT count(*), max(idx) FROM entries;"),
-                self.sql("SELECT count(*), max(size) FROM checkpoints;"),
-                hashlib.sha256(self.sql(
-                    "SELECT level, idx, hex(hashes) FROM tiles ORDER BY "
-                    "level, idx;").encode()).hexdigest())
+        return (self.query("SELECT count(*), max(idx) FROM entries"),
+                self.query("SELECT count(*), max(size) FROM checkpoints"),
+                hashlib.sha256(repr(self.query(
+                    "SELECT level, idx, hashes FROM tiles ORDER BY "
+                    "level, idx")).encode()).hexdigest())
 
     def entry_bytes(self, idx):
-        return bytes.fromhex(self.sql(
-            "SELECT hex(bytes) FROM entries WHERE idx = %d;" % idx))
+        return bytes(self.one("SELECT bytes FROM entries WHERE idx = ?",
+                              (idx,)))
 
     def expect_refusal(self, where):
         """Starts on the changed store: refused, naming `where` (or one
@@ -164,14 +189,16 @@ class StartupIntegrity(unittest.TestCase):
         orig = self.entry_bytes(idx)
         bad = bytearray(orig)
         bad[orig.index(b'"target":"') + 10] ^= 1
-        self.sql("DROP TRIGGER entries_no_update; UPDATE entries SET bytes "
-                 "= X'%s' WHERE idx = %d;" % (bytes(bad).hex(), idx))
+        self.unguard("entries_no_update")
+        self.execute("UPDATE entries SET bytes = ? WHERE idx = ?",
+                     (bytes(bad), idx))
         self.assertEqual(self.entry_bytes(idx), bytes(bad))
         return orig
 
     def restore_entry(self, idx, orig):
-        self.sql("UPDATE entries SET bytes = X'%s' WHERE idx = %d; %s"
-                 % (orig.hex(), idx, TRIGGERS["entries_no_update"]))
+        self.execute("UPDATE entries SET bytes = ? WHERE idx = ?",
+                     (orig, idx))
+        self.reguard("entries_no_update")
 
     def check_entry_flip(self, idx):
         orig = self.flip_entry(idx)
@@ -191,21 +218,20 @@ class StartupIntegrity(unittest.TestCase):
         self.check_entry_flip(self.size - 7)
 
     def change_tile(self, level, idx, at):
-        orig = bytes.fromhex(self.sql(
-            "SELECT hex(hashes) FROM tiles WHERE level = %d AND idx = %d;"
-            % (level, idx)))
+        orig = bytes(self.one("SELECT hashes FROM tiles WHERE level = ? "
+                              "AND idx = ?", (level, idx)))
         self.assertGreater(len(orig), 32 * at)
         bad = bytearray(orig)
         bad[32 * at + 17] ^= 0x40
-        self.sql("DROP TRIGGER tiles_grow_only; UPDATE tiles SET hashes = "
-                 "X'%s' WHERE level = %d AND idx = %d;"
-                 % (bytes(bad).hex(), level, idx))
+        self.unguard("tiles_grow_only")
+        self.execute("UPDATE tiles SET hashes = ? WHERE level = ? AND "
+                     "idx = ?", (bytes(bad), level, idx))
         return orig
 
     def restore_tile(self, level, idx, orig):
-        self.sql("UPDATE tiles SET hashes = X'%s' WHERE level = %d AND "
-                 "idx = %d; %s" % (orig.hex(), level, idx,
-                                   TRIGGERS["tiles_grow_only"]))
+        self.execute("UPDATE tiles SET hashes = ? WHERE level = ? AND "
+                     "idx = ?", (orig, level, idx))
+        self.reguard("tiles_grow_only")
 
     def test_changed_leaf_hash_in_a_tile_names_its_entry(self):
         orig = self.change_tile(0, 1, 5)
@@ -229,8 +255,8 @@ class StartupIntegrity(unittest.TestCase):
         tile = self.change_tile(0, 1, 300 - 256)
         new = bytearray(tile)
         new[32 * 44:32 * 45] = tl.leaf_hash(self.entry_bytes(300))
-        self.sql("UPDATE tiles SET hashes = X'%s' WHERE level = 0 AND "
-                 "idx = 1;" % bytes(new).hex())
+        self.execute("UPDATE tiles SET hashes = ? WHERE level = 0 AND "
+                     "idx = 1", (bytes(new),))
         reason = self.expect_refusal(
             "log entry 300 differs from what its sealed leaf holds")
         self.restore_entry(300, orig)
@@ -240,39 +266,46 @@ class StartupIntegrity(unittest.TestCase):
     def test_deleted_newest_entry_leaves_the_log_shorter_than_its_checkpoint(
             self):
         last = self.size - 1
-        row = self.sql("SELECT quote(idx), quote(time), quote(actor_id), "
-                       "quote(tenant_id), quote(action), quote(session_id), "
-                       "quote(device_id), quote(source), quote(allowed), "
-                       "quote(bytes), quote(vendor_id), quote(leaf) "
-                       "FROM entries "
-                       "WHERE idx = %d;" % last)
-        cols = self.sql("SELECT group_concat(name, ',') FROM "
-                        "pragma_table_info('entries');")
-        self.assertEqual(cols, "idx,time,actor_id,tenant_id,action,"
-                         "session_id,device_id,source,allowed,bytes,"
-                         "vendor_id,leaf")
-        self.sql("DROP TRIGGER entries_no_delete; DELETE FROM entries WHERE "
-                 "idx = %d;" % last)
+        (row,) = self.query("SELECT %s FROM entries WHERE idx = ?"
+                            % ENTRY_COLUMNS, (last,))
+        cols = [n for (n,) in self.query(
+            "SELECT column_name::text FROM information_schema.columns "
+            "WHERE table_name = 'entries' ORDER BY ordinal_position"
+            if harness.PG else "SELECT name FROM pragma_table_info("
+            "'entries')")]
+        self.assertEqual(",".join(cols), ENTRY_COLUMNS)
+        self.unguard("entries_no_delete")
+        self.execute("DELETE FROM entries WHERE idx = ?", (last,))
+        if harness.PG:
+            # PostgreSQL's log size is log_head's (the row every writer
+            # locks): the intruder shortens it too, or the log has a hole
+            # (a tile then differs, also refused).
+            self.execute("UPDATE log_head SET size = ? WHERE id = 1",
+                         (last,))
         reason = self.expect_refusal("from index %d are gone" % last)
         self.assertIn("holds %d entries but its last checkpoint signed %d"
                       % (last, self.size), reason)
-        self.sql("INSERT INTO entries VALUES (%s); %s"
-                 % (row.replace("|", ","), TRIGGERS["entries_no_delete"]))
+        self.execute("INSERT INTO entries (%s) VALUES (%s)"
+                     % (ENTRY_COLUMNS, ",".join("?" * len(row))), row)
+        if harness.PG:
+            self.execute("UPDATE log_head SET size = ? WHERE id = 1",
+                         (self.size,))
+        self.reguard("entries_no_delete")
         self.expect_alert(reason)
 
     def replace_checkpoint(self, note):
-        orig = self.sql("SELECT note FROM checkpoints WHERE size = %d;"
-                        % self.size) + "\n"
+        orig = self.one("SELECT note FROM checkpoints WHERE size = ?",
+                        (self.size,))
         self.assertEqual(tl.open_checkpoint(orig, self.key)[1], self.size)
-        self.sql("DROP TRIGGER checkpoints_no_update; UPDATE checkpoints SET "
-                 "note = %s WHERE size = %d;" % (sql_text(note(orig)),
-                                                 self.size))
+        self.unguard("checkpoints_no_update")
+        self.execute("UPDATE checkpoints SET note = ? WHERE size = ?",
+                     (note(orig), self.size))
         with self.assertRaises(ValueError):
             tl.open_checkpoint(note(orig), self.key)
         reason = self.expect_refusal("checkpoint does not verify")
-        self.sql("UPDATE checkpoints SET note = %s WHERE size = %d; %s"
-                 % (sql_text(orig), self.size,
-                    TRIGGERS["checkpoints_no_update"]))
+        self.execute("UPDATE checkpoints SET note = ? WHERE size = ?",
+                     (orig, self.size))
+        self.reguard("checkpoints_no_update")
         self.expect_alert(reason)
 
     def test_checkpoint_with_a_changed_root_no_longer_verifies(self):

@@ -14,6 +14,7 @@ import subprocess
 import time
 import unittest
 
+import harness
 from harness import CUSTOSD, Daemon, World
 
 MARGIN = 64 * 1024              # bytes a file may grow past the database
@@ -24,6 +25,8 @@ def db_size(data):
     return os.path.getsize(os.path.join(data, "custos.db"))
 
 
+@harness.sqlite_only("limits the size of the SQLite file (RLIMIT_FSIZE); "
+                     "test_pg_restart is PostgreSQL's 503")
 class Unrecordable(unittest.TestCase):
     @classmethod
     def setUpClass(cls):

@@ -22,7 +22,6 @@ import hashlib
 import os
 import shutil
 import socket
-import sqlite3
 import subprocess
 import time
 import unittest
@@ -224,7 +223,8 @@ class Witnessed(unittest.TestCase):
         self.d.proc = subprocess.Popen(
             [harness.CUSTOSD, "--data", self.d.data, "--listen",
              "127.0.0.1:%d" % self.d.port, "--pwhash-ops", "1",
-             "--pwhash-mem", "8192"] + self.flags, stdout=self.d.log,
+             "--pwhash-mem", "8192"] + self.flags + self.d.store_args(),
+            stdout=self.d.log,
             stderr=subprocess.STDOUT)
         deadline = time.time() + 30
         while True:
@@ -290,24 +290,21 @@ class Witnessed(unittest.TestCase):
         note = self.cosigned()
         self.d.proc.terminate()
         self.assertEqual(self.d.proc.wait(timeout=30), 0)
-        db = os.path.join(self.d.data, "custos.db")
         # Entry 5 changed and sealed again with secrets.key (its sealed
         # leaf matches it: only the tree differs).
-        con = sqlite3.connect(db)
-        con.executescript(
-            "DROP TRIGGER entries_no_update; DROP TRIGGER tiles_no_delete;"
-            " DROP TRIGGER checkpoints_no_delete;")
-        tl.rewrite_entry_resealed(self.d, con, 5)
-        con.executescript("DELETE FROM tiles; DELETE FROM checkpoints;")
-        con.commit()
-        con.close()
+        for table in ("entries", "tiles", "checkpoints"):
+            self.d.db_unguard(table)
+        with self.d.db() as con:
+            tl.rewrite_entry_resealed(self.d, con, 5)
+            con.executescript("DELETE FROM tiles; DELETE FROM checkpoints;")
         self.d.log.close()
         self.d.run_log = os.path.join(self.d.dir, "forced.log")
         self.d.log = open(self.d.run_log, "w")
         self.d.proc = subprocess.Popen(
             [harness.CUSTOSD, "--data", self.d.data, "--listen",
              "127.0.0.1:%d" % self.d.port, "--pwhash-ops", "1",
-             "--pwhash-mem", "8192", "--accept-log-rewrite"] + self.flags,
+             "--pwhash-mem", "8192", "--accept-log-rewrite"] + self.flags
+            + self.d.store_args(),
             stdout=self.d.log, stderr=subprocess.STDOUT)
         deadline = time.time() + 30
         while True:
