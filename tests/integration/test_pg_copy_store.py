@@ -58,7 +58,8 @@ class Node:
             self.operator = f.read().strip()
 
     def read_log(self):
-        self.log.flush()
+        if not self.log.closed:
+            self.log.flush()
         with open(self.logpath) as f:
             return f.read()
 
@@ -107,6 +108,18 @@ def copy_store(src, dst):
                           timeout=300)
 
 
+def covering(fetch_checkpoint, fetch_health, timeout=15):
+    """The node's checkpoint once it covers the whole log (the signer
+    signs on its interval)."""
+    deadline = time.time() + timeout
+    while True:
+        size = json.loads(fetch_health())["log_size"]
+        note = fetch_checkpoint()
+        if size_root(note)[0] >= size > 0 or time.time() > deadline:
+            return note
+        time.sleep(0.2)
+
+
 def size_root(note):
     lines = note.split("\n")
     return int(lines[1]), lines[2]
@@ -148,10 +161,12 @@ class CopyStoreTest(unittest.TestCase):
                                                  "reason": "copy test"})
             self.assertIn(r.status, (200, 201), r)
             # A checkpoint covering every entry so far.
-            cp = d.call("GET", "/v1/log/checkpoint").raw.decode()
+            cp = covering(lambda: d.call("GET", "/v1/log/checkpoint").raw,
+                          lambda: d.call("GET", "/v1/health").raw)
             d.proc.terminate()
             d.proc.wait(timeout=30)
-            data = os.path.join(self.tmp, "sqlite-src")
+            data = tempfile.mkdtemp(prefix="sqlite-src-", dir=self.tmp)
+            os.rmdir(data)
             shutil.copytree(d.data, data)
         finally:
             d.stop()
@@ -171,8 +186,7 @@ class CopyStoreTest(unittest.TestCase):
         self.assertIn("log: %d entries" % n_entries, p.stdout)
 
         # A PostgreSQL node with the same keys serves the copy.
-        pgdata = os.path.join(self.tmp, "pg-node")
-        os.mkdir(pgdata, 0o700)
+        pgdata = tempfile.mkdtemp(prefix="pg-node-", dir=self.tmp)
         for f in KEY_FILES:
             shutil.copy2(os.path.join(src, f), pgdata)
         node = Node(pgdata, store=url)
@@ -189,12 +203,14 @@ class CopyStoreTest(unittest.TestCase):
             # with the one SQLite signed, checked offline.
             status, _ = node.post("/v1/vendors", {"name": "After"})
             self.assertEqual(status, 201)
-            cp_new = node.checkpoint()
+            cp_new = covering(node.checkpoint,
+                              lambda: node.get("/v1/health")[1])
             new_size, _ = size_root(cp_new)
+            self.assertGreater(old_size, 0)
             self.assertGreater(new_size, old_size)
             status, proof = node.get("/v1/log/proof/consistency?old=%d"
                                      "&new=%d" % (old_size, new_size))
-            self.assertEqual(status, 200, proof)
+            self.assertEqual(status, 200, (old_size, new_size, proof))
             status, key = node.get("/v1/log/key")
             self.assertEqual(status, 200)
             files = {}
