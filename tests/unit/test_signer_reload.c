@@ -8,8 +8,10 @@
  * signer.  Writes alternate between them, in batches that cross tile
  * boundaries; afterwards both trees are the tree of the stored leaves
  * (the root computed here from the entries), both nodes' checkpoints
- * agree, and a stored tile that no longer matches the entries halts the
- * node that catches up over it instead of being signed.
+ * agree (also across a gap wider than is hashed again, where the edge
+ * comes from the stored tiles), and a stored tile that no longer matches
+ * the entries halts the node that catches up over it instead of being
+ * signed.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -281,6 +283,30 @@ nodes_catch_up_with_each_others_leaves(void **state)
 	assert_null(signer_halted(f->b.signer));
 }
 
+/* A gap wider than the signer hashes again (RELOAD_HASH_MAX, 65536): the
+ * edge is read from the stored tiles (edge_load). */
+static void
+big_gap_loads_the_edge_from_tiles(void **state)
+{
+	struct fixture *f = *state;
+	merkle_hash want, ra, rb;
+	struct err e;
+	int64_t total = 70000 + 3 + 2;
+
+	err_init(&e);
+	assert_int_equal(write_on(&f->b, 3, &e), 0);
+	assert_int_equal(write_on(&f->a, 70000, &e), 0);
+	assert_int_equal(write_on(&f->b, 2, &e), 0);
+	assert_int_equal(signer_size(f->b.signer), total);
+	assert_null(signer_halted(f->b.signer));
+	assert_int_equal(store_flush(f->a.st, &e), 0);
+	stored_root(f->a.st, total, want);
+	checkpoint_root(&f->b, total, rb);
+	assert_memory_equal(rb, want, MERKLE_HASH);
+	checkpoint_root(&f->a, total, ra);
+	assert_memory_equal(ra, want, MERKLE_HASH);
+}
+
 static void
 tampered_tile_halts_the_node_catching_up(void **state)
 {
@@ -319,6 +345,8 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(
 		    nodes_catch_up_with_each_others_leaves, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    big_gap_loads_the_edge_from_tiles, setup, teardown),
 		cmocka_unit_test_setup_teardown(
 		    tampered_tile_halts_the_node_catching_up, setup, teardown),
 	};
