@@ -24,7 +24,7 @@ check: deps
 	scripts/checkdeps
 	cmake --preset asan >/dev/null
 	cmake --build build-asan -j $(JOBS)
-	cd build-asan && ctest --output-on-failure -j 1
+	cd build-asan && ctest --output-on-failure -j 2
 	$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=$${FUZZ_SECONDS:-10}
 
 demo: all
