@@ -4,17 +4,23 @@ several custosd nodes on one PostgreSQL database of a server of the
 test's own, a load of recorded requests spread over the live nodes, and
 the checks that the one log they share lost nothing acknowledged, holds
 nothing twice, is dense, and that every checkpoint any node signed is the
-root of a prefix of it."""
+root of a prefix of it; and the probes that show detection and the
+sweeper at work while nodes die (Probes)."""
+import base64
+import calendar
 import hashlib
 import http.client
 import json
 import random
 import threading
 import time
+import urllib.parse
+
+import nacl.signing
 
 import pgserver
 import test_tlog as tl
-from harness import Daemon
+from harness import TOTP_SECRET, Daemon, totp
 
 
 def start_cluster(n, srv, extra=(), clock=None):
@@ -261,6 +267,8 @@ class LogCheck:
         self.vendors = {}       # vendor id -> times logged
         self.checked_notes = 0
         self.last_note = None
+        self.alerts = {}        # (rule, subject) -> indexes of alert entries
+        self.expired = {}       # grant id -> [(index, time in ms)]
 
     def read(self, d):
         """Reads the entries after those already read (from node d);
@@ -271,16 +279,27 @@ class LogCheck:
         t.assertEqual([e[0] for e in got],
                       list(range(start, start + len(got))),
                       self.why("indexes not dense"))
-        for _, ev, _ in got:
-            if ev.get("action") == "vendor.create" and \
+        for i, ev, _ in got:
+            action = ev.get("action")
+            if action == "vendor.create" and \
                     ev.get("outcome") == "allowed":
                 v = ev.get("target")
                 self.vendors[v] = self.vendors.get(v, 0) + 1
+            elif action == "alert":
+                det = ev.get("detail") or {}
+                self.alerts.setdefault((det.get("rule"), det.get("subject")),
+                                       []).append(i)
+            elif action == "access_request.expire":
+                self.expired.setdefault(ev.get("target"), []).append(
+                    (i, time_ms(ev["time"])))
         self.tree.extend(tl.leaf_hash(e[2]) for e in got)
         return len(self.tree.leaves)
 
-    def check(self, nodes, acked, notes, db):
+    def check(self, nodes, acked, notes, db, probes=None):
+        """probes: a Probes whose alerts and expiries the log must hold
+        (check_probes)."""
         t = self.test
+        t_read = time.time()
         size = self.read(nodes[0])
         lost = [v for v in acked if v not in self.vendors]
         twice = sorted(v for v, n in self.vendors.items() if n > 1)
@@ -290,8 +309,11 @@ class LogCheck:
         with db() as con:
             ((n, lo, hi),) = con.query("SELECT count(*), min(idx), "
                                        "max(idx) FROM entries")
-        t.assertEqual((n, lo, hi), (size, 0, size - 1),
-                      self.why("entries in the store"))
+        # Dense in the store too; a node's own writers (the sweeper's
+        # expiries) may have added entries since the read.
+        t.assertEqual((lo, n), (0, hi + 1), self.why("entries in the "
+                                                     "store"))
+        t.assertGreaterEqual(n, size, self.why("entries in the store"))
         root = self.tree.root(size)
         # Each node: a checkpoint covering the whole log, the same root.
         for d in nodes:
@@ -308,11 +330,13 @@ class LogCheck:
                                         x).split("\n")[1]) for x in nodes],
                                     tail)))
             _, s, r = tl.open_checkpoint(note, self.key)
-            t.assertEqual(s, size, self.why("node %s signed size %d, the "
-                                            "log holds %d" % (d.node_name,
-                                                              s, size)))
-            t.assertEqual(r, root, self.why("node %s: root of the entries "
-                                            "differs" % d.node_name))
+            if s > len(self.tree.leaves):
+                self.read(nodes[0])     # entries written since
+            t.assertLessEqual(s, len(self.tree.leaves), self.why(
+                "node %s signed size %d, the log holds %d" % (
+                    d.node_name, s, len(self.tree.leaves))))
+            t.assertEqual(r, self.tree.root(s), self.why(
+                "node %s: root of the entries differs" % d.node_name))
             notes = list(notes) + [(d.node_name, note)]
         # Every note any node served: signed by the log key, and the root
         # of a prefix of this one log (so consistent with every other).
@@ -321,7 +345,8 @@ class LogCheck:
             seen.setdefault(note, name)
         for note, name in seen.items():
             _, s, r = tl.open_checkpoint(note, self.key)
-            t.assertLessEqual(s, size, self.why("note from %s" % name))
+            t.assertLessEqual(s, len(self.tree.leaves),
+                              self.why("note from %s" % name))
             t.assertEqual(self.tree.root(s), r, self.why(
                 "checkpoint of size %d from node %s is not a prefix"
                 % (s, name)))
@@ -341,7 +366,196 @@ class LogCheck:
                     self.why("consistency %d -> %d from node %s"
                              % (old, size, d.node_name)))
         self.last_note = covering_checkpoint(nodes[0], size)
+        if probes is not None:
+            self.check_probes(nodes, probes, t_read)
         return size
+
+    def check_probes(self, nodes, probes, t_read):
+        """In the log read so far: an alert entry only for what a probe
+        caused, one for each, never two (whichever node raised it); at
+        most one access_request.expire entry per grant, not before its
+        deadline and at most probes.expire_within seconds after it, and
+        one for every grant whose deadline passed by that much before
+        the log was read; across the nodes' outboxes at most one "ends
+        soon" notice per grant."""
+        t = self.test
+        twice = {k: v for k, v in self.alerts.items() if len(v) > 1}
+        t.assertEqual(twice, {}, self.why("alerts raised twice (rule, "
+                                          "subject): entries"))
+        stray = sorted(k for k in self.alerts if k not in probes.expected)
+        t.assertEqual(stray, [], self.why("alerts no probe caused"))
+        for key, p in probes.expected.items():
+            if p["alert"] is not None:
+                t.assertIn(key, self.alerts, self.why(
+                    "alert %s served, no alert entry" % (key,)))
+        within = probes.expire_within
+        for gid, got in self.expired.items():
+            t.assertIn(gid, probes.grants, self.why("expiry of a grant no "
+                                                    "probe opened"))
+            t.assertEqual(len(got), 1, self.why("grant %s expired %d "
+                                                "times: %r" % (
+                                                    gid, len(got), got)))
+            dl = probes.grants[gid] * 1000
+            late = (got[0][1] - dl) / 1000.0
+            t.assertTrue(0 <= late <= within, self.why(
+                "grant %s (deadline %d) expired %.1fs after its deadline"
+                % (gid, probes.grants[gid], late)))
+            probes.late[gid] = late
+        overdue = sorted(g for g, dl in probes.grants.items()
+                         if dl + within < t_read and g not in self.expired)
+        t.assertEqual(overdue, [], self.why("grants past their deadline "
+                                            "by over %ds, not expired"
+                                            % within))
+        mailed = probes.notices(nodes)
+        t.assertEqual({g: n for g, n in mailed.items() if n > 1}, {},
+                      self.why("\"ends soon\" notices sent more than once"))
+
+
+def time_ms(text):
+    """An entry's time ("2026-11-21T05:42:43.401Z") in ms since 1970."""
+    whole, _, frac = text.rstrip("Z").partition(".")
+    t = calendar.timegm(time.strptime(whole, "%Y-%m-%dT%H:%M:%S"))
+    return t * 1000 + int((frac + "000")[:3])
+
+
+class Probes:
+    """What detection and the sweeper must do while nodes die, each probe
+    made through a node the caller names (a survivor):
+
+    - break_glass(d): the operator opens break-glass access of one
+      minute to a tenant for a fresh engineer.  Detection must raise
+      exactly one break_glass alert about that engineer; a minute later
+      the sweeper (whichever node holds its lease then) must write
+      exactly one access_request.expire entry for the grant.
+    - forbidden(d): a fresh engineer with a registered device signs in
+      through d and asks for the tenant's export, which support may not
+      do: exactly one forbidden_probe alert about the engineer.
+
+    Fresh engineers make every alert's (rule, subject) unique: a rule
+    stays quiet for a subject for its window after it fired, and a node
+    that takes over detection does not learn what fired before, so a
+    repeated subject could not tell a duplicate from a new alert."""
+
+    REASON = "cluster kill test: does detection and the sweeper go on"
+
+    def __init__(self, test, tag, rng, tenant="appr", vendor="sitel",
+                 expire_within=15):
+        self.test = test
+        self.rng = rng          # which node is asked
+        self.tag = tag
+        self.tenant = tenant
+        self.vendor = vendor
+        self.expire_within = expire_within
+        self.expected = {}  # (rule, subject) -> {"sent", "node", "alert"}
+        self.grants = {}    # grant id -> deadline (s since 1970)
+        self.late = {}      # grant id -> seconds its expiry came after it
+        self.n = 0
+
+    def _ok(self, r, status, what):
+        self.test.assertEqual(r.status, status, "%s: %r" % (what, r))
+        return r
+
+    def _engineer(self, d, key=None):
+        self.n += 1
+        eid = "%s-e%d" % (self.tag, self.n)
+        self._ok(d.op("POST", "/v1/engineers", {
+            "id": eid, "username": eid, "vendor": self.vendor,
+            "password": "probe password 12", "totp_secret": TOTP_SECRET}),
+            201, "engineer %s on %s" % (eid, d.node_name))
+        if key is not None:
+            self._ok(d.op("POST", "/v1/engineers/%s/devices" % eid, {
+                "id": eid + "-dev", "name": "laptop",
+                "public_key": base64.b64encode(
+                    bytes(key.verify_key)).decode()}),
+                201, "device of %s on %s" % (eid, d.node_name))
+        return eid
+
+    def _expect(self, rule, eid, d, sent):
+        self.expected[(rule, eid)] = {"sent": sent, "node": d.node_name,
+                                      "alert": None}
+        return (rule, eid)
+
+    def break_glass(self, d):
+        """(rule, subject) of the alert it must raise; the grant is in
+        self.grants."""
+        eid = self._engineer(d)
+        sent = time.time()
+        r = self._ok(d.op("POST", "/v1/tenants/%s/break-glass" % self.tenant,
+                          {"engineer": eid, "reason": self.REASON,
+                           "minutes": 1}),
+                     201, "break-glass on %s" % d.node_name)
+        self.grants[r.body["id"]] = calendar.timegm(time.strptime(
+            r.body["expires_at"], "%Y-%m-%dT%H:%M:%SZ"))
+        return self._expect("break_glass", eid, d, sent)
+
+    def forbidden(self, d):
+        key = nacl.signing.SigningKey.generate()
+        eid = self._engineer(d, key)
+        r = self._ok(d.call("POST", "/v1/auth/login", {
+            "username": eid, "device": eid + "-dev"}), 200,
+            "login of %s on %s" % (eid, d.node_name))
+        sig = key.sign(r.body["challenge"].encode()).signature
+        r = self._ok(d.call("POST", "/v1/auth/verify", {
+            "login_id": r.body["login_id"], "password": "probe password 12",
+            "totp": totp(), "device_signature":
+            base64.b64encode(sig).decode()}), 200,
+            "verify of %s on %s" % (eid, d.node_name))
+        token = r.body["token"]
+        sent = time.time()
+        self._ok(d.call("GET", "/v1/tenants/%s/export" % self.tenant,
+                        token=token), 403,
+                 "export by %s on %s" % (eid, d.node_name))
+        return self._expect("forbidden_probe", eid, d, sent)
+
+    def alerts_of(self, d, key):
+        """The alerts node d lists for key (rule, subject), or None when
+        it does not answer."""
+        q = urllib.parse.urlencode({"rule": key[0], "subject": key[1]})
+        try:
+            r = d.op("GET", "/v1/alerts?" + q)
+        except (OSError, http.client.HTTPException):
+            return None
+        self.test.assertEqual(r.status, 200, r)
+        return [a for a in r.body["alerts"]
+                if (a["rule"], a["subject"]) == key]
+
+    def wait_alert(self, nodes, key, limit, why):
+        """Polls random nodes of nodes until one lists the alert for key;
+        fails if it is not there limit seconds after the probe, or if
+        any node ever lists two.  Returns the seconds it took."""
+        p = self.expected[key]
+        deadline = p["sent"] + limit
+        while True:
+            d = self.rng.choice(nodes)
+            got = self.alerts_of(d, key)
+            if got:
+                self.test.assertEqual(len(got), 1, why(
+                    "node %s lists %d alerts for %s: %r"
+                    % (d.node_name, len(got), key, got)))
+                p["alert"] = got[0]["id"]
+                return time.time() - p["sent"]
+            if time.time() > deadline:
+                self.test.fail(why("no %s alert about %s (made on %s) "
+                                   "within %.0fs; roles %r; health %r" % (
+                                       key[0], key[1], p["node"], limit,
+                                       {x.node_name: sorted(roles_of(x))
+                                        for x in nodes},
+                                       [x.health() for x in nodes])))
+            time.sleep(0.1)
+
+    def notices(self, nodes):
+        """grant id -> the "Support access ends soon" notices about it in
+        every node's outbox."""
+        out = {}
+        for d in nodes:
+            for m in d.mails():
+                if "ends soon" not in (m["Subject"] or ""):
+                    continue
+                body = m.get_payload(decode=True).decode("utf-8", "replace")
+                for gid in self.grants:
+                    if gid in body:
+                        out[gid] = out.get(gid, 0) + 1
+        return out
 
 
 def covering_checkpoint(d, size, limit=15.0):
