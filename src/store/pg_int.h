@@ -82,6 +82,7 @@ struct store_conn {
 	unsigned reconnects;            /* connections made (1 after open) */
 	unsigned watch_seen;            /* watcher: reconnects at last read */
 	char label[128];                /* host/db for messages (no URL) */
+	int64_t warned;                 /* time() of the last connect warning */
 };
 
 /* The parameters of one statement: texts (NULL is SQL NULL), integers as

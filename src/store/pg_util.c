@@ -7,6 +7,7 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "common/log.h"
 #include "common/str.h"
@@ -169,11 +170,17 @@ pg_ensure(struct store_conn *c, struct err *e)
 		int n = (int)strcspn(m, "\n");
 
 		c->broken = 1;
-		/* libpq's message names the host and port, never the
-		 * password. */
+		/* libpq's message names the host, port, database and user
+		 * (never the password): custosd's log says it, at most every
+		 * 10 s per connection; the answer, which anyone may get
+		 * (GET /v1/health), does not. */
+		if (c->warned == 0 || time(NULL) - c->warned >= 10) {
+			c->warned = time(NULL);
+			log_warn("store: the database %s cannot be reached: "
+			    "%.*s", c->label, n > 160 ? 160 : n, m);
+		}
 		return err_set(e, 503, "unavailable", "store: the database "
-		    "%s cannot be reached: %.*s", c->label, n > 120 ? 120 : n,
-		    m);
+		    "cannot be reached");
 	}
 	c->broken = 0;
 	c->reconnects++;
