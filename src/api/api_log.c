@@ -15,6 +15,7 @@
 #include "api/req.h"
 #include "common/clock.h"
 #include "common/num.h"
+#include "common/str.h"
 #include "tlog/leaf.h"
 #include "tlog/proof.h"
 #include "tlog/sealer.h"
@@ -97,7 +98,9 @@ entry_cb(void *arg, const struct rec_leaf *r)
 	return 0;
 }
 
-/* A text filter parameter: NULL when absent; 400 when empty or long. */
+/* A text filter parameter: NULL when absent; 400 when empty, long or
+ * not clean UTF-8 (PostgreSQL would refuse it as a parameter, and no
+ * stored id, actor or action has such bytes). */
 static int
 filter_text(struct req *q, const char *name, const char **out)
 {
@@ -105,10 +108,11 @@ filter_text(struct req *q, const char *name, const char **out)
 
 	*out = s;
 	if (s != NULL && (s[0] == '\0' ||
-	    strlen(s) > LOG_FILTER_TEXT_MAX)) {
+	    strlen(s) > LOG_FILTER_TEXT_MAX ||
+	    !str_is_clean_utf8(s, strlen(s)))) {
 		q->err.reason = "bad_request";
 		return err_bad_request(&q->err, "query parameter '%s' must be "
-		    "1 to %d bytes", name, LOG_FILTER_TEXT_MAX);
+		    "1 to %d bytes of text", name, LOG_FILTER_TEXT_MAX);
 	}
 	return 0;
 }

@@ -4,7 +4,9 @@
  */
 #include "store/lease.h"
 
+#include <inttypes.h>
 #include <pthread.h>
+#include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -142,8 +144,13 @@ lease_start(struct store *s, const char *name, const char *node,
 	}
 	l->store = s;
 	l->ttl_ms = ttl_ms > 0 ? ttl_ms : 5000;
+	/* The holder is this process, not only its node's name: two
+	 * custosd given one name (one --node-name in every node's
+	 * custos.conf, a data directory cloned with its node.id) would
+	 * otherwise both hold every lease at one epoch, fences and all. */
 	if (str_copy(l->name, sizeof(l->name), name) == -1 ||
-	    str_copy(l->node, sizeof(l->node), node) == -1) {
+	    str_printf(l->node, sizeof(l->node), "%s/%08" PRIx32, node,
+	    randombytes_random()) == -1) {
 		free(l);
 		err_internal(e, "lease or node name too long");
 		return NULL;

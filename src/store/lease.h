@@ -28,7 +28,9 @@
 
 struct lease;
 
-/* Starts taking name for node (both copied) for ttl_ms; NULL with e. */
+/* Starts taking name for node (both copied) for ttl_ms; NULL with e.
+ * The lease's holder is node and a tag of this lease, so that two
+ * processes given one node name never share a lease. */
 struct lease *lease_start(struct store *s, const char *name,
     const char *node, int64_t ttl_ms, struct err *e);
 

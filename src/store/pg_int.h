@@ -82,6 +82,7 @@ struct store_conn {
 	unsigned reconnects;            /* connections made (1 after open) */
 	unsigned watch_seen;            /* watcher: reconnects at last read */
 	char label[128];                /* host/db for messages (no URL) */
+	int64_t warned;                 /* time() of the last connect warning */
 };
 
 /* The parameters of one statement: texts (NULL is SQL NULL), integers as
@@ -145,6 +146,10 @@ int pg_conn_setup(struct store_conn *c, struct err *e)
 	__attribute__((warn_unused_result));
 /* Sets e from a failed result (or the connection when r is NULL), as
  * pg_run does.  Returns -1. */
+/* An error the server gave that no caller may read: 500 naming what and
+ * the SQLSTATE; the server's primary message goes to custosd's log. */
+int pg_fail_internal(struct store_conn *c, const PGresult *r,
+    struct err *e, const char *what);
 int pg_fail(struct store_conn *c, const PGresult *r, struct err *e,
     const char *what);
 

@@ -116,7 +116,6 @@ log_fail(struct store_conn *c, const PGresult *r, struct err *e,
 {
 	const char *state = r != NULL ?
 	    PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
-	const char *msg = r != NULL ? PQresultErrorMessage(r) : NULL;
 
 	if (c->pg == NULL || PQstatus(c->pg) != CONNECTION_OK ||
 	    (state != NULL && (strncmp(state, "08", 2) == 0 ||
@@ -125,9 +124,7 @@ log_fail(struct store_conn *c, const PGresult *r, struct err *e,
 		return err_set(e, 503, "unavailable", "store: %s: the database "
 		    "cannot be reached", what);
 	}
-	if (msg == NULL || *msg == '\0')
-		msg = PQerrorMessage(c->pg);
-	return err_internal(e, "store: %s: %.160s", what, msg);
+	return pg_fail_internal(c, r, e, what);
 }
 
 /* --- the buffer --- */

@@ -7,7 +7,9 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
+#include "common/log.h"
 #include "common/str.h"
 #include "store/pg_int.h"
 
@@ -83,13 +85,43 @@ pg_param_null(struct pg_params *p)
 	pg_param_text(p, NULL);
 }
 
+/* The server's words stay in custosd's log: its DETAIL quotes the
+ * failing row (hashes, sealed seeds), its message may quote a value.
+ * Only the append-only guards' own words (custos_refuse, P0001) are
+ * custos's to answer with. */
+int
+pg_fail_internal(struct store_conn *c, const PGresult *r, struct err *e,
+    const char *what)
+{
+	const char *state = r != NULL ?
+	    PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
+	const char *prim = r != NULL ? PQresultErrorField(r,
+	    PG_DIAG_MESSAGE_PRIMARY) : NULL;
+	int n;
+
+	if (prim == NULL || *prim == '\0')
+		prim = r != NULL ? PQresultErrorMessage(r) : "";
+	if ((prim == NULL || *prim == '\0') && c->pg != NULL)
+		prim = PQerrorMessage(c->pg);
+	if (prim == NULL)
+		prim = "";
+	if (state != NULL && strcmp(state, "P0001") == 0)
+		return err_internal(e, "store: %s: %.160s", what, prim);
+	n = (int)strcspn(prim, "\n");
+	log_warn("store: %s: the database %s refused it (SQLSTATE %s): "
+	    "%.*s", what, c->label, state != NULL ? state : "none",
+	    n > 160 ? 160 : n, prim);
+	return err_internal(e, "store: %s: the database refused it "
+	    "(SQLSTATE %s; see custosd's log)", what,
+	    state != NULL ? state : "none");
+}
+
 int
 pg_fail(struct store_conn *c, const PGresult *r, struct err *e,
     const char *what)
 {
 	const char *state = r != NULL ?
 	    PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
-	const char *msg = r != NULL ? PQresultErrorMessage(r) : "";
 
 	if (c->pg == NULL || PQstatus(c->pg) != CONNECTION_OK) {
 		c->broken = 1;
@@ -110,9 +142,12 @@ pg_fail(struct store_conn *c, const PGresult *r, struct err *e,
 		return err_set(e, 503, "unavailable", "store: %s: the database "
 		    "is unavailable", what);
 	}
-	if (msg == NULL || *msg == '\0')
-		msg = PQerrorMessage(c->pg);
-	return err_internal(e, "store: %s: %.160s", what, msg);
+	/* Text that is not UTF-8 (or holds NUL): what input validation
+	 * answers, as SQLite stores it (docs/internals/store-pg.md). */
+	if (state != NULL && (strcmp(state, "22021") == 0 ||
+	    strcmp(state, "22P05") == 0))
+		return err_bad_request(e, "%s: a value is not text", what);
+	return pg_fail_internal(c, r, e, what);
 }
 
 int
@@ -135,11 +170,17 @@ pg_ensure(struct store_conn *c, struct err *e)
 		int n = (int)strcspn(m, "\n");
 
 		c->broken = 1;
-		/* libpq's message names the host and port, never the
-		 * password. */
+		/* libpq's message names the host, port, database and user
+		 * (never the password): custosd's log says it, at most every
+		 * 10 s per connection; the answer, which anyone may get
+		 * (GET /v1/health), does not. */
+		if (c->warned == 0 || time(NULL) - c->warned >= 10) {
+			c->warned = time(NULL);
+			log_warn("store: the database %s cannot be reached: "
+			    "%.*s", c->label, n > 160 ? 160 : n, m);
+		}
 		return err_set(e, 503, "unavailable", "store: the database "
-		    "%s cannot be reached: %.*s", c->label, n > 120 ? 120 : n,
-		    m);
+		    "cannot be reached");
 	}
 	c->broken = 0;
 	c->reconnects++;

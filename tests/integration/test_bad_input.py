@@ -332,6 +332,16 @@ class BadInput(unittest.TestCase):
         self.bad("/v1/log/entries?start=5&end=2", method="GET", raw=b"",
                  field="end", recorded=False)
 
+    def test_log_filters_of_invalid_utf8_are_a_400_not_the_databases_500(self):
+        # PostgreSQL refuses a text parameter that is not UTF-8 (and its
+        # error text must not reach the caller); SQLite matched nothing.
+        for param in ("tenant", "actor", "action"):
+            for v in ("%FF", "%C3%28", "a%01b"):
+                with self.subTest(param=param, value=v):
+                    self.bad("/v1/log/entries?%s=%s" % (param, v),
+                             method="GET", raw=b"", field=param,
+                             recorded=False)
+
     def test_z_after_the_sweep_nothing_exists_and_logins_work(self):
         # Run last (by name): the objects every bad body described were
         # never made, so the valid bodies make them now; and no refused
