@@ -420,6 +420,24 @@ store_copy(const char *from, const char *to, FILE *out, struct err *e)
 		err_internal(e, "out of memory");
 		goto out;
 	}
+	/* Only a custos store is migrated (brought to this version): any
+	 * other database is refused, looked at through a read-only
+	 * connection, before anything is written to it. */
+	if ((src = sops->open(from, STORE_CONN_READ, e)) == NULL)
+		goto out;
+	{
+		int64_t n = 0;
+		struct err ignored;
+
+		err_init(&ignored);
+		if (sops->table_dump(src, &tables[0], count_row, &n,
+		    &ignored) == -1) {
+			err_set(e, 400, "bad_request", "the source is not a "
+			    "custos store (it has no meta table)");
+			goto out;
+		}
+	}
+	sops->close(src);
 	if ((src = sops->open(from, STORE_CONN_WRITE, e)) == NULL ||
 	    sops->migrate(src, e) == -1)
 		goto out;

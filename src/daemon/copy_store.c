@@ -104,7 +104,7 @@ copy_store_main(int argc, char **argv)
 	}
 	if (store_copy(src, dst, stdout, &e) == -1) {
 		fprintf(stderr, "custosd copy-store: %s\n", e.msg);
-		status = e.status == 409 ? 1 : 3;
+		status = e.status == 409 ? 1 : e.status == 400 ? 2 : 3;
 		goto out;
 	}
 	printf("copied.  Keys are not in the store: give every custosd of "

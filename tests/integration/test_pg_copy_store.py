@@ -267,6 +267,24 @@ class CopyStoreTest(unittest.TestCase):
         p = copy_store(src, other)
         self.assertEqual(p.returncode, 1, p.stdout + p.stderr)
 
+    def test_a_source_that_is_not_a_custos_store_is_refused_untouched(self):
+        import hashlib
+        path = os.path.join(self.tmp, "other.db")
+        db = sqlite3.connect(path)
+        db.execute("CREATE TABLE notes(x TEXT)")
+        db.execute("INSERT INTO notes VALUES ('keep me')")
+        db.commit()
+        db.close()
+        with open(path, "rb") as f:
+            before = hashlib.sha256(f.read()).hexdigest()
+        p = copy_store(path, os.path.join(self.tmp, "from-other"))
+        self.assertEqual(p.returncode, 2, p.stdout + p.stderr)
+        self.assertIn("not a custos store", p.stderr)
+        with open(path, "rb") as f:
+            self.assertEqual(hashlib.sha256(f.read()).hexdigest(), before)
+        self.assertEqual(sqlite_rows(path, "SELECT name FROM sqlite_master"),
+                         [("notes",)])
+
 
 if __name__ == "__main__":
     unittest.main()
