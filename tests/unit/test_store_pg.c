@@ -344,8 +344,11 @@ open_checks_the_database(void **state)
 	c = ops->open(url, STORE_CONN_READ, &e);
 	assert_null(c);
 	assert_int_equal(e.status, 503);
+	/* Neither the password nor where the database is: a 503 reaches
+	 * anyone, /v1/health included (the log has the address). */
 	assert_null(strstr(e.msg, "s3cretpw"));
-	assert_non_null(strstr(e.msg, "127.0.0.1/x"));
+	assert_null(strstr(e.msg, "127.0.0.1"));
+	assert_non_null(strstr(e.msg, "cannot be reached"));
 
 	admin_sql("ALTER DATABASE %s SET synchronous_commit = off", f->db);
 	err_init(&e);
