@@ -462,8 +462,12 @@ api_body_cap(void *arg, const struct http_req *r)
 	if (bearer(ctx, r, tok, sizeof(tok)) == 0 && token_shaped(tok)) {
 		cap = BODY_MAX;
 		if (strcmp(r->path, "/v1/import") == 0 &&
-		    (is_operator_token(ctx, tok) || named_may_import(ctx, tok)))
-			cap = BODY_MAX_IMPORT;
+		    (is_operator_token(ctx, tok) || named_may_import(ctx, tok))) {
+			const char *f = http_query(r, "format");
+
+			cap = f != NULL && strcmp(f, "okta") == 0 ?
+			    BODY_MAX_IMPORT_STREAM : BODY_MAX_IMPORT;
+		}
 	}
 	sodium_memzero(tok, sizeof(tok));
 	return cap;

@@ -24,6 +24,8 @@
  * (SIGHUP, api_config_set_live()): request threads read them only through
  * api_config_live().  The rest is set before the first request.
  */
+struct okta_conf;
+
 struct api_config {
 	int64_t session_lifetime;       /* seconds: absolute, a shift; live */
 	int64_t session_idle;           /* seconds without a request; live */
@@ -43,6 +45,8 @@ struct api_config {
 	const char *mail_from;
 	const char *data_dir;           /* DIR: operator.token is rewritten
 					 * there by rotate-root */
+	const struct okta_conf *okta;   /* Okta import's map and vendors
+					 * (importer/okta.h); NULL: none */
 };
 
 /* The store's meta key of the root operator token's hash. */

@@ -23,6 +23,9 @@
 #define BODY_MAX_ANON (8 * 1024)
 #define BODY_MAX (64 * 1024)
 #define BODY_MAX_IMPORT (32 * 1024 * 1024)
+/* format=okta is read as a stream, spooled to a temporary file (issue
+ * 16, http/server.h HTTP_SPOOL_AT): bounded by the disk, not memory. */
+#define BODY_MAX_IMPORT_STREAM ((size_t)1 << 40)
 #define ANSWER_MAX (64 * 1024 * 1024)
 
 struct req;

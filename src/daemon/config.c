@@ -108,6 +108,13 @@ static const struct opt opts[] = {
 	    "alerts, in the outbox (default operator@localhost; 'none': off)"},
 	{"alert-syslog", I(alert_syslog, 0, 1), "0|1", "alerts to syslog "
 	    "(LOG_AUTH; default 1)"},
+	{"okta-map-file", S(okta_map_file), "FILE", "Okta import: lines "
+	    "'eventType action [kind]' that add to or override the built-in "
+	    "mapping ('-' as action skips the type; 'p.*' a prefix; "
+	    "docs/import.md)"},
+	{"okta-vendor-domains", S(okta_vendor_domains), "DOMAIN=VENDOR...",
+	    "Okta import: the vendor of an actor whose login is at DOMAIN "
+	    "(or under it), space-separated pairs"},
 	{"witness", OPT_WITNESS, 0, 0, 0, "URL=KEY", "a C2SP tlog witness "
 	    "(custos witness) to cosign each checkpoint: its URL and its "
 	    "verifier key (repeatable; several in one value separated by "
@@ -420,6 +427,8 @@ config_free(struct config *c)
 	free(c->test_clock);
 	free(c->alert_webhook);
 	free(c->alert_mail);
+	free(c->okta_map_file);
+	free(c->okta_vendor_domains);
 	free(c->log_origin);
 	free(c->log_file);
 	free(c->store);

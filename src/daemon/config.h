@@ -53,6 +53,8 @@ struct config {
 					 * extend DIR/log.anchor */
 	char *witness[CONFIG_WITNESS_MAX];      /* "URL=KEY" each */
 	int64_t nwitness;
+	char *okta_map_file;            /* issue 16: importer/okta.h */
+	char *okta_vendor_domains;      /* "domain=vendor ..." */
 };
 
 /* Fills c from argv, the environment and the config file.  Returns 0, 1

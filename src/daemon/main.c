@@ -33,6 +33,7 @@
 #include "daemon/copy_store.h"
 #include "daemon/pidlock.h"
 #include "detect/detect.h"
+#include "importer/okta.h"
 #include "mail/outbox.h"
 #include "store/lease.h"
 #include "tlog/tlog.h"
@@ -404,6 +405,7 @@ main(int argc, char **argv)
 	struct detect *det = NULL;
 	struct detect_config dcfg;
 	struct tlog_config tcfg;
+	struct okta_conf okta;
 	struct http_server *srv = NULL;
 	char dbpath[4096], outbox[4096], url[600], node[NODE_NAME_MAX + 1];
 	struct lease *l_signer = NULL, *l_detect = NULL, *l_sweeper = NULL;
@@ -413,6 +415,7 @@ main(int argc, char **argv)
 	int rc, sig, status = 1, lockfd = -1;
 
 	err_init(&e);
+	okta_conf_init(&okta);
 	if (argc >= 2 && strcmp(argv[1], "copy-store") == 0)
 		return copy_store_main(argc - 1, argv + 1);
 	memset(&ctx, 0, sizeof(ctx));
@@ -544,6 +547,14 @@ main(int argc, char **argv)
 	}
 	ctx.cfg.outbox_dir = outbox;
 	ctx.cfg.data_dir = cfg.data;
+	/* Issue 16: the Okta import's mapping rows and vendor domains. */
+	if ((cfg.okta_map_file != NULL && okta_conf_map_file(&okta,
+	    cfg.okta_map_file, &e) == -1) || (cfg.okta_vendor_domains != NULL &&
+	    okta_conf_vendors(&okta, cfg.okta_vendor_domains, &e) == -1)) {
+		log_error("%s", e.msg);
+		goto out;
+	}
+	ctx.cfg.okta = &okta;
 	if (url_default_public(url, sizeof(url), cfg.listen,
 	    cfg.tls_cert != NULL) == -1 ||
 	    api_config_public_url(&ctx.cfg, cfg.public_url != NULL ?
@@ -661,6 +672,7 @@ out:
 	/* The lock goes last: nothing of this daemon touches DIR after. */
 	if (lockfd != -1)
 		close(lockfd);
+	okta_conf_free(&okta);
 	config_free(&cfg);
 	curl_global_cleanup();
 	return status;

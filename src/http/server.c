@@ -2,6 +2,7 @@
 #include "http/server.h"
 
 #include <arpa/inet.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
@@ -370,6 +371,7 @@ on_headers(struct http_server *s, struct MHD_Connection *c, const char *url,
 	if (r == NULL)
 		return MHD_NO;
 	r->resp = (struct http_resp *)(r + 1);
+	r->body_fd = -1;
 	r->method = method;
 	r->path = url;
 	r->conn = c;
@@ -405,6 +407,45 @@ on_headers(struct http_server *s, struct MHD_Connection *c, const char *url,
 	return MHD_YES;
 }
 
+/*
+ * Appends a chunk of a large body to its temporary file (created, and
+ * unlinked at once, on the first chunk, in $TMPDIR or /tmp): the server
+ * holds no more of it in memory than MHD's read buffer.  -1 when the
+ * file cannot be written or the body passes its cap.
+ */
+static int
+spool(struct http_req *r, const char *data, size_t n)
+{
+	if (r->body_spooled + n > r->body_cap)
+		return -1;
+	if (r->body_fd < 0) {
+		const char *dir = getenv("TMPDIR");
+		char path[4096];
+
+		if (dir == NULL || dir[0] == '\0')
+			dir = "/tmp";
+		if (str_printf(path, sizeof(path), "%s/custosd-body-XXXXXX",
+		    dir) == -1)
+			return -1;
+		r->body_fd = mkstemp(path);
+		if (r->body_fd < 0)
+			return -1;
+		(void)unlink(path);
+	}
+	while (n > 0) {
+		ssize_t w = write(r->body_fd, data, n);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return -1;
+		data += w;
+		n -= (size_t)w;
+		r->body_spooled += (uint64_t)w;
+	}
+	return 0;
+}
+
 static enum MHD_Result
 on_request(void *cls, struct MHD_Connection *c, const char *url,
     const char *method, const char *version, const char *upload_data,
@@ -423,8 +464,12 @@ on_request(void *cls, struct MHD_Connection *c, const char *url,
 		/* Past the cap the rest is read and dropped, so the client
 		 * still gets a clear answer instead of a reset. */
 		guard_body(s->guard, r->guard, *upload_data_size);
-		if (!r->body_too_large && buf_append(&r->body, upload_data,
-		    *upload_data_size) == -1) {
+		if (r->body_cap > HTTP_SPOOL_AT) {
+			if (!r->body_too_large && spool(r, upload_data,
+			    *upload_data_size) == -1)
+				r->body_too_large = 1;
+		} else if (!r->body_too_large && buf_append(&r->body,
+		    upload_data, *upload_data_size) == -1) {
 			r->body_too_large = 1;
 			buf_reset(&r->body);
 		}
@@ -444,6 +489,8 @@ on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 	if (r == NULL)
 		return;
 	guard_idle(s->guard, r->guard);
+	if (r->body_fd >= 0)
+		close(r->body_fd);
 	buf_cleanup(&r->body);
 	buf_cleanup(&r->resp->body);
 	free(r);

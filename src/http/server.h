@@ -15,6 +15,7 @@
 #define CUSTOS_HTTP_SERVER_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "common/buf.h"
 #include "common/err.h"
@@ -27,6 +28,9 @@
 struct http_server;
 struct guard_conn;
 
+/* Caps above this spool the body to a temporary file (see body_fd). */
+#define HTTP_SPOOL_AT ((size_t)64 * 1024 * 1024)
+
 struct http_req {
 	const char *method;
 	const char *path;               /* as sent, percent-decoded by MHD */
@@ -35,6 +39,12 @@ struct http_req {
 	int tls;                        /* came over TLS */
 	int body_too_large;
 	size_t body_cap;
+	/* Issue 16: a body whose cap is above HTTP_SPOOL_AT is not held in
+	 * memory: it is written as it comes to an unlinked temporary file
+	 * (body_fd, body_spooled bytes; body stays empty), which the handler
+	 * reads back in chunks.  -1: none. */
+	int body_fd;
+	uint64_t body_spooled;
 	void *conn;                     /* struct MHD_Connection */
 	/* the server's own */
 	struct http_server *srv;

@@ -60,6 +60,7 @@ enum pg_family {
 	PG_LOGFILTER,
 	PG_LEASE,
 	PG_COPY,                /* table_dump/table_load */
+	PG_IMPORT,              /* pg_import.c (issue 16) */
 	PG_FAMILIES
 };
 #define PG_FAMILY_MAX 48        /* statements per family */
@@ -512,5 +513,9 @@ int pg_table_dump(struct store_conn *c, const struct table_spec *t,
     void *arg, struct err *e);
 int pg_table_load(struct store_conn *c, const struct table_spec *t,
     const struct table_value *v, size_t nrows, struct err *e);
+
+/* pg_import.c */
+int pg_import_uuid_claim(struct store_conn *c, const char *uuid,
+    int64_t now, int *fresh, struct err *e);
 
 #endif

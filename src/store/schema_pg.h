@@ -362,6 +362,9 @@ static const char pg_schema_base[] =
 /* Migration PG_SCHEMA_BASE + k -> PG_SCHEMA_BASE + k + 1 is entry k.
  * NULL-terminated: C17 has no empty initializer. */
 static const char *const pg_migrations[] = {
+	/* 22 -> 23 (issue 16, helper okta): imported Okta uuids. */
+	"CREATE TABLE okta_imported(uuid " PG_TEXT " PRIMARY KEY,"
+	" imported bigint NOT NULL);",
 	NULL
 };
 

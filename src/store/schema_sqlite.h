@@ -399,6 +399,11 @@ static const char *const sqlite_migrations[] = {
 	" DEFAULT 0;"
 	"ALTER TABLE devices ADD COLUMN revoked INTEGER NOT NULL DEFAULT 0;"
 	"CREATE INDEX IF NOT EXISTS engineers_vendor ON engineers(vendor_id);",
+	/* 22 -> 23 (issue 16, helper okta): the uuids of the Okta events
+	 * imported, so that importing an export twice records each event
+	 * once (importer/batch.h); imported is the import's time, in ms. */
+	"CREATE TABLE okta_imported(uuid TEXT PRIMARY KEY,"
+	" imported INTEGER NOT NULL);",
 };
 
 #endif

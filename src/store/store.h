@@ -664,6 +664,11 @@ struct store_ops {
 	/* Inserts nrows rows of t->ncols values each (on the writer). */
 	int (*table_load)(struct store_conn *c, const struct table_spec *t,
 	    const struct table_value *v, size_t nrows, struct err *e);
+	/* Issue 16.  Notes that the Okta event uuid was imported (at now,
+	 * ms): *fresh 1 when it was not yet, 0 when it was (nothing
+	 * changes).  On the writer, inside the import's commit. */
+	int (*import_uuid_claim)(struct store_conn *c, const char *uuid,
+	    int64_t now, int *fresh, struct err *e);
 };
 
 extern const struct store_ops store_sqlite_ops;

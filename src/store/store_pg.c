@@ -1147,6 +1147,7 @@ const struct store_ops store_pg_ops = {
 	.optoken_list = pg_optoken_list,
 	.optoken_revoke = pg_optoken_revoke,
 	.optoken_touch = pg_optoken_touch,
+	.import_uuid_claim = pg_import_uuid_claim,
 	.session_end_root_operator = pg_session_end_root_operator,
 	/* issue 14, helper dir: the directory's lifecycle. */
 	.vendor_set_status = pg_vendor_set_status,

@@ -363,6 +363,7 @@ const struct store_ops store_sqlite_ops = {
 	.optoken_list = sqlite_optoken_list,
 	.optoken_revoke = sqlite_optoken_revoke,
 	.optoken_touch = sqlite_optoken_touch,
+	.import_uuid_claim = sqlite_import_uuid_claim,
 	.session_end_root_operator = sqlite_session_end_root_operator,
 	/* issue 14, helper dir: the directory's lifecycle. */
 	.vendor_set_status = sqlite_vendor_set_status,

@@ -96,6 +96,7 @@ const struct table_spec tables[] = {
 	    {"id", "name", "scope", "token_hash", "created",
 	    "created_by", "expires", "revoked", "revoked_by",
 	    "last_used"}, 0},
+	{"okta_imported", "uuid", "TI", {"uuid", "imported"}, 0},
 };
 
 const size_t tables_count = sizeof(tables) / sizeof(tables[0]);
