@@ -295,21 +295,28 @@ md_timeline(struct md *m, const struct report *r, const char *tenant,
 	const json_t *en;
 	struct entry d;
 	size_t i;
-	int others = 0, about;
+	int others = 0, about, imported = 0;
 
 	md_puts(m, "| entry | time (UTC) | who | device | source address | "
 	    "action | target | outcome |\n|---|---|---|---|---|---|---|---|\n");
 	for (i = 0; i < n; i++) {
 		en = report_cited(r, idx[i]);
 		about = report_about(en, tenant);
-		md_printf(m, "| %" PRId64 "%s | ", idx[i], about ? "" : " (*)");
+		if (report_cited_read(&d, en) != 0)
+			d.imported = 0;
+		md_printf(m, "| %" PRId64 "%s%s | ", idx[i], about ? "" :
+		    " (*)", d.imported ? " (i)" : "");
 		others |= !about;
+		imported |= d.imported;
 		if (report_cited_read(&d, en) == 0)
 			md_timeline_row(m, &d);
 		else
 			md_puts(m, "- | (not a log entry) | - | - | - | - | -");
 		md_puts(m, " |\n");
 	}
+	if (imported)
+		md_puts(m, "\n(i) Imported: what another system (e.g. the "
+		    "Okta System Log) recorded, not a request custos saw.\n");
 	if (others)
 		md_puts(m, "\n(*) This entry is not about your tenant (for "
 		    "example the login that opened the session); it is in the "
@@ -339,9 +346,59 @@ shell_word(char *tmp, size_t size, const char *s)
 }
 
 /* The page's head: the facts in a table, then the summary. */
+/* How many of the n cited entries idx were imported (detail.imported):
+ * events another system recorded, not requests custos saw. */
+static size_t
+count_imported(const struct report *r, const int64_t *idx, size_t n)
+{
+	struct entry d;
+	size_t i, k = 0;
+
+	for (i = 0; i < n; i++)
+		if (report_cited_read(&d, report_cited(r, idx[i])) == 0 &&
+		    d.imported)
+			k++;
+	return k;
+}
+
+/* Where the rows come from, in honest words for each source (issue 16):
+ * custos records the requests made through it; an imported event is
+ * what another system (an Okta System Log export) recorded, which custos
+ * holds and proves only from its import on. */
+static void
+md_provenance(struct md *m, size_t imported, size_t n)
+{
+	if (imported == 0) {
+		md_puts(m, "Everything below comes from custos's transparency "
+		    "log, which records every request support makes through "
+		    "custos, allowed or refused, and which can be checked "
+		    "independently (see the last section).\n\n");
+		return;
+	}
+	if (imported == n)
+		md_puts(m, "Everything below comes from events **imported** "
+		    "into custos's transparency log from another system's "
+		    "records (for example an Okta System Log export): custos "
+		    "did not see these requests itself.  It shows what that "
+		    "system recorded, as it recorded it");
+	else
+		md_printf(m, "The entries below come from custos's "
+		    "transparency log.  %zu of the %zu were **imported** from "
+		    "another system's records (for example an Okta System Log "
+		    "export) and are marked (i) in the timeline: custos did "
+		    "not see those requests itself and shows what that system "
+		    "recorded, as it recorded it; the others are requests "
+		    "made through custos, which records every one, allowed or "
+		    "refused", imported, n);
+	md_puts(m, ".  Since their import, imported entries are held and "
+	    "can be checked like custos's own (see the last section); "
+	    "whether that system recorded everything, custos cannot "
+	    "tell.\n\n");
+}
+
 static void
 tenant_head(struct md *m, const struct report *r, const json_t *t,
-    const char *stem, size_t n)
+    const char *stem, const int64_t *idx, size_t n)
 {
 	const char *tenant = cli_jstr(t, "tenant"), *name = cli_jstr(t, "name");
 	const char *exposure = cli_jstr(t, "exposure"), *from, *to;
@@ -385,10 +442,8 @@ tenant_head(struct md *m, const struct report *r, const json_t *t,
 	md_principals(m, r->principals);
 	md_puts(m, ".  Your tenant is in the results.\n\n");
 	exposure_sentence(m, exposure);
-	md_puts(m, "\n\nEverything below comes from custos's transparency "
-	    "log, which records every request support makes, allowed or "
-	    "refused, and which can be checked independently (see the "
-	    "last section).\n\n");
+	md_puts(m, "\n\n");
+	md_provenance(m, count_imported(r, idx, n), n);
 }
 
 /* What happened: actions, refusals, users, access, the timeline. */
@@ -581,7 +636,7 @@ void
 report_md_tenant(struct md *m, const struct report *r, const json_t *t,
     const char *stem, const int64_t *idx, size_t n)
 {
-	tenant_head(m, r, t, stem, n);
+	tenant_head(m, r, t, stem, idx, n);
 	tenant_happened(m, r, t, idx, n);
 	tenant_todo(m, r, t);
 	tenant_verify(m, r, t, stem);

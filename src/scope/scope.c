@@ -17,6 +17,7 @@
 #include "audit/action.h"
 #include "audit/entry.h"
 #include "common/str.h"
+#include "importer/okta.h"
 #include "scope/tally.h"
 
 #define POLICY_NAME_MAX 32
@@ -74,8 +75,11 @@ action_class(const char *name)
 		[ACTION_NEUTRAL] = AC_NEUTRAL, [ACTION_READ] = AC_READS,
 		[ACTION_WRITE] = AC_WRITES,
 	};
+	int k = action_by_name(name) == -1 ? okta_action_class(name) : -1;
 
-	return map[action_class_of(name)];
+	/* custos's own actions first; then the class the Okta importer's
+	 * table gives the names it makes (issue 16); then the shape. */
+	return map[k >= 0 ? k : action_class_of(name)];
 }
 
 const char *
@@ -528,8 +532,12 @@ finish(struct work *w, struct scope_answer *a)
 	for (i = 0; i < w->nrows; i++) {
 		struct scope_row *row = w->rows[i];
 
+		/* Attempted: only refused tries.  An allowed action of any
+		 * class (an imported sign-in, auth.login allowed, is
+		 * neutral) is access held: the tenant is at least exposed
+		 * (issue 16). */
 		if (row->exposure == SCOPE_EXPOSED && row->grants.n == 0 &&
-		    !row->auto_approve) {
+		    !row->auto_approve && row->actions.n == 0) {
 			a->attempted[a->n_attempted++] = row;
 			continue;
 		}
