@@ -40,7 +40,6 @@ commit_batch(void *arg, const struct store_job *jobs, size_t n,
 		*e = q->err;
 		return -1;
 	}
-	q->recorded = 1;
 	return 0;
 }
 
@@ -130,6 +129,9 @@ import_okta(struct req *q)
 	}
 	if (st.failed)
 		json_object_set_new(answer, "stopped", json_string(st.err.msg));
+	/* The entries stand for the import; with none (all skipped, all
+	 * duplicates, all errors) the import is recorded as its own. */
+	q->recorded = st.imported > 0;
 	req_ok(q, 200, answer);
 	rc = 0;
 out:

@@ -8,7 +8,16 @@
  * file is imported.  An Okta file may also be one JSON array (what the
  * Okta API returns); its elements are cut out as they stream by and sent
  * one per line.
+ *
+ * --format okta (issue 16) is different: the file (or stdin) goes to the
+ * server as it is, in one request whose body is read from the file as
+ * libcurl sends it (constant memory, any size; the server streams it
+ * too), with a progress line on stderr (a terminal, or --progress).  The
+ * server imports what it can and names each event it could not; this
+ * prints its answer.  Importing the same file again records nothing
+ * twice (the server de-duplicates by uuid), so there is no --from-line.
  */
+#include <curl/curl.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -19,10 +28,12 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "cli/http.h"
 #include "cli/upload.h"
 #include "common/buf.h"
 #include "common/num.h"
 #include "common/str.h"
+#include "importer/scan.h"
 
 #define IMPORT_CHUNK_BYTES ((size_t)8 << 20)
 #define IMPORT_CHUNK_LINES 50000
@@ -465,11 +476,183 @@ import_check_file(struct import *im, int fd, int *array)
 	return CLI_OK;
 }
 
-/* import FILE [--format entries|okta] [--tenant T] [--from-line N] */
+/* ---- okta: one streamed request ---- */
+
+#define OKTA_READ_SIZE (256 * 1024)
+
+struct okta_up {
+	int fd;
+	int progress;
+	int failed;
+	int err;                        /* errno of a failed read */
+	struct scan sc;                 /* counts the events sent */
+	int64_t events, bytes, total;
+	double t0, shown;
+};
+
+static int
+okta_count(void *arg, const char *rec, size_t len, const struct scan_pos *p)
+{
+	struct okta_up *u = arg;
+
+	(void)rec;
+	(void)len;
+	(void)p;
+	u->events++;
+	return 0;
+}
+
+static void
+okta_progress(struct okta_up *u, int last)
+{
+	double now = upload_now(), dt = now - u->t0;
+
+	if (!u->progress || (!last && now - u->shown < 0.5))
+		return;
+	u->shown = now;
+	fprintf(stderr, "\rcustos import: %" PRId64 " events, %.1f MB",
+	    u->events, (double)u->bytes / 1e6);
+	if (u->total > 0)
+		fprintf(stderr, " of %.1f MB", (double)u->total / 1e6);
+	fprintf(stderr, ", %.0f events/s%s", dt > 0 ? (double)u->events / dt :
+	    0.0, last ? "\n" : "  ");
+	fflush(stderr);
+}
+
+static size_t
+okta_read(char *dst, size_t size, size_t n, void *arg)
+{
+	struct okta_up *u = arg;
+	struct scan_cb cb = {okta_count, NULL, u};
+	size_t want = size * n;
+	ssize_t got;
+
+	do
+		got = read(u->fd, dst, want);
+	while (got < 0 && errno == EINTR);
+	if (got < 0) {
+		u->failed = 1;
+		u->err = errno;
+		return CURL_READFUNC_ABORT;
+	}
+	if (got > 0) {
+		(void)scan_feed(&u->sc, dst, (size_t)got, &cb);
+		u->bytes += got;
+	}
+	okta_progress(u, 0);
+	return (size_t)got;
+}
+
+/* The server's answer in words: counts, then the first errors. */
+static void
+okta_report(const json_t *a, double secs)
+{
+	const json_t *errs = json_object_get(a, "errors"), *x;
+	const char *k;
+	json_t *v;
+	size_t i;
+	json_int_t imported = json_integer_value(json_object_get(a,
+	    "imported"));
+
+	printf("imported %" JSON_INTEGER_FORMAT " of %" JSON_INTEGER_FORMAT
+	    " events in %.2f s (%.0f events/s): %" JSON_INTEGER_FORMAT
+	    " duplicates, %" JSON_INTEGER_FORMAT " errors",
+	    imported, json_integer_value(json_object_get(a, "events")), secs,
+	    secs > 0 ? (double)json_integer_value(json_object_get(a,
+	    "events")) / secs : 0.0,
+	    json_integer_value(json_object_get(a, "duplicates")),
+	    json_integer_value(json_object_get(a, "errors_total")));
+	if (json_is_integer(json_object_get(a, "first_index")))
+		printf("; log entries %" JSON_INTEGER_FORMAT " to %"
+		    JSON_INTEGER_FORMAT, json_integer_value(json_object_get(a,
+		    "first_index")), json_integer_value(json_object_get(a,
+		    "last_index")));
+	fputc('\n', stdout);
+	if (json_is_false(json_object_get(a, "complete")))
+		printf("  the import stopped early: what is above was "
+		    "imported\n");
+	json_object_foreach(UNCONST(json_object_get(a, "skipped")), k, v) {
+		fputs("  skipped ", stdout);
+		cli_put(stdout, k, 0);
+		printf(" %" JSON_INTEGER_FORMAT "\n", json_integer_value(v));
+	}
+	json_object_foreach(UNCONST(json_object_get(a, "dropped")), k, v) {
+		fputs("  dropped ", stdout);
+		cli_put(stdout, k, 0);
+		printf(" %" JSON_INTEGER_FORMAT "\n", json_integer_value(v));
+	}
+	json_object_foreach(UNCONST(json_object_get(a, "error_reasons")), k,
+	    v) {
+		fputs("  error ", stdout);
+		cli_put(stdout, k, 0);
+		printf(" %" JSON_INTEGER_FORMAT "\n", json_integer_value(v));
+	}
+	json_array_foreach(errs, i, x) {
+		printf("  event %" JSON_INTEGER_FORMAT " (line %"
+		    JSON_INTEGER_FORMAT "): ", json_integer_value(
+		    json_object_get(x, "event")), json_integer_value(
+		    json_object_get(x, "line")));
+		cli_put(stdout, cli_jstr(x, "message"), 0);
+		fputc('\n', stdout);
+	}
+}
+
+static int
+import_okta(struct cli *ctx, const char *file, int fd, const char *path,
+    int progress)
+{
+	struct okta_up u;
+	struct stat st;
+	struct buf answer;
+	json_t *a = NULL;
+	long status = 0;
+	double t0;
+	int rc = CLI_FAIL;
+
+	memset(&u, 0, sizeof(u));
+	u.fd = fd;
+	u.progress = progress;
+	u.total = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) ?
+	    (int64_t)st.st_size : -1;
+	scan_init(&u.sc, (size_t)4 << 20);
+	buf_init(&answer, IMPORT_ANSWER_MAX);
+	t0 = u.t0 = upload_now();
+	if (cli_http_send_stream(&ctx->conn, "POST", path, okta_read, &u,
+	    u.total, "application/json", &status, &answer) == -1) {
+		if (u.failed)
+			cli_warn("%s: %s", file, strerror(u.err));
+		goto out;
+	}
+	okta_progress(&u, 1);
+	rc = cli_http_exit(status);
+	if (rc != CLI_OK) {
+		cli_http_print_error(&ctx->conn, status, &answer);
+		goto out;
+	}
+	a = json_loadb(answer.data, answer.len, JSON_REJECT_DUPLICATES, NULL);
+	if (a == NULL) {
+		cli_warn("the answer is not JSON");
+		rc = CLI_FAIL;
+		goto out;
+	}
+	if (ctx->json)
+		cli_json_print(a);
+	else
+		okta_report(a, upload_now() - t0);
+out:
+	json_decref(a);
+	buf_cleanup(&answer);
+	scan_cleanup(&u.sc);
+	return rc;
+}
+
+/* import FILE [--format entries|okta] [--tenant T] [--from-line N]
+ * [--all-or-nothing] [--progress] */
 int
 cmd_import(struct cli *ctx, int argc, char **argv)
 {
 	const char *format = NULL, *from_s = NULL, *tenant = NULL;
+	int aon = 0, progress = 0;
 	struct import im;
 	struct stat st;
 	char *pos[1];
@@ -479,6 +662,8 @@ cmd_import(struct cli *ctx, int argc, char **argv)
 		{ "format", &format, NULL },
 		{ "tenant", &tenant, NULL },
 		{ "from-line", &from_s, NULL },
+		{ "all-or-nothing", NULL, &aon },
+		{ "progress", NULL, &progress },
 		{ NULL, NULL, NULL },
 	};
 
@@ -515,6 +700,20 @@ cmd_import(struct cli *ctx, int argc, char **argv)
 		rc = CLI_USAGE;
 		goto out;
 	}
+	if ((aon || progress) && strcmp(im.format, "okta") != 0) {
+		rc = cli_usage(ctx, "--all-or-nothing and --progress go with "
+		    "--format okta");
+		goto out;
+	}
+	if (from_s != NULL && strcmp(im.format, "okta") == 0) {
+		rc = cli_usage(ctx, "--from-line is not needed with --format "
+		    "okta: importing again records each event once");
+		goto out;
+	}
+	if (aon && buf_puts(&im.path, "&all_or_nothing=1") == -1) {
+		rc = CLI_USAGE;
+		goto out;
+	}
 	if (from_s != NULL &&
 	    num_parse_i64(&im.from_line, from_s, 1, INT64_MAX) == -1) {
 		rc = cli_usage(ctx, "--from-line must be a line number");
@@ -540,6 +739,11 @@ cmd_import(struct cli *ctx, int argc, char **argv)
 	}
 	if (fstat(fd, &st) == -1) {
 		cli_warn("%s: %s", im.file, strerror(errno));
+		goto out;
+	}
+	if (strcmp(im.format, "okta") == 0) {
+		rc = import_okta(ctx, im.file, fd, im.path.data, progress ||
+		    (isatty(STDERR_FILENO) && !ctx->json));
 		goto out;
 	}
 	/* A regular file is read twice: checked whole, then sent. */

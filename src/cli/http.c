@@ -167,10 +167,11 @@ http_setup(struct cli_http *h, const struct cli_conn *conn, const char *method,
 	return rc == CURLE_OK ? 0 : -1;
 }
 
-int
-cli_http_send(struct cli_conn *conn, const char *method, const char *path,
+static int
+http_send(struct cli_conn *conn, const char *method, const char *path,
     const void *body, size_t body_len, const char *content_type,
-    long *status, struct buf *answer)
+    long *status, struct buf *answer, size_t (*read)(char *, size_t,
+    size_t, void *), void *read_arg, int64_t stream_len)
 {
 	struct curl_slist *headers = NULL;
 	struct cli_http *h;
@@ -196,11 +197,23 @@ cli_http_send(struct cli_conn *conn, const char *method, const char *path,
 		cli_warn("%s %s: URL too long", method, path);
 		goto out;
 	}
-	headers = headers_make(conn, content_type, body != NULL);
+	headers = headers_make(conn, content_type, body != NULL ||
+	    read != NULL);
 	sink.b = answer;
 	sink.too_big = 0;
 	if (headers == NULL || http_setup(h, conn, method, url.data, body,
 	    body_len, headers, &sink) == -1) {
+		cli_warn("%s %s: cannot set up the request", method, path);
+		goto out;
+	}
+	if (read != NULL && (curl_easy_setopt(h->curl, CURLOPT_POSTFIELDS,
+	    (char *)NULL) != CURLE_OK || curl_easy_setopt(h->curl,
+	    CURLOPT_READFUNCTION, read) != CURLE_OK ||
+	    curl_easy_setopt(h->curl, CURLOPT_READDATA, read_arg) !=
+	    CURLE_OK || curl_easy_setopt(h->curl,
+	    CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)stream_len) !=
+	    CURLE_OK || curl_easy_setopt(h->curl, CURLOPT_TIMEOUT_MS,
+	    0L) != CURLE_OK)) {
 		cli_warn("%s %s: cannot set up the request", method, path);
 		goto out;
 	}
@@ -241,6 +254,25 @@ out:
 	headers_free(headers);
 	buf_cleanup(&url);
 	return ret;
+}
+
+int
+cli_http_send(struct cli_conn *conn, const char *method, const char *path,
+    const void *body, size_t body_len, const char *content_type,
+    long *status, struct buf *answer)
+{
+	return http_send(conn, method, path, body, body_len, content_type,
+	    status, answer, NULL, NULL, 0);
+}
+
+int
+cli_http_send_stream(struct cli_conn *conn, const char *method,
+    const char *path, size_t (*read)(char *dst, size_t size, size_t n,
+    void *arg), void *arg, int64_t body_len, const char *content_type,
+    long *status, struct buf *answer)
+{
+	return http_send(conn, method, path, NULL, 0, content_type, status,
+	    answer, read, arg, body_len);
 }
 
 int

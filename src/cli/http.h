@@ -55,6 +55,18 @@ int cli_http_send(struct cli_conn *conn, const char *method, const char *path,
     long *status, struct buf *answer)
 	__attribute__((warn_unused_result, nonnull(1, 2, 3, 7, 8)));
 
+/*
+ * As cli_http_send, with the body read by read(arg, dst, size) (bytes
+ * put, 0 at the end, CURL_READFUNC_ABORT to stop), body_len bytes in
+ * all (-1: unknown, sent chunked): a body of any size in constant
+ * memory (issue 16, custos import --format okta).  No timeout.
+ */
+int cli_http_send_stream(struct cli_conn *conn, const char *method,
+    const char *path, size_t (*read)(char *dst, size_t size, size_t n,
+    void *arg), void *arg, int64_t body_len, const char *content_type,
+    long *status, struct buf *answer)
+	__attribute__((warn_unused_result, nonnull(1, 2, 3, 4, 8, 9)));
+
 /* As cli_http_send, and a 4xx/5xx answer is printed to stderr. */
 int cli_http_request(struct cli_conn *conn, const char *method,
     const char *path, const void *body, size_t body_len,

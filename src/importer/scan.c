@@ -50,7 +50,8 @@ lose(struct scan *s, const struct scan_cb *cb, const char *msg,
 	s->state = ST_LOST;
 	s->stopped = 1;
 	buf_reset(&s->cur);
-	if (cb->error != NULL && cb->error(cb->arg, msg, pos, 1) == -1)
+	if (cb->error != NULL && cb->error(cb->arg, "lost_sync", msg, pos,
+	    1) == -1)
 		return -1;
 	return 1;
 }
@@ -81,6 +82,24 @@ scan_feed(struct scan *s, const char *data, size_t len,
 		uint64_t off = s->offset + i;
 
 		if (s->state == ST_OBJ) {
+			if (s->nl && c == '{' && !s->array) {
+				/* A line cut short: the next event starts. */
+				struct scan_pos p = s->pos;
+
+				buf_reset(&s->cur);
+				s->nl = 0;
+				s->depth = 1;
+				s->in_str = s->esc = 0;
+				s->pos = here(s, off);
+				rs = i;
+				if (cb->error != NULL && cb->error(cb->arg,
+				    "malformed_json", "the event is cut short: "
+				    "the next one starts on the line after",
+				    &p, 0) == -1)
+					goto stop;
+				continue;
+			}
+			s->nl = c == '\n';
 			if (s->in_str) {
 				if (s->esc)
 					s->esc = 0;
@@ -144,6 +163,7 @@ scan_feed(struct scan *s, const char *data, size_t len,
 			continue;
 		if (c == '{' && s->state != ST_ARR_NEXT) {
 			s->state = ST_OBJ;
+			s->nl = 0;
 			s->depth = 1;
 			s->in_str = s->esc = 0;
 			s->pos = here(s, off);
@@ -160,8 +180,8 @@ scan_feed(struct scan *s, const char *data, size_t len,
 			}
 			s->state = ST_SKIP;
 			if (cb->error != NULL && cb->error(cb->arg,
-			    "expected '{' or '[': the rest of the line is "
-			    "skipped", &p, 0) == -1)
+			    "framing", "expected '{' or '[': the rest of the "
+			    "line is skipped", &p, 0) == -1)
 				goto stop;
 			continue;
 		}

@@ -15,6 +15,13 @@
  * [...]}}) is a top-level object like any other: the caller unpacks it.
  * A leading UTF-8 byte-order mark is skipped.
  *
+ * A JSON-lines export may hold a line cut short (a truncated write): a
+ * '{' at the very start of a line inside a top-level object that is not
+ * in an array ends the cut event (an error of its own) and starts the
+ * next, so one cut line does not swallow the rest.  (A pretty-printed
+ * object indents what it nests; one printed with no indentation at all
+ * would be cut there too.)
+ *
  * What it refuses, and how: a byte outside an object that is neither
  * white space nor the array's punctuation is one error, and the rest of
  * its line is skipped (a JSON-lines export stays in step); an object
@@ -42,10 +49,11 @@ struct scan_cb {
 	 * stops the scan (scan_feed returns -1). */
 	int (*record)(void *arg, const char *rec, size_t len,
 	    const struct scan_pos *pos);
-	/* A framing error (message in words, not NUL-free of the input);
-	 * lost is 1 when the scan cannot go on. */
-	int (*error)(void *arg, const char *msg, const struct scan_pos *pos,
-	    int lost);
+	/* A framing error: reason ("framing", "malformed_json",
+	 * "lost_sync"), message in words (none of the input); lost is 1
+	 * when the scan cannot go on. */
+	int (*error)(void *arg, const char *reason, const char *msg,
+	    const struct scan_pos *pos, int lost);
 	void *arg;
 };
 
@@ -57,6 +65,7 @@ struct scan {
 	int array;              /* inside a top-level array */
 	int bom;                /* bytes of a BOM matched so far */
 	int stopped;
+	int nl;                 /* the last byte was a newline */
 	uint64_t offset;        /* bytes seen */
 	long line;
 	struct scan_pos pos;    /* of the record being read */

@@ -260,14 +260,17 @@ on_record(void *arg, const char *rec, size_t len, const struct scan_pos *pos)
 }
 
 static int
-on_error(void *arg, const char *msg, const struct scan_pos *pos, int lost)
+on_error(void *arg, const char *reason, const char *msg,
+    const struct scan_pos *pos, int lost)
 {
 	struct import_stream *st = arg;
 
 	if (lost)
 		st->lost = 1;
-	event_error(st, lost ? "lost_sync" : "framing", msg, pos,
-	    st->events + 1, NULL);
+	else if (strcmp(reason, "malformed_json") == 0)
+		st->events++;   /* a cut event counts as one */
+	event_error(st, reason, msg, pos, lost ? st->events + 1 : st->events,
+	    NULL);
 	return st->failed ? -1 : 0;
 }
 
