@@ -656,7 +656,7 @@ map_outcome(struct mctx *m, const json_t *o, struct err *e)
 
 	result = opt_str(m, oc, "result", 32);
 	if (result == NULL)
-		return err_bad_request(e, "field 'outcome.result' is "
+		return err_bad_request(e, "in 'outcome': field 'result' is "
 		    "required");
 	reason = opt_str(m, oc, "reason", OKTA_STR_MAX);
 	ev->allowed = strcmp(result, "SUCCESS") == 0 ||
