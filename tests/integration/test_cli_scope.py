@@ -535,44 +535,52 @@ OKTA_EVENTS = [
 
 
 class ImportCli(CliCase):
-    def test_a_malformed_line_is_named_and_nothing_is_sent(self):
+    def test_a_malformed_line_is_named_and_the_rest_imported(self):
+        # Issue 16: --format okta streams the file; the server imports
+        # what it can and names each event it could not, by line.
         size = self.d.log_size()
         lines = [json.dumps(e) for e in OKTA_EVENTS]
         f = self.save("okta.jsonl", "\n".join(
             [lines[0], "", "# a comment", "{\"uuid\": ", lines[1],
              "[1, 2]"]) + "\n")
-        p = self.op("import", f, "--format", "okta", code=2)
-        self.assertIn("okta.jsonl:4: not JSON", p.stderr)
-        self.assertIn("okta.jsonl:6: not a JSON object", p.stderr)
-        self.assertIn("nothing was imported", p.stderr)
-        self.assertEqual(p.stderr.count("okta.jsonl:"), 2)
-        # A byte-order mark before the first line is not a malformation.
+        p = self.op("import", f, "--format", "okta", "--all-or-nothing",
+                    code=1)
+        self.assertIn("bad_request", p.stderr)
+        self.assertIn("(line 3)", p.stderr)
+        self.assertEqual(self.d.log_size(), size + 1)   # the refusal
+        p = self.op("import", f, "--format", "okta")
+        self.assertIn(" of 3 events", p.stdout)
+        self.assertIn(", 3 errors", p.stdout)
+        self.assertIn("(line 3): expected '{'", p.stdout)
+        self.assertIn("(line 4): the event is cut short", p.stdout)
+        self.assertIn("(line 6): an element of the array is not", p.stdout)
+        self.assertIn("the import stopped early", p.stdout)
+        # A byte-order mark before the first line is not a malformation;
+        # the event is imported once.
         with open(self.path("bom.jsonl"), "wb") as out:
-            out.write(b"\xef\xbb\xbf" + lines[0].encode() + b"\n{\n")
-        p = self.op("import", self.path("bom.jsonl"), code=2)
-        self.assertNotIn("bom.jsonl:1:", p.stderr)
-        self.assertIn("bom.jsonl:2: not JSON", p.stderr)
-        self.assertEqual(self.d.log_size(), size)
+            out.write(b"\xef\xbb\xbf" + lines[0].encode() + b"\n")
+        p = self.op("--json", "import", "--format", "okta",
+                    self.path("bom.jsonl"))
+        out = json.loads(p.stdout)
+        self.assertEqual((out["imported"], out["duplicates"],
+                          out["errors_total"]), (0, 1, 0))
 
     def test_a_malformed_array_element_is_named_by_its_line(self):
-        size = self.d.log_size()
         text = json.dumps(OKTA_EVENTS, indent=2)
         good = self.save("okta.json", text)
         cut = self.save("cut.json", text[:len(text) // 2])
         bad = self.save("bad.json", "[\n" + json.dumps(OKTA_EVENTS[0]) +
                         ",\n{\"uuid\": 1,, \"x\": 2}\n]\n")
-        p = self.op("import", bad, "--format", "okta", code=2)
-        self.assertIn("bad.json:3: not JSON", p.stderr)
-        p = self.op("import", cut, "--format", "okta", code=2)
-        self.assertIn("not closed", p.stderr)
-        comma = self.save("comma.json", "[" + json.dumps(OKTA_EVENTS[0]) +
-                          ",\n]")
-        p = self.op("import", comma, "--format", "okta", code=2)
-        self.assertIn("comma.json:2: expected an object", p.stderr)
+        p = self.op("import", bad, "--format", "okta")
+        self.assertIn("(line 3): malformed JSON", p.stdout)
+        p = self.op("import", cut, "--format", "okta")
+        self.assertIn("the import stopped early", p.stdout)
         p = self.op("import", good, code=2)
         self.assertIn("only --format okta", p.stderr)
         self.op("import", good, "--format", "csv", code=2)
-        self.assertEqual(self.d.log_size(), size)
+        self.op("import", good, "--format", "okta", "--from-line", "2",
+                code=2)
+        self.op("import", good, "--progress", code=2)
 
     def skip_unless_formats(self):
         probe = self.d.call("POST", "/v1/import?format=okta",
@@ -608,9 +616,12 @@ class ImportCli(CliCase):
     def test_okta_array_imports_into_the_log(self):
         self.skip_unless_formats()
         size = self.d.log_size()
-        f = self.save("okta.json", json.dumps(OKTA_EVENTS, indent=2))
+        # Events of their own: the others' tests import OKTA_EVENTS, and
+        # an event is imported once.
+        events = [dict(e, uuid="a" + e["uuid"][1:]) for e in OKTA_EVENTS]
+        f = self.save("okta.json", json.dumps(events, indent=2))
         p = self.op("import", f, "--format", "okta")
-        self.assertIn("imported 2 records (format okta)", p.stdout)
+        self.assertIn("imported 2 of 2 events", p.stdout)
         self.assertGreaterEqual(self.d.log_size(), size + 2)
 
 
