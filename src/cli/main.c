@@ -367,22 +367,29 @@ static const struct cli_command commands[] = {
 	  "chunks of at most 4 MiB or 20000 lines, each all or nothing.\n"
 	  "See docs/cli.md.\n", 1 },
 	{ "import", cmd_import,
-	  "import FILE [--format entries|okta] [--tenant T] [--from-line N]",
+	  "import FILE [--format entries|okta] [--tenant T] [--from-line N] "
+	  "[--all-or-nothing] [--progress]",
 	  "import custos entries or Okta System Log events (operator)",
 	  "  --format F      entries (default): custos log entries, one JSON\n"
-	  "                  object per line; okta: Okta System Log events,\n"
-	  "                  one per line or one JSON array (as the Okta API\n"
-	  "                  returns them)\n"
+	  "                  object per line; okta: an Okta System Log export\n"
+	  "                  (JSON lines, one array, one object, Event Hooks\n"
+	  "                  deliveries), of any size\n"
 	  "  --tenant T      (okta) the tenant of the export, for events\n"
 	  "                  that name none\n"
-	  "  --from-line N   skip the file's records before line N (to\n"
-	  "                  resume)\n"
+	  "  --from-line N   (entries) skip the file's records before line N\n"
+	  "                  (to resume)\n"
+	  "  --all-or-nothing  (okta) the first bad event refuses the file\n"
+	  "  --progress      (okta) a progress line on stderr (events, MB,\n"
+	  "                  events/s), also shown on a terminal\n"
 	  "\n"
-	  "FILE (or - for stdin) is sent to POST /v1/import?format=F in\n"
-	  "chunks of at most 8 MiB or 50000 records, each all or nothing.\n"
-	  "Every record of a regular file is checked first: a malformed one\n"
-	  "is named FILE:LINE and nothing is imported (exit 2).  Imported\n"
-	  "events go into the log marked with their source.\n", 1 },
+	  "entries: FILE (or - for stdin) is sent to POST /v1/import in\n"
+	  "chunks of at most 8 MiB or 50000 records, each all or nothing;\n"
+	  "every record of a regular file is checked first: a malformed one\n"
+	  "is named FILE:LINE and nothing is imported (exit 2).\n"
+	  "okta: FILE is streamed in one request; the server imports what it\n"
+	  "can, each event once (by uuid), and names the events it could\n"
+	  "not, by line.  Imported events go into the log marked with their\n"
+	  "source.  See docs/import.md.\n", 1 },
 	{ "scope", cmd_scope,
 	  "scope [--engineer ID]... [--device ID]... [--session ID]... "
 	  "[--vendor ID]... [--ip ADDR]... --from T [--to T] [--proofs] "
