@@ -260,6 +260,28 @@ class OktaReal(unittest.TestCase):
         out = json.loads(p.stdout)
         self.assertEqual((out["imported"], out["duplicates"]), (0, 50))
 
+    def test_the_customer_report_says_the_rows_were_imported(self):
+        who = {"id": "00u8rep", "type": "User",
+               "alternateId": "rep@sitel.example"}
+        evs = [event(700, actor=who),                       # globex.example
+               event(701, "support.org.view", actor=who, target=[
+                   {"id": "umbrella", "type": "Org"}])]
+        self.ok(lines(evs))
+        out = os.path.join(self.d.dir, "reports")
+        p = subprocess.run(
+            [CUSTOS, "--server", self.d.url, "--token", self.d.operator,
+             "scope", "--engineer", "rep@sitel.example", "--from",
+             "2024-08-01T00:00:00Z", "--to", "2024-09-01T00:00:00Z",
+             "--report", out], capture_output=True, text=True, timeout=120,
+            env={"PATH": "/usr/bin:/bin", "CUSTOS_CONFIG_DIR": self.d.dir})
+        self.assertEqual(p.returncode, 0, p.stderr)
+        for tenant in ("globex.example", "umbrella"):
+            with open(os.path.join(out, tenant + ".md")) as f:
+                md = f.read()
+            self.assertIn("**imported**", md)
+            self.assertIn("did not see these requests itself", md)
+            self.assertNotIn("records every request support makes", md)
+
 
 if __name__ == "__main__":
     unittest.main()
