@@ -519,6 +519,18 @@ row_cmp(const void *a, const void *b)
 	return strcmp(x->tenant, y->tenant);
 }
 
+/* 1 when the row counts an allowed sign-in. */
+static int
+signed_in(const struct scope_row *row)
+{
+	size_t i;
+
+	for (i = 0; i < row->actions.n; i++)
+		if (strcmp(row->actions.v[i].action, "auth.login") == 0)
+			return 1;
+	return 0;
+}
+
 /* Rows into the answer's two lists. */
 static int
 finish(struct work *w, struct scope_answer *a)
@@ -532,12 +544,13 @@ finish(struct work *w, struct scope_answer *a)
 	for (i = 0; i < w->nrows; i++) {
 		struct scope_row *row = w->rows[i];
 
-		/* Attempted: only refused tries.  An allowed action of any
-		 * class (an imported sign-in, auth.login allowed, is
-		 * neutral) is access held: the tenant is at least exposed
-		 * (issue 16). */
+		/* Attempted: only refused tries, no access held.  A sign-in
+		 * that succeeded (auth.login allowed: an imported Okta
+		 * user.session.start, issue 16) is access held, though
+		 * neutral: the tenant is at least exposed.  Asking
+		 * (access_request.*) is not. */
 		if (row->exposure == SCOPE_EXPOSED && row->grants.n == 0 &&
-		    !row->auto_approve && row->actions.n == 0) {
+		    !row->auto_approve && !signed_in(row)) {
 			a->attempted[a->n_attempted++] = row;
 			continue;
 		}

@@ -162,6 +162,49 @@ cite(const struct scope_report_in *in, const char *tenant, int64_t index,
 	return 0;
 }
 
+/*
+ * Where the cited entries came from, in words honest per source (issue
+ * 16): {"recorded": n, "imported": {source: n}, "words": "..."}.  An
+ * entry custos recorded is a request made through it, and custos records
+ * every one; an imported entry (detail.imported) is what another system
+ * recorded (an Okta System Log export), which custos did not see.
+ */
+static json_t *
+provenance_json(const json_t *entries)
+{
+	json_t *imp = json_object(), *o, *x;
+	json_int_t recorded = 0, imported = 0;
+	const char *src;
+	size_t i;
+
+	if (imp == NULL)
+		return NULL;
+	json_array_foreach(entries, i, x) {
+		src = json_string_value(json_object_get(json_object_get(
+		    json_object_get(x, "event"), "detail"), "imported"));
+		if (src == NULL) {
+			recorded++;
+			continue;
+		}
+		imported++;
+		json_object_set_new(imp, src, json_integer(json_integer_value(
+		    json_object_get(imp, src)) + 1));
+	}
+	o = json_pack("{s:I,s:o,s:s}", "recorded", recorded, "imported", imp,
+	    "words", imported == 0 ? "Every entry is a request made through "
+	    "custos, which records every request support makes through it, "
+	    "allowed or refused." : recorded == 0 ? "Every entry was imported "
+	    "from another system's records (detail.imported names it, e.g. "
+	    "okta: an Okta System Log export): custos did not see these "
+	    "requests itself and holds what that system recorded, from the "
+	    "import on." : "Some entries were imported from another system's "
+	    "records (detail.imported names it, e.g. okta: an Okta System "
+	    "Log export), which custos did not see itself; the others are "
+	    "requests made through custos, which records every one, allowed "
+	    "or refused.");
+	return o;
+}
+
 int
 scope_report_tenant(json_t **out, const struct scope_report_in *in,
     const struct scope_row *r, int attempted, const char *name,
@@ -200,6 +243,8 @@ scope_report_tenant(json_t **out, const struct scope_report_in *in,
 	    json_string(in->checkpoint)) == -1 ||
 	    json_object_set_new(o, "size", json_integer(in->size)) == -1 ||
 	    json_object_set(o, "entries", entries) == -1 ||
+	    json_object_set_new(o, "provenance",
+	    provenance_json(entries)) == -1 ||
 	    (json_array_size(other) > 0 &&
 	    json_object_set(o, "other_entries", other) == -1))
 		goto oom;
