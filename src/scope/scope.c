@@ -317,6 +317,10 @@ tally_hits(struct work *w, struct scope_answer *a)
 			return err_internal(w->e, "out of memory");
 		if (tally_hit(w, row, h) == -1)
 			return -1;
+		if (h->allowed && w->actor_state[h->actor] ==
+		    ACTOR_ENGINEER_SEEN && strcmp(w->actions.s[h->action],
+		    "auth.login") == 0)
+			row->signed_in = 1;
 	}
 	return 0;
 }
@@ -519,18 +523,6 @@ row_cmp(const void *a, const void *b)
 	return strcmp(x->tenant, y->tenant);
 }
 
-/* 1 when the row counts an allowed sign-in. */
-static int
-signed_in(const struct scope_row *row)
-{
-	size_t i;
-
-	for (i = 0; i < row->actions.n; i++)
-		if (strcmp(row->actions.v[i].action, "auth.login") == 0)
-			return 1;
-	return 0;
-}
-
 /* Rows into the answer's two lists. */
 static int
 finish(struct work *w, struct scope_answer *a)
@@ -544,13 +536,14 @@ finish(struct work *w, struct scope_answer *a)
 	for (i = 0; i < w->nrows; i++) {
 		struct scope_row *row = w->rows[i];
 
-		/* Attempted: only refused tries, no access held.  A sign-in
-		 * that succeeded (auth.login allowed: an imported Okta
-		 * user.session.start, issue 16) is access held, though
-		 * neutral: the tenant is at least exposed.  Asking
-		 * (access_request.*) is not. */
+		/* Attempted: only refused tries, no access held.  An
+		 * engineer's sign-in that succeeded (auth.login allowed: an
+		 * imported Okta user.session.start, issue 16) is access
+		 * held, though neutral: the tenant is at least exposed.
+		 * Asking (access_request.*) is not; nor is the customer's
+		 * own admin signing in. */
 		if (row->exposure == SCOPE_EXPOSED && row->grants.n == 0 &&
-		    !row->auto_approve && !signed_in(row)) {
+		    !row->auto_approve && !row->signed_in) {
 			a->attempted[a->n_attempted++] = row;
 			continue;
 		}

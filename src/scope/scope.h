@@ -58,6 +58,8 @@ struct scope_row {
 	struct scope_strings grants;
 	int auto_approve;               /* its policy let any engineer in */
 	int seen;                       /* it has entries */
+	int signed_in;                  /* an engineer's sign-in to it was
+					 * allowed: access held (issue 16) */
 };
 
 struct scope_answer {
