@@ -160,6 +160,41 @@ commit(void *arg, const struct store_job *jobs, size_t n, struct err *e)
 	return 0;
 }
 
+/* The operator's map rows and vendor domains (okta-map-file,
+ * okta-vendor-domains): each line of the input is tried as both; a type
+ * an operator's row maps is never left unmapped. */
+static void
+conf_lines(const uint8_t *data, size_t size)
+{
+	struct okta_conf c;
+	char line[600];
+	struct err e;
+	size_t i, n;
+
+	okta_conf_init(&c);
+	for (i = 0; i < size; i += n + 1) {
+		const uint8_t *nl = memchr(data + i, '\n', size - i);
+
+		n = nl != NULL ? (size_t)(nl - (data + i)) : size - i;
+		if (n >= sizeof(line) || memchr(data + i, 0, n) != NULL)
+			continue;
+		memcpy(line, data + i, n);
+		line[n] = '\0';
+		err_init(&e);
+		if (okta_conf_map_line(&c, line, &e) == 0 && c.nrules > 0 &&
+		    okta_rule_find(&c, c.rules[c.nrules - 1].type) == NULL &&
+		    c.rules[c.nrules - 1].action != NULL &&
+		    strchr(c.rules[c.nrules - 1].type, '*') == NULL &&
+		    okta_rule_find(NULL, c.rules[c.nrules - 1].type) != NULL)
+			abort();        /* an operator's row hid nothing */
+		err_init(&e);
+		if (okta_conf_vendors(&c, line, &e) == -1 && e.status == 0)
+			abort();
+
+	}
+	okta_conf_free(&c);
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -173,6 +208,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (size > 64 * 1024)
 		return 0;
+	conf_lines(data, size);
 	whole = scan_all(data, size, 0);
 	bytes = scan_all(data, size, 1 + (size % 8));
 	if (whole.h != bytes.h || whole.n != bytes.n)
