@@ -190,7 +190,6 @@ conf_lines(const uint8_t *data, size_t size)
 		err_init(&e);
 		if (okta_conf_vendors(&c, line, &e) == -1 && e.status == 0)
 			abort();
-
 	}
 	okta_conf_free(&c);
 }
