@@ -63,8 +63,10 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	fputs(pg_schema_base, stdout);
+	/* As pg_migrate runs them: each moves schema_version on. */
 	for (i = 0; pg_migrations[i] != NULL; i++)
-		printf(";\n%s", pg_migrations[i]);
+		printf(";\n%s;\nUPDATE schema_version SET version = %d",
+		    pg_migrations[i], PG_SCHEMA_BASE + (int)i + 1);
 	return 0;
 }
 """
