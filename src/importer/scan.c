@@ -219,7 +219,8 @@ scan_feed(struct scan *s, const char *data, size_t len,
 	return 0;
 oom:
 	s->offset += len;
-	return lose(s, cb, "out of memory", &s->pos) == 1 ? -1 : -1;
+	(void)lose(s, cb, "out of memory", &s->pos);
+	return -1;
 stop:
 	s->state = ST_LOST;
 	s->stopped = 1;

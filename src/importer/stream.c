@@ -277,7 +277,7 @@ on_error(void *arg, const char *reason, const char *msg,
 static const struct scan_cb *
 callbacks(struct import_stream *st)
 {
-	static struct scan_cb cb = {on_record, on_error, NULL};
+	static const struct scan_cb cb = {on_record, on_error, NULL};
 
 	(void)st;
 	return &cb;
