@@ -134,6 +134,10 @@ static const handler_fn handlers[ACT_COUNT][ACTION_ROUTES_MAX] = {
 	[ACT_DEVICE_LIST] = {h_device_list, h_device_list},
 	[ACT_DEVICE_REVOKE] = {h_device_revoke},
 	[ACT_USER_VIEW] = {h_user_view},
+	/* issue 16, disclose (api_incident.c). */
+	[ACT_INCIDENT_PUBLISH] = {h_incident_publish},
+	[ACT_TENANT_NOTICE_LIST] = {h_tenant_notice_list},
+	[ACT_TENANT_NOTICE_VIEW] = {h_tenant_notice_view},
 };
 
 void
