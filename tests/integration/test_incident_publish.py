@@ -295,13 +295,17 @@ class IncidentPublish(DaemonTest):
             "role": "admin", "totp_secret": TOTP_SECRET})
         self.assertEqual(r.status, 201, r)
         before = len(self.d.mails())
-        r = self.publish("affected")
-        self.assertEqual(r.status, 200, r)
-        self.assertEqual([x["tenant"] for x in r.body["notified"]],
-                         ["noadm"])
+        p = self.cli("--token", self.responder, "incident", "publish",
+                     self.inc["id"], "--message", "Update.")
+        self.assertIn("told        noadm (viewed): 1 admin(s) mailed",
+                      p.stdout)
+        self.assertIn("7 told before", p.stdout)
         self.assertEqual([m["To"] for m in self.new_mails(before)],
                          ["admin@noadm.example"])
-        # 5. Everyone told: refused, recorded.
+        # 5. Everyone told: refused (the CLI exits 1), recorded.
+        p = self.cli("--token", self.responder, "incident", "publish",
+                     self.inc["id"], code=1)
+        self.assertIn("told before", p.stderr)
         r = self.publish("affected_and_unaffected")
         self.assertEqual(r.status, 409, r)
         self.assertIn("told before", r.raw)
