@@ -381,6 +381,9 @@ stage(struct publish *p, const struct publish_in *in,
 	    subject, text, att_name, t->attachment, strlen(t->attachment),
 	    &t->recipients, e) == -1)
 		return -1;
+	/* Written into each staged message: not needed any more. */
+	free(t->attachment);
+	t->attachment = NULL;
 	if (t->recipients > 0) {
 		t->rec.recipients = (int)t->recipients;
 		p->n++;
@@ -392,7 +395,6 @@ stage(struct publish *p, const struct publish_in *in,
 	    "the tenant has no active admin with an e-mail address")) == -1)
 		return err_internal(e, "out of memory");
 	free(t->doc);
-	free(t->attachment);
 	event_cleanup(&t->ev);
 	memset(t, 0, sizeof(*t));
 	return 0;
@@ -413,11 +415,15 @@ keep(struct publish_tenant *t, const struct publish *p, const char *text,
 
 	if (o == NULL)
 		return err_internal(e, "out of memory");
-	if (proof != NULL)
+	if (proof != NULL) {
 		json_object_set(o, "proof", (json_t *)(uintptr_t)proof);
-	else
-		json_object_set_new(o, "report", json_string(
-		    "GET /v1/tenants/{t}/incidents/{id}"));
+	} else {
+		char path[ID_MAX * 2 + 32];
+
+		(void)str_printf(path, sizeof(path), "/v1/tenants/%s/"
+		    "incidents/%s", t->rec.tenant_id, p->inc.id);
+		json_object_set_new(o, "report", json_string(path));
+	}
 	t->doc = jx_dump(o);
 	json_decref(o);
 	if (t->doc == NULL)
