@@ -135,17 +135,31 @@ list_text(struct buf *b, const json_t *a, const char *sep)
 	return 0;
 }
 
+/* 1 when one of the counted actions is of class cls (action.h). */
+static int
+has_class(const json_t *counts, int cls)
+{
+	const char *k;
+	json_t *v;
+
+	json_object_foreach((json_t *)(uintptr_t)counts, k, v)
+		if (action_class_of(k) == cls)
+			return 1;
+	return 0;
+}
+
 /* The notice of an affected tenant, from its row of the summary. */
 static int
 affected_text(struct buf *b, const struct publish_in *in,
     const struct publish *p, const struct publish_tenant *t,
-    const json_t *row, const char *from, const char *to)
+    const json_t *row, const char *from, const char *to, const char *att)
 {
 	const json_t *users = json_object_get(row, "users_affected");
 	const json_t *grants = json_object_get(row, "grants");
 	const char *x = t->rec.exposure, *first, *last;
 	const char *policy = json_string_value(json_object_get(row, "policy"));
-	int acted = strcmp(x, "acted_upon") == 0;
+	int acted = has_class(json_object_get(row, "actions"), ACTION_WRITE);
+	int read = has_class(json_object_get(row, "actions"), ACTION_READ);
 
 	first = json_string_value(json_object_get(row, "first"));
 	last = json_string_value(json_object_get(row, "last"));
@@ -178,7 +192,7 @@ affected_text(struct buf *b, const struct publish_in *in,
 	if (acted && buf_puts(b, "  - Review every change listed in the "
 	    "attached report and undo what you did not ask for.\n") == -1)
 		return -1;
-	if ((acted || strcmp(x, "viewed") == 0) && buf_puts(b, "  - Treat "
+	if (read && buf_puts(b, "  - Treat "
 	    "the data the report says was read as disclosed: review what it "
 	    "held and whom you must tell.\n") == -1)
 		return -1;
@@ -197,10 +211,10 @@ affected_text(struct buf *b, const struct publish_in *in,
 	    "other customer.  Check it yourself, offline:\n\n"
 	    "  custos log-key > log.key\n"
 	    "  custos tenant-log-key %s > %s.log-key\n"
-	    "  custos verify --key log.key --tenant-log report.json "
+	    "  custos verify --key log.key --tenant-log %s "
 	    "--tenant %s --log-key %s.log-key\n\n"
 	    "The console shows it too: GET /v1/tenants/%s/incidents/%s.\n",
-	    SCOPE_REPORT_FORMAT, t->rec.tenant_id, t->rec.tenant_id,
+	    SCOPE_REPORT_FORMAT, t->rec.tenant_id, t->rec.tenant_id, att,
 	    t->rec.tenant_id, t->rec.tenant_id, t->rec.tenant_id, p->inc.id);
 }
 
@@ -208,7 +222,7 @@ static int
 unaffected_text(struct buf *b, const struct publish_in *in,
     const struct publish *p, const struct publish_tenant *t,
     const char *from, const char *to, int64_t size, size_t entries,
-    size_t in_window, int omitted)
+    size_t in_window, int omitted, const char *att)
 {
 	if (head(b, in, p, from, to) == -1 ||
 	    buf_printf(b, "Your tenant %s (%s) was not affected: no entry "
@@ -230,11 +244,11 @@ unaffected_text(struct buf *b, const struct publish_in *in,
 	    "  custos log-key > log.key\n"
 	    "  custos tenant-log-key %s > %s.log-key\n"
 	    "  custos verify --key log.key --tenant %s --log-key %s.log-key "
-	    "--access-log proof.json\n\n"
+	    "--access-log %s\n\n"
 	    "(the entry bundles are the log's public tiles: --tiles DIR to "
 	    "use a copy).\n", (long long)size, entries, in_window,
 	    t->rec.tenant_id, t->rec.tenant_id, t->rec.tenant_id,
-	    t->rec.tenant_id);
+	    t->rec.tenant_id, att);
 }
 
 /* ---- the proof of an unaffected tenant ---- */
@@ -464,8 +478,10 @@ one_affected(struct publish *p, const struct publish_in *in,
 		    p->inc.id, tenant);
 		goto out;
 	}
+	(void)str_printf(att, sizeof(att), "report-%s-%s.json", p->inc.id,
+	    tenant);
 	if (buf_puts(&rep, "") == -1 || affected_text(&text, in, p, t, row,
-	    from, to) == -1 || buf_puts(&text, "") == -1) {
+	    from, to, att) == -1 || buf_puts(&text, "") == -1) {
 		err_internal(e, "notice too large");
 		goto out;
 	}
@@ -476,8 +492,6 @@ one_affected(struct publish *p, const struct publish_in *in,
 	}
 	(void)str_printf(subject, sizeof(subject), "Security incident: %s",
 	    p->inc.title);
-	(void)str_printf(att, sizeof(att), "report-%s-%s.json", p->inc.id,
-	    tenant);
 	if (keep(t, p, text.data, now, from, to, NULL, e) == -1 ||
 	    stage(p, in, t, subject, text.data, att, e) == -1)
 		goto out;
@@ -529,8 +543,10 @@ one_unaffected(struct publish *p, const struct publish_in *in,
 		err_internal(e, "out of memory");
 		goto out;
 	}
+	(void)str_printf(att, sizeof(att), "proof-%s-%s.json", p->inc.id,
+	    tenant);
 	if (unaffected_text(&text, in, p, t, from, to, size,
-	    json_array_size(entries), in_window, over) == -1 ||
+	    json_array_size(entries), in_window, over, att) == -1 ||
 	    buf_puts(&text, "") == -1) {
 		err_internal(e, "notice too large");
 		goto out;
@@ -542,8 +558,6 @@ one_unaffected(struct publish *p, const struct publish_in *in,
 	}
 	(void)str_printf(subject, sizeof(subject), "Security incident: %s "
 	    "(not affected)", p->inc.title);
-	(void)str_printf(att, sizeof(att), "proof-%s-%s.json", p->inc.id,
-	    tenant);
 	if (keep(t, p, text.data, now, from, to, proof, e) == -1 ||
 	    stage(p, in, t, subject, text.data, att, e) == -1)
 		goto out;
