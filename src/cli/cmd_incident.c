@@ -40,6 +40,8 @@ published(const json_t *a, const struct buf *answer)
 		printf("): %s admin(s) mailed\n", cli_jtext(x, "recipients",
 		    tmp) ? tmp : "0");
 	}
+	if (cli_jtext(a, "deferred", tmp) != NULL && strcmp(tmp, "0") != 0)
+		printf("  %s unaffected tenants deferred: publish again\n", tmp);
 	json_array_foreach(unreached, i, x) {
 		printf("  NOT TOLD    ");
 		cli_put_cell(cli_jstr(x, "tenant"));

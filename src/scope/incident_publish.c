@@ -545,6 +545,7 @@ one_unaffected(struct publish *p, const struct publish_in *in,
 	}
 	(void)str_printf(att, sizeof(att), "proof-%s-%s.json", p->inc.id,
 	    tenant);
+	p->proven += json_array_size(entries);
 	if (unaffected_text(&text, in, p, t, from, to, size,
 	    json_array_size(entries), in_window, over, att) == -1 ||
 	    buf_puts(&text, "") == -1) {
@@ -627,6 +628,12 @@ unaffected_all(struct publish *p, const struct publish_in *in,
 				mine = 1;
 		if (mine)
 			continue;
+		/* What one request holds in memory is bounded: the rest
+		 * waits for the next publication. */
+		if (p->proven >= PUBLISH_PROOFS_BUDGET) {
+			p->deferred++;
+			continue;
+		}
 		if (one_unaffected(p, in, sealer, l.v[i], note.data, size,
 		    from, to, now, e) == -1)
 			goto out;
@@ -799,9 +806,9 @@ publish_json(const struct publish *p)
 		json_array_append_new(told, json_pack("{s:s,s:s,s:i}",
 		    "tenant", p->t[i].rec.tenant_id, "exposure",
 		    p->t[i].rec.exposure, "recipients", p->t[i].rec.recipients));
-	return json_pack("{s:s,s:o,s:O,s:I}", "incident", p->inc.id,
+	return json_pack("{s:s,s:o,s:O,s:I,s:I}", "incident", p->inc.id,
 	    "notified", told, "unreached", p->unreached, "already_notified",
-	    (json_int_t)p->already);
+	    (json_int_t)p->already, "deferred", (json_int_t)p->deferred);
 }
 
 void

@@ -15,7 +15,8 @@
  * notice never names another tenant, nor how many others were affected.
  *
  * One notice per tenant, ever (the table's primary key): publishing
- * again tells only the tenants not told yet (a tenant with no admin
+ * again tells only the tenants not told yet (also those deferred when
+ * the unaffected tenants' proofs passed PUBLISH_PROOFS_BUDGET entries) (a tenant with no admin
  * address is never marked told, so a later publish reaches it once it
  * has one); when none is left it is refused, 409 already_published.
  * Each notice is recorded as its own entry (incident.notify, sealed for
@@ -37,6 +38,9 @@
 
 #define PUBLISH_MESSAGE_MAX 4000        /* the operator's text, bytes */
 #define PUBLISH_PROOF_MAX 20000         /* entries in an unaffected proof */
+/* Proven entries one publication builds for unaffected tenants; past
+ * it the remaining tenants are deferred to the next publication. */
+#define PUBLISH_PROOFS_BUDGET 60000
 #define PUBLISH_NOTICE_FORMAT "custos-incident-notice/1"
 
 struct tlog;
@@ -74,6 +78,9 @@ struct publish {
 	size_t n, cap;
 	json_t *unreached;              /* [{tenant, exposure, reason}] */
 	size_t already;                 /* told before */
+	size_t proven;                  /* entries in the proofs built */
+	size_t deferred;                /* unaffected tenants left for the
+					 * next publication */
 	struct actor by;
 	char source[REC_ADDR_MAX];
 	int64_t now;
@@ -102,7 +109,8 @@ void publish_jobs(struct publish *p, struct store_job *jobs);
 /* After the commit: the staged mail goes out. */
 void publish_deliver(struct publish *p);
 
-/* The operator's answer: notified, unreached, already_notified. */
+/* The operator's answer: notified, unreached, already_notified,
+ * deferred. */
 json_t *publish_json(const struct publish *p);
 
 /* Discards mail still staged and frees p. */

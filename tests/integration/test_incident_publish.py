@@ -255,6 +255,7 @@ class IncidentPublish(DaemonTest):
         self.assertEqual(r.status, 200, r)
         self.assertEqual(r.body["notified"], [])
         self.assertEqual(r.body["already_notified"], 4)
+        self.assertEqual(r.body["deferred"], 0)
         self.assertEqual([x["tenant"] for x in r.body["unreached"]],
                          ["noadm"])
         self.assertEqual(len(self.d.mails()), before)
