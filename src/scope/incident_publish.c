@@ -26,8 +26,9 @@
 static const char *const exposure_words[][2] = {
 	{"acted_upon", "acted upon: something in your tenant was changed"},
 	{"viewed", "viewed: your tenant's data was read"},
-	{"exposed", "exposed: access to your tenant was held, though no "
-	    "read or change of its data was recorded"},
+	{"exposed", "exposed: access to your tenant was open to them (an "
+	    "approved request, or a policy that lets any engineer in), "
+	    "though no read or change of its data was recorded"},
 	{"attempted", "attempted: access to your tenant was tried and "
 	    "refused every time"},
 };
