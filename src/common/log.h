@@ -17,6 +17,13 @@ void log_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* Lines as text (the default: "TIME custosd LEVEL: MSG") or as JSON
+ * lines ({"time","level","daemon","msg"}, --log-format json, issue 16).
+ * Set at start-up. */
+#define LOG_FORMAT_TEXT 0
+#define LOG_FORMAT_JSON 1
+void log_set_format(int format);
+
 /* Info lines off (1) or on (0); any thread may call it at any time. */
 void log_set_quiet(int quiet);
 
