@@ -26,14 +26,8 @@ log_set_quiet(int quiet)
 	__atomic_store_n(&log_quiet, quiet != 0, __ATOMIC_RELAXED);
 }
 
-/*
- * msg (n bytes) as the inside of a JSON string into out (size bytes),
- * NUL-terminated: " and \ escaped, control bytes as \u00XX, invalid
- * UTF-8 bytes as U+FFFD (a JSON parser must be able to read every line),
- * cut at a character boundary when it does not fit.
- */
-static size_t
-json_escape(char *out, size_t size, const char *msg, size_t n)
+size_t
+log_json_escape(char *out, size_t size, const char *msg, size_t n)
 {
 	static const char hex[] = "0123456789abcdef";
 	const unsigned char *s = (const unsigned char *)msg;
@@ -114,7 +108,7 @@ log_json(const char *stamp, const char *level, const char *msg)
 	if (n < 0 || (size_t)n >= sizeof(line))
 		return;
 	off = (size_t)n;
-	off += json_escape(line + off, sizeof(line) - off - 3, msg,
+	off += log_json_escape(line + off, sizeof(line) - off - 3, msg,
 	    strlen(msg));
 	memcpy(line + off, "\"}\n", 3);
 	log_write(line, off + 3);
