@@ -783,31 +783,30 @@ history_flush(struct detect *d)
 }
 
 /*
- * Takes entries [from, to) (n of them readable, in ents) into the
+ * Takes one entry (the next readable one from hread on) into the
  * history: imported ones gather in the block, which is fed when a live
- * entry ends the run of imported ones or when it is full.  from must be
- * hread.
+ * entry ends the run of imported ones or when it is full.
  */
 static void
-history_take(struct detect *d, const struct entry *ents, size_t n,
-    int64_t from, int64_t to, int64_t now_ms)
+history_take(struct detect *d, const struct entry *de, int64_t now_ms)
 {
-	size_t i;
-
-	(void)from;
-	for (i = 0; i < n; i++) {
-		if (!ents[i].imported) {
-			d->hread = ents[i].index;
-			history_flush(d);
-			d->hread = d->hcursor = ents[i].index + 1;
-			continue;
-		}
-		d->hblock[d->nh++] = ents[i];
-		d->hgrow_ms = now_ms;
-		d->hread = ents[i].index + 1;
-		if (d->nh == HBLOCK)
-			history_flush(d);
+	if (!de->imported) {
+		d->hread = de->index;
+		history_flush(d);
+		d->hread = d->hcursor = de->index + 1;
+		return;
 	}
+	d->hblock[d->nh++] = *de;
+	d->hgrow_ms = now_ms;
+	d->hread = de->index + 1;
+	if (d->nh == HBLOCK)
+		history_flush(d);
+}
+
+/* After the entries before to were taken (the others unreadable). */
+static void
+history_taken(struct detect *d, int64_t to)
+{
 	d->hread = to;
 	if (d->nh == 0)
 		d->hcursor = to;
@@ -823,9 +822,13 @@ history_step(struct detect *d, int64_t now_ms)
 		int64_t to = d->hread + CHUNK < d->cursor ? d->hread + CHUNK :
 		    d->cursor;
 
+		size_t i;
+
 		if (read_chunk(d, d->hread, to) == -1)
 			return -1;
-		history_take(d, d->chunk, d->nchunk, d->hread, to, now_ms);
+		for (i = 0; i < d->nchunk; i++)
+			history_take(d, &d->chunk[i], now_ms);
+		history_taken(d, to);
 	}
 	if (d->nh > 0 && d->hread == d->cursor &&
 	    (now_ms - d->hgrow_ms >= HSETTLE_MS || now_ms < d->hgrow_ms))
@@ -834,7 +837,8 @@ history_step(struct detect *d, int64_t now_ms)
 }
 
 /* Feeds entries [from, to); emits only when live.  Live, history takes
- * the same chunks when it is not behind. */
+ * each entry first when it is not behind, so a run of imported entries
+ * is fed (and its alerts raised) before the live entry that ends it. */
 static int
 feed(struct detect *d, int64_t from, int64_t to, int live)
 {
@@ -842,20 +846,22 @@ feed(struct detect *d, int64_t from, int64_t to, int live)
 
 	while (from < to) {
 		int64_t next = from + CHUNK < to ? from + CHUNK : to;
+		int sync = live && d->hread == from;
 		size_t i;
 
 		if (read_chunk(d, from, to) == -1)
 			return -1;
 		for (i = 0; i < d->nchunk; i++) {
+			if (sync)
+				history_take(d, &d->chunk[i], now_ms);
 			d->current = d->chunk[i].index;
 			engine_feed(d->en, &d->chunk[i], live ? on_alert :
 			    NULL, d);
 			if (live)
 				d->cursor = d->chunk[i].index + 1;
 		}
-		if (live && d->hread == from)
-			history_take(d, d->chunk, d->nchunk, from, next,
-			    now_ms);
+		if (sync)
+			history_taken(d, next);
 		/* Unreadable entries were skipped: step over the range. */
 		from = next;
 		if (live)
