@@ -29,6 +29,8 @@ import json
 import time
 import unittest
 
+import cluster
+from harness import PG, World, pg_server
 from test_detect import DetectTest, restart, stamp
 
 # The daemon's "now": 2026-12-02 12:00:15 UTC; the history is November's.
@@ -269,6 +271,87 @@ class DetectHistory(DetectTest):
         [a] = self.wait_history()
         self.assertEqual(key(a), ("forbidden_probe", "eng9", alert_time(t)))
         self.check_history_alert(a, imp, self.now)
+
+
+LEASE_TTL = 2
+ROLE_MOVE = 3 * LEASE_TTL + 2
+
+
+@unittest.skipUnless(PG, "several nodes share a PostgreSQL database")
+class ClusterHistory(unittest.TestCase):
+    """Two nodes: the history pass rides the detect lease, so the month
+    imported through the node that does not detect raises each alert
+    once; after the detecting node is killed, the survivor takes over
+    and the same file imported again raises nothing twice."""
+
+    def setUp(self):
+        _uuid[0] = 0
+        self.nodes = cluster.start_cluster(
+            2, pg_server(), extra=["--lease-ttl", str(LEASE_TTL)])
+        self.addCleanup(self.stop_nodes)
+        World(self.nodes[0])
+        self.barriers = 0
+
+    def stop_nodes(self):
+        rcs = [d.stop() for d in self.nodes]
+        self.assertEqual(rcs, [0] * len(rcs), "a node exited uncleanly")
+
+    def holder(self, among):
+        deadline = time.monotonic() + ROLE_MOVE
+        while time.monotonic() < deadline:
+            for d in among:
+                if "detect" in cluster.roles_of(d):
+                    return d
+            time.sleep(0.2)
+        self.fail("no node holds the detect lease")
+
+    def history(self, d):
+        r = d.op("GET", "/v1/alerts?limit=1000")
+        self.assertEqual(r.status, 200, r)
+        return [a for a in r.body["alerts"] if a.get("history")]
+
+    def barrier(self, d):
+        """Returns once the detecting node is past every entry so far."""
+        self.barriers += 1
+        eid = "barrier%d" % self.barriers
+        for path, body in (("/v1/engineers", {
+                "id": eid, "username": eid, "vendor": "other",
+                "password": "barrier password 12"}),
+                ("/v1/tenants/auto/break-glass", {
+                    "engineer": eid, "reason": "detection barrier"})):
+            r = d.op("POST", path, body)
+            self.assertEqual(r.status, 201, r)
+        deadline = time.monotonic() + ROLE_MOVE + 10
+        while time.monotonic() < deadline:
+            r = d.op("GET", "/v1/alerts?rule=break_glass&subject=" + eid)
+            if r.status == 200 and r.body["alerts"]:
+                return
+            time.sleep(0.1)
+        self.fail("no barrier alert")
+
+    def test_history_is_detected_once_across_nodes(self):
+        evs, want = november()
+        body = jsonl(evs)
+        det = self.holder(self.nodes)
+        other = [d for d in self.nodes if d is not det][0]
+        r = other.call("POST", "/v1/import?format=okta", raw=body,
+                       token=other.operator)
+        self.assertEqual(r.status, 200, r)
+        self.barrier(other)
+        got = self.history(other)
+        self.assertEqual(sorted(key(a) for a in got),
+                         sorted((r, s, alert_time(t)) for r, s, t in want))
+        self.assertEqual(sorted(a["id"] for a in self.history(det)),
+                         sorted(a["id"] for a in got))
+        det.kill()
+        self.assertIs(self.holder([other]), other)
+        r = other.call("POST", "/v1/import?format=okta", raw=body,
+                       token=other.operator)
+        self.assertEqual(r.status, 200, r)
+        self.barrier(other)
+        self.assertEqual(sorted(a["id"] for a in self.history(other)),
+                         sorted(a["id"] for a in got))
+        det.start()
 
 
 if __name__ == "__main__":
