@@ -458,11 +458,10 @@ alert_mail(const struct detect *d, const char *id, const char *rule,
 static int
 seen_cb(void *arg, const char *doc, size_t len)
 {
-	static const char mark[] = "\"history\":true";
 	int *found = arg;
 
-	if (memmem(doc, len, mark, sizeof(mark) - 1) == NULL)
-		return 0;
+	(void)doc;
+	(void)len;
 	*found = 1;
 	return 1;
 }
@@ -485,7 +484,8 @@ history_seen(struct detect *d, const struct rec_alert *rec)
 	f.to_ms = rec->time_ms + 1;
 	f.rule = rec->rule;
 	f.subject = rec->subject;
-	f.limit = 1000;
+	f.history = 1;
+	f.limit = 1;
 	err_init(&e);
 	c = store_reader_get(d->st, &e);
 	if (c == NULL)

@@ -215,6 +215,15 @@ class DetectHistory(DetectTest):
         live = [a for a in self.alerts() if not a.get("history")]
         self.assertEqual({a["rule"] for a in live
                           if a not in live_before}, {"break_glass"}, live)
+        # ?history= lists one kind or the other.
+        self.assertEqual(self.alerts("?history=true&limit=1000"), got)
+        self.assertEqual(self.alerts("?history=false&limit=1000"), live)
+        self.assertEqual(self.alerts("?history=true&rule=reset_burst"),
+                         [burst])
+        self.assertEqual(self.alerts("?history=true&from=%s&to=%s" % (
+            stamp(RESETS0), stamp(RESETS0 + 3600))), [burst])
+        r = self.d.op("GET", "/v1/alerts?history=yes")
+        self.assertEqual(r.status, 400, r)
 
         # A restart (the history engine starts afresh), the same file
         # again, another month: no alert twice.
