@@ -224,6 +224,15 @@ class DetectHistory(DetectTest):
             stamp(RESETS0), stamp(RESETS0 + 3600))), [burst])
         r = self.d.op("GET", "/v1/alerts?history=yes")
         self.assertEqual(r.status, 400, r)
+        # The operator's mail says history and carries the alert.
+        mails = [m for m in self.d.mails()
+                 if "reset_burst" in m["Subject"]]
+        self.assertEqual([m["Subject"] for m in mails],
+                         ["[custos alert, imported history] high "
+                          "reset_burst: " + MAL])
+        text = mails[0].get_payload(decode=True).decode()
+        doc = json.loads(text.split("The alert as JSON:", 1)[1].strip())
+        self.assertEqual(doc, burst)
 
         # A restart (the history engine starts afresh), the same file
         # again, another month: no alert twice.
