@@ -19,10 +19,14 @@ and forbidden_probe from a format=entries import) appears in GET
 /v1/alerts exactly once, at the time of the event that completed the
 pattern, marked "history" with "found_at" (the daemon's clock) and the
 import's first and last index; nothing is contained; the alert's own log
-entry says history.  Live detection is unaffected: imported refused
-sign-ins of eng1 minutes ago do not add up with eng1's live bad
-passwords.  Importing the same file again, importing another file, and a
-restart raise no alert twice.
+entry says history; GET /v1/alerts?history=true|false lists one kind or
+the other; the operator's mail says history.  Live detection is
+unaffected: imported refused sign-ins of eng1 minutes ago do not add up
+with eng1's live bad passwords.  A restart, importing the same file
+again and importing another file raise no alert twice.  On PostgreSQL,
+two nodes: the month imported through the node that does not detect
+raises each alert once; the detecting node killed, the survivor takes
+over and the same file again raises nothing twice.
 """
 import calendar
 import json
