@@ -624,6 +624,18 @@ static const struct action_def actions[ACT_COUNT] = {
 		    "status) was read",
 		.routes = {{"GET", "/v1/tenants/{t}/users/{u}"}},
 	},
+	/* issue 16: Prometheus metrics on the main listener (the separate
+	 * --metrics-listen serves them without a token).  Not recorded, as
+	 * log.health: a scrape every 15 s would flood the log, and the
+	 * figures hold no tenant's data.  Any operator: the root token,
+	 * operator persons, and named tokens of every scope as for every
+	 * read (their uses are recorded, as every named token's: api.c
+	 * named_recorded). */
+	[ACT_METRICS_READ] = {
+		.name = "metrics.read", .who = OP,
+		.cls = ACTION_NEUTRAL,
+		.routes = {{"GET", "/metrics"}},
+	},
 	[ACT_UNKNOWN] = {
 		.name = "unknown", .who = 0,
 		.recorded = 1, .cls = ACTION_READ,

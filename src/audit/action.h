@@ -123,6 +123,8 @@ enum action {
 	ACT_DEVICE_LIST,
 	ACT_DEVICE_REVOKE,
 	ACT_USER_VIEW,
+	/* issue 16, helper metrics: GET /metrics (docs/metrics.md). */
+	ACT_METRICS_READ,
 	ACT_UNKNOWN,
 	ACT_COUNT
 };

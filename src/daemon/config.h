@@ -53,6 +53,9 @@ struct config {
 					 * extend DIR/log.anchor */
 	char *witness[CONFIG_WITNESS_MAX];      /* "URL=KEY" each */
 	int64_t nwitness;
+	/* Issue 16, helper metrics. */
+	char *metrics_listen;           /* NULL: no separate listener */
+	char *log_format;               /* "text" (default) or "json" */
 };
 
 /* Fills c from argv, the environment and the config file.  Returns 0, 1

@@ -15,6 +15,7 @@
 #include "detect/engine.h"
 #include "detect/webhook.h"
 #include "mail/outbox.h"
+#include "metrics/metrics.h"
 #include "store/lease.h"
 
 #define CURSOR_KEY "detect_cursor"
@@ -557,6 +558,8 @@ on_alert(void *arg, const struct alert_raise *a)
 		free(doc);
 		doc = NULL;
 	}
+	/* Stored: counted (issue 16, custos_alerts_total). */
+	metrics_alert(d->cfg.metrics, ru->name, severity_names[ru->severity]);
 	if (d->cfg.use_syslog)
 		syslog(LOG_AUTH | (ru->severity >= SEV_HIGH ? LOG_ALERT :
 		    LOG_WARNING), "custos alert %s %s severity=%s subject=%s%s%s"
@@ -995,6 +998,7 @@ detect_start(struct store *st, const struct clock *clk,
 		    cfg->webhook_attempts, cfg->lease, e);
 		if (d->wh == NULL)
 			goto fail;
+		webhook_set_metrics(d->wh, cfg->metrics);
 	}
 	if (cfg->use_syslog)
 		openlog("custosd", LOG_PID | LOG_NDELAY, LOG_AUTH);

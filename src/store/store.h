@@ -796,6 +796,11 @@ int64_t store_entry_count(struct store *s);
  * timeout_ms, or the store is closing; returns the number it holds. */
 int64_t store_wait_entries(struct store *s, int64_t have, int timeout_ms);
 
+/* Issue 16: the registry the writer counts each group commit in (its
+ * size and time, metrics/metrics.h); call before serving.  NULL: none. */
+struct metrics;
+void store_set_metrics(struct store *s, struct metrics *m);
+
 /* Installs the writer hooks; call before any write that appends entries. */
 void store_set_hooks(struct store *s, const struct store_hooks *h);
 
