@@ -562,8 +562,8 @@ on_alert(void *arg, const struct alert_raise *a)
 	metrics_alert(d->cfg.metrics, ru->name, severity_names[ru->severity]);
 	if (d->cfg.use_syslog)
 		syslog(LOG_AUTH | (ru->severity >= SEV_HIGH ? LOG_ALERT :
-		    LOG_WARNING), "custos alert %s %s severity=%s subject=%s%s%s"
-		    "%s: %s", aj.rec.id, ru->name,
+		    LOG_WARNING), "custos alert %s %s severity=%s "
+		    "subject=%s%s%s%s: %s", aj.rec.id, ru->name,
 		    severity_names[ru->severity], a->subject,
 		    d->history ? " history=true" : "", contain ?
 		    " contained=" : "", contain ? run.r.id : "", a->message);

@@ -460,9 +460,9 @@ rule_new_network(struct engine *en, struct state *s, const struct entry *d,
 		s->nets_loaded = 1;
 		/* History compares with the history itself: custosd's own
 		 * logins are of another time. */
-		if (!en->history && en->lk->logins(en->lk->ctx, d->actor, d->time_ms / 1000 -
-		    NETWORK_HISTORY_DAYS * 86400, d->index, learn_login, s) ==
-		    -1)
+		if (!en->history && en->lk->logins(en->lk->ctx, d->actor,
+		    d->time_ms / 1000 - NETWORK_HISTORY_DAYS * 86400, d->index,
+		    learn_login, s) == -1)
 			return;
 	}
 	/* An engineer's first login has nothing to compare with. */
@@ -576,7 +576,8 @@ rule_session(struct engine *en, const struct entry *d, engine_emit_fn fn,
 		s->source_index = d->index;
 		return;
 	}
-	if (within(d->time_ms, s->source_ms, ru->window * 1000) && fn != NULL &&
+	if (within(d->time_ms, s->source_ms, ru->window * 1000) &&
+	    fn != NULL &&
 	    raise_begin(en, s, RULE_SESSION_TWO_ADDRESSES, d, &a)) {
 		a.subject_kind = "session";
 		str_copy(a.subject, sizeof(a.subject), d->session);

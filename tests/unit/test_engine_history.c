@@ -141,7 +141,7 @@ feed(struct world *w, struct entry *d)
 }
 
 static void
-nine_okta_mfa_resets_in_seven_minutes_raise_one_reset_burst(void **state)
+nine_okta_mfa_resets_in_seven_minutes_make_a_burst(void **state)
 {
 	struct world *w = *state;
 	struct entry d;
@@ -301,7 +301,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(
-		    nine_okta_mfa_resets_in_seven_minutes_raise_one_reset_burst,
+		    nine_okta_mfa_resets_in_seven_minutes_make_a_burst,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(
 		    live_and_history_never_add_up, setup, teardown),
