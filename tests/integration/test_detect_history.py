@@ -23,7 +23,9 @@ entry says history; GET /v1/alerts?history=true|false lists one kind or
 the other; the operator's mail says history.  Live detection is
 unaffected: imported refused sign-ins of eng1 minutes ago do not add up
 with eng1's live bad passwords.  A restart, importing the same file
-again and importing another file raise no alert twice.  On PostgreSQL,
+again and importing another file raise no alert twice.  A burst whose
+events fall on both sides of a 4096-entry block of one import is found
+once.  On PostgreSQL,
 two nodes: the month imported through the node that does not detect
 raises each alert once; the detecting node killed, the survivor takes
 over and the same file again raises nothing twice.
@@ -280,6 +282,30 @@ class DetectHistory(DetectTest):
         self.assertNotIn("found_at", a)
         for i in a["entries"]:
             self.assertNotIn("imported", self.event(i).get("detail") or {})
+
+    def test_a_burst_across_two_blocks_of_one_import(self):
+        # 4094 sign-ins of one person from one address (nothing to see),
+        # then five resets by another: detection sorts an import 4096
+        # entries at a time, and the resets fall on both sides.
+        t0 = t_of(2026, 11, 1, 0, 0)
+        evs = [okta("user.session.start", t0 + 600 * k,
+                    "filler@sitel.example", "203.0.113.10",
+                    session="102fillerSess01") for k in range(4094)]
+        edge = t_of(2026, 11, 29, 12, 0)
+        evs += [okta("user.mfa.factor.reset_all", edge + 60 * k,
+                     "edge@sitel.example", "203.0.113.11",
+                     targets=["e%d@acme.example" % k]) for k in range(5)]
+        imp = self.imp("format=okta", jsonl(evs))
+        self.assertEqual(imp["imported"], 4099, imp)
+        got = self.wait_history()
+        self.assertEqual([key(a) for a in got],
+                         [("reset_burst", "edge@sitel.example",
+                           alert_time(edge + 240))])
+        # Found in the second block: the import's last 3 entries.
+        self.assertEqual(got[0]["import"], {
+            "first_index": imp["first_index"] + 4096,
+            "last_index": imp["last_index"]}, got[0])
+        self.assertEqual(len(got[0]["entries"]), 5, got[0])
 
     def test_forbidden_probe_in_imported_custos_entries(self):
         t = t_of(2026, 11, 25, 16, 30, 5)
