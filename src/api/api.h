@@ -58,6 +58,7 @@ struct flood;
 struct tlog;
 struct lease;
 struct json_t;
+struct metrics;
 
 struct api_ctx {
 	struct store *store;
@@ -78,6 +79,9 @@ struct api_ctx {
 	/* Several nodes (issue 15): the leases this node may hold (NULL:
 	 * none taken, e.g. detection off), for GET /v1/health's roles. */
 	struct lease *lease_signer, *lease_detect, *lease_sweeper;
+	/* Issue 16: the registry GET /metrics writes and every answered
+	 * request counts into (metrics/metrics.h); NULL: none. */
+	struct metrics *metrics;
 };
 
 /* Sets up ctx's locks (after zeroing it, before serving); 0 or -1. */
@@ -142,5 +146,8 @@ size_t api_body_cap(void *ctx, const struct http_req *r);
  */
 enum http_outcome api_handle(void *ctx, struct http_req *r,
     struct http_resp *out);
+/* http_app.done: counts the answered request in ctx->metrics by its
+ * action (r->tag, set by api_handle) and status. */
+void api_done(void *ctx, const struct http_req *r, int status, int64_t ns);
 
 #endif

@@ -53,6 +53,9 @@ struct config {
 					 * extend DIR/log.anchor */
 	char *witness[CONFIG_WITNESS_MAX];      /* "URL=KEY" each */
 	int64_t nwitness;
+	/* Issue 16, helper metrics. */
+	char *metrics_listen;           /* NULL: no separate listener */
+	char *log_format;               /* "text" (default) or "json" */
 	char *okta_map_file;            /* issue 16: importer/okta.h */
 	char *okta_vendor_domains;      /* "domain=vendor ..." */
 };

@@ -46,6 +46,9 @@ struct http_req {
 	int body_fd;
 	uint64_t body_spooled;
 	void *conn;                     /* struct MHD_Connection */
+	int64_t started_ns;             /* CLOCK_MONOTONIC at its headers */
+	int tag;                        /* the application's label for
+					 * done() (api: the action); -1 */
 	/* the server's own */
 	struct http_server *srv;
 	struct guard_conn *guard;
@@ -80,6 +83,12 @@ struct http_app {
 	 * http_complete(r) is called. */
 	enum http_outcome (*handle)(void *ctx, struct http_req *r,
 	    struct http_resp *out);
+	/* May be NULL.  Called once per answered request (refusals before
+	 * handle() included, r->tag then -1) just before it is sent, with
+	 * the status and the nanoseconds since its headers: for metrics.
+	 * Any thread; must not block. */
+	void (*done)(void *ctx, const struct http_req *r, int status,
+	    int64_t ns);
 	void *ctx;
 };
 

@@ -362,7 +362,27 @@ static const char pg_schema_base[] =
 /* Migration PG_SCHEMA_BASE + k -> PG_SCHEMA_BASE + k + 1 is entry k.
  * NULL-terminated: C17 has no empty initializer. */
 static const char *const pg_migrations[] = {
-	/* 22 -> 23 (issue 16, helper okta): imported Okta uuids. */
+	/* Issue 16, disclose (migration 25 at merge): the notices of an
+	 * incident's publication, append-only. */
+	"CREATE TABLE incident_notices("
+	" incident_id " PG_TEXT " NOT NULL REFERENCES incidents(id),"
+	" tenant_id " PG_TEXT " NOT NULL, exposure " PG_TEXT " NOT NULL,"
+	" created bigint NOT NULL, created_by " PG_TEXT " NOT NULL,"
+	" recipients bigint NOT NULL, doc " PG_TEXT " NOT NULL,"
+	" PRIMARY KEY(tenant_id, incident_id));"
+	"CREATE INDEX incident_notices_incident ON"
+	" incident_notices(incident_id);"
+	"CREATE TRIGGER incident_notices_no_update BEFORE UPDATE ON"
+	" incident_notices FOR EACH ROW EXECUTE FUNCTION"
+	" custos_refuse('incident notices are append-only');"
+	"CREATE TRIGGER incident_notices_no_delete BEFORE DELETE ON"
+	" incident_notices FOR EACH ROW EXECUTE FUNCTION"
+	" custos_refuse('incident notices are append-only');"
+	"CREATE TRIGGER incident_notices_no_truncate BEFORE TRUNCATE ON"
+	" incident_notices FOR EACH STATEMENT EXECUTE FUNCTION"
+	" custos_refuse('incident notices are append-only');",
+	/* Issue 16, helper okta (migration 23 at merge): imported Okta
+	 * uuids. */
 	"CREATE TABLE okta_imported(uuid " PG_TEXT " PRIMARY KEY,"
 	" imported bigint NOT NULL);",
 	NULL

@@ -399,7 +399,24 @@ static const char *const sqlite_migrations[] = {
 	" DEFAULT 0;"
 	"ALTER TABLE devices ADD COLUMN revoked INTEGER NOT NULL DEFAULT 0;"
 	"CREATE INDEX IF NOT EXISTS engineers_vendor ON engineers(vendor_id);",
-	/* 22 -> 23 (issue 16, helper okta): the uuids of the Okta events
+	/* 22 -> 23 (issue 16, disclose; migration 25 at merge): the
+	 * notices of an incident's publication, one per tenant told,
+	 * append-only (scope/incident_publish.h). */
+	"CREATE TABLE incident_notices("
+	" incident_id TEXT NOT NULL REFERENCES incidents(id),"
+	" tenant_id TEXT NOT NULL, exposure TEXT NOT NULL,"
+	" created INTEGER NOT NULL, created_by TEXT NOT NULL,"
+	" recipients INTEGER NOT NULL, doc TEXT NOT NULL,"
+	" PRIMARY KEY(tenant_id, incident_id)) WITHOUT ROWID;"
+	"CREATE INDEX incident_notices_incident ON"
+	" incident_notices(incident_id);"
+	"CREATE TRIGGER incident_notices_no_update BEFORE UPDATE ON"
+	" incident_notices"
+	" BEGIN SELECT RAISE(ABORT, 'incident notices are append-only'); END;"
+	"CREATE TRIGGER incident_notices_no_delete BEFORE DELETE ON"
+	" incident_notices"
+	" BEGIN SELECT RAISE(ABORT, 'incident notices are append-only'); END;",
+	/* 23 -> 24 (issue 16, helper okta; migration 23 at merge): the uuids of the Okta events
 	 * imported, so that importing an export twice records each event
 	 * once (importer/batch.h); imported is the import's time, in ms. */
 	"CREATE TABLE okta_imported(uuid TEXT PRIMARY KEY,"
