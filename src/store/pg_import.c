@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * The PostgreSQL backend's record of imported Okta event uuids (migration
- * 23; see sqlite_import.c, its twin).
+ * The PostgreSQL backend's record of imported Okta event uuids (issue 16's
+ * migration, okta_imported; see sqlite_import.c, its twin).
  */
 #include "store/pg_int.h"
 

@@ -416,9 +416,10 @@ static const char *const sqlite_migrations[] = {
 	"CREATE TRIGGER incident_notices_no_delete BEFORE DELETE ON"
 	" incident_notices"
 	" BEGIN SELECT RAISE(ABORT, 'incident notices are append-only'); END;",
-	/* 23 -> 24 (issue 16, helper okta; migration 23 at merge): the uuids of the Okta events
-	 * imported, so that importing an export twice records each event
-	 * once (importer/batch.h); imported is the import's time, in ms. */
+	/* 23 -> 24 (issue 16, helper okta; migration 23 at merge): the
+	 * uuids of the Okta events imported, so that importing an export
+	 * twice records each event once (importer/stream.h); imported is
+	 * the import's time, in ms. */
 	"CREATE TABLE okta_imported(uuid TEXT PRIMARY KEY,"
 	" imported INTEGER NOT NULL);",
 };

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * The SQLite backend's record of imported Okta event uuids (migration 23;
- * importer/batch.h gives it meaning: an export imported twice is
- * recorded once).
+ * The SQLite backend's record of imported Okta event uuids (issue 16's
+ * migration, okta_imported; importer/stream.h gives it meaning: an
+ * export imported twice is recorded once).
  */
 #include <sqlite3.h>
 
