@@ -7,6 +7,10 @@
  * good does the caller get one entry job per event, to append all in one
  * commit (store_write_all) or none.  Each job records the log index its
  * entry got.  Nothing here knows HTTP.
+ *
+ * Since issue 16 POST /v1/import?format=okta goes through stream.h
+ * instead (streamed, per-event errors, de-duplicated); BATCH_OKTA here
+ * is the in-memory, all-or-nothing reading kept for its unit test.
  */
 #ifndef CUSTOS_IMPORTER_BATCH_H
 #define CUSTOS_IMPORTER_BATCH_H
