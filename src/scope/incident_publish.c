@@ -15,6 +15,7 @@
 #include "common/jsonx.h"
 #include "common/str.h"
 #include "scope/incident.h"
+#include "scope/scope.h"
 #include "scope/scope_report.h"
 #include "tlog/proof.h"
 #include "tlog/sealer.h"
@@ -594,6 +595,77 @@ tenant_cb(void *arg, const struct rec_tenant *t)
 	return 0;
 }
 
+/*
+ * The tenants the incident's principals reached in its window (its scope
+ * asked again, now) that its answer does not name, into *since (an
+ * object keyed by tenant id): entries appended after the incident was
+ * scoped (the principals still at work in an open window, an import of
+ * past events).  Such a tenant must not be told it was not affected, its
+ * proof carrying those very entries.
+ */
+static int
+scoped_since(json_t **since, const struct publish *p,
+    const struct publish_in *in, const json_t *rows, struct err *e)
+{
+	static const char *const kinds[SP_COUNT] = {
+		[SP_ENGINEER] = "engineers", [SP_DEVICE] = "devices",
+		[SP_SESSION] = "sessions", [SP_VENDOR] = "vendors",
+		[SP_SOURCE] = "ips",
+	};
+	const json_t *pr = json_object_get(p->summary, "principals");
+	struct scope_query *q = calloc(1, sizeof(*q));
+	struct scope_answer sa;
+	size_t i, k, total = 0;
+	json_t *v, *row;
+	int rc = -1;
+
+	memset(&sa, 0, sizeof(sa));
+	*since = json_object();
+	if (q == NULL || *since == NULL) {
+		err_internal(e, "out of memory");
+		goto out;
+	}
+	q->from = p->inc.from;
+	q->to = p->inc.to;
+	for (k = 0; k < SP_COUNT; k++) {
+		const json_t *a = kinds[k] != NULL ? json_object_get(pr,
+		    kinds[k]) : NULL;
+
+		json_array_foreach(a, i, v)
+			if (json_is_string(v) && q->n[k] < SCOPE_IDS_MAX) {
+				q->ids[k][q->n[k]++] = json_string_value(v);
+				total++;
+			}
+	}
+	if (total == 0) {
+		err_internal(e, "incident %s: its summary names no principal",
+		    p->inc.id);
+		goto out;
+	}
+	if (scope_principals(&sa, in->c, in->ops, q, e) == -1)
+		goto out;
+	for (i = 0; i < sa.n_tenants + sa.n_attempted; i++) {
+		const char *t = i < sa.n_tenants ? sa.tenants[i]->tenant :
+		    sa.attempted[i - sa.n_tenants]->tenant;
+		int named = 0;
+
+		json_array_foreach(rows, k, row)
+			if (strcmp(t, str_or(json_object_get(row, "tenant"))) ==
+			    0)
+				named = 1;
+		if (!named && json_object_set_new(*since, t, json_true()) ==
+		    -1) {
+			err_internal(e, "out of memory");
+			goto out;
+		}
+	}
+	rc = 0;
+out:
+	scope_answer_free(&sa);
+	free(q);
+	return rc;
+}
+
 static int
 unaffected_all(struct publish *p, const struct publish_in *in,
     const json_t *told, const json_t *rows, const char *from, const char *to,
@@ -601,6 +673,7 @@ unaffected_all(struct publish *p, const struct publish_in *in,
 {
 	struct ids l = {NULL, 0, 0};
 	struct sealer *sealer = NULL;
+	json_t *since = NULL;
 	struct buf note;
 	int64_t size = 0;
 	size_t i, k;
@@ -619,6 +692,9 @@ unaffected_all(struct publish *p, const struct publish_in *in,
 	if (tlog_checkpoint(in->tlog, tlog_size(in->tlog), &note, &size,
 	    e) == -1)
 		goto out;
+	/* Taken after the checkpoint, so it sees every entry below it. */
+	if (scoped_since(&since, p, in, rows, e) == -1)
+		goto out;
 	for (i = 0; i < l.n; i++) {
 		if (json_object_get(told, l.v[i]) != NULL)
 			continue;
@@ -629,6 +705,17 @@ unaffected_all(struct publish *p, const struct publish_in *in,
 				mine = 1;
 		if (mine)
 			continue;
+		if (json_object_get(since, l.v[i]) != NULL) {
+			if (json_array_append_new(p->unreached, json_pack(
+			    "{s:s,s:s,s:s}", "tenant", l.v[i], "exposure",
+			    "unknown", "reason", "the principals reached this "
+			    "tenant in the window after the incident was "
+			    "scoped: scope again (a new incident)")) == -1) {
+				err_internal(e, "out of memory");
+				goto out;
+			}
+			continue;
+		}
 		/* What one request holds in memory is bounded: the rest
 		 * waits for the next publication. */
 		if (p->proven >= PUBLISH_PROOFS_BUDGET) {
@@ -641,6 +728,7 @@ unaffected_all(struct publish *p, const struct publish_in *in,
 	}
 	rc = 0;
 out:
+	json_decref(since);
 	sealer_free(sealer);
 	buf_cleanup(&note);
 	free(l.v);

@@ -1,0 +1,90 @@
+# SPDX-License-Identifier: ISC
+"""Review of incident publication (issue 16, item 5), as an attacker and
+a demanding customer would read it:
+
+- a tenant the principals entered in the window after the incident was
+  scoped (an open window, an import of past events) is not told "no entry
+  about your tenant in the window names the principals" with those very
+  entries attached: it is named in the answer, to scope again;
+
+CUSTOSD, CUSTOS as in harness.py.
+"""
+import json
+import unittest
+
+from harness import TOTP_SECRET, DaemonTest
+
+T = 1800000000.0
+WINDOW = {"from": "2020-01-01T00:00:00Z", "to": "2100-01-01T00:00:00Z"}
+
+
+def parts(msg):
+    """(text, attachment JSON) of one notice."""
+    text, att = None, None
+    for p in msg.walk():
+        if p.get_content_type() == "text/plain":
+            text = p.get_payload(decode=True).decode()
+        elif p.get_filename():
+            att = json.loads(p.get_payload(decode=True))
+    return text, att
+
+
+class PublishReview(DaemonTest):
+    clock = T
+
+    def add_tenant(self, tid, policy):
+        d = self.d
+        r = d.op("POST", "/v1/tenants", {"id": tid, "name": "Tenant " + tid,
+                                         "support_policy": policy})
+        self.assertEqual(r.status, 201, r)
+        r = d.op("POST", "/v1/tenants/%s/users" % tid, {
+            "id": tid + "-admin", "username": "admin",
+            "email": "admin@%s.example" % tid,
+            "password": "admin password 12", "role": "admin",
+            "totp_secret": TOTP_SECRET})
+        self.assertEqual(r.status, 201, r)
+
+    def test_principals_entered_later_not_told_unaffected(self):
+        d, w = self.d, self.w
+        eng = w.engineer_login(at=T).body["token"]
+        r = d.call("GET", "/v1/tenants/auto/users", token=eng)
+        self.assertEqual(r.status, 200, r)
+        r = d.op("POST", "/v1/incidents", {
+            "title": "Compromised engineer",
+            "scope": dict(WINDOW, principals={"engineers": ["eng1"]})})
+        self.assertEqual(r.status, 201, r)
+        inc = r.body
+        self.assertEqual([x["tenant"] for x in inc["tenants"]], ["auto"])
+        # After the incident was scoped, still in its window, the
+        # principal enters a tenant that did not exist then.
+        self.add_tenant("late", "auto_approve")
+        r = d.call("GET", "/v1/tenants/late/users", token=eng)
+        self.assertEqual(r.status, 200, r)
+        self.add_tenant("calm2", "approval_required")
+        before = len(d.mails())
+        r = d.op("POST", "/v1/incidents/%s/publish" % inc["id"],
+                 {"notify": "affected_and_unaffected"})
+        self.assertEqual(r.status, 200, r)
+        mails = {m["To"]: m for m in d.mails()[before:]}
+        # Not told "not affected" beside the principal's entries: named
+        # in the answer for the operator to scope again.
+        self.assertNotIn("admin@late.example", mails)
+        told = {x["tenant"]: x["exposure"] for x in r.body["notified"]}
+        self.assertNotIn("late", told)
+        self.assertEqual(told.get("calm2"), "unaffected")
+        late = [x for x in r.body["unreached"] if x["tenant"] == "late"]
+        self.assertEqual(len(late), 1, r.body)
+        self.assertIn("after the incident was scoped", late[0]["reason"])
+        # Every proof sent holds no entry of the principal in the window.
+        for m in mails.values():
+            text, proof = parts(m)
+            if proof.get("format") != "custos-incident-notice/1":
+                continue
+            for en in proof["entries"]:
+                self.assertNotEqual((en["event"].get("tenant"),
+                                     en["event"].get("action")),
+                                    ("late", "user.list"), en)
+
+
+if __name__ == "__main__":
+    unittest.main()
