@@ -220,6 +220,24 @@ affected_text(struct buf *b, const struct publish_in *in,
 	    t->rec.tenant_id, t->rec.tenant_id, t->rec.tenant_id, p->inc.id);
 }
 
+/* The incident's principals, one kind a line ("  engineers: a, b"), so
+ * that a tenant told it was not affected can look for them itself. */
+static int
+principals_text(struct buf *b, const json_t *principals)
+{
+	const char *k;
+	json_t *v;
+
+	json_object_foreach((json_t *)(uintptr_t)principals, k, v) {
+		if (!json_is_array(v) || json_array_size(v) == 0)
+			continue;
+		if (buf_printf(b, "  %s: ", k) == -1 ||
+		    list_text(b, v, ", ") == -1 || buf_puts(b, "\n") == -1)
+			return -1;
+	}
+	return buf_puts(b, "\n");
+}
+
 static int
 unaffected_text(struct buf *b, const struct publish_in *in,
     const struct publish *p, const struct publish_tenant *t,
@@ -229,7 +247,9 @@ unaffected_text(struct buf *b, const struct publish_in *in,
 	if (head(b, in, p, from, to) == -1 ||
 	    buf_printf(b, "Your tenant %s (%s) was not affected: no entry "
 	    "about your tenant in the window names the principals of this "
-	    "incident.\n\n", t->name, t->rec.tenant_id) == -1)
+	    "incident, which are:\n\n", t->name, t->rec.tenant_id) == -1 ||
+	    principals_text(b, json_object_get(p->summary, "principals")) ==
+	    -1)
 		return -1;
 	if (omitted)
 		return buf_printf(b, "Your tenant has more than %d entries in "
@@ -536,9 +556,12 @@ one_unaffected(struct publish *p, const struct publish_in *in,
 		goto out;
 	/* The access log's answer (GET /v1/tenants/{t}/access-log), with
 	 * what it proves said beside it. */
-	proof = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:I,s:O,s:n}",
+	/* The principals beside the entries: what the claim is about, so
+	 * the tenant can check it, not only that nothing was hidden. */
+	proof = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:O*,s:s,s:I,s:O,s:n}",
 	    "format", PUBLISH_NOTICE_FORMAT, "incident", p->inc.id, "title",
 	    p->inc.title, "from", from, "to", to, "tenant", tenant,
+	    "principals", json_object_get(p->summary, "principals"),
 	    "checkpoint", note, "size", (json_int_t)size, "entries", entries,
 	    "next");
 	if (proof == NULL) {

@@ -6,6 +6,9 @@ a demanding customer would read it:
   scoped (an open window, an import of past events) is not told "no entry
   about your tenant in the window names the principals" with those very
   entries attached: it is named in the answer, to scope again;
+- the notice names the incident's principals, so the tenant can check
+  the claim against its entries (the proof alone cannot say what to look
+  for).
 
 CUSTOSD, CUSTOS as in harness.py.
 """
@@ -85,6 +88,29 @@ class PublishReview(DaemonTest):
                                      en["event"].get("action")),
                                     ("late", "user.list"), en)
 
+
+    def test_unaffected_notice_names_the_principals(self):
+        # Without them a tenant can check that nothing was hidden, not
+        # what "not affected" is about; the operator's choice of
+        # principals would be beyond its reach.
+        d = self.d
+        self.add_tenant("calm", "approval_required")
+        r = d.op("POST", "/v1/incidents", {
+            "title": "Stolen device",
+            "scope": dict(WINDOW, principals={
+                "engineers": ["eng1"], "ips": ["198.51.100.7"]})})
+        self.assertEqual(r.status, 201, r)
+        inc = r.body
+        before = len(d.mails())
+        r = d.op("POST", "/v1/incidents/%s/publish" % inc["id"],
+                 {"notify": "affected_and_unaffected"})
+        self.assertEqual(r.status, 200, r)
+        mails = {m["To"]: m for m in d.mails()[before:]}
+        text, proof = parts(mails["admin@calm.example"])
+        self.assertEqual(proof["principals"], {
+            "engineers": ["eng1"], "ips": ["198.51.100.7"]})
+        self.assertIn("engineers: eng1", text)
+        self.assertIn("ips: 198.51.100.7", text)
 
 if __name__ == "__main__":
     unittest.main()
