@@ -412,10 +412,20 @@ stage(struct publish *p, const struct publish_in *in,
     struct publish_tenant *t, const char *subject, const char *text,
     const char *att_name, struct err *e)
 {
+	char tag[ID_MAX * 2 + 2];
+	int rc;
+
+	/* The tag lets start-up deliver what a crash left staged after the
+	 * commit (publish_recover). */
+	(void)str_printf(tag, sizeof(tag), "%s %s", t->rec.incident_id,
+	    t->rec.tenant_id);
 	notice_init(&t->mail, in->mail);
-	if (notice_stage_attach(&t->mail, in->c, in->ops, t->rec.tenant_id,
+	t->mail.tag = tag;
+	rc = notice_stage_attach(&t->mail, in->c, in->ops, t->rec.tenant_id,
 	    subject, text, att_name, t->attachment, strlen(t->attachment),
-	    &t->recipients, e) == -1)
+	    &t->recipients, e);
+	t->mail.tag = NULL;
+	if (rc == -1)
 		return -1;
 	/* Written into each staged message: not needed any more. */
 	free(t->attachment);
@@ -947,4 +957,41 @@ publish_cleanup(struct publish *p)
 	json_decref(p->summary);
 	json_decref(p->unreached);
 	memset(p, 0, sizeof(*p));
+}
+
+struct recover_ctx {
+	struct store_conn *c;
+	const struct store_ops *ops;
+};
+
+/* outbox_recover's question: is the notice "INCIDENT TENANT" committed? */
+static int
+recover_cb(void *arg, const char *tag)
+{
+	struct recover_ctx *r = arg;
+	char inc[ID_MAX], tenant[ID_MAX];
+	const char *sp = strchr(tag, ' ');
+	struct err e;
+	int there = 0;
+
+	if (sp == NULL || (size_t)(sp - tag) >= sizeof(inc) ||
+	    strlen(sp + 1) >= sizeof(tenant) || strchr(sp + 1, ' ') != NULL)
+		return -1;
+	memcpy(inc, tag, (size_t)(sp - tag));
+	inc[sp - tag] = '\0';
+	str_copy(tenant, sizeof(tenant), sp + 1);
+	err_init(&e);
+	if (r->ops->incident_notice_list(r->c, inc, tenant, 1, exists_cb,
+	    &there, &e) == -1)
+		return -1;
+	return there;
+}
+
+int
+publish_recover(struct store_conn *c, const struct store_ops *ops,
+    const char *outbox_dir)
+{
+	struct recover_ctx r = {c, ops};
+
+	return outbox_recover(outbox_dir, recover_cb, &r);
 }

@@ -113,6 +113,16 @@ void publish_deliver(struct publish *p);
  * deferred. */
 json_t *publish_json(const struct publish *p);
 
+/*
+ * At start-up, before requests are served: the notices a crash left
+ * staged in outbox_dir's tmp/ go out when their notice was committed (a
+ * crash between the commit and the delivery would otherwise lose them for
+ * good: the tenant counts as told) and are removed when it was not.
+ * Returns how many were delivered, -1 when tmp/ cannot be read.
+ */
+int publish_recover(struct store_conn *c, const struct store_ops *ops,
+    const char *outbox_dir);
+
 /* Discards mail still staged and frees p. */
 void publish_cleanup(struct publish *p);
 

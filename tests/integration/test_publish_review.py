@@ -6,6 +6,9 @@ a demanding customer would read it:
   scoped (an open window, an import of past events) is not told "no entry
   about your tenant in the window names the principals" with those very
   entries attached: it is named in the answer, to scope again;
+- a crash between the commit of the notices and the delivery of their
+  mail loses nothing: start-up delivers what was committed and drops what
+  was not;
 - the notice names the incident's principals, so the tenant can check
   the claim against its entries (the proof alone cannot say what to look
   for).
@@ -13,6 +16,7 @@ a demanding customer would read it:
 CUSTOSD, CUSTOS as in harness.py.
 """
 import json
+import os
 import unittest
 
 from harness import TOTP_SECRET, DaemonTest
@@ -111,6 +115,53 @@ class PublishReview(DaemonTest):
             "engineers": ["eng1"], "ips": ["198.51.100.7"]})
         self.assertIn("engineers: eng1", text)
         self.assertIn("ips: 198.51.100.7", text)
+
+
+
+class PublishCrash(DaemonTest):
+    """Its own daemon: it kills it (and uses the engineer's code at T)."""
+    clock = T
+
+    def test_crash_between_commit_and_delivery(self):
+        # The notice is committed (the tenant counts as told), its mail
+        # still in tmp/ when custosd dies: start-up delivers it; a message
+        # staged for a notice that never committed is removed, not sent.
+        d, w = self.d, self.w
+        eng = w.engineer_login(at=T).body["token"]
+        r = d.call("GET", "/v1/tenants/auto/users", token=eng)
+        self.assertEqual(r.status, 200, r)
+        r = d.op("POST", "/v1/incidents", {
+            "title": "Crash test",
+            "scope": dict(WINDOW, principals={"engineers": ["eng1"]})})
+        self.assertEqual(r.status, 201, r)
+        inc = r.body["id"]
+        new = os.path.join(d.data, "outbox", "new")
+        tmp = os.path.join(d.data, "outbox", "tmp")
+        before = set(os.listdir(new))
+        r = d.op("POST", "/v1/incidents/%s/publish" % inc,
+                 {"notify": "affected"})
+        self.assertEqual(r.status, 200, r)
+        sent = sorted(set(os.listdir(new)) - before)
+        self.assertEqual(len(sent), 1)
+        # As the crash leaves it: committed, not delivered ...
+        os.rename(os.path.join(new, sent[0]), os.path.join(tmp, sent[0]))
+        # ... and a message of a publication that never committed.
+        with open(os.path.join(tmp, sent[0]), "rb") as f:
+            raw = f.read()
+        self.assertTrue(raw.startswith(
+            ("X-Custos-Notice: %s auto\r\n" % inc).encode()), raw[:80])
+        with open(os.path.join(tmp, "1.P1Rnever.custos"), "wb") as f:
+            f.write(raw.replace(b" auto\r\n", b" appr\r\n", 1))
+        d.kill()
+        d.start()
+        self.assertIn(sent[0], os.listdir(new))
+        self.assertEqual(os.listdir(tmp), [])
+        self.assertNotIn("1.P1Rnever.custos", os.listdir(new))
+        # Told once: publishing again sends nothing more to it.
+        r = d.op("POST", "/v1/incidents/%s/publish" % inc,
+                 {"notify": "affected"})
+        self.assertEqual(r.status, 409, r)
+
 
 if __name__ == "__main__":
     unittest.main()
