@@ -707,6 +707,7 @@ unaffected_all(struct publish *p, const struct publish_in *in,
 	struct ids l = {NULL, 0, 0};
 	struct sealer *sealer = NULL;
 	json_t *since = NULL;
+	size_t built = 0;
 	struct buf note;
 	int64_t size = 0;
 	size_t i, k;
@@ -751,10 +752,12 @@ unaffected_all(struct publish *p, const struct publish_in *in,
 		}
 		/* What one request holds in memory is bounded: the rest
 		 * waits for the next publication. */
-		if (p->proven >= PUBLISH_PROOFS_BUDGET) {
+		if (p->proven >= PUBLISH_PROOFS_BUDGET ||
+		    built >= PUBLISH_UNAFFECTED_MAX) {
 			p->deferred++;
 			continue;
 		}
+		built++;
 		if (one_unaffected(p, in, sealer, l.v[i], note.data, size,
 		    from, to, now, e) == -1)
 			goto out;

@@ -163,5 +163,49 @@ class PublishCrash(DaemonTest):
         self.assertEqual(r.status, 409, r)
 
 
+
+class PublishManyTenants(DaemonTest):
+    """One publication tells a bounded number of unaffected tenants (each
+    costs a scan of its entries, a proof kept in memory, an fsynced
+    message per admin and an entry in one commit); the rest are deferred
+    to the next, as the proofs' budget already defers them."""
+    clock = T
+    MANY = 700
+
+    def test_unaffected_tenants_per_publication_are_bounded(self):
+        d = self.d
+        objs = []
+        for i in range(self.MANY):
+            tid = "many-%04d" % i
+            objs.append({"kind": "tenant", "id": tid, "name": "Many %d" % i,
+                         "support_policy": "approval_required"})
+            objs.append({"kind": "user", "id": tid + "-a", "tenant": tid,
+                         "username": "admin", "role": "admin",
+                         "email": "admin@%s.example" % tid})
+        body = "".join(json.dumps(o) + "\n" for o in objs).encode()
+        r = d.call("POST", "/v1/import", raw=body, token=d.operator)
+        self.assertEqual(r.status, 200, r)
+        r = d.op("POST", "/v1/incidents", {
+            "title": "Many", "scope": dict(WINDOW, principals={
+                "engineers": ["eng1"]})})
+        self.assertEqual(r.status, 201, r)
+        inc = r.body["id"]
+        r = d.op("POST", "/v1/incidents/%s/publish" % inc,
+                 {"notify": "affected_and_unaffected"})
+        self.assertEqual(r.status, 200, r)
+        first = len(r.body["notified"])
+        self.assertLessEqual(len([x for x in r.body["notified"]
+                                  if x["exposure"] == "unaffected"]), 500)
+        self.assertGreater(r.body["deferred"], 0)
+        r = d.op("POST", "/v1/incidents/%s/publish" % inc,
+                 {"notify": "affected_and_unaffected"})
+        self.assertEqual(r.status, 200, r)
+        self.assertEqual(r.body["deferred"], 0)
+        # Everyone told once: the world's tenants and the imported ones.
+        self.assertEqual(first + len(r.body["notified"]),
+                         self.MANY + len([t for t in ("auto", "appr",
+                                                      "deny")]))
+
+
 if __name__ == "__main__":
     unittest.main()
