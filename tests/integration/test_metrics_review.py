@@ -4,7 +4,11 @@ unauthenticated --metrics-listen would try it:
 
 - bodies trickled a chunk at a time on more connections than the listener
   keeps (32) must not lock the scraper out: the listener takes no body,
-  so a chunked one is answered at once instead of read for ever.
+  so a chunked one is answered at once instead of read for ever;
+- an engineer or a tenant admin asking the main listener's GET /metrics
+  (or the log's health) is refused and the refusal recorded, as every
+  refusal of a person is: the operator's scrapes being left out of the
+  log must not hide probing.
 
 CUSTOSD, CUSTOS as in harness.py.
 """
@@ -13,7 +17,7 @@ import time
 import unittest
 import urllib.request
 
-from harness import Daemon, free_port
+from harness import DaemonTest, Daemon, free_port
 
 
 class MetricsListenerReview(unittest.TestCase):
@@ -65,6 +69,31 @@ class MetricsListenerReview(unittest.TestCase):
         finally:
             for s in socks:
                 s.close()
+
+
+
+class MetricsRefusalsRecorded(DaemonTest):
+    clock = 1800000000.0
+
+    def test_persons_refused_metrics_are_recorded(self):
+        d, w = self.d, self.w
+        eng = w.engineer_login(at=self.clock).body["token"]
+        adm = w.tenant_login("auto", at=self.clock)
+        for path, action in (("/metrics", "metrics.read"),
+                             ("/v1/log/health", "log.health")):
+            n0 = d.log_size()
+            for tok in (eng, adm):
+                r = d.call("GET", path, token=tok)
+                self.assertEqual(r.status, 403, r)
+            got = [(ev["action"], ev["outcome"], ev["actor"]["kind"])
+                   for _, ev, _ in d.entries(n0) if ev["action"] == action]
+            self.assertEqual(got, [(action, "denied", "engineer"),
+                                   (action, "denied", "tenant_admin")])
+        # The operator's own scrape stays out of the log.
+        n0 = d.log_size()
+        r = d.op("GET", "/metrics")
+        self.assertEqual(r.status, 200, r)
+        self.assertEqual(d.log_size(), n0)
 
 
 if __name__ == "__main__":
