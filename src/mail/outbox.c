@@ -106,6 +106,41 @@ out:
 	return rc;
 }
 
+/*
+ * "Subject: ...\r\n" into b.  Header fields are US-ASCII (RFC 5322 2.2):
+ * a subject with other bytes (an incident's title in the customer's
+ * language) goes as RFC 2047 encoded words, UTF-8 in base64, each of at
+ * most 45 bytes cut between characters, one a folded line.
+ */
+static int
+put_subject(struct buf *b, const char *subject)
+{
+	const unsigned char *s = (const unsigned char *)subject;
+	char word[80];
+	size_t len = strlen(subject), i, n;
+	int ascii = 1;
+
+	for (i = 0; i < len; i++)
+		if (s[i] >= 0x80)
+			ascii = 0;
+	if (ascii)
+		return buf_printf(b, "Subject: %s\r\n", subject);
+	if (buf_puts(b, "Subject:") == -1)
+		return -1;
+	for (i = 0; i < len; i += n) {
+		n = len - i < 45 ? len - i : 45;
+		/* Not inside a character: back to its first byte. */
+		while (n > 1 && i + n < len && (s[i + n] & 0xc0) == 0x80)
+			n--;
+		sodium_bin2base64(word, sizeof(word), s + i, n,
+		    sodium_base64_VARIANT_ORIGINAL);
+		if (buf_printf(b, "%s=?UTF-8?B?%s?=", i > 0 ? "\r\n " : " ",
+		    word) == -1)
+			return -1;
+	}
+	return buf_puts(b, "\r\n");
+}
+
 int
 outbox_stage(struct outbox_msg *m, const char *dir, const char *from,
     const char *to, const char *subject, const char *body)
@@ -121,10 +156,12 @@ outbox_stage(struct outbox_msg *m, const char *dir, const char *from,
 	    rnd) == -1)
 		return -1;
 	buf_init_secret(&b, MAIL_MAX);
-	if (buf_printf(&b, "From: %s\r\nTo: %s\r\nSubject: %s\r\nDate: %s\r\n"
+	if (buf_printf(&b, "From: %s\r\nTo: %s\r\n", from, to) == -1 ||
+	    put_subject(&b, subject) == -1 ||
+	    buf_printf(&b, "Date: %s\r\n"
 	    "Message-ID: %s\r\nMIME-Version: 1.0\r\n"
 	    "Content-Type: text/plain; charset=utf-8\r\n"
-	    "Content-Transfer-Encoding: 8bit\r\n\r\n%s", from, to, subject,
+	    "Content-Transfer-Encoding: 8bit\r\n\r\n%s",
 	    date, msgid, body) == -1)
 		goto out;
 	rc = write_tmp(m, dir, &b);
@@ -167,7 +204,9 @@ outbox_stage_attach(struct outbox_msg *m, const char *dir, const char *from,
 	buf_init(&b, MAIL_MAX + b64len + b64len / 38 + 1024);
 	if ((tag != NULL && buf_printf(&b, "X-Custos-Notice: %s\r\n", tag) ==
 	    -1) ||
-	    buf_printf(&b, "From: %s\r\nTo: %s\r\nSubject: %s\r\nDate: %s\r\n"
+	    buf_printf(&b, "From: %s\r\nTo: %s\r\n", from, to) == -1 ||
+	    put_subject(&b, subject) == -1 ||
+	    buf_printf(&b, "Date: %s\r\n"
 	    "Message-ID: %s\r\nMIME-Version: 1.0\r\n"
 	    "Content-Type: multipart/mixed; boundary=\"=_custos_%s\"\r\n\r\n"
 	    "--=_custos_%s\r\n"
@@ -176,7 +215,7 @@ outbox_stage_attach(struct outbox_msg *m, const char *dir, const char *from,
 	    "--=_custos_%s\r\n"
 	    "Content-Type: %s; name=\"%s\"\r\n"
 	    "Content-Disposition: attachment; filename=\"%s\"\r\n"
-	    "Content-Transfer-Encoding: base64\r\n\r\n", from, to, subject,
+	    "Content-Transfer-Encoding: base64\r\n\r\n",
 	    date, msgid, rnd, rnd, body, rnd, att_type, att_name,
 	    att_name) == -1)
 		goto out;

@@ -15,6 +15,8 @@ a demanding customer would read it:
 
 CUSTOSD, CUSTOS as in harness.py.
 """
+import email
+import email.policy
 import json
 import os
 import unittest
@@ -205,6 +207,41 @@ class PublishManyTenants(DaemonTest):
         self.assertEqual(first + len(r.body["notified"]),
                          self.MANY + len([t for t in ("auto", "appr",
                                                       "deny")]))
+
+
+
+class PublishSubject(DaemonTest):
+    """Header fields are US-ASCII (RFC 5322): a title in the customer's
+    language goes into the Subject as RFC 2047 encoded words, and reads
+    back whole."""
+    clock = T
+
+    def test_non_ascii_title_is_encoded(self):
+        d, w = self.d, self.w
+        eng = w.engineer_login(at=T).body["token"]
+        r = d.call("GET", "/v1/tenants/auto/users", token=eng)
+        self.assertEqual(r.status, 200, r)
+        title = ("Sicherheitsvorfall: Zugriff \u00fcber den Support "
+                 "\u2014 \u4e8b\u4ef6\u5831\u544a, Kunden\u00e4nderungen")
+        r = d.op("POST", "/v1/incidents", {
+            "title": title,
+            "scope": dict(WINDOW, principals={"engineers": ["eng1"]})})
+        self.assertEqual(r.status, 201, r)
+        new = os.path.join(d.data, "outbox", "new")
+        before = set(os.listdir(new))
+        r = d.op("POST", "/v1/incidents/%s/publish" % r.body["id"],
+                 {"notify": "affected"})
+        self.assertEqual(r.status, 200, r)
+        sent = sorted(set(os.listdir(new)) - before)
+        self.assertEqual(len(sent), 1)
+        with open(os.path.join(new, sent[0]), "rb") as f:
+            raw = f.read()
+        head = raw.split(b"\r\n\r\n", 1)[0]
+        head.decode("ascii")            # no 8-bit byte in a header
+        for line in head.split(b"\r\n"):
+            self.assertLessEqual(len(line), 998, line)
+        msg = email.message_from_bytes(raw, policy=email.policy.default)
+        self.assertEqual(str(msg["Subject"]), "Security incident: " + title)
 
 
 if __name__ == "__main__":
