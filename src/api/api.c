@@ -794,6 +794,8 @@ job_entry(void *arg, int apply_rc, const struct err *apply_err,
 	return event_serialize(&q->ev, time_ms, out, en);
 }
 
+static int refusal_recorded(const struct req *q);
+
 /* The request's own job: apply plus its entry (if recorded). */
 static void
 req_job(struct req *q, struct write_ctx *w, struct store_job *job)
@@ -804,7 +806,7 @@ req_job(struct req *q, struct write_ctx *w, struct store_job *job)
 	job->apply = job_apply;
 	job->entry = job_entry;
 	job->arg = w;
-	if (!def->recorded && !q->has_optoken)
+	if (!def->recorded && !q->has_optoken && !refusal_recorded(q))
 		job->entry = NULL;
 	/* Plain reads change nothing: no savepoint on the writer. */
 	if (w->apply == NULL && !q->touch_session && !q->touch_optoken &&
@@ -1387,6 +1389,22 @@ named_recorded(const struct req *q)
 	    tlog_broken(q->ctx->tlog) == NULL);
 }
 
+/*
+ * An engineer or a tenant's person refused an operator's unrecorded read
+ * (metrics.read, log.health): recorded as every refusal of a person is,
+ * so that probing what is not theirs is seen (detection's probing rule)
+ * and not hidden behind the operator's reads being left out of the log.
+ */
+static int
+refusal_recorded(const struct req *q)
+{
+	return (q->status == 403 || q->err.status == 403) &&
+	    (q->actor.kind == ACTOR_ENGINEER ||
+	    q->actor.kind == ACTOR_TENANT_ADMIN ||
+	    q->actor.kind == ACTOR_TENANT_USER) && (q->ctx->tlog == NULL ||
+	    tlog_broken(q->ctx->tlog) == NULL);
+}
+
 /* A request from api_handle() to its answer, on the heap while its
  * entry commits. */
 struct pending {
@@ -1561,7 +1579,8 @@ api_handle(void *arg, struct http_req *r, struct http_resp *out)
 	 * commits: a count it cannot record is not taken).  The answer is
 	 * made now, on this worker; the writer's callback sends it once the
 	 * commit is durable, and no thread waits for that. */
-	if (!q->recorded && (def->recorded || named_recorded(q)) &&
+	if (!q->recorded && (def->recorded || named_recorded(q) ||
+	    refusal_recorded(q)) &&
 	    (store_write_failing(ctx->store, &e) || !req_flood_counted(q))) {
 		p->ok = q->status >= 200 && q->status < 300;
 		answer(p);

@@ -35,6 +35,7 @@
 #include "detect/detect.h"
 #include "importer/okta.h"
 #include "mail/outbox.h"
+#include "scope/incident_publish.h"
 #include "metrics/metrics.h"
 #include "metrics/serve.h"
 #include "store/lease.h"
@@ -600,6 +601,22 @@ main(int argc, char **argv)
 		goto out;
 	}
 	ctx.cfg.okta = &okta;
+	/* Issue 16: incident notices a crash left staged after their
+	 * commit go out now (before anything else is staged). */
+	{
+		struct store_conn *rconn = store_reader_get(st, &e);
+		int nrec;
+
+		if (rconn == NULL) {
+			log_error("%s", e.msg);
+			goto out;
+		}
+		nrec = publish_recover(rconn, store_ops(st), outbox);
+		store_reader_put(st, rconn);
+		if (nrec > 0)
+			log_info("delivered %d incident notice(s) left staged "
+			    "by a crash", nrec);
+	}
 	if (url_default_public(url, sizeof(url), cfg.listen,
 	    cfg.tls_cert != NULL) == -1 ||
 	    api_config_public_url(&ctx.cfg, cfg.public_url != NULL ?

@@ -429,6 +429,15 @@ on_headers(struct http_server *s, struct MHD_Connection *c, const char *url,
 		r->body_too_large = 1;
 		return dispatch(s, c, r);
 	}
+	/* An application that takes no body (the metrics listener) answers
+	 * a chunked one at once: read, a body trickled a chunk at a time
+	 * would hold the connection for ever (the guard's body phase, with
+	 * no minimum rate there), and a few such lock everyone out. */
+	if (r->body_cap == 0 && MHD_lookup_connection_value(c,
+	    MHD_HEADER_KIND, "Transfer-Encoding") != NULL) {
+		r->body_too_large = 1;
+		return dispatch(s, c, r);
+	}
 	return MHD_YES;
 }
 

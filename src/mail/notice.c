@@ -100,7 +100,7 @@ notice_stage_attach(struct notice *n, struct store_conn *c,
 	for (i = 0; i < a.n; i++) {
 		if (outbox_stage_attach(&n->msg[n->n], n->cfg.outbox_dir,
 		    n->cfg.from, a.email[i], subject, body, att_name,
-		    "application/json", att, att_len) == -1) {
+		    "application/json", att, att_len, n->tag) == -1) {
 			notice_discard(n);
 			return err_internal(e, "cannot write to the outbox");
 		}

@@ -45,6 +45,8 @@ struct notice {
 	struct notice_cfg cfg;
 	struct outbox_msg msg[NOTICE_MAX];
 	size_t n;
+	const char *tag;        /* NULL, or notice_stage_attach's messages'
+				 * X-Custos-Notice (outbox_recover) */
 };
 
 /* An empty notice that will go through cfg (copied; its strings are

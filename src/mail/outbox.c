@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: ISC */
 #include "mail/outbox.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <sodium.h>
@@ -105,6 +106,41 @@ out:
 	return rc;
 }
 
+/*
+ * "Subject: ...\r\n" into b.  Header fields are US-ASCII (RFC 5322 2.2):
+ * a subject with other bytes (an incident's title in the customer's
+ * language) goes as RFC 2047 encoded words, UTF-8 in base64, each of at
+ * most 45 bytes cut between characters, one a folded line.
+ */
+static int
+put_subject(struct buf *b, const char *subject)
+{
+	const unsigned char *s = (const unsigned char *)subject;
+	char word[80];
+	size_t len = strlen(subject), i, n;
+	int ascii = 1;
+
+	for (i = 0; i < len; i++)
+		if (s[i] >= 0x80)
+			ascii = 0;
+	if (ascii)
+		return buf_printf(b, "Subject: %s\r\n", subject);
+	if (buf_puts(b, "Subject:") == -1)
+		return -1;
+	for (i = 0; i < len; i += n) {
+		n = len - i < 45 ? len - i : 45;
+		/* Not inside a character: back to its first byte. */
+		while (n > 1 && i + n < len && (s[i + n] & 0xc0) == 0x80)
+			n--;
+		sodium_bin2base64(word, sizeof(word), s + i, n,
+		    sodium_base64_VARIANT_ORIGINAL);
+		if (buf_printf(b, "%s=?UTF-8?B?%s?=", i > 0 ? "\r\n " : " ",
+		    word) == -1)
+			return -1;
+	}
+	return buf_puts(b, "\r\n");
+}
+
 int
 outbox_stage(struct outbox_msg *m, const char *dir, const char *from,
     const char *to, const char *subject, const char *body)
@@ -120,10 +156,12 @@ outbox_stage(struct outbox_msg *m, const char *dir, const char *from,
 	    rnd) == -1)
 		return -1;
 	buf_init_secret(&b, MAIL_MAX);
-	if (buf_printf(&b, "From: %s\r\nTo: %s\r\nSubject: %s\r\nDate: %s\r\n"
+	if (buf_printf(&b, "From: %s\r\nTo: %s\r\n", from, to) == -1 ||
+	    put_subject(&b, subject) == -1 ||
+	    buf_printf(&b, "Date: %s\r\n"
 	    "Message-ID: %s\r\nMIME-Version: 1.0\r\n"
 	    "Content-Type: text/plain; charset=utf-8\r\n"
-	    "Content-Transfer-Encoding: 8bit\r\n\r\n%s", from, to, subject,
+	    "Content-Transfer-Encoding: 8bit\r\n\r\n%s",
 	    date, msgid, body) == -1)
 		goto out;
 	rc = write_tmp(m, dir, &b);
@@ -138,7 +176,7 @@ int
 outbox_stage_attach(struct outbox_msg *m, const char *dir, const char *from,
     const char *to, const char *subject, const char *body,
     const char *att_name, const char *att_type, const void *att,
-    size_t att_len)
+    size_t att_len, const char *tag)
 {
 	char date[64], rnd[32], msgid[128];
 	size_t b64len, i;
@@ -149,7 +187,9 @@ outbox_stage_attach(struct outbox_msg *m, const char *dir, const char *from,
 	m->staged = 0;
 	if (!header_safe(from) || !header_safe(to) || !header_safe(subject) ||
 	    strpbrk(att_name, "\r\n\"\\") != NULL ||
-	    strpbrk(att_type, "\r\n") != NULL || att_len > OUTBOX_ATTACH_MAX)
+	    strpbrk(att_type, "\r\n") != NULL || att_len > OUTBOX_ATTACH_MAX ||
+	    (tag != NULL && (!header_safe(tag) || strlen(tag) >
+	    OUTBOX_TAG_MAX)))
 		return -1;
 	if (message_names(m, msgid, sizeof(msgid), date, sizeof(date),
 	    rnd) == -1)
@@ -162,7 +202,11 @@ outbox_stage_attach(struct outbox_msg *m, const char *dir, const char *from,
 	sodium_bin2base64(b64, b64len, att, att_len,
 	    sodium_base64_VARIANT_ORIGINAL);
 	buf_init(&b, MAIL_MAX + b64len + b64len / 38 + 1024);
-	if (buf_printf(&b, "From: %s\r\nTo: %s\r\nSubject: %s\r\nDate: %s\r\n"
+	if ((tag != NULL && buf_printf(&b, "X-Custos-Notice: %s\r\n", tag) ==
+	    -1) ||
+	    buf_printf(&b, "From: %s\r\nTo: %s\r\n", from, to) == -1 ||
+	    put_subject(&b, subject) == -1 ||
+	    buf_printf(&b, "Date: %s\r\n"
 	    "Message-ID: %s\r\nMIME-Version: 1.0\r\n"
 	    "Content-Type: multipart/mixed; boundary=\"=_custos_%s\"\r\n\r\n"
 	    "--=_custos_%s\r\n"
@@ -171,7 +215,7 @@ outbox_stage_attach(struct outbox_msg *m, const char *dir, const char *from,
 	    "--=_custos_%s\r\n"
 	    "Content-Type: %s; name=\"%s\"\r\n"
 	    "Content-Disposition: attachment; filename=\"%s\"\r\n"
-	    "Content-Transfer-Encoding: base64\r\n\r\n", from, to, subject,
+	    "Content-Transfer-Encoding: base64\r\n\r\n",
 	    date, msgid, rnd, rnd, body, rnd, att_type, att_name,
 	    att_name) == -1)
 		goto out;
@@ -220,4 +264,78 @@ outbox_discard(struct outbox_msg *m, const char *dir)
 	if (str_printf(path, sizeof(path), "%s/tmp/%s", dir, m->name) == 0)
 		unlink(path);
 	m->staged = 0;
+}
+
+/* The X-Custos-Notice tag of the message at path into tag (size
+ * OUTBOX_TAG_MAX + 1): 0, or -1 when it has none (or cannot be read). */
+static int
+read_tag(const char *path, char *tag)
+{
+	static const char name[] = "X-Custos-Notice: ";
+	char head[OUTBOX_TAG_MAX + sizeof(name) + 8];
+	ssize_t n;
+	size_t len;
+	char *eol;
+	int fd;
+
+	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd == -1)
+		return -1;
+	n = read(fd, head, sizeof(head) - 1);
+	close(fd);
+	if (n <= 0)
+		return -1;
+	head[n] = '\0';
+	/* Written first, by outbox_stage_attach only. */
+	if (strncmp(head, name, sizeof(name) - 1) != 0)
+		return -1;
+	eol = strstr(head, "\r\n");
+	if (eol == NULL)
+		return -1;
+	len = (size_t)(eol - head) - (sizeof(name) - 1);
+	if (len == 0 || len > OUTBOX_TAG_MAX)
+		return -1;
+	memcpy(tag, head + sizeof(name) - 1, len);
+	tag[len] = '\0';
+	return 0;
+}
+
+int
+outbox_recover(const char *dir, int (*committed)(void *arg, const char *tag),
+    void *arg)
+{
+	char path[4096], tag[OUTBOX_TAG_MAX + 1];
+	struct outbox_msg m;
+	struct dirent *de;
+	int delivered = 0;
+	DIR *d;
+
+	if (str_printf(path, sizeof(path), "%s/tmp", dir) == -1)
+		return -1;
+	d = opendir(path);
+	if (d == NULL)
+		return -1;
+	while ((de = readdir(d)) != NULL) {
+		if (de->d_name[0] == '.' ||
+		    strlen(de->d_name) >= sizeof(m.name) ||
+		    str_printf(path, sizeof(path), "%s/tmp/%s", dir,
+		    de->d_name) == -1 || read_tag(path, tag) == -1)
+			continue;
+		memset(&m, 0, sizeof(m));
+		str_copy(m.name, sizeof(m.name), de->d_name);
+		m.staged = 1;
+		switch (committed(arg, tag)) {
+		case 1:
+			if (outbox_deliver(&m, dir) == 0)
+				delivered++;
+			break;
+		case 0:
+			outbox_discard(&m, dir);
+			break;
+		default:
+			break;
+		}
+	}
+	closedir(d);
+	return delivered;
 }

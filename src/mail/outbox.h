@@ -28,12 +28,25 @@ int outbox_stage(struct outbox_msg *m, const char *dir, const char *from,
 
 /* Issue 16, disclose: as outbox_stage, with one attachment of att_len
  * bytes (at most OUTBOX_ATTACH_MAX) named att_name (no quotes, no line
- * breaks) of MIME type att_type, sent in base64 after the text. */
+ * breaks) of MIME type att_type, sent in base64 after the text.  tag, when
+ * not NULL (no line breaks, at most OUTBOX_TAG_MAX bytes), goes into an
+ * X-Custos-Notice header that outbox_recover() reads. */
 #define OUTBOX_ATTACH_MAX ((size_t)48 << 20)
+#define OUTBOX_TAG_MAX 200
 int outbox_stage_attach(struct outbox_msg *m, const char *dir,
     const char *from, const char *to, const char *subject, const char *body,
     const char *att_name, const char *att_type, const void *att,
-    size_t att_len) __attribute__((warn_unused_result));
+    size_t att_len, const char *tag) __attribute__((warn_unused_result));
+
+/*
+ * At start-up, before anything is staged: each message left in tmp/ with
+ * an X-Custos-Notice tag (a crash between a commit and its delivery, or
+ * before the commit) is delivered when committed(arg, tag) says 1, removed
+ * when it says 0, left when it says -1.  Untagged messages are left.
+ * Returns how many were delivered, or -1 when tmp/ cannot be read.
+ */
+int outbox_recover(const char *dir,
+    int (*committed)(void *arg, const char *tag), void *arg);
 
 /* Moves a staged message into new/ (and fsyncs the directory). */
 int outbox_deliver(struct outbox_msg *m, const char *dir)

@@ -15,6 +15,7 @@
 #include "common/jsonx.h"
 #include "common/str.h"
 #include "scope/incident.h"
+#include "scope/scope.h"
 #include "scope/scope_report.h"
 #include "tlog/proof.h"
 #include "tlog/sealer.h"
@@ -219,6 +220,24 @@ affected_text(struct buf *b, const struct publish_in *in,
 	    t->rec.tenant_id, t->rec.tenant_id, t->rec.tenant_id, p->inc.id);
 }
 
+/* The incident's principals, one kind a line ("  engineers: a, b"), so
+ * that a tenant told it was not affected can look for them itself. */
+static int
+principals_text(struct buf *b, const json_t *principals)
+{
+	const char *k;
+	json_t *v;
+
+	json_object_foreach((json_t *)(uintptr_t)principals, k, v) {
+		if (!json_is_array(v) || json_array_size(v) == 0)
+			continue;
+		if (buf_printf(b, "  %s: ", k) == -1 ||
+		    list_text(b, v, ", ") == -1 || buf_puts(b, "\n") == -1)
+			return -1;
+	}
+	return buf_puts(b, "\n");
+}
+
 static int
 unaffected_text(struct buf *b, const struct publish_in *in,
     const struct publish *p, const struct publish_tenant *t,
@@ -228,7 +247,9 @@ unaffected_text(struct buf *b, const struct publish_in *in,
 	if (head(b, in, p, from, to) == -1 ||
 	    buf_printf(b, "Your tenant %s (%s) was not affected: no entry "
 	    "about your tenant in the window names the principals of this "
-	    "incident.\n\n", t->name, t->rec.tenant_id) == -1)
+	    "incident, which are:\n\n", t->name, t->rec.tenant_id) == -1 ||
+	    principals_text(b, json_object_get(p->summary, "principals")) ==
+	    -1)
 		return -1;
 	if (omitted)
 		return buf_printf(b, "Your tenant has more than %d entries in "
@@ -391,10 +412,20 @@ stage(struct publish *p, const struct publish_in *in,
     struct publish_tenant *t, const char *subject, const char *text,
     const char *att_name, struct err *e)
 {
+	char tag[ID_MAX * 2 + 2];
+	int rc;
+
+	/* The tag lets start-up deliver what a crash left staged after the
+	 * commit (publish_recover). */
+	(void)str_printf(tag, sizeof(tag), "%s %s", t->rec.incident_id,
+	    t->rec.tenant_id);
 	notice_init(&t->mail, in->mail);
-	if (notice_stage_attach(&t->mail, in->c, in->ops, t->rec.tenant_id,
+	t->mail.tag = tag;
+	rc = notice_stage_attach(&t->mail, in->c, in->ops, t->rec.tenant_id,
 	    subject, text, att_name, t->attachment, strlen(t->attachment),
-	    &t->recipients, e) == -1)
+	    &t->recipients, e);
+	t->mail.tag = NULL;
+	if (rc == -1)
 		return -1;
 	/* Written into each staged message: not needed any more. */
 	free(t->attachment);
@@ -535,9 +566,12 @@ one_unaffected(struct publish *p, const struct publish_in *in,
 		goto out;
 	/* The access log's answer (GET /v1/tenants/{t}/access-log), with
 	 * what it proves said beside it. */
-	proof = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:I,s:O,s:n}",
+	/* The principals beside the entries: what the claim is about, so
+	 * the tenant can check it, not only that nothing was hidden. */
+	proof = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:O*,s:s,s:I,s:O,s:n}",
 	    "format", PUBLISH_NOTICE_FORMAT, "incident", p->inc.id, "title",
 	    p->inc.title, "from", from, "to", to, "tenant", tenant,
+	    "principals", json_object_get(p->summary, "principals"),
 	    "checkpoint", note, "size", (json_int_t)size, "entries", entries,
 	    "next");
 	if (proof == NULL) {
@@ -594,6 +628,77 @@ tenant_cb(void *arg, const struct rec_tenant *t)
 	return 0;
 }
 
+/*
+ * The tenants the incident's principals reached in its window (its scope
+ * asked again, now) that its answer does not name, into *since (an
+ * object keyed by tenant id): entries appended after the incident was
+ * scoped (the principals still at work in an open window, an import of
+ * past events).  Such a tenant must not be told it was not affected, its
+ * proof carrying those very entries.
+ */
+static int
+scoped_since(json_t **since, const struct publish *p,
+    const struct publish_in *in, const json_t *rows, struct err *e)
+{
+	static const char *const kinds[SP_COUNT] = {
+		[SP_ENGINEER] = "engineers", [SP_DEVICE] = "devices",
+		[SP_SESSION] = "sessions", [SP_VENDOR] = "vendors",
+		[SP_SOURCE] = "ips",
+	};
+	const json_t *pr = json_object_get(p->summary, "principals");
+	struct scope_query *q = calloc(1, sizeof(*q));
+	struct scope_answer sa;
+	size_t i, k, total = 0;
+	json_t *v, *row;
+	int rc = -1;
+
+	memset(&sa, 0, sizeof(sa));
+	*since = json_object();
+	if (q == NULL || *since == NULL) {
+		err_internal(e, "out of memory");
+		goto out;
+	}
+	q->from = p->inc.from;
+	q->to = p->inc.to;
+	for (k = 0; k < SP_COUNT; k++) {
+		const json_t *a = kinds[k] != NULL ? json_object_get(pr,
+		    kinds[k]) : NULL;
+
+		json_array_foreach(a, i, v)
+			if (json_is_string(v) && q->n[k] < SCOPE_IDS_MAX) {
+				q->ids[k][q->n[k]++] = json_string_value(v);
+				total++;
+			}
+	}
+	if (total == 0) {
+		err_internal(e, "incident %s: its summary names no principal",
+		    p->inc.id);
+		goto out;
+	}
+	if (scope_principals(&sa, in->c, in->ops, q, e) == -1)
+		goto out;
+	for (i = 0; i < sa.n_tenants + sa.n_attempted; i++) {
+		const char *t = i < sa.n_tenants ? sa.tenants[i]->tenant :
+		    sa.attempted[i - sa.n_tenants]->tenant;
+		int named = 0;
+
+		json_array_foreach(rows, k, row)
+			if (strcmp(t, str_or(json_object_get(row, "tenant"))) ==
+			    0)
+				named = 1;
+		if (!named && json_object_set_new(*since, t, json_true()) ==
+		    -1) {
+			err_internal(e, "out of memory");
+			goto out;
+		}
+	}
+	rc = 0;
+out:
+	scope_answer_free(&sa);
+	free(q);
+	return rc;
+}
+
 static int
 unaffected_all(struct publish *p, const struct publish_in *in,
     const json_t *told, const json_t *rows, const char *from, const char *to,
@@ -601,6 +706,8 @@ unaffected_all(struct publish *p, const struct publish_in *in,
 {
 	struct ids l = {NULL, 0, 0};
 	struct sealer *sealer = NULL;
+	json_t *since = NULL;
+	size_t built = 0;
 	struct buf note;
 	int64_t size = 0;
 	size_t i, k;
@@ -619,6 +726,9 @@ unaffected_all(struct publish *p, const struct publish_in *in,
 	if (tlog_checkpoint(in->tlog, tlog_size(in->tlog), &note, &size,
 	    e) == -1)
 		goto out;
+	/* Taken after the checkpoint, so it sees every entry below it. */
+	if (scoped_since(&since, p, in, rows, e) == -1)
+		goto out;
 	for (i = 0; i < l.n; i++) {
 		if (json_object_get(told, l.v[i]) != NULL)
 			continue;
@@ -629,18 +739,32 @@ unaffected_all(struct publish *p, const struct publish_in *in,
 				mine = 1;
 		if (mine)
 			continue;
+		if (json_object_get(since, l.v[i]) != NULL) {
+			if (json_array_append_new(p->unreached, json_pack(
+			    "{s:s,s:s,s:s}", "tenant", l.v[i], "exposure",
+			    "unknown", "reason", "the principals reached this "
+			    "tenant in the window after the incident was "
+			    "scoped: scope again (a new incident)")) == -1) {
+				err_internal(e, "out of memory");
+				goto out;
+			}
+			continue;
+		}
 		/* What one request holds in memory is bounded: the rest
 		 * waits for the next publication. */
-		if (p->proven >= PUBLISH_PROOFS_BUDGET) {
+		if (p->proven >= PUBLISH_PROOFS_BUDGET ||
+		    built >= PUBLISH_UNAFFECTED_MAX) {
 			p->deferred++;
 			continue;
 		}
+		built++;
 		if (one_unaffected(p, in, sealer, l.v[i], note.data, size,
 		    from, to, now, e) == -1)
 			goto out;
 	}
 	rc = 0;
 out:
+	json_decref(since);
 	sealer_free(sealer);
 	buf_cleanup(&note);
 	free(l.v);
@@ -836,4 +960,41 @@ publish_cleanup(struct publish *p)
 	json_decref(p->summary);
 	json_decref(p->unreached);
 	memset(p, 0, sizeof(*p));
+}
+
+struct recover_ctx {
+	struct store_conn *c;
+	const struct store_ops *ops;
+};
+
+/* outbox_recover's question: is the notice "INCIDENT TENANT" committed? */
+static int
+recover_cb(void *arg, const char *tag)
+{
+	struct recover_ctx *r = arg;
+	char inc[ID_MAX], tenant[ID_MAX];
+	const char *sp = strchr(tag, ' ');
+	struct err e;
+	int there = 0;
+
+	if (sp == NULL || (size_t)(sp - tag) >= sizeof(inc) ||
+	    strlen(sp + 1) >= sizeof(tenant) || strchr(sp + 1, ' ') != NULL)
+		return -1;
+	memcpy(inc, tag, (size_t)(sp - tag));
+	inc[sp - tag] = '\0';
+	str_copy(tenant, sizeof(tenant), sp + 1);
+	err_init(&e);
+	if (r->ops->incident_notice_list(r->c, inc, tenant, 1, exists_cb,
+	    &there, &e) == -1)
+		return -1;
+	return there;
+}
+
+int
+publish_recover(struct store_conn *c, const struct store_ops *ops,
+    const char *outbox_dir)
+{
+	struct recover_ctx r = {c, ops};
+
+	return outbox_recover(outbox_dir, recover_cb, &r);
 }

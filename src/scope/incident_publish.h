@@ -41,6 +41,12 @@
 /* Proven entries one publication builds for unaffected tenants; past
  * it the remaining tenants are deferred to the next publication. */
 #define PUBLISH_PROOFS_BUDGET 60000
+/* Unaffected tenants one publication tells (each a scan of its entries,
+ * its proof kept, an fsynced message per admin, an entry in the one
+ * commit): without it a directory of 100000 quiet tenants, whose proofs
+ * weigh nothing against the budget above, made one request of minutes
+ * and gigabytes.  The rest are deferred as the budget defers them. */
+#define PUBLISH_UNAFFECTED_MAX 500
 #define PUBLISH_NOTICE_FORMAT "custos-incident-notice/1"
 
 struct tlog;
@@ -112,6 +118,16 @@ void publish_deliver(struct publish *p);
 /* The operator's answer: notified, unreached, already_notified,
  * deferred. */
 json_t *publish_json(const struct publish *p);
+
+/*
+ * At start-up, before requests are served: the notices a crash left
+ * staged in outbox_dir's tmp/ go out when their notice was committed (a
+ * crash between the commit and the delivery would otherwise lose them for
+ * good: the tenant counts as told) and are removed when it was not.
+ * Returns how many were delivered, -1 when tmp/ cannot be read.
+ */
+int publish_recover(struct store_conn *c, const struct store_ops *ops,
+    const char *outbox_dir);
 
 /* Discards mail still staged and frees p. */
 void publish_cleanup(struct publish *p);
