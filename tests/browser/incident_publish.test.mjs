@@ -175,8 +175,9 @@ test('the affected admin sees the notice, the message as text, verified', async 
 	await p.shot('admin-incident-notices');
 	// The report the notice links to verifies too.
 	await card.locator('[data-testid="notice-report"]').click();
-	await p.page.locator('[data-testid="incident-verify"] [data-testid="verify-state"]')
-	    .filter({ hasText: /^verified$/ }).waitFor({ timeout: 30000 });
+	await see(p, p.page.locator('[data-testid="incident-verify"] [data-testid="verify-state"]')
+	    .filter({ hasText: /^verified$/ }), 30000);
+	assert.equal(await $(p, 'notice-message').innerText(), MESSAGE);
 });
 
 test('the unaffected admin sees "not affected", verified in the browser', async () => {

@@ -591,7 +591,9 @@ async function publishSection(doc) {
 		    nAff + ' affected' + (notify === 'affected' ? '' : ' and ' +
 		    nUn + ' not affected') + '. Their admins get a mail now ' +
 		    'and the notice on their console. This cannot be taken ' +
-		    'back.') + (told.size ? ' ' + told.size + ' told before ' +
+		    'back. A tenant without an admin with an e-mail address ' +
+		    'cannot be told: it is listed as not reached.') +
+		    (told.size ? ' ' + told.size + ' told before ' +
 		    'are not told again.' : '') + (stateOk ? '' : ' (Who was ' +
 		    'told before could not be read: the count may be high.)'),
 		    'Publish to ' + n + ' tenant' + (n === 1 ? '' : 's'));

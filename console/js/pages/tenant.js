@@ -438,6 +438,19 @@ export async function renderIncidents(main, p) {
 		    h('span', {class: 'badge neutral', 'data-testid':
 		    'verify-state'}, 'checking…'));
 		main.append(state, incidentView(r, t));
+		// The notice this tenant was sent about it, if any: the
+		// operator's message, as text.
+		try {
+			const n = await api('GET', base(t) + '/incident-notices/' +
+			    enc(p.id));
+			const msg = noticeMessage(n);
+			if (msg)
+				state.after(h('p', {class: 'muted'}, 'Message from ' +
+				    'your provider:'), h('blockquote', {class:
+				    'reason', 'data-testid': 'notice-message'}, msg));
+		} catch (e) {
+			// not published to this tenant (404): no message
+		}
 		const v = await verifyReport(t, r);
 		state.textContent = '';
 		state.append(h('span', {class: 'badge ' + (v.ok ? 'ok' : 'bad'),
@@ -584,7 +597,10 @@ async function checkUnaffected(t, doc, state, card) {
 	    e.event.time >= doc.from && e.event.time < doc.to);
 	if (!v.ok) {
 		verdict(state, false, 'The proof does not hold: ' +
-		    v.reasons.join('; ') + '.');
+		    v.reasons.join('; ') + '.' + (proof.entries.length ? '' :
+		    ' No entry was attached (a tenant with more entries than ' +
+		    'one notice carries gets none): check your whole log on ' +
+		    'the Access log page or with custos verify --tenant.'));
 		return;
 	}
 	verdict(state, true, 'Complete: every entry about your tenant up to ' +
