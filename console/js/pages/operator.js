@@ -6,8 +6,8 @@
 // reports to download (built here from the answer), incidents, the
 // directory, invitations and the log's health.
 
-import {api, h, field, form, button, say, when, timeEl, listOf, every,
-    show, go, download, confirmBox} from '../app.js';
+import {api, h, field, form, button, say, fail, when, timeEl, listOf,
+    every, show, go, download, confirmBox, ApiError} from '../app.js';
 import {tenantReport, reportMarkdown, summaryMarkdown} from '../report.js';
 import {exposureBadge, incidentView} from './tenant.js';
 import {checkSeen} from './log.js';
@@ -379,6 +379,8 @@ export async function renderIncidents(main, p) {
 		main.append(h('p', null, doc.title || ''),
 		    answer.tenants ? scopeResult(answer, doc) :
 		    incidentView(doc, ''));
+		if (doc.id && Array.isArray(doc.tenants))
+			main.append(await publishSection(doc));
 		return;
 	}
 	const list = listOf(await api('GET', '/v1/incidents'), 'incidents');
@@ -394,6 +396,239 @@ export async function renderIncidents(main, p) {
 	    timeEl(i.created), i.summary ? ' — ' +
 	    (i.summary.tenants_acted_upon || 0) + ' acted upon, ' +
 	    (i.summary.tenants_viewed || 0) + ' viewed' : ''))));
+}
+
+// ---- publishing an incident (issue 16) --------------------------------
+
+// Every log entry of action about incident id since it was created, as
+// the operator reads the log in clear (GET /v1/log/entries, filtered;
+// each answer is one bounded walk, "next" goes on).  The log is the
+// record of who was told: incident.notify (one per tenant told, the
+// tenant's entry) and incident.publish (the request).
+async function incidentEntries(action, doc) {
+	const out = [];
+	let start = null;
+	for (let n = 0; n < 100; n++) {
+		const qs = new URLSearchParams({action, limit: '1000'});
+		if (doc.created)
+			qs.set('since', doc.created);
+		if (start !== null)
+			qs.set('start', String(start));
+		const r = await api('GET', '/v1/log/entries?' + qs);
+		for (const e of r.entries || [])
+			if (e.event && e.event.target === doc.id)
+				out.push(e.event);
+		if (r.next === null || r.next === undefined)
+			break;
+		start = r.next;
+	}
+	return out;
+}
+
+// Who was told so far, from the log: {told: Map(tenant -> event),
+// publications: [event]}.
+async function publicationState(doc) {
+	const told = new Map();
+	for (const ev of await incidentEntries('incident.notify', doc))
+		if (ev.outcome === 'allowed' && ev.tenant && !told.has(ev.tenant))
+			told.set(ev.tenant, ev);
+	const publications = (await incidentEntries('incident.publish', doc))
+	    .filter((ev) => ev.outcome === 'allowed');
+	return {told, publications};
+}
+
+const NOTIFY_WORDS = {
+	affected: 'affected tenants',
+	affected_and_unaffected: 'affected and unaffected tenants',
+};
+
+function actorId(ev) {
+	const a = ev.actor || {};
+	return a.id && a.id !== 'operator' ? a.id : 'the operator';
+}
+
+function stateView(doc, st) {
+	const names = new Map((doc.tenants || []).map((r) => [r.tenant,
+	    r.name]));
+	const wrap = h('div', {'data-testid': 'publish-state'});
+	if (!st.told.size && !st.publications.length) {
+		wrap.append(h('p', {class: 'empty', 'data-testid':
+		    'publish-none'}, 'Not published yet: no tenant has been ' +
+		    'told of this incident.'));
+		return wrap;
+	}
+	wrap.append(h('p', null, 'Published ' + st.publications.length +
+	    ' time' + (st.publications.length === 1 ? '' : 's') + '; ' +
+	    st.told.size + ' tenant' + (st.told.size === 1 ? ' was' :
+	    's were') + ' told (from the log\'s incident.notify entries).'));
+	if (st.publications.length)
+		wrap.append(h('ul', {'data-testid': 'publish-history'},
+		    st.publications.map((ev) => {
+			    const d = ev.detail || {};
+			    return h('li', null, timeEl(ev.time), ' by ' +
+				actorId(ev) + ': ' + (NOTIFY_WORDS[d.notify] ||
+				d.notify || 'tenants') + ', ' + (d.notified ||
+				'0') + ' told, ' + (d.unreached || '0') +
+				' not reached');
+		    })));
+	wrap.append(simpleTable(st.told.size + ' tenants told',
+	    'publish-told', [
+		['Tenant', (r) => names.get(r.id) ? names.get(r.id) + ' (' +
+		    r.id + ')' : r.id],
+		['Exposure', (r) => r.exposure === 'unaffected' ?
+		    h('span', {class: 'badge ok'}, 'not affected') :
+		    exposureBadge(r.exposure)],
+		['Admins mailed', (r) => r.recipients],
+		['When', (r) => timeEl(r.time)],
+	    ], [...st.told.values()].map((ev) => ({id: ev.tenant,
+	    exposure: (ev.detail || {}).exposure, recipients:
+	    String((ev.detail || {}).recipients ?? '—'), time: ev.time}))));
+	return wrap;
+}
+
+function publicationView(r, doc) {
+	const names = new Map((doc.tenants || []).map((x) => [x.tenant,
+	    x.name]));
+	const who = (id) => names.get(id) ? names.get(id) + ' (' + id + ')' :
+	    id;
+	const told = r.notified || [], un = r.unreached || [];
+	const wrap = h('div', {'data-testid': 'publish-answer'});
+	wrap.append(h('h3', null, 'Published'),
+	    h('p', {'data-testid': 'publish-summary'}, told.length +
+	    ' tenant' + (told.length === 1 ? '' : 's') + ' told now, ' +
+	    un.length + ' not reached, ' + (r.deferred || 0) + ' deferred, ' +
+	    (r.already_notified || 0) + ' told before.'));
+	wrap.append(h('h4', null, 'Told'), simpleTable(told.length +
+	    ' tenants told', 'publish-notified', [
+		['Tenant', (x) => who(x.id)],
+		['Exposure', (x) => x.exposure === 'unaffected' ?
+		    h('span', {class: 'badge ok'}, 'not affected') :
+		    exposureBadge(x.exposure)],
+		['Admins mailed', (x) => String(x.recipients)],
+	    ], told.map((x) => Object.assign({id: x.tenant}, x))));
+	wrap.append(h('h4', null, 'Not reached'), simpleTable(un.length +
+	    ' tenants not reached', 'publish-unreached', [
+		['Tenant', (x) => who(x.id)],
+		['Exposure', (x) => x.exposure === 'unaffected' ?
+		    'not affected' : exposureBadge(x.exposure)],
+		['Why', (x) => x.reason],
+	    ], un.map((x) => Object.assign({id: x.tenant}, x))));
+	if (un.length)
+		wrap.append(h('p', {class: 'hint'}, 'A tenant not reached is ' +
+		    'not marked told: give it an admin with an e-mail address ' +
+		    'and publish again.'));
+	if (r.deferred)
+		wrap.append(h('p', {class: 'card attention', 'data-testid':
+		    'publish-deferred'}, r.deferred + ' tenant' +
+		    (r.deferred === 1 ? '' : 's') + ' not affected were left ' +
+		    'for the next publication (one builds a bounded number of ' +
+		    'proven entries): publish again to tell them.'));
+	return wrap;
+}
+
+// The incident page's "Publish" section: a message, whom to tell, one
+// confirmation naming how many tenants will be told, then the answer.
+async function publishSection(doc) {
+	const sec = h('section', {'aria-labelledby': 'pub-h',
+	    'data-testid': 'incident-publish'});
+	sec.append(h('h2', {id: 'pub-h'}, 'Publish: tell the tenants'),
+	    h('p', {class: 'lead'}, 'Each tenant\'s admins get a notice by ' +
+	    'mail and on their console\'s Incidents page, with their own ' +
+	    'report to verify, or, for a tenant not affected, the proof of ' +
+	    'it. No notice names another tenant. A tenant is told once.'));
+	const stateBox = h('div');
+	sec.append(h('h3', null, 'Who was told'), stateBox);
+	let st = {told: new Map(), publications: []}, stateOk = true;
+	const loadState = async () => {
+		stateBox.textContent = '';
+		try {
+			st = await publicationState(doc);
+			stateOk = true;
+			stateBox.append(stateView(doc, st));
+		} catch (e) {
+			stateOk = false;
+			stateBox.append(h('p', {class: 'muted', 'data-testid':
+			    'publish-state'}, 'Who was told could not be read ' +
+			    'from the log (' + (e.message || e) + ').'));
+		}
+	};
+	await loadState();
+	const message = field('Message to your customers', {type: 'textarea',
+	    optional: true, rows: 5, maxlength: 4000,
+	    testid: 'publish-message', hint: 'Put at the head of every ' +
+	    'notice, as plain text. It goes to every tenant told: name no ' +
+	    'customer in it.'});
+	const radio = (v, label, hint) => h('div', {class: 'choice'},
+	    h('input', {type: 'radio', name: 'notify', id: 'notify-' + v,
+	    value: v, checked: v === 'affected', 'data-testid':
+	    'publish-notify-' + v}), h('label', {for: 'notify-' + v}, label,
+	    h('span', {class: 'hint'}, ' — ' + hint)));
+	const out = h('div', {'data-testid': 'publish-result'});
+	const affected = (doc.tenants || []).map((r) => r.tenant);
+	const f = form({'data-testid': 'publish-form'}, [message,
+	    h('fieldset', null, h('legend', null, 'Whom to tell'),
+	    radio('affected', 'The affected tenants only', affected.length +
+	    ' in this incident (acted upon, viewed, exposed, attempted)'),
+	    radio('affected_and_unaffected', 'Also tell every other tenant ' +
+	    'it was not affected', 'with the proof: its complete entries ' +
+	    'up to a signed checkpoint')),
+	    h('button', {type: 'submit', class: 'primary',
+	    'data-testid': 'publish-submit'}, 'Publish…')], async (fm) => {
+		const notify = fm.querySelector('input[name=notify]:checked')
+		    .value;
+		const told = stateOk ? st.told : new Map();
+		const nAff = affected.filter((t) => !told.has(t)).length;
+		let nUn = 0;
+		if (notify === 'affected_and_unaffected') {
+			const all = await allPages('/v1/tenants', 'tenants');
+			nUn = all.filter((t) => !affected.includes(t.id) &&
+			    !told.has(t.id)).length;
+		}
+		const n = nAff + nUn;
+		const ok = await confirmBox('Publish incident ' + doc.id + '?',
+		    (n === 0 ? 'Every tenant this would tell was told before.' :
+		    n + ' tenant' + (n === 1 ? '' : 's') + ' will be told: ' +
+		    nAff + ' affected' + (notify === 'affected' ? '' : ' and ' +
+		    nUn + ' not affected') + '. Their admins get a mail now ' +
+		    'and the notice on their console. This cannot be taken ' +
+		    'back. A tenant without an admin with an e-mail address ' +
+		    'cannot be told: it is listed as not reached.') +
+		    (told.size ? ' ' + told.size + ' told before ' +
+		    'are not told again.' : '') + (stateOk ? '' : ' (Who was ' +
+		    'told before could not be read: the count may be high.)'),
+		    'Publish to ' + n + ' tenant' + (n === 1 ? '' : 's'));
+		if (!ok)
+			return;
+		const body = {notify};
+		const msg = message.input.value.trim();
+		if (msg)
+			body.message = msg;
+		out.textContent = '';
+		let r;
+		try {
+			r = await api('POST', '/v1/incidents/' + enc(doc.id) +
+			    '/publish', body);
+		} catch (e) {
+			if (e instanceof ApiError && e.status === 409) {
+				out.append(h('p', {class: 'card attention',
+				    'data-testid': 'publish-already'},
+				    h('strong', null, 'Already published. '),
+				    'Nobody was told now: ' + e.message));
+				fail(e);
+				await loadState();
+				return;
+			}
+			throw e;
+		}
+		out.append(publicationView(r, doc));
+		say('Incident ' + doc.id + ' published: ' + (r.notified ||
+		    []).length + ' tenant(s) told, ' + (r.unreached || [])
+		    .length + ' not reached, ' + (r.deferred || 0) +
+		    ' deferred.');
+		await loadState();
+	});
+	sec.append(h('h3', null, 'Publish'), f, out);
+	return sec;
 }
 
 function simpleTable(caption, testid, cols, rows) {

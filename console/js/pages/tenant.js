@@ -11,8 +11,9 @@ import {api, h, field, form, button, say, session, when, timeEl,
     duration, minutesText, secondsUntil, listOf, every, show, go,
     download, confirmBox, newsArrived} from '../app.js';
 import {withStepUp} from '../webauthn.js';
-import {actionWords, userName} from '../words.js';
+import {actionWords, describe, userName} from '../words.js';
 import {reportMarkdown} from '../report.js';
+import {verifyLog} from './log.js';
 
 const enc = encodeURIComponent;
 
@@ -437,6 +438,19 @@ export async function renderIncidents(main, p) {
 		    h('span', {class: 'badge neutral', 'data-testid':
 		    'verify-state'}, 'checking…'));
 		main.append(state, incidentView(r, t));
+		// The notice this tenant was sent about it, if any: the
+		// operator's message, as text.
+		try {
+			const n = await api('GET', base(t) + '/incident-notices/' +
+			    enc(p.id));
+			const msg = noticeMessage(n);
+			if (msg)
+				state.after(h('p', {class: 'muted'}, 'Message from ' +
+				    'your provider:'), h('blockquote', {class:
+				    'reason', 'data-testid': 'notice-message'}, msg));
+		} catch (e) {
+			// not published to this tenant (404): no message
+		}
 		const v = await verifyReport(t, r);
 		state.textContent = '';
 		state.append(h('span', {class: 'badge ' + (v.ok ? 'ok' : 'bad'),
@@ -447,17 +461,165 @@ export async function renderIncidents(main, p) {
 	main.append(h('p', {class: 'lead'}, 'When the security team ' +
 	    'investigates a compromise of support, you get a report of what ' +
 	    'the people involved did in your tenant, with proof.'));
+	const notices = listOf(await api('GET', base(t) +
+	    '/incident-notices'), 'notices');
+	const cards = notices.map((n) => noticeCard(t, n));
+	main.append(h('h2', null, 'Notices from your provider'),
+	    cards.length ? h('div', {class: 'cards', 'data-testid':
+	    'notices'}, cards.map((c) => c.card)) : h('p', {class: 'empty',
+	    'data-testid': 'no-notices'}, 'Your provider has sent you no ' +
+	    'incident notice.'));
+	main.append(h('h2', null, 'Incident reports'));
 	const list = listOf(await api('GET', base(t) + '/incidents'),
 	    'incidents');
 	if (!list.length) {
 		main.append(h('p', {class: 'empty', 'data-testid':
 		    'no-incidents'}, 'No incident concerns your tenant.'));
+	} else {
+		main.append(h('ul', {'data-testid': 'incidents'}, list.map((i) =>
+		    h('li', {'data-testid': 'incident-' + i.id}, h('a',
+		    {href: '#/t/' + enc(t) + '/incidents/' + enc(i.id)},
+		    i.title || i.id), ' — ', exposureBadge(i.exposure), ' ',
+		    timeEl(i.created)))));
+	}
+	// Each notice checked here, one after the other.
+	for (const c of cards)
+		await c.check();
+}
+
+// The operator's message out of a notice's text: the notice is
+// "Security incident: TITLE", a blank line, the message if one was
+// given, a blank line, then "Incident ID, window FROM to TO." and the
+// rest (scope/incident_publish.c).  "" when there is none.
+export function noticeMessage(n) {
+	const text = String(n.text || '');
+	const head = 'Security incident: ' + n.title + '\n\n';
+	const mark = 'Incident ' + n.incident + ', window ';
+	if (!text.startsWith(head))
+		return '';
+	const rest = text.slice(head.length);
+	if (rest.startsWith(mark))
+		return '';
+	const i = rest.indexOf('\n\n' + mark);
+	return i > 0 ? rest.slice(0, i) : '';
+}
+
+function verdict(el, ok, text) {
+	el.textContent = '';
+	el.append(h('span', {class: 'badge ' + (ok ? 'ok' : 'bad'),
+	    'data-testid': 'verify-state'}, ok ? 'verified' : 'not verified'),
+	    ' ' + text);
+}
+
+// One notice (GET /v1/tenants/{t}/incident-notices): what it says, the
+// operator's message as text, and its proof checked in this browser:
+// an affected tenant's report as the report page checks it, an
+// unaffected tenant's complete entries as the access-log page checks
+// them (verifyLog: checkpoint, tree from the public bundles, inclusion,
+// sealed bodies, none of the tenant's left out).
+function noticeCard(t, n) {
+	const id = 'nt-' + n.incident;
+	const card = h('article', {class: 'card' + (n.affected ?
+	    ' attention' : ''), 'data-testid': 'notice-' + n.incident,
+	    'aria-labelledby': id});
+	const state = h('p', {'data-testid': 'notice-verify'}, h('span',
+	    {class: 'badge neutral', 'data-testid': 'verify-state'},
+	    'checking…'));
+	const body = h('div');
+	card.append(h('h3', {id}, n.title || n.incident),
+	    h('p', {'data-testid': 'notice-exposure'}, n.affected ?
+	    ['Your tenant was ', exposureBadge(n.exposure), '.'] :
+	    [h('span', {class: 'badge ok', 'data-testid': 'exposure'},
+	    'not affected'), ' Your tenant was not affected.']),
+	    h('dl', null, h('dt', null, 'Told'), h('dd', null,
+	    timeEl(n.published)), h('dt', null, 'Window'), h('dd', null,
+	    when(n.from), ' – ', when(n.to)), h('dt', null, 'Incident'),
+	    h('dd', null, h('code', null, n.incident))),
+	    body, state);
+	if (n.affected)
+		card.append(h('p', null, h('a', {href: '#/t/' + enc(t) +
+		    '/incidents/' + enc(n.incident), 'data-testid':
+		    'notice-report'}, 'Open the report')));
+	const check = async () => {
+		let doc;
+		try {
+			doc = await api('GET', base(t) + '/incident-notices/' +
+			    enc(n.incident));
+		} catch (e) {
+			verdict(state, false, 'The notice could not be read (' +
+			    (e.message || e) + ').');
+			return;
+		}
+		const msg = noticeMessage(doc);
+		if (msg)
+			body.append(h('p', {class: 'muted'}, 'Message from your ' +
+			    'provider:'), h('blockquote', {class: 'reason',
+			    'data-testid': 'notice-message'}, msg));
+		body.append(h('details', {class: 'raw'}, h('summary', null,
+		    'The notice as sent'), h('pre', {'data-testid':
+		    'notice-text'}, doc.text || '')));
+		if (n.affected) {
+			try {
+				const r = await api('GET', base(t) + '/incidents/' +
+				    enc(n.incident));
+				const v = await verifyReport(t, r);
+				verdict(state, v.ok, v.text);
+			} catch (e) {
+				verdict(state, false, 'The report could not be read (' +
+				    (e.message || e) + ').');
+			}
+			return;
+		}
+		await checkUnaffected(t, doc, state, card);
+	};
+	return {card, check};
+}
+
+// "Not affected", checked: the proof is the tenant's complete entries
+// below a signed checkpoint (the access log's answer); complete means
+// the log holds no other entry about the tenant below that size.
+async function checkUnaffected(t, doc, state, card) {
+	const proof = doc.proof;
+	if (!proof || !Array.isArray(proof.entries)) {
+		verdict(state, false, 'The notice carries no proof.');
 		return;
 	}
-	main.append(h('ul', {'data-testid': 'incidents'}, list.map((i) =>
-	    h('li', {'data-testid': 'incident-' + i.id}, h('a', {href: '#/t/' +
-	    enc(t) + '/incidents/' + enc(i.id)}, i.title || i.id), ' — ',
-	    exposureBadge(i.exposure), ' ', timeEl(i.created)))));
+	const log = {pages: [proof], entries: proof.entries.map((e) =>
+	    Object.assign({page: proof}, e)), truncated: false};
+	let v;
+	try {
+		v = await verifyLog(t, log);
+	} catch (e) {
+		verdict(state, false, e.message || String(e));
+		return;
+	}
+	const inWindow = proof.entries.filter((e) => e.event &&
+	    e.event.time >= doc.from && e.event.time < doc.to);
+	if (!v.ok) {
+		verdict(state, false, 'The proof does not hold: ' +
+		    v.reasons.join('; ') + '.' + (proof.entries.length ? '' :
+		    ' No entry was attached (a tenant with more entries than ' +
+		    'one notice carries gets none): check your whole log on ' +
+		    'the Access log page or with custos verify --tenant.'));
+		return;
+	}
+	verdict(state, true, 'Complete: every entry about your tenant up to ' +
+	    'the log\'s signed checkpoint of ' + proof.size + ' entries is ' +
+	    'here (' + proof.entries.length + ', ' + inWindow.length +
+	    ' in the window), each in the signed tree and opening to what ' +
+	    'it says; none is hidden.');
+	const names = await loadPeople(t);
+	card.append(h('details', {class: 'raw', 'data-testid':
+	    'notice-window'}, h('summary', null, 'Your entries in the ' +
+	    'window (' + inWindow.length + ')'), inWindow.length ? h('ul',
+	    null, inWindow.map((e) => h('li', null, describe(e.event,
+	    names)))) : h('p', null, 'None.')),
+	    h('div', {class: 'actions'}, button('Download the proof',
+	    async () => download(t + '-' + doc.incident + '-proof.json',
+	    JSON.stringify(proof, null, 2) + '\n', 'application/json'),
+	    {class: 'secondary small', 'data-testid': 'notice-download'})),
+	    h('p', {class: 'hint'}, 'Check it offline: custos verify ' +
+	    '--tenant ' + t + ' --log-key FILE --access-log the-proof.json.'));
 }
 
 export function exposureBadge(x) {
