@@ -14,6 +14,7 @@
 #include "detect/rules.h"
 
 #define CONFIG_WITNESS_MAX 16
+#define CONFIG_EXPORT_MAX 8             /* export/export.h EXPORT_MAX */
 
 struct config {
 	char *data;
@@ -53,6 +54,10 @@ struct config {
 					 * extend DIR/log.anchor */
 	char *witness[CONFIG_WITNESS_MAX];      /* "URL=KEY" each */
 	int64_t nwitness;
+	/* SIEM export destinations (issue 16): each value as given,
+	 * checked by export_spec_parse at parse time. */
+	char *export_dest[CONFIG_EXPORT_MAX];
+	int64_t nexport;
 };
 
 /* Fills c from argv, the environment and the config file.  Returns 0, 1

@@ -33,6 +33,7 @@
 #include "daemon/copy_store.h"
 #include "daemon/pidlock.h"
 #include "detect/detect.h"
+#include "export/export.h"
 #include "mail/outbox.h"
 #include "store/lease.h"
 #include "tlog/tlog.h"
@@ -403,6 +404,7 @@ main(int argc, char **argv)
 	struct sweeper_config swcfg;
 	struct detect *det = NULL;
 	struct detect_config dcfg;
+	struct export *exporter = NULL;
 	struct tlog_config tcfg;
 	struct http_server *srv = NULL;
 	char dbpath[4096], outbox[4096], url[600], node[NODE_NAME_MAX + 1];
@@ -621,6 +623,32 @@ main(int argc, char **argv)
 			goto out;
 		}
 	}
+	if (cfg.nexport > 0) {
+		struct export_config *xcfg = calloc(1, sizeof(*xcfg));
+		int64_t k;
+
+		if (xcfg == NULL) {
+			log_error("out of memory");
+			goto out;
+		}
+		for (k = 0; k < cfg.nexport; k++)
+			if (export_spec_parse(&xcfg->dest[k],
+			    cfg.export_dest[k], &e) == -1) {
+				free(xcfg);
+				log_error("%s", e.msg);
+				goto out;
+			}
+		xcfg->ndest = (int)cfg.nexport;
+		xcfg->origin = tlog_origin(tl);
+		xcfg->node = node;
+		xcfg->lease_ttl_ms = ttl_ms;
+		exporter = export_start(st, &clk, xcfg, &e);
+		free(xcfg);
+		if (exporter == NULL) {
+			log_error("%s", e.msg);
+			goto out;
+		}
+	}
 	srv = http_start(&hcfg, &app, &e);
 	if (srv == NULL) {
 		log_error("%s", e.msg);
@@ -646,6 +674,7 @@ out:
 		api_flood_flush(&ctx, 1);
 	flood_free(ctx.flood);
 	detect_stop(det);
+	export_stop(exporter);
 	sweeper_stop(sw);
 	cache_free(ctx.users_cache);
 	tlog_close(tl);

@@ -60,6 +60,7 @@ enum pg_family {
 	PG_LOGFILTER,
 	PG_LEASE,
 	PG_COPY,                /* table_dump/table_load */
+	PG_EXPORT,              /* pg_export.c (issue 16) */
 	PG_FAMILIES
 };
 #define PG_FAMILY_MAX 48        /* statements per family */
@@ -512,5 +513,11 @@ int pg_table_dump(struct store_conn *c, const struct table_spec *t,
     void *arg, struct err *e);
 int pg_table_load(struct store_conn *c, const struct table_spec *t,
     const struct table_value *v, size_t nrows, struct err *e);
+
+/* pg_export.c: the SIEM export's cursors (issue 16). */
+int pg_export_cursor_get(struct store_conn *c, const char *dest,
+    int64_t *next, int64_t *updated, struct err *e);
+int pg_export_cursor_set(struct store_conn *c, const char *dest,
+    int64_t next, int64_t updated, struct err *e);
 
 #endif

@@ -362,6 +362,9 @@ static const char pg_schema_base[] =
 /* Migration PG_SCHEMA_BASE + k -> PG_SCHEMA_BASE + k + 1 is entry k.
  * NULL-terminated: C17 has no empty initializer. */
 static const char *const pg_migrations[] = {
+	/* export (issue 16): as SQLite's export_cursors. */
+	"CREATE TABLE export_cursors(dest " PG_TEXT " PRIMARY KEY,"
+	" next bigint NOT NULL, updated bigint NOT NULL);",
 	NULL
 };
 

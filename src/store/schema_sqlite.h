@@ -399,6 +399,12 @@ static const char *const sqlite_migrations[] = {
 	" DEFAULT 0;"
 	"ALTER TABLE devices ADD COLUMN revoked INTEGER NOT NULL DEFAULT 0;"
 	"CREATE INDEX IF NOT EXISTS engineers_vendor ON engineers(vendor_id);",
+	/* 23 -> 24 (issue 16, export; the lead renumbers at merge): where
+	 * each SIEM export destination stands -- the next log index to
+	 * send, moved only after the destination acknowledged a batch
+	 * (export/export.h) -- and when it last moved (ms). */
+	"CREATE TABLE export_cursors(dest TEXT PRIMARY KEY,"
+	" next INTEGER NOT NULL, updated INTEGER NOT NULL);",
 };
 
 #endif

@@ -42,6 +42,7 @@ enum sq_family {
 	SQ_INVITE,              /* sqlite_invite.c */
 	SQ_OPTOKEN,             /* sqlite_optoken.c (issue 14) */
 	SQ_LOGFILTER,           /* sqlite_logfilter.c (helper cli) */
+	SQ_EXPORT,              /* sqlite_export.c (issue 16) */
 	SQ_FAMILIES
 };
 #define SQ_FAMILY_MAX 48        /* statements per family */
@@ -437,5 +438,11 @@ int sqlite_table_dump(struct store_conn *c, const struct table_spec *t,
     void *arg, struct err *e);
 int sqlite_table_load(struct store_conn *c, const struct table_spec *t,
     const struct table_value *v, size_t nrows, struct err *e);
+
+/* sqlite_export.c: the SIEM export's cursors (issue 16). */
+int sqlite_export_cursor_get(struct store_conn *c, const char *dest,
+    int64_t *next, int64_t *updated, struct err *e);
+int sqlite_export_cursor_set(struct store_conn *c, const char *dest,
+    int64_t next, int64_t updated, struct err *e);
 
 #endif

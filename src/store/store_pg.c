@@ -1170,4 +1170,6 @@ const struct store_ops store_pg_ops = {
 	.lease_list = pg_lease_list,
 	.table_dump = pg_table_dump,
 	.table_load = pg_table_load,
+	.export_cursor_get = pg_export_cursor_get,
+	.export_cursor_set = pg_export_cursor_set,
 };

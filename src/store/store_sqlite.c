@@ -379,4 +379,6 @@ const struct store_ops store_sqlite_ops = {
 	/* issue 15: the copy between backends */
 	.table_dump = sqlite_table_dump,
 	.table_load = sqlite_table_load,
+	.export_cursor_get = sqlite_export_cursor_get,
+	.export_cursor_set = sqlite_export_cursor_set,
 };

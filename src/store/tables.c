@@ -96,6 +96,8 @@ const struct table_spec tables[] = {
 	    {"id", "name", "scope", "token_hash", "created",
 	    "created_by", "expires", "revoked", "revoked_by",
 	    "last_used"}, 0},
+	{"export_cursors", "dest", "TII",
+	    {"dest", "next", "updated"}, 0},
 };
 
 const size_t tables_count = sizeof(tables) / sizeof(tables[0]);
