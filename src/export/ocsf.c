@@ -386,8 +386,13 @@ ocsf_entry(struct buf *out, const char *origin, int64_t index,
 	if (cls == C_AUTH || cls == C_ACCOUNT || cls == C_ACCESS)
 		json_object_set_new(ev, "user", user_of(&en, cls, pub));
 	if (cls == C_AUTH) {
-		json_object_set_new(ev, "is_mfa", json_boolean(strcmp(
-		    en.action, "auth.verify") == 0));
+		/* What is known of the factors: an engineer's verify and a
+		 * tenant's login that passed checked password and TOTP. */
+		if (en.allowed && (strcmp(en.action, "auth.verify") == 0 ||
+		    (strcmp(en.action, "auth.login") == 0 &&
+		    (en.actor_kind == ACTOR_TENANT_ADMIN ||
+		    en.actor_kind == ACTOR_TENANT_USER) && !en.imported)))
+			json_object_set_new(ev, "is_mfa", json_true());
 		if (!pub && en.session[0] != '\0')
 			json_object_set_new(ev, "session", json_pack("{s:s}",
 			    "uid", en.session));
