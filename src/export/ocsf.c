@@ -123,6 +123,12 @@ grab(char *dst, size_t size, const char *v, size_t n)
 }
 
 static int
+key_is(const char *key, size_t n, const char *name)
+{
+	return strlen(name) == n && strncmp(key, name, n) == 0;
+}
+
+static int
 detail_cb(void *arg, const char *key, size_t kl, const char *value,
     size_t vl)
 {
@@ -131,13 +137,13 @@ detail_cb(void *arg, const char *key, size_t kl, const char *value,
 
 	if (value == NULL)
 		return 0;
-	if (kl == 4 && memcmp(key, "rule", 4) == 0)
+	if (key_is(key, kl, "rule"))
 		grab(d->rule, sizeof(d->rule), value, vl);
-	else if (kl == 8 && memcmp(key, "severity", 8) == 0)
+	else if (key_is(key, kl, "severity"))
 		grab(d->severity, sizeof(d->severity), value, vl);
-	else if (kl == 7 && memcmp(key, "subject", 7) == 0)
+	else if (key_is(key, kl, "subject"))
 		grab(d->subject, sizeof(d->subject), value, vl);
-	else if (kl == 7 && memcmp(key, "entries", 7) == 0)
+	else if (key_is(key, kl, "entries"))
 		grab(d->entries, sizeof(d->entries), value, vl);
 	if (!ocsf_detail_ok(key, kl) || vl > 1024)
 		return 0;
