@@ -285,12 +285,37 @@ batch_fill(struct dest *d, int64_t from, int64_t head)
 
 /* ---- transports ------------------------------------------------------ */
 
+/* The size of the file up to its last newline: a batch cut short by a
+ * crash left a partial line, never acknowledged, that goes again whole. */
+static int64_t
+whole_lines(int fd, int64_t size)
+{
+	char chunk[4096];
+	int64_t end = size;
+
+	while (end > 0) {
+		int64_t from = end > (int64_t)sizeof(chunk) ?
+		    end - (int64_t)sizeof(chunk) : 0;
+		ssize_t n = pread(fd, chunk, (size_t)(end - from), from);
+
+		if (n != (ssize_t)(end - from))
+			return -1;
+		while (n > 0 && chunk[n - 1] != '\n')
+			n--;
+		if (n > 0)
+			return from + n;
+		end = from;
+	}
+	return 0;
+}
+
 static int
 file_open(struct dest *d)
 {
 	struct stat sb;
+	int64_t keep;
 
-	d->fd = open(d->spec.target, O_WRONLY | O_CREAT | O_APPEND |
+	d->fd = open(d->spec.target, O_RDWR | O_CREAT | O_APPEND |
 	    O_CLOEXEC | O_NOFOLLOW, 0640);
 	if (d->fd == -1) {
 		log_error("export %s: cannot open %s: %s", d->spec.name,
@@ -298,6 +323,14 @@ file_open(struct dest *d)
 		return -1;
 	}
 	d->file_size = fstat(d->fd, &sb) == 0 ? (int64_t)sb.st_size : 0;
+	keep = whole_lines(d->fd, d->file_size);
+	if (keep >= 0 && keep < d->file_size) {
+		log_warn("export %s: %s ended in a partial line (a crash); "
+		    "cut back to its last whole line", d->spec.name,
+		    d->spec.target);
+		if (ftruncate(d->fd, (off_t)keep) == 0)
+			d->file_size = keep;
+	}
 	return 0;
 }
 

@@ -187,6 +187,8 @@ class ExportSiemTest(unittest.TestCase):
         cls.d.start()
         cls.traffic(1)
         cls.d.kill()                    # and a crash, mid-stream
+        with open(cls.file, "a") as f:  # as if it cut a batch short
+            f.write('{"activity_id":1,"actor":{"us')
         cls.d.start()
         cls.traffic(2)
         cls.n, cls.collected = cls.wait_all()
