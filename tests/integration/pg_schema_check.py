@@ -63,8 +63,10 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	fputs(pg_schema_base, stdout);
+	/* Each followed by its version, as pg_migrate runs them. */
 	for (i = 0; pg_migrations[i] != NULL; i++)
-		printf(";\n%s", pg_migrations[i]);
+		printf(";\n%s;\nUPDATE schema_version SET version = %zu",
+		    pg_migrations[i], (size_t)PG_SCHEMA_BASE + i + 1);
 	return 0;
 }
 """
