@@ -587,6 +587,10 @@ dest_main(void *arg)
 			pthread_mutex_lock(&x->mu);
 			next = d->next;
 			pthread_mutex_unlock(&x->mu);
+			/* At once (the lease held), so that a line a crash cut
+			 * short is cut back before the next batch is due. */
+			if (d->spec.kind == EXPORT_FILE && d->fd == -1)
+				(void)file_open(d);
 		}
 		head = store_wait_entries(x->st, next, WAIT_MS);
 		if (head <= next) {
