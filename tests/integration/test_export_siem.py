@@ -509,5 +509,61 @@ class ExportSyslogTlsTest(unittest.TestCase):
             shutil.rmtree(tmp, ignore_errors=True)
 
 
+@unittest.skipUnless(harness.PG, "a cluster needs PostgreSQL")
+class ExportClusterTest(unittest.TestCase):
+    """Two nodes on one database, each configured with the same _bulk
+    destination: one exports at a time (lease export:es); killing the one
+    that does moves the export to the other, from the shared cursor,
+    and every entry still arrives."""
+
+    def holder(self, d):
+        db = d.db()
+        try:
+            rows = db.query("SELECT holder FROM leases WHERE name = ?",
+                            ("export:es",))
+        finally:
+            db.close()
+        return rows[0][0] if rows else ""
+
+    def test_the_export_moves_when_its_node_dies(self):
+        rx = Receiver()
+        rx.fail_every = 0
+        threading.Thread(target=rx.serve_forever, daemon=True).start()
+        spec = ["--lease-ttl", "2", "--export", "es bulk "
+                "http://127.0.0.1:%d/_bulk batch=5" % rx.server_address[1]]
+        a = harness.Daemon(extra=spec, node_name="na")
+        b = harness.Daemon(join=a, extra=spec, node_name="nb")
+        victim, survivor = a, b
+        try:
+            w = harness.World(a)
+            deadline = time.time() + 15
+            while not self.holder(a) and time.time() < deadline:
+                time.sleep(0.2)
+            first = self.holder(a)
+            self.assertRegex(first, "^n[ab]")
+            victim, survivor = (a, b) if first.startswith("na") else (b, a)
+            victim.kill()
+            for i in range(10):
+                r = survivor.op("POST", "/v1/vendors", {
+                    "name": "V%d" % i, "id": "v%d" % i})
+                self.assertEqual(r.status, 201, r)
+            n = survivor.log_size()
+            deadline = time.time() + 30
+            while time.time() < deadline:
+                with rx.lock:
+                    got = {ev["metadata"]["sequence"] for _i, ev, _t
+                           in rx.bulk}
+                if got >= set(range(n)):
+                    break
+                time.sleep(0.2)
+            self.assertEqual(got, set(range(n)))
+            self.assertNotEqual(self.holder(survivor)[:2], first[:2])
+            self.assertTrue(w)
+        finally:
+            rx.shutdown()
+            self.assertEqual(survivor.stop(), 0)
+            victim.stop()
+
+
 if __name__ == "__main__":
     unittest.main()
