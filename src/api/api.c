@@ -134,6 +134,7 @@ static const handler_fn handlers[ACT_COUNT][ACTION_ROUTES_MAX] = {
 	[ACT_DEVICE_LIST] = {h_device_list, h_device_list},
 	[ACT_DEVICE_REVOKE] = {h_device_revoke},
 	[ACT_USER_VIEW] = {h_user_view},
+	[ACT_EXPORT_STATUS] = {h_export_status},
 };
 
 void

@@ -53,6 +53,7 @@ struct import_keys;
 struct flood;
 struct tlog;
 struct lease;
+struct export;
 struct json_t;
 
 struct api_ctx {
@@ -74,6 +75,9 @@ struct api_ctx {
 	/* Several nodes (issue 15): the leases this node may hold (NULL:
 	 * none taken, e.g. detection off), for GET /v1/health's roles. */
 	struct lease *lease_signer, *lease_detect, *lease_sweeper;
+	/* SIEM export (issue 16; NULL: none configured), for GET
+	 * /v1/export. */
+	struct export *exporter;
 };
 
 /* Sets up ctx's locks (after zeroing it, before serving); 0 or -1. */

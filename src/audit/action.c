@@ -624,6 +624,13 @@ static const struct action_def actions[ACT_COUNT] = {
 		    "status) was read",
 		.routes = {{"GET", "/v1/tenants/{t}/users/{u}"}},
 	},
+	/* issue 16, export: where each SIEM destination stands (as
+	 * log.health: monitoring, not recorded). */
+	[ACT_EXPORT_STATUS] = {
+		.name = "export.status", .who = OP,
+		.cls = ACTION_NEUTRAL,
+		.routes = {{"GET", "/v1/export"}},
+	},
 	[ACT_UNKNOWN] = {
 		.name = "unknown", .who = 0,
 		.recorded = 1, .cls = ACTION_READ,

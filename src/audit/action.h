@@ -123,6 +123,8 @@ enum action {
 	ACT_DEVICE_LIST,
 	ACT_DEVICE_REVOKE,
 	ACT_USER_VIEW,
+	/* issue 16, export: the SIEM destinations' cursors and lag. */
+	ACT_EXPORT_STATUS,
 	ACT_UNKNOWN,
 	ACT_COUNT
 };

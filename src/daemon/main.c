@@ -648,6 +648,7 @@ main(int argc, char **argv)
 			log_error("%s", e.msg);
 			goto out;
 		}
+		ctx.exporter = exporter;
 	}
 	srv = http_start(&hcfg, &app, &e);
 	if (srv == NULL) {

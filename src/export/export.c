@@ -745,6 +745,14 @@ export_count(const struct export *x)
 	return x != NULL ? x->ndest : 0;
 }
 
+const struct export_spec *
+export_spec_of(const struct export *x, int i)
+{
+	if (x == NULL || i < 0 || i >= x->ndest)
+		return NULL;
+	return &x->d[i].spec;
+}
+
 int
 export_lag(struct export *x, int i, struct export_lag *out)
 {

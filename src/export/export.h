@@ -100,5 +100,7 @@ struct export_lag {
  * Any thread may call it (the metrics helper publishes it). */
 int export_lag(struct export *x, int i, struct export_lag *out);
 int export_count(const struct export *x);
+/* Destination i's configuration (NULL when there is no i). */
+const struct export_spec *export_spec_of(const struct export *x, int i);
 
 #endif

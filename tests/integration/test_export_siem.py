@@ -395,6 +395,29 @@ class ExportSiemTest(unittest.TestCase):
             for b in blobs:
                 self.assertNotIn(s, b)
 
+    def test_status_answers_each_destination_caught_up(self):
+        deadline = time.time() + 15
+        while True:
+            r = self.d.op("GET", "/v1/export")
+            self.assertEqual(r.status, 200, r)
+            dests = {x["name"]: x for x in r.body["destinations"]}
+            if all(x["behind"] == 0 for x in dests.values()) or \
+                    time.time() > deadline:
+                break
+            time.sleep(0.2)
+        self.assertEqual(set(dests), {"archive", "siem", "splunk", "es",
+                                      "appr"})
+        self.assertEqual(dests["splunk"]["kind"], "hec")
+        for x in dests.values():
+            self.assertEqual(x["behind"], 0, x)
+            self.assertGreaterEqual(x["cursor"], self.n)
+            self.assertTrue(x["held"])
+            self.assertEqual(x["seconds_behind"], 0)
+            self.assertIsNotNone(x["updated"])
+        self.assertIsInstance(dests["splunk"]["failures"], int)
+        self.assertNotIn(HEC_TOKEN, r.raw)
+        self.assertEqual(self.d.call("GET", "/v1/export").status, 401)
+
     def test_file_rotated_and_kept(self):
         rotated = glob.glob(self.file + ".*")
         self.assertTrue(rotated, "30000 bytes should have rotated")

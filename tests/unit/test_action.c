@@ -216,6 +216,8 @@ static const struct expect {
 	{ACT_DEVICE_REVOKE, "device.revoke",  {N, Y, N, N, N}, N, Y, Y, N},
 	/* One user, read as user.list reads: in the tenant's log. */
 	{ACT_USER_VIEW, "user.view",          {N, Y, N, Y, N}, Y, N, Y, N},
+	/* issue 16: the SIEM export's status, as log.health. */
+	{ACT_EXPORT_STATUS, "export.status",  {N, Y, N, N, N}, N, N, N, N},
 	{ACT_UNKNOWN, "unknown",              {N, N, N, N, N}, N, N, Y, N},
 };
 
