@@ -244,6 +244,16 @@ const ACTIONS = {
 	    inf: 'list the incident reports'}),
 	'tenant.incident_view': () => ({past: 'read an incident report',
 	    inf: 'read an incident report'}),
+	/* issue 16: publishing an incident, its notices. */
+	'incident.publish': (t) => ({past: 'published incident ' + t,
+	    inf: 'publish an incident'}),
+	'incident.notify': (t, d) => ({past: 'told your admins of incident ' +
+	    t + (d.exposure === 'unaffected' ? ' (not affected)' : ''),
+	    inf: 'tell your admins of an incident'}),
+	'tenant.incident_notice_list': () => ({past: 'listed the incident ' +
+	    'notices', inf: 'list the incident notices'}),
+	'tenant.incident_notice_view': () => ({past: 'read an incident notice',
+	    inf: 'read an incident notice'}),
 	'user.invite': (t, d, n) => ({past: 'invited ' + userName(t, n) +
 	    ' to enrol', inf: 'invite ' + userName(t, n)}),
 	'user.invitation_list': () => ({past: 'listed the invitations',

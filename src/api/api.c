@@ -17,6 +17,7 @@
 #include "common/log.h"
 #include "common/num.h"
 #include "common/str.h"
+#include "metrics/metrics.h"
 #include "tlog/tlog.h"
 
 #define AUTH_HEADER_MAX 256
@@ -134,6 +135,11 @@ static const handler_fn handlers[ACT_COUNT][ACTION_ROUTES_MAX] = {
 	[ACT_DEVICE_LIST] = {h_device_list, h_device_list},
 	[ACT_DEVICE_REVOKE] = {h_device_revoke},
 	[ACT_USER_VIEW] = {h_user_view},
+	[ACT_METRICS_READ] = {h_metrics_read},
+	/* issue 16, disclose (api_incident.c). */
+	[ACT_INCIDENT_PUBLISH] = {h_incident_publish},
+	[ACT_TENANT_NOTICE_LIST] = {h_tenant_notice_list},
+	[ACT_TENANT_NOTICE_VIEW] = {h_tenant_notice_view},
 	[ACT_EXPORT_STATUS] = {h_export_status},
 };
 
@@ -1491,6 +1497,14 @@ entry_done_async(void *arg, int rc, int64_t index, const struct err *e)
 	http_complete(r);
 }
 
+void
+api_done(void *arg, const struct http_req *r, int status, int64_t ns)
+{
+	struct api_ctx *ctx = arg;
+
+	metrics_request(ctx->metrics, r->tag, status, ns);
+}
+
 enum http_outcome
 api_handle(void *arg, struct http_req *r, struct http_resp *out)
 {
@@ -1523,6 +1537,7 @@ api_handle(void *arg, struct http_req *r, struct http_resp *out)
 	str_copy(q->ev.source, sizeof(q->ev.source), r->source);
 	q->route = route_find(&q->route_buf, r->method, r->path, q->param,
 	    &q->nparams, &q->rest);
+	r->tag = q->route != NULL ? (int)q->route->action : ACT_UNKNOWN;
 	def = action_get(q->route != NULL ? q->route->action : ACT_UNKNOWN);
 	api_flood_flush(ctx, 0);
 	/* Nothing may be answered without its entry: with the log damaged,

@@ -55,6 +55,7 @@ struct tlog;
 struct lease;
 struct export;
 struct json_t;
+struct metrics;
 
 struct api_ctx {
 	struct store *store;
@@ -75,6 +76,9 @@ struct api_ctx {
 	/* Several nodes (issue 15): the leases this node may hold (NULL:
 	 * none taken, e.g. detection off), for GET /v1/health's roles. */
 	struct lease *lease_signer, *lease_detect, *lease_sweeper;
+	/* Issue 16: the registry GET /metrics writes and every answered
+	 * request counts into (metrics/metrics.h); NULL: none. */
+	struct metrics *metrics;
 	/* SIEM export (issue 16; NULL: none configured), for GET
 	 * /v1/export. */
 	struct export *exporter;
@@ -142,5 +146,8 @@ size_t api_body_cap(void *ctx, const struct http_req *r);
  */
 enum http_outcome api_handle(void *ctx, struct http_req *r,
     struct http_resp *out);
+/* http_app.done: counts the answered request in ctx->metrics by its
+ * action (r->tag, set by api_handle) and status. */
+void api_done(void *ctx, const struct http_req *r, int status, int64_t ns);
 
 #endif

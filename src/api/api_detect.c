@@ -89,7 +89,7 @@ h_alert_list(struct req *q)
 {
 	struct rec_alert_filter f;
 	struct doc_list l = {&q->raw, 0, 0};
-	const char *sev;
+	const char *sev, *hist;
 	struct store_conn *c;
 	int64_t limit;
 
@@ -110,6 +110,18 @@ h_alert_list(struct req *q)
 		q->err.reason = "bad_request";
 		return err_bad_request(&q->err, "query parameter 'severity' "
 		    "must be low, medium, high or critical");
+	}
+	hist = http_query(q->http, "history");
+	if (hist != NULL) {
+		if (strcmp(hist, "true") == 0)
+			f.history = 1;
+		else if (strcmp(hist, "false") == 0)
+			f.history = -1;
+		else {
+			q->err.reason = "bad_request";
+			return err_bad_request(&q->err, "query parameter "
+			    "'history' must be true or false");
+		}
 	}
 	f.subject = http_query(q->http, "subject");
 	if (f.subject != NULL && (strlen(f.subject) >= ID_MAX + 8 ||

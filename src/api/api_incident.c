@@ -15,6 +15,7 @@
 #include "common/jsonx.h"
 #include "common/str.h"
 #include "scope/incident.h"
+#include "scope/incident_publish.h"
 
 #define INCIDENT_PAGE_DEFAULT 50
 #define INCIDENT_PAGE_MAX 500
@@ -251,4 +252,183 @@ h_tenant_incident_view(struct req *q)
 	if (rc == -1)
 		return -1;
 	return rc == 1 ? no_incident(q) : raw_answer(q);
+}
+
+/* The operator's text: lines (LF, tabs) without other control bytes
+ * (jansson has checked it is UTF-8). */
+static int
+message_ok(const char *s)
+{
+	const unsigned char *p;
+
+	for (p = (const unsigned char *)s; *p != '\0'; p++)
+		if ((*p < 0x20 && *p != '\n' && *p != '\t') || *p == 0x7f)
+			return 0;
+	return 1;
+}
+
+/*
+ * POST /v1/incidents/{id}/publish {notify, message?} (issue 16): the
+ * rules are scope/incident_publish.c's.  The notices and their entries
+ * (incident.notify, one per tenant told) commit with the request's
+ * (incident.publish) or not at all; the mail goes after the commit.
+ */
+int
+h_incident_publish(struct req *q)
+{
+	static const char *const keys[] = {"notify", "message", NULL};
+	const char *id = req_param(q, 0), *notify, *message;
+	struct notice_cfg mail = {q->ctx->cfg.outbox_dir,
+	    q->ctx->cfg.mail_from, q->ctx->cfg.public_url};
+	struct publish_in in;
+	struct publish p;
+	struct store_job *more = NULL;
+	char n[24];
+	json_t *b;
+	int rc = -1;
+
+	memset(&p, 0, sizeof(p));
+	memset(&in, 0, sizeof(in));
+	if (id == NULL)
+		return -1;
+	str_copy(q->ev.target, sizeof(q->ev.target), id);
+	b = req_body(q);
+	if (b == NULL)
+		return -1;
+	if (jx_only(b, keys, &q->err) ||
+	    jx_str(&notify, b, "notify", 1, 32, JX_REQUIRED | JX_CLEAN,
+	    &q->err) ||
+	    jx_str(&message, b, "message", 1, PUBLISH_MESSAGE_MAX, 0,
+	    &q->err))
+		goto bad;
+	if (strcmp(notify, "affected") != 0 &&
+	    strcmp(notify, "affected_and_unaffected") != 0) {
+		err_bad_request(&q->err, "field 'notify' must be 'affected' or "
+		    "'affected_and_unaffected'");
+		goto bad;
+	}
+	if (message != NULL && !message_ok(message)) {
+		err_bad_request(&q->err, "field 'message' must be text: lines "
+		    "without control characters");
+		goto bad;
+	}
+	in.c = req_reader(q);
+	if (in.c == NULL)
+		return -1;
+	in.ops = store_ops(q->ctx->store);
+	in.tlog = q->ctx->tlog;
+	in.incident_id = id;
+	in.unaffected = strcmp(notify, "affected_and_unaffected") == 0;
+	in.message = message;
+	in.by = &q->actor;
+	in.source = q->ev.source;
+	in.now = q->now;
+	in.mail = &mail;
+	if (publish_prepare(&p, &in, &q->err) == -1)
+		goto out;
+	(void)str_printf(n, sizeof(n), "%zu", p.n);
+	event_detail(&q->ev, "notified", n);
+	(void)str_printf(n, sizeof(n), "%zu", json_array_size(p.unreached));
+	event_detail(&q->ev, "unreached", n);
+	event_detail(&q->ev, "notify", notify);
+	if (p.n > 0) {
+		more = calloc(p.n, sizeof(*more));
+		if (more == NULL) {
+			err_internal(&q->err, "out of memory");
+			goto out;
+		}
+		publish_jobs(&p, more);
+	}
+	if (req_write_op_with(q, publish_apply, &p, "publication", more,
+	    p.n) == -1)
+		goto out;
+	publish_deliver(&p);
+	req_ok(q, 200, publish_json(&p));
+	rc = 0;
+	goto out;
+bad:
+	q->err.reason = "bad_request";
+out:
+	free(more);
+	publish_cleanup(&p);
+	return rc;
+}
+
+struct notice_page {
+	json_t *list;
+	int fail;
+};
+
+static int
+notice_cb(void *arg, const struct rec_incident_notice *r)
+{
+	struct notice_page *p = arg;
+	json_t *o = json_pack("{s:s,s:s,s:s,s:o,s:o,s:o,s:b}", "incident",
+	    r->incident_id, "title", r->title, "exposure", r->exposure,
+	    "published", grant_stamp_json(r->created), "from",
+	    grant_stamp_json(r->from), "to", grant_stamp_json(r->to),
+	    "affected", strcmp(r->exposure, "unaffected") != 0);
+
+	if (o == NULL || json_array_append_new(p->list, o) == -1) {
+		p->fail = 1;
+		return 1;
+	}
+	return 0;
+}
+
+/* GET /v1/tenants/{t}/incident-notices: the notices this tenant was
+ * sent, newest first (the console's page). */
+int
+h_tenant_notice_list(struct req *q)
+{
+	struct notice_page p = {NULL, 0};
+	struct store_conn *c;
+	int64_t limit;
+
+	if (req_query_int(q, "limit", INCIDENT_PAGE_DEFAULT,
+	    INCIDENT_PAGE_MAX, &limit) == -1)
+		return -1;
+	if (limit == 0)
+		limit = INCIDENT_PAGE_DEFAULT;
+	c = req_reader(q);
+	if (c == NULL)
+		return -1;
+	p.list = json_array();
+	if (p.list == NULL)
+		return err_internal(&q->err, "out of memory");
+	if (store_ops(q->ctx->store)->incident_notice_list(c, NULL,
+	    q->tenant.id, limit, notice_cb, &p, &q->err) == -1 || p.fail) {
+		json_decref(p.list);
+		return q->err.status != 0 ? -1 : err_internal(&q->err,
+		    "out of memory");
+	}
+	req_ok(q, 200, json_pack("{s:o}", "notices", p.list));
+	return 0;
+}
+
+/* GET /v1/tenants/{t}/incident-notices/{id}: the notice as sent (its
+ * text; an unaffected tenant's proof), this tenant's only. */
+int
+h_tenant_notice_view(struct req *q)
+{
+	const char *id = req_param(q, 1);
+	struct store_conn *c;
+	int rc;
+
+	if (id == NULL)
+		return -1;
+	str_copy(q->ev.target, sizeof(q->ev.target), id);
+	c = req_reader(q);
+	if (c == NULL)
+		return -1;
+	buf_reset(&q->raw);
+	rc = store_ops(q->ctx->store)->incident_notice_get(c, id,
+	    q->tenant.id, &q->raw, &q->err);
+	if (rc == -1)
+		return -1;
+	if (rc == 1) {
+		q->err.reason = "no_such_notice";
+		return err_set(&q->err, 404, "not_found", "no such notice");
+	}
+	return raw_answer(q);
 }

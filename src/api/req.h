@@ -356,6 +356,12 @@ int h_engineer_reenrol(struct req *q);
 int h_device_list(struct req *q);
 int h_device_revoke(struct req *q);
 int h_user_view(struct req *q);
+/* issue 16, helper metrics (api_metrics.c). */
+int h_metrics_read(struct req *q);
+/* issue 16, disclose (api_incident.c). */
+int h_incident_publish(struct req *q);
+int h_tenant_notice_list(struct req *q);
+int h_tenant_notice_view(struct req *q);
 /* GET /v1/tenants/{t}/users, filtered and paged when asked; else
  * h_user_list. */
 int h_user_browse(struct req *q);

@@ -624,6 +624,40 @@ static const struct action_def actions[ACT_COUNT] = {
 		    "status) was read",
 		.routes = {{"GET", "/v1/tenants/{t}/users/{u}"}},
 	},
+	/* issue 16: Prometheus metrics on the main listener (the separate
+	 * --metrics-listen serves them without a token).  Not recorded, as
+	 * log.health: a scrape every 15 s would flood the log, and the
+	 * figures hold no tenant's data.  Any operator: the root token,
+	 * operator persons, and named tokens of every scope as for every
+	 * read (their uses are recorded, as every named token's: api.c
+	 * named_recorded). */
+	[ACT_METRICS_READ] = {
+		.name = "metrics.read", .who = OP,
+		.cls = ACTION_NEUTRAL,
+		.routes = {{"GET", "/metrics"}},
+	},
+	/* issue 16, disclose (scope/incident_publish.h): the operator tells
+	 * the tenants of an incident; each notice is its own entry,
+	 * incident.notify, in the tenant's log (no route: custosd writes
+	 * it).  A tenant's admins read their notices. */
+	[ACT_INCIDENT_PUBLISH] = {
+		.name = "incident.publish", .who = OP,
+		.write = 1, .recorded = 1, .cls = ACTION_NEUTRAL,
+		.routes = {{"POST", "/v1/incidents/{id}/publish"}},
+		.scopes = S_RESP,
+	},
+	[ACT_TENANT_NOTICE_LIST] = {
+		.name = "tenant.incident_notice_list", .who = OP | ADM,
+		.tenant_scoped = 1, .recorded = 1, .cls = ACTION_NEUTRAL,
+		.words = "the incident notices sent to your tenant were listed",
+		.routes = {{"GET", "/v1/tenants/{t}/incident-notices"}},
+	},
+	[ACT_TENANT_NOTICE_VIEW] = {
+		.name = "tenant.incident_notice_view", .who = OP | ADM,
+		.tenant_scoped = 1, .recorded = 1, .cls = ACTION_NEUTRAL,
+		.words = "an incident notice sent to your tenant was read",
+		.routes = {{"GET", "/v1/tenants/{t}/incident-notices/{id}"}},
+	},
 	/* issue 16, export: where each SIEM destination stands (as
 	 * log.health: monitoring, not recorded). */
 	[ACT_EXPORT_STATUS] = {
@@ -726,7 +760,8 @@ action_class_of(const char *name)
 	 * logins touch nothing; resets are writes, whatever their source
 	 * calls them. */
 	if (strncmp(name, "access_request.", 15) == 0 ||
-	    strncmp(name, "approval.", 9) == 0 || strncmp(name, "auth.", 5) == 0)
+	    strncmp(name, "approval.", 9) == 0 || strncmp(name, "auth.", 5) == 0 ||
+	    strcmp(name, "incident.notify") == 0)       /* issue 16 */
 		return ACTION_NEUTRAL;
 	if (strstr(name, "reset") != NULL || strstr(name, "delete") != NULL ||
 	    strstr(name, "create") != NULL)

@@ -123,6 +123,12 @@ enum action {
 	ACT_DEVICE_LIST,
 	ACT_DEVICE_REVOKE,
 	ACT_USER_VIEW,
+	/* issue 16, helper metrics: GET /metrics (docs/metrics.md). */
+	ACT_METRICS_READ,
+	/* issue 16, disclose: publishing an incident, the notices. */
+	ACT_INCIDENT_PUBLISH,
+	ACT_TENANT_NOTICE_LIST,
+	ACT_TENANT_NOTICE_VIEW,
 	/* issue 16, export: the SIEM destinations' cursors and lag. */
 	ACT_EXPORT_STATUS,
 	ACT_UNKNOWN,

@@ -214,6 +214,8 @@ int cmd_import(struct cli *ctx, int argc, char **argv);
 int cmd_alerts(struct cli *ctx, int argc, char **argv);
 int cmd_contain(struct cli *ctx, int argc, char **argv);
 int cmd_containments(struct cli *ctx, int argc, char **argv);
+/* issue 16, disclose (cmd_incident.c). */
+int cmd_incident(struct cli *ctx, int argc, char **argv);
 int cmd_working_hours(struct cli *ctx, int argc, char **argv);
 int cmd_witness(struct cli *ctx, int argc, char **argv);
 /* helper optok (issue 14): named operator tokens (cmd_optoken.c). */

@@ -483,6 +483,22 @@ static const struct cli_command commands[] = {
 	  "ended; logins still allowed; approvals kept\"), CREATED, CREATED\n"
 	  "BY, LIFTED, ALERT (the alert that set it off, if any) and\n"
 	  "REASON.\n", 1 },
+	{ "incident", cmd_incident,
+	  "incident publish ID [--unaffected] [--message TEXT]",
+	  "tell the tenants of an incident, by mail to their admins (operator)",
+	  "  --unaffected     tell every other tenant too that it was not\n"
+	  "                   affected, with its proof (its entries up to a\n"
+	  "                   signed checkpoint)\n"
+	  "  --message TEXT   the operator's words, at the head of each notice\n"
+	  "\n"
+	  "Each affected tenant's admins (active, with an address) get the\n"
+	  "incident's title and window, what was done in their tenant and to\n"
+	  "which users, what to do, and their own report attached, which\n"
+	  "`custos verify --tenant-log` checks offline.  A tenant is told\n"
+	  "once: publishing again tells only those not told yet (refused when\n"
+	  "none is left).  Prints each tenant told and how many admins were\n"
+	  "mailed, and each that could not be told (NOT TOLD: no admin\n"
+	  "address).  Needs the operator token or a responder token.\n", 1 },
 	{ "witness", cmd_witness,
 	  "witness --dir DIR --name NAME --log KEY|FILE "
 	  "[--listen ADDR:PORT] [--print-key]",

@@ -13,9 +13,27 @@
 #ifndef CUSTOS_COMMON_LOG_H
 #define CUSTOS_COMMON_LOG_H
 
+#include <stddef.h>
+
 void log_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Lines as text (the default: "TIME custosd LEVEL: MSG") or as JSON
+ * lines ({"time","level","daemon","msg"}, --log-format json, issue 16).
+ * Set at start-up. */
+#define LOG_FORMAT_TEXT 0
+#define LOG_FORMAT_JSON 1
+void log_set_format(int format);
+
+/*
+ * msg (n bytes, any bytes: messages quote outside input) as the inside of
+ * a JSON string into out (size >= 1 bytes), NUL-terminated: " and \
+ * escaped, control bytes as \n \t \r or \u00XX, invalid UTF-8 as
+ * U+FFFD, so that every line parses; cut at a character boundary when it
+ * does not fit.  Returns the bytes written (without the NUL).
+ */
+size_t log_json_escape(char *out, size_t size, const char *msg, size_t n);
 
 /* Info lines off (1) or on (0); any thread may call it at any time. */
 void log_set_quiet(int quiet);

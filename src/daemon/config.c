@@ -118,6 +118,13 @@ static const struct opt opts[] = {
 	    "rewritten database) or has entries but no tree, and anchor it as "
 	    "it is; checkpoints signed before are no longer extended and "
 	    "witnesses will refuse the new ones (docs/operator-guide.md)"},
+	{"metrics-listen", S(metrics_listen), "ADDR:PORT", "also serve "
+	    "GET /metrics (Prometheus) here, without authentication and "
+	    "unrecorded: keep it on loopback or firewalled (docs/metrics.md); "
+	    "the main listener serves it to the operator's token"},
+	{"log-format", S(log_format), "text|json", "the operational log's "
+	    "lines: text (default) or one JSON object a line "
+	    "{time, level, daemon, msg}"},
 	{"export", OPT_EXPORT, 0, 0, 0, "'NAME KIND TARGET [K=V ...]'",
 	    "stream every log entry as an OCSF event to a SIEM destination "
 	    "(repeatable, at most 8): KIND file (TARGET a path; max-bytes=N "
@@ -448,6 +455,10 @@ config_load(struct config *c, int argc, char **argv, struct err *e)
 	if (c->alert_mail == NULL && (c->alert_mail =
 	    strdup("operator@localhost")) == NULL)
 		return err_internal(e, "out of memory");
+	if (c->log_format != NULL && strcmp(c->log_format, "text") != 0 &&
+	    strcmp(c->log_format, "json") != 0)
+		return err_bad_request(e, "--log-format is text or json, not "
+		    "'%s'", c->log_format);
 	return 0;
 }
 
@@ -467,6 +478,8 @@ config_free(struct config *c)
 	free(c->log_file);
 	free(c->store);
 	free(c->node_name);
+	free(c->metrics_listen);
+	free(c->log_format);
 	while (c->nwitness > 0)
 		free(c->witness[--c->nwitness]);
 	while (c->nexport > 0)

@@ -54,6 +54,9 @@ struct config {
 					 * extend DIR/log.anchor */
 	char *witness[CONFIG_WITNESS_MAX];      /* "URL=KEY" each */
 	int64_t nwitness;
+	/* Issue 16, helper metrics. */
+	char *metrics_listen;           /* NULL: no separate listener */
+	char *log_format;               /* "text" (default) or "json" */
 	/* SIEM export destinations (issue 16): each value as given,
 	 * checked by export_spec_parse at parse time. */
 	char *export_dest[CONFIG_EXPORT_MAX];

@@ -35,7 +35,10 @@
 #include "detect/detect.h"
 #include "export/export.h"
 #include "mail/outbox.h"
+#include "metrics/metrics.h"
+#include "metrics/serve.h"
 #include "store/lease.h"
+#include "tlog/note.h"
 #include "tlog/tlog.h"
 
 #define OPERATOR_HASH_KEY API_OPERATOR_HASH_KEY
@@ -332,6 +335,50 @@ reload_note(void *arg, const char *name, int live)
 }
 
 /*
+ * Issue 16: the log's figures for a scrape (metrics_set_collector): the
+ * committed entries, the tree's size and the latest checkpoint's age,
+ * read from a reader connection (one small query).
+ */
+static void
+collect_log(void *arg, struct metrics *m)
+{
+	struct api_ctx *ctx = arg;
+	struct store_conn *c;
+	struct buf note;
+	int64_t when = 0;
+	double age = -1;
+	struct err e;
+
+	err_init(&e);
+	buf_init(&note, NOTE_MAX + 1);
+	c = store_reader_get(ctx->store, &e);
+	if (c != NULL && store_ops(ctx->store)->checkpoint_latest_time(c,
+	    &note, &when, &e) == 0)
+		age = (double)(clock_now(ctx->clock) - when);
+	if (c != NULL)
+		store_reader_put(ctx->store, c);
+	buf_cleanup(&note);
+	/* None signed yet: the age is left out. */
+	metrics_log_set(m, store_entry_count(ctx->store), tlog_size(ctx->tlog),
+	    age);
+	/* The SIEM export's lag (export/export.h), from the node that
+	 * exports each destination: its lease holder knows the age of the
+	 * oldest unsent entry. */
+	{
+		int i;
+
+		for (i = 0; i < export_count(ctx->exporter); i++) {
+			struct export_lag lag;
+
+			if (export_lag(ctx->exporter, i, &lag) == 0 &&
+			    lag.held)
+				(void)metrics_export_lag_set(m, lag.name,
+				    lag.behind, (double)lag.seconds_behind);
+		}
+	}
+}
+
+/*
  * SIGHUP: reads the configuration again (file, environment, flags, as at
  * start) and applies what config_is_live() names; reopens the log file
  * whether or not it changed, which is what logrotate needs.  cfg stays the
@@ -407,6 +454,8 @@ main(int argc, char **argv)
 	struct export *exporter = NULL;
 	struct tlog_config tcfg;
 	struct http_server *srv = NULL;
+	struct metrics *mx = NULL;
+	struct metrics_server *msrv = NULL;
 	char dbpath[4096], outbox[4096], url[600], node[NODE_NAME_MAX + 1];
 	struct lease *l_signer = NULL, *l_detect = NULL, *l_sweeper = NULL;
 	int64_t ttl_ms;
@@ -436,6 +485,8 @@ main(int argc, char **argv)
 		goto out;
 	}
 	log_set_quiet((int)cfg.quiet);
+	log_set_format(cfg.log_format != NULL && strcmp(cfg.log_format,
+	    "json") == 0 ? LOG_FORMAT_JSON : LOG_FORMAT_TEXT);
 	if (cfg.log_file != NULL && log_file_open(cfg.log_file) == -1) {
 		fprintf(stderr, "custosd: cannot open --log-file %s: %s\n",
 		    cfg.log_file, strerror(errno));
@@ -491,6 +542,13 @@ main(int argc, char **argv)
 		log_error("%s", e.msg);
 		goto out;
 	}
+	/* Issue 16: counted from the first commit on. */
+	mx = metrics_new(CUSTOS_VERSION, store_node(st), store_backend(st));
+	if (mx == NULL) {
+		log_error("out of memory");
+		goto out;
+	}
+	store_set_metrics(st, mx);
 	/* Several nodes: the jobs one node at a time runs.  On SQLite each
 	 * lease is simply held. */
 	ttl_ms = (cfg.lease_ttl > 0 ? cfg.lease_ttl : 5) * 1000;
@@ -528,6 +586,8 @@ main(int argc, char **argv)
 	ctx.store = st;
 	ctx.tlog = tl;
 	ctx.clock = &clk;
+	ctx.metrics = mx;
+	metrics_set_collector(mx, collect_log, &ctx);
 	/* At most 2048 tenants' user lists of up to 64 KiB: 128 MiB. */
 	ctx.users_cache = cache_new(2048, 64 * 1024);
 	api_config_defaults(&ctx.cfg);
@@ -590,6 +650,7 @@ main(int argc, char **argv)
 	hcfg.workers = (unsigned)cfg.workers;
 	app.body_cap = api_body_cap;
 	app.handle = api_handle;
+	app.done = api_done;
 	app.ctx = &ctx;
 	memset(&swcfg, 0, sizeof(swcfg));
 	swcfg.store = st;
@@ -617,6 +678,7 @@ main(int argc, char **argv)
 		dcfg.mail_from = ctx.cfg.mail_from;
 		dcfg.use_syslog = (int)cfg.alert_syslog;
 		dcfg.lease = l_detect;
+		dcfg.metrics = mx;
 		det = detect_start(st, &clk, &dcfg, &e);
 		if (det == NULL) {
 			log_error("%s", e.msg);
@@ -655,6 +717,14 @@ main(int argc, char **argv)
 		log_error("%s", e.msg);
 		goto out;
 	}
+	if (cfg.metrics_listen != NULL) {
+		msrv = metrics_serve(cfg.metrics_listen, mx, &e);
+		if (msrv == NULL) {
+			log_error("--metrics-listen: %s", e.msg);
+			goto out;
+		}
+		log_info("metrics on http://%s/metrics", cfg.metrics_listen);
+	}
 	log_info("listening on %s, store %s (%s), node %s, %lld log entries",
 	    url, store_ops(st) == &store_sqlite_ops ? dbpath : "--store",
 	    store_backend(st), store_node(st),
@@ -669,6 +739,7 @@ main(int argc, char **argv)
 	log_info("stopping on signal %d", sig);
 	status = 0;
 out:
+	metrics_serve_stop(msrv);
 	http_stop(srv);
 	/* What the flood account only counted goes into the log now. */
 	if (st != NULL)
@@ -685,6 +756,8 @@ out:
 	lease_stop(l_signer);
 	/* After the store's watcher, which rereads the tokens. */
 	store_close(st);
+	/* After every part that counts. */
+	metrics_free(mx);
 	/* Set up last by api_ctx_init_locks: the locks are there too. */
 	if (ctx.import_keys != NULL)
 		api_ctx_cleanup_locks(&ctx);

@@ -15,9 +15,13 @@
 #include "detect/engine.h"
 #include "detect/webhook.h"
 #include "mail/outbox.h"
+#include "metrics/metrics.h"
 #include "store/lease.h"
 
 #define CURSOR_KEY "detect_cursor"
+#define HISTORY_KEY "detect_history_cursor"
+#define HBLOCK 4096             /* imported entries sorted at a time */
+#define HSETTLE_MS 1000         /* a run at the head waits this long */
 #define CHUNK 512               /* entries read per turn */
 #define SAVE_EVERY_MS 2000      /* cursor saved this often when moved */
 #define WAIT_MS 500
@@ -41,6 +45,17 @@ struct detect {
 	struct entry *chunk;
 	size_t nchunk;
 	int64_t takes;                  /* lease_takes when last acquired */
+	/* History (imported entries): its own engine and cursor. */
+	struct engine *hen;
+	int64_t hcursor;                /* next entry not yet fed to hen:
+					 * the start of the pending block */
+	int64_t hsaved;                 /* hcursor as stored */
+	int64_t hread;                  /* next entry to look at */
+	struct entry *hblock;           /* imported entries pending */
+	size_t nh;
+	int64_t hgrow_ms;               /* when the block last grew */
+	int history;                    /* on_alert: fed from history */
+	int64_t hfirst, hlast;          /* indexes of the block being fed */
 };
 
 /* --- what the engine asks of the store ----------------------------- */
@@ -154,6 +169,12 @@ scope_question(const struct rule *ru, const struct alert_raise *a)
 	return q;
 }
 
+/*
+ * The alert as JSON.  Live: "time" is when custos raised it.  From
+ * imported history: "time" is the time of the event that completed the
+ * pattern, "found_at" when custos found it, "history" true and "import"
+ * the run of imported entries it was found in.
+ */
 static json_t *
 alert_doc(const struct detect *d, const struct alert_raise *a,
     const char *id, int64_t now_ms, const struct contain_run *cr)
@@ -164,7 +185,7 @@ alert_doc(const struct detect *d, const struct alert_raise *a,
 	json_t *o, *det, *ents;
 	size_t i;
 
-	time_format_ms(when, now_ms);
+	time_format_ms(when, d->history ? a->last_ms : now_ms);
 	time_format_ms(first, a->first_ms);
 	time_format_ms(last, a->last_ms);
 	det = json_object();
@@ -185,6 +206,14 @@ alert_doc(const struct detect *d, const struct alert_raise *a,
 	    first, "last", last, "scope", scope_question(ru, a));
 	if (o == NULL)
 		return NULL;
+	if (d->history) {
+		time_format_ms(when, now_ms);
+		json_object_set_new(o, "history", json_true());
+		json_object_set_new(o, "found_at", json_string(when));
+		json_object_set_new(o, "import", json_pack("{s:I,s:I}",
+		    "first_index", (json_int_t)d->hfirst, "last_index",
+		    (json_int_t)d->hlast));
+	}
 	json_object_set_new(o, "containment", cr != NULL ?
 	    json_pack("{s:s,s:s,s:s,s:s,s:s,s:b}", "id", cr->r.id, "kind",
 	    contain_kind_names[cr->r.kind], "target", cr->r.target,
@@ -214,6 +243,10 @@ alert_apply(struct store_conn *c, void *arg, struct err *e)
 		return -1;
 	if (ops->alert_insert(c, &j->rec, e) == -1)
 		return -1;
+	/* A history alert moves no cursor: its block is fed again after a
+	 * restart, and history_seen() keeps it from being stored twice. */
+	if (j->cursor[0] == '\0')
+		return 0;
 	return ops->meta_set(c, CURSOR_KEY, j->cursor, strlen(j->cursor), e);
 }
 
@@ -246,6 +279,8 @@ alert_entry(void *arg, int apply_rc, const struct err *apply_err,
 	event_detail(&j->ev, "rule", j->rec.rule);
 	event_detail(&j->ev, "severity", severity_names[j->rec.severity]);
 	event_detail(&j->ev, "subject", j->rec.subject);
+	if (j->d->history)
+		event_detail(&j->ev, "history", "true");
 	buf_init(&list, 1024);
 	for (i = 0, rc = 0; i < j->a->nentries && rc == 0; i++)
 		rc = buf_printf(&list, "%s%lld", i ? "," : "",
@@ -401,8 +436,8 @@ alert_mail(const struct detect *d, const char *id, const char *rule,
 	if (d->cfg.mail_to == NULL || d->cfg.outbox_dir == NULL)
 		return;
 	memset(&m, 0, sizeof(m));
-	str_printf(subject, sizeof(subject), "[custos alert] %s %s: %s",
-	    sev, rule, a->subject);
+	str_printf(subject, sizeof(subject), "[custos alert%s] %s %s: %s",
+	    d->history ? ", imported history" : "", sev, rule, a->subject);
 	buf_init(&body, DOC_MAX + 4096);
 	if (buf_printf(&body, "custos raised alert %s.\r\n\r\n%s\r\n\r\n"
 	    "See it with:  custos alerts --id %s\r\nScope it with: custos "
@@ -421,7 +456,51 @@ alert_mail(const struct detect *d, const char *id, const char *rule,
 	buf_cleanup(&body);
 }
 
-/* The engine's emit: store the alert, contain, tell people. */
+static int
+seen_cb(void *arg, const char *doc, size_t len)
+{
+	int *found = arg;
+
+	(void)doc;
+	(void)len;
+	*found = 1;
+	return 1;
+}
+
+/*
+ * 1 when a history alert of the same rule about the same subject at the
+ * same event time is stored already: the same history imported again,
+ * or a block fed again after a restart, raises nothing new.
+ */
+static int
+history_seen(struct detect *d, const struct rec_alert *rec)
+{
+	struct rec_alert_filter f;
+	struct store_conn *c;
+	struct err e;
+	int found = 0;
+
+	memset(&f, 0, sizeof(f));
+	f.from_ms = rec->time_ms;
+	f.to_ms = rec->time_ms + 1;
+	f.rule = rec->rule;
+	f.subject = rec->subject;
+	f.history = 1;
+	f.limit = 1;
+	err_init(&e);
+	c = store_reader_get(d->st, &e);
+	if (c == NULL)
+		return 0;
+	if (store_ops(d->st)->alert_list(c, &f, seen_cb, &found, &e) == -1)
+		log_warn("detect: cannot look for an earlier alert: %s",
+		    e.msg);
+	store_reader_put(d->st, c);
+	return found;
+}
+
+/* The engine's emit: store the alert, contain, tell people.  An alert
+ * from history contains nothing: a month-old event is no reason to
+ * suspend anyone today; people are told, marked as history. */
 static void
 on_alert(void *arg, const struct alert_raise *a)
 {
@@ -437,7 +516,15 @@ on_alert(void *arg, const struct alert_raise *a)
 	memset(&aj, 0, sizeof(aj));
 	memset(&run, 0, sizeof(run));
 	id_new(aj.rec.id, "alr");
-	contain = contain_plan(d, a, &run, now_ms / 1000, aj.rec.id);
+	if (d->history) {
+		aj.rec.time_ms = a->last_ms;
+		str_copy(aj.rec.rule, sizeof(aj.rec.rule), ru->name);
+		str_copy(aj.rec.subject, sizeof(aj.rec.subject), a->subject);
+		if (history_seen(d, &aj.rec))
+			return;
+	}
+	contain = d->history ? 0 : contain_plan(d, a, &run, now_ms / 1000,
+	    aj.rec.id);
 	for (;;) {
 		o = alert_doc(d, a, aj.rec.id, now_ms, contain ? &run : NULL);
 		doc = o != NULL ? json_dumps(o, JSON_COMPACT |
@@ -449,7 +536,7 @@ on_alert(void *arg, const struct alert_raise *a)
 		}
 		aj.d = d;
 		aj.a = a;
-		aj.rec.time_ms = now_ms;
+		aj.rec.time_ms = d->history ? a->last_ms : now_ms;
 		str_copy(aj.rec.rule, sizeof(aj.rec.rule), ru->name);
 		aj.rec.severity = ru->severity;
 		str_copy(aj.rec.subject, sizeof(aj.rec.subject), a->subject);
@@ -458,8 +545,9 @@ on_alert(void *arg, const struct alert_raise *a)
 		aj.rec.webhook = d->wh != NULL ? WEBHOOK_PENDING : WEBHOOK_NONE;
 		/* Every entry up to the one that completed the pattern has
 		 * been looked at. */
-		str_printf(aj.cursor, sizeof(aj.cursor), "%lld",
-		    (long long)(d->current + 1));
+		if (!d->history)
+			str_printf(aj.cursor, sizeof(aj.cursor), "%lld",
+			    (long long)(d->current + 1));
 		if (alert_write(d, a, &aj, &run, contain) == 0)
 			break;
 		if (!contain || !lease_held(d->cfg.lease, NULL))
@@ -470,15 +558,19 @@ on_alert(void *arg, const struct alert_raise *a)
 		free(doc);
 		doc = NULL;
 	}
+	/* Stored: counted (issue 16, custos_alerts_total). */
+	metrics_alert(d->cfg.metrics, ru->name, severity_names[ru->severity]);
 	if (d->cfg.use_syslog)
 		syslog(LOG_AUTH | (ru->severity >= SEV_HIGH ? LOG_ALERT :
-		    LOG_WARNING), "custos alert %s %s severity=%s subject=%s%s%s:"
-		    " %s", aj.rec.id, ru->name, severity_names[ru->severity],
-		    a->subject, contain ? " contained=" : "",
-		    contain ? run.r.id : "", a->message);
-	log_warn("alert %s %s (%s) %s%s%s", aj.rec.id, ru->name,
-	    severity_names[ru->severity], a->message, contain ?
-	    "; contained: " : "", contain ? run.r.id : "");
+		    LOG_WARNING), "custos alert %s %s severity=%s "
+		    "subject=%s%s%s%s: %s", aj.rec.id, ru->name,
+		    severity_names[ru->severity], a->subject,
+		    d->history ? " history=true" : "", contain ?
+		    " contained=" : "", contain ? run.r.id : "", a->message);
+	log_warn("alert %s %s (%s)%s %s%s%s", aj.rec.id, ru->name,
+	    severity_names[ru->severity], d->history ? " in imported history" :
+	    "", a->message, contain ? "; contained: " : "", contain ?
+	    run.r.id : "");
 	alert_mail(d, aj.rec.id, ru->name, severity_names[ru->severity], a,
 	    doc);
 	if (d->wh != NULL)
@@ -541,44 +633,49 @@ entry_time(struct detect *d, int64_t i)
 
 struct save_job {
 	struct detect *d;
-	char text[24];
+	char text[24], htext[24];
 };
 
 static int
 save_apply(struct store_conn *c, void *arg, struct err *e)
 {
 	struct save_job *j = arg;
+	const struct store_ops *ops = store_ops(j->d->st);
 
 	if (lease_fence(j->d->cfg.lease, c, e) == -1)
 		return -1;
-	return store_ops(j->d->st)->meta_set(c, CURSOR_KEY, j->text,
-	    strlen(j->text), e);
+	if (ops->meta_set(c, CURSOR_KEY, j->text, strlen(j->text), e) == -1)
+		return -1;
+	return ops->meta_set(c, HISTORY_KEY, j->htext, strlen(j->htext), e);
 }
 
-/* Stores the cursor (no log entry: it records nothing that happened). */
+/* Stores both cursors (no log entry: it records nothing that
+ * happened). */
 static void
 save_cursor(struct detect *d, int64_t now_ms)
 {
-	struct save_job j = {d, ""};
+	struct save_job j = {d, "", ""};
 	struct store_job job = {save_apply, NULL, &j};
 	struct err e;
 
 	d->saved_ms = now_ms;
-	if (d->saved == d->cursor)
+	if (d->saved == d->cursor && d->hsaved == d->hcursor)
 		return;
 	str_printf(j.text, sizeof(j.text), "%lld", (long long)d->cursor);
+	str_printf(j.htext, sizeof(j.htext), "%lld", (long long)d->hcursor);
 	err_init(&e);
 	if (store_write(d->st, &job, NULL, &e) == -1) {
 		log_error("detect: cannot save where it stands: %s", e.msg);
 		return;
 	}
 	d->saved = d->cursor;
+	d->hsaved = d->hcursor;
 }
 
-/* Where detection stands; a new store (or one from before detection)
- * starts at its end. */
+/* One stored cursor into *out; a missing (1) or damaged one is the end
+ * of the log.  0 when read, 1 when missing, -1. */
 static int
-load_cursor(struct detect *d)
+load_one(struct detect *d, const char *key, int64_t *out)
 {
 	struct store_conn *c;
 	struct buf b;
@@ -593,20 +690,39 @@ load_cursor(struct detect *d)
 		buf_cleanup(&b);
 		return -1;
 	}
-	rc = store_ops(d->st)->meta_get(c, CURSOR_KEY, &b, &e);
+	rc = store_ops(d->st)->meta_get(c, key, &b, &e);
 	store_reader_put(d->st, c);
-	d->cursor = store_head_fresh(d->st);
+	*out = store_head_fresh(d->st);
 	if (rc == 0 && (b.len >= sizeof(text) || (memcpy(text, b.data,
-	    b.len), text[b.len] = '\0', num_parse_i64(&d->cursor, text, 0,
-	    d->cursor) == -1))) {
-		log_warn("detect: the stored position is damaged; starting at "
-		    "the end of the log");
-		d->cursor = store_head_fresh(d->st);
+	    b.len), text[b.len] = '\0', num_parse_i64(out, text, 0,
+	    *out) == -1))) {
+		log_warn("detect: the stored position (%s) is damaged; "
+		    "starting at the end of the log", key);
+		*out = store_head_fresh(d->st);
 	}
 	buf_cleanup(&b);
+	return rc;
+}
+
+/* Where detection stands, live and over history; a new store (or one
+ * from before detection) starts at its end, and so does history on a
+ * store from before history was detected. */
+static int
+load_cursor(struct detect *d)
+{
+	int rc = load_one(d, CURSOR_KEY, &d->cursor), hrc;
+
 	if (rc == -1)
 		return -1;
 	d->saved = rc == 0 ? d->cursor : -1;
+	hrc = load_one(d, HISTORY_KEY, &d->hcursor);
+	if (hrc == -1)
+		return -1;
+	d->hsaved = hrc == 0 ? d->hcursor : -1;
+	if (hrc == 1)
+		d->saved = -1;          /* store both at once */
+	d->hread = d->hcursor;
+	d->nh = 0;
 	return 0;
 }
 
@@ -632,24 +748,125 @@ warm_start(struct detect *d, int64_t now_ms)
 	return lo;
 }
 
-/* Feeds entries [from, to); emits only when live. */
+/* --- imported history ---------------------------------------------- */
+
+static int
+by_time(const void *a, const void *b)
+{
+	const struct entry *x = a, *y = b;
+
+	if (x->time_ms != y->time_ms)
+		return x->time_ms < y->time_ms ? -1 : 1;
+	return x->index < y->index ? -1 : x->index > y->index;
+}
+
+/*
+ * Feeds the pending block of imported entries to the history engine in
+ * the events' own time order, alerting; then everything before hread
+ * has been looked at.
+ */
+static void
+history_flush(struct detect *d)
+{
+	size_t i;
+
+	if (d->nh > 0) {
+		d->hfirst = d->hblock[0].index;
+		d->hlast = d->hblock[d->nh - 1].index;
+		qsort(d->hblock, d->nh, sizeof(*d->hblock), by_time);
+		d->history = 1;
+		for (i = 0; i < d->nh; i++) {
+			d->current = d->hblock[i].index;
+			engine_feed(d->hen, &d->hblock[i], on_alert, d);
+		}
+		d->history = 0;
+		d->nh = 0;
+	}
+	d->hcursor = d->hread;
+}
+
+/*
+ * Takes one entry (the next readable one from hread on) into the
+ * history: imported ones gather in the block, which is fed when a live
+ * entry ends the run of imported ones or when it is full.
+ */
+static void
+history_take(struct detect *d, const struct entry *de, int64_t now_ms)
+{
+	if (!de->imported) {
+		d->hread = de->index;
+		history_flush(d);
+		d->hread = d->hcursor = de->index + 1;
+		return;
+	}
+	d->hblock[d->nh++] = *de;
+	d->hgrow_ms = now_ms;
+	d->hread = de->index + 1;
+	if (d->nh == HBLOCK)
+		history_flush(d);
+}
+
+/* After the entries before to were taken (the others unreadable). */
+static void
+history_taken(struct detect *d, int64_t to)
+{
+	d->hread = to;
+	if (d->nh == 0)
+		d->hcursor = to;
+}
+
+/* Catches history up to the live cursor (after a restart, or when it was
+ * behind), then feeds a block at the head once no entry came for
+ * HSETTLE_MS (an import being written in several commits is one run). */
+static int
+history_step(struct detect *d, int64_t now_ms)
+{
+	while (d->hread < d->cursor) {
+		int64_t to = d->hread + CHUNK < d->cursor ? d->hread + CHUNK :
+		    d->cursor;
+
+		size_t i;
+
+		if (read_chunk(d, d->hread, to) == -1)
+			return -1;
+		for (i = 0; i < d->nchunk; i++)
+			history_take(d, &d->chunk[i], now_ms);
+		history_taken(d, to);
+	}
+	if (d->nh > 0 && d->hread == d->cursor &&
+	    (now_ms - d->hgrow_ms >= HSETTLE_MS || now_ms < d->hgrow_ms))
+		history_flush(d);
+	return 0;
+}
+
+/* Feeds entries [from, to); emits only when live.  Live, history takes
+ * each entry first when it is not behind, so a run of imported entries
+ * is fed (and its alerts raised) before the live entry that ends it. */
 static int
 feed(struct detect *d, int64_t from, int64_t to, int live)
 {
+	int64_t now_ms = clock_now_ms(d->clk);
+
 	while (from < to) {
+		int64_t next = from + CHUNK < to ? from + CHUNK : to;
+		int sync = live && d->hread == from;
 		size_t i;
 
 		if (read_chunk(d, from, to) == -1)
 			return -1;
 		for (i = 0; i < d->nchunk; i++) {
+			if (sync)
+				history_take(d, &d->chunk[i], now_ms);
 			d->current = d->chunk[i].index;
 			engine_feed(d->en, &d->chunk[i], live ? on_alert :
 			    NULL, d);
 			if (live)
 				d->cursor = d->chunk[i].index + 1;
 		}
+		if (sync)
+			history_taken(d, next);
 		/* Unreadable entries were skipped: step over the range. */
-		from = from + CHUNK < to ? from + CHUNK : to;
+		from = next;
 		if (live)
 			d->cursor = from;
 	}
@@ -678,15 +895,20 @@ acquire(struct detect *d, int again)
 	int64_t now_ms = clock_now_ms(d->clk), start;
 
 	if (again) {
-		struct engine *en = engine_new(&d->cfg.rules, &d->lk);
+		struct engine *en = engine_new(&d->cfg.rules, &d->lk),
+		    *hen = engine_new(&d->cfg.rules, &d->lk);
 
-		if (en == NULL || load_cursor(d) == -1) {
+		if (en == NULL || hen == NULL || load_cursor(d) == -1) {
 			engine_free(en);
+			engine_free(hen);
 			log_error("detect: cannot read where detection stands");
 			return -1;
 		}
+		engine_set_history(hen);
 		engine_free(d->en);
 		d->en = en;
+		engine_free(d->hen);
+		d->hen = hen;
 		if (store_ops(d->st)->lease_take != NULL)
 			log_info("detect: this node detects now, from entry "
 			    "%lld", (long long)d->cursor);
@@ -728,6 +950,8 @@ detect_main(void *arg)
 		if (n > d->cursor && feed(d, d->cursor, n, 1) == -1)
 			store_wait_entries(d->st, INT64_MAX, WAIT_MS);
 		now_ms = clock_now_ms(d->clk);
+		if (history_step(d, now_ms) == -1)
+			store_wait_entries(d->st, INT64_MAX, WAIT_MS);
 		if (now_ms - d->saved_ms >= SAVE_EVERY_MS ||
 		    now_ms < d->saved_ms)
 			save_cursor(d, now_ms);
@@ -756,11 +980,15 @@ detect_start(struct store *st, const struct clock *clk,
 	d->lk.logins = lk_logins;
 	d->lk.devices = lk_devices;
 	d->en = engine_new(&d->cfg.rules, &d->lk);
+	d->hen = engine_new(&d->cfg.rules, &d->lk);
 	d->chunk = calloc(CHUNK, sizeof(*d->chunk));
-	if (d->en == NULL || d->chunk == NULL) {
+	d->hblock = calloc(HBLOCK, sizeof(*d->hblock));
+	if (d->en == NULL || d->hen == NULL || d->chunk == NULL ||
+	    d->hblock == NULL) {
 		err_internal(e, "out of memory");
 		goto fail;
 	}
+	engine_set_history(d->hen);
 	if (load_cursor(d) == -1) {
 		err_internal(e, "detect: cannot read where detection stands");
 		goto fail;
@@ -770,6 +998,7 @@ detect_start(struct store *st, const struct clock *clk,
 		    cfg->webhook_attempts, cfg->lease, e);
 		if (d->wh == NULL)
 			goto fail;
+		webhook_set_metrics(d->wh, cfg->metrics);
 	}
 	if (cfg->use_syslog)
 		openlog("custosd", LOG_PID | LOG_NDELAY, LOG_AUTH);
@@ -801,7 +1030,9 @@ detect_stop(struct detect *d)
 	}
 	webhook_stop(d->wh);
 	engine_free(d->en);
+	engine_free(d->hen);
 	free(d->chunk);
+	free(d->hblock);
 	pthread_mutex_destroy(&d->mu);
 	free(d);
 }

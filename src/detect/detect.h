@@ -35,9 +35,13 @@ struct detect_config {
 	 * Only its holder follows the log, from the stored cursor, and
 	 * stores alerts and the cursor fenced by it.  NULL: always. */
 	struct lease *lease;
+	/* Issue 16: alerts by rule and the webhook's deliveries are counted
+	 * here (metrics/metrics.h).  NULL: not counted. */
+	struct metrics *metrics;
 };
 
 struct detect;
+struct metrics;
 
 /* Starts the thread.  cfg's strings must outlive it. */
 struct detect *detect_start(struct store *st, const struct clock *clk,

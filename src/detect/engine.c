@@ -4,6 +4,7 @@
 #include <arpa/inet.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "common/str.h"
 #include "detect/hours.h"
@@ -57,6 +58,7 @@ struct engine {
 	size_t cap, n;
 	uint64_t fed;
 	int64_t now_ms;
+	int history;            /* reads imported entries only (set_history) */
 };
 
 static uint64_t
@@ -184,20 +186,35 @@ engine_free(struct engine *en)
 	free(en);
 }
 
+void
+engine_set_history(struct engine *en)
+{
+	en->history = 1;
+}
+
 size_t
 engine_states(const struct engine *en)
 {
 	return en->n;
 }
 
-/* Forgets stamps older than window_ms before now. */
+/* 1 when times a and b (ms) lie within window_ms of each other, in
+ * either order: imported history may be fed out of time order. */
+static int
+within(int64_t a, int64_t b, int64_t window_ms)
+{
+	return a - b <= window_ms && b - a <= window_ms;
+}
+
+/* Forgets stamps farther than window_ms from now (before it, or after
+ * it when history is fed out of order). */
 static void
 stamps_prune(struct stamps *l, int64_t now_ms, int64_t window_ms)
 {
 	size_t i, k = 0;
 
 	for (i = 0; i < l->n; i++)
-		if (l->v[i].t_ms + window_ms >= now_ms)
+		if (within(l->v[i].t_ms, now_ms, window_ms))
 			l->v[k++] = l->v[i];
 	l->n = k;
 }
@@ -237,8 +254,8 @@ raise_begin(struct engine *en, struct state *s, int r, const struct entry *d,
 
 	if (!ru->enabled)
 		return 0;
-	if (s->fired_ms[r] != 0 && s->fired_ms[r] + ru->window * 1000 >
-	    d->time_ms)
+	if (s->fired_ms[r] != 0 && within(s->fired_ms[r], d->time_ms,
+	    ru->window * 1000 - 1))
 		return 0;
 	s->fired_ms[r] = d->time_ms;
 	memset(a, 0, sizeof(*a));
@@ -323,8 +340,8 @@ rule_several_signals(struct engine *en, const struct alert_raise *a,
 	s->signal_index[a->rule] = d->index;
 	names[0] = '\0';
 	for (r = 0; r < RULE_COUNT; r++) {
-		if (s->signal_ms[r] == 0 || s->signal_ms[r] + ru->window *
-		    1000 < d->time_ms)
+		if (s->signal_ms[r] == 0 || !within(s->signal_ms[r],
+		    d->time_ms, ru->window * 1000))
 			continue;
 		n++;
 		if (str_printf(names + len, sizeof(names) - len, "%s%s",
@@ -338,8 +355,9 @@ rule_several_signals(struct engine *en, const struct alert_raise *a,
 	str_copy(b.vendor, sizeof(b.vendor), a->vendor);
 	str_copy(b.subject, sizeof(b.subject), a->engineer);
 	for (r = 0; r < RULE_COUNT; r++)
-		if (s->signal_ms[r] != 0 && s->signal_ms[r] + ru->window *
-		    1000 >= d->time_ms && s->signal_index[r] != d->index)
+		if (s->signal_ms[r] != 0 && within(s->signal_ms[r],
+		    d->time_ms, ru->window * 1000) &&
+		    s->signal_index[r] != d->index)
 			raise_entry(&b, s->signal_index[r], s->signal_ms[r]);
 	str_printf(b.message, sizeof(b.message), "%lld different alerts "
 	    "about %s within %lld s (%s): strong evidence",
@@ -440,9 +458,11 @@ rule_new_network(struct engine *en, struct state *s, const struct entry *d,
 		return;
 	if (!s->nets_loaded) {
 		s->nets_loaded = 1;
-		if (en->lk->logins(en->lk->ctx, d->actor, d->time_ms / 1000 -
-		    NETWORK_HISTORY_DAYS * 86400, d->index, learn_login, s) ==
-		    -1)
+		/* History compares with the history itself: custosd's own
+		 * logins are of another time. */
+		if (!en->history && en->lk->logins(en->lk->ctx, d->actor,
+		    d->time_ms / 1000 - NETWORK_HISTORY_DAYS * 86400, d->index,
+		    learn_login, s) == -1)
 			return;
 	}
 	/* An engineer's first login has nothing to compare with. */
@@ -464,7 +484,9 @@ rule_off_hours(struct engine *en, struct state *s, const struct entry *d,
 	struct alert_raise a;
 	struct err e;
 
-	if (!en->rs->r[RULE_OFF_HOURS].enabled)
+	/* The declared hours are today's, and for the engineers custos
+	 * knows: not a measure for imported history. */
+	if (!en->rs->r[RULE_OFF_HOURS].enabled || en->history)
 		return;
 	if (s->hours_state == HOURS_UNKNOWN) {
 		if (en->lk->hours(en->lk->ctx, d->actor, text, sizeof(text)) ==
@@ -554,14 +576,16 @@ rule_session(struct engine *en, const struct entry *d, engine_emit_fn fn,
 		s->source_index = d->index;
 		return;
 	}
-	if (d->time_ms - s->source_ms <= ru->window * 1000 && fn != NULL &&
+	if (within(d->time_ms, s->source_ms, ru->window * 1000) &&
+	    fn != NULL &&
 	    raise_begin(en, s, RULE_SESSION_TWO_ADDRESSES, d, &a)) {
 		a.subject_kind = "session";
 		str_copy(a.subject, sizeof(a.subject), d->session);
 		raise_entry(&a, s->source_index, s->source_ms);
 		str_printf(a.message, sizeof(a.message), "session %s was used "
-		    "from %s and, %lld s later, from %s", d->session,
-		    s->source, (long long)((d->time_ms - s->source_ms) / 1000),
+		    "from %s and, %lld s apart, from %s", d->session,
+		    s->source, (long long)(llabs(d->time_ms - s->source_ms) /
+		    1000),
 		    d->source);
 		emit(en, fn, arg, &a, d);
 	}
@@ -571,16 +595,29 @@ rule_session(struct engine *en, const struct entry *d, engine_emit_fn fn,
 }
 
 /* A login that signs an engineer in: password, TOTP and device, or a
- * passkey (which stands for a device). */
+ * passkey (which stands for a device).  In imported history a sign-in
+ * is one entry, auth.login (Okta's user.session.start). */
 static int
-is_login(const struct entry *d)
+is_login(const struct engine *en, const struct entry *d)
 {
 	return strcmp(d->action, "auth.verify") == 0 ||
-	    strcmp(d->action, "auth.passkey") == 0;
+	    strcmp(d->action, "auth.passkey") == 0 ||
+	    (en->history && strcmp(d->action, "auth.login") == 0);
+}
+
+/* An imported refused sign-in that says the account is locked (Okta's
+ * outcome.reason LOCKED_OUT, custos's locked). */
+static int
+history_locked(const struct engine *en, const struct entry *d)
+{
+	return en->history && !d->allowed &&
+	    strcmp(d->action, "auth.login") == 0 &&
+	    (strcasecmp(d->reason, "locked_out") == 0 ||
+	    strcasecmp(d->reason, "locked") == 0);
 }
 
 static int
-login_failure(const struct entry *d)
+login_failure(const struct engine *en, const struct entry *d)
 {
 	static const char *const reasons[] = {"bad_credentials",
 	    "bad_password", "bad_totp", "totp_reused", "bad_device_signature",
@@ -588,11 +625,15 @@ login_failure(const struct entry *d)
 	size_t i;
 
 	if (d->allowed || (strcmp(d->action, "auth.login") != 0 &&
-	    !is_login(d)))
+	    !is_login(en, d)))
 		return 0;
 	/* A decoy login names no account: nothing to count it against. */
 	if (d->actor[0] == '\0' && d->target[0] == '\0')
 		return 0;
+	/* Imported refusals carry the other system's reasons
+	 * (INVALID_CREDENTIALS, VERIFICATION_ERROR, ...): each counts. */
+	if (en->history)
+		return !history_locked(en, d);
 	for (i = 0; reasons[i] != NULL; i++)
 		if (strcmp(d->reason, reasons[i]) == 0)
 			return 1;
@@ -622,11 +663,12 @@ static void
 rule_logins(struct engine *en, const struct entry *d, engine_emit_fn fn,
     void *arg)
 {
-	int locked = !d->allowed && strcmp(d->reason, "locked") == 0;
+	int locked = (!d->allowed && strcmp(d->reason, "locked") == 0) ||
+	    history_locked(en, d);
 	struct alert_raise a;
 	struct state *s;
 
-	if (!locked && !login_failure(d))
+	if (!locked && !login_failure(en, d))
 		return;
 	s = account_state(en, d);
 	if (s == NULL)
@@ -668,7 +710,8 @@ device_added(struct engine *en, const struct entry *d)
 	struct state *s;
 	int64_t n = 0;
 
-	if (d->engineer[0] == '\0' ||
+	/* Today's device count says nothing about history. */
+	if (en->history || d->engineer[0] == '\0' ||
 	    en->lk->devices(en->lk->ctx, d->engineer, &n) == -1 || n < 2)
 		return;
 	s = state_get(en, "e:", d->engineer);
@@ -737,7 +780,7 @@ engineer_entry(struct engine *en, const struct entry *d, engine_emit_fn fn,
 
 	if (s == NULL)
 		return;
-	if (is_login(d) && d->allowed && rs->r[RULE_NEW_NETWORK].enabled)
+	if (is_login(en, d) && d->allowed && rs->r[RULE_NEW_NETWORK].enabled)
 		rule_new_network(en, s, d, fn, arg);
 	if (d->allowed)
 		rule_off_hours(en, s, d, fn, arg);
@@ -750,7 +793,8 @@ engineer_entry(struct engine *en, const struct entry *d, engine_emit_fn fn,
 	}
 	if (entered_tenant(d)) {
 		rule_tenant_hopping(en, s, d, fn, arg);
-		if (s->cred_ms != 0 && d->time_ms - s->cred_ms <=
+		if (s->cred_ms != 0 && d->time_ms >= s->cred_ms &&
+		    d->time_ms - s->cred_ms <=
 		    rs->r[RULE_CREDENTIAL_THEN_ACCESS].window * 1000) {
 			if (fn != NULL && raise_begin(en, s,
 			    RULE_CREDENTIAL_THEN_ACCESS, d, &a)) {
@@ -823,7 +867,8 @@ engine_feed(struct engine *en, const struct entry *d, engine_emit_fn fn,
 	struct alert_raise a;
 	struct state *s;
 
-	if (d->imported)
+	/* Live and history keep apart: each engine reads only its own. */
+	if ((d->imported != 0) != (en->history != 0))
 		return;
 	en->now_ms = d->time_ms;
 	if (++en->fed % SWEEP_EVERY == 0)

@@ -75,6 +75,20 @@ void engine_free(struct engine *en);
 void engine_feed(struct engine *en, const struct entry *d,
     engine_emit_fn emit, void *arg);
 
+/*
+ * Makes en a history engine (before the first feed): it reads only
+ * imported entries (detail.imported), which a live engine ignores, so an
+ * imported month and the live log never share state.  Over history a
+ * sign-in is auth.login (allowed: new_network; refused, with whatever
+ * reason the other system gave: login_failures, or account_locked for
+ * LOCKED_OUT), networks are learned from the history itself, and what
+ * only custos knows today is not asked: working hours (off_hours is
+ * skipped) and device counts (a device.create is no new credential).
+ * Windows hold in both directions of time, so entries fed somewhat out
+ * of order are still counted together.
+ */
+void engine_set_history(struct engine *en);
+
 /* How many engineers, sessions and accounts the engine holds state for. */
 size_t engine_states(const struct engine *en);
 

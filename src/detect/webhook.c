@@ -10,6 +10,7 @@
 #include "common/log.h"
 #include "store/lease.h"
 #include "common/str.h"
+#include "metrics/metrics.h"
 
 #define BATCH 16
 #define POST_TIMEOUT 10         /* seconds per attempt */
@@ -25,6 +26,7 @@ struct webhook {
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
 	int stopping, kicked;           /* under mu */
+	struct metrics *metrics;        /* under mu */
 };
 
 struct owed {
@@ -98,6 +100,25 @@ set_apply(struct store_conn *c, void *arg, struct err *e)
 	    -1 : 0;
 }
 
+static struct metrics *
+wh_metrics(struct webhook *w)
+{
+	struct metrics *m;
+
+	pthread_mutex_lock(&w->mu);
+	m = w->metrics;
+	pthread_mutex_unlock(&w->mu);
+	return m;
+}
+
+void
+webhook_set_metrics(struct webhook *w, struct metrics *m)
+{
+	pthread_mutex_lock(&w->mu);
+	w->metrics = m;
+	pthread_mutex_unlock(&w->mu);
+}
+
 static void
 deliver(struct webhook *w, struct rec_alert *a)
 {
@@ -110,11 +131,16 @@ deliver(struct webhook *w, struct rec_alert *a)
 	a->attempts++;
 	if (status >= 200 && status < 300) {
 		a->webhook = WEBHOOK_DELIVERED;
+		metrics_webhook_attempt(wh_metrics(w),
+		    METRICS_WEBHOOK_DELIVERED);
 	} else if (a->attempts >= w->attempts) {
 		a->webhook = WEBHOOK_GAVE_UP;
+		metrics_webhook_attempt(wh_metrics(w),
+		    METRICS_WEBHOOK_GAVE_UP);
 		log_error("webhook: gave up on alert %s after %d attempts "
 		    "(last answer: %ld)", a->id, a->attempts, status);
 	} else {
+		metrics_webhook_attempt(wh_metrics(w), METRICS_WEBHOOK_RETRY);
 		wait = (int64_t)1 << (a->attempts < 9 ? a->attempts : 9);
 		a->next_attempt = now + (wait < WEBHOOK_BACKOFF_MAX ? wait :
 		    WEBHOOK_BACKOFF_MAX);
@@ -127,6 +153,20 @@ deliver(struct webhook *w, struct rec_alert *a)
 	err_init(&e);
 	if (store_write(w->st, &job, NULL, &e) == -1)
 		log_error("webhook: cannot record a delivery: %s", e.msg);
+}
+
+/* What is due now, for custos_webhook_queue and _lag_seconds. */
+static void
+due_figures(struct webhook *w, const struct owed *o)
+{
+	int64_t oldest = 0, now_ms = clock_now_ms(w->clk);
+	size_t i;
+
+	for (i = 0; i < o->n; i++)
+		if (oldest == 0 || o->a[i].time_ms < oldest)
+			oldest = o->a[i].time_ms;
+	metrics_webhook_due(wh_metrics(w), (int64_t)o->n, o->n == 0 ? 0 :
+	    (double)(now_ms - oldest) / 1000.0);
 }
 
 static void *
@@ -165,6 +205,7 @@ webhook_main(void *arg)
 		    BATCH, owed_cb, &o, &e) == -1)
 			log_error("webhook: %s", e.msg);
 		store_reader_put(w->st, c);
+		due_figures(w, &o);
 		for (i = 0; i < o.n; i++) {
 			deliver(w, &o.a[i]);
 			free(o.doc[i]);

@@ -30,5 +30,9 @@ struct webhook *webhook_start(struct store *st, const struct clock *clk,
 /* Something new is owed: look now rather than at the next tick. */
 void webhook_kick(struct webhook *w);
 void webhook_stop(struct webhook *w);
+/* Issue 16: counts deliveries and what is due in m (metrics/metrics.h);
+ * call right after webhook_start.  NULL: not counted. */
+struct metrics;
+void webhook_set_metrics(struct webhook *w, struct metrics *m);
 
 #endif

@@ -248,6 +248,23 @@ count_header(void *arg, enum MHD_ValueKind kind, const char *key,
 	return MHD_YES;
 }
 
+static int64_t
+mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+/* The application's done(), for metrics. */
+static void
+app_done(struct http_server *s, const struct http_req *r, int status)
+{
+	if (s->app.done != NULL)
+		s->app.done(s->app.ctx, r, status, mono_ns() - r->started_ns);
+}
+
 /* Sends a plain JSON error before the application saw the request. */
 static enum MHD_Result
 refuse(struct MHD_Connection *c, int status, const char *code,
@@ -278,6 +295,7 @@ dispatch(struct http_server *s, struct MHD_Connection *c, struct http_req *r)
 	pthread_mutex_lock(&s->stop_mu);
 	if (s->stopping) {
 		pthread_mutex_unlock(&s->stop_mu);
+		app_done(s, r, 503);
 		return refuse(c, 503, "unavailable", "the server is stopping");
 	}
 	s->inflight++;
@@ -303,6 +321,7 @@ http_complete(struct http_req *r)
 	struct http_server *s = r->srv;
 	struct MHD_Connection *c = r->conn;
 
+	app_done(s, r, r->resp->status);
 	/* Seen by the polling thread after the resume (which locks). */
 	__atomic_store_n(&r->state, RQ_READY, __ATOMIC_RELEASE);
 	/* From here r may be sent and freed by a polling thread. */
@@ -374,6 +393,8 @@ on_headers(struct http_server *s, struct MHD_Connection *c, const char *url,
 	r->path = url;
 	r->conn = c;
 	r->srv = s;
+	r->started_ns = mono_ns();
+	r->tag = -1;
 	r->tls = s->cert != NULL;
 	r->guard = conn_guard(c);
 	buf_init(&r->resp->body, SIZE_MAX / 2);
@@ -382,14 +403,18 @@ on_headers(struct http_server *s, struct MHD_Connection *c, const char *url,
 	guard_headers_done(s->guard, r->guard);
 	/* A raw NUL would cut the path short where it is read as a C
 	 * string: refused, as %00 is (see unescape). */
-	if (!guard_target_whole(r->guard, version))
+	if (!guard_target_whole(r->guard, version)) {
+		app_done(s, r, 400);
 		return refuse(c, 400, "bad_request", "the request target "
 		    "holds a NUL byte");
+	}
 	/* Two lengths are two readings of one request (smuggling): no. */
 	MHD_get_connection_values(c, MHD_HEADER_KIND, count_header, &cl);
-	if (cl.n > 1)
+	if (cl.n > 1) {
+		app_done(s, r, 400);
 		return refuse(c, 400, "bad_request", "more than one "
 		    "Content-Length header");
+	}
 	r->body_cap = s->app.body_cap(s->app.ctx, r);
 	buf_init_secret(&r->body, r->body_cap);
 	len = MHD_lookup_connection_value(c, MHD_HEADER_KIND,

@@ -15,6 +15,7 @@
 #define CUSTOS_HTTP_SERVER_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "common/buf.h"
 #include "common/err.h"
@@ -36,6 +37,9 @@ struct http_req {
 	int body_too_large;
 	size_t body_cap;
 	void *conn;                     /* struct MHD_Connection */
+	int64_t started_ns;             /* CLOCK_MONOTONIC at its headers */
+	int tag;                        /* the application's label for
+					 * done() (api: the action); -1 */
 	/* the server's own */
 	struct http_server *srv;
 	struct guard_conn *guard;
@@ -70,6 +74,12 @@ struct http_app {
 	 * http_complete(r) is called. */
 	enum http_outcome (*handle)(void *ctx, struct http_req *r,
 	    struct http_resp *out);
+	/* May be NULL.  Called once per answered request (refusals before
+	 * handle() included, r->tag then -1) just before it is sent, with
+	 * the status and the nanoseconds since its headers: for metrics.
+	 * Any thread; must not block. */
+	void (*done)(void *ctx, const struct http_req *r, int status,
+	    int64_t ns);
 	void *ctx;
 };
 

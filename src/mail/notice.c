@@ -16,7 +16,8 @@ admin_cb(void *arg, const struct rec_user *u)
 {
 	struct admins *a = arg;
 
-	if (u->role != ROLE_ADMIN || u->status != STATUS_ACTIVE)
+	if (u->role != ROLE_ADMIN || u->status != STATUS_ACTIVE ||
+	    u->email[0] == '\0')
 		return 0;
 	if (a->n == NOTICE_MAX)
 		return 1;
@@ -81,4 +82,30 @@ notice_discard(struct notice *n)
 	for (i = 0; i < n->n; i++)
 		outbox_discard(&n->msg[i], n->cfg.outbox_dir);
 	n->n = 0;
+}
+
+int
+notice_stage_attach(struct notice *n, struct store_conn *c,
+    const struct store_ops *ops, const char *tenant_id, const char *subject,
+    const char *body, const char *att_name, const char *att, size_t att_len,
+    size_t *staged, struct err *e)
+{
+	struct admins a;
+	size_t i;
+
+	*staged = 0;
+	memset(&a, 0, sizeof(a));
+	if (ops->user_list(c, tenant_id, admin_cb, &a, e) == -1)
+		return -1;
+	for (i = 0; i < a.n; i++) {
+		if (outbox_stage_attach(&n->msg[n->n], n->cfg.outbox_dir,
+		    n->cfg.from, a.email[i], subject, body, att_name,
+		    "application/json", att, att_len) == -1) {
+			notice_discard(n);
+			return err_internal(e, "cannot write to the outbox");
+		}
+		n->n++;
+		(*staged)++;
+	}
+	return 0;
 }

@@ -57,6 +57,17 @@ int notice_stage(struct notice *n, struct store_conn *c,
     const struct store_ops *ops, const char *tenant_id, const char *subject,
     const char *body, struct err *e) __attribute__((warn_unused_result));
 
+/*
+ * Issue 16, disclose: as notice_stage, each message carrying att (JSON,
+ * att_len bytes) as the attachment att_name; *staged says how many
+ * admins (active, with an address) it was staged for, 0 when the tenant
+ * has none.  On failure nothing of this notice stays staged.
+ */
+int notice_stage_attach(struct notice *n, struct store_conn *c,
+    const struct store_ops *ops, const char *tenant_id, const char *subject,
+    const char *body, const char *att_name, const char *att, size_t att_len,
+    size_t *staged, struct err *e) __attribute__((warn_unused_result));
+
 /* After the commit: moves the staged mail into new/. */
 void notice_deliver(struct notice *n);
 

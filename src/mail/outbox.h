@@ -26,6 +26,15 @@ int outbox_stage(struct outbox_msg *m, const char *dir, const char *from,
     const char *to, const char *subject, const char *body)
 	__attribute__((warn_unused_result));
 
+/* Issue 16, disclose: as outbox_stage, with one attachment of att_len
+ * bytes (at most OUTBOX_ATTACH_MAX) named att_name (no quotes, no line
+ * breaks) of MIME type att_type, sent in base64 after the text. */
+#define OUTBOX_ATTACH_MAX ((size_t)48 << 20)
+int outbox_stage_attach(struct outbox_msg *m, const char *dir,
+    const char *from, const char *to, const char *subject, const char *body,
+    const char *att_name, const char *att_type, const void *att,
+    size_t att_len) __attribute__((warn_unused_result));
+
 /* Moves a staged message into new/ (and fsyncs the directory). */
 int outbox_deliver(struct outbox_msg *m, const char *dir)
 	__attribute__((warn_unused_result));

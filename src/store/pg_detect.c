@@ -33,6 +33,8 @@ static const char *const d_sql[D_COUNT] = {
 	    "AND ($3::text = '' OR rule = $3::text) "
 	    "AND severity >= $4::int8 "
 	    "AND ($5::text = '' OR subject = $5::text) "
+	    "AND ($7::int8 = 0 OR ($7::int8 = 1) = "
+	    "(doc LIKE '%\"history\":true%')) "
 	    "ORDER BY time DESC, id LIMIT $6::int8",
 	[D_ALERT_GET] = "SELECT doc FROM alerts WHERE id = $1",
 	/* webhook = 1 as written: the partial index alerts_webhook. */
@@ -106,6 +108,7 @@ pg_alert_list(struct store_conn *c, const struct rec_alert_filter *f,
 	pg_param_int(&p, f->min_severity);
 	pg_param_text(&p, f->subject != NULL ? f->subject : "");
 	pg_param_int(&p, f->limit > 0 ? f->limit : 100);
+	pg_param_int(&p, f->history);
 	if (pg_run(c, PG_DETECT, D_ALERT_LIST, d_sql, &p, &r, "alerts",
 	    e) == -1)
 		return -1;

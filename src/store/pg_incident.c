@@ -22,6 +22,7 @@ enum q {
 	Q_CHECKPOINT_TIME,
 	Q_INCIDENT_INSERT, Q_REPORT_INSERT, Q_INCIDENT_CREATED,
 	Q_INCIDENTS_ALL, Q_INCIDENTS_TENANT, Q_INCIDENT_GET, Q_REPORT_GET,
+	Q_NOTICE_INSERT, Q_NOTICES, Q_NOTICE_GET,
 	Q_COUNT
 };
 
@@ -93,6 +94,20 @@ static const char *const q_sql[Q_COUNT] = {
 	[Q_INCIDENT_GET] = "SELECT " INCIDENT_COLS ", '', doc FROM incidents "
 	    "WHERE id = $1",
 	[Q_REPORT_GET] = "SELECT doc FROM incident_reports "
+	    "WHERE tenant_id = $2 AND incident_id = $1",
+	/* Issue 16, disclose: the notices of a publication. */
+	[Q_NOTICE_INSERT] = "INSERT INTO incident_notices(incident_id, "
+	    "tenant_id, exposure, created, created_by, recipients, doc) "
+	    "VALUES ($1, $2, $3, $4, $5, $6, $7)",
+	[Q_NOTICES] = "SELECT n.incident_id, n.tenant_id, n.exposure, "
+	    "n.created, n.created_by, n.recipients, i.title, i.time_from, "
+	    "i.time_to FROM incident_notices n JOIN incidents i "
+	    "ON i.id = n.incident_id WHERE ($1::text IS NULL OR "
+	    "n.incident_id = $1::text) AND ($2::text IS NULL OR "
+	    "n.tenant_id = $2::text) "
+	    "ORDER BY n.created DESC, n.incident_id DESC, n.tenant_id "
+	    "LIMIT $3::int8",
+	[Q_NOTICE_GET] = "SELECT doc FROM incident_notices "
 	    "WHERE tenant_id = $2 AND incident_id = $1",
 };
 
@@ -359,4 +374,82 @@ pg_incident_report_get(struct store_conn *c, const char *id,
 	rc = buf_append(out, v, len);
 	PQclear(r);
 	return rc == -1 ? err_internal(e, "incident report too large") : 0;
+}
+
+int
+pg_incident_notice_insert(struct store_conn *c,
+    const struct rec_incident_notice *r, struct err *e)
+{
+	struct pg_params p;
+
+	pg_params_init(&p);
+	pg_param_text(&p, r->incident_id);
+	pg_param_text(&p, r->tenant_id);
+	pg_param_text(&p, r->exposure);
+	pg_param_int(&p, r->created);
+	pg_param_text(&p, r->created_by);
+	pg_param_int(&p, r->recipients);
+	pg_param_textn(&p, r->doc, r->len);
+	return pg_exec(c, PG_INCIDENT, Q_NOTICE_INSERT, q_sql, &p, NULL,
+	    "incident notice", e);
+}
+
+int
+pg_incident_notice_list(struct store_conn *c, const char *incident_id,
+    const char *tenant_id, int64_t limit,
+    int (*cb)(void *arg, const struct rec_incident_notice *r), void *arg,
+    struct err *e)
+{
+	struct rec_incident_notice rec;
+	struct pg_params p;
+	PGresult *r;
+	int i, n;
+
+	pg_params_init(&p);
+	pg_param_text(&p, incident_id);
+	pg_param_text(&p, tenant_id);
+	pg_param_int(&p, limit);
+	if (pg_run(c, PG_INCIDENT, Q_NOTICES, q_sql, &p, &r,
+	    "incident notices", e) == -1)
+		return -1;
+	n = PQntuples(r);
+	for (i = 0; i < n; i++) {
+		memset(&rec, 0, sizeof(rec));
+		pg_get_text(rec.incident_id, sizeof(rec.incident_id), r, i, 0);
+		pg_get_text(rec.tenant_id, sizeof(rec.tenant_id), r, i, 1);
+		pg_get_text(rec.exposure, sizeof(rec.exposure), r, i, 2);
+		rec.created = pg_get_int(r, i, 3);
+		pg_get_text(rec.created_by, sizeof(rec.created_by), r, i, 4);
+		rec.recipients = (int)pg_get_int(r, i, 5);
+		pg_get_text(rec.title, sizeof(rec.title), r, i, 6);
+		rec.from = pg_get_int(r, i, 7);
+		rec.to = pg_get_int(r, i, 8);
+		if (cb(arg, &rec) != 0)
+			break;
+	}
+	PQclear(r);
+	return 0;
+}
+
+int
+pg_incident_notice_get(struct store_conn *c, const char *id,
+    const char *tenant_id, struct buf *out, struct err *e)
+{
+	struct pg_params p;
+	PGresult *r;
+	const char *v;
+	size_t len;
+	int rc;
+
+	pg_params_init(&p);
+	pg_param_text(&p, id);
+	pg_param_text(&p, tenant_id);
+	rc = pg_row(c, PG_INCIDENT, Q_NOTICE_GET, q_sql, &p, &r,
+	    "incident notice", e);
+	if (rc != 0)
+		return rc;
+	v = pg_get_bytes(r, 0, 0, &len);
+	rc = buf_append(out, v, len);
+	PQclear(r);
+	return rc == -1 ? err_internal(e, "incident notice too large") : 0;
 }

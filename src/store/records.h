@@ -290,6 +290,9 @@ struct rec_alert_filter {
 	int min_severity;
 	const char *subject;
 	int limit;
+	int history;                    /* 1: only alerts found in imported
+					 * history ("history":true in the
+					 * doc), -1: only the others, 0: all */
 };
 
 /* One transparency-log entry: the exact bytes plus the columns the store

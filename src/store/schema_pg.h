@@ -362,6 +362,25 @@ static const char pg_schema_base[] =
 /* Migration PG_SCHEMA_BASE + k -> PG_SCHEMA_BASE + k + 1 is entry k.
  * NULL-terminated: C17 has no empty initializer. */
 static const char *const pg_migrations[] = {
+	/* Issue 16, disclose (migration 25 at merge): the notices of an
+	 * incident's publication, append-only. */
+	"CREATE TABLE incident_notices("
+	" incident_id " PG_TEXT " NOT NULL REFERENCES incidents(id),"
+	" tenant_id " PG_TEXT " NOT NULL, exposure " PG_TEXT " NOT NULL,"
+	" created bigint NOT NULL, created_by " PG_TEXT " NOT NULL,"
+	" recipients bigint NOT NULL, doc " PG_TEXT " NOT NULL,"
+	" PRIMARY KEY(tenant_id, incident_id));"
+	"CREATE INDEX incident_notices_incident ON"
+	" incident_notices(incident_id);"
+	"CREATE TRIGGER incident_notices_no_update BEFORE UPDATE ON"
+	" incident_notices FOR EACH ROW EXECUTE FUNCTION"
+	" custos_refuse('incident notices are append-only');"
+	"CREATE TRIGGER incident_notices_no_delete BEFORE DELETE ON"
+	" incident_notices FOR EACH ROW EXECUTE FUNCTION"
+	" custos_refuse('incident notices are append-only');"
+	"CREATE TRIGGER incident_notices_no_truncate BEFORE TRUNCATE ON"
+	" incident_notices FOR EACH STATEMENT EXECUTE FUNCTION"
+	" custos_refuse('incident notices are append-only');",
 	/* export (issue 16): as SQLite's export_cursors. */
 	"CREATE TABLE export_cursors(dest " PG_TEXT " PRIMARY KEY,"
 	" next bigint NOT NULL, updated bigint NOT NULL);",

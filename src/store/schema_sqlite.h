@@ -399,6 +399,23 @@ static const char *const sqlite_migrations[] = {
 	" DEFAULT 0;"
 	"ALTER TABLE devices ADD COLUMN revoked INTEGER NOT NULL DEFAULT 0;"
 	"CREATE INDEX IF NOT EXISTS engineers_vendor ON engineers(vendor_id);",
+	/* 22 -> 23 (issue 16, disclose; migration 25 at merge): the
+	 * notices of an incident's publication, one per tenant told,
+	 * append-only (scope/incident_publish.h). */
+	"CREATE TABLE incident_notices("
+	" incident_id TEXT NOT NULL REFERENCES incidents(id),"
+	" tenant_id TEXT NOT NULL, exposure TEXT NOT NULL,"
+	" created INTEGER NOT NULL, created_by TEXT NOT NULL,"
+	" recipients INTEGER NOT NULL, doc TEXT NOT NULL,"
+	" PRIMARY KEY(tenant_id, incident_id)) WITHOUT ROWID;"
+	"CREATE INDEX incident_notices_incident ON"
+	" incident_notices(incident_id);"
+	"CREATE TRIGGER incident_notices_no_update BEFORE UPDATE ON"
+	" incident_notices"
+	" BEGIN SELECT RAISE(ABORT, 'incident notices are append-only'); END;"
+	"CREATE TRIGGER incident_notices_no_delete BEFORE DELETE ON"
+	" incident_notices"
+	" BEGIN SELECT RAISE(ABORT, 'incident notices are append-only'); END;",
 	/* 23 -> 24 (issue 16, export; the lead renumbers at merge): where
 	 * each SIEM export destination stands -- the next log index to
 	 * send, moved only after the destination acknowledged a batch

@@ -31,6 +31,7 @@ static const char *const d_sql[D_COUNT] = {
 	[D_ALERT_LIST] = "SELECT doc FROM alerts WHERE time >= ?1 "
 	    "AND (?2 = 0 OR time < ?2) AND (?3 = '' OR rule = ?3) "
 	    "AND severity >= ?4 AND (?5 = '' OR subject = ?5) "
+	    "AND (?7 = 0 OR (?7 = 1) = (doc LIKE '%\"history\":true%')) "
 	    "ORDER BY time DESC, id LIMIT ?6",
 	[D_ALERT_GET] = "SELECT doc FROM alerts WHERE id = ?1",
 	[D_ALERT_DUE] = "SELECT " ALERT_COLS " FROM alerts "
@@ -122,6 +123,7 @@ sqlite_alert_list(struct store_conn *c, const struct rec_alert_filter *f,
 	sqlite3_bind_int(s, 4, f->min_severity);
 	sq_bind_text(s, 5, f->subject != NULL ? f->subject : "");
 	sqlite3_bind_int(s, 6, f->limit > 0 ? f->limit : 100);
+	sqlite3_bind_int(s, 7, f->history);
 	return doc_rows(c, s, cb, arg, e);
 }
 

@@ -18,6 +18,7 @@ enum q {
 	Q_CHECKPOINT_TIME,
 	Q_INCIDENT_INSERT, Q_REPORT_INSERT, Q_INCIDENT_CREATED,
 	Q_INCIDENTS_ALL, Q_INCIDENTS_TENANT, Q_INCIDENT_GET, Q_REPORT_GET,
+	Q_NOTICE_INSERT, Q_NOTICES, Q_NOTICE_GET,
 	Q_COUNT
 };
 
@@ -83,6 +84,19 @@ static const char *const q_sql[Q_COUNT] = {
 	[Q_INCIDENT_GET] = "SELECT " INCIDENT_COLS ", '', doc FROM incidents "
 	    "WHERE id = ?1",
 	[Q_REPORT_GET] = "SELECT doc FROM incident_reports "
+	    "WHERE tenant_id = ?2 AND incident_id = ?1",
+	/* Issue 16, disclose: the notices of a publication. */
+	[Q_NOTICE_INSERT] = "INSERT INTO incident_notices(incident_id, "
+	    "tenant_id, exposure, created, created_by, recipients, doc) "
+	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+	[Q_NOTICES] = "SELECT n.incident_id, n.tenant_id, n.exposure, "
+	    "n.created, n.created_by, n.recipients, i.title, i.time_from, "
+	    "i.time_to FROM incident_notices n JOIN incidents i "
+	    "ON i.id = n.incident_id WHERE (?1 IS NULL OR n.incident_id = ?1) "
+	    "AND (?2 IS NULL OR n.tenant_id = ?2) "
+	    "ORDER BY n.created DESC, n.incident_id DESC, n.tenant_id "
+	    "LIMIT ?3",
+	[Q_NOTICE_GET] = "SELECT doc FROM incident_notices "
 	    "WHERE tenant_id = ?2 AND incident_id = ?1",
 };
 
@@ -346,4 +360,80 @@ sqlite_incident_report_get(struct store_conn *c, const char *id,
 	    (size_t)sqlite3_column_bytes(s, 0));
 	sq_done(s);
 	return rc == -1 ? err_internal(e, "incident report too large") : 0;
+}
+
+int
+sqlite_incident_notice_insert(struct store_conn *c,
+    const struct rec_incident_notice *r, struct err *e)
+{
+	sqlite3_stmt *s = stmt(c, Q_NOTICE_INSERT, e);
+
+	if (s == NULL)
+		return -1;
+	sq_bind_text(s, 1, r->incident_id);
+	sq_bind_text(s, 2, r->tenant_id);
+	sq_bind_text(s, 3, r->exposure);
+	sqlite3_bind_int64(s, 4, r->created);
+	sq_bind_text(s, 5, r->created_by);
+	sqlite3_bind_int(s, 6, r->recipients);
+	sqlite3_bind_text(s, 7, r->doc, (int)r->len, SQLITE_STATIC);
+	return sq_exec(c, s, "incident notice", e);
+}
+
+int
+sqlite_incident_notice_list(struct store_conn *c, const char *incident_id,
+    const char *tenant_id, int64_t limit,
+    int (*cb)(void *arg, const struct rec_incident_notice *r), void *arg,
+    struct err *e)
+{
+	struct rec_incident_notice r;
+	sqlite3_stmt *s = stmt(c, Q_NOTICES, e);
+	int rc;
+
+	if (s == NULL)
+		return -1;
+	sq_bind_text(s, 1, incident_id);
+	sq_bind_text(s, 2, tenant_id);
+	sqlite3_bind_int64(s, 3, limit);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		memset(&r, 0, sizeof(r));
+		sq_col_text(r.incident_id, sizeof(r.incident_id), s, 0);
+		sq_col_text(r.tenant_id, sizeof(r.tenant_id), s, 1);
+		sq_col_text(r.exposure, sizeof(r.exposure), s, 2);
+		r.created = sqlite3_column_int64(s, 3);
+		sq_col_text(r.created_by, sizeof(r.created_by), s, 4);
+		r.recipients = sqlite3_column_int(s, 5);
+		sq_col_text(r.title, sizeof(r.title), s, 6);
+		r.from = sqlite3_column_int64(s, 7);
+		r.to = sqlite3_column_int64(s, 8);
+		if (cb(arg, &r) != 0)
+			break;
+	}
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		sq_fail(c, e, "incident notices");
+		sq_done(s);
+		return -1;
+	}
+	sq_done(s);
+	return 0;
+}
+
+int
+sqlite_incident_notice_get(struct store_conn *c, const char *id,
+    const char *tenant_id, struct buf *out, struct err *e)
+{
+	sqlite3_stmt *s = stmt(c, Q_NOTICE_GET, e);
+	int rc;
+
+	if (s == NULL)
+		return -1;
+	sq_bind_text(s, 1, id);
+	sq_bind_text(s, 2, tenant_id);
+	rc = sq_step_row(c, s, "incident notice", e);
+	if (rc != 0)
+		return rc;
+	rc = buf_append(out, sqlite3_column_text(s, 0),
+	    (size_t)sqlite3_column_bytes(s, 0));
+	sq_done(s);
+	return rc == -1 ? err_internal(e, "incident notice too large") : 0;
 }

@@ -439,6 +439,15 @@ int sqlite_table_dump(struct store_conn *c, const struct table_spec *t,
 int sqlite_table_load(struct store_conn *c, const struct table_spec *t,
     const struct table_value *v, size_t nrows, struct err *e);
 
+/* Issue 16, disclose: incident notices (sqlite_incident.c). */
+int sqlite_incident_notice_insert(struct store_conn *c,
+    const struct rec_incident_notice *r, struct err *e);
+int sqlite_incident_notice_list(struct store_conn *c, const char *incident_id,
+    const char *tenant_id, int64_t limit,
+    int (*cb)(void *arg, const struct rec_incident_notice *r), void *arg,
+    struct err *e);
+int sqlite_incident_notice_get(struct store_conn *c, const char *id,
+    const char *tenant_id, struct buf *out, struct err *e);
 /* sqlite_export.c: the SIEM export's cursors (issue 16). */
 int sqlite_export_cursor_get(struct store_conn *c, const char *dest,
     int64_t *next, int64_t *updated, struct err *e);

@@ -15,6 +15,7 @@
 #include "common/clock.h"
 #include "common/log.h"
 #include "common/str.h"
+#include "metrics/metrics.h"
 
 #define ENTRY_BUF_MAX (256 * 1024)
 #define WATCH_MS 250                    /* the watcher's poll fallback */
@@ -78,6 +79,7 @@ struct store {
 		void *arg;
 	} subs[NEWS_SUBS_MAX];
 	int nsubs;
+	struct metrics *metrics;        /* issue 16: set before writes */
 };
 
 const struct store_ops *
@@ -302,6 +304,7 @@ writer_main(void *arg)
 	buf_init(&eb, ENTRY_BUF_MAX);
 	for (;;) {
 		struct wreq *batch, *w, *last = NULL;
+		struct timespec t0, t1;
 		int64_t start_index, now_ms;
 		struct err ce;
 		int n = 0, ok = 1;
@@ -328,6 +331,7 @@ writer_main(void *arg)
 		err_init(&ce);
 		start_index = s->next_index;
 		now_ms = clock_now_ms(s->clock);
+		clock_gettime(CLOCK_MONOTONIC, &t0);
 		if (ops->begin(s->wconn, &ce) == -1) {
 			ok = 0;
 		} else if (ops->head != NULL && writer_head(s, &ce) == -1) {
@@ -350,6 +354,10 @@ writer_main(void *arg)
 			if (!ok)
 				ops->rollback(s->wconn);
 		}
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		metrics_commit(__atomic_load_n(&s->metrics, __ATOMIC_ACQUIRE),
+		    n, (int64_t)(t1.tv_sec - t0.tv_sec) * 1000000000 +
+		    (t1.tv_nsec - t0.tv_nsec), ok);
 		if (ok && s->hooks.after_commit != NULL)
 			s->hooks.after_commit(s->hooks.ctx, s->next_index);
 		if (!ok && s->hooks.after_rollback != NULL)
@@ -513,6 +521,13 @@ store_write_all(struct store *s, const struct store_job *jobs, size_t n,
 		return -1;
 	}
 	return 0;
+}
+
+void
+store_set_metrics(struct store *s, struct metrics *m)
+{
+	/* The writer may be running already (start-up's own entries). */
+	__atomic_store_n(&s->metrics, m, __ATOMIC_RELEASE);
 }
 
 void

@@ -105,6 +105,26 @@ enum store_principal {
  * the counting delete session_end_matching.  Reading ops see one snapshot
  * per call.
  */
+/* Issue 16, disclose: one tenant told of an incident (POST
+ * /v1/incidents/{id}/publish).  Append-only; the primary key (tenant,
+ * incident) makes a second notice of the same tenant impossible. */
+#define REC_NOTICE_AFFECTED_MAX 16
+struct rec_incident_notice {
+	char incident_id[ID_MAX];
+	char tenant_id[ID_MAX];
+	char exposure[REC_EXPOSURE_MAX];        /* the report's, or
+						 * "unaffected" */
+	int64_t created;
+	char created_by[ID_MAX];
+	int recipients;                 /* admins mailed */
+	const char *doc;                /* the notice (JSON); not owned; NULL
+					 * in lists */
+	size_t len;
+	/* Read with it (lists only): the incident's. */
+	char title[REC_TITLE_MAX + 1];
+	int64_t from, to;
+};
+
 struct store_ops {
 	const char *name;
 	struct store_conn *(*open)(const char *where, int writer,
@@ -664,6 +684,21 @@ struct store_ops {
 	/* Inserts nrows rows of t->ncols values each (on the writer). */
 	int (*table_load)(struct store_conn *c, const struct table_spec *t,
 	    const struct table_value *v, size_t nrows, struct err *e);
+	/* Issue 16, disclose: incident notices (sqlite_incident.c,
+	 * pg_incident.c), inserted on the writer, never changed after. */
+	int (*incident_notice_insert)(struct store_conn *c,
+	    const struct rec_incident_notice *r, struct err *e);
+	/* Notices of incident_id and/or tenant_id (NULL: any), newest
+	 * first, at most limit, with their incident's title and window;
+	 * doc is not read. */
+	int (*incident_notice_list)(struct store_conn *c,
+	    const char *incident_id, const char *tenant_id, int64_t limit,
+	    int (*cb)(void *arg, const struct rec_incident_notice *r),
+	    void *arg, struct err *e);
+	/* The notice doc of tenant_id about incident id appended to out; 1
+	 * when there is none. */
+	int (*incident_notice_get)(struct store_conn *c, const char *id,
+	    const char *tenant_id, struct buf *out, struct err *e);
 
 	/* SIEM export (issue 16, export/export.h): where destination dest
 	 * stands.  get: 0 with *next (and *updated, ms; may be NULL), 1 when
@@ -804,6 +839,11 @@ int64_t store_entry_count(struct store *s);
 /* Waits until the log holds more than have entries (committed), at most
  * timeout_ms, or the store is closing; returns the number it holds. */
 int64_t store_wait_entries(struct store *s, int64_t have, int timeout_ms);
+
+/* Issue 16: the registry the writer counts each group commit in (its
+ * size and time, metrics/metrics.h); call before serving.  NULL: none. */
+struct metrics;
+void store_set_metrics(struct store *s, struct metrics *m);
 
 /* Installs the writer hooks; call before any write that appends entries. */
 void store_set_hooks(struct store *s, const struct store_hooks *h);

@@ -1170,6 +1170,9 @@ const struct store_ops store_pg_ops = {
 	.lease_list = pg_lease_list,
 	.table_dump = pg_table_dump,
 	.table_load = pg_table_load,
+	.incident_notice_insert = pg_incident_notice_insert,
+	.incident_notice_list = pg_incident_notice_list,
+	.incident_notice_get = pg_incident_notice_get,
 	.export_cursor_get = pg_export_cursor_get,
 	.export_cursor_set = pg_export_cursor_set,
 };

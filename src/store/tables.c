@@ -96,6 +96,10 @@ const struct table_spec tables[] = {
 	    {"id", "name", "scope", "token_hash", "created",
 	    "created_by", "expires", "revoked", "revoked_by",
 	    "last_used"}, 0},
+	/* Issue 16, disclose. */
+	{"incident_notices", "tenant_id, incident_id", "TTTITIT",
+	    {"incident_id", "tenant_id", "exposure", "created",
+	    "created_by", "recipients", "doc"}, 0},
 	{"export_cursors", "dest", "TII",
 	    {"dest", "next", "updated"}, 0},
 };

@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: ISC
 """Parity of the PostgreSQL schema (src/store/schema_pg.h) with the SQLite
-one (src/store/schema_sqlite.h, migrations 1..22).
+one (src/store/schema_sqlite.h, its migrations).
 
 Both scripts are read as the C compiler sees them: a small program that
 includes schema_pg.h (and through it schema_sqlite.h, which also checks
@@ -63,10 +63,10 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	fputs(pg_schema_base, stdout);
-	/* Each followed by its version, as pg_migrate runs them. */
+	/* Each migration, then its version, as pg_migrate runs them. */
 	for (i = 0; pg_migrations[i] != NULL; i++)
-		printf(";\n%s;\nUPDATE schema_version SET version = %zu",
-		    pg_migrations[i], (size_t)PG_SCHEMA_BASE + i + 1);
+		printf(";\n%s;\nUPDATE schema_version SET version = %d",
+		    pg_migrations[i], (int)(PG_SCHEMA_BASE + i + 1));
 	return 0;
 }
 """
@@ -591,7 +591,7 @@ def main():
                         "TRUNCATE checkpoints", "TRUNCATE entry_keys",
                         "TRUNCATE incidents CASCADE",
                         "TRUNCATE incident_reports",
-                        "INSERT INTO schema_version VALUES (23)",
+                        "INSERT INTO schema_version VALUES (99)",
                         "INSERT INTO log_head VALUES (2, 0)",
                         "UPDATE log_head SET size = -1"):
                 if pg.psql(sql, dbname, check=False).returncode == 0:

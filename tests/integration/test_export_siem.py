@@ -418,6 +418,16 @@ class ExportSiemTest(unittest.TestCase):
         self.assertNotIn(HEC_TOKEN, r.raw)
         self.assertEqual(self.d.call("GET", "/v1/export").status, 401)
 
+    def test_metrics_carry_each_destinations_lag(self):
+        r = self.d.op("GET", "/metrics")
+        self.assertEqual(r.status, 200, r)
+        for name in ("archive", "siem", "splunk", "es", "appr"):
+            self.assertRegex(r.raw, r'custos_export_lag_events\{destination='
+                             r'"%s"\} \d+' % name)
+            self.assertIn('custos_export_lag_seconds{destination="%s"}'
+                          % name, r.raw)
+        self.assertNotIn("127.0.0.1:%d" % self.rx.server_address[1], r.raw)
+
     def test_file_rotated_and_kept(self):
         rotated = glob.glob(self.file + ".*")
         self.assertTrue(rotated, "30000 bytes should have rotated")

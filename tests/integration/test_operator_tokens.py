@@ -39,7 +39,8 @@ REASON = "optok test: checking scopes"
 DIRECTORY_OBJECTS = ("vendor.", "engineer.", "device.", "tenant.", "user.",
                      "ticket.", "invitation.")
 RESPONDER_WRITES = {"containment", "containment.lift", "incident.create",
-                    "engineer.working_hours"}
+                    "engineer.working_hours",
+                    "incident.publish"}     # issue 16: telling tenants
 
 
 def directory_write(name):

@@ -216,6 +216,17 @@ static const struct expect {
 	{ACT_DEVICE_REVOKE, "device.revoke",  {N, Y, N, N, N}, N, Y, Y, N},
 	/* One user, read as user.list reads: in the tenant's log. */
 	{ACT_USER_VIEW, "user.view",          {N, Y, N, Y, N}, Y, N, Y, N},
+	/* Issue 16: Prometheus scrapes; operators only, not recorded (a
+	 * scrape every 15 s would flood the log). */
+	{ACT_METRICS_READ, "metrics.read",    {N, Y, N, N, N}, N, N, N, N},
+	/* issue 16, disclose: the operator publishes an incident; a
+	 * tenant's admins read the notices sent to their tenant. */
+	{ACT_INCIDENT_PUBLISH, "incident.publish",
+	                                      {N, Y, N, N, N}, N, Y, Y, N},
+	{ACT_TENANT_NOTICE_LIST, "tenant.incident_notice_list",
+	                                      {N, Y, N, Y, N}, Y, N, Y, N},
+	{ACT_TENANT_NOTICE_VIEW, "tenant.incident_notice_view",
+	                                      {N, Y, N, Y, N}, Y, N, Y, N},
 	/* issue 16: the SIEM export's status, as log.health. */
 	{ACT_EXPORT_STATUS, "export.status",  {N, Y, N, N, N}, N, N, N, N},
 	{ACT_UNKNOWN, "unknown",              {N, N, N, N, N}, N, N, Y, N},

@@ -270,7 +270,7 @@ static const char *
 alerts(int64_t from, int64_t to, const char *rule, int sev,
     const char *subject, int limit, struct docs *d)
 {
-	struct rec_alert_filter f = {from, to, rule, sev, subject, limit};
+	struct rec_alert_filter f = {from, to, rule, sev, subject, limit, 0};
 	struct err e;
 
 	memset(d, 0, sizeof(*d));
