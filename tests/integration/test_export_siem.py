@@ -135,6 +135,7 @@ input(type="imtcp" address="127.0.0.1" port="%d" ruleset="custos")
                 return
             except OSError:
                 time.sleep(0.05)
+        self.stop()
         raise RuntimeError("rsyslogd did not listen")
 
     def lines(self):
@@ -157,6 +158,17 @@ def canonical(ev):
 class ExportSiemTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
+        cls.d = cls.rs = cls.rx = None
+        try:
+            cls.start_all()
+        except BaseException:
+            # unittest skips tearDownClass after a failed setUpClass:
+            # leave no custosd or rsyslogd behind
+            cls.stop_all()
+            raise
+
+    @classmethod
+    def start_all(cls):
         with open(REQUIRED) as f:
             cls.req = json.load(f)
         cls.tmp = tempfile.mkdtemp(prefix="custos-export-")
@@ -285,11 +297,18 @@ class ExportSiemTest(unittest.TestCase):
             time.sleep(0.5)
 
     @classmethod
-    def tearDownClass(cls):
-        rc = cls.d.stop()
-        cls.rs.stop()
-        cls.rx.shutdown()
+    def stop_all(cls):
+        rc = cls.d.stop() if cls.d is not None else 0
+        if cls.rs is not None:
+            cls.rs.stop()
+        if cls.rx is not None:
+            cls.rx.shutdown()
         shutil.rmtree(cls.tmp, ignore_errors=True)
+        return rc
+
+    @classmethod
+    def tearDownClass(cls):
+        rc = cls.stop_all()
         assert rc == 0, "custosd exited with %s" % rc
 
     def test_every_entry_reaches_every_destination_duplicates_identical(self):
