@@ -140,6 +140,7 @@ static const handler_fn handlers[ACT_COUNT][ACTION_ROUTES_MAX] = {
 	[ACT_INCIDENT_PUBLISH] = {h_incident_publish},
 	[ACT_TENANT_NOTICE_LIST] = {h_tenant_notice_list},
 	[ACT_TENANT_NOTICE_VIEW] = {h_tenant_notice_view},
+	[ACT_EXPORT_STATUS] = {h_export_status},
 };
 
 void

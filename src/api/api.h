@@ -57,6 +57,7 @@ struct import_keys;
 struct flood;
 struct tlog;
 struct lease;
+struct export;
 struct json_t;
 struct metrics;
 
@@ -82,6 +83,9 @@ struct api_ctx {
 	/* Issue 16: the registry GET /metrics writes and every answered
 	 * request counts into (metrics/metrics.h); NULL: none. */
 	struct metrics *metrics;
+	/* SIEM export (issue 16; NULL: none configured), for GET
+	 * /v1/export. */
+	struct export *exporter;
 };
 
 /* Sets up ctx's locks (after zeroing it, before serving); 0 or -1. */

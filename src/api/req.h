@@ -272,6 +272,8 @@ int h_incident_view(struct req *q);
 int h_tenant_incident_list(struct req *q);
 int h_tenant_incident_view(struct req *q);
 int h_log_health(struct req *q);
+/* api_export.c (issue 16) */
+int h_export_status(struct req *q);
 /* Answers access request g (loaded, the caller may see it) with its names
  * and past, as the lists show it (api_request_list.c). */
 int req_grant_view_answer(struct req *q, const struct rec_grant *g)

@@ -658,6 +658,13 @@ static const struct action_def actions[ACT_COUNT] = {
 		.words = "an incident notice sent to your tenant was read",
 		.routes = {{"GET", "/v1/tenants/{t}/incident-notices/{id}"}},
 	},
+	/* issue 16, export: where each SIEM destination stands (as
+	 * log.health: monitoring, not recorded). */
+	[ACT_EXPORT_STATUS] = {
+		.name = "export.status", .who = OP,
+		.cls = ACTION_NEUTRAL,
+		.routes = {{"GET", "/v1/export"}},
+	},
 	[ACT_UNKNOWN] = {
 		.name = "unknown", .who = 0,
 		.recorded = 1, .cls = ACTION_READ,

@@ -129,6 +129,8 @@ enum action {
 	ACT_INCIDENT_PUBLISH,
 	ACT_TENANT_NOTICE_LIST,
 	ACT_TENANT_NOTICE_VIEW,
+	/* issue 16, export: the SIEM destinations' cursors and lag. */
+	ACT_EXPORT_STATUS,
 	ACT_UNKNOWN,
 	ACT_COUNT
 };

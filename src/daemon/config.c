@@ -10,8 +10,9 @@
 #include "common/conf.h"
 #include "common/num.h"
 #include "common/str.h"
+#include "export/export.h"
 
-enum opt_type { OPT_STR, OPT_INT, OPT_FLAG, OPT_WITNESS };
+enum opt_type { OPT_STR, OPT_INT, OPT_FLAG, OPT_WITNESS, OPT_EXPORT };
 
 struct opt {
 	const char *name;
@@ -131,6 +132,14 @@ static const struct opt opts[] = {
 	{"log-format", S(log_format), "text|json", "the operational log's "
 	    "lines: text (default) or one JSON object a line "
 	    "{time, level, daemon, msg}"},
+	{"export", OPT_EXPORT, 0, 0, 0, "'NAME KIND TARGET [K=V ...]'",
+	    "stream every log entry as an OCSF event to a SIEM destination "
+	    "(repeatable, at most 8): KIND file (TARGET a path; max-bytes=N "
+	    "keep=N rotate it), syslog (HOST:PORT, RFC 5424 over TCP, tls=1 "
+	    "ca=FILE), hec (Splunk HEC URL, token-file=FILE) or bulk "
+	    "(Elasticsearch _bulk URL, index=NAME); scope=all|operator|"
+	    "tenant:ID and fields=full|public say what it may see, batch=N "
+	    "(docs/export.md)"},
 };
 
 #define NOPTS (sizeof(opts) / sizeof(opts[0]))
@@ -205,6 +214,38 @@ witness_add(struct config *c, const char *value, const char *where,
 	}
 }
 
+/* Appends one export destination, checked now so a bad one stops the
+ * start with its reason; names are unique. */
+static int
+export_add(struct config *c, const char *value, const char *where,
+    struct err *e)
+{
+	struct export_spec spec, other;
+	int64_t k;
+
+	if (value == NULL)
+		return err_bad_request(e, "%s: export needs a value", where);
+	if (export_spec_parse(&spec, value, e) == -1) {
+		char why[ERR_MSG_MAX];
+
+		str_copy(why, sizeof(why), e->msg);
+		return err_bad_request(e, "%s: %s", where, why);
+	}
+	for (k = 0; k < c->nexport; k++)
+		if (export_spec_parse(&other, c->export_dest[k], e) == 0 &&
+		    strcmp(other.name, spec.name) == 0)
+			return err_bad_request(e, "%s: export %s given twice",
+			    where, spec.name);
+	if (c->nexport == CONFIG_EXPORT_MAX)
+		return err_bad_request(e, "%s: at most %d exports", where,
+		    CONFIG_EXPORT_MAX);
+	c->export_dest[c->nexport] = strdup(value);
+	if (c->export_dest[c->nexport] == NULL)
+		return err_internal(e, "out of memory");
+	c->nexport++;
+	return 0;
+}
+
 static int
 opt_set(struct config *c, const struct opt *o, const char *value,
     const char *where, struct err *e)
@@ -223,6 +264,8 @@ opt_set(struct config *c, const struct opt *o, const char *value,
 	}
 	if (o->type == OPT_WITNESS)
 		return witness_add(c, value, where, e);
+	if (o->type == OPT_EXPORT)
+		return export_add(c, value, where, e);
 	if (o->type == OPT_FLAG && value == NULL)
 		value = "1";
 	if (num_parse_i64((int64_t *)(void *)(base + o->off), value, o->min,
@@ -448,6 +491,8 @@ config_free(struct config *c)
 	free(c->log_format);
 	while (c->nwitness > 0)
 		free(c->witness[--c->nwitness]);
+	while (c->nexport > 0)
+		free(c->export_dest[--c->nexport]);
 }
 
 /*
@@ -504,6 +549,11 @@ config_diff(const struct config *old, const struct config *new,
 			for (k = 0; !differs && k < old->nwitness; k++)
 				differs = str_differs(old->witness[k],
 				    new->witness[k]);
+		} else if (p->type == OPT_EXPORT) {
+			differs = old->nexport != new->nexport;
+			for (k = 0; !differs && k < old->nexport; k++)
+				differs = str_differs(old->export_dest[k],
+				    new->export_dest[k]);
 		}
 		if (differs)
 			cb(arg, p->name, config_is_live(p->name));

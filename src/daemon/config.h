@@ -14,6 +14,7 @@
 #include "detect/rules.h"
 
 #define CONFIG_WITNESS_MAX 16
+#define CONFIG_EXPORT_MAX 8             /* export/export.h EXPORT_MAX */
 
 struct config {
 	char *data;
@@ -58,6 +59,10 @@ struct config {
 	char *log_format;               /* "text" (default) or "json" */
 	char *okta_map_file;            /* issue 16: importer/okta.h */
 	char *okta_vendor_domains;      /* "domain=vendor ..." */
+	/* SIEM export destinations (issue 16): each value as given,
+	 * checked by export_spec_parse at parse time. */
+	char *export_dest[CONFIG_EXPORT_MAX];
+	int64_t nexport;
 };
 
 /* Fills c from argv, the environment and the config file.  Returns 0, 1

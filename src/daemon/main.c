@@ -33,6 +33,7 @@
 #include "daemon/copy_store.h"
 #include "daemon/pidlock.h"
 #include "detect/detect.h"
+#include "export/export.h"
 #include "importer/okta.h"
 #include "mail/outbox.h"
 #include "scope/incident_publish.h"
@@ -362,6 +363,21 @@ collect_log(void *arg, struct metrics *m)
 	/* None signed yet: the age is left out. */
 	metrics_log_set(m, store_entry_count(ctx->store), tlog_size(ctx->tlog),
 	    age);
+	/* The SIEM export's lag (export/export.h), from the node that
+	 * exports each destination: its lease holder knows the age of the
+	 * oldest unsent entry. */
+	{
+		int i;
+
+		for (i = 0; i < export_count(ctx->exporter); i++) {
+			struct export_lag lag;
+
+			if (export_lag(ctx->exporter, i, &lag) == 0 &&
+			    lag.held)
+				(void)metrics_export_lag_set(m, lag.name,
+				    lag.behind, (double)lag.seconds_behind);
+		}
+	}
 }
 
 /*
@@ -437,6 +453,7 @@ main(int argc, char **argv)
 	struct sweeper_config swcfg;
 	struct detect *det = NULL;
 	struct detect_config dcfg;
+	struct export *exporter = NULL;
 	struct tlog_config tcfg;
 	struct okta_conf okta;
 	struct http_server *srv = NULL;
@@ -696,6 +713,33 @@ main(int argc, char **argv)
 			goto out;
 		}
 	}
+	if (cfg.nexport > 0) {
+		struct export_config *xcfg = calloc(1, sizeof(*xcfg));
+		int64_t k;
+
+		if (xcfg == NULL) {
+			log_error("out of memory");
+			goto out;
+		}
+		for (k = 0; k < cfg.nexport; k++)
+			if (export_spec_parse(&xcfg->dest[k],
+			    cfg.export_dest[k], &e) == -1) {
+				free(xcfg);
+				log_error("%s", e.msg);
+				goto out;
+			}
+		xcfg->ndest = (int)cfg.nexport;
+		xcfg->origin = tlog_origin(tl);
+		xcfg->node = node;
+		xcfg->lease_ttl_ms = ttl_ms;
+		exporter = export_start(st, &clk, xcfg, &e);
+		free(xcfg);
+		if (exporter == NULL) {
+			log_error("%s", e.msg);
+			goto out;
+		}
+		ctx.exporter = exporter;
+	}
 	srv = http_start(&hcfg, &app, &e);
 	if (srv == NULL) {
 		log_error("%s", e.msg);
@@ -730,6 +774,7 @@ out:
 		api_flood_flush(&ctx, 1);
 	flood_free(ctx.flood);
 	detect_stop(det);
+	export_stop(exporter);
 	sweeper_stop(sw);
 	cache_free(ctx.users_cache);
 	tlog_close(tl);

@@ -61,6 +61,7 @@ enum pg_family {
 	PG_LEASE,
 	PG_COPY,                /* table_dump/table_load */
 	PG_IMPORT,              /* pg_import.c (issue 16) */
+	PG_EXPORT,              /* pg_export.c (issue 16) */
 	PG_FAMILIES
 };
 #define PG_FAMILY_MAX 48        /* statements per family */
@@ -526,5 +527,10 @@ int pg_incident_notice_get(struct store_conn *c, const char *id,
 /* pg_import.c */
 int pg_import_uuid_claim(struct store_conn *c, const char *uuid,
     int64_t now, int *fresh, struct err *e);
+/* pg_export.c: the SIEM export's cursors (issue 16). */
+int pg_export_cursor_get(struct store_conn *c, const char *dest,
+    int64_t *next, int64_t *updated, struct err *e);
+int pg_export_cursor_set(struct store_conn *c, const char *dest,
+    int64_t next, int64_t updated, struct err *e);
 
 #endif

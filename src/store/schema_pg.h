@@ -381,10 +381,13 @@ static const char *const pg_migrations[] = {
 	"CREATE TRIGGER incident_notices_no_truncate BEFORE TRUNCATE ON"
 	" incident_notices FOR EACH STATEMENT EXECUTE FUNCTION"
 	" custos_refuse('incident notices are append-only');",
-	/* Issue 16, helper okta (migration 23 at merge): imported Okta
+	/* Issue 16, the Okta import: imported Okta
 	 * uuids. */
 	"CREATE TABLE okta_imported(uuid " PG_TEXT " PRIMARY KEY,"
 	" imported bigint NOT NULL);",
+	/* export (issue 16): as SQLite's export_cursors. */
+	"CREATE TABLE export_cursors(dest " PG_TEXT " PRIMARY KEY,"
+	" next bigint NOT NULL, updated bigint NOT NULL);",
 	NULL
 };
 

@@ -416,12 +416,18 @@ static const char *const sqlite_migrations[] = {
 	"CREATE TRIGGER incident_notices_no_delete BEFORE DELETE ON"
 	" incident_notices"
 	" BEGIN SELECT RAISE(ABORT, 'incident notices are append-only'); END;",
-	/* 23 -> 24 (issue 16, helper okta; migration 23 at merge): the
+	/* 23 -> 24 (issue 16, the Okta import): the
 	 * uuids of the Okta events imported, so that importing an export
 	 * twice records each event once (importer/stream.h); imported is
 	 * the import's time, in ms. */
 	"CREATE TABLE okta_imported(uuid TEXT PRIMARY KEY,"
 	" imported INTEGER NOT NULL);",
+	/* 24 -> 25 (issue 16, the SIEM export): where
+	 * each SIEM export destination stands -- the next log index to
+	 * send, moved only after the destination acknowledged a batch
+	 * (export/export.h) -- and when it last moved (ms). */
+	"CREATE TABLE export_cursors(dest TEXT PRIMARY KEY,"
+	" next INTEGER NOT NULL, updated INTEGER NOT NULL);",
 };
 
 #endif

@@ -43,6 +43,7 @@ enum sq_family {
 	SQ_OPTOKEN,             /* sqlite_optoken.c (issue 14) */
 	SQ_LOGFILTER,           /* sqlite_logfilter.c (helper cli) */
 	SQ_IMPORT,              /* sqlite_import.c (issue 16) */
+	SQ_EXPORT,              /* sqlite_export.c (issue 16) */
 	SQ_FAMILIES
 };
 #define SQ_FAMILY_MAX 48        /* statements per family */
@@ -451,5 +452,10 @@ int sqlite_incident_notice_get(struct store_conn *c, const char *id,
 /* sqlite_import.c */
 int sqlite_import_uuid_claim(struct store_conn *c, const char *uuid,
     int64_t now, int *fresh, struct err *e);
+/* sqlite_export.c: the SIEM export's cursors (issue 16). */
+int sqlite_export_cursor_get(struct store_conn *c, const char *dest,
+    int64_t *next, int64_t *updated, struct err *e);
+int sqlite_export_cursor_set(struct store_conn *c, const char *dest,
+    int64_t next, int64_t updated, struct err *e);
 
 #endif

@@ -704,6 +704,15 @@ struct store_ops {
 	 * changes).  On the writer, inside the import's commit. */
 	int (*import_uuid_claim)(struct store_conn *c, const char *uuid,
 	    int64_t now, int *fresh, struct err *e);
+
+	/* SIEM export (issue 16, export/export.h): where destination dest
+	 * stands.  get: 0 with *next (and *updated, ms; may be NULL), 1 when
+	 * dest has no cursor yet.  set (on the writer): inserts or moves
+	 * it. */
+	int (*export_cursor_get)(struct store_conn *c, const char *dest,
+	    int64_t *next, int64_t *updated, struct err *e);
+	int (*export_cursor_set)(struct store_conn *c, const char *dest,
+	    int64_t next, int64_t updated, struct err *e);
 };
 
 extern const struct store_ops store_sqlite_ops;

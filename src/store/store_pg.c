@@ -1174,4 +1174,6 @@ const struct store_ops store_pg_ops = {
 	.incident_notice_insert = pg_incident_notice_insert,
 	.incident_notice_list = pg_incident_notice_list,
 	.incident_notice_get = pg_incident_notice_get,
+	.export_cursor_get = pg_export_cursor_get,
+	.export_cursor_set = pg_export_cursor_set,
 };

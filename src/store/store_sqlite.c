@@ -383,4 +383,6 @@ const struct store_ops store_sqlite_ops = {
 	.incident_notice_insert = sqlite_incident_notice_insert,
 	.incident_notice_list = sqlite_incident_notice_list,
 	.incident_notice_get = sqlite_incident_notice_get,
+	.export_cursor_get = sqlite_export_cursor_get,
+	.export_cursor_set = sqlite_export_cursor_set,
 };

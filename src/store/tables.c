@@ -101,6 +101,8 @@ const struct table_spec tables[] = {
 	    {"incident_id", "tenant_id", "exposure", "created",
 	    "created_by", "recipients", "doc"}, 0},
 	{"okta_imported", "uuid", "TI", {"uuid", "imported"}, 0},
+	{"export_cursors", "dest", "TII",
+	    {"dest", "next", "updated"}, 0},
 };
 
 const size_t tables_count = sizeof(tables) / sizeof(tables[0]);

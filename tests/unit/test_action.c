@@ -227,6 +227,8 @@ static const struct expect {
 	                                      {N, Y, N, Y, N}, Y, N, Y, N},
 	{ACT_TENANT_NOTICE_VIEW, "tenant.incident_notice_view",
 	                                      {N, Y, N, Y, N}, Y, N, Y, N},
+	/* issue 16: the SIEM export's status, as log.health. */
+	{ACT_EXPORT_STATUS, "export.status",  {N, Y, N, N, N}, N, N, N, N},
 	{ACT_UNKNOWN, "unknown",              {N, N, N, N, N}, N, N, Y, N},
 };
 

@@ -249,7 +249,7 @@ open_and_migrate_are_idempotent(void **state)
 	assert_int_equal(ops->migrate(c, &e), 0);
 	ops->close(c);
 	db_value(f, "SELECT version FROM schema_version", v, sizeof(v));
-	assert_string_equal(v, "24");
+	assert_string_equal(v, "25");   /* 22 + publication, okta, export (issue 16) */
 	/* Each kind's session settings. */
 	assert_int_equal(pg_simple(f->w, "SHOW idle_in_transaction_session_"
 	    "timeout", &r, "show", &e), 0);
@@ -323,7 +323,7 @@ nodes_starting_together_migrate_once(void **state)
 	db_value(&g, "SELECT count(*) FROM log_head", v, sizeof(v));
 	assert_string_equal(v, "1");
 	db_value(&g, "SELECT version FROM schema_version", v, sizeof(v));
-	assert_string_equal(v, "24");
+	assert_string_equal(v, "25");   /* 22 + publication, okta, export (issue 16) */
 	admin_sql("DROP DATABASE %s WITH (FORCE)", g.db);
 }
 
