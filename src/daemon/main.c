@@ -336,6 +336,13 @@ reload_note(void *arg, const char *name, int live)
 		    "value is kept", name);
 }
 
+/* Issue 16: each group commit of the writer, in the metrics. */
+static void
+commit_observed(void *arg, int batch, int64_t ns, int ok)
+{
+	metrics_commit(arg, batch, ns, ok);
+}
+
 /*
  * Issue 16: the log's figures for a scrape (metrics_set_collector): the
  * committed entries, the tree's size and the latest checkpoint's age,
@@ -552,7 +559,7 @@ main(int argc, char **argv)
 		log_error("out of memory");
 		goto out;
 	}
-	store_set_metrics(st, mx);
+	store_set_commit_observer(st, commit_observed, mx);
 	/* Several nodes: the jobs one node at a time runs.  On SQLite each
 	 * lease is simply held. */
 	ttl_ms = (cfg.lease_ttl > 0 ? cfg.lease_ttl : 5) * 1000;

@@ -15,7 +15,6 @@
 #include "common/clock.h"
 #include "common/log.h"
 #include "common/str.h"
-#include "metrics/metrics.h"
 
 #define ENTRY_BUF_MAX (256 * 1024)
 #define WATCH_MS 250                    /* the watcher's poll fallback */
@@ -79,7 +78,10 @@ struct store {
 		void *arg;
 	} subs[NEWS_SUBS_MAX];
 	int nsubs;
-	struct metrics *metrics;        /* issue 16: set before writes */
+	/* Issue 16: told of each group commit (metrics); arg is published
+	 * after fn, so a writer that sees arg sees fn. */
+	store_commit_fn commit_fn;
+	void *commit_arg;
 };
 
 const struct store_ops *
@@ -355,9 +357,15 @@ writer_main(void *arg)
 				ops->rollback(s->wconn);
 		}
 		clock_gettime(CLOCK_MONOTONIC, &t1);
-		metrics_commit(__atomic_load_n(&s->metrics, __ATOMIC_ACQUIRE),
-		    n, (int64_t)(t1.tv_sec - t0.tv_sec) * 1000000000 +
-		    (t1.tv_nsec - t0.tv_nsec), ok);
+		{
+			void *oarg = __atomic_load_n(&s->commit_arg,
+			    __ATOMIC_ACQUIRE);
+
+			if (oarg != NULL)
+				s->commit_fn(oarg, n, (int64_t)(t1.tv_sec -
+				    t0.tv_sec) * 1000000000 + (t1.tv_nsec -
+				    t0.tv_nsec), ok);
+		}
 		if (ok && s->hooks.after_commit != NULL)
 			s->hooks.after_commit(s->hooks.ctx, s->next_index);
 		if (!ok && s->hooks.after_rollback != NULL)
@@ -524,10 +532,13 @@ store_write_all(struct store *s, const struct store_job *jobs, size_t n,
 }
 
 void
-store_set_metrics(struct store *s, struct metrics *m)
+store_set_commit_observer(struct store *s, store_commit_fn fn, void *arg)
 {
 	/* The writer may be running already (start-up's own entries). */
-	__atomic_store_n(&s->metrics, m, __ATOMIC_RELEASE);
+	__atomic_store_n(&s->commit_arg, NULL, __ATOMIC_RELEASE);
+	s->commit_fn = fn;
+	__atomic_store_n(&s->commit_arg, fn != NULL ? arg : NULL,
+	    __ATOMIC_RELEASE);
 }
 
 void

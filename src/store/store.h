@@ -845,10 +845,13 @@ int64_t store_entry_count(struct store *s);
  * timeout_ms, or the store is closing; returns the number it holds. */
 int64_t store_wait_entries(struct store *s, int64_t have, int timeout_ms);
 
-/* Issue 16: the registry the writer counts each group commit in (its
- * size and time, metrics/metrics.h); call before serving.  NULL: none. */
-struct metrics;
-void store_set_metrics(struct store *s, struct metrics *m);
+/* Issue 16: fn(arg, batch, ns, ok) is called by the writer after each
+ * group commit (the jobs in it, its time, whether it committed); the
+ * daemon counts them in its metrics.  Call before serving; the store
+ * knows nothing of metrics.  fn NULL: none. */
+typedef void (*store_commit_fn)(void *arg, int batch, int64_t ns, int ok);
+void store_set_commit_observer(struct store *s, store_commit_fn fn,
+    void *arg);
 
 /* Installs the writer hooks; call before any write that appends entries. */
 void store_set_hooks(struct store *s, const struct store_hooks *h);
