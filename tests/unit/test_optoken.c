@@ -134,6 +134,7 @@ expected_scopes(int a)
 	case ACT_CONTAINMENT:
 	case ACT_CONTAINMENT_LIFT:
 	case ACT_INCIDENT_CREATE:
+	case ACT_INCIDENT_PUBLISH:      /* telling the tenants: the incident's */
 		return RESP;
 	default:
 		break;
